@@ -1,0 +1,1 @@
+"""Small adapters with no better home: the system clock and the secret hasher."""

@@ -1,0 +1,44 @@
+"""The composition root: the one place that builds concrete objects and wires them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+from sqlalchemy import Engine
+
+from pos_app.adapters.clock import SystemClock
+from pos_app.adapters.hashing import Argon2Hasher
+from pos_app.services.context import Context
+from pos_app.services.ports import Clock
+from pos_app.storage.engine import open_engine, store_path
+from pos_app.storage.migrate import upgrade_to_head
+from pos_app.storage.unit_of_work import SqlUnitOfWorkFactory
+
+DATA_DIR_VARIABLE = "CAISSE_DATA_DIR"
+
+
+def default_data_dir() -> Path:
+    """The user's data directory for the till (e.g. ~/.local/share/caisse on Linux)."""
+    return platformdirs.user_data_path("caisse", appauthor=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Store:
+    data_dir: Path
+    engine: Engine
+    context: Context
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_store(data_dir: Path, clock: Clock | None = None) -> Store:
+    """Open (or create) the store in `data_dir` and bring its schema to the latest version."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    engine = open_engine(store_path(data_dir))
+    upgrade_to_head(engine)
+    context = Context(uow=SqlUnitOfWorkFactory(engine), clock=clock or SystemClock(),
+                      hasher=Argon2Hasher())
+    return Store(data_dir, engine, context)

@@ -1,0 +1,192 @@
+"""`caisse`: the till's command line. With no sub-command it opens the till window.
+
+Every action goes through the same services as the screens, as a signed-in staff member.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pos_app.bootstrap import DATA_DIR_VARIABLE, Store, default_data_dir, open_store
+from pos_app.cli import output
+from pos_app.cli.order_input import read_order
+from pos_app.domain.errors import DomainError
+from pos_app.domain.money import parse_amount
+from pos_app.domain.order import StatusFilter
+from pos_app.domain.staff import StaffMember
+from pos_app.services import catalogue, customers, importing, orders, selling, setup
+from pos_app.services.staff import sign_in
+
+SECRET_VARIABLE = "CAISSE_SECRET"
+DEMO_FILE = Path(__file__).resolve().parents[2] / "resources" / "demo" / "venue.json"
+
+
+class UsageError(Exception):
+    """A problem with how the command was called, not with the data."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="caisse", description=__doc__)
+    parser.add_argument("--data-dir", type=Path, help="store directory (default: "
+                        f"${DATA_DIR_VARIABLE} or the user data directory)")
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.add_argument("--staff", help=f"staff login; secret from ${SECRET_VARIABLE} or a prompt")
+    commands = parser.add_subparsers(dest="command")
+
+    init = commands.add_parser("init", help="create the store and its till")
+    init.add_argument("--demo", action="store_true", help="load the demo venue")
+    init.add_argument("--if-empty", action="store_true", help="do nothing if already set up")
+    init.add_argument("--till-name", default="Caisse 1")
+    init.add_argument("--till-code", default="1")
+    init.add_argument("--point-of-sale", default="Accueil")
+    init.add_argument("--order-prefix", help="order number prefix (default CD<code>-)")
+
+    load = commands.add_parser("import", help="import a JSON data file (docs/data-format.md)")
+    load.add_argument("file", type=Path)
+
+    products = commands.add_parser("products").add_subparsers(dest="action", required=True)
+    products.add_parser("search").add_argument("text")
+    people = commands.add_parser("customers").add_subparsers(dest="action", required=True)
+    people.add_parser("search").add_argument("pattern")
+
+    order = commands.add_parser("order").add_subparsers(dest="action", required=True)
+    order.add_parser("create", help="validate an order read from a JSON file or stdin"
+                     ).add_argument("file", nargs="?", default="-")
+    pay = order.add_parser("pay")
+    pay.add_argument("number")
+    pay.add_argument("--method", required=True)
+    pay.add_argument("--amount", required=True)
+    cancel = order.add_parser("cancel")
+    cancel.add_argument("number")
+    cancel.add_argument("--reason", required=True)
+    order.add_parser("show").add_argument("number")
+
+    many = commands.add_parser("orders").add_subparsers(dest="action", required=True)
+    search = many.add_parser("search")
+    search.add_argument("text", nargs="?", default="")
+    search.add_argument("--status", choices=[s.value for s in StatusFilter], default="all")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    data_dir = args.data_dir or Path(os.environ.get(DATA_DIR_VARIABLE) or default_data_dir())
+    try:
+        store = open_store(data_dir)
+    except Exception as error:  # noqa: BLE001 - any failure to open is reported, not raised
+        return output.fail(args.json, f"cannot open the store in {data_dir}: {error}")
+    try:
+        if args.command is None:
+            from pos_app.ui.launch import run_window
+
+            return run_window(store.context)
+        handler = HANDLERS[args.command if args.command in {"init", "import"}
+                           else f"{args.command} {args.action}"]
+        result = handler(store, args)
+        output.emit(args.json, result)
+        return 0
+    except (DomainError, UsageError) as error:
+        return output.fail(args.json, str(error), getattr(error, "problems", None))
+    finally:
+        store.close()
+
+
+def _staff(store: Store, args: argparse.Namespace) -> StaffMember:
+    if not args.staff:
+        raise UsageError("this command needs --staff LOGIN")
+    secret = os.environ.get(SECRET_VARIABLE)
+    if secret is None:
+        try:
+            secret = getpass.getpass(f"Secret for {args.staff}: ")
+        except (EOFError, OSError) as error:
+            raise UsageError(f"no secret: set {SECRET_VARIABLE} or run in a terminal") from error
+    return sign_in(store.context, args.staff, secret)
+
+
+def _read_json(path: str | Path) -> Any:
+    try:
+        text = sys.stdin.read() if str(path) == "-" else Path(path).read_text(encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"cannot read {path}: {error.strerror}") from error
+    try:
+        return json.loads(text, parse_float=Decimal)
+    except json.JSONDecodeError as error:
+        raise UsageError(f"{path} is not valid JSON: {error.msg} at line {error.lineno}, "
+                         f"column {error.colno}") from error
+
+
+def _init(store: Store, args: argparse.Namespace) -> Any:
+    ctx = store.context
+    existing = setup.current_till(ctx)
+    if existing is not None and args.if_empty:
+        return output.till(existing, store.data_dir, created=False)
+    till = setup.initialise_till(ctx, args.till_name, args.till_code, args.point_of_sale,
+                                 args.order_prefix)
+    if args.demo:
+        importing.import_data(ctx, None, _read_json(DEMO_FILE))
+    return output.till(till, store.data_dir, created=True)
+
+
+def _import(store: Store, args: argparse.Namespace) -> Any:
+    document = _read_json(args.file)
+    staff = _staff(store, args) if args.staff else None
+    return output.report(importing.import_data(store.context, staff, document))
+
+
+def _products_search(store: Store, args: argparse.Namespace) -> Any:
+    return [output.product(p) for p in catalogue.search_products(store.context, args.text)]
+
+
+def _customers_search(store: Store, args: argparse.Namespace) -> Any:
+    found = customers.search_customers(store.context, args.pattern)
+    return [output.customer(customer) for customer in found]
+
+
+def _order_create(store: Store, args: argparse.Namespace) -> Any:
+    staff = _staff(store, args)
+    wanted = read_order(store.context, _read_json(args.file))
+    order = selling.sell(store.context, staff, wanted.basket, wanted.payments,
+                         validate_without_paying=wanted.validate_without_paying)
+    return output.order(orders.get_order(store.context, order.number))
+
+
+def _order_pay(store: Store, args: argparse.Namespace) -> Any:
+    staff = _staff(store, args)
+    orders.pay_order(store.context, staff, args.number, args.method, parse_amount(args.amount))
+    return output.order(orders.get_order(store.context, args.number))
+
+
+def _order_cancel(store: Store, args: argparse.Namespace) -> Any:
+    staff = _staff(store, args)
+    orders.cancel_order(store.context, staff, args.number, args.reason)
+    return output.order(orders.get_order(store.context, args.number))
+
+
+def _order_show(store: Store, args: argparse.Namespace) -> Any:
+    return output.order(orders.get_order(store.context, args.number))
+
+
+def _orders_search(store: Store, args: argparse.Namespace) -> Any:
+    found = orders.search_orders(store.context, args.text, StatusFilter(args.status))
+    return [output.summary(summary) for summary in found]
+
+
+HANDLERS: dict[str, Callable[[Store, argparse.Namespace], Any]] = {
+    "init": _init,
+    "import": _import,
+    "products search": _products_search,
+    "customers search": _customers_search,
+    "order create": _order_create,
+    "order pay": _order_pay,
+    "order cancel": _order_cancel,
+    "order show": _order_show,
+    "orders search": _orders_search,
+}

@@ -1,0 +1,119 @@
+"""What the CLI prints: JSON with `--json`, short French-formatted text otherwise."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pos_app.domain.catalogue import Product
+from pos_app.domain.customer import Customer
+from pos_app.domain.money import format_plain
+from pos_app.domain.till import Till
+from pos_app.formatting import format_local_time, format_money
+from pos_app.services.importing import ImportReport, Problem
+from pos_app.services.orders import OrderDetails
+from pos_app.services.payloads import order_payload
+from pos_app.services.ports import OrderSummary
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    data: Any
+    text: str
+
+
+def emit(as_json: bool, result: Result | list[Result]) -> None:
+    if isinstance(result, list):
+        if as_json:
+            print(json.dumps([item.data for item in result], ensure_ascii=False, indent=2))
+        else:
+            print("\n".join(item.text for item in result) if result else "(nothing found)")
+        return
+    print(json.dumps(result.data, ensure_ascii=False, indent=2) if as_json else result.text)
+
+
+def fail(as_json: bool, message: str, problems: list[Problem] | None = None) -> int:
+    if as_json:
+        body: dict[str, Any] = {"error": message}
+        if problems:
+            body["problems"] = [{"where": p.where, "message": p.message} for p in problems]
+        print(json.dumps(body, ensure_ascii=False, indent=2))
+    elif problems:
+        print("error: the data was not accepted; nothing was written:", file=sys.stderr)
+        for problem in problems:
+            print(f"  - {problem}", file=sys.stderr)
+    else:
+        print(f"error: {message}", file=sys.stderr)
+    return 1
+
+
+def till(value: Till, data_dir: Path, created: bool) -> Result:
+    data = {"id": value.id, "code": value.code, "name": value.name,
+            "point_of_sale": value.point_of_sale, "order_prefix": value.order_prefix,
+            "data_dir": str(data_dir), "created": created}
+    verb = "created" if created else "already set up"
+    return Result(data, f"Till {value.name!r} ({value.point_of_sale}) {verb} in {data_dir}")
+
+
+def report(value: ImportReport) -> Result:
+    data = {"payment_methods": value.payment_methods, "categories": value.categories,
+            "products": value.products, "customers": value.customers, "staff": value.staff}
+    return Result(data, "Imported: " + ", ".join(f"{n} {k}" for k, n in data.items()))
+
+
+def product(value: Product) -> Result:
+    data = {"id": value.id, "name": value.name, "category": value.category_id,
+            "vat_rate": value.vat_rate.percent_text,
+            "prices": [{"id": p.id, "label": p.label, "amount": format_plain(p.amount_cents)}
+                       for p in value.prices],
+            "barcodes": list(value.barcodes), "article_code": value.article_code,
+            "accounting_code": value.accounting_code_or_default}
+    prices = ", ".join(f"{p.label} {format_money(p.amount_cents)}" for p in value.prices)
+    return Result(data, f"{value.id:<16} {value.name:<40} {prices}")
+
+
+def customer(value: Customer) -> Result:
+    data = {"id": value.id, "kind": value.kind.value, "name": value.name,
+            "first_name": value.first_name, "email": value.email,
+            "postal_code": value.postal_code}
+    kind = "personne" if value.kind.value == "person" else "organisation"
+    return Result(data, f"{value.id:<16} {value.display_name:<40} ({kind})")
+
+
+def order(details: OrderDetails) -> Result:
+    value = details.order
+    data = order_payload(value, details.payer)
+    lines = [f"Commande {value.number} du {format_local_time(value.created_at)}"
+             + (" — ANNULÉE" if value.cancellation else "")]
+    if details.payer:
+        lines.append(f"Payeur : {details.payer.display_name}")
+    for line in value.lines:
+        lines.append(f"  {line.quantity} × {line.label} ({line.price_label}) "
+                     f"{format_money(line.unit_price_cents)} = {format_money(line.total_cents)}")
+    for vat in value.vat():
+        lines.append(f"  TVA {vat.rate.percent_text.replace('.', ',')} % : "
+                     f"HT {format_money(vat.excl_cents)}, TVA {format_money(vat.vat_cents)}")
+    lines.append(f"Total {format_money(value.total_cents)} — payé "
+                 f"{format_money(value.paid_cents)} — reste {format_money(value.left_cents)}")
+    for payment in value.payments:
+        change = (f" (rendu {format_money(payment.change_cents)})"
+                  if payment.change_cents else "")
+        lines.append(f"  {payment.method_code} {format_money(payment.amount_cents)}{change}")
+    if value.cancellation:
+        lines.append(f"Annulée le {format_local_time(value.cancellation.at)} : "
+                     f"{value.cancellation.reason}")
+    return Result(data, "\n".join(lines))
+
+
+def summary(value: OrderSummary) -> Result:
+    data = {"number": value.number, "created_at": value.created_at.isoformat(),
+            "payer": value.payer_name, "total": format_plain(value.total_cents),
+            "left": format_plain(value.left_cents),
+            "status": "cancelled" if value.cancelled else "active"}
+    state = "annulée" if value.cancelled else f"reste {format_money(value.left_cents)}"
+    return Result(data, f"{value.number:<14} {format_local_time(value.created_at)} "
+                        f"{value.payer_name or '-':<30} {format_money(value.total_cents):>12} "
+                        f"{state}")

@@ -1,0 +1,1 @@
+"""The till's business rules, in pure Python (standard library only)."""

@@ -1,0 +1,132 @@
+"""Typed business errors. They carry data, never UI text: each screen words them."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base of every refusal the business rules can make."""
+
+
+class InvalidAmount(DomainError):
+    def __init__(self, text: str) -> None:
+        super().__init__(f"not an amount in euros: {text!r}")
+        self.text = text
+
+
+class InvalidQuantity(DomainError):
+    def __init__(self, quantity: object) -> None:
+        super().__init__(f"quantity must be a whole number of at least 1, got {quantity!r}")
+        self.quantity = quantity
+
+
+class InvalidVatRate(DomainError):
+    def __init__(self, rate: object) -> None:
+        super().__init__(f"unknown VAT rate {rate!r} (allowed: 20, 10, 5.5, 2.1)")
+        self.rate = rate
+
+
+class ProductNotSellable(DomainError):
+    def __init__(self, product_id: str, reason: str) -> None:
+        super().__init__(f"product {product_id} cannot be sold: {reason}")
+        self.product_id = product_id
+        self.reason = reason
+
+
+class UnknownPrice(DomainError):
+    def __init__(self, product_id: str, price: str) -> None:
+        super().__init__(f"product {product_id} has no price {price!r}")
+        self.product_id = product_id
+        self.price = price
+
+
+class UnknownBarcode(DomainError):
+    def __init__(self, code: str) -> None:
+        super().__init__(f"no product has the barcode {code!r}")
+        self.code = code
+
+
+class UnknownProduct(DomainError):
+    def __init__(self, product_id: str) -> None:
+        super().__init__(f"no product with id {product_id!r}")
+        self.product_id = product_id
+
+
+class UnknownCustomer(DomainError):
+    def __init__(self, customer_id: str) -> None:
+        super().__init__(f"no customer with id {customer_id!r}")
+        self.customer_id = customer_id
+
+
+class UnknownOrder(DomainError):
+    def __init__(self, number: str) -> None:
+        super().__init__(f"no order numbered {number!r}")
+        self.number = number
+
+
+class UnknownPaymentMethod(DomainError):
+    def __init__(self, code: str) -> None:
+        super().__init__(f"unknown or inactive payment method {code!r}")
+        self.code = code
+
+
+class EmptyBasket(DomainError):
+    def __init__(self) -> None:
+        super().__init__("the basket is empty")
+
+
+class BasketLineNotFound(DomainError):
+    def __init__(self, index: int) -> None:
+        super().__init__(f"the basket has no line {index}")
+        self.index = index
+
+
+class OrderCancelled(DomainError):
+    def __init__(self, number: str) -> None:
+        super().__init__(f"order {number} is cancelled")
+        self.number = number
+
+
+class NothingLeftToPay(DomainError):
+    def __init__(self, number: str) -> None:
+        super().__init__(f"order {number} is already paid in full")
+        self.number = number
+
+
+class Overpayment(DomainError):
+    """Only a method that gives change (cash) may exceed what is left to pay."""
+
+    def __init__(self, method: str, amount_cents: int, left_cents: int) -> None:
+        super().__init__(
+            f"{method} payment of {amount_cents} cents exceeds the {left_cents} cents left"
+            " and this method gives no change"
+        )
+        self.method = method
+        self.amount_cents = amount_cents
+        self.left_cents = left_cents
+
+
+class PaymentIncomplete(DomainError):
+    def __init__(self, left_cents: int) -> None:
+        super().__init__(
+            f"{left_cents} cents are left to pay; pay them or validate without paying"
+        )
+        self.left_cents = left_cents
+
+
+class CancellationReasonMissing(DomainError):
+    def __init__(self) -> None:
+        super().__init__("a cancellation needs a reason")
+
+
+class NotAllowed(DomainError):
+    def __init__(self, login: str, action: str, needed: str) -> None:
+        super().__init__(f"{login} may not {action}: it needs the {needed} role")
+        self.login = login
+        self.action = action
+        self.needed = needed
+
+
+class AuthenticationFailed(DomainError):
+    def __init__(self, login: str) -> None:
+        super().__init__(f"wrong identifier or secret for {login!r}")
+        self.login = login

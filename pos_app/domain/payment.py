@@ -1,0 +1,53 @@
+"""Payment methods as data, and the R5 rule for taking a payment against what is left."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from pos_app.domain.errors import InvalidAmount, Overpayment
+from pos_app.domain.money import Cents
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentMethod:
+    """Cash, card, cheque, ANCV holiday vouchers, voucher…: configured, not coded."""
+
+    code: str
+    label: str
+    gives_change: bool = False  # only cash hands change back
+    opens_drawer: bool = False
+    active: bool = True
+    position: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Payment:
+    """Money handed over: `amount` is what was tendered, `change` what went back."""
+
+    id: str
+    method_code: str
+    amount_cents: Cents
+    change_cents: Cents
+    taken_at: datetime
+    staff_id: str
+
+    @property
+    def applied_cents(self) -> Cents:
+        """What the payment settles of the order."""
+        return self.amount_cents - self.change_cents
+
+
+def settle(method: PaymentMethod, amount_cents: Cents, left_cents: Cents) -> Cents:
+    """Change due when `amount_cents` is tendered in `method` against `left_cents`.
+
+    R5: a payment may be partial; it may exceed what is left only when the method gives
+    change, so what is left never goes below zero.
+    """
+    if amount_cents <= 0:
+        raise InvalidAmount(str(amount_cents))
+    if amount_cents <= left_cents:
+        return 0
+    if not method.gives_change:
+        raise Overpayment(method.code, amount_cents, left_cents)
+    return amount_cents - left_cents

@@ -1,0 +1,19 @@
+"""Money and dates as French staff read them: `14,00 €`, Europe/Paris local time."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from babel.numbers import format_currency
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def format_money(cents: int, locale: str = "fr_FR") -> str:
+    return format_currency(Decimal(cents) / 100, "EUR", locale=locale)
+
+
+def format_local_time(moment: datetime, pattern: str = "%d/%m/%Y %H:%M") -> str:
+    return moment.astimezone(PARIS).strftime(pattern)

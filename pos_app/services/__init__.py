@@ -1,0 +1,1 @@
+"""Use cases as verb functions; every outside need is a Protocol in `ports`."""

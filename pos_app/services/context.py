@@ -1,0 +1,28 @@
+"""What every use case receives: the way to open a transaction, a clock and a hasher."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pos_app.domain.errors import DomainError
+from pos_app.domain.till import Till
+from pos_app.services.ports import Clock, SecretHasher, UnitOfWork, UnitOfWorkFactory
+
+
+class TillNotInitialised(DomainError):
+    def __init__(self) -> None:
+        super().__init__("this store has no till yet: run `caisse init` first")
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    uow: UnitOfWorkFactory
+    clock: Clock
+    hasher: SecretHasher
+
+
+def local_till(uow: UnitOfWork) -> Till:
+    till = uow.tills.local()
+    if till is None:
+        raise TillNotInitialised()
+    return till

@@ -1,0 +1,39 @@
+"""Customers at the till: the R1 name search and quick creation."""
+
+from __future__ import annotations
+
+from pos_app.domain.customer import Customer, CustomerKind, NamePattern, rank
+from pos_app.domain.errors import DomainError
+from pos_app.domain.ids import new_id
+from pos_app.domain.staff import Role, StaffMember
+from pos_app.services.context import Context
+
+
+class CustomerNameMissing(DomainError):
+    def __init__(self) -> None:
+        super().__init__("a customer needs a name")
+
+
+def search_customers(ctx: Context, typed: str, limit: int = 50) -> list[Customer]:
+    """R1: `text*` starts with, `*text` contains; plain words start words of the names."""
+    pattern = NamePattern.parse(typed)
+    if pattern.is_empty:
+        return []
+    with ctx.uow(write=False) as uow:
+        candidates = uow.customers.search(pattern, limit * 4)
+    found = [customer for customer in candidates if pattern.matches(customer)]
+    return sorted(found, key=lambda customer: rank(customer, pattern))[:limit]
+
+
+def create_customer(ctx: Context, staff: StaffMember, kind: CustomerKind, name: str,
+                    first_name: str | None = None, email: str | None = None,
+                    phone: str | None = None, postal_code: str | None = None) -> Customer:
+    staff.require(Role.CASHIER, "create a customer")
+    if not name.strip():
+        raise CustomerNameMissing()
+    customer = Customer(new_id(), kind, name.strip(),
+                        first_name.strip() if first_name else None, email, phone, postal_code)
+    with ctx.uow() as uow:
+        uow.customers.save(customer)
+        uow.commit()
+    return customer

@@ -1,0 +1,354 @@
+"""Importing reference data (catalogue, customers, staff, payment methods) from one document.
+
+The whole document is checked first; every problem names the item and the field, and
+nothing is written unless all of it is valid. Items are created or replaced by id.
+See docs/data-format.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from pos_app.domain.catalogue import Category, Price, Product
+from pos_app.domain.customer import Customer, CustomerKind
+from pos_app.domain.errors import DomainError
+from pos_app.domain.money import parse_amount
+from pos_app.domain.payment import PaymentMethod
+from pos_app.domain.staff import Role, StaffMember
+from pos_app.domain.vat import VatRate
+from pos_app.services.context import Context
+from pos_app.services.ports import UnitOfWork
+
+SECTIONS = ("payment_methods", "categories", "products", "customers", "staff")
+MIN_SECRET_LENGTH = 4
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    where: str  # e.g. `products[3].prices[0].amount`
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+class InvalidImport(DomainError):
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(str(problem) for problem in problems))
+        self.problems = problems
+
+
+class FieldError(ValueError):
+    """Raised while reading one field; becomes a Problem naming that field."""
+
+
+@dataclass(slots=True)
+class ImportReport:
+    payment_methods: int = 0
+    categories: int = 0
+    products: int = 0
+    customers: int = 0
+    staff: int = 0
+
+
+@dataclass(slots=True)
+class _Parsed:
+    payment_methods: list[PaymentMethod] = field(default_factory=list)
+    categories: list[Category] = field(default_factory=list)
+    products: list[Product] = field(default_factory=list)
+    customers: list[Customer] = field(default_factory=list)
+    staff: list[tuple[StaffMember, str]] = field(default_factory=list)  # member, secret
+
+
+class _Reader:
+    """Collects problems while reading; `at` names the item being read."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self._path: list[str] = []
+
+    @contextmanager
+    def at(self, part: str) -> Iterator[None]:
+        self._path.append(part)
+        try:
+            yield
+        finally:
+            self._path.pop()
+
+    @property
+    def where(self) -> str:
+        return ".".join(self._path).replace(".[", "[")
+
+    def problem(self, message: str) -> None:
+        self.problems.append(Problem(self.where, message))
+
+    def read(self, item: dict[str, Any], name: str, parse: Callable[[Any], T],
+             default: T | None = None, required: bool = True) -> T | None:
+        with self.at(name):
+            if name not in item or item[name] is None:
+                if required:
+                    self.problem("missing")
+                return default
+            try:
+                return parse(item[name])
+            except (FieldError, DomainError) as error:
+                self.problem(str(error))
+                return default
+
+
+def import_data(ctx: Context, staff: StaffMember | None, document: object) -> ImportReport:
+    """Check the whole document, then write all of it in one transaction (or nothing).
+
+    A store without staff accepts its first import from anyone (that is how it gets its
+    first manager); after that only a manager may import.
+    """
+    parsed = _parse(document)
+    with ctx.uow() as uow:
+        if uow.staff.count() > 0:
+            if staff is None:
+                raise InvalidImport([Problem("staff", "sign in as a manager to import")])
+            staff.require(Role.MANAGER, "import data")
+        _check_against_store(uow, parsed)
+        report = _write(ctx, uow, parsed)
+        uow.commit()
+    return report
+
+
+def _parse(document: object) -> _Parsed:
+    reader = _Reader()
+    parsed = _Parsed()
+    if not isinstance(document, dict):
+        raise InvalidImport([Problem("(document)", "must be a JSON object")])
+    for key in document:
+        if key not in SECTIONS:
+            reader.problems.append(Problem(key, f"unknown section (known: {', '.join(SECTIONS)})"))
+    readers: dict[str, Callable[[_Reader, dict[str, Any]], Any]] = {
+        "payment_methods": _payment_method, "categories": _category, "products": _product,
+        "customers": _customer, "staff": _staff,
+    }
+    for section, read_item in readers.items():
+        items = document.get(section, [])
+        if not isinstance(items, list):
+            reader.problems.append(Problem(section, "must be a list"))
+            continue
+        for index, item in enumerate(items):
+            with reader.at(f"{section}[{index}]"):
+                if not isinstance(item, dict):
+                    reader.problem("must be an object")
+                    continue
+                result = read_item(reader, item)
+                if result is not None:
+                    getattr(parsed, section).append(result)
+    _check_unique(reader, parsed)
+    if reader.problems:
+        raise InvalidImport(reader.problems)
+    return parsed
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise FieldError("must be a non-empty text")
+    return value.strip()
+
+
+def _optional_text(value: Any) -> str | None:
+    if not isinstance(value, str):
+        raise FieldError("must be a text")
+    return value.strip() or None
+
+
+def _flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise FieldError("must be true or false")
+    return value
+
+
+def _whole(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise FieldError("must be a whole number")
+    return value
+
+
+def _amount(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
+        raise FieldError(f"not an amount in euros: {value!r}")
+    cents = parse_amount(value)
+    if cents < 0:
+        raise FieldError(f"must not be negative: {value!r}")
+    return cents
+
+
+def _choice(enum: type[Any]) -> Callable[[Any], Any]:
+    def parse(value: Any) -> Any:
+        try:
+            return enum(value)
+        except ValueError as error:
+            allowed = ", ".join(member.value for member in enum)
+            raise FieldError(f"{value!r} is not one of: {allowed}") from error
+    return parse
+
+
+def _payment_method(reader: _Reader, item: dict[str, Any]) -> PaymentMethod | None:
+    code = reader.read(item, "code", _text)
+    label = reader.read(item, "label", _text)
+    gives_change = reader.read(item, "gives_change", _flag, False, required=False)
+    opens_drawer = reader.read(item, "opens_drawer", _flag, False, required=False)
+    active = reader.read(item, "active", _flag, True, required=False)
+    position = reader.read(item, "position", _whole, 0, required=False)
+    if code is None or label is None:
+        return None
+    return PaymentMethod(code, label, bool(gives_change), bool(opens_drawer), bool(active),
+                         position or 0)
+
+
+def _category(reader: _Reader, item: dict[str, Any]) -> Category | None:
+    category_id = reader.read(item, "id", _text)
+    name = reader.read(item, "name", _text)
+    position = reader.read(item, "position", _whole, 0, required=False)
+    if category_id is None or name is None:
+        return None
+    return Category(category_id, name, position or 0)
+
+
+def _prices(reader: _Reader, value: Any) -> tuple[Price, ...]:
+    if not isinstance(value, list) or not value:
+        raise FieldError("must be a non-empty list")
+    prices: list[Price] = []
+    for index, item in enumerate(value):
+        with reader.at(f"[{index}]"):
+            if not isinstance(item, dict):
+                reader.problem("must be an object")
+                continue
+            label = reader.read(item, "label", _text)
+            amount = reader.read(item, "amount", _amount)
+            price_id = reader.read(item, "id", _text, label, required=False)
+            if label is not None and amount is not None and price_id is not None:
+                prices.append(Price(price_id, label, amount))
+    return tuple(prices)
+
+
+def _barcodes(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(code, str) and code.strip()
+                                              for code in value):
+        raise FieldError("must be a list of non-empty texts")
+    return tuple(code.strip() for code in value)
+
+
+def _product(reader: _Reader, item: dict[str, Any]) -> Product | None:
+    product_id = reader.read(item, "id", _text)
+    name = reader.read(item, "name", _text)
+    category = reader.read(item, "category", _optional_text, required=False)
+    vat_rate = reader.read(item, "vat_rate", VatRate.parse)
+    prices = reader.read(item, "prices", lambda value: _prices(reader, value))
+    no_barcodes: tuple[str, ...] = ()
+    barcodes = reader.read(item, "barcodes", _barcodes, no_barcodes, required=False)
+    article_code = reader.read(item, "article_code", _optional_text, required=False)
+    accounting_code = reader.read(item, "accounting_code", _optional_text, required=False)
+    published = reader.read(item, "published", _flag, True, required=False)
+    counter_only = reader.read(item, "counter_only", _flag, False, required=False)
+    position = reader.read(item, "position", _whole, 0, required=False)
+    if product_id is None or name is None or vat_rate is None or not prices:
+        return None
+    return Product(product_id, name, category, vat_rate, prices, barcodes or (), article_code,
+                   accounting_code, bool(published), bool(counter_only), position or 0)
+
+
+def _customer(reader: _Reader, item: dict[str, Any]) -> Customer | None:
+    customer_id = reader.read(item, "id", _text)
+    kind = reader.read(item, "kind", _choice(CustomerKind))
+    name = reader.read(item, "name", _text)
+    details = {key: reader.read(item, key, _optional_text, required=False)
+               for key in ("first_name", "email", "phone", "postal_code")}
+    if customer_id is None or kind is None or name is None:
+        return None
+    if kind is CustomerKind.ORGANISATION and details["first_name"]:
+        with reader.at("first_name"):
+            reader.problem("an organisation has no first name")
+    return Customer(customer_id, kind, name, **details)
+
+
+def _secret(value: Any) -> str:
+    if not isinstance(value, str) or len(value) < MIN_SECRET_LENGTH:
+        raise FieldError(f"must be a text of at least {MIN_SECRET_LENGTH} characters")
+    return value
+
+
+def _staff(reader: _Reader, item: dict[str, Any]) -> tuple[StaffMember, str] | None:
+    login = reader.read(item, "login", _text)
+    name = reader.read(item, "name", _text)
+    role = reader.read(item, "role", _choice(Role))
+    secret = reader.read(item, "secret", _secret)
+    active = reader.read(item, "active", _flag, True, required=False)
+    if login is None or name is None or role is None or secret is None:
+        return None
+    return StaffMember(f"staff:{login}", login, name, role, bool(active)), secret
+
+
+def _check_unique(reader: _Reader, parsed: _Parsed) -> None:
+    keyed: list[tuple[str, list[str]]] = [
+        ("payment_methods", [method.code for method in parsed.payment_methods]),
+        ("categories", [category.id for category in parsed.categories]),
+        ("products", [product.id for product in parsed.products]),
+        ("customers", [customer.id for customer in parsed.customers]),
+        ("staff", [member.login for member, _ in parsed.staff]),
+    ]
+    for section, keys in keyed:
+        for duplicate in sorted({key for key in keys if keys.count(key) > 1}):
+            reader.problems.append(Problem(section, f"{duplicate!r} appears more than once"))
+    owners: dict[str, str] = {}
+    for product in parsed.products:
+        for code in product.barcodes:
+            if owners.setdefault(code, product.id) != product.id:
+                reader.problems.append(Problem(
+                    f"products[{product.id}].barcodes",
+                    f"barcode {code!r} is also on product {owners[code]!r}"))
+
+
+def _check_against_store(uow: UnitOfWork, parsed: _Parsed) -> None:
+    """Problems that only the store can reveal: unknown categories, barcodes already taken."""
+    problems: list[Problem] = []
+    known = {category.id for category in parsed.categories}
+    known |= {category.id for category in uow.catalogue.categories()}
+    for index, product in enumerate(parsed.products):
+        if product.category_id is not None and product.category_id not in known:
+            problems.append(Problem(f"products[{index}].category",
+                                    f"unknown category {product.category_id!r}"))
+        for code in product.barcodes:
+            owner = uow.catalogue.get_by_barcode(code)
+            if owner is not None and owner.id != product.id and not _moves_away(
+                    parsed, owner.id, code):
+                problems.append(Problem(f"products[{index}].barcodes",
+                                        f"barcode {code!r} already belongs to {owner.id!r}"))
+    if problems:
+        raise InvalidImport(problems)
+
+
+def _moves_away(parsed: _Parsed, product_id: str, code: str) -> bool:
+    """True when the file also rewrites `product_id` without `code`."""
+    return any(product.id == product_id and code not in product.barcodes
+               for product in parsed.products)
+
+
+def _write(ctx: Context, uow: UnitOfWork, parsed: _Parsed) -> ImportReport:
+    for method in parsed.payment_methods:
+        uow.payment_methods.save(method)
+    for category in parsed.categories:
+        uow.catalogue.save_category(category)
+    # Existing products first lose their barcodes, so that a barcode moving from one
+    # product to another is never held by both at once.
+    for product in parsed.products:
+        if uow.catalogue.get(product.id) is not None:
+            uow.catalogue.save(replace(product, barcodes=()))
+    for product in parsed.products:
+        uow.catalogue.save(product)
+    for customer in parsed.customers:
+        uow.customers.save(customer)
+    for member, secret in parsed.staff:
+        uow.staff.save(member, ctx.hasher.hash(secret))
+    return ImportReport(len(parsed.payment_methods), len(parsed.categories),
+                        len(parsed.products), len(parsed.customers), len(parsed.staff))

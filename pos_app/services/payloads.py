@@ -1,0 +1,76 @@
+"""The JSON shapes of records queued for the server (outbox) and shown by the CLI."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pos_app.domain.customer import Customer
+from pos_app.domain.money import format_plain
+from pos_app.domain.order import Cancellation, Order
+from pos_app.domain.payment import Payment
+
+
+def payment_payload(order: Order, payment: Payment) -> dict[str, Any]:
+    return {
+        "id": payment.id,
+        "order_id": order.id,
+        "order_number": order.number,
+        "method": payment.method_code,
+        "amount": format_plain(payment.amount_cents),
+        "change": format_plain(payment.change_cents),
+        "taken_at": payment.taken_at.isoformat(),
+        "staff_id": payment.staff_id,
+    }
+
+
+def order_payload(order: Order, payer: Customer | None = None) -> dict[str, Any]:
+    return {
+        "id": order.id,
+        "number": order.number,
+        "till_id": order.till_id,
+        "created_at": order.created_at.isoformat(),
+        "staff_id": order.staff_id,
+        "status": order.status.value,
+        "payer": None if payer is None else {
+            "id": payer.id, "kind": payer.kind.value, "name": payer.name,
+            "first_name": payer.first_name,
+        },
+        "lines": [
+            {
+                "product_id": line.product_id,
+                "label": line.label,
+                "price_id": line.price_id,
+                "price_label": line.price_label,
+                "unit_price": format_plain(line.unit_price_cents),
+                "quantity": line.quantity,
+                "vat_rate": line.vat_rate.percent_text,
+                "total": format_plain(line.total_cents),
+            }
+            for line in order.lines
+        ],
+        "vat": [
+            {
+                "rate": vat.rate.percent_text,
+                "excl": format_plain(vat.excl_cents),
+                "vat": format_plain(vat.vat_cents),
+                "total": format_plain(vat.total_cents),
+            }
+            for vat in order.vat()
+        ],
+        "total": format_plain(order.total_cents),
+        "paid": format_plain(order.paid_cents),
+        "left": format_plain(order.left_cents),
+        "payments": [payment_payload(order, payment) for payment in order.payments],
+        "cancellation": None if order.cancellation is None
+        else cancellation_payload(order, order.cancellation),
+    }
+
+
+def cancellation_payload(order: Order, cancellation: Cancellation) -> dict[str, Any]:
+    return {
+        "order_id": order.id,
+        "order_number": order.number,
+        "by_staff_id": cancellation.by_staff_id,
+        "at": cancellation.at.isoformat(),
+        "reason": cancellation.reason,
+    }

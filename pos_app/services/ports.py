@@ -1,0 +1,176 @@
+"""What the use cases need from the outside world. Adapters implement these Protocols."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Protocol
+
+from pos_app.domain.catalogue import Category, Product
+from pos_app.domain.customer import Customer, NamePattern
+from pos_app.domain.favourites import Favourites
+from pos_app.domain.order import Cancellation, Order, StatusFilter
+from pos_app.domain.payment import Payment, PaymentMethod
+from pos_app.domain.staff import StaffMember
+from pos_app.domain.till import Till
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current time, offset-aware, in UTC."""
+        ...
+
+
+class SecretHasher(Protocol):
+    def hash(self, secret: str) -> str: ...
+
+    def verify(self, stored_hash: str, secret: str) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True)
+class OrderSummary:
+    """One row of an order search: enough to pick the order in a list."""
+
+    number: str
+    created_at: datetime
+    payer_name: str | None
+    total_cents: int
+    paid_cents: int
+    cancelled: bool
+
+    @property
+    def left_cents(self) -> int:
+        return self.total_cents - self.paid_cents
+
+
+class CatalogueRepository(Protocol):
+    def get(self, product_id: str) -> Product | None: ...
+
+    def get_by_barcode(self, code: str) -> Product | None: ...
+
+    def search(self, text: str, limit: int) -> list[Product]: ...
+
+    def in_category(self, category_id: str | None, limit: int) -> list[Product]: ...
+
+    def get_many(self, product_ids: Sequence[str]) -> list[Product]: ...
+
+    def categories(self) -> list[Category]: ...
+
+    def save_category(self, category: Category) -> None: ...
+
+    def save(self, product: Product) -> None: ...
+
+
+class CustomerRepository(Protocol):
+    def get(self, customer_id: str) -> Customer | None: ...
+
+    def search(self, pattern: NamePattern, limit: int) -> list[Customer]: ...
+
+    def save(self, customer: Customer) -> None: ...
+
+
+class OrderRepository(Protocol):
+    def add(self, order: Order) -> None:
+        """Insert a new order with its lines, VAT per rate and payments."""
+        ...
+
+    def add_payment(self, order: Order, payment: Payment) -> None: ...
+
+    def add_cancellation(self, order: Order, cancellation: Cancellation) -> None: ...
+
+    def get_by_number(self, number: str) -> Order | None: ...
+
+    def search(self, text: str, status: StatusFilter, limit: int) -> list[OrderSummary]: ...
+
+
+class StaffRepository(Protocol):
+    def get_by_login(self, login: str) -> tuple[StaffMember, str] | None:
+        """The member and their stored secret hash."""
+        ...
+
+    def save(self, member: StaffMember, secret_hash: str) -> None: ...
+
+    def count(self) -> int: ...
+
+
+class PaymentMethodRepository(Protocol):
+    def get(self, code: str) -> PaymentMethod | None: ...
+
+    def active(self) -> list[PaymentMethod]: ...
+
+    def save(self, method: PaymentMethod) -> None: ...
+
+
+class FavouritesRepository(Protocol):
+    def get(self, till_id: str) -> Favourites: ...
+
+    def save(self, favourites: Favourites) -> None: ...
+
+
+class TillRepository(Protocol):
+    def local(self) -> Till | None:
+        """The till this store belongs to, once initialised."""
+        ...
+
+    def save(self, till: Till) -> None: ...
+
+
+class SequenceRepository(Protocol):
+    def next(self, till_id: str, kind: str) -> int:
+        """The next number of a gapless series; taken inside the caller's transaction."""
+        ...
+
+
+class Outbox(Protocol):
+    def add(self, kind: str, aggregate_id: str, payload: dict[str, Any], at: datetime) -> None:
+        """Queue a record for the server, in the same transaction as the change it reports."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction: everything written through it commits together or not at all."""
+
+    @property
+    def catalogue(self) -> CatalogueRepository: ...
+
+    @property
+    def customers(self) -> CustomerRepository: ...
+
+    @property
+    def orders(self) -> OrderRepository: ...
+
+    @property
+    def staff(self) -> StaffRepository: ...
+
+    @property
+    def payment_methods(self) -> PaymentMethodRepository: ...
+
+    @property
+    def favourites(self) -> FavouritesRepository: ...
+
+    @property
+    def tills(self) -> TillRepository: ...
+
+    @property
+    def sequences(self) -> SequenceRepository: ...
+
+    @property
+    def outbox(self) -> Outbox: ...
+
+
+    def __enter__(self) -> UnitOfWork: ...
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        """Roll back whatever was not committed."""
+        ...
+
+    def commit(self) -> None: ...
+
+
+class UnitOfWorkFactory(Protocol):
+    def __call__(self, *, write: bool = ...) -> UnitOfWork:
+        """A new unit of work; `write=True` takes the write lock at once."""
+        ...

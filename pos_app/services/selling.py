@@ -1,0 +1,105 @@
+"""Selling: turn a basket into a validated order, with its payments, in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pos_app.domain.basket import Basket
+from pos_app.domain.catalogue import Product
+from pos_app.domain.customer import Customer
+from pos_app.domain.errors import (
+    PaymentIncomplete,
+    UnknownBarcode,
+    UnknownCustomer,
+    UnknownPaymentMethod,
+    UnknownProduct,
+)
+from pos_app.domain.ids import new_id
+from pos_app.domain.order import Order, format_order_number
+from pos_app.domain.payment import PaymentMethod
+from pos_app.domain.staff import Role, StaffMember
+from pos_app.services.context import Context, local_till
+from pos_app.services.payloads import order_payload, payment_payload
+from pos_app.services.ports import UnitOfWork
+
+ORDER_SERIES = "order"
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentRequest:
+    method_code: str
+    amount_cents: int
+
+
+def add_product(ctx: Context, basket: Basket, product_id: str, quantity: int = 1,
+                price: str | None = None) -> None:
+    """Put a product in the basket by id; drafts and unknown ids are refused."""
+    with ctx.uow(write=False) as uow:
+        product = uow.catalogue.get(product_id)
+    if product is None:
+        raise UnknownProduct(product_id)
+    basket.add(product, quantity, price)
+
+
+def add_by_barcode(ctx: Context, basket: Basket, code: str, quantity: int = 1,
+                   price: str | None = None) -> Product:
+    """Put the product carrying `code` in the basket; an unknown code is refused."""
+    with ctx.uow(write=False) as uow:
+        product = uow.catalogue.get_by_barcode(code.strip())
+    if product is None:
+        raise UnknownBarcode(code)
+    basket.add(product, quantity, price)
+    return product
+
+
+def sell(ctx: Context, staff: StaffMember, basket: Basket,
+         payments: Sequence[PaymentRequest] = (), *,
+         validate_without_paying: bool = False) -> Order:
+    """Validate the basket as an order, with its payments, durably and in one transaction.
+
+    The order, its lines, VAT, payments and outbox rows are written together; an order
+    that is not paid in full needs `validate_without_paying` (R5).
+    """
+    staff.require(Role.CASHIER, "sell")
+    basket.check_not_empty()
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        till = local_till(uow)
+        payer = _payer(uow, basket.payer_id)
+        sequence = uow.sequences.next(till.id, ORDER_SERIES)
+        order = Order(id=new_id(), number=format_order_number(till.order_prefix, sequence),
+                      sequence=sequence, till_id=till.id, created_at=now, staff_id=staff.id,
+                      lines=list(basket.lines), payer_id=basket.payer_id)
+        for request in payments:
+            method = payment_method(uow, request.method_code)
+            order.take_payment(method, request.amount_cents, new_id(), now, staff.id)
+        if order.left_cents > 0 and not validate_without_paying:
+            raise PaymentIncomplete(order.left_cents)
+        uow.orders.add(order)
+        uow.outbox.add("order.validated", order.id, order_payload(order, payer), now)
+        for payment in order.payments:
+            uow.outbox.add("payment.taken", payment.id, payment_payload(order, payment), now)
+        uow.commit()
+    return order
+
+
+def payment_method(uow: UnitOfWork, code: str) -> PaymentMethod:
+    method = uow.payment_methods.get(code)
+    if method is None or not method.active:
+        raise UnknownPaymentMethod(code)
+    return method
+
+
+def _payer(uow: UnitOfWork, customer_id: str | None) -> Customer | None:
+    if customer_id is None:
+        return None
+    customer = uow.customers.get(customer_id)
+    if customer is None:
+        raise UnknownCustomer(customer_id)
+    return customer
+
+
+def payment_methods(ctx: Context) -> list[PaymentMethod]:
+    with ctx.uow(write=False) as uow:
+        return uow.payment_methods.active()

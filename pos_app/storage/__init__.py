@@ -1,0 +1,1 @@
+"""SQLite storage: typed rows, repositories, the unit of work and migrations."""

@@ -1,0 +1,64 @@
+"""Customers, with folded name columns that the R1 search filters on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection
+from sqlalchemy.dialects.sqlite import insert as upsert
+
+from pos_app.domain.customer import Customer, CustomerKind, MatchMode, NamePattern
+from pos_app.domain.text import fold, words
+from pos_app.storage.rows import CustomerRow, table
+
+_CUSTOMERS = table(CustomerRow)
+_COLUMNS = "id, kind, name, first_name, email, phone, postal_code"
+
+
+def like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _like(pattern: NamePattern) -> str:
+    """A LIKE pattern that finds every match of `pattern` (and maybe more: the domain
+    rule makes the final choice)."""
+    if pattern.mode is MatchMode.STARTS_WITH:
+        return like_escape(pattern.text) + "%"
+    if pattern.mode is MatchMode.CONTAINS:
+        return "%" + like_escape(pattern.text) + "%"
+    first_word = (words(pattern.text) or [pattern.text])[0]
+    return "%" + like_escape(first_word) + "%"
+
+
+class SqlCustomers:
+    def __init__(self, connection: Connection) -> None:
+        self._db = connection
+
+    def get(self, customer_id: str) -> Customer | None:
+        row = self._db.exec_driver_sql(
+            f"SELECT {_COLUMNS} FROM customers WHERE id = ?", (customer_id,)).first()
+        return None if row is None else _customer(row)
+
+    def search(self, pattern: NamePattern, limit: int) -> list[Customer]:
+        like = _like(pattern)
+        rows = self._db.exec_driver_sql(
+            f"SELECT {_COLUMNS} FROM customers"
+            " WHERE name_folded LIKE ? ESCAPE '\\'"
+            "    OR (kind = 'person' AND first_name_folded LIKE ? ESCAPE '\\')"
+            " ORDER BY name_folded, first_name_folded LIMIT ?", (like, like, limit)).all()
+        return [_customer(row) for row in rows]
+
+    def save(self, customer: Customer) -> None:
+        values = {
+            "id": customer.id, "kind": customer.kind.value, "name": customer.name,
+            "first_name": customer.first_name, "email": customer.email,
+            "phone": customer.phone, "postal_code": customer.postal_code,
+            "name_folded": fold(customer.name),
+            "first_name_folded": fold(customer.first_name) if customer.first_name else None,
+        }
+        self._db.execute(upsert(_CUSTOMERS).values(values).on_conflict_do_update(
+            index_elements=["id"], set_=values))
+
+
+def _customer(row: Any) -> Customer:
+    return Customer(row[0], CustomerKind(row[1]), row[2], row[3], row[4], row[5], row[6])

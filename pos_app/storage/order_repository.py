@@ -1,0 +1,127 @@
+"""Orders with their lines, VAT per rate, payments and cancellation."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, insert, update
+
+from pos_app.domain.basket import BasketLine
+from pos_app.domain.order import Cancellation, Order, OrderStatus, StatusFilter
+from pos_app.domain.payment import Payment
+from pos_app.domain.text import fold
+from pos_app.domain.vat import VatRate
+from pos_app.services.ports import OrderSummary
+from pos_app.storage.customer_repository import like_escape
+from pos_app.storage.rows import OrderLineRow, OrderRow, OrderVatRow, PaymentRow, table
+
+_ORDERS = table(OrderRow)
+_LINES = table(OrderLineRow)
+_VAT = table(OrderVatRow)
+_PAYMENTS = table(PaymentRow)
+
+_PAID = ("coalesce((SELECT sum(amount_cents - change_cents) FROM payments"
+         " WHERE order_id = o.id), 0)")
+
+
+def _payment_row(order_id: str, payment: Payment) -> dict[str, Any]:
+    return {"id": payment.id, "order_id": order_id, "method_code": payment.method_code,
+            "amount_cents": payment.amount_cents, "change_cents": payment.change_cents,
+            "taken_at": payment.taken_at, "staff_id": payment.staff_id}
+
+
+class SqlOrders:
+    def __init__(self, connection: Connection) -> None:
+        self._db = connection
+
+    def add(self, order: Order) -> None:
+        self._db.execute(insert(_ORDERS), {
+            "id": order.id, "number": order.number, "till_id": order.till_id,
+            "sequence": order.sequence, "created_at": order.created_at,
+            "staff_id": order.staff_id, "payer_id": order.payer_id,
+            "total_cents": order.total_cents, "status": order.status.value,
+        })
+        self._db.execute(insert(_LINES), [
+            {"order_id": order.id, "position": position, "product_id": line.product_id,
+             "label": line.label, "price_id": line.price_id, "price_label": line.price_label,
+             "unit_price_cents": line.unit_price_cents, "quantity": line.quantity,
+             "vat_rate_bp": line.vat_rate.value, "total_cents": line.total_cents}
+            for position, line in enumerate(order.lines)])
+        self._db.execute(insert(_VAT), [
+            {"order_id": order.id, "rate_bp": vat.rate.value, "excl_cents": vat.excl_cents,
+             "vat_cents": vat.vat_cents, "total_cents": vat.total_cents}
+            for vat in order.vat()])
+        if order.payments:
+            self._db.execute(insert(_PAYMENTS),
+                             [_payment_row(order.id, payment) for payment in order.payments])
+
+    def add_payment(self, order: Order, payment: Payment) -> None:
+        self._db.execute(insert(_PAYMENTS), _payment_row(order.id, payment))
+
+    def add_cancellation(self, order: Order, cancellation: Cancellation) -> None:
+        self._db.execute(update(_ORDERS).where(_ORDERS.c.id == order.id).values(
+            status=OrderStatus.CANCELLED.value, cancelled_at=cancellation.at,
+            cancelled_by=cancellation.by_staff_id, cancel_reason=cancellation.reason))
+
+    def get_by_number(self, number: str) -> Order | None:
+        row = self._db.exec_driver_sql(
+            "SELECT id, number, till_id, created_at, staff_id, payer_id, cancelled_at,"
+            " cancelled_by, cancel_reason, sequence FROM orders WHERE number = ?",
+            (number.upper(),)).first()
+        if row is None:
+            return None
+        cancellation = None
+        if row[6] is not None:
+            cancellation = Cancellation(row[7], _when(row[6]), row[8])
+        return Order(id=row[0], number=row[1], sequence=row[9], till_id=row[2],
+                     created_at=_when(row[3]), staff_id=row[4], lines=self._lines(row[0]), payer_id=row[5],
+                     payments=self._payments(row[0]), cancellation=cancellation)
+
+    def _lines(self, order_id: str) -> list[BasketLine]:
+        rows = self._db.exec_driver_sql(
+            "SELECT product_id, label, price_id, price_label, unit_price_cents, quantity,"
+            " vat_rate_bp FROM order_lines WHERE order_id = ? ORDER BY position",
+            (order_id,)).all()
+        return [BasketLine(r[0], r[1], r[2], r[3], r[4], r[5], VatRate(r[6])) for r in rows]
+
+    def _payments(self, order_id: str) -> list[Payment]:
+        rows = self._db.exec_driver_sql(
+            "SELECT id, method_code, amount_cents, change_cents, taken_at, staff_id"
+            " FROM payments WHERE order_id = ? ORDER BY taken_at, id", (order_id,)).all()
+        return [Payment(r[0], r[1], r[2], r[3], _when(r[4]), r[5]) for r in rows]
+
+    def search(self, text: str, status: StatusFilter, limit: int) -> list[OrderSummary]:
+        """By whole number, number prefix, sequence (`123`), or payer's last name prefix."""
+        conditions, params = _status_condition(status)
+        if text:
+            matches = ["o.number LIKE ? ESCAPE '\\'", "c.name_folded LIKE ? ESCAPE '\\'"]
+            params += [like_escape(text.upper()) + "%", like_escape(fold(text)) + "%"]
+            if text.isdigit():
+                matches.append("o.sequence = ?")
+                params.append(int(text))
+            conditions.append("(" + " OR ".join(matches) + ")")
+        where = ("WHERE " + " AND ".join(conditions)) if conditions else ""
+        rows = self._db.exec_driver_sql(
+            f"SELECT o.number, o.created_at, c.kind, c.name, c.first_name, o.total_cents,"
+            f" {_PAID}, o.status FROM orders AS o"
+            f" LEFT JOIN customers AS c ON c.id = o.payer_id"
+            f" {where} ORDER BY o.created_at DESC LIMIT ?", (*params, limit)).all()
+        return [OrderSummary(r[0], _when(r[1]), _payer_name(r[2], r[3], r[4]), r[5], r[6],
+                             r[7] == OrderStatus.CANCELLED.value) for r in rows]
+
+
+def _status_condition(status: StatusFilter) -> tuple[list[str], list[Any]]:
+    if status is StatusFilter.ALL:
+        return [], []
+    return ["o.status = ?"], [status.value]
+
+
+def _payer_name(kind: str | None, name: str | None, first_name: str | None) -> str | None:
+    if name is None:
+        return None
+    return f"{name.upper()} {first_name}" if kind == "person" and first_name else name
+
+
+def _when(value: str) -> datetime:
+    return datetime.fromisoformat(value)

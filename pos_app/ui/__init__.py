@@ -1,0 +1,1 @@
+"""PySide6 screens. They receive ready services (a `Context`) and never touch storage."""

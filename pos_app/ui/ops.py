@@ -1,0 +1,73 @@
+"""Run service calls off the UI thread and hand their result back on it.
+
+Every database or device call of a screen goes through `OperationRunner.run`, so that
+the screen never freezes; `changed` tells every screen that data changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+
+class _Signals(QObject):
+    succeeded = Signal(object)
+    failed = Signal(object)
+
+
+class _Operation(QRunnable):
+    def __init__(self, work: Callable[[], Any]) -> None:
+        super().__init__()
+        self.work = work
+        self.signals = _Signals()
+
+    def run(self) -> None:
+        try:
+            result = self.work()
+        except Exception as error:  # noqa: BLE001 - every failure goes back to the screen
+            self.signals.failed.emit(error)
+        else:
+            self.signals.succeeded.emit(result)
+
+
+class OperationRunner(QObject):
+    changed = Signal()
+    busy_changed = Signal(bool)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(2)
+        self._running: set[_Operation] = set()
+
+    def run(self, work: Callable[[], Any], on_success: Callable[[Any], None],
+            on_failure: Callable[[Exception], None], changes_data: bool = False) -> None:
+        operation = _Operation(work)
+        operation.setAutoDelete(False)
+        self._running.add(operation)
+        self.busy_changed.emit(True)
+
+        @Slot(object)
+        def succeeded(result: Any) -> None:
+            self._finish(operation)
+            on_success(result)
+            if changes_data:
+                self.changed.emit()
+
+        @Slot(object)
+        def failed(error: Exception) -> None:
+            self._finish(operation)
+            on_failure(error)
+
+        operation.signals.succeeded.connect(succeeded)
+        operation.signals.failed.connect(failed)
+        self._pool.start(operation)
+
+    def _finish(self, operation: _Operation) -> None:
+        self._running.discard(operation)
+        self.busy_changed.emit(bool(self._running))
+
+    def wait(self, msecs: int = 10_000) -> bool:
+        return self._pool.waitForDone(msecs)
