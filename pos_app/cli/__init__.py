@@ -104,11 +104,23 @@ def _staff(store: Store, args: argparse.Namespace) -> StaffMember:
         raise UsageError("this command needs --staff LOGIN")
     secret = os.environ.get(SECRET_VARIABLE)
     if secret is None:
-        try:
-            secret = getpass.getpass(f"Secret for {args.staff}: ")
-        except (EOFError, OSError) as error:
-            raise UsageError(f"no secret: set {SECRET_VARIABLE} or run in a terminal") from error
+        secret = _prompt_secret(args.staff)
     return sign_in(store.context, args.staff, secret)
+
+
+def _prompt_secret(login: str) -> str:
+    """Ask on the terminal itself, never on stdin: stdin may carry the order."""
+    no_terminal = UsageError(f"no secret: set {SECRET_VARIABLE} or run in a terminal")
+    if sys.platform != "win32":
+        try:
+            with open("/dev/tty", encoding="utf-8"):
+                pass
+        except OSError as error:
+            raise no_terminal from error
+    try:
+        return getpass.getpass(f"Secret for {login}: ")
+    except EOFError as error:
+        raise no_terminal from error
 
 
 def _read_json(path: str | Path) -> Any:

@@ -63,6 +63,7 @@ class _Parsed:
     products: list[Product] = field(default_factory=list)
     customers: list[Customer] = field(default_factory=list)
     staff: list[tuple[StaffMember, str]] = field(default_factory=list)  # member, secret
+    product_indexes: list[int] = field(default_factory=list)  # where each product was
 
 
 class _Reader:
@@ -144,6 +145,8 @@ def _parse(document: object) -> _Parsed:
                 result = read_item(reader, item)
                 if result is not None:
                     getattr(parsed, section).append(result)
+                    if section == "products":
+                        parsed.product_indexes.append(index)
     _check_unique(reader, parsed)
     if reader.problems:
         raise InvalidImport(reader.problems)
@@ -301,11 +304,11 @@ def _check_unique(reader: _Reader, parsed: _Parsed) -> None:
         for duplicate in sorted({key for key in keys if keys.count(key) > 1}):
             reader.problems.append(Problem(section, f"{duplicate!r} appears more than once"))
     owners: dict[str, str] = {}
-    for product in parsed.products:
+    for index, product in zip(parsed.product_indexes, parsed.products, strict=True):
         for code in product.barcodes:
             if owners.setdefault(code, product.id) != product.id:
                 reader.problems.append(Problem(
-                    f"products[{product.id}].barcodes",
+                    f"products[{index}].barcodes",
                     f"barcode {code!r} is also on product {owners[code]!r}"))
 
 

@@ -75,8 +75,9 @@ class SqlOrders:
         if row[6] is not None:
             cancellation = Cancellation(row[7], _when(row[6]), row[8])
         return Order(id=row[0], number=row[1], sequence=row[9], till_id=row[2],
-                     created_at=_when(row[3]), staff_id=row[4], lines=self._lines(row[0]), payer_id=row[5],
-                     payments=self._payments(row[0]), cancellation=cancellation)
+                     created_at=_when(row[3]), staff_id=row[4], lines=self._lines(row[0]),
+                     payer_id=row[5], payments=self._payments(row[0]),
+                     cancellation=cancellation)
 
     def _lines(self, order_id: str) -> list[BasketLine]:
         rows = self._db.exec_driver_sql(

@@ -1,0 +1,115 @@
+"""The SQLite store: migrations, durability settings, FTS5 search, one transaction per action."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import text
+
+from pos_app.bootstrap import Store, open_store
+from pos_app.domain.basket import Basket
+from pos_app.domain.staff import StaffMember
+from pos_app.services import catalogue, selling
+from pos_app.services.context import Context
+from pos_app.services.selling import PaymentRequest
+from pos_app.storage.migrations.env_filter import include_object
+from pos_app.storage.rows import Base
+
+
+def test_an_empty_store_is_upgraded_to_head_and_matches_the_models(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "new")
+    with store.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={
+            "include_object": include_object, "compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []
+        tables = {row[0] for row in connection.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"orders", "order_lines", "payments", "outbox", "product_fts"} <= tables
+    store.close()
+
+
+def test_opening_a_store_at_head_twice_changes_nothing(tmp_path: Path) -> None:
+    open_store(tmp_path / "s").close()
+    store = open_store(tmp_path / "s")
+    with store.engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT version_num FROM alembic_version"
+                                          ).scalar_one() == "0001"
+    store.close()
+
+
+def test_every_connection_is_durable_wal_with_foreign_keys(store: Store) -> None:
+    with store.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar_one() == "wal"
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar_one() == 2  # FULL
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("poney", {"balade-poney-1h", "stage-paques", "peluche"}),
+    ("PÂQUES", {"stage-paques"}),
+    ("creme gla", {"creme-glacee"}),
+    ("équ", {"spectacle-equestre", "cours-equitation"}),
+    ("EQUI", {"cours-equitation"}),
+    ("ACT-01", {"kayak-2h", "paddle-1h", "barque-1h"}),
+    ("3760123450027", {"balade-poney-1h"}),
+    ("376012345002", {"balade-poney-1h"}),
+    ("crinières feu", {"spectacle-equestre"}),
+])
+def test_catalogue_search_is_accent_and_case_insensitive_prefix(ctx: Context, typed: str,
+                                                                expected: set[str]) -> None:
+    assert {product.id for product in catalogue.search_products(ctx, typed)} == expected
+
+
+def test_drafts_are_not_offered_and_odd_input_finds_nothing(ctx: Context) -> None:
+    assert catalogue.search_products(ctx, "bombe") == []
+    assert catalogue.search_products(ctx, '"*) OR (') == []
+    assert catalogue.search_products(ctx, "   ") == []
+
+
+def count(store: Store, table: str) -> int:
+    with store.engine.connect() as connection:
+        return int(connection.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar_one())
+
+
+def test_a_sale_writes_order_lines_vat_payments_and_outbox_together(
+        store: Store, cashier: StaffMember) -> None:
+    basket = Basket()
+    selling.add_product(store.context, basket, "balade-poney-1h", 2)
+    selling.add_product(store.context, basket, "tshirt")
+    order = selling.sell(store.context, cashier, basket,
+                         [PaymentRequest("ESP", 500), PaymentRequest("CB", 4290)])
+    with store.engine.connect() as connection:
+        kinds = [row[0] for row in connection.execute(text(
+            "SELECT kind FROM outbox WHERE aggregate_id = :id OR aggregate_id IN"
+            " (SELECT id FROM payments WHERE order_id = :id) ORDER BY kind"),
+            {"id": order.id})]
+        vat = connection.exec_driver_sql(
+            "SELECT rate_bp, excl_cents, vat_cents, total_cents FROM order_vat"
+            " ORDER BY rate_bp").all()
+    assert kinds == ["order.validated", "payment.taken", "payment.taken"]
+    assert count(store, "order_lines") == 2
+    assert [tuple(row) for row in vat] == [(1000, 2545, 255, 2800), (2000, 1658, 332, 1990)]
+
+
+def test_a_refused_sale_leaves_no_trace_and_burns_no_number(
+        store: Store, cashier: StaffMember) -> None:
+    basket = Basket()
+    selling.add_product(store.context, basket, "cafe")
+    with pytest.raises(Exception, match="left to pay"):
+        selling.sell(store.context, cashier, basket, [PaymentRequest("CB", 100)])
+    assert (count(store, "orders"), count(store, "payments"), count(store, "outbox")) == (0, 0, 0)
+    order = selling.sell(store.context, cashier, basket, [PaymentRequest("CB", 160)])
+    assert order.number == "CD2-000001"
+
+
+def test_order_numbers_are_gapless_per_till(store: Store, cashier: StaffMember) -> None:
+    numbers = []
+    for _ in range(5):
+        basket = Basket()
+        selling.add_product(store.context, basket, "cafe")
+        numbers.append(selling.sell(store.context, cashier, basket,
+                                    [PaymentRequest("ESP", 200)]).number)
+    assert numbers == [f"CD2-00000{i}" for i in range(1, 6)]

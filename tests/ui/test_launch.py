@@ -1,0 +1,44 @@
+"""`caisse` with no sub-command opens the sign-in, then the sale window, on the store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from pos_app.cli import main
+from pos_app.ui.sale_window import SaleWindow
+from pos_app.ui.sign_in import SignInDialog
+
+
+def visible(kind: type[QWidget]) -> QWidget | None:
+    return next((w for w in QApplication.topLevelWidgets()
+                 if isinstance(w, kind) and w.isVisible()), None)
+
+
+def test_the_run_command_opens_the_till_window(qtbot: QtBot, data_dir: Path) -> None:
+    seen: dict[str, str] = {}
+
+    def when_visible(kind: type[QWidget], act: object) -> None:
+        widget = visible(kind)
+        if widget is None:
+            QTimer.singleShot(20, lambda: when_visible(kind, act))
+        else:
+            act(widget)  # type: ignore[operator]
+
+    def sign_in(dialog: SignInDialog) -> None:
+        dialog.login.setText("caissier")
+        dialog.secret.setText("1234")
+        dialog.submit()
+        when_visible(SaleWindow, close_sale_window)
+
+    def close_sale_window(window: SaleWindow) -> None:
+        seen["title"] = window.windowTitle()
+        seen["size"] = f"{window.width()}x{window.height()}"
+        window.close()
+
+    when_visible(SignInDialog, sign_in)
+    assert main(["--data-dir", str(data_dir)]) == 0
+    assert seen == {"title": "Caisse — Camille Caissière", "size": "1024x768"}
