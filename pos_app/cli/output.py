@@ -10,7 +10,6 @@ from typing import Any
 
 from pos_app.domain.catalogue import Product
 from pos_app.domain.customer import Customer
-from pos_app.domain.money import format_plain
 from pos_app.domain.till import Till
 from pos_app.formatting import format_local_time, format_money
 from pos_app.services.importing import ImportReport, Problem
@@ -66,8 +65,8 @@ def report(value: ImportReport) -> Result:
 
 def product(value: Product) -> Result:
     data = {"id": value.id, "name": value.name, "category": value.category_id,
-            "vat_rate": value.vat_rate.percent_text,
-            "prices": [{"id": p.id, "label": p.label, "amount": format_plain(p.amount_cents)}
+            "vat_rate_bp": value.vat_rate.value,
+            "prices": [{"id": p.id, "label": p.label, "amount_cents": p.amount_cents}
                        for p in value.prices],
             "barcodes": list(value.barcodes), "article_code": value.article_code,
             "accounting_code": value.accounting_code_or_default}
@@ -110,8 +109,8 @@ def order(details: OrderDetails) -> Result:
 
 def summary(value: OrderSummary) -> Result:
     data = {"number": value.number, "created_at": value.created_at.isoformat(),
-            "payer": value.payer_name, "total": format_plain(value.total_cents),
-            "left": format_plain(value.left_cents),
+            "payer": value.payer_name, "total_cents": value.total_cents,
+            "left_cents": value.left_cents,
             "status": "cancelled" if value.cancelled else "active"}
     state = "annulée" if value.cancelled else f"reste {format_money(value.left_cents)}"
     return Result(data, f"{value.number:<14} {format_local_time(value.created_at)} "

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from pos_app.domain.errors import ProductNotSellable, UnknownPrice
 from pos_app.domain.money import Cents
@@ -18,10 +19,9 @@ class Category:
     position: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class Price:
+class Price(NamedTuple):
     """One entry of a product's price list: a label (`Adulte`, `Enfant`) and a VAT-inclusive
-    amount."""
+    amount. A tuple: catalogue searches build hundreds of them per keystroke."""
 
     id: str
     label: str
@@ -41,7 +41,6 @@ class Product:
     published: bool = True
     counter_only: bool = False
     position: int = 0
-    extra: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
     def accounting_code_or_default(self) -> str:

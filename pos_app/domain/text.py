@@ -8,14 +8,19 @@ import unicodedata
 _SEPARATORS = re.compile(r"[\s\-'’&.,/()]+")
 
 # Letters that Unicode decomposition does not split into base + accent.
-_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l", "đ": "d"})
+_LIGATURES = {"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l", "đ": "d"}
+_LIGATURE = re.compile("[" + "".join(_LIGATURES) + "]")
+
+
+_COMBINING_MARKS = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff]+")
 
 
 def fold(text: str) -> str:
     """`Hélène D'Aubigné-Œuvre` → `helene d'aubigne-oeuvre`; punctuation is kept as typed."""
-    lowered = text.casefold().translate(_LIGATURES)
-    decomposed = unicodedata.normalize("NFKD", lowered)
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if text.isascii():  # most names and every barcode: skip Unicode work
+        return " ".join(text.lower().split())
+    lowered = _LIGATURE.sub(lambda found: _LIGATURES[found.group()], text.casefold())
+    plain = _COMBINING_MARKS.sub("", unicodedata.normalize("NFKD", lowered))
     return " ".join(plain.replace("’", "'").split())
 
 

@@ -1,11 +1,14 @@
-"""The JSON shapes of records queued for the server (outbox) and shown by the CLI."""
+"""The JSON shapes of records queued for the server (outbox) and printed by the CLI.
+
+Amounts are integer cents (`total_cents`), VAT rates basis points (`vat_rate_bp`: 550
+is 5.5 %), times ISO 8601 in UTC: what machines read without rounding questions.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from pos_app.domain.customer import Customer
-from pos_app.domain.money import format_plain
 from pos_app.domain.order import Cancellation, Order
 from pos_app.domain.payment import Payment
 
@@ -16,14 +19,16 @@ def payment_payload(order: Order, payment: Payment) -> dict[str, Any]:
         "order_id": order.id,
         "order_number": order.number,
         "method": payment.method_code,
-        "amount": format_plain(payment.amount_cents),
-        "change": format_plain(payment.change_cents),
+        "amount_cents": payment.amount_cents,
+        "change_cents": payment.change_cents,
         "taken_at": payment.taken_at.isoformat(),
         "staff_id": payment.staff_id,
     }
 
 
 def order_payload(order: Order, payer: Customer | None = None) -> dict[str, Any]:
+    total = order.total_cents
+    paid = order.paid_cents
     return {
         "id": order.id,
         "number": order.number,
@@ -36,30 +41,20 @@ def order_payload(order: Order, payer: Customer | None = None) -> dict[str, Any]
             "first_name": payer.first_name,
         },
         "lines": [
-            {
-                "product_id": line.product_id,
-                "label": line.label,
-                "price_id": line.price_id,
-                "price_label": line.price_label,
-                "unit_price": format_plain(line.unit_price_cents),
-                "quantity": line.quantity,
-                "vat_rate": line.vat_rate.percent_text,
-                "total": format_plain(line.total_cents),
-            }
+            {"product_id": line.product_id, "label": line.label, "price_id": line.price_id,
+             "price_label": line.price_label, "unit_price_cents": line.unit_price_cents,
+             "quantity": line.quantity, "vat_rate_bp": line.vat_rate.value,
+             "total_cents": line.total_cents}
             for line in order.lines
         ],
         "vat": [
-            {
-                "rate": vat.rate.percent_text,
-                "excl": format_plain(vat.excl_cents),
-                "vat": format_plain(vat.vat_cents),
-                "total": format_plain(vat.total_cents),
-            }
+            {"rate_bp": vat.rate.value, "excl_cents": vat.excl_cents,
+             "vat_cents": vat.vat_cents, "total_cents": vat.total_cents}
             for vat in order.vat()
         ],
-        "total": format_plain(order.total_cents),
-        "paid": format_plain(order.paid_cents),
-        "left": format_plain(order.left_cents),
+        "total_cents": total,
+        "paid_cents": paid,
+        "left_cents": total - paid,
         "payments": [payment_payload(order, payment) for payment in order.payments],
         "cancellation": None if order.cancellation is None
         else cancellation_payload(order, order.cancellation),

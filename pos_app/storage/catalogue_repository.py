@@ -4,30 +4,18 @@ from __future__ import annotations
 
 import json
 import re
+from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
-
-from sqlalchemy import Connection, delete, insert, text
-from sqlalchemy.dialects.sqlite import insert as upsert
 
 from pos_app.domain.catalogue import Category, Price, Product
 from pos_app.domain.text import fold
 from pos_app.domain.vat import VatRate
-from pos_app.storage.rows import BarcodeRow, CategoryRow, PriceRow, ProductRow, table
+from pos_app.storage.sql import SqlRepository
 
-_PRODUCTS = table(ProductRow)
-_PRICES = table(PriceRow)
-_BARCODES = table(BarcodeRow)
-_CATEGORIES = table(CategoryRow)
-
-# One row per product, its prices and barcodes folded in as JSON: one query per call.
 _SELECT = """
 SELECT p.id, p.name, p.category_id, p.vat_rate_bp, p.article_code, p.accounting_code,
-       p.published, p.counter_only, p.position,
-       (SELECT json_group_array(json_array(pr.id, pr.label, pr.amount_cents))
-          FROM (SELECT id, label, amount_cents FROM prices
-                 WHERE product_id = p.id ORDER BY position) AS pr) AS prices,
-       (SELECT json_group_array(code) FROM barcodes WHERE product_id = p.id) AS codes
+       p.published, p.counter_only, p.position
   FROM products AS p
 """
 _WORD = re.compile(r"\w+")
@@ -39,21 +27,53 @@ def fts_query(typed: str) -> str | None:
     return " ".join(f'"{word}"*' for word in words) or None
 
 
-def product_from_row(row: Sequence[Any]) -> Product:
-    prices = tuple(Price(pid, label, amount) for pid, label, amount in json.loads(row[9]))
-    return Product(id=row[0], name=row[1], category_id=row[2], vat_rate=VatRate(row[3]),
-                   prices=prices, barcodes=tuple(json.loads(row[10])), article_code=row[4],
-                   accounting_code=row[5], published=bool(row[6]),
-                   counter_only=bool(row[7]), position=row[8])
+def index_row(key: int, product: Product) -> tuple[Any, ...]:
+    """The product_fts row of a product: searchable words, then the product itself packed
+    as JSON, so that a search needs no other table."""
+    codes = " ".join([*product.barcodes, product.article_code or ""]).strip()
+    packed = json.dumps([
+        product.id, product.category_id, product.vat_rate.value, product.article_code,
+        product.accounting_code, product.published, product.counter_only, product.position,
+        [[price.id, price.label, price.amount_cents] for price in product.prices],
+        list(product.barcodes)], ensure_ascii=False, separators=(",", ":"))
+    return key, product.name, codes, packed, fold(product.name)
 
 
-class SqlCatalogue:
-    def __init__(self, connection: Connection) -> None:
-        self._db = connection
+_RATES = {rate.value: rate for rate in VatRate}
 
+
+def products_from_index(rows: list[tuple[str, str]]) -> list[Product]:
+    """Unpack (name, packed) rows; one JSON parse for all of them keeps a search cheap."""
+    unpacked = json.loads("[" + ",".join(packed for _, packed in rows) + "]")
+    return [Product(product_id, name, category_id, _RATES[vat],
+                    tuple([Price(*price) for price in prices]), tuple(barcodes), article_code,
+                    accounting_code, published, counter_only, position)
+            for (name, _), (product_id, category_id, vat, article_code, accounting_code,
+                            published, counter_only, position, prices, barcodes)
+            in zip(rows, unpacked, strict=True)]
+
+
+class SqlCatalogue(SqlRepository):
     def _products(self, where: str, params: tuple[Any, ...]) -> list[Product]:
-        rows = self._db.exec_driver_sql(_SELECT + where, params).all()
-        return [product_from_row(row) for row in rows]
+        """Products, then their prices and barcodes in one query each (not one per product)."""
+        rows = self._all(_SELECT + where, params)
+        if not rows:
+            return []
+        ids = [row[0] for row in rows]
+        marks = ",".join("?" * len(ids))
+        prices: dict[str, list[Price]] = defaultdict(list)
+        for product_id, price_id, label, amount in self._all(
+                "SELECT product_id, id, label, amount_cents FROM prices"
+                f" WHERE product_id IN ({marks}) ORDER BY product_id, position", ids):
+            prices[product_id].append(Price(price_id, label, amount))
+        codes: dict[str, list[str]] = defaultdict(list)
+        for code, product_id in self._all(
+                f"SELECT code, product_id FROM barcodes WHERE product_id IN ({marks})", ids):
+            codes[product_id].append(code)
+        return [Product(id=row[0], name=row[1], category_id=row[2], vat_rate=VatRate(row[3]),
+                        prices=tuple(prices[row[0]]), barcodes=tuple(codes[row[0]]),
+                        article_code=row[4], accounting_code=row[5], published=bool(row[6]),
+                        counter_only=bool(row[7]), position=row[8]) for row in rows]
 
     def get(self, product_id: str) -> Product | None:
         found = self._products("WHERE p.id = ?", (product_id,))
@@ -75,10 +95,12 @@ class SqlCatalogue:
         query = fts_query(text_typed)
         if query is None:
             return []
-        found = self._products(
-            "JOIN (SELECT rowid AS key FROM product_fts WHERE product_fts MATCH ? LIMIT ?) AS f"
-            " ON f.key = p.search_key WHERE p.published", (query, limit))
-        return sorted(found, key=lambda product: fold(product.name))
+        # The first `limit` matches, then sorted by name here: asking SQLite to sort would
+        # sort every match of a one-letter prefix before the limit.
+        rows = self._all("SELECT sort_key, name, product FROM product_fts"
+                         " WHERE product_fts MATCH ? LIMIT ?", (query, limit))
+        rows.sort()
+        return products_from_index([(name, packed) for _, name, packed in rows])
 
     def in_category(self, category_id: str | None, limit: int) -> list[Product]:
         params: tuple[str, ...] = ()
@@ -89,14 +111,13 @@ class SqlCatalogue:
         return self._products(f"{where} ORDER BY p.position, p.name LIMIT {int(limit)}", params)
 
     def categories(self) -> list[Category]:
-        rows = self._db.exec_driver_sql(
-            "SELECT id, name, position FROM categories ORDER BY position, name").all()
+        rows = self._all(
+            "SELECT id, name, position FROM categories ORDER BY position, name")
         return [Category(*row) for row in rows]
 
     def save_category(self, category: Category) -> None:
-        values = {"id": category.id, "name": category.name, "position": category.position}
-        self._db.execute(upsert(_CATEGORIES).values(values).on_conflict_do_update(
-            index_elements=["id"], set_=values))
+        self._upsert("categories", "id", {"id": category.id, "name": category.name,
+                                          "position": category.position})
 
     def save(self, product: Product) -> None:
         """Create or replace a product with its prices, barcodes and search entry."""
@@ -106,24 +127,22 @@ class SqlCatalogue:
             "accounting_code": product.accounting_code, "published": product.published,
             "counter_only": product.counter_only, "position": product.position,
         }
-        key = self._db.execute(upsert(_PRODUCTS).values(
-            search_key=text("(SELECT coalesce(max(search_key), 0) + 1 FROM products)"),
-            **values).on_conflict_do_update(index_elements=["id"], set_=values)
-            .returning(_PRODUCTS.c.search_key)).scalar_one()
-        self._db.execute(delete(_PRICES).where(_PRICES.c.product_id == product.id))
-        self._db.execute(insert(_PRICES), [
-            {"product_id": product.id, "id": price.id, "label": price.label,
-             "amount_cents": price.amount_cents, "position": position}
-            for position, price in enumerate(product.prices)])
-        self._db.execute(delete(_BARCODES).where(_BARCODES.c.product_id == product.id))
-        if product.barcodes:
-            self._db.execute(insert(_BARCODES), [
-                {"code": code, "product_id": product.id} for code in product.barcodes])
+        found = self._one("SELECT search_key FROM products WHERE id = ?", (product.id,))
+        key = found[0] if found else self._one(
+            "SELECT coalesce(max(search_key), 0) + 1 FROM products")[0]
+        self._upsert("products", "id", {**values, "search_key": key})
+        self._run("DELETE FROM prices WHERE product_id = ?", (product.id,))
+        self._many("INSERT INTO prices (product_id, id, label, amount_cents, position)"
+                   " VALUES (?, ?, ?, ?, ?)",
+                   [(product.id, price.id, price.label, price.amount_cents, position)
+                    for position, price in enumerate(product.prices)])
+        self._run("DELETE FROM barcodes WHERE product_id = ?", (product.id,))
+        self._many("INSERT INTO barcodes (code, product_id) VALUES (?, ?)",
+                   [(code, product.id) for code in product.barcodes])
         self._index(key, product)
 
     def _index(self, key: int, product: Product) -> None:
-        codes = " ".join([*product.barcodes, product.article_code or ""]).strip()
-        self._db.exec_driver_sql("DELETE FROM product_fts WHERE rowid = ?", (key,))
-        self._db.exec_driver_sql(
-            "INSERT INTO product_fts (rowid, name, codes) VALUES (?, ?, ?)",
-            (key, product.name, codes))
+        self._run("DELETE FROM product_fts WHERE rowid = ?", (key,))
+        if product.published:  # drafts cannot be sold: the till's search never offers them
+            self._run("INSERT INTO product_fts (rowid, name, codes, product, sort_key)"
+                      " VALUES (?, ?, ?, ?, ?)", index_row(key, product))

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection
-from sqlalchemy.dialects.sqlite import insert as upsert
-
 from pos_app.domain.customer import Customer, CustomerKind, MatchMode, NamePattern
 from pos_app.domain.text import fold, words
-from pos_app.storage.rows import CustomerRow, table
+from pos_app.storage.sql import SqlRepository
 
-_CUSTOMERS = table(CustomerRow)
 _COLUMNS = "id, kind, name, first_name, email, phone, postal_code"
 
 
@@ -30,22 +26,19 @@ def _like(pattern: NamePattern) -> str:
     return "%" + like_escape(first_word) + "%"
 
 
-class SqlCustomers:
-    def __init__(self, connection: Connection) -> None:
-        self._db = connection
-
+class SqlCustomers(SqlRepository):
     def get(self, customer_id: str) -> Customer | None:
-        row = self._db.exec_driver_sql(
-            f"SELECT {_COLUMNS} FROM customers WHERE id = ?", (customer_id,)).first()
+        row = self._one(
+            f"SELECT {_COLUMNS} FROM customers WHERE id = ?", (customer_id,))
         return None if row is None else _customer(row)
 
     def search(self, pattern: NamePattern, limit: int) -> list[Customer]:
         like = _like(pattern)
-        rows = self._db.exec_driver_sql(
+        rows = self._all(
             f"SELECT {_COLUMNS} FROM customers"
             " WHERE name_folded LIKE ? ESCAPE '\\'"
             "    OR (kind = 'person' AND first_name_folded LIKE ? ESCAPE '\\')"
-            " ORDER BY name_folded, first_name_folded LIMIT ?", (like, like, limit)).all()
+            " ORDER BY name_folded, first_name_folded LIMIT ?", (like, like, limit))
         return [_customer(row) for row in rows]
 
     def save(self, customer: Customer) -> None:
@@ -56,8 +49,7 @@ class SqlCustomers:
             "name_folded": fold(customer.name),
             "first_name_folded": fold(customer.first_name) if customer.first_name else None,
         }
-        self._db.execute(upsert(_CUSTOMERS).values(values).on_conflict_do_update(
-            index_elements=["id"], set_=values))
+        self._upsert("customers", "id", values)
 
 
 def _customer(row: Any) -> Customer:

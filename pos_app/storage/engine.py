@@ -10,7 +10,6 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection
 
 STORE_FILE = "caisse.sqlite3"
-BEGIN_IMMEDIATE = "begin_immediate"
 
 
 def store_path(data_dir: Path) -> Path:
@@ -19,15 +18,18 @@ def store_path(data_dir: Path) -> Path:
 
 def open_engine(path: Path) -> Engine:
     """An engine on the store file; every connection gets the durability pragmas."""
-    engine = create_engine(f"sqlite:///{path}", pool_size=4, max_overflow=4)
+    # Units of work always end their own transaction, so the pool need not roll back
+    # a connection it gets back.
+    engine = create_engine(f"sqlite:///{path}", pool_size=4, max_overflow=4,
+                           pool_reset_on_return=None)
     event.listen(engine, "connect", _configure_connection)
     event.listen(engine, "begin", _begin)
     return engine
 
 
 def _configure_connection(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
-    # Let SQLAlchemy's begin event decide how a transaction starts (the pysqlite
-    # driver would otherwise start it lazily, and never as IMMEDIATE).
+    # Transactions are begun explicitly (units of work take BEGIN IMMEDIATE to write);
+    # the pysqlite driver would otherwise begin them lazily, and never as IMMEDIATE.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -38,6 +40,6 @@ def _configure_connection(dbapi_connection: sqlite3.Connection, _record: Any) ->
 
 
 def _begin(connection: Connection) -> None:
-    # A writer takes the write lock up front: no deadlock when two writers upgrade.
-    immediate = connection.info.pop(BEGIN_IMMEDIATE, False)
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    # SQLAlchemy connections (migrations, tests) begin explicitly too; units of work
+    # begin their own transactions on the driver connection.
+    connection.exec_driver_sql("BEGIN")

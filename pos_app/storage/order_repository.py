@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, update
-
 from pos_app.domain.basket import BasketLine
 from pos_app.domain.order import Cancellation, Order, OrderStatus, StatusFilter
 from pos_app.domain.payment import Payment
@@ -14,61 +12,57 @@ from pos_app.domain.text import fold
 from pos_app.domain.vat import VatRate
 from pos_app.services.ports import OrderSummary
 from pos_app.storage.customer_repository import like_escape
-from pos_app.storage.rows import OrderLineRow, OrderRow, OrderVatRow, PaymentRow, table
-
-_ORDERS = table(OrderRow)
-_LINES = table(OrderLineRow)
-_VAT = table(OrderVatRow)
-_PAYMENTS = table(PaymentRow)
+from pos_app.storage.sql import SqlRepository, utc_text
 
 _PAID = ("coalesce((SELECT sum(amount_cents - change_cents) FROM payments"
          " WHERE order_id = o.id), 0)")
 
 
-def _payment_row(order_id: str, payment: Payment) -> dict[str, Any]:
-    return {"id": payment.id, "order_id": order_id, "method_code": payment.method_code,
-            "amount_cents": payment.amount_cents, "change_cents": payment.change_cents,
-            "taken_at": payment.taken_at, "staff_id": payment.staff_id}
+_INSERT_PAYMENT = ("INSERT INTO payments (id, order_id, method_code, amount_cents,"
+                   " change_cents, taken_at, staff_id) VALUES (?, ?, ?, ?, ?, ?, ?)")
 
 
-class SqlOrders:
-    def __init__(self, connection: Connection) -> None:
-        self._db = connection
+def _payment_row(order_id: str, payment: Payment) -> tuple[Any, ...]:
+    return (payment.id, order_id, payment.method_code, payment.amount_cents,
+            payment.change_cents, utc_text(payment.taken_at), payment.staff_id)
 
+
+class SqlOrders(SqlRepository):
     def add(self, order: Order) -> None:
-        self._db.execute(insert(_ORDERS), {
-            "id": order.id, "number": order.number, "till_id": order.till_id,
-            "sequence": order.sequence, "created_at": order.created_at,
-            "staff_id": order.staff_id, "payer_id": order.payer_id,
-            "total_cents": order.total_cents, "status": order.status.value,
-        })
-        self._db.execute(insert(_LINES), [
-            {"order_id": order.id, "position": position, "product_id": line.product_id,
-             "label": line.label, "price_id": line.price_id, "price_label": line.price_label,
-             "unit_price_cents": line.unit_price_cents, "quantity": line.quantity,
-             "vat_rate_bp": line.vat_rate.value, "total_cents": line.total_cents}
-            for position, line in enumerate(order.lines)])
-        self._db.execute(insert(_VAT), [
-            {"order_id": order.id, "rate_bp": vat.rate.value, "excl_cents": vat.excl_cents,
-             "vat_cents": vat.vat_cents, "total_cents": vat.total_cents}
-            for vat in order.vat()])
-        if order.payments:
-            self._db.execute(insert(_PAYMENTS),
-                             [_payment_row(order.id, payment) for payment in order.payments])
+        self._run(
+            "INSERT INTO orders (id, number, till_id, sequence, created_at, staff_id, payer_id,"
+            " total_cents, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (order.id, order.number, order.till_id, order.sequence,
+             utc_text(order.created_at), order.staff_id, order.payer_id, order.total_cents,
+             order.status.value))
+        self._many(
+            "INSERT INTO order_lines (order_id, position, product_id, label, price_id,"
+            " price_label, unit_price_cents, quantity, vat_rate_bp, total_cents)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(order.id, position, line.product_id, line.label, line.price_id,
+              line.price_label, line.unit_price_cents, line.quantity, line.vat_rate.value,
+              line.total_cents) for position, line in enumerate(order.lines)])
+        self._many(
+            "INSERT INTO order_vat (order_id, rate_bp, excl_cents, vat_cents, total_cents)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [(order.id, vat.rate.value, vat.excl_cents, vat.vat_cents, vat.total_cents)
+             for vat in order.vat()])
+        self._many(_INSERT_PAYMENT, [_payment_row(order.id, p) for p in order.payments])
 
     def add_payment(self, order: Order, payment: Payment) -> None:
-        self._db.execute(insert(_PAYMENTS), _payment_row(order.id, payment))
+        self._run(_INSERT_PAYMENT, _payment_row(order.id, payment))
 
     def add_cancellation(self, order: Order, cancellation: Cancellation) -> None:
-        self._db.execute(update(_ORDERS).where(_ORDERS.c.id == order.id).values(
-            status=OrderStatus.CANCELLED.value, cancelled_at=cancellation.at,
-            cancelled_by=cancellation.by_staff_id, cancel_reason=cancellation.reason))
+        self._run(
+            "UPDATE orders SET status = ?, cancelled_at = ?, cancelled_by = ?, cancel_reason = ?"
+            " WHERE id = ?", (OrderStatus.CANCELLED.value, utc_text(cancellation.at),
+                              cancellation.by_staff_id, cancellation.reason, order.id))
 
     def get_by_number(self, number: str) -> Order | None:
-        row = self._db.exec_driver_sql(
+        row = self._one(
             "SELECT id, number, till_id, created_at, staff_id, payer_id, cancelled_at,"
             " cancelled_by, cancel_reason, sequence FROM orders WHERE number = ?",
-            (number.upper(),)).first()
+            (number.upper(),))
         if row is None:
             return None
         cancellation = None
@@ -80,16 +74,16 @@ class SqlOrders:
                      cancellation=cancellation)
 
     def _lines(self, order_id: str) -> list[BasketLine]:
-        rows = self._db.exec_driver_sql(
+        rows = self._all(
             "SELECT product_id, label, price_id, price_label, unit_price_cents, quantity,"
             " vat_rate_bp FROM order_lines WHERE order_id = ? ORDER BY position",
-            (order_id,)).all()
+            (order_id,))
         return [BasketLine(r[0], r[1], r[2], r[3], r[4], r[5], VatRate(r[6])) for r in rows]
 
     def _payments(self, order_id: str) -> list[Payment]:
-        rows = self._db.exec_driver_sql(
+        rows = self._all(
             "SELECT id, method_code, amount_cents, change_cents, taken_at, staff_id"
-            " FROM payments WHERE order_id = ? ORDER BY taken_at, id", (order_id,)).all()
+            " FROM payments WHERE order_id = ? ORDER BY taken_at, id", (order_id,))
         return [Payment(r[0], r[1], r[2], r[3], _when(r[4]), r[5]) for r in rows]
 
     def search(self, text: str, status: StatusFilter, limit: int) -> list[OrderSummary]:
@@ -103,11 +97,11 @@ class SqlOrders:
                 params.append(int(text))
             conditions.append("(" + " OR ".join(matches) + ")")
         where = ("WHERE " + " AND ".join(conditions)) if conditions else ""
-        rows = self._db.exec_driver_sql(
+        rows = self._all(
             f"SELECT o.number, o.created_at, c.kind, c.name, c.first_name, o.total_cents,"
             f" {_PAID}, o.status FROM orders AS o"
             f" LEFT JOIN customers AS c ON c.id = o.payer_id"
-            f" {where} ORDER BY o.created_at DESC LIMIT ?", (*params, limit)).all()
+            f" {where} ORDER BY o.created_at DESC LIMIT ?", (*params, limit))
         return [OrderSummary(r[0], _when(r[1]), _payer_name(r[2], r[3], r[4]), r[5], r[6],
                              r[7] == OrderStatus.CANCELLED.value) for r in rows]
 

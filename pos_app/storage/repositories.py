@@ -6,75 +6,48 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert
-from sqlalchemy.dialects.sqlite import insert as upsert
-
 from pos_app.domain.favourites import Favourites
 from pos_app.domain.ids import new_id
 from pos_app.domain.payment import PaymentMethod
 from pos_app.domain.staff import Role, StaffMember
 from pos_app.domain.till import Till
-from pos_app.storage.rows import (
-    FavouriteRow,
-    OutboxRow,
-    PaymentMethodRow,
-    StaffRow,
-    TillRow,
-    table,
-)
-
-_STAFF = table(StaffRow)
-_METHODS = table(PaymentMethodRow)
-_FAVOURITES = table(FavouriteRow)
-_TILLS = table(TillRow)
-_OUTBOX = table(OutboxRow)
+from pos_app.storage.sql import SqlRepository, utc_text
 
 
-def _upsert(connection: Connection, table: Any, key: str, values: dict[str, Any]) -> None:
-    connection.execute(upsert(table).values(values).on_conflict_do_update(
-        index_elements=[key], set_=values))
-
-
-class SqlStaff:
-    def __init__(self, connection: Connection) -> None:
-        self._db = connection
-
+class SqlStaff(SqlRepository):
     def get_by_login(self, login: str) -> tuple[StaffMember, str] | None:
-        row = self._db.exec_driver_sql(
+        row = self._one(
             "SELECT id, login, display_name, role, active, secret_hash FROM staff"
-            " WHERE login = ?", (login,)).first()
+            " WHERE login = ?", (login,))
         if row is None:
             return None
         return StaffMember(row[0], row[1], row[2], Role(row[3]), bool(row[4])), row[5]
 
     def save(self, member: StaffMember, secret_hash: str) -> None:
-        _upsert(self._db, _STAFF, "login", {
+        self._upsert("staff", "login", {
             "id": member.id, "login": member.login, "display_name": member.display_name,
             "role": member.role.value, "secret_hash": secret_hash, "active": member.active})
 
     def count(self) -> int:
-        return int(self._db.exec_driver_sql("SELECT count(*) FROM staff").scalar_one())
+        return int(self._one("SELECT count(*) FROM staff")[0])
 
 
-class SqlPaymentMethods:
+class SqlPaymentMethods(SqlRepository):
     _COLUMNS = "code, label, gives_change, opens_drawer, active, position"
 
-    def __init__(self, connection: Connection) -> None:
-        self._db = connection
-
     def get(self, code: str) -> PaymentMethod | None:
-        row = self._db.exec_driver_sql(
-            f"SELECT {self._COLUMNS} FROM payment_methods WHERE code = ?", (code,)).first()
+        row = self._one(
+            f"SELECT {self._COLUMNS} FROM payment_methods WHERE code = ?", (code,))
         return None if row is None else _method(row)
 
     def active(self) -> list[PaymentMethod]:
-        rows = self._db.exec_driver_sql(
+        rows = self._all(
             f"SELECT {self._COLUMNS} FROM payment_methods WHERE active"
-            " ORDER BY position, label").all()
+            " ORDER BY position, label")
         return [_method(row) for row in rows]
 
     def save(self, method: PaymentMethod) -> None:
-        _upsert(self._db, _METHODS, "code", {
+        self._upsert("payment_methods", "code", {
             "code": method.code, "label": method.label, "gives_change": method.gives_change,
             "opens_drawer": method.opens_drawer, "active": method.active,
             "position": method.position})
@@ -84,59 +57,47 @@ def _method(row: Any) -> PaymentMethod:
     return PaymentMethod(row[0], row[1], bool(row[2]), bool(row[3]), bool(row[4]), row[5])
 
 
-class SqlFavourites:
-    def __init__(self, connection: Connection) -> None:
-        self._db = connection
-
+class SqlFavourites(SqlRepository):
     def get(self, till_id: str) -> Favourites:
-        rows = self._db.exec_driver_sql(
+        rows = self._all(
             "SELECT product_id FROM favourites WHERE till_id = ? ORDER BY position",
-            (till_id,)).all()
+            (till_id,))
         return Favourites(till_id, [row[0] for row in rows])
 
     def save(self, favourites: Favourites) -> None:
-        self._db.execute(delete(_FAVOURITES).where(_FAVOURITES.c.till_id == favourites.till_id))
-        if favourites.product_ids:
-            self._db.execute(insert(_FAVOURITES), [
-                {"till_id": favourites.till_id, "product_id": product_id, "position": position}
-                for position, product_id in enumerate(favourites.product_ids)])
+        self._run("DELETE FROM favourites WHERE till_id = ?", (favourites.till_id,))
+        self._many("INSERT INTO favourites (till_id, product_id, position) VALUES (?, ?, ?)",
+                   [(favourites.till_id, product_id, position)
+                    for position, product_id in enumerate(favourites.product_ids)])
 
 
-class SqlTills:
-    def __init__(self, connection: Connection) -> None:
-        self._db = connection
-
+class SqlTills(SqlRepository):
     def local(self) -> Till | None:
-        row = self._db.exec_driver_sql(
+        row = self._one(
             "SELECT id, code, name, point_of_sale, order_prefix FROM tills WHERE is_local"
-        ).first()
+        )
         return None if row is None else Till(*row)
 
     def save(self, till: Till) -> None:
-        _upsert(self._db, _TILLS, "id", {
+        self._upsert("tills", "id", {
             "id": till.id, "code": till.code, "name": till.name,
             "point_of_sale": till.point_of_sale, "order_prefix": till.order_prefix,
             "is_local": True})
 
 
-class SqlSequences:
-    def __init__(self, connection: Connection) -> None:
-        self._db = connection
-
+class SqlSequences(SqlRepository):
     def next(self, till_id: str, kind: str) -> int:
-        return int(self._db.exec_driver_sql(
+        return int(self._one(
             "INSERT INTO sequences (till_id, kind, last) VALUES (?, ?, 1)"
             " ON CONFLICT (till_id, kind) DO UPDATE SET last = last + 1 RETURNING last",
-            (till_id, kind)).scalar_one())
+            (till_id, kind))[0])
 
 
-class SqlOutbox:
-    def __init__(self, connection: Connection) -> None:
-        self._db = connection
-
+class SqlOutbox(SqlRepository):
     def add(self, kind: str, aggregate_id: str, payload: dict[str, Any], at: datetime) -> None:
-        self._db.execute(insert(_OUTBOX), {
-            "id": new_id(), "kind": kind, "aggregate_id": aggregate_id,
-            "payload": json.dumps(payload, ensure_ascii=False, separators=(",", ":"),
-                                  sort_keys=True),
-            "created_at": at, "sent_at": None})
+        self._run(
+            "INSERT INTO outbox (id, kind, aggregate_id, payload, created_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (new_id(), kind, aggregate_id,
+             json.dumps(payload, separators=(",", ":")),
+             utc_text(at)))

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import cast
+from datetime import datetime
 
 from sqlalchemy import (
     Boolean,
@@ -12,12 +11,13 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
-    Table,
     Text,
     TypeDecorator,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from pos_app.storage.sql import utc_text
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -27,11 +27,7 @@ class UtcDateTime(TypeDecorator[datetime]):
     cache_ok = True
 
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> str | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime: the till stores offset-aware UTC times only")
-        return value.astimezone(UTC).isoformat(timespec="microseconds")
+        return None if value is None else utc_text(value)
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> datetime | None:
         return None if value is None else datetime.fromisoformat(value)
@@ -47,11 +43,6 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-
-
-def table(row: type[Base]) -> Table:
-    """The Core table behind a row class, for the SQL Core statements of hot paths."""
-    return cast(Table, row.__table__)
 
 
 class TillRow(Base):

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import sqlite3
+from functools import cached_property
 from types import TracebackType
 
-from sqlalchemy import Connection, Engine, RootTransaction
+from sqlalchemy import Engine
+from sqlalchemy.pool import PoolProxiedConnection
 
 from pos_app.storage.catalogue_repository import SqlCatalogue
 from pos_app.storage.customer_repository import SqlCustomers
-from pos_app.storage.engine import BEGIN_IMMEDIATE
 from pos_app.storage.order_repository import SqlOrders
 from pos_app.storage.repositories import (
     SqlFavourites,
@@ -21,52 +23,84 @@ from pos_app.storage.repositories import (
 
 
 class SqlUnitOfWork:
-    """Commits only when told to; leaving the block without `commit()` rolls back."""
+    """Commits only when told to; leaving the block without `commit()` rolls back.
 
-    catalogue: SqlCatalogue
-    customers: SqlCustomers
-    orders: SqlOrders
-    staff: SqlStaff
-    payment_methods: SqlPaymentMethods
-    favourites: SqlFavourites
-    tills: SqlTills
-    sequences: SqlSequences
-    outbox: SqlOutbox
+    Repositories are made on first use: a sale touches five of the nine.
+    """
 
     def __init__(self, engine: Engine, write: bool = True) -> None:
         self._engine = engine
         self._write = write
-        self._connection: Connection | None = None
-        self._transaction: RootTransaction | None = None
+        self._pooled: PoolProxiedConnection | None = None
+        self._open = False
 
     def __enter__(self) -> SqlUnitOfWork:
-        connection = self._engine.connect()
-        connection.info[BEGIN_IMMEDIATE] = self._write
-        self._connection = connection
-        self._transaction = connection.begin()
-        self.catalogue = SqlCatalogue(connection)
-        self.customers = SqlCustomers(connection)
-        self.orders = SqlOrders(connection)
-        self.staff = SqlStaff(connection)
-        self.payment_methods = SqlPaymentMethods(connection)
-        self.favourites = SqlFavourites(connection)
-        self.tills = SqlTills(connection)
-        self.sequences = SqlSequences(connection)
-        self.outbox = SqlOutbox(connection)
+        self._pooled = self._engine.raw_connection()
+        # A writer takes the write lock up front: two writers never deadlock upgrading.
+        self._db.execute("BEGIN IMMEDIATE" if self._write else "BEGIN")
+        self._open = True
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
-        assert self._connection is not None and self._transaction is not None
+        assert self._pooled is not None
         try:
-            if self._transaction.is_active:
-                self._transaction.rollback()
+            if self._open:
+                self._db.execute("ROLLBACK")
+                self._open = False
         finally:
-            self._connection.close()
+            self._pooled.close()  # back to the pool
+            self._pooled = None
 
     def commit(self) -> None:
-        assert self._transaction is not None
-        self._transaction.commit()
+        if not self._open:
+            raise RuntimeError("nothing to commit: the transaction is over")
+        self._db.execute("COMMIT")
+        self._open = False
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        if self._pooled is None:
+            raise RuntimeError("use the unit of work in a `with` block")
+        driver = self._pooled.driver_connection
+        assert isinstance(driver, sqlite3.Connection)
+        return driver
+
+    @cached_property
+    def catalogue(self) -> SqlCatalogue:
+        return SqlCatalogue(self._db)
+
+    @cached_property
+    def customers(self) -> SqlCustomers:
+        return SqlCustomers(self._db)
+
+    @cached_property
+    def orders(self) -> SqlOrders:
+        return SqlOrders(self._db)
+
+    @cached_property
+    def staff(self) -> SqlStaff:
+        return SqlStaff(self._db)
+
+    @cached_property
+    def payment_methods(self) -> SqlPaymentMethods:
+        return SqlPaymentMethods(self._db)
+
+    @cached_property
+    def favourites(self) -> SqlFavourites:
+        return SqlFavourites(self._db)
+
+    @cached_property
+    def tills(self) -> SqlTills:
+        return SqlTills(self._db)
+
+    @cached_property
+    def sequences(self) -> SqlSequences:
+        return SqlSequences(self._db)
+
+    @cached_property
+    def outbox(self) -> SqlOutbox:
+        return SqlOutbox(self._db)
 
 
 class SqlUnitOfWorkFactory:

@@ -59,13 +59,13 @@ def test_sell_pay_later_and_cancel(data_dir: Path) -> None:
     })
     created = ok(caisse(data_dir, "order", "create", stdin=order, staff="caissier",
                         secret="1234"))
-    assert (created["number"], created["total"], created["left"]) == ("CD2-000001", "37.00",
-                                                                      "32.00")
+    assert (created["number"], created["total_cents"], created["left_cents"]) == (
+        "CD2-000001", 3700, 3200)
     found = ok(caisse(data_dir, "orders", "search", "dupont"))
     assert [o["number"] for o in found] == ["CD2-000001"]
     paid = ok(caisse(data_dir, "order", "pay", "CD2-000001", "--method", "CB", "--amount",
                      "32,00", staff="caissier", secret="1234"))
-    assert paid["left"] == "0.00"
+    assert paid["left_cents"] == 0
     refused = error(caisse(data_dir, "order", "cancel", "CD2-000001", "--reason", "Erreur",
                            staff="caissier", secret="1234"))
     assert "needs the manager role" in refused["error"]
