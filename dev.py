@@ -64,7 +64,7 @@ def main(argv: list[str]) -> int:
     if command == "bench":
         return run([str(PY), "-m", "bench", *rest])
     return run(["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", str(PY), "-m",
-                "pos_app.ui.screenshots", *rest], env={"QT_QPA_PLATFORM": "xcb"})
+                "pos_app.screenshots", *rest], env={"QT_QPA_PLATFORM": "xcb"})
 
 
 def missing_system_packages(with_x: bool) -> list[str]:

@@ -8,8 +8,7 @@ import tempfile
 from pathlib import Path
 
 from bench.timing import Measure, interleave
-from pos_app.bootstrap import open_store
-from pos_app.cli import DEMO_FILE
+from pos_app.bootstrap import demo_document, open_store
 from pos_app.domain.basket import Basket
 from pos_app.services import importing, selling, setup
 from pos_app.services.payloads import order_payload
@@ -65,7 +64,7 @@ def measure(rounds: int) -> Measure:
         store = open_store(Path(folder) / "till")
         ctx = store.context
         setup.initialise_till(ctx, "Caisse bench", "9", "Bench")
-        importing.import_data(ctx, None, json.loads(DEMO_FILE.read_text(encoding="utf-8")))
+        importing.import_data(ctx, None, demo_document())
         cashier = sign_in(ctx, "caissier", "1234")
         basket = Basket()
         selling.add_product(ctx, basket, "balade-poney-1h", 2)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 from sqlalchemy import Engine
@@ -17,6 +20,12 @@ from pos_app.storage.migrate import upgrade_to_head
 from pos_app.storage.unit_of_work import SqlUnitOfWorkFactory
 
 DATA_DIR_VARIABLE = "CAISSE_DATA_DIR"
+DEMO_FILE = Path(__file__).resolve().parents[1] / "resources" / "demo" / "venue.json"
+
+
+def demo_document() -> Any:
+    """The demo venue (docs/data-format.md), amounts read as exact decimals."""
+    return json.loads(DEMO_FILE.read_text(encoding="utf-8"), parse_float=Decimal)
 
 
 def default_data_dir() -> Path:

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from pos_app.adapters.clock import FrozenClock
-from pos_app.bootstrap import Store, open_store
+from pos_app.bootstrap import Store, demo_document, open_store
 from pos_app.domain.staff import StaffMember
 from pos_app.services import importing, setup
 from pos_app.services.context import Context
@@ -23,13 +20,8 @@ from pos_app.services.staff import sign_in
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 ROOT = Path(__file__).resolve().parents[1]
-DEMO_FILE = ROOT / "resources" / "demo" / "venue.json"
 # A Saturday in July at 10:00 in Paris.
 START = datetime(2026, 7, 11, 8, 0, tzinfo=UTC)
-
-
-def demo_document() -> dict[str, Any]:
-    return json.loads(DEMO_FILE.read_text(encoding="utf-8"), parse_float=Decimal)
 
 
 @pytest.fixture(scope="session")

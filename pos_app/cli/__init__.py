@@ -15,7 +15,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from pos_app.bootstrap import DATA_DIR_VARIABLE, Store, default_data_dir, open_store
+from pos_app.bootstrap import (
+    DATA_DIR_VARIABLE,
+    Store,
+    default_data_dir,
+    demo_document,
+    open_store,
+)
 from pos_app.cli import output
 from pos_app.cli.order_input import read_order
 from pos_app.domain.errors import DomainError
@@ -26,7 +32,6 @@ from pos_app.services import catalogue, customers, importing, orders, selling, s
 from pos_app.services.staff import sign_in
 
 SECRET_VARIABLE = "CAISSE_SECRET"
-DEMO_FILE = Path(__file__).resolve().parents[2] / "resources" / "demo" / "venue.json"
 
 
 class UsageError(Exception):
@@ -143,7 +148,7 @@ def _init(store: Store, args: argparse.Namespace) -> Any:
     till = setup.initialise_till(ctx, args.till_name, args.till_code, args.point_of_sale,
                                  args.order_prefix)
     if args.demo:
-        importing.import_data(ctx, None, _read_json(DEMO_FILE))
+        importing.import_data(ctx, None, demo_document())
     return output.till(till, store.data_dir, created=True)
 
 

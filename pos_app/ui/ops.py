@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from shiboken6 import isValid
 
 
 class _Signals(QObject):
@@ -42,8 +43,10 @@ class OperationRunner(QObject):
         self._pool.setMaxThreadCount(2)
         self._running: set[_Operation] = set()
 
-    def run(self, work: Callable[[], Any], on_success: Callable[[Any], None],
+    def run(self, owner: QObject, work: Callable[[], Any], on_success: Callable[[Any], None],
             on_failure: Callable[[Exception], None], changes_data: bool = False) -> None:
+        """Run `work` on a worker thread; hand its result or error to `owner`'s callbacks,
+        unless `owner` (a screen) was closed and deleted meanwhile."""
         operation = _Operation(work)
         operation.setAutoDelete(False)
         self._running.add(operation)
@@ -52,14 +55,16 @@ class OperationRunner(QObject):
         @Slot(object)
         def succeeded(result: Any) -> None:
             self._finish(operation)
-            on_success(result)
+            if isValid(owner):
+                on_success(result)
             if changes_data:
                 self.changed.emit()
 
         @Slot(object)
         def failed(error: Exception) -> None:
             self._finish(operation)
-            on_failure(error)
+            if isValid(owner):
+                on_failure(error)
 
         operation.signals.succeeded.connect(succeeded)
         operation.signals.failed.connect(failed)
@@ -68,6 +73,10 @@ class OperationRunner(QObject):
     def _finish(self, operation: _Operation) -> None:
         self._running.discard(operation)
         self.busy_changed.emit(bool(self._running))
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._running)
 
     def wait(self, msecs: int = 10_000) -> bool:
         return self._pool.waitForDone(msecs)

@@ -45,6 +45,9 @@ class SaleWindow(QMainWindow):
         self.pay_cash = named(QPushButton("Payer en espèces"), "payCash")
         self.clear = named(QPushButton("Vider le panier"), "clear")
         self.status = named(QLabel(), "status")
+        for listing in (self.results, self.basket_list):
+            listing.setWordWrap(True)
+            listing.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._layout()
         self._search_timer.timeout.connect(self._run_search)
@@ -81,7 +84,7 @@ class SaleWindow(QMainWindow):
         self.setCentralWidget(root)
 
     def _load_category_products(self) -> None:
-        self.runner.run(lambda: catalogue.products_in_category(self.ctx, None, 200),
+        self.runner.run(self, lambda: catalogue.products_in_category(self.ctx, None, 200),
                         self._show_products, self._show_error)
 
     def _run_search(self) -> None:
@@ -89,7 +92,7 @@ class SaleWindow(QMainWindow):
         if not typed.strip():
             self._load_category_products()
             return
-        self.runner.run(lambda: catalogue.search_products(self.ctx, typed),
+        self.runner.run(self, lambda: catalogue.search_products(self.ctx, typed),
                         lambda found: self._show_products(found, typed), self._show_error)
 
     def _show_products(self, products: list[Product], typed: str | None = None) -> None:
@@ -116,8 +119,9 @@ class SaleWindow(QMainWindow):
     def _refresh_basket(self) -> None:
         self.basket_list.clear()
         for line in self.basket.lines:
-            self.basket_list.addItem(f"{line.quantity} × {line.label} ({line.price_label})"
-                                     f"   {format_money(line.total_cents)}")
+            self.basket_list.addItem(
+                f"{line.label}\n{line.quantity} × {format_money(line.unit_price_cents)}"
+                f" ({line.price_label}) = {format_money(line.total_cents)}")
         self.total.setText(f"Total : {format_money(self.basket.total_cents)}")
         self.pay_cash.setEnabled(not self.basket.is_empty)
 
@@ -125,7 +129,7 @@ class SaleWindow(QMainWindow):
         basket = Basket(list(self.basket.lines), self.basket.payer_id)
         cash = PaymentRequest("ESP", basket.total_cents)
         self.pay_cash.setEnabled(False)
-        self.runner.run(lambda: selling.sell(self.ctx, self.staff, basket, [cash]),
+        self.runner.run(self, lambda: selling.sell(self.ctx, self.staff, basket, [cash]),
                         self._sold, self._payment_failed, changes_data=True)
 
     def _sold(self, order: Order) -> None:

@@ -47,7 +47,8 @@ class SignInDialog(QDialog):
     def submit(self) -> None:
         login, secret = self.login.text(), self.secret.text()
         self.ok_button.setEnabled(False)
-        self.runner.run(lambda: sign_in(self.ctx, login, secret), self._signed_in, self._failed)
+        self.runner.run(self, lambda: sign_in(self.ctx, login, secret), self._signed_in,
+                        self._failed)
 
     def _signed_in(self, staff: StaffMember) -> None:
         self.staff = staff

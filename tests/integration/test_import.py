@@ -8,11 +8,10 @@ from typing import Any
 
 import pytest
 
-from pos_app.bootstrap import Store
+from pos_app.bootstrap import Store, demo_document
 from pos_app.domain.staff import StaffMember
 from pos_app.services import catalogue, importing
 from pos_app.services.importing import InvalidImport
-from tests.conftest import demo_document
 from tests.support import snapshot
 
 
