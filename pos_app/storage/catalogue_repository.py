@@ -22,9 +22,14 @@ _WORD = re.compile(r"\w+")
 
 
 def fts_query(typed: str) -> str | None:
-    """Every typed word must start a word of the name, barcode or article code."""
+    """Every typed word must start a word of the name, barcode or article code.
+
+    One-letter words (`d'` in `d'Or`, a letter just typed after a word) are left out when
+    longer words are there: they hardly narrow the search and cost the most to match.
+    """
     words = _WORD.findall(fold(typed))
-    return " ".join(f'"{word}"*' for word in words) or None
+    longer = [word for word in words if len(word) > 1]
+    return " ".join(f'"{word}"*' for word in (longer or words)) or None
 
 
 def index_row(key: int, product: Product) -> tuple[Any, ...]:

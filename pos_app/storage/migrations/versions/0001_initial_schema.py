@@ -239,14 +239,14 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("product_id", "id", name=op.f("pk_prices")),
     )
-    # Catalogue search: accent- and case-insensitive, prefix queries on 2 and 3 letters
+    # Catalogue search: accent- and case-insensitive, prefix queries of 1 to 3 letters
     # kept fast by prefix indexes. It holds published products only, and its unindexed
     # columns make it a read model: a search answers from this table alone (see
     # storage/catalogue_repository.py).
     op.execute(
         "CREATE VIRTUAL TABLE product_fts USING fts5("
         "name, codes, product UNINDEXED, sort_key UNINDEXED, "
-        "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')"
+        "tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3')"
     )
 
 
