@@ -87,7 +87,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         store = open_store(data_dir)
     except Exception as error:  # noqa: BLE001 - any failure to open is reported, not raised
-        return output.fail(args.json, f"cannot open the store in {data_dir}: {error}")
+        cause = getattr(error, "orig", None) or error  # the driver's words, not the wrapper's
+        return output.fail(args.json, f"cannot open the store in {data_dir}: {cause}")
     try:
         if args.command is None:
             from pos_app.ui.launch import run_window

@@ -132,3 +132,9 @@ def test_plain_output_is_french(data_dir: Path) -> None:
                "search", "glace"]
     result = subprocess.run(command, capture_output=True, text=True, timeout=60, check=True)
     assert "2,50\xa0€" in result.stdout
+
+
+def test_a_damaged_store_is_reported_not_a_traceback(tmp_path: Path) -> None:
+    (tmp_path / "caisse.sqlite3").write_bytes(b"this is not a database" * 100)
+    refused = error(caisse(tmp_path, "products", "search", "poney"))
+    assert refused["error"].startswith(f"cannot open the store in {tmp_path}")
