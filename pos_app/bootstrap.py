@@ -37,9 +37,11 @@ def default_data_dir() -> Path:
 class Store:
     data_dir: Path
     engine: Engine
+    units: SqlUnitOfWorkFactory
     context: Context
 
     def close(self) -> None:
+        self.units.close()
         self.engine.dispose()
 
 
@@ -48,6 +50,6 @@ def open_store(data_dir: Path, clock: Clock | None = None) -> Store:
     data_dir.mkdir(parents=True, exist_ok=True)
     engine = open_engine(store_path(data_dir))
     upgrade_to_head(engine)
-    context = Context(uow=SqlUnitOfWorkFactory(engine), clock=clock or SystemClock(),
-                      hasher=Argon2Hasher())
-    return Store(data_dir, engine, context)
+    units = SqlUnitOfWorkFactory(engine)
+    context = Context(uow=units, clock=clock or SystemClock(), hasher=Argon2Hasher())
+    return Store(data_dir, engine, units, context)

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import os
+import random
 import threading
 import time
 
 _lock = threading.Lock()
+# Ids need to be unique, not secret: a generator seeded from the OS is enough and much
+# cheaper than asking the OS for every id.
+_random = random.Random(os.urandom(32))
 _last = (0, 0)  # (milliseconds, 12-bit counter) of the previous id
 
 
@@ -25,12 +29,13 @@ def new_id(now_ms: int | None = None) -> str:
             if counter > 0xFFF:  # counter exhausted: borrow the next millisecond
                 millis, counter = last_ms + 1, 0
         else:
-            counter = int.from_bytes(os.urandom(2), "big") & 0x3FF  # room left to count up
+            counter = _random.getrandbits(10)  # leaves room to count up
         _last = (millis, counter)
+        tail = _random.getrandbits(62)
     value = (millis & (2**48 - 1)) << 80
     value |= 0x7 << 76  # version
     value |= counter << 64  # rand_a, used as a counter
     value |= 0b10 << 62  # variant
-    value |= int.from_bytes(os.urandom(8), "big") & (2**62 - 1)  # rand_b
+    value |= tail  # rand_b
     text = f"{value:032x}"
     return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"

@@ -44,24 +44,30 @@ class Cancellation:
 
 @dataclass(slots=True)
 class Order:
+    """A validated order. Its lines never change (a correction is a new record); only
+    payments are added and a cancellation set."""
+
     id: str
     number: str
     sequence: int
     till_id: str
     created_at: datetime
     staff_id: str
-    lines: list[BasketLine]
+    lines: tuple[BasketLine, ...]
     payer_id: str | None = None
     payments: list[Payment] = field(default_factory=list)
     cancellation: Cancellation | None = None
+    total_cents: Cents = field(init=False)
+    _vat: tuple[VatLine, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.total_cents = sum(line.total_cents for line in self.lines)
+        self._vat = tuple(vat_breakdown((line.vat_rate, line.total_cents)
+                                        for line in self.lines))
 
     @property
     def status(self) -> OrderStatus:
         return OrderStatus.ACTIVE if self.cancellation is None else OrderStatus.CANCELLED
-
-    @property
-    def total_cents(self) -> Cents:
-        return sum(line.total_cents for line in self.lines)
 
     @property
     def paid_cents(self) -> Cents:
@@ -73,7 +79,8 @@ class Order:
         return self.total_cents - self.paid_cents
 
     def vat(self) -> list[VatLine]:
-        return vat_breakdown((line.vat_rate, line.total_cents) for line in self.lines)
+        """VAT per rate, computed once when the order was made: once per rate, half-up."""
+        return list(self._vat)
 
     def take_payment(self, method: PaymentMethod, amount_cents: Cents, payment_id: str,
                      at: datetime, staff_id: str) -> Payment:

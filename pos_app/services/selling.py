@@ -70,7 +70,7 @@ def sell(ctx: Context, staff: StaffMember, basket: Basket,
         sequence = uow.sequences.next(till.id, ORDER_SERIES)
         order = Order(id=new_id(), number=format_order_number(till.order_prefix, sequence),
                       sequence=sequence, till_id=till.id, created_at=now, staff_id=staff.id,
-                      lines=list(basket.lines), payer_id=basket.payer_id)
+                      lines=tuple(basket.lines), payer_id=basket.payer_id)
         for request in payments:
             method = payment_method(uow, request.method_code)
             order.take_payment(method, request.amount_cents, new_id(), now, staff.id)

@@ -73,12 +73,12 @@ class SqlOrders(SqlRepository):
                      payer_id=row[5], payments=self._payments(row[0]),
                      cancellation=cancellation)
 
-    def _lines(self, order_id: str) -> list[BasketLine]:
+    def _lines(self, order_id: str) -> tuple[BasketLine, ...]:
         rows = self._all(
             "SELECT product_id, label, price_id, price_label, unit_price_cents, quantity,"
             " vat_rate_bp FROM order_lines WHERE order_id = ? ORDER BY position",
             (order_id,))
-        return [BasketLine(r[0], r[1], r[2], r[3], r[4], r[5], VatRate(r[6])) for r in rows]
+        return tuple(BasketLine(r[0], r[1], r[2], r[3], r[4], r[5], VatRate(r[6])) for r in rows)
 
     def _payments(self, order_id: str) -> list[Payment]:
         rows = self._all(

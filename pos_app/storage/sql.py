@@ -10,11 +10,13 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 Params = Sequence[Any]
 
 
+@lru_cache(maxsize=16)  # an action stores the same moment several times
 def utc_text(moment: datetime) -> str:
     """How times are stored: ISO 8601 in UTC, which sorts by time."""
     if moment.tzinfo is None:

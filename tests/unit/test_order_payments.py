@@ -27,8 +27,8 @@ NOON = datetime(2026, 7, 11, 10, 0, tzinfo=UTC)
 
 
 def order_of(*totals: int) -> Order:
-    lines = [BasketLine(f"p{i}", f"Produit {i}", "std", "Prix", total, 1,
-                        VatRate.INTERMEDIATE) for i, total in enumerate(totals)]
+    lines = tuple(BasketLine(f"p{i}", f"Produit {i}", "std", "Prix", total, 1,
+                             VatRate.INTERMEDIATE) for i, total in enumerate(totals))
     return Order("id", format_order_number("CD2-", 1), 1, "till", NOON, "caissier", lines)
 
 
