@@ -10,11 +10,37 @@ from typing import Any, Protocol
 
 from pos_app.domain.catalogue import Category, Product
 from pos_app.domain.customer import Customer, NamePattern
+from pos_app.domain.errors import DomainError
 from pos_app.domain.favourites import Favourites
 from pos_app.domain.order import Cancellation, Order, StatusFilter
 from pos_app.domain.payment import Payment, PaymentMethod
 from pos_app.domain.staff import StaffMember
 from pos_app.domain.till import Till
+
+
+class StoreError(DomainError):
+    """The till's own store refused the whole action: nothing of it was written."""
+
+
+class StoreFull(StoreError):
+    def __init__(self) -> None:
+        super().__init__("the disk holding the store is full; nothing was written")
+
+
+class StoreBusy(StoreError):
+    def __init__(self) -> None:
+        super().__init__("the store stayed locked by another program; nothing was written")
+
+
+class StoreDamaged(StoreError):
+    def __init__(self) -> None:
+        super().__init__("the store file is damaged; nothing was written")
+
+
+class StoreUnavailable(StoreError):
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"the store cannot be written ({detail}); nothing was written")
+        self.detail = detail
 
 
 class Clock(Protocol):

@@ -9,6 +9,7 @@ from types import TracebackType
 from sqlalchemy import Engine
 from sqlalchemy.pool import PoolProxiedConnection
 
+from pos_app.services.ports import StoreBusy, StoreDamaged, StoreFull, StoreUnavailable
 from pos_app.storage.catalogue_repository import SqlCatalogue
 from pos_app.storage.customer_repository import SqlCustomers
 from pos_app.storage.order_repository import SqlOrders
@@ -39,16 +40,18 @@ class SqlUnitOfWork:
         self._connections = connections
         self._write = write
         self._pooled: PoolProxiedConnection | None = None
-        self._open = False
 
     def __enter__(self) -> SqlUnitOfWork:
         self._pooled = self._connections.take()
         db = self._pooled.driver_connection
         assert isinstance(db, sqlite3.Connection)
         self._db = db
-        # A writer takes the write lock up front: two writers never deadlock upgrading.
-        db.execute("BEGIN IMMEDIATE" if self._write else "BEGIN")
-        self._open = True
+        try:
+            # A writer takes the write lock up front: two writers never deadlock upgrading.
+            db.execute("BEGIN IMMEDIATE" if self._write else "BEGIN")
+        except sqlite3.Error as error:
+            self.__exit__(type(error), error, error.__traceback__)
+            raise
         self.catalogue = SqlCatalogue(db)
         self.customers = SqlCustomers(db)
         self.orders = SqlOrders(db)
@@ -65,19 +68,36 @@ class SqlUnitOfWork:
         assert self._pooled is not None
         pooled, self._pooled = self._pooled, None
         try:
-            if self._open:
-                self._open = False
+            if self._db.in_transaction:  # not committed, or a failed COMMIT left it open
                 self._db.execute("ROLLBACK")
         except BaseException:
             pooled.invalidate()  # a connection that cannot roll back is not reused
             raise
         self._connections.give_back(pooled)
+        if isinstance(error, sqlite3.Error):
+            meaning = store_error(error)
+            if meaning is not error:
+                raise meaning from error
 
     def commit(self) -> None:
-        if not self._open:
+        if not self._db.in_transaction:
             raise RuntimeError("nothing to commit: the transaction is over")
         self._db.execute("COMMIT")
-        self._open = False
+
+
+def store_error(error: sqlite3.Error) -> Exception:
+    """What a failed SQLite call means for the action, in the services' terms."""
+    code = getattr(error, "sqlite_errorcode", 0) & 0xFF
+    if code == sqlite3.SQLITE_FULL:
+        return StoreFull()
+    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return StoreBusy()
+    if code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+        return StoreDamaged()
+    if code in (sqlite3.SQLITE_IOERR, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN,
+                sqlite3.SQLITE_PERM):
+        return StoreUnavailable(str(error))
+    return error  # a constraint broken or a bad statement: a bug to see as it is
 
 
 class ConnectionShelf:

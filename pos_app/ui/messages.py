@@ -2,32 +2,43 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from pos_app.domain import errors
 from pos_app.formatting import format_money
+from pos_app.services import ports
+
+NOTHING_SAVED = "rien n'a été enregistré"
+
+# Most specific first: the first class the error is an instance of gives the sentence.
+_SENTENCES: list[tuple[type[Exception], Callable[[Any], str]]] = [
+    (errors.AuthenticationFailed, lambda e: "Identifiant ou code secret incorrect."),
+    (errors.UnknownBarcode, lambda e: f"Code-barres inconnu : {e.code}"),
+    (errors.ProductNotSellable,
+     lambda e: "Ce produit ne peut pas être vendu (brouillon ou sans tarif)."),
+    (errors.EmptyBasket, lambda e: "Le panier est vide."),
+    (errors.Overpayment,
+     lambda e: f"Le montant dépasse le reste à payer ({format_money(e.left_cents)})."),
+    (errors.PaymentIncomplete, lambda e: f"Il reste {format_money(e.left_cents)} à payer."),
+    (errors.UnknownPaymentMethod, lambda e: "Ce mode de paiement n'est pas disponible."),
+    (errors.NotAllowed, lambda e: "Votre profil ne permet pas cette action."),
+    (errors.OrderCancelled, lambda e: f"La commande {e.number} est annulée."),
+    (ports.StoreFull, lambda e: f"Le disque de la caisse est plein : {NOTHING_SAVED}. "
+                                "Libérez de la place, puis recommencez."),
+    (ports.StoreBusy,
+     lambda e: f"La base de la caisse est occupée : {NOTHING_SAVED}. Réessayez."),
+    (ports.StoreDamaged, lambda e: f"La base de la caisse est endommagée : {NOTHING_SAVED}. "
+                                   "Prévenez un responsable."),
+    (ports.StoreUnavailable,
+     lambda e: f"La base de la caisse ne peut pas être écrite : {NOTHING_SAVED}. "
+               "Prévenez un responsable."),
+    (errors.DomainError, lambda e: f"Action refusée : {e}"),
+]
 
 
 def french_message(error: Exception) -> str:
-    match error:
-        case errors.AuthenticationFailed():
-            return "Identifiant ou code secret incorrect."
-        case errors.UnknownBarcode(code=code):
-            return f"Code-barres inconnu : {code}"
-        case errors.ProductNotSellable():
-            return "Ce produit ne peut pas être vendu (brouillon ou sans tarif)."
-        case errors.EmptyBasket():
-            return "Le panier est vide."
-        case errors.Overpayment(left_cents=left):
-            return f"Le montant dépasse le reste à payer ({format_money(left)})."
-        case errors.PaymentIncomplete(left_cents=left):
-            return f"Il reste {format_money(left)} à payer."
-        case errors.UnknownPaymentMethod():
-            return "Ce mode de paiement n'est pas disponible."
-        case errors.NotAllowed():
-            return "Votre profil ne permet pas cette action."
-        case errors.OrderCancelled(number=number):
-            return f"La commande {number} est annulée."
-        case errors.DomainError():
-            return f"Action refusée : {error}"
-        case _:
-            return ("Une erreur inattendue est survenue ; rien n'a été enregistré. "
-                    f"({type(error).__name__})")
+    for kind, sentence in _SENTENCES:
+        if isinstance(error, kind):
+            return sentence(error)
+    return f"Une erreur inattendue est survenue ; {NOTHING_SAVED}. ({type(error).__name__})"

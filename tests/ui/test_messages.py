@@ -1,0 +1,27 @@
+"""Every refusal reaches staff as a French sentence, never as a traceback."""
+
+from __future__ import annotations
+
+import pytest
+
+from pos_app.domain import errors
+from pos_app.services import ports
+from pos_app.ui.messages import french_message
+
+
+@pytest.mark.parametrize(("error", "expected"), [
+    (errors.UnknownBarcode("3760000000000"), "Code-barres inconnu : 3760000000000"),
+    (errors.Overpayment("CB", 2000, 900), "Le montant dépasse le reste à payer (9,00\xa0€)."),
+    (errors.PaymentIncomplete(510), "Il reste 5,10\xa0€ à payer."),
+    (errors.OrderCancelled("CD2-000004"), "La commande CD2-000004 est annulée."),
+    (ports.StoreFull(), "Le disque de la caisse est plein : rien n'a été enregistré. "
+                        "Libérez de la place, puis recommencez."),
+])
+def test_refusals_read_as_french_sentences(error: Exception, expected: str) -> None:
+    assert french_message(error) == expected
+
+
+def test_an_unexpected_error_names_its_kind_only() -> None:
+    message = french_message(KeyError("secret internals"))
+    assert message.startswith("Une erreur inattendue est survenue")
+    assert "secret internals" not in message and "KeyError" in message
