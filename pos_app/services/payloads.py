@@ -1,7 +1,8 @@
 """The JSON shapes of records queued for the server (outbox) and printed by the CLI.
 
 Amounts are integer cents (`total_cents`), VAT rates basis points (`vat_rate_bp`: 550
-is 5.5 %), times ISO 8601 in UTC: what machines read without rounding questions.
+is 5.5 %; a VatRate is an int, written as one), times ISO 8601 in UTC: what machines
+read without rounding questions.
 """
 
 from __future__ import annotations
@@ -43,12 +44,12 @@ def order_payload(order: Order, payer: Customer | None = None) -> dict[str, Any]
         "lines": [
             {"product_id": line.product_id, "label": line.label, "price_id": line.price_id,
              "price_label": line.price_label, "unit_price_cents": line.unit_price_cents,
-             "quantity": line.quantity, "vat_rate_bp": line.vat_rate.value,
+             "quantity": line.quantity, "vat_rate_bp": line.vat_rate,
              "total_cents": line.total_cents}
             for line in order.lines
         ],
         "vat": [
-            {"rate_bp": vat.rate.value, "excl_cents": vat.excl_cents,
+            {"rate_bp": vat.rate, "excl_cents": vat.excl_cents,
              "vat_cents": vat.vat_cents, "total_cents": vat.total_cents}
             for vat in order.vat()
         ],

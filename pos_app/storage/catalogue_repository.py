@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
+
+import orjson
 
 from pos_app.domain.catalogue import Category, Price, Product
 from pos_app.domain.text import fold
@@ -36,11 +37,11 @@ def index_row(key: int, product: Product) -> tuple[Any, ...]:
     """The product_fts row of a product: searchable words, then the product itself packed
     as JSON, so that a search needs no other table."""
     codes = " ".join([*product.barcodes, product.article_code or ""]).strip()
-    packed = json.dumps([
+    packed = orjson.dumps([
         product.id, product.category_id, product.vat_rate.value, product.article_code,
         product.accounting_code, product.published, product.counter_only, product.position,
         [[price.id, price.label, price.amount_cents] for price in product.prices],
-        list(product.barcodes)], ensure_ascii=False, separators=(",", ":"))
+        list(product.barcodes)]).decode()
     return key, product.name, codes, packed, fold(product.name)
 
 
@@ -49,7 +50,7 @@ _RATES = {rate.value: rate for rate in VatRate}
 
 def products_from_index(rows: list[tuple[str, str]]) -> list[Product]:
     """Unpack (name, packed) rows; one JSON parse for all of them keeps a search cheap."""
-    unpacked = json.loads("[" + ",".join(packed for _, packed in rows) + "]")
+    unpacked = orjson.loads("[" + ",".join(packed for _, packed in rows) + "]")
     return [Product(product_id, name, category_id, _RATES[vat],
                     tuple([Price(*price) for price in prices]), tuple(barcodes), article_code,
                     accounting_code, published, counter_only, position)

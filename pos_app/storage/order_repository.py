@@ -40,12 +40,12 @@ class SqlOrders(SqlRepository):
             " price_label, unit_price_cents, quantity, vat_rate_bp, total_cents)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(order.id, position, line.product_id, line.label, line.price_id,
-              line.price_label, line.unit_price_cents, line.quantity, line.vat_rate.value,
+              line.price_label, line.unit_price_cents, line.quantity, line.vat_rate,
               line.total_cents) for position, line in enumerate(order.lines)])
         self._many(
             "INSERT INTO order_vat (order_id, rate_bp, excl_cents, vat_cents, total_cents)"
             " VALUES (?, ?, ?, ?, ?)",
-            [(order.id, vat.rate.value, vat.excl_cents, vat.vat_cents, vat.total_cents)
+            [(order.id, vat.rate, vat.excl_cents, vat.vat_cents, vat.total_cents)
              for vat in order.vat()])
         self._many(_INSERT_PAYMENT, [_payment_row(order.id, p) for p in order.payments])
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any
+
+import orjson
 
 from pos_app.domain.favourites import Favourites
 from pos_app.domain.ids import new_id
@@ -99,5 +100,5 @@ class SqlOutbox(SqlRepository):
             "INSERT INTO outbox (id, kind, aggregate_id, payload, created_at)"
             " VALUES (?, ?, ?, ?, ?)",
             (new_id(), kind, aggregate_id,
-             json.dumps(payload, separators=(",", ":")),
+             orjson.dumps(payload).decode(),
              utc_text(at)))
