@@ -12,7 +12,7 @@ from pos_app.domain.payment import Payment
 from pos_app.domain.staff import Role, StaffMember
 from pos_app.services.context import Context
 from pos_app.services.payloads import cancellation_payload, payment_payload
-from pos_app.services.ports import OrderSummary, UnitOfWork
+from pos_app.services.ports import OrderSummary, OutboxRecord, UnitOfWork
 from pos_app.services.selling import payment_method
 
 
@@ -46,7 +46,8 @@ def pay_order(ctx: Context, staff: StaffMember, number: str, method_code: str,
         method = payment_method(uow, method_code)
         payment = order.take_payment(method, amount_cents, new_id(), now, staff.id)
         uow.orders.add_payment(order, payment)
-        uow.outbox.add("payment.taken", payment.id, payment_payload(order, payment), now)
+        uow.outbox.add([OutboxRecord("payment.taken", payment.id,
+                                     payment_payload(order, payment))], now)
         uow.commit()
     return order, payment
 
@@ -59,8 +60,8 @@ def cancel_order(ctx: Context, staff: StaffMember, number: str, reason: str) -> 
         order = _order(uow, number)
         cancellation = order.cancel(staff.id, now, reason)
         uow.orders.add_cancellation(order, cancellation)
-        uow.outbox.add("order.cancelled", order.id, cancellation_payload(order, cancellation),
-                       now)
+        uow.outbox.add([OutboxRecord("order.cancelled", order.id,
+                                     cancellation_payload(order, cancellation))], now)
         uow.commit()
     return order
 

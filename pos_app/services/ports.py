@@ -149,9 +149,18 @@ class SequenceRepository(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class OutboxRecord:
+    """A record for the server: `order.validated`, `payment.taken`, `order.cancelled`…"""
+
+    kind: str
+    aggregate_id: str
+    payload: dict[str, Any]
+
+
 class Outbox(Protocol):
-    def add(self, kind: str, aggregate_id: str, payload: dict[str, Any], at: datetime) -> None:
-        """Queue a record for the server, in the same transaction as the change it reports."""
+    def add(self, records: Sequence[OutboxRecord], at: datetime) -> None:
+        """Queue records for the server, in the same transaction as the change they report."""
         ...
 
 

@@ -21,7 +21,7 @@ from pos_app.domain.payment import PaymentMethod
 from pos_app.domain.staff import Role, StaffMember
 from pos_app.services.context import Context, local_till
 from pos_app.services.payloads import order_payload, payment_payload
-from pos_app.services.ports import UnitOfWork
+from pos_app.services.ports import OutboxRecord, UnitOfWork
 
 ORDER_SERIES = "order"
 
@@ -77,9 +77,10 @@ def sell(ctx: Context, staff: StaffMember, basket: Basket,
         if order.left_cents > 0 and not validate_without_paying:
             raise PaymentIncomplete(order.left_cents)
         uow.orders.add(order)
-        uow.outbox.add("order.validated", order.id, order_payload(order, payer), now)
-        for payment in order.payments:
-            uow.outbox.add("payment.taken", payment.id, payment_payload(order, payment), now)
+        uow.outbox.add([
+            OutboxRecord("order.validated", order.id, order_payload(order, payer)),
+            *(OutboxRecord("payment.taken", payment.id, payment_payload(order, payment))
+              for payment in order.payments)], now)
         uow.commit()
     return order
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -12,6 +14,7 @@ from pos_app.domain.ids import new_id
 from pos_app.domain.payment import PaymentMethod
 from pos_app.domain.staff import Role, StaffMember
 from pos_app.domain.till import Till
+from pos_app.services.ports import OutboxRecord
 from pos_app.storage.sql import SqlRepository, utc_text
 
 
@@ -72,18 +75,31 @@ class SqlFavourites(SqlRepository):
                     for position, product_id in enumerate(favourites.product_ids)])
 
 
+class LocalTill:
+    """The store's own till, remembered once read: a till row never changes (a trigger
+    refuses it), since its number prefix belongs to its orders' fiscal identity."""
+
+    def __init__(self) -> None:
+        self.till: Till | None = None
+
+
 class SqlTills(SqlRepository):
+    def __init__(self, connection: sqlite3.Connection, known: LocalTill) -> None:
+        super().__init__(connection)
+        self._known = known
+
     def local(self) -> Till | None:
-        row = self._one(
-            "SELECT id, code, name, point_of_sale, order_prefix FROM tills WHERE is_local"
-        )
-        return None if row is None else Till(*row)
+        if self._known.till is None:
+            row = self._one("SELECT id, code, name, point_of_sale, order_prefix FROM tills"
+                            " WHERE is_local")
+            self._known.till = None if row is None else Till(*row)
+        return self._known.till
 
     def save(self, till: Till) -> None:
-        self._upsert("tills", "id", {
-            "id": till.id, "code": till.code, "name": till.name,
-            "point_of_sale": till.point_of_sale, "order_prefix": till.order_prefix,
-            "is_local": True})
+        """Record a new till; an existing one is never rewritten."""
+        self._run("INSERT INTO tills (id, code, name, point_of_sale, order_prefix, is_local)"
+                  " VALUES (?, ?, ?, ?, ?, 1)",
+                  (till.id, till.code, till.name, till.point_of_sale, till.order_prefix))
 
 
 class SqlSequences(SqlRepository):
@@ -95,10 +111,9 @@ class SqlSequences(SqlRepository):
 
 
 class SqlOutbox(SqlRepository):
-    def add(self, kind: str, aggregate_id: str, payload: dict[str, Any], at: datetime) -> None:
-        self._run(
-            "INSERT INTO outbox (id, kind, aggregate_id, payload, created_at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (new_id(), kind, aggregate_id,
-             orjson.dumps(payload).decode(),
-             utc_text(at)))
+    def add(self, records: Sequence[OutboxRecord], at: datetime) -> None:
+        when = utc_text(at)
+        self._many("INSERT INTO outbox (id, kind, aggregate_id, payload, created_at)"
+                   " VALUES (?, ?, ?, ?, ?)",
+                   [(new_id(), record.kind, record.aggregate_id,
+                     orjson.dumps(record.payload).decode(), when) for record in records])

@@ -14,6 +14,7 @@ from pos_app.storage.catalogue_repository import SqlCatalogue
 from pos_app.storage.customer_repository import SqlCustomers
 from pos_app.storage.order_repository import SqlOrders
 from pos_app.storage.repositories import (
+    LocalTill,
     SqlFavourites,
     SqlOutbox,
     SqlPaymentMethods,
@@ -36,8 +37,10 @@ class SqlUnitOfWork:
     sequences: SqlSequences
     outbox: SqlOutbox
 
-    def __init__(self, connections: ConnectionShelf, write: bool = True) -> None:
+    def __init__(self, connections: ConnectionShelf, local_till: LocalTill,
+                 write: bool = True) -> None:
         self._connections = connections
+        self._local_till = local_till
         self._write = write
         self._pooled: PoolProxiedConnection | None = None
 
@@ -58,7 +61,7 @@ class SqlUnitOfWork:
         self.staff = SqlStaff(db)
         self.payment_methods = SqlPaymentMethods(db)
         self.favourites = SqlFavourites(db)
-        self.tills = SqlTills(db)
+        self.tills = SqlTills(db, self._local_till)
         self.sequences = SqlSequences(db)
         self.outbox = SqlOutbox(db)
         return self
@@ -137,9 +140,10 @@ class SqlUnitOfWorkFactory:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.connections = ConnectionShelf(engine)
+        self.local_till = LocalTill()
 
     def __call__(self, *, write: bool = True) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.connections, write)
+        return SqlUnitOfWork(self.connections, self.local_till, write)
 
     def close(self) -> None:
         self.connections.close()

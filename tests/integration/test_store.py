@@ -113,3 +113,9 @@ def test_order_numbers_are_gapless_per_till(store: Store, cashier: StaffMember) 
         numbers.append(selling.sell(store.context, cashier, basket,
                                     [PaymentRequest("ESP", 200)]).number)
     assert numbers == [f"CD2-00000{i}" for i in range(1, 6)]
+
+
+def test_a_till_never_changes_once_created(store: Store) -> None:
+    with store.engine.connect() as connection, pytest.raises(
+            Exception, match="a till never changes once created"):
+        connection.exec_driver_sql("UPDATE tills SET order_prefix = 'XX-'")

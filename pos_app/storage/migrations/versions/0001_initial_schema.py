@@ -239,6 +239,13 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("product_id", "id", name=op.f("pk_prices")),
     )
+    # A till never changes once created: its order number prefix is part of the fiscal
+    # identity of every order it numbered (and the till may be cached on that promise).
+    op.execute(
+        "CREATE TRIGGER tills_never_change BEFORE UPDATE ON tills "
+        "BEGIN SELECT RAISE(ABORT, 'a till never changes once created'); END"
+    )
+
     # Catalogue search: accent- and case-insensitive, prefix queries of 1 to 3 letters
     # kept fast by prefix indexes. It holds published products only, and its unindexed
     # columns make it a read model: a search answers from this table alone (see
@@ -252,6 +259,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.execute("DROP TABLE product_fts")
+    op.execute("DROP TRIGGER tills_never_change")
     op.drop_table("prices")
     with op.batch_alter_table("payments", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_payments_order_id"))
