@@ -5,7 +5,6 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 import orjson
 
@@ -36,29 +35,47 @@ class SqlStaff(SqlRepository):
         return int(self._one("SELECT count(*) FROM staff")[0])
 
 
+class MethodCache:
+    """The payment methods as one connection last read them, and the store's version then.
+
+    `PRAGMA data_version` changes when another connection (or process) commits, and this
+    connection's own writes go through `SqlPaymentMethods.save`, which forgets the cache:
+    a sale does not read reference data that has not changed.
+    """
+
+    def __init__(self) -> None:
+        self.version: int | None = None
+        self.methods: dict[str, PaymentMethod] | None = None
+
+
 class SqlPaymentMethods(SqlRepository):
-    _COLUMNS = "code, label, gives_change, opens_drawer, active, position"
+    def __init__(self, connection: sqlite3.Connection, cache: MethodCache) -> None:
+        super().__init__(connection)
+        self._cache = cache
+
+    def _methods(self) -> dict[str, PaymentMethod]:
+        version = self._one("PRAGMA data_version")[0]
+        cache = self._cache
+        if cache.methods is None or cache.version != version:
+            rows = self._all("SELECT code, label, gives_change, opens_drawer, active, position"
+                             " FROM payment_methods ORDER BY position, label")
+            cache.methods = {row[0]: PaymentMethod(row[0], row[1], bool(row[2]), bool(row[3]),
+                                                   bool(row[4]), row[5]) for row in rows}
+            cache.version = version
+        return cache.methods
 
     def get(self, code: str) -> PaymentMethod | None:
-        row = self._one(
-            f"SELECT {self._COLUMNS} FROM payment_methods WHERE code = ?", (code,))
-        return None if row is None else _method(row)
+        return self._methods().get(code)
 
     def active(self) -> list[PaymentMethod]:
-        rows = self._all(
-            f"SELECT {self._COLUMNS} FROM payment_methods WHERE active"
-            " ORDER BY position, label")
-        return [_method(row) for row in rows]
+        return [method for method in self._methods().values() if method.active]
 
     def save(self, method: PaymentMethod) -> None:
+        self._cache.methods = None
         self._upsert("payment_methods", "code", {
             "code": method.code, "label": method.label, "gives_change": method.gives_change,
             "opens_drawer": method.opens_drawer, "active": method.active,
             "position": method.position})
-
-
-def _method(row: Any) -> PaymentMethod:
-    return PaymentMethod(row[0], row[1], bool(row[2]), bool(row[3]), bool(row[4]), row[5])
 
 
 class SqlFavourites(SqlRepository):

@@ -15,6 +15,7 @@ from pos_app.storage.customer_repository import SqlCustomers
 from pos_app.storage.order_repository import SqlOrders
 from pos_app.storage.repositories import (
     LocalTill,
+    MethodCache,
     SqlFavourites,
     SqlOutbox,
     SqlPaymentMethods,
@@ -59,7 +60,8 @@ class SqlUnitOfWork:
         self.customers = SqlCustomers(db)
         self.orders = SqlOrders(db)
         self.staff = SqlStaff(db)
-        self.payment_methods = SqlPaymentMethods(db)
+        self.payment_methods = SqlPaymentMethods(
+            db, self._pooled.info.setdefault("payment_methods", MethodCache()))
         self.favourites = SqlFavourites(db)
         self.tills = SqlTills(db, self._local_till)
         self.sequences = SqlSequences(db)

@@ -11,8 +11,9 @@ from sqlalchemy import text
 
 from pos_app.bootstrap import Store, open_store
 from pos_app.domain.basket import Basket
+from pos_app.domain.errors import UnknownPaymentMethod
 from pos_app.domain.staff import StaffMember
-from pos_app.services import catalogue, selling
+from pos_app.services import catalogue, importing, selling
 from pos_app.services.context import Context
 from pos_app.services.selling import PaymentRequest
 from pos_app.storage.migrations.env_filter import include_object
@@ -119,3 +120,19 @@ def test_a_till_never_changes_once_created(store: Store) -> None:
     with store.engine.connect() as connection, pytest.raises(
             Exception, match="a till never changes once created"):
         connection.exec_driver_sql("UPDATE tills SET order_prefix = 'XX-'")
+
+
+def test_payment_methods_changed_elsewhere_are_seen_at_once(
+        store: Store, data_dir: Path, cashier: StaffMember, manager: StaffMember) -> None:
+    basket = Basket()
+    selling.add_product(store.context, basket, "cafe")
+    selling.sell(store.context, cashier, basket, [PaymentRequest("CB", 160)])  # now cached
+    other = open_store(data_dir)  # another program on the same store
+    importing.import_data(other.context, manager, {"payment_methods": [
+        {"code": "CB", "label": "Carte bancaire", "active": False}]})
+    other.close()
+    with pytest.raises(UnknownPaymentMethod):
+        selling.sell(store.context, cashier, basket, [PaymentRequest("CB", 160)])
+    importing.import_data(store.context, manager, {"payment_methods": [
+        {"code": "CB", "label": "Carte bancaire", "active": True}]})  # this program
+    assert selling.sell(store.context, cashier, basket, [PaymentRequest("CB", 160)])
