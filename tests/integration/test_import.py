@@ -7,6 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pos_app.bootstrap import Store, demo_document
 from pos_app.domain.staff import StaffMember
@@ -113,3 +115,31 @@ def test_a_valid_file_creates_and_replaces_by_id(store: Store, manager: StaffMem
     assert found["canoe"].barcodes == ("3760123450027",)  # the barcode moved
     ride_now = catalogue.search_products(store.context, "balade")[0]
     assert ride_now.default_price.amount_cents == 1450
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.text(max_size=12)
+    | st.decimals(allow_nan=False, allow_infinity=False, places=3, max_value=10**6,
+                  min_value=-(10**6)),
+    lambda children: st.lists(children, max_size=4)
+    | st.dictionaries(st.sampled_from(["id", "name", "kind", "vat_rate", "prices", "amount",
+                                       "label", "barcodes", "code", "login", "role",
+                                       "secret", "category", "published", "first_name"]),
+                      children, max_size=6),
+    max_leaves=20)
+documents = st.dictionaries(
+    st.sampled_from(["products", "customers", "categories", "payment_methods", "staff"]),
+    st.lists(json_values, max_size=3), max_size=3)
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(document=documents)
+def test_any_document_is_either_imported_or_refused_with_named_problems(
+        store: Store, manager: StaffMember, document: dict[str, Any]) -> None:
+    before = snapshot(store.engine)
+    try:
+        importing.import_data(store.context, manager, document)
+    except InvalidImport as refused:
+        assert refused.problems and all(problem.where for problem in refused.problems)
+        assert snapshot(store.engine) == before

@@ -80,3 +80,28 @@ def test_sigkill_never_loses_or_halves_an_order(data_dir: Path) -> None:
         missing = set(reported) - set(stored)
         assert not missing, f"orders reported as validated but lost: {sorted(missing)}"
     assert len(reported) >= RUNS
+
+
+def test_two_tills_processes_selling_at_once_share_one_gapless_series(data_dir: Path) -> None:
+    """Two writers on one store (a second window, a CLI call): no deadlock, no duplicate,
+    no gap; `BEGIN IMMEDIATE` makes them take turns."""
+    children = [subprocess.Popen([sys.executable, str(CHILD), str(data_dir)], cwd=ROOT,
+                                 stdout=subprocess.PIPE, text=True,
+                                 env=dict(os.environ, PYTHONPATH=str(ROOT)))
+                for _ in range(2)]
+    reported: list[list[str]] = [[], []]
+    for child in children:
+        assert child.stdout is not None and child.stdout.readline().strip() == "ready"
+    deadline = time.monotonic() + 1.5
+    while time.monotonic() < deadline and min(map(len, reported)) < 20:
+        for index, child in enumerate(children):
+            assert child.stdout is not None
+            reported[index].append(child.stdout.readline().strip())
+    for child in children:
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=30)
+    stored = check_store(data_dir)
+    both = reported[0] + reported[1]
+    assert len(set(both)) == len(both), "one number given twice"
+    assert set(both) <= set(stored)
+    assert min(map(len, reported)) > 0, "one writer was starved"
