@@ -97,7 +97,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler = HANDLERS[args.command if args.command in {"init", "import"}
                            else f"{args.command} {args.action}"]
         result = handler(store, args)
-        output.emit(args.json, result)
+        try:
+            output.emit(args.json, result)
+        except BrokenPipeError:  # `caisse … | head`: the reader has had enough
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except (DomainError, UsageError) as error:
         return output.fail(args.json, str(error), getattr(error, "problems", None))
