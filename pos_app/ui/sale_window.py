@@ -17,7 +17,9 @@ from PySide6.QtWidgets import (
 
 from pos_app.domain.basket import Basket
 from pos_app.domain.catalogue import Product
+from pos_app.domain.errors import UnknownPaymentMethod
 from pos_app.domain.order import Order
+from pos_app.domain.payment import PaymentMethod
 from pos_app.domain.staff import StaffMember
 from pos_app.formatting import format_money
 from pos_app.services import catalogue, selling
@@ -127,16 +129,26 @@ class SaleWindow(QMainWindow):
 
     def _pay_cash(self) -> None:
         basket = Basket(list(self.basket.lines), self.basket.payer_id)
-        cash = PaymentRequest("ESP", basket.total_cents)
         self.pay_cash.setEnabled(False)
-        self.runner.run(self, lambda: selling.sell(self.ctx, self.staff, basket, [cash]),
-                        self._sold, self._payment_failed, changes_data=True)
+        self.runner.run(self, lambda: self._sell_for_cash(basket), self._sold,
+                        self._payment_failed, changes_data=True)
 
-    def _sold(self, order: Order) -> None:
+    def _sell_for_cash(self, basket: Basket) -> tuple[Order, PaymentMethod]:
+        """On the worker thread: the whole total in the method that gives change (cash)."""
+        methods = selling.payment_methods(self.ctx)
+        cash = next((method for method in methods if method.gives_change), None)
+        if cash is None:
+            raise UnknownPaymentMethod("cash")
+        order = selling.sell(self.ctx, self.staff, basket,
+                             [PaymentRequest(cash.code, basket.total_cents)])
+        return order, cash
+
+    def _sold(self, sold: tuple[Order, PaymentMethod]) -> None:
+        order, method = sold
         self.basket.clear()
         self._refresh_basket()
         self.status.setText(f"Commande {order.number} enregistrée — "
-                            f"{format_money(order.total_cents)} en espèces.")
+                            f"{format_money(order.total_cents)} en {method.label.lower()}.")
 
     def _payment_failed(self, error: Exception) -> None:
         self._refresh_basket()
