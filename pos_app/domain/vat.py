@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import IntEnum
+from typing import NamedTuple
 
 from pos_app.domain.errors import InvalidVatRate
 from pos_app.domain.money import Cents, round_half_up
@@ -40,8 +40,7 @@ class VatRate(IntEnum):
         raise InvalidVatRate(value)
 
 
-@dataclass(frozen=True, slots=True)
-class VatLine:
+class VatLine(NamedTuple):
     """One rate of an order: what was sold at it, split into amount without VAT and VAT."""
 
     rate: VatRate
