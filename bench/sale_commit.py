@@ -11,7 +11,7 @@ from bench.timing import Measure, interleave
 from pos_app.bootstrap import demo_document, open_store
 from pos_app.domain.basket import Basket
 from pos_app.services import importing, selling, setup
-from pos_app.services.payloads import order_payload
+from pos_app.services.payloads import order_record
 from pos_app.services.selling import PaymentRequest
 from pos_app.services.staff import sign_in
 from pos_app.storage.engine import store_path
@@ -71,7 +71,7 @@ def measure(rounds: int) -> Measure:
         selling.add_product(ctx, basket, "creme-glacee")
         payment = [PaymentRequest("ESP", basket.total_cents)]
         sample = selling.sell(ctx, cashier, basket, payment)
-        payload = json.dumps(order_payload(sample), ensure_ascii=False)
+        payload = json.dumps(order_record(sample), ensure_ascii=False)
         bare = bare_store(Path(folder) / "bare")
         ours, base = interleave(lambda _i: selling.sell(ctx, cashier, basket, payment),
                                 lambda i: bare_sale(bare, i, payload), rounds)

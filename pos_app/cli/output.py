@@ -14,7 +14,7 @@ from pos_app.domain.till import Till
 from pos_app.formatting import format_local_time, format_money
 from pos_app.services.importing import ImportReport, Problem
 from pos_app.services.orders import OrderDetails
-from pos_app.services.payloads import order_payload
+from pos_app.services.payloads import order_view
 from pos_app.services.ports import OrderSummary
 
 
@@ -84,7 +84,7 @@ def customer(value: Customer) -> Result:
 
 def order(details: OrderDetails) -> Result:
     value = details.order
-    data = order_payload(value, details.payer)
+    data = order_view(value, details.payer)
     lines = [f"Commande {value.number} du {format_local_time(value.created_at)}"
              + (" — ANNULÉE" if value.cancellation else "")]
     if details.payer:

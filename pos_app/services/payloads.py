@@ -27,16 +27,15 @@ def payment_payload(order: Order, payment: Payment) -> dict[str, Any]:
     }
 
 
-def order_payload(order: Order, payer: Customer | None = None) -> dict[str, Any]:
-    total = order.total_cents
-    paid = order.paid_cents
+def order_record(order: Order, payer: Customer | None = None) -> dict[str, Any]:
+    """What `order.validated` says: the order as validated, which never changes after.
+    Payments and a cancellation are records of their own."""
     return {
         "id": order.id,
         "number": order.number,
         "till_id": order.till_id,
         "created_at": order.created_at.isoformat(),
         "staff_id": order.staff_id,
-        "status": order.status.value,
         "payer": None if payer is None else {
             "id": payer.id, "kind": payer.kind.value, "name": payer.name,
             "first_name": payer.first_name,
@@ -53,9 +52,18 @@ def order_payload(order: Order, payer: Customer | None = None) -> dict[str, Any]
              "vat_cents": vat.vat_cents, "total_cents": vat.total_cents}
             for vat in order.vat()
         ],
-        "total_cents": total,
+        "total_cents": order.total_cents,
+    }
+
+
+def order_view(order: Order, payer: Customer | None = None) -> dict[str, Any]:
+    """The order as it stands now: its record, with payments, what is left, its status."""
+    paid = order.paid_cents
+    return {
+        **order_record(order, payer),
+        "status": order.status.value,
         "paid_cents": paid,
-        "left_cents": total - paid,
+        "left_cents": order.total_cents - paid,
         "payments": [payment_payload(order, payment) for payment in order.payments],
         "cancellation": None if order.cancellation is None
         else cancellation_payload(order, order.cancellation),

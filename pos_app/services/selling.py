@@ -20,7 +20,7 @@ from pos_app.domain.order import Order, format_order_number
 from pos_app.domain.payment import PaymentMethod
 from pos_app.domain.staff import Role, StaffMember
 from pos_app.services.context import Context, local_till
-from pos_app.services.payloads import order_payload
+from pos_app.services.payloads import order_record, payment_payload
 from pos_app.services.ports import OutboxRecord, UnitOfWork
 
 ORDER_SERIES = "order"
@@ -77,12 +77,11 @@ def sell(ctx: Context, staff: StaffMember, basket: Basket,
         if order.left_cents > 0 and not validate_without_paying:
             raise PaymentIncomplete(order.left_cents)
         uow.orders.add(order)
-        validated = order_payload(order, payer)
-        # Each payment taken with the order is also a record of its own, as when paid later.
+        # Payments taken with the order are records of their own, as when paid later.
         uow.outbox.add([
-            OutboxRecord("order.validated", order.id, validated),
-            *(OutboxRecord("payment.taken", paid["id"], paid)
-              for paid in validated["payments"])], now)
+            OutboxRecord("order.validated", order.id, order_record(order, payer)),
+            *(OutboxRecord("payment.taken", payment.id, payment_payload(order, payment))
+              for payment in order.payments)], now)
         uow.commit()
     return order
 
