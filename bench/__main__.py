@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import sqlite3
 from datetime import UTC, datetime
@@ -19,6 +20,7 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="fewer rounds, smaller catalogue")
     parser.add_argument("--no-write", action="store_true", help="do not rewrite the report")
     args = parser.parse_args()
+    pin_to_one_core()
     rounds = 200 if args.quick else 1000
     products = 30_000 if args.quick else 300_000
     measures = [sale_commit.measure(rounds), search.measure(products, rounds * 2)]
@@ -28,6 +30,14 @@ def main() -> int:
         REPORT.write_text(report(table), encoding="utf-8")
         print(f"\nwritten to {REPORT}")
     return 0 if all(m.passed for m in measures) else 1
+
+
+def pin_to_one_core() -> None:
+    """Run ours and the baselines on one core: no migration between cores after each
+    fsync wait, which would blur the comparison."""
+    if hasattr(os, "sched_setaffinity"):
+        cores = sorted(os.sched_getaffinity(0))
+        os.sched_setaffinity(0, {cores[-1]})
 
 
 def render(measures: list[Measure]) -> str:
@@ -49,9 +59,9 @@ SQLite {sqlite3.sqlite_version}, {platform.machine()}, on the shared 2-core buil
 
 Run with `python3 dev.py bench` (about two minutes; the 300,000-product store is built once
 into `.bench-cache/`). Each measure runs ours and its baseline interleaved in the same
-process, and compares medians: the machine is shared and noisy, so only ratios mean
-something. `python3 dev.py bench --quick` is a smaller smoke run that does not rewrite
-this file.
+process, pinned to one core, and compares medians: the machine is shared and noisy, so
+only ratios mean something, and a ratio moves by a few hundredths from run to run.
+`python3 dev.py bench --quick` is a smaller smoke run that does not rewrite this file.
 
 {table}
 
