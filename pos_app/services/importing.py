@@ -109,13 +109,15 @@ def import_data(ctx: Context, staff: StaffMember | None, document: object) -> Im
     first manager); after that only a manager may import.
     """
     parsed = _parse(document)
+    # Hashing is slow on purpose: do it before taking the write lock, not while holding it.
+    staff_hashes = [(member, ctx.hasher.hash(secret)) for member, secret in parsed.staff]
     with ctx.uow() as uow:
         if uow.staff.count() > 0:
             if staff is None:
                 raise InvalidImport([Problem("staff", "sign in as a manager to import")])
             staff.require(Role.MANAGER, "import data")
         _check_against_store(uow, parsed)
-        report = _write(ctx, uow, parsed)
+        report = _write(uow, parsed, staff_hashes)
         uow.commit()
     return report
 
@@ -337,7 +339,8 @@ def _moves_away(parsed: _Parsed, product_id: str, code: str) -> bool:
                for product in parsed.products)
 
 
-def _write(ctx: Context, uow: UnitOfWork, parsed: _Parsed) -> ImportReport:
+def _write(uow: UnitOfWork, parsed: _Parsed,
+           staff_hashes: list[tuple[StaffMember, str]]) -> ImportReport:
     for method in parsed.payment_methods:
         uow.payment_methods.save(method)
     for category in parsed.categories:
@@ -351,7 +354,7 @@ def _write(ctx: Context, uow: UnitOfWork, parsed: _Parsed) -> ImportReport:
         uow.catalogue.save(product)
     for customer in parsed.customers:
         uow.customers.save(customer)
-    for member, secret in parsed.staff:
-        uow.staff.save(member, ctx.hasher.hash(secret))
+    for member, secret_hash in staff_hashes:
+        uow.staff.save(member, secret_hash)
     return ImportReport(len(parsed.payment_methods), len(parsed.categories),
                         len(parsed.products), len(parsed.customers), len(parsed.staff))
