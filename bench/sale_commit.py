@@ -52,10 +52,10 @@ def bare_sale(db: sqlite3.Connection, index: int, payload: str) -> None:
     db.executemany("INSERT INTO order_vat VALUES (?, ?, ?, ?, ?)",
                    [(order, 2000, 208, 42, 250), (order, 1000, 2545, 255, 2800)])
     db.execute("INSERT INTO payments VALUES (?, ?, 'ESP', 3050, 0, ?, 's')", (pay, order, at))
-    db.executemany("INSERT INTO outbox (id, kind, aggregate_id, payload, created_at)"
-                   " VALUES (?, ?, ?, ?, ?)",
-                   [("x" + order, "order.validated", order, payload, at),
-                    ("x" + pay, "payment.taken", pay, payload[:300], at)])
+    db.executemany("INSERT INTO outbox (kind, aggregate_id, payload, created_at)"
+                   " VALUES (?, ?, ?, ?)",
+                   [("order.validated", order, payload, at),
+                    ("payment.taken", pay, payload[:300], at)])
     db.execute("COMMIT")
 
 

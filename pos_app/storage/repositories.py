@@ -9,7 +9,6 @@ from datetime import datetime
 import orjson
 
 from pos_app.domain.favourites import Favourites
-from pos_app.domain.ids import new_id
 from pos_app.domain.payment import PaymentMethod
 from pos_app.domain.staff import Role, StaffMember
 from pos_app.domain.till import Till
@@ -130,7 +129,7 @@ class SqlSequences(SqlRepository):
 class SqlOutbox(SqlRepository):
     def add(self, records: Sequence[OutboxRecord], at: datetime) -> None:
         when = utc_text(at)
-        self._many("INSERT INTO outbox (id, kind, aggregate_id, payload, created_at)"
-                   " VALUES (?, ?, ?, ?, ?)",
-                   [(new_id(), record.kind, record.aggregate_id,
-                     orjson.dumps(record.payload).decode(), when) for record in records])
+        self._many("INSERT INTO outbox (kind, aggregate_id, payload, created_at)"
+                   " VALUES (?, ?, ?, ?)",
+                   [(record.kind, record.aggregate_id, orjson.dumps(record.payload).decode(),
+                     when) for record in records])

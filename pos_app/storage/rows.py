@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -200,15 +201,19 @@ class PaymentRow(Base):
 
 
 class OutboxRow(Base):
-    """Records waiting for the server; `id` is their idempotency key."""
+    """Records for the server, in the order they were written (`seq`). A record says one
+    thing about one aggregate, so `kind` and `aggregate_id` (a UUIDv7) together are its
+    idempotency key."""
 
     __tablename__ = "outbox"
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[str] = mapped_column(String(64))
     aggregate_id: Mapped[str] = mapped_column(String(64))
     payload: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+
+    __table_args__ = (UniqueConstraint("kind", "aggregate_id"),)
 
 
 # Virtual and bookkeeping tables that live outside the models (created by migrations).

@@ -45,13 +45,14 @@ def upgrade() -> None:
 
     op.create_table(
         "outbox",
-        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("seq", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(length=64), nullable=False),
         sa.Column("aggregate_id", sa.String(length=64), nullable=False),
         sa.Column("payload", sa.Text(), nullable=False),
         sa.Column("created_at", sa.String(length=32), nullable=False),
         sa.Column("sent_at", sa.String(length=32), nullable=True),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox")),
+        sa.PrimaryKeyConstraint("seq", name=op.f("pk_outbox")),
+        sa.UniqueConstraint("kind", "aggregate_id", name=op.f("uq_outbox_kind")),
     )
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_outbox_sent_at"), ["sent_at"], unique=False)
