@@ -24,6 +24,8 @@ from pos_app.storage.repositories import (
     SqlTills,
 )
 
+METHOD_CACHE = "payment_methods"  # key of a connection's MethodCache in its info
+
 
 class SqlUnitOfWork:
     """Commits only when told to; leaving the block without `commit()` rolls back."""
@@ -61,7 +63,7 @@ class SqlUnitOfWork:
         self.orders = SqlOrders(db)
         self.staff = SqlStaff(db)
         self.payment_methods = SqlPaymentMethods(
-            db, self._pooled.info.setdefault("payment_methods", MethodCache()))
+            db, self._pooled.info.setdefault(METHOD_CACHE, MethodCache()))
         self.favourites = SqlFavourites(db)
         self.tills = SqlTills(db, self._local_till)
         self.sequences = SqlSequences(db)
@@ -75,6 +77,8 @@ class SqlUnitOfWork:
         try:
             if self._db.in_transaction:  # not committed, or a failed COMMIT left it open
                 self._db.execute("ROLLBACK")
+                if self._write:  # what it cached may come from the work just undone
+                    pooled.info.pop(METHOD_CACHE, None)
         except BaseException:
             pooled.invalidate()  # a connection that cannot roll back is not reused
             raise

@@ -12,6 +12,7 @@ from sqlalchemy import text
 from pos_app.bootstrap import Store, open_store
 from pos_app.domain.basket import Basket
 from pos_app.domain.errors import UnknownPaymentMethod
+from pos_app.domain.payment import PaymentMethod
 from pos_app.domain.staff import StaffMember
 from pos_app.services import catalogue, importing, selling
 from pos_app.services.context import Context
@@ -135,4 +136,15 @@ def test_payment_methods_changed_elsewhere_are_seen_at_once(
         selling.sell(store.context, cashier, basket, [PaymentRequest("CB", 160)])
     importing.import_data(store.context, manager, {"payment_methods": [
         {"code": "CB", "label": "Carte bancaire", "active": True}]})  # this program
+    assert selling.sell(store.context, cashier, basket, [PaymentRequest("CB", 160)])
+
+
+def test_payment_methods_read_in_an_undone_transaction_are_forgotten(
+        store: Store, cashier: StaffMember) -> None:
+    with store.context.uow() as uow:  # a change seen, then undone
+        uow.payment_methods.save(PaymentMethod("CB", "Carte bancaire", active=False))
+        assert uow.payment_methods.get("CB") == PaymentMethod("CB", "Carte bancaire",
+                                                              active=False)
+    basket = Basket()
+    selling.add_product(store.context, basket, "cafe")
     assert selling.sell(store.context, cashier, basket, [PaymentRequest("CB", 160)])
