@@ -77,8 +77,9 @@ class SqlUnitOfWork:
         try:
             if self._db.in_transaction:  # not committed, or a failed COMMIT left it open
                 self._db.execute("ROLLBACK")
-                if self._write:  # what it cached may come from the work just undone
+                if self._write:  # what was cached may come from the work just undone
                     pooled.info.pop(METHOD_CACHE, None)
+                    self._local_till.till = None
         except BaseException:
             pooled.invalidate()  # a connection that cannot roll back is not reused
             raise
