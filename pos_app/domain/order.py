@@ -61,9 +61,9 @@ class Order:
     _vat: tuple[VatLine, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        self.total_cents = sum(line.total_cents for line in self.lines)
         self._vat = tuple(vat_breakdown((line.vat_rate, line.total_cents)
                                         for line in self.lines))
+        self.total_cents = sum(vat.total_cents for vat in self._vat)
 
     @property
     def status(self) -> OrderStatus:
@@ -87,9 +87,10 @@ class Order:
         """Record a payment on a live order with something left to pay (R5)."""
         if self.cancellation is not None:
             raise OrderCancelled(self.number)
-        if self.left_cents <= 0:
+        left = self.left_cents
+        if left <= 0:
             raise NothingLeftToPay(self.number)
-        change = settle(method, amount_cents, self.left_cents)
+        change = settle(method, amount_cents, left)
         payment = Payment(payment_id, method.code, amount_cents, change, at, staff_id)
         self.payments.append(payment)
         return payment

@@ -66,7 +66,7 @@ def sell(ctx: Context, staff: StaffMember, basket: Basket,
     now = ctx.clock.now()
     with ctx.uow() as uow:
         till = local_till(uow)
-        payer = _payer(uow, basket.payer_id)
+        payer = None if basket.payer_id is None else _payer(uow, basket.payer_id)
         sequence = uow.sequences.next(till.id, ORDER_SERIES)
         order = Order(id=new_id(), number=format_order_number(till.order_prefix, sequence),
                       sequence=sequence, till_id=till.id, created_at=now, staff_id=staff.id,
@@ -93,9 +93,7 @@ def payment_method(uow: UnitOfWork, code: str) -> PaymentMethod:
     return method
 
 
-def _payer(uow: UnitOfWork, customer_id: str | None) -> Customer | None:
-    if customer_id is None:
-        return None
+def _payer(uow: UnitOfWork, customer_id: str) -> Customer:
     customer = uow.customers.get(customer_id)
     if customer is None:
         raise UnknownCustomer(customer_id)
