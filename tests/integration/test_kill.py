@@ -96,7 +96,9 @@ def test_two_tills_processes_selling_at_once_share_one_gapless_series(data_dir: 
     while time.monotonic() < deadline and min(map(len, reported)) < 20:
         for index, child in enumerate(children):
             assert child.stdout is not None
-            reported[index].append(child.stdout.readline().strip())
+            line = child.stdout.readline().strip()
+            assert line, f"selling process {index} stopped: {child.poll()}"
+            reported[index].append(line)
     for child in children:
         child.send_signal(signal.SIGKILL)
         child.wait(timeout=30)
