@@ -31,7 +31,9 @@ def run_and_kill(data_dir: Path, rng: random.Random) -> list[str]:
     reported = []
     wanted = rng.randint(1, 8)
     while len(reported) < wanted:
-        reported.append(child.stdout.readline().strip())
+        line = child.stdout.readline().strip()
+        assert line, f"the selling process stopped by itself: {child.poll()}"
+        reported.append(line)
     if rng.random() < 0.5:
         time.sleep(rng.uniform(0, 0.004))  # land somewhere inside the next sale
     child.send_signal(signal.SIGKILL)
