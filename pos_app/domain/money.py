@@ -12,14 +12,14 @@ Cents = int
 _AMOUNT = re.compile(r"^\s*(-?)\s*(\d{1,9})(?:[.,](\d{1,2}))?\s*(?:€|EUR)?\s*$", re.IGNORECASE)
 
 
-def parse_amount(value: str | int | Decimal) -> Cents:
+def parse_amount(value: object) -> Cents:
     """Euros as text (`14`, `14,5`, `14.50 €`) or a Decimal → cents; refuses anything else.
 
     An int is taken as whole euros, like the text `14`. Floats are refused: they cannot
-    carry cents exactly.
+    carry cents exactly; so are booleans, lists and the like.
     """
-    if isinstance(value, bool | float):
-        raise InvalidAmount(repr(value))
+    if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
+        raise InvalidAmount(str(value))
     if isinstance(value, int):
         return value * 100
     if isinstance(value, Decimal):

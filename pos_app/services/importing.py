@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
 from typing import Any, TypeVar
 
 from pos_app.domain.catalogue import Category, Price, Product
@@ -116,8 +115,8 @@ def import_data(ctx: Context, staff: StaffMember | None, document: object) -> Im
             if staff is None:
                 raise InvalidImport([Problem("staff", "sign in as a manager to import")])
             staff.require(Role.MANAGER, "import data")
-        _check_against_store(uow, parsed)
-        report = _write(uow, parsed, staff_hashes)
+        losing_barcodes = _check_against_store(uow, parsed)
+        report = _write(uow, parsed, staff_hashes, losing_barcodes)
         uow.commit()
     return report
 
@@ -180,8 +179,6 @@ def _whole(value: Any) -> int:
 
 
 def _amount(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
-        raise FieldError(f"not an amount in euros: {value!r}")
     cents = parse_amount(value)
     if cents < 0:
         raise FieldError(f"must not be negative: {value!r}")
@@ -314,41 +311,47 @@ def _check_unique(reader: _Reader, parsed: _Parsed) -> None:
                     f"barcode {code!r} is also on product {owners[code]!r}"))
 
 
-def _check_against_store(uow: UnitOfWork, parsed: _Parsed) -> None:
-    """Problems that only the store can reveal: unknown categories, barcodes already taken."""
+def _check_against_store(uow: UnitOfWork, parsed: _Parsed) -> set[str]:
+    """Problems that only the store can reveal: unknown categories, barcodes already taken.
+
+    Returns the stored products whose barcodes go to another product of the file (the
+    file rewrites them without those barcodes).
+    """
     problems: list[Problem] = []
     known = {category.id for category in parsed.categories}
     known |= {category.id for category in uow.catalogue.categories()}
+    in_file = {product.id: product for product in parsed.products}
+    owners = uow.catalogue.barcode_owners(
+        [code for product in parsed.products for code in product.barcodes])
+    losing: set[str] = set()
     for index, product in enumerate(parsed.products):
         if product.category_id is not None and product.category_id not in known:
             problems.append(Problem(f"products[{index}].category",
                                     f"unknown category {product.category_id!r}"))
         for code in product.barcodes:
-            owner = uow.catalogue.get_by_barcode(code)
-            if owner is not None and owner.id != product.id and not _moves_away(
-                    parsed, owner.id, code):
+            owner = owners.get(code, product.id)
+            if owner == product.id:
+                continue
+            if owner in in_file and code not in in_file[owner].barcodes:
+                losing.add(owner)
+            else:
                 problems.append(Problem(f"products[{index}].barcodes",
-                                        f"barcode {code!r} already belongs to {owner.id!r}"))
+                                        f"barcode {code!r} already belongs to {owner!r}"))
     if problems:
         raise InvalidImport(problems)
+    return losing
 
 
-def _moves_away(parsed: _Parsed, product_id: str, code: str) -> bool:
-    """True when the file also rewrites `product_id` without `code`."""
-    return any(product.id == product_id and code not in product.barcodes
-               for product in parsed.products)
-
-
-def _write(uow: UnitOfWork, parsed: _Parsed,
-           staff_hashes: list[tuple[StaffMember, str]]) -> ImportReport:
+def _write(uow: UnitOfWork, parsed: _Parsed, staff_hashes: list[tuple[StaffMember, str]],
+           losing_barcodes: set[str]) -> ImportReport:
     for method in parsed.payment_methods:
         uow.payment_methods.save(method)
     for category in parsed.categories:
         uow.catalogue.save_category(category)
-    # Existing products first lose their barcodes, so that a barcode moving from one
+    # Products giving barcodes away lose them first, so that a barcode moving from one
     # product to another is never held by both at once.
     for product in parsed.products:
-        if uow.catalogue.get(product.id) is not None:
+        if product.id in losing_barcodes:
             uow.catalogue.save(replace(product, barcodes=()))
     for product in parsed.products:
         uow.catalogue.save(product)

@@ -90,6 +90,15 @@ class SqlCatalogue(SqlRepository):
             "WHERE p.id = (SELECT product_id FROM barcodes WHERE code = ?)", (code,))
         return found[0] if found else None
 
+    def barcode_owners(self, codes: Sequence[str]) -> dict[str, str]:
+        owners: dict[str, str] = {}
+        for start in range(0, len(codes), 500):  # well under SQLite's variable limit
+            chunk = codes[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            owners.update(self._all(
+                f"SELECT code, product_id FROM barcodes WHERE code IN ({marks})", chunk))
+        return owners
+
     def get_many(self, product_ids: Sequence[str]) -> list[Product]:
         if not product_ids:
             return []

@@ -6,13 +6,9 @@ from typing import Any
 
 from pos_app.domain.customer import Customer, CustomerKind, MatchMode, NamePattern
 from pos_app.domain.text import fold, words
-from pos_app.storage.sql import SqlRepository
+from pos_app.storage.sql import SqlRepository, like_escape
 
 _COLUMNS = "id, kind, name, first_name, email, phone, postal_code"
-
-
-def like_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _like(pattern: NamePattern) -> str:

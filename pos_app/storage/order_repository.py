@@ -11,8 +11,7 @@ from pos_app.domain.payment import Payment
 from pos_app.domain.text import fold
 from pos_app.domain.vat import VatRate
 from pos_app.services.ports import OrderSummary
-from pos_app.storage.customer_repository import like_escape
-from pos_app.storage.sql import SqlRepository, utc_text
+from pos_app.storage.sql import SqlRepository, like_escape, utc_text
 
 _PAID = ("coalesce((SELECT sum(amount_cents - change_cents) FROM payments"
          " WHERE order_id = o.id), 0)")

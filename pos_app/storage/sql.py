@@ -24,6 +24,11 @@ def utc_text(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
+def like_escape(text: str) -> str:
+    """Text to match literally in a LIKE pattern written with `ESCAPE '\\'`."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 class SqlRepository:
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._sql = connection
