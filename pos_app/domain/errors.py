@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 
 class DomainError(Exception):
     """Base of every refusal the business rules can make."""
@@ -130,3 +132,10 @@ class AuthenticationFailed(DomainError):
     def __init__(self, login: str) -> None:
         super().__init__(f"wrong identifier or secret for {login!r}")
         self.login = login
+
+
+class AccountLocked(DomainError):
+    def __init__(self, login: str, until: datetime) -> None:
+        super().__init__(f"{login!r} is locked after too many wrong secrets, until {until}")
+        self.login = login
+        self.until = until

@@ -1,8 +1,11 @@
-"""The till this store belongs to: its point of sale and its order number prefix."""
+"""The till this store belongs to: its point of sale, its order number prefix, and
+whether it is open, closing or closed."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
 
 
 @dataclass(frozen=True, slots=True)
@@ -12,3 +15,35 @@ class Till:
     name: str
     point_of_sale: str
     order_prefix: str  # e.g. `CD2-`: orders are `CD2-000001`, `CD2-000002`, … without gaps
+
+
+class TillState(StrEnum):
+    """What staff see at sign-in: green, yellow or grey."""
+
+    OPEN = "open"
+    CLOSING = "closing"  # a closure was started and not finished (R6): finish it first
+    CLOSED = "closed"  # never opened, or closed by a Z: the next sign-in opens it
+
+
+@dataclass(frozen=True, slots=True)
+class TillSession:
+    """From opening to the Z closure: the span a closure reconciles."""
+
+    id: str
+    till_id: str
+    opened_at: datetime
+    opened_by: str
+    closing_started_at: datetime | None = None
+    closed_at: datetime | None = None
+
+    @property
+    def state(self) -> TillState:
+        if self.closed_at is not None:
+            return TillState.CLOSED
+        if self.closing_started_at is not None:
+            return TillState.CLOSING
+        return TillState.OPEN
+
+
+def till_state(latest: TillSession | None) -> TillState:
+    return TillState.CLOSED if latest is None else latest.state

@@ -12,10 +12,11 @@ from pos_app.domain.catalogue import Category, Product
 from pos_app.domain.customer import Customer, NamePattern
 from pos_app.domain.errors import DomainError
 from pos_app.domain.favourites import Favourites
+from pos_app.domain.lockout import SignInOutcome
 from pos_app.domain.order import Cancellation, Order, StatusFilter
 from pos_app.domain.payment import Payment, PaymentMethod
 from pos_app.domain.staff import StaffMember
-from pos_app.domain.till import Till
+from pos_app.domain.till import Till, TillSession
 
 
 class StoreError(DomainError):
@@ -122,6 +123,12 @@ class StaffRepository(Protocol):
 
     def save(self, member: StaffMember, secret_hash: str) -> None: ...
 
+    def failures_since_success(self, login: str) -> list[datetime]:
+        """Times of the failed sign-ins of `login` since its last success, oldest first."""
+        ...
+
+    def record_attempt(self, login: str, at: datetime, outcome: SignInOutcome) -> None: ...
+
     def count(self) -> int: ...
 
 
@@ -145,6 +152,10 @@ class TillRepository(Protocol):
         ...
 
     def save(self, till: Till) -> None: ...
+
+    def latest_session(self, till_id: str) -> TillSession | None: ...
+
+    def open_session(self, session: TillSession) -> None: ...
 
 
 class SequenceRepository(Protocol):

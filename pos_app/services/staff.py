@@ -1,20 +1,83 @@
-"""Signing staff in with an identifier and a secret (R19)."""
+"""Signing staff in (R19): identifier and secret, a lock after repeated failures, and the
+choice of the till to work on, which opens it if it was closed."""
 
 from __future__ import annotations
 
-from pos_app.domain.errors import AuthenticationFailed
+from dataclasses import dataclass
+
+from pos_app.domain.errors import AccountLocked, AuthenticationFailed, DomainError
+from pos_app.domain.ids import new_id
+from pos_app.domain.lockout import SignInOutcome, locked_until
 from pos_app.domain.staff import StaffMember
-from pos_app.services.context import Context
+from pos_app.domain.till import Till, TillSession, TillState, till_state
+from pos_app.services.context import Context, local_till
+
+
+class UnknownTill(DomainError):
+    def __init__(self, till_id: str) -> None:
+        super().__init__(f"this store cannot sell on till {till_id!r}")
+        self.till_id = till_id
+
+
+@dataclass(frozen=True, slots=True)
+class TillStatus:
+    till: Till
+    state: TillState
 
 
 def sign_in(ctx: Context, login: str, secret: str) -> StaffMember:
-    """The active member whose secret matches; the same refusal whatever was wrong."""
+    """The active member whose secret matches; the same refusal whatever was wrong.
+
+    Every attempt is recorded; after five wrong secrets in a row the identifier is
+    locked for a while, and attempts during the lock are refused without checking.
+    """
+    login = login.strip()
+    if not login:
+        raise AuthenticationFailed(login)
+    now = ctx.clock.now()
     with ctx.uow(write=False) as uow:
-        found = uow.staff.get_by_login(login.strip())
+        found = uow.staff.get_by_login(login)
+        until = locked_until(uow.staff.failures_since_success(login), now)
+    if until is not None:
+        _record(ctx, login, SignInOutcome.LOCKED)
+        raise AccountLocked(login, until)
     if found is None:
         ctx.hasher.hash(secret)  # same cost as a real check: do not reveal which logins exist
-        raise AuthenticationFailed(login)
-    member, stored_hash = found
-    if not member.active or not ctx.hasher.verify(stored_hash, secret):
+        member = None
+    else:
+        member, stored_hash = found
+        if not member.active or not ctx.hasher.verify(stored_hash, secret):
+            member = None
+    # Hashing takes tens of milliseconds: the write lock is taken only to record.
+    _record(ctx, login, SignInOutcome.FAILURE if member is None else SignInOutcome.SUCCESS)
+    if member is None:
         raise AuthenticationFailed(login)
     return member
+
+
+def _record(ctx: Context, login: str, outcome: SignInOutcome) -> None:
+    with ctx.uow() as uow:
+        uow.staff.record_attempt(login, ctx.clock.now(), outcome)
+        uow.commit()
+
+
+def till_statuses(ctx: Context) -> list[TillStatus]:
+    """The tills staff can choose at sign-in, each open, closing or closed."""
+    with ctx.uow(write=False) as uow:
+        till = local_till(uow)
+        return [TillStatus(till, till_state(uow.tills.latest_session(till.id)))]
+
+
+def open_till(ctx: Context, staff: StaffMember, till_id: str) -> TillStatus:
+    """Start work on a till: a closed till opens a new session in `staff`'s name; an open
+    or closing one is left as it is (a closing till must finish its closure first, R6)."""
+    with ctx.uow() as uow:
+        till = local_till(uow)
+        if till.id != till_id:
+            raise UnknownTill(till_id)
+        state = till_state(uow.tills.latest_session(till.id))
+        if state is TillState.CLOSED:
+            uow.tills.open_session(TillSession(new_id(), till.id, ctx.clock.now(), staff.id))
+            uow.commit()
+            state = TillState.OPEN
+    return TillStatus(till, state)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from pos_app.domain.basket import BasketLine
@@ -11,7 +10,7 @@ from pos_app.domain.payment import Payment
 from pos_app.domain.text import fold
 from pos_app.domain.vat import VatRate
 from pos_app.services.ports import OrderSummary
-from pos_app.storage.sql import SqlRepository, like_escape, utc_text
+from pos_app.storage.sql import SqlRepository, from_utc_text, like_escape, utc_text
 
 _PAID = ("coalesce((SELECT sum(amount_cents - change_cents) FROM payments"
          " WHERE order_id = o.id), 0)")
@@ -66,9 +65,9 @@ class SqlOrders(SqlRepository):
             return None
         cancellation = None
         if row[6] is not None:
-            cancellation = Cancellation(row[7], _when(row[6]), row[8])
+            cancellation = Cancellation(row[7], from_utc_text(row[6]), row[8])
         return Order(id=row[0], number=row[1], sequence=row[9], till_id=row[2],
-                     created_at=_when(row[3]), staff_id=row[4], lines=self._lines(row[0]),
+                     created_at=from_utc_text(row[3]), staff_id=row[4], lines=self._lines(row[0]),
                      payer_id=row[5], payments=self._payments(row[0]),
                      cancellation=cancellation)
 
@@ -83,7 +82,7 @@ class SqlOrders(SqlRepository):
         rows = self._all(
             "SELECT id, method_code, amount_cents, change_cents, taken_at, staff_id"
             " FROM payments WHERE order_id = ? ORDER BY taken_at, id", (order_id,))
-        return [Payment(r[0], r[1], r[2], r[3], _when(r[4]), r[5]) for r in rows]
+        return [Payment(r[0], r[1], r[2], r[3], from_utc_text(r[4]), r[5]) for r in rows]
 
     def search(self, text: str, status: StatusFilter, limit: int) -> list[OrderSummary]:
         """By whole number, number prefix, sequence (`123`), or payer's last name prefix."""
@@ -101,7 +100,7 @@ class SqlOrders(SqlRepository):
             f" {_PAID}, o.status FROM orders AS o"
             f" LEFT JOIN customers AS c ON c.id = o.payer_id"
             f" {where} ORDER BY o.created_at DESC LIMIT ?", (*params, limit))
-        return [OrderSummary(r[0], _when(r[1]), _payer_name(r[2], r[3], r[4]), r[5], r[6],
+        return [OrderSummary(r[0], from_utc_text(r[1]), _payer_name(r[2], r[3], r[4]), r[5], r[6],
                              r[7] == OrderStatus.CANCELLED.value) for r in rows]
 
 
@@ -116,6 +115,3 @@ def _payer_name(kind: str | None, name: str | None, first_name: str | None) -> s
         return None
     return f"{name.upper()} {first_name}" if kind == "person" and first_name else name
 
-
-def _when(value: str) -> datetime:
-    return datetime.fromisoformat(value)

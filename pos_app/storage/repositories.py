@@ -9,11 +9,17 @@ from datetime import datetime
 import orjson
 
 from pos_app.domain.favourites import Favourites
+from pos_app.domain.lockout import SignInOutcome
 from pos_app.domain.payment import PaymentMethod
 from pos_app.domain.staff import Role, StaffMember
-from pos_app.domain.till import Till
+from pos_app.domain.till import Till, TillSession
 from pos_app.services.ports import OutboxRecord
-from pos_app.storage.sql import SqlRepository, utc_text
+from pos_app.storage.sql import (
+    SqlRepository,
+    from_optional_utc_text,
+    from_utc_text,
+    utc_text,
+)
 
 
 class SqlStaff(SqlRepository):
@@ -32,6 +38,18 @@ class SqlStaff(SqlRepository):
 
     def count(self) -> int:
         return int(self._one("SELECT count(*) FROM staff")[0])
+
+    def failures_since_success(self, login: str) -> list[datetime]:
+        rows = self._all(
+            "SELECT at FROM sign_in_attempts WHERE login = ? AND outcome = ? AND at >"
+            " coalesce((SELECT max(at) FROM sign_in_attempts WHERE login = ? AND outcome = ?),"
+            " '') ORDER BY at", (login, SignInOutcome.FAILURE.value, login,
+                                 SignInOutcome.SUCCESS.value))
+        return [from_utc_text(row[0]) for row in rows]
+
+    def record_attempt(self, login: str, at: datetime, outcome: SignInOutcome) -> None:
+        self._run("INSERT INTO sign_in_attempts (login, at, outcome) VALUES (?, ?, ?)",
+                  (login, utc_text(at), outcome.value))
 
 
 class MethodCache:
@@ -117,6 +135,21 @@ class SqlTills(SqlRepository):
                   " VALUES (?, ?, ?, ?, ?, 1)",
                   (till.id, till.code, till.name, till.point_of_sale, till.order_prefix))
 
+    def latest_session(self, till_id: str) -> TillSession | None:
+        row = self._one(
+            "SELECT id, till_id, opened_at, opened_by, closing_started_at, closed_at"
+            " FROM till_sessions WHERE till_id = ? ORDER BY opened_at DESC LIMIT 1",
+            (till_id,))
+        if row is None:
+            return None
+        return TillSession(row[0], row[1], from_utc_text(row[2]), row[3],
+                           from_optional_utc_text(row[4]), from_optional_utc_text(row[5]))
+
+    def open_session(self, session: TillSession) -> None:
+        self._run("INSERT INTO till_sessions (id, till_id, opened_at, opened_by)"
+                  " VALUES (?, ?, ?, ?)", (session.id, session.till_id,
+                                          utc_text(session.opened_at), session.opened_by))
+
 
 class SqlSequences(SqlRepository):
     def next(self, till_id: str, kind: str) -> int:
@@ -133,3 +166,4 @@ class SqlOutbox(SqlRepository):
                    " VALUES (?, ?, ?, ?)",
                    [(record.kind, record.aggregate_id, orjson.dumps(record.payload).decode(),
                      when) for record in records])
+

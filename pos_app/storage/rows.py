@@ -18,7 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from pos_app.storage.sql import utc_text
+from pos_app.storage.sql import from_optional_utc_text, utc_text
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -31,7 +31,7 @@ class UtcDateTime(TypeDecorator[datetime]):
         return None if value is None else utc_text(value)
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> datetime | None:
-        return None if value is None else datetime.fromisoformat(value)
+        return from_optional_utc_text(value)
 
 
 NAMING = {
@@ -126,6 +126,33 @@ class StaffRow(Base):
     role: Mapped[str] = mapped_column(String(16))
     secret_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class SignInAttemptRow(Base):
+    """Every sign-in attempt, kept: the lockout counts failures from here (R19), and a
+    manager can see who tried what and when."""
+
+    __tablename__ = "sign_in_attempts"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    login: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    outcome: Mapped[str] = mapped_column(String(16))
+
+    __table_args__ = (Index("ix_sign_in_attempts_login_at", "login", "at"),)
+
+
+class TillSessionRow(Base):
+    """A till's span from opening to its Z closure; the latest one gives its state."""
+
+    __tablename__ = "till_sessions"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    till_id: Mapped[str] = mapped_column(ForeignKey("tills.id"))
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    opened_by: Mapped[str] = mapped_column(String(64))
+    closing_started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    __table_args__ = (Index("ix_till_sessions_till_opened", "till_id", "opened_at"),)
 
 
 class PaymentMethodRow(Base):

@@ -24,6 +24,14 @@ def utc_text(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
+def from_utc_text(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def from_optional_utc_text(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
 def like_escape(text: str) -> str:
     """Text to match literally in a LIKE pattern written with `ESCAPE '\\'`."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from pos_app.domain import errors
-from pos_app.formatting import format_money
+from pos_app.formatting import format_local_time, format_money
 from pos_app.services import ports
 
 NOTHING_SAVED = "rien n'a été enregistré"
@@ -14,6 +14,9 @@ NOTHING_SAVED = "rien n'a été enregistré"
 # Most specific first: the first class the error is an instance of gives the sentence.
 _SENTENCES: list[tuple[type[Exception], Callable[[Any], str]]] = [
     (errors.AuthenticationFailed, lambda e: "Identifiant ou code secret incorrect."),
+    (errors.AccountLocked,
+     lambda e: "Trop d'essais incorrects : cet identifiant est bloqué jusqu'à "
+               f"{format_local_time(e.until, '%H:%M')}."),
     (errors.UnknownBarcode, lambda e: f"Code-barres inconnu : {e.code}"),
     (errors.ProductNotSellable,
      lambda e: "Ce produit ne peut pas être vendu (brouillon ou sans tarif)."),

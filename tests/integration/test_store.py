@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from pos_app.bootstrap import Store, open_store
@@ -17,6 +19,8 @@ from pos_app.domain.staff import StaffMember
 from pos_app.services import catalogue, importing, selling
 from pos_app.services.context import Context
 from pos_app.services.selling import PaymentRequest
+from pos_app.storage.engine import open_engine, store_path
+from pos_app.storage.migrate import alembic_config
 from pos_app.storage.migrations.env_filter import include_object
 from pos_app.storage.rows import Base
 
@@ -33,12 +37,37 @@ def test_an_empty_store_is_upgraded_to_head_and_matches_the_models(tmp_path: Pat
     store.close()
 
 
+def revision_of(store: Store) -> str:
+    with store.engine.connect() as connection:
+        return str(connection.exec_driver_sql("SELECT version_num FROM alembic_version"
+                                              ).scalar_one())
+
+
 def test_opening_a_store_at_head_twice_changes_nothing(tmp_path: Path) -> None:
     open_store(tmp_path / "s").close()
     store = open_store(tmp_path / "s")
+    head = ScriptDirectory.from_config(alembic_config(store.engine)).get_current_head()
+    assert revision_of(store) == head
+    store.close()
+
+
+def test_a_store_of_the_first_release_keeps_its_orders_when_upgraded(tmp_path: Path) -> None:
+    engine = open_engine(store_path(tmp_path))
+    command.upgrade(alembic_config(engine), "0001")
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO tills VALUES ('t1', '2', 'Caisse accueil', 'Accueil', 'CD2-', 1)")
+        connection.exec_driver_sql(
+            "INSERT INTO orders (id, number, till_id, sequence, created_at, staff_id,"
+            " total_cents, status) VALUES ('o1', 'CD2-000001', 't1', 1,"
+            " '2026-07-11T08:00:00.000000+00:00', 's', 1400, 'active')")
+    engine.dispose()
+    store = open_store(tmp_path)
+    head = ScriptDirectory.from_config(alembic_config(store.engine)).get_current_head()
+    assert revision_of(store) == head != "0001"
     with store.engine.connect() as connection:
-        assert connection.exec_driver_sql("SELECT version_num FROM alembic_version"
-                                          ).scalar_one() == "0001"
+        assert connection.exec_driver_sql("SELECT number FROM orders").scalar_one() == (
+            "CD2-000001")
     store.close()
 
 
