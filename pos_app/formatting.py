@@ -17,3 +17,9 @@ def format_money(cents: int, locale: str = "fr_FR") -> str:
 
 def format_local_time(moment: datetime, pattern: str = "%d/%m/%Y %H:%M") -> str:
     return moment.astimezone(PARIS).strftime(pattern)
+
+
+def format_amount_field(cents: int) -> str:
+    """`1400` → `14,00`: an amount as typed into a field, without the currency sign."""
+    whole, part = divmod(abs(cents), 100)
+    return f"{'-' if cents < 0 else ''}{whole},{part:02d}"

@@ -1,7 +1,9 @@
 """Regenerate docs/screenshots/*.png: `python3 dev.py screenshots` (runs under Xvfb).
 
 Each screen is shown in a real window on the X server, filled with the demo venue, and
-captured from the screen itself, as staff would see it.
+captured from the screen itself, dialogs included, as staff would see it: sign-in,
+sale, favourites, customer search, a payment with a partial payment, order search, at
+1024×768 and 1920×1080.
 """
 
 from __future__ import annotations
@@ -9,16 +11,19 @@ from __future__ import annotations
 import sys
 import tempfile
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QPushButton, QWidget
 
-from pos_app.bootstrap import demo_document, open_store
-from pos_app.services import importing, setup
-from pos_app.services.context import Context
-from pos_app.services.staff import sign_in
+from pos_app.adapters.clock import FrozenClock
+from pos_app.bootstrap import Store, demo_document, open_store
+from pos_app.domain.basket import Basket
+from pos_app.services import catalogue, customers, importing, orders, selling, setup
+from pos_app.services.selling import PaymentRequest
+from pos_app.services.staff import open_till, sign_in, till_statuses
 from pos_app.ui.launch import create_application
 from pos_app.ui.ops import OperationRunner
 from pos_app.ui.sale_window import SaleWindow
@@ -26,64 +31,139 @@ from pos_app.ui.sign_in import SignInDialog
 
 OUTPUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 SIZES = [(1024, 768), (1920, 1080)]
+# A Saturday of July in the afternoon, Paris time: the demo day.
+DEMO_DAY = datetime(2026, 7, 11, 12, 30, tzinfo=UTC)
 
 
-def settle(milliseconds: int = 400, until: Callable[[], bool] | None = None) -> None:
-    """Let the event loop run (painting, finished operations) for a while."""
-    for _ in range(50):
+def settle(runner: OperationRunner, until: Callable[[], bool] | None = None) -> None:
+    """Let the event loop run until every operation is done (and `until` holds)."""
+    for _ in range(100):
         loop = QEventLoop()
-        QTimer.singleShot(milliseconds // 5, loop.quit)
+        QTimer.singleShot(40, loop.quit)
         loop.exec()
-        if until is None or until():
+        if not runner.busy and (until is None or until()):
             break
     QCoreApplication.processEvents()
 
 
 def capture(widget: QWidget, name: str) -> Path:
+    """What the screen shows over `widget`'s window, dialogs on top included."""
+    window = widget.window()
     screen = QGuiApplication.primaryScreen()
-    pixmap = screen.grabWindow(widget.winId())
+    frame = window.frameGeometry()
+    pixmap = screen.grabWindow(0, frame.x(), frame.y(), frame.width(), frame.height())
     if pixmap.isNull() or pixmap.width() == 0:  # offscreen platform: render the widget
-        pixmap = widget.grab()
+        pixmap = window.grab()
     path = OUTPUT / f"{name}.png"
     pixmap.save(str(path))
     return path
 
 
-def shoot_sign_in(ctx: Context, runner: OperationRunner) -> Path:
-    dialog = SignInDialog(ctx, runner)
+def demo_store(folder: Path) -> Store:
+    """The demo venue after a morning of sales: paid, unpaid and cancelled orders."""
+    clock = FrozenClock(DEMO_DAY - timedelta(hours=3))
+    store = open_store(folder, clock)
+    ctx = store.context
+    setup.initialise_till(ctx, "Caisse accueil", "2", "Accueil", "CD2-")
+    importing.import_data(ctx, None, demo_document())
+    cashier = sign_in(ctx, "caissier", "1234")
+    manager = sign_in(ctx, "gerant", "4321")
+    open_till(ctx, cashier, till_statuses(ctx)[0].till.id)
+    for product_id in ("creme-glacee", "cafe", "balade-poney-1h", "paddle-1h", "gaufre"):
+        catalogue.toggle_favourite(ctx, cashier, product_id)
+    sales = [(("balade-poney-1h", "balade-poney-1h"), "Dupont", [("CB", 2800)]),
+             (("kayak-2h",), "Martin", []),
+             (("cafe", "gaufre"), None, [("ESP", 1000)]),
+             (("stage-paques",), "L'Écurie du Val", [("CHQ", 10000)]),
+             (("spectacle-equestre", "spectacle-equestre"), "Lefèvre", [("ANCV", 4400)])]
+    for product_ids, payer_name, payments in sales:
+        clock.advance(timedelta(minutes=37))
+        basket = Basket()
+        for product_id in product_ids:
+            selling.add_product(ctx, basket, product_id)
+        if payer_name:
+            basket.assign_payer(customers.search_customers(ctx, payer_name)[0].id)
+        selling.sell(ctx, cashier, basket, [PaymentRequest(m, a) for m, a in payments],
+                     validate_without_paying=True)
+    orders.cancel_order(ctx, manager, "CD2-000003", "Erreur de saisie")
+    clock.current = DEMO_DAY
+    return store
+
+
+def shoot_sign_in(store: Store, runner: OperationRunner, size: tuple[int, int]) -> Path:
+    dialog = SignInDialog(store.context, runner)
+    dialog.resize(*size)
+    dialog.move(0, 0)
     dialog.login.setText("caissier")
+    dialog.secret.setText("12")
     dialog.show()
-    settle()
-    path = capture(dialog, "sign-in")
+    settle(runner, lambda: bool(dialog.tills.buttons()))
+    path = capture(dialog, f"sign-in-{size[0]}x{size[1]}")
     dialog.close()
     return path
 
 
-def shoot_sale(ctx: Context, runner: OperationRunner, size: tuple[int, int]) -> Path:
-    window = SaleWindow(ctx, runner, sign_in(ctx, "caissier", "1234"))
+def shoot_sale_screens(store: Store, runner: OperationRunner,
+                       size: tuple[int, int]) -> list[Path]:
+    ctx = store.context
+    staff = sign_in(ctx, "caissier", "1234")
+    window = SaleWindow(ctx, runner, staff, open_till(ctx, staff,
+                                                      till_statuses(ctx)[0].till.id))
     window.resize(*size)
+    window.move(0, 0)
     window.show()
-    settle(until=lambda: window.results.count() > 0)
-    window.search.setText("poney")
-    settle(until=lambda: window.results.count() == 3)
-    for row in (0, 0, 2):
-        window.results.itemClicked.emit(window.results.item(row))
-    settle()
-    path = capture(window, f"sale-{size[0]}x{size[1]}")
+    settle(runner, lambda: window.catalogue.tiles.count() > 0)
+    suffix = f"{size[0]}x{size[1]}"
+    for product_id, price, quantity in (("balade-poney-1h", "enfant", 2),
+                                        ("creme-glacee", "2boules", 1),
+                                        ("paddle-1h", None, 1)):
+        window.basket.add(next(p for p in catalogue.search_products(ctx, product_id[:5])
+                               if p.id == product_id), quantity, price)
+    dupont = customers.search_customers(ctx, "dupont")[0]
+    window.basket_panel.set_payer(dupont.id, dupont.display_name)
+    settle(runner)
+    paths = [capture(window, f"sale-{suffix}")]
+
+    window.catalogue.show_favourites()
+    settle(runner)
+    paths.append(capture(window, f"favourites-{suffix}"))
+
+    dialog = window.find_customer()
+    dialog.search.setText("d*")
+    settle(runner, lambda: dialog.results.count() > 0)
+    paths.append(capture(window, f"customer-search-{suffix}"))
+    dialog.reject()
+
+    payment = window.pay()
+    assert payment is not None
+    settle(runner, lambda: bool(payment.methods))
+    payment.keypad.press("5")
+    button = payment.findChild(QPushButton, "method_ESP")
+    assert button is not None
+    button.click()
+    settle(runner)
+    paths.append(capture(window, f"payment-{suffix}"))
+    payment.reject()
+
+    search = window.find_orders()
+    settle(runner, lambda: search.results.count() > 0)
+    paths.append(capture(window, f"order-search-{suffix}"))
+    search.reject()
+    settle(runner)
     window.close()
-    return path
+    return paths
 
 
 def main() -> int:
     app = create_application()
     OUTPUT.mkdir(parents=True, exist_ok=True)
+    paths: list[Path] = []
     with tempfile.TemporaryDirectory() as folder:
-        store = open_store(Path(folder))
-        setup.initialise_till(store.context, "Caisse accueil", "2", "Accueil", "CD2-")
-        importing.import_data(store.context, None, demo_document())
+        store = demo_store(Path(folder))
         runner = OperationRunner()
-        paths = [shoot_sign_in(store.context, runner)]
-        paths += [shoot_sale(store.context, runner, size) for size in SIZES]
+        for size in SIZES:
+            paths.append(shoot_sign_in(store, runner, size))
+            paths += shoot_sale_screens(store, runner, size)
         runner.wait()
         store.close()
     for path in paths:

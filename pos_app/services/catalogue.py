@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pos_app.domain.catalogue import Product
+from pos_app.domain.catalogue import Category, Product
 from pos_app.domain.errors import UnknownProduct
 from pos_app.domain.staff import Role, StaffMember
 from pos_app.services.context import Context, local_till
@@ -15,6 +15,11 @@ def search_products(ctx: Context, text: str, limit: int = 50) -> list[Product]:
         return []
     with ctx.uow(write=False) as uow:
         return uow.catalogue.search(text, limit)
+
+
+def categories(ctx: Context) -> list[Category]:
+    with ctx.uow(write=False) as uow:
+        return uow.catalogue.categories()
 
 
 def products_in_category(ctx: Context, category_id: str | None,

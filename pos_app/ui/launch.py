@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 from pos_app.services.context import Context
 from pos_app.ui.ops import OperationRunner
 from pos_app.ui.sale_window import SaleWindow
+from pos_app.ui.scanner import KeyboardScanner
 from pos_app.ui.sign_in import SignInDialog
 
 STYLE_SHEET = Path(__file__).resolve().parents[2] / "resources" / "style.qss"
@@ -30,7 +31,11 @@ def run_window(ctx: Context) -> int:
     dialog = SignInDialog(ctx, runner)
     if dialog.exec() != QDialog.DialogCode.Accepted or dialog.staff is None:
         return 0
-    window = SaleWindow(ctx, runner, dialog.staff)
+    scanner = KeyboardScanner(app)
+    window = SaleWindow(ctx, runner, dialog.staff, dialog.till)
     window.resize(1024, 768)
     window.show()
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        scanner.stop()

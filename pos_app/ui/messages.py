@@ -8,6 +8,9 @@ from typing import Any
 from pos_app.domain import errors
 from pos_app.formatting import format_local_time, format_money
 from pos_app.services import ports
+from pos_app.services.context import TillNotInitialised
+from pos_app.services.customers import CustomerNameMissing
+from pos_app.services.staff import UnknownTill
 
 NOTHING_SAVED = "rien n'a été enregistré"
 
@@ -36,6 +39,15 @@ _SENTENCES: list[tuple[type[Exception], Callable[[Any], str]]] = [
     (ports.StoreUnavailable,
      lambda e: f"La base de la caisse ne peut pas être écrite : {NOTHING_SAVED}. "
                "Prévenez un responsable."),
+    (CustomerNameMissing, lambda e: "Indiquez le nom du client."),
+    (errors.InvalidAmount, lambda e: f"Montant incorrect : « {e.text} »."),
+    (errors.InvalidQuantity, lambda e: "La quantité doit être un nombre entier d'au moins 1."),
+    (errors.UnknownOrder, lambda e: f"Aucune commande n'a le numéro {e.number}."),
+    (errors.NothingLeftToPay, lambda e: "Il ne reste rien à payer."),
+    (errors.CancellationReasonMissing, lambda e: "Indiquez le motif de l'annulation."),
+    (UnknownTill, lambda e: "Cette caisse n'est pas celle de ce poste."),
+    (TillNotInitialised,
+     lambda e: "Cette caisse n'est pas encore installée : lancez « caisse init »."),
     (errors.DomainError, lambda e: f"Action refusée : {e}"),
 ]
 

@@ -1,14 +1,16 @@
-"""The first till window: search the catalogue, fill a basket, take cash, record the order."""
+"""The sale screen: the basket on the left, the catalogue on the right, a scanner anywhere.
+
+Keys: F2 pay, F3 customer, F4 orders, F5 favourites, F6 search. A code read by a
+keyboard-wedge scanner adds its product wherever the focus is.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QMainWindow,
     QPushButton,
     QVBoxLayout,
@@ -17,146 +19,167 @@ from PySide6.QtWidgets import (
 
 from pos_app.domain.basket import Basket
 from pos_app.domain.catalogue import Product
-from pos_app.domain.errors import UnknownPaymentMethod
-from pos_app.domain.order import Order
-from pos_app.domain.payment import PaymentMethod
+from pos_app.domain.scan import Scan
 from pos_app.domain.staff import StaffMember
-from pos_app.formatting import format_money
+from pos_app.domain.till import TillState
 from pos_app.services import catalogue, selling
 from pos_app.services.context import Context
-from pos_app.services.selling import PaymentRequest
+from pos_app.services.staff import TillStatus
+from pos_app.ui.basket_panel import BasketPanel
+from pos_app.ui.catalogue_panel import CataloguePanel
+from pos_app.ui.customer_dialog import CustomerDialog
 from pos_app.ui.messages import french_message
 from pos_app.ui.ops import OperationRunner
-from pos_app.ui.widgets import named
+from pos_app.ui.order_dialogs import OrderDialog, OrderSearchDialog
+from pos_app.ui.payment_dialog import PaymentDialog
+from pos_app.ui.product_dialog import ProductDialog
+from pos_app.ui.widgets import named, restyle, show_dialog
 
-SEARCH_DELAY_MS = 120  # wait for a pause in typing before searching
+NOTICE_MS = 5000  # how long a notice stays; it never blocks the cashier
 
 
 class SaleWindow(QMainWindow):
-    def __init__(self, ctx: Context, runner: OperationRunner, staff: StaffMember) -> None:
+    def __init__(self, ctx: Context, runner: OperationRunner, staff: StaffMember,
+                 till: TillStatus | None = None) -> None:
         super().__init__()
-        self.ctx = ctx
-        self.runner = runner
-        self.staff = staff
+        self.ctx, self.runner, self.staff, self.till = ctx, runner, staff, till
         self.basket = Basket()
-        self.setWindowTitle(f"Caisse — {staff.display_name}")
-        self.search = named(QLineEdit(placeholderText="Rechercher un produit…"), "search")
-        self.results = named(QListWidget(), "results")
-        self.basket_list = named(QListWidget(), "basket")
-        self.total = named(QLabel(), "total")
-        self.pay_cash = named(QPushButton("Payer en espèces"), "payCash")
-        self.clear = named(QPushButton("Vider le panier"), "clear")
-        self.status = named(QLabel(), "status")
-        for listing in (self.results, self.basket_list):
-            listing.setWordWrap(True)
-            listing.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self.favourite_ids: set[str] = set()
+        title = self.tr("Caisse — {name}").format(name=staff.display_name)
+        if till is not None:
+            title += f" — {till.till.point_of_sale} · {till.till.name}"
+        self.setWindowTitle(title)
+        self.basket_panel = BasketPanel(self.basket)
+        self.catalogue = CataloguePanel(ctx, runner)
+        self.notice = named(QLabel(), "notice")
+        self.notice.setWordWrap(True)
+        self.orders_button = named(QPushButton(self.tr("Recherche commande")), "orderSearch")
+        self.orders_button.setToolTip(self.tr("Retrouver une commande (F4)"))
+        self.who = named(QLabel(staff.display_name), "who")
+        self._notice_timer = QTimer(self, singleShot=True, interval=NOTICE_MS)
+        self._notice_timer.timeout.connect(self.notice.clear)
         self._layout()
-        self._search_timer.timeout.connect(self._run_search)
-        self.search.textChanged.connect(lambda _text: self._search_timer.start())
-        self.results.itemActivated.connect(self._add_item)
-        self.results.itemClicked.connect(self._add_item)
-        self.pay_cash.clicked.connect(self._pay_cash)
-        self.clear.clicked.connect(self._clear)
-        self._refresh_basket()
-        self._load_category_products()
+        self._connect()
+        self.catalogue.load()
+        self._load_favourites()
+        if till is not None and till.state is TillState.CLOSING:
+            self.show_notice(self.tr("Une clôture a été commencée et n'est pas terminée : "
+                                     "terminez-la avant de vendre."), error=True)
 
     def _layout(self) -> None:
-        left = QVBoxLayout()
-        heading = QLabel("Panier")
-        heading.setObjectName("heading")
-        left.addWidget(heading)
-        left.addWidget(self.basket_list, 1)
-        left.addWidget(self.total)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.clear)
-        buttons.addWidget(self.pay_cash)
-        left.addLayout(buttons)
-        right = QVBoxLayout()
-        right.addWidget(self.search)
-        right.addWidget(self.results, 1)
+        top = QHBoxLayout()
+        top.addWidget(self.who)
+        top.addStretch(1)
+        top.addWidget(self.orders_button)
         body = QHBoxLayout()
-        body.addLayout(left, 2)
-        body.addLayout(right, 3)
+        body.addWidget(self.basket_panel, 2)
+        body.addWidget(self.catalogue, 3)
         outer = QVBoxLayout()
+        outer.addLayout(top)
         outer.addLayout(body, 1)
-        outer.addWidget(self.status)
+        outer.addWidget(self.notice)
         root = QWidget()
         root.setLayout(outer)
         self.setCentralWidget(root)
 
-    def _load_category_products(self) -> None:
-        self.runner.run(self, lambda: catalogue.products_in_category(self.ctx, None, 200),
-                        self._show_products, self._show_error)
+    def _connect(self) -> None:
+        self.catalogue.product_tapped.connect(self._tapped)
+        self.catalogue.product_held.connect(self.open_product)
+        self.catalogue.failed.connect(lambda text: self.show_notice(text, error=True))
+        self.basket_panel.pay_requested.connect(self.pay)
+        self.basket_panel.customer_requested.connect(self.find_customer)
+        self.basket_panel.favourites_requested.connect(self.catalogue.show_favourites)
+        self.basket_panel.changed.connect(self.notice.clear)
+        self.orders_button.clicked.connect(self.find_orders)
+        self.runner.changed.connect(self._load_favourites)
+        for key, action in (("F2", self.pay), ("F3", self.find_customer),
+                            ("F4", self.find_orders),
+                            ("F5", self.catalogue.show_favourites),
+                            ("F6", self.catalogue.search.setFocus)):
+            QShortcut(QKeySequence(key), self, action)
 
-    def _run_search(self) -> None:
-        typed = self.search.text()
-        if not typed.strip():
-            self._load_category_products()
-            return
-        self.runner.run(self, lambda: catalogue.search_products(self.ctx, typed),
-                        lambda found: self._show_products(found, typed), self._show_error)
+    # -- adding products ----------------------------------------------------------------
 
-    def _show_products(self, products: list[Product], typed: str | None = None) -> None:
-        if typed is not None and typed != self.search.text():
-            return  # an older search finished after a newer one was typed
-        self.results.clear()
-        for product in products:
-            price = product.default_price
-            item = QListWidgetItem(f"{product.name}\n{price.label} — "
-                                   f"{format_money(price.amount_cents)}")
-            item.setData(Qt.ItemDataRole.UserRole, product)
-            self.results.addItem(item)
+    def _tapped(self, product: Product) -> None:
+        if len(product.prices) > 1:
+            self.open_product(product)
+        else:
+            self._add(product)
 
-    def _add_item(self, item: QListWidgetItem) -> None:
-        product: Product = item.data(Qt.ItemDataRole.UserRole)
+    def open_product(self, product: Product) -> ProductDialog:
+        dialog = ProductDialog(self.ctx, self.runner, self.staff, product,
+                               product.id in self.favourite_ids, parent=self)
+        dialog.accepted.connect(lambda: self._add(product, dialog.quantity, dialog.price_id))
+        return show_dialog(dialog)
+
+    def _add(self, product: Product, quantity: int = 1, price: str | None = None) -> None:
         try:
-            self.basket.add(product)
-        except Exception as error:  # noqa: BLE001 - shown to the cashier
-            self._show_error(error)
+            self.basket.add(product, quantity, price)
+        except Exception as error:  # noqa: BLE001 - a refusal is shown, the basket is kept
+            self.show_notice(french_message(error), error=True)
             return
-        self.status.clear()
-        self._refresh_basket()
+        self._basket_changed()
 
-    def _refresh_basket(self) -> None:
-        self.basket_list.clear()
-        for line in self.basket.lines:
-            self.basket_list.addItem(
-                f"{line.label}\n{line.quantity} × {format_money(line.unit_price_cents)}"
-                f" ({line.price_label}) = {format_money(line.total_cents)}")
-        self.total.setText(f"Total : {format_money(self.basket.total_cents)}")
-        self.pay_cash.setEnabled(not self.basket.is_empty)
+    def receive_scan(self, scan: Scan) -> None:
+        """A code read anywhere on this screen: the product carrying it goes in the basket;
+        an unknown code is said, without stopping the cashier."""
+        code = scan.code
+        # The look-up runs on a worker; a scratch basket checks the product can be sold.
+        self.runner.run(self, lambda: selling.add_by_barcode(self.ctx, Basket(), code),
+                        self._add, lambda error: self.show_notice(french_message(error),
+                                                                  error=True))
 
-    def _pay_cash(self) -> None:
-        basket = Basket(list(self.basket.lines), self.basket.payer_id)
-        self.pay_cash.setEnabled(False)
-        self.runner.run(self, lambda: self._sell_for_cash(basket), self._sold,
-                        self._payment_failed, changes_data=True)
+    def _basket_changed(self) -> None:
+        self.notice.clear()
+        self.basket_panel.refresh()
+        self.basket_panel.select_last()
 
-    def _sell_for_cash(self, basket: Basket) -> tuple[Order, PaymentMethod]:
-        """On the worker thread: the whole total in the method that gives change (cash)."""
-        methods = selling.payment_methods(self.ctx)
-        cash = next((method for method in methods if method.gives_change), None)
-        if cash is None:
-            raise UnknownPaymentMethod("cash")
-        order = selling.sell(self.ctx, self.staff, basket,
-                             [PaymentRequest(cash.code, basket.total_cents)])
-        return order, cash
+    # -- customer, payment, orders ------------------------------------------------------
 
-    def _sold(self, sold: tuple[Order, PaymentMethod]) -> None:
-        order, method = sold
+    def find_customer(self) -> CustomerDialog:
+        dialog = CustomerDialog(self.ctx, self.runner, self.staff, parent=self)
+
+        def assign() -> None:
+            if dialog.chosen is not None:
+                self.basket_panel.set_payer(dialog.chosen.id, dialog.chosen.display_name)
+
+        dialog.accepted.connect(assign)
+        return show_dialog(dialog)
+
+    def pay(self) -> PaymentDialog | None:
+        if self.basket.is_empty:
+            return None
+        dialog = PaymentDialog(self.ctx, self.runner, self.staff, basket=self.basket,
+                               parent=self)
+        dialog.finished.connect(lambda _result: self._paid(dialog))
+        return show_dialog(dialog)
+
+    def _paid(self, dialog: PaymentDialog) -> None:
+        order = dialog.order
+        if order is None:
+            return  # nothing was validated: the basket stays as it was
         self.basket.clear()
-        self._refresh_basket()
-        self.status.setText(f"Commande {order.number} enregistrée — "
-                            f"{format_money(order.total_cents)} en {method.label.lower()}.")
+        self.basket_panel.payer_name = None
+        self.basket_panel.refresh()
+        self.show_notice(self.tr("Commande {number} enregistrée.").format(number=order.number))
+        if dialog.wants_receipt:
+            show_dialog(OrderDialog(self.ctx, self.runner, self.staff, order.number,
+                                    receipt_only=True, parent=self))
 
-    def _payment_failed(self, error: Exception) -> None:
-        self._refresh_basket()
-        self._show_error(error)
+    def find_orders(self) -> OrderSearchDialog:
+        return show_dialog(OrderSearchDialog(self.ctx, self.runner, self.staff, parent=self))
 
-    def _clear(self) -> None:
-        self.basket.clear()
-        self._refresh_basket()
+    def _load_favourites(self) -> None:
+        def remember(products: list[Product]) -> None:
+            self.favourite_ids = {product.id for product in products}
+            if self.catalogue.showing_favourites:
+                self.catalogue.tiles.show_products(products)
 
-    def _show_error(self, error: Exception) -> None:
-        self.status.setText(french_message(error))
+        self.runner.run(self, lambda: catalogue.favourite_products(self.ctx), remember,
+                        lambda error: self.show_notice(french_message(error), error=True))
+
+    def show_notice(self, text: str, error: bool = False) -> None:
+        self.notice.setText(text)
+        self.notice.setProperty("error", error)
+        restyle(self.notice)
+        self._notice_timer.start()

@@ -1,57 +1,108 @@
-"""Signing in at the till: identifier and secret (R19). The full screen is the till issue's."""
+"""Connexion (R19): identifier and secret, on the point of sale and till chosen here; each
+till shows whether it is open (green), closing (yellow) or closed (grey)."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from pos_app.domain.staff import StaffMember
+from pos_app.domain.till import TillState
 from pos_app.services.context import Context
-from pos_app.services.staff import sign_in
+from pos_app.services.staff import TillStatus, open_till, sign_in, till_statuses
+from pos_app.ui.keypad import Keypad
 from pos_app.ui.messages import french_message
 from pos_app.ui.ops import OperationRunner
-from pos_app.ui.widgets import named
+from pos_app.ui.widgets import named, restyle
 
 
 class SignInDialog(QDialog):
+    """Accepted with `staff` signed in and `till` opened (or still closing)."""
+
     def __init__(self, ctx: Context, runner: OperationRunner,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.runner = runner
         self.staff: StaffMember | None = None
-        self.setWindowTitle("Caisse — Connexion")
+        self.till: TillStatus | None = None
+        self.setWindowTitle(self.tr("Caisse — Connexion"))
         self.login = named(QLineEdit(), "login")
         self.secret = named(QLineEdit(echoMode=QLineEdit.EchoMode.Password), "secret")
+        self.keypad = Keypad(self.secret, decimal=False)
+        self.tills = QButtonGroup(self)
+        self._till_row = QVBoxLayout()
         self.error = named(QLabel(), "error")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Se connecter")
+        self.error.setWordWrap(True)
+        self.ok_button = named(QPushButton(self.tr("Se connecter")), "signIn")
+        self.ok_button.setDefault(True)
         form = QFormLayout()
-        form.addRow("Identifiant", self.login)
-        form.addRow("Code secret", self.secret)
+        form.addRow(self.tr("Identifiant"), self.login)
+        form.addRow(self.tr("Code secret"), self.secret)
+        left = QVBoxLayout()
+        left.addWidget(named(QLabel(self.tr("Point de vente et caisse")), "heading"))
+        left.addLayout(self._till_row)
+        left.addStretch(1)
+        right = QVBoxLayout()
+        right.addLayout(form)
+        right.addWidget(self.keypad)
+        right.addStretch(1)
+        body = QHBoxLayout()
+        body.addLayout(left, 1)
+        body.addLayout(right, 1)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
+        layout.addLayout(body)
         layout.addWidget(self.error)
-        layout.addWidget(buttons)
-        buttons.accepted.connect(self.submit)
+        layout.addWidget(self.ok_button)
+        self.ok_button.clicked.connect(self.submit)
         self.secret.returnPressed.connect(self.submit)
+        self.login.returnPressed.connect(self.secret.setFocus)
+        self.runner.run(self, lambda: till_statuses(self.ctx), self._show_tills, self._failed)
+
+    def _show_tills(self, statuses: list[TillStatus]) -> None:
+        for status in statuses:
+            button = named(QPushButton(self._describe(status)), f"till_{status.till.code}")
+            button.setCheckable(True)
+            button.setProperty("tillState", status.state.value)
+            button.setProperty("tillId", status.till.id)
+            self.tills.addButton(button)
+            self._till_row.addWidget(button)
+            restyle(button)
+        if statuses:
+            self.tills.buttons()[0].setChecked(True)
+
+    def _describe(self, status: TillStatus) -> str:
+        state = {TillState.OPEN: self.tr("ouverte"),
+                 TillState.CLOSING: self.tr("clôture en cours"),
+                 TillState.CLOSED: self.tr("fermée")}[status.state]
+        return f"● {status.till.point_of_sale} — {status.till.name} ({state})"
 
     def submit(self) -> None:
         login, secret = self.login.text(), self.secret.text()
+        chosen = self.tills.checkedButton()
+        if chosen is None:
+            self.error.setText(self.tr("Choisissez une caisse."))
+            return
+        till_id = str(chosen.property("tillId"))
         self.ok_button.setEnabled(False)
-        self.runner.run(self, lambda: sign_in(self.ctx, login, secret), self._signed_in,
-                        self._failed)
 
-    def _signed_in(self, staff: StaffMember) -> None:
-        self.staff = staff
+        def work() -> tuple[StaffMember, TillStatus]:
+            staff = sign_in(self.ctx, login, secret)
+            return staff, open_till(self.ctx, staff, till_id)
+
+        self.runner.run(self, work, self._signed_in, self._failed, changes_data=True)
+
+    def _signed_in(self, result: tuple[StaffMember, TillStatus]) -> None:
+        self.staff, self.till = result
         self.accept()
 
     def _failed(self, error: Exception) -> None:

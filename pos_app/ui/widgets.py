@@ -4,12 +4,36 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QWidget
 
 W = TypeVar("W", bound=QWidget)
+D = TypeVar("D", bound=QDialog)
+DIALOG_SHARE = 0.8  # of the window a dialog covers
 
 
 def named(widget: W, name: str) -> W:
     """Give a widget the object name that style sheets and tests find it by."""
     widget.setObjectName(name)
     return widget
+
+
+def restyle(widget: QWidget) -> None:
+    """Apply the style sheet again after a property it selects on has changed."""
+    style = widget.style()
+    style.unpolish(widget)
+    style.polish(widget)
+
+
+def show_dialog(dialog: D) -> D:
+    """Open a dialog modal to its window without a nested event loop, and let it be
+    deleted once closed; whoever opened it reacts to its signals."""
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    owner = dialog.parentWidget()
+    if owner is not None:  # large enough to touch, small enough to see what it is about
+        window = owner.window()
+        hint = dialog.sizeHint()
+        dialog.resize(max(hint.width(), int(window.width() * DIALOG_SHARE)),
+                      max(hint.height(), int(window.height() * DIALOG_SHARE)))
+    dialog.open()
+    return dialog

@@ -80,6 +80,9 @@ def test_sell_pay_later_and_cancel(data_dir: Path) -> None:
                                        secret="1234"))["error"]
 
 
+SIGN_INS = frozenset({"sign_in_attempts"})
+
+
 @pytest.mark.parametrize(("order", "where"), [
     ({"lines": [{"barcode": "9999999999999"}]}, "lines[0].barcode"),
     ({"lines": [{"product": "cafe", "quantity": -2}]}, "lines[0].quantity"),
@@ -92,13 +95,16 @@ def test_sell_pay_later_and_cancel(data_dir: Path) -> None:
 def test_a_bad_order_names_what_is_wrong_and_writes_nothing(
         data_dir: Path, order: dict[str, Any], where: str) -> None:
     store = open_store(data_dir)
-    before = snapshot(store.engine)
+    before = snapshot(store.engine, SIGN_INS)
     store.close()
     refused = error(caisse(data_dir, "order", "create", stdin=json.dumps(order),
                            staff="caissier", secret="1234"))
     assert [p["where"] for p in refused["problems"]] == [where]
     store = open_store(data_dir)
-    assert snapshot(store.engine) == before
+    assert snapshot(store.engine, SIGN_INS) == before
+    # Signing in is recorded (R19), whatever the action then does.
+    assert [row[1:2] + row[3:] for row in snapshot(store.engine)["sign_in_attempts"]] == [
+        ("caissier", "success")]
     store.close()
 
 

@@ -41,4 +41,5 @@ def test_the_run_command_opens_the_till_window(qtbot: QtBot, data_dir: Path) -> 
 
     when_visible(SignInDialog, sign_in)
     assert main(["--data-dir", str(data_dir)]) == 0
-    assert seen == {"title": "Caisse — Camille Caissière", "size": "1024x768"}
+    assert seen == {"title": "Caisse — Camille Caissière — Accueil · Caisse accueil",
+                    "size": "1024x768"}

@@ -1,0 +1,190 @@
+"""Recherche client (R1): find a customer by name, or create one, and assign them to the
+basket as its payer."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pos_app.domain.customer import Customer, CustomerKind
+from pos_app.domain.staff import StaffMember
+from pos_app.services import customers
+from pos_app.services.context import Context
+from pos_app.ui.messages import french_message
+from pos_app.ui.ops import OperationRunner
+from pos_app.ui.widgets import named
+
+SEARCH_DELAY_MS = 150
+
+
+class CustomerDialog(QDialog):
+    """Accepted with `chosen`: the customer to assign to the basket."""
+
+    def __init__(self, ctx: Context, runner: OperationRunner, staff: StaffMember,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.runner, self.staff = ctx, runner, staff
+        self.chosen: Customer | None = None
+        self.setWindowTitle(self.tr("Recherche client"))
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self._search_page())
+        self.pages.addWidget(self._create_page())
+        self.error = named(QLabel(), "error")
+        self.error.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.pages, 1)
+        layout.addWidget(self.error)
+        self._timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._timer.timeout.connect(self._search)
+        self._generation = 0
+
+    def _search_page(self) -> QWidget:
+        self.search = named(QLineEdit(), "customerSearchField")
+        self.search.setPlaceholderText(
+            self.tr("Nom : dupont, dup* (commence par), *pont (contient)"))
+        self.results = named(QListWidget(), "customers")
+        self.results.setWordWrap(True)
+        self.assign = named(QPushButton(self.tr("Assigner au panier")), "assign")
+        self.assign.setEnabled(False)
+        create = named(QPushButton(self.tr("Nouveau client")), "newCustomer")
+        close = named(QPushButton(self.tr("Fermer")), "close")
+        buttons = QHBoxLayout()
+        buttons.addWidget(create)
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        buttons.addWidget(self.assign)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.search)
+        layout.addWidget(self.results, 1)
+        layout.addLayout(buttons)
+        self.search.textChanged.connect(lambda _text: self._timer.start())
+        self.results.currentRowChanged.connect(
+            lambda row: self.assign.setEnabled(row >= 0))
+        self.results.itemDoubleClicked.connect(lambda _item: self._assign())
+        self.assign.clicked.connect(self._assign)
+        create.clicked.connect(self._start_creating)
+        close.clicked.connect(self.reject)
+        return page
+
+    def _create_page(self) -> QWidget:
+        self.kinds = QButtonGroup(self)
+        kind_row = QHBoxLayout()
+        for kind, label in ((CustomerKind.PERSON, self.tr("Personne")),
+                            (CustomerKind.ORGANISATION, self.tr("Organisation"))):
+            button = named(QPushButton(label), f"kind_{kind.value}")
+            button.setCheckable(True)
+            button.setChecked(kind is CustomerKind.PERSON)
+            button.setProperty("kind", kind.value)
+            self.kinds.addButton(button)
+            kind_row.addWidget(button)
+        self.name = named(QLineEdit(), "name")
+        self.first_name = named(QLineEdit(), "firstName")
+        self.email = named(QLineEdit(), "email")
+        self.phone = named(QLineEdit(), "phone")
+        self.postal_code = named(QLineEdit(), "postalCode")
+        form = QFormLayout()
+        form.addRow(self.tr("Nom"), self.name)
+        form.addRow(self.tr("Prénom"), self.first_name)
+        form.addRow(self.tr("E-mail"), self.email)
+        form.addRow(self.tr("Téléphone"), self.phone)
+        form.addRow(self.tr("Code postal"), self.postal_code)
+        back = named(QPushButton(self.tr("Retour")), "back")
+        self.save = named(QPushButton(self.tr("Créer et assigner")), "save")
+        buttons = QHBoxLayout()
+        buttons.addWidget(back)
+        buttons.addStretch(1)
+        buttons.addWidget(self.save)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(kind_row)
+        layout.addLayout(form)
+        layout.addStretch(1)
+        layout.addLayout(buttons)
+        self.kinds.buttonClicked.connect(lambda _button: self._show_kind())
+        back.clicked.connect(lambda: self.pages.setCurrentIndex(0))
+        self.save.clicked.connect(self._create)
+        return page
+
+    def _search(self) -> None:
+        typed = self.search.text()
+        self._generation += 1
+        generation = self._generation
+
+        def show(found: list[Customer]) -> None:
+            if generation != self._generation:
+                return
+            self.results.clear()
+            for customer in found:
+                item = QListWidgetItem(self._describe(customer))
+                item.setData(Qt.ItemDataRole.UserRole, customer)
+                self.results.addItem(item)
+            if found:
+                self.results.setCurrentRow(0)
+            self.error.setText("" if found or not typed.strip()
+                               else self.tr("Aucun client trouvé."))
+
+        self.runner.run(self, lambda: customers.search_customers(self.ctx, typed), show,
+                        self._fail)
+
+    def _describe(self, customer: Customer) -> str:
+        kind = (self.tr("Personne") if customer.kind is CustomerKind.PERSON
+                else self.tr("Organisation"))
+        details = " · ".join(part for part in (customer.postal_code, customer.email,
+                                               customer.phone) if part)
+        return f"{customer.display_name}\n{kind}" + (f" · {details}" if details else "")
+
+    def _assign(self) -> None:
+        item = self.results.currentItem()
+        if item is not None:
+            self.chosen = item.data(Qt.ItemDataRole.UserRole)
+            self.accept()
+
+    def _start_creating(self) -> None:
+        typed = self.search.text().strip().strip("*")
+        if typed and not self.name.text():
+            self.name.setText(typed)
+        self.pages.setCurrentIndex(1)
+        self._show_kind()
+        self.name.setFocus()
+
+    def _kind(self) -> CustomerKind:
+        checked = self.kinds.checkedButton()
+        return CustomerKind.PERSON if checked is None else CustomerKind(
+            str(checked.property("kind")))
+
+    def _show_kind(self) -> None:
+        self.first_name.setEnabled(self._kind() is CustomerKind.PERSON)
+
+    def _create(self) -> None:
+        kind = self._kind()
+        fields = (self.name.text(), self.first_name.text() if kind is CustomerKind.PERSON
+                  else None, self.email.text() or None, self.phone.text() or None,
+                  self.postal_code.text() or None)
+        self.save.setEnabled(False)
+        self.runner.run(self, lambda: customers.create_customer(self.ctx, self.staff, kind,
+                                                                *fields),
+                        self._created, self._fail, changes_data=True)
+
+    def _created(self, customer: Customer) -> None:
+        self.chosen = customer
+        self.accept()
+
+    def _fail(self, error: Exception) -> None:
+        self.save.setEnabled(True)
+        self.error.setText(french_message(error))

@@ -1,0 +1,316 @@
+"""Recherche commande (R7): find an order by number or payer's last name, today's first;
+open it to see its lines, payments and what is left; pay the rest; cancel it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from html import escape
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pos_app.domain.order import OrderStatus, StatusFilter
+from pos_app.domain.payment import PaymentMethod
+from pos_app.domain.staff import Role, StaffMember
+from pos_app.formatting import PARIS, format_local_time, format_money
+from pos_app.services import orders, selling
+from pos_app.services.context import Context
+from pos_app.services.orders import OrderDetails
+from pos_app.services.ports import OrderSummary
+from pos_app.ui.messages import french_message
+from pos_app.ui.ops import OperationRunner
+from pos_app.ui.payment_dialog import PaymentDialog
+from pos_app.ui.widgets import named, show_dialog
+
+SEARCH_DELAY_MS = 150
+
+
+class OrderSearchDialog(QDialog):
+    def __init__(self, ctx: Context, runner: OperationRunner, staff: StaffMember,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.runner, self.staff = ctx, runner, staff
+        self.setWindowTitle(self.tr("Recherche commande"))
+        self.opened: OrderDialog | None = None
+        self.search = named(QLineEdit(), "orderSearchField")
+        self.search.setPlaceholderText(self.tr("Numéro de commande ou nom du payeur"))
+        self.filters = QButtonGroup(self)
+        filter_row = QHBoxLayout()
+        for status, label in ((StatusFilter.ACTIVE, self.tr("Actives")),
+                              (StatusFilter.CANCELLED, self.tr("Annulées")),
+                              (StatusFilter.ALL, self.tr("Toutes"))):
+            button = named(QPushButton(label), f"filter_{status.value}")
+            button.setCheckable(True)
+            button.setChecked(status is StatusFilter.ALL)
+            button.setProperty("status", status.value)
+            self.filters.addButton(button)
+            filter_row.addWidget(button)
+        self.results = named(QListWidget(), "orders")
+        self.error = named(QLabel(), "error")
+        self.open_button = named(QPushButton(self.tr("Ouvrir")), "open")
+        self.open_button.setEnabled(False)
+        close = named(QPushButton(self.tr("Fermer")), "close")
+        buttons = QHBoxLayout()
+        buttons.addWidget(close)
+        buttons.addStretch(1)
+        buttons.addWidget(self.open_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.search)
+        layout.addLayout(filter_row)
+        layout.addWidget(self.results, 1)
+        layout.addWidget(self.error)
+        layout.addLayout(buttons)
+        self._timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._timer.timeout.connect(self.refresh)
+        self._generation = 0
+        self.search.textChanged.connect(lambda _text: self._timer.start())
+        self.filters.buttonClicked.connect(lambda _button: self.refresh())
+        self.results.currentRowChanged.connect(lambda row: self.open_button.setEnabled(row >= 0))
+        self.results.itemActivated.connect(lambda _item: self.open_current())
+        self.results.itemDoubleClicked.connect(lambda _item: self.open_current())
+        self.open_button.clicked.connect(self.open_current)
+        close.clicked.connect(self.reject)
+        self.refresh()
+
+    def _status(self) -> StatusFilter:
+        checked = self.filters.checkedButton()
+        return StatusFilter.ALL if checked is None else StatusFilter(
+            str(checked.property("status")))
+
+    def refresh(self) -> None:
+        typed, status = self.search.text(), self._status()
+        self._generation += 1
+        generation = self._generation
+
+        def show(found: list[OrderSummary]) -> None:
+            if generation == self._generation:
+                self._show(found, typed)
+
+        self.runner.run(self, lambda: orders.search_orders(self.ctx, typed, status), show,
+                        self._fail)
+
+    def _show(self, found: list[OrderSummary], typed: str) -> None:
+        self.results.clear()
+        for summary in found:
+            item = QListWidgetItem(self._describe(summary))
+            item.setData(Qt.ItemDataRole.UserRole, summary.number)
+            self.results.addItem(item)
+        if found:
+            self.results.setCurrentRow(0)
+        self.error.setText("" if found or not typed.strip()
+                           else self.tr("Aucune commande trouvée."))
+
+    def _describe(self, summary: OrderSummary) -> str:
+        state = (self.tr("annulée") if summary.cancelled else
+                 self.tr("payée") if summary.left_cents <= 0 else
+                 self.tr("reste {amount}").format(amount=format_money(summary.left_cents)))
+        payer = summary.payer_name or self.tr("sans payeur")
+        return (f"{summary.number} · {when(summary.created_at, self.ctx.clock.now())}"
+                f" · {payer}\n"
+                f"{format_money(summary.total_cents)} · {state}")
+
+    def open_current(self) -> None:
+        item = self.results.currentItem()
+        if item is None:
+            return
+        dialog = OrderDialog(self.ctx, self.runner, self.staff, str(
+            item.data(Qt.ItemDataRole.UserRole)), parent=self)
+        dialog.finished.connect(lambda _result: self.refresh())
+        self.opened = show_dialog(dialog)
+
+    def _fail(self, error: Exception) -> None:
+        self.error.setText(french_message(error))
+
+    def _html(self, details: OrderDetails, method_labels: dict[str, str]) -> str:
+        """The order as staff read it: heading, lines, VAT per rate, payments, status."""
+        order, payer = details.order, details.payer
+        rows = "".join(
+            f"<tr><td>{escape(line.label)} — {escape(line.price_label)}</td>"
+            f"<td align='right'>{line.quantity} × {format_money(line.unit_price_cents)}</td>"
+            f"<td align='right'>{format_money(line.total_cents)}</td></tr>"
+            for line in order.lines)
+        vat = "".join(
+            "<tr><td>" + self.tr("TVA {rate} %").format(
+                rate=line.rate.percent_text.replace(".", ",")) + "</td>"
+            f"<td align='right'>{self.tr('HT')} {format_money(line.excl_cents)}</td>"
+            f"<td align='right'>{format_money(line.vat_cents)}</td></tr>"
+            for line in order.vat())
+        payments = "".join(
+            f"<tr><td>{escape(method_labels.get(p.method_code, p.method_code))}</td>"
+            f"<td align='right'>{format_local_time(p.taken_at)}</td>"
+            f"<td align='right'>{format_money(p.amount_cents)}"
+            + (self.tr(" (rendu {amount})").format(amount=format_money(p.change_cents))
+               if p.change_cents else "") + "</td></tr>" for p in order.payments)
+        status = ""
+        if order.cancellation is not None:
+            status = (f"<p style='color:#b71c1c'><b>{self.tr('ANNULÉE')}</b> — "
+                      f"{format_local_time(order.cancellation.at)} — "
+                      f"{escape(order.cancellation.reason)}</p>")
+        payer_line = (f"<p>{self.tr('Payeur : {name}').format(name=escape(payer.display_name))}"
+                      "</p>" if payer else "")
+        return (f"<h2>{escape(order.number)}</h2><p>{format_local_time(order.created_at)}</p>"
+                f"{payer_line}{status}<table width='100%'>{rows}</table><hr>"
+                f"<table width='100%'>{vat}</table>"
+                "<h3>" + self.tr("Total : {amount}").format(
+                    amount=format_money(order.total_cents)) + "</h3>"
+                f"<table width='100%'>{payments}</table>"
+                "<h3>" + self.tr("Reste à payer : {amount}").format(
+                    amount=format_money(order.left_cents)) + "</h3>")
+
+
+def when(moment: datetime, now: datetime) -> str:
+    """Today's orders by their time only; older ones with their date."""
+    today = now.astimezone(PARIS).date()
+    if moment.astimezone(PARIS).date() == today:
+        return format_local_time(moment, "%H:%M")
+    return format_local_time(moment)
+
+
+class OrderDialog(QDialog):
+    """One order: its lines, VAT, payments and what is left; pay the rest, or cancel it.
+    With `receipt_only`, it is the receipt shown on screen, with no actions."""
+
+    def __init__(self, ctx: Context, runner: OperationRunner, staff: StaffMember,
+                 number: str, receipt_only: bool = False,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.runner, self.staff, self.number = ctx, runner, staff, number
+        self.details: OrderDetails | None = None
+        self.payment: PaymentDialog | None = None
+        self.setWindowTitle(self.tr("Ticket de caisse") if receipt_only
+                            else self.tr("Commande {number}").format(number=number))
+        self.view = named(QTextBrowser(), "orderView")
+        self.error = named(QLabel(), "error")
+        self.error.setWordWrap(True)
+        self.pay = named(QPushButton(self.tr("Encaisser le reste")), "payRest")
+        self.cancel_order = named(QPushButton(self.tr("Annuler la commande")), "cancelOrder")
+        self.reason = named(QLineEdit(), "reason")
+        self.reason.setPlaceholderText(self.tr("Motif de l'annulation"))
+        self.confirm = named(QPushButton(self.tr("Confirmer l'annulation")), "confirmCancel")
+        close = named(QPushButton(self.tr("Fermer")), "close")
+        cancel_row = QHBoxLayout()
+        cancel_row.addWidget(self.reason, 1)
+        cancel_row.addWidget(self.confirm)
+        self._cancel_row = QWidget()
+        self._cancel_row.setLayout(cancel_row)
+        self._cancel_row.hide()
+        buttons = QHBoxLayout()
+        buttons.addWidget(close)
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel_order)
+        buttons.addWidget(self.pay)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self._cancel_row)
+        layout.addWidget(self.error)
+        layout.addLayout(buttons)
+        self.receipt_only = receipt_only
+        if staff.role not in (Role.MANAGER, Role.ADMINISTRATOR):
+            self.cancel_order.setToolTip(self.tr("Réservé aux responsables"))
+        self.pay.clicked.connect(self._pay_rest)
+        self.cancel_order.clicked.connect(self._ask_reason)
+        self.confirm.clicked.connect(self._cancel)
+        close.clicked.connect(self.accept)
+        self._enable()
+        self.load()
+
+    def load(self) -> None:
+        number = self.number
+
+        def fetch() -> tuple[OrderDetails, list[PaymentMethod]]:
+            return orders.get_order(self.ctx, number), selling.payment_methods(self.ctx)
+
+        self.runner.run(self, fetch, self._show, self._fail)
+
+    def _show(self, fetched: tuple[OrderDetails, list[PaymentMethod]]) -> None:
+        self.details, methods = fetched
+        self.view.setHtml(self._html(self.details, {m.code: m.label for m in methods}))
+        self._enable()
+
+    def _enable(self) -> None:
+        order = None if self.details is None else self.details.order
+        live = order is not None and order.status is OrderStatus.ACTIVE
+        self.pay.setVisible(not self.receipt_only)
+        self.cancel_order.setVisible(not self.receipt_only)
+        self.pay.setEnabled(live and order is not None and order.left_cents > 0)
+        self.cancel_order.setEnabled(live and self.staff.role in (Role.MANAGER,
+                                                                  Role.ADMINISTRATOR))
+
+    def _pay_rest(self) -> None:
+        assert self.details is not None
+        dialog = PaymentDialog(self.ctx, self.runner, self.staff, order=self.details.order,
+                               parent=self)
+        dialog.finished.connect(lambda _result: self.load())
+        self.payment = show_dialog(dialog)
+
+    def _ask_reason(self) -> None:
+        self._cancel_row.show()
+        self.reason.setFocus()
+
+    def _cancel(self) -> None:
+        reason, number = self.reason.text(), self.number
+        self.confirm.setEnabled(False)
+
+        def cancelled(_order: object) -> None:
+            self.confirm.setEnabled(True)
+            self._cancel_row.hide()
+            self.load()
+
+        def failed(error: Exception) -> None:
+            self.confirm.setEnabled(True)
+            self._fail(error)
+
+        self.runner.run(self, lambda: orders.cancel_order(self.ctx, self.staff, number, reason),
+                        cancelled, failed, changes_data=True)
+
+    def _fail(self, error: Exception) -> None:
+        self.error.setText(french_message(error))
+
+    def _html(self, details: OrderDetails, method_labels: dict[str, str]) -> str:
+        """The order as staff read it: heading, lines, VAT per rate, payments, status."""
+        order, payer = details.order, details.payer
+        rows = "".join(
+            f"<tr><td>{escape(line.label)} — {escape(line.price_label)}</td>"
+            f"<td align='right'>{line.quantity} × {format_money(line.unit_price_cents)}</td>"
+            f"<td align='right'>{format_money(line.total_cents)}</td></tr>"
+            for line in order.lines)
+        vat = "".join(
+            "<tr><td>" + self.tr("TVA {rate} %").format(
+                rate=line.rate.percent_text.replace(".", ",")) + "</td>"
+            f"<td align='right'>{self.tr('HT')} {format_money(line.excl_cents)}</td>"
+            f"<td align='right'>{format_money(line.vat_cents)}</td></tr>"
+            for line in order.vat())
+        payments = "".join(
+            f"<tr><td>{escape(method_labels.get(p.method_code, p.method_code))}</td>"
+            f"<td align='right'>{format_local_time(p.taken_at)}</td>"
+            f"<td align='right'>{format_money(p.amount_cents)}"
+            + (self.tr(" (rendu {amount})").format(amount=format_money(p.change_cents))
+               if p.change_cents else "") + "</td></tr>" for p in order.payments)
+        status = ""
+        if order.cancellation is not None:
+            status = (f"<p style='color:#b71c1c'><b>{self.tr('ANNULÉE')}</b> — "
+                      f"{format_local_time(order.cancellation.at)} — "
+                      f"{escape(order.cancellation.reason)}</p>")
+        payer_line = (f"<p>{self.tr('Payeur : {name}').format(name=escape(payer.display_name))}"
+                      "</p>" if payer else "")
+        return (f"<h2>{escape(order.number)}</h2><p>{format_local_time(order.created_at)}</p>"
+                f"{payer_line}{status}<table width='100%'>{rows}</table><hr>"
+                f"<table width='100%'>{vat}</table>"
+                "<h3>" + self.tr("Total : {amount}").format(
+                    amount=format_money(order.total_cents)) + "</h3>"
+                f"<table width='100%'>{payments}</table>"
+                "<h3>" + self.tr("Reste à payer : {amount}").format(
+                    amount=format_money(order.left_cents)) + "</h3>")
+

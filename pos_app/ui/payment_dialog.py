@@ -1,0 +1,281 @@
+"""Encaissement (R5): the amount starts at what is left; one tap per payment method, partial
+payments in several methods, change for cash, "Valider sans payer".
+
+For a basket, payments are gathered and the order is validated, with all of them, in one
+transaction once nothing is left (or on "Valider sans payer"); a customer who walks away
+mid-payment leaves no order behind. For an order validated earlier, each payment is
+recorded as it is taken.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pos_app.domain.basket import Basket
+from pos_app.domain.money import parse_amount
+from pos_app.domain.order import Order
+from pos_app.domain.payment import PaymentMethod, Tender, quick_cash_amounts
+from pos_app.domain.staff import StaffMember
+from pos_app.formatting import format_amount_field, format_money
+from pos_app.services import orders, selling
+from pos_app.services.context import Context
+from pos_app.services.selling import PaymentRequest
+from pos_app.ui.keypad import Keypad
+from pos_app.ui.messages import french_message
+from pos_app.ui.ops import OperationRunner
+from pos_app.ui.widgets import named
+
+
+class PaymentDialog(QDialog):
+    """Accepted once the order is validated (or paid); `order` is then the stored order."""
+
+    def __init__(self, ctx: Context, runner: OperationRunner, staff: StaffMember, *,
+                 basket: Basket | None = None, order: Order | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        assert (basket is None) != (order is None), "a basket or an order, not both"
+        self.ctx, self.runner, self.staff = ctx, runner, staff
+        self.basket, self.order = basket, order
+        self.tender = Tender(basket.total_cents if basket else order.total_cents
+                             if order else 0)
+        self.methods: list[PaymentMethod] = []
+        self.setWindowTitle(self.tr("Encaissement"))
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self._paying_page())
+        self.pages.addWidget(self._done_page())
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.pages)
+        self.runner.run(self, lambda: selling.payment_methods(self.ctx), self._show_methods,
+                        self._fail)
+        self._refresh()
+
+    # -- layout -------------------------------------------------------------------------
+
+    def _paying_page(self) -> QWidget:
+        self.total = named(QLabel(), "paymentTotal")
+        self.taken = named(QListWidget(), "payments")
+        self.left = named(QLabel(), "left")
+        self.change = named(QLabel(), "change")
+        self.undo = named(QPushButton(self.tr("Annuler le dernier paiement")), "undo")
+        self.amount = named(QLineEdit(), "amount")
+        self.keypad = Keypad(self.amount)
+        self.quick = QHBoxLayout()
+        self.method_grid = QGridLayout()
+        self.error = named(QLabel(), "error")
+        self.error.setWordWrap(True)
+        self.without_paying = named(QPushButton(self.tr("Valider sans payer")),
+                                    "validateWithoutPaying")
+        cancel = named(QPushButton(self.tr("Annuler")), "cancel")
+        summary = QVBoxLayout()
+        summary.addWidget(self.total)
+        summary.addWidget(QLabel(self.tr("Paiements")))
+        summary.addWidget(self.taken, 1)
+        summary.addWidget(self.undo)
+        summary.addWidget(self.left)
+        summary.addWidget(self.change)
+        entry = QVBoxLayout()
+        entry.addWidget(QLabel(self.tr("Montant")))
+        entry.addWidget(self.amount)
+        entry.addWidget(self.keypad)
+        entry.addLayout(self.quick)
+        body = QHBoxLayout()
+        body.addLayout(summary, 1)
+        body.addLayout(entry, 1)
+        actions = QHBoxLayout()
+        actions.addWidget(cancel)
+        actions.addStretch(1)
+        actions.addWidget(self.without_paying)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(body, 1)
+        # Methods span the whole width: their labels (Chèques-Vacances ANCV) are long.
+        layout.addLayout(self.method_grid)
+        layout.addWidget(self.error)
+        layout.addLayout(actions)
+        self.without_paying.setVisible(self.basket is not None)
+        self.undo.setVisible(self.basket is not None)
+        self.undo.clicked.connect(self._undo)
+        self.without_paying.clicked.connect(lambda: self._validate(without_paying=True))
+        cancel.clicked.connect(self.reject)
+        self.amount.returnPressed.connect(self._take_in_first_method)
+        return page
+
+    def _done_page(self) -> QWidget:
+        self.outcome = named(QLabel(), "outcome")
+        self.outcome.setWordWrap(True)
+        self.change_due = named(QLabel(), "changeDue")
+        self.receipt = named(QPushButton(self.tr("Ticket de caisse")), "receipt")
+        self.receipt.setToolTip(self.tr("Le ticket n'est remis que si le client le demande."))
+        next_sale = named(QPushButton(self.tr("Nouvelle vente")), "nextSale")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.receipt)
+        buttons.addStretch(1)
+        buttons.addWidget(next_sale)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addStretch(1)
+        layout.addWidget(self.outcome)
+        layout.addWidget(self.change_due)
+        layout.addStretch(1)
+        layout.addLayout(buttons)
+        next_sale.clicked.connect(self.accept)
+        self.receipt.clicked.connect(self._offer_receipt)
+        self.wants_receipt = False
+        return page
+
+    def _show_methods(self, methods: list[PaymentMethod]) -> None:
+        self.methods = methods
+        for index, method in enumerate(methods):
+            button = named(QPushButton(method.label), f"method_{method.code}")
+            button.setProperty("method", True)
+            button.clicked.connect(lambda _checked=False, m=method: self._take(m))
+            self.method_grid.addWidget(button, index // 3, index % 3)
+        self._refresh()
+
+    # -- taking payments ----------------------------------------------------------------
+
+    @property
+    def left_cents(self) -> int:
+        return self.order.left_cents if self.order else self.tender.left_cents
+
+    def _refresh(self) -> None:
+        self.total.setText(self.tr("Total : {amount}").format(
+            amount=format_money(self.tender.total_cents)))
+        self.taken.clear()
+        for method_label, amount, change in self._payments():
+            text = f"{method_label} : {format_money(amount)}"
+            if change:
+                text += self.tr(" (rendu {amount})").format(amount=format_money(change))
+            self.taken.addItem(text)
+        self.left.setText(self.tr("Reste à payer : {amount}").format(
+            amount=format_money(self.left_cents)))
+        change_total = self.tender.change_cents
+        self.change.setText(self.tr("Rendu monnaie : {amount}").format(
+            amount=format_money(change_total)) if change_total else "")
+        self.amount.setText(format_amount_field(self.left_cents))
+        self.keypad.replace_next = True
+        self.undo.setEnabled(bool(self.tender.payments))
+        self._show_quick_cash()
+
+    def _payments(self) -> list[tuple[str, int, int]]:
+        if self.order is None:
+            return [(p.method.label, p.amount_cents, p.change_cents)
+                    for p in self.tender.payments]
+        labels = {method.code: method.label for method in self.methods}
+        return [(labels.get(p.method_code, p.method_code), p.amount_cents, p.change_cents)
+                for p in self.order.payments]
+
+    def _show_quick_cash(self) -> None:
+        while (child := self.quick.takeAt(0)) is not None:
+            if (widget := child.widget()) is not None:
+                widget.deleteLater()
+        cash = self._cash_method()
+        if cash is None:
+            return
+        for amount in quick_cash_amounts(self.left_cents):
+            button = named(QPushButton(format_money(amount)), f"quick_{amount}")
+            button.setProperty("quickCash", True)
+            button.clicked.connect(lambda _checked=False, a=amount: self._take(cash, a))
+            self.quick.addWidget(button)
+
+    def _cash_method(self) -> PaymentMethod | None:
+        return next((method for method in self.methods if method.gives_change), None)
+
+    def _take_in_first_method(self) -> None:
+        if self.methods:
+            self._take(self.methods[0])
+
+    def _take(self, method: PaymentMethod, amount_cents: int | None = None) -> None:
+        """One tap: the amount in the field (or a quick-cash amount) in `method`."""
+        self.error.clear()
+        try:
+            amount = parse_amount(self.amount.text()) if amount_cents is None else amount_cents
+            if self.order is None:
+                self.tender.add(method, amount)
+        except Exception as error:  # noqa: BLE001 - a refusal is shown, nothing is taken
+            self._fail(error)
+            return
+        if self.order is not None:
+            self._record_payment(method, amount)
+        elif self.tender.left_cents == 0:
+            self._validate(without_paying=False)
+        else:
+            self._refresh()
+
+    def _undo(self) -> None:
+        self.tender.undo()
+        self._refresh()
+
+    def _record_payment(self, method: PaymentMethod, amount: int) -> None:
+        assert self.order is not None
+        number = self.order.number
+        self._busy(lambda: orders.pay_order(self.ctx, self.staff, number, method.code, amount),
+                   self._payment_recorded)
+
+    def _payment_recorded(self, result: tuple[Order, object]) -> None:
+        self.order = result[0]
+        self.tender = Tender(self.order.total_cents)
+        if self.order.left_cents == 0:
+            self._finish(self.order)
+        else:
+            self._refresh()
+
+    def _validate(self, without_paying: bool) -> None:
+        assert self.basket is not None
+        basket = Basket(list(self.basket.lines), self.basket.payer_id)
+        requests = [PaymentRequest(p.method.code, p.amount_cents) for p in self.tender.payments]
+        self._busy(lambda: selling.sell(self.ctx, self.staff, basket, requests,
+                                        validate_without_paying=without_paying),
+                   self._finish)
+
+    def _busy(self, work: Callable[[], object], done: Callable[[Any], None]) -> None:
+        self.setEnabled(False)
+
+        def succeeded(result: object) -> None:
+            self.setEnabled(True)
+            done(result)
+
+        def failed(error: Exception) -> None:
+            self.setEnabled(True)
+            if self.order is None and self.tender.left_cents == 0:
+                self.tender.undo()  # the last tap completed nothing: it can be taken again
+            self._refresh()
+            self._fail(error)
+
+        self.runner.run(self, work, succeeded, failed, changes_data=True)
+
+    def _finish(self, order: object) -> None:
+        assert isinstance(order, Order)
+        self.order = order
+        left = order.left_cents
+        self.outcome.setText(
+            self.tr("Commande {number} enregistrée.").format(number=order.number)
+            if left == 0 else
+            self.tr("Commande {number} validée ; reste à payer : {amount}.").format(
+                number=order.number, amount=format_money(left)))
+        change = sum(payment.change_cents for payment in order.payments)
+        self.change_due.setText(self.tr("Rendu monnaie : {amount}").format(
+            amount=format_money(change)) if change else "")
+        self.pages.setCurrentIndex(1)
+
+    def _offer_receipt(self) -> None:
+        self.wants_receipt = True
+        self.accept()
+
+    def _fail(self, error: Exception) -> None:
+        self.error.setText(french_message(error))

@@ -1,0 +1,108 @@
+"""A keyboard-wedge scanner types its code as a fast burst of keys ending in Enter.
+
+`KeyboardScanner` watches every key typed into a window that takes scans, wherever the
+focus is. Printable keys are held back for a few milliseconds: if they turn out to be a
+burst ending in Enter, the code goes to the window as a `Scan` and nothing is typed;
+otherwise they are handed on to the widget they were meant for, as typed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import NamedTuple, Protocol, runtime_checkable
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QWidget
+from shiboken6 import isValid
+
+from pos_app.domain.scan import Scan
+
+# Wedge scanners send a key every few milliseconds; people, even fast typists, leave
+# tens of milliseconds between keys. A burst is keys closer than this, ending in Enter.
+BURST_GAP_MS = 30
+MIN_CODE_LENGTH = 4
+_ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
+@runtime_checkable
+class ScanReceiver(Protocol):
+    def receive_scan(self, scan: Scan) -> None: ...
+
+
+class _HeldKey(NamedTuple):
+    target: QWidget
+    key: int
+    modifiers: Qt.KeyboardModifier
+    text: str
+
+
+class KeyboardScanner(QObject):
+    def __init__(self, app: QApplication, gap_ms: int = BURST_GAP_MS,
+                 min_length: int = MIN_CODE_LENGTH,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__(app)
+        self._gap = gap_ms / 1000
+        self._min_length = min_length
+        self._clock = clock
+        self._held: list[_HeldKey] = []
+        self._last_key_at = 0.0
+        self._replaying = False
+        self._timer = QTimer(self, singleShot=True, interval=gap_ms)
+        self._timer.timeout.connect(self.release)
+        self._app = app
+        app.installEventFilter(self)
+
+    def stop(self) -> None:
+        self.release()
+        self._app.removeEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if (self._replaying or event.type() != QEvent.Type.KeyPress
+                or not isinstance(watched, QWidget)
+                or not isinstance(watched.window(), ScanReceiver)):
+            return False
+        assert isinstance(event, QKeyEvent)
+        now = self._clock()
+        in_burst = bool(self._held) and now - self._last_key_at <= self._gap
+        if event.key() in _ENTER:
+            if in_burst and len(self._held) >= self._min_length:
+                self._deliver(watched.window())
+                return True
+            self.release()
+            return False
+        text = event.text()
+        plain = not event.modifiers() & ~(Qt.KeyboardModifier.ShiftModifier
+                                          | Qt.KeyboardModifier.KeypadModifier)
+        if len(text) != 1 or not text.isprintable() or not plain:
+            self.release()
+            return False
+        if not in_burst:
+            self.release()
+        self._held.append(_HeldKey(watched, event.key(), event.modifiers(), text))
+        self._last_key_at = now
+        self._timer.start()
+        return True
+
+    def _deliver(self, window: QWidget) -> None:
+        code = "".join(held.text for held in self._held)
+        self._held.clear()
+        self._timer.stop()
+        assert isinstance(window, ScanReceiver)
+        window.receive_scan(Scan(code, "keyboard", datetime.now(UTC)))
+
+    def release(self) -> None:
+        """Hand the held keys on as typing: they were not a scan."""
+        held, self._held = self._held, []
+        self._timer.stop()
+        self._replaying = True
+        try:
+            for key in held:
+                if not isValid(key.target):  # its screen closed meanwhile
+                    continue
+                QApplication.sendEvent(key.target, QKeyEvent(
+                    QEvent.Type.KeyPress, key.key, key.modifiers, key.text))
+        finally:
+            self._replaying = False

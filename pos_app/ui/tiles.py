@@ -1,0 +1,71 @@
+"""Product tiles: tap to sell, press and hold (or right-click) to open the product."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtWidgets import QListView, QListWidget, QListWidgetItem, QWidget
+
+from pos_app.domain.catalogue import Product
+from pos_app.formatting import format_money
+
+HOLD_MS = 600  # how long a finger stays on a tile to open it instead of selling it
+TILE = QSize(184, 92)
+
+
+class ProductTiles(QListWidget):
+    tapped = Signal(object)  # Product
+    held = Signal(object)  # Product
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setViewMode(QListView.ViewMode.IconMode)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setMovement(QListView.Movement.Static)
+        self.setGridSize(TILE + QSize(8, 8))
+        self.setUniformItemSizes(True)
+        self.setWordWrap(True)
+        self.setSpacing(4)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(
+            lambda point: self._hold_item(self.itemAt(point)))
+        self._hold_timer = QTimer(self, singleShot=True, interval=HOLD_MS)
+        self._hold_timer.timeout.connect(lambda: self._hold_item(self.currentItem()))
+        self._was_held = False
+        self.viewport().installEventFilter(self)
+        self.itemClicked.connect(self._click)
+
+    def show_products(self, products: list[Product]) -> None:
+        self.clear()
+        for product in products:
+            price = product.default_price
+            more = " …" if len(product.prices) > 1 else ""
+            item = QListWidgetItem(f"{product.name}\n{format_money(price.amount_cents)}{more}")
+            item.setSizeHint(TILE)
+            item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+            item.setData(Qt.ItemDataRole.UserRole, product)
+            item.setToolTip(product.name)
+            self.addItem(item)
+
+    def product_at(self, row: int) -> Product:
+        product: Product = self.item(row).data(Qt.ItemDataRole.UserRole)
+        return product
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.MouseButtonPress:
+            self._was_held = False
+            self._hold_timer.start()
+        elif event.type() in (QEvent.Type.MouseButtonRelease, QEvent.Type.Leave):
+            self._hold_timer.stop()
+        return False
+
+    def _hold_item(self, item: QListWidgetItem | None) -> None:
+        if item is not None:
+            self._was_held = True
+            self.held.emit(item.data(Qt.ItemDataRole.UserRole))
+
+    def _click(self, item: QListWidgetItem) -> None:
+        if self._was_held:  # the finger was lifted after the product opened
+            self._was_held = False
+            return
+        self.tapped.emit(item.data(Qt.ItemDataRole.UserRole))

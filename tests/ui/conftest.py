@@ -1,0 +1,56 @@
+"""Screens driven offscreen with pytest-qt, on a real store copied from the demo template."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from pos_app.bootstrap import Store
+from pos_app.domain.staff import StaffMember
+from pos_app.services.staff import open_till, till_statuses
+from pos_app.ui.launch import create_application
+from pos_app.ui.ops import OperationRunner
+from pos_app.ui.sale_window import SaleWindow
+from pos_app.ui.scanner import KeyboardScanner
+
+WAIT_MS = 5000
+
+
+@pytest.fixture
+def app() -> QApplication:
+    return create_application()
+
+
+@pytest.fixture
+def runner(app: QApplication) -> Iterator[OperationRunner]:
+    ops = OperationRunner()
+    yield ops
+    ops.wait()
+
+
+@pytest.fixture
+def scanner(app: QApplication) -> Iterator[KeyboardScanner]:
+    reader = KeyboardScanner(app)
+    yield reader
+    reader.stop()
+    reader.deleteLater()
+
+
+def open_sale_window(qtbot: QtBot, store: Store, runner: OperationRunner,
+                     staff: StaffMember) -> SaleWindow:
+    till = open_till(store.context, staff, till_statuses(store.context)[0].till.id)
+    window = SaleWindow(store.context, runner, staff, till)
+    qtbot.addWidget(window)
+    window.resize(1024, 768)
+    window.show()
+    qtbot.waitUntil(lambda: window.catalogue.tiles.count() > 0, timeout=WAIT_MS)
+    return window
+
+
+@pytest.fixture
+def window(qtbot: QtBot, store: Store, runner: OperationRunner,
+           cashier: StaffMember) -> SaleWindow:
+    return open_sale_window(qtbot, store, runner, cashier)

@@ -1,0 +1,310 @@
+"""The till screen driven end to end offscreen; every flow checks the store afterwards."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import timedelta
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractButton, QPushButton, QWidget
+from pytestqt.qtbot import QtBot
+
+from pos_app.adapters.clock import FrozenClock
+from pos_app.bootstrap import Store
+from pos_app.domain.order import OrderStatus
+from pos_app.domain.staff import StaffMember
+from pos_app.services import orders
+from pos_app.storage.engine import store_path
+from pos_app.ui.ops import OperationRunner
+from pos_app.ui.order_dialogs import OrderDialog, OrderSearchDialog
+from pos_app.ui.payment_dialog import PaymentDialog
+from pos_app.ui.product_dialog import ProductDialog
+from pos_app.ui.sale_window import SaleWindow
+from pos_app.ui.scanner import KeyboardScanner
+from pos_app.ui.sign_in import SignInDialog
+from tests.ui.conftest import WAIT_MS, open_sale_window
+
+LEFT = Qt.MouseButton.LeftButton
+
+
+def click(qtbot: QtBot, button: QAbstractButton) -> None:
+    """Tap a button once it shows (widgets added to a shown layout appear a moment later)."""
+    qtbot.waitUntil(lambda: button.isVisible() and button.isEnabled(), timeout=WAIT_MS)
+    qtbot.mouseClick(button, LEFT)
+
+
+def child(parent: QWidget, kind: type[QAbstractButton], name: str) -> QAbstractButton:
+    found = parent.findChild(kind, name)
+    assert found is not None, name
+    return found
+
+
+def tap_tile(qtbot: QtBot, window: SaleWindow, product_id: str) -> None:
+    tiles = window.catalogue.tiles
+    rows = [row for row in range(tiles.count()) if tiles.product_at(row).id == product_id]
+    assert rows, f"no tile for {product_id}"
+    rect = tiles.visualItemRect(tiles.item(rows[0]))
+    qtbot.mouseClick(tiles.viewport(), LEFT, pos=rect.center())
+
+
+def search_and_tap(qtbot: QtBot, window: SaleWindow, text: str, product_id: str) -> None:
+    window.catalogue.search.setText(text)
+    qtbot.waitUntil(lambda: any(window.catalogue.tiles.product_at(r).id == product_id
+                                for r in range(window.catalogue.tiles.count())),
+                    timeout=WAIT_MS)
+    tap_tile(qtbot, window, product_id)
+
+
+def wait_for_methods(qtbot: QtBot, dialog: PaymentDialog) -> None:
+    qtbot.waitUntil(lambda: bool(dialog.methods), timeout=WAIT_MS)
+
+
+def method(dialog: PaymentDialog, code: str) -> QAbstractButton:
+    return child(dialog, QPushButton, f"method_{code}")
+
+
+def test_a_sale_paid_five_euros_cash_and_the_rest_by_card(
+        qtbot: QtBot, window: SaleWindow, store: Store) -> None:
+    search_and_tap(qtbot, window, "paddle", "paddle-1h")
+    assert window.basket_panel.total.text() == "Total : 15,00\xa0€"
+    dialog = window.pay()
+    assert dialog is not None
+    wait_for_methods(qtbot, dialog)
+    assert dialog.amount.text() == "15,00"  # R5: starts at what is left
+    dialog.keypad.press("5")  # the first key replaces the pre-filled amount
+    click(qtbot, method(dialog, "ESP"))
+    assert dialog.left.text() == "Reste à payer : 10,00\xa0€"
+    assert dialog.amount.text() == "10,00"
+    click(qtbot, method(dialog, "CB"))
+    qtbot.waitUntil(lambda: dialog.pages.currentIndex() == 1, timeout=WAIT_MS)
+    assert dialog.outcome.text() == "Commande CD2-000001 enregistrée."
+    click(qtbot, child(dialog, QPushButton, "nextSale"))
+    qtbot.waitUntil(lambda: window.basket.is_empty, timeout=WAIT_MS)
+    assert window.basket_panel.total.text() == "Total : 0,00\xa0€"
+    assert "CD2-000001" in window.notice.text()
+    stored = orders.get_order(store.context, "CD2-000001").order
+    assert [(p.method_code, p.amount_cents, p.change_cents) for p in stored.payments] == [
+        ("ESP", 500, 0), ("CB", 1000, 0)]
+    assert stored.left_cents == 0
+
+
+def test_cash_over_the_total_shows_the_change(qtbot: QtBot, window: SaleWindow,
+                                              store: Store) -> None:
+    search_and_tap(qtbot, window, "cafe", "cafe")
+    dialog = window.pay()
+    assert dialog is not None
+    wait_for_methods(qtbot, dialog)
+    click(qtbot, child(dialog, QPushButton, "quick_500"))  # a 5 € note for 1,60 €
+    qtbot.waitUntil(lambda: dialog.pages.currentIndex() == 1, timeout=WAIT_MS)
+    assert dialog.change_due.text() == "Rendu monnaie : 3,40\xa0€"
+    payment = orders.get_order(store.context, "CD2-000001").order.payments[0]
+    assert (payment.amount_cents, payment.change_cents) == (500, 340)
+
+
+def test_validated_without_paying_found_by_the_payers_name_and_paid_later(
+        qtbot: QtBot, window: SaleWindow, store: Store) -> None:
+    search_and_tap(qtbot, window, "poney", "balade-poney-1h")  # two prices: the pop-up
+    product = window.findChild(ProductDialog)
+    assert isinstance(product, ProductDialog)
+    click(qtbot, child(product, QPushButton, "price_enfant"))
+    click(qtbot, product.more)
+    click(qtbot, product.add)
+    assert window.basket_panel.total.text() == "Total : 23,00\xa0€"
+
+    customers = window.find_customer()
+    qtbot.keyClicks(customers.search, "dup*")
+    qtbot.waitUntil(lambda: customers.results.count() > 0, timeout=WAIT_MS)
+    assert customers.results.item(0).text().startswith("DUPONT")
+    assert "Personne" in customers.results.item(0).text()
+    click(qtbot, customers.assign)
+    assert window.basket_panel.payer.text().startswith("Payeur : DUPONT")
+
+    dialog = window.pay()
+    assert dialog is not None
+    wait_for_methods(qtbot, dialog)
+    click(qtbot, dialog.without_paying)
+    qtbot.waitUntil(lambda: dialog.pages.currentIndex() == 1, timeout=WAIT_MS)
+    assert dialog.outcome.text() == ("Commande CD2-000001 validée ; reste à payer :"
+                                     " 23,00\xa0€.")
+    click(qtbot, child(dialog, QPushButton, "nextSale"))
+    qtbot.waitUntil(lambda: window.basket.is_empty, timeout=WAIT_MS)
+    assert window.basket.payer_id is None
+
+    search = window.find_orders()
+    qtbot.keyClicks(search.search, "dupont")
+    qtbot.waitUntil(lambda: search.results.count() == 1, timeout=WAIT_MS)
+    assert "reste 23,00" in search.results.item(0).text()
+    click(qtbot, search.open_button)
+    order_dialog = search.opened
+    assert isinstance(order_dialog, OrderDialog)
+    qtbot.waitUntil(order_dialog.pay.isEnabled, timeout=WAIT_MS)
+    assert "DUPONT" in order_dialog.view.toPlainText()
+    click(qtbot, order_dialog.pay)
+    paying = order_dialog.payment
+    assert isinstance(paying, PaymentDialog)
+    wait_for_methods(qtbot, paying)
+    assert paying.amount.text() == "23,00"
+    assert not paying.without_paying.isVisible()
+    click(qtbot, method(paying, "CHQ"))
+    qtbot.waitUntil(lambda: paying.pages.currentIndex() == 1, timeout=WAIT_MS)
+    click(qtbot, child(paying, QPushButton, "nextSale"))
+    qtbot.waitUntil(lambda: "Reste à payer : 0,00" in order_dialog.view.toPlainText(),
+                    timeout=WAIT_MS)
+    assert not order_dialog.pay.isEnabled()
+    stored = orders.get_order(store.context, "CD2-000001")
+    assert stored.payer is not None and stored.payer.name == "Dupont"
+    assert [(p.method_code, p.amount_cents) for p in stored.order.payments] == [("CHQ", 2300)]
+    assert [(line.price_id, line.quantity) for line in stored.order.lines] == [("enfant", 2)]
+
+
+def test_a_manager_cancels_an_order_with_a_reason(
+        qtbot: QtBot, store: Store, runner: OperationRunner, window: SaleWindow,
+        manager: StaffMember) -> None:
+    search_and_tap(qtbot, window, "gaufre", "gaufre")
+    dialog = window.pay()
+    assert dialog is not None
+    wait_for_methods(qtbot, dialog)
+    click(qtbot, method(dialog, "CB"))
+    qtbot.waitUntil(lambda: dialog.pages.currentIndex() == 1, timeout=WAIT_MS)
+
+    cashier_search = window.find_orders()
+    qtbot.waitUntil(lambda: cashier_search.results.count() == 1, timeout=WAIT_MS)
+    click(qtbot, cashier_search.open_button)
+    cashier_view = cashier_search.opened
+    assert cashier_view is not None
+    qtbot.waitUntil(lambda: cashier_view.details is not None, timeout=WAIT_MS)
+    assert not cashier_view.cancel_order.isEnabled()  # a cashier cannot cancel (R7)
+
+    managing = open_sale_window(qtbot, store, runner, manager)
+    search = managing.find_orders()
+    qtbot.keyClicks(search.search, "CD2-000001")
+    qtbot.waitUntil(lambda: search.results.count() == 1, timeout=WAIT_MS)
+    click(qtbot, search.open_button)
+    order_dialog = search.opened
+    assert order_dialog is not None
+    qtbot.waitUntil(order_dialog.cancel_order.isEnabled, timeout=WAIT_MS)
+    click(qtbot, order_dialog.cancel_order)
+    click(qtbot, order_dialog.confirm)  # no reason yet: refused
+    qtbot.waitUntil(lambda: order_dialog.error.text() != "", timeout=WAIT_MS)
+    assert order_dialog.error.text() == "Indiquez le motif de l'annulation."
+    qtbot.keyClicks(order_dialog.reason, "Erreur de saisie")
+    click(qtbot, order_dialog.confirm)
+    qtbot.waitUntil(lambda: "ANNULÉE" in order_dialog.view.toPlainText(), timeout=WAIT_MS)
+    assert not order_dialog.cancel_order.isEnabled()
+    stored = orders.get_order(store.context, "CD2-000001").order
+    assert stored.status is OrderStatus.CANCELLED
+    assert stored.cancellation is not None
+    assert (stored.cancellation.by_staff_id, stored.cancellation.reason) == (
+        manager.id, "Erreur de saisie")
+    order_dialog.accept()
+    qtbot.waitUntil(lambda: "annulée" in search.results.item(0).text(), timeout=WAIT_MS)
+
+
+def test_a_scan_burst_adds_the_product_wherever_the_focus_is(
+        qtbot: QtBot, window: SaleWindow, scanner: KeyboardScanner) -> None:
+    search = window.catalogue.search
+    qtbot.keyClicks(search, "3760123450089")  # a wedge scanner: no delay between keys
+    qtbot.keyClick(search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(window.basket.lines) == 1, timeout=WAIT_MS)
+    assert window.basket.lines[0].product_id == "paddle-1h"
+    assert search.text() == ""  # the code was not typed into the search field
+    qtbot.keyClicks(window.basket_panel.lines, "3760123450089")
+    qtbot.keyClick(window.basket_panel.lines, Qt.Key.Key_Enter)
+    qtbot.waitUntil(lambda: window.basket.lines[0].quantity == 2, timeout=WAIT_MS)
+
+
+def test_typing_by_hand_still_reaches_the_search_field(
+        qtbot: QtBot, window: SaleWindow, scanner: KeyboardScanner) -> None:
+    qtbot.keyClicks(window.catalogue.search, "kayak", delay=60)
+    qtbot.waitUntil(lambda: window.catalogue.search.text() == "kayak", timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.catalogue.tiles.count() == 1, timeout=WAIT_MS)
+    assert window.basket.is_empty
+
+
+def test_an_unknown_code_is_said_without_blocking(
+        qtbot: QtBot, window: SaleWindow, scanner: KeyboardScanner) -> None:
+    qtbot.keyClicks(window.catalogue.search, "3760000000000")
+    qtbot.keyClick(window.catalogue.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.notice.text() != "", timeout=WAIT_MS)
+    assert window.notice.text() == "Code-barres inconnu : 3760000000000"
+    assert window.basket.is_empty
+    search_and_tap(qtbot, window, "paddle", "paddle-1h")  # the cashier goes on at once
+    assert len(window.basket.lines) == 1
+
+
+def test_favourites_open_from_the_star_and_toggle_from_the_pop_up(
+        qtbot: QtBot, window: SaleWindow) -> None:
+    click(qtbot, window.basket_panel.star)
+    qtbot.waitUntil(window.catalogue.empty.isVisible, timeout=WAIT_MS)
+    assert window.catalogue.tiles.count() == 0
+    click(qtbot, child(window.catalogue, QPushButton, "category_snack"))
+    qtbot.waitUntil(lambda: window.catalogue.tiles.count() == 5, timeout=WAIT_MS)
+    popup = window.open_product(next(window.catalogue.tiles.product_at(r)
+                                     for r in range(5)
+                                     if window.catalogue.tiles.product_at(r).id == "cafe"))
+    assert popup.favourite.text() == "Favoris"
+    click(qtbot, popup.favourite)
+    qtbot.waitUntil(lambda: popup.favourite.text() == "Retirer", timeout=WAIT_MS)
+    popup.reject()
+    click(qtbot, window.basket_panel.star)
+    qtbot.waitUntil(lambda: window.catalogue.tiles.count() == 1, timeout=WAIT_MS)
+    tap_tile(qtbot, window, "cafe")
+    assert [line.product_id for line in window.basket.lines] == ["cafe"]
+
+
+def test_five_wrong_pins_lock_the_cashier_out(qtbot: QtBot, store: Store,
+                                              runner: OperationRunner) -> None:
+    dialog = SignInDialog(store.context, runner)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: len(dialog.tills.buttons()) == 1, timeout=WAIT_MS)
+    till = dialog.tills.buttons()[0]
+    assert till.property("tillState") == "closed" and "fermée" in till.text()
+    qtbot.keyClicks(dialog.login, "caissier")
+    for attempt in range(5):
+        for key in "9999":
+            dialog.keypad.press(key)
+        click(qtbot, dialog.ok_button)
+        qtbot.waitUntil(dialog.ok_button.isEnabled, timeout=WAIT_MS)
+        assert dialog.error.text() == "Identifiant ou code secret incorrect.", attempt
+    for key in "1234":
+        dialog.keypad.press(key)
+    click(qtbot, dialog.ok_button)
+    qtbot.waitUntil(dialog.ok_button.isEnabled, timeout=WAIT_MS)
+    assert dialog.error.text().startswith(
+        "Trop d'essais incorrects : cet identifiant est bloqué jusqu'à ")
+    assert dialog.staff is None
+    with sqlite3.connect(store_path(store.data_dir)) as db:
+        assert db.execute("SELECT outcome, count(*) FROM sign_in_attempts GROUP BY outcome"
+                          " ORDER BY outcome").fetchall() == [("failure", 5), ("locked", 1)]
+
+
+def test_signing_in_opens_the_closed_till(qtbot: QtBot, store: Store,
+                                          runner: OperationRunner) -> None:
+    dialog = SignInDialog(store.context, runner)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: len(dialog.tills.buttons()) == 1, timeout=WAIT_MS)
+    qtbot.keyClicks(dialog.login, "caissier")
+    qtbot.keyClicks(dialog.secret, "1234")
+    with qtbot.waitSignal(dialog.accepted, timeout=WAIT_MS):
+        qtbot.keyClick(dialog.secret, Qt.Key.Key_Return)
+    assert dialog.staff is not None and dialog.till is not None
+    assert dialog.till.state.value == "open"
+
+
+def test_the_search_page_lists_orders_newest_first(
+        qtbot: QtBot, window: SaleWindow, clock: FrozenClock) -> None:
+    for product in ("cafe", "gaufre"):
+        clock.advance(timedelta(minutes=5))
+        search_and_tap(qtbot, window, product, product)
+        dialog = window.pay()
+        assert dialog is not None
+        wait_for_methods(qtbot, dialog)
+        click(qtbot, method(dialog, "CB"))
+        qtbot.waitUntil(lambda d=dialog: d.pages.currentIndex() == 1, timeout=WAIT_MS)
+        dialog.accept()
+    search = window.find_orders()
+    assert isinstance(search, OrderSearchDialog)
+    qtbot.waitUntil(lambda: search.results.count() == 2, timeout=WAIT_MS)
+    assert search.results.item(0).text().startswith("CD2-000002 · 10:10")  # Paris time
+    assert search.results.item(1).text().startswith("CD2-000001 · 10:05")
