@@ -17,10 +17,10 @@ from pos_app.domain.text import fold
 from pos_app.domain.vat import VatRate
 from pos_app.services import setup
 from pos_app.storage.catalogue_repository import index_row
-from pos_app.storage.engine import store_path
+from pos_app.storage.connection import store_path
 
 CACHE = Path(__file__).resolve().parents[1] / ".bench-cache"
-SCHEMA_VERSION = "0001d"
+SCHEMA_VERSION = "0002"
 RATES = [VatRate.STANDARD, VatRate.INTERMEDIATE, VatRate.REDUCED]
 
 ACTIVITIES = ["Balade", "Location", "Stage", "Cours", "Visite", "Initiation", "Randonnée",

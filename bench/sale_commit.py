@@ -15,7 +15,7 @@ from pos_app.services import importing, selling, setup
 from pos_app.services.payloads import order_record
 from pos_app.services.selling import PaymentRequest
 from pos_app.services.staff import sign_in
-from pos_app.storage.engine import store_path
+from pos_app.storage.connection import store_path
 
 # A sale of two pony rides and an ice cream, paid in cash, writes: the sequence, the
 # order, 2 lines, 2 VAT rates, 1 payment and 2 outbox rows.

@@ -10,7 +10,7 @@ from bench.timing import Measure, interleave
 from pos_app.bootstrap import open_store
 from pos_app.services import catalogue
 from pos_app.storage.catalogue_repository import fts_query
-from pos_app.storage.engine import store_path
+from pos_app.storage.connection import store_path
 
 TARGET_RATIO = 2.0
 TARGET_P99_MS = 16.0

@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
-
-import platformdirs
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING, Any
 
 from pos_app.adapters.clock import SystemClock
 from pos_app.adapters.hashing import Argon2Hasher
 from pos_app.services.context import Context
 from pos_app.services.ports import Clock
-from pos_app.storage.engine import open_engine, store_path
-from pos_app.storage.migrate import upgrade_to_head
+from pos_app.storage.connection import connect, store_path
+from pos_app.storage.migrate import bring_to_head
 from pos_app.storage.unit_of_work import SqlUnitOfWorkFactory
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 DATA_DIR_VARIABLE = "CAISSE_DATA_DIR"
 DEMO_FILE = Path(__file__).resolve().parents[1] / "resources" / "demo" / "venue.json"
@@ -30,26 +29,45 @@ def demo_document() -> Any:
 
 def default_data_dir() -> Path:
     """The user's data directory for the till (e.g. ~/.local/share/caisse on Linux)."""
+    import platformdirs
+
     return platformdirs.user_data_path("caisse", appauthor=False)
 
 
-@dataclass(frozen=True, slots=True)
 class Store:
-    data_dir: Path
-    engine: Engine
-    units: SqlUnitOfWorkFactory
-    context: Context
+    """An open store: its units of work and the context the use cases receive."""
+
+    def __init__(self, data_dir: Path, units: SqlUnitOfWorkFactory, context: Context) -> None:
+        self.data_dir = data_dir
+        self.units = units
+        self.context = context
+        self._engine: Engine | None = None
+
+    @property
+    def engine(self) -> Engine:
+        """A SQLAlchemy engine on the store, made on first use (tools and tests need it;
+        selling does not)."""
+        if self._engine is None:
+            from pos_app.storage.engine import open_engine
+
+            self._engine = open_engine(store_path(self.data_dir))
+        return self._engine
 
     def close(self) -> None:
         self.units.close()
-        self.engine.dispose()
+        if self._engine is not None:
+            self._engine.dispose()
 
 
 def open_store(data_dir: Path, clock: Clock | None = None) -> Store:
     """Open (or create) the store in `data_dir` and bring its schema to the latest version."""
     data_dir.mkdir(parents=True, exist_ok=True)
-    engine = open_engine(store_path(data_dir))
-    upgrade_to_head(engine)
-    units = SqlUnitOfWorkFactory(engine)
+    path = store_path(data_dir)
+    units = SqlUnitOfWorkFactory(lambda: connect(path))
+    shelved = units.connections.take()
+    try:
+        bring_to_head(path, shelved.db)
+    finally:
+        units.connections.give_back(shelved)
     context = Context(uow=units, clock=clock or SystemClock(), hasher=Argon2Hasher())
-    return Store(data_dir, engine, units, context)
+    return Store(data_dir, units, context)

@@ -6,12 +6,13 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from babel.numbers import format_currency
-
 PARIS = ZoneInfo("Europe/Paris")
 
 
 def format_money(cents: int, locale: str = "fr_FR") -> str:
+    # Babel loads when first needed: the sign-in screen shows without waiting for it.
+    from babel.numbers import format_currency
+
     return format_currency(Decimal(cents) / 100, "EUR", locale=locale)
 
 

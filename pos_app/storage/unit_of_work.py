@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from types import TracebackType
-
-from sqlalchemy import Engine
-from sqlalchemy.pool import PoolProxiedConnection
+from typing import Any
 
 from pos_app.services.ports import StoreBusy, StoreDamaged, StoreFull, StoreUnavailable
 from pos_app.storage.catalogue_repository import SqlCatalogue
@@ -45,13 +45,14 @@ class SqlUnitOfWork:
         self._connections = connections
         self._local_till = local_till
         self._write = write
-        self._pooled: PoolProxiedConnection | None = None
+        self._pooled: ShelvedConnection | None = None
 
     def __enter__(self) -> SqlUnitOfWork:
-        self._pooled = self._connections.take()
-        db = self._pooled.driver_connection
-        assert isinstance(db, sqlite3.Connection)
-        self._db = db
+        try:
+            self._pooled = self._connections.take()
+        except sqlite3.Error as error:  # the file cannot be opened or configured
+            raise store_error(error) from error
+        db = self._db = self._pooled.db
         try:
             # A writer takes the write lock up front: two writers never deadlock upgrading.
             db.execute("BEGIN IMMEDIATE" if self._write else "BEGIN")
@@ -81,7 +82,7 @@ class SqlUnitOfWork:
                     pooled.info.pop(METHOD_CACHE, None)
                     self._local_till.till = None
         except BaseException:
-            pooled.invalidate()  # a connection that cannot roll back is not reused
+            pooled.db.close()  # a connection that cannot roll back is not reused
             raise
         self._connections.give_back(pooled)
         if isinstance(error, sqlite3.Error):
@@ -110,43 +111,47 @@ def store_error(error: sqlite3.Error) -> Exception:
     return error  # a constraint broken or a bad statement: a bug to see as it is
 
 
+@dataclass(eq=False)
+class ShelvedConnection:
+    """A connection with what was cached about the store through it (`info`)."""
+
+    db: sqlite3.Connection
+    info: dict[str, Any] = field(default_factory=dict)
+
+
 class ConnectionShelf:
-    """Idle driver connections kept between units of work.
+    """Idle connections kept between units of work, up to `keep` of them; more are opened
+    when threads need them at the same time, and closed when given back."""
 
-    Checking a connection out of SQLAlchemy's pool and back costs tens of microseconds a
-    time; a sale is one unit of work, so the shelf keeps a few connections at hand.
-    """
-
-    def __init__(self, engine: Engine, keep: int = 4) -> None:
-        self._engine = engine
+    def __init__(self, connect: Callable[[], sqlite3.Connection], keep: int = 4) -> None:
+        self._connect = connect
         self._keep = keep
-        self._idle: list[PoolProxiedConnection] = []
+        self._idle: list[ShelvedConnection] = []
         self._lock = threading.Lock()
 
-    def take(self) -> PoolProxiedConnection:
+    def take(self) -> ShelvedConnection:
         with self._lock:
             if self._idle:
                 return self._idle.pop()
-        return self._engine.raw_connection()
+        return ShelvedConnection(self._connect())
 
-    def give_back(self, connection: PoolProxiedConnection) -> None:
+    def give_back(self, connection: ShelvedConnection) -> None:
         with self._lock:
             if len(self._idle) < self._keep:
                 self._idle.append(connection)
                 return
-        connection.close()
+        connection.db.close()
 
     def close(self) -> None:
         with self._lock:
             idle, self._idle = self._idle, []
         for connection in idle:
-            connection.close()
+            connection.db.close()
 
 
 class SqlUnitOfWorkFactory:
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self.connections = ConnectionShelf(engine)
+    def __init__(self, connect: Callable[[], sqlite3.Connection]) -> None:
+        self.connections = ConnectionShelf(connect)
         self.local_till = LocalTill()
 
     def __call__(self, *, write: bool = True) -> SqlUnitOfWork:

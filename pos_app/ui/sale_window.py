@@ -6,8 +6,8 @@ keyboard-wedge scanner adds its product wherever the focus is.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -39,6 +39,7 @@ NOTICE_MS = 5000  # how long a notice stays; it never blocks the cashier
 
 
 class SaleWindow(QMainWindow):
+    closed = Signal()
     def __init__(self, ctx: Context, runner: OperationRunner, staff: StaffMember,
                  till: TillStatus | None = None) -> None:
         super().__init__()
@@ -177,6 +178,11 @@ class SaleWindow(QMainWindow):
 
         self.runner.run(self, lambda: catalogue.favourite_products(self.ctx), remember,
                         lambda error: self.show_notice(french_message(error), error=True))
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        super().closeEvent(event)
+        if event.isAccepted():
+            self.closed.emit()
 
     def show_notice(self, text: str, error: bool = False) -> None:
         self.notice.setText(text)

@@ -3,6 +3,7 @@ till shows whether it is open (green), closing (yellow) or closed (grey)."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -28,6 +29,8 @@ from pos_app.ui.widgets import named, restyle
 class SignInDialog(QDialog):
     """Accepted with `staff` signed in and `till` opened (or still closing)."""
 
+    tills_shown = Signal()
+
     def __init__(self, ctx: Context, runner: OperationRunner,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -45,6 +48,7 @@ class SignInDialog(QDialog):
         self.error.setWordWrap(True)
         self.ok_button = named(QPushButton(self.tr("Se connecter")), "signIn")
         self.ok_button.setDefault(True)
+        self.ok_button.setEnabled(False)  # until the tills are shown
         form = QFormLayout()
         form.addRow(self.tr("Identifiant"), self.login)
         form.addRow(self.tr("Code secret"), self.secret)
@@ -79,6 +83,8 @@ class SignInDialog(QDialog):
             restyle(button)
         if statuses:
             self.tills.buttons()[0].setChecked(True)
+        self.ok_button.setEnabled(True)
+        self.tills_shown.emit()
 
     def _describe(self, status: TillStatus) -> str:
         state = {TillState.OPEN: self.tr("ouverte"),
@@ -87,6 +93,8 @@ class SignInDialog(QDialog):
         return f"● {status.till.point_of_sale} — {status.till.name} ({state})"
 
     def submit(self) -> None:
+        if not self.ok_button.isEnabled():  # Enter pressed while loading or signing in
+            return
         login, secret = self.login.text(), self.secret.text()
         chosen = self.tills.checkedButton()
         if chosen is None:

@@ -15,7 +15,7 @@ from pos_app.domain.staff import StaffMember
 from pos_app.domain.till import TillState
 from pos_app.services.context import Context
 from pos_app.services.staff import UnknownTill, open_till, sign_in, till_statuses
-from pos_app.storage.engine import store_path
+from pos_app.storage.connection import store_path
 
 
 def attempts(store: Store) -> list[tuple[str, str]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,8 +21,9 @@ from pos_app.domain.staff import StaffMember
 from pos_app.services import catalogue, importing, selling
 from pos_app.services.context import Context
 from pos_app.services.selling import PaymentRequest
-from pos_app.storage.engine import open_engine, store_path
-from pos_app.storage.migrate import alembic_config
+from pos_app.storage.connection import store_path
+from pos_app.storage.engine import open_engine
+from pos_app.storage.migrate import SCHEMA_HEAD, alembic_config
 from pos_app.storage.migrations.env_filter import include_object
 from pos_app.storage.rows import Base
 
@@ -47,8 +50,19 @@ def test_opening_a_store_at_head_twice_changes_nothing(tmp_path: Path) -> None:
     open_store(tmp_path / "s").close()
     store = open_store(tmp_path / "s")
     head = ScriptDirectory.from_config(alembic_config(store.engine)).get_current_head()
-    assert revision_of(store) == head
+    assert revision_of(store) == head == SCHEMA_HEAD
     store.close()
+
+
+def test_a_store_at_head_opens_without_loading_sqlalchemy(data_dir: Path) -> None:
+    """Starting the till waits for neither SQLAlchemy nor Alembic (a third of a second)."""
+    script = ("import sys; from pathlib import Path; from pos_app.bootstrap import open_store;"
+              f" s = open_store(Path({str(data_dir)!r})); s.close();"
+              " print(sorted(m for m in sys.modules if m.split('.')[0] in"
+              " ('sqlalchemy', 'alembic')))")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            timeout=60, check=True)
+    assert result.stdout.strip() == "[]"
 
 
 def test_a_store_of_the_first_release_keeps_its_orders_when_upgraded(tmp_path: Path) -> None:

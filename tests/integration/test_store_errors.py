@@ -13,7 +13,7 @@ from pos_app.domain.staff import StaffMember
 from pos_app.services import orders, selling
 from pos_app.services.ports import StoreBusy, StoreDamaged, StoreFull
 from pos_app.services.selling import PaymentRequest
-from pos_app.storage.engine import store_path
+from pos_app.storage.connection import store_path
 from tests.support import snapshot
 
 

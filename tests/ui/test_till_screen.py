@@ -14,7 +14,7 @@ from pos_app.bootstrap import Store
 from pos_app.domain.order import OrderStatus
 from pos_app.domain.staff import StaffMember
 from pos_app.services import orders
-from pos_app.storage.engine import store_path
+from pos_app.storage.connection import store_path
 from pos_app.ui.ops import OperationRunner
 from pos_app.ui.order_dialogs import OrderDialog, OrderSearchDialog
 from pos_app.ui.payment_dialog import PaymentDialog
