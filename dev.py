@@ -56,6 +56,8 @@ def main(argv: list[str]) -> int:
     if packages and not install_system_packages(packages):
         return 1
     ensure_venv()
+    if command in {"start", "bench"}:
+        compile_sources()
     if command == "setup":
         return 0
     if command == "start":
@@ -123,6 +125,12 @@ def ensure_venv() -> None:
     subprocess.run([*pip, "-c", str(ROOT / "constraints.txt"), "-e", f"{ROOT}[dev]"],
                    check=True)
     STAMP.write_text(wanted)
+
+
+def compile_sources() -> None:
+    """Byte-compile the till as an installed copy would be, even where the environment
+    says not to write bytecode: the window then starts without compiling its modules."""
+    subprocess.run([str(PY), "-m", "compileall", "-q", str(ROOT / "pos_app")], check=False)
 
 
 def requirements_digest() -> str:
