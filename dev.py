@@ -5,6 +5,7 @@
     python3 dev.py test          run the whole test suite (lint, types, contracts, tests)
     python3 dev.py bench         run the benchmarks and rewrite docs/benchmarks.md
     python3 dev.py screenshots   regenerate docs/screenshots/*.png under Xvfb
+    python3 dev.py translations  update resources/translations/*.ts and compile them
     python3 dev.py setup         only install (system packages, then .venv)
 
 Each command installs what it needs first: missing system libraries through apt-get
@@ -48,7 +49,7 @@ def main(argv: list[str]) -> int:
         return 1
     command = argv[1] if len(argv) > 1 else "start"
     rest = argv[2:]
-    if command not in {"start", "test", "bench", "screenshots", "setup"}:
+    if command not in {"start", "test", "bench", "screenshots", "translations", "setup"}:
         print(__doc__)
         return 2
     needs_x = command == "screenshots" or (command == "start" and not has_display())
@@ -66,6 +67,8 @@ def main(argv: list[str]) -> int:
         return run([str(PY), "-m", "pytest", *rest])
     if command == "bench":
         return run([str(PY), "-m", "bench", *rest])
+    if command == "translations":
+        return run([str(PY), "-m", "pos_app.ui.language"])
     return run(["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", str(PY), "-m",
                 "pos_app.screenshots", *rest], env={"QT_QPA_PLATFORM": "xcb"})
 

@@ -27,6 +27,7 @@ from pos_app.services.staff import open_till, sign_in, till_statuses
 from pos_app.ui.launch import create_application
 from pos_app.ui.ops import OperationRunner
 from pos_app.ui.sale_window import SaleWindow
+from pos_app.ui.settings import SETTINGS_FILE, TillSettings
 from pos_app.ui.sign_in import SignInDialog
 
 OUTPUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
@@ -107,8 +108,8 @@ def shoot_sale_screens(store: Store, runner: OperationRunner,
                        size: tuple[int, int]) -> list[Path]:
     ctx = store.context
     staff = sign_in(ctx, "caissier", "1234")
-    window = SaleWindow(ctx, runner, staff, open_till(ctx, staff,
-                                                      till_statuses(ctx)[0].till.id))
+    till = open_till(ctx, staff, till_statuses(ctx)[0].till.id)
+    window = SaleWindow(ctx, runner, staff, till, TillSettings(store.data_dir / SETTINGS_FILE))
     window.resize(*size)
     window.move(0, 0)
     window.show()
@@ -129,7 +130,7 @@ def shoot_sale_screens(store: Store, runner: OperationRunner,
     paths.append(capture(window, f"favourites-{suffix}"))
 
     dialog = window.find_customer()
-    dialog.search.setText("d*")
+    dialog.search.setText("*ou")  # contains: persons and organisations
     settle(runner, lambda: dialog.results.count() > 0)
     paths.append(capture(window, f"customer-search-{suffix}"))
     dialog.reject()

@@ -92,8 +92,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command is None:
             from pos_app.ui.launch import run_window
+            from pos_app.ui.settings import SETTINGS_FILE, TillSettings
 
-            return run_window(store.context)
+            return run_window(store.context, TillSettings(store.data_dir / SETTINGS_FILE))
         handler = HANDLERS[args.command if args.command in {"init", "import"}
                            else f"{args.command} {args.action}"]
         result = handler(store, args)

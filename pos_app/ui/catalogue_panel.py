@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from pos_app.domain.catalogue import Category, Product
 from pos_app.services import catalogue
 from pos_app.services.context import Context
-from pos_app.ui.messages import french_message
+from pos_app.ui.messages import error_message
 from pos_app.ui.ops import OperationRunner
 from pos_app.ui.tiles import ProductTiles
 from pos_app.ui.widgets import named
@@ -156,4 +156,4 @@ class CataloguePanel(QWidget):
         self.runner.run(self, work, show, self._fail)
 
     def _fail(self, error: Exception) -> None:
-        self.failed.emit(french_message(error))
+        self.failed.emit(error_message(error))

@@ -23,7 +23,7 @@ from pos_app.domain.customer import Customer, CustomerKind
 from pos_app.domain.staff import StaffMember
 from pos_app.services import customers
 from pos_app.services.context import Context
-from pos_app.ui.messages import french_message
+from pos_app.ui.messages import error_message
 from pos_app.ui.ops import OperationRunner
 from pos_app.ui.widgets import named
 
@@ -187,4 +187,4 @@ class CustomerDialog(QDialog):
 
     def _fail(self, error: Exception) -> None:
         self.save.setEnabled(True)
-        self.error.setText(french_message(error))
+        self.error.setText(error_message(error))

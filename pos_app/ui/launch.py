@@ -10,8 +10,10 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 from pos_app.services.context import Context
+from pos_app.ui.language import apply_language
 from pos_app.ui.ops import OperationRunner
 from pos_app.ui.scanner import KeyboardScanner
+from pos_app.ui.settings import TillSettings
 from pos_app.ui.sign_in import SignInDialog
 
 if TYPE_CHECKING:
@@ -31,24 +33,31 @@ def create_application() -> QApplication:
 
 
 class TillStart(QObject):
-    """The sign-in screen first, then the sale screen.
+    """The sign-in screen first, then the sale screen; after a sign-out, sign-in again.
 
     The sign-in screen shows as soon as the store is open; once it shows the tills, the
     sale screen's code and the money formats load while staff type their secret (and
     while it is checked, on a worker thread), so the sale screen follows the sign-in
-    without a wait.
+    without a wait. Each sign-in screen comes in the language of the settings.
     """
 
     ready = Signal(object)  # the SaleWindow, shown
     finished = Signal()  # sign-in cancelled, or the sale window closed
 
-    def __init__(self, ctx: Context, runner: OperationRunner) -> None:
+    def __init__(self, ctx: Context, runner: OperationRunner,
+                 settings: TillSettings | None = None) -> None:
         super().__init__()
-        self.ctx, self.runner = ctx, runner
-        self.dialog = SignInDialog(ctx, runner)
+        self.ctx, self.runner, self.settings = ctx, runner, settings
         self.window: SaleWindow | None = None
-        self.dialog.accepted.connect(self._open_sale_window)
-        self.dialog.rejected.connect(self.finished)
+        self.dialog = self._sign_in_dialog()
+
+    def _sign_in_dialog(self) -> SignInDialog:
+        if self.settings is not None:
+            apply_language(self.settings.language)
+        dialog = SignInDialog(self.ctx, self.runner)
+        dialog.accepted.connect(self._open_sale_window)
+        dialog.rejected.connect(self.finished)
+        return dialog
 
     def start(self) -> None:
         self.dialog.tills_shown.connect(lambda: QTimer.singleShot(0, preload_sale_screen))
@@ -58,11 +67,23 @@ class TillStart(QObject):
         from pos_app.ui.sale_window import SaleWindow
 
         assert self.dialog.staff is not None
-        self.window = SaleWindow(self.ctx, self.runner, self.dialog.staff, self.dialog.till)
+        self.window = SaleWindow(self.ctx, self.runner, self.dialog.staff, self.dialog.till,
+                                 self.settings)
         self.window.closed.connect(self.finished)
+        self.window.sign_out_requested.connect(self._sign_out)
         self.window.resize(*WINDOW_SIZE)
         self.window.show()
         self.ready.emit(self.window)
+
+    def _sign_out(self) -> None:
+        window, self.window = self.window, None
+        assert window is not None
+        window.closed.disconnect(self.finished)
+        window.close()
+        window.deleteLater()
+        self.dialog.deleteLater()
+        self.dialog = self._sign_in_dialog()
+        self.dialog.show()
 
 
 def preload_sale_screen() -> None:
@@ -72,10 +93,10 @@ def preload_sale_screen() -> None:
     format_money(0)  # loads the locale's currency formats
 
 
-def run_window(ctx: Context) -> int:
+def run_window(ctx: Context, settings: TillSettings | None = None) -> int:
     app = create_application()
     runner = OperationRunner()
-    start = TillStart(ctx, runner)
+    start = TillStart(ctx, runner, settings)
     # The till ends when its sign-in is cancelled or its sale window closes, not when
     # some window happens to be the last one shown.
     quit_on_last = app.quitOnLastWindowClosed()

@@ -1,9 +1,12 @@
-"""Errors as the French sentences staff read; never a traceback."""
+"""Errors as the sentences staff read (French first, translated by Qt Linguist files);
+never a traceback."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+
+from PySide6.QtCore import QCoreApplication
 
 from pos_app.domain import errors
 from pos_app.formatting import format_local_time, format_money
@@ -11,49 +14,74 @@ from pos_app.services import ports
 from pos_app.services.context import TillNotInitialised
 from pos_app.services.customers import CustomerNameMissing
 from pos_app.services.staff import UnknownTill
+from pos_app.ui.settings import SettingsNotSaved
 
-NOTHING_SAVED = "rien n'a été enregistré"
+translate = QCoreApplication.translate
+
+
+def _not_saved(what: str) -> str:
+    return translate("messages", "{what} : rien n'a été enregistré.").format(what=what)
+
 
 # Most specific first: the first class the error is an instance of gives the sentence.
 _SENTENCES: list[tuple[type[Exception], Callable[[Any], str]]] = [
-    (errors.AuthenticationFailed, lambda e: "Identifiant ou code secret incorrect."),
-    (errors.AccountLocked,
-     lambda e: "Trop d'essais incorrects : cet identifiant est bloqué jusqu'à "
-               f"{format_local_time(e.until, '%H:%M')}."),
-    (errors.UnknownBarcode, lambda e: f"Code-barres inconnu : {e.code}"),
-    (errors.ProductNotSellable,
-     lambda e: "Ce produit ne peut pas être vendu (brouillon ou sans tarif)."),
-    (errors.EmptyBasket, lambda e: "Le panier est vide."),
-    (errors.Overpayment,
-     lambda e: f"Le montant dépasse le reste à payer ({format_money(e.left_cents)})."),
-    (errors.PaymentIncomplete, lambda e: f"Il reste {format_money(e.left_cents)} à payer."),
-    (errors.UnknownPaymentMethod, lambda e: "Ce mode de paiement n'est pas disponible."),
-    (errors.NotAllowed, lambda e: "Votre profil ne permet pas cette action."),
-    (errors.OrderCancelled, lambda e: f"La commande {e.number} est annulée."),
-    (ports.StoreFull, lambda e: f"Le disque de la caisse est plein : {NOTHING_SAVED}. "
-                                "Libérez de la place, puis recommencez."),
-    (ports.StoreBusy,
-     lambda e: f"La base de la caisse est occupée : {NOTHING_SAVED}. Réessayez."),
-    (ports.StoreDamaged, lambda e: f"La base de la caisse est endommagée : {NOTHING_SAVED}. "
-                                   "Prévenez un responsable."),
-    (ports.StoreUnavailable,
-     lambda e: f"La base de la caisse ne peut pas être écrite : {NOTHING_SAVED}. "
-               "Prévenez un responsable."),
-    (CustomerNameMissing, lambda e: "Indiquez le nom du client."),
-    (errors.InvalidAmount, lambda e: f"Montant incorrect : « {e.text} »."),
-    (errors.InvalidQuantity, lambda e: "La quantité doit être un nombre entier d'au moins 1."),
-    (errors.UnknownOrder, lambda e: f"Aucune commande n'a le numéro {e.number}."),
-    (errors.NothingLeftToPay, lambda e: "Il ne reste rien à payer."),
-    (errors.CancellationReasonMissing, lambda e: "Indiquez le motif de l'annulation."),
-    (UnknownTill, lambda e: "Cette caisse n'est pas celle de ce poste."),
-    (TillNotInitialised,
-     lambda e: "Cette caisse n'est pas encore installée : lancez « caisse init »."),
-    (errors.DomainError, lambda e: f"Action refusée : {e}"),
+    (errors.AuthenticationFailed,
+     lambda e: translate("messages", "Identifiant ou code secret incorrect.")),
+    (errors.AccountLocked, lambda e: translate(
+        "messages", "Trop d'essais incorrects : cet identifiant est bloqué jusqu'à {time}."
+    ).format(time=format_local_time(e.until, "%H:%M"))),
+    (errors.UnknownBarcode,
+     lambda e: translate("messages", "Code-barres inconnu : {code}").format(code=e.code)),
+    (errors.ProductNotSellable, lambda e: translate(
+        "messages", "Ce produit ne peut pas être vendu (brouillon ou sans tarif).")),
+    (errors.EmptyBasket, lambda e: translate("messages", "Le panier est vide.")),
+    (errors.Overpayment, lambda e: translate(
+        "messages", "Le montant dépasse le reste à payer ({amount})."
+    ).format(amount=format_money(e.left_cents))),
+    (errors.PaymentIncomplete, lambda e: translate(
+        "messages", "Il reste {amount} à payer.").format(amount=format_money(e.left_cents))),
+    (errors.UnknownPaymentMethod,
+     lambda e: translate("messages", "Ce mode de paiement n'est pas disponible.")),
+    (errors.NotAllowed,
+     lambda e: translate("messages", "Votre profil ne permet pas cette action.")),
+    (errors.OrderCancelled, lambda e: translate(
+        "messages", "La commande {number} est annulée.").format(number=e.number)),
+    (ports.StoreFull, lambda e: _not_saved(translate(
+        "messages", "Le disque de la caisse est plein")) + " " + translate(
+        "messages", "Libérez de la place, puis recommencez.")),
+    (ports.StoreBusy, lambda e: _not_saved(translate(
+        "messages", "La base de la caisse est occupée")) + " " + translate(
+        "messages", "Réessayez.")),
+    (ports.StoreDamaged, lambda e: _not_saved(translate(
+        "messages", "La base de la caisse est endommagée")) + " " + translate(
+        "messages", "Prévenez un responsable.")),
+    (ports.StoreUnavailable, lambda e: _not_saved(translate(
+        "messages", "La base de la caisse ne peut pas être écrite")) + " " + translate(
+        "messages", "Prévenez un responsable.")),
+    (CustomerNameMissing, lambda e: translate("messages", "Indiquez le nom du client.")),
+    (errors.InvalidAmount, lambda e: translate(
+        "messages", "Montant incorrect : « {text} ».").format(text=e.text)),
+    (errors.InvalidQuantity, lambda e: translate(
+        "messages", "La quantité doit être un nombre entier d'au moins 1.")),
+    (errors.UnknownOrder, lambda e: translate(
+        "messages", "Aucune commande n'a le numéro {number}.").format(number=e.number)),
+    (errors.NothingLeftToPay, lambda e: translate("messages", "Il ne reste rien à payer.")),
+    (errors.CancellationReasonMissing,
+     lambda e: translate("messages", "Indiquez le motif de l'annulation.")),
+    (UnknownTill, lambda e: translate("messages", "Cette caisse n'est pas celle de ce poste.")),
+    (TillNotInitialised, lambda e: translate(
+        "messages", "Cette caisse n'est pas encore installée : lancez « caisse init ».")),
+    (SettingsNotSaved, lambda e: translate(
+        "messages", "Les réglages n'ont pas pu être enregistrés dans {path}.").format(
+        path=e.path)),
+    (errors.DomainError,
+     lambda e: translate("messages", "Action refusée : {detail}").format(detail=e)),
 ]
 
 
-def french_message(error: Exception) -> str:
+def error_message(error: Exception) -> str:
     for kind, sentence in _SENTENCES:
         if isinstance(error, kind):
             return sentence(error)
-    return f"Une erreur inattendue est survenue ; {NOTHING_SAVED}. ({type(error).__name__})"
+    return _not_saved(translate("messages", "Une erreur inattendue est survenue")) + (
+        f" ({type(error).__name__})")

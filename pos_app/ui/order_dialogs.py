@@ -29,7 +29,7 @@ from pos_app.services import orders, selling
 from pos_app.services.context import Context
 from pos_app.services.orders import OrderDetails
 from pos_app.services.ports import OrderSummary
-from pos_app.ui.messages import french_message
+from pos_app.ui.messages import error_message
 from pos_app.ui.ops import OperationRunner
 from pos_app.ui.payment_dialog import PaymentDialog
 from pos_app.ui.widgets import named, show_dialog
@@ -131,43 +131,7 @@ class OrderSearchDialog(QDialog):
         self.opened = show_dialog(dialog)
 
     def _fail(self, error: Exception) -> None:
-        self.error.setText(french_message(error))
-
-    def _html(self, details: OrderDetails, method_labels: dict[str, str]) -> str:
-        """The order as staff read it: heading, lines, VAT per rate, payments, status."""
-        order, payer = details.order, details.payer
-        rows = "".join(
-            f"<tr><td>{escape(line.label)} — {escape(line.price_label)}</td>"
-            f"<td align='right'>{line.quantity} × {format_money(line.unit_price_cents)}</td>"
-            f"<td align='right'>{format_money(line.total_cents)}</td></tr>"
-            for line in order.lines)
-        vat = "".join(
-            "<tr><td>" + self.tr("TVA {rate} %").format(
-                rate=line.rate.percent_text.replace(".", ",")) + "</td>"
-            f"<td align='right'>{self.tr('HT')} {format_money(line.excl_cents)}</td>"
-            f"<td align='right'>{format_money(line.vat_cents)}</td></tr>"
-            for line in order.vat())
-        payments = "".join(
-            f"<tr><td>{escape(method_labels.get(p.method_code, p.method_code))}</td>"
-            f"<td align='right'>{format_local_time(p.taken_at)}</td>"
-            f"<td align='right'>{format_money(p.amount_cents)}"
-            + (self.tr(" (rendu {amount})").format(amount=format_money(p.change_cents))
-               if p.change_cents else "") + "</td></tr>" for p in order.payments)
-        status = ""
-        if order.cancellation is not None:
-            status = (f"<p style='color:#b71c1c'><b>{self.tr('ANNULÉE')}</b> — "
-                      f"{format_local_time(order.cancellation.at)} — "
-                      f"{escape(order.cancellation.reason)}</p>")
-        payer_line = (f"<p>{self.tr('Payeur : {name}').format(name=escape(payer.display_name))}"
-                      "</p>" if payer else "")
-        return (f"<h2>{escape(order.number)}</h2><p>{format_local_time(order.created_at)}</p>"
-                f"{payer_line}{status}<table width='100%'>{rows}</table><hr>"
-                f"<table width='100%'>{vat}</table>"
-                "<h3>" + self.tr("Total : {amount}").format(
-                    amount=format_money(order.total_cents)) + "</h3>"
-                f"<table width='100%'>{payments}</table>"
-                "<h3>" + self.tr("Reste à payer : {amount}").format(
-                    amount=format_money(order.left_cents)) + "</h3>")
+        self.error.setText(error_message(error))
 
 
 def when(moment: datetime, now: datetime) -> str:
@@ -276,11 +240,12 @@ class OrderDialog(QDialog):
                         cancelled, failed, changes_data=True)
 
     def _fail(self, error: Exception) -> None:
-        self.error.setText(french_message(error))
+        self.error.setText(error_message(error))
 
     def _html(self, details: OrderDetails, method_labels: dict[str, str]) -> str:
         """The order as staff read it: heading, lines, VAT per rate, payments, status."""
         order, payer = details.order, details.payer
+        excl, cancelled = self.tr("HT"), self.tr("ANNULÉE")
         rows = "".join(
             f"<tr><td>{escape(line.label)} — {escape(line.price_label)}</td>"
             f"<td align='right'>{line.quantity} × {format_money(line.unit_price_cents)}</td>"
@@ -289,7 +254,7 @@ class OrderDialog(QDialog):
         vat = "".join(
             "<tr><td>" + self.tr("TVA {rate} %").format(
                 rate=line.rate.percent_text.replace(".", ",")) + "</td>"
-            f"<td align='right'>{self.tr('HT')} {format_money(line.excl_cents)}</td>"
+            f"<td align='right'>{excl} {format_money(line.excl_cents)}</td>"
             f"<td align='right'>{format_money(line.vat_cents)}</td></tr>"
             for line in order.vat())
         payments = "".join(
@@ -300,11 +265,11 @@ class OrderDialog(QDialog):
                if p.change_cents else "") + "</td></tr>" for p in order.payments)
         status = ""
         if order.cancellation is not None:
-            status = (f"<p style='color:#b71c1c'><b>{self.tr('ANNULÉE')}</b> — "
+            status = (f"<p style='color:#b71c1c'><b>{cancelled}</b> — "
                       f"{format_local_time(order.cancellation.at)} — "
                       f"{escape(order.cancellation.reason)}</p>")
-        payer_line = (f"<p>{self.tr('Payeur : {name}').format(name=escape(payer.display_name))}"
-                      "</p>" if payer else "")
+        payer_line = "" if payer is None else "<p>" + self.tr("Payeur : {name}").format(
+            name=escape(payer.display_name)) + "</p>"
         return (f"<h2>{escape(order.number)}</h2><p>{format_local_time(order.created_at)}</p>"
                 f"{payer_line}{status}<table width='100%'>{rows}</table><hr>"
                 f"<table width='100%'>{vat}</table>"
@@ -313,4 +278,3 @@ class OrderDialog(QDialog):
                 f"<table width='100%'>{payments}</table>"
                 "<h3>" + self.tr("Reste à payer : {amount}").format(
                     amount=format_money(order.left_cents)) + "</h3>")
-

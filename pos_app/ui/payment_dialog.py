@@ -35,7 +35,7 @@ from pos_app.services import orders, selling
 from pos_app.services.context import Context
 from pos_app.services.selling import PaymentRequest
 from pos_app.ui.keypad import Keypad
-from pos_app.ui.messages import french_message
+from pos_app.ui.messages import error_message
 from pos_app.ui.ops import OperationRunner
 from pos_app.ui.widgets import named
 
@@ -278,4 +278,4 @@ class PaymentDialog(QDialog):
         self.accept()
 
     def _fail(self, error: Exception) -> None:
-        self.error.setText(french_message(error))
+        self.error.setText(error_message(error))

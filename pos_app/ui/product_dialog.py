@@ -18,7 +18,7 @@ from pos_app.domain.staff import StaffMember
 from pos_app.formatting import format_money
 from pos_app.services import catalogue
 from pos_app.services.context import Context
-from pos_app.ui.messages import french_message
+from pos_app.ui.messages import error_message
 from pos_app.ui.ops import OperationRunner
 from pos_app.ui.widgets import named
 
@@ -104,4 +104,4 @@ class ProductDialog(QDialog):
 
     def _failed(self, error: Exception) -> None:
         self.favourite.setEnabled(True)
-        self.error.setText(french_message(error))
+        self.error.setText(error_message(error))

@@ -28,11 +28,13 @@ from pos_app.services.staff import TillStatus
 from pos_app.ui.basket_panel import BasketPanel
 from pos_app.ui.catalogue_panel import CataloguePanel
 from pos_app.ui.customer_dialog import CustomerDialog
-from pos_app.ui.messages import french_message
+from pos_app.ui.messages import error_message
 from pos_app.ui.ops import OperationRunner
 from pos_app.ui.order_dialogs import OrderDialog, OrderSearchDialog
 from pos_app.ui.payment_dialog import PaymentDialog
 from pos_app.ui.product_dialog import ProductDialog
+from pos_app.ui.settings import TillSettings
+from pos_app.ui.settings_dialog import SettingsDialog
 from pos_app.ui.widgets import named, restyle, show_dialog
 
 NOTICE_MS = 5000  # how long a notice stays; it never blocks the cashier
@@ -40,10 +42,13 @@ NOTICE_MS = 5000  # how long a notice stays; it never blocks the cashier
 
 class SaleWindow(QMainWindow):
     closed = Signal()
+    sign_out_requested = Signal()
+
     def __init__(self, ctx: Context, runner: OperationRunner, staff: StaffMember,
-                 till: TillStatus | None = None) -> None:
+                 till: TillStatus | None = None, settings: TillSettings | None = None) -> None:
         super().__init__()
         self.ctx, self.runner, self.staff, self.till = ctx, runner, staff, till
+        self.settings = settings
         self.basket = Basket()
         self.favourite_ids: set[str] = set()
         title = self.tr("Caisse — {name}").format(name=staff.display_name)
@@ -57,6 +62,9 @@ class SaleWindow(QMainWindow):
         self.orders_button = named(QPushButton(self.tr("Recherche commande")), "orderSearch")
         self.orders_button.setToolTip(self.tr("Retrouver une commande (F4)"))
         self.who = named(QLabel(staff.display_name), "who")
+        self.settings_button = named(QPushButton(self.tr("Réglages")), "settings")
+        self.settings_button.setVisible(settings is not None)
+        self.sign_out = named(QPushButton(self.tr("Déconnexion")), "signOut")
         self._notice_timer = QTimer(self, singleShot=True, interval=NOTICE_MS)
         self._notice_timer.timeout.connect(self.notice.clear)
         self._layout()
@@ -64,13 +72,15 @@ class SaleWindow(QMainWindow):
         self.catalogue.load()
         self._load_favourites()
         if till is not None and till.state is TillState.CLOSING:
-            self.show_notice(self.tr("Une clôture a été commencée et n'est pas terminée : "
-                                     "terminez-la avant de vendre."), error=True)
+            closing = self.tr("Clôture commencée et non terminée : terminez-la avant de vendre.")
+            self.show_notice(closing, error=True, sticky=True)
 
     def _layout(self) -> None:
         top = QHBoxLayout()
         top.addWidget(self.who)
+        top.addWidget(self.sign_out)
         top.addStretch(1)
+        top.addWidget(self.settings_button)
         top.addWidget(self.orders_button)
         body = QHBoxLayout()
         body.addWidget(self.basket_panel, 2)
@@ -92,6 +102,8 @@ class SaleWindow(QMainWindow):
         self.basket_panel.favourites_requested.connect(self.catalogue.show_favourites)
         self.basket_panel.changed.connect(self.notice.clear)
         self.orders_button.clicked.connect(self.find_orders)
+        self.settings_button.clicked.connect(self.open_settings)
+        self.sign_out.clicked.connect(self.request_sign_out)
         self.runner.changed.connect(self._load_favourites)
         for key, action in (("F2", self.pay), ("F3", self.find_customer),
                             ("F4", self.find_orders),
@@ -117,7 +129,7 @@ class SaleWindow(QMainWindow):
         try:
             self.basket.add(product, quantity, price)
         except Exception as error:  # noqa: BLE001 - a refusal is shown, the basket is kept
-            self.show_notice(french_message(error), error=True)
+            self.show_notice(error_message(error), error=True)
             return
         self._basket_changed()
 
@@ -127,7 +139,7 @@ class SaleWindow(QMainWindow):
         code = scan.code
         # The look-up runs on a worker; a scratch basket checks the product can be sold.
         self.runner.run(self, lambda: selling.add_by_barcode(self.ctx, Basket(), code),
-                        self._add, lambda error: self.show_notice(french_message(error),
+                        self._add, lambda error: self.show_notice(error_message(error),
                                                                   error=True))
 
     def _basket_changed(self) -> None:
@@ -170,6 +182,19 @@ class SaleWindow(QMainWindow):
     def find_orders(self) -> OrderSearchDialog:
         return show_dialog(OrderSearchDialog(self.ctx, self.runner, self.staff, parent=self))
 
+    def open_settings(self) -> SettingsDialog | None:
+        if self.settings is None:
+            return None
+        return show_dialog(SettingsDialog(self.settings, parent=self))
+
+    def request_sign_out(self) -> None:
+        """Hand the till over: refused while a sale is in progress, so nothing is lost."""
+        if not self.basket.is_empty:
+            self.show_notice(self.tr("Encaissez ou videz le panier avant de vous déconnecter."),
+                             error=True)
+            return
+        self.sign_out_requested.emit()
+
     def _load_favourites(self) -> None:
         def remember(products: list[Product]) -> None:
             self.favourite_ids = {product.id for product in products}
@@ -177,15 +202,20 @@ class SaleWindow(QMainWindow):
                 self.catalogue.tiles.show_products(products)
 
         self.runner.run(self, lambda: catalogue.favourite_products(self.ctx), remember,
-                        lambda error: self.show_notice(french_message(error), error=True))
+                        lambda error: self.show_notice(error_message(error), error=True))
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         super().closeEvent(event)
         if event.isAccepted():
             self.closed.emit()
 
-    def show_notice(self, text: str, error: bool = False) -> None:
+    def show_notice(self, text: str, error: bool = False, sticky: bool = False) -> None:
+        """A line at the bottom of the screen that never blocks; it fades after a few
+        seconds unless `sticky`."""
         self.notice.setText(text)
         self.notice.setProperty("error", error)
         restyle(self.notice)
-        self._notice_timer.start()
+        if sticky:
+            self._notice_timer.stop()
+        else:
+            self._notice_timer.start()

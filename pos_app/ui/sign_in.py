@@ -21,7 +21,7 @@ from pos_app.domain.till import TillState
 from pos_app.services.context import Context
 from pos_app.services.staff import TillStatus, open_till, sign_in, till_statuses
 from pos_app.ui.keypad import Keypad
-from pos_app.ui.messages import french_message
+from pos_app.ui.messages import error_message
 from pos_app.ui.ops import OperationRunner
 from pos_app.ui.widgets import named, restyle
 
@@ -116,4 +116,4 @@ class SignInDialog(QDialog):
     def _failed(self, error: Exception) -> None:
         self.ok_button.setEnabled(True)
         self.secret.clear()
-        self.error.setText(french_message(error))
+        self.error.setText(error_message(error))

@@ -6,7 +6,7 @@ import pytest
 
 from pos_app.domain import errors
 from pos_app.services import ports
-from pos_app.ui.messages import french_message
+from pos_app.ui.messages import error_message
 
 
 @pytest.mark.parametrize(("error", "expected"), [
@@ -18,10 +18,10 @@ from pos_app.ui.messages import french_message
                         "Libérez de la place, puis recommencez."),
 ])
 def test_refusals_read_as_french_sentences(error: Exception, expected: str) -> None:
-    assert french_message(error) == expected
+    assert error_message(error) == expected
 
 
 def test_an_unexpected_error_names_its_kind_only() -> None:
-    message = french_message(KeyError("secret internals"))
+    message = error_message(KeyError("secret internals"))
     assert message.startswith("Une erreur inattendue est survenue")
     assert "secret internals" not in message and "KeyError" in message

@@ -1,0 +1,42 @@
+"""The till's screen settings (language), kept in an INI file beside the store.
+
+Qt reads such a file line by line and skips what it cannot understand, so a damaged file
+costs only the damaged values: a value that is not one the till knows counts as unset.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+
+from pos_app.ui.language import LANGUAGES, SOURCE_LANGUAGE
+
+SETTINGS_FILE = "caisse.ini"
+
+
+class SettingsNotSaved(Exception):
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"the settings could not be written to {path}")
+        self.path = path
+
+
+class TillSettings:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._settings = QSettings(str(path), QSettings.Format.IniFormat)
+
+    @property
+    def language(self) -> str:
+        value = self._settings.value("screen/language", SOURCE_LANGUAGE)
+        return value if isinstance(value, str) and value in LANGUAGES else SOURCE_LANGUAGE
+
+    @language.setter
+    def language(self, code: str) -> None:
+        if code not in LANGUAGES:
+            raise ValueError(f"unknown language {code!r}")
+        self._settings.setValue("screen/language", code)
+        self._settings.sync()
+        # A FormatError only says the old file had lines Qt skipped; it was rewritten.
+        if self._settings.status() is QSettings.Status.AccessError:
+            raise SettingsNotSaved(self.path)

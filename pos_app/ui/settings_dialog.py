@@ -1,0 +1,61 @@
+"""Réglages: the screens' language (French or English), applied at the next sign-in."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pos_app.ui.language import LANGUAGES
+from pos_app.ui.messages import error_message
+from pos_app.ui.settings import TillSettings
+from pos_app.ui.widgets import named
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, settings: TillSettings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.setWindowTitle(self.tr("Réglages"))
+        self.languages = QButtonGroup(self)
+        row = QHBoxLayout()
+        for code, name in LANGUAGES.items():
+            button = named(QPushButton(name), f"language_{code}")
+            button.setCheckable(True)
+            button.setChecked(code == settings.language)
+            button.setProperty("language", code)
+            self.languages.addButton(button)
+            row.addWidget(button)
+        self.outcome = named(QLabel(), "outcome")
+        self.outcome.setWordWrap(True)
+        self.save = named(QPushButton(self.tr("Enregistrer")), "save")
+        close = named(QPushButton(self.tr("Fermer")), "close")
+        buttons = QHBoxLayout()
+        buttons.addWidget(close)
+        buttons.addStretch(1)
+        buttons.addWidget(self.save)
+        layout = QVBoxLayout(self)
+        layout.addWidget(named(QLabel(self.tr("Langue des écrans")), "heading"))
+        layout.addLayout(row)
+        layout.addWidget(self.outcome)
+        layout.addStretch(1)
+        layout.addLayout(buttons)
+        self.save.clicked.connect(self._save)
+        close.clicked.connect(self.accept)
+
+    def _save(self) -> None:
+        checked = self.languages.checkedButton()
+        if checked is None:
+            return
+        try:
+            self.settings.language = str(checked.property("language"))
+        except Exception as error:  # noqa: BLE001 - said on screen, nothing else changes
+            self.outcome.setText(error_message(error))
+            return
+        self.outcome.setText(self.tr("Enregistré : langue appliquée à la prochaine connexion."))

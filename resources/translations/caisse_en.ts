@@ -1,0 +1,553 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en_GB" sourcelanguage="fr_FR">
+<context>
+    <name>BasketPanel</name>
+    <message>
+        <source>Favoris de la caisse (F5)</source>
+        <translation>The till&apos;s favourites (F5)</translation>
+    </message>
+    <message>
+        <source>Recherche client</source>
+        <translation>Find customer</translation>
+    </message>
+    <message>
+        <source>Retirer</source>
+        <translation>Remove</translation>
+    </message>
+    <message>
+        <source>Vider</source>
+        <translation>Empty</translation>
+    </message>
+    <message>
+        <source>Payer</source>
+        <translation>Pay</translation>
+    </message>
+    <message>
+        <source>Encaisser le panier (F2)</source>
+        <translation>Take payment for the basket (F2)</translation>
+    </message>
+    <message>
+        <source>Panier</source>
+        <translation>Basket</translation>
+    </message>
+    <message>
+        <source>Payeur : {name}</source>
+        <translation>Payer: {name}</translation>
+    </message>
+    <message>
+        <source>Aucun payeur</source>
+        <translation>No payer</translation>
+    </message>
+    <message>
+        <source>Total : {amount}</source>
+        <translation>Total: {amount}</translation>
+    </message>
+</context>
+<context>
+    <name>CataloguePanel</name>
+    <message>
+        <source>Rechercher un produit, un code-barres…</source>
+        <translation>Search for a product, a barcode…</translation>
+    </message>
+    <message>
+        <source>★ Favoris</source>
+        <translation>★ Favourites</translation>
+    </message>
+    <message>
+        <source>Tout</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <source>Aucun favori : maintenez un produit appuyé, puis « Favoris ».</source>
+        <translation>No favourites: hold a product down, then tap “Favourite”.</translation>
+    </message>
+    <message>
+        <source>Aucun produit dans cette catégorie.</source>
+        <translation>No product in this category.</translation>
+    </message>
+    <message>
+        <source>Aucun produit ne correspond à « {typed} ».</source>
+        <translation>No product matches “{typed}”.</translation>
+    </message>
+</context>
+<context>
+    <name>CustomerDialog</name>
+    <message>
+        <source>Recherche client</source>
+        <translation>Find customer</translation>
+    </message>
+    <message>
+        <source>Nom : dupont, dup* (commence par), *pont (contient)</source>
+        <translation>Name: dupont, dup* (starts with), *pont (contains)</translation>
+    </message>
+    <message>
+        <source>Assigner au panier</source>
+        <translation>Assign to basket</translation>
+    </message>
+    <message>
+        <source>Nouveau client</source>
+        <translation>New customer</translation>
+    </message>
+    <message>
+        <source>Fermer</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>Personne</source>
+        <translation>Person</translation>
+    </message>
+    <message>
+        <source>Organisation</source>
+        <translation>Organisation</translation>
+    </message>
+    <message>
+        <source>Nom</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Prénom</source>
+        <translation>First name</translation>
+    </message>
+    <message>
+        <source>E-mail</source>
+        <translation>Email</translation>
+    </message>
+    <message>
+        <source>Téléphone</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>Code postal</source>
+        <translation>Postcode</translation>
+    </message>
+    <message>
+        <source>Retour</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <source>Créer et assigner</source>
+        <translation>Create and assign</translation>
+    </message>
+    <message>
+        <source>Aucun client trouvé.</source>
+        <translation>No customer found.</translation>
+    </message>
+</context>
+<context>
+    <name>OrderDialog</name>
+    <message>
+        <source>Ticket de caisse</source>
+        <translation>Receipt</translation>
+    </message>
+    <message>
+        <source>Commande {number}</source>
+        <translation>Order {number}</translation>
+    </message>
+    <message>
+        <source>Encaisser le reste</source>
+        <translation>Take the rest</translation>
+    </message>
+    <message>
+        <source>Annuler la commande</source>
+        <translation>Cancel the order</translation>
+    </message>
+    <message>
+        <source>Motif de l&apos;annulation</source>
+        <translation>Reason for the cancellation</translation>
+    </message>
+    <message>
+        <source>Confirmer l&apos;annulation</source>
+        <translation>Confirm the cancellation</translation>
+    </message>
+    <message>
+        <source>Fermer</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>Réservé aux responsables</source>
+        <translation>Managers only</translation>
+    </message>
+    <message>
+        <source>HT</source>
+        <translation>excl. VAT</translation>
+    </message>
+    <message>
+        <source>ANNULÉE</source>
+        <translation>CANCELLED</translation>
+    </message>
+    <message>
+        <source>TVA {rate} %</source>
+        <translation>VAT {rate} %</translation>
+    </message>
+    <message>
+        <source> (rendu {amount})</source>
+        <translation> (change {amount})</translation>
+    </message>
+    <message>
+        <source>Payeur : {name}</source>
+        <translation>Payer: {name}</translation>
+    </message>
+    <message>
+        <source>Total : {amount}</source>
+        <translation>Total: {amount}</translation>
+    </message>
+    <message>
+        <source>Reste à payer : {amount}</source>
+        <translation>Left to pay: {amount}</translation>
+    </message>
+</context>
+<context>
+    <name>OrderSearchDialog</name>
+    <message>
+        <source>Recherche commande</source>
+        <translation>Find order</translation>
+    </message>
+    <message>
+        <source>Numéro de commande ou nom du payeur</source>
+        <translation>Order number or payer&apos;s name</translation>
+    </message>
+    <message>
+        <source>Actives</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <source>Annulées</source>
+        <translation>Cancelled</translation>
+    </message>
+    <message>
+        <source>Toutes</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <source>Ouvrir</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <source>Fermer</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>Aucune commande trouvée.</source>
+        <translation>No order found.</translation>
+    </message>
+    <message>
+        <source>annulée</source>
+        <translation>cancelled</translation>
+    </message>
+    <message>
+        <source>payée</source>
+        <translation>paid</translation>
+    </message>
+    <message>
+        <source>reste {amount}</source>
+        <translation>{amount} left</translation>
+    </message>
+    <message>
+        <source>sans payeur</source>
+        <translation>no payer</translation>
+    </message>
+</context>
+<context>
+    <name>PaymentDialog</name>
+    <message>
+        <source>Encaissement</source>
+        <translation>Payment</translation>
+    </message>
+    <message>
+        <source>Annuler le dernier paiement</source>
+        <translation>Undo the last payment</translation>
+    </message>
+    <message>
+        <source>Valider sans payer</source>
+        <translation>Validate without paying</translation>
+    </message>
+    <message>
+        <source>Annuler</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Paiements</source>
+        <translation>Payments</translation>
+    </message>
+    <message>
+        <source>Montant</source>
+        <translation>Amount</translation>
+    </message>
+    <message>
+        <source>Ticket de caisse</source>
+        <translation>Receipt</translation>
+    </message>
+    <message>
+        <source>Le ticket n&apos;est remis que si le client le demande.</source>
+        <translation>A receipt is given only when the customer asks for one.</translation>
+    </message>
+    <message>
+        <source>Nouvelle vente</source>
+        <translation>Next sale</translation>
+    </message>
+    <message>
+        <source>Total : {amount}</source>
+        <translation>Total: {amount}</translation>
+    </message>
+    <message>
+        <source> (rendu {amount})</source>
+        <translation> (change {amount})</translation>
+    </message>
+    <message>
+        <source>Reste à payer : {amount}</source>
+        <translation>Left to pay: {amount}</translation>
+    </message>
+    <message>
+        <source>Rendu monnaie : {amount}</source>
+        <translation>Change: {amount}</translation>
+    </message>
+    <message>
+        <source>Commande {number} enregistrée.</source>
+        <translation>Order {number} recorded.</translation>
+    </message>
+    <message>
+        <source>Commande {number} validée ; reste à payer : {amount}.</source>
+        <translation>Order {number} validated; left to pay: {amount}.</translation>
+    </message>
+</context>
+<context>
+    <name>ProductDialog</name>
+    <message>
+        <source>Ajouter au panier</source>
+        <translation>Add to basket</translation>
+    </message>
+    <message>
+        <source>Annuler</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Quantité</source>
+        <translation>Quantity</translation>
+    </message>
+    <message>
+        <source>Retirer</source>
+        <translation>Remove</translation>
+    </message>
+    <message>
+        <source>Favoris</source>
+        <translation>Favourite</translation>
+    </message>
+</context>
+<context>
+    <name>SaleWindow</name>
+    <message>
+        <source>Caisse — {name}</source>
+        <translation>Till — {name}</translation>
+    </message>
+    <message>
+        <source>Recherche commande</source>
+        <translation>Find order</translation>
+    </message>
+    <message>
+        <source>Retrouver une commande (F4)</source>
+        <translation>Find an order (F4)</translation>
+    </message>
+    <message>
+        <source>Réglages</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <source>Déconnexion</source>
+        <translation>Sign out</translation>
+    </message>
+    <message>
+        <source>Clôture commencée et non terminée : terminez-la avant de vendre.</source>
+        <translation>A closure was started and not finished: finish it before selling.</translation>
+    </message>
+    <message>
+        <source>Commande {number} enregistrée.</source>
+        <translation>Order {number} recorded.</translation>
+    </message>
+    <message>
+        <source>Encaissez ou videz le panier avant de vous déconnecter.</source>
+        <translation>Take payment for or empty the basket before signing out.</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Réglages</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <source>Enregistrer</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <source>Fermer</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>Langue des écrans</source>
+        <translation>Screen language</translation>
+    </message>
+    <message>
+        <source>Enregistré : langue appliquée à la prochaine connexion.</source>
+        <translation>Saved: the language applies from the next sign-in.</translation>
+    </message>
+</context>
+<context>
+    <name>SignInDialog</name>
+    <message>
+        <source>Caisse — Connexion</source>
+        <translation>Till — Sign in</translation>
+    </message>
+    <message>
+        <source>Se connecter</source>
+        <translation>Sign in</translation>
+    </message>
+    <message>
+        <source>Identifiant</source>
+        <translation>Identifier</translation>
+    </message>
+    <message>
+        <source>Code secret</source>
+        <translation>Secret code</translation>
+    </message>
+    <message>
+        <source>Point de vente et caisse</source>
+        <translation>Point of sale and till</translation>
+    </message>
+    <message>
+        <source>ouverte</source>
+        <translation>open</translation>
+    </message>
+    <message>
+        <source>clôture en cours</source>
+        <translation>closing</translation>
+    </message>
+    <message>
+        <source>fermée</source>
+        <translation>closed</translation>
+    </message>
+    <message>
+        <source>Choisissez une caisse.</source>
+        <translation>Choose a till.</translation>
+    </message>
+</context>
+<context>
+    <name>messages</name>
+    <message>
+        <source>{what} : rien n&apos;a été enregistré.</source>
+        <translation>{what}: nothing was saved.</translation>
+    </message>
+    <message>
+        <source>Identifiant ou code secret incorrect.</source>
+        <translation>Wrong identifier or secret code.</translation>
+    </message>
+    <message>
+        <source>Trop d&apos;essais incorrects : cet identifiant est bloqué jusqu&apos;à {time}.</source>
+        <translation>Too many wrong tries: this identifier is locked until {time}.</translation>
+    </message>
+    <message>
+        <source>Code-barres inconnu : {code}</source>
+        <translation>Unknown barcode: {code}</translation>
+    </message>
+    <message>
+        <source>Ce produit ne peut pas être vendu (brouillon ou sans tarif).</source>
+        <translation>This product cannot be sold (draft or no price).</translation>
+    </message>
+    <message>
+        <source>Le panier est vide.</source>
+        <translation>The basket is empty.</translation>
+    </message>
+    <message>
+        <source>Le montant dépasse le reste à payer ({amount}).</source>
+        <translation>The amount is more than what is left to pay ({amount}).</translation>
+    </message>
+    <message>
+        <source>Il reste {amount} à payer.</source>
+        <translation>{amount} is left to pay.</translation>
+    </message>
+    <message>
+        <source>Ce mode de paiement n&apos;est pas disponible.</source>
+        <translation>This payment method is not available.</translation>
+    </message>
+    <message>
+        <source>Votre profil ne permet pas cette action.</source>
+        <translation>Your profile does not allow this action.</translation>
+    </message>
+    <message>
+        <source>La commande {number} est annulée.</source>
+        <translation>Order {number} is cancelled.</translation>
+    </message>
+    <message>
+        <source>Le disque de la caisse est plein</source>
+        <translation>The till&apos;s disk is full</translation>
+    </message>
+    <message>
+        <source>Libérez de la place, puis recommencez.</source>
+        <translation>Free some space, then try again.</translation>
+    </message>
+    <message>
+        <source>La base de la caisse est occupée</source>
+        <translation>The till&apos;s database is busy</translation>
+    </message>
+    <message>
+        <source>Réessayez.</source>
+        <translation>Try again.</translation>
+    </message>
+    <message>
+        <source>La base de la caisse est endommagée</source>
+        <translation>The till&apos;s database is damaged</translation>
+    </message>
+    <message>
+        <source>Prévenez un responsable.</source>
+        <translation>Tell a manager.</translation>
+    </message>
+    <message>
+        <source>La base de la caisse ne peut pas être écrite</source>
+        <translation>The till&apos;s database cannot be written</translation>
+    </message>
+    <message>
+        <source>Indiquez le nom du client.</source>
+        <translation>Give the customer&apos;s name.</translation>
+    </message>
+    <message>
+        <source>Montant incorrect : « {text} ».</source>
+        <translation>Wrong amount: “{text}”.</translation>
+    </message>
+    <message>
+        <source>La quantité doit être un nombre entier d&apos;au moins 1.</source>
+        <translation>The quantity must be a whole number of at least 1.</translation>
+    </message>
+    <message>
+        <source>Aucune commande n&apos;a le numéro {number}.</source>
+        <translation>No order is numbered {number}.</translation>
+    </message>
+    <message>
+        <source>Il ne reste rien à payer.</source>
+        <translation>Nothing is left to pay.</translation>
+    </message>
+    <message>
+        <source>Indiquez le motif de l&apos;annulation.</source>
+        <translation>Give the reason for the cancellation.</translation>
+    </message>
+    <message>
+        <source>Cette caisse n&apos;est pas celle de ce poste.</source>
+        <translation>This till does not belong to this terminal.</translation>
+    </message>
+    <message>
+        <source>Cette caisse n&apos;est pas encore installée : lancez « caisse init ».</source>
+        <translation>This till is not set up yet: run “caisse init”.</translation>
+    </message>
+    <message>
+        <source>Les réglages n&apos;ont pas pu être enregistrés dans {path}.</source>
+        <translation>The settings could not be saved in {path}.</translation>
+    </message>
+    <message>
+        <source>Action refusée : {detail}</source>
+        <translation>Action refused: {detail}</translation>
+    </message>
+    <message>
+        <source>Une erreur inattendue est survenue</source>
+        <translation>An unexpected error occurred</translation>
+    </message>
+</context>
+</TS>
