@@ -120,6 +120,11 @@ class CataloguePanel(QWidget):
             self._fetch(lambda: catalogue.products_in_category(self.ctx, category),
                         self.tr("Aucun produit dans cette catégorie."))
 
+    @property
+    def search_pending(self) -> bool:
+        """Typed text not searched yet (the search waits for a pause in typing)."""
+        return self._timer.isActive()
+
     def show_favourites(self) -> None:
         self.show_category(FAVOURITES)
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QListView, QListWidget, QListWidgetItem, QWidget
 
 from pos_app.domain.catalogue import Product
@@ -27,15 +28,17 @@ class ProductTiles(QListWidget):
         self.setSpacing(4)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.customContextMenuRequested.connect(
-            lambda point: self._hold_item(self.itemAt(point)))
+        self.customContextMenuRequested.connect(self._context_menu)
         self._hold_timer = QTimer(self, singleShot=True, interval=HOLD_MS)
-        self._hold_timer.timeout.connect(lambda: self._hold_item(self.currentItem()))
+        self._hold_timer.timeout.connect(self._hold)
+        self._pressed: Product | None = None  # the product under the finger
         self._was_held = False
         self.viewport().installEventFilter(self)
         self.itemClicked.connect(self._click)
 
     def show_products(self, products: list[Product]) -> None:
+        self._hold_timer.stop()
+        self._pressed = None
         self.clear()
         for product in products:
             price = product.default_price
@@ -53,16 +56,25 @@ class ProductTiles(QListWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if event.type() == QEvent.Type.MouseButtonPress:
+            assert isinstance(event, QMouseEvent)
             self._was_held = False
+            item = self.itemAt(event.position().toPoint())
+            self._pressed = None if item is None else item.data(Qt.ItemDataRole.UserRole)
             self._hold_timer.start()
         elif event.type() in (QEvent.Type.MouseButtonRelease, QEvent.Type.Leave):
             self._hold_timer.stop()
         return False
 
-    def _hold_item(self, item: QListWidgetItem | None) -> None:
+    def _context_menu(self, point: QPoint) -> None:
+        item = self.itemAt(point)
         if item is not None:
+            self._pressed = item.data(Qt.ItemDataRole.UserRole)
+            self._hold()
+
+    def _hold(self) -> None:
+        if self._pressed is not None:
             self._was_held = True
-            self.held.emit(item.data(Qt.ItemDataRole.UserRole))
+            self.held.emit(self._pressed)
 
     def _click(self, item: QListWidgetItem) -> None:
         if self._was_held:  # the finger was lifted after the product opened

@@ -6,15 +6,18 @@ import sqlite3
 from datetime import timedelta
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QPushButton, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from pos_app.adapters.clock import FrozenClock
 from pos_app.bootstrap import Store
+from pos_app.domain.customer import Customer
 from pos_app.domain.order import OrderStatus
 from pos_app.domain.staff import StaffMember
+from pos_app.services import customers as customer_service
 from pos_app.services import orders
 from pos_app.storage.connection import store_path
+from pos_app.ui.customer_dialog import CustomerDialog
 from pos_app.ui.ops import OperationRunner
 from pos_app.ui.order_dialogs import OrderDialog, OrderSearchDialog
 from pos_app.ui.payment_dialog import PaymentDialog
@@ -25,6 +28,10 @@ from pos_app.ui.sign_in import SignInDialog
 from tests.ui.conftest import WAIT_MS, open_sale_window
 
 LEFT = Qt.MouseButton.LeftButton
+
+
+def customer_search(store: Store, typed: str) -> list[Customer]:
+    return customer_service.search_customers(store.context, typed)
 
 
 def click(qtbot: QtBot, button: QAbstractButton) -> None:
@@ -49,8 +56,10 @@ def tap_tile(qtbot: QtBot, window: SaleWindow, product_id: str) -> None:
 
 def search_and_tap(qtbot: QtBot, window: SaleWindow, text: str, product_id: str) -> None:
     window.catalogue.search.setText(text)
-    qtbot.waitUntil(lambda: any(window.catalogue.tiles.product_at(r).id == product_id
-                                for r in range(window.catalogue.tiles.count())),
+    tiles = window.catalogue.tiles
+    # The tiles shown before the search may hold the product too: wait for the answer.
+    qtbot.waitUntil(lambda: not window.catalogue.search_pending and not window.runner.busy
+                    and any(tiles.product_at(r).id == product_id for r in range(tiles.count())),
                     timeout=WAIT_MS)
     tap_tile(qtbot, window, product_id)
 
@@ -308,3 +317,87 @@ def test_the_search_page_lists_orders_newest_first(
     qtbot.waitUntil(lambda: search.results.count() == 2, timeout=WAIT_MS)
     assert search.results.item(0).text().startswith("CD2-000002 · 10:10")  # Paris time
     assert search.results.item(1).text().startswith("CD2-000001 · 10:05")
+
+
+def test_a_customer_created_on_the_spot_becomes_the_payer(
+        qtbot: QtBot, window: SaleWindow, store: Store) -> None:
+    customers = window.find_customer()
+    customers.search.setText("*Hoàng-Lefèvre")  # QTest types ASCII keys only
+    click(qtbot, child(customers, QPushButton, "newCustomer"))
+    assert customers.name.text() == "Hoàng-Lefèvre"  # what was typed, without the *
+    click(qtbot, customers.save)  # a person needs no more than a name
+    qtbot.waitUntil(lambda: window.basket.payer_id is not None, timeout=WAIT_MS)
+    assert window.basket_panel.payer.text() == "Payeur : Hoàng-Lefèvre"
+    found = customer_search(store, "hoang")
+    assert [(c.name, c.kind.value) for c in found] == [("Hoàng-Lefèvre", "person")]
+
+
+def test_an_organisation_needs_a_name(qtbot: QtBot, window: SaleWindow) -> None:
+    customers = window.find_customer()
+    click(qtbot, child(customers, QPushButton, "newCustomer"))
+    click(qtbot, child(customers, QPushButton, "kind_organisation"))
+    assert not customers.first_name.isEnabled()
+    click(qtbot, customers.save)
+    qtbot.waitUntil(lambda: customers.error.text() != "", timeout=WAIT_MS)
+    assert customers.error.text() == "Indiquez le nom du client."
+    assert window.basket.payer_id is None
+
+
+def test_function_keys_open_payment_customer_orders_and_favourites(
+        qtbot: QtBot, window: SaleWindow) -> None:
+    search_and_tap(qtbot, window, "paddle", "paddle-1h")
+    for key, kind in ((Qt.Key.Key_F2, PaymentDialog), (Qt.Key.Key_F3, CustomerDialog),
+                      (Qt.Key.Key_F4, OrderSearchDialog)):
+        qtbot.keyClick(window, key)
+        opened = window.findChild(kind)
+        assert isinstance(opened, kind) and opened.isVisible(), kind.__name__
+        opened.reject()
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    assert window.catalogue.showing_favourites
+    qtbot.keyClick(window, Qt.Key.Key_F6)
+    assert window.catalogue.search.hasFocus() or QApplication.focusWidget() is None
+
+
+def test_holding_a_tile_opens_the_product_instead_of_selling_it(
+        qtbot: QtBot, window: SaleWindow) -> None:
+    search_and_tap(qtbot, window, "paddle", "paddle-1h")  # one price: a tap sells it
+    assert len(window.basket.lines) == 1
+    tiles = window.catalogue.tiles
+    centre = tiles.visualItemRect(tiles.item(0)).center()
+    qtbot.mousePress(tiles.viewport(), LEFT, pos=centre)
+    qtbot.waitUntil(lambda: window.findChild(ProductDialog) is not None, timeout=WAIT_MS)
+    qtbot.mouseRelease(tiles.viewport(), LEFT, pos=centre)
+    assert len(window.basket.lines) == 1  # lifting the finger did not sell it again
+
+
+def test_the_receipt_is_offered_never_printed_unasked(
+        qtbot: QtBot, window: SaleWindow) -> None:
+    search_and_tap(qtbot, window, "gaufre", "gaufre")
+    dialog = window.pay()
+    assert dialog is not None
+    wait_for_methods(qtbot, dialog)
+    click(qtbot, method(dialog, "CB"))
+    qtbot.waitUntil(lambda: dialog.pages.currentIndex() == 1, timeout=WAIT_MS)
+    assert not dialog.wants_receipt
+    click(qtbot, dialog.receipt)
+    receipt = window.findChild(OrderDialog)
+    assert isinstance(receipt, OrderDialog)
+    qtbot.waitUntil(lambda: receipt.details is not None, timeout=WAIT_MS)
+    text = receipt.view.toPlainText()
+    assert "CD2-000001" in text and "TVA 20 %" in text and "Gaufre" in text
+    assert not receipt.pay.isVisible() and not receipt.cancel_order.isVisible()
+
+
+def test_every_button_is_a_touch_target(qtbot: QtBot, window: SaleWindow) -> None:
+    search_and_tap(qtbot, window, "paddle", "paddle-1h")
+    screens: list[QWidget] = [window]
+    payment = window.pay()
+    assert payment is not None
+    wait_for_methods(qtbot, payment)
+    screens += [payment, window.find_customer(), window.find_orders()]
+    qtbot.wait(50)  # buttons added to shown layouts appear a moment later
+    for screen in screens:
+        for button in screen.findChildren(QPushButton):
+            if button.isVisible():
+                assert button.height() >= 48, (type(screen).__name__, button.text())
+                assert button.width() >= 48, (type(screen).__name__, button.text())
