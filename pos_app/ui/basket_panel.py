@@ -45,7 +45,7 @@ class BasketPanel(QWidget):
         self.star.clicked.connect(self.favourites_requested)
         self.customer.clicked.connect(self.customer_requested)
         self.pay.clicked.connect(self.pay_requested)
-        self.clear.clicked.connect(self._clear)
+        self.clear.clicked.connect(self.empty)
         self.less.clicked.connect(lambda: self._change_quantity(-1))
         self.more.clicked.connect(lambda: self._change_quantity(+1))
         self.remove.clicked.connect(self._remove)
@@ -117,7 +117,8 @@ class BasketPanel(QWidget):
         self.basket.remove(self.lines.currentRow())
         self._changed()
 
-    def _clear(self) -> None:
+    def empty(self) -> None:
+        """A new sale: no lines, no payer."""
         self.basket.clear()
         self.payer_name = None
         self._changed()

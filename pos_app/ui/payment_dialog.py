@@ -168,6 +168,8 @@ class PaymentDialog(QDialog):
         self.change.setText(self.tr("Rendu monnaie : {amount}").format(
             amount=format_money(change_total)) if change_total else "")
         self.amount.setText(format_amount_field(self.left_cents))
+        self.amount.setFocus()
+        self.amount.selectAll()  # typing replaces the pre-filled amount, as the keypad does
         self.keypad.replace_next = True
         self.undo.setEnabled(bool(self.tender.payments))
         self._show_quick_cash()

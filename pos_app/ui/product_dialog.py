@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -27,6 +28,8 @@ MAX_QUANTITY = 999
 
 class ProductDialog(QDialog):
     """Accepted with `price_id` and `quantity` chosen; the favourite toggle is saved at once."""
+
+    favourite_toggled = Signal(bool)  # whether the product is now a favourite
 
     def __init__(self, ctx: Context, runner: OperationRunner, staff: StaffMember,
                  product: Product, is_favourite: bool, parent: QWidget | None = None) -> None:
@@ -101,6 +104,7 @@ class ProductDialog(QDialog):
         self.is_favourite = now_favourite
         self.favourite.setEnabled(True)
         self._show()
+        self.favourite_toggled.emit(now_favourite)
 
     def _failed(self, error: Exception) -> None:
         self.favourite.setEnabled(True)

@@ -104,7 +104,6 @@ class SaleWindow(QMainWindow):
         self.orders_button.clicked.connect(self.find_orders)
         self.settings_button.clicked.connect(self.open_settings)
         self.sign_out.clicked.connect(self.request_sign_out)
-        self.runner.changed.connect(self._load_favourites)
         for key, action in (("F2", self.pay), ("F3", self.find_customer),
                             ("F4", self.find_orders),
                             ("F5", self.catalogue.show_favourites),
@@ -123,6 +122,7 @@ class SaleWindow(QMainWindow):
         dialog = ProductDialog(self.ctx, self.runner, self.staff, product,
                                product.id in self.favourite_ids, parent=self)
         dialog.accepted.connect(lambda: self._add(product, dialog.quantity, dialog.price_id))
+        dialog.favourite_toggled.connect(lambda _now: self._load_favourites())
         return show_dialog(dialog)
 
     def _add(self, product: Product, quantity: int = 1, price: str | None = None) -> None:
@@ -171,9 +171,7 @@ class SaleWindow(QMainWindow):
         order = dialog.order
         if order is None:
             return  # nothing was validated: the basket stays as it was
-        self.basket.clear()
-        self.basket_panel.payer_name = None
-        self.basket_panel.refresh()
+        self.basket_panel.empty()
         self.show_notice(self.tr("Commande {number} enregistrée.").format(number=order.number))
         if dialog.wants_receipt:
             show_dialog(OrderDialog(self.ctx, self.runner, self.staff, order.number,

@@ -1,9 +1,11 @@
 """A keyboard-wedge scanner types its code as a fast burst of keys ending in Enter.
 
-`KeyboardScanner` watches every key typed into a window that takes scans, wherever the
-focus is. Printable keys are held back for a few milliseconds: if they turn out to be a
-burst ending in Enter, the code goes to the window as a `Scan` and nothing is typed;
-otherwise they are handed on to the widget they were meant for, as typed.
+`KeyboardScanner` watches every key typed into the application, wherever the focus is.
+Printable keys are held back for a few milliseconds: if they turn out to be a burst
+ending in Enter, the code goes as a `Scan` to the window if it takes scans, and is
+otherwise dropped (`dropped` says so), never typed: a code read while the payment
+screen is open must not become an amount. Keys that are not a burst are handed on to
+the widget they were meant for, as typed.
 """
 
 from __future__ import annotations
@@ -13,9 +15,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import NamedTuple, Protocol, runtime_checkable
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QToolTip, QWidget
 from shiboken6 import isValid
 
 from pos_app.domain.scan import Scan
@@ -40,6 +42,8 @@ class _HeldKey(NamedTuple):
 
 
 class KeyboardScanner(QObject):
+    dropped = Signal(object, object)  # the Scan, and the window that does not take scans
+
     def __init__(self, app: QApplication, gap_ms: int = BURST_GAP_MS,
                  min_length: int = MIN_CODE_LENGTH,
                  clock: Callable[[], float] = time.monotonic) -> None:
@@ -61,8 +65,7 @@ class KeyboardScanner(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if (self._replaying or event.type() != QEvent.Type.KeyPress
-                or not isinstance(watched, QWidget)
-                or not isinstance(watched.window(), ScanReceiver)):
+                or not isinstance(watched, QWidget)):
             return False
         assert isinstance(event, QKeyEvent)
         now = self._clock()
@@ -87,11 +90,17 @@ class KeyboardScanner(QObject):
         return True
 
     def _deliver(self, window: QWidget) -> None:
-        code = "".join(held.text for held in self._held)
+        scan = Scan("".join(held.text for held in self._held), "keyboard", datetime.now(UTC))
         self._held.clear()
         self._timer.stop()
-        assert isinstance(window, ScanReceiver)
-        window.receive_scan(Scan(code, "keyboard", datetime.now(UTC)))
+        if isinstance(window, ScanReceiver):
+            window.receive_scan(scan)
+            return
+        QApplication.beep()
+        QToolTip.showText(window.mapToGlobal(window.rect().center()), self.tr(
+            "Code lu ignoré ({code}) : fermez d'abord cette fenêtre.").format(code=scan.code),
+            window)
+        self.dropped.emit(scan, window)
 
     def release(self) -> None:
         """Hand the held keys on as typing: they were not a scan."""

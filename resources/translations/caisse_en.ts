@@ -135,6 +135,13 @@
     </message>
 </context>
 <context>
+    <name>KeyboardScanner</name>
+    <message>
+        <source>Code lu ignoré ({code}) : fermez d&apos;abord cette fenêtre.</source>
+        <translation>Code ignored ({code}): close this window first.</translation>
+    </message>
+</context>
+<context>
     <name>OrderDialog</name>
     <message>
         <source>Ticket de caisse</source>

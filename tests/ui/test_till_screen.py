@@ -401,3 +401,19 @@ def test_every_button_is_a_touch_target(qtbot: QtBot, window: SaleWindow) -> Non
             if button.isVisible():
                 assert button.height() >= 48, (type(screen).__name__, button.text())
                 assert button.width() >= 48, (type(screen).__name__, button.text())
+
+
+def test_a_scan_while_paying_is_dropped_never_typed_as_an_amount(
+        qtbot: QtBot, window: SaleWindow, scanner: KeyboardScanner) -> None:
+    search_and_tap(qtbot, window, "paddle", "paddle-1h")
+    dialog = window.pay()
+    assert dialog is not None
+    wait_for_methods(qtbot, dialog)
+    with qtbot.waitSignal(scanner.dropped, timeout=WAIT_MS) as dropped:
+        qtbot.keyClicks(dialog.amount, "37601234")  # an EAN-8 would be 376 012,34 €
+        qtbot.keyClick(dialog.amount, Qt.Key.Key_Return)
+    assert dropped.args is not None and dropped.args[0].code == "37601234"
+    assert dialog.amount.text() == "15,00" and dialog.tender.payments == []
+    assert [line.product_id for line in window.basket.lines] == ["paddle-1h"]
+    qtbot.keyClicks(dialog.amount, "20", delay=60)  # typed by hand, it replaces the amount
+    qtbot.waitUntil(lambda: dialog.amount.text() == "20", timeout=WAIT_MS)
