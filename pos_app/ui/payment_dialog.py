@@ -92,6 +92,7 @@ class PaymentDialog(QDialog):
         entry.addWidget(self.amount)
         entry.addWidget(self.keypad)
         entry.addLayout(self.quick)
+        entry.addStretch(1)
         body = QHBoxLayout()
         body.addLayout(summary, 1)
         body.addLayout(entry, 1)

@@ -25,6 +25,8 @@ from pos_app.ui.messages import error_message
 from pos_app.ui.ops import OperationRunner
 from pos_app.ui.widgets import named, restyle
 
+PANEL_WIDTH = 960
+
 
 class SignInDialog(QDialog):
     """Accepted with `staff` signed in and `till` opened (or still closing)."""
@@ -63,10 +65,21 @@ class SignInDialog(QDialog):
         body = QHBoxLayout()
         body.addLayout(left, 1)
         body.addLayout(right, 1)
+        # On a large screen the form stays a readable block in the middle.
+        panel = QWidget()
+        panel.setMaximumWidth(PANEL_WIDTH)
+        inner = QVBoxLayout(panel)
+        inner.addLayout(body)
+        inner.addWidget(self.error)
+        inner.addWidget(self.ok_button)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(panel, 100)
+        row.addStretch(1)
         layout = QVBoxLayout(self)
-        layout.addLayout(body)
-        layout.addWidget(self.error)
-        layout.addWidget(self.ok_button)
+        layout.addStretch(1)
+        layout.addLayout(row)
+        layout.addStretch(1)
         self.ok_button.clicked.connect(self.submit)
         self.secret.returnPressed.connect(self.submit)
         self.login.returnPressed.connect(self.secret.setFocus)
@@ -90,7 +103,7 @@ class SignInDialog(QDialog):
         state = {TillState.OPEN: self.tr("ouverte"),
                  TillState.CLOSING: self.tr("clôture en cours"),
                  TillState.CLOSED: self.tr("fermée")}[status.state]
-        return f"● {status.till.point_of_sale} — {status.till.name} ({state})"
+        return f"● {status.till.name} ({state})\n{status.till.point_of_sale}"
 
     def submit(self) -> None:
         if not self.ok_button.isEnabled():  # Enter pressed while loading or signing in
