@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from pos_app.domain.basket import Basket
 from pos_app.domain.money import parse_amount
 from pos_app.domain.order import Order
-from pos_app.domain.payment import PaymentMethod, Tender, quick_cash_amounts
+from pos_app.domain.payment import Payment, PaymentMethod, Tender, quick_cash_amounts
 from pos_app.domain.staff import StaffMember
 from pos_app.formatting import format_amount_field, format_money
 from pos_app.services import orders, selling
@@ -53,6 +53,7 @@ class PaymentDialog(QDialog):
         self.tender = Tender(basket.total_cents if basket else order.total_cents
                              if order else 0)
         self.methods: list[PaymentMethod] = []
+        self.change_given = 0  # in cash, by the payments recorded on an earlier order
         self.setWindowTitle(self.tr("Encaissement"))
         self.pages = QStackedWidget()
         self.pages.addWidget(self._paying_page())
@@ -230,9 +231,9 @@ class PaymentDialog(QDialog):
         self._busy(lambda: orders.pay_order(self.ctx, self.staff, number, method.code, amount),
                    self._payment_recorded)
 
-    def _payment_recorded(self, result: tuple[Order, object]) -> None:
-        self.order = result[0]
-        self.tender = Tender(self.order.total_cents)
+    def _payment_recorded(self, result: tuple[Order, Payment]) -> None:
+        self.order, payment = result
+        self.change_given += payment.change_cents
         if self.order.left_cents == 0:
             self._finish(self.order)
         else:
@@ -271,7 +272,8 @@ class PaymentDialog(QDialog):
             if left == 0 else
             self.tr("Commande {number} validée ; reste à payer : {amount}.").format(
                 number=order.number, amount=format_money(left)))
-        change = sum(payment.change_cents for payment in order.payments)
+        # Only what this visit took: an order paid later may have had change given before.
+        change = self.change_given if self.basket is None else self.tender.change_cents
         self.change_due.setText(self.tr("Rendu monnaie : {amount}").format(
             amount=format_money(change)) if change else "")
         self.pages.setCurrentIndex(1)
