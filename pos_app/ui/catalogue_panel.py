@@ -21,11 +21,10 @@ from pos_app.domain.catalogue import Category, Product
 from pos_app.services import catalogue
 from pos_app.services.context import Context
 from pos_app.ui.messages import error_message
-from pos_app.ui.ops import OperationRunner
+from pos_app.ui.ops import LatestOnly, OperationRunner
 from pos_app.ui.tiles import ProductTiles
-from pos_app.ui.widgets import named
+from pos_app.ui.widgets import after_typing_pause, named
 
-SEARCH_DELAY_MS = 120  # wait for a pause in typing before searching
 FAVOURITES = "__favourites__"
 EVERYTHING = "__all__"
 
@@ -50,10 +49,8 @@ class CataloguePanel(QWidget):
         self._bar = QHBoxLayout()
         self._bar.setSpacing(6)
         self._shown = EVERYTHING
-        self._generation = 0  # answers to older requests are dropped
-        self._timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
-        self._timer.timeout.connect(self._run_search)
-        self.search.textChanged.connect(lambda _text: self._timer.start())
+        self._latest = LatestOnly(runner, self)
+        self._pause = after_typing_pause(self.search, self._run_search)
         self.tiles.tapped.connect(self.product_tapped)
         self.tiles.held.connect(self.product_held)
         self._layout()
@@ -123,7 +120,7 @@ class CataloguePanel(QWidget):
     @property
     def search_pending(self) -> bool:
         """Typed text not searched yet (the search waits for a pause in typing)."""
-        return self._timer.isActive()
+        return self._pause.isActive()
 
     def show_favourites(self) -> None:
         self.show_category(FAVOURITES)
@@ -149,16 +146,12 @@ class CataloguePanel(QWidget):
                     self.tr("Aucun produit ne correspond à « {typed} ».").format(typed=typed))
 
     def _fetch(self, work: Callable[[], list[Product]], when_empty: str) -> None:
-        self._generation += 1
-        generation = self._generation
-
         def show(products: list[Product]) -> None:
-            if generation == self._generation:
-                self.tiles.show_products(products)
-                self.empty.setText(when_empty)
-                self.empty.setVisible(not products)
+            self.tiles.show_products(products)
+            self.empty.setText(when_empty)
+            self.empty.setVisible(not products)
 
-        self.runner.run(self, work, show, self._fail)
+        self._latest.run(work, show, self._fail)
 
     def _fail(self, error: Exception) -> None:
         self.failed.emit(error_message(error))

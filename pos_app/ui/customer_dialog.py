@@ -3,7 +3,7 @@ basket as its payer."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -24,10 +24,8 @@ from pos_app.domain.staff import StaffMember
 from pos_app.services import customers
 from pos_app.services.context import Context
 from pos_app.ui.messages import error_message
-from pos_app.ui.ops import OperationRunner
-from pos_app.ui.widgets import named
-
-SEARCH_DELAY_MS = 150
+from pos_app.ui.ops import LatestOnly, OperationRunner
+from pos_app.ui.widgets import after_typing_pause, named
 
 
 class CustomerDialog(QDialog):
@@ -47,9 +45,8 @@ class CustomerDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.pages, 1)
         layout.addWidget(self.error)
-        self._timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
-        self._timer.timeout.connect(self._search)
-        self._generation = 0
+        self._latest = LatestOnly(runner, self)
+        after_typing_pause(self.search, self._search)
 
     def _search_page(self) -> QWidget:
         self.search = named(QLineEdit(), "customerSearchField")
@@ -72,7 +69,6 @@ class CustomerDialog(QDialog):
         layout.addWidget(self.search)
         layout.addWidget(self.results, 1)
         layout.addLayout(buttons)
-        self.search.textChanged.connect(lambda _text: self._timer.start())
         self.results.currentRowChanged.connect(
             lambda row: self.assign.setEnabled(row >= 0))
         self.results.itemDoubleClicked.connect(lambda _item: self._assign())
@@ -123,12 +119,8 @@ class CustomerDialog(QDialog):
 
     def _search(self) -> None:
         typed = self.search.text()
-        self._generation += 1
-        generation = self._generation
 
         def show(found: list[Customer]) -> None:
-            if generation != self._generation:
-                return
             self.results.clear()
             for customer in found:
                 item = QListWidgetItem(self._describe(customer))
@@ -139,8 +131,7 @@ class CustomerDialog(QDialog):
             self.error.setText("" if found or not typed.strip()
                                else self.tr("Aucun client trouvé."))
 
-        self.runner.run(self, lambda: customers.search_customers(self.ctx, typed), show,
-                        self._fail)
+        self._latest.run(lambda: customers.search_customers(self.ctx, typed), show, self._fail)
 
     def _describe(self, customer: Customer) -> str:
         kind = (self.tr("Personne") if customer.kind is CustomerKind.PERSON

@@ -80,3 +80,23 @@ class OperationRunner(QObject):
 
     def wait(self, msecs: int = 10_000) -> bool:
         return self._pool.waitForDone(msecs)
+
+
+class LatestOnly:
+    """Runs requests through the runner and hands on only the newest one's answer: a
+    search typed earlier that finishes late never replaces a newer one's results."""
+
+    def __init__(self, runner: OperationRunner, owner: QObject) -> None:
+        self._runner, self._owner = runner, owner
+        self._newest = 0
+
+    def run(self, work: Callable[[], Any], on_success: Callable[[Any], None],
+            on_failure: Callable[[Exception], None]) -> None:
+        self._newest += 1
+        request = self._newest
+
+        def succeeded(result: Any) -> None:
+            if request == self._newest:
+                on_success(result)
+
+        self._runner.run(self._owner, work, succeeded, on_failure)

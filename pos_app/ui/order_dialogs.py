@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from html import escape
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -30,11 +30,9 @@ from pos_app.services.context import Context
 from pos_app.services.orders import OrderDetails
 from pos_app.services.ports import OrderSummary
 from pos_app.ui.messages import error_message
-from pos_app.ui.ops import OperationRunner
+from pos_app.ui.ops import LatestOnly, OperationRunner
 from pos_app.ui.payment_dialog import PaymentDialog
-from pos_app.ui.widgets import named, show_dialog
-
-SEARCH_DELAY_MS = 150
+from pos_app.ui.widgets import after_typing_pause, named, show_dialog
 
 
 class OrderSearchDialog(QDialog):
@@ -72,10 +70,8 @@ class OrderSearchDialog(QDialog):
         layout.addWidget(self.results, 1)
         layout.addWidget(self.error)
         layout.addLayout(buttons)
-        self._timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
-        self._timer.timeout.connect(self.refresh)
-        self._generation = 0
-        self.search.textChanged.connect(lambda _text: self._timer.start())
+        self._latest = LatestOnly(runner, self)
+        after_typing_pause(self.search, self.refresh)
         self.filters.buttonClicked.connect(lambda _button: self.refresh())
         self.results.currentRowChanged.connect(lambda row: self.open_button.setEnabled(row >= 0))
         self.results.itemActivated.connect(lambda _item: self.open_current())
@@ -91,15 +87,8 @@ class OrderSearchDialog(QDialog):
 
     def refresh(self) -> None:
         typed, status = self.search.text(), self._status()
-        self._generation += 1
-        generation = self._generation
-
-        def show(found: list[OrderSummary]) -> None:
-            if generation == self._generation:
-                self._show(found, typed)
-
-        self.runner.run(self, lambda: orders.search_orders(self.ctx, typed, status), show,
-                        self._fail)
+        self._latest.run(lambda: orders.search_orders(self.ctx, typed, status),
+                         lambda found: self._show(found, typed), self._fail)
 
     def _show(self, found: list[OrderSummary], typed: str) -> None:
         self.results.clear()

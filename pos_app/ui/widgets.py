@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TypeVar
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QDialog, QLineEdit, QWidget
 
 W = TypeVar("W", bound=QWidget)
 D = TypeVar("D", bound=QDialog)
 DIALOG_SHARE = 0.8  # of the window a dialog covers
+TYPING_PAUSE_MS = 150  # searches wait for a pause in typing
 
 
 def named(widget: W, name: str) -> W:
@@ -37,3 +39,12 @@ def show_dialog(dialog: D) -> D:
                       max(hint.height(), int(window.height() * DIALOG_SHARE)))
     dialog.open()
     return dialog
+
+
+def after_typing_pause(field: QLineEdit, act: Callable[[], object],
+                       pause_ms: int = TYPING_PAUSE_MS) -> QTimer:
+    """Call `act` once typing in `field` pauses: a search as you type, not per key."""
+    timer = QTimer(field, singleShot=True, interval=pause_ms)
+    timer.timeout.connect(act)
+    field.textChanged.connect(lambda _text: timer.start())
+    return timer

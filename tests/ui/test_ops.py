@@ -7,7 +7,7 @@ import threading
 from PySide6.QtCore import QObject, QThread
 from pytestqt.qtbot import QtBot
 
-from pos_app.ui.ops import OperationRunner
+from pos_app.ui.ops import LatestOnly, OperationRunner
 
 
 def test_work_runs_off_the_ui_thread_and_the_result_comes_back_on_it(qtbot: QtBot) -> None:
@@ -49,3 +49,24 @@ def test_a_deleted_screen_gets_no_callback(qtbot: QtBot) -> None:
     release.set()
     qtbot.waitUntil(lambda: not runner.busy, timeout=5000)
     assert called == []
+
+
+def test_only_the_newest_answer_is_handed_on(qtbot: QtBot) -> None:
+    """A search typed earlier that finishes late never replaces a newer one's results."""
+    runner = OperationRunner()
+    owner = QObject()
+    latest = LatestOnly(runner, owner)
+    release_old = threading.Event()
+    shown: list[str] = []
+
+    def old_search() -> str:
+        release_old.wait(5)
+        return "po"
+
+    latest.run(old_search, shown.append, lambda error: None)
+    with qtbot.waitSignal(runner.busy_changed, timeout=5000):
+        latest.run(lambda: "poney", shown.append, lambda error: None)
+        release_old.set()
+    assert runner.wait(5000)
+    qtbot.waitUntil(lambda: not runner.busy, timeout=5000)
+    assert shown == ["poney"]
