@@ -68,7 +68,9 @@ class KeyboardScanner(QObject):
                 or not isinstance(watched, QWidget)):
             return False
         assert isinstance(event, QKeyEvent)
-        now = self._clock()
+        # The window system's own time of the key, when it gives one: a pause of the UI
+        # thread while the burst arrives must not split it. Synthetic keys carry none.
+        now = event.timestamp() / 1000 if event.timestamp() else self._clock()
         in_burst = bool(self._held) and now - self._last_key_at <= self._gap
         if event.key() in _ENTER:
             if in_burst and len(self._held) >= self._min_length:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from datetime import timedelta
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractButton, QApplication, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -417,3 +419,18 @@ def test_a_scan_while_paying_is_dropped_never_typed_as_an_amount(
     assert [line.product_id for line in window.basket.lines] == ["paddle-1h"]
     qtbot.keyClicks(dialog.amount, "20", delay=60)  # typed by hand, it replaces the amount
     qtbot.waitUntil(lambda: dialog.amount.text() == "20", timeout=WAIT_MS)
+
+
+def test_a_burst_stays_a_scan_when_the_screen_pauses_while_it_arrives(
+        qtbot: QtBot, window: SaleWindow, scanner: KeyboardScanner) -> None:
+    """Real keys carry the window system's time: a busy UI thread does not split them."""
+    field = window.catalogue.search
+    keys = [(Qt.Key(ord(digit)), digit) for digit in "3760123450089"]
+    keys.append((Qt.Key.Key_Return, "\r"))
+    for index, (key, text) in enumerate(keys):
+        event = QKeyEvent(QEvent.Type.KeyPress, key, Qt.KeyboardModifier.NoModifier, text)
+        event.setTimestamp(1_000_000 + 4 * index)  # 4 ms apart, as a scanner sends them
+        QApplication.sendEvent(field, event)
+        time.sleep(0.04)  # the screen was busy for 40 ms between two keys
+    qtbot.waitUntil(lambda: len(window.basket.lines) == 1, timeout=WAIT_MS)
+    assert field.text() == ""
