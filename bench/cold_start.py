@@ -70,7 +70,7 @@ def sale_screen(data_dir: Path) -> None:
 
     wait_until(dialog.tills.buttons)  # the till and its state, shown
     dialog.submit()
-    wait_until(lambda: start.window is not None)
+    wait_until(lambda: start.window is not None and start.window.isVisible())
     window = start.window
     assert window is not None
     QTest.qWaitForWindowExposed(window)

@@ -6,17 +6,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from pos_app.domain.catalogue import Category, Product
-from pos_app.domain.customer import Customer, NamePattern
 from pos_app.domain.errors import DomainError
-from pos_app.domain.favourites import Favourites
-from pos_app.domain.lockout import SignInOutcome
-from pos_app.domain.order import Cancellation, Order, StatusFilter
-from pos_app.domain.payment import Payment, PaymentMethod
-from pos_app.domain.staff import StaffMember
-from pos_app.domain.till import Till, TillSession
+
+if TYPE_CHECKING:  # named in signatures only: using a port loads none of them
+    from pos_app.domain.catalogue import Category, Product
+    from pos_app.domain.customer import Customer, NamePattern
+    from pos_app.domain.favourites import Favourites
+    from pos_app.domain.lockout import SignInOutcome
+    from pos_app.domain.order import Cancellation, Order, StatusFilter
+    from pos_app.domain.payment import Payment, PaymentMethod
+    from pos_app.domain.staff import StaffMember
+    from pos_app.domain.till import Till, TillSession
 
 
 class StoreError(DomainError):

@@ -7,12 +7,9 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pos_app.services.ports import StoreBusy, StoreDamaged, StoreFull, StoreUnavailable
-from pos_app.storage.catalogue_repository import SqlCatalogue
-from pos_app.storage.customer_repository import SqlCustomers
-from pos_app.storage.order_repository import SqlOrders
 from pos_app.storage.repositories import (
     LocalTill,
     MethodCache,
@@ -24,21 +21,20 @@ from pos_app.storage.repositories import (
     SqlTills,
 )
 
+if TYPE_CHECKING:
+    from pos_app.storage.catalogue_repository import SqlCatalogue
+    from pos_app.storage.customer_repository import SqlCustomers
+    from pos_app.storage.order_repository import SqlOrders
+
 METHOD_CACHE = "payment_methods"  # key of a connection's MethodCache in its info
 
 
 class SqlUnitOfWork:
-    """Commits only when told to; leaving the block without `commit()` rolls back."""
+    """Commits only when told to; leaving the block without `commit()` rolls back.
 
-    catalogue: SqlCatalogue
-    customers: SqlCustomers
-    orders: SqlOrders
-    staff: SqlStaff
-    payment_methods: SqlPaymentMethods
-    favourites: SqlFavourites
-    tills: SqlTills
-    sequences: SqlSequences
-    outbox: SqlOutbox
+    Repositories are thin and stateless, made when an action asks for one: signing in
+    never loads the catalogue's or the orders' code.
+    """
 
     def __init__(self, connections: ConnectionShelf, local_till: LocalTill,
                  write: bool = True) -> None:
@@ -59,17 +55,51 @@ class SqlUnitOfWork:
         except sqlite3.Error as error:
             self.__exit__(type(error), error, error.__traceback__)
             raise
-        self.catalogue = SqlCatalogue(db)
-        self.customers = SqlCustomers(db)
-        self.orders = SqlOrders(db)
-        self.staff = SqlStaff(db)
-        self.payment_methods = SqlPaymentMethods(
-            db, self._pooled.info.setdefault(METHOD_CACHE, MethodCache()))
-        self.favourites = SqlFavourites(db)
-        self.tills = SqlTills(db, self._local_till)
-        self.sequences = SqlSequences(db)
-        self.outbox = SqlOutbox(db)
         return self
+
+    @property
+    def catalogue(self) -> SqlCatalogue:
+        from pos_app.storage.catalogue_repository import SqlCatalogue
+
+        return SqlCatalogue(self._db)
+
+    @property
+    def customers(self) -> SqlCustomers:
+        from pos_app.storage.customer_repository import SqlCustomers
+
+        return SqlCustomers(self._db)
+
+    @property
+    def orders(self) -> SqlOrders:
+        from pos_app.storage.order_repository import SqlOrders
+
+        return SqlOrders(self._db)
+
+    @property
+    def staff(self) -> SqlStaff:
+        return SqlStaff(self._db)
+
+    @property
+    def payment_methods(self) -> SqlPaymentMethods:
+        assert self._pooled is not None
+        return SqlPaymentMethods(self._db,
+                                 self._pooled.info.setdefault(METHOD_CACHE, MethodCache()))
+
+    @property
+    def favourites(self) -> SqlFavourites:
+        return SqlFavourites(self._db)
+
+    @property
+    def tills(self) -> SqlTills:
+        return SqlTills(self._db, self._local_till)
+
+    @property
+    def sequences(self) -> SqlSequences:
+        return SqlSequences(self._db)
+
+    @property
+    def outbox(self) -> SqlOutbox:
+        return SqlOutbox(self._db)
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:

@@ -3,7 +3,6 @@ compiled from resources/translations/caisse_<code>.ts."""
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
 
@@ -56,6 +55,8 @@ def _tool(name: str) -> str:
 def main() -> int:
     """`python3 dev.py translations`: update the .ts files from the code, then compile
     them; translate what lupdate marks unfinished (with Qt Linguist) and run it again."""
+    import subprocess
+
     for code in LANGUAGES:
         if code == SOURCE_LANGUAGE:
             continue

@@ -35,10 +35,10 @@ def create_application() -> QApplication:
 class TillStart(QObject):
     """The sign-in screen first, then the sale screen; after a sign-out, sign-in again.
 
-    The sign-in screen shows as soon as the store is open; once it shows the tills, the
-    sale screen's code and the money formats load while staff type their secret (and
-    while it is checked, on a worker thread), so the sale screen follows the sign-in
-    without a wait. Each sign-in screen comes in the language of the settings.
+    The sign-in screen shows as soon as the store is open. Once it shows the tills, the
+    sale screen is built, hidden, while staff type their secret (and while it is checked
+    on a worker thread), so it shows the moment the check succeeds. Each sign-in screen,
+    and the sale screen after it, come in the language of the settings.
     """
 
     ready = Signal(object)  # the SaleWindow, shown
@@ -55,25 +55,31 @@ class TillStart(QObject):
         if self.settings is not None:
             apply_language(self.settings.language)
         dialog = SignInDialog(self.ctx, self.runner)
+        dialog.tills_shown.connect(lambda: QTimer.singleShot(0, self._sale_window))
         dialog.accepted.connect(self._open_sale_window)
         dialog.rejected.connect(self.finished)
         return dialog
 
     def start(self) -> None:
-        self.dialog.tills_shown.connect(lambda: QTimer.singleShot(0, preload_sale_screen))
         self.dialog.show()
 
-    def _open_sale_window(self) -> None:
-        from pos_app.ui.sale_window import SaleWindow
+    def _sale_window(self) -> SaleWindow:
+        """The sale screen, built once per sign-in and hidden until someone signs in."""
+        if self.window is None:
+            from pos_app.ui.sale_window import SaleWindow
 
+            self.window = SaleWindow(self.ctx, self.runner, settings=self.settings)
+            self.window.closed.connect(self.finished)
+            self.window.sign_out_requested.connect(self._sign_out)
+            self.window.resize(*WINDOW_SIZE)
+        return self.window
+
+    def _open_sale_window(self) -> None:
         assert self.dialog.staff is not None
-        self.window = SaleWindow(self.ctx, self.runner, self.dialog.staff, self.dialog.till,
-                                 self.settings)
-        self.window.closed.connect(self.finished)
-        self.window.sign_out_requested.connect(self._sign_out)
-        self.window.resize(*WINDOW_SIZE)
-        self.window.show()
-        self.ready.emit(self.window)
+        window = self._sale_window()
+        window.begin(self.dialog.staff, self.dialog.till)
+        window.show()
+        self.ready.emit(window)
 
     def _sign_out(self) -> None:
         window, self.window = self.window, None
@@ -84,13 +90,6 @@ class TillStart(QObject):
         self.dialog.deleteLater()
         self.dialog = self._sign_in_dialog()
         self.dialog.show()
-
-
-def preload_sale_screen() -> None:
-    from pos_app.formatting import format_money
-    from pos_app.ui import sale_window  # noqa: F401 - imported for later, while staff type
-
-    format_money(0)  # loads the locale's currency formats
 
 
 def run_window(ctx: Context, settings: TillSettings | None = None) -> int:

@@ -44,24 +44,24 @@ class SaleWindow(QMainWindow):
     closed = Signal()
     sign_out_requested = Signal()
 
-    def __init__(self, ctx: Context, runner: OperationRunner, staff: StaffMember,
-                 till: TillStatus | None = None, settings: TillSettings | None = None) -> None:
+    def __init__(self, ctx: Context, runner: OperationRunner,
+                 staff: StaffMember | None = None, till: TillStatus | None = None,
+                 settings: TillSettings | None = None) -> None:
+        """Without `staff` the screen is built ahead, while staff sign in, and stays
+        hidden until `begin` says who works on it."""
         super().__init__()
-        self.ctx, self.runner, self.staff, self.till = ctx, runner, staff, till
-        self.settings = settings
+        self.ctx, self.runner, self.settings = ctx, runner, settings
+        self._staff: StaffMember | None = None
+        self.till: TillStatus | None = None
         self.basket = Basket()
         self.favourite_ids: set[str] = set()
-        title = self.tr("Caisse — {name}").format(name=staff.display_name)
-        if till is not None:
-            title += f" — {till.till.point_of_sale} · {till.till.name}"
-        self.setWindowTitle(title)
         self.basket_panel = BasketPanel(self.basket)
         self.catalogue = CataloguePanel(ctx, runner)
         self.notice = named(QLabel(), "notice")
         self.notice.setWordWrap(True)
         self.orders_button = named(QPushButton(self.tr("Recherche commande")), "orderSearch")
         self.orders_button.setToolTip(self.tr("Retrouver une commande (F4)"))
-        self.who = named(QLabel(staff.display_name), "who")
+        self.who = named(QLabel(), "who")
         self.settings_button = named(QPushButton(self.tr("Réglages")), "settings")
         self.settings_button.setVisible(settings is not None)
         self.sign_out = named(QPushButton(self.tr("Déconnexion")), "signOut")
@@ -71,6 +71,22 @@ class SaleWindow(QMainWindow):
         self._connect()
         self.catalogue.load()
         self._load_favourites()
+        if staff is not None:
+            self.begin(staff, till)
+
+    @property
+    def staff(self) -> StaffMember:
+        assert self._staff is not None, "begin() names who works on the screen"
+        return self._staff
+
+    def begin(self, staff: StaffMember, till: TillStatus | None) -> None:
+        """Who works on this screen, on which till; a till still closing is said."""
+        self._staff, self.till = staff, till
+        title = self.tr("Caisse — {name}").format(name=staff.display_name)
+        if till is not None:
+            title += f" — {till.till.point_of_sale} · {till.till.name}"
+        self.setWindowTitle(title)
+        self.who.setText(staff.display_name)
         if till is not None and till.state is TillState.CLOSING:
             closing = self.tr("Clôture commencée et non terminée : terminez-la avant de vendre.")
             self.show_notice(closing, error=True, sticky=True)

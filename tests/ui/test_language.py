@@ -104,7 +104,10 @@ def test_the_language_chosen_in_settings_applies_at_the_next_sign_in(
     dialog.login.setText("caissier")
     dialog.secret.setText("1234")
     dialog.submit()
-    qtbot.waitUntil(lambda: start.window is not None, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: start.window is not None and start.window.isVisible(),
+                    timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: start.window is not None and start.window.catalogue.tiles.count() > 0,
+                    timeout=WAIT_MS)
     window = start.window
     assert window is not None
     chooser = window.open_settings()
