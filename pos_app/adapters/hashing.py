@@ -32,6 +32,9 @@ class Argon2Hasher:
                                           parallelism=LANES)
         return self._hasher
 
+    def prepare(self) -> None:
+        self._loaded()
+
     def hash(self, secret: str) -> str:
         return self._loaded().hash(secret)
 

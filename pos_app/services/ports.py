@@ -57,6 +57,10 @@ class SecretHasher(Protocol):
 
     def verify(self, stored_hash: str, secret: str) -> bool: ...
 
+    def prepare(self) -> None:
+        """Load what checking a secret needs, ahead of the first check."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class OrderSummary:

@@ -55,6 +55,11 @@ def sign_in(ctx: Context, login: str, secret: str) -> StaffMember:
     return member
 
 
+def prepare_sign_in(ctx: Context) -> None:
+    """Get the secret check ready while the sign-in screen waits for staff to type."""
+    ctx.hasher.prepare()
+
+
 def _record(ctx: Context, login: str, outcome: SignInOutcome) -> None:
     with ctx.uow() as uow:
         uow.staff.record_attempt(login, ctx.clock.now(), outcome)

@@ -19,7 +19,13 @@ from PySide6.QtWidgets import (
 from pos_app.domain.staff import StaffMember
 from pos_app.domain.till import TillState
 from pos_app.services.context import Context
-from pos_app.services.staff import TillStatus, open_till, sign_in, till_statuses
+from pos_app.services.staff import (
+    TillStatus,
+    open_till,
+    prepare_sign_in,
+    sign_in,
+    till_statuses,
+)
 from pos_app.ui.keypad import Keypad
 from pos_app.ui.messages import error_message
 from pos_app.ui.ops import OperationRunner
@@ -84,6 +90,8 @@ class SignInDialog(QDialog):
         self.secret.returnPressed.connect(self.submit)
         self.login.returnPressed.connect(self.secret.setFocus)
         self.runner.run(self, lambda: till_statuses(self.ctx), self._show_tills, self._failed)
+        self.runner.run(self, lambda: prepare_sign_in(self.ctx), lambda _none: None,
+                        self._failed)
 
     def _show_tills(self, statuses: list[TillStatus]) -> None:
         for status in statuses:

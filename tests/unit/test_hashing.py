@@ -20,3 +20,10 @@ def test_hashes_made_with_other_settings_still_verify() -> None:
 
 def test_a_damaged_hash_refuses_rather_than_fails() -> None:
     assert not Argon2Hasher().verify("not a hash", "1234")
+
+
+def test_preparing_loads_the_library_ahead_of_the_first_check() -> None:
+    hasher = Argon2Hasher()
+    hasher.prepare()
+    assert hasher._hasher is not None  # what is loaded is the point of the test
+    assert hasher.verify(hasher.hash("1234"), "1234")
