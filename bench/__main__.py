@@ -61,12 +61,13 @@ Last run: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, Python {platform.python_versio
 SQLite {sqlite3.sqlite_version}, {platform.machine()}, on the shared 2-core build machine.
 
 Run with `python3 dev.py bench` (under a minute once the 300,000-product store is built
-into `.bench-cache/`, about two minutes the first time). Each measure runs ours and its
-baseline interleaved in the same process, pinned to one core, and compares medians: the
-machine is shared and noisy, so only ratios mean something. They still move by a few
+into `.bench-cache/`, about two minutes the first time). Each measure interleaves ours and
+its baseline in the same run and compares medians (the cold start in new processes on
+every core, the others in this process pinned to one core): the machine is shared and
+noisy, so only ratios mean something. They still move by a few
 hundredths from run to run, and upwards when other programs load the machine, since ours
 does more work on the CPU than its baseline: over several runs the sale commit measured
-1.30× to 1.34×.
+1.28× to 1.35×, and the cold start 2.0× to 2.45×.
 `python3 dev.py bench --quick` is a smaller smoke run that does not rewrite this file.
 
 {table}
