@@ -25,7 +25,7 @@ from pos_app.services import customers
 from pos_app.services.context import Context
 from pos_app.ui.messages import error_message
 from pos_app.ui.ops import LatestOnly, OperationRunner
-from pos_app.ui.widgets import after_typing_pause, named
+from pos_app.ui.widgets import after_typing_pause, named, split_row
 
 
 class CustomerDialog(QDialog):
@@ -58,11 +58,7 @@ class CustomerDialog(QDialog):
         self.assign.setEnabled(False)
         create = named(QPushButton(self.tr("Nouveau client")), "newCustomer")
         close = named(QPushButton(self.tr("Fermer")), "close")
-        buttons = QHBoxLayout()
-        buttons.addWidget(create)
-        buttons.addStretch(1)
-        buttons.addWidget(close)
-        buttons.addWidget(self.assign)
+        buttons = split_row([create], [close, self.assign])
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -101,10 +97,7 @@ class CustomerDialog(QDialog):
         form.addRow(self.tr("Code postal"), self.postal_code)
         back = named(QPushButton(self.tr("Retour")), "back")
         self.save = named(QPushButton(self.tr("Créer et assigner")), "save")
-        buttons = QHBoxLayout()
-        buttons.addWidget(back)
-        buttons.addStretch(1)
-        buttons.addWidget(self.save)
+        buttons = split_row([back], [self.save])
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)

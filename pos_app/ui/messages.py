@@ -19,8 +19,10 @@ from pos_app.ui.settings import SettingsNotSaved
 translate = QCoreApplication.translate
 
 
-def _not_saved(what: str) -> str:
-    return translate("messages", "{what} : rien n'a été enregistré.").format(what=what)
+def _not_saved(what: str, advice: str = "") -> str:
+    """`what` went wrong, so nothing was saved; then what to do about it, if anything."""
+    sentence = translate("messages", "{what} : rien n'a été enregistré.").format(what=what)
+    return f"{sentence} {advice}" if advice else sentence
 
 
 # Most specific first: the first class the error is an instance of gives the sentence.
@@ -46,18 +48,18 @@ _SENTENCES: list[tuple[type[Exception], Callable[[Any], str]]] = [
      lambda e: translate("messages", "Votre profil ne permet pas cette action.")),
     (errors.OrderCancelled, lambda e: translate(
         "messages", "La commande {number} est annulée.").format(number=e.number)),
-    (ports.StoreFull, lambda e: _not_saved(translate(
-        "messages", "Le disque de la caisse est plein")) + " " + translate(
-        "messages", "Libérez de la place, puis recommencez.")),
-    (ports.StoreBusy, lambda e: _not_saved(translate(
-        "messages", "La base de la caisse est occupée")) + " " + translate(
-        "messages", "Réessayez.")),
-    (ports.StoreDamaged, lambda e: _not_saved(translate(
-        "messages", "La base de la caisse est endommagée")) + " " + translate(
-        "messages", "Prévenez un responsable.")),
-    (ports.StoreUnavailable, lambda e: _not_saved(translate(
-        "messages", "La base de la caisse ne peut pas être écrite")) + " " + translate(
-        "messages", "Prévenez un responsable.")),
+    (ports.StoreFull, lambda e: _not_saved(
+        translate("messages", "Le disque de la caisse est plein"),
+        translate("messages", "Libérez de la place, puis recommencez."))),
+    (ports.StoreBusy, lambda e: _not_saved(
+        translate("messages", "La base de la caisse est occupée"),
+        translate("messages", "Réessayez."))),
+    (ports.StoreDamaged, lambda e: _not_saved(
+        translate("messages", "La base de la caisse est endommagée"),
+        translate("messages", "Prévenez un responsable."))),
+    (ports.StoreUnavailable, lambda e: _not_saved(
+        translate("messages", "La base de la caisse ne peut pas être écrite"),
+        translate("messages", "Prévenez un responsable."))),
     (CustomerNameMissing, lambda e: translate("messages", "Indiquez le nom du client.")),
     (errors.InvalidAmount, lambda e: translate(
         "messages", "Montant incorrect : « {text} ».").format(text=e.text)),
@@ -83,5 +85,5 @@ def error_message(error: Exception) -> str:
     for kind, sentence in _SENTENCES:
         if isinstance(error, kind):
             return sentence(error)
-    return _not_saved(translate("messages", "Une erreur inattendue est survenue")) + (
-        f" ({type(error).__name__})")
+    return _not_saved(translate("messages", "Une erreur inattendue est survenue"),
+                      f"({type(error).__name__})")

@@ -32,7 +32,7 @@ from pos_app.services.ports import OrderSummary
 from pos_app.ui.messages import error_message
 from pos_app.ui.ops import LatestOnly, OperationRunner
 from pos_app.ui.payment_dialog import PaymentDialog
-from pos_app.ui.widgets import after_typing_pause, named, show_dialog
+from pos_app.ui.widgets import after_typing_pause, named, show_dialog, split_row
 
 
 class OrderSearchDialog(QDialog):
@@ -60,10 +60,7 @@ class OrderSearchDialog(QDialog):
         self.open_button = named(QPushButton(self.tr("Ouvrir")), "open")
         self.open_button.setEnabled(False)
         close = named(QPushButton(self.tr("Fermer")), "close")
-        buttons = QHBoxLayout()
-        buttons.addWidget(close)
-        buttons.addStretch(1)
-        buttons.addWidget(self.open_button)
+        buttons = split_row([close], [self.open_button])
         layout = QVBoxLayout(self)
         layout.addWidget(self.search)
         layout.addLayout(filter_row)
@@ -159,11 +156,7 @@ class OrderDialog(QDialog):
         self._cancel_row = QWidget()
         self._cancel_row.setLayout(cancel_row)
         self._cancel_row.hide()
-        buttons = QHBoxLayout()
-        buttons.addWidget(close)
-        buttons.addStretch(1)
-        buttons.addWidget(self.cancel_order)
-        buttons.addWidget(self.pay)
+        buttons = split_row([close], [self.cancel_order, self.pay])
         layout = QVBoxLayout(self)
         layout.addWidget(self.view, 1)
         layout.addWidget(self._cancel_row)

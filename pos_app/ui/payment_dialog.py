@@ -37,7 +37,7 @@ from pos_app.services.selling import PaymentRequest
 from pos_app.ui.keypad import Keypad
 from pos_app.ui.messages import error_message
 from pos_app.ui.ops import OperationRunner
-from pos_app.ui.widgets import named
+from pos_app.ui.widgets import named, split_row
 
 
 class PaymentDialog(QDialog):
@@ -97,10 +97,7 @@ class PaymentDialog(QDialog):
         body = QHBoxLayout()
         body.addLayout(summary, 1)
         body.addLayout(entry, 1)
-        actions = QHBoxLayout()
-        actions.addWidget(cancel)
-        actions.addStretch(1)
-        actions.addWidget(self.without_paying)
+        actions = split_row([cancel], [self.without_paying])
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -124,10 +121,7 @@ class PaymentDialog(QDialog):
         self.receipt = named(QPushButton(self.tr("Ticket de caisse")), "receipt")
         self.receipt.setToolTip(self.tr("Le ticket n'est remis que si le client le demande."))
         next_sale = named(QPushButton(self.tr("Nouvelle vente")), "nextSale")
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.receipt)
-        buttons.addStretch(1)
-        buttons.addWidget(next_sale)
+        buttons = split_row([self.receipt], [next_sale])
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.addStretch(1)

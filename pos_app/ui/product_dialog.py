@@ -7,7 +7,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -21,7 +20,7 @@ from pos_app.services import catalogue
 from pos_app.services.context import Context
 from pos_app.ui.messages import error_message
 from pos_app.ui.ops import OperationRunner
-from pos_app.ui.widgets import named
+from pos_app.ui.widgets import named, split_row
 
 MAX_QUANTITY = 999
 
@@ -55,16 +54,9 @@ class ProductDialog(QDialog):
         self.error = named(QLabel(), "error")
         self.add = named(QPushButton(self.tr("Ajouter au panier")), "add")
         cancel = named(QPushButton(self.tr("Annuler")), "cancel")
-        quantity_row = QHBoxLayout()
-        quantity_row.addWidget(QLabel(self.tr("Quantité")))
-        quantity_row.addStretch(1)
-        for widget in (self.less, self.count, self.more):
-            quantity_row.addWidget(widget)
-        actions = QHBoxLayout()
-        actions.addWidget(self.favourite)
-        actions.addStretch(1)
-        actions.addWidget(cancel)
-        actions.addWidget(self.add)
+        quantity_row = split_row([QLabel(self.tr("Quantité"))],
+                                 [self.less, self.count, self.more])
+        actions = split_row([self.favourite], [cancel, self.add])
         layout = QVBoxLayout(self)
         layout.addWidget(named(QLabel(product.name), "heading"))
         layout.addLayout(grid)

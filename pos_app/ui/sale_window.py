@@ -35,7 +35,7 @@ from pos_app.ui.payment_dialog import PaymentDialog
 from pos_app.ui.product_dialog import ProductDialog
 from pos_app.ui.settings import TillSettings
 from pos_app.ui.settings_dialog import SettingsDialog
-from pos_app.ui.widgets import named, restyle, show_dialog
+from pos_app.ui.widgets import named, restyle, show_dialog, split_row
 
 NOTICE_MS = 5000  # how long a notice stays; it never blocks the cashier
 
@@ -92,12 +92,7 @@ class SaleWindow(QMainWindow):
             self.show_notice(closing, error=True, sticky=True)
 
     def _layout(self) -> None:
-        top = QHBoxLayout()
-        top.addWidget(self.who)
-        top.addWidget(self.sign_out)
-        top.addStretch(1)
-        top.addWidget(self.settings_button)
-        top.addWidget(self.orders_button)
+        top = split_row([self.who, self.sign_out], [self.settings_button, self.orders_button])
         body = QHBoxLayout()
         body.addWidget(self.basket_panel, 2)
         body.addWidget(self.catalogue, 3)

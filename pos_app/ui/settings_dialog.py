@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 from pos_app.ui.language import LANGUAGES
 from pos_app.ui.messages import error_message
 from pos_app.ui.settings import TillSettings
-from pos_app.ui.widgets import named
+from pos_app.ui.widgets import named, split_row
 
 
 class SettingsDialog(QDialog):
@@ -36,10 +36,7 @@ class SettingsDialog(QDialog):
         self.outcome.setWordWrap(True)
         self.save = named(QPushButton(self.tr("Enregistrer")), "save")
         close = named(QPushButton(self.tr("Fermer")), "close")
-        buttons = QHBoxLayout()
-        buttons.addWidget(close)
-        buttons.addStretch(1)
-        buttons.addWidget(self.save)
+        buttons = split_row([close], [self.save])
         layout = QVBoxLayout(self)
         layout.addWidget(named(QLabel(self.tr("Langue des écrans")), "heading"))
         layout.addLayout(row)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QDialog, QLineEdit, QWidget
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLineEdit, QWidget
 
 W = TypeVar("W", bound=QWidget)
 D = TypeVar("D", bound=QDialog)
@@ -48,3 +48,14 @@ def after_typing_pause(field: QLineEdit, act: Callable[[], object],
     timer.timeout.connect(act)
     field.textChanged.connect(lambda _text: timer.start())
     return timer
+
+
+def split_row(left: Sequence[QWidget], right: Sequence[QWidget]) -> QHBoxLayout:
+    """A row of widgets at its start and others at its end, as action bars are laid out."""
+    row = QHBoxLayout()
+    for widget in left:
+        row.addWidget(widget)
+    row.addStretch(1)
+    for widget in right:
+        row.addWidget(widget)
+    return row
