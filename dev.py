@@ -5,7 +5,8 @@
     python3 dev.py test          run the whole test suite (lint, types, contracts, tests)
     python3 dev.py bench         run the benchmarks and rewrite docs/benchmarks.md
     python3 dev.py screenshots   regenerate docs/screenshots/*.png under Xvfb
-    python3 dev.py translations  update resources/translations/*.ts and compile them
+    python3 dev.py translations  update resources/translations/*.ts, compile them, and
+                                 compile resources/money_formats.json from Babel
     python3 dev.py setup         only install (system packages, then .venv)
 
 Each command installs what it needs first: missing system libraries through apt-get

@@ -115,6 +115,11 @@ class PaymentIncomplete(DomainError):
         self.left_cents = left_cents
 
 
+class CustomerNameMissing(DomainError):
+    def __init__(self) -> None:
+        super().__init__("a customer needs a name")
+
+
 class CancellationReasonMissing(DomainError):
     def __init__(self) -> None:
         super().__init__("a cancellation needs a reason")

@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 from pos_app.domain.customer import Customer, CustomerKind, NamePattern, rank
-from pos_app.domain.errors import DomainError
+from pos_app.domain.errors import CustomerNameMissing
 from pos_app.domain.ids import new_id
 from pos_app.domain.staff import Role, StaffMember
 from pos_app.services.context import Context
-
-
-class CustomerNameMissing(DomainError):
-    def __init__(self) -> None:
-        super().__init__("a customer needs a name")
 
 
 def search_customers(ctx: Context, typed: str, limit: int = 50) -> list[Customer]:

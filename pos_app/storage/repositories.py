@@ -6,8 +6,6 @@ import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 
-import orjson
-
 from pos_app.domain.favourites import Favourites
 from pos_app.domain.lockout import SignInOutcome
 from pos_app.domain.payment import PaymentMethod
@@ -161,6 +159,8 @@ class SqlSequences(SqlRepository):
 
 class SqlOutbox(SqlRepository):
     def add(self, records: Sequence[OutboxRecord], at: datetime) -> None:
+        import orjson  # loaded by the first sale, not by the sign-in screen
+
         when = utc_text(at)
         self._many("INSERT INTO outbox (kind, aggregate_id, payload, created_at)"
                    " VALUES (?, ?, ?, ?)",

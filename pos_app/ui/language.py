@@ -54,9 +54,13 @@ def _tool(name: str) -> str:
 
 def main() -> int:
     """`python3 dev.py translations`: update the .ts files from the code, then compile
-    them; translate what lupdate marks unfinished (with Qt Linguist) and run it again."""
+    them; translate what lupdate marks unfinished (with Qt Linguist) and run it again.
+    Also compiles the locales' money formats from Babel (pos_app.formatting)."""
     import subprocess
 
+    from pos_app.formatting import write_money_formats
+
+    write_money_formats()
     for code in LANGUAGES:
         if code == SOURCE_LANGUAGE:
             continue

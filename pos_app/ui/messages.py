@@ -12,7 +12,6 @@ from pos_app.domain import errors
 from pos_app.formatting import format_local_time, format_money
 from pos_app.services import ports
 from pos_app.services.context import TillNotInitialised
-from pos_app.services.customers import CustomerNameMissing
 from pos_app.services.staff import UnknownTill
 from pos_app.ui.settings import SettingsNotSaved
 
@@ -60,7 +59,7 @@ _SENTENCES: list[tuple[type[Exception], Callable[[Any], str]]] = [
     (ports.StoreUnavailable, lambda e: _not_saved(
         translate("messages", "La base de la caisse ne peut pas être écrite"),
         translate("messages", "Prévenez un responsable."))),
-    (CustomerNameMissing, lambda e: translate("messages", "Indiquez le nom du client.")),
+    (errors.CustomerNameMissing, lambda e: translate("messages", "Indiquez le nom du client.")),
     (errors.InvalidAmount, lambda e: translate(
         "messages", "Montant incorrect : « {text} ».").format(text=e.text)),
     (errors.InvalidQuantity, lambda e: translate(

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from pos_app.domain.order import OrderStatus, StatusFilter
 from pos_app.domain.payment import PaymentMethod
 from pos_app.domain.staff import Role, StaffMember
-from pos_app.formatting import PARIS, format_local_time, format_money
+from pos_app.formatting import format_local_time, format_money, paris
 from pos_app.services import orders, selling
 from pos_app.services.context import Context
 from pos_app.services.orders import OrderDetails
@@ -122,8 +122,8 @@ class OrderSearchDialog(QDialog):
 
 def when(moment: datetime, now: datetime) -> str:
     """Today's orders by their time only; older ones with their date."""
-    today = now.astimezone(PARIS).date()
-    if moment.astimezone(PARIS).date() == today:
+    today = now.astimezone(paris()).date()
+    if moment.astimezone(paris()).date() == today:
         return format_local_time(moment, "%H:%M")
     return format_local_time(moment)
 

@@ -6,6 +6,9 @@ keyboard-wedge scanner adds its product wherever the focus is.
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -27,17 +30,30 @@ from pos_app.services.context import Context
 from pos_app.services.staff import TillStatus
 from pos_app.ui.basket_panel import BasketPanel
 from pos_app.ui.catalogue_panel import CataloguePanel
-from pos_app.ui.customer_dialog import CustomerDialog
 from pos_app.ui.messages import error_message
 from pos_app.ui.ops import OperationRunner
-from pos_app.ui.order_dialogs import OrderDialog, OrderSearchDialog
-from pos_app.ui.payment_dialog import PaymentDialog
-from pos_app.ui.product_dialog import ProductDialog
 from pos_app.ui.settings import TillSettings
-from pos_app.ui.settings_dialog import SettingsDialog
 from pos_app.ui.widgets import named, restyle, show_dialog, split_row
 
+if TYPE_CHECKING:
+    from pos_app.ui.customer_dialog import CustomerDialog
+    from pos_app.ui.order_dialogs import OrderSearchDialog
+    from pos_app.ui.payment_dialog import PaymentDialog
+    from pos_app.ui.product_dialog import ProductDialog
+    from pos_app.ui.settings_dialog import SettingsDialog
+
 NOTICE_MS = 5000  # how long a notice stays; it never blocks the cashier
+# The dialogs' modules load just after the screen shows, so that the screen a cashier
+# sells from comes first; a dialog opened sooner loads its own module.
+DIALOGS_AFTER_MS = 300
+DIALOG_MODULES = ("pos_app.ui.product_dialog", "pos_app.ui.customer_dialog",
+                  "pos_app.ui.payment_dialog", "pos_app.ui.order_dialogs",
+                  "pos_app.ui.settings_dialog")
+
+
+def load_dialogs() -> None:
+    for name in DIALOG_MODULES:
+        importlib.import_module(name)
 
 
 class SaleWindow(QMainWindow):
@@ -87,6 +103,7 @@ class SaleWindow(QMainWindow):
             title += f" — {till.till.point_of_sale} · {till.till.name}"
         self.setWindowTitle(title)
         self.who.setText(staff.display_name)
+        QTimer.singleShot(DIALOGS_AFTER_MS, load_dialogs)
         if till is not None and till.state is TillState.CLOSING:
             closing = self.tr("Clôture commencée et non terminée : terminez-la avant de vendre.")
             self.show_notice(closing, error=True, sticky=True)
@@ -130,6 +147,8 @@ class SaleWindow(QMainWindow):
             self._add(product)
 
     def open_product(self, product: Product) -> ProductDialog:
+        from pos_app.ui.product_dialog import ProductDialog
+
         dialog = ProductDialog(self.ctx, self.runner, self.staff, product,
                                product.id in self.favourite_ids, parent=self)
         dialog.accepted.connect(lambda: self._add(product, dialog.quantity, dialog.price_id))
@@ -161,6 +180,8 @@ class SaleWindow(QMainWindow):
     # -- customer, payment, orders ------------------------------------------------------
 
     def find_customer(self) -> CustomerDialog:
+        from pos_app.ui.customer_dialog import CustomerDialog
+
         dialog = CustomerDialog(self.ctx, self.runner, self.staff, parent=self)
 
         def assign() -> None:
@@ -173,6 +194,8 @@ class SaleWindow(QMainWindow):
     def pay(self) -> PaymentDialog | None:
         if self.basket.is_empty:
             return None
+        from pos_app.ui.payment_dialog import PaymentDialog
+
         dialog = PaymentDialog(self.ctx, self.runner, self.staff, basket=self.basket,
                                parent=self)
         dialog.finished.connect(lambda _result: self._paid(dialog))
@@ -185,15 +208,21 @@ class SaleWindow(QMainWindow):
         self.basket_panel.empty()
         self.show_notice(self.tr("Commande {number} enregistrée.").format(number=order.number))
         if dialog.wants_receipt:
+            from pos_app.ui.order_dialogs import OrderDialog
+
             show_dialog(OrderDialog(self.ctx, self.runner, self.staff, order.number,
                                     receipt_only=True, parent=self))
 
     def find_orders(self) -> OrderSearchDialog:
+        from pos_app.ui.order_dialogs import OrderSearchDialog
+
         return show_dialog(OrderSearchDialog(self.ctx, self.runner, self.staff, parent=self))
 
     def open_settings(self) -> SettingsDialog | None:
         if self.settings is None:
             return None
+        from pos_app.ui.settings_dialog import SettingsDialog
+
         return show_dialog(SettingsDialog(self.settings, parent=self))
 
     def request_sign_out(self) -> None:
