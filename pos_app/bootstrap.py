@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pos_app.adapters.clock import SystemClock
 from pos_app.adapters.hashing import Argon2Hasher
+from pos_app.adapters.signing import Ed25519Signer
 from pos_app.services.context import Context
 from pos_app.services.ports import Clock
 from pos_app.storage.connection import connect, store_path
@@ -19,6 +21,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 DATA_DIR_VARIABLE = "CAISSE_DATA_DIR"
+KEYRING_VARIABLE = "CAISSE_KEYRING"  # `off`: keep the signing key in a file, not the keyring
 DEMO_FILE = Path(__file__).resolve().parents[1] / "resources" / "demo" / "venue.json"
 
 
@@ -69,5 +72,7 @@ def open_store(data_dir: Path, clock: Clock | None = None) -> Store:
         bring_to_head(path, shelved.db)
     finally:
         units.connections.give_back(shelved)
-    context = Context(uow=units, clock=clock or SystemClock(), hasher=Argon2Hasher())
+    signer = Ed25519Signer(data_dir, use_keyring=os.environ.get(KEYRING_VARIABLE) != "off")
+    context = Context(uow=units, clock=clock or SystemClock(), hasher=Argon2Hasher(),
+                      signer=signer)
     return Store(data_dir, units, context)

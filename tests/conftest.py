@@ -18,6 +18,8 @@ from pos_app.services.context import Context
 from pos_app.services.staff import sign_in
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Tests keep the journal's signing key in a file: never in the keyring of whoever runs them.
+os.environ["CAISSE_KEYRING"] = "off"
 
 ROOT = Path(__file__).resolve().parents[1]
 # A Saturday in July at 10:00 in Paris.

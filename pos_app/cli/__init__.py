@@ -78,6 +78,14 @@ def build_parser() -> argparse.ArgumentParser:
     search = many.add_parser("search")
     search.add_argument("text", nargs="?", default="")
     search.add_argument("--status", choices=[s.value for s in StatusFilter], default="all")
+
+    journal = commands.add_parser("journal", help="the signed fiscal journal (docs/fiscal.md)"
+                                  ).add_subparsers(dest="action", required=True)
+    verify = journal.add_parser("verify", help="recompute every chain, number and hash and"
+                                " check the signatures; exit code 1 when anything is wrong")
+    verify.add_argument("--full", action="store_true",
+                        help="check every entry's signature, not only each chain's last"
+                        " entry and the closures")
     return parser
 
 
@@ -102,7 +110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             output.emit(args.json, result)
         except BrokenPipeError:  # `caisse … | head`: the reader has had enough
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+        return result.exit_code if isinstance(result, output.Result) else 0
     except (DomainError, UsageError) as error:
         return output.fail(args.json, str(error), getattr(error, "problems", None))
     finally:
@@ -201,6 +209,12 @@ def _orders_search(store: Store, args: argparse.Namespace) -> Any:
     return [output.summary(summary) for summary in found]
 
 
+def _journal_verify(store: Store, args: argparse.Namespace) -> Any:
+    from pos_app.services.journal import verify_journal
+
+    return output.journal_report(verify_journal(store.context, every_signature=args.full))
+
+
 HANDLERS: dict[str, Callable[[Store, argparse.Namespace], Any]] = {
     "init": _init,
     "import": _import,
@@ -211,4 +225,5 @@ HANDLERS: dict[str, Callable[[Store, argparse.Namespace], Any]] = {
     "order cancel": _order_cancel,
     "order show": _order_show,
     "orders search": _orders_search,
+    "journal verify": _journal_verify,
 }

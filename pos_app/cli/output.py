@@ -13,6 +13,7 @@ from pos_app.domain.customer import Customer
 from pos_app.domain.till import Till
 from pos_app.formatting import format_local_time, format_money
 from pos_app.services.importing import ImportReport, Problem
+from pos_app.services.journal import JournalReport
 from pos_app.services.orders import OrderDetails
 from pos_app.services.payloads import order_view
 from pos_app.services.ports import OrderSummary
@@ -22,6 +23,7 @@ from pos_app.services.ports import OrderSummary
 class Result:
     data: Any
     text: str
+    exit_code: int = 0
 
 
 def emit(as_json: bool, result: Result | list[Result]) -> None:
@@ -116,3 +118,14 @@ def summary(value: OrderSummary) -> Result:
     return Result(data, f"{value.number:<14} {format_local_time(value.created_at)} "
                         f"{value.payer_name or '-':<30} {format_money(value.total_cents):>12} "
                         f"{state}")
+
+
+def journal_report(value: JournalReport) -> Result:
+    data = {"ok": value.ok, "entries": value.entries, "signing_key": value.key_location,
+            "problems": [{"chain": p.chain, "number": p.number, "reason": p.reason}
+                         for p in value.problems]}
+    counts = ", ".join(f"{chain} {count}" for chain, count in value.entries.items())
+    lines = [f"Journal {'sound' if value.ok else 'BROKEN'}: {counts or 'no entries'}",
+             f"Signing key: {value.key_location}"]
+    lines += [f"  - {problem}" for problem in value.problems]
+    return Result(data, "\n".join(lines), 0 if value.ok else 1)

@@ -1,4 +1,5 @@
-"""What every use case receives: the way to open a transaction, a clock and a hasher."""
+"""What every use case receives: the way to open a transaction, a clock, a hasher for
+staff secrets and the till's signing key."""
 
 from __future__ import annotations
 
@@ -6,7 +7,13 @@ from dataclasses import dataclass
 
 from pos_app.domain.errors import DomainError
 from pos_app.domain.till import Till
-from pos_app.services.ports import Clock, SecretHasher, UnitOfWork, UnitOfWorkFactory
+from pos_app.services.ports import (
+    Clock,
+    SecretHasher,
+    Signer,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
 
 
 class TillNotInitialised(DomainError):
@@ -19,6 +26,7 @@ class Context:
     uow: UnitOfWorkFactory
     clock: Clock
     hasher: SecretHasher
+    signer: Signer
 
 
 def local_till(uow: UnitOfWork) -> Till:

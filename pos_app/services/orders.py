@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from pos_app.domain.customer import Customer
 from pos_app.domain.errors import UnknownOrder
 from pos_app.domain.ids import new_id
+from pos_app.domain.journal import Chain
 from pos_app.domain.order import Order, StatusFilter
 from pos_app.domain.payment import Payment
 from pos_app.domain.staff import Role, StaffMember
-from pos_app.services.context import Context
+from pos_app.services.context import Context, local_till
+from pos_app.services.journal import append, cancellation_record, payment_record
 from pos_app.services.payloads import cancellation_payload, payment_payload
 from pos_app.services.ports import OrderSummary, OutboxRecord, UnitOfWork
 from pos_app.services.selling import payment_method
@@ -46,6 +48,8 @@ def pay_order(ctx: Context, staff: StaffMember, number: str, method_code: str,
         method = payment_method(uow, method_code)
         payment = order.take_payment(method, amount_cents, new_id(), now, staff.id)
         uow.orders.add_payment(order, payment)
+        append(uow, ctx.signer, local_till(uow).id, Chain.ORDER, now,
+               payment_record(order, payment))
         uow.outbox.add([OutboxRecord("payment.taken", payment.id,
                                      payment_payload(order, payment))], now)
         uow.commit()
@@ -60,6 +64,8 @@ def cancel_order(ctx: Context, staff: StaffMember, number: str, reason: str) -> 
         order = _order(uow, number)
         cancellation = order.cancel(staff.id, now, reason)
         uow.orders.add_cancellation(order, cancellation)
+        append(uow, ctx.signer, local_till(uow).id, Chain.ORDER, now,
+               cancellation_record(order, cancellation), -order.total_cents)
         uow.outbox.add([OutboxRecord("order.cancelled", order.id,
                                      cancellation_payload(order, cancellation))], now)
         uow.commit()

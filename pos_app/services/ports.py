@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
@@ -14,6 +14,7 @@ if TYPE_CHECKING:  # named in signatures only: using a port loads none of them
     from pos_app.domain.catalogue import Category, Product
     from pos_app.domain.customer import Customer, NamePattern
     from pos_app.domain.favourites import Favourites
+    from pos_app.domain.journal import ChainHead, JournalEntry
     from pos_app.domain.lockout import SignInOutcome
     from pos_app.domain.order import Cancellation, Order, StatusFilter
     from pos_app.domain.payment import Payment, PaymentMethod
@@ -46,6 +47,15 @@ class StoreUnavailable(StoreError):
         self.detail = detail
 
 
+class SigningKeyUnavailable(DomainError):
+    """The till's signing key is known but cannot be read: nothing can be journaled, so
+    nothing is sold until it is back."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
 class Clock(Protocol):
     def now(self) -> datetime:
         """The current time, offset-aware, in UTC."""
@@ -59,6 +69,35 @@ class SecretHasher(Protocol):
 
     def prepare(self) -> None:
         """Load what checking a secret needs, ahead of the first check."""
+        ...
+
+
+class Signer(Protocol):
+    """The till's signing key (Ed25519): signs journal entries, checks signatures."""
+
+    @property
+    def key_id(self) -> str: ...
+
+    @property
+    def public_key(self) -> str:
+        """The raw public key, hex."""
+        ...
+
+    @property
+    def location(self) -> str:
+        """Where the private key is kept, in words."""
+        ...
+
+    def sign(self, digest: bytes) -> bytes: ...
+
+    def verify(self, public_key: str, digest: bytes, signature: bytes) -> bool: ...
+
+    def exists(self) -> bool:
+        """Whether this till has a key yet (asking makes none)."""
+        ...
+
+    def prepare(self) -> None:
+        """Load the key (making it if there is none) ahead of the first signature."""
         ...
 
 
@@ -185,6 +224,37 @@ class Outbox(Protocol):
         ...
 
 
+class JournalRepository(Protocol):
+    def head(self, till_id: str, chain: str) -> ChainHead | None: ...
+
+    def heads(self, till_id: str) -> dict[str, ChainHead]: ...
+
+    def add(self, entry: JournalEntry) -> None:
+        """Append `entry`; the store refuses one that does not follow its chain's head."""
+        ...
+
+    def register_key(self, key_id: str, public_key: str, at: datetime) -> bool:
+        """Record a signing key; False when it was known already."""
+        ...
+
+    def keys(self) -> dict[str, str]:
+        """Every registered key: id → public key (hex)."""
+        ...
+
+    def chains(self, till_id: str) -> list[str]: ...
+
+    def rows(self, till_id: str, chain: str) -> Iterator[tuple[Any, ...]]:
+        """(number, at, previous hash, hash, amount, body, signature, key id) in number
+        order, read lazily."""
+        ...
+
+    def last(self, till_id: str, chain: str) -> JournalEntry | None: ...
+
+    def latest_time(self, till_id: str) -> str | None:
+        """The time of the newest entry of any chain."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: everything written through it commits together or not at all."""
 
@@ -214,6 +284,9 @@ class UnitOfWork(Protocol):
 
     @property
     def outbox(self) -> Outbox: ...
+
+    @property
+    def journal(self) -> JournalRepository: ...
 
 
     def __enter__(self) -> UnitOfWork: ...

@@ -16,10 +16,12 @@ from pos_app.domain.errors import (
     UnknownProduct,
 )
 from pos_app.domain.ids import new_id
+from pos_app.domain.journal import Chain
 from pos_app.domain.order import Order, format_order_number
 from pos_app.domain.payment import PaymentMethod
 from pos_app.domain.staff import Role, StaffMember
 from pos_app.services.context import Context, local_till
+from pos_app.services.journal import append, sale_record
 from pos_app.services.payloads import order_record, payment_payload
 from pos_app.services.ports import OutboxRecord, UnitOfWork
 
@@ -58,8 +60,9 @@ def sell(ctx: Context, staff: StaffMember, basket: Basket,
          validate_without_paying: bool = False) -> Order:
     """Validate the basket as an order, with its payments, durably and in one transaction.
 
-    The order, its lines, VAT, payments and outbox rows are written together; an order
-    that is not paid in full needs `validate_without_paying` (R5).
+    The order, its lines, VAT, payments, its signed journal entry and outbox rows are
+    written together; an order that is not paid in full needs `validate_without_paying`
+    (R5).
     """
     staff.require(Role.CASHIER, "sell")
     basket.check_not_empty()
@@ -77,6 +80,8 @@ def sell(ctx: Context, staff: StaffMember, basket: Basket,
         if order.left_cents > 0 and not validate_without_paying:
             raise PaymentIncomplete(order.left_cents)
         uow.orders.add(order)
+        append(uow, ctx.signer, till.id, Chain.ORDER, now, sale_record(order, till),
+               order.total_cents)
         # Payments taken with the order are records of their own, as when paid later.
         uow.outbox.add([
             OutboxRecord("order.validated", order.id, order_record(order, payer)),

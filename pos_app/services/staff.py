@@ -7,10 +7,12 @@ from dataclasses import dataclass
 
 from pos_app.domain.errors import AccountLocked, AuthenticationFailed, DomainError
 from pos_app.domain.ids import new_id
+from pos_app.domain.journal import Event
 from pos_app.domain.lockout import SignInOutcome, locked_until
 from pos_app.domain.staff import StaffMember
 from pos_app.domain.till import Till, TillSession, TillState, till_state
 from pos_app.services.context import Context, local_till
+from pos_app.services.journal import record_event
 
 
 class UnknownTill(DomainError):
@@ -49,20 +51,37 @@ def sign_in(ctx: Context, login: str, secret: str) -> StaffMember:
         if not member.active or not ctx.hasher.verify(stored_hash, secret):
             member = None
     # Hashing takes tens of milliseconds: the write lock is taken only to record.
-    _record(ctx, login, SignInOutcome.FAILURE if member is None else SignInOutcome.SUCCESS)
+    _record(ctx, login, SignInOutcome.FAILURE if member is None else SignInOutcome.SUCCESS,
+            member)
     if member is None:
         raise AuthenticationFailed(login)
     return member
 
 
 def prepare_sign_in(ctx: Context) -> None:
-    """Get the secret check ready while the sign-in screen waits for staff to type."""
+    """Get the secret check and the journal's key ready while the sign-in screen waits
+    for staff to type."""
     ctx.hasher.prepare()
+    ctx.signer.prepare()
 
 
-def _record(ctx: Context, login: str, outcome: SignInOutcome) -> None:
+def _record(ctx: Context, login: str, outcome: SignInOutcome,
+            member: StaffMember | None = None) -> None:
+    """The attempt; a success also goes in the event journal."""
+    now = ctx.clock.now()
     with ctx.uow() as uow:
-        uow.staff.record_attempt(login, ctx.clock.now(), outcome)
+        uow.staff.record_attempt(login, now, outcome)
+        till = uow.tills.local()
+        if member is not None and till is not None:
+            record_event(uow, ctx.signer, till.id, now, Event.SIGN_IN, member.id)
+        uow.commit()
+
+
+def sign_out(ctx: Context, staff: StaffMember) -> None:
+    """Staff hand the till over; the event journal says when."""
+    with ctx.uow() as uow:
+        record_event(uow, ctx.signer, local_till(uow).id, ctx.clock.now(), Event.SIGN_OUT,
+                     staff.id)
         uow.commit()
 
 

@@ -243,5 +243,46 @@ class OutboxRow(Base):
     __table_args__ = (UniqueConstraint("kind", "aggregate_id"),)
 
 
+class JournalEntryRow(Base):
+    """The fiscal journal (domain/journal.py, docs/fiscal.md): append-only, triggers
+    refuse UPDATE and DELETE, and refuse an entry that does not follow its chain's head."""
+
+    __tablename__ = "journal_entries"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    till_id: Mapped[str] = mapped_column(String(36))
+    chain: Mapped[str] = mapped_column(String(16))
+    number: Mapped[int] = mapped_column(Integer)
+    at: Mapped[str] = mapped_column(String(20))
+    amount_cents: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text)
+    previous_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+    signature: Mapped[str] = mapped_column(String(128))
+    key_id: Mapped[str] = mapped_column(String(16))
+
+    __table_args__ = (UniqueConstraint("till_id", "chain", "number"),)
+
+
+class JournalHeadRow(Base):
+    """Each chain's last entry, moved by a trigger as entries are added and never
+    otherwise: a journal cut short no longer reaches its head."""
+
+    __tablename__ = "journal_heads"
+    till_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    chain: Mapped[str] = mapped_column(String(16), primary_key=True)
+    number: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class TillKeyRow(Base):
+    """The public keys that sign the journal; the private key stays in the OS keyring
+    (or a file only the till's user reads)."""
+
+    __tablename__ = "till_keys"
+    key_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    public_key: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 # Virtual and bookkeeping tables that live outside the models (created by migrations).
 UNMODELLED_TABLES = frozenset({"product_fts", "alembic_version"})

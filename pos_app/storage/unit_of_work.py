@@ -24,6 +24,7 @@ from pos_app.storage.repositories import (
 if TYPE_CHECKING:
     from pos_app.storage.catalogue_repository import SqlCatalogue
     from pos_app.storage.customer_repository import SqlCustomers
+    from pos_app.storage.journal_repository import SqlJournal
     from pos_app.storage.order_repository import SqlOrders
 
 METHOD_CACHE = "payment_methods"  # key of a connection's MethodCache in its info
@@ -100,6 +101,12 @@ class SqlUnitOfWork:
     @property
     def outbox(self) -> SqlOutbox:
         return SqlOutbox(self._db)
+
+    @property
+    def journal(self) -> SqlJournal:
+        from pos_app.storage.journal_repository import SqlJournal
+
+        return SqlJournal(self._db)
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:

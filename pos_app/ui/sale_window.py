@@ -27,7 +27,7 @@ from pos_app.domain.staff import StaffMember
 from pos_app.domain.till import TillState
 from pos_app.services import catalogue, selling
 from pos_app.services.context import Context
-from pos_app.services.staff import TillStatus
+from pos_app.services.staff import TillStatus, sign_out
 from pos_app.ui.basket_panel import BasketPanel
 from pos_app.ui.catalogue_panel import CataloguePanel
 from pos_app.ui.messages import error_message
@@ -231,7 +231,12 @@ class SaleWindow(QMainWindow):
             self.show_notice(self.tr("Encaissez ou videz le panier avant de vous déconnecter."),
                              error=True)
             return
-        self.sign_out_requested.emit()
+        staff = self.staff
+        # The sign-out is journaled first; the next person signs in once it is.
+        self.runner.run(self, lambda: sign_out(self.ctx, staff),
+                        lambda _none: self.sign_out_requested.emit(),
+                        lambda error: self.show_notice(error_message(error), error=True),
+                        changes_data=True)
 
     def _load_favourites(self) -> None:
         def remember(products: list[Product]) -> None:

@@ -80,7 +80,8 @@ def test_sell_pay_later_and_cancel(data_dir: Path) -> None:
                                        secret="1234"))["error"]
 
 
-SIGN_INS = frozenset({"sign_in_attempts"})
+# Signing in is recorded, in the attempts and in the event journal.
+SIGN_INS = frozenset({"sign_in_attempts", "journal_entries", "journal_heads", "till_keys"})
 
 
 @pytest.mark.parametrize(("order", "where"), [
@@ -103,8 +104,10 @@ def test_a_bad_order_names_what_is_wrong_and_writes_nothing(
     store = open_store(data_dir)
     assert snapshot(store.engine, SIGN_INS) == before
     # Signing in is recorded (R19), whatever the action then does.
-    assert [row[1:2] + row[3:] for row in snapshot(store.engine)["sign_in_attempts"]] == [
+    after = snapshot(store.engine)
+    assert [row[1:2] + row[3:] for row in after["sign_in_attempts"]] == [
         ("caissier", "success")]
+    assert {row[2] for row in after["journal_entries"]} == {"event"}
     store.close()
 
 

@@ -127,7 +127,8 @@ def test_the_language_chosen_in_settings_applies_at_the_next_sign_in(
     assert start.window is window and "panier" in window.notice.text()
     window.basket.clear()
     window.request_sign_out()
-    assert start.window is None and start.dialog is not dialog
+    qtbot.waitUntil(lambda: start.window is None, timeout=WAIT_MS)
+    assert start.dialog is not dialog
     assert start.dialog.ok_button.text() == "Sign in"
     start.dialog.reject()
 

@@ -1,0 +1,196 @@
+"""The fiscal journal (NF 525, CGI art. 286 I-3° bis): per till, append-only chains of
+signed entries, one chain per kind of record, each numbered without gaps.
+
+An entry's hash is the SHA-256 of its *message*: the previous entry's hash, the till,
+the chain, the number, the time, the amount and the canonical JSON body, one per line.
+Each entry's hash covers the one before it, so a signature on an entry vouches for the
+whole chain up to it. docs/fiscal.md describes the format for auditors.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+GENESIS = "0" * 64  # the "previous hash" of a chain's first entry
+
+
+class Chain(StrEnum):
+    ORDER = "order"  # sales, their corrections and later payments: what receipts say
+    DUPLICATE = "duplicate"  # reprints of receipts
+    CLOSURE = "closure"  # Z, monthly and yearly closures, with the grand totals
+    ARCHIVE = "archive"  # archives made of the journal
+    EVENT = "event"  # the event journal (JET)
+    TRAINING = "training"  # training mode's sales: never in a grand total
+
+
+class Event(StrEnum):
+    """What the event journal (JET) records."""
+
+    KEY_CREATED = "key_created"
+    START = "start"
+    STOP = "stop"
+    SIGN_IN = "sign_in"
+    SIGN_OUT = "sign_out"
+    CLOSURE = "closure"
+    ARCHIVE = "archive"
+    EXPORT = "export"
+    SETTINGS_CHANGE = "settings_change"
+    PRICE_CHANGE = "price_change"
+    CLOCK_JUMP = "clock_jump"
+    VERIFICATION_FAILURE = "verification_failure"
+    TRAINING_ON = "training_on"
+    TRAINING_OFF = "training_off"
+    SOFTWARE_VERSION = "software_version"
+
+
+def canonical_json(payload: Mapping[str, Any]) -> str:
+    """The one text of `payload` (RFC 8785 style for the values the till writes: keys
+    sorted, no spaces, integers only). Floats are refused: amounts are integer cents."""
+    _refuse_floats(payload)
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      allow_nan=False)
+
+
+def _refuse_floats(value: Any) -> None:
+    if isinstance(value, float):
+        raise TypeError("journal payloads hold integers, never floats")
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if not isinstance(key, str) or not key.isascii():
+                raise TypeError(f"journal payload keys are ASCII text, not {key!r}")
+            _refuse_floats(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _refuse_floats(item)
+
+
+def journal_time(moment: datetime) -> str:
+    """UTC to the second, e.g. `2026-11-27T20:49:14Z`."""
+    if moment.tzinfo is None:
+        raise ValueError("journal times are offset-aware")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def entry_message(previous_hash: str, till_id: str, chain: str, number: int, at: str,
+                  amount_cents: int, body: str) -> bytes:
+    return "\n".join((previous_hash, till_id, chain, str(number), at, str(amount_cents),
+                      body)).encode("utf-8")
+
+
+def entry_hash(message: bytes) -> str:
+    return hashlib.sha256(message).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class ChainHead:
+    """The last entry of a chain: where the next one attaches."""
+
+    number: int
+    hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class JournalEntry:
+    till_id: str
+    chain: Chain
+    number: int
+    at: str
+    amount_cents: int  # what the entry adds to the grand totals (0 when it adds nothing)
+    body: str  # canonical JSON
+    previous_hash: str
+    hash: str
+    signature: str  # Ed25519 over the 32 bytes of `hash`, hex
+    key_id: str
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        loaded: dict[str, Any] = json.loads(self.body)
+        return loaded
+
+    def message(self) -> bytes:
+        return entry_message(self.previous_hash, self.till_id, self.chain, self.number,
+                             self.at, self.amount_cents, self.body)
+
+
+def next_entry(head: ChainHead | None, till_id: str, chain: Chain, at: datetime,
+               amount_cents: int, payload: Mapping[str, Any],
+               sign: Callable[[bytes], bytes], key_id: str) -> JournalEntry:
+    """The entry that follows `head` (None: the chain's first), hashed and signed."""
+    number, previous = (1, GENESIS) if head is None else (head.number + 1, head.hash)
+    body = canonical_json(payload)
+    when = journal_time(at)
+    digest = entry_hash(entry_message(previous, till_id, chain, number, when, amount_cents,
+                                      body))
+    return JournalEntry(till_id, chain, number, when, amount_cents, body, previous, digest,
+                        sign(bytes.fromhex(digest)).hex(), key_id)
+
+
+# -- verification --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class JournalProblem:
+    """The first thing found wrong in a chain; `number` names the entry (0: the chain)."""
+
+    chain: str
+    number: int
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"{self.chain} chain" + (f", entry {self.number}" if self.number else "")
+        return f"{where}: {self.reason}"
+
+
+SignatureCheck = Callable[[str, bytes, bytes], bool]  # key id, digest, signature
+
+
+def verify_chain(till_id: str, chain: str, rows: Iterable[tuple[Any, ...]],
+                 check_signature: SignatureCheck, expected_head: ChainHead | None,
+                 every_signature: bool = False) -> tuple[int, JournalProblem | None]:
+    """Walk one chain in number order: numbers without gaps from 1, each entry's previous
+    hash equal to the hash before it, each hash equal to the SHA-256 of its message, the
+    last entry equal to the head the store keeps. Signatures are checked on the last
+    entry and on every closure (each covers all before it), or on every entry with
+    `every_signature`. Returns how many entries were read and the first problem."""
+    previous, number = GENESIS, 0
+    sha256 = hashlib.sha256
+    check_all = every_signature or chain == Chain.CLOSURE
+    last: tuple[Any, ...] | None = None
+    for row in rows:
+        number += 1
+        found, at, previous_hash, digest, amount, body, signature, key_id = row
+        if found != number:
+            reason = (f"entry {number} is missing" if found > number
+                      else f"entry {found} appears again")
+            return number, JournalProblem(chain, found, reason)
+        if previous_hash != previous:
+            return number, JournalProblem(chain, found, "it does not follow the entry before"
+                                          " it (its previous hash differs)")
+        message = "\n".join((previous, till_id, chain, str(found), at, str(amount), body))
+        if sha256(message.encode("utf-8")).hexdigest() != digest:
+            return number, JournalProblem(chain, found,
+                                          "its content does not match its hash")
+        if check_all and not check_signature(key_id, bytes.fromhex(digest),
+                                             bytes.fromhex(signature)):
+            return number, JournalProblem(chain, found, "its signature is not valid")
+        previous, last = digest, row
+    if expected_head is not None and (expected_head.number != number
+                                      or expected_head.hash != previous):
+        if expected_head.number > number:
+            return number, JournalProblem(chain, number + 1,
+                                          f"entries {number + 1} to {expected_head.number}"
+                                          " are missing (the chain was cut short)")
+        return number, JournalProblem(chain, number, "the chain does not end where its"
+                                      " recorded head says")
+    if expected_head is None and number:
+        return number, JournalProblem(chain, 0, "the chain has no recorded head")
+    if last is not None and not check_all and not check_signature(
+            last[7], bytes.fromhex(last[3]), bytes.fromhex(last[6])):
+        return number, JournalProblem(chain, number, "its signature is not valid")
+    return number, None

@@ -1,0 +1,67 @@
+"""The fiscal journal's tables: entries, chain heads (moved by triggers), signing keys."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from pos_app.domain.journal import Chain, ChainHead, JournalEntry
+from pos_app.storage.sql import SqlRepository, utc_text
+
+_COLUMNS = ("number, at, previous_hash, hash, amount_cents, body, signature, key_id")
+
+
+class SqlJournal(SqlRepository):
+    def head(self, till_id: str, chain: str) -> ChainHead | None:
+        row = self._one("SELECT number, hash FROM journal_heads WHERE till_id = ?"
+                        " AND chain = ?", (till_id, chain))
+        return None if row is None else ChainHead(row[0], row[1])
+
+    def heads(self, till_id: str) -> dict[str, ChainHead]:
+        return {chain: ChainHead(number, digest) for chain, number, digest in self._all(
+            "SELECT chain, number, hash FROM journal_heads WHERE till_id = ?", (till_id,))}
+
+    def add(self, entry: JournalEntry) -> None:
+        self._run("INSERT INTO journal_entries (till_id, chain, number, at, amount_cents,"
+                  " body, previous_hash, hash, signature, key_id)"
+                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  (entry.till_id, entry.chain.value, entry.number, entry.at,
+                   entry.amount_cents, entry.body, entry.previous_hash, entry.hash,
+                   entry.signature, entry.key_id))
+
+    def register_key(self, key_id: str, public_key: str, at: datetime) -> bool:
+        cursor = self._sql.execute("INSERT OR IGNORE INTO till_keys (key_id, public_key,"
+                                   " created_at) VALUES (?, ?, ?)",
+                                   (key_id, public_key, utc_text(at)))
+        return cursor.rowcount == 1
+
+    def keys(self) -> dict[str, str]:
+        return dict(self._all("SELECT key_id, public_key FROM till_keys"))
+
+    def chains(self, till_id: str) -> list[str]:
+        return [row[0] for row in self._all(
+            "SELECT chain FROM journal_heads WHERE till_id = ? UNION"
+            " SELECT DISTINCT chain FROM journal_entries WHERE till_id = ? ORDER BY 1",
+            (till_id, till_id))]
+
+    def rows(self, till_id: str, chain: str) -> Iterator[tuple[Any, ...]]:
+        cursor = self._sql.execute(f"SELECT {_COLUMNS} FROM journal_entries"
+                                   " WHERE till_id = ? AND chain = ? ORDER BY number",
+                                   (till_id, chain))
+        cursor.arraysize = 1000
+        while batch := cursor.fetchmany():
+            yield from batch
+
+    def last(self, till_id: str, chain: str) -> JournalEntry | None:
+        row = self._one(f"SELECT {_COLUMNS} FROM journal_entries WHERE till_id = ?"
+                        " AND chain = ? ORDER BY number DESC LIMIT 1", (till_id, chain))
+        if row is None:
+            return None
+        number, at, previous, digest, amount, body, signature, key_id = row
+        return JournalEntry(till_id, Chain(chain), number, at, amount, body, previous,
+                            digest, signature, key_id)
+
+    def latest_time(self, till_id: str) -> str | None:
+        row = self._one("SELECT max(at) FROM journal_entries WHERE till_id = ?", (till_id,))
+        return None if row is None else row[0]

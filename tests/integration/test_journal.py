@@ -1,0 +1,207 @@
+"""The fiscal journal on a real store: written with each action, refused by triggers when
+altered through SQL, and any alteration made to the file directly found by `journal
+verify`, which names the entry."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+import pytest
+
+from pos_app.adapters.clock import FrozenClock
+from pos_app.bootstrap import Store, open_store
+from pos_app.domain.journal import Chain, ChainHead, JournalProblem, next_entry
+from pos_app.domain.staff import StaffMember
+from pos_app.services import orders, selling
+from pos_app.services.context import Context
+from pos_app.services.journal import verify_journal
+from pos_app.services.selling import PaymentRequest
+from pos_app.storage.connection import store_path
+from tests.integration.test_cli import caisse
+from tests.integration.test_selling_services import basket_of
+
+SALES = 6
+
+
+@pytest.fixture
+def sold(store: Store, ctx: Context, cashier: StaffMember, manager: StaffMember,
+         clock: FrozenClock) -> Store:
+    """Six sales, the third cancelled and the fourth paid later; then the store closes,
+    so that tests can alter its file."""
+    for index in range(SALES):
+        clock.advance(timedelta(minutes=7))
+        payments = [] if index == 3 else [PaymentRequest("ESP", 5000)]
+        selling.sell(ctx, cashier, basket_of(ctx, "balade-poney-1h", "cafe"), payments,
+                     validate_without_paying=index == 3)
+    orders.cancel_order(ctx, manager, "CD2-000003", "erreur de saisie")
+    orders.pay_order(ctx, cashier, "CD2-000004", "CB", 1560)
+    store.close()
+    return store
+
+
+def reopened(store: Store) -> Store:
+    return open_store(store.data_dir)
+
+
+@pytest.fixture
+def raw(sold: Store) -> Iterator[sqlite3.Connection]:
+    """The store file, opened as an attacker would: the triggers that refuse changes
+    dropped first (those that chain new entries stay, so the till can still write)."""
+    connection = sqlite3.connect(store_path(sold.data_dir), isolation_level=None)
+    for (name,) in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND (name LIKE '%_no_%'"
+            " OR name = 'journal_heads_forward_only')").fetchall():
+        connection.execute(f"DROP TRIGGER {name}")
+    yield connection
+    connection.close()
+
+
+def problems(store: Store, full: bool = False) -> list[JournalProblem]:
+    opened = reopened(store)
+    try:
+        return verify_journal(opened.context, every_signature=full).problems
+    finally:
+        opened.close()
+
+
+def order_rows(connection: sqlite3.Connection) -> list[tuple[int, str]]:
+    return connection.execute("SELECT number, body FROM journal_entries WHERE chain = 'order'"
+                              " ORDER BY number").fetchall()
+
+
+def test_every_action_is_journaled_and_the_journal_verifies(sold: Store) -> None:
+    opened = reopened(sold)
+    try:
+        report = verify_journal(opened.context, every_signature=True)
+        with opened.context.uow(write=False) as uow:
+            till_id = uow.tills.local().id  # type: ignore[union-attr]
+            kinds = [entry[5].split('"kind":"')[1].split('"')[0]
+                     for entry in uow.journal.rows(till_id, Chain.ORDER)]
+            events = [entry[5] for entry in uow.journal.rows(till_id, Chain.EVENT)]
+    finally:
+        opened.close()
+    assert report.ok, report.problems
+    assert kinds == ["sale"] * SALES + ["cancellation", "payment"]
+    assert report.entries[Chain.ORDER] == SALES + 2
+    assert '"event":"key_created"' in events[0]
+    assert sum('"event":"sign_in"' in event for event in events) == 2
+
+
+def test_the_store_refuses_to_change_or_remove_entries(sold: Store) -> None:
+    connection = sqlite3.connect(store_path(sold.data_dir), isolation_level=None)
+    try:
+        for statement in ("UPDATE journal_entries SET amount_cents = 0 WHERE number = 1",
+                          "DELETE FROM journal_entries WHERE number = 1",
+                          "DELETE FROM journal_heads",
+                          "UPDATE journal_heads SET number = 1",
+                          "DELETE FROM till_keys", "UPDATE till_keys SET public_key = 'x'"):
+            with pytest.raises(sqlite3.IntegrityError, match=r"never|only moves"):
+                connection.execute(statement)
+        last = connection.execute("SELECT till_id, number, hash FROM journal_entries WHERE"
+                                  " chain = 'order' ORDER BY number DESC LIMIT 1").fetchone()
+        forged = ("INSERT INTO journal_entries (till_id, chain, number, at, amount_cents,"
+                  " body, previous_hash, hash, signature, key_id)"
+                  " VALUES (?, 'order', ?, '2026-07-11T10:00:00Z', 0, '{}', ?, 'x', 'x', 'x')")
+        for number, previous in ((last[1] + 2, last[2]), (last[1] + 1, "0" * 64)):
+            with pytest.raises(sqlite3.IntegrityError, match="must follow its chain head"):
+                connection.execute(forged, (last[0], number, previous))
+    finally:
+        connection.close()
+
+
+def test_a_changed_byte_in_a_payload_is_found(sold: Store, raw: sqlite3.Connection) -> None:
+    number, body = order_rows(raw)[1]
+    raw.execute("UPDATE journal_entries SET body = ? WHERE chain = 'order' AND number = ?",
+                (body.replace('"total_cents":1560', '"total_cents":2150', 1), number))
+    assert [(p.chain, p.number) for p in problems(sold)] == [("order", 2)]
+    assert "content does not match its hash" in problems(sold)[0].reason
+
+
+def test_a_deleted_entry_is_found(sold: Store, raw: sqlite3.Connection) -> None:
+    raw.execute("DELETE FROM journal_entries WHERE chain = 'order' AND number = 3")
+    found = problems(sold)
+    assert (found[0].chain, found[0].number) == ("order", 4)
+    assert "entry 3 is missing" in found[0].reason
+
+
+def test_two_swapped_entries_are_found(sold: Store, raw: sqlite3.Connection) -> None:
+    rows = dict(order_rows(raw))
+    for number, other in ((2, 5), (5, 2)):
+        raw.execute("UPDATE journal_entries SET body = ? WHERE chain = 'order' AND number = ?",
+                    (rows[other], number))
+    assert [(p.chain, p.number) for p in problems(sold)] == [("order", 2)]
+
+
+def test_a_journal_cut_short_is_found(sold: Store, raw: sqlite3.Connection) -> None:
+    raw.execute("DELETE FROM journal_entries WHERE chain = 'order' AND number > 5")
+    found = problems(sold)
+    assert [(p.chain, p.number) for p in found] == [("order", 6)]
+    assert "entries 6 to 8 are missing" in found[0].reason
+
+
+def forge_from(raw: sqlite3.Connection, first: int, change: str) -> str:
+    """Rewrite the order chain from entry `first` on, with a new key: hashes and links
+    all recomputed, the head moved. Returns the forger's public key."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    key = Ed25519PrivateKey.generate()
+    public = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw).hex()
+    rows = raw.execute("SELECT till_id, number, at, amount_cents, body, previous_hash"
+                       " FROM journal_entries WHERE chain = 'order' AND number >= ?"
+                       " ORDER BY number", (first,)).fetchall()
+    head: ChainHead | None = ChainHead(first - 1, rows[0][5]) if first > 1 else None
+    for till_id, number, at, amount, stored, _previous in rows:
+        body = stored.replace('"total_cents":1560', change, 1) if number == first else stored
+        entry = next_entry(head, till_id, Chain.ORDER, datetime.fromisoformat(at), amount,
+                           json.loads(body),
+                           key.sign, "forger")
+        raw.execute("UPDATE journal_entries SET body = ?, previous_hash = ?, hash = ?,"
+                    " signature = ?, key_id = ? WHERE chain = 'order' AND number = ?",
+                    (entry.body, entry.previous_hash, entry.hash, entry.signature,
+                     entry.key_id, number))
+        head = ChainHead(number, entry.hash)
+    assert head is not None
+    raw.execute("UPDATE journal_heads SET number = ?, hash = ? WHERE chain = 'order'",
+                (head.number, head.hash))
+    return public
+
+
+def test_a_chain_re_signed_with_another_key_is_found(sold: Store,
+                                                     raw: sqlite3.Connection) -> None:
+    forge_from(raw, 2, '"total_cents":1000')
+    assert [(p.chain, p.number) for p in problems(sold)] == [("order", 8)]  # the head
+    found = problems(sold, full=True)
+    assert [(p.chain, p.number) for p in found] == [("order", 2)]
+    assert "signature is not valid" in found[0].reason
+
+
+def test_a_forged_key_in_the_store_is_found(sold: Store, raw: sqlite3.Connection) -> None:
+    public = forge_from(raw, 2, '"total_cents":1000')
+    raw.execute("DELETE FROM till_keys")
+    raw.execute("INSERT INTO till_keys VALUES ('forger', ?, '2026-07-11T08:00:00+00:00')",
+                (public,))
+    found = problems(sold, full=True)
+    assert ("keys", 0) in [(p.chain, p.number) for p in found]
+    assert any("not this till's key" in p.reason for p in found)
+
+
+def test_verify_on_the_command_line_names_the_entry_and_fails(
+        sold: Store, raw: sqlite3.Connection) -> None:
+    assert caisse(sold.data_dir, "journal", "verify").returncode == 0
+    raw.execute("DELETE FROM journal_entries WHERE chain = 'order' AND number = 3")
+    result = caisse(sold.data_dir, "journal", "verify", "--full")
+    assert result.returncode == 1
+    assert '"number": 4' in result.stdout and "entry 3 is missing" in result.stdout
+
+
+def test_a_failed_verification_is_recorded_in_the_event_journal(
+        sold: Store, raw: sqlite3.Connection) -> None:
+    raw.execute("DELETE FROM journal_entries WHERE chain = 'order' AND number = 3")
+    problems(sold)
+    last = raw.execute("SELECT body FROM journal_entries WHERE chain = 'event'"
+                       " ORDER BY number DESC LIMIT 1").fetchone()[0]
+    assert '"event":"verification_failure"' in last and "entry 3 is missing" in last

@@ -1,0 +1,134 @@
+"""The journal's chain, hashes and verification, without a store."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pos_app.domain.journal import (
+    GENESIS,
+    Chain,
+    ChainHead,
+    JournalEntry,
+    canonical_json,
+    entry_message,
+    journal_time,
+    next_entry,
+    verify_chain,
+)
+
+AT = datetime(2026, 7, 11, 8, 0, 30, 999_999, tzinfo=UTC)
+
+
+def fake_sign(digest: bytes) -> bytes:
+    """A stand-in signature (HMAC-like) so the chain logic is tested without a key."""
+    return hashlib.sha256(b"key" + digest).digest()
+
+
+def fake_check(_key_id: str, digest: bytes, signature: bytes) -> bool:
+    return fake_sign(digest) == signature
+
+
+def chain_of(amounts: list[int], chain: Chain = Chain.ORDER) -> list[JournalEntry]:
+    entries: list[JournalEntry] = []
+    head = None
+    for index, amount in enumerate(amounts):
+        entry = next_entry(head, "till-1", chain, AT + timedelta(seconds=index), amount,
+                           {"kind": "sale", "total_cents": amount}, fake_sign, "k1")
+        entries.append(entry)
+        head = ChainHead(entry.number, entry.hash)
+    return entries
+
+
+def rows(entries: list[JournalEntry]) -> list[tuple[Any, ...]]:
+    return [(e.number, e.at, e.previous_hash, e.hash, e.amount_cents, e.body, e.signature,
+             e.key_id) for e in entries]
+
+
+def verify(entries: list[JournalEntry], head: ChainHead | None = None,
+           check: Callable[[str, bytes, bytes], bool] = fake_check,
+           full: bool = True) -> tuple[int, Any]:
+    if head is None and entries:
+        head = ChainHead(entries[-1].number, entries[-1].hash)
+    return verify_chain("till-1", "order", rows(entries), check, head, full)
+
+
+def test_canonical_json_sorts_keys_and_refuses_floats() -> None:
+    assert canonical_json({"b": [1, {"d": "é", "c": None}], "a": True}) == \
+        '{"a":true,"b":[1,{"c":null,"d":"é"}]}'
+    with pytest.raises(TypeError, match="never floats"):
+        canonical_json({"amount": 14.0})
+    with pytest.raises(TypeError, match="ASCII"):
+        canonical_json({"montant_é": 1})
+
+
+def test_journal_time_is_utc_to_the_second() -> None:
+    paris = timezone(timedelta(hours=2))
+    assert journal_time(datetime(2026, 7, 11, 10, 0, 30, 999, tzinfo=paris)) == \
+        "2026-07-11T08:00:30Z"
+    with pytest.raises(ValueError, match="offset-aware"):
+        journal_time(datetime(2026, 7, 11))
+
+
+def test_entries_chain_from_genesis_and_hash_their_message() -> None:
+    first, second = chain_of([1400, -1400])
+    assert (first.number, first.previous_hash) == (1, GENESIS)
+    assert (second.number, second.previous_hash) == (2, first.hash)
+    assert second.hash == hashlib.sha256(entry_message(
+        first.hash, "till-1", "order", 2, "2026-07-11T08:00:31Z", -1400,
+        '{"kind":"sale","total_cents":-1400}')).hexdigest()
+    assert second.message().decode().split("\n")[:6] == [
+        first.hash, "till-1", "order", "2", "2026-07-11T08:00:31Z", "-1400"]
+
+
+def test_a_sound_chain_verifies() -> None:
+    entries = chain_of([100, 200, 300])
+    assert verify(entries) == (3, None)
+    assert verify([], head=None) == (0, None)
+
+
+@given(st.lists(st.integers(-10**6, 10**6), min_size=2, max_size=12), st.data())
+def test_any_single_alteration_is_found_at_its_entry(amounts: list[int],
+                                                     data: st.DataObject) -> None:
+    entries = chain_of(amounts)
+    index = data.draw(st.integers(0, len(entries) - 1))
+    field = data.draw(st.sampled_from(["amount_cents", "body", "at"]))
+    original = entries[index]
+    changed = {"amount_cents": original.amount_cents + 1,
+               "body": original.body.replace("sale", "sold"),
+               "at": "2026-07-11T09:00:00Z"}[field]
+    entries[index] = JournalEntry(**{**{name: getattr(original, name) for name in
+                                        JournalEntry.__slots__}, field: changed})
+    _count, problem = verify(entries)
+    assert problem is not None and problem.number == original.number
+    assert "does not match its hash" in problem.reason
+
+
+def test_missing_repeated_and_cut_short_entries_are_named() -> None:
+    entries = chain_of([1, 2, 3, 4])
+    head = ChainHead(4, entries[-1].hash)
+    assert str(verify(entries[:1] + entries[2:], head)[1]) == \
+        "order chain, entry 3: entry 2 is missing"
+    assert verify(entries[:2] + entries[1:], head)[1].reason == "entry 2 appears again"
+    _count, cut = verify(entries[:2], head)
+    assert (cut.number, cut.reason) == (3, "entries 3 to 4 are missing (the chain was cut"
+                                        " short)")
+    _count, headless = verify_chain("till-1", "order", rows(entries), fake_check, None)
+    assert headless is not None and headless.reason == "the chain has no recorded head"
+
+
+def test_signatures_of_the_head_always_and_of_every_entry_when_asked() -> None:
+    entries = chain_of([1, 2, 3])
+    bad = JournalEntry(**{**{name: getattr(entries[1], name) for name in
+                             JournalEntry.__slots__}, "signature": "00" * 64})
+    altered = [entries[0], bad, entries[2]]
+    assert verify(altered, full=False) == (3, None)  # the head's signature holds
+    _count, problem = verify(altered, full=True)
+    assert (problem.number, problem.reason) == (2, "its signature is not valid")
+    assert verify(entries, check=lambda *_: False, full=False)[1].number == 3
