@@ -9,7 +9,7 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import cold_start, sale_commit, scan, search
+from bench import cold_start, journal, sale_commit, scan, search
 from bench.timing import Measure
 
 REPORT = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
@@ -25,8 +25,10 @@ def main() -> int:
     # Start-up runs on every core, as a till starts; the rest is pinned to one core.
     measures = [cold_start.measure(6 if args.quick else 20)]
     pin_to_one_core()
-    measures += [sale_commit.measure(rounds), search.measure(products, rounds * 2),
+    measures += [*sale_commit.measure(rounds), search.measure(products, rounds * 2),
                  scan.measure(products, rounds // 4)]
+    measures += journal.measure(20_000 if args.quick else 1_000_000,
+                                5_000 if args.quick else 100_000, 3)
     table = render(measures)
     print(table)
     if not args.no_write and not args.quick:

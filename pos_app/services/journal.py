@@ -23,25 +23,31 @@ from pos_app.domain.payment import Payment
 from pos_app.domain.till import Till
 from pos_app.domain.vat import split_vat
 from pos_app.services.context import Context, local_till
-from pos_app.services.ports import Signer, SigningKeyUnavailable, UnitOfWork
+from pos_app.services.ports import (
+    JournalRepository,
+    Signer,
+    SigningKeyUnavailable,
+    UnitOfWork,
+)
 
 
 def append(uow: UnitOfWork, signer: Signer, till_id: str, chain: Chain, at: datetime,
            payload: dict[str, Any], amount_cents: int = 0) -> JournalEntry:
     """Add a signed entry to `chain`, in `uow`'s transaction. A signing key the store has
     not seen yet is first recorded, and announced in the event journal."""
-    if uow.journal.register_key(signer.key_id, signer.public_key, at):
-        _add(uow, signer, till_id, Chain.EVENT, at,
+    journal = uow.journal
+    if journal.register_key(signer.key_id, signer.public_key, at):
+        _add(journal, signer, till_id, Chain.EVENT, at,
              {"event": Event.KEY_CREATED.value, "key_id": signer.key_id,
               "public_key": signer.public_key}, 0)
-    return _add(uow, signer, till_id, chain, at, payload, amount_cents)
+    return _add(journal, signer, till_id, chain, at, payload, amount_cents)
 
 
-def _add(uow: UnitOfWork, signer: Signer, till_id: str, chain: Chain, at: datetime,
-         payload: dict[str, Any], amount_cents: int) -> JournalEntry:
-    entry = next_entry(uow.journal.head(till_id, chain), till_id, chain, at, amount_cents,
+def _add(journal: JournalRepository, signer: Signer, till_id: str, chain: Chain,
+         at: datetime, payload: dict[str, Any], amount_cents: int) -> JournalEntry:
+    entry = next_entry(journal.head(till_id, chain), till_id, chain, at, amount_cents,
                        payload, signer.sign, signer.key_id)
-    uow.journal.add(entry)
+    journal.add(entry)
     return entry
 
 

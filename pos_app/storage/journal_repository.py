@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
@@ -13,6 +14,10 @@ _COLUMNS = ("number, at, previous_hash, hash, amount_cents, body, signature, key
 
 
 class SqlJournal(SqlRepository):
+    def __init__(self, connection: sqlite3.Connection, known_keys: set[str]) -> None:
+        super().__init__(connection)
+        self._known_keys = known_keys  # recorded already: each sale need not ask again
+
     def head(self, till_id: str, chain: str) -> ChainHead | None:
         row = self._one("SELECT number, hash FROM journal_heads WHERE till_id = ?"
                         " AND chain = ?", (till_id, chain))
@@ -31,9 +36,12 @@ class SqlJournal(SqlRepository):
                    entry.signature, entry.key_id))
 
     def register_key(self, key_id: str, public_key: str, at: datetime) -> bool:
+        if key_id in self._known_keys:
+            return False
         cursor = self._sql.execute("INSERT OR IGNORE INTO till_keys (key_id, public_key,"
                                    " created_at) VALUES (?, ?, ?)",
                                    (key_id, public_key, utc_text(at)))
+        self._known_keys.add(key_id)
         return cursor.rowcount == 1
 
     def keys(self) -> dict[str, str]:

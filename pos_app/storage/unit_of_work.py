@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from pos_app.storage.order_repository import SqlOrders
 
 METHOD_CACHE = "payment_methods"  # key of a connection's MethodCache in its info
+KEY_CACHE = "journal_keys"  # the signing keys known to be recorded, seen through it
 
 
 class SqlUnitOfWork:
@@ -106,7 +107,8 @@ class SqlUnitOfWork:
     def journal(self) -> SqlJournal:
         from pos_app.storage.journal_repository import SqlJournal
 
-        return SqlJournal(self._db)
+        assert self._pooled is not None
+        return SqlJournal(self._db, self._pooled.info.setdefault(KEY_CACHE, set()))
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
@@ -117,6 +119,7 @@ class SqlUnitOfWork:
                 self._db.execute("ROLLBACK")
                 if self._write:  # what was cached may come from the work just undone
                     pooled.info.pop(METHOD_CACHE, None)
+                    pooled.info.pop(KEY_CACHE, None)
                     self._local_till.till = None
         except BaseException:
             pooled.db.close()  # a connection that cannot roll back is not reused

@@ -78,16 +78,25 @@ def test_every_action_is_journaled_and_the_journal_verifies(sold: Store) -> None
         report = verify_journal(opened.context, every_signature=True)
         with opened.context.uow(write=False) as uow:
             till_id = uow.tills.local().id  # type: ignore[union-attr]
-            kinds = [entry[5].split('"kind":"')[1].split('"')[0]
-                     for entry in uow.journal.rows(till_id, Chain.ORDER)]
+            bodies = [json.loads(entry[5]) for entry in uow.journal.rows(till_id, Chain.ORDER)]
             events = [entry[5] for entry in uow.journal.rows(till_id, Chain.EVENT)]
     finally:
         opened.close()
     assert report.ok, report.problems
-    assert kinds == ["sale"] * SALES + ["cancellation", "payment"]
+    assert not any(holds_a_float(json.loads(body)) for body in events), "integers only"
+    assert [body["kind"] for body in bodies] == ["sale"] * SALES + ["cancellation", "payment"]
+    assert not any(holds_a_float(body) for body in bodies), "amounts are integer cents"
     assert report.entries[Chain.ORDER] == SALES + 2
     assert '"event":"key_created"' in events[0]
     assert sum('"event":"sign_in"' in event for event in events) == 2
+
+
+def holds_a_float(value: object) -> bool:
+    if isinstance(value, dict):
+        return any(holds_a_float(item) for item in value.values())
+    if isinstance(value, list):
+        return any(holds_a_float(item) for item in value)
+    return isinstance(value, float)
 
 
 def test_the_store_refuses_to_change_or_remove_entries(sold: Store) -> None:
