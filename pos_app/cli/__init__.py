@@ -11,9 +11,11 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pos_app.bootstrap import (
     DATA_DIR_VARIABLE,
@@ -24,14 +26,24 @@ from pos_app.bootstrap import (
 )
 from pos_app.cli import output
 from pos_app.cli.order_input import read_order
+from pos_app.domain.closure import CashCount, CashMovementKind
 from pos_app.domain.errors import DomainError
 from pos_app.domain.money import parse_amount
 from pos_app.domain.order import StatusFilter
 from pos_app.domain.staff import StaffMember
-from pos_app.services import catalogue, customers, importing, orders, selling, setup
+from pos_app.services import (
+    catalogue,
+    closures,
+    customers,
+    importing,
+    orders,
+    selling,
+    setup,
+)
 from pos_app.services.staff import sign_in
 
 SECRET_VARIABLE = "CAISSE_SECRET"
+PARIS_TIME = ZoneInfo("Europe/Paris")
 
 
 class UsageError(Exception):
@@ -78,6 +90,27 @@ def build_parser() -> argparse.ArgumentParser:
     search = many.add_parser("search")
     search.add_argument("text", nargs="?", default="")
     search.add_argument("--status", choices=[s.value for s in StatusFilter], default="all")
+
+    close = commands.add_parser("close", help="X reading (changes nothing) or Z closure (R6)"
+                                ).add_subparsers(dest="action", required=True)
+    close.add_parser("x", help="what a Z would record now")
+    z = close.add_parser("z", help="close the till (a manager: --staff)")
+    z.add_argument("--counted", help="cash counted in the drawer (default: the expected"
+                   " cash, no gap)")
+    z.add_argument("--count", help="cash counted by note and coin, in euros: 50x2,0.5x4")
+    closures = commands.add_parser("closures").add_subparsers(dest="action", required=True)
+    listing = closures.add_parser("list", help="closures that ended between two dates")
+    listing.add_argument("--from", dest="start", type=_date, help="YYYY-MM-DD (default: 30"
+                         " days before --to)")
+    listing.add_argument("--to", dest="end", type=_date, help="YYYY-MM-DD, included"
+                         " (default: today)")
+    cash = commands.add_parser("cash", help="cash put in or taken out of the drawer"
+                               ).add_subparsers(dest="action", required=True)
+    for kind, text in (("float", "the opening float (fond de caisse)"),
+                       ("in", "cash added (apport)"), ("out", "cash taken out (retrait)")):
+        movement = cash.add_parser(kind, help=text)
+        movement.add_argument("amount")
+        movement.add_argument("--reason", default="")
 
     journal = commands.add_parser("journal", help="the signed fiscal journal (docs/fiscal.md)"
                                   ).add_subparsers(dest="action", required=True)
@@ -215,6 +248,56 @@ def _journal_verify(store: Store, args: argparse.Namespace) -> Any:
     return output.journal_report(verify_journal(store.context, every_signature=args.full))
 
 
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from error
+
+
+def _close_x(store: Store, args: argparse.Namespace) -> Any:
+    return output.reading(closures.x_reading(store.context))
+
+
+def _close_z(store: Store, args: argparse.Namespace) -> Any:
+    staff = _staff(store, args)
+    counted = None if args.counted is None else parse_amount(args.counted)
+    count = None if args.count is None else _cash_count(args.count)
+    return output.closure_result(closures.finish_closure(store.context, staff, counted, count))
+
+
+def _cash_count(text: str) -> CashCount:
+    """`50x2,0.5x4`: two 50 € notes and four 50-cent coins."""
+    quantities: dict[int, int] = {}
+    for part in text.split(","):
+        value, _times, quantity = part.strip().partition("x")
+        if not quantity.strip().isdigit():
+            raise UsageError(f"--count: {part.strip()!r} is not VALUExQUANTITY")
+        denomination = parse_amount(value)
+        quantities[denomination] = quantities.get(denomination, 0) + int(quantity)
+    return CashCount.of(quantities)
+
+
+def _closures_list(store: Store, args: argparse.Namespace) -> Any:
+    end = args.end or datetime.now(PARIS_TIME).date()
+    start = args.start or end - timedelta(days=30)
+    found = closures.closures_between(store.context, _paris_midnight(start),
+                                      _paris_midnight(end + timedelta(days=1)))
+    return [output.closure(item) for item in found]
+
+
+def _paris_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(), PARIS_TIME)
+
+
+def _cash(store: Store, args: argparse.Namespace) -> Any:
+    staff = _staff(store, args)
+    amount = parse_amount(args.amount)
+    closures.record_cash_movement(store.context, staff, CashMovementKind(args.action), amount,
+                                  args.reason)
+    return output.reading(closures.x_reading(store.context))
+
+
 HANDLERS: dict[str, Callable[[Store, argparse.Namespace], Any]] = {
     "init": _init,
     "import": _import,
@@ -226,4 +309,10 @@ HANDLERS: dict[str, Callable[[Store, argparse.Namespace], Any]] = {
     "order show": _order_show,
     "orders search": _orders_search,
     "journal verify": _journal_verify,
+    "close x": _close_x,
+    "close z": _close_z,
+    "closures list": _closures_list,
+    "cash float": _cash,
+    "cash in": _cash,
+    "cash out": _cash,
 }

@@ -9,9 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from pos_app.domain.catalogue import Product
+from pos_app.domain.closure import Closure, Reading
 from pos_app.domain.customer import Customer
 from pos_app.domain.till import Till
 from pos_app.formatting import format_local_time, format_money
+from pos_app.services.closures import ClosureResult
 from pos_app.services.importing import ImportReport, Problem
 from pos_app.services.journal import JournalReport
 from pos_app.services.orders import OrderDetails
@@ -129,3 +131,64 @@ def journal_report(value: JournalReport) -> Result:
              f"Signing key: {value.key_location}"]
     lines += [f"  - {problem}" for problem in value.problems]
     return Result(data, "\n".join(lines), 0 if value.ok else 1)
+
+
+def reading(value: Reading, title: str = "Lecture X") -> Result:
+    cash = value.cash
+    data = {
+        "period": {"from": None if value.period_start is None
+                   else value.period_start.isoformat(), "to": value.period_end.isoformat()},
+        "orders": value.orders, "cancellations": value.cancellations,
+        "takings_cents": value.takings_cents,
+        "vat": [{"rate_bp": v.rate_bp, "excl_cents": v.excl_cents, "vat_cents": v.vat_cents,
+                 "total_cents": v.total_cents} for v in value.vat],
+        "methods": [{"method": m.method_code, "label": m.label, "cents": m.cents}
+                    for m in value.methods],
+        "cash": {"float_cents": cash.float_cents, "taken_cents": cash.taken_cents,
+                 "change_cents": cash.change_cents, "in_cents": cash.in_cents,
+                 "out_cents": cash.out_cents, "expected_cents": cash.expected_cents},
+    }
+    since = ("la mise en service" if value.period_start is None
+             else format_local_time(value.period_start))
+    lines = [f"{title} du {format_local_time(value.period_end)} (depuis {since})",
+             f"  {value.orders} commande(s), {value.cancellations} annulation(s),"
+             f" chiffre d'affaires {format_money(value.takings_cents)}"]
+    lines += [f"  TVA {v.rate_bp / 100:g} % : HT {format_money(v.excl_cents)},"
+              f" TVA {format_money(v.vat_cents)}, TTC {format_money(v.total_cents)}"
+              .replace(".", ",") for v in value.vat]
+    lines += [f"  {m.label} : {format_money(m.cents)}" for m in value.methods]
+    lines.append(f"  Espèces attendues {format_money(cash.expected_cents)} = fond"
+                 f" {format_money(cash.float_cents)} + encaissé {format_money(cash.taken_cents)}"
+                 f" − rendu {format_money(cash.change_cents)} + apports"
+                 f" {format_money(cash.in_cents)} − retraits {format_money(cash.out_cents)}")
+    return Result(data, "\n".join(lines))
+
+
+def closure(value: Closure) -> Result:
+    totals = value.totals
+    data = {"id": value.id, "kind": value.kind.value, "number": value.number,
+            "period": {"from": None if value.period_start is None
+                       else value.period_start.isoformat(),
+                       "to": value.period_end.isoformat()},
+            "staff_id": value.staff_id, "orders": value.orders,
+            "takings_cents": totals.period_cents, "perpetual_cents": totals.perpetual_cents,
+            "perpetual_absolute_cents": totals.perpetual_absolute_cents,
+            "expected_cash_cents": value.expected_cash_cents,
+            "counted_cash_cents": value.counted_cash_cents, "gap_cents": value.gap_cents,
+            "journal_number": value.journal_number}
+    name = {"z": "Z", "month": "Clôture mensuelle", "year": "Clôture annuelle"}[value.kind]
+    return Result(data, f"{name} n° {value.number} du {format_local_time(value.period_end)} :"
+                        f" CA {format_money(totals.period_cents)}, espèces attendues"
+                        f" {format_money(value.expected_cash_cents)}, comptées"
+                        f" {format_money(value.counted_cash_cents)}, écart"
+                        f" {format_money(value.gap_cents)} (grand total"
+                        f" {format_money(totals.perpetual_cents)})")
+
+
+def closure_result(value: ClosureResult) -> Result:
+    done = [closure(item) for item in (*value.made_alongside, value.closure)]
+    z = done[-1]
+    data = {**z.data, "reading": reading(value.reading).data,
+            "made_alongside": [item.data for item in done[:-1]]}
+    return Result(data, "\n".join([reading(value.reading, "Clôture Z").text,
+                                   *(item.text for item in done)]))

@@ -144,3 +144,44 @@ class AccountLocked(DomainError):
         super().__init__(f"{login!r} is locked after too many wrong secrets, until {until}")
         self.login = login
         self.until = until
+
+
+class InvalidCashCount(DomainError):
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"cash count refused: {detail}")
+        self.detail = detail
+
+
+class CashReasonMissing(DomainError):
+    def __init__(self) -> None:
+        super().__init__("a cash movement needs a reason")
+
+
+class ClosureInProgress(DomainError):
+    """R6: a closure was started and not finished; finish it before selling."""
+
+    def __init__(self) -> None:
+        super().__init__("a closure was started and not finished: finish it first")
+
+
+class ClosureRequired(DomainError):
+    def __init__(self, opened_at: datetime) -> None:
+        super().__init__(f"the till has been open since {opened_at.isoformat()} without a"
+                         f" Z closure: close it before selling")
+        self.opened_at = opened_at
+
+
+class NothingToClose(DomainError):
+    def __init__(self) -> None:
+        super().__init__("the till is closed: there is nothing to close")
+
+
+class JournalMismatch(DomainError):
+    """The sales recorded and the journal's order chain disagree over a period: a
+    closure would certify wrong figures, so it is refused."""
+
+    def __init__(self, sales_cents: int, journal_cents: int) -> None:
+        super().__init__(f"the sales ({sales_cents} cents) and the fiscal journal"
+                         f" ({journal_cents} cents) disagree: run `caisse journal verify`")
+        self.sales_cents = sales_cents
+        self.journal_cents = journal_cents

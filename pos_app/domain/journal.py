@@ -38,6 +38,7 @@ class Event(StrEnum):
     SIGN_IN = "sign_in"
     SIGN_OUT = "sign_out"
     CLOSURE = "closure"
+    CASH_MOVEMENT = "cash_movement"
     ARCHIVE = "archive"
     EXPORT = "export"
     SETTINGS_CHANGE = "settings_change"
@@ -186,3 +187,41 @@ def verify_chain(till_id: str, chain: str, rows: Iterable[tuple[Any, ...]],
             last[7], bytes.fromhex(last[3]), bytes.fromhex(last[6])):
         return number, JournalProblem(chain, number, "its signature is not valid")
     return number, None
+
+
+def verify_grand_totals(closures: Iterable[tuple[int, Mapping[str, Any]]],
+                        order_totals: Callable[[int, int], tuple[int, int]]
+                        ) -> JournalProblem | None:
+    """Recompute the closure chain's figures from the order chain: each Z covers the
+    order entries after the previous Z's, its takings are their amounts' sum (and the sum
+    of their absolute values), and the perpetual totals add up; a monthly (yearly)
+    closure sums its Zs (months). `order_totals(first, last)` sums order entries."""
+    covered = perpetual = absolute = 0
+    figures: dict[tuple[str, int], tuple[int, int, int]] = {}  # (kind, number) → totals
+    for number, body in closures:
+        kind, totals = body["kind"], body["grand_totals"]
+        found = (totals["period_cents"], totals["perpetual_cents"],
+                 totals["perpetual_absolute_cents"])
+        if kind == "z":
+            first, last = body["order_entries"]["first"], body["order_entries"]["last"]
+            if first != covered + 1:
+                return JournalProblem(Chain.CLOSURE, number, f"its orders start at entry"
+                                      f" {first}, not after the previous Z's ({covered})")
+            period, period_absolute = order_totals(first, last)
+            if (period, period_absolute) != (found[0], body["takings_absolute_cents"]):
+                return JournalProblem(Chain.CLOSURE, number, "its takings differ from the"
+                                      " order entries it covers")
+            covered, perpetual, absolute = last, perpetual + period, absolute + period_absolute
+            if found[1:] != (perpetual, absolute):
+                return JournalProblem(Chain.CLOSURE, number,
+                                      "its perpetual grand totals do not add up")
+        else:
+            parts = body["parts"]
+            wanted = [(parts["kind"], part) for part in range(parts["first"], parts["last"] + 1)]
+            summed = [figures[key] for key in wanted if key in figures]
+            if len(summed) != len(wanted) or found != (sum(f[0] for f in summed),
+                                                       summed[-1][1], summed[-1][2]):
+                return JournalProblem(Chain.CLOSURE, number, f"its grand totals are not"
+                                      f" those of its {parts['kind']} closures")
+        figures[(kind, body["number"])] = found
+    return None

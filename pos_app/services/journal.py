@@ -6,6 +6,7 @@ and its journal entry commit together or not at all.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -17,6 +18,7 @@ from pos_app.domain.journal import (
     JournalProblem,
     next_entry,
     verify_chain,
+    verify_grand_totals,
 )
 from pos_app.domain.order import Cancellation, Order
 from pos_app.domain.payment import Payment
@@ -154,6 +156,14 @@ def verify_journal(ctx: Context, every_signature: bool = False) -> JournalReport
             entries[chain] = count
             if problem is not None:
                 problems.append(problem)
+        if not any(p.chain in (Chain.ORDER, Chain.CLOSURE) for p in problems):
+            totals = verify_grand_totals(
+                ((row[0], json.loads(row[5])) for row in uow.journal.rows(till.id,
+                                                                          Chain.CLOSURE)),
+                lambda first, last: uow.journal.range_totals(till.id, Chain.ORDER, first,
+                                                             last)[:2])
+            if totals is not None:
+                problems.append(totals)
     report = JournalReport(entries, problems, location)
     if problems and not any(problem.chain == Chain.EVENT for problem in problems):
         _record_failure(ctx, till.id, problems)

@@ -11,6 +11,7 @@ from pos_app.domain.journal import Chain
 from pos_app.domain.order import Order, StatusFilter
 from pos_app.domain.payment import Payment
 from pos_app.domain.staff import Role, StaffMember
+from pos_app.services.closures import ensure_till_open
 from pos_app.services.context import Context, local_till
 from pos_app.services.journal import append, cancellation_record, payment_record
 from pos_app.services.payloads import cancellation_payload, payment_payload
@@ -44,11 +45,12 @@ def pay_order(ctx: Context, staff: StaffMember, number: str, method_code: str,
     staff.require(Role.CASHIER, "take a payment")
     now = ctx.clock.now()
     with ctx.uow() as uow:
+        till_id = ensure_till_open(uow, local_till(uow), staff, now).till_id
         order = _order(uow, number)
         method = payment_method(uow, method_code)
         payment = order.take_payment(method, amount_cents, new_id(), now, staff.id)
-        uow.orders.add_payment(order, payment)
-        append(uow, ctx.signer, local_till(uow).id, Chain.ORDER, now,
+        uow.orders.add_payment(order, payment, till_id)
+        append(uow, ctx.signer, till_id, Chain.ORDER, now,
                payment_record(order, payment))
         uow.outbox.add([OutboxRecord("payment.taken", payment.id,
                                      payment_payload(order, payment))], now)
@@ -61,10 +63,11 @@ def cancel_order(ctx: Context, staff: StaffMember, number: str, reason: str) -> 
     staff.require(Role.MANAGER, "cancel an order")
     now = ctx.clock.now()
     with ctx.uow() as uow:
+        till_id = ensure_till_open(uow, local_till(uow), staff, now).till_id
         order = _order(uow, number)
         cancellation = order.cancel(staff.id, now, reason)
-        uow.orders.add_cancellation(order, cancellation)
-        append(uow, ctx.signer, local_till(uow).id, Chain.ORDER, now,
+        uow.orders.add_cancellation(order, cancellation, till_id)
+        append(uow, ctx.signer, till_id, Chain.ORDER, now,
                cancellation_record(order, cancellation), -order.total_cents)
         uow.outbox.add([OutboxRecord("order.cancelled", order.id,
                                      cancellation_payload(order, cancellation))], now)

@@ -12,6 +12,13 @@ from pos_app.domain.errors import DomainError
 
 if TYPE_CHECKING:  # named in signatures only: using a port loads none of them
     from pos_app.domain.catalogue import Category, Product
+    from pos_app.domain.closure import (
+        CashCount,
+        CashMovementKind,
+        Closure,
+        ClosureKind,
+        VatTotal,
+    )
     from pos_app.domain.customer import Customer, NamePattern
     from pos_app.domain.favourites import Favourites
     from pos_app.domain.journal import ChainHead, JournalEntry
@@ -152,9 +159,13 @@ class OrderRepository(Protocol):
         """Insert a new order with its lines, VAT per rate and payments."""
         ...
 
-    def add_payment(self, order: Order, payment: Payment) -> None: ...
+    def add_payment(self, order: Order, payment: Payment, till_id: str) -> None:
+        """Record a payment taken later, at till `till_id`."""
+        ...
 
-    def add_cancellation(self, order: Order, cancellation: Cancellation) -> None: ...
+    def add_cancellation(self, order: Order, cancellation: Cancellation, till_id: str) -> None:
+        """Mark the order cancelled, at till `till_id`."""
+        ...
 
     def get_by_number(self, number: str) -> Order | None: ...
 
@@ -201,6 +212,12 @@ class TillRepository(Protocol):
     def latest_session(self, till_id: str) -> TillSession | None: ...
 
     def open_session(self, session: TillSession) -> None: ...
+
+    def start_closing(self, session_id: str, at: datetime) -> None:
+        """R6: a closure began; the till shows as closing until it ends."""
+        ...
+
+    def close_session(self, session_id: str, at: datetime) -> None: ...
 
 
 class SequenceRepository(Protocol):
@@ -250,9 +267,50 @@ class JournalRepository(Protocol):
 
     def last(self, till_id: str, chain: str) -> JournalEntry | None: ...
 
+    def range_totals(self, till_id: str, chain: str, first: int,
+                     last: int) -> tuple[int, int, int]:
+        """Sum, sum of absolute values and count of the amounts of entries first..last."""
+        ...
+
     def latest_time(self, till_id: str) -> str | None:
         """The time of the newest entry of any chain."""
         ...
+
+
+class ClosureRepository(Protocol):
+    def add_cash_movement(self, movement_id: str, till_id: str, kind: CashMovementKind,
+                          amount_cents: int, reason: str, staff_id: str,
+                          at: datetime) -> None: ...
+
+    def cash_movements(self, till_id: str, after: datetime | None,
+                       until: datetime) -> dict[CashMovementKind, int]:
+        """Totals per kind over the period (after, until]."""
+        ...
+
+    def sales(self, till_id: str, after: datetime | None,
+              until: datetime) -> tuple[int, int, int, int, tuple[VatTotal, ...]]:
+        """(orders made, orders cancelled, made total, cancelled total, VAT per rate net
+        of cancellations) at this till over (after, until]."""
+        ...
+
+    def payments(self, till_id: str, after: datetime | None,
+                 until: datetime) -> list[tuple[str, int, int]]:
+        """(method, tendered, change) per method, for payments taken at this till."""
+        ...
+
+    def last(self, till_id: str, kind: ClosureKind) -> Closure | None: ...
+
+    def of_kind_between(self, till_id: str, kind: ClosureKind, after: datetime | None,
+                        until: datetime) -> list[Closure]: ...
+
+    def between(self, till_id: str, start: datetime, end: datetime) -> list[Closure]: ...
+
+    def method_figures(self, closure_id: str) -> list[tuple[str, int, int]]:
+        """(method, expected, counted) recorded by a closure."""
+        ...
+
+    def add(self, closure: Closure, methods: list[tuple[str, int, int]],
+            count: CashCount | None) -> None: ...
 
 
 class UnitOfWork(Protocol):
@@ -287,6 +345,9 @@ class UnitOfWork(Protocol):
 
     @property
     def journal(self) -> JournalRepository: ...
+
+    @property
+    def closures(self) -> ClosureRepository: ...
 
 
     def __enter__(self) -> UnitOfWork: ...

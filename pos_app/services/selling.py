@@ -20,6 +20,7 @@ from pos_app.domain.journal import Chain
 from pos_app.domain.order import Order, format_order_number
 from pos_app.domain.payment import PaymentMethod
 from pos_app.domain.staff import Role, StaffMember
+from pos_app.services.closures import ensure_till_open
 from pos_app.services.context import Context, local_till
 from pos_app.services.journal import append, sale_record
 from pos_app.services.payloads import order_record, payment_payload
@@ -69,6 +70,7 @@ def sell(ctx: Context, staff: StaffMember, basket: Basket,
     now = ctx.clock.now()
     with ctx.uow() as uow:
         till = local_till(uow)
+        ensure_till_open(uow, till, staff, now)
         payer = None if basket.payer_id is None else _payer(uow, basket.payer_id)
         sequence = uow.sequences.next(till.id, ORDER_SERIES)
         order = Order(id=new_id(), number=format_order_number(till.order_prefix, sequence),

@@ -70,6 +70,15 @@ class SqlJournal(SqlRepository):
         return JournalEntry(till_id, Chain(chain), number, at, amount, body, previous,
                             digest, signature, key_id)
 
+    def range_totals(self, till_id: str, chain: str, first: int,
+                     last: int) -> tuple[int, int, int]:
+        """Sum, sum of absolute values and count of the amounts of entries first..last."""
+        row = self._one("SELECT coalesce(sum(amount_cents), 0),"
+                        " coalesce(sum(abs(amount_cents)), 0), count(*) FROM journal_entries"
+                        " WHERE till_id = ? AND chain = ? AND number BETWEEN ? AND ?",
+                        (till_id, chain, first, last))
+        return row[0], row[1], row[2]
+
     def latest_time(self, till_id: str) -> str | None:
         row = self._one("SELECT max(at) FROM journal_entries WHERE till_id = ?", (till_id,))
         return None if row is None else row[0]

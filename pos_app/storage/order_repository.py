@@ -17,12 +17,12 @@ _PAID = ("coalesce((SELECT sum(amount_cents - change_cents) FROM payments"
 
 
 _INSERT_PAYMENT = ("INSERT INTO payments (id, order_id, method_code, amount_cents,"
-                   " change_cents, taken_at, staff_id) VALUES (?, ?, ?, ?, ?, ?, ?)")
+                   " change_cents, taken_at, staff_id, till_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
 
 
-def _payment_row(order_id: str, payment: Payment) -> tuple[Any, ...]:
+def _payment_row(order_id: str, payment: Payment, till_id: str) -> tuple[Any, ...]:
     return (payment.id, order_id, payment.method_code, payment.amount_cents,
-            payment.change_cents, utc_text(payment.taken_at), payment.staff_id)
+            payment.change_cents, utc_text(payment.taken_at), payment.staff_id, till_id)
 
 
 class SqlOrders(SqlRepository):
@@ -45,16 +45,18 @@ class SqlOrders(SqlRepository):
             " VALUES (?, ?, ?, ?, ?)",
             [(order.id, vat.rate, vat.excl_cents, vat.vat_cents, vat.total_cents)
              for vat in order.vat()])
-        self._many(_INSERT_PAYMENT, [_payment_row(order.id, p) for p in order.payments])
+        self._many(_INSERT_PAYMENT, [_payment_row(order.id, p, order.till_id)
+                                     for p in order.payments])
 
-    def add_payment(self, order: Order, payment: Payment) -> None:
-        self._run(_INSERT_PAYMENT, _payment_row(order.id, payment))
+    def add_payment(self, order: Order, payment: Payment, till_id: str) -> None:
+        self._run(_INSERT_PAYMENT, _payment_row(order.id, payment, till_id))
 
-    def add_cancellation(self, order: Order, cancellation: Cancellation) -> None:
+    def add_cancellation(self, order: Order, cancellation: Cancellation, till_id: str) -> None:
         self._run(
-            "UPDATE orders SET status = ?, cancelled_at = ?, cancelled_by = ?, cancel_reason = ?"
-            " WHERE id = ?", (OrderStatus.CANCELLED.value, utc_text(cancellation.at),
-                              cancellation.by_staff_id, cancellation.reason, order.id))
+            "UPDATE orders SET status = ?, cancelled_at = ?, cancelled_by = ?, cancel_reason = ?,"
+            " cancelled_till_id = ? WHERE id = ?",
+            (OrderStatus.CANCELLED.value, utc_text(cancellation.at), cancellation.by_staff_id,
+             cancellation.reason, till_id, order.id))
 
     def get_by_number(self, number: str) -> Order | None:
         row = self._one(

@@ -148,6 +148,14 @@ class SqlTills(SqlRepository):
                   " VALUES (?, ?, ?, ?)", (session.id, session.till_id,
                                           utc_text(session.opened_at), session.opened_by))
 
+    def start_closing(self, session_id: str, at: datetime) -> None:
+        self._run("UPDATE till_sessions SET closing_started_at = ? WHERE id = ?"
+                  " AND closing_started_at IS NULL", (utc_text(at), session_id))
+
+    def close_session(self, session_id: str, at: datetime) -> None:
+        self._run("UPDATE till_sessions SET closed_at = ? WHERE id = ? AND closed_at IS NULL",
+                  (utc_text(at), session_id))
+
 
 class SqlSequences(SqlRepository):
     def next(self, till_id: str, kind: str) -> int:

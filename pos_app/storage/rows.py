@@ -187,8 +187,11 @@ class OrderRow(Base):
     cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     cancelled_by: Mapped[str | None] = mapped_column(String(64))
     cancel_reason: Mapped[str | None] = mapped_column(Text)
+    cancelled_till_id: Mapped[str | None] = mapped_column(String(36))  # where it was cancelled
 
-    __table_args__ = (Index("ix_orders_till_sequence", "till_id", "sequence", unique=True),)
+    __table_args__ = (Index("ix_orders_till_sequence", "till_id", "sequence", unique=True),
+                      Index("ix_orders_till_created", "till_id", "created_at"),
+                      Index("ix_orders_cancelled_till", "cancelled_till_id", "cancelled_at"))
 
 
 class OrderLineRow(Base):
@@ -225,6 +228,9 @@ class PaymentRow(Base):
     change_cents: Mapped[int] = mapped_column(Integer)
     taken_at: Mapped[datetime] = mapped_column(UtcDateTime)
     staff_id: Mapped[str] = mapped_column(String(64))
+    till_id: Mapped[str | None] = mapped_column(String(36))  # where it was taken
+
+    __table_args__ = (Index("ix_payments_till_taken", "till_id", "taken_at"),)
 
 
 class OutboxRow(Base):
@@ -282,6 +288,63 @@ class TillKeyRow(Base):
     key_id: Mapped[str] = mapped_column(String(16), primary_key=True)
     public_key: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class CashMovementRow(Base):
+    """Cash put in or taken out of the drawer outside sales: the opening float, a
+    deposit, a withdrawal for the bank; each with who, when and why."""
+
+    __tablename__ = "cash_movements"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    till_id: Mapped[str] = mapped_column(String(36))
+    kind: Mapped[str] = mapped_column(String(16))
+    amount_cents: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+    staff_id: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    __table_args__ = (Index("ix_cash_movements_till_at", "till_id", "at"),)
+
+
+class ClosureRow(Base):
+    """A Z, monthly or yearly closure as recorded (its journal entry holds all of it)."""
+
+    __tablename__ = "closures"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    till_id: Mapped[str] = mapped_column(String(36))
+    kind: Mapped[str] = mapped_column(String(8))
+    number: Mapped[int] = mapped_column(Integer)
+    period_start: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    period_end: Mapped[datetime] = mapped_column(UtcDateTime)
+    staff_id: Mapped[str] = mapped_column(String(64))
+    orders: Mapped[int] = mapped_column(Integer)
+    takings_cents: Mapped[int] = mapped_column(Integer)
+    perpetual_cents: Mapped[int] = mapped_column(Integer)
+    perpetual_absolute_cents: Mapped[int] = mapped_column(Integer)
+    expected_cash_cents: Mapped[int] = mapped_column(Integer)
+    counted_cash_cents: Mapped[int] = mapped_column(Integer)
+    journal_number: Mapped[int] = mapped_column(Integer)
+    first_entry: Mapped[int] = mapped_column(Integer)  # the order-chain entries covered
+    last_entry: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_closures_till_end", "till_id", "period_end"),)
+
+
+class ClosureMethodRow(Base):
+    __tablename__ = "closure_methods"
+    closure_id: Mapped[str] = mapped_column(ForeignKey("closures.id"), primary_key=True)
+    method_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    expected_cents: Mapped[int] = mapped_column(Integer)
+    counted_cents: Mapped[int] = mapped_column(Integer)
+
+
+class ClosureCountRow(Base):
+    """The cash counted at a closure, by euro note and coin."""
+
+    __tablename__ = "closure_counts"
+    closure_id: Mapped[str] = mapped_column(ForeignKey("closures.id"), primary_key=True)
+    denomination_cents: Mapped[int] = mapped_column(Integer, primary_key=True)
+    quantity: Mapped[int] = mapped_column(Integer)
 
 
 # Virtual and bookkeeping tables that live outside the models (created by migrations).

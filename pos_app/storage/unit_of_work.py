@@ -23,6 +23,7 @@ from pos_app.storage.repositories import (
 
 if TYPE_CHECKING:
     from pos_app.storage.catalogue_repository import SqlCatalogue
+    from pos_app.storage.closure_repository import SqlClosures
     from pos_app.storage.customer_repository import SqlCustomers
     from pos_app.storage.journal_repository import SqlJournal
     from pos_app.storage.order_repository import SqlOrders
@@ -102,6 +103,12 @@ class SqlUnitOfWork:
     @property
     def outbox(self) -> SqlOutbox:
         return SqlOutbox(self._db)
+
+    @property
+    def closures(self) -> SqlClosures:
+        from pos_app.storage.closure_repository import SqlClosures
+
+        return SqlClosures(self._db)
 
     @property
     def journal(self) -> SqlJournal:

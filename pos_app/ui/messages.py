@@ -75,6 +75,24 @@ _SENTENCES: list[tuple[type[Exception], Callable[[Any], str]]] = [
     (SettingsNotSaved, lambda e: translate(
         "messages", "Les réglages n'ont pas pu être enregistrés dans {path}.").format(
         path=e.path)),
+    (errors.ClosureInProgress, lambda e: translate(
+        "messages", "Une clôture a été commencée et non terminée : terminez-la avant de"
+        " vendre.")),
+    (errors.ClosureRequired, lambda e: translate(
+        "messages", "La caisse est ouverte depuis le {time} sans clôture Z : faites la"
+        " clôture avant de vendre.").format(time=format_local_time(e.opened_at))),
+    (errors.NothingToClose, lambda e: translate(
+        "messages", "La caisse est fermée : il n'y a rien à clôturer.")),
+    (errors.InvalidCashCount, lambda e: translate(
+        "messages", "Comptage des espèces refusé : {detail}").format(detail=e.detail)),
+    (errors.CashReasonMissing, lambda e: translate(
+        "messages", "Indiquez le motif de l'apport ou du retrait.")),
+    (errors.JournalMismatch, lambda e: _not_saved(
+        translate("messages", "Les ventes et le journal fiscal ne concordent pas"),
+        translate("messages", "Prévenez un responsable (caisse journal verify)."))),
+    (ports.SigningKeyUnavailable, lambda e: _not_saved(
+        translate("messages", "La clé de signature de la caisse est introuvable"),
+        translate("messages", "Prévenez un responsable."))),
     (errors.DomainError,
      lambda e: translate("messages", "Action refusée : {detail}").format(detail=e)),
 ]

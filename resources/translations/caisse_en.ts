@@ -549,6 +549,38 @@
         <translation>The settings could not be saved in {path}.</translation>
     </message>
     <message>
+        <source>Une clôture a été commencée et non terminée : terminez-la avant de vendre.</source>
+        <translation>A closure was started and not finished: finish it before selling.</translation>
+    </message>
+    <message>
+        <source>La caisse est ouverte depuis le {time} sans clôture Z : faites la clôture avant de vendre.</source>
+        <translation>The till has been open since {time} without a Z closure: close it before selling.</translation>
+    </message>
+    <message>
+        <source>La caisse est fermée : il n&apos;y a rien à clôturer.</source>
+        <translation>The till is closed: there is nothing to close.</translation>
+    </message>
+    <message>
+        <source>Comptage des espèces refusé : {detail}</source>
+        <translation>Cash count refused: {detail}</translation>
+    </message>
+    <message>
+        <source>Indiquez le motif de l&apos;apport ou du retrait.</source>
+        <translation>Give the reason for the cash added or taken out.</translation>
+    </message>
+    <message>
+        <source>Les ventes et le journal fiscal ne concordent pas</source>
+        <translation>The sales and the fiscal journal disagree</translation>
+    </message>
+    <message>
+        <source>Prévenez un responsable (caisse journal verify).</source>
+        <translation>Tell a manager (caisse journal verify).</translation>
+    </message>
+    <message>
+        <source>La clé de signature de la caisse est introuvable</source>
+        <translation>The till&apos;s signing key cannot be found</translation>
+    </message>
+    <message>
         <source>Action refusée : {detail}</source>
         <translation>Action refused: {detail}</translation>
     </message>

@@ -129,3 +129,43 @@ def test_signatures_of_the_head_always_and_of_every_entry_when_asked() -> None:
     _count, problem = verify(altered, full=True)
     assert (problem.number, problem.reason) == (2, "its signature is not valid")
     assert verify(entries, check=lambda *_: False, full=False)[1].number == 3
+
+
+def z_body(number: int, first: int, last: int, period: int, absolute: int,
+           perpetual: int, perpetual_absolute: int) -> dict[str, Any]:
+    return {"kind": "z", "number": number, "order_entries": {"first": first, "last": last},
+            "takings_absolute_cents": absolute,
+            "grand_totals": {"period_cents": period, "perpetual_cents": perpetual,
+                             "perpetual_absolute_cents": perpetual_absolute}}
+
+
+AMOUNTS = {1: 1400, 2: -1400, 3: 160, 4: 320}  # order entries: a sale, its cancellation…
+
+
+def order_totals(first: int, last: int) -> tuple[int, int]:
+    amounts = [AMOUNTS[n] for n in range(first, last + 1)]
+    return sum(amounts), sum(abs(a) for a in amounts)
+
+
+def test_grand_totals_are_recomputed_from_the_order_chain() -> None:
+    from pos_app.domain.journal import verify_grand_totals
+
+    z1 = z_body(1, 1, 2, 0, 2800, 0, 2800)
+    z2 = z_body(2, 3, 4, 480, 480, 480, 3280)
+    month = {"kind": "month", "number": 1, "parts": {"kind": "z", "first": 1, "last": 2},
+             "grand_totals": {"period_cents": 480, "perpetual_cents": 480,
+                              "perpetual_absolute_cents": 3280}}
+    assert verify_grand_totals([(1, z1), (2, z2), (3, month)], order_totals) is None
+    wrong_takings = z_body(2, 3, 4, 470, 470, 470, 3270)
+    problem = verify_grand_totals([(1, z1), (2, wrong_takings)], order_totals)
+    assert problem is not None and (problem.number, problem.reason) == (
+        2, "its takings differ from the order entries it covers")
+    skipped = z_body(2, 4, 4, 320, 320, 320, 3120)
+    assert "not after the previous Z's (2)" in str(
+        verify_grand_totals([(1, z1), (2, skipped)], order_totals))
+    wrong_perpetual = z_body(2, 3, 4, 480, 480, 999, 3280)
+    assert "perpetual" in str(verify_grand_totals([(1, z1), (2, wrong_perpetual)],
+                                                  order_totals))
+    wrong_month = {**month, "grand_totals": {**month["grand_totals"], "period_cents": 1}}
+    assert "its z closures" in str(
+        verify_grand_totals([(1, z1), (2, z2), (3, wrong_month)], order_totals))

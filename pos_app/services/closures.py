@@ -1,0 +1,284 @@
+"""Closing the till (R6): cash movements, the X reading, the Z closure with the monthly
+and yearly closures it brings, and the history of closures.
+
+A Z covers everything done at this till since the previous Z: the orders made and
+cancelled, the payments taken (per method), and the cash put in or taken out. Its
+figures, grand totals included, go in one signed entry of the journal's closure chain,
+in the same transaction that closes the till.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from pos_app.domain.closure import (
+    HOURS_BEFORE_Z,
+    NO_TOTALS,
+    CashCount,
+    CashFigures,
+    CashMovementKind,
+    Closure,
+    ClosureKind,
+    GrandTotals,
+    MethodTotal,
+    Reading,
+    counted_cash,
+    local_month,
+)
+from pos_app.domain.errors import (
+    CashReasonMissing,
+    ClosureInProgress,
+    ClosureRequired,
+    InvalidAmount,
+    JournalMismatch,
+    NothingToClose,
+)
+from pos_app.domain.ids import new_id
+from pos_app.domain.journal import Chain, Event, journal_time
+from pos_app.domain.staff import Role, StaffMember
+from pos_app.domain.till import Till, TillSession, TillState
+from pos_app.services.context import Context, local_till
+from pos_app.services.journal import append, record_event
+from pos_app.services.ports import Signer, UnitOfWork
+
+
+def ensure_till_open(uow: UnitOfWork, till: Till, staff: StaffMember,
+                     now: datetime) -> TillSession:
+    """Selling needs an open till: a closed one opens (the first sale of the day), a till
+    whose closure was started must finish it (R6), and one open for more than a day asks
+    for its Z first."""
+    session = uow.tills.latest_session(till.id)
+    if session is None or session.state is TillState.CLOSED:
+        session = TillSession(new_id(), till.id, now, staff.id)
+        uow.tills.open_session(session)
+    elif session.state is TillState.CLOSING:
+        raise ClosureInProgress()
+    elif now - session.opened_at > timedelta(hours=HOURS_BEFORE_Z):
+        raise ClosureRequired(session.opened_at)
+    return session
+
+
+def record_cash_movement(ctx: Context, staff: StaffMember, kind: CashMovementKind,
+                         amount_cents: int, reason: str = "") -> None:
+    """The opening float, or cash put in or taken out, with who, when and why."""
+    staff.require(Role.CASHIER, "move cash")
+    if amount_cents <= 0:
+        raise InvalidAmount(str(amount_cents))
+    if kind is not CashMovementKind.FLOAT and not reason.strip():
+        raise CashReasonMissing()
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        till = local_till(uow)
+        ensure_till_open(uow, till, staff, now)
+        uow.closures.add_cash_movement(new_id(), till.id, kind, amount_cents, reason.strip(),
+                                       staff.id, now)
+        record_event(uow, ctx.signer, till.id, now, Event.CASH_MOVEMENT, staff.id,
+                     kind=kind.value, amount_cents=amount_cents, reason=reason.strip())
+        uow.commit()
+
+
+def x_reading(ctx: Context) -> Reading:
+    """What a Z would record now; changes nothing."""
+    with ctx.uow(write=False) as uow:
+        return _reading(uow, local_till(uow), ctx.clock.now())
+
+
+def start_closure(ctx: Context, staff: StaffMember) -> Reading:
+    """R6: the till turns "closing" (yellow) until the Z is finished, even if the
+    program stops in between; the figures to count against come back."""
+    staff.require(Role.MANAGER, "close the till")
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        till = local_till(uow)
+        session = _session_to_close(uow, till)
+        uow.tills.start_closing(session.id, now)
+        reading = _reading(uow, till, now)
+        uow.commit()
+    return reading
+
+
+@dataclass(frozen=True, slots=True)
+class ClosureResult:
+    closure: Closure
+    reading: Reading
+    made_alongside: tuple[Closure, ...]  # the monthly and yearly closures it brought
+
+
+def finish_closure(ctx: Context, staff: StaffMember, counted_cents: int | None = None,
+                   count: CashCount | None = None) -> ClosureResult:
+    """The Z: figures, cash counted against expected, grand totals; the till closes.
+    When the Z is the first of a new month (or year), the month (and year) before are
+    closed first."""
+    staff.require(Role.MANAGER, "close the till")
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        till = local_till(uow)
+        session = _session_to_close(uow, till)
+        if session.closing_started_at is None:
+            uow.tills.start_closing(session.id, now)
+        reading = _reading(uow, till, now)
+        journal_cents, journal_absolute, _count = uow.journal.range_totals(
+            till.id, Chain.ORDER, reading.first_entry, reading.last_entry)
+        if (journal_cents, journal_absolute) != (reading.takings_cents,
+                                                 reading.takings_absolute_cents):
+            raise JournalMismatch(reading.takings_cents, journal_cents)
+        counted = counted_cash(reading.expected_cash_cents, counted_cents, count)
+        previous = uow.closures.last(till.id, ClosureKind.Z)
+        alongside = _close_periods(uow, ctx.signer, till, staff, previous, now)
+        totals = (NO_TOTALS if previous is None else previous.totals).then(
+            reading.takings_cents, reading.takings_absolute_cents)
+        number = 1 if previous is None else previous.number + 1
+        methods = _method_figures(reading, counted)
+        entry = append(uow, ctx.signer, till.id, Chain.CLOSURE, now,
+                       _z_payload(reading, number, staff, totals, methods, counted, count))
+        closure = Closure(new_id(), till.id, ClosureKind.Z, number, reading.period_start, now,
+                          staff.id, reading.orders, totals, reading.expected_cash_cents,
+                          counted, entry.number, reading.first_entry, reading.last_entry)
+        uow.closures.add(closure, methods, count)
+        record_event(uow, ctx.signer, till.id, now, Event.CLOSURE, staff.id, kind="z",
+                     number=number, gap_cents=closure.gap_cents)
+        uow.tills.close_session(session.id, now)
+        uow.commit()
+    return ClosureResult(closure, reading, alongside)
+
+
+def closures_between(ctx: Context, start: datetime, end: datetime) -> list[Closure]:
+    """R6: the closures that ended in [start, end), oldest first."""
+    with ctx.uow(write=False) as uow:
+        return uow.closures.between(local_till(uow).id, start, end)
+
+
+def closure_methods(ctx: Context, closure_id: str) -> list[tuple[str, int, int]]:
+    with ctx.uow(write=False) as uow:
+        return uow.closures.method_figures(closure_id)
+
+
+# -- the pieces -----------------------------------------------------------------------------
+
+
+def _session_to_close(uow: UnitOfWork, till: Till) -> TillSession:
+    session = uow.tills.latest_session(till.id)
+    if session is None or session.state is TillState.CLOSED:
+        raise NothingToClose()
+    return session
+
+
+def _reading(uow: UnitOfWork, till: Till, now: datetime) -> Reading:
+    previous = uow.closures.last(till.id, ClosureKind.Z)
+    after = None if previous is None else previous.period_end
+    made, cancelled, made_cents, cancelled_cents, vat = uow.closures.sales(till.id, after, now)
+    methods: list[MethodTotal] = []
+    taken = change = 0
+    for code, tendered, given_back in uow.closures.payments(till.id, after, now):
+        method = uow.payment_methods.get(code)
+        gives_change = method is not None and method.gives_change
+        methods.append(MethodTotal(code, code if method is None else method.label,
+                                   gives_change, tendered - given_back))
+        if gives_change:
+            taken, change = taken + tendered, change + given_back
+    moved = uow.closures.cash_movements(till.id, after, now)
+    cash = CashFigures(moved.get(CashMovementKind.FLOAT, 0), taken, change,
+                       moved.get(CashMovementKind.IN, 0), moved.get(CashMovementKind.OUT, 0))
+    head = uow.journal.head(till.id, Chain.ORDER)
+    return Reading(till.id, after, now, made, cancelled, made_cents - cancelled_cents,
+                   made_cents + cancelled_cents, vat, tuple(methods), cash,
+                   1 if previous is None else previous.last_entry + 1,
+                   0 if head is None else head.number)
+
+
+def _method_figures(reading: Reading, counted: int) -> list[tuple[str, int, int]]:
+    """(method, expected, counted) per method: cash is counted (its expected figure
+    includes the float and movements); other methods count as expected."""
+    figures = [(m.method_code, m.cents, m.cents) for m in reading.methods if not m.gives_change]
+    cash_codes = [m.method_code for m in reading.methods if m.gives_change]
+    figures.append((cash_codes[0] if cash_codes else "cash", reading.expected_cash_cents,
+                    counted))
+    return sorted(figures)
+
+
+def _z_payload(reading: Reading, number: int, staff: StaffMember, totals: GrandTotals,
+               methods: list[tuple[str, int, int]], counted: int,
+               count: CashCount | None) -> dict[str, Any]:
+    cash = reading.cash
+    return {
+        "kind": ClosureKind.Z.value,
+        "number": number,
+        "period": _period(reading.period_start, reading.period_end),
+        "staff_id": staff.id,
+        "order_entries": {"first": reading.first_entry, "last": reading.last_entry},
+        "orders": reading.orders,
+        "cancellations": reading.cancellations,
+        "vat": [{"rate_bp": v.rate_bp, "excl_cents": v.excl_cents, "vat_cents": v.vat_cents,
+                 "total_cents": v.total_cents} for v in reading.vat],
+        "takings_cents": reading.takings_cents,
+        "takings_absolute_cents": reading.takings_absolute_cents,
+        "grand_totals": _totals(totals),
+        "methods": [{"method": code, "expected_cents": expected, "counted_cents": found}
+                    for code, expected, found in methods],
+        "cash": {"float_cents": cash.float_cents, "taken_cents": cash.taken_cents,
+                 "change_cents": cash.change_cents, "in_cents": cash.in_cents,
+                 "out_cents": cash.out_cents, "expected_cents": cash.expected_cents,
+                 "counted_cents": counted, "gap_cents": counted - cash.expected_cents,
+                 "count": None if count is None else [list(pair) for pair in count.quantities]},
+    }
+
+
+def _close_periods(uow: UnitOfWork, signer: Signer, till: Till, staff: StaffMember,
+                   last_z: Closure | None, now: datetime) -> tuple[Closure, ...]:
+    """At the first Z of a new month, the month of the previous Z is closed (and at the
+    first Z of a new year, its year), before the Z itself."""
+    if last_z is None or local_month(last_z.period_end) == local_month(now):
+        return ()
+    month = _close_period(uow, signer, till, staff, ClosureKind.MONTH, ClosureKind.Z,
+                          last_z.period_end, now)
+    if local_month(last_z.period_end)[0] == local_month(now)[0]:
+        return (month,)
+    year = _close_period(uow, signer, till, staff, ClosureKind.YEAR, ClosureKind.MONTH,
+                         last_z.period_end, now)
+    return month, year
+
+
+def _close_period(uow: UnitOfWork, signer: Signer, till: Till, staff: StaffMember,
+                  kind: ClosureKind, part: ClosureKind, end: datetime,
+                  now: datetime) -> Closure:
+    """A monthly (yearly) closure: the Zs (months) since the previous one, summed."""
+    previous = uow.closures.last(till.id, kind)
+    start = None if previous is None else previous.period_end
+    parts: Sequence[Closure] = uow.closures.of_kind_between(till.id, part, start, end)
+    period = sum(p.totals.period_cents for p in parts)
+    last = parts[-1]
+    totals = GrandTotals(period, last.totals.perpetual_cents,
+                         last.totals.perpetual_absolute_cents)
+    number = 1 if previous is None else previous.number + 1
+    orders = sum(p.orders for p in parts)
+    expected = sum(p.expected_cash_cents for p in parts)
+    counted = sum(p.counted_cash_cents for p in parts)
+    entry = append(uow, signer, till.id, Chain.CLOSURE, now, {
+        "kind": kind.value, "number": number, "period": _period(start, end),
+        "staff_id": staff.id, "label": _label(kind, end),
+        "parts": {"kind": part.value, "first": parts[0].number, "last": last.number},
+        "order_entries": {"first": parts[0].first_entry, "last": last.last_entry},
+        "orders": orders, "grand_totals": _totals(totals),
+        "cash": {"expected_cents": expected, "counted_cents": counted,
+                 "gap_cents": counted - expected}})
+    closure = Closure(new_id(), till.id, kind, number, start, end, staff.id, orders, totals,
+                      expected, counted, entry.number, parts[0].first_entry, last.last_entry)
+    uow.closures.add(closure, [], None)
+    return closure
+
+
+def _label(kind: ClosureKind, end: datetime) -> str:
+    year, month = local_month(end)
+    return f"{year}-{month:02d}" if kind is ClosureKind.MONTH else str(year)
+
+
+def _period(start: datetime | None, end: datetime) -> dict[str, str | None]:
+    return {"from": None if start is None else journal_time(start), "to": journal_time(end)}
+
+
+def _totals(totals: GrandTotals) -> dict[str, int]:
+    return {"period_cents": totals.period_cents, "perpetual_cents": totals.perpetual_cents,
+            "perpetual_absolute_cents": totals.perpetual_absolute_cents}
