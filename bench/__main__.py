@@ -9,7 +9,7 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import cold_start, journal, sale_commit, scan, search
+from bench import closure, cold_start, journal, sale_commit, scan, search
 from bench.timing import Measure
 
 REPORT = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
@@ -27,6 +27,7 @@ def main() -> int:
     pin_to_one_core()
     measures += [*sale_commit.measure(rounds), search.measure(products, rounds * 2),
                  scan.measure(products, rounds // 4)]
+    measures.append(closure.measure(2_000 if args.quick else 20_000, 5))
     measures += journal.measure(20_000 if args.quick else 1_000_000,
                                 5_000 if args.quick else 100_000, 3)
     table = render(measures)
