@@ -70,6 +70,10 @@ def journal_time(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def from_journal_time(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+
+
 def entry_message(previous_hash: str, till_id: str, chain: str, number: int, at: str,
                   amount_cents: int, body: str) -> bytes:
     return "\n".join((previous_hash, till_id, chain, str(number), at, str(amount_cents),

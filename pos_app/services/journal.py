@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from pos_app.domain.journal import (
@@ -16,6 +16,8 @@ from pos_app.domain.journal import (
     Event,
     JournalEntry,
     JournalProblem,
+    from_journal_time,
+    journal_time,
     next_entry,
     verify_chain,
     verify_grand_totals,
@@ -58,6 +60,38 @@ def record_event(uow: UnitOfWork, signer: Signer, till_id: str, at: datetime,
     """An entry of the event journal (JET): what happened, who did it, the details."""
     return append(uow, signer, till_id, Chain.EVENT, at,
                   {"event": event.value, "staff_id": staff_id, **details})
+
+
+CLOCK_TOLERANCE = timedelta(minutes=2)  # clocks drift and get corrected: this is a jump
+
+
+def record_start(ctx: Context, version: str) -> None:
+    """The till program started (JET). A version other than the last start's, and a
+    clock earlier than the journal's newest entry, are recorded first."""
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        till = uow.tills.local()
+        if till is None:
+            return  # not set up yet: there is no journal to write to
+        newest = uow.journal.latest_time(till.id)
+        if newest is not None and now < from_journal_time(newest) - CLOCK_TOLERANCE:
+            record_event(uow, ctx.signer, till.id, now, Event.CLOCK_JUMP,
+                         newest_entry=newest, clock=journal_time(now))
+        previous = uow.journal.last_event(till.id, Event.START)
+        before = None if previous is None else previous.payload.get("version")
+        if before is not None and before != version:
+            record_event(uow, ctx.signer, till.id, now, Event.SOFTWARE_VERSION,
+                         previous=before, version=version)
+        record_event(uow, ctx.signer, till.id, now, Event.START, version=version)
+        uow.commit()
+
+
+def record_stop(ctx: Context) -> None:
+    with ctx.uow() as uow:
+        till = uow.tills.local()
+        if till is not None:
+            record_event(uow, ctx.signer, till.id, ctx.clock.now(), Event.STOP)
+            uow.commit()
 
 
 # -- what the order chain says -------------------------------------------------------------

@@ -267,6 +267,11 @@ class JournalRepository(Protocol):
 
     def last(self, till_id: str, chain: str) -> JournalEntry | None: ...
 
+    def last_event(self, till_id: str, event: str) -> JournalEntry | None:
+        """The newest entry of the event journal recording `event` (one whose body has
+        no key sorting before "event", such as start)."""
+        ...
+
     def range_totals(self, till_id: str, chain: str, first: int,
                      last: int) -> tuple[int, int, int]:
         """Sum, sum of absolute values and count of the amounts of entries first..last."""

@@ -62,13 +62,17 @@ class SqlJournal(SqlRepository):
             yield from batch
 
     def last(self, till_id: str, chain: str) -> JournalEntry | None:
-        row = self._one(f"SELECT {_COLUMNS} FROM journal_entries WHERE till_id = ?"
-                        " AND chain = ? ORDER BY number DESC LIMIT 1", (till_id, chain))
-        if row is None:
-            return None
-        number, at, previous, digest, amount, body, signature, key_id = row
-        return JournalEntry(till_id, Chain(chain), number, at, amount, body, previous,
-                            digest, signature, key_id)
+        return _entry(till_id, chain, self._one(
+            f"SELECT {_COLUMNS} FROM journal_entries WHERE till_id = ? AND chain = ?"
+            " ORDER BY number DESC LIMIT 1", (till_id, chain)))
+
+    def last_event(self, till_id: str, event: str) -> JournalEntry | None:
+        # Bodies are canonical (keys sorted): an event's body starts with its name when no
+        # key sorts before "event", as for start.
+        return _entry(till_id, Chain.EVENT, self._one(
+            f"SELECT {_COLUMNS} FROM journal_entries WHERE till_id = ? AND chain = ?"
+            " AND body LIKE ? ORDER BY number DESC LIMIT 1",
+            (till_id, Chain.EVENT.value, f'{{"event":"{event}",%')))
 
     def range_totals(self, till_id: str, chain: str, first: int,
                      last: int) -> tuple[int, int, int]:
@@ -82,3 +86,11 @@ class SqlJournal(SqlRepository):
     def latest_time(self, till_id: str) -> str | None:
         row = self._one("SELECT max(at) FROM journal_entries WHERE till_id = ?", (till_id,))
         return None if row is None else row[0]
+
+
+def _entry(till_id: str, chain: str, row: tuple[Any, ...] | None) -> JournalEntry | None:
+    if row is None:
+        return None
+    number, at, previous, digest, amount, body, signature, key_id = row
+    return JournalEntry(till_id, Chain(chain), number, at, amount, body, previous, digest,
+                        signature, key_id)

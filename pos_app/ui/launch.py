@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
+from pos_app import __version__
 from pos_app.services.context import Context
 from pos_app.ui.language import apply_language
+from pos_app.ui.messages import error_message
 from pos_app.ui.ops import OperationRunner
 from pos_app.ui.scanner import KeyboardScanner
 from pos_app.ui.settings import TillSettings
@@ -103,9 +105,30 @@ def run_window(ctx: Context, settings: TillSettings | None = None) -> int:
     start.finished.connect(app.quit)
     scanner = KeyboardScanner(app)
     start.start()
+    # The event journal records the start (and a new version or a clock gone back).
+    runner.run(start, lambda: _record_start(ctx), lambda _none: None,
+               lambda error: start.dialog.error.setText(error_message(error)),
+               changes_data=True)
     try:
         return app.exec()
     finally:
         scanner.stop()
         runner.wait()
         app.setQuitOnLastWindowClosed(quit_on_last)
+        _record_stop(ctx)
+
+
+def _record_start(ctx: Context) -> None:
+    # Loaded on the worker: the sign-in screen does not wait for the journal's code.
+    from pos_app.services.journal import record_start
+
+    record_start(ctx, __version__)
+
+
+def _record_stop(ctx: Context) -> None:
+    from pos_app.services.journal import record_stop
+
+    try:
+        record_stop(ctx)
+    except Exception as error:  # noqa: BLE001 - the till is closing: say it, do not hang
+        print(f"caisse: the stop could not be journaled: {error}", file=sys.stderr)

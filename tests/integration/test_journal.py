@@ -17,7 +17,7 @@ from pos_app.domain.journal import Chain, ChainHead, JournalProblem, next_entry
 from pos_app.domain.staff import StaffMember
 from pos_app.services import orders, selling
 from pos_app.services.context import Context
-from pos_app.services.journal import verify_journal
+from pos_app.services.journal import record_start, record_stop, verify_journal
 from pos_app.services.selling import PaymentRequest
 from pos_app.storage.connection import store_path
 from tests.integration.test_cli import caisse
@@ -214,3 +214,21 @@ def test_a_failed_verification_is_recorded_in_the_event_journal(
     last = raw.execute("SELECT body FROM journal_entries WHERE chain = 'event'"
                        " ORDER BY number DESC LIMIT 1").fetchone()[0]
     assert '"event":"verification_failure"' in last and "entry 3 is missing" in last
+
+
+def test_starts_record_a_new_version_and_a_clock_gone_back(ctx: Context,
+                                                           clock: FrozenClock) -> None:
+    record_start(ctx, "1.0.0")
+    record_stop(ctx)
+    clock.advance(timedelta(hours=1))
+    record_start(ctx, "1.0.0")
+    clock.advance(timedelta(hours=-3))  # someone set the clock back
+    record_start(ctx, "1.1.0")
+    with ctx.uow(write=False) as uow:
+        till_id = uow.tills.local().id  # type: ignore[union-attr]
+        events = [json.loads(row[5]) for row in uow.journal.rows(till_id, Chain.EVENT)]
+    names = [event["event"] for event in events]
+    assert names[-6:] == ["start", "stop", "start", "clock_jump", "software_version", "start"]
+    assert (events[-2]["previous"], events[-2]["version"]) == ("1.0.0", "1.1.0")
+    assert events[-3]["newest_entry"] == "2026-07-11T09:00:00Z"
+    assert verify_journal(ctx).ok

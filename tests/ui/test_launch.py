@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
+from pos_app.bootstrap import open_store
 from pos_app.cli import main
+from pos_app.domain.journal import Chain
 from pos_app.ui.sale_window import SaleWindow
 from pos_app.ui.sign_in import SignInDialog
 
@@ -52,3 +55,15 @@ def test_the_run_command_opens_the_till_window(qtbot: QtBot, data_dir: Path) -> 
     assert main(["--data-dir", str(data_dir)]) == 0
     assert seen == {"title": "Caisse — Camille Caissière — Accueil · Caisse accueil",
                     "size": "1024x768"}
+    store = open_store(data_dir)
+    try:
+        with store.context.uow(write=False) as uow:
+            till = uow.tills.local()
+            assert till is not None
+            events = [json.loads(row[5])["event"]
+                      for row in uow.journal.rows(till.id, Chain.EVENT)]
+    finally:
+        store.close()
+    # The start is journaled on a worker while the sign-in screen shows: either may be
+    # first; the stop comes last.
+    assert sorted(events[-3:-1]) == ["sign_in", "start"] and events[-1] == "stop"
