@@ -91,6 +91,12 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("text", nargs="?", default="")
     search.add_argument("--status", choices=[s.value for s in StatusFilter], default="all")
 
+    _add_fiscal_commands(commands)
+    return parser
+
+
+def _add_fiscal_commands(commands: Any) -> None:
+    """Closures, cash, archives and the journal (docs/fiscal.md)."""
     close = commands.add_parser("close", help="X reading (changes nothing) or Z closure (R6)"
                                 ).add_subparsers(dest="action", required=True)
     close.add_parser("x", help="what a Z would record now")
@@ -112,6 +118,16 @@ def build_parser() -> argparse.ArgumentParser:
         movement.add_argument("amount")
         movement.add_argument("--reason", default="")
 
+    archive = commands.add_parser("archive", help="monthly archives of the fiscal journal"
+                                  ).add_subparsers(dest="action", required=True)
+    export = archive.add_parser("export", help="write a month of the journal to a zip file"
+                                " (a manager: --staff)")
+    export.add_argument("--period", required=True, type=_month, help="YYYY-MM")
+    export.add_argument("out", type=Path)
+    check = archive.add_parser("verify", help="check an archive with its own content only;"
+                               " exit code 1 when anything is wrong")
+    check.add_argument("archive", type=Path)
+
     journal = commands.add_parser("journal", help="the signed fiscal journal (docs/fiscal.md)"
                                   ).add_subparsers(dest="action", required=True)
     verify = journal.add_parser("verify", help="recompute every chain, number and hash and"
@@ -119,11 +135,15 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--full", action="store_true",
                         help="check every entry's signature, not only each chain's last"
                         " entry and the closures")
-    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "archive" and args.action == "verify":  # needs no store
+        try:
+            return _emit(args, _archive_verify(args))
+        except UsageError as error:
+            return output.fail(args.json, str(error))
     data_dir = args.data_dir or Path(os.environ.get(DATA_DIR_VARIABLE) or default_data_dir())
     try:
         store = open_store(data_dir)
@@ -138,16 +158,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_window(store.context, TillSettings(store.data_dir / SETTINGS_FILE))
         handler = HANDLERS[args.command if args.command in {"init", "import"}
                            else f"{args.command} {args.action}"]
-        result = handler(store, args)
-        try:
-            output.emit(args.json, result)
-        except BrokenPipeError:  # `caisse … | head`: the reader has had enough
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return result.exit_code if isinstance(result, output.Result) else 0
+        return _emit(args, handler(store, args))
     except (DomainError, UsageError) as error:
         return output.fail(args.json, str(error), getattr(error, "problems", None))
     finally:
         store.close()
+
+
+def _emit(args: argparse.Namespace, result: Any) -> int:
+    try:
+        output.emit(args.json, result)
+    except BrokenPipeError:  # `caisse … | head`: the reader has had enough
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return result.exit_code if isinstance(result, output.Result) else 0
 
 
 def _staff(store: Store, args: argparse.Namespace) -> StaffMember:
@@ -255,6 +278,43 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from error
 
 
+def _month(text: str) -> date:
+    try:
+        return date.fromisoformat(f"{text}-01")
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a month (YYYY-MM)") from error
+
+
+def _archive_export(store: Store, args: argparse.Namespace) -> Any:
+    from pos_app.services.archive import export_archive
+
+    staff = _staff(store, args)
+    month = args.period
+    following = (month + timedelta(days=32)).replace(day=1)
+    files = export_archive(store.context, staff, _paris_midnight(month),
+                           _paris_midnight(following), f"{month:%Y-%m}")
+    from pos_app.adapters.archive_file import write_archive
+
+    try:
+        write_archive(args.out, files)
+    except OSError as error:
+        raise UsageError(f"cannot write {args.out}: {error.strerror}; the export is"
+                         " recorded in the journal, run it again") from error
+    return output.archive_written(args.out, files)
+
+
+def _archive_verify(args: argparse.Namespace) -> Any:
+    from pos_app.adapters.archive_file import ArchiveUnreadable, read_archive
+    from pos_app.adapters.signing import verify_signature
+    from pos_app.services.archive import check_archive
+
+    try:
+        files = read_archive(args.archive)
+    except ArchiveUnreadable as error:
+        raise UsageError(str(error)) from error
+    return output.archive_report(args.archive, check_archive(files, verify_signature))
+
+
 def _close_x(store: Store, args: argparse.Namespace) -> Any:
     return output.reading(closures.x_reading(store.context))
 
@@ -309,6 +369,7 @@ HANDLERS: dict[str, Callable[[Store, argparse.Namespace], Any]] = {
     "order show": _order_show,
     "orders search": _orders_search,
     "journal verify": _journal_verify,
+    "archive export": _archive_export,
     "close x": _close_x,
     "close z": _close_z,
     "closures list": _closures_list,

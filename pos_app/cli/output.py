@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from pos_app.domain.closure import Closure, Reading
 from pos_app.domain.customer import Customer
 from pos_app.domain.till import Till
 from pos_app.formatting import format_local_time, format_money
+from pos_app.services.archive import ArchiveReport
 from pos_app.services.closures import ClosureResult
 from pos_app.services.importing import ImportReport, Problem
 from pos_app.services.journal import JournalReport
@@ -192,3 +194,25 @@ def closure_result(value: ClosureResult) -> Result:
             "made_alongside": [item.data for item in done[:-1]]}
     return Result(data, "\n".join([reading(value.reading, "Clôture Z").text,
                                    *(item.text for item in done)]))
+
+
+def archive_written(path: Path, files: dict[str, bytes]) -> Result:
+    manifest = json.loads(files["manifest.json"])
+    counts = {chain: described["entries"] for chain, described in manifest["chains"].items()}
+    data = {"path": str(path), "period": manifest["period"], "entries": counts,
+            "manifest_sha256": hashlib.sha256(files["manifest.json"]).hexdigest()}
+    listed = ", ".join(f"{chain} {count}" for chain, count in counts.items())
+    return Result(data, f"Archive {manifest['period']} written to {path} ({listed})")
+
+
+def archive_report(path: Path, value: ArchiveReport) -> Result:
+    data = {"path": str(path), "ok": value.ok, "period": value.period,
+            "public_key": value.public_key, "entries": value.entries,
+            "problems": value.problems}
+    counts = ", ".join(f"{chain} {count}" for chain, count in value.entries.items())
+    lines = [f"Archive {value.period or path} {'sound' if value.ok else 'BROKEN'}:"
+             f" {counts or 'no entries checked'}",
+             f"Signed by public key {value.public_key or '(none)'}: compare it with the"
+             " till's"]
+    lines += [f"  - {problem}" for problem in value.problems]
+    return Result(data, "\n".join(lines), 0 if value.ok else 1)

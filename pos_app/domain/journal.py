@@ -149,13 +149,16 @@ SignatureCheck = Callable[[str, bytes, bytes], bool]  # key id, digest, signatur
 
 def verify_chain(till_id: str, chain: str, rows: Iterable[tuple[Any, ...]],
                  check_signature: SignatureCheck, expected_head: ChainHead | None,
-                 every_signature: bool = False) -> tuple[int, JournalProblem | None]:
+                 every_signature: bool = False,
+                 after: ChainHead | None = None) -> tuple[int, JournalProblem | None]:
     """Walk one chain in number order: numbers without gaps from 1, each entry's previous
     hash equal to the hash before it, each hash equal to the SHA-256 of its message, the
     last entry equal to the head the store keeps. Signatures are checked on the last
     entry and on every closure (each covers all before it), or on every entry with
-    `every_signature`. Returns how many entries were read and the first problem."""
-    previous, number = GENESIS, 0
+    `every_signature`. `after` is the entry the rows follow (an archive starts mid-chain;
+    None: the chain's start). Returns how many entries were read and the first problem."""
+    previous, number = (GENESIS, 0) if after is None else (after.hash, after.number)
+    start = number
     sha256 = hashlib.sha256
     check_all = every_signature or chain == Chain.CLOSURE
     last: tuple[Any, ...] | None = None
@@ -165,32 +168,33 @@ def verify_chain(till_id: str, chain: str, rows: Iterable[tuple[Any, ...]],
         if found != number:
             reason = (f"entry {number} is missing" if found > number
                       else f"entry {found} appears again")
-            return number, JournalProblem(chain, found, reason)
+            return number - start, JournalProblem(chain, found, reason)
         if previous_hash != previous:
-            return number, JournalProblem(chain, found, "it does not follow the entry before"
-                                          " it (its previous hash differs)")
+            return number - start, JournalProblem(chain, found, "it does not follow the entry"
+                                                  " before it (its previous hash differs)")
         message = "\n".join((previous, till_id, chain, str(found), at, str(amount), body))
         if sha256(message.encode("utf-8")).hexdigest() != digest:
-            return number, JournalProblem(chain, found,
-                                          "its content does not match its hash")
+            return number - start, JournalProblem(chain, found,
+                                                  "its content does not match its hash")
         if check_all and not check_signature(key_id, bytes.fromhex(digest),
                                              bytes.fromhex(signature)):
-            return number, JournalProblem(chain, found, "its signature is not valid")
+            return number - start, JournalProblem(chain, found, "its signature is not valid")
         previous, last = digest, row
+    read = number - start
     if expected_head is not None and (expected_head.number != number
                                       or expected_head.hash != previous):
         if expected_head.number > number:
-            return number, JournalProblem(chain, number + 1,
-                                          f"entries {number + 1} to {expected_head.number}"
-                                          " are missing (the chain was cut short)")
-        return number, JournalProblem(chain, number, "the chain does not end where its"
-                                      " recorded head says")
-    if expected_head is None and number:
-        return number, JournalProblem(chain, 0, "the chain has no recorded head")
+            return read, JournalProblem(chain, number + 1,
+                                        f"entries {number + 1} to {expected_head.number}"
+                                        " are missing (the chain was cut short)")
+        return read, JournalProblem(chain, number, "the chain does not end where its"
+                                    " recorded head says")
+    if expected_head is None and read:
+        return read, JournalProblem(chain, 0, "the chain has no recorded head")
     if last is not None and not check_all and not check_signature(
             last[7], bytes.fromhex(last[3]), bytes.fromhex(last[6])):
-        return number, JournalProblem(chain, number, "its signature is not valid")
-    return number, None
+        return read, JournalProblem(chain, number, "its signature is not valid")
+    return read, None
 
 
 def verify_grand_totals(closures: Iterable[tuple[int, Mapping[str, Any]]],

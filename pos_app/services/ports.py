@@ -277,6 +277,12 @@ class JournalRepository(Protocol):
         """Sum, sum of absolute values and count of the amounts of entries first..last."""
         ...
 
+    def between(self, till_id: str, start: str, end: str) -> list[tuple[Any, ...]]:
+        """Per chain, every entry from the first made at or after `start` to the last made
+        before `end` (journal times): (till, chain, number, at, amount, body, previous
+        hash, hash, signature, key id), by chain and number."""
+        ...
+
     def latest_time(self, till_id: str) -> str | None:
         """The time of the newest entry of any chain."""
         ...

@@ -74,6 +74,15 @@ class SqlJournal(SqlRepository):
             " AND body LIKE ? ORDER BY number DESC LIMIT 1",
             (till_id, Chain.EVENT.value, f'{{"event":"{event}",%')))
 
+    def between(self, till_id: str, start: str, end: str) -> list[tuple[Any, ...]]:
+        return self._all(
+            "WITH bounds AS (SELECT chain, min(number) AS first, max(number) AS last"
+            " FROM journal_entries WHERE till_id = ? AND at >= ? AND at < ? GROUP BY chain)"
+            " SELECT e.till_id, e.chain, e.number, e.at, e.amount_cents, e.body,"
+            " e.previous_hash, e.hash, e.signature, e.key_id FROM journal_entries AS e"
+            " JOIN bounds AS b ON e.chain = b.chain AND e.number BETWEEN b.first AND b.last"
+            " WHERE e.till_id = ? ORDER BY e.chain, e.number", (till_id, start, end, till_id))
+
     def range_totals(self, till_id: str, chain: str, first: int,
                      last: int) -> tuple[int, int, int]:
         """Sum, sum of absolute values and count of the amounts of entries first..last."""

@@ -32,7 +32,7 @@ from pos_app.services import closures, orders, selling
 from pos_app.services.context import Context
 from pos_app.services.journal import verify_journal
 from pos_app.services.selling import PaymentRequest
-from pos_app.services.staff import till_statuses
+from pos_app.services.staff import sign_in, till_statuses
 from tests.integration.test_cli import caisse, ok
 from tests.integration.test_selling_services import basket_of
 
@@ -182,8 +182,6 @@ def test_a_closure_killed_midway_is_closing_at_the_next_start(data_dir: Path) ->
     store = open_store(data_dir)
     try:
         cashier_ctx = store.context
-        from pos_app.services.staff import sign_in
-
         cashier = sign_in(cashier_ctx, "caissier", "1234")
         selling.sell(cashier_ctx, cashier, basket_of(cashier_ctx, "cafe"),
                      [PaymentRequest("ESP", 500)])
@@ -200,8 +198,6 @@ def test_a_closure_killed_midway_is_closing_at_the_next_start(data_dir: Path) ->
     try:
         ctx = store.context
         assert till_statuses(ctx)[0].state is TillState.CLOSING
-        from pos_app.services.staff import sign_in
-
         manager = sign_in(ctx, "gerant", "4321")
         z = closures.finish_closure(ctx, manager).closure
         assert (z.orders, z.expected_cash_cents) == (1, CAFE)

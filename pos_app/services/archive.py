@@ -1,0 +1,163 @@
+"""Archives of the fiscal journal (docs/fiscal.md, "Archives"): one calendar month of
+every chain, with a manifest of SHA-256 digests signed by the till's key and the public
+key itself, so that the archive can be checked with nothing but its own content.
+
+The archive is a set of named files (the CLI zips them): `journal.jsonl` (one entry per
+line, as stored), `manifest.json`, `manifest.sig` (Ed25519 over the SHA-256 of
+manifest.json, hex) and `public_key.txt`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from pos_app.domain.errors import DomainError
+from pos_app.domain.journal import (
+    Chain,
+    ChainHead,
+    Event,
+    journal_time,
+    verify_chain,
+)
+from pos_app.domain.staff import Role, StaffMember
+from pos_app.services.context import Context, local_till
+from pos_app.services.journal import append, record_event
+
+FORMAT = "caisse-archive-1"
+JOURNAL_FILE = "journal.jsonl"
+MANIFEST_FILE = "manifest.json"
+SIGNATURE_FILE = "manifest.sig"
+KEY_FILE = "public_key.txt"
+FIELDS = ("till_id", "chain", "number", "at", "amount_cents", "body", "previous_hash",
+          "hash", "signature", "key_id")
+
+
+class EmptyPeriod(DomainError):
+    def __init__(self, period: str) -> None:
+        super().__init__(f"the journal has no entry in {period}: there is nothing to archive")
+        self.period = period
+
+
+def export_archive(ctx: Context, staff: StaffMember, start: datetime, end: datetime,
+                   period: str) -> dict[str, bytes]:
+    """The archive of the journal entries made in [start, end) (`period` names it, e.g.
+    `2026-07`). The export itself is recorded in the archive chain and the event
+    journal, after the entries it archives."""
+    staff.require(Role.MANAGER, "export the fiscal archive")
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        till = local_till(uow)
+        rows = uow.journal.between(till.id, journal_time(start), journal_time(end))
+        if not rows:
+            raise EmptyPeriod(period)
+        lines = [json.dumps(dict(zip(FIELDS, row, strict=True)), ensure_ascii=False,
+                            separators=(",", ":")) for row in rows]
+        journal = ("\n".join(lines) + "\n").encode("utf-8")
+        chains: dict[str, dict[str, Any]] = {}
+        for row in rows:
+            chain = chains.setdefault(row[1], {"first": row[2], "previous_hash": row[6],
+                                               "entries": 0})
+            chain.update(last=row[2], last_hash=row[7], entries=chain["entries"] + 1)
+        manifest = {
+            "format": FORMAT,
+            "till": {"id": till.id, "code": till.code, "name": till.name,
+                     "point_of_sale": till.point_of_sale},
+            "period": period, "from": journal_time(start), "to": journal_time(end),
+            "made_at": journal_time(now), "made_by": staff.id,
+            "chains": chains,
+            "files": {JOURNAL_FILE: hashlib.sha256(journal).hexdigest()},
+            "keys": uow.journal.keys(),
+            "signing_key": ctx.signer.key_id,
+        }
+        manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=1,
+                                    sort_keys=True).encode("utf-8")
+        digest = hashlib.sha256(manifest_bytes).digest()
+        append(uow, ctx.signer, till.id, Chain.ARCHIVE, now,
+               {"period": period, "manifest_sha256": digest.hex(),
+                "entries": len(rows), "staff_id": staff.id})
+        record_event(uow, ctx.signer, till.id, now, Event.ARCHIVE, staff.id, period=period,
+                     manifest_sha256=digest.hex())
+        uow.commit()
+    return {JOURNAL_FILE: journal, MANIFEST_FILE: manifest_bytes,
+            SIGNATURE_FILE: ctx.signer.sign(digest).hex().encode("ascii"),
+            KEY_FILE: ctx.signer.public_key.encode("ascii")}
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveReport:
+    period: str = ""
+    public_key: str = ""  # compare it with the till's published key
+    entries: dict[str, int] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check_archive(files: Mapping[str, bytes],
+                  verify: Callable[[str, bytes, bytes], bool]) -> ArchiveReport:
+    """Check an archive with its own content only: the manifest's signature by the key
+    it carries, the journal file's digest, and every chain (numbers, links, hashes,
+    every signature). `verify(public_key_hex, digest, signature)` checks Ed25519."""
+    missing = [name for name in (JOURNAL_FILE, MANIFEST_FILE, SIGNATURE_FILE, KEY_FILE)
+               if name not in files]
+    if missing:
+        return ArchiveReport(problems=[f"the archive lacks {', '.join(missing)}"])
+    try:
+        manifest = json.loads(files[MANIFEST_FILE])
+        public_key = files[KEY_FILE].decode("ascii").strip()
+        signature = bytes.fromhex(files[SIGNATURE_FILE].decode("ascii").strip())
+    except (ValueError, UnicodeDecodeError) as error:
+        return ArchiveReport(problems=[f"the manifest or its signature cannot be read: {error}"])
+    period = str(manifest.get("period", ""))
+    if not verify(public_key, hashlib.sha256(files[MANIFEST_FILE]).digest(), signature):
+        return ArchiveReport(period, public_key, problems=[
+            "the manifest's signature is not valid for the archive's public key"])
+    keys: dict[str, str] = manifest.get("keys", {})
+    if keys.get(manifest.get("signing_key", "")) != public_key:
+        return ArchiveReport(period, public_key,
+                             problems=["the public key is not the journal's"])
+    if hashlib.sha256(files[JOURNAL_FILE]).hexdigest() != manifest["files"][JOURNAL_FILE]:
+        return ArchiveReport(period, public_key, problems=[
+            f"{JOURNAL_FILE} is not the file the manifest describes"])
+    by_chain: dict[str, list[tuple[Any, ...]]] = {}
+    try:
+        for line in files[JOURNAL_FILE].decode("utf-8").splitlines():
+            entry = json.loads(line)
+            by_chain.setdefault(entry["chain"], []).append(tuple(entry[f] for f in FIELDS))
+    except (ValueError, KeyError) as error:
+        return ArchiveReport(period, public_key,
+                             problems=[f"{JOURNAL_FILE} cannot be read: {error}"])
+    return _check_chains(manifest, by_chain, keys, verify, public_key)
+
+
+def _check_chains(manifest: dict[str, Any], by_chain: dict[str, list[tuple[Any, ...]]],
+                  keys: dict[str, str], verify: Callable[[str, bytes, bytes], bool],
+                  public_key: str) -> ArchiveReport:
+    till_id = manifest["till"]["id"]
+    entries: dict[str, int] = {}
+    problems: list[str] = []
+
+    def check(key_id: str, digest: bytes, signature: bytes) -> bool:
+        public = keys.get(key_id)
+        return public is not None and verify(public, digest, signature)
+
+    for chain, described in sorted(manifest["chains"].items()):
+        rows = by_chain.pop(chain, [])
+        # The archive starts mid-chain: after the entry whose hash the manifest gives.
+        after = ChainHead(described["first"] - 1, described["previous_hash"])
+        head = ChainHead(described["last"], described["last_hash"])
+        ordered = [(row[2], row[3], row[6], row[7], row[4], row[5], row[8], row[9])
+                   for row in rows]
+        count, problem = verify_chain(till_id, chain, ordered, check, head, True, after)
+        entries[chain] = count
+        if problem is not None:
+            problems.append(str(problem))
+    problems += [f"{chain} chain: entries the manifest does not list" for chain in by_chain]
+    return ArchiveReport(manifest.get("period", ""), public_key, entries, problems)
