@@ -118,6 +118,15 @@ def _add_fiscal_commands(commands: Any) -> None:
         movement.add_argument("amount")
         movement.add_argument("--reason", default="")
 
+    receipt = commands.add_parser("receipt", help="receipts (on request) and duplicates"
+                                  ).add_subparsers(dest="action", required=True)
+    receipt.add_parser("show", help="an order's receipt").add_argument("number")
+    receipt.add_parser("duplicate", help="reprint: journaled, says DUPLICATA (--staff)"
+                       ).add_argument("number")
+    qr = receipt.add_parser("check-qr", help="check a receipt's QR text with a public key")
+    qr.add_argument("text")
+    qr.add_argument("--public-key", required=True, help="the till's key, hex")
+
     archive = commands.add_parser("archive", help="monthly archives of the fiscal journal"
                                   ).add_subparsers(dest="action", required=True)
     export = archive.add_parser("export", help="write a month of the journal to a zip file"
@@ -139,9 +148,10 @@ def _add_fiscal_commands(commands: Any) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.command == "archive" and args.action == "verify":  # needs no store
+    storeless = STORELESS.get(f"{args.command} {getattr(args, 'action', '')}")
+    if storeless is not None:  # checks that need the document and a key, no store
         try:
-            return _emit(args, _archive_verify(args))
+            return _emit(args, storeless(args))
         except UsageError as error:
             return output.fail(args.json, str(error))
     data_dir = args.data_dir or Path(os.environ.get(DATA_DIR_VARIABLE) or default_data_dir())
@@ -285,6 +295,25 @@ def _month(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a month (YYYY-MM)") from error
 
 
+def _receipt_show(store: Store, args: argparse.Namespace) -> Any:
+    from pos_app.services.receipts import receipt
+
+    return output.receipt(receipt(store.context, args.number))
+
+
+def _receipt_duplicate(store: Store, args: argparse.Namespace) -> Any:
+    from pos_app.services.receipts import duplicate_receipt
+
+    return output.receipt(duplicate_receipt(store.context, _staff(store, args), args.number))
+
+
+def _receipt_check_qr(args: argparse.Namespace) -> Any:
+    from pos_app.adapters.signing import verify_signature
+    from pos_app.domain.receipt import check_qr
+
+    return output.qr_check(check_qr(args.text, args.public_key, verify_signature))
+
+
 def _archive_export(store: Store, args: argparse.Namespace) -> Any:
     from pos_app.services.archive import export_archive
 
@@ -358,6 +387,10 @@ def _cash(store: Store, args: argparse.Namespace) -> Any:
     return output.reading(closures.x_reading(store.context))
 
 
+STORELESS: dict[str, Callable[[argparse.Namespace], Any]] = {
+    "archive verify": _archive_verify,
+    "receipt check-qr": _receipt_check_qr,
+}
 HANDLERS: dict[str, Callable[[Store, argparse.Namespace], Any]] = {
     "init": _init,
     "import": _import,
@@ -369,6 +402,8 @@ HANDLERS: dict[str, Callable[[Store, argparse.Namespace], Any]] = {
     "order show": _order_show,
     "orders search": _orders_search,
     "journal verify": _journal_verify,
+    "receipt show": _receipt_show,
+    "receipt duplicate": _receipt_duplicate,
     "archive export": _archive_export,
     "close x": _close_x,
     "close z": _close_z,

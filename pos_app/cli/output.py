@@ -12,8 +12,10 @@ from typing import Any
 from pos_app.domain.catalogue import Product
 from pos_app.domain.closure import Closure, Reading
 from pos_app.domain.customer import Customer
+from pos_app.domain.receipt import QrSummary, Receipt
 from pos_app.domain.till import Till
 from pos_app.formatting import format_local_time, format_money
+from pos_app.receipt_text import receipt_lines
 from pos_app.services.archive import ArchiveReport
 from pos_app.services.closures import ClosureResult
 from pos_app.services.importing import ImportReport, Problem
@@ -64,7 +66,8 @@ def till(value: Till, data_dir: Path, created: bool) -> Result:
 
 
 def report(value: ImportReport) -> Result:
-    data = {"payment_methods": value.payment_methods, "categories": value.categories,
+    data = {"venue": value.venue, "payment_methods": value.payment_methods,
+            "categories": value.categories,
             "products": value.products, "customers": value.customers, "staff": value.staff}
     return Result(data, "Imported: " + ", ".join(f"{n} {k}" for k, n in data.items()))
 
@@ -216,3 +219,21 @@ def archive_report(path: Path, value: ArchiveReport) -> Result:
              " till's"]
     lines += [f"  - {problem}" for problem in value.problems]
     return Result(data, "\n".join(lines), 0 if value.ok else 1)
+
+
+def receipt(value: Receipt) -> Result:
+    data = {"number": value.number, "at": value.at.isoformat(),
+            "duplicate_number": value.duplicate_number, "total_cents": value.total_cents,
+            "qr": value.qr, "lines": receipt_lines(value)}
+    return Result(data, "\n".join(receipt_lines(value)))
+
+
+def qr_check(value: QrSummary | None) -> Result:
+    if value is None:
+        return Result({"valid": False}, "QR NOT VALID for this public key", 1)
+    data = {"valid": True, "till_id": value.till_id, "number": value.number,
+            "at": value.at.isoformat(), "totals_by_rate": value.totals_by_rate,
+            "total_cents": value.total_cents, "hash_prefix": value.hash_prefix}
+    return Result(data, f"QR valid: ticket {value.number} of"
+                        f" {format_local_time(value.at, '%d/%m/%Y %H:%M:%S')},"
+                        f" total {format_money(value.total_cents)}")

@@ -17,12 +17,13 @@ from pos_app.domain.customer import Customer, CustomerKind
 from pos_app.domain.errors import DomainError
 from pos_app.domain.money import parse_amount
 from pos_app.domain.payment import PaymentMethod
+from pos_app.domain.receipt import Venue
 from pos_app.domain.staff import Role, StaffMember
 from pos_app.domain.vat import VatRate
 from pos_app.services.context import Context
 from pos_app.services.ports import UnitOfWork
 
-SECTIONS = ("payment_methods", "categories", "products", "customers", "staff")
+SECTIONS = ("venue", "payment_methods", "categories", "products", "customers", "staff")
 MIN_SECRET_LENGTH = 4
 T = TypeVar("T")
 
@@ -48,6 +49,7 @@ class FieldError(ValueError):
 
 @dataclass(slots=True)
 class ImportReport:
+    venue: int = 0
     payment_methods: int = 0
     categories: int = 0
     products: int = 0
@@ -57,6 +59,7 @@ class ImportReport:
 
 @dataclass(slots=True)
 class _Parsed:
+    venue: Venue | None = None
     payment_methods: list[PaymentMethod] = field(default_factory=list)
     categories: list[Category] = field(default_factory=list)
     products: list[Product] = field(default_factory=list)
@@ -129,6 +132,7 @@ def _parse(document: object) -> _Parsed:
     for key in document:
         if key not in SECTIONS:
             reader.problems.append(Problem(key, f"unknown section (known: {', '.join(SECTIONS)})"))
+    parsed.venue = _venue_section(reader, document.get("venue"))
     readers: dict[str, Callable[[_Reader, dict[str, Any]], Any]] = {
         "payment_methods": _payment_method, "categories": _category, "products": _product,
         "customers": _customer, "staff": _staff,
@@ -193,6 +197,35 @@ def _choice(enum: type[Any]) -> Callable[[Any], Any]:
             allowed = ", ".join(member.value for member in enum)
             raise FieldError(f"{value!r} is not one of: {allowed}") from error
     return parse
+
+
+def _siret(value: Any) -> str:
+    text = _text(value).replace(" ", "")
+    if not (text.isdigit() and len(text) == 14):
+        raise FieldError("must be 14 digits")
+    return text
+
+
+def _venue_section(reader: _Reader, section: Any) -> Venue | None:
+    if section is None:
+        return None
+    with reader.at("venue"):
+        if not isinstance(section, dict):
+            reader.problem("must be an object")
+            return None
+        return _venue(reader, section)
+
+
+def _venue(reader: _Reader, item: dict[str, Any]) -> Venue | None:
+    name = reader.read(item, "name", _text)
+    address = reader.read(item, "address", _text)
+    postal_code = reader.read(item, "postal_code", _text)
+    city = reader.read(item, "city", _text)
+    siret = reader.read(item, "siret", _siret, required=False)
+    vat_number = reader.read(item, "vat_number", _optional_text, required=False)
+    if name is None or address is None or postal_code is None or city is None:
+        return None
+    return Venue(name, address, postal_code, city, siret, vat_number)
 
 
 def _payment_method(reader: _Reader, item: dict[str, Any]) -> PaymentMethod | None:
@@ -344,6 +377,8 @@ def _check_against_store(uow: UnitOfWork, parsed: _Parsed) -> set[str]:
 
 def _write(uow: UnitOfWork, parsed: _Parsed, staff_hashes: list[tuple[StaffMember, str]],
            losing_barcodes: set[str]) -> ImportReport:
+    if parsed.venue is not None:
+        uow.tills.save_venue(parsed.venue)
     for method in parsed.payment_methods:
         uow.payment_methods.save(method)
     for category in parsed.categories:
@@ -359,5 +394,6 @@ def _write(uow: UnitOfWork, parsed: _Parsed, staff_hashes: list[tuple[StaffMembe
         uow.customers.save(customer)
     for member, secret_hash in staff_hashes:
         uow.staff.save(member, secret_hash)
-    return ImportReport(len(parsed.payment_methods), len(parsed.categories),
-                        len(parsed.products), len(parsed.customers), len(parsed.staff))
+    return ImportReport(int(parsed.venue is not None), len(parsed.payment_methods),
+                        len(parsed.categories), len(parsed.products), len(parsed.customers),
+                        len(parsed.staff))

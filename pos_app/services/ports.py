@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # named in signatures only: using a port loads none of them
     from pos_app.domain.lockout import SignInOutcome
     from pos_app.domain.order import Cancellation, Order, StatusFilter
     from pos_app.domain.payment import Payment, PaymentMethod
+    from pos_app.domain.receipt import Venue
     from pos_app.domain.staff import StaffMember
     from pos_app.domain.till import Till, TillSession
 
@@ -213,6 +214,12 @@ class TillRepository(Protocol):
 
     def open_session(self, session: TillSession) -> None: ...
 
+    def venue(self) -> Venue | None:
+        """The venue that sells, named on receipts."""
+        ...
+
+    def save_venue(self, venue: Venue) -> None: ...
+
     def start_closing(self, session_id: str, at: datetime) -> None:
         """R6: a closure began; the till shows as closing until it ends."""
         ...
@@ -266,6 +273,10 @@ class JournalRepository(Protocol):
         ...
 
     def last(self, till_id: str, chain: str) -> JournalEntry | None: ...
+
+    def sale_of(self, till_id: str, order_number: str) -> JournalEntry | None:
+        """The sale entry of an order made at this till."""
+        ...
 
     def last_event(self, till_id: str, event: str) -> JournalEntry | None:
         """The newest entry of the event journal recording `event` (one whose body has

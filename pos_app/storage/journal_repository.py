@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from pos_app.domain.journal import Chain, ChainHead, JournalEntry
-from pos_app.storage.sql import SqlRepository, utc_text
+from pos_app.storage.sql import SqlRepository, like_escape, utc_text
 
 _COLUMNS = ("number, at, previous_hash, hash, amount_cents, body, signature, key_id")
 
@@ -65,6 +65,15 @@ class SqlJournal(SqlRepository):
         return _entry(till_id, chain, self._one(
             f"SELECT {_COLUMNS} FROM journal_entries WHERE till_id = ? AND chain = ?"
             " ORDER BY number DESC LIMIT 1", (till_id, chain)))
+
+    def sale_of(self, till_id: str, order_number: str) -> JournalEntry | None:
+        """The sale entry of an order made at this till (searched from the newest: a
+        receipt is mostly asked for soon after the sale)."""
+        return _entry(till_id, Chain.ORDER, self._one(
+            f"SELECT {_COLUMNS} FROM journal_entries WHERE till_id = ? AND chain = ?"
+            " AND body LIKE ? ESCAPE '\\' ORDER BY number DESC LIMIT 1",
+            (till_id, Chain.ORDER.value,
+             f'{{"kind":"sale",%"number":"{like_escape(order_number)}",%')))
 
     def last_event(self, till_id: str, event: str) -> JournalEntry | None:
         # Bodies are canonical (keys sorted): an event's body starts with its name when no

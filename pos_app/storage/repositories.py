@@ -9,6 +9,7 @@ from datetime import datetime
 from pos_app.domain.favourites import Favourites
 from pos_app.domain.lockout import SignInOutcome
 from pos_app.domain.payment import PaymentMethod
+from pos_app.domain.receipt import Venue
 from pos_app.domain.staff import Role, StaffMember
 from pos_app.domain.till import Till, TillSession
 from pos_app.services.ports import OutboxRecord
@@ -147,6 +148,19 @@ class SqlTills(SqlRepository):
         self._run("INSERT INTO till_sessions (id, till_id, opened_at, opened_by)"
                   " VALUES (?, ?, ?, ?)", (session.id, session.till_id,
                                           utc_text(session.opened_at), session.opened_by))
+
+    def venue(self) -> Venue | None:
+        row = self._one("SELECT name, address, postal_code, city, siret, vat_number FROM venue")
+        return None if row is None else Venue(*row)
+
+    def save_venue(self, venue: Venue) -> None:
+        self._run("INSERT INTO venue (id, name, address, postal_code, city, siret, vat_number)"
+                  " VALUES (1, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
+                  " name = excluded.name, address = excluded.address,"
+                  " postal_code = excluded.postal_code, city = excluded.city,"
+                  " siret = excluded.siret, vat_number = excluded.vat_number",
+                  (venue.name, venue.address, venue.postal_code, venue.city, venue.siret,
+                   venue.vat_number))
 
     def start_closing(self, session_id: str, at: datetime) -> None:
         self._run("UPDATE till_sessions SET closing_started_at = ? WHERE id = ?"

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import (
     Boolean,
+    CheckConstraint,
     ForeignKey,
     Index,
     Integer,
@@ -345,6 +346,21 @@ class ClosureCountRow(Base):
     closure_id: Mapped[str] = mapped_column(ForeignKey("closures.id"), primary_key=True)
     denomination_cents: Mapped[int] = mapped_column(Integer, primary_key=True)
     quantity: Mapped[int] = mapped_column(Integer)
+
+
+class VenueRow(Base):
+    """The venue that sells (one row): the seller its receipts name."""
+
+    __tablename__ = "venue"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(String(200))
+    postal_code: Mapped[str] = mapped_column(String(16))
+    city: Mapped[str] = mapped_column(String(100))
+    siret: Mapped[str | None] = mapped_column(String(14))
+    vat_number: Mapped[str | None] = mapped_column(String(32))
+
+    __table_args__ = (CheckConstraint("id = 1", name="ck_venue_one_row"),)
 
 
 # Virtual and bookkeeping tables that live outside the models (created by migrations).

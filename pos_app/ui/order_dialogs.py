@@ -129,18 +129,15 @@ def when(moment: datetime, now: datetime) -> str:
 
 
 class OrderDialog(QDialog):
-    """One order: its lines, VAT, payments and what is left; pay the rest, or cancel it.
-    With `receipt_only`, it is the receipt shown on screen, with no actions."""
+    """One order: its lines, VAT, payments and what is left; pay the rest, or cancel it."""
 
     def __init__(self, ctx: Context, runner: OperationRunner, staff: StaffMember,
-                 number: str, receipt_only: bool = False,
-                 parent: QWidget | None = None) -> None:
+                 number: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx, self.runner, self.staff, self.number = ctx, runner, staff, number
         self.details: OrderDetails | None = None
         self.payment: PaymentDialog | None = None
-        self.setWindowTitle(self.tr("Ticket de caisse") if receipt_only
-                            else self.tr("Commande {number}").format(number=number))
+        self.setWindowTitle(self.tr("Commande {number}").format(number=number))
         self.view = named(QTextBrowser(), "orderView")
         self.error = named(QLabel(), "error")
         self.error.setWordWrap(True)
@@ -162,7 +159,6 @@ class OrderDialog(QDialog):
         layout.addWidget(self._cancel_row)
         layout.addWidget(self.error)
         layout.addLayout(buttons)
-        self.receipt_only = receipt_only
         if staff.role not in (Role.MANAGER, Role.ADMINISTRATOR):
             self.cancel_order.setToolTip(self.tr("Réservé aux responsables"))
         self.pay.clicked.connect(self._pay_rest)
@@ -188,8 +184,6 @@ class OrderDialog(QDialog):
     def _enable(self) -> None:
         order = None if self.details is None else self.details.order
         live = order is not None and order.status is OrderStatus.ACTIVE
-        self.pay.setVisible(not self.receipt_only)
-        self.cancel_order.setVisible(not self.receipt_only)
         self.pay.setEnabled(live and order is not None and order.left_cents > 0)
         self.cancel_order.setEnabled(live and self.staff.role in (Role.MANAGER,
                                                                   Role.ADMINISTRATOR))

@@ -29,6 +29,7 @@ from pos_app.domain.basket import Basket
 from pos_app.domain.money import parse_amount
 from pos_app.domain.order import Order
 from pos_app.domain.payment import Payment, PaymentMethod, Tender, quick_cash_amounts
+from pos_app.domain.receipt import AGEC_OFFER_CENTS
 from pos_app.domain.staff import StaffMember
 from pos_app.formatting import format_amount_field, format_money
 from pos_app.services import orders, selling
@@ -118,6 +119,10 @@ class PaymentDialog(QDialog):
         self.outcome = named(QLabel(), "outcome")
         self.outcome.setWordWrap(True)
         self.change_due = named(QLabel(), "changeDue")
+        self.offer_note = named(QLabel(self.tr(
+            "Proposez la note au client (prestation de 25 € ou plus).")), "offerNote")
+        self.offer_note.setWordWrap(True)
+        self.offer_note.hide()
         self.receipt = named(QPushButton(self.tr("Ticket de caisse")), "receipt")
         self.receipt.setToolTip(self.tr("Le ticket n'est remis que si le client le demande."))
         next_sale = named(QPushButton(self.tr("Nouvelle vente")), "nextSale")
@@ -127,6 +132,7 @@ class PaymentDialog(QDialog):
         layout.addStretch(1)
         layout.addWidget(self.outcome)
         layout.addWidget(self.change_due)
+        layout.addWidget(self.offer_note)
         layout.addStretch(1)
         layout.addLayout(buttons)
         next_sale.clicked.connect(self.accept)
@@ -270,6 +276,9 @@ class PaymentDialog(QDialog):
         change = self.change_given if self.basket is None else self.tender.change_cents
         self.change_due.setText(self.tr("Rendu monnaie : {amount}").format(
             amount=format_money(change)) if change else "")
+        # AGEC: the receipt is given on request only; from 25 € of services the customer
+        # is told they may have the note.
+        self.offer_note.setVisible(order.total_cents >= AGEC_OFFER_CENTS)
         self.pages.setCurrentIndex(1)
 
     def _offer_receipt(self) -> None:

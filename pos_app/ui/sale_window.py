@@ -48,6 +48,7 @@ NOTICE_MS = 5000  # how long a notice stays; it never blocks the cashier
 DIALOGS_AFTER_MS = 300
 DIALOG_MODULES = ("pos_app.ui.product_dialog", "pos_app.ui.customer_dialog",
                   "pos_app.ui.payment_dialog", "pos_app.ui.order_dialogs",
+                  "pos_app.ui.receipt_dialog",
                   "pos_app.ui.settings_dialog")
 
 
@@ -208,10 +209,10 @@ class SaleWindow(QMainWindow):
         self.basket_panel.empty()
         self.show_notice(self.tr("Commande {number} enregistrée.").format(number=order.number))
         if dialog.wants_receipt:
-            from pos_app.ui.order_dialogs import OrderDialog
+            from pos_app.ui.receipt_dialog import ReceiptDialog
 
-            show_dialog(OrderDialog(self.ctx, self.runner, self.staff, order.number,
-                                    receipt_only=True, parent=self))
+            show_dialog(ReceiptDialog(self.ctx, self.runner, self.staff, order.number,
+                                      parent=self))
 
     def find_orders(self) -> OrderSearchDialog:
         from pos_app.ui.order_dialogs import OrderSearchDialog

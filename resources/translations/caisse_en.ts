@@ -144,10 +144,6 @@
 <context>
     <name>OrderDialog</name>
     <message>
-        <source>Ticket de caisse</source>
-        <translation>Receipt</translation>
-    </message>
-    <message>
         <source>Commande {number}</source>
         <translation>Order {number}</translation>
     </message>
@@ -282,6 +278,10 @@
         <translation>Amount</translation>
     </message>
     <message>
+        <source>Proposez la note au client (prestation de 25 € ou plus).</source>
+        <translation>Offer the customer the note (services of 25 € or more).</translation>
+    </message>
+    <message>
         <source>Ticket de caisse</source>
         <translation>Receipt</translation>
     </message>
@@ -339,6 +339,25 @@
     <message>
         <source>Favoris</source>
         <translation>Favourite</translation>
+    </message>
+</context>
+<context>
+    <name>ReceiptDialog</name>
+    <message>
+        <source>Ticket de caisse</source>
+        <translation>Receipt</translation>
+    </message>
+    <message>
+        <source>Duplicata</source>
+        <translation>Duplicate</translation>
+    </message>
+    <message>
+        <source>Réimpression : numérotée et inscrite au journal</source>
+        <translation>Reprint: numbered and journaled</translation>
+    </message>
+    <message>
+        <source>Fermer</source>
+        <translation>Close</translation>
     </message>
 </context>
 <context>

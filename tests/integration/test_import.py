@@ -56,10 +56,14 @@ def test_every_problem_of_the_file_is_listed_at_once(store: Store,
                       {"id": "c2", "kind": "organisation", "name": "Club", "first_name": "X"}],
         "staff": [{"login": "nouveau", "name": "Nouveau", "role": "chef", "secret": "12"}],
         "extras": [],
+        "venue": {"name": "Écuries", "address": "1 rue", "postal_code": "33680",
+                  "siret": "1234"},
     }
     assert problems_of(store, manager, document) == [
-        "extras: unknown section (known: payment_methods, categories, products, customers,"
-        " staff)",
+        "extras: unknown section (known: venue, payment_methods, categories, products,"
+        " customers, staff)",
+        "venue.city: missing",
+        "venue.siret: must be 14 digits",
         "products[0].vat_rate: unknown VAT rate '19.6' (allowed: 20, 10, 5.5, 2.1)",
         "products[1].id: must be a non-empty text",
         "products[2].prices[0].amount: must not be negative: '-3,00'",

@@ -24,6 +24,7 @@ from pos_app.ui.ops import OperationRunner
 from pos_app.ui.order_dialogs import OrderDialog, OrderSearchDialog
 from pos_app.ui.payment_dialog import PaymentDialog
 from pos_app.ui.product_dialog import ProductDialog
+from pos_app.ui.receipt_dialog import ReceiptDialog
 from pos_app.ui.sale_window import SaleWindow
 from pos_app.ui.scanner import KeyboardScanner
 from pos_app.ui.sign_in import SignInDialog
@@ -381,13 +382,17 @@ def test_the_receipt_is_offered_never_printed_unasked(
     click(qtbot, method(dialog, "CB"))
     qtbot.waitUntil(lambda: dialog.pages.currentIndex() == 1, timeout=WAIT_MS)
     assert not dialog.wants_receipt
+    assert dialog.offer_note.isHidden()  # a waffle: under 25 €, the note is not offered
     click(qtbot, dialog.receipt)
-    receipt = window.findChild(OrderDialog)
-    assert isinstance(receipt, OrderDialog)
-    qtbot.waitUntil(lambda: receipt.details is not None, timeout=WAIT_MS)
+    receipt = window.findChild(ReceiptDialog)
+    assert isinstance(receipt, ReceiptDialog)
+    qtbot.waitUntil(lambda: receipt.shown is not None, timeout=WAIT_MS)
     text = receipt.view.toPlainText()
-    assert "CD2-000001" in text and "TVA 20 %" in text and "Gaufre" in text
-    assert not receipt.pay.isVisible() and not receipt.cancel_order.isVisible()
+    assert "Ticket CD2-000001" in text and "TVA 20 %" in text and "Gaufre" in text
+    assert "SIRET 12345678900012" in text and "DUPLICATA" not in text
+    assert not receipt.qr.pixmap().isNull()  # the signed summary, as a QR code
+    click(qtbot, receipt.duplicate)
+    qtbot.waitUntil(lambda: "DUPLICATA n° 1" in receipt.view.toPlainText(), timeout=WAIT_MS)
 
 
 def test_every_button_is_a_touch_target(qtbot: QtBot, window: SaleWindow) -> None:

@@ -1,0 +1,76 @@
+"""Receipts (AGEC: made on request only) and their duplicates, journaled.
+
+A receipt is built from the order and its sale's journal entry: its QR code carries a
+summary signed by the till's key (domain/receipt.py). A reprint is a duplicate: it gets
+the next number of the journal's duplicate chain and says "DUPLICATA" with it.
+"""
+
+from __future__ import annotations
+
+from pos_app.domain.errors import UnknownOrder
+from pos_app.domain.journal import Chain
+from pos_app.domain.order import Order
+from pos_app.domain.receipt import (
+    Receipt,
+    ReceiptLine,
+    ReceiptPayment,
+    qr_message,
+    signed_qr,
+)
+from pos_app.domain.staff import Role, StaffMember
+from pos_app.services.context import Context, local_till
+from pos_app.services.journal import append
+from pos_app.services.ports import Signer, UnitOfWork
+
+
+def receipt(ctx: Context, number: str) -> Receipt:
+    """The receipt of an order, as first issued (not journaled: showing it on screen or
+    printing it the first time is not a reprint)."""
+    with ctx.uow(write=False) as uow:
+        return _receipt(uow, ctx.signer, number, None)
+
+
+def duplicate_receipt(ctx: Context, staff: StaffMember, number: str) -> Receipt:
+    """A reprint: journaled in the duplicate chain, whose number it carries."""
+    staff.require(Role.CASHIER, "reprint a receipt")
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        till = local_till(uow)
+        order = _order(uow, number)
+        entry = append(uow, ctx.signer, till.id, Chain.DUPLICATE, now,
+                       {"order_id": order.id, "number": order.number, "staff_id": staff.id})
+        made = _receipt(uow, ctx.signer, number, entry.number)
+        uow.commit()
+    return made
+
+
+def _order(uow: UnitOfWork, number: str) -> Order:
+    order = uow.orders.get_by_number(number.strip())
+    if order is None:
+        raise UnknownOrder(number)
+    return order
+
+
+def _receipt(uow: UnitOfWork, signer: Signer, number: str,
+             duplicate_number: int | None) -> Receipt:
+    till = local_till(uow)
+    order = _order(uow, number)
+    sale = uow.journal.sale_of(till.id, order.number)
+    vat = tuple(order.vat())
+    # An order made at another till was journaled there: its receipt comes from there.
+    qr = "" if sale is None else signed_qr(
+        qr_message(till.id, order.number, order.created_at, vat, order.total_cents,
+                   sale.hash), signer.sign)
+    methods = {method.code: method.label for method in uow.payment_methods.active()}
+    return Receipt(
+        venue=uow.tills.venue(), till_name=till.name, point_of_sale=till.point_of_sale,
+        number=order.number, at=order.created_at,
+        lines=tuple(ReceiptLine(line.label, line.price_label, line.quantity,
+                                line.unit_price_cents, int(line.vat_rate), line.total_cents)
+                    for line in order.lines),
+        vat=vat, total_cents=order.total_cents,
+        payments=tuple(ReceiptPayment(methods.get(p.method_code, p.method_code),
+                                      p.amount_cents, p.change_cents)
+                       for p in order.payments),
+        left_cents=order.left_cents, cancelled=order.cancellation is not None, qr=qr,
+        duplicate_number=duplicate_number)
