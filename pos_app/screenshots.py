@@ -2,8 +2,8 @@
 
 Each screen is shown in a real window on the X server, filled with the demo venue, and
 captured from the screen itself, dialogs included, as staff would see it: sign-in,
-sale, favourites, customer search, a payment with a partial payment, order search, at
-1024×768 and 1920×1080.
+sale, favourites, customer search, a payment with a partial payment, order search, a
+receipt, a Z closure being counted and the closure history, at 1024×768 and 1920×1080.
 """
 
 from __future__ import annotations
@@ -21,14 +21,27 @@ from PySide6.QtWidgets import QPushButton, QWidget
 from pos_app.adapters.clock import FrozenClock
 from pos_app.bootstrap import Store, demo_document, open_store
 from pos_app.domain.basket import Basket
-from pos_app.services import catalogue, customers, importing, orders, selling, setup
+from pos_app.domain.closure import CashMovementKind
+from pos_app.domain.staff import StaffMember
+from pos_app.services import (
+    catalogue,
+    closures,
+    customers,
+    importing,
+    orders,
+    selling,
+    setup,
+)
+from pos_app.services.context import Context
 from pos_app.services.selling import PaymentRequest
 from pos_app.services.staff import open_till, sign_in, till_statuses
 from pos_app.ui.launch import create_application
 from pos_app.ui.ops import OperationRunner
+from pos_app.ui.receipt_dialog import ReceiptDialog
 from pos_app.ui.sale_window import SaleWindow
 from pos_app.ui.settings import SETTINGS_FILE, TillSettings
 from pos_app.ui.sign_in import SignInDialog
+from pos_app.ui.widgets import show_dialog
 
 OUTPUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 SIZES = [(1024, 768), (1920, 1080)]
@@ -60,8 +73,28 @@ def capture(widget: QWidget, name: str) -> Path:
     return path
 
 
+def past_days(ctx: Context, clock: FrozenClock, cashier: StaffMember,
+              manager: StaffMember) -> None:
+    """A week of days before the demo day, each closed by a Z with its own small gap."""
+    gaps = [0, -150, 0, 200, -40, 0, -500]
+    for index, gap in enumerate(gaps):
+        clock.current = DEMO_DAY - timedelta(days=len(gaps) - index, hours=4)
+        closures.record_cash_movement(ctx, cashier, CashMovementKind.FLOAT, 15000)
+        for sale in range(4 + index % 3 * 3):
+            clock.advance(timedelta(minutes=41))
+            basket = Basket()
+            selling.add_product(ctx, basket, ("balade-poney-1h", "kayak-2h", "cafe",
+                                              "stage-paques")[sale % 4])
+            method = "ESP" if sale % 2 else "CB"
+            selling.sell(ctx, cashier, basket, [PaymentRequest(method, basket.total_cents)])
+        clock.advance(timedelta(hours=2))
+        expected = closures.x_reading(ctx).expected_cash_cents
+        closures.finish_closure(ctx, manager, counted_cents=expected + gap)
+
+
 def demo_store(folder: Path) -> Store:
-    """The demo venue after a morning of sales: paid, unpaid and cancelled orders."""
+    """The demo venue: a week closed day by day, then a morning of sales (paid, unpaid
+    and cancelled orders)."""
     clock = FrozenClock(DEMO_DAY - timedelta(hours=3))
     store = open_store(folder, clock)
     ctx = store.context
@@ -69,7 +102,10 @@ def demo_store(folder: Path) -> Store:
     importing.import_data(ctx, None, demo_document())
     cashier = sign_in(ctx, "caissier", "1234")
     manager = sign_in(ctx, "gerant", "4321")
+    past_days(ctx, clock, cashier, manager)
+    clock.current = DEMO_DAY - timedelta(hours=3)
     open_till(ctx, cashier, till_statuses(ctx)[0].till.id)
+    closures.record_cash_movement(ctx, cashier, CashMovementKind.FLOAT, 15000)
     for product_id in ("creme-glacee", "cafe", "balade-poney-1h", "paddle-1h", "gaufre"):
         catalogue.toggle_favourite(ctx, cashier, product_id)
     sales = [(("balade-poney-1h", "balade-poney-1h"), "Dupont", [("CB", 2800)]),
@@ -77,6 +113,7 @@ def demo_store(folder: Path) -> Store:
              (("cafe", "gaufre"), None, [("ESP", 1000)]),
              (("stage-paques",), "L'Écurie du Val", [("CHQ", 10000)]),
              (("spectacle-equestre", "spectacle-equestre"), "Lefèvre", [("ANCV", 4400)])]
+    first_of_the_day = len(orders.search_orders(ctx, "", limit=10_000)) + 1
     for product_ids, payer_name, payments in sales:
         clock.advance(timedelta(minutes=37))
         basket = Basket()
@@ -86,7 +123,7 @@ def demo_store(folder: Path) -> Store:
             basket.assign_payer(customers.search_customers(ctx, payer_name)[0].id)
         selling.sell(ctx, cashier, basket, [PaymentRequest(m, a) for m, a in payments],
                      validate_without_paying=True)
-    orders.cancel_order(ctx, manager, "CD2-000003", "Erreur de saisie")
+    orders.cancel_order(ctx, manager, f"CD2-{first_of_the_day + 2:06d}", "Erreur de saisie")
     clock.current = DEMO_DAY
     return store
 
@@ -155,6 +192,44 @@ def shoot_sale_screens(store: Store, runner: OperationRunner,
     return paths
 
 
+def shoot_till_screens(store: Store, runner: OperationRunner,
+                       size: tuple[int, int]) -> list[Path]:
+    """A manager's screens: the receipt, the Z being counted, the closure history."""
+    ctx = store.context
+    staff = sign_in(ctx, "gerant", "4321")
+    window = SaleWindow(ctx, runner, staff, till_statuses(ctx)[0])
+    window.resize(*size)
+    window.move(0, 0)
+    window.show()
+    settle(runner, lambda: window.catalogue.tiles.count() > 0)
+    suffix = f"{size[0]}x{size[1]}"
+    latest = orders.search_orders(ctx, "", limit=1)[0].number
+    receipt = show_dialog(ReceiptDialog(ctx, runner, staff, latest, parent=window))
+    settle(runner, lambda: receipt.shown is not None)
+    paths = [capture(window, f"receipt-{suffix}")]
+    receipt.reject()
+
+    z = window.close_z()
+    settle(runner, lambda: z.reading is not None)
+    z.count_button.setChecked(True)
+    for denomination, quantity in ((5000, 2), (2000, 3), (1000, 2), (500, 1), (200, 4),
+                                   (100, 3), (50, 2), (20, 1)):
+        z.counts[denomination].setValue(quantity)
+    settle(runner)
+    paths.append(capture(window, f"closure-z-{suffix}"))
+    z.reject()
+
+    history = window.closure_history()
+    today = DEMO_DAY.date()
+    history.show_period(today - timedelta(days=7), today)
+    settle(runner, lambda: history.table.rowCount() > 0)
+    paths.append(capture(window, f"closure-history-{suffix}"))
+    history.reject()
+    settle(runner)
+    window.close()
+    return paths
+
+
 def main() -> int:
     app = create_application()
     OUTPUT.mkdir(parents=True, exist_ok=True)
@@ -165,6 +240,8 @@ def main() -> int:
         for size in SIZES:
             paths.append(shoot_sign_in(store, runner, size))
             paths += shoot_sale_screens(store, runner, size)
+        for size in SIZES:  # last: the Z leaves the till closing
+            paths += shoot_till_screens(store, runner, size)
         runner.wait()
         store.close()
     for path in paths:

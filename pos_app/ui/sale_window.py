@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from pos_app.domain.basket import Basket
 from pos_app.domain.catalogue import Product
 from pos_app.domain.scan import Scan
-from pos_app.domain.staff import StaffMember
+from pos_app.domain.staff import Role, StaffMember
 from pos_app.domain.till import TillState
 from pos_app.services import catalogue, selling
 from pos_app.services.context import Context
@@ -36,11 +36,15 @@ from pos_app.ui.settings import TillSettings
 from pos_app.ui.widgets import named, restyle, show_dialog, split_row
 
 if TYPE_CHECKING:
+    from pos_app.ui.cash_dialog import CashDialog
+    from pos_app.ui.closure_dialog import ClosureDialog
+    from pos_app.ui.closure_history import ClosureHistoryDialog
     from pos_app.ui.customer_dialog import CustomerDialog
     from pos_app.ui.order_dialogs import OrderSearchDialog
     from pos_app.ui.payment_dialog import PaymentDialog
     from pos_app.ui.product_dialog import ProductDialog
     from pos_app.ui.settings_dialog import SettingsDialog
+    from pos_app.ui.till_menu import TillMenu
 
 NOTICE_MS = 5000  # how long a notice stays; it never blocks the cashier
 # The dialogs' modules load just after the screen shows, so that the screen a cashier
@@ -48,7 +52,9 @@ NOTICE_MS = 5000  # how long a notice stays; it never blocks the cashier
 DIALOGS_AFTER_MS = 300
 DIALOG_MODULES = ("pos_app.ui.product_dialog", "pos_app.ui.customer_dialog",
                   "pos_app.ui.payment_dialog", "pos_app.ui.order_dialogs",
-                  "pos_app.ui.receipt_dialog",
+                  "pos_app.ui.receipt_dialog", "pos_app.ui.till_menu",
+                  "pos_app.ui.closure_dialog", "pos_app.ui.cash_dialog",
+                  "pos_app.ui.closure_history",
                   "pos_app.ui.settings_dialog")
 
 
@@ -79,6 +85,8 @@ class SaleWindow(QMainWindow):
         self.orders_button = named(QPushButton(self.tr("Recherche commande")), "orderSearch")
         self.orders_button.setToolTip(self.tr("Retrouver une commande (F4)"))
         self.who = named(QLabel(), "who")
+        self.till_button = named(QPushButton(self.tr("Caisse")), "tillMenu")
+        self.till_button.setToolTip(self.tr("Lecture X, clôture Z, espèces, historique"))
         self.settings_button = named(QPushButton(self.tr("Réglages")), "settings")
         self.settings_button.setVisible(settings is not None)
         self.sign_out = named(QPushButton(self.tr("Déconnexion")), "signOut")
@@ -108,9 +116,12 @@ class SaleWindow(QMainWindow):
         if till is not None and till.state is TillState.CLOSING:
             closing = self.tr("Clôture commencée et non terminée : terminez-la avant de vendre.")
             self.show_notice(closing, error=True, sticky=True)
+            if staff.role in (Role.MANAGER, Role.ADMINISTRATOR):  # R6: finish it first
+                QTimer.singleShot(0, self.close_z)
 
     def _layout(self) -> None:
-        top = split_row([self.who, self.sign_out], [self.settings_button, self.orders_button])
+        top = split_row([self.who, self.sign_out],
+                        [self.settings_button, self.till_button, self.orders_button])
         body = QHBoxLayout()
         body.addWidget(self.basket_panel, 2)
         body.addWidget(self.catalogue, 3)
@@ -132,6 +143,7 @@ class SaleWindow(QMainWindow):
         self.basket_panel.changed.connect(self.notice.clear)
         self.orders_button.clicked.connect(self.find_orders)
         self.settings_button.clicked.connect(self.open_settings)
+        self.till_button.clicked.connect(self.open_till_menu)
         self.sign_out.clicked.connect(self.request_sign_out)
         for key, action in (("F2", self.pay), ("F3", self.find_customer),
                             ("F4", self.find_orders),
@@ -225,6 +237,47 @@ class SaleWindow(QMainWindow):
         from pos_app.ui.settings_dialog import SettingsDialog
 
         return show_dialog(SettingsDialog(self.settings, parent=self))
+
+    # -- the till: X, Z, cash, history (R6) ----------------------------------------------
+
+    def open_till_menu(self) -> TillMenu:
+        from pos_app.ui.till_menu import TillMenu
+
+        menu = TillMenu(parent=self)
+        actions = {"x": self.read_x, "z": self.close_z, "cash": self.move_cash,
+                   "history": self.closure_history}
+        menu.chosen.connect(lambda key: actions[key]())
+        return show_dialog(menu)
+
+    def read_x(self) -> ClosureDialog:
+        from pos_app.ui.closure_dialog import ClosureDialog
+
+        return show_dialog(ClosureDialog(self.ctx, self.runner, self.staff, z=False,
+                                         parent=self))
+
+    def close_z(self) -> ClosureDialog:
+        from pos_app.ui.closure_dialog import ClosureDialog
+
+        dialog = ClosureDialog(self.ctx, self.runner, self.staff, z=True, parent=self)
+
+        def closed(_result: int) -> None:
+            if dialog.closed is not None:
+                self.notice.clear()
+                self.show_notice(self.tr("Clôture Z n° {number} enregistrée.").format(
+                    number=dialog.closed.closure.number))
+
+        dialog.finished.connect(closed)
+        return show_dialog(dialog)
+
+    def move_cash(self) -> CashDialog:
+        from pos_app.ui.cash_dialog import CashDialog
+
+        return show_dialog(CashDialog(self.ctx, self.runner, self.staff, parent=self))
+
+    def closure_history(self) -> ClosureHistoryDialog:
+        from pos_app.ui.closure_history import ClosureHistoryDialog
+
+        return show_dialog(ClosureHistoryDialog(self.ctx, self.runner, parent=self))
 
     def request_sign_out(self) -> None:
         """Hand the till over: refused while a sale is in progress, so nothing is lost."""

@@ -45,6 +45,41 @@
     </message>
 </context>
 <context>
+    <name>CashDialog</name>
+    <message>
+        <source>Mouvement d&apos;espèces</source>
+        <translation>Cash movement</translation>
+    </message>
+    <message>
+        <source>Fond de caisse</source>
+        <translation>Opening float</translation>
+    </message>
+    <message>
+        <source>Apport</source>
+        <translation>Cash in</translation>
+    </message>
+    <message>
+        <source>Retrait</source>
+        <translation>Cash out</translation>
+    </message>
+    <message>
+        <source>Montant</source>
+        <translation>Amount</translation>
+    </message>
+    <message>
+        <source>Motif (dépôt en banque, monnaie…)</source>
+        <translation>Reason (bank deposit, change…)</translation>
+    </message>
+    <message>
+        <source>Enregistrer</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <source>Annuler</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
     <name>CataloguePanel</name>
     <message>
         <source>Rechercher un produit, un code-barres…</source>
@@ -69,6 +104,187 @@
     <message>
         <source>Aucun produit ne correspond à « {typed} ».</source>
         <translation>No product matches “{typed}”.</translation>
+    </message>
+</context>
+<context>
+    <name>ClosureChart</name>
+    <message>
+        <source>Aucune clôture Z</source>
+        <translation>No Z closure</translation>
+    </message>
+    <message>
+        <source>CA TTC</source>
+        <translation>Takings</translation>
+    </message>
+    <message>
+        <source>Écart de caisse</source>
+        <translation>Cash gap</translation>
+    </message>
+</context>
+<context>
+    <name>ClosureDialog</name>
+    <message>
+        <source>Clôture Z</source>
+        <translation>Z closure</translation>
+    </message>
+    <message>
+        <source>Lecture X</source>
+        <translation>X reading</translation>
+    </message>
+    <message>
+        <source>Compter les espèces</source>
+        <translation>Count the cash</translation>
+    </message>
+    <message>
+        <source>Valider la clôture Z</source>
+        <translation>Confirm the Z closure</translation>
+    </message>
+    <message>
+        <source>Fermer</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>Espèces comptées</source>
+        <translation>Cash counted</translation>
+    </message>
+    <message>
+        <source>Montant incorrect</source>
+        <translation>Wrong amount</translation>
+    </message>
+    <message>
+        <source>Écart : {amount}</source>
+        <translation>Gap: {amount}</translation>
+    </message>
+    <message>
+        <source>Clôture Z n° {number} enregistrée. Espèces attendues {expected}, comptées {counted}, écart {gap}. Grand total {total}.</source>
+        <translation>Z closure no. {number} recorded. Cash expected {expected}, counted {counted}, gap {gap}. Grand total {total}.</translation>
+    </message>
+    <message>
+        <source>Clôture {kind} n° {number} enregistrée aussi.</source>
+        <translation>{kind} closure no. {number} recorded too.</translation>
+    </message>
+    <message>
+        <source>mensuelle</source>
+        <translation>Monthly</translation>
+    </message>
+    <message>
+        <source>annuelle</source>
+        <translation>Yearly</translation>
+    </message>
+    <message>
+        <source>TVA {rate} % (TTC)</source>
+        <translation>VAT {rate} % (incl. VAT)</translation>
+    </message>
+    <message>
+        <source>Fond de caisse</source>
+        <translation>Opening float</translation>
+    </message>
+    <message>
+        <source>Espèces encaissées</source>
+        <translation>Cash tendered</translation>
+    </message>
+    <message>
+        <source>Monnaie rendue</source>
+        <translation>Change given</translation>
+    </message>
+    <message>
+        <source>Apports</source>
+        <translation>Cash in</translation>
+    </message>
+    <message>
+        <source>Retraits</source>
+        <translation>Cash out</translation>
+    </message>
+    <message>
+        <source>{orders} commande(s), {cancelled} annulation(s)</source>
+        <translation>{orders} order(s), {cancelled} cancellation(s)</translation>
+    </message>
+    <message>
+        <source>Chiffre d&apos;affaires TTC</source>
+        <translation>Takings incl. VAT</translation>
+    </message>
+    <message>
+        <source>Par mode de paiement</source>
+        <translation>By payment method</translation>
+    </message>
+    <message>
+        <source>Tiroir</source>
+        <translation>Drawer</translation>
+    </message>
+    <message>
+        <source>Espèces attendues</source>
+        <translation>Cash expected</translation>
+    </message>
+</context>
+<context>
+    <name>ClosureHistoryDialog</name>
+    <message>
+        <source>Historique des clôtures</source>
+        <translation>Closure history</translation>
+    </message>
+    <message>
+        <source>Aujourd&apos;hui</source>
+        <translation>Today</translation>
+    </message>
+    <message>
+        <source>Cette semaine</source>
+        <translation>This week</translation>
+    </message>
+    <message>
+        <source>Ce mois</source>
+        <translation>This month</translation>
+    </message>
+    <message>
+        <source>Afficher</source>
+        <translation>Show</translation>
+    </message>
+    <message>
+        <source>Du</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <source>au</source>
+        <translation>to</translation>
+    </message>
+    <message>
+        <source>Clôture</source>
+        <translation>Closure</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>CA TTC</source>
+        <translation>Takings</translation>
+    </message>
+    <message>
+        <source>Attendu</source>
+        <translation>Expected</translation>
+    </message>
+    <message>
+        <source>Compté</source>
+        <translation>Counted</translation>
+    </message>
+    <message>
+        <source>Écart</source>
+        <translation>Gap</translation>
+    </message>
+    <message>
+        <source>Grand total</source>
+        <translation>Grand total</translation>
+    </message>
+    <message>
+        <source>Fermer</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>Mois</source>
+        <translation>Month</translation>
+    </message>
+    <message>
+        <source>Année</source>
+        <translation>Year</translation>
     </message>
 </context>
 <context>
@@ -375,6 +591,14 @@
         <translation>Find an order (F4)</translation>
     </message>
     <message>
+        <source>Caisse</source>
+        <translation>Till</translation>
+    </message>
+    <message>
+        <source>Lecture X, clôture Z, espèces, historique</source>
+        <translation>X reading, Z closure, cash, history</translation>
+    </message>
+    <message>
         <source>Réglages</source>
         <translation>Settings</translation>
     </message>
@@ -389,6 +613,10 @@
     <message>
         <source>Commande {number} enregistrée.</source>
         <translation>Order {number} recorded.</translation>
+    </message>
+    <message>
+        <source>Clôture Z n° {number} enregistrée.</source>
+        <translation>Z closure no. {number} recorded.</translation>
     </message>
     <message>
         <source>Encaissez ou videz le panier avant de vous déconnecter.</source>
@@ -455,6 +683,29 @@
     <message>
         <source>Choisissez une caisse.</source>
         <translation>Choose a till.</translation>
+    </message>
+</context>
+<context>
+    <name>TillMenu</name>
+    <message>
+        <source>Caisse</source>
+        <translation>Till</translation>
+    </message>
+    <message>
+        <source>Lecture X</source>
+        <translation>X reading</translation>
+    </message>
+    <message>
+        <source>Clôture Z</source>
+        <translation>Z closure</translation>
+    </message>
+    <message>
+        <source>Fond de caisse, apport, retrait</source>
+        <translation>Opening float, cash in, cash out</translation>
+    </message>
+    <message>
+        <source>Historique des clôtures</source>
+        <translation>Closure history</translation>
     </message>
 </context>
 <context>

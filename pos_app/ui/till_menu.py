@@ -1,0 +1,30 @@
+"""The till's own actions, away from selling: X reading, Z closure, cash in and out,
+the history of closures."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QDialog, QGridLayout, QPushButton, QWidget
+
+from pos_app.ui.widgets import named
+
+
+class TillMenu(QDialog):
+    chosen = Signal(str)  # "x", "z", "cash", "history"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Caisse"))
+        grid = QGridLayout(self)
+        actions = [("x", self.tr("Lecture X")), ("z", self.tr("Clôture Z")),
+                   ("cash", self.tr("Fond de caisse, apport, retrait")),
+                   ("history", self.tr("Historique des clôtures"))]
+        for index, (key, label) in enumerate(actions):
+            button = named(QPushButton(label), f"menu_{key}")
+            button.setMinimumHeight(72)
+            button.clicked.connect(lambda _on=False, k=key: self._choose(k))
+            grid.addWidget(button, index // 2, index % 2)
+
+    def _choose(self, key: str) -> None:
+        self.accept()
+        self.chosen.emit(key)
