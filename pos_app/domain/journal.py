@@ -29,6 +29,11 @@ class Chain(StrEnum):
     TRAINING = "training"  # training mode's sales: never in a grand total
 
 
+def order_chain(training: bool) -> Chain:
+    """Where a sale and what follows it are journaled: training never in the takings."""
+    return Chain.TRAINING if training else Chain.ORDER
+
+
 class Event(StrEnum):
     """What the event journal (JET) records."""
 

@@ -30,6 +30,9 @@ class StatusFilter(StrEnum):
     ALL = "all"
 
 
+TRAINING_PREFIX = "SIM-"  # training orders are numbered apart: SIM-000001…
+
+
 def format_order_number(prefix: str, sequence: int) -> str:
     """`CD2-` and 123 → `CD2-000123`: the gapless human number of a till's order."""
     return f"{prefix}{sequence:06d}"
@@ -57,6 +60,7 @@ class Order:
     payer_id: str | None = None
     payments: list[Payment] = field(default_factory=list)
     cancellation: Cancellation | None = None
+    training: bool = False  # made in training mode: never in the takings
     total_cents: Cents = field(init=False)
     _vat: tuple[VatLine, ...] = field(init=False, repr=False, compare=False)
 

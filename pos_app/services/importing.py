@@ -10,18 +10,21 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any, TypeVar
 
 from pos_app.domain.catalogue import Category, Price, Product
 from pos_app.domain.customer import Customer, CustomerKind
 from pos_app.domain.errors import DomainError
+from pos_app.domain.journal import Event
 from pos_app.domain.money import parse_amount
 from pos_app.domain.payment import PaymentMethod
 from pos_app.domain.receipt import Venue
 from pos_app.domain.staff import Role, StaffMember
 from pos_app.domain.vat import VatRate
 from pos_app.services.context import Context
-from pos_app.services.ports import UnitOfWork
+from pos_app.services.journal import record_event
+from pos_app.services.ports import Signer, UnitOfWork
 
 SECTIONS = ("venue", "payment_methods", "categories", "products", "customers", "staff")
 MIN_SECRET_LENGTH = 4
@@ -119,7 +122,8 @@ def import_data(ctx: Context, staff: StaffMember | None, document: object) -> Im
                 raise InvalidImport([Problem("staff", "sign in as a manager to import")])
             staff.require(Role.MANAGER, "import data")
         losing_barcodes = _check_against_store(uow, parsed)
-        report = _write(uow, parsed, staff_hashes, losing_barcodes)
+        report = _write(uow, parsed, staff_hashes, losing_barcodes, ctx.signer,
+                        ctx.clock.now(), staff)
         uow.commit()
     return report
 
@@ -375,8 +379,29 @@ def _check_against_store(uow: UnitOfWork, parsed: _Parsed) -> set[str]:
     return losing
 
 
+def _journal_price_changes(uow: UnitOfWork, signer: Signer, now: datetime,
+                           staff: StaffMember | None, products: list[Product]) -> None:
+    """A price changed on a product already sold here goes in the event journal."""
+    till = uow.tills.local()
+    before = {product.id: product for product in uow.catalogue.get_many(
+        [product.id for product in products])}
+    changes = [{"product_id": product.id,
+                "before": _price_list(before[product.id]), "after": _price_list(product)}
+               for product in products
+               if product.id in before and _price_list(before[product.id]) != _price_list(
+                   product)]
+    if changes and till is not None:
+        record_event(uow, signer, till.id, now, Event.PRICE_CHANGE,
+                     None if staff is None else staff.id, products=changes)
+
+
+def _price_list(product: Product) -> list[list[Any]]:
+    return [[price.id, price.label, price.amount_cents] for price in product.prices]
+
+
 def _write(uow: UnitOfWork, parsed: _Parsed, staff_hashes: list[tuple[StaffMember, str]],
-           losing_barcodes: set[str]) -> ImportReport:
+           losing_barcodes: set[str], signer: Signer, now: datetime,
+           staff: StaffMember | None) -> ImportReport:
     if parsed.venue is not None:
         uow.tills.save_venue(parsed.venue)
     for method in parsed.payment_methods:
@@ -385,6 +410,7 @@ def _write(uow: UnitOfWork, parsed: _Parsed, staff_hashes: list[tuple[StaffMembe
         uow.catalogue.save_category(category)
     # Products giving barcodes away lose them first, so that a barcode moving from one
     # product to another is never held by both at once.
+    _journal_price_changes(uow, signer, now, staff, parsed.products)
     for product in parsed.products:
         if product.id in losing_barcodes:
             uow.catalogue.save(replace(product, barcodes=()))

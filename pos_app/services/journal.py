@@ -24,6 +24,7 @@ from pos_app.domain.journal import (
 )
 from pos_app.domain.order import Cancellation, Order
 from pos_app.domain.payment import Payment
+from pos_app.domain.staff import Role, StaffMember
 from pos_app.domain.till import Till
 from pos_app.domain.vat import split_vat
 from pos_app.services.context import Context, local_till
@@ -83,6 +84,23 @@ def record_start(ctx: Context, version: str) -> None:
             record_event(uow, ctx.signer, till.id, now, Event.SOFTWARE_VERSION,
                          previous=before, version=version)
         record_event(uow, ctx.signer, till.id, now, Event.START, version=version)
+        uow.commit()
+
+
+def record_settings_change(ctx: Context, staff: StaffMember, setting: str,
+                           value: str) -> None:
+    with ctx.uow() as uow:
+        record_event(uow, ctx.signer, local_till(uow).id, ctx.clock.now(),
+                     Event.SETTINGS_CHANGE, staff.id, setting=setting, value=value)
+        uow.commit()
+
+
+def set_training(ctx: Context, staff: StaffMember, on: bool) -> None:
+    """Training mode on or off (a manager): the event journal says when and who."""
+    staff.require(Role.MANAGER, "switch training mode")
+    with ctx.uow() as uow:
+        record_event(uow, ctx.signer, local_till(uow).id, ctx.clock.now(),
+                     Event.TRAINING_ON if on else Event.TRAINING_OFF, staff.id)
         uow.commit()
 
 

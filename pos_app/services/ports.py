@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # named in signatures only: using a port loads none of them
     )
     from pos_app.domain.customer import Customer, NamePattern
     from pos_app.domain.favourites import Favourites
-    from pos_app.domain.journal import ChainHead, JournalEntry
+    from pos_app.domain.journal import Chain, ChainHead, JournalEntry
     from pos_app.domain.lockout import SignInOutcome
     from pos_app.domain.order import Cancellation, Order, StatusFilter
     from pos_app.domain.payment import Payment, PaymentMethod
@@ -170,7 +170,10 @@ class OrderRepository(Protocol):
 
     def get_by_number(self, number: str) -> Order | None: ...
 
-    def search(self, text: str, status: StatusFilter, limit: int) -> list[OrderSummary]: ...
+    def search(self, text: str, status: StatusFilter, limit: int,
+               training: bool = False) -> list[OrderSummary]:
+        """Orders found by number or payer; training orders only with `training`."""
+        ...
 
 
 class StaffRepository(Protocol):
@@ -274,8 +277,9 @@ class JournalRepository(Protocol):
 
     def last(self, till_id: str, chain: str) -> JournalEntry | None: ...
 
-    def sale_of(self, till_id: str, order_number: str) -> JournalEntry | None:
-        """The sale entry of an order made at this till."""
+    def sale_of(self, till_id: str, order_number: str,
+                chain: Chain = ...) -> JournalEntry | None:
+        """The sale entry of an order made at this till (in `chain`: order by default)."""
         ...
 
     def last_event(self, till_id: str, event: str) -> JournalEntry | None:

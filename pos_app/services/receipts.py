@@ -8,7 +8,7 @@ the next number of the journal's duplicate chain and says "DUPLICATA" with it.
 from __future__ import annotations
 
 from pos_app.domain.errors import UnknownOrder
-from pos_app.domain.journal import Chain
+from pos_app.domain.journal import Chain, order_chain
 from pos_app.domain.order import Order
 from pos_app.domain.receipt import (
     Receipt,
@@ -55,7 +55,7 @@ def _receipt(uow: UnitOfWork, signer: Signer, number: str,
              duplicate_number: int | None) -> Receipt:
     till = local_till(uow)
     order = _order(uow, number)
-    sale = uow.journal.sale_of(till.id, order.number)
+    sale = uow.journal.sale_of(till.id, order.number, order_chain(order.training))
     vat = tuple(order.vat())
     # An order made at another till was journaled there: its receipt comes from there.
     qr = "" if sale is None else signed_qr(
@@ -73,4 +73,4 @@ def _receipt(uow: UnitOfWork, signer: Signer, number: str,
                                       p.amount_cents, p.change_cents)
                        for p in order.payments),
         left_cents=order.left_cents, cancelled=order.cancellation is not None, qr=qr,
-        duplicate_number=duplicate_number)
+        duplicate_number=duplicate_number, training=order.training)

@@ -16,8 +16,8 @@ from pos_app.domain.errors import (
     UnknownProduct,
 )
 from pos_app.domain.ids import new_id
-from pos_app.domain.journal import Chain
-from pos_app.domain.order import Order, format_order_number
+from pos_app.domain.journal import order_chain
+from pos_app.domain.order import TRAINING_PREFIX, Order, format_order_number
 from pos_app.domain.payment import PaymentMethod
 from pos_app.domain.staff import Role, StaffMember
 from pos_app.services.closures import ensure_till_open
@@ -27,6 +27,7 @@ from pos_app.services.payloads import order_record, payment_payload
 from pos_app.services.ports import OutboxRecord, UnitOfWork
 
 ORDER_SERIES = "order"
+TRAINING_SERIES = "training"
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,32 +59,38 @@ def add_by_barcode(ctx: Context, basket: Basket, code: str, quantity: int = 1,
 
 def sell(ctx: Context, staff: StaffMember, basket: Basket,
          payments: Sequence[PaymentRequest] = (), *,
-         validate_without_paying: bool = False) -> Order:
+         validate_without_paying: bool = False, training: bool = False) -> Order:
     """Validate the basket as an order, with its payments, durably and in one transaction.
 
     The order, its lines, VAT, payments, its signed journal entry and outbox rows are
     written together; an order that is not paid in full needs `validate_without_paying`
-    (R5).
+    (R5). A training sale (`training`) is numbered apart (SIM-…), journaled in the
+    training chain, never sent to the server and never counted in the takings.
     """
     staff.require(Role.CASHIER, "sell")
     basket.check_not_empty()
     now = ctx.clock.now()
     with ctx.uow() as uow:
         till = local_till(uow)
-        ensure_till_open(uow, till, staff, now)
+        if not training:
+            ensure_till_open(uow, till, staff, now)
         payer = None if basket.payer_id is None else _payer(uow, basket.payer_id)
-        sequence = uow.sequences.next(till.id, ORDER_SERIES)
-        order = Order(id=new_id(), number=format_order_number(till.order_prefix, sequence),
+        sequence = uow.sequences.next(till.id, TRAINING_SERIES if training else ORDER_SERIES)
+        prefix = TRAINING_PREFIX if training else till.order_prefix
+        order = Order(id=new_id(), number=format_order_number(prefix, sequence),
                       sequence=sequence, till_id=till.id, created_at=now, staff_id=staff.id,
-                      lines=tuple(basket.lines), payer_id=basket.payer_id)
+                      lines=tuple(basket.lines), payer_id=basket.payer_id, training=training)
         for request in payments:
             method = payment_method(uow, request.method_code)
             order.take_payment(method, request.amount_cents, new_id(), now, staff.id)
         if order.left_cents > 0 and not validate_without_paying:
             raise PaymentIncomplete(order.left_cents)
         uow.orders.add(order)
-        append(uow, ctx.signer, till.id, Chain.ORDER, now, sale_record(order, till),
+        append(uow, ctx.signer, till.id, order_chain(training), now, sale_record(order, till),
                order.total_cents)
+        if training:
+            uow.commit()
+            return order
         # Payments taken with the order are records of their own, as when paid later.
         uow.outbox.add([
             OutboxRecord("order.validated", order.id, order_record(order, payer)),

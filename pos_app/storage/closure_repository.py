@@ -49,21 +49,22 @@ class SqlClosures(SqlRepository):
         window = (till_id, _after(after), utc_text(until))
         made, made_cents = self._one(
             "SELECT count(*), coalesce(sum(total_cents), 0) FROM orders WHERE till_id = ?"
-            " AND created_at > ? AND created_at <= ?", window)
+            " AND created_at > ? AND created_at <= ? AND NOT training", window)
         cancelled, cancelled_cents = self._one(
             "SELECT count(*), coalesce(sum(total_cents), 0) FROM orders"
-            " WHERE cancelled_till_id = ? AND cancelled_at > ? AND cancelled_at <= ?", window)
+            " WHERE cancelled_till_id = ? AND cancelled_at > ? AND cancelled_at <= ?"
+            " AND NOT training", window)
         vat = self._all(
             "SELECT rate_bp, sum(excl_cents * sign), sum(vat_cents * sign),"
             " sum(total_cents * sign) FROM ("
             " SELECT v.rate_bp, v.excl_cents, v.vat_cents, v.total_cents, 1 AS sign"
             " FROM orders AS o JOIN order_vat AS v ON v.order_id = o.id"
-            " WHERE o.till_id = ? AND o.created_at > ? AND o.created_at <= ?"
+            " WHERE o.till_id = ? AND o.created_at > ? AND o.created_at <= ? AND NOT o.training"
             " UNION ALL"
             " SELECT v.rate_bp, v.excl_cents, v.vat_cents, v.total_cents, -1"
             " FROM orders AS o JOIN order_vat AS v ON v.order_id = o.id"
             " WHERE o.cancelled_till_id = ? AND o.cancelled_at > ? AND o.cancelled_at <= ?"
-            ") GROUP BY rate_bp", (*window, *window))
+            " AND NOT o.training) GROUP BY rate_bp", (*window, *window))
         return made, cancelled, made_cents, cancelled_cents, totals_by_rate(vat)
 
     def payments(self, till_id: str, after: datetime | None,
@@ -71,7 +72,7 @@ class SqlClosures(SqlRepository):
         """(method, tendered, change given) for the payments taken at this till."""
         return self._all("SELECT method_code, sum(amount_cents), sum(change_cents)"
                          " FROM payments WHERE till_id = ? AND taken_at > ? AND taken_at <= ?"
-                         " GROUP BY method_code",
+                         " AND NOT training GROUP BY method_code",
                          (till_id, _after(after), utc_text(until)))
 
     def last(self, till_id: str, kind: ClosureKind) -> Closure | None:

@@ -66,13 +66,14 @@ class SqlJournal(SqlRepository):
             f"SELECT {_COLUMNS} FROM journal_entries WHERE till_id = ? AND chain = ?"
             " ORDER BY number DESC LIMIT 1", (till_id, chain)))
 
-    def sale_of(self, till_id: str, order_number: str) -> JournalEntry | None:
+    def sale_of(self, till_id: str, order_number: str,
+                chain: Chain = Chain.ORDER) -> JournalEntry | None:
         """The sale entry of an order made at this till (searched from the newest: a
         receipt is mostly asked for soon after the sale)."""
-        return _entry(till_id, Chain.ORDER, self._one(
+        return _entry(till_id, chain, self._one(
             f"SELECT {_COLUMNS} FROM journal_entries WHERE till_id = ? AND chain = ?"
             " AND body LIKE ? ESCAPE '\\' ORDER BY number DESC LIMIT 1",
-            (till_id, Chain.ORDER.value,
+            (till_id, chain.value,
              f'{{"kind":"sale",%"number":"{like_escape(order_number)}",%')))
 
     def last_event(self, till_id: str, event: str) -> JournalEntry | None:

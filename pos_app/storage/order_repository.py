@@ -17,22 +17,24 @@ _PAID = ("coalesce((SELECT sum(amount_cents - change_cents) FROM payments"
 
 
 _INSERT_PAYMENT = ("INSERT INTO payments (id, order_id, method_code, amount_cents,"
-                   " change_cents, taken_at, staff_id, till_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+                   " change_cents, taken_at, staff_id, till_id, training)"
+                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
 
 
-def _payment_row(order_id: str, payment: Payment, till_id: str) -> tuple[Any, ...]:
-    return (payment.id, order_id, payment.method_code, payment.amount_cents,
-            payment.change_cents, utc_text(payment.taken_at), payment.staff_id, till_id)
+def _payment_row(order: Order, payment: Payment, till_id: str) -> tuple[Any, ...]:
+    return (payment.id, order.id, payment.method_code, payment.amount_cents,
+            payment.change_cents, utc_text(payment.taken_at), payment.staff_id, till_id,
+            order.training)
 
 
 class SqlOrders(SqlRepository):
     def add(self, order: Order) -> None:
         self._run(
             "INSERT INTO orders (id, number, till_id, sequence, created_at, staff_id, payer_id,"
-            " total_cents, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " total_cents, status, training) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (order.id, order.number, order.till_id, order.sequence,
              utc_text(order.created_at), order.staff_id, order.payer_id, order.total_cents,
-             order.status.value))
+             order.status.value, order.training))
         self._many(
             "INSERT INTO order_lines (order_id, position, product_id, label, price_id,"
             " price_label, unit_price_cents, quantity, vat_rate_bp, total_cents)"
@@ -45,11 +47,11 @@ class SqlOrders(SqlRepository):
             " VALUES (?, ?, ?, ?, ?)",
             [(order.id, vat.rate, vat.excl_cents, vat.vat_cents, vat.total_cents)
              for vat in order.vat()])
-        self._many(_INSERT_PAYMENT, [_payment_row(order.id, p, order.till_id)
+        self._many(_INSERT_PAYMENT, [_payment_row(order, p, order.till_id)
                                      for p in order.payments])
 
     def add_payment(self, order: Order, payment: Payment, till_id: str) -> None:
-        self._run(_INSERT_PAYMENT, _payment_row(order.id, payment, till_id))
+        self._run(_INSERT_PAYMENT, _payment_row(order, payment, till_id))
 
     def add_cancellation(self, order: Order, cancellation: Cancellation, till_id: str) -> None:
         self._run(
@@ -61,7 +63,7 @@ class SqlOrders(SqlRepository):
     def get_by_number(self, number: str) -> Order | None:
         row = self._one(
             "SELECT id, number, till_id, created_at, staff_id, payer_id, cancelled_at,"
-            " cancelled_by, cancel_reason, sequence FROM orders WHERE number = ?",
+            " cancelled_by, cancel_reason, sequence, training FROM orders WHERE number = ?",
             (number.upper(),))
         if row is None:
             return None
@@ -71,7 +73,7 @@ class SqlOrders(SqlRepository):
         return Order(id=row[0], number=row[1], sequence=row[9], till_id=row[2],
                      created_at=from_utc_text(row[3]), staff_id=row[4], lines=self._lines(row[0]),
                      payer_id=row[5], payments=self._payments(row[0]),
-                     cancellation=cancellation)
+                     cancellation=cancellation, training=bool(row[10]))
 
     def _lines(self, order_id: str) -> tuple[BasketLine, ...]:
         rows = self._all(
@@ -86,9 +88,13 @@ class SqlOrders(SqlRepository):
             " FROM payments WHERE order_id = ? ORDER BY taken_at, id", (order_id,))
         return [Payment(r[0], r[1], r[2], r[3], from_utc_text(r[4]), r[5]) for r in rows]
 
-    def search(self, text: str, status: StatusFilter, limit: int) -> list[OrderSummary]:
-        """By whole number, number prefix, sequence (`123`), or payer's last name prefix."""
+    def search(self, text: str, status: StatusFilter, limit: int,
+               training: bool = False) -> list[OrderSummary]:
+        """By whole number, number prefix, sequence (`123`), or payer's last name prefix;
+        training orders only in training mode, and only those."""
         conditions, params = _status_condition(status)
+        conditions.append("o.training = ?")
+        params.append(training)
         if text:
             matches = ["o.number LIKE ? ESCAPE '\\'", "c.name_folded LIKE ? ESCAPE '\\'"]
             params += [like_escape(text.upper()) + "%", like_escape(fold(text)) + "%"]

@@ -18,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.sql.expression import false
 
 from pos_app.storage.sql import from_optional_utc_text, utc_text
 
@@ -189,8 +190,10 @@ class OrderRow(Base):
     cancelled_by: Mapped[str | None] = mapped_column(String(64))
     cancel_reason: Mapped[str | None] = mapped_column(Text)
     cancelled_till_id: Mapped[str | None] = mapped_column(String(36))  # where it was cancelled
+    training: Mapped[bool] = mapped_column(Boolean, server_default=false())  # never takings
 
-    __table_args__ = (Index("ix_orders_till_sequence", "till_id", "sequence", unique=True),
+    __table_args__ = (Index("ix_orders_till_sequence", "till_id", "training", "sequence",
+                            unique=True),
                       Index("ix_orders_till_created", "till_id", "created_at"),
                       Index("ix_orders_cancelled_till", "cancelled_till_id", "cancelled_at"))
 
@@ -230,6 +233,7 @@ class PaymentRow(Base):
     taken_at: Mapped[datetime] = mapped_column(UtcDateTime)
     staff_id: Mapped[str] = mapped_column(String(64))
     till_id: Mapped[str | None] = mapped_column(String(36))  # where it was taken
+    training: Mapped[bool] = mapped_column(Boolean, server_default=false())
 
     __table_args__ = (Index("ix_payments_till_taken", "till_id", "taken_at"),)
 

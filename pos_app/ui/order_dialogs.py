@@ -37,10 +37,11 @@ from pos_app.ui.widgets import after_typing_pause, named, show_dialog, split_row
 
 class OrderSearchDialog(QDialog):
     def __init__(self, ctx: Context, runner: OperationRunner, staff: StaffMember,
-                 parent: QWidget | None = None) -> None:
+                 training: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.ctx, self.runner, self.staff = ctx, runner, staff
-        self.setWindowTitle(self.tr("Recherche commande"))
+        self.ctx, self.runner, self.staff, self.training = ctx, runner, staff, training
+        self.setWindowTitle(self.tr("Recherche commande — SIMULATION") if training
+                            else self.tr("Recherche commande"))
         self.opened: OrderDialog | None = None
         self.search = named(QLineEdit(), "orderSearchField")
         self.search.setPlaceholderText(self.tr("Numéro de commande ou nom du payeur"))
@@ -84,7 +85,8 @@ class OrderSearchDialog(QDialog):
 
     def refresh(self) -> None:
         typed, status = self.search.text(), self._status()
-        self._latest.run(lambda: orders.search_orders(self.ctx, typed, status),
+        self._latest.run(lambda: orders.search_orders(self.ctx, typed, status,
+                                                      training=self.training),
                          lambda found: self._show(found, typed), self._fail)
 
     def _show(self, found: list[OrderSummary], typed: str) -> None:

@@ -46,16 +46,17 @@ class PaymentDialog(QDialog):
 
     def __init__(self, ctx: Context, runner: OperationRunner, staff: StaffMember, *,
                  basket: Basket | None = None, order: Order | None = None,
-                 parent: QWidget | None = None) -> None:
+                 training: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         assert (basket is None) != (order is None), "a basket or an order, not both"
-        self.ctx, self.runner, self.staff = ctx, runner, staff
+        self.ctx, self.runner, self.staff, self.training = ctx, runner, staff, training
         self.basket, self.order = basket, order
         self.tender = Tender(basket.total_cents if basket else order.total_cents
                              if order else 0)
         self.methods: list[PaymentMethod] = []
         self.change_given = 0  # in cash, by the payments recorded on an earlier order
-        self.setWindowTitle(self.tr("Encaissement"))
+        self.setWindowTitle(self.tr("Encaissement — SIMULATION") if training
+                            else self.tr("Encaissement"))
         self.pages = QStackedWidget()
         self.pages.addWidget(self._paying_page())
         self.pages.addWidget(self._done_page())
@@ -244,7 +245,8 @@ class PaymentDialog(QDialog):
         basket = Basket(list(self.basket.lines), self.basket.payer_id)
         requests = [PaymentRequest(p.method.code, p.amount_cents) for p in self.tender.payments]
         self._busy(lambda: selling.sell(self.ctx, self.staff, basket, requests,
-                                        validate_without_paying=without_paying),
+                                        validate_without_paying=without_paying,
+                                        training=self.training),
                    self._finish)
 
     def _busy(self, work: Callable[[], object], done: Callable[[Any], None]) -> None:

@@ -7,6 +7,7 @@ keyboard-wedge scanner adds its product wherever the focus is.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal
@@ -82,6 +83,10 @@ class SaleWindow(QMainWindow):
         self.catalogue = CataloguePanel(ctx, runner)
         self.notice = named(QLabel(), "notice")
         self.notice.setWordWrap(True)
+        self.training = False  # training mode: sales are simulations, never takings
+        self.simulation = named(QLabel(self.tr("SIMULATION — mode formation : rien n'est"
+                                               " encaissé")), "simulation")
+        self.simulation.hide()
         self.orders_button = named(QPushButton(self.tr("Recherche commande")), "orderSearch")
         self.orders_button.setToolTip(self.tr("Retrouver une commande (F4)"))
         self.who = named(QLabel(), "who")
@@ -126,6 +131,7 @@ class SaleWindow(QMainWindow):
         body.addWidget(self.basket_panel, 2)
         body.addWidget(self.catalogue, 3)
         outer = QVBoxLayout()
+        outer.addWidget(self.simulation)
         outer.addLayout(top)
         outer.addLayout(body, 1)
         outer.addWidget(self.notice)
@@ -210,7 +216,7 @@ class SaleWindow(QMainWindow):
         from pos_app.ui.payment_dialog import PaymentDialog
 
         dialog = PaymentDialog(self.ctx, self.runner, self.staff, basket=self.basket,
-                               parent=self)
+                               training=self.training, parent=self)
         dialog.finished.connect(lambda _result: self._paid(dialog))
         return show_dialog(dialog)
 
@@ -229,25 +235,52 @@ class SaleWindow(QMainWindow):
     def find_orders(self) -> OrderSearchDialog:
         from pos_app.ui.order_dialogs import OrderSearchDialog
 
-        return show_dialog(OrderSearchDialog(self.ctx, self.runner, self.staff, parent=self))
+        return show_dialog(OrderSearchDialog(self.ctx, self.runner, self.staff,
+                                             training=self.training, parent=self))
 
     def open_settings(self) -> SettingsDialog | None:
         if self.settings is None:
             return None
+        from pos_app.services.journal import record_settings_change
         from pos_app.ui.settings_dialog import SettingsDialog
 
-        return show_dialog(SettingsDialog(self.settings, parent=self))
+        dialog = SettingsDialog(self.settings, parent=self)
+        staff = self.staff
+        dialog.changed.connect(lambda setting, value: self.runner.run(
+            self, lambda: record_settings_change(self.ctx, staff, setting, value),
+            lambda _none: None, lambda error: self.show_notice(error_message(error), error=True),
+            changes_data=True))
+        return show_dialog(dialog)
 
     # -- the till: X, Z, cash, history (R6) ----------------------------------------------
 
     def open_till_menu(self) -> TillMenu:
         from pos_app.ui.till_menu import TillMenu
 
-        menu = TillMenu(parent=self)
-        actions = {"x": self.read_x, "z": self.close_z, "cash": self.move_cash,
-                   "history": self.closure_history}
+        menu = TillMenu(self.training, parent=self)
+        actions: dict[str, Callable[[], object]] = {
+            "x": self.read_x, "z": self.close_z, "cash": self.move_cash,
+            "history": self.closure_history,
+            "training": lambda: self.set_training(not self.training)}
         menu.chosen.connect(lambda key: actions[key]())
         return show_dialog(menu)
+
+    def set_training(self, on: bool) -> None:
+        """Training mode (a manager): every sale a simulation, said on every screen."""
+        from pos_app.services.journal import set_training
+
+        if not self.basket.is_empty:
+            self.show_notice(self.tr("Encaissez ou videz le panier d'abord."), error=True)
+            return
+        staff = self.staff
+
+        def switched(_none: object) -> None:
+            self.training = on
+            self.simulation.setVisible(on)
+
+        self.runner.run(self, lambda: set_training(self.ctx, staff, on), switched,
+                        lambda error: self.show_notice(error_message(error), error=True),
+                        changes_data=True)
 
     def read_x(self) -> ClosureDialog:
         from pos_app.ui.closure_dialog import ClosureDialog

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -19,6 +20,7 @@ from pos_app.ui.widgets import named, split_row
 
 
 class SettingsDialog(QDialog):
+    changed = Signal(str, str)  # setting, new value: the event journal records it
     def __init__(self, settings: TillSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.settings = settings
@@ -50,9 +52,11 @@ class SettingsDialog(QDialog):
         checked = self.languages.checkedButton()
         if checked is None:
             return
+        language = str(checked.property("language"))
         try:
-            self.settings.language = str(checked.property("language"))
+            self.settings.language = language
         except Exception as error:  # noqa: BLE001 - said on screen, nothing else changes
             self.outcome.setText(error_message(error))
             return
+        self.changed.emit("language", language)
         self.outcome.setText(self.tr("Enregistré : langue appliquée à la prochaine connexion."))

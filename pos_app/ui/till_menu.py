@@ -10,15 +10,17 @@ from pos_app.ui.widgets import named
 
 
 class TillMenu(QDialog):
-    chosen = Signal(str)  # "x", "z", "cash", "history"
+    chosen = Signal(str)  # "x", "z", "cash", "history", "training"
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, training: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Caisse"))
         grid = QGridLayout(self)
         actions = [("x", self.tr("Lecture X")), ("z", self.tr("Clôture Z")),
                    ("cash", self.tr("Fond de caisse, apport, retrait")),
-                   ("history", self.tr("Historique des clôtures"))]
+                   ("history", self.tr("Historique des clôtures")),
+                   ("training", self.tr("Quitter le mode formation") if training
+                    else self.tr("Mode formation (simulation)"))]
         for index, (key, label) in enumerate(actions):
             button = named(QPushButton(label), f"menu_{key}")
             button.setMinimumHeight(72)

@@ -419,6 +419,10 @@
 <context>
     <name>OrderSearchDialog</name>
     <message>
+        <source>Recherche commande — SIMULATION</source>
+        <translation>Find order — SIMULATION</translation>
+    </message>
+    <message>
         <source>Recherche commande</source>
         <translation>Find order</translation>
     </message>
@@ -469,6 +473,10 @@
 </context>
 <context>
     <name>PaymentDialog</name>
+    <message>
+        <source>Encaissement — SIMULATION</source>
+        <translation>Payment — SIMULATION</translation>
+    </message>
     <message>
         <source>Encaissement</source>
         <translation>Payment</translation>
@@ -587,6 +595,10 @@
         <translation>Find order</translation>
     </message>
     <message>
+        <source>SIMULATION — mode formation : rien n&apos;est encaissé</source>
+        <translation>SIMULATION — training mode: nothing is taken</translation>
+    </message>
+    <message>
         <source>Retrouver une commande (F4)</source>
         <translation>Find an order (F4)</translation>
     </message>
@@ -613,6 +625,10 @@
     <message>
         <source>Commande {number} enregistrée.</source>
         <translation>Order {number} recorded.</translation>
+    </message>
+    <message>
+        <source>Encaissez ou videz le panier d&apos;abord.</source>
+        <translation>Take payment for or empty the basket first.</translation>
     </message>
     <message>
         <source>Clôture Z n° {number} enregistrée.</source>
@@ -706,6 +722,14 @@
     <message>
         <source>Historique des clôtures</source>
         <translation>Closure history</translation>
+    </message>
+    <message>
+        <source>Quitter le mode formation</source>
+        <translation>Leave training mode</translation>
+    </message>
+    <message>
+        <source>Mode formation (simulation)</source>
+        <translation>Training mode (simulation)</translation>
     </message>
 </context>
 <context>

@@ -232,3 +232,24 @@ def test_starts_record_a_new_version_and_a_clock_gone_back(ctx: Context,
     assert (events[-2]["previous"], events[-2]["version"]) == ("1.0.0", "1.1.0")
     assert events[-3]["newest_entry"] == "2026-07-11T09:00:00Z"
     assert verify_journal(ctx).ok
+
+
+def test_a_price_change_goes_in_the_event_journal(ctx: Context,
+                                                  manager: StaffMember) -> None:
+    from pos_app.services.importing import import_data
+
+    import_data(ctx, manager, {"products": [
+        {"id": "cafe", "name": "Café", "category": "snack", "vat_rate": "20",
+         "prices": [{"id": "unique", "label": "Prix", "amount": "1.80"}]}]})
+    import_data(ctx, manager, {"products": [  # the same price again: nothing to say
+        {"id": "cafe", "name": "Café", "category": "snack", "vat_rate": "20",
+         "prices": [{"id": "unique", "label": "Prix", "amount": "1.80"}]}]})
+    with ctx.uow(write=False) as uow:
+        till_id = uow.tills.local().id  # type: ignore[union-attr]
+        events = [json.loads(row[5]) for row in uow.journal.rows(till_id, Chain.EVENT)]
+    changes = [event for event in events if event["event"] == "price_change"]
+    assert len(changes) == 1
+    assert changes[0]["products"] == [{"product_id": "cafe",
+                                       "before": [["unique", "Prix", 160]],
+                                       "after": [["unique", "Prix", 180]]}]
+    assert changes[0]["staff_id"] == manager.id

@@ -165,3 +165,25 @@ def test_a_closure_left_unfinished_opens_at_the_managers_sign_in(
     assert z is not None
     qtbot.waitUntil(lambda: z.reading is not None, timeout=WAIT_MS)
     assert z.z and z.counted.text() == "151,60"
+
+
+def test_training_mode_is_said_on_screen_and_sells_simulations(
+        qtbot: QtBot, store: Store, runner: OperationRunner, manager: StaffMember) -> None:
+    window = open_sale_window(qtbot, store, runner, manager)
+    window.set_training(True)
+    qtbot.waitUntil(lambda: window.training, timeout=WAIT_MS)
+    assert window.simulation.isVisible() and "SIMULATION" in window.simulation.text()
+    selling.add_product(store.context, window.basket, "cafe")
+    dialog = window.pay()
+    assert dialog is not None and "SIMULATION" in dialog.windowTitle()
+    qtbot.waitUntil(lambda: bool(dialog.methods), timeout=WAIT_MS)
+    card = dialog.findChild(QAbstractButton, "method_CB")
+    assert card is not None
+    click(qtbot, card)
+    qtbot.waitUntil(lambda: dialog.order is not None, timeout=WAIT_MS)
+    assert dialog.order is not None and dialog.order.number == "SIM-000001"
+    assert closures.x_reading(store.context).orders == 0
+    dialog.accept()  # the next sale: the basket empties
+    window.set_training(False)
+    qtbot.waitUntil(lambda: not window.training, timeout=WAIT_MS)
+    assert window.simulation.isHidden()

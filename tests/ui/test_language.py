@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from pos_app.bootstrap import Store
 from pos_app.domain.errors import UnknownBarcode
+from pos_app.domain.journal import Chain
 from pos_app.domain.staff import StaffMember
 from pos_app.ui.language import (
     TRANSLATIONS,
@@ -119,6 +120,14 @@ def test_the_language_chosen_in_settings_applies_at_the_next_sign_in(
     assert chooser.outcome.text().startswith("Enregistré")
     chooser.accept()
     assert TillSettings(tmp_path / SETTINGS_FILE).language == "en"
+
+    def journaled() -> bool:  # the change goes in the event journal
+        with store.context.uow(write=False) as uow:
+            till = uow.tills.local()
+            last = None if till is None else uow.journal.last(till.id, Chain.EVENT)
+        return last is not None and '"event":"settings_change"' in last.body
+
+    qtbot.waitUntil(journaled, timeout=WAIT_MS)
 
     window.basket.add(next(iter(window.catalogue.tiles.product_at(r)
                                 for r in range(window.catalogue.tiles.count())
