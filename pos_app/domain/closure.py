@@ -14,7 +14,6 @@ from pos_app.domain.money import Cents
 # Euro notes and coins, in cents, largest first.
 EURO_DENOMINATIONS: tuple[Cents, ...] = (50000, 20000, 10000, 5000, 2000, 1000, 500,
                                          200, 100, 50, 20, 10, 5, 2, 1)
-HOURS_BEFORE_Z = 24  # a till open longer asks for its Z before selling again
 
 
 class ClosureKind(StrEnum):

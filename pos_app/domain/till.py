@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+HOURS_BEFORE_Z = 24  # a till open longer asks for its Z closure before selling again
+
 
 @dataclass(frozen=True, slots=True)
 class Till:

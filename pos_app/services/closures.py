@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from pos_app.domain.closure import (
-    HOURS_BEFORE_Z,
     NO_TOTALS,
     CashCount,
     CashFigures,
@@ -30,8 +29,6 @@ from pos_app.domain.closure import (
 )
 from pos_app.domain.errors import (
     CashReasonMissing,
-    ClosureInProgress,
-    ClosureRequired,
     InvalidAmount,
     JournalMismatch,
     NothingToClose,
@@ -43,22 +40,7 @@ from pos_app.domain.till import Till, TillSession, TillState
 from pos_app.services.context import Context, local_till
 from pos_app.services.journal import append, record_event
 from pos_app.services.ports import Signer, UnitOfWork
-
-
-def ensure_till_open(uow: UnitOfWork, till: Till, staff: StaffMember,
-                     now: datetime) -> TillSession:
-    """Selling needs an open till: a closed one opens (the first sale of the day), a till
-    whose closure was started must finish it (R6), and one open for more than a day asks
-    for its Z first."""
-    session = uow.tills.latest_session(till.id)
-    if session is None or session.state is TillState.CLOSED:
-        session = TillSession(new_id(), till.id, now, staff.id)
-        uow.tills.open_session(session)
-    elif session.state is TillState.CLOSING:
-        raise ClosureInProgress()
-    elif now - session.opened_at > timedelta(hours=HOURS_BEFORE_Z):
-        raise ClosureRequired(session.opened_at)
-    return session
+from pos_app.services.staff import ensure_till_open
 
 
 def record_cash_movement(ctx: Context, staff: StaffMember, kind: CashMovementKind,

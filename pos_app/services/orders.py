@@ -12,12 +12,12 @@ from pos_app.domain.journal import order_chain
 from pos_app.domain.order import Order, StatusFilter
 from pos_app.domain.payment import Payment
 from pos_app.domain.staff import Role, StaffMember
-from pos_app.services.closures import ensure_till_open
 from pos_app.services.context import Context, local_till
 from pos_app.services.journal import append, cancellation_record, payment_record
 from pos_app.services.payloads import cancellation_payload, payment_payload
 from pos_app.services.ports import OrderSummary, OutboxRecord, UnitOfWork
 from pos_app.services.selling import payment_method
+from pos_app.services.staff import ensure_till_open
 
 
 @dataclass(frozen=True, slots=True)

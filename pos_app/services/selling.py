@@ -20,11 +20,11 @@ from pos_app.domain.journal import order_chain
 from pos_app.domain.order import TRAINING_PREFIX, Order, format_order_number
 from pos_app.domain.payment import PaymentMethod
 from pos_app.domain.staff import Role, StaffMember
-from pos_app.services.closures import ensure_till_open
 from pos_app.services.context import Context, local_till
 from pos_app.services.journal import append, sale_record
 from pos_app.services.payloads import order_record, payment_payload
 from pos_app.services.ports import OutboxRecord, UnitOfWork
+from pos_app.services.staff import ensure_till_open
 
 ORDER_SERIES = "order"
 TRAINING_SERIES = "training"

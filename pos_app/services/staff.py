@@ -4,15 +4,21 @@ choice of the till to work on, which opens it if it was closed."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from pos_app.domain.errors import AccountLocked, AuthenticationFailed, DomainError
+from pos_app.domain.errors import (
+    AccountLocked,
+    AuthenticationFailed,
+    ClosureInProgress,
+    ClosureRequired,
+    DomainError,
+)
 from pos_app.domain.ids import new_id
-from pos_app.domain.journal import Event
 from pos_app.domain.lockout import SignInOutcome, locked_until
 from pos_app.domain.staff import StaffMember
-from pos_app.domain.till import Till, TillSession, TillState, till_state
+from pos_app.domain.till import HOURS_BEFORE_Z, Till, TillSession, TillState, till_state
 from pos_app.services.context import Context, local_till
-from pos_app.services.journal import record_event
+from pos_app.services.ports import UnitOfWork
 
 
 class UnknownTill(DomainError):
@@ -61,6 +67,8 @@ def sign_in(ctx: Context, login: str, secret: str) -> StaffMember:
 def prepare_sign_in(ctx: Context) -> None:
     """Get the secret check and the journal's key ready while the sign-in screen waits
     for staff to type."""
+    from pos_app.services import journal  # noqa: F401 - loaded here, off the UI thread
+
     ctx.hasher.prepare()
     ctx.signer.prepare()
 
@@ -68,6 +76,10 @@ def prepare_sign_in(ctx: Context) -> None:
 def _record(ctx: Context, login: str, outcome: SignInOutcome,
             member: StaffMember | None = None) -> None:
     """The attempt; a success also goes in the event journal."""
+    # The journal's code loads with the first sign-in, not with the sign-in screen.
+    from pos_app.domain.journal import Event
+    from pos_app.services.journal import record_event
+
     now = ctx.clock.now()
     with ctx.uow() as uow:
         uow.staff.record_attempt(login, now, outcome)
@@ -79,10 +91,29 @@ def _record(ctx: Context, login: str, outcome: SignInOutcome,
 
 def sign_out(ctx: Context, staff: StaffMember) -> None:
     """Staff hand the till over; the event journal says when."""
+    from pos_app.domain.journal import Event
+    from pos_app.services.journal import record_event
+
     with ctx.uow() as uow:
         record_event(uow, ctx.signer, local_till(uow).id, ctx.clock.now(), Event.SIGN_OUT,
                      staff.id)
         uow.commit()
+
+
+def ensure_till_open(uow: UnitOfWork, till: Till, staff: StaffMember,
+                     now: datetime) -> TillSession:
+    """Selling needs an open till: a closed one opens (the first sale of the day), a till
+    whose closure was started must finish it (R6), and one open for more than a day asks
+    for its Z first."""
+    session = uow.tills.latest_session(till.id)
+    if session is None or session.state is TillState.CLOSED:
+        session = TillSession(new_id(), till.id, now, staff.id)
+        uow.tills.open_session(session)
+    elif session.state is TillState.CLOSING:
+        raise ClosureInProgress()
+    elif now - session.opened_at > timedelta(hours=HOURS_BEFORE_Z):
+        raise ClosureRequired(session.opened_at)
+    return session
 
 
 def till_statuses(ctx: Context) -> list[TillStatus]:

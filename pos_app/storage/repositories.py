@@ -5,14 +5,17 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from pos_app.domain.favourites import Favourites
 from pos_app.domain.lockout import SignInOutcome
 from pos_app.domain.payment import PaymentMethod
-from pos_app.domain.receipt import Venue
 from pos_app.domain.staff import Role, StaffMember
 from pos_app.domain.till import Till, TillSession
 from pos_app.services.ports import OutboxRecord
+
+if TYPE_CHECKING:
+    from pos_app.domain.receipt import Venue
 from pos_app.storage.sql import (
     SqlRepository,
     from_optional_utc_text,
@@ -150,6 +153,8 @@ class SqlTills(SqlRepository):
                                           utc_text(session.opened_at), session.opened_by))
 
     def venue(self) -> Venue | None:
+        from pos_app.domain.receipt import Venue  # receipts' code loads with the first one
+
         row = self._one("SELECT name, address, postal_code, city, siret, vat_number FROM venue")
         return None if row is None else Venue(*row)
 
