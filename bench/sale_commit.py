@@ -85,7 +85,8 @@ def bare_sale(db: sqlite3.Connection, ids: tuple[str, str], payload: str,
         (order, 1, "creme-glacee", "Crème glacée", "1boule", "1 boule", 250, 1, 2000, 250)])
     db.executemany("INSERT INTO order_vat VALUES (?, ?, ?, ?, ?)",
                    [(order, 2000, 208, 42, 250), (order, 1000, 2545, 255, 2800)])
-    db.execute("INSERT INTO payments VALUES (?, ?, 'ESP', 3050, 0, ?, 's', 't')", (pay, order, at))
+    db.execute("INSERT INTO payments VALUES (?, ?, 'ESP', 3050, 0, ?, 's', 't', 0)",
+               (pay, order, at))
     db.execute("INSERT INTO journal_entries (number, at, body, previous_hash, hash, signature,"
                " key_id, till_id, chain, amount_cents) VALUES (?, ?, ?, ?, ?, ?, ?, 't',"
                " 'order', 3050)", journal)

@@ -87,29 +87,31 @@ def record_start(ctx: Context, version: str) -> None:
         uow.commit()
 
 
+def record_event_alone(ctx: Context, event: Event, staff_id: str | None = None,
+                       **details: Any) -> None:
+    """An event that is an action of its own, in its own transaction (nothing when the
+    store has no till yet: there is no journal to write to)."""
+    with ctx.uow() as uow:
+        till = uow.tills.local()
+        if till is not None:
+            record_event(uow, ctx.signer, till.id, ctx.clock.now(), event, staff_id,
+                         **details)
+            uow.commit()
+
+
 def record_settings_change(ctx: Context, staff: StaffMember, setting: str,
                            value: str) -> None:
-    with ctx.uow() as uow:
-        record_event(uow, ctx.signer, local_till(uow).id, ctx.clock.now(),
-                     Event.SETTINGS_CHANGE, staff.id, setting=setting, value=value)
-        uow.commit()
+    record_event_alone(ctx, Event.SETTINGS_CHANGE, staff.id, setting=setting, value=value)
 
 
 def set_training(ctx: Context, staff: StaffMember, on: bool) -> None:
     """Training mode on or off (a manager): the event journal says when and who."""
     staff.require(Role.MANAGER, "switch training mode")
-    with ctx.uow() as uow:
-        record_event(uow, ctx.signer, local_till(uow).id, ctx.clock.now(),
-                     Event.TRAINING_ON if on else Event.TRAINING_OFF, staff.id)
-        uow.commit()
+    record_event_alone(ctx, Event.TRAINING_ON if on else Event.TRAINING_OFF, staff.id)
 
 
 def record_stop(ctx: Context) -> None:
-    with ctx.uow() as uow:
-        till = uow.tills.local()
-        if till is not None:
-            record_event(uow, ctx.signer, till.id, ctx.clock.now(), Event.STOP)
-            uow.commit()
+    record_event_alone(ctx, Event.STOP)
 
 
 # -- what the order chain says -------------------------------------------------------------

@@ -92,12 +92,9 @@ def _record(ctx: Context, login: str, outcome: SignInOutcome,
 def sign_out(ctx: Context, staff: StaffMember) -> None:
     """Staff hand the till over; the event journal says when."""
     from pos_app.domain.journal import Event
-    from pos_app.services.journal import record_event
+    from pos_app.services.journal import record_event_alone
 
-    with ctx.uow() as uow:
-        record_event(uow, ctx.signer, local_till(uow).id, ctx.clock.now(), Event.SIGN_OUT,
-                     staff.id)
-        uow.commit()
+    record_event_alone(ctx, Event.SIGN_OUT, staff.id)
 
 
 def ensure_till_open(uow: UnitOfWork, till: Till, staff: StaffMember,

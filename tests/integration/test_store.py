@@ -75,6 +75,18 @@ def test_a_store_of_the_first_release_keeps_its_orders_when_upgraded(tmp_path: P
             "INSERT INTO orders (id, number, till_id, sequence, created_at, staff_id,"
             " total_cents, status) VALUES ('o1', 'CD2-000001', 't1', 1,"
             " '2026-07-11T08:00:00.000000+00:00', 's', 1400, 'active')")
+        # Lines, VAT and a payment refer to the order: tables rebuilt by later
+        # migrations must keep them, and their references.
+        connection.exec_driver_sql(
+            "INSERT INTO payment_methods VALUES ('ESP', 'Espèces', 1, 1, 1, 0)")
+        connection.exec_driver_sql(
+            "INSERT INTO order_lines VALUES ('o1', 0, 'p', 'Balade', 'adulte', 'Adulte',"
+            " 1400, 1, 1000, 1400)")
+        connection.exec_driver_sql("INSERT INTO order_vat VALUES ('o1', 1000, 1273, 127, 1400)")
+        connection.exec_driver_sql(
+            "INSERT INTO payments (id, order_id, method_code, amount_cents, change_cents,"
+            " taken_at, staff_id) VALUES ('pay1', 'o1', 'ESP', 2000, 600,"
+            " '2026-07-11T08:00:00.000000+00:00', 's')")
     engine.dispose()
     store = open_store(tmp_path)
     head = ScriptDirectory.from_config(alembic_config(store.engine)).get_current_head()
@@ -82,6 +94,12 @@ def test_a_store_of_the_first_release_keeps_its_orders_when_upgraded(tmp_path: P
     with store.engine.connect() as connection:
         assert connection.exec_driver_sql("SELECT number FROM orders").scalar_one() == (
             "CD2-000001")
+        assert connection.exec_driver_sql(
+            "SELECT count(*) FROM order_lines WHERE order_id = 'o1'").scalar_one() == 1
+        # The payment says where it was taken, from its order, and is not training.
+        assert connection.exec_driver_sql(
+            "SELECT till_id, training FROM payments").one() == ("t1", 0)
+        assert connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
     store.close()
 
 
