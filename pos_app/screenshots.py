@@ -62,6 +62,9 @@ def settle(runner: OperationRunner, until: Callable[[], bool] | None = None) -> 
 
 def capture(widget: QWidget, name: str) -> Path:
     """What the screen shows over `widget`'s window, dialogs on top included."""
+    loop = QEventLoop()  # widgets just added are laid out and painted to the X server
+    QTimer.singleShot(80, loop.quit)
+    loop.exec()
     window = widget.window()
     screen = QGuiApplication.primaryScreen()
     frame = window.frameGeometry()
@@ -141,16 +144,22 @@ def shoot_sign_in(store: Store, runner: OperationRunner, size: tuple[int, int]) 
     return path
 
 
+def shown(window: SaleWindow, runner: OperationRunner, size: tuple[int, int]) -> SaleWindow:
+    """The sale screen at `size` in the screen's corner, its tiles loaded."""
+    window.resize(*size)
+    window.move(0, 0)
+    window.show()
+    settle(runner, lambda: window.catalogue.tiles.count() > 0)
+    return window
+
+
 def shoot_sale_screens(store: Store, runner: OperationRunner,
                        size: tuple[int, int]) -> list[Path]:
     ctx = store.context
     staff = sign_in(ctx, "caissier", "1234")
     till = open_till(ctx, staff, till_statuses(ctx)[0].till.id)
-    window = SaleWindow(ctx, runner, staff, till, TillSettings(store.data_dir / SETTINGS_FILE))
-    window.resize(*size)
-    window.move(0, 0)
-    window.show()
-    settle(runner, lambda: window.catalogue.tiles.count() > 0)
+    window = shown(SaleWindow(ctx, runner, staff, till,
+                              TillSettings(store.data_dir / SETTINGS_FILE)), runner, size)
     suffix = f"{size[0]}x{size[1]}"
     for product_id, price, quantity in (("balade-poney-1h", "enfant", 2),
                                         ("creme-glacee", "2boules", 1),
@@ -197,11 +206,7 @@ def shoot_till_screens(store: Store, runner: OperationRunner,
     """A manager's screens: the receipt, the Z being counted, the closure history."""
     ctx = store.context
     staff = sign_in(ctx, "gerant", "4321")
-    window = SaleWindow(ctx, runner, staff, till_statuses(ctx)[0])
-    window.resize(*size)
-    window.move(0, 0)
-    window.show()
-    settle(runner, lambda: window.catalogue.tiles.count() > 0)
+    window = shown(SaleWindow(ctx, runner, staff, till_statuses(ctx)[0]), runner, size)
     suffix = f"{size[0]}x{size[1]}"
     latest = orders.search_orders(ctx, "", limit=1)[0].number
     receipt = show_dialog(ReceiptDialog(ctx, runner, staff, latest, parent=window))
