@@ -12,13 +12,14 @@ from pos_app.adapters.clock import SystemClock
 from pos_app.adapters.hashing import Argon2Hasher
 from pos_app.adapters.signing import Ed25519Signer
 from pos_app.services.context import Context
-from pos_app.services.ports import Clock
 from pos_app.storage.connection import connect, store_path
 from pos_app.storage.migrate import bring_to_head
 from pos_app.storage.unit_of_work import SqlUnitOfWorkFactory
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
+
+    from pos_app.services.ports import Clock
 
 DATA_DIR_VARIABLE = "CAISSE_DATA_DIR"
 KEYRING_VARIABLE = "CAISSE_KEYRING"  # `off`: keep the signing key in a file, not the keyring

@@ -17,13 +17,11 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pos_app.services.ports import SigningKeyUnavailable
-
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 KEY_INFO_FILE = "signing-key.json"
-KEY_FILE = "signing-key.pem"
+KEY_FILE = "signing-key"  # the raw private key, hex: no PEM parser to load at start
 KEYRING_SERVICE = "caisse-journal"
 
 
@@ -109,6 +107,8 @@ class Ed25519Signer:
     def _load(self, info: dict[str, str]) -> None:
         from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+        from pos_app.services.ports import SigningKeyUnavailable
+
         location = KeyLocation(info["location"])
         if location is KeyLocation.KEYRING:
             import keyring
@@ -149,12 +149,6 @@ class Ed25519Signer:
     def _store_in_keyring(self, key: Ed25519PrivateKey, key_id: str) -> bool:
         if not self.use_keyring:
             return False
-        from cryptography.hazmat.primitives.serialization import (
-            Encoding,
-            NoEncryption,
-            PrivateFormat,
-        )
-
         try:
             import keyring
             from keyring.backends import fail
@@ -162,8 +156,7 @@ class Ed25519Signer:
             backend = keyring.get_keyring()
             if isinstance(backend, fail.Keyring) or backend.priority <= 0:
                 return False
-            secret = base64.b64encode(key.private_bytes(
-                Encoding.Raw, PrivateFormat.Raw, NoEncryption())).decode()
+            secret = base64.b64encode(key.private_bytes_raw()).decode()
             keyring.set_password(KEYRING_SERVICE, key_id, secret)
             return keyring.get_password(KEYRING_SERVICE, key_id) == secret
         except Exception:  # noqa: BLE001 - any keyring failure means: keep it in a file
@@ -177,38 +170,29 @@ class Ed25519Signer:
 
 
 def _raw_public(key: Ed25519PrivateKey) -> bytes:
-    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-
-    return key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    return key.public_key().public_bytes_raw()
 
 
 def _read_private(path: Path) -> Ed25519PrivateKey:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+    from pos_app.services.ports import SigningKeyUnavailable
 
     try:
         if path.stat().st_mode & 0o077:  # someone widened it: narrow it again
             path.chmod(0o600)
-        loaded = load_pem_private_key(path.read_bytes(), password=None)
-    except (OSError, ValueError) as error:
+        return Ed25519PrivateKey.from_private_bytes(
+            bytes.fromhex(path.read_text(encoding="ascii").strip()))
+    except (OSError, ValueError, UnicodeDecodeError) as error:
         raise SigningKeyUnavailable(f"the signing key file {path} cannot be read: {error}"
                                     ) from error
-    if not isinstance(loaded, Ed25519PrivateKey):
-        raise SigningKeyUnavailable(f"{path} does not hold an Ed25519 key")
-    return loaded
 
 
 def _write_private(path: Path, key: Ed25519PrivateKey) -> None:
     """Created readable by this user only, never widened on the way."""
-    from cryptography.hazmat.primitives.serialization import (
-        Encoding,
-        NoEncryption,
-        PrivateFormat,
-    )
-
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as file:
-        file.write(key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()))
+    with os.fdopen(descriptor, "w", encoding="ascii") as file:
+        file.write(key.private_bytes_raw().hex() + "\n")
         file.flush()
         os.fsync(file.fileno())

@@ -4,16 +4,19 @@ staff secrets and the till's signing key."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from pos_app.domain.errors import DomainError
 from pos_app.domain.till import Till
-from pos_app.services.ports import (
-    Clock,
-    SecretHasher,
-    Signer,
-    UnitOfWork,
-    UnitOfWorkFactory,
-)
+
+if TYPE_CHECKING:  # the ports' Protocols are for the type checker: loaded with the first use case
+    from pos_app.services.ports import (
+        Clock,
+        SecretHasher,
+        Signer,
+        UnitOfWork,
+        UnitOfWorkFactory,
+    )
 
 
 class TillNotInitialised(DomainError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from pos_app.domain.errors import (
     AccountLocked,
@@ -18,7 +19,9 @@ from pos_app.domain.lockout import SignInOutcome, locked_until
 from pos_app.domain.staff import StaffMember
 from pos_app.domain.till import HOURS_BEFORE_Z, Till, TillSession, TillState, till_state
 from pos_app.services.context import Context, local_till
-from pos_app.services.ports import UnitOfWork
+
+if TYPE_CHECKING:
+    from pos_app.services.ports import UnitOfWork
 
 
 class UnknownTill(DomainError):

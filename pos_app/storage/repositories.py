@@ -12,16 +12,16 @@ from pos_app.domain.lockout import SignInOutcome
 from pos_app.domain.payment import PaymentMethod
 from pos_app.domain.staff import Role, StaffMember
 from pos_app.domain.till import Till, TillSession
-from pos_app.services.ports import OutboxRecord
-
-if TYPE_CHECKING:
-    from pos_app.domain.receipt import Venue
 from pos_app.storage.sql import (
     SqlRepository,
     from_optional_utc_text,
     from_utc_text,
     utc_text,
 )
+
+if TYPE_CHECKING:
+    from pos_app.domain.receipt import Venue
+    from pos_app.services.ports import OutboxRecord
 
 
 class SqlStaff(SqlRepository):

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from pos_app.services.ports import StoreBusy, StoreDamaged, StoreFull, StoreUnavailable
 from pos_app.storage.repositories import (
     LocalTill,
     MethodCache,
@@ -145,6 +144,8 @@ class SqlUnitOfWork:
 
 def store_error(error: sqlite3.Error) -> Exception:
     """What a failed SQLite call means for the action, in the services' terms."""
+    from pos_app.services.ports import StoreBusy, StoreDamaged, StoreFull, StoreUnavailable
+
     code = getattr(error, "sqlite_errorcode", 0) & 0xFF
     if code == sqlite3.SQLITE_FULL:
         return StoreFull()

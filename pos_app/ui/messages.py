@@ -4,13 +4,13 @@ never a traceback."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
 from pos_app.domain import errors
 from pos_app.formatting import format_local_time, format_money
-from pos_app.services import ports
 from pos_app.services.context import TillNotInitialised
 from pos_app.services.staff import UnknownTill
 from pos_app.ui.settings import SettingsNotSaved
@@ -24,82 +24,87 @@ def _not_saved(what: str, advice: str = "") -> str:
     return f"{sentence} {advice}" if advice else sentence
 
 
-# Most specific first: the first class the error is an instance of gives the sentence.
-_SENTENCES: list[tuple[type[Exception], Callable[[Any], str]]] = [
-    (errors.AuthenticationFailed,
-     lambda e: translate("messages", "Identifiant ou code secret incorrect.")),
-    (errors.AccountLocked, lambda e: translate(
-        "messages", "Trop d'essais incorrects : cet identifiant est bloqué jusqu'à {time}."
-    ).format(time=format_local_time(e.until, "%H:%M"))),
-    (errors.UnknownBarcode,
-     lambda e: translate("messages", "Code-barres inconnu : {code}").format(code=e.code)),
-    (errors.ProductNotSellable, lambda e: translate(
-        "messages", "Ce produit ne peut pas être vendu (brouillon ou sans tarif).")),
-    (errors.EmptyBasket, lambda e: translate("messages", "Le panier est vide.")),
-    (errors.Overpayment, lambda e: translate(
-        "messages", "Le montant dépasse le reste à payer ({amount})."
-    ).format(amount=format_money(e.left_cents))),
-    (errors.PaymentIncomplete, lambda e: translate(
-        "messages", "Il reste {amount} à payer.").format(amount=format_money(e.left_cents))),
-    (errors.UnknownPaymentMethod,
-     lambda e: translate("messages", "Ce mode de paiement n'est pas disponible.")),
-    (errors.NotAllowed,
-     lambda e: translate("messages", "Votre profil ne permet pas cette action.")),
-    (errors.OrderCancelled, lambda e: translate(
-        "messages", "La commande {number} est annulée.").format(number=e.number)),
-    (ports.StoreFull, lambda e: _not_saved(
-        translate("messages", "Le disque de la caisse est plein"),
-        translate("messages", "Libérez de la place, puis recommencez."))),
-    (ports.StoreBusy, lambda e: _not_saved(
-        translate("messages", "La base de la caisse est occupée"),
-        translate("messages", "Réessayez."))),
-    (ports.StoreDamaged, lambda e: _not_saved(
-        translate("messages", "La base de la caisse est endommagée"),
-        translate("messages", "Prévenez un responsable."))),
-    (ports.StoreUnavailable, lambda e: _not_saved(
-        translate("messages", "La base de la caisse ne peut pas être écrite"),
-        translate("messages", "Prévenez un responsable."))),
-    (errors.CustomerNameMissing, lambda e: translate("messages", "Indiquez le nom du client.")),
-    (errors.InvalidAmount, lambda e: translate(
-        "messages", "Montant incorrect : « {text} ».").format(text=e.text)),
-    (errors.InvalidQuantity, lambda e: translate(
-        "messages", "La quantité doit être un nombre entier d'au moins 1.")),
-    (errors.UnknownOrder, lambda e: translate(
-        "messages", "Aucune commande n'a le numéro {number}.").format(number=e.number)),
-    (errors.NothingLeftToPay, lambda e: translate("messages", "Il ne reste rien à payer.")),
-    (errors.CancellationReasonMissing,
-     lambda e: translate("messages", "Indiquez le motif de l'annulation.")),
-    (UnknownTill, lambda e: translate("messages", "Cette caisse n'est pas celle de ce poste.")),
-    (TillNotInitialised, lambda e: translate(
-        "messages", "Cette caisse n'est pas encore installée : lancez « caisse init ».")),
-    (SettingsNotSaved, lambda e: translate(
-        "messages", "Les réglages n'ont pas pu être enregistrés dans {path}.").format(
-        path=e.path)),
-    (errors.ClosureInProgress, lambda e: translate(
-        "messages", "Une clôture a été commencée et non terminée : terminez-la avant de"
-        " vendre.")),
-    (errors.ClosureRequired, lambda e: translate(
-        "messages", "La caisse est ouverte depuis le {time} sans clôture Z : faites la"
-        " clôture avant de vendre.").format(time=format_local_time(e.opened_at))),
-    (errors.NothingToClose, lambda e: translate(
-        "messages", "La caisse est fermée : il n'y a rien à clôturer.")),
-    (errors.InvalidCashCount, lambda e: translate(
-        "messages", "Comptage des espèces refusé : {detail}").format(detail=e.detail)),
-    (errors.CashReasonMissing, lambda e: translate(
-        "messages", "Indiquez le motif de l'apport ou du retrait.")),
-    (errors.JournalMismatch, lambda e: _not_saved(
-        translate("messages", "Les ventes et le journal fiscal ne concordent pas"),
-        translate("messages", "Prévenez un responsable (caisse journal verify)."))),
-    (ports.SigningKeyUnavailable, lambda e: _not_saved(
-        translate("messages", "La clé de signature de la caisse est introuvable"),
-        translate("messages", "Prévenez un responsable."))),
-    (errors.DomainError,
-     lambda e: translate("messages", "Action refusée : {detail}").format(detail=e)),
-]
+@cache
+def _sentences() -> list[tuple[type[Exception], Callable[[Any], str]]]:
+    """Most specific first: the first class the error is an instance of gives the
+    sentence. (Made at the first error: the ports' module loads with it, not at start.)"""
+    from pos_app.services import ports
+
+    return [
+        (errors.AuthenticationFailed,
+         lambda e: translate("messages", "Identifiant ou code secret incorrect.")),
+        (errors.AccountLocked, lambda e: translate(
+            "messages", "Trop d'essais incorrects : cet identifiant est bloqué jusqu'à {time}."
+        ).format(time=format_local_time(e.until, "%H:%M"))),
+        (errors.UnknownBarcode,
+         lambda e: translate("messages", "Code-barres inconnu : {code}").format(code=e.code)),
+        (errors.ProductNotSellable, lambda e: translate(
+            "messages", "Ce produit ne peut pas être vendu (brouillon ou sans tarif).")),
+        (errors.EmptyBasket, lambda e: translate("messages", "Le panier est vide.")),
+        (errors.Overpayment, lambda e: translate(
+            "messages", "Le montant dépasse le reste à payer ({amount})."
+        ).format(amount=format_money(e.left_cents))),
+        (errors.PaymentIncomplete, lambda e: translate(
+            "messages", "Il reste {amount} à payer.").format(amount=format_money(e.left_cents))),
+        (errors.UnknownPaymentMethod,
+         lambda e: translate("messages", "Ce mode de paiement n'est pas disponible.")),
+        (errors.NotAllowed,
+         lambda e: translate("messages", "Votre profil ne permet pas cette action.")),
+        (errors.OrderCancelled, lambda e: translate(
+            "messages", "La commande {number} est annulée.").format(number=e.number)),
+        (ports.StoreFull, lambda e: _not_saved(
+            translate("messages", "Le disque de la caisse est plein"),
+            translate("messages", "Libérez de la place, puis recommencez."))),
+        (ports.StoreBusy, lambda e: _not_saved(
+            translate("messages", "La base de la caisse est occupée"),
+            translate("messages", "Réessayez."))),
+        (ports.StoreDamaged, lambda e: _not_saved(
+            translate("messages", "La base de la caisse est endommagée"),
+            translate("messages", "Prévenez un responsable."))),
+        (ports.StoreUnavailable, lambda e: _not_saved(
+            translate("messages", "La base de la caisse ne peut pas être écrite"),
+            translate("messages", "Prévenez un responsable."))),
+        (errors.CustomerNameMissing, lambda e: translate("messages", "Indiquez le nom du client.")),
+        (errors.InvalidAmount, lambda e: translate(
+            "messages", "Montant incorrect : « {text} ».").format(text=e.text)),
+        (errors.InvalidQuantity, lambda e: translate(
+            "messages", "La quantité doit être un nombre entier d'au moins 1.")),
+        (errors.UnknownOrder, lambda e: translate(
+            "messages", "Aucune commande n'a le numéro {number}.").format(number=e.number)),
+        (errors.NothingLeftToPay, lambda e: translate("messages", "Il ne reste rien à payer.")),
+        (errors.CancellationReasonMissing,
+         lambda e: translate("messages", "Indiquez le motif de l'annulation.")),
+        (UnknownTill, lambda e: translate("messages", "Cette caisse n'est pas celle de ce poste.")),
+        (TillNotInitialised, lambda e: translate(
+            "messages", "Cette caisse n'est pas encore installée : lancez « caisse init ».")),
+        (SettingsNotSaved, lambda e: translate(
+            "messages", "Les réglages n'ont pas pu être enregistrés dans {path}.").format(
+            path=e.path)),
+        (errors.ClosureInProgress, lambda e: translate(
+            "messages", "Une clôture a été commencée et non terminée : terminez-la avant de"
+            " vendre.")),
+        (errors.ClosureRequired, lambda e: translate(
+            "messages", "La caisse est ouverte depuis le {time} sans clôture Z : faites la"
+            " clôture avant de vendre.").format(time=format_local_time(e.opened_at))),
+        (errors.NothingToClose, lambda e: translate(
+            "messages", "La caisse est fermée : il n'y a rien à clôturer.")),
+        (errors.InvalidCashCount, lambda e: translate(
+            "messages", "Comptage des espèces refusé : {detail}").format(detail=e.detail)),
+        (errors.CashReasonMissing, lambda e: translate(
+            "messages", "Indiquez le motif de l'apport ou du retrait.")),
+        (errors.JournalMismatch, lambda e: _not_saved(
+            translate("messages", "Les ventes et le journal fiscal ne concordent pas"),
+            translate("messages", "Prévenez un responsable (caisse journal verify)."))),
+        (ports.SigningKeyUnavailable, lambda e: _not_saved(
+            translate("messages", "La clé de signature de la caisse est introuvable"),
+            translate("messages", "Prévenez un responsable."))),
+        (errors.DomainError,
+         lambda e: translate("messages", "Action refusée : {detail}").format(detail=e)),
+    ]
 
 
 def error_message(error: Exception) -> str:
-    for kind, sentence in _SENTENCES:
+    for kind, sentence in _sentences():
         if isinstance(error, kind):
             return sentence(error)
     return _not_saved(translate("messages", "Une erreur inattendue est survenue"),
