@@ -40,8 +40,7 @@ class OrderSearchDialog(QDialog):
                  training: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx, self.runner, self.staff, self.training = ctx, runner, staff, training
-        self.setWindowTitle(self.tr("Recherche commande — SIMULATION") if training
-                            else self.tr("Recherche commande"))
+        self.setWindowTitle(self.tr("Recherche commande"))
         self.opened: OrderDialog | None = None
         self.search = named(QLineEdit(), "orderSearchField")
         self.search.setPlaceholderText(self.tr("Numéro de commande ou nom du payeur"))

@@ -55,8 +55,7 @@ class PaymentDialog(QDialog):
                              if order else 0)
         self.methods: list[PaymentMethod] = []
         self.change_given = 0  # in cash, by the payments recorded on an earlier order
-        self.setWindowTitle(self.tr("Encaissement — SIMULATION") if training
-                            else self.tr("Encaissement"))
+        self.setWindowTitle(self.tr("Encaissement"))
         self.pages = QStackedWidget()
         self.pages.addWidget(self._paying_page())
         self.pages.addWidget(self._done_page())

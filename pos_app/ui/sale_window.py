@@ -34,7 +34,7 @@ from pos_app.ui.catalogue_panel import CataloguePanel
 from pos_app.ui.messages import error_message
 from pos_app.ui.ops import OperationRunner
 from pos_app.ui.settings import TillSettings
-from pos_app.ui.widgets import named, restyle, show_dialog, split_row
+from pos_app.ui.widgets import D, named, restyle, show_dialog, split_row
 
 if TYPE_CHECKING:
     from pos_app.ui.cash_dialog import CashDialog
@@ -172,7 +172,7 @@ class SaleWindow(QMainWindow):
                                product.id in self.favourite_ids, parent=self)
         dialog.accepted.connect(lambda: self._add(product, dialog.quantity, dialog.price_id))
         dialog.favourite_toggled.connect(lambda _now: self._load_favourites())
-        return show_dialog(dialog)
+        return self._open(dialog)
 
     def _add(self, product: Product, quantity: int = 1, price: str | None = None) -> None:
         try:
@@ -208,7 +208,7 @@ class SaleWindow(QMainWindow):
                 self.basket_panel.set_payer(dialog.chosen.id, dialog.chosen.display_name)
 
         dialog.accepted.connect(assign)
-        return show_dialog(dialog)
+        return self._open(dialog)
 
     def pay(self) -> PaymentDialog | None:
         if self.basket.is_empty:
@@ -218,7 +218,7 @@ class SaleWindow(QMainWindow):
         dialog = PaymentDialog(self.ctx, self.runner, self.staff, basket=self.basket,
                                training=self.training, parent=self)
         dialog.finished.connect(lambda _result: self._paid(dialog))
-        return show_dialog(dialog)
+        return self._open(dialog)
 
     def _paid(self, dialog: PaymentDialog) -> None:
         order = dialog.order
@@ -229,13 +229,13 @@ class SaleWindow(QMainWindow):
         if dialog.wants_receipt:
             from pos_app.ui.receipt_dialog import ReceiptDialog
 
-            show_dialog(ReceiptDialog(self.ctx, self.runner, self.staff, order.number,
+            self._open(ReceiptDialog(self.ctx, self.runner, self.staff, order.number,
                                       parent=self))
 
     def find_orders(self) -> OrderSearchDialog:
         from pos_app.ui.order_dialogs import OrderSearchDialog
 
-        return show_dialog(OrderSearchDialog(self.ctx, self.runner, self.staff,
+        return self._open(OrderSearchDialog(self.ctx, self.runner, self.staff,
                                              training=self.training, parent=self))
 
     def open_settings(self) -> SettingsDialog | None:
@@ -250,7 +250,7 @@ class SaleWindow(QMainWindow):
             self, lambda: record_settings_change(self.ctx, staff, setting, value),
             lambda _none: None, lambda error: self.show_notice(error_message(error), error=True),
             changes_data=True))
-        return show_dialog(dialog)
+        return self._open(dialog)
 
     # -- the till: X, Z, cash, history (R6) ----------------------------------------------
 
@@ -263,7 +263,13 @@ class SaleWindow(QMainWindow):
             "history": self.closure_history,
             "training": lambda: self.set_training(not self.training)}
         menu.chosen.connect(lambda key: actions[key]())
-        return show_dialog(menu)
+        return self._open(menu)
+
+    def _open(self, dialog: D) -> D:
+        """Every dialog of this screen; in training mode its title says SIMULATION."""
+        if self.training:
+            dialog.setWindowTitle(f"{dialog.windowTitle()} — SIMULATION")
+        return show_dialog(dialog)
 
     def set_training(self, on: bool) -> None:
         """Training mode (a manager): every sale a simulation, said on every screen."""
@@ -285,7 +291,7 @@ class SaleWindow(QMainWindow):
     def read_x(self) -> ClosureDialog:
         from pos_app.ui.closure_dialog import ClosureDialog
 
-        return show_dialog(ClosureDialog(self.ctx, self.runner, self.staff, z=False,
+        return self._open(ClosureDialog(self.ctx, self.runner, self.staff, z=False,
                                          parent=self))
 
     def close_z(self) -> ClosureDialog:
@@ -300,17 +306,17 @@ class SaleWindow(QMainWindow):
                     number=dialog.closed.closure.number))
 
         dialog.finished.connect(closed)
-        return show_dialog(dialog)
+        return self._open(dialog)
 
     def move_cash(self) -> CashDialog:
         from pos_app.ui.cash_dialog import CashDialog
 
-        return show_dialog(CashDialog(self.ctx, self.runner, self.staff, parent=self))
+        return self._open(CashDialog(self.ctx, self.runner, self.staff, parent=self))
 
     def closure_history(self) -> ClosureHistoryDialog:
         from pos_app.ui.closure_history import ClosureHistoryDialog
 
-        return show_dialog(ClosureHistoryDialog(self.ctx, self.runner, parent=self))
+        return self._open(ClosureHistoryDialog(self.ctx, self.runner, parent=self))
 
     def request_sign_out(self) -> None:
         """Hand the till over: refused while a sale is in progress, so nothing is lost."""

@@ -419,10 +419,6 @@
 <context>
     <name>OrderSearchDialog</name>
     <message>
-        <source>Recherche commande — SIMULATION</source>
-        <translation>Find order — SIMULATION</translation>
-    </message>
-    <message>
         <source>Recherche commande</source>
         <translation>Find order</translation>
     </message>
@@ -473,10 +469,6 @@
 </context>
 <context>
     <name>PaymentDialog</name>
-    <message>
-        <source>Encaissement — SIMULATION</source>
-        <translation>Payment — SIMULATION</translation>
-    </message>
     <message>
         <source>Encaissement</source>
         <translation>Payment</translation>

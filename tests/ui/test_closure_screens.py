@@ -173,6 +173,9 @@ def test_training_mode_is_said_on_screen_and_sells_simulations(
     window.set_training(True)
     qtbot.waitUntil(lambda: window.training, timeout=WAIT_MS)
     assert window.simulation.isVisible() and "SIMULATION" in window.simulation.text()
+    reading = window.read_x()  # every screen says it
+    assert reading.windowTitle() == "Lecture X — SIMULATION"
+    reading.reject()
     selling.add_product(store.context, window.basket, "cafe")
     dialog = window.pay()
     assert dialog is not None and "SIMULATION" in dialog.windowTitle()
