@@ -1,0 +1,148 @@
+"""A network ESC/POS receipt printer (TCP, as on port 9100) for tests and demos: it
+listens on 127.0.0.1, keeps every byte it receives, decodes them back to text, QR codes
+and drawer kicks, and answers real-time status queries (`DLE EOT n`). It can be told to
+go offline or to run out of paper."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from dataclasses import dataclass, field
+
+CODE_PAGES = {0: "cp437", 2: "cp850", 16: "cp1252", 19: "cp858"}
+ESC, GS, DLE = 0x1B, 0x1D, 0x10
+
+
+@dataclass
+class Decoded:
+    """What a stream of ESC/POS bytes prints."""
+
+    lines: list[str] = field(default_factory=list)
+    qr_codes: list[str] = field(default_factory=list)
+    barcodes: list[str] = field(default_factory=list)
+    drawer_kicks: list[tuple[int, int, int]] = field(default_factory=list)  # m, t1, t2
+    cuts: int = 0
+
+
+def decode(data: bytes) -> Decoded:
+    """Text in the code page selected by `ESC t n`; the commands a receipt uses are
+    understood, others skipped by their length."""
+    out = Decoded()
+    codec, index = "cp437", 0
+    line, raw = "", bytearray()  # the line so far: decoded text, then bytes not yet decoded
+
+    def decoded_line() -> str:
+        text = line + raw.decode(codec)
+        raw.clear()
+        return text
+
+    while index < len(data):
+        byte = data[index]
+        if byte == ESC and index + 1 < len(data):
+            command = data[index + 1]
+            if command == ord("t"):  # the bytes so far were in the previous code page
+                line = decoded_line()
+                codec = CODE_PAGES.get(data[index + 2], codec)
+                index += 3
+            elif command == ord("p"):
+                out.drawer_kicks.append((data[index + 2], data[index + 3], data[index + 4]))
+                index += 5
+            elif command == ord("@"):
+                index += 2
+            else:  # ESC a n, ESC E n, ESC ! n, ESC d n, ESC M n…: one parameter
+                index += 3
+        elif byte == GS and index + 1 < len(data):
+            index = _gs(data, index, out)
+        elif byte == 0x0A:
+            out.lines.append(decoded_line())
+            line = ""
+            index += 1
+        else:
+            raw.append(byte)
+            index += 1
+    if line or raw:
+        out.lines.append(decoded_line())
+    return out
+
+
+def _gs(data: bytes, index: int, out: Decoded) -> int:
+    command = data[index + 1]
+    if command == ord("("):  # GS ( k pL pH cn fn …: a QR code's parts
+        size = data[index + 3] + 256 * data[index + 4]
+        body = data[index + 5:index + 5 + size]
+        if body[:2] == b"1P":  # store the data
+            out.qr_codes.append(body[3:].decode("latin-1"))
+        return index + 5 + size
+    if command == ord("V"):  # cut: GS V m, or GS V m n
+        out.cuts += 1
+        return index + (4 if data[index + 2] in (65, 66, 97, 98) else 3)
+    if command == ord("k"):  # barcode, function B: GS k m n d1…dn
+        length = data[index + 3]
+        out.barcodes.append(data[index + 4:index + 4 + length].decode("ascii"))
+        return index + 4 + length
+    return index + 3  # GS h n, GS w n, GS H n, GS f n, GS ! n…
+
+
+class SimulatedPrinter:
+    """Start it, point a printer transport at `address`, read what it printed."""
+
+    def __init__(self) -> None:
+        self._server = socket.create_server(("127.0.0.1", 0))
+        self.address: tuple[str, int] = self._server.getsockname()
+        self.received = bytearray()
+        self.online = True
+        self.paper_out = False
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._stopping = threading.Event()
+
+    def __enter__(self) -> SimulatedPrinter:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stopping.set()
+        self._server.close()
+        self._thread.join(timeout=5)
+
+    def decoded(self) -> Decoded:
+        with self._lock:
+            return decode(bytes(self.received))
+
+    def _serve(self) -> None:
+        self._server.settimeout(0.2)
+        while not self._stopping.is_set():
+            try:
+                connection, _peer = self._server.accept()
+            except (TimeoutError, OSError):
+                continue
+            with connection:
+                connection.settimeout(5)
+                self._receive(connection)
+
+    def _receive(self, connection: socket.socket) -> None:
+        while True:
+            try:
+                chunk = connection.recv(65536)
+            except (TimeoutError, OSError):
+                return
+            if not chunk:
+                return
+            if not self.online:  # a printer switched off takes nothing
+                return
+            self._answer_status(connection, chunk)
+            if self.paper_out:  # nothing printed until the roll is changed
+                continue
+            with self._lock:
+                self.received += chunk
+
+    def _answer_status(self, connection: socket.socket, chunk: bytes) -> None:
+        """`DLE EOT 1` printer status, `DLE EOT 4` paper sensor: one byte each."""
+        start = chunk.find(bytes([DLE, 0x04]))
+        while start != -1 and start + 2 < len(chunk):
+            kind = chunk[start + 2]
+            if kind == 1:
+                connection.sendall(b"\x16" if self.online else b"\x1e")
+            elif kind == 4:
+                connection.sendall(b"\x72" if self.paper_out else b"\x12")
+            start = chunk.find(bytes([DLE, 0x04]), start + 3)
