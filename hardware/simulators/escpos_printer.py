@@ -53,6 +53,8 @@ def decode(data: bytes) -> Decoded:
                 index += 3
         elif byte == GS and index + 1 < len(data):
             index = _gs(data, index, out)
+        elif byte == DLE and index + 1 < len(data) and data[index + 1] == 0x04:
+            index += 3  # a status query, answered, not printed
         elif byte == 0x0A:
             out.lines.append(decoded_line())
             line = ""

@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # named in signatures only: using a port loads none of them
     from pos_app.domain.lockout import SignInOutcome
     from pos_app.domain.order import Cancellation, Order, StatusFilter
     from pos_app.domain.payment import Payment, PaymentMethod
+    from pos_app.domain.printing import PrintJob
     from pos_app.domain.receipt import Venue
     from pos_app.domain.staff import StaffMember
     from pos_app.domain.till import Till, TillSession
@@ -62,6 +63,22 @@ class SigningKeyUnavailable(DomainError):
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
         self.detail = detail
+
+
+class PrinterUnavailable(DomainError):
+    """The printer did not take the document (off, unplugged, cover open, no paper): it
+    stays in the queue."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"the printer is unavailable: {detail}")
+        self.detail = detail
+
+
+class Printer(Protocol):
+    def send(self, data: bytes) -> None:
+        """Hand `data` to the printer once it says it can print it; raises
+        PrinterUnavailable otherwise."""
+        ...
 
 
 class Clock(Protocol):
@@ -339,6 +356,22 @@ class ClosureRepository(Protocol):
             count: CashCount | None) -> None: ...
 
 
+class PrintQueueRepository(Protocol):
+    def add(self, kind: str, reference: str, data: bytes, at: datetime) -> int: ...
+
+    def due(self, at: datetime, limit: int) -> list[PrintJob]:
+        """Pending jobs whose time has come, oldest first."""
+        ...
+
+    def printed(self, seq: int, at: datetime) -> None: ...
+
+    def failed(self, seq: int, error: str, retry_at: datetime) -> None: ...
+
+    def counts(self) -> dict[str, int]:
+        """Jobs per status."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: everything written through it commits together or not at all."""
 
@@ -374,6 +407,9 @@ class UnitOfWork(Protocol):
 
     @property
     def closures(self) -> ClosureRepository: ...
+
+    @property
+    def print_jobs(self) -> PrintQueueRepository: ...
 
 
     def __enter__(self) -> UnitOfWork: ...

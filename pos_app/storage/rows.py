@@ -10,6 +10,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -365,6 +366,25 @@ class VenueRow(Base):
     vat_number: Mapped[str | None] = mapped_column(String(32))
 
     __table_args__ = (CheckConstraint("id = 1", name="ck_venue_one_row"),)
+
+
+class PrintJobRow(Base):
+    """A document waiting for the printer (or printed): the queue survives restarts, and
+    a dead printer never holds a sale up."""
+
+    __tablename__ = "print_jobs"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    reference: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer)
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    printed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    __table_args__ = (Index("ix_print_jobs_status_next", "status", "next_attempt_at"),)
 
 
 # Virtual and bookkeeping tables that live outside the models (created by migrations).

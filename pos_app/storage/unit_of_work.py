@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from pos_app.storage.customer_repository import SqlCustomers
     from pos_app.storage.journal_repository import SqlJournal
     from pos_app.storage.order_repository import SqlOrders
+    from pos_app.storage.print_queue_repository import SqlPrintJobs
 
 METHOD_CACHE = "payment_methods"  # key of a connection's MethodCache in its info
 KEY_CACHE = "journal_keys"  # the signing keys known to be recorded, seen through it
@@ -108,6 +109,12 @@ class SqlUnitOfWork:
         from pos_app.storage.closure_repository import SqlClosures
 
         return SqlClosures(self._db)
+
+    @property
+    def print_jobs(self) -> SqlPrintJobs:
+        from pos_app.storage.print_queue_repository import SqlPrintJobs
+
+        return SqlPrintJobs(self._db)
 
     @property
     def journal(self) -> SqlJournal:

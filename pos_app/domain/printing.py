@@ -1,0 +1,31 @@
+"""The print queue's rules: what a job is, and when a failed one is tried again."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+FIRST_RETRY_S = 0.5
+LONGEST_WAIT_S = 60.0
+
+
+class JobStatus(StrEnum):
+    PENDING = "pending"  # waiting, or failed and to be tried again
+    PRINTED = "printed"
+
+
+@dataclass(frozen=True, slots=True)
+class PrintJob:
+    seq: int
+    kind: str  # "receipt", "drawer", …
+    reference: str  # what it prints: an order number, …
+    data: bytes  # what the printer receives
+    attempts: int
+    last_error: str | None
+
+
+def next_attempt(now: datetime, attempts: int) -> datetime:
+    """Backoff: 0.5 s, 1 s, 2 s… up to a minute, so a printer back on is used soon and
+    a dead one is not hammered."""
+    return now + timedelta(seconds=min(LONGEST_WAIT_S, FIRST_RETRY_S * 2 ** max(0, attempts - 1)))
