@@ -9,7 +9,7 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import closure, cold_start, journal, sale_commit, scan, search
+from bench import closure, cold_start, journal, sale_commit, scan, search, serial_scan
 from bench.timing import Measure
 
 REPORT = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
@@ -28,6 +28,7 @@ def main() -> int:
     measures += [*sale_commit.measure(rounds), search.measure(products, rounds * 2),
                  scan.measure(products, rounds // 4)]
     measures.append(closure.measure(2_000 if args.quick else 20_000, 5))
+    measures.append(serial_scan.measure(rounds // 2))
     measures += journal.measure(20_000 if args.quick else 1_000_000,
                                 5_000 if args.quick else 100_000, 3)
     table = render(measures)
@@ -108,6 +109,10 @@ programs load the machine, since ours does more work on the CPU than its baselin
   VAT per rate, payments per method, cash movements, the check against the journal's
   order chain, the signed closure entry, the session closed, one fsync'd transaction.
   Baseline: the VAT-per-rate aggregate over the day's orders with bare sqlite3.
+- **Serial scan**: a 13-digit code and CR written to a pseudo-terminal, as a serial
+  reader sends it, until `SerialScanner` hands its `Scan` over (its reading thread polls
+  with a 50 ms timeout but returns as soon as bytes arrive). The bare read of the same
+  bytes is shown for scale; the target is absolute.
 - **Journal verify**: `services.journal.verify_journal` (what `caisse journal verify`
   runs) over a million signed sale entries: numbers, links, hashes, the head, the last
   signature; `--full` checks every signature, over 100,000 entries (Ed25519

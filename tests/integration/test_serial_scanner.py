@@ -1,0 +1,35 @@
+"""A serial reader on a pseudo-terminal: each code arrives as a Scan (how fast is
+measured in bench/serial_scan.py)."""
+
+from __future__ import annotations
+
+import queue
+
+from hardware.serial_scanner import SerialScanner
+from hardware.simulators.serial_scanner import SimulatedSerialReader
+from pos_app.domain.scan import Scan
+
+
+def test_codes_arrive_as_scans() -> None:
+    received: queue.Queue[Scan] = queue.Queue()
+    with SimulatedSerialReader() as reader:
+        scanner = SerialScanner(reader.port, received.put).start()
+        try:
+            for code in ("3760123450027", "CD2-000123", "Tkt-é-42"):
+                reader.scan(code)
+                scan = received.get(timeout=5)
+                assert scan.code == code and scan.source == f"serial:{reader.port}"
+        finally:
+            scanner.stop()
+
+
+def test_two_codes_in_one_read_and_noise_are_split_cleanly() -> None:
+    received: queue.Queue[Scan] = queue.Queue()
+    with SimulatedSerialReader(terminator=b"\r\n") as reader:
+        scanner = SerialScanner(reader.port, received.put, terminator=b"\r\n").start()
+        try:
+            reader.scan("111\r\n\r\n222")  # two codes and an empty line in one burst
+            codes = [received.get(timeout=2).code, received.get(timeout=2).code]
+        finally:
+            scanner.stop()
+    assert codes == ["111", "222"] and received.empty()
