@@ -44,6 +44,7 @@ class Event(StrEnum):
     SIGN_OUT = "sign_out"
     CLOSURE = "closure"
     CASH_MOVEMENT = "cash_movement"
+    DRAWER_OPENED = "drawer_opened"
     ARCHIVE = "archive"
     EXPORT = "export"
     SETTINGS_CHANGE = "settings_change"

@@ -81,6 +81,13 @@ class Printer(Protocol):
         ...
 
 
+class CashDrawer(Protocol):
+    def kick(self) -> None:
+        """Open the drawer now (never queued: a drawer that opens hours later is worse
+        than one that does not); raises PrinterUnavailable when it cannot."""
+        ...
+
+
 class Clock(Protocol):
     def now(self) -> datetime:
         """The current time, offset-aware, in UTC."""

@@ -95,6 +95,9 @@ def _sentences() -> list[tuple[type[Exception], Callable[[Any], str]]]:
         (errors.JournalMismatch, lambda e: _not_saved(
             translate("messages", "Les ventes et le journal fiscal ne concordent pas"),
             translate("messages", "Prévenez un responsable (caisse journal verify)."))),
+        (ports.PrinterUnavailable, lambda e: translate(
+            "messages", "L'imprimante ne répond pas ({detail}) : rien n'est perdu,"
+            " l'impression attend qu'elle revienne.").format(detail=e.detail)),
         (ports.SigningKeyUnavailable, lambda e: _not_saved(
             translate("messages", "La clé de signature de la caisse est introuvable"),
             translate("messages", "Prévenez un responsable."))),

@@ -863,6 +863,10 @@
         <translation>Tell a manager (caisse journal verify).</translation>
     </message>
     <message>
+        <source>L&apos;imprimante ne répond pas ({detail}) : rien n&apos;est perdu, l&apos;impression attend qu&apos;elle revienne.</source>
+        <translation>The printer does not answer ({detail}): nothing is lost, printing waits until it is back.</translation>
+    </message>
+    <message>
         <source>La clé de signature de la caisse est introuvable</source>
         <translation>The till&apos;s signing key cannot be found</translation>
     </message>
