@@ -8,6 +8,7 @@ import json
 import zipfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -113,7 +114,7 @@ def test_export_and_verify_on_the_command_line(data_dir: Path, tmp_path: Path) -
     caisse(data_dir, "order", "create", staff="caissier", secret="1234",
            stdin=json.dumps({"lines": [{"product": "cafe"}],
                              "payments": [{"method": "ESP", "amount": "2"}]}))
-    month = datetime.now(UTC).strftime("%Y-%m")
+    month = datetime.now(ZoneInfo("Europe/Paris")).strftime("%Y-%m")  # the till's month
     out = tmp_path / "archive.zip"
     written = caisse(data_dir, "archive", "export", "--period", month, str(out),
                      staff="gerant", secret="4321")

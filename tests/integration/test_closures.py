@@ -9,9 +9,9 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -219,7 +219,7 @@ def test_close_and_list_on_the_command_line(data_dir: Path) -> None:
                   secret="4321"))
     assert (z["expected_cash_cents"], z["counted_cash_cents"], z["gap_cents"]) == (
         15160, 15150, -10)
-    today = time.strftime("%Y-%m-%d")
+    today = datetime.now(ZoneInfo("Europe/Paris")).strftime("%Y-%m-%d")  # the till's day
     listed = ok(caisse(data_dir, "closures", "list", "--from", today, "--to", today))
     assert [item["number"] for item in listed] == [1]
     assert caisse(data_dir, "journal", "verify").returncode == 0
