@@ -65,7 +65,8 @@ def record_cash_movement(ctx: Context, staff: StaffMember, kind: CashMovementKin
 def x_reading(ctx: Context) -> Reading:
     """What a Z would record now; changes nothing."""
     with ctx.uow(write=False) as uow:
-        return _reading(uow, local_till(uow), ctx.clock.now())
+        till = local_till(uow)
+        return _reading(uow, till, ctx.clock.now(), uow.closures.last(till.id, ClosureKind.Z))
 
 
 def start_closure(ctx: Context, staff: StaffMember) -> Reading:
@@ -77,7 +78,7 @@ def start_closure(ctx: Context, staff: StaffMember) -> Reading:
         till = local_till(uow)
         session = _session_to_close(uow, till)
         uow.tills.start_closing(session.id, now)
-        reading = _reading(uow, till, now)
+        reading = _reading(uow, till, now, uow.closures.last(till.id, ClosureKind.Z))
         uow.commit()
     return reading
 
@@ -101,14 +102,14 @@ def finish_closure(ctx: Context, staff: StaffMember, counted_cents: int | None =
         session = _session_to_close(uow, till)
         if session.closing_started_at is None:
             uow.tills.start_closing(session.id, now)
-        reading = _reading(uow, till, now)
+        previous = uow.closures.last(till.id, ClosureKind.Z)
+        reading = _reading(uow, till, now, previous)
         journal_cents, journal_absolute, _count = uow.journal.range_totals(
             till.id, Chain.ORDER, reading.first_entry, reading.last_entry)
         if (journal_cents, journal_absolute) != (reading.takings_cents,
                                                  reading.takings_absolute_cents):
             raise JournalMismatch(reading.takings_cents, journal_cents)
         counted = counted_cash(reading.expected_cash_cents, counted_cents, count)
-        previous = uow.closures.last(till.id, ClosureKind.Z)
         alongside = _close_periods(uow, ctx.signer, till, staff, previous, now)
         totals = (NO_TOTALS if previous is None else previous.totals).then(
             reading.takings_cents, reading.takings_absolute_cents)
@@ -148,8 +149,8 @@ def _session_to_close(uow: UnitOfWork, till: Till) -> TillSession:
     return session
 
 
-def _reading(uow: UnitOfWork, till: Till, now: datetime) -> Reading:
-    previous = uow.closures.last(till.id, ClosureKind.Z)
+def _reading(uow: UnitOfWork, till: Till, now: datetime, previous: Closure | None) -> Reading:
+    """What happened at `till` since the `previous` Z (the caller has it at hand)."""
     after = None if previous is None else previous.period_end
     made, cancelled, made_cents, cancelled_cents, vat = uow.closures.sales(till.id, after, now)
     methods: list[MethodTotal] = []
