@@ -1,9 +1,10 @@
 """Cold start: a new process until the sale screen is ready to sell, vs a bare PySide6
 window in a new process, interleaved in the same run.
 
-"Ready" means: the store opened (schema checked), the sign-in screen shown, the cashier
-signed in (argon2id check included), the till opened, and the sale screen painted with
-its catalogue tiles. Each child prints the system's monotonic clock when it is ready;
+"Ready" means, along the path `caisse` takes: its arguments read, the store opened
+(schema checked), the sign-in screen shown with the scanner and the journaled start, the
+cashier signed in (argon2id check included), the till opened, and the sale screen
+painted with its catalogue tiles. Each child prints the system's monotonic clock when it is ready;
 the parent reads it against the moment it started the process, so interpreter start-up
 counts on both sides and tearing down does not.
 """
@@ -43,19 +44,19 @@ def bare_window() -> None:
 
 
 def sale_screen(data_dir: Path) -> None:
-    """The till's own start (ui.launch.TillStart), with staff who type instantly."""
+    """The till's own start, as `caisse` runs it (its arguments read, the store opened,
+    then ui.launch.begin_till), with staff who type instantly."""
+    from pos_app.cli import open_or_fail
+    from pos_app.cli.parser import build_parser
+
+    store = open_or_fail(build_parser().parse_args(["--data-dir", str(data_dir)]))
+    assert not isinstance(store, int), "the store did not open"
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtTest import QTest
 
-    from pos_app.bootstrap import open_store
-    from pos_app.ui.launch import TillStart, create_application
-    from pos_app.ui.ops import OperationRunner
+    from pos_app.ui.launch import begin_till
 
-    app = create_application()
-    store = open_store(data_dir)
-    runner = OperationRunner()
-    start = TillStart(store.context, runner)
-    start.start()
+    app, start, scanner = begin_till(store.context)
     dialog = start.dialog
     dialog.login.setText("caissier")
     dialog.secret.setText("1234")
@@ -77,7 +78,8 @@ def sale_screen(data_dir: Path) -> None:
     wait_until(window.catalogue.tiles.count)
     app.processEvents()
     print(time.monotonic())
-    runner.wait()
+    scanner.stop()
+    start.runner.wait()
     store.close()
 
 

@@ -3,6 +3,7 @@ choice of the till to work on, which opens it if it was closed."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -36,11 +37,14 @@ class TillStatus:
     state: TillState
 
 
-def sign_in(ctx: Context, login: str, secret: str) -> StaffMember:
+def sign_in(ctx: Context, login: str, secret: str,
+            before_recording: Callable[[], object] | None = None) -> StaffMember:
     """The active member whose secret matches; the same refusal whatever was wrong.
 
     Every attempt is recorded; after five wrong secrets in a row the identifier is
     locked for a while, and attempts during the lock are refused without checking.
+    `before_recording` runs between the check and the record: the till's start, being
+    journaled on another thread meanwhile, waits there to come first in the journal.
     """
     login = login.strip()
     if not login:
@@ -60,6 +64,8 @@ def sign_in(ctx: Context, login: str, secret: str) -> StaffMember:
         if not member.active or not ctx.hasher.verify(stored_hash, secret):
             member = None
     # Hashing takes tens of milliseconds: the write lock is taken only to record.
+    if before_recording is not None:
+        before_recording()
     _record(ctx, login, SignInOutcome.FAILURE if member is None else SignInOutcome.SUCCESS,
             member)
     if member is None:
@@ -69,10 +75,11 @@ def sign_in(ctx: Context, login: str, secret: str) -> StaffMember:
 
 def prepare_sign_in(ctx: Context) -> None:
     """Get the secret check and the journal's key ready while the sign-in screen waits
-    for staff to type."""
+    for staff to type. The check first: a secret typed at once waits on it alone (the
+    check itself needs no interpreter lock), while the journal's code and key load."""
+    ctx.hasher.prepare()
     from pos_app.services import journal  # noqa: F401 - loaded here, off the UI thread
 
-    ctx.hasher.prepare()
     ctx.signer.prepare()
 
 

@@ -3,6 +3,8 @@ till shows whether it is open (green), closing (yellow) or closed (grey)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -29,7 +31,7 @@ from pos_app.services.staff import (
 from pos_app.ui.keypad import Keypad
 from pos_app.ui.messages import error_message
 from pos_app.ui.ops import OperationRunner
-from pos_app.ui.widgets import named, restyle
+from pos_app.ui.widgets import named
 
 PANEL_WIDTH = 960
 
@@ -40,10 +42,15 @@ class SignInDialog(QDialog):
     tills_shown = Signal()
 
     def __init__(self, ctx: Context, runner: OperationRunner,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None,
+                 prepare: Callable[[Context], None] = prepare_sign_in,
+                 before_recording: Callable[[], object] | None = None) -> None:
+        """`prepare` runs on a worker while staff type (by default: the secret check and
+        the journal's key made ready); `before_recording` as in `sign_in`."""
         super().__init__(parent)
         self.ctx = ctx
         self.runner = runner
+        self._before_recording = before_recording
         self.staff: StaffMember | None = None
         self.till: TillStatus | None = None
         self.setWindowTitle(self.tr("Caisse — Connexion"))
@@ -57,6 +64,15 @@ class SignInDialog(QDialog):
         self.ok_button = named(QPushButton(self.tr("Se connecter")), "signIn")
         self.ok_button.setDefault(True)
         self.ok_button.setEnabled(False)  # until the tills are shown
+        self._layout()
+        self.ok_button.clicked.connect(self.submit)
+        self.secret.returnPressed.connect(self.submit)
+        self.login.returnPressed.connect(self.secret.setFocus)
+        self.runner.run(self, lambda: till_statuses(self.ctx), self._show_tills, self._failed)
+        self.runner.run(self, lambda: prepare(self.ctx), lambda _none: None,
+                        self._failed)
+
+    def _layout(self) -> None:
         form = QFormLayout()
         form.addRow(self.tr("Identifiant"), self.login)
         form.addRow(self.tr("Code secret"), self.secret)
@@ -86,12 +102,6 @@ class SignInDialog(QDialog):
         layout.addStretch(1)
         layout.addLayout(row)
         layout.addStretch(1)
-        self.ok_button.clicked.connect(self.submit)
-        self.secret.returnPressed.connect(self.submit)
-        self.login.returnPressed.connect(self.secret.setFocus)
-        self.runner.run(self, lambda: till_statuses(self.ctx), self._show_tills, self._failed)
-        self.runner.run(self, lambda: prepare_sign_in(self.ctx), lambda _none: None,
-                        self._failed)
 
     def _show_tills(self, statuses: list[TillStatus]) -> None:
         for status in statuses:
@@ -100,8 +110,8 @@ class SignInDialog(QDialog):
             button.setProperty("tillState", status.state.value)
             button.setProperty("tillId", status.till.id)
             self.tills.addButton(button)
+            # Polished once it shows, with its state already set: no restyle needed.
             self._till_row.addWidget(button)
-            restyle(button)
         if statuses:
             self.tills.buttons()[0].setChecked(True)
         self.ok_button.setEnabled(True)
@@ -125,7 +135,7 @@ class SignInDialog(QDialog):
         self.ok_button.setEnabled(False)
 
         def work() -> tuple[StaffMember, TillStatus]:
-            staff = sign_in(self.ctx, login, secret)
+            staff = sign_in(self.ctx, login, secret, self._before_recording)
             return staff, open_till(self.ctx, staff, till_id)
 
         self.runner.run(self, work, self._signed_in, self._failed, changes_data=True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6 import QtCore
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLineEdit, QWidget
 
 W = TypeVar("W", bound=QWidget)
@@ -30,7 +31,9 @@ def restyle(widget: QWidget) -> None:
 def show_dialog(dialog: D) -> D:
     """Open a dialog modal to its window without a nested event loop, and let it be
     deleted once closed; whoever opened it reacts to its signals."""
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    # `QtCore.Qt` is read here, not imported: making its enums takes about 16 ms, which
+    # the sign-in screen (that imports this module) does not wait for.
+    dialog.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
     owner = dialog.parentWidget()
     if owner is not None:  # large enough to touch, small enough to see what it is about
         window = owner.window()

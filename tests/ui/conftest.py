@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from pos_app.bootstrap import Store
@@ -54,3 +54,10 @@ def open_sale_window(qtbot: QtBot, store: Store, runner: OperationRunner,
 def window(qtbot: QtBot, store: Store, runner: OperationRunner,
            cashier: StaffMember) -> SaleWindow:
     return open_sale_window(qtbot, store, runner, cashier)
+
+
+def give_focus(qtbot: QtBot, widget: QWidget) -> None:
+    """Put the focus where a cashier's tap would: keys, and a wedge scanner's, go there."""
+    widget.activateWindow()
+    widget.setFocus()
+    qtbot.waitUntil(widget.hasFocus, timeout=WAIT_MS)

@@ -28,7 +28,7 @@ from pos_app.ui.receipt_dialog import ReceiptDialog
 from pos_app.ui.sale_window import SaleWindow
 from pos_app.ui.scanner import KeyboardScanner
 from pos_app.ui.sign_in import SignInDialog
-from tests.ui.conftest import WAIT_MS, open_sale_window
+from tests.ui.conftest import WAIT_MS, give_focus, open_sale_window
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -215,11 +215,13 @@ def test_a_manager_cancels_an_order_with_a_reason(
 def test_a_scan_burst_adds_the_product_wherever_the_focus_is(
         qtbot: QtBot, window: SaleWindow, scanner: KeyboardScanner) -> None:
     search = window.catalogue.search
+    give_focus(qtbot, search)
     qtbot.keyClicks(search, "3760123450089")  # a wedge scanner: no delay between keys
     qtbot.keyClick(search, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: len(window.basket.lines) == 1, timeout=WAIT_MS)
     assert window.basket.lines[0].product_id == "paddle-1h"
     assert search.text() == ""  # the code was not typed into the search field
+    give_focus(qtbot, window.basket_panel.lines)
     qtbot.keyClicks(window.basket_panel.lines, "3760123450089")
     qtbot.keyClick(window.basket_panel.lines, Qt.Key.Key_Enter)
     qtbot.waitUntil(lambda: window.basket.lines[0].quantity == 2, timeout=WAIT_MS)
@@ -235,6 +237,7 @@ def test_typing_by_hand_still_reaches_the_search_field(
 
 def test_an_unknown_code_is_said_without_blocking(
         qtbot: QtBot, window: SaleWindow, scanner: KeyboardScanner) -> None:
+    give_focus(qtbot, window.catalogue.search)
     qtbot.keyClicks(window.catalogue.search, "3760000000000")
     qtbot.keyClick(window.catalogue.search, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.notice.text() != "", timeout=WAIT_MS)
@@ -430,6 +433,7 @@ def test_a_burst_stays_a_scan_when_the_screen_pauses_while_it_arrives(
         qtbot: QtBot, window: SaleWindow, scanner: KeyboardScanner) -> None:
     """Real keys carry the window system's time: a busy UI thread does not split them."""
     field = window.catalogue.search
+    give_focus(qtbot, field)
     keys = [(Qt.Key(ord(digit)), digit) for digit in "3760123450089"]
     keys.append((Qt.Key.Key_Return, "\r"))
     for index, (key, text) in enumerate(keys):

@@ -1,0 +1,283 @@
+"""The `caisse` sub-commands: each goes through the same services as the screens, as a
+signed-in staff member. Loaded only when a command is given, not for the window."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pos_app.bootstrap import Store, demo_document
+from pos_app.cli import open_or_fail, output
+from pos_app.cli.order_input import read_order
+from pos_app.cli.parser import SECRET_VARIABLE, UsageError
+from pos_app.domain.closure import CashCount, CashMovementKind
+from pos_app.domain.errors import DomainError
+from pos_app.domain.money import parse_amount
+from pos_app.domain.order import StatusFilter
+from pos_app.domain.staff import StaffMember
+from pos_app.services import (
+    catalogue,
+    closures,
+    customers,
+    importing,
+    orders,
+    selling,
+    setup,
+)
+from pos_app.services.staff import sign_in
+
+PARIS_TIME = ZoneInfo("Europe/Paris")
+
+
+def run_command(args: argparse.Namespace) -> int:
+    storeless = STORELESS.get(f"{args.command} {getattr(args, 'action', '')}")
+    if storeless is not None:  # checks that need the document and a key, no store
+        try:
+            return emit(args, storeless(args))
+        except UsageError as error:
+            return output.fail(args.json, str(error))
+    store = open_or_fail(args)
+    if isinstance(store, int):
+        return store
+    try:
+        handler = HANDLERS[args.command if args.command in {"init", "import"}
+                           else f"{args.command} {args.action}"]
+        return emit(args, handler(store, args))
+    except (DomainError, UsageError) as error:
+        return output.fail(args.json, str(error), getattr(error, "problems", None))
+    finally:
+        store.close()
+
+
+def emit(args: argparse.Namespace, result: Any) -> int:
+    try:
+        output.emit(args.json, result)
+    except BrokenPipeError:  # `caisse … | head`: the reader has had enough
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return result.exit_code if isinstance(result, output.Result) else 0
+
+
+def _staff(store: Store, args: argparse.Namespace) -> StaffMember:
+    if not args.staff:
+        raise UsageError("this command needs --staff LOGIN")
+    secret = os.environ.get(SECRET_VARIABLE)
+    if secret is None:
+        secret = _prompt_secret(args.staff)
+    return sign_in(store.context, args.staff, secret)
+
+
+def _prompt_secret(login: str) -> str:
+    """Ask on the terminal itself, never on stdin: stdin may carry the order."""
+    no_terminal = UsageError(f"no secret: set {SECRET_VARIABLE} or run in a terminal")
+    if sys.platform != "win32":
+        try:
+            with open("/dev/tty", encoding="utf-8"):
+                pass
+        except OSError as error:
+            raise no_terminal from error
+    try:
+        return getpass.getpass(f"Secret for {login}: ")
+    except EOFError as error:
+        raise no_terminal from error
+
+
+def _read_json(path: str | Path) -> Any:
+    try:
+        text = sys.stdin.read() if str(path) == "-" else Path(path).read_text(encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"cannot read {path}: {error.strerror}") from error
+    try:
+        return json.loads(text, parse_float=Decimal)
+    except json.JSONDecodeError as error:
+        raise UsageError(f"{path} is not valid JSON: {error.msg} at line {error.lineno}, "
+                         f"column {error.colno}") from error
+
+
+def _init(store: Store, args: argparse.Namespace) -> Any:
+    ctx = store.context
+    existing = setup.current_till(ctx)
+    if existing is not None and args.if_empty:
+        return output.till(existing, store.data_dir, created=False)
+    till = setup.initialise_till(ctx, args.till_name, args.till_code, args.point_of_sale,
+                                 args.order_prefix)
+    if args.demo:
+        importing.import_data(ctx, None, demo_document())
+    return output.till(till, store.data_dir, created=True)
+
+
+def _import(store: Store, args: argparse.Namespace) -> Any:
+    document = _read_json(args.file)
+    staff = _staff(store, args) if args.staff else None
+    return output.report(importing.import_data(store.context, staff, document))
+
+
+def _products_search(store: Store, args: argparse.Namespace) -> Any:
+    return [output.product(p) for p in catalogue.search_products(store.context, args.text)]
+
+
+def _customers_search(store: Store, args: argparse.Namespace) -> Any:
+    found = customers.search_customers(store.context, args.pattern)
+    return [output.customer(customer) for customer in found]
+
+
+def _order_create(store: Store, args: argparse.Namespace) -> Any:
+    staff = _staff(store, args)
+    wanted = read_order(store.context, _read_json(args.file))
+    order = selling.sell(store.context, staff, wanted.basket, wanted.payments,
+                         validate_without_paying=wanted.validate_without_paying)
+    return output.order(orders.get_order(store.context, order.number))
+
+
+def _order_pay(store: Store, args: argparse.Namespace) -> Any:
+    staff = _staff(store, args)
+    orders.pay_order(store.context, staff, args.number, args.method, parse_amount(args.amount))
+    return output.order(orders.get_order(store.context, args.number))
+
+
+def _order_cancel(store: Store, args: argparse.Namespace) -> Any:
+    staff = _staff(store, args)
+    orders.cancel_order(store.context, staff, args.number, args.reason)
+    return output.order(orders.get_order(store.context, args.number))
+
+
+def _order_show(store: Store, args: argparse.Namespace) -> Any:
+    return output.order(orders.get_order(store.context, args.number))
+
+
+def _orders_search(store: Store, args: argparse.Namespace) -> Any:
+    found = orders.search_orders(store.context, args.text, StatusFilter(args.status))
+    return [output.summary(summary) for summary in found]
+
+
+def _journal_verify(store: Store, args: argparse.Namespace) -> Any:
+    from pos_app.services.journal import verify_journal
+
+    return output.journal_report(verify_journal(store.context, every_signature=args.full))
+
+
+def _receipt_show(store: Store, args: argparse.Namespace) -> Any:
+    from pos_app.services.receipts import receipt
+
+    return output.receipt(receipt(store.context, args.number))
+
+
+def _receipt_duplicate(store: Store, args: argparse.Namespace) -> Any:
+    from pos_app.services.receipts import duplicate_receipt
+
+    return output.receipt(duplicate_receipt(store.context, _staff(store, args), args.number))
+
+
+def _receipt_check_qr(args: argparse.Namespace) -> Any:
+    from pos_app.adapters.signing import verify_signature
+    from pos_app.domain.receipt import check_qr
+
+    return output.qr_check(check_qr(args.text, args.public_key, verify_signature))
+
+
+def _archive_export(store: Store, args: argparse.Namespace) -> Any:
+    from pos_app.services.archive import export_archive
+
+    staff = _staff(store, args)
+    month = args.period
+    following = (month + timedelta(days=32)).replace(day=1)
+    files = export_archive(store.context, staff, _paris_midnight(month),
+                           _paris_midnight(following), f"{month:%Y-%m}")
+    from pos_app.adapters.archive_file import write_archive
+
+    try:
+        write_archive(args.out, files)
+    except OSError as error:
+        raise UsageError(f"cannot write {args.out}: {error.strerror}; the export is"
+                         " recorded in the journal, run it again") from error
+    return output.archive_written(args.out, files)
+
+
+def _archive_verify(args: argparse.Namespace) -> Any:
+    from pos_app.adapters.archive_file import ArchiveUnreadable, read_archive
+    from pos_app.adapters.signing import verify_signature
+    from pos_app.services.archive import check_archive
+
+    try:
+        files = read_archive(args.archive)
+    except ArchiveUnreadable as error:
+        raise UsageError(str(error)) from error
+    return output.archive_report(args.archive, check_archive(files, verify_signature))
+
+
+def _close_x(store: Store, args: argparse.Namespace) -> Any:
+    return output.reading(closures.x_reading(store.context))
+
+
+def _close_z(store: Store, args: argparse.Namespace) -> Any:
+    staff = _staff(store, args)
+    counted = None if args.counted is None else parse_amount(args.counted)
+    count = None if args.count is None else _cash_count(args.count)
+    return output.closure_result(closures.finish_closure(store.context, staff, counted, count))
+
+
+def _cash_count(text: str) -> CashCount:
+    """`50x2,0.5x4`: two 50 € notes and four 50-cent coins."""
+    quantities: dict[int, int] = {}
+    for part in text.split(","):
+        value, _times, quantity = part.strip().partition("x")
+        if not quantity.strip().isdigit():
+            raise UsageError(f"--count: {part.strip()!r} is not VALUExQUANTITY")
+        denomination = parse_amount(value)
+        quantities[denomination] = quantities.get(denomination, 0) + int(quantity)
+    return CashCount.of(quantities)
+
+
+def _closures_list(store: Store, args: argparse.Namespace) -> Any:
+    end = args.end or datetime.now(PARIS_TIME).date()
+    start = args.start or end - timedelta(days=30)
+    found = closures.closures_between(store.context, _paris_midnight(start),
+                                      _paris_midnight(end + timedelta(days=1)))
+    return [output.closure(item) for item in found]
+
+
+def _paris_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(), PARIS_TIME)
+
+
+def _cash(store: Store, args: argparse.Namespace) -> Any:
+    staff = _staff(store, args)
+    amount = parse_amount(args.amount)
+    closures.record_cash_movement(store.context, staff, CashMovementKind(args.action), amount,
+                                  args.reason)
+    return output.reading(closures.x_reading(store.context))
+
+
+STORELESS: dict[str, Callable[[argparse.Namespace], Any]] = {
+    "archive verify": _archive_verify,
+    "receipt check-qr": _receipt_check_qr,
+}
+HANDLERS: dict[str, Callable[[Store, argparse.Namespace], Any]] = {
+    "init": _init,
+    "import": _import,
+    "products search": _products_search,
+    "customers search": _customers_search,
+    "order create": _order_create,
+    "order pay": _order_pay,
+    "order cancel": _order_cancel,
+    "order show": _order_show,
+    "orders search": _orders_search,
+    "journal verify": _journal_verify,
+    "receipt show": _receipt_show,
+    "receipt duplicate": _receipt_duplicate,
+    "archive export": _archive_export,
+    "close x": _close_x,
+    "close z": _close_z,
+    "closures list": _closures_list,
+    "cash float": _cash,
+    "cash in": _cash,
+    "cash out": _cash,
+}

@@ -1,0 +1,127 @@
+"""The `caisse` command's arguments; reading them loads none of the services."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pos_app.bootstrap import DATA_DIR_VARIABLE
+from pos_app.domain.order import StatusFilter
+
+SECRET_VARIABLE = "CAISSE_SECRET"
+
+
+class UsageError(Exception):
+    """A problem with how the command was called, not with the data."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="caisse", description=__doc__)
+    parser.add_argument("--data-dir", type=Path, help="store directory (default: "
+                        f"${DATA_DIR_VARIABLE} or the user data directory)")
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.add_argument("--staff", help=f"staff login; secret from ${SECRET_VARIABLE} or a prompt")
+    commands = parser.add_subparsers(dest="command")
+
+    init = commands.add_parser("init", help="create the store and its till")
+    init.add_argument("--demo", action="store_true", help="load the demo venue")
+    init.add_argument("--if-empty", action="store_true", help="do nothing if already set up")
+    init.add_argument("--till-name", default="Caisse 1")
+    init.add_argument("--till-code", default="1")
+    init.add_argument("--point-of-sale", default="Accueil")
+    init.add_argument("--order-prefix", help="order number prefix (default CD<code>-)")
+
+    load = commands.add_parser("import", help="import a JSON data file (docs/data-format.md)")
+    load.add_argument("file", type=Path)
+
+    products = commands.add_parser("products").add_subparsers(dest="action", required=True)
+    products.add_parser("search").add_argument("text")
+    people = commands.add_parser("customers").add_subparsers(dest="action", required=True)
+    people.add_parser("search").add_argument("pattern")
+
+    order = commands.add_parser("order").add_subparsers(dest="action", required=True)
+    order.add_parser("create", help="validate an order read from a JSON file or stdin"
+                     ).add_argument("file", nargs="?", default="-")
+    pay = order.add_parser("pay")
+    pay.add_argument("number")
+    pay.add_argument("--method", required=True)
+    pay.add_argument("--amount", required=True)
+    cancel = order.add_parser("cancel")
+    cancel.add_argument("number")
+    cancel.add_argument("--reason", required=True)
+    order.add_parser("show").add_argument("number")
+
+    many = commands.add_parser("orders").add_subparsers(dest="action", required=True)
+    search = many.add_parser("search")
+    search.add_argument("text", nargs="?", default="")
+    search.add_argument("--status", choices=[s.value for s in StatusFilter], default="all")
+
+    _add_fiscal_commands(commands)
+    return parser
+
+
+def _add_fiscal_commands(commands: Any) -> None:
+    """Closures, cash, archives and the journal (docs/fiscal.md)."""
+    close = commands.add_parser("close", help="X reading (changes nothing) or Z closure (R6)"
+                                ).add_subparsers(dest="action", required=True)
+    close.add_parser("x", help="what a Z would record now")
+    z = close.add_parser("z", help="close the till (a manager: --staff)")
+    z.add_argument("--counted", help="cash counted in the drawer (default: the expected"
+                   " cash, no gap)")
+    z.add_argument("--count", help="cash counted by note and coin, in euros: 50x2,0.5x4")
+    closures = commands.add_parser("closures").add_subparsers(dest="action", required=True)
+    listing = closures.add_parser("list", help="closures that ended between two dates")
+    listing.add_argument("--from", dest="start", type=_date, help="YYYY-MM-DD (default: 30"
+                         " days before --to)")
+    listing.add_argument("--to", dest="end", type=_date, help="YYYY-MM-DD, included"
+                         " (default: today)")
+    cash = commands.add_parser("cash", help="cash put in or taken out of the drawer"
+                               ).add_subparsers(dest="action", required=True)
+    for kind, text in (("float", "the opening float (fond de caisse)"),
+                       ("in", "cash added (apport)"), ("out", "cash taken out (retrait)")):
+        movement = cash.add_parser(kind, help=text)
+        movement.add_argument("amount")
+        movement.add_argument("--reason", default="")
+
+    receipt = commands.add_parser("receipt", help="receipts (on request) and duplicates"
+                                  ).add_subparsers(dest="action", required=True)
+    receipt.add_parser("show", help="an order's receipt").add_argument("number")
+    receipt.add_parser("duplicate", help="reprint: journaled, says DUPLICATA (--staff)"
+                       ).add_argument("number")
+    qr = receipt.add_parser("check-qr", help="check a receipt's QR text with a public key")
+    qr.add_argument("text")
+    qr.add_argument("--public-key", required=True, help="the till's key, hex")
+
+    archive = commands.add_parser("archive", help="monthly archives of the fiscal journal"
+                                  ).add_subparsers(dest="action", required=True)
+    export = archive.add_parser("export", help="write a month of the journal to a zip file"
+                                " (a manager: --staff)")
+    export.add_argument("--period", required=True, type=_month, help="YYYY-MM")
+    export.add_argument("out", type=Path)
+    check = archive.add_parser("verify", help="check an archive with its own content only;"
+                               " exit code 1 when anything is wrong")
+    check.add_argument("archive", type=Path)
+
+    journal = commands.add_parser("journal", help="the signed fiscal journal (docs/fiscal.md)"
+                                  ).add_subparsers(dest="action", required=True)
+    verify = journal.add_parser("verify", help="recompute every chain, number and hash and"
+                                " check the signatures; exit code 1 when anything is wrong")
+    verify.add_argument("--full", action="store_true",
+                        help="check every entry's signature, not only each chain's last"
+                        " entry and the closures")
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from error
+
+
+def _month(text: str) -> date:
+    try:
+        return date.fromisoformat(f"{text}-01")
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a month (YYYY-MM)") from error
