@@ -74,6 +74,15 @@ class PrinterUnavailable(DomainError):
         self.detail = detail
 
 
+class ScannerUnavailable(DomainError):
+    """A code reader (camera, serial reader) cannot be opened or has gone: codes can still
+    be typed or read by another reader."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"the code reader is unavailable: {detail}")
+        self.detail = detail
+
+
 class Printer(Protocol):
     def send(self, data: bytes) -> None:
         """Hand `data` to the printer once it says it can print it; raises

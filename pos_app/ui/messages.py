@@ -98,6 +98,9 @@ def _sentences() -> list[tuple[type[Exception], Callable[[Any], str]]]:
         (ports.PrinterUnavailable, lambda e: translate(
             "messages", "L'imprimante ne répond pas ({detail}) : rien n'est perdu,"
             " l'impression attend qu'elle revienne.").format(detail=e.detail)),
+        (ports.ScannerUnavailable, lambda e: translate(
+            "messages", "Le lecteur de codes ne répond pas ({detail}) : saisissez le code"
+            " ou utilisez un autre lecteur.").format(detail=e.detail)),
         (ports.SigningKeyUnavailable, lambda e: _not_saved(
             translate("messages", "La clé de signature de la caisse est introuvable"),
             translate("messages", "Prévenez un responsable."))),

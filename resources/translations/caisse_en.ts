@@ -867,6 +867,10 @@
         <translation>The printer does not answer ({detail}): nothing is lost, printing waits until it is back.</translation>
     </message>
     <message>
+        <source>Le lecteur de codes ne répond pas ({detail}) : saisissez le code ou utilisez un autre lecteur.</source>
+        <translation>The code reader does not answer ({detail}): type the code or use another reader.</translation>
+    </message>
+    <message>
         <source>La clé de signature de la caisse est introuvable</source>
         <translation>The till&apos;s signing key cannot be found</translation>
     </message>
