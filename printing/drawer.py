@@ -4,7 +4,7 @@ printer on its own, apart from any receipt."""
 from __future__ import annotations
 
 from pos_app.services.ports import Printer
-from printing.escpos_receipt import drawer_kick
+from printing.escpos_document import drawer_kick
 
 
 class PrinterDrawer:

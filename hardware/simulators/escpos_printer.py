@@ -79,8 +79,11 @@ def _gs(data: bytes, index: int, out: Decoded) -> int:
         out.cuts += 1
         return index + (4 if data[index + 2] in (65, 66, 97, 98) else 3)
     if command == ord("k"):  # barcode, function B: GS k m n d1…dn
-        length = data[index + 3]
-        out.barcodes.append(data[index + 4:index + 4 + length].decode("ascii"))
+        kind, length = data[index + 2], data[index + 3]
+        text = data[index + 4:index + 4 + length].decode("ascii")
+        if kind == 73 and text[:1] == "{":  # Code 128 starts with its code set: {A, {B, {C
+            text = text[2:]
+        out.barcodes.append(text)
         return index + 4 + length
     return index + 3  # GS h n, GS w n, GS H n, GS f n, GS ! n…
 

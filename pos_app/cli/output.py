@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pos_app.documents import closure_line, order_lines, reading_lines, receipt_lines
 from pos_app.domain.catalogue import Product
 from pos_app.domain.closure import Closure, Reading
 from pos_app.domain.customer import Customer
 from pos_app.domain.receipt import QrSummary, Receipt
 from pos_app.domain.till import Till
 from pos_app.formatting import format_local_time, format_money
-from pos_app.receipt_text import receipt_lines
 from pos_app.services.archive import ArchiveReport
 from pos_app.services.closures import ClosureResult
 from pos_app.services.importing import ImportReport, Problem
@@ -92,28 +92,8 @@ def customer(value: Customer) -> Result:
 
 
 def order(details: OrderDetails) -> Result:
-    value = details.order
-    data = order_view(value, details.payer)
-    lines = [f"Commande {value.number} du {format_local_time(value.created_at)}"
-             + (" — ANNULÉE" if value.cancellation else "")]
-    if details.payer:
-        lines.append(f"Payeur : {details.payer.display_name}")
-    for line in value.lines:
-        lines.append(f"  {line.quantity} × {line.label} ({line.price_label}) "
-                     f"{format_money(line.unit_price_cents)} = {format_money(line.total_cents)}")
-    for vat in value.vat():
-        lines.append(f"  TVA {vat.rate.percent_text.replace('.', ',')} % : "
-                     f"HT {format_money(vat.excl_cents)}, TVA {format_money(vat.vat_cents)}")
-    lines.append(f"Total {format_money(value.total_cents)} — payé "
-                 f"{format_money(value.paid_cents)} — reste {format_money(value.left_cents)}")
-    for payment in value.payments:
-        change = (f" (rendu {format_money(payment.change_cents)})"
-                  if payment.change_cents else "")
-        lines.append(f"  {payment.method_code} {format_money(payment.amount_cents)}{change}")
-    if value.cancellation:
-        lines.append(f"Annulée le {format_local_time(value.cancellation.at)} : "
-                     f"{value.cancellation.reason}")
-    return Result(data, "\n".join(lines))
+    return Result(order_view(details.order, details.payer),
+                  "\n".join(order_lines(details.order, details.payer)))
 
 
 def summary(value: OrderSummary) -> Result:
@@ -153,19 +133,7 @@ def reading(value: Reading, title: str = "Lecture X") -> Result:
                  "change_cents": cash.change_cents, "in_cents": cash.in_cents,
                  "out_cents": cash.out_cents, "expected_cents": cash.expected_cents},
     }
-    since = ("la mise en service" if value.period_start is None
-             else format_local_time(value.period_start))
-    lines = [f"{title} du {format_local_time(value.period_end)} (depuis {since})",
-             f"  {value.orders} commande(s), {value.cancellations} annulation(s),"
-             f" chiffre d'affaires {format_money(value.takings_cents)}"]
-    lines += [f"  TVA {v.rate_bp / 100:g} % : HT {format_money(v.excl_cents)},"
-              f" TVA {format_money(v.vat_cents)}, TTC {format_money(v.total_cents)}"
-              .replace(".", ",") for v in value.vat]
-    lines += [f"  {m.label} : {format_money(m.cents)}" for m in value.methods]
-    lines.append(f"  Espèces attendues {format_money(cash.expected_cents)} = fond"
-                 f" {format_money(cash.float_cents)} + encaissé {format_money(cash.taken_cents)}"
-                 f" − rendu {format_money(cash.change_cents)} + apports"
-                 f" {format_money(cash.in_cents)} − retraits {format_money(cash.out_cents)}")
+    lines = reading_lines(value, title)
     return Result(data, "\n".join(lines))
 
 
@@ -181,13 +149,7 @@ def closure(value: Closure) -> Result:
             "expected_cash_cents": value.expected_cash_cents,
             "counted_cash_cents": value.counted_cash_cents, "gap_cents": value.gap_cents,
             "journal_number": value.journal_number}
-    name = {"z": "Z", "month": "Clôture mensuelle", "year": "Clôture annuelle"}[value.kind]
-    return Result(data, f"{name} n° {value.number} du {format_local_time(value.period_end)} :"
-                        f" CA {format_money(totals.period_cents)}, espèces attendues"
-                        f" {format_money(value.expected_cash_cents)}, comptées"
-                        f" {format_money(value.counted_cash_cents)}, écart"
-                        f" {format_money(value.gap_cents)} (grand total"
-                        f" {format_money(totals.perpetual_cents)})")
+    return Result(data, closure_line(value))
 
 
 def closure_result(value: ClosureResult) -> Result:

@@ -8,9 +8,9 @@ from html import escape
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
+from pos_app.documents import receipt_lines
 from pos_app.domain.receipt import Receipt
 from pos_app.domain.staff import StaffMember
-from pos_app.receipt_text import receipt_lines
 from pos_app.services.context import Context
 from pos_app.services.receipts import duplicate_receipt, receipt
 from pos_app.ui.messages import error_message

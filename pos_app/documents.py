@@ -1,0 +1,182 @@
+"""The till's documents as data (domain/document.py): receipts and duplicates, X and Z
+reports, order summaries and admission tickets. The CLI and the screens show their
+text; printing/ renders the same documents for a printer, a PDF or a preview."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pos_app.domain.document import (
+    AdmissionTicket,
+    Align,
+    Barcode,
+    Block,
+    Document,
+    DocumentKind,
+    QrCode,
+    Rule,
+    Text,
+)
+from pos_app.formatting import format_local_time, format_money
+
+if TYPE_CHECKING:
+    from pos_app.domain.closure import Closure, Reading
+    from pos_app.domain.customer import Customer
+    from pos_app.domain.order import Order
+    from pos_app.domain.receipt import Receipt
+
+SIMULATION = "*** SIMULATION ***"
+CLOSURE_NAMES = {"z": "Z", "month": "Clôture mensuelle", "year": "Clôture annuelle"}
+
+
+def receipt_document(value: Receipt) -> Document:
+    """A receipt as French law lists its content; a duplicate says so; a training sale
+    says SIMULATION at the top and the bottom. The QR code carries the signed summary,
+    the barcode the order number (scanned at the till, it finds the order)."""
+    blocks: list[Block] = []
+    if value.training:
+        blocks.append(Text(SIMULATION, bold=True, align=Align.CENTER))
+    if value.venue is not None:
+        venue = value.venue
+        blocks += [Text(venue.name, bold=True, align=Align.CENTER),
+                   Text(venue.address, align=Align.CENTER),
+                   Text(f"{venue.postal_code} {venue.city}", align=Align.CENTER)]
+        if venue.siret:
+            blocks.append(Text(f"SIRET {venue.siret}", align=Align.CENTER))
+        if venue.vat_number:
+            blocks.append(Text(f"TVA intracom. {venue.vat_number}", align=Align.CENTER))
+    if value.duplicate_number is not None:
+        blocks.append(Text(f"DUPLICATA n° {value.duplicate_number}", bold=True,
+                           align=Align.CENTER))
+    blocks += [Text(f"Ticket {value.number} — {format_local_time(value.at, '%d/%m/%Y %H:%M:%S')}"),
+               Text(f"{value.point_of_sale} · {value.till_name}")]
+    blocks += [Text(f"{line.quantity} × {line.label} ({line.price_label})"
+                    f" {format_money(line.unit_price_cents)} = {format_money(line.total_cents)}")
+               for line in value.lines]
+    blocks += [Text(f"TVA {vat.rate.percent_text.replace('.', ',')} % : HT"
+                    f" {format_money(vat.excl_cents)} TVA {format_money(vat.vat_cents)}"
+                    f" TTC {format_money(vat.total_cents)}") for vat in value.vat]
+    blocks.append(Text(f"TOTAL TTC {format_money(value.total_cents)}", bold=True))
+    for payment in value.payments:
+        change = f" (rendu {format_money(payment.change_cents)})" if payment.change_cents else ""
+        blocks.append(Text(f"{payment.label} {format_money(payment.amount_cents)}{change}"))
+    if value.left_cents:
+        blocks.append(Text(f"Reste à payer {format_money(value.left_cents)}", bold=True))
+    if value.cancelled:
+        blocks.append(Text("COMMANDE ANNULÉE", bold=True))
+    if value.qr:
+        blocks.append(QrCode(value.qr))
+    blocks.append(Barcode(value.number))
+    if value.training:
+        blocks.append(Text(SIMULATION, bold=True, align=Align.CENTER))
+    kind = DocumentKind.RECEIPT if value.duplicate_number is None else DocumentKind.DUPLICATE
+    return Document(kind, value.number, tuple(blocks))
+
+
+def receipt_lines(value: Receipt) -> list[str]:
+    """The receipt, line by line, as the screen and the CLI show it (the QR as its text)."""
+    return [block.text if isinstance(block, Text) else f"QR {block.data}"
+            for block in receipt_document(value).blocks if isinstance(block, Text | QrCode)]
+
+
+def reading_lines(value: Reading, title: str = "Lecture X") -> list[str]:
+    """An X reading (or the figures a Z records), as the CLI and the report print them."""
+    cash = value.cash
+    since = ("la mise en service" if value.period_start is None
+             else format_local_time(value.period_start))
+    lines = [f"{title} du {format_local_time(value.period_end)} (depuis {since})",
+             f"  {value.orders} commande(s), {value.cancellations} annulation(s),"
+             f" chiffre d'affaires {format_money(value.takings_cents)}"]
+    lines += [f"  TVA {v.rate_bp / 100:g} % : HT {format_money(v.excl_cents)},"
+              f" TVA {format_money(v.vat_cents)}, TTC {format_money(v.total_cents)}"
+              .replace(".", ",") for v in value.vat]
+    lines += [f"  {m.label} : {format_money(m.cents)}" for m in value.methods]
+    lines.append(f"  Espèces attendues {format_money(cash.expected_cents)} = fond"
+                 f" {format_money(cash.float_cents)} + encaissé {format_money(cash.taken_cents)}"
+                 f" − rendu {format_money(cash.change_cents)} + apports"
+                 f" {format_money(cash.in_cents)} − retraits {format_money(cash.out_cents)}")
+    return lines
+
+
+def closure_line(value: Closure) -> str:
+    totals = value.totals
+    return (f"{CLOSURE_NAMES[value.kind]} n° {value.number} du"
+            f" {format_local_time(value.period_end)} : CA {format_money(totals.period_cents)},"
+            f" espèces attendues {format_money(value.expected_cash_cents)}, comptées"
+            f" {format_money(value.counted_cash_cents)}, écart {format_money(value.gap_cents)}"
+            f" (grand total {format_money(totals.perpetual_cents)})")
+
+
+def reading_document(value: Reading, closures: tuple[Closure, ...] = (),
+                     training: bool = False) -> Document:
+    """The X reading, or with its closures (the Z, and the month and year it brought)
+    the Z report, that the manager keeps with the counted cash."""
+    title = "Clôture Z" if closures else "Lecture X"
+    heading, *figures = reading_lines(value, title)
+    blocks: list[Block] = [Text(heading, bold=True), Rule()]
+    blocks += [Text(line.strip()) for line in figures]
+    if closures:
+        blocks.append(Rule())
+        blocks += [Text(closure_line(closure)) for closure in closures]
+    if training:
+        blocks = [Text(SIMULATION, bold=True, align=Align.CENTER), *blocks]
+    reference = f"Z{closures[-1].number}" if closures else "X"
+    return Document(DocumentKind.READING, reference, tuple(blocks))
+
+
+def order_lines(order: Order, payer: Customer | None) -> list[str]:
+    """An order's summary: its lines, VAT, payments and what is left to pay."""
+    lines = [f"Commande {order.number} du {format_local_time(order.created_at)}"
+             + (" — ANNULÉE" if order.cancellation else "")]
+    if payer:
+        lines.append(f"Payeur : {payer.display_name}")
+    for line in order.lines:
+        lines.append(f"  {line.quantity} × {line.label} ({line.price_label}) "
+                     f"{format_money(line.unit_price_cents)} = {format_money(line.total_cents)}")
+    for vat in order.vat():
+        lines.append(f"  TVA {vat.rate.percent_text.replace('.', ',')} % : "
+                     f"HT {format_money(vat.excl_cents)}, TVA {format_money(vat.vat_cents)}")
+    lines.append(f"Total {format_money(order.total_cents)} — payé "
+                 f"{format_money(order.paid_cents)} — reste {format_money(order.left_cents)}")
+    for payment in order.payments:
+        change = (f" (rendu {format_money(payment.change_cents)})"
+                  if payment.change_cents else "")
+        lines.append(f"  {payment.method_code} {format_money(payment.amount_cents)}{change}")
+    if order.cancellation:
+        lines.append(f"Annulée le {format_local_time(order.cancellation.at)} : "
+                     f"{order.cancellation.reason}")
+    return lines
+
+
+def order_document(order: Order, payer: Customer | None) -> Document:
+    """Not a receipt (no fiscal content of its own): what the customer still owes."""
+    heading, *rest = order_lines(order, payer)
+    blocks: list[Block] = [Text(heading, bold=True), *(Text(line.strip()) for line in rest),
+                           Barcode(order.number)]
+    return Document(DocumentKind.ORDER, order.number, tuple(blocks))
+
+
+def ticket_document(ticket: AdmissionTicket) -> Document:
+    """An admission ticket on a till roll: the QR code with the reference under it, as
+    on every format; the page formats are laid out in printing/ticket_pages.py."""
+    blocks: list[Block] = []
+    if ticket.training:
+        blocks.append(Text(SIMULATION, bold=True, align=Align.CENTER))
+    blocks += [Text(ticket.venue_name, bold=True, align=Align.CENTER),
+               Text(ticket.product_name, bold=True, large=True, align=Align.CENTER)]
+    blocks += [Text(line, align=Align.CENTER) for line in ticket_details(ticket)]
+    blocks += [QrCode(ticket.reference, caption=ticket.reference), Barcode(ticket.reference)]
+    if ticket.training:
+        blocks.append(Text(SIMULATION, bold=True, align=Align.CENTER))
+    return Document(DocumentKind.TICKET, ticket.reference, tuple(blocks))
+
+
+def ticket_details(ticket: AdmissionTicket) -> list[str]:
+    """The lines under the product's name on every format."""
+    lines = [f"{ticket.price_label} — {format_money(ticket.amount_cents)}"]
+    if ticket.slot_start is not None:
+        lines.append(format_local_time(ticket.slot_start, "Le %d/%m/%Y à %Hh%M"))
+    if ticket.holder:
+        lines.append(ticket.holder)
+    lines.append(f"Commande {ticket.order_number}")
+    return lines
