@@ -111,15 +111,21 @@ def code128(data: str, paper_mm: int = 80) -> bytes:
     """`GS k 73`: a Code 128 (code set B) barcode with its text under it, its bars as
     wide as fit the paper. Written here, not with python-escpos's `barcode()`, which
     prints a line of its own to standard output (the CLI's JSON would carry it)."""
-    if not data or len(data) > 80 or not all(" " <= char <= "~" for char in data):
+    width = barcode_module(data, paper_mm)
+    if width is None:
         raise ValueError(f"a Code 128 barcode holds 1 to 80 printable ASCII characters: {data!r}")
-    payload = data.encode("ascii")
-    # start, data, check and stop symbols of 11 modules each, and 2 more for the stop
-    width = next((w for w in (3, 2, 1) if (len(payload) + 3) * 11 * w + 2 <= DOTS[paper_mm]),
-                 1)
-    body = b"{B" + payload
+    body = b"{B" + data.encode("ascii")
     return (b"\x1dh" + bytes([BARCODE_HEIGHT]) + b"\x1dw" + bytes([width]) + b"\x1dH\x02"
             + b"\x1df\x00" + b"\x1dk" + bytes([73, len(body)]) + body)
+
+
+def barcode_module(data: str, paper_mm: int) -> int | None:
+    """The widest bar (in dots: 3, 2 or 1) with which `data` fits the paper as a Code 128
+    barcode; None when Code 128 cannot hold it (an accent, say)."""
+    if not data or len(data) > 80 or not all(" " <= char <= "~" for char in data):
+        return None
+    # start, data, check and stop symbols of 11 modules each, and 2 more for the stop
+    return next((w for w in (3, 2) if (len(data) + 3) * 11 * w + 2 <= DOTS[paper_mm]), 1)
 
 
 def receipt_to_escpos(receipt: Receipt, paper_mm: int = 80) -> bytes:

@@ -8,11 +8,11 @@ import json
 import pytest
 
 from pos_app.bootstrap import Store
+from pos_app.documents import receipt_lines
 from pos_app.domain.errors import NotAllowed
 from pos_app.domain.journal import Chain
 from pos_app.domain.order import StatusFilter
 from pos_app.domain.staff import StaffMember
-from pos_app.receipt_text import receipt_lines
 from pos_app.services import closures, orders, selling
 from pos_app.services.context import Context
 from pos_app.services.journal import set_training, verify_journal
