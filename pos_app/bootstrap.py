@@ -19,6 +19,7 @@ from pos_app.storage.unit_of_work import SqlUnitOfWorkFactory
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from pos_app.device_set import Devices
     from pos_app.services.ports import Clock
 
 DATA_DIR_VARIABLE = "CAISSE_DATA_DIR"
@@ -77,3 +78,13 @@ def open_store(data_dir: Path, clock: Clock | None = None) -> Store:
     context = Context(uow=units, clock=clock or SystemClock(), hasher=Argon2Hasher(),
                       signer=signer)
     return Store(data_dir, units, context)
+
+
+def open_devices(data_dir: Path) -> Devices:
+    """The till's devices as `devices.ini` beside the store describes them."""
+    from pos_app.adapters.device_config import DEVICES_FILE, DeviceConfigFile
+    from pos_app.device_set import Devices
+
+    config = DeviceConfigFile(data_dir / DEVICES_FILE)
+    settings, problems = config.load()
+    return Devices(config, settings, problems)

@@ -5,8 +5,12 @@ go offline or to run out of paper."""
 
 from __future__ import annotations
 
+import os
+import select
 import socket
 import threading
+import tty
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 CODE_PAGES = {0: "cp437", 2: "cp850", 16: "cp1252", 19: "cp858"}
@@ -89,13 +93,17 @@ def _gs(data: bytes, index: int, out: Decoded) -> int:
 
 
 class SimulatedPrinter:
-    """Start it, point a printer transport at `address`, read what it printed."""
+    """Start it, point a printer transport at `address`, read what it printed. Its flags
+    say what a real printer would: switched off (`online`), its cover open, its roll
+    nearly used up (`paper_low`: it still prints) or out (`paper_out`)."""
 
-    def __init__(self) -> None:
-        self._server = socket.create_server(("127.0.0.1", 0))
+    def __init__(self, port: int = 0) -> None:
+        self._server = socket.create_server(("127.0.0.1", port))
         self.address: tuple[str, int] = self._server.getsockname()
         self.received = bytearray()
         self.online = True
+        self.cover_open = False
+        self.paper_low = False
         self.paper_out = False
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._serve, daemon=True)
@@ -135,19 +143,64 @@ class SimulatedPrinter:
                 return
             if not self.online:  # a printer switched off takes nothing
                 return
-            self._answer_status(connection, chunk)
-            if self.paper_out:  # nothing printed until the roll is changed
-                continue
-            with self._lock:
-                self.received += chunk
+            self.take(chunk, connection.sendall)
 
-    def _answer_status(self, connection: socket.socket, chunk: bytes) -> None:
-        """`DLE EOT 1` printer status, `DLE EOT 4` paper sensor: one byte each."""
-        start = chunk.find(bytes([DLE, 0x04]))
-        while start != -1 and start + 2 < len(chunk):
-            kind = chunk[start + 2]
-            if kind == 1:
-                connection.sendall(b"\x16" if self.online else b"\x1e")
-            elif kind == 4:
-                connection.sendall(b"\x72" if self.paper_out else b"\x12")
-            start = chunk.find(bytes([DLE, 0x04]), start + 3)
+    def take(self, chunk: bytes, reply: Callable[[bytes], object]) -> None:
+        """Bytes from the till, over whatever line: status queries answered through
+        `reply`, the rest printed unless the printer cannot print."""
+        answers = status_answers(chunk, self.cover_open, self.paper_low, self.paper_out)
+        if answers:
+            reply(answers)
+        if self.paper_out or self.cover_open:  # nothing printed until it is put right
+            return
+        with self._lock:
+            self.received += chunk
+
+
+def status_answers(chunk: bytes, cover_open: bool, paper_low: bool, paper_out: bool) -> bytes:
+    """The answers to the `DLE EOT n` queries in `chunk`, one byte each: 1 the printer
+    (offline bit), 2 why it is offline (cover open, paper end), 4 the roll's sensors (near
+    its end, at its end)."""
+    answers = bytearray()
+    start = chunk.find(bytes([DLE, 0x04]))
+    while start != -1 and start + 2 < len(chunk):
+        kind = chunk[start + 2]
+        if kind == 1:
+            answers.append(0x16 | (0x08 if cover_open or paper_out else 0))
+        elif kind == 2:
+            answers.append(0x12 | (0x04 if cover_open else 0) | (0x20 if paper_out else 0))
+        elif kind == 4:
+            answers.append(0x12 | (0x0C if paper_low else 0) | (0x60 if paper_out else 0))
+        start = chunk.find(bytes([DLE, 0x04]), start + 3)
+    return bytes(answers)
+
+
+class SimulatedSerialPrinter(SimulatedPrinter):
+    """The same printer on a serial line (a pseudo-terminal): `port` is what the till
+    opens."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._server.close()  # no network side: the line is the pseudo-terminal
+        self._master, self._slave = os.openpty()
+        tty.setraw(self._slave)
+        tty.setraw(self._master)
+        self.port = os.ttyname(self._slave)
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stopping.set()
+        self._thread.join(timeout=5)
+        os.close(self._master)
+        os.close(self._slave)
+
+    def _serve(self) -> None:
+        while not self._stopping.is_set():
+            ready, _w, _x = select.select([self._master], [], [], 0.1)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(self._master, 65536)
+            except OSError:
+                return
+            if chunk and self.online:  # switched off: it neither answers nor prints
+                self.take(chunk, lambda answer: os.write(self._master, answer))

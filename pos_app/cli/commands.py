@@ -16,7 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pos_app.bootstrap import Store, demo_document
-from pos_app.cli import open_or_fail, output
+from pos_app.cli import devices, open_or_fail, output
 from pos_app.cli.order_input import read_order
 from pos_app.cli.parser import SECRET_VARIABLE, UsageError
 from pos_app.domain.closure import CashCount, CashMovementKind
@@ -257,10 +257,16 @@ def _cash(store: Store, args: argparse.Namespace) -> Any:
 
 
 STORELESS: dict[str, Callable[[argparse.Namespace], Any]] = {
+    "devices simulate": devices.devices_simulate,
     "archive verify": _archive_verify,
     "receipt check-qr": _receipt_check_qr,
 }
 HANDLERS: dict[str, Callable[[Store, argparse.Namespace], Any]] = {
+    "devices list": devices.devices_list,
+    "devices set": lambda store, args: devices.devices_set(store, args,
+                                                           lambda: _staff(store, args)),
+    "devices test": lambda store, args: devices.devices_test(store, args,
+                                                             lambda: _staff(store, args)),
     "init": _init,
     "import": _import,
     "products search": _products_search,

@@ -59,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--status", choices=[s.value for s in StatusFilter], default="all")
 
     _add_fiscal_commands(commands)
+    _add_device_commands(commands)
     return parser
 
 
@@ -111,6 +112,55 @@ def _add_fiscal_commands(commands: Any) -> None:
     verify.add_argument("--full", action="store_true",
                         help="check every entry's signature, not only each chain's last"
                         " entry and the closures")
+
+
+def _add_device_commands(commands: Any) -> None:
+    """The printer, drawer and code readers (R20; docs/devices.md)."""
+    devices = commands.add_parser("devices", help="printer, cash drawer, code readers"
+                                  ).add_subparsers(dest="action", required=True)
+    devices.add_parser("list", help="the devices set, and the serial ports and cameras found")
+    setting = devices.add_parser("set", help="choose a device (a manager: --staff)"
+                                 ).add_subparsers(dest="device", required=True)
+    printer = setting.add_parser("printer", help="how to reach the receipt printer")
+    printer.add_argument("transport", choices=["none", "network", "serial", "usb", "file",
+                                                "cups"])
+    printer.add_argument("address", nargs="?", default="",
+                         help="host[:port], serial port, vendor:product, path or CUPS queue")
+    printer.add_argument("--paper", type=int, choices=[58, 80], help="roll width in mm")
+    printer.add_argument("--baudrate", type=int, help="a serial printer's speed")
+    drawer = setting.add_parser("drawer", help="the cash drawer")
+    drawer.add_argument("connection", choices=["printer", "serial", "none"])
+    drawer.add_argument("--pin", type=int, choices=[2, 5])
+    drawer.add_argument("--pulse", type=int, help="milliseconds, 50 to 500")
+    drawer.add_argument("--port", help="a serial drawer's port")
+    scanner = setting.add_parser("scanner", help="a code reader on a serial port ('' for none)")
+    scanner.add_argument("port")
+    scanner.add_argument("--baudrate", type=int)
+    scanner.add_argument("--terminator", choices=["CR", "LF", "CRLF", "TAB"])
+    camera = setting.add_parser("camera", help="a camera (index, device node or video file;"
+                                " '' for none)")
+    camera.add_argument("source")
+    camera.add_argument("--decoder", choices=["zxing", "pyzbar"])
+    test = devices.add_parser("test", help="try a device now").add_subparsers(
+        dest="device", required=True)
+    test.add_parser("printer", help="print a test page (sent at once, not queued)")
+    test.add_parser("drawer", help="open the drawer (a manager: --staff; journaled)")
+    for reader in ("scanner", "camera"):
+        tried = test.add_parser(reader, help=f"show the codes the {reader} reads")
+        tried.add_argument("--seconds", type=float, default=10.0)
+        tried.add_argument("--count", type=int, help="stop after this many codes")
+    simulate = devices.add_parser("simulate", help="a simulated device, for trying the till"
+                                  " without one").add_subparsers(dest="device", required=True)
+    simulated = simulate.add_parser("printer", help="an ESC/POS printer on 127.0.0.1 that"
+                                    " prints what it receives as text")
+    simulated.add_argument("--port", type=int, default=9100)
+    simulate.add_parser("scanner", help="a serial reader on a pseudo-terminal: each line"
+                        " typed is read as a code")
+    video = simulate.add_parser("camera", help="write a video of tickets' QR codes, to use"
+                                " as the camera")
+    video.add_argument("out", type=Path)
+    video.add_argument("--codes", nargs="+", default=["TKT-DEMO-1", "TKT-DEMO-2",
+                                                      "TKT-DEMO-3"])
 
 
 def _date(text: str) -> date:

@@ -54,6 +54,7 @@ class DocumentKind(StrEnum):
     READING = "reading"  # an X reading or a Z closure's report
     ORDER = "order"  # an order's summary (lines, payments, what is left)
     TICKET = "ticket"
+    TEST = "test"  # a test print
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,3 +29,27 @@ def next_attempt(now: datetime, attempts: int) -> datetime:
     """Backoff: 0.5 s, 1 s, 2 s… up to a minute, so a printer back on is used soon and
     a dead one is not hammered."""
     return now + timedelta(seconds=min(LONGEST_WAIT_S, FIRST_RETRY_S * 2 ** max(0, attempts - 1)))
+
+
+@dataclass(frozen=True, slots=True)
+class PrinterStatus:
+    """What a printer says of itself; None where it cannot say (a file, a CUPS queue)."""
+
+    online: bool | None
+    cover_open: bool | None = None
+    paper_low: bool | None = None  # it still prints: a new roll will be needed soon
+    paper_out: bool | None = None
+
+    @property
+    def problem(self) -> str | None:
+        """Why it cannot print now, or None when it can (or cannot say)."""
+        if self.cover_open:
+            return "cover open"
+        if self.paper_out:
+            return "out of paper"
+        if self.online is False:
+            return "offline"
+        return None
+
+
+UNKNOWN_STATUS = PrinterStatus(online=None)

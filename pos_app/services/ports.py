@@ -20,12 +20,13 @@ if TYPE_CHECKING:  # named in signatures only: using a port loads none of them
         VatTotal,
     )
     from pos_app.domain.customer import Customer, NamePattern
+    from pos_app.domain.devices import DeviceSettings
     from pos_app.domain.favourites import Favourites
     from pos_app.domain.journal import Chain, ChainHead, JournalEntry
     from pos_app.domain.lockout import SignInOutcome
     from pos_app.domain.order import Cancellation, Order, StatusFilter
     from pos_app.domain.payment import Payment, PaymentMethod
-    from pos_app.domain.printing import PrintJob
+    from pos_app.domain.printing import PrinterStatus, PrintJob
     from pos_app.domain.receipt import Venue
     from pos_app.domain.staff import StaffMember
     from pos_app.domain.till import Till, TillSession
@@ -83,10 +84,35 @@ class ScannerUnavailable(DomainError):
         self.detail = detail
 
 
+class SettingsNotSaved(DomainError):
+    """A settings file could not be written (a full disk, a read-only folder): the
+    settings before the change are still the ones in use."""
+
+    def __init__(self, path: str, detail: str) -> None:
+        super().__init__(f"the settings could not be written to {path}: {detail}")
+        self.path, self.detail = path, detail
+
+
 class Printer(Protocol):
     def send(self, data: bytes) -> None:
         """Hand `data` to the printer once it says it can print it; raises
         PrinterUnavailable otherwise."""
+        ...
+
+    def status(self) -> PrinterStatus:
+        """What the printer says of itself (unknown where it cannot say); raises
+        PrinterUnavailable when it cannot be reached."""
+        ...
+
+
+class DeviceSettingsStore(Protocol):
+    def load(self) -> tuple[DeviceSettings, list[str]]:
+        """The settings, and a sentence for each value that could not be used (its
+        default is used instead)."""
+        ...
+
+    def save(self, settings: DeviceSettings) -> None:
+        """Raises SettingsNotSaved when they cannot be written (the old ones stay)."""
         ...
 
 

@@ -16,7 +16,7 @@ from pos_app.services.context import Context
 from pos_app.services.drawer import open_drawer, open_for_payment
 from pos_app.services.ports import PrinterUnavailable
 from printing.drawer import PrinterDrawer
-from printing.network_printer import NetworkPrinter
+from printing.transports import NetworkPrinter
 
 
 def kicks(device: SimulatedPrinter, count: int) -> list[tuple[int, int, int]]:

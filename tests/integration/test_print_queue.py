@@ -15,7 +15,7 @@ from pos_app.services.print_queue import enqueue, print_due, queue_counts
 from pos_app.services.receipts import receipt
 from pos_app.services.selling import PaymentRequest
 from printing.escpos_document import receipt_to_escpos
-from printing.network_printer import NetworkPrinter
+from printing.transports import NetworkPrinter
 from tests.integration.test_selling_services import basket_of
 
 SALES = 100

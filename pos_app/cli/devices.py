@@ -1,0 +1,194 @@
+"""`caisse devices list|set|test|simulate`: the printer, the cash drawer and the code
+readers (docs/devices.md)."""
+
+from __future__ import annotations
+
+import argparse
+import queue
+import signal
+import sys
+import time
+from typing import TYPE_CHECKING, Any
+
+from pos_app.bootstrap import Store, open_devices
+from pos_app.cli.output import Result
+from pos_app.cli.parser import UsageError
+from pos_app.domain.devices import device_settings_sections, read_device_settings
+from pos_app.formatting import format_local_time
+from pos_app.services.devices import change_device_settings, test_page
+from pos_app.services.drawer import open_drawer
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from pos_app.domain.scan import Scan
+    from pos_app.domain.staff import StaffMember
+
+SETTING_NAMES = {  # command-line option → the setting it changes, per device
+    "printer": {"transport": "transport", "address": "address", "paper": "paper_mm",
+                "baudrate": "baudrate"},
+    "drawer": {"connection": "connection", "pin": "pin", "pulse": "pulse_ms", "port": "port"},
+    "scanner": {"port": "port", "baudrate": "baudrate", "terminator": "terminator"},
+    "camera": {"source": "source", "decoder": "decoder"},
+}
+
+
+def devices_list(store: Store, _args: argparse.Namespace) -> Result:
+    devices = open_devices(store.data_dir)
+    sections = device_settings_sections(devices.settings)
+    found = devices.discover()
+    status: dict[str, Any] = {}
+    if devices.printer_set:
+        try:
+            printer_status = devices.status()
+            status = {"online": printer_status.online, "problem": printer_status.problem,
+                      "paper_low": printer_status.paper_low}
+        except Exception as error:  # noqa: BLE001 - said, as the answer to "how is it?"
+            status = {"online": False, "problem": str(error)}
+    data = {"settings": sections, "problems": devices.problems, "printer_status": status,
+            **{kind: [{"address": item.address, "description": item.description}
+                      for item in items] for kind, items in found.items()}}
+    lines = [f"{section}: " + ", ".join(f"{key}={value or '-'}" for key, value in values.items())
+             for section, values in sections.items()]
+    if status:
+        lines.append("printer: " + ("ready" if status.get("online") and not status.get(
+            "problem") else f"NOT READY ({status.get('problem') or 'offline'})")
+            + (", paper low" if status.get("paper_low") else ""))
+    lines += [f"problem: {problem}" for problem in devices.problems]
+    for kind, items in found.items():
+        lines.append(f"{kind.replace('_', ' ')}: " + (", ".join(
+            f"{item.address} ({item.description})" for item in items) or "none found"))
+    return Result(data, "\n".join(lines))
+
+
+def devices_set(store: Store, args: argparse.Namespace,
+                staff: Callable[[], StaffMember]) -> Result:
+    manager = staff()
+    devices = open_devices(store.data_dir)
+    sections = device_settings_sections(devices.settings)
+    for option, key in SETTING_NAMES[args.device].items():
+        value = getattr(args, option, None)
+        if value is not None:
+            sections[args.device][key] = str(value)
+    settings, problems = read_device_settings(sections)
+    if problems:
+        raise UsageError("; ".join(problems))
+    if args.device == "printer":
+        try:  # an address in a form the printer's transport cannot read: said now
+            devices.with_settings(settings).printer()
+        except ValueError as error:
+            raise UsageError(str(error)) from error
+    change_device_settings(store.context, manager, devices.config, settings)
+    return devices_list(store, args)
+
+
+def devices_test(store: Store, args: argparse.Namespace,
+                 staff: Callable[[], StaffMember]) -> Result:
+    devices = open_devices(store.data_dir)
+    if args.device == "printer":
+        printer = devices.printer()
+        if printer is None:
+            raise UsageError("no printer is set: caisse devices set printer TRANSPORT ADDRESS")
+        now = format_local_time(store.context.clock.now())
+        printer.send(devices.escpos(test_page(now, devices.paper_mm)))
+        return Result({"printed": True}, f"test page sent to the printer ({now})")
+    if args.device == "drawer":
+        drawer = devices.drawer()
+        if drawer is None:
+            raise UsageError("no drawer is set: caisse devices set drawer printer|serial")
+        open_drawer(store.context, staff(), drawer, "test")
+        return Result({"opened": True}, "drawer opened (recorded in the event journal)")
+    return _read_codes(devices, args)
+
+
+def _read_codes(devices: Any, args: argparse.Namespace) -> Result:
+    codes: queue.Queue[Scan] = queue.Queue()
+    failures: list[str] = []
+    reading = devices.with_reader_only(args.device)
+    readers = reading.start_readers(codes.put, lambda where, error: failures.append(
+        f"{where}: {error}") if error else None)
+    if not readers and not failures:
+        raise UsageError(f"no {args.device} is set: caisse devices set {args.device} …")
+    read: list[Scan] = []
+    deadline = time.monotonic() + args.seconds
+    try:
+        while time.monotonic() < deadline and not failures and (
+                args.count is None or len(read) < args.count):
+            try:
+                scan = codes.get(timeout=0.1)
+            except queue.Empty:
+                continue
+            read.append(scan)
+            print(f"{scan.code}  ({scan.symbology or 'code'}, {scan.source})", file=sys.stderr,
+                  flush=True)
+    finally:
+        for reader in readers:
+            reader.stop()
+    data = {"codes": [{"code": scan.code, "symbology": scan.symbology, "source": scan.source}
+                      for scan in read], "problems": failures}
+    text = "\n".join([*(scan.code for scan in read), *(f"problem: {f}" for f in failures)])
+    return Result(data, text or "no code read", 1 if failures else 0)
+
+
+def devices_simulate(args: argparse.Namespace) -> Result:
+    if args.device == "camera":
+        from hardware.simulators.camera import ticket_frames, write_video
+
+        write_video(ticket_frames(args.codes), args.out)
+        return Result({"video": str(args.out), "codes": args.codes},
+                      f"{args.out}: {len(args.codes)} tickets' QR codes; use it with"
+                      f" caisse devices set camera {args.out}")
+    if args.device == "printer":
+        return _simulate_printer(args.port)
+    return _simulate_scanner()
+
+
+def _simulate_printer(port: int) -> Result:
+    from hardware.simulators.escpos_printer import SimulatedPrinter
+
+    signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops it as Ctrl-C does
+    try:
+        simulated = SimulatedPrinter(port)
+    except OSError as error:
+        raise UsageError(f"127.0.0.1:{port} cannot be used ({error.strerror}): another"
+                         " printer listens there? try --port") from error
+    with simulated as printer:
+        host, bound = printer.address
+        print(f"simulated printer on {host}:{bound} (Ctrl-C stops it); set it with: caisse"
+              f" devices set printer network {host}:{bound}", flush=True)
+        shown = 0
+        try:
+            while True:
+                time.sleep(0.2)
+                decoded = printer.decoded()
+                printed = [*decoded.lines, *(f"[QR] {code}" for code in decoded.qr_codes),
+                           *(f"[code 128] {code}" for code in decoded.barcodes),
+                           *("[drawer opened]" for _kick in decoded.drawer_kicks)]
+                for line in printed[shown:]:
+                    print(line, flush=True)
+                shown = len(printed)
+        except KeyboardInterrupt:
+            pass
+    return Result({"printed_lines": shown}, f"stopped after {shown} lines")
+
+
+def _interrupt(_signal: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _simulate_scanner() -> Result:
+    from hardware.simulators.serial_scanner import SimulatedSerialReader
+
+    sent = 0
+    with SimulatedSerialReader() as reader:
+        print(f"simulated reader on {reader.port}: each line typed is read as a code"
+              f" (Ctrl-D stops); set it with: caisse devices set scanner {reader.port}",
+              flush=True)
+        try:
+            for line in sys.stdin:
+                if line.strip():
+                    reader.scan(line.strip())
+                    sent += 1
+        except KeyboardInterrupt:
+            pass
+    return Result({"codes_sent": sent}, f"{sent} codes sent")

@@ -1,0 +1,170 @@
+"""The till's devices as its settings describe them (R20: the printer is chosen per till):
+the receipt printer and how it is reached, the cash drawer, a serial code reader and a
+camera. Read from text (an INI file), every value is checked: a value the till cannot
+use is reported and replaced by its default, and never stops the till."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TypeVar
+
+
+class PrinterTransport(StrEnum):
+    NONE = "none"
+    NETWORK = "network"  # raw TCP, port 9100 by default: "192.168.1.50" or "host:9100"
+    SERIAL = "serial"  # a serial port: "/dev/ttyS0", "COM3"
+    USB = "usb"  # vendor:product in hex, as lsusb shows it: "04b8:0e15"
+    FILE = "file"  # a device node or a file: "/dev/usb/lp0"
+    CUPS = "cups"  # a CUPS queue, sent raw: "TM-T20"
+
+
+class DrawerConnection(StrEnum):
+    NONE = "none"
+    PRINTER = "printer"  # wired to the receipt printer's drawer port (RJ11)
+    SERIAL = "serial"  # a drawer with its own serial interface
+
+
+TERMINATORS = {"CR": b"\r", "LF": b"\n", "CRLF": b"\r\n", "TAB": b"\t"}
+DECODERS = ("zxing", "pyzbar")
+PAPER_WIDTHS = (58, 80)
+BAUD_RATES = (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200)
+
+
+@dataclass(frozen=True, slots=True)
+class PrinterSettings:
+    transport: PrinterTransport = PrinterTransport.NONE
+    address: str = ""
+    paper_mm: int = 80
+    baudrate: int = 9600  # a serial printer's speed
+
+
+@dataclass(frozen=True, slots=True)
+class DrawerSettings:
+    connection: DrawerConnection = DrawerConnection.PRINTER
+    pin: int = 2  # the printer's drawer connector pin: 2 or 5
+    pulse_ms: int = 100
+    port: str = ""  # a serial drawer's port
+
+
+@dataclass(frozen=True, slots=True)
+class ScannerSettings:
+    """A code reader on a serial port; none when `port` is empty (a keyboard-wedge
+    reader needs no setting)."""
+
+    port: str = ""
+    baudrate: int = 9600
+    terminator: str = "CR"
+
+
+@dataclass(frozen=True, slots=True)
+class CameraSettings:
+    source: str = ""  # none when empty; a camera's index ("0"), device node or a video file
+    decoder: str = "zxing"
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceSettings:
+    printer: PrinterSettings = field(default_factory=PrinterSettings)
+    drawer: DrawerSettings = field(default_factory=DrawerSettings)
+    scanner: ScannerSettings = field(default_factory=ScannerSettings)
+    camera: CameraSettings = field(default_factory=CameraSettings)
+
+
+Sections = Mapping[str, Mapping[str, str]]
+E = TypeVar("E", bound=StrEnum)
+T = TypeVar("T")
+
+
+def read_device_settings(sections: Sections) -> tuple[DeviceSettings, list[str]]:
+    """The settings in `sections` (INI sections: printer, drawer, scanner, camera), and a
+    sentence for each value that could not be used (its default is used instead)."""
+    problems: list[str] = []
+    reader = _Reader(sections, problems)
+    printer = PrinterSettings(
+        reader.choice("printer", "transport", PrinterTransport, PrinterTransport.NONE),
+        reader.text("printer", "address", ""),
+        reader.number("printer", "paper_mm", 80, PAPER_WIDTHS),
+        reader.number("printer", "baudrate", 9600, BAUD_RATES))
+    if printer.transport is not PrinterTransport.NONE and not printer.address:
+        problems.append(f"[printer] transport {printer.transport} needs an address:"
+                        " no printer is used")
+        printer = PrinterSettings()
+    drawer = DrawerSettings(
+        reader.choice("drawer", "connection", DrawerConnection, DrawerConnection.PRINTER),
+        reader.number("drawer", "pin", 2, (2, 5)),
+        reader.number("drawer", "pulse_ms", 100, range(50, 501)),
+        reader.text("drawer", "port", ""))
+    scanner = ScannerSettings(
+        reader.text("scanner", "port", ""),
+        reader.number("scanner", "baudrate", 9600, BAUD_RATES),
+        reader.word("scanner", "terminator", "CR", tuple(TERMINATORS)))
+    camera = CameraSettings(reader.text("camera", "source", ""),
+                            reader.word("camera", "decoder", "zxing", DECODERS))
+    return DeviceSettings(printer, drawer, scanner, camera), problems
+
+
+def device_settings_sections(settings: DeviceSettings) -> dict[str, dict[str, str]]:
+    """The settings as INI sections, as `read_device_settings` reads them back."""
+    printer, drawer = settings.printer, settings.drawer
+    return {
+        "printer": {"transport": printer.transport.value, "address": printer.address,
+                    "paper_mm": str(printer.paper_mm), "baudrate": str(printer.baudrate)},
+        "drawer": {"connection": drawer.connection.value, "pin": str(drawer.pin),
+                   "pulse_ms": str(drawer.pulse_ms), "port": drawer.port},
+        "scanner": {"port": settings.scanner.port, "baudrate": str(settings.scanner.baudrate),
+                    "terminator": settings.scanner.terminator},
+        "camera": {"source": settings.camera.source, "decoder": settings.camera.decoder},
+    }
+
+
+class _Reader:
+    def __init__(self, sections: Sections, problems: list[str]) -> None:
+        self.sections, self.problems = sections, problems
+
+    def _raw(self, section: str, key: str) -> str | None:
+        value = self.sections.get(section, {}).get(key)
+        return None if value is None else value.strip()
+
+    def text(self, section: str, key: str, default: str) -> str:
+        value = self._raw(section, key)
+        return default if value is None else value
+
+    def word(self, section: str, key: str, default: str, allowed: tuple[str, ...]) -> str:
+        value = self._raw(section, key)
+        if value is None or value == "":
+            return default
+        if value not in allowed:
+            return self._refuse(section, key, value, default, ", ".join(allowed))
+        return value
+
+    def choice(self, section: str, key: str, kind: type[E], default: E) -> E:
+        value = self._raw(section, key)
+        if value is None or value == "":
+            return default
+        try:
+            return kind(value)
+        except ValueError:
+            return self._refuse(section, key, value, default,
+                                ", ".join(member.value for member in kind))
+
+    def number(self, section: str, key: str, default: int, allowed: tuple[int, ...] | range,
+               ) -> int:
+        value = self._raw(section, key)
+        if value is None or value == "":
+            return default
+        try:
+            number = int(value)
+        except ValueError:
+            number = None
+        if number is None or number not in allowed:
+            shown = (f"{allowed.start} to {allowed.stop - 1}" if isinstance(allowed, range)
+                     else ", ".join(map(str, allowed)))
+            return self._refuse(section, key, value, default, shown)
+        return number
+
+    def _refuse(self, section: str, key: str, value: str, default: T, allowed: str) -> T:
+        self.problems.append(f"[{section}] {key} = {value!r} is not one of {allowed}:"
+                             f" {default!s} is used")
+        return default

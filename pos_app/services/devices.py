@@ -1,0 +1,48 @@
+"""The till's devices (R20): a manager chooses them, and the change is journaled; a test
+page shows the printer works; a code read by any reader becomes a Scan for the screen."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from pos_app.domain.devices import DeviceSettings, device_settings_sections
+from pos_app.domain.document import Align, Barcode, Document, DocumentKind, QrCode, Rule, Text
+from pos_app.domain.staff import Role, StaffMember
+from pos_app.services.context import Context
+from pos_app.services.journal import record_settings_change
+from pos_app.services.ports import DeviceSettingsStore
+
+
+def change_device_settings(ctx: Context, staff: StaffMember, store: DeviceSettingsStore,
+                           settings: DeviceSettings) -> None:
+    """Saved, then journaled (a settings change is in the event journal): a file that
+    cannot be written changes nothing and journals nothing."""
+    staff.require(Role.MANAGER, "change the till's devices")
+    before, _problems = store.load()
+    store.save(settings)
+    old, new = device_settings_sections(before), device_settings_sections(settings)
+    for section, values in new.items():
+        for key, value in values.items():
+            if old[section][key] != value:
+                record_settings_change(ctx, staff, f"devices.{section}.{key}", value)
+
+
+def with_section(settings: DeviceSettings, section: str, **values: object) -> DeviceSettings:
+    """`settings` with some values of one section changed."""
+    return replace(settings, **{section: replace(getattr(settings, section), **values)})
+
+
+def test_page(at: str, paper_mm: int) -> Document:
+    """What a test print prints: every French character the till uses, €, a rule as wide
+    as the paper, a QR code and a barcode, so one look says the printer is set right."""
+    return Document(DocumentKind.TEST, "TEST", (
+        Text("Impression test", bold=True, large=True, align=Align.CENTER),
+        Text(f"Caisse — {at} — papier {paper_mm} mm", align=Align.CENTER),
+        Rule(),
+        Text("àâäçéèêëîïôöùûüÿœæ ÀÂÇÉÈÊËÎÏÔŒÆ € « » — 1 234,56 €"),
+        Text("Gras, centré", bold=True, align=Align.CENTER),
+        Text("À droite", align=Align.RIGHT),
+        QrCode("CAISSE-TEST", caption="CAISSE-TEST"),
+        Barcode("CAISSE-TEST"),
+    ))
+
