@@ -13,7 +13,6 @@ from pos_app.domain.devices import DeviceSettings, DrawerConnection, PrinterTran
 from pos_app.domain.printing import UNKNOWN_STATUS, PrinterStatus
 
 if TYPE_CHECKING:
-    from hardware.discovery import Found
     from pos_app.domain.document import AdmissionTicket, Document, TicketFormat
     from pos_app.domain.scan import Scan
     from pos_app.services.ports import CashDrawer, DeviceSettingsStore, Printer
@@ -50,11 +49,11 @@ class Devices:
         printer = self.printer()
         return UNKNOWN_STATUS if printer is None else printer.status()
 
-    def discover(self) -> dict[str, list[Found]]:
+    def discover(self) -> dict[str, list[tuple[str, str]]]:
         """Serial ports and cameras this machine has (none is opened)."""
         from hardware.discovery import cameras, serial_ports
 
-        return {"serial_ports": serial_ports(), "cameras": cameras()}
+        return {"serial_ports": list(serial_ports()), "cameras": list(cameras())}
 
     def printer(self) -> Printer | None:
         """The receipt printer, or None when the till has none. An address that cannot

@@ -46,8 +46,8 @@ def devices_list(store: Store, _args: argparse.Namespace) -> Result:
         except Exception as error:  # noqa: BLE001 - said, as the answer to "how is it?"
             status = {"online": False, "problem": str(error)}
     data = {"settings": sections, "problems": devices.problems, "printer_status": status,
-            **{kind: [{"address": item.address, "description": item.description}
-                      for item in items] for kind, items in found.items()}}
+            **{kind: [{"address": address, "description": description}
+                      for address, description in items] for kind, items in found.items()}}
     lines = [f"{section}: " + ", ".join(f"{key}={value or '-'}" for key, value in values.items())
              for section, values in sections.items()]
     if status:
@@ -57,7 +57,7 @@ def devices_list(store: Store, _args: argparse.Namespace) -> Result:
     lines += [f"problem: {problem}" for problem in devices.problems]
     for kind, items in found.items():
         lines.append(f"{kind.replace('_', ' ')}: " + (", ".join(
-            f"{item.address} ({item.description})" for item in items) or "none found"))
+            f"{address} ({description})" for address, description in items) or "none found"))
     return Result(data, "\n".join(lines))
 
 

@@ -25,6 +25,26 @@ class PrintJob:
     last_error: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class QueuedJob:
+    """A job as the queue's screen lists it."""
+
+    seq: int
+    kind: str
+    reference: str
+    created_at: datetime
+    attempts: int
+    last_error: str | None
+    printed_at: datetime | None
+
+    @property
+    def state(self) -> str:
+        """printed; failed (tried, to be tried again); or pending (not tried yet)."""
+        if self.printed_at is not None:
+            return "printed"
+        return "failed" if self.attempts else "pending"
+
+
 def next_attempt(now: datetime, attempts: int) -> datetime:
     """Backoff: 0.5 s, 1 s, 2 s… up to a minute, so a printer back on is used soon and
     a dead one is not hammered."""

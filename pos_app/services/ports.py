@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
@@ -21,13 +21,15 @@ if TYPE_CHECKING:  # named in signatures only: using a port loads none of them
     )
     from pos_app.domain.customer import Customer, NamePattern
     from pos_app.domain.devices import DeviceSettings
+    from pos_app.domain.document import Document
     from pos_app.domain.favourites import Favourites
     from pos_app.domain.journal import Chain, ChainHead, JournalEntry
     from pos_app.domain.lockout import SignInOutcome
     from pos_app.domain.order import Cancellation, Order, StatusFilter
     from pos_app.domain.payment import Payment, PaymentMethod
-    from pos_app.domain.printing import PrinterStatus, PrintJob
+    from pos_app.domain.printing import PrinterStatus, PrintJob, QueuedJob
     from pos_app.domain.receipt import Venue
+    from pos_app.domain.scan import Scan
     from pos_app.domain.staff import StaffMember
     from pos_app.domain.till import Till, TillSession
 
@@ -113,6 +115,47 @@ class DeviceSettingsStore(Protocol):
 
     def save(self, settings: DeviceSettings) -> None:
         """Raises SettingsNotSaved when they cannot be written (the old ones stay)."""
+        ...
+
+
+class CodeReader(Protocol):
+    def stop(self) -> None: ...
+
+
+class TillDevices(Protocol):
+    """The till's devices as its settings describe them (built by bootstrap)."""
+
+    config: DeviceSettingsStore
+    settings: DeviceSettings
+    problems: list[str]  # values of the settings that could not be used
+
+    @property
+    def paper_mm(self) -> int: ...
+
+    def printer(self) -> Printer | None:
+        """None when the till has none; ValueError when its address cannot be read."""
+        ...
+
+    def drawer(self) -> CashDrawer | None: ...
+
+    def status(self) -> PrinterStatus: ...
+
+    def escpos(self, document: Document) -> bytes:
+        """The document as the till's printer prints it."""
+        ...
+
+    def roll_png(self, document: Document) -> bytes:
+        """A picture of the document as the till's printer would print it."""
+        ...
+
+    def discover(self) -> dict[str, list[tuple[str, str]]]:
+        """Serial ports and cameras found: (address, description) each."""
+        ...
+
+    def start_readers(self, on_scan: Callable[[Scan], None],
+                      on_end: Callable[[str, BaseException | None], None]
+                      ) -> Sequence[CodeReader]:
+        """The code readers set (serial, camera), each on its own thread."""
         ...
 
 
@@ -411,6 +454,16 @@ class PrintQueueRepository(Protocol):
 
     def counts(self) -> dict[str, int]:
         """Jobs per status."""
+        ...
+
+    def recent(self, limit: int) -> list[QueuedJob]:
+        """The jobs not printed yet, then the last printed ones, newest first."""
+        ...
+
+    def retry_now(self, at: datetime) -> None: ...
+
+    def next_due(self) -> datetime | None:
+        """When the next job not printed yet is to be tried."""
         ...
 
 

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pos_app.domain.printing import JobStatus, PrintJob
-from pos_app.storage.sql import SqlRepository, utc_text
+from pos_app.domain.printing import JobStatus, PrintJob, QueuedJob
+from pos_app.storage.sql import (
+    SqlRepository,
+    from_optional_utc_text,
+    from_utc_text,
+    utc_text,
+)
 
 
 class SqlPrintJobs(SqlRepository):
@@ -32,3 +37,23 @@ class SqlPrintJobs(SqlRepository):
 
     def counts(self) -> dict[str, int]:
         return dict(self._all("SELECT status, count(*) FROM print_jobs GROUP BY status"))
+
+    def recent(self, limit: int) -> list[QueuedJob]:
+        """The jobs not printed yet, then the last printed ones, newest first."""
+        rows = self._all(
+            "SELECT seq, kind, reference, created_at, attempts, last_error, printed_at"
+            " FROM print_jobs ORDER BY status = ?, seq DESC LIMIT ?",
+            (JobStatus.PRINTED.value, limit))
+        return [QueuedJob(seq, kind, reference, from_utc_text(created), attempts, error,
+                          from_optional_utc_text(printed))
+                for seq, kind, reference, created, attempts, error, printed in rows]
+
+    def retry_now(self, at: datetime) -> None:
+        """Every job not printed yet is due now (the queue's "Réessayer")."""
+        self._run("UPDATE print_jobs SET next_attempt_at = ? WHERE status = ?",
+                  (utc_text(at), JobStatus.PENDING.value))
+
+    def next_due(self) -> datetime | None:
+        row = self._one("SELECT min(next_attempt_at) FROM print_jobs WHERE status = ?",
+                        (JobStatus.PENDING.value,))
+        return None if row[0] is None else from_utc_text(row[0])

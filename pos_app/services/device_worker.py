@@ -1,0 +1,124 @@
+"""The device thread: every printer and drawer I/O of the till happens on it, so that no
+screen and no sale ever waits for a device. Documents go through the persistent print
+queue (enqueued by the action's own worker, after its commit); the thread prints what is
+due, and sleeps until the next retry or until woken. When a device needs someone (paper
+out, cover open, printer off), the operator is told, once, and told again when it works.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol
+
+from pos_app.services.context import Context
+from pos_app.services.ports import PrinterUnavailable
+from pos_app.services.print_queue import enqueue, next_due, print_due, retry_now
+
+if TYPE_CHECKING:
+    from pos_app.domain.document import Document
+    from pos_app.services.ports import Printer, TillDevices
+
+LONGEST_SLEEP_S = 5.0  # a job queued by another process (the CLI) waits no longer
+
+
+class Operator(Protocol):
+    def device_problem(self, device: str, problem: str | None) -> None:
+        """`device` ("printer", "drawer") needs someone for `problem`; None: it works
+        again. Called on the device thread."""
+        ...
+
+
+class DeviceWorker:
+    """Start it once the devices are known; `stop()` when the till closes. Jobs left in
+    the queue are printed at the next start."""
+
+    def __init__(self, ctx: Context, devices: TillDevices, operator: Operator) -> None:
+        self.ctx, self.devices, self.operator = ctx, devices, operator
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self._kicks: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        self._problems: dict[str, str] = {}
+        self._thread = threading.Thread(target=self._run, name="devices", daemon=True)
+
+    def start(self) -> DeviceWorker:
+        self._thread.start()
+        return self
+
+    def stop(self, timeout_s: float = 5.0) -> None:
+        self._stopping.set()
+        self._wake.set()
+        self._thread.join(timeout_s)
+
+    def print_document(self, document: Document) -> int:
+        """Queue the document (on the caller's thread: a write of its own) and wake the
+        device thread; returns its place in the queue."""
+        seq = enqueue(self.ctx, document.kind.value, document.reference,
+                      self.devices.escpos(document))
+        self._wake.set()
+        return seq
+
+    def kick(self) -> None:
+        """Open the drawer, on the device thread, now (never queued for later)."""
+        self._kicks.put(self._kick)
+        self._wake.set()
+
+    def retry(self) -> None:
+        """Every job not printed yet is tried now (the queue's "Réessayer")."""
+        retry_now(self.ctx)
+        self._wake.set()
+
+    def _run(self) -> None:
+        while not self._stopping.is_set():
+            self._wake.wait(self._sleep_s())
+            self._wake.clear()
+            if self._stopping.is_set():
+                return
+            while not self._kicks.empty():
+                self._kicks.get()()
+            self._print()
+
+    def _sleep_s(self) -> float:
+        due = next_due(self.ctx)
+        if due is None:
+            return LONGEST_SLEEP_S
+        return min(LONGEST_SLEEP_S, max(0.0, (due - self.ctx.clock.now()).total_seconds()))
+
+    def _print(self) -> None:
+        printer = self._printer()
+        if printer is None:
+            return
+        try:
+            run = print_due(self.ctx, printer)
+        except Exception as error:  # noqa: BLE001 - the store: said, and tried again later
+            self._say("printer", str(error))
+            return
+        self._say("printer", run.problem)
+
+    def _printer(self) -> Printer | None:
+        try:
+            return self.devices.printer()
+        except ValueError as error:  # its address, as set, cannot be read
+            self._say("printer", str(error))
+            return None
+
+    def _kick(self) -> None:
+        try:
+            drawer = self.devices.drawer()
+            if drawer is not None:
+                drawer.kick()
+        except (PrinterUnavailable, ValueError) as error:
+            self._say("drawer", getattr(error, "detail", str(error)))
+        else:
+            self._say("drawer", None)
+
+    def _say(self, device: str, problem: str | None) -> None:
+        """Tell the operator when a device's state changes, not at every retry."""
+        if self._problems.get(device) == problem:
+            return
+        if problem is None:
+            self._problems.pop(device, None)
+        else:
+            self._problems[device] = problem
+        self.operator.device_problem(device, problem)
