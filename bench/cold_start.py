@@ -2,7 +2,8 @@
 window in a new process, interleaved in the same run.
 
 "Ready" means, along the path `caisse` takes: its arguments read, the store opened
-(schema checked), the sign-in screen shown with the scanner and the journaled start, the
+(schema checked), the devices started, the sign-in screen shown with the scanner and the
+journaled start, the
 cashier signed in (argon2id check included), the till opened, and the sale screen
 painted with its catalogue tiles. Each child prints the system's monotonic clock when it is ready;
 the parent reads it against the moment it started the process, so interpreter start-up
@@ -46,6 +47,7 @@ def bare_window() -> None:
 def sale_screen(data_dir: Path) -> None:
     """The till's own start, as `caisse` runs it (its arguments read, the store opened,
     then ui.launch.begin_till), with staff who type instantly."""
+    from pos_app.bootstrap import open_devices
     from pos_app.cli import open_or_fail
     from pos_app.cli.parser import build_parser
 
@@ -56,7 +58,7 @@ def sale_screen(data_dir: Path) -> None:
 
     from pos_app.ui.launch import begin_till
 
-    app, start, scanner = begin_till(store.context)
+    app, start, scanner = begin_till(store.context, None, lambda: open_devices(data_dir))
     dialog = start.dialog
     dialog.login.setText("caissier")
     dialog.secret.setText("1234")
@@ -79,6 +81,8 @@ def sale_screen(data_dir: Path) -> None:
     app.processEvents()
     print(time.monotonic())
     scanner.stop()
+    if start.devices is not None:
+        start.devices.stop()
     start.runner.wait()
     store.close()
 

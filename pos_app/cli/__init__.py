@@ -11,7 +11,13 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from pos_app.bootstrap import DATA_DIR_VARIABLE, Store, default_data_dir, open_store
+from pos_app.bootstrap import (
+    DATA_DIR_VARIABLE,
+    Store,
+    default_data_dir,
+    open_devices,
+    open_store,
+)
 from pos_app.cli.parser import build_parser
 
 
@@ -28,7 +34,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from pos_app.ui.launch import run_window
         from pos_app.ui.settings import SETTINGS_FILE, TillSettings
 
-        return run_window(store.context, TillSettings(store.data_dir / SETTINGS_FILE))
+        return run_window(store.context, TillSettings(store.data_dir / SETTINGS_FILE),
+                          lambda: open_devices(store.data_dir))
     finally:
         store.close()
 

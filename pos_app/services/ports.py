@@ -132,6 +132,10 @@ class TillDevices(Protocol):
     @property
     def paper_mm(self) -> int: ...
 
+    def with_settings(self, settings: DeviceSettings) -> TillDevices:
+        """The devices other settings describe."""
+        ...
+
     def printer(self) -> Printer | None:
         """None when the till has none; ValueError when its address cannot be read."""
         ...

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
+from shiboken6 import isValid
 
 from pos_app import __version__
 from pos_app.services.context import Context
@@ -20,10 +22,13 @@ from pos_app.ui.settings import TillSettings
 from pos_app.ui.sign_in import SignInDialog
 
 if TYPE_CHECKING:
+    from pos_app.services.ports import TillDevices
+    from pos_app.ui.device_link import DeviceLink
     from pos_app.ui.sale_window import SaleWindow
 
 STYLE_SHEET = Path(__file__).resolve().parents[2] / "resources" / "style.qss"
 WINDOW_SIZE = (1024, 768)
+DEVICES_AFTER_MS = 300  # after the sale screen shows, as its dialogs' code
 START_WAIT_S = 10.0  # a start that cannot be journaled says so; sign-in goes on
 
 
@@ -49,11 +54,14 @@ class TillStart(QObject):
     finished = Signal()  # sign-in cancelled, or the sale window closed
 
     def __init__(self, ctx: Context, runner: OperationRunner,
-                 settings: TillSettings | None = None, journal_start: bool = False) -> None:
+                 settings: TillSettings | None = None, journal_start: bool = False,
+                 devices: Callable[[], TillDevices] | None = None) -> None:
         """With `journal_start`, the event journal records the till's start (and a new
         version or a clock gone back) before the first sign-in."""
         super().__init__()
         self.ctx, self.runner, self.settings = ctx, runner, settings
+        self._open_devices = devices
+        self.devices: DeviceLink | None = None  # made when the first sale screen shows
         self._journal_start = journal_start
         self._start_journaled = threading.Event()
         if not journal_start:
@@ -107,7 +115,21 @@ class TillStart(QObject):
         window = self._sale_window()
         window.begin(self.dialog.staff, self.dialog.till)
         window.show()
+        QTimer.singleShot(DEVICES_AFTER_MS, lambda: self._attach_devices(window))
         self.ready.emit(window)
+
+    def _attach_devices(self, window: SaleWindow) -> None:
+        """The devices come just after the sale screen shows, with the dialogs' code: the
+        screen comes first, and no one pays within that moment. The device thread then
+        prints what an earlier run left in the queue."""
+        if self._open_devices is None or not isValid(window):
+            return
+        if self.devices is None:
+            from pos_app.ui.device_link import DeviceLink
+
+            self.devices = DeviceLink(self.ctx, self._open_devices(), self.runner)
+            self.devices.start()
+        window.attach_devices(self.devices)
 
     def _sign_out(self) -> None:
         window, self.window = self.window, None
@@ -120,8 +142,9 @@ class TillStart(QObject):
         self.dialog.show()
 
 
-def run_window(ctx: Context, settings: TillSettings | None = None) -> int:
-    app, start, scanner = begin_till(ctx, settings)
+def run_window(ctx: Context, settings: TillSettings | None = None,
+               devices: Callable[[], TillDevices] | None = None) -> int:
+    app, start, scanner = begin_till(ctx, settings, devices)
     # The till ends when its sign-in is cancelled or its sale window closes, not when
     # some window happens to be the last one shown.
     quit_on_last = app.quitOnLastWindowClosed()
@@ -131,18 +154,21 @@ def run_window(ctx: Context, settings: TillSettings | None = None) -> int:
         return app.exec()
     finally:
         scanner.stop()
+        if start.devices is not None:
+            start.devices.stop()
         start.runner.wait()
         app.setQuitOnLastWindowClosed(quit_on_last)
         _record_stop(ctx)
 
 
-def begin_till(ctx: Context, settings: TillSettings | None = None
+def begin_till(ctx: Context, settings: TillSettings | None = None,
+               devices: Callable[[], TillDevices] | None = None,
                ) -> tuple[QApplication, TillStart, KeyboardScanner]:
-    """The sign-in screen shown, the keyboard-wedge scanner listening and the start being
-    journaled: everything of the till's start but its event loop (the cold-start
-    benchmark runs this very code)."""
+    """The sign-in screen shown, the keyboard-wedge scanner listening, the start being
+    journaled, and the devices (`devices()`) for the first sale screen: everything of the
+    till's start but its event loop (the cold-start benchmark runs this very code)."""
     app = create_application()
-    start = TillStart(ctx, OperationRunner(), settings, journal_start=True)
+    start = TillStart(ctx, OperationRunner(), settings, journal_start=True, devices=devices)
     # Every event of the application passes through the scanner's filter, and the sign-in
     # screen takes no scans: it listens from the first sale screen on, so that building
     # the screens at start does not pass through it.

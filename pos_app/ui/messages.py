@@ -101,12 +101,36 @@ def _sentences() -> list[tuple[type[Exception], Callable[[Any], str]]]:
         (ports.ScannerUnavailable, lambda e: translate(
             "messages", "Le lecteur de codes ne répond pas ({detail}) : saisissez le code"
             " ou utilisez un autre lecteur.").format(detail=e.detail)),
+        (ports.SettingsNotSaved, lambda e: translate(
+            "messages", "Les réglages n'ont pas pu être enregistrés ({detail}) : les"
+            " précédents restent en place.").format(detail=e.detail)),
         (ports.SigningKeyUnavailable, lambda e: _not_saved(
             translate("messages", "La clé de signature de la caisse est introuvable"),
             translate("messages", "Prévenez un responsable."))),
         (errors.DomainError,
          lambda e: translate("messages", "Action refusée : {detail}").format(detail=e)),
     ]
+
+
+def device_problem_words(problem: str) -> str:
+    """What a printer says of itself, in the screen's language (other details as said)."""
+    words = {"out of paper": translate("messages", "plus de papier"),
+             "cover open": translate("messages", "capot ouvert"),
+             "offline": translate("messages", "hors ligne")}
+    return words.get(problem, problem)
+
+
+def device_problem_text(device: str, problem: str) -> str:
+    """A device that needs someone, said to the cashier: what, and that nothing is lost."""
+    said = device_problem_words(problem)
+    if device == "printer":
+        return translate("messages", "Imprimante : {problem}. Rien n'est perdu : les tickets"
+                         " attendent et s'impriment dès qu'elle repart.").format(problem=said)
+    if device == "drawer":
+        return translate("messages", "Tiroir-caisse : {problem}. Ouvrez-le à la clé si"
+                         " besoin.").format(problem=said)
+    return translate("messages", "Lecteur de codes {device} : {problem}.").format(
+        device=device, problem=said)
 
 
 def error_message(error: Exception) -> str:

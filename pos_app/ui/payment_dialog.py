@@ -55,6 +55,7 @@ class PaymentDialog(QDialog):
                              if order else 0)
         self.methods: list[PaymentMethod] = []
         self.change_given = 0  # in cash, by the payments recorded on an earlier order
+        self._cash_taken = False  # by a payment recorded on an earlier order
         self.setWindowTitle(self.tr("Encaissement"))
         self.pages = QStackedWidget()
         self.pages.addWidget(self._paying_page())
@@ -197,6 +198,13 @@ class PaymentDialog(QDialog):
             button.clicked.connect(lambda _checked=False, a=amount: self._take(cash, a))
             self.quick.addWidget(button)
 
+    @property
+    def took_cash(self) -> bool:
+        """Whether this visit took cash (the drawer opens for it)."""
+        if self.basket is not None:
+            return any(payment.method.gives_change for payment in self.tender.payments)
+        return self._cash_taken
+
     def _cash_method(self) -> PaymentMethod | None:
         return next((method for method in self.methods if method.gives_change), None)
 
@@ -227,6 +235,7 @@ class PaymentDialog(QDialog):
 
     def _record_payment(self, method: PaymentMethod, amount: int) -> None:
         assert self.order is not None
+        self._cash_taken = self._cash_taken or method.gives_change
         number = self.order.number
         self._busy(lambda: orders.pay_order(self.ctx, self.staff, number, method.code, amount),
                    self._payment_recorded)

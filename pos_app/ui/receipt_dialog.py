@@ -4,11 +4,12 @@ signed QR code; "Duplicata" reprints it, numbered and journaled."""
 from __future__ import annotations
 
 from html import escape
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
-from pos_app.documents import receipt_lines
+from pos_app.documents import receipt_document, receipt_lines
 from pos_app.domain.receipt import Receipt
 from pos_app.domain.staff import StaffMember
 from pos_app.services.context import Context
@@ -16,6 +17,9 @@ from pos_app.services.receipts import duplicate_receipt, receipt
 from pos_app.ui.messages import error_message
 from pos_app.ui.ops import OperationRunner
 from pos_app.ui.widgets import named, split_row
+
+if TYPE_CHECKING:
+    from pos_app.ui.device_link import DeviceLink
 
 QR_SCALE = 3
 
@@ -34,9 +38,11 @@ def qr_pixmap(text: str) -> QPixmap:
 
 class ReceiptDialog(QDialog):
     def __init__(self, ctx: Context, runner: OperationRunner, staff: StaffMember,
-                 number: str, parent: QWidget | None = None) -> None:
+                 number: str, devices: DeviceLink | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx, self.runner, self.staff, self.number = ctx, runner, staff, number
+        self.devices = devices
         self.shown: Receipt | None = None
         self.setWindowTitle(self.tr("Ticket de caisse"))
         self.view = named(QTextBrowser(), "receiptView")
@@ -45,13 +51,19 @@ class ReceiptDialog(QDialog):
         self.error.setWordWrap(True)
         self.duplicate = named(QPushButton(self.tr("Duplicata")), "duplicate")
         self.duplicate.setToolTip(self.tr("Réimpression : numérotée et inscrite au journal"))
+        self.print_button = named(QPushButton(self.tr("Imprimer")), "print")
+        self.print_button.setToolTip(self.tr("Sur l'imprimante de la caisse (la file"
+                                             " d'impression le garde si elle ne répond pas)"))
+        self.print_button.setVisible(devices is not None)
+        self.print_button.setEnabled(False)
         close = named(QPushButton(self.tr("Fermer")), "close")
         layout = QVBoxLayout(self)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.qr)
         layout.addWidget(self.error)
-        layout.addLayout(split_row([close], [self.duplicate]))
+        layout.addLayout(split_row([close], [self.duplicate, self.print_button]))
         close.clicked.connect(self.accept)
+        self.print_button.clicked.connect(self._print)
         self.duplicate.clicked.connect(self._duplicate)
         self.duplicate.setEnabled(False)
         number = self.number
@@ -64,6 +76,14 @@ class ReceiptDialog(QDialog):
         if made.qr:
             self.qr.setPixmap(qr_pixmap(made.qr))
         self.duplicate.setEnabled(True)
+        self.print_button.setEnabled(True)
+        if made.duplicate_number is not None:  # a duplicate is asked for to be printed
+            self._print()
+
+    def _print(self) -> None:
+        if self.devices is not None and self.shown is not None:
+            self.devices.print_document(receipt_document(self.shown))
+            self.print_button.setEnabled(False)  # once: a reprint is a duplicate
 
     def _duplicate(self) -> None:
         self.duplicate.setEnabled(False)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -31,7 +32,7 @@ from pos_app.services.context import Context
 from pos_app.services.staff import TillStatus, sign_out
 from pos_app.ui.basket_panel import BasketPanel
 from pos_app.ui.catalogue_panel import CataloguePanel
-from pos_app.ui.messages import error_message
+from pos_app.ui.messages import device_problem_text, error_message
 from pos_app.ui.ops import OperationRunner
 from pos_app.ui.settings import TillSettings
 from pos_app.ui.widgets import D, named, restyle, show_dialog, split_row
@@ -41,6 +42,8 @@ if TYPE_CHECKING:
     from pos_app.ui.closure_dialog import ClosureDialog
     from pos_app.ui.closure_history import ClosureHistoryDialog
     from pos_app.ui.customer_dialog import CustomerDialog
+    from pos_app.ui.device_link import DeviceLink
+    from pos_app.ui.devices_dialog import DevicesDialog, DrawerDialog
     from pos_app.ui.order_dialogs import OrderSearchDialog
     from pos_app.ui.payment_dialog import PaymentDialog
     from pos_app.ui.product_dialog import ProductDialog
@@ -55,7 +58,7 @@ DIALOG_MODULES = ("pos_app.ui.product_dialog", "pos_app.ui.customer_dialog",
                   "pos_app.ui.payment_dialog", "pos_app.ui.order_dialogs",
                   "pos_app.ui.receipt_dialog", "pos_app.ui.till_menu",
                   "pos_app.ui.closure_dialog", "pos_app.ui.cash_dialog",
-                  "pos_app.ui.closure_history",
+                  "pos_app.ui.closure_history", "pos_app.ui.devices_dialog",
                   "pos_app.ui.settings_dialog")
 
 
@@ -75,6 +78,8 @@ class SaleWindow(QMainWindow):
         hidden until `begin` says who works on it."""
         super().__init__()
         self.ctx, self.runner, self.settings = ctx, runner, settings
+        self.devices: DeviceLink | None = None  # attach_devices
+        self._device_notice: str | None = None  # a device's problem, said until put right
         self._staff: StaffMember | None = None
         self.till: TillStatus | None = None
         self.basket = Basket()
@@ -191,6 +196,32 @@ class SaleWindow(QMainWindow):
                         self._add, lambda error: self.show_notice(error_message(error),
                                                                   error=True))
 
+    def attach_devices(self, devices: DeviceLink) -> None:
+        """The printer, drawer and code readers, from now on (once the screen shows)."""
+        if self.devices is None:
+            self.devices = devices
+            devices.problem.connect(self._device_problem)
+            devices.scanned.connect(self._scanned)
+
+    def _scanned(self, scan: Scan) -> None:
+        """A code from a serial reader or the camera: this screen's, unless a dialog is
+        open over it (a code is never typed into a payment)."""
+        modal = QApplication.activeModalWidget()
+        if modal is None or modal is self:
+            self.receive_scan(scan)
+        else:
+            self.show_notice(self.tr("Code lu ignoré ({code}) : fermez d'abord cette"
+                                     " fenêtre.").format(code=scan.code), error=True)
+
+    def _device_problem(self, device: str, problem: str | None) -> None:
+        """Said until it is put right, never in the way of a sale."""
+        if problem is not None:
+            self._device_notice = device_problem_text(device, problem)
+            self.show_notice(self._device_notice, error=True, sticky=True)
+        elif self._device_notice is not None and self.notice.text() == self._device_notice:
+            self.notice.clear()
+            self._device_notice = None
+
     def _basket_changed(self) -> None:
         self.notice.clear()
         self.basket_panel.refresh()
@@ -226,11 +257,13 @@ class SaleWindow(QMainWindow):
             return  # nothing was validated: the basket stays as it was
         self.basket_panel.empty()
         self.show_notice(self.tr("Commande {number} enregistrée.").format(number=order.number))
+        if self.devices is not None and dialog.took_cash:  # the sale is stored: the drawer
+            self.devices.open_drawer()
         if dialog.wants_receipt:
             from pos_app.ui.receipt_dialog import ReceiptDialog
 
             self._open(ReceiptDialog(self.ctx, self.runner, self.staff, order.number,
-                                      parent=self))
+                                      devices=self.devices, parent=self))
 
     def find_orders(self) -> OrderSearchDialog:
         from pos_app.ui.order_dialogs import OrderSearchDialog
@@ -257,10 +290,11 @@ class SaleWindow(QMainWindow):
     def open_till_menu(self) -> TillMenu:
         from pos_app.ui.till_menu import TillMenu
 
-        menu = TillMenu(self.training, parent=self)
+        menu = TillMenu(self.training, devices=self.devices is not None, parent=self)
         actions: dict[str, Callable[[], object]] = {
             "x": self.read_x, "z": self.close_z, "cash": self.move_cash,
-            "history": self.closure_history,
+            "history": self.closure_history, "drawer": self.open_drawer,
+            "devices": self.open_devices,
             "training": lambda: self.set_training(not self.training)}
         menu.chosen.connect(lambda key: actions[key]())
         return self._open(menu)
@@ -312,6 +346,22 @@ class SaleWindow(QMainWindow):
         from pos_app.ui.cash_dialog import CashDialog
 
         return self._open(CashDialog(self.ctx, self.runner, self.staff, parent=self))
+
+    def open_drawer(self) -> DrawerDialog | None:
+        if self.devices is None:
+            return None
+        from pos_app.ui.devices_dialog import DrawerDialog
+
+        return self._open(DrawerDialog(self.ctx, self.runner, self.staff, self.devices,
+                                       parent=self))
+
+    def open_devices(self) -> DevicesDialog | None:
+        if self.devices is None:
+            return None
+        from pos_app.ui.devices_dialog import DevicesDialog
+
+        return self._open(DevicesDialog(self.ctx, self.runner, self.staff, self.devices,
+                                        parent=self))
 
     def closure_history(self) -> ClosureHistoryDialog:
         from pos_app.ui.closure_history import ClosureHistoryDialog

@@ -1,5 +1,5 @@
 """The till's own actions, away from selling: X reading, Z closure, cash in and out,
-the history of closures."""
+the history of closures, the drawer and the devices."""
 
 from __future__ import annotations
 
@@ -10,15 +10,18 @@ from pos_app.ui.widgets import named
 
 
 class TillMenu(QDialog):
-    chosen = Signal(str)  # "x", "z", "cash", "history", "training"
+    chosen = Signal(str)  # "x", "z", "cash", "history", "drawer", "devices", "training"
 
-    def __init__(self, training: bool = False, parent: QWidget | None = None) -> None:
+    def __init__(self, training: bool = False, devices: bool = False,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Caisse"))
         grid = QGridLayout(self)
         actions = [("x", self.tr("Lecture X")), ("z", self.tr("Clôture Z")),
                    ("cash", self.tr("Fond de caisse, apport, retrait")),
                    ("history", self.tr("Historique des clôtures")),
+                   *([("drawer", self.tr("Ouvrir le tiroir")),
+                      ("devices", self.tr("Périphériques"))] if devices else []),
                    ("training", self.tr("Quitter le mode formation") if training
                     else self.tr("Mode formation (simulation)"))]
         for index, (key, label) in enumerate(actions):

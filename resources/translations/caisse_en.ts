@@ -351,6 +351,234 @@
     </message>
 </context>
 <context>
+    <name>DevicesDialog</name>
+    <message>
+        <source>Périphériques</source>
+        <translation>Devices</translation>
+    </message>
+    <message>
+        <source>Imprimante et tiroir</source>
+        <translation>Printer and drawer</translation>
+    </message>
+    <message>
+        <source>Lecteurs de codes</source>
+        <translation>Code readers</translation>
+    </message>
+    <message>
+        <source>File d&apos;impression</source>
+        <translation>Print queue</translation>
+    </message>
+    <message>
+        <source>Enregistrer</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <source>Un responsable enregistre les réglages</source>
+        <translation>A manager saves the settings</translation>
+    </message>
+    <message>
+        <source>Fermer</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>Aucune</source>
+        <translation>None</translation>
+    </message>
+    <message>
+        <source>Réseau (IP:port)</source>
+        <translation>Network (IP:port)</translation>
+    </message>
+    <message>
+        <source>Port série</source>
+        <translation>Serial port</translation>
+    </message>
+    <message>
+        <source>USB (fabricant:produit)</source>
+        <translation>USB (vendor:product)</translation>
+    </message>
+    <message>
+        <source>Fichier ou périphérique</source>
+        <translation>File or device</translation>
+    </message>
+    <message>
+        <source>File CUPS</source>
+        <translation>CUPS queue</translation>
+    </message>
+    <message>
+        <source>Sur l&apos;imprimante</source>
+        <translation>On the printer</translation>
+    </message>
+    <message>
+        <source>Aucun</source>
+        <translation>None</translation>
+    </message>
+    <message>
+        <source>Broche 2</source>
+        <translation>Pin 2</translation>
+    </message>
+    <message>
+        <source>Broche 5</source>
+        <translation>Pin 5</translation>
+    </message>
+    <message>
+        <source>Impression test</source>
+        <translation>Test print</translation>
+    </message>
+    <message>
+        <source>Aperçu</source>
+        <translation>Preview</translation>
+    </message>
+    <message>
+        <source>Imprimante</source>
+        <translation>Printer</translation>
+    </message>
+    <message>
+        <source>Adresse</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <source>Papier</source>
+        <translation>Paper</translation>
+    </message>
+    <message>
+        <source>Tiroir-caisse</source>
+        <translation>Cash drawer</translation>
+    </message>
+    <message>
+        <source>Branchement</source>
+        <translation>Wiring</translation>
+    </message>
+    <message>
+        <source>Impulsion</source>
+        <translation>Pulse</translation>
+    </message>
+    <message>
+        <source>État</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>vide : lecteur clavier (USB) seulement</source>
+        <translation>empty: keyboard (USB) reader only</translation>
+    </message>
+    <message>
+        <source>vide : aucune ; 0 : la première caméra</source>
+        <translation>empty: none; 0: the first camera</translation>
+    </message>
+    <message>
+        <source>Lecteur série</source>
+        <translation>Serial reader</translation>
+    </message>
+    <message>
+        <source>Caméra</source>
+        <translation>Camera</translation>
+    </message>
+    <message>
+        <source>Trouvés</source>
+        <translation>Found</translation>
+    </message>
+    <message>
+        <source>Document</source>
+        <translation>Document</translation>
+    </message>
+    <message>
+        <source>Référence</source>
+        <translation>Reference</translation>
+    </message>
+    <message>
+        <source>Heure</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>Erreur</source>
+        <translation>Error</translation>
+    </message>
+    <message>
+        <source>Réessayer</source>
+        <translation>Retry</translation>
+    </message>
+    <message>
+        <source>Imprimer maintenant ce qui attend</source>
+        <translation>Print what is waiting now</translation>
+    </message>
+    <message>
+        <source>Réglages enregistrés.</source>
+        <translation>Settings saved.</translation>
+    </message>
+    <message>
+        <source>Inconnu : cette imprimante ne donne pas son état</source>
+        <translation>Unknown: this printer does not report its status</translation>
+    </message>
+    <message>
+        <source>Prête</source>
+        <translation>Ready</translation>
+    </message>
+    <message>
+        <source> — papier bientôt épuisé</source>
+        <translation> — paper running low</translation>
+    </message>
+    <message>
+        <source>aucun</source>
+        <translation>none</translation>
+    </message>
+    <message>
+        <source>Ports série : {ports}
+Caméras : {cameras}</source>
+        <translation>Serial ports: {ports}
+Cameras: {cameras}</translation>
+    </message>
+    <message>
+        <source>en attente</source>
+        <translation>waiting</translation>
+    </message>
+    <message>
+        <source>en échec</source>
+        <translation>failed</translation>
+    </message>
+    <message>
+        <source>imprimé</source>
+        <translation>printed</translation>
+    </message>
+    <message>
+        <source>Ticket de caisse</source>
+        <translation>Receipt</translation>
+    </message>
+    <message>
+        <source>Duplicata</source>
+        <translation>Duplicate</translation>
+    </message>
+    <message>
+        <source>Rapport X / Z</source>
+        <translation>X / Z report</translation>
+    </message>
+    <message>
+        <source>Commande</source>
+        <translation>Order</translation>
+    </message>
+    <message>
+        <source>Billet</source>
+        <translation>Ticket</translation>
+    </message>
+</context>
+<context>
+    <name>DrawerDialog</name>
+    <message>
+        <source>Ouvrir le tiroir</source>
+        <translation>Open the drawer</translation>
+    </message>
+    <message>
+        <source>Motif (monnaie, comptage…)</source>
+        <translation>Reason (change, count…)</translation>
+    </message>
+    <message>
+        <source>Ouvrir</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <source>Annuler</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
     <name>KeyboardScanner</name>
     <message>
         <source>Code lu ignoré ({code}) : fermez d&apos;abord cette fenêtre.</source>
@@ -572,6 +800,14 @@
         <translation>Reprint: numbered and journaled</translation>
     </message>
     <message>
+        <source>Imprimer</source>
+        <translation>Print</translation>
+    </message>
+    <message>
+        <source>Sur l&apos;imprimante de la caisse (la file d&apos;impression le garde si elle ne répond pas)</source>
+        <translation>On the till&apos;s printer (the print queue keeps it if the printer does not answer)</translation>
+    </message>
+    <message>
         <source>Fermer</source>
         <translation>Close</translation>
     </message>
@@ -613,6 +849,10 @@
     <message>
         <source>Clôture commencée et non terminée : terminez-la avant de vendre.</source>
         <translation>A closure was started and not finished: finish it before selling.</translation>
+    </message>
+    <message>
+        <source>Code lu ignoré ({code}) : fermez d&apos;abord cette fenêtre.</source>
+        <translation>Code ignored ({code}): close this window first.</translation>
     </message>
     <message>
         <source>Commande {number} enregistrée.</source>
@@ -714,6 +954,14 @@
     <message>
         <source>Historique des clôtures</source>
         <translation>Closure history</translation>
+    </message>
+    <message>
+        <source>Ouvrir le tiroir</source>
+        <translation>Open the drawer</translation>
+    </message>
+    <message>
+        <source>Périphériques</source>
+        <translation>Devices</translation>
     </message>
     <message>
         <source>Quitter le mode formation</source>
@@ -871,12 +1119,40 @@
         <translation>The code reader does not answer ({detail}): type the code or use another reader.</translation>
     </message>
     <message>
+        <source>Les réglages n&apos;ont pas pu être enregistrés ({detail}) : les précédents restent en place.</source>
+        <translation>The settings could not be saved ({detail}): the previous ones stay in use.</translation>
+    </message>
+    <message>
         <source>La clé de signature de la caisse est introuvable</source>
         <translation>The till&apos;s signing key cannot be found</translation>
     </message>
     <message>
         <source>Action refusée : {detail}</source>
         <translation>Action refused: {detail}</translation>
+    </message>
+    <message>
+        <source>plus de papier</source>
+        <translation>out of paper</translation>
+    </message>
+    <message>
+        <source>capot ouvert</source>
+        <translation>cover open</translation>
+    </message>
+    <message>
+        <source>hors ligne</source>
+        <translation>offline</translation>
+    </message>
+    <message>
+        <source>Imprimante : {problem}. Rien n&apos;est perdu : les tickets attendent et s&apos;impriment dès qu&apos;elle repart.</source>
+        <translation>Printer: {problem}. Nothing is lost: receipts wait and print as soon as it works again.</translation>
+    </message>
+    <message>
+        <source>Tiroir-caisse : {problem}. Ouvrez-le à la clé si besoin.</source>
+        <translation>Cash drawer: {problem}. Open it with its key if needed.</translation>
+    </message>
+    <message>
+        <source>Lecteur de codes {device} : {problem}.</source>
+        <translation>Code reader {device}: {problem}.</translation>
     </message>
     <message>
         <source>Une erreur inattendue est survenue</source>

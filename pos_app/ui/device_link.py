@@ -1,0 +1,75 @@
+"""The screens' side of the till's devices: the device thread that prints and opens the
+drawer (services/device_worker.py), the serial and camera code readers, and what they
+need to tell the cashier, all handed to the UI thread as Qt signals."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Signal
+
+from pos_app.services.device_worker import DeviceWorker
+from pos_app.ui.ops import OperationRunner
+
+if TYPE_CHECKING:
+    from pos_app.domain.devices import DeviceSettings
+    from pos_app.domain.document import Document
+    from pos_app.services.context import Context
+    from pos_app.services.ports import CodeReader, TillDevices
+
+
+class DeviceLink(QObject):
+    problem = Signal(str, object)  # the device ("printer", "drawer", a reader), and the
+    #                                problem, or None once it works again
+    scanned = Signal(object)  # a Scan from a serial reader or the camera
+    queued = Signal()  # a document went into the print queue
+
+    def __init__(self, ctx: Context, devices: TillDevices, runner: OperationRunner) -> None:
+        super().__init__()
+        self.ctx, self.devices, self.runner = ctx, devices, runner
+        self.worker = DeviceWorker(ctx, devices, self)
+        self._readers: Sequence[CodeReader] = []
+        self._started = False
+
+    def start(self) -> None:
+        """Once, however often called (each sign-in shows a sale screen)."""
+        if self._started:
+            return
+        self._started = True
+        self.worker.start()
+        self._readers = self.devices.start_readers(self.scanned.emit, self._reader_ended)
+
+    def stop(self) -> None:
+        for reader in self._readers:
+            reader.stop()
+        if self._started:
+            self.worker.stop()
+
+    def device_problem(self, device: str, problem: str | None) -> None:
+        """From the device thread: said on the UI thread (a queued signal)."""
+        self.problem.emit(device, problem)
+
+    def _reader_ended(self, where: str, error: BaseException | None) -> None:
+        if error is not None:
+            self.problem.emit(where, str(error))
+
+    def print_document(self, document: Document) -> None:
+        """Queued on a worker (rendered, then written with its job), printed by the device
+        thread after; never waits for the printer."""
+        self.runner.run(self, lambda: self.worker.print_document(document),
+                        lambda _seq: self.queued.emit(),
+                        lambda error: self.problem.emit("printer", str(error)),
+                        changes_data=True)
+
+    def open_drawer(self) -> None:
+        self.worker.kick()
+
+    def use_settings(self, settings: DeviceSettings) -> None:
+        """Saved settings take effect at once: the device thread reads them at its next
+        job; the readers are opened again."""
+        for reader in self._readers:
+            reader.stop()
+        self.devices = self.devices.with_settings(settings)
+        self.worker.devices = self.devices
+        self._readers = self.devices.start_readers(self.scanned.emit, self._reader_ended)

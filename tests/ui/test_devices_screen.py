@@ -1,0 +1,163 @@
+"""The sale screen with its devices: the simulated network printer and a serial reader
+on a pseudo-terminal. The drawer opens for cash only; a receipt prints on request; a
+printer out of paper is said and its receipts wait; the devices screen shows the queue,
+retries it, prints a test page, previews it and saves a manager's settings."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QPushButton
+from pytestqt.qtbot import QtBot
+
+from hardware.simulators.escpos_printer import SimulatedPrinter
+from hardware.simulators.serial_scanner import SimulatedSerialReader
+from pos_app.bootstrap import Store, open_devices
+from pos_app.domain.devices import (
+    DeviceSettings,
+    PrinterSettings,
+    PrinterTransport,
+    ScannerSettings,
+)
+from pos_app.domain.staff import StaffMember
+from pos_app.services.print_queue import queue_counts
+from pos_app.ui.device_link import DeviceLink
+from pos_app.ui.devices_dialog import DevicesDialog
+from pos_app.ui.ops import OperationRunner
+from pos_app.ui.receipt_dialog import ReceiptDialog
+from pos_app.ui.sale_window import SaleWindow
+from tests.ui.conftest import WAIT_MS, open_sale_window
+from tests.ui.test_till_screen import child, click, method, search_and_tap, wait_for_methods
+
+
+@pytest.fixture
+def printer() -> Iterator[SimulatedPrinter]:
+    with SimulatedPrinter() as device:
+        yield device
+
+
+@pytest.fixture
+def link(store: Store, runner: OperationRunner, printer: SimulatedPrinter,
+         data_dir: Path) -> Iterator[DeviceLink]:
+    host, port = printer.address
+    devices = open_devices(data_dir)
+    devices.config.save(DeviceSettings(PrinterSettings(PrinterTransport.NETWORK,
+                                                       f"{host}:{port}", 58)))
+    connected = DeviceLink(store.context, open_devices(data_dir), runner)
+    connected.start()
+    yield connected
+    connected.stop()
+
+
+@pytest.fixture
+def screen(qtbot: QtBot, store: Store, runner: OperationRunner, cashier: StaffMember,
+           link: DeviceLink) -> SaleWindow:
+    window = open_sale_window(qtbot, store, runner, cashier)
+    window.attach_devices(link)
+    return window
+
+
+def pay(qtbot: QtBot, window: SaleWindow, code: str) -> None:
+    search_and_tap(qtbot, window, "gaufre", "gaufre")
+    dialog = window.pay()
+    assert dialog is not None
+    wait_for_methods(qtbot, dialog)
+    click(qtbot, method(dialog, code))
+    qtbot.waitUntil(lambda: dialog.pages.currentIndex() == 1, timeout=WAIT_MS)
+    click(qtbot, child(dialog, QPushButton, "nextSale"))
+    qtbot.waitUntil(lambda: window.basket.is_empty, timeout=WAIT_MS)
+
+
+def test_the_drawer_opens_for_cash_only(qtbot: QtBot, screen: SaleWindow,
+                                       printer: SimulatedPrinter) -> None:
+    pay(qtbot, screen, "CB")
+    time.sleep(0.3)
+    assert printer.decoded().drawer_kicks == []
+    pay(qtbot, screen, "ESP")
+    qtbot.waitUntil(lambda: printer.decoded().drawer_kicks == [(0, 50, 50)], timeout=WAIT_MS)
+    assert printer.decoded().lines == []  # the kick alone: no receipt was asked for
+
+
+def test_a_receipt_prints_on_request_and_waits_through_a_paper_out(
+        qtbot: QtBot, screen: SaleWindow, printer: SimulatedPrinter, store: Store) -> None:
+    printer.paper_out = True
+    search_and_tap(qtbot, screen, "gaufre", "gaufre")
+    dialog = screen.pay()
+    assert dialog is not None
+    wait_for_methods(qtbot, dialog)
+    click(qtbot, method(dialog, "CB"))
+    qtbot.waitUntil(lambda: dialog.pages.currentIndex() == 1, timeout=WAIT_MS)
+    click(qtbot, dialog.receipt)
+    receipt = screen.findChild(ReceiptDialog)
+    assert isinstance(receipt, ReceiptDialog)
+    click(qtbot, receipt.print_button)
+    qtbot.waitUntil(lambda: "plus de papier" in screen.notice.text(), timeout=WAIT_MS)
+    assert "Rien n'est perdu" in screen.notice.text()
+    assert queue_counts(store.context) == {"pending": 1}
+    receipt.accept()
+    printer.paper_out = False
+    assert screen.devices is not None
+    screen.devices.worker.retry()
+    qtbot.waitUntil(lambda: printer.decoded().cuts == 1, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: screen.notice.text() == "", timeout=WAIT_MS)  # said back
+    assert receipt.shown is not None and printer.decoded().qr_codes == [receipt.shown.qr]
+    assert printer.decoded().barcodes == [receipt.shown.number]
+
+
+def test_a_serial_reader_adds_products_to_the_basket(
+        qtbot: QtBot, store: Store, runner: OperationRunner, cashier: StaffMember,
+        data_dir: Path) -> None:
+    with SimulatedSerialReader() as reader:
+        devices = open_devices(data_dir).with_settings(
+            DeviceSettings(scanner=ScannerSettings(reader.port)))
+        connected = DeviceLink(store.context, devices, runner)
+        connected.start()
+        try:
+            window = open_sale_window(qtbot, store, runner, cashier)
+            window.attach_devices(connected)
+            reader.scan("3760123450089")
+            qtbot.waitUntil(lambda: len(window.basket.lines) == 1, timeout=WAIT_MS)
+            assert window.basket.lines[0].product_id == "paddle-1h"
+        finally:
+            connected.stop()
+
+
+def test_the_devices_screen_tests_previews_and_retries(
+        qtbot: QtBot, store: Store, runner: OperationRunner, manager: StaffMember,
+        link: DeviceLink, printer: SimulatedPrinter, data_dir: Path) -> None:
+    window = open_sale_window(qtbot, store, runner, manager)
+    window.attach_devices(link)
+    dialog = window.open_devices()
+    assert isinstance(dialog, DevicesDialog)
+    qtbot.waitUntil(lambda: dialog.status.text() == "Prête", timeout=WAIT_MS)
+    assert dialog.address.text() == f"{printer.address[0]}:{printer.address[1]}"
+    click(qtbot, dialog.look)
+    qtbot.waitUntil(lambda: dialog.preview.pixmap() is not None
+                    and not dialog.preview.pixmap().isNull(), timeout=WAIT_MS)
+    printer.cover_open = True
+    click(qtbot, dialog.test)
+    qtbot.waitUntil(lambda: dialog.jobs.rowCount() == 1 and dialog.jobs.item(0, 0).text()
+                    == "en échec", timeout=WAIT_MS)
+    assert dialog.jobs.item(0, 1).text() == "Impression test"
+    assert dialog.jobs.item(0, 4).text() == "capot ouvert"
+    printer.cover_open = False
+    dialog.tabs.setCurrentIndex(2)  # the queue
+    click(qtbot, dialog.retry)
+    qtbot.waitUntil(lambda: dialog.jobs.item(0, 0).text() == "imprimé", timeout=WAIT_MS)
+    assert "Impression test" in printer.decoded().lines
+    dialog.paper.setCurrentIndex(dialog.paper.findData(80))
+    click(qtbot, dialog.save)
+    qtbot.waitUntil(lambda: dialog.error.text() == "Réglages enregistrés.", timeout=WAIT_MS)
+    saved, problems = open_devices(data_dir).config.load()
+    assert saved.printer.paper_mm == 80 and problems == []
+    assert link.devices.paper_mm == 80  # in use at once
+
+
+def test_a_cashier_sees_the_devices_but_cannot_change_them(
+        qtbot: QtBot, screen: SaleWindow) -> None:
+    dialog = screen.open_devices()
+    assert isinstance(dialog, DevicesDialog)
+    assert not dialog.save.isEnabled()
