@@ -3,7 +3,8 @@
 Each screen is shown in a real window on the X server, filled with the demo venue, and
 captured from the screen itself, dialogs included, as staff would see it: sign-in,
 sale, favourites, customer search, a payment with a partial payment, order search, a
-receipt, a Z closure being counted and the closure history, at 1024×768 and 1920×1080.
+receipt, a Z closure being counted, the closure history, and the devices screen with its
+print queue, at 1024×768 and 1920×1080.
 """
 
 from __future__ import annotations
@@ -235,6 +236,47 @@ def shoot_till_screens(store: Store, runner: OperationRunner,
     return paths
 
 
+def shoot_device_screens(store: Store, runner: OperationRunner,
+                         size: tuple[int, int]) -> list[Path]:
+    """Réglages › Périphériques with the simulated printer: its status, the test page's
+    preview, and the print queue with a document that waited while its cover was open."""
+    from hardware.simulators.escpos_printer import SimulatedPrinter
+    from pos_app.bootstrap import open_devices
+    from pos_app.domain.devices import DeviceSettings, PrinterSettings, PrinterTransport
+    from pos_app.ui.device_link import DeviceLink
+
+    ctx = store.context
+    staff = sign_in(ctx, "gerant", "4321")
+    suffix = f"{size[0]}x{size[1]}"
+    with SimulatedPrinter() as printer:
+        host, port = printer.address
+        devices = open_devices(store.data_dir)
+        devices.config.save(DeviceSettings(PrinterSettings(PrinterTransport.NETWORK,
+                                                           f"{host}:{port}", 80)))
+        link = DeviceLink(ctx, open_devices(store.data_dir), runner)
+        link.start()
+        window = shown(SaleWindow(ctx, runner, staff, till_statuses(ctx)[0]), runner, size)
+        window.attach_devices(link)
+        dialog = window.open_devices()
+        assert dialog is not None
+        dialog.look.click()
+        settle(runner, lambda: dialog.status.text() != "" and not dialog.preview.pixmap().isNull())
+        paths = [capture(window, f"devices-{suffix}")]
+        printer.cover_open = True
+        dialog.print_test()
+        settle(runner, lambda: (item := dialog.jobs.item(0, 4)) is not None and item.text() != "")
+        dialog.tabs.setCurrentIndex(2)
+        dialog.refresh_queue()
+        settle(runner)
+        paths.append(capture(window, f"print-queue-{suffix}"))
+        printer.cover_open = False
+        dialog.reject()
+        link.stop()
+        settle(runner)
+        window.close()
+    return paths
+
+
 def main() -> int:
     app = create_application()
     OUTPUT.mkdir(parents=True, exist_ok=True)
@@ -245,6 +287,8 @@ def main() -> int:
         for size in SIZES:
             paths.append(shoot_sign_in(store, runner, size))
             paths += shoot_sale_screens(store, runner, size)
+        for size in SIZES:
+            paths += shoot_device_screens(store, runner, size)
         for size in SIZES:  # last: the Z leaves the till closing
             paths += shoot_till_screens(store, runner, size)
         runner.wait()

@@ -8,6 +8,8 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING, Any
 
+from PIL import Image, ImageDraw, ImageFont
+
 from pos_app.domain.document import Align, Barcode, Document, QrCode, Rule, Text
 from printing.drawing import code128_bars, font_file, qr_modules
 from printing.escpos_document import (
@@ -21,24 +23,21 @@ from printing.escpos_document import (
 )
 
 if TYPE_CHECKING:
-    from PIL.ImageDraw import ImageDraw
+    from PIL.Image import Image as Picture
 
 CELL = (12, 24)  # font A's character cell, in dots
 MARGIN = 16  # dots of paper either side of what prints, and at the ends
 
 
 def document_png(document: Document, paper_mm: int = 80) -> bytes:
-    from PIL import Image, ImageDraw, ImageFont
-
     rows = list(_rows(document, paper_mm))
     height = 2 * MARGIN + sum(row_height for row_height, _draw in rows)
     image = Image.new("L", (DOTS[paper_mm] + 2 * MARGIN, height), 255)
-    canvas = ImageDraw.Draw(image)
     fonts = {(large, bold): ImageFont.truetype(font_file(bold), 40 if large else 20)
              for large in (False, True) for bold in (False, True)}
     y = MARGIN
     for row_height, draw in rows:
-        draw(canvas, fonts, y)
+        draw(image, fonts, y)
         y += row_height
     out = io.BytesIO()
     image.save(out, format="PNG")
@@ -77,12 +76,24 @@ def _text_row(line: str, paper_mm: int, align: Align = Align.LEFT, bold: bool = 
     spare = DOTS[paper_mm] - cell_width * len(line)
     left = MARGIN + {Align.LEFT: 0, Align.CENTER: spare // 2, Align.RIGHT: spare}[align]
 
-    def draw(canvas: ImageDraw, fonts: dict[tuple[bool, bool], Any], top: int) -> None:
+    def draw(image: Picture, fonts: dict[tuple[bool, bool], Any], top: int) -> None:
+        canvas, font = ImageDraw.Draw(image), fonts[large, bold]
         for index, char in enumerate(line):
-            canvas.text((left + index * cell_width + cell_width / 2, top + cell_height * 0.8),
-                        char, fill=0, font=fonts[large, bold], anchor="ms")
+            x = left + index * cell_width
+            if font.getlength(char) <= cell_width:
+                canvas.text((x + cell_width / 2, top + cell_height * 0.8), char, fill=0,
+                            font=font, anchor="ms")
+            else:  # a wide letter (m, W, Œ) narrowed into its cell, as the printer's font
+                image.paste(_narrowed(char, font, cell_width, cell_height), (x, top))
 
     return cell_height, draw
+
+
+def _narrowed(char: str, font: Any, width: int, height: int) -> Picture:
+    glyph = Image.new("L", (int(font.getlength(char)) + 2, height), 255)
+    ImageDraw.Draw(glyph).text((glyph.width / 2, height * 0.8), char, fill=0, font=font,
+                               anchor="ms")
+    return glyph.resize((width, height))
 
 
 def _qr_row(data: str, module: int, paper_mm: int) -> Row:
@@ -90,7 +101,8 @@ def _qr_row(data: str, module: int, paper_mm: int) -> Row:
     side = (len(matrix) + 8) * module
     left = MARGIN + (DOTS[paper_mm] - side) // 2 + 4 * module
 
-    def draw(canvas: ImageDraw, _fonts: object, top: int) -> None:
+    def draw(image: Picture, _fonts: object, top: int) -> None:
+        canvas = ImageDraw.Draw(image)
         for row, bits in enumerate(matrix):
             for column, bit in enumerate(bits):
                 if bit:
@@ -104,7 +116,8 @@ def _barcode_row(data: str, module: int, paper_mm: int) -> Row:
     bars = code128_bars(data)
     left = MARGIN + (DOTS[paper_mm] - len(bars) * module) // 2
 
-    def draw(canvas: ImageDraw, _fonts: object, top: int) -> None:
+    def draw(image: Picture, _fonts: object, top: int) -> None:
+        canvas = ImageDraw.Draw(image)
         for index, bar in enumerate(bars):
             if bar:
                 x = left + index * module
