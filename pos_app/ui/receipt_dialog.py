@@ -7,7 +7,15 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from pos_app.documents import receipt_document, receipt_lines
 from pos_app.domain.receipt import Receipt
@@ -56,14 +64,25 @@ class ReceiptDialog(QDialog):
                                              " d'impression le garde si elle ne répond pas)"))
         self.print_button.setVisible(devices is not None)
         self.print_button.setEnabled(False)
+        self.look = named(QPushButton(self.tr("Aperçu")), "preview")
+        self.look.setToolTip(self.tr("Le ticket tel que l'imprimante le donnera"))
+        self.look.setVisible(devices is not None)
+        self.look.setEnabled(False)
+        self.picture = named(QLabel(), "receiptPicture")
+        self.picture_area = QScrollArea()
+        self.picture_area.setWidget(self.picture)
+        self.picture_area.setWidgetResizable(True)
+        self.picture_area.hide()
         close = named(QPushButton(self.tr("Fermer")), "close")
         layout = QVBoxLayout(self)
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.picture_area, 1)
         layout.addWidget(self.qr)
         layout.addWidget(self.error)
-        layout.addLayout(split_row([close], [self.duplicate, self.print_button]))
+        layout.addLayout(split_row([close], [self.look, self.duplicate, self.print_button]))
         close.clicked.connect(self.accept)
         self.print_button.clicked.connect(self._print)
+        self.look.clicked.connect(self.show_picture)
         self.duplicate.clicked.connect(self._duplicate)
         self.duplicate.setEnabled(False)
         number = self.number
@@ -77,8 +96,25 @@ class ReceiptDialog(QDialog):
             self.qr.setPixmap(qr_pixmap(made.qr))
         self.duplicate.setEnabled(True)
         self.print_button.setEnabled(True)
+        self.look.setEnabled(True)
         if made.duplicate_number is not None:  # a duplicate is asked for to be printed
             self._print()
+
+    def show_picture(self) -> None:
+        """The receipt as the till's printer would print it (its paper, its columns)."""
+        if self.devices is None or self.shown is None:
+            return
+        document, devices = receipt_document(self.shown), self.devices.devices
+
+        def shown(png: bytes) -> None:
+            picture = QPixmap()
+            picture.loadFromData(png, "PNG")
+            self.picture.setPixmap(picture)
+            self.view.hide()
+            self.qr.hide()
+            self.picture_area.show()
+
+        self.runner.run(self, lambda: devices.roll_png(document), shown, self._fail)
 
     def _print(self) -> None:
         if self.devices is not None and self.shown is not None:

@@ -808,6 +808,14 @@ Cameras: {cameras}</translation>
         <translation>On the till&apos;s printer (the print queue keeps it if the printer does not answer)</translation>
     </message>
     <message>
+        <source>Aperçu</source>
+        <translation>Preview</translation>
+    </message>
+    <message>
+        <source>Le ticket tel que l&apos;imprimante le donnera</source>
+        <translation>The receipt as the printer will print it</translation>
+    </message>
+    <message>
         <source>Fermer</source>
         <translation>Close</translation>
     </message>

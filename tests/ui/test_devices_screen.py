@@ -93,6 +93,9 @@ def test_a_receipt_prints_on_request_and_waits_through_a_paper_out(
     click(qtbot, dialog.receipt)
     receipt = screen.findChild(ReceiptDialog)
     assert isinstance(receipt, ReceiptDialog)
+    click(qtbot, receipt.look)  # the receipt as the 58 mm roll will show it
+    qtbot.waitUntil(receipt.picture_area.isVisible, timeout=WAIT_MS)
+    assert receipt.picture.pixmap().width() == 384 + 2 * 16  # the roll's dots, its margins
     click(qtbot, receipt.print_button)
     qtbot.waitUntil(lambda: "plus de papier" in screen.notice.text(), timeout=WAIT_MS)
     assert "Rien n'est perdu" in screen.notice.text()
