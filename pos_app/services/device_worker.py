@@ -94,7 +94,8 @@ class DeviceWorker:
         except Exception as error:  # noqa: BLE001 - the store: said, and tried again later
             self._say("printer", str(error))
             return
-        self._say("printer", run.problem)
+        if run.printed or run.problem is not None:  # nothing tried: nothing learnt
+            self._say("printer", run.problem)
 
     def _printer(self) -> Printer | None:
         try:

@@ -449,7 +449,8 @@ class PrintQueueRepository(Protocol):
     def add(self, kind: str, reference: str, data: bytes, at: datetime) -> int: ...
 
     def due(self, at: datetime, limit: int) -> list[PrintJob]:
-        """Pending jobs whose time has come, oldest first."""
+        """Pending jobs, oldest first, once the oldest one's time has come (documents
+        print in the order they were queued)."""
         ...
 
     def printed(self, seq: int, at: datetime) -> None: ...
@@ -467,7 +468,7 @@ class PrintQueueRepository(Protocol):
     def retry_now(self, at: datetime) -> None: ...
 
     def next_due(self) -> datetime | None:
-        """When the next job not printed yet is to be tried."""
+        """When the oldest job not printed yet is to be tried."""
         ...
 
 

@@ -22,10 +22,14 @@ class SqlPrintJobs(SqlRepository):
         return int(row[0])
 
     def due(self, at: datetime, limit: int) -> list[PrintJob]:
+        """Documents print in the order they were queued: none while the oldest waits
+        for its next attempt; all in order once it is due."""
+        head = self.next_due()
+        if head is None or head > at:
+            return []
         return [PrintJob(*row) for row in self._all(
             "SELECT seq, kind, reference, data, attempts, last_error FROM print_jobs"
-            " WHERE status = ? AND next_attempt_at <= ? ORDER BY seq LIMIT ?",
-            (JobStatus.PENDING.value, utc_text(at), limit))]
+            " WHERE status = ? ORDER BY seq LIMIT ?", (JobStatus.PENDING.value, limit))]
 
     def printed(self, seq: int, at: datetime) -> None:
         self._run("UPDATE print_jobs SET status = ?, printed_at = ?, attempts = attempts + 1"
@@ -54,6 +58,7 @@ class SqlPrintJobs(SqlRepository):
                   (utc_text(at), JobStatus.PENDING.value))
 
     def next_due(self) -> datetime | None:
-        row = self._one("SELECT min(next_attempt_at) FROM print_jobs WHERE status = ?",
-                        (JobStatus.PENDING.value,))
-        return None if row[0] is None else from_utc_text(row[0])
+        """When the oldest job not printed yet is to be tried (the ones after it follow)."""
+        row = self._one("SELECT next_attempt_at FROM print_jobs WHERE status = ?"
+                        " ORDER BY seq LIMIT 1", (JobStatus.PENDING.value,))
+        return None if row is None else from_utc_text(row[0])

@@ -4,6 +4,7 @@ is back, each once."""
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 from hardware.simulators.escpos_printer import SimulatedPrinter
@@ -49,3 +50,21 @@ def test_a_hundred_sales_through_an_offline_then_paperless_printer(
     printed_numbers = [code.split("|")[2] for code in printed.qr_codes]
     assert sorted(printed_numbers) == sorted(numbers)  # every receipt, none twice
     assert printed.cuts == SALES
+
+
+def test_documents_print_in_the_order_they_were_queued(ctx: Context,
+                                                      clock: FrozenClock) -> None:
+    with SimulatedPrinter() as device:
+        printer = NetworkPrinter(*device.address, timeout_s=2)
+        device.paper_out = True
+        enqueue(ctx, "test", "FIRST", b"\x1bt\x10FIRST\n")
+        assert print_due(ctx, printer).problem == "out of paper"  # FIRST waits its retry
+        enqueue(ctx, "test", "SECOND", b"\x1bt\x10SECOND\n")  # due now, but after FIRST
+        device.paper_out = False
+        assert print_due(ctx, printer).printed == 0  # SECOND does not jump the queue
+        clock.advance(timedelta(seconds=1))
+        assert print_due(ctx, printer).printed == 2
+        deadline = time.monotonic() + 5
+        while len(device.decoded().lines) < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert device.decoded().lines == ["FIRST", "SECOND"]
