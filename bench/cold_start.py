@@ -49,9 +49,9 @@ def sale_screen(data_dir: Path) -> None:
     then ui.launch.begin_till), with staff who type instantly."""
     from pos_app.bootstrap import open_devices
     from pos_app.cli import open_or_fail
-    from pos_app.cli.parser import build_parser
+    from pos_app.cli.parser import read_arguments
 
-    store = open_or_fail(build_parser().parse_args(["--data-dir", str(data_dir)]))
+    store = open_or_fail(read_arguments(["--data-dir", str(data_dir)]))
     assert not isinstance(store, int), "the store did not open"
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtTest import QTest

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import os
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +27,9 @@ DEMO_FILE = Path(__file__).resolve().parents[1] / "resources" / "demo" / "venue.
 
 def demo_document() -> Any:
     """The demo venue (docs/data-format.md), amounts read as exact decimals."""
+    import json
+    from decimal import Decimal
+
     return json.loads(DEMO_FILE.read_text(encoding="utf-8"), parse_float=Decimal)
 
 

@@ -8,9 +8,6 @@ library (a fifth of a second) on machines that have none.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import json
 import os
 import threading
 from enum import StrEnum
@@ -31,6 +28,8 @@ class KeyLocation(StrEnum):
 
 
 def key_id_of(public_key: bytes) -> str:
+    import hashlib  # as json and base64 here: loaded with the key, on a worker
+
     return hashlib.sha256(public_key).hexdigest()[:16]
 
 
@@ -96,6 +95,8 @@ class Ed25519Signer:
             return key
         with self._lock:
             if self._key is None:
+                import json  # here, on the worker that loads the key: not at the start
+
                 info = self.data_dir / KEY_INFO_FILE
                 if info.exists():
                     self._load(json.loads(info.read_text(encoding="utf-8")))
@@ -117,6 +118,8 @@ class Ed25519Signer:
             if secret is None:
                 raise SigningKeyUnavailable(
                     f"the signing key {info['key_id']} is missing from the OS keyring")
+            import base64
+
             key = Ed25519PrivateKey.from_private_bytes(base64.b64decode(secret))
         else:
             key = _read_private(self.data_dir / KEY_FILE)
@@ -140,6 +143,8 @@ class Ed25519Signer:
         key_id = key_id_of(_raw_public(key))
         self.data_dir.mkdir(parents=True, exist_ok=True)
         temporary = info.with_suffix(".tmp")
+        import json
+
         temporary.write_text(json.dumps({"key_id": key_id, "location": location.value,
                                          "public_key": _raw_public(key).hex()}, indent=1),
                              encoding="utf-8")
@@ -156,6 +161,8 @@ class Ed25519Signer:
             backend = keyring.get_keyring()
             if isinstance(backend, fail.Keyring) or backend.priority <= 0:
                 return False
+            import base64
+
             secret = base64.b64encode(key.private_bytes_raw()).decode()
             keyring.set_password(KEYRING_SERVICE, key_id, secret)
             return keyring.get_password(KEYRING_SERVICE, key_id) == secret

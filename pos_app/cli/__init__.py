@@ -18,11 +18,11 @@ from pos_app.bootstrap import (
     open_devices,
     open_store,
 )
-from pos_app.cli.parser import build_parser
+from pos_app.cli.parser import read_arguments
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = read_arguments(argv)
     if args.command is not None:
         from pos_app.cli.commands import run_command
 

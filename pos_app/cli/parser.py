@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -17,12 +18,28 @@ class UsageError(Exception):
     """A problem with how the command was called, not with the data."""
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="caisse", description=__doc__)
+def read_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The command line. The window (no sub-command) reads only the options every
+    command shares: the parser of every sub-command, some 40 of them, takes longer to
+    build than the till's store takes to open."""
+    window, rest = _shared_options(add_help=False).parse_known_args(argv)
+    if not rest:
+        window.command = None
+        return window
+    return build_parser().parse_args(argv)
+
+
+def _shared_options(add_help: bool = True) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="caisse", description=__doc__, add_help=add_help)
     parser.add_argument("--data-dir", type=Path, help="store directory (default: "
                         f"${DATA_DIR_VARIABLE} or the user data directory)")
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.add_argument("--staff", help=f"staff login; secret from ${SECRET_VARIABLE} or a prompt")
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _shared_options()
     commands = parser.add_subparsers(dest="command")
 
     init = commands.add_parser("init", help="create the store and its till")
