@@ -47,11 +47,15 @@ def bare_window() -> None:
 def sale_screen(data_dir: Path) -> None:
     """The till's own start, as `caisse` runs it (its arguments read, the store opened,
     then ui.launch.begin_till), with staff who type instantly."""
+    import gc
+
     from pos_app.bootstrap import open_devices
     from pos_app.cli import open_or_fail
     from pos_app.cli.parser import read_arguments
 
-    store = open_or_fail(read_arguments(["--data-dir", str(data_dir)]))
+    arguments = read_arguments(["--data-dir", str(data_dir)])
+    gc.disable()  # as caisse's main does for the window
+    store = open_or_fail(arguments)
     assert not isinstance(store, int), "the store did not open"
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtTest import QTest

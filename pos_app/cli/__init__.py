@@ -7,6 +7,7 @@ Every action goes through the same services as the screens, as a signed-in staff
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -27,8 +28,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         from pos_app.cli.commands import run_command
 
         return run_command(args)
+    # The window's start makes tens of thousands of objects that live as long as the
+    # till: the collector does not look through them while it starts (launch.begin_till
+    # freezes them and turns it back on once the sale screen shows).
+    gc.disable()
     store = open_or_fail(args)
     if isinstance(store, int):
+        gc.enable()
         return store
     try:
         from pos_app.ui.launch import run_window

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 import threading
 from collections.abc import Callable
@@ -122,6 +123,7 @@ class TillStart(QObject):
         """The devices come just after the sale screen shows, with the dialogs' code: the
         screen comes first, and no one pays within that moment. The device thread then
         prints what an earlier run left in the queue."""
+        _settle_memory()
         if self._open_devices is None or not isValid(window):
             return
         if self.devices is None:
@@ -153,6 +155,7 @@ def run_window(ctx: Context, settings: TillSettings | None = None,
     try:
         return app.exec()
     finally:
+        gc.enable()  # a start cancelled at the sign-in screen
         scanner.stop()
         if start.devices is not None:
             start.devices.stop()
@@ -176,6 +179,14 @@ def begin_till(ctx: Context, settings: TillSettings | None = None,
     start.ready.connect(lambda _window: scanner.listen())
     start.start()
     return app, start, scanner
+
+
+def _settle_memory() -> None:
+    """What the start made stays for the till's life: frozen out of the collector's
+    full passes, then collection goes on (caisse's main turned it off for the start)."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 def _record_start(ctx: Context) -> None:
