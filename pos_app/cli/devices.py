@@ -21,6 +21,7 @@ from pos_app.services.drawer import open_drawer
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from pos_app.device_set import Devices
     from pos_app.domain.scan import Scan
     from pos_app.domain.staff import StaffMember
 
@@ -101,7 +102,7 @@ def devices_test(store: Store, args: argparse.Namespace,
     return _read_codes(devices, args)
 
 
-def _read_codes(devices: Any, args: argparse.Namespace) -> Result:
+def _read_codes(devices: Devices, args: argparse.Namespace) -> Result:
     codes: queue.Queue[Scan] = queue.Queue()
     failures: list[str] = []
     reading = devices.with_reader_only(args.device)
