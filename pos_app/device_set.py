@@ -1,25 +1,26 @@
 """The till's devices, built from their settings (`devices.ini`): part of the composition
 root (bootstrap.open_devices), the one place besides bootstrap.py that builds adapters.
 Nothing here is loaded until a device is needed: the till's start does not wait for
-OpenCV, reportlab or pyserial."""
+OpenCV, Pillow or pyserial."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from pos_app.domain.devices import DeviceSettings, DrawerConnection, PrinterTransport
 from pos_app.domain.printing import UNKNOWN_STATUS, PrinterStatus
 
 if TYPE_CHECKING:
-    from pos_app.domain.document import AdmissionTicket, Document, TicketFormat
+    from pos_app.domain.document import Document
     from pos_app.domain.scan import Scan
-    from pos_app.services.ports import CashDrawer, DeviceSettingsStore, Printer
-
-
-class Stoppable(Protocol):
-    def stop(self) -> None: ...
+    from pos_app.services.ports import (
+        CashDrawer,
+        CodeReader,
+        DeviceSettingsStore,
+        Printer,
+    )
 
 
 @dataclass
@@ -84,23 +85,13 @@ class Devices:
 
         return document_png(document, self.paper_mm)
 
-    def tickets_pdf(self, tickets: Sequence[AdmissionTicket], form: TicketFormat) -> bytes:
-        from printing.ticket_pages import tickets_pdf
-
-        return tickets_pdf(tickets, form)
-
-    def ticket_png(self, ticket: AdmissionTicket, form: TicketFormat) -> bytes:
-        from printing.ticket_pages import ticket_png
-
-        return ticket_png(ticket, form)
-
     def start_readers(self, on_scan: Callable[[Scan], None],
-                      on_end: Callable[[str, BaseException | None], None]) -> list[Stoppable]:
+                      on_end: Callable[[str, BaseException | None], None]) -> list[CodeReader]:
         """The serial reader and the camera the settings name, each reading on its own
         thread; one that cannot be opened is reported through `on_end`, never raised."""
         from pos_app.services.ports import ScannerUnavailable
 
-        readers: list[Stoppable] = []
+        readers: list[CodeReader] = []
         scanner, camera = self.settings.scanner, self.settings.camera
         if scanner.port:
             try:
@@ -114,7 +105,7 @@ class Devices:
                 on_end(camera.source, error)
         return readers
 
-    def _serial_reader(self, on_scan: Callable[[Scan], None]) -> Stoppable:
+    def _serial_reader(self, on_scan: Callable[[Scan], None]) -> CodeReader:
         from hardware.serial_scanner import SerialScanner
         from pos_app.domain.devices import TERMINATORS
 
@@ -123,7 +114,7 @@ class Devices:
                              TERMINATORS[scanner.terminator]).start()
 
     def _camera(self, on_scan: Callable[[Scan], None],
-                on_end: Callable[[str, BaseException | None], None]) -> Stoppable:
+                on_end: Callable[[str, BaseException | None], None]) -> CodeReader:
         from hardware.camera_scanner import DECODERS, CameraScanner, OpenCvCamera
 
         camera = self.settings.camera

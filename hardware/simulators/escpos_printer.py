@@ -97,9 +97,11 @@ class SimulatedPrinter:
     say what a real printer would: switched off (`online`), its cover open, its roll
     nearly used up (`paper_low`: it still prints) or out (`paper_out`)."""
 
-    def __init__(self, port: int = 0) -> None:
-        self._server = socket.create_server(("127.0.0.1", port))
-        self.address: tuple[str, int] = self._server.getsockname()
+    def __init__(self, port: int | None = 0) -> None:
+        """Listening on 127.0.0.1:`port` (any free one for 0); no network side for None."""
+        self._server = None if port is None else socket.create_server(("127.0.0.1", port))
+        self.address: tuple[str, int] = (
+            ("", 0) if self._server is None else self._server.getsockname())
         self.received = bytearray()
         self.online = True
         self.cover_open = False
@@ -115,7 +117,8 @@ class SimulatedPrinter:
 
     def __exit__(self, *_exc: object) -> None:
         self._stopping.set()
-        self._server.close()
+        if self._server is not None:
+            self._server.close()
         self._thread.join(timeout=5)
 
     def decoded(self) -> Decoded:
@@ -123,10 +126,12 @@ class SimulatedPrinter:
             return decode(bytes(self.received))
 
     def _serve(self) -> None:
-        self._server.settimeout(0.2)
+        server = self._server
+        assert server is not None, "a printer on the network: the serial one serves its line"
+        server.settimeout(0.2)
         while not self._stopping.is_set():
             try:
-                connection, _peer = self._server.accept()
+                connection, _peer = server.accept()
             except (TimeoutError, OSError):
                 continue
             with connection:
@@ -180,8 +185,7 @@ class SimulatedSerialPrinter(SimulatedPrinter):
     opens."""
 
     def __init__(self) -> None:
-        super().__init__()
-        self._server.close()  # no network side: the line is the pseudo-terminal
+        super().__init__(port=None)  # the line is the pseudo-terminal
         self._master, self._slave = os.openpty()
         tty.setraw(self._slave)
         tty.setraw(self._master)

@@ -3,8 +3,6 @@ page shows the printer works; a code read by any reader becomes a Scan for the s
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from pos_app.domain.devices import DeviceSettings, device_settings_sections
 from pos_app.domain.document import Align, Barcode, Document, DocumentKind, QrCode, Rule, Text
 from pos_app.domain.staff import Role, StaffMember
@@ -25,11 +23,6 @@ def change_device_settings(ctx: Context, staff: StaffMember, store: DeviceSettin
         for key, value in values.items():
             if old[section][key] != value:
                 record_settings_change(ctx, staff, f"devices.{section}.{key}", value)
-
-
-def with_section(settings: DeviceSettings, section: str, **values: object) -> DeviceSettings:
-    """`settings` with some values of one section changed."""
-    return replace(settings, **{section: replace(getattr(settings, section), **values)})
 
 
 def test_page(at: str, paper_mm: int) -> Document:

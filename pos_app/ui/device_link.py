@@ -38,7 +38,7 @@ class DeviceLink(QObject):
             return
         self._started = True
         self.worker.start()
-        self._readers = self.devices.start_readers(self.scanned.emit, self._reader_ended)
+        self._open_readers()
 
     def stop(self) -> None:
         for reader in self._readers:
@@ -72,4 +72,7 @@ class DeviceLink(QObject):
             reader.stop()
         self.devices = self.devices.with_settings(settings)
         self.worker.devices = self.devices
+        self._open_readers()
+
+    def _open_readers(self) -> None:
         self._readers = self.devices.start_readers(self.scanned.emit, self._reader_ended)
