@@ -108,15 +108,13 @@ class Ed25519Signer:
     def _load(self, info: dict[str, str]) -> None:
         from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-        from pos_app.services.ports import SigningKeyUnavailable
-
         location = KeyLocation(info["location"])
         if location is KeyLocation.KEYRING:
             import keyring
 
             secret = keyring.get_password(KEYRING_SERVICE, info["key_id"])
             if secret is None:
-                raise SigningKeyUnavailable(
+                raise _unavailable(
                     f"the signing key {info['key_id']} is missing from the OS keyring")
             import base64
 
@@ -125,7 +123,7 @@ class Ed25519Signer:
             key = _read_private(self.data_dir / KEY_FILE)
         public = _raw_public(key)
         if key_id_of(public) != info["key_id"]:
-            raise SigningKeyUnavailable(f"the signing key found is not key {info['key_id']}")
+            raise _unavailable(f"the signing key found is not key {info['key_id']}")
         self._set(key, location)
 
     def _create(self, info: Path) -> None:
@@ -176,6 +174,14 @@ class Ed25519Signer:
         self._key = key
 
 
+def _unavailable(reason: str) -> Exception:
+    # The ports' module (its protocols take milliseconds to make) loads only on failure:
+    # the key loads while the till starts.
+    from pos_app.services.ports import SigningKeyUnavailable
+
+    return SigningKeyUnavailable(reason)
+
+
 def _raw_public(key: Ed25519PrivateKey) -> bytes:
     return key.public_key().public_bytes_raw()
 
@@ -183,16 +189,13 @@ def _raw_public(key: Ed25519PrivateKey) -> bytes:
 def _read_private(path: Path) -> Ed25519PrivateKey:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    from pos_app.services.ports import SigningKeyUnavailable
-
     try:
         if path.stat().st_mode & 0o077:  # someone widened it: narrow it again
             path.chmod(0o600)
         return Ed25519PrivateKey.from_private_bytes(
             bytes.fromhex(path.read_text(encoding="ascii").strip()))
     except (OSError, ValueError, UnicodeDecodeError) as error:
-        raise SigningKeyUnavailable(f"the signing key file {path} cannot be read: {error}"
-                                    ) from error
+        raise _unavailable(f"the signing key file {path} cannot be read: {error}") from error
 
 
 def _write_private(path: Path, key: Ed25519PrivateKey) -> None:

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from pos_app.bootstrap import DATA_DIR_VARIABLE
-from pos_app.domain.order import StatusFilter
 
 SECRET_VARIABLE = "CAISSE_SECRET"
 
@@ -39,6 +38,8 @@ def _shared_options(add_help: bool = True) -> argparse.ArgumentParser:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from pos_app.domain.order import StatusFilter  # here: the window's start never needs it
+
     parser = _shared_options()
     commands = parser.add_subparsers(dest="command")
 

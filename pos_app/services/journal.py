@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pos_app.domain.journal import (
     Chain,
@@ -22,18 +22,15 @@ from pos_app.domain.journal import (
     verify_chain,
     verify_grand_totals,
 )
-from pos_app.domain.order import Cancellation, Order
-from pos_app.domain.payment import Payment
 from pos_app.domain.staff import Role, StaffMember
-from pos_app.domain.till import Till
 from pos_app.domain.vat import split_vat
 from pos_app.services.context import Context, local_till
-from pos_app.services.ports import (
-    JournalRepository,
-    Signer,
-    SigningKeyUnavailable,
-    UnitOfWork,
-)
+
+if TYPE_CHECKING:  # signing in writes an entry: it does not wait for the orders' code
+    from pos_app.domain.order import Cancellation, Order
+    from pos_app.domain.payment import Payment
+    from pos_app.domain.till import Till
+    from pos_app.services.ports import JournalRepository, Signer, UnitOfWork
 
 
 def append(uow: UnitOfWork, signer: Signer, till_id: str, chain: Chain, at: datetime,
@@ -226,6 +223,8 @@ def verify_journal(ctx: Context, every_signature: bool = False) -> JournalReport
 
 def _check_own_key(signer: Signer, keys: dict[str, str],
                    problems: list[JournalProblem]) -> str:
+    from pos_app.services.ports import SigningKeyUnavailable
+
     try:
         if not signer.exists():
             return "none: this till has no signing key yet"

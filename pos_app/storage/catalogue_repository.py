@@ -7,8 +7,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-import orjson
-
 from pos_app.domain.catalogue import Category, Price, Product
 from pos_app.domain.text import fold
 from pos_app.domain.vat import VatRate
@@ -36,6 +34,8 @@ def fts_query(typed: str) -> str | None:
 def index_row(key: int, product: Product) -> tuple[Any, ...]:
     """The product_fts row of a product: searchable words, then the product itself packed
     as JSON, so that a search needs no other table."""
+    import orjson  # as in products_from_index: loaded by the first search, not at start
+
     codes = " ".join([*product.barcodes, product.article_code or ""]).strip()
     packed = orjson.dumps([
         product.id, product.category_id, product.vat_rate.value, product.article_code,
@@ -50,6 +50,8 @@ _RATES = {rate.value: rate for rate in VatRate}
 
 def products_from_index(rows: list[tuple[str, str]]) -> list[Product]:
     """Unpack (name, packed) rows; one JSON parse for all of them keeps a search cheap."""
+    import orjson
+
     unpacked = orjson.loads("[" + ",".join(packed for _, packed in rows) + "]")
     return [Product(product_id, name, category_id, _RATES[vat],
                     tuple([Price(*price) for price in prices]), tuple(barcodes), article_code,

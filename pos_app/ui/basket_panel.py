@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 
 from pos_app.domain.basket import Basket
 from pos_app.formatting import format_money
-from pos_app.ui.widgets import named
+from pos_app.ui.widgets import named, set_by_name
 
 
 class BasketPanel(QWidget):
@@ -29,7 +29,7 @@ class BasketPanel(QWidget):
         self.payer_name: str | None = None
         self.lines = named(QListWidget(), "basket")
         self.lines.setWordWrap(True)
-        self.lines.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        set_by_name(self.lines, "horizontalScrollBarPolicy", "ScrollBarAlwaysOff")
         self.star = named(QPushButton("★"), "favouritesStar")
         self.star.setToolTip(self.tr("Favoris de la caisse (F5)"))
         self.payer = named(QLabel(), "payer")

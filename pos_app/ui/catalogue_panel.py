@@ -41,7 +41,9 @@ class CataloguePanel(QWidget):
         self.runner = runner
         self.search = named(QLineEdit(), "search")
         self.search.setPlaceholderText(self.tr("Rechercher un produit, un code-barres…"))
-        self.search.setClearButtonEnabled(True)
+        # Its clear button shows only over text: made with the first text, its icon (a few
+        # ms to find) is not loaded while the screen starts.
+        self.search.textChanged.connect(self._offer_clearing)
         self.tiles = named(ProductTiles(), "tiles")
         self.empty = named(QLabel(), "empty")
         self.categories = QButtonGroup(self)
@@ -96,6 +98,10 @@ class CataloguePanel(QWidget):
         self.categories.addButton(button)
         self._bar.addWidget(button)
         QTimer.singleShot(0, self._bar_widget.adjustSize)  # once styled, at their width
+
+    def _offer_clearing(self, _text: str) -> None:
+        if not self.search.isClearButtonEnabled():
+            self.search.setClearButtonEnabled(True)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)

@@ -27,7 +27,7 @@ from pos_app.domain.catalogue import Product
 from pos_app.domain.scan import Scan
 from pos_app.domain.staff import Role, StaffMember
 from pos_app.domain.till import TillState
-from pos_app.services import catalogue, selling
+from pos_app.services import catalogue
 from pos_app.services.context import Context
 from pos_app.services.staff import TillStatus, sign_out
 from pos_app.ui.basket_panel import BasketPanel
@@ -191,10 +191,16 @@ class SaleWindow(QMainWindow):
         """A code read anywhere on this screen: the product carrying it goes in the basket;
         an unknown code is said, without stopping the cashier."""
         code = scan.code
-        # The look-up runs on a worker; a scratch basket checks the product can be sold.
-        self.runner.run(self, lambda: selling.add_by_barcode(self.ctx, Basket(), code),
-                        self._add, lambda error: self.show_notice(error_message(error),
-                                                                  error=True))
+
+        def look_up() -> Product:
+            # On a worker, a scratch basket checks the product can be sold. The selling
+            # code loads with the dialogs' (or here, first): the screen shows sooner.
+            from pos_app.services.selling import add_by_barcode
+
+            return add_by_barcode(self.ctx, Basket(), code)
+
+        self.runner.run(self, look_up, self._add,
+                        lambda error: self.show_notice(error_message(error), error=True))
 
     def attach_devices(self, devices: DeviceLink) -> None:
         """The printer, drawer and code readers, from now on (once the screen shows)."""

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPoint, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPoint, QSize, QTimer, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QListView, QListWidget, QListWidgetItem, QWidget
 
 from pos_app.domain.catalogue import Product
 from pos_app.formatting import format_money
+from pos_app.ui.widgets import set_by_name
 
 HOLD_MS = 600  # how long a finger stays on a tile to open it instead of selling it
 TILE = QSize(184, 92)
@@ -26,11 +27,14 @@ class ProductTiles(QListWidget):
         self.setUniformItemSizes(True)
         self.setWordWrap(True)
         self.setSpacing(4)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        set_by_name(self, "horizontalScrollBarPolicy", "ScrollBarAlwaysOff")
+        set_by_name(self, "contextMenuPolicy", "CustomContextMenu")
         self.customContextMenuRequested.connect(self._context_menu)
         self._hold_timer = QTimer(self, singleShot=True, interval=HOLD_MS)
         self._hold_timer.timeout.connect(self._hold)
+        # The tiles' products, by row: kept here rather than in the items' data, which
+        # would convert each one to and from a QVariant.
+        self._products: list[Product] = []
         self._pressed: Product | None = None  # the product under the finger
         self._was_held = False
         self.itemClicked.connect(self._click)
@@ -39,27 +43,27 @@ class ProductTiles(QListWidget):
         self._hold_timer.stop()
         self._pressed = None
         self.clear()
+        self._products = list(products)
         for product in products:
             price = product.default_price
             more = " …" if len(product.prices) > 1 else ""
             item = QListWidgetItem(f"{product.name}\n{format_money(price.amount_cents)}{more}")
-            item.setSizeHint(TILE)
-            item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-            item.setData(Qt.ItemDataRole.UserRole, product)
+            item.setSizeHint(TILE)  # its text centred, as the icon mode draws it
             item.setToolTip(product.name)
             self.addItem(item)
 
     def product_at(self, row: int) -> Product:
-        product: Product = self.item(row).data(Qt.ItemDataRole.UserRole)
-        return product
+        return self._products[row]
+
+    def _product_of(self, item: QListWidgetItem | None) -> Product | None:
+        return None if item is None else self._products[self.row(item)]
 
     # The view hands the presses on its viewport to these handlers. Overriding them,
     # rather than filtering the viewport's events, keeps Python out of every paint and
     # move, and keeps the viewport (whose wrapping costs about 10 ms) out of the start.
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt's name
         self._was_held = False
-        item = self.itemAt(event.position().toPoint())
-        self._pressed = None if item is None else item.data(Qt.ItemDataRole.UserRole)
+        self._pressed = self._product_of(self.itemAt(event.position().toPoint()))
         self._hold_timer.start()
         super().mousePressEvent(event)
 
@@ -72,10 +76,8 @@ class ProductTiles(QListWidget):
         super().leaveEvent(event)
 
     def _context_menu(self, point: QPoint) -> None:
-        item = self.itemAt(point)
-        if item is not None:
-            self._pressed = item.data(Qt.ItemDataRole.UserRole)
-            self._hold()
+        self._pressed = self._product_of(self.itemAt(point))
+        self._hold()
 
     def _hold(self) -> None:
         if self._pressed is not None:
@@ -86,4 +88,4 @@ class ProductTiles(QListWidget):
         if self._was_held:  # the finger was lifted after the product opened
             self._was_held = False
             return
-        self.tapped.emit(item.data(Qt.ItemDataRole.UserRole))
+        self.tapped.emit(self._product_of(item))
