@@ -77,7 +77,11 @@ def journal_time(moment: datetime) -> str:
 
 
 def from_journal_time(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    # fromisoformat, not strptime: this runs as the till starts, and strptime's module
+    # (with calendar's) takes milliseconds to load.
+    if len(text) != len("2026-11-27T20:49:14Z") or text[10] != "T" or text[-1] != "Z":
+        raise ValueError(f"not a journal time: {text!r}")
+    return datetime.fromisoformat(text)
 
 
 def entry_message(previous_hash: str, till_id: str, chain: str, number: int, at: str,

@@ -11,10 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from pos_app.storage.repositories import (
     LocalTill,
-    MethodCache,
     SqlFavourites,
     SqlOutbox,
-    SqlPaymentMethods,
     SqlSequences,
     SqlStaff,
     SqlTills,
@@ -26,6 +24,7 @@ if TYPE_CHECKING:
     from pos_app.storage.customer_repository import SqlCustomers
     from pos_app.storage.journal_repository import SqlJournal
     from pos_app.storage.order_repository import SqlOrders
+    from pos_app.storage.payment_method_repository import SqlPaymentMethods
     from pos_app.storage.print_queue_repository import SqlPrintJobs
 
 METHOD_CACHE = "payment_methods"  # key of a connection's MethodCache in its info
@@ -84,6 +83,8 @@ class SqlUnitOfWork:
 
     @property
     def payment_methods(self) -> SqlPaymentMethods:
+        from pos_app.storage.payment_method_repository import MethodCache, SqlPaymentMethods
+
         assert self._pooled is not None
         return SqlPaymentMethods(self._db,
                                  self._pooled.info.setdefault(METHOD_CACHE, MethodCache()))

@@ -18,6 +18,7 @@ from pos_app.domain.journal import (
     JournalEntry,
     canonical_json,
     entry_message,
+    from_journal_time,
     journal_time,
     next_entry,
     verify_chain,
@@ -71,6 +72,19 @@ def test_journal_time_is_utc_to_the_second() -> None:
         "2026-07-11T08:00:30Z"
     with pytest.raises(ValueError, match="offset-aware"):
         journal_time(datetime(2026, 7, 11))
+
+
+@given(st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2200, 1, 1),
+                    timezones=st.just(UTC)))
+def test_journal_times_read_back_to_the_second(moment: datetime) -> None:
+    assert from_journal_time(journal_time(moment)) == moment.replace(microsecond=0)
+
+
+@pytest.mark.parametrize("text", ["2026-07-11T08:00:30", "2026-07-11T08:00:30+02:00",
+                                  "2026-07-11 08:00:30Z", "2026-07-11T08:00Z", "yesterday"])
+def test_anything_but_a_journal_time_is_refused(text: str) -> None:
+    with pytest.raises(ValueError):
+        from_journal_time(text)
 
 
 def test_entries_chain_from_genesis_and_hash_their_message() -> None:
