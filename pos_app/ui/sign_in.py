@@ -45,8 +45,9 @@ class SignInDialog(QDialog):
                  parent: QWidget | None = None,
                  prepare: Callable[[Context], None] = prepare_sign_in,
                  before_recording: Callable[[], object] | None = None) -> None:
-        """`prepare` runs on a worker while staff type (by default: the secret check and
-        the journal's key made ready); `before_recording` as in `sign_in`."""
+        """`prepare` runs on a worker once the tills are shown, while staff type (by
+        default: the secret check and the journal's key made ready); `before_recording`
+        as in `sign_in`."""
         super().__init__(parent)
         self.ctx = ctx
         self.runner = runner
@@ -68,9 +69,11 @@ class SignInDialog(QDialog):
         self.ok_button.clicked.connect(self.submit)
         self.secret.returnPressed.connect(self.submit)
         self.login.returnPressed.connect(self.secret.setFocus)
-        self.runner.run(self, lambda: till_statuses(self.ctx), self._show_tills, self._failed)
-        self.runner.run(self, lambda: prepare(self.ctx), lambda _none: None,
-                        self._failed)
+        # The tills first: the preparation's imports, beside it, would hold their query up
+        # (the interpreter lock), and with it the moment staff can sign in.
+        self._prepare: Callable[[Context], None] | None = prepare
+        self.runner.run(self, lambda: till_statuses(self.ctx), self._show_tills,
+                        self._tills_failed)
 
     def _layout(self) -> None:
         form = QFormLayout()
@@ -115,7 +118,17 @@ class SignInDialog(QDialog):
         if statuses:
             self.tills.buttons()[0].setChecked(True)
         self.ok_button.setEnabled(True)
+        self._start_preparing()
         self.tills_shown.emit()
+
+    def _tills_failed(self, error: Exception) -> None:
+        self._failed(error)
+        self._start_preparing()
+
+    def _start_preparing(self) -> None:
+        prepare, self._prepare = self._prepare, None
+        if prepare is not None:
+            self.runner.run(self, lambda: prepare(self.ctx), lambda _none: None, self._failed)
 
     def _describe(self, status: TillStatus) -> str:
         state = {TillState.OPEN: self.tr("ouverte"),

@@ -6,6 +6,7 @@ import sqlite3
 import time
 from datetime import timedelta
 
+import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractButton, QApplication, QPushButton, QWidget
@@ -18,7 +19,11 @@ from pos_app.domain.order import OrderStatus
 from pos_app.domain.staff import StaffMember
 from pos_app.services import customers as customer_service
 from pos_app.services import orders
+from pos_app.services.context import Context
+from pos_app.services.ports import StoreUnavailable
+from pos_app.services.staff import TillStatus
 from pos_app.storage.connection import store_path
+from pos_app.ui import sign_in as sign_in_screen
 from pos_app.ui.customer_dialog import CustomerDialog
 from pos_app.ui.ops import OperationRunner
 from pos_app.ui.order_dialogs import OrderDialog, OrderSearchDialog
@@ -292,6 +297,28 @@ def test_five_wrong_pins_lock_the_cashier_out(qtbot: QtBot, store: Store,
     with sqlite3.connect(store_path(store.data_dir)) as db:
         assert db.execute("SELECT outcome, count(*) FROM sign_in_attempts GROUP BY outcome"
                           " ORDER BY outcome").fetchall() == [("failure", 5), ("locked", 1)]
+
+
+@pytest.mark.parametrize("tills_readable", [True, False])
+def test_the_sign_in_prepares_once_the_tills_are_shown_or_cannot_be(
+        qtbot: QtBot, store: Store, runner: OperationRunner, monkeypatch: pytest.MonkeyPatch,
+        tills_readable: bool) -> None:
+    """The preparation (the secret check's and journal's code, the till's start) waits
+    for the tills' query, not beside it; a store that cannot give the tills still gets
+    it, or a sign-in would wait for a start never journaled."""
+    if not tills_readable:
+        def unreadable(_ctx: Context) -> list[TillStatus]:
+            raise StoreUnavailable()
+
+        monkeypatch.setattr(sign_in_screen, "till_statuses", unreadable)
+    prepared: list[int] = []
+    dialog = SignInDialog(store.context, runner,
+                          prepare=lambda _ctx: prepared.append(len(dialog.tills.buttons())))
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: bool(prepared), timeout=WAIT_MS)
+    runner.wait()
+    assert prepared == ([1] if tills_readable else [0])
+    assert bool(dialog.error.text()) is not tills_readable
 
 
 def test_signing_in_opens_the_closed_till(qtbot: QtBot, store: Store,
