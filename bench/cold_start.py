@@ -2,10 +2,9 @@
 window in a new process, interleaved in the same run.
 
 "Ready" means, along the path `caisse` takes: its arguments read, the store opened
-(schema checked), the devices started, the sign-in screen shown with the scanner and the
-journaled start, the
-cashier signed in (argon2id check included), the till opened, and the sale screen
-painted with its catalogue tiles. Each child prints the system's monotonic clock when it is ready;
+(schema checked), the sign-in screen shown with the till's state, the start journaled,
+the cashier signed in (argon2id check included), the till opened, and the sale screen
+painted with its catalogue tiles and its keyboard-wedge scanner listening. Each child prints the system's monotonic clock when it is ready;
 the parent reads it against the moment it started the process, so interpreter start-up
 counts on both sides and tearing down does not.
 """
@@ -62,7 +61,7 @@ def sale_screen(data_dir: Path) -> None:
 
     from pos_app.ui.launch import begin_till
 
-    app, start, scanner = begin_till(store.context, None, lambda: open_devices(data_dir))
+    app, start = begin_till(store.context, None, lambda: open_devices(data_dir))
     dialog = start.dialog
     dialog.login.setText("caissier")
     dialog.secret.setText("1234")
@@ -84,10 +83,7 @@ def sale_screen(data_dir: Path) -> None:
     wait_until(window.catalogue.tiles.count)
     app.processEvents()
     print(time.monotonic())
-    scanner.stop()
-    if start.devices is not None:
-        start.devices.stop()
-    start.runner.wait()
+    start.stop()
     store.close()
 
 

@@ -18,7 +18,6 @@ from pos_app.services.context import Context
 from pos_app.services.staff import prepare_sign_in
 from pos_app.ui.language import apply_language
 from pos_app.ui.ops import OperationRunner
-from pos_app.ui.scanner import KeyboardScanner
 from pos_app.ui.settings import TillSettings
 from pos_app.ui.sign_in import SignInDialog
 
@@ -26,6 +25,7 @@ if TYPE_CHECKING:
     from pos_app.services.ports import TillDevices
     from pos_app.ui.device_link import DeviceLink
     from pos_app.ui.sale_window import SaleWindow
+    from pos_app.ui.scanner import KeyboardScanner
 
 STYLE_SHEET = Path(__file__).resolve().parents[2] / "resources" / "style.qss"
 WINDOW_SIZE = (1024, 768)
@@ -63,6 +63,9 @@ class TillStart(QObject):
         self.ctx, self.runner, self.settings = ctx, runner, settings
         self._open_devices = devices
         self.devices: DeviceLink | None = None  # made when the first sale screen shows
+        # The keyboard-wedge scanner, made with the first sale screen: the sign-in screen
+        # takes no scans, and shows without its code.
+        self.scanner: KeyboardScanner | None = None
         self._journal_start = journal_start
         self._start_journaled = threading.Event()
         if not journal_start:
@@ -105,6 +108,13 @@ class TillStart(QObject):
         if self.window is None:
             from pos_app.ui.sale_window import SaleWindow
 
+            if self.scanner is None:
+                from pos_app.ui.scanner import KeyboardScanner
+
+                app = QApplication.instance()
+                assert isinstance(app, QApplication)
+                self.scanner = KeyboardScanner(app, listening=False)
+                self.scanner.setParent(self)  # it goes with this start
             self.window = SaleWindow(self.ctx, self.runner, settings=self.settings)
             self.window.closed.connect(self.finished)
             self.window.sign_out_requested.connect(self._sign_out)
@@ -116,6 +126,8 @@ class TillStart(QObject):
         window = self._sale_window()
         window.begin(self.dialog.staff, self.dialog.till)
         window.show()
+        assert self.scanner is not None
+        self.scanner.listen()  # from the first sale screen on
         QTimer.singleShot(DEVICES_AFTER_MS, lambda: self._attach_devices(window))
         self.ready.emit(window)
 
@@ -133,6 +145,15 @@ class TillStart(QObject):
             self.devices.start()
         window.attach_devices(self.devices)
 
+    def stop(self) -> None:
+        """The till closing: the scanner and the devices stopped, the workers' last
+        actions finished."""
+        if self.scanner is not None:
+            self.scanner.stop()
+        if self.devices is not None:
+            self.devices.stop()
+        self.runner.wait()
+
     def _sign_out(self) -> None:
         window, self.window = self.window, None
         assert window is not None
@@ -146,7 +167,7 @@ class TillStart(QObject):
 
 def run_window(ctx: Context, settings: TillSettings | None = None,
                devices: Callable[[], TillDevices] | None = None) -> int:
-    app, start, scanner = begin_till(ctx, settings, devices)
+    app, start = begin_till(ctx, settings, devices)
     # The till ends when its sign-in is cancelled or its sale window closes, not when
     # some window happens to be the last one shown.
     quit_on_last = app.quitOnLastWindowClosed()
@@ -156,29 +177,21 @@ def run_window(ctx: Context, settings: TillSettings | None = None,
         return app.exec()
     finally:
         gc.enable()  # a start cancelled at the sign-in screen
-        scanner.stop()
-        if start.devices is not None:
-            start.devices.stop()
-        start.runner.wait()
+        start.stop()
         app.setQuitOnLastWindowClosed(quit_on_last)
         _record_stop(ctx)
 
 
 def begin_till(ctx: Context, settings: TillSettings | None = None,
                devices: Callable[[], TillDevices] | None = None,
-               ) -> tuple[QApplication, TillStart, KeyboardScanner]:
-    """The sign-in screen shown, the keyboard-wedge scanner listening, the start being
-    journaled, and the devices (`devices()`) for the first sale screen: everything of the
-    till's start but its event loop (the cold-start benchmark runs this very code)."""
+               ) -> tuple[QApplication, TillStart]:
+    """The sign-in screen shown, the start being journaled, and the keyboard-wedge scanner
+    and the devices (`devices()`) for the first sale screen: everything of the till's
+    start but its event loop (the cold-start benchmark runs this very code)."""
     app = create_application()
     start = TillStart(ctx, OperationRunner(), settings, journal_start=True, devices=devices)
-    # Every event of the application passes through the scanner's filter, and the sign-in
-    # screen takes no scans: it listens from the first sale screen on, so that building
-    # the screens at start does not pass through it.
-    scanner = KeyboardScanner(app, listening=False)
-    start.ready.connect(lambda _window: scanner.listen())
     start.start()
-    return app, start, scanner
+    return app, start
 
 
 def _settle_memory() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from PySide6.QtWidgets import QApplication, QWidget
@@ -10,11 +10,13 @@ from pytestqt.qtbot import QtBot
 
 from pos_app.bootstrap import Store
 from pos_app.domain.staff import StaffMember
+from pos_app.services.context import Context
 from pos_app.services.staff import open_till, till_statuses
-from pos_app.ui.launch import create_application
+from pos_app.ui.launch import TillStart, create_application
 from pos_app.ui.ops import OperationRunner
 from pos_app.ui.sale_window import SaleWindow
 from pos_app.ui.scanner import KeyboardScanner
+from pos_app.ui.settings import TillSettings
 
 WAIT_MS = 5000
 
@@ -29,6 +31,23 @@ def runner(app: QApplication) -> Iterator[OperationRunner]:
     ops = OperationRunner()
     yield ops
     ops.wait()
+
+
+@pytest.fixture
+def start_till(runner: OperationRunner) -> Iterator[Callable[..., TillStart]]:
+    """Starts a shift (sign-in, then sale screens) as the till does, and stops it after
+    the test: its scanner, once a sale screen showed, would go on watching the keys."""
+    started: list[TillStart] = []
+
+    def start(ctx: Context, settings: TillSettings | None = None) -> TillStart:
+        shift = TillStart(ctx, runner, settings)
+        shift.start()
+        started.append(shift)
+        return shift
+
+    yield start
+    for shift in started:
+        shift.stop()
 
 
 @pytest.fixture

@@ -4,6 +4,8 @@ and a closure left unfinished taken up again at the next sign-in."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton
 from pytestqt.qtbot import QtBot
@@ -143,12 +145,11 @@ def test_the_history_lists_and_charts_the_closures(qtbot: QtBot, store: Store,
 
 
 def test_a_closure_left_unfinished_opens_at_the_managers_sign_in(
-        qtbot: QtBot, store: Store, runner: OperationRunner, cashier: StaffMember,
-        manager: StaffMember) -> None:
+        qtbot: QtBot, store: Store, start_till: Callable[..., TillStart],
+        cashier: StaffMember, manager: StaffMember) -> None:
     a_morning(store, cashier)
     closures.start_closure(store.context, manager)  # … and the till was switched off
-    start = TillStart(store.context, runner)
-    start.start()
+    start = start_till(store.context)
     dialog = start.dialog
     qtbot.waitUntil(lambda: bool(dialog.tills.buttons()), timeout=WAIT_MS)
     assert dialog.tills.buttons()[0].property("tillState") == "closing"

@@ -6,7 +6,7 @@ import re
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -97,11 +97,10 @@ def test_a_damaged_settings_file_loses_nothing_and_means_french(tmp_path: Path,
 
 
 def test_the_language_chosen_in_settings_applies_at_the_next_sign_in(
-        qtbot: QtBot, store: Store, runner: OperationRunner, tmp_path: Path,
+        qtbot: QtBot, store: Store, start_till: Callable[..., TillStart], tmp_path: Path,
         in_french: None) -> None:
     settings = TillSettings(tmp_path / SETTINGS_FILE)
-    start = TillStart(store.context, runner, settings)
-    start.start()
+    start = start_till(store.context, settings)
     dialog = start.dialog
     qtbot.waitUntil(dialog.ok_button.isEnabled, timeout=WAIT_MS)
     assert dialog.ok_button.text() == "Se connecter"
