@@ -4,9 +4,10 @@ window in a new process, interleaved in the same run.
 "Ready" means, along the path `caisse` takes: its arguments read, the store opened
 (schema checked), the sign-in screen shown with the till's state, the start journaled,
 the cashier signed in (argon2id check included), the till opened, and the sale screen
-painted with its catalogue tiles and its keyboard-wedge scanner listening. Each child prints the system's monotonic clock when it is ready;
-the parent reads it against the moment it started the process, so interpreter start-up
-counts on both sides and tearing down does not.
+painted with its catalogue tiles and its keyboard-wedge scanner listening. Each child
+prints the system's monotonic clock when it is ready; the parent reads it against the
+moment it started the process, so interpreter start-up counts on both sides and tearing
+down does not.
 """
 
 from __future__ import annotations
