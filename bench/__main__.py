@@ -102,22 +102,23 @@ programs load the machine, since ours does more work on the CPU than its baselin
 - **Cold start**: a new process until the sale screen is ready to sell, through the
   path `caisse` itself takes: its arguments read (the sub-commands' services are not
   loaded for the window), the collector turned off for the start, the store opened, then
-  `ui.launch.begin_till`: the sign-in screen with the till's state, the keyboard-wedge
-  scanner, the till's start written to the event journal, the cashier signed in
-  (argon2id check, and the sign-in's signed entry, after the start's; staff typing
-  instantly), the till opened, the sale screen painted with its tiles (the devices
+  `ui.launch.begin_till`: the sign-in screen with the till's state, the till's start
+  written to the event journal, the cashier signed in (argon2id check, and the sign-in's
+  signed entry, after the start's; staff typing instantly), the till opened, the sale
+  screen painted with its tiles and the keyboard-wedge scanner listening (the devices
   follow 300 ms later, with the dialogs' code). Baseline: a new process showing a bare
   PySide6 window. Each child prints the system's monotonic clock when ready. Where the
-  time goes (traced starts, from the first line of Python): the interpreter about 28 ms
-  and PySide6 about 70 ms on both sides; then, for the till only, its own modules about
-  50 ms, the sign-in screen with its till state about 25 ms, then the secret check
-  (argon2id, about 31 ms, on a worker, without the interpreter lock) beside the building
-  of the hidden sale screen (about 40 ms on the UI thread, of which the `Qt` namespace's
-  enums, about 16 ms, kept out of the sign-in screen's path), and the first paint of a
-  full screen of tiles about 15 ms. A second worker meanwhile loads the journal's code
-  and key and writes the start. The interpreter lock, not the two cores, bounds what
-  runs side by side. A cashier typing a PIN hides the middle part; this measure does
-  not.
+  time goes (traced starts, from the first line of Python): the interpreter about 27 ms
+  and PySide6 about 70 ms on both sides; then, for the till only, about 35 ms of its
+  own modules and the store before the sign-in screen, which shows with its tills in
+  about 15 ms; then the secret check (argon2id: about 30 ms alone, its first call also
+  mapping its 19 MiB; 40 to 50 ms beside the rest) runs on a worker, without the
+  interpreter lock, while the UI thread builds the hidden sale screen (about 35 ms with
+  its modules) and another worker loads the journal's code and key and writes the
+  start; last, the sign-in's entry and the sale screen shown and painted, 15 to 20 ms.
+  The interpreter lock, not the two cores, bounds what runs side by side; the sale
+  screen needs neither the `Qt` namespace's enums nor the selling code (tested). A
+  cashier typing a PIN hides the middle part; this measure does not.
 - **Z closure**: `closures.finish_closure` on a fresh copy of a day of 20,000 orders
   sold through `selling.sell` (cash with change and card): orders and cancellations,
   VAT per rate, payments per method, cash movements, the check against the journal's
