@@ -64,7 +64,8 @@ class Argon2Hasher:
         if status != lib.ARGON2_OK:
             reason = ffi.string(lib.argon2_error_message(status)).decode()
             raise HashingFailed(f"the secret could not be hashed: {reason}")
-        return str(ffi.string(encoded).decode("ascii"))
+        stored: str = ffi.string(encoded).decode("ascii")
+        return stored
 
     def verify(self, stored_hash: str, secret: str) -> bool:
         """True only for the secret that made `stored_hash`; a damaged or unknown hash
@@ -77,4 +78,5 @@ class Argon2Hasher:
         password = secret.encode()
         status = lib.argon2_verify(stored_hash.encode("ascii", "replace"), password,
                                    len(password), getattr(lib, variant))
-        return bool(status == lib.ARGON2_OK)
+        verified: bool = status == lib.ARGON2_OK
+        return verified

@@ -104,7 +104,8 @@ class TillStart(QObject):
         self._start_journaled.wait(START_WAIT_S)
 
     def _sale_window(self) -> SaleWindow:
-        """The sale screen, built once per sign-in and hidden until someone signs in."""
+        """The sale screen, built once per sign-in and hidden until someone signs in (the
+        first one with the scanner that hands it what it reads)."""
         if self.window is None:
             from pos_app.ui.sale_window import SaleWindow
 
