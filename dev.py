@@ -54,7 +54,7 @@ def main(argv: list[str]) -> int:
         print(__doc__)
         return 2
     needs_x = command == "screenshots" or (command == "start" and not has_display())
-    packages = missing_system_packages(with_x=needs_x)
+    packages = missing_system_packages(with_x=needs_x, for_tests=command == "test")
     if packages and not install_system_packages(packages):
         return 1
     ensure_venv()
@@ -74,8 +74,10 @@ def main(argv: list[str]) -> int:
                 "pos_app.screenshots", *rest], env={"QT_QPA_PLATFORM": "xcb"})
 
 
-def missing_system_packages(with_x: bool) -> list[str]:
+def missing_system_packages(with_x: bool, for_tests: bool = False) -> list[str]:
     missing = [pkg for lib, pkg in QT_LIBRARIES.items() if not has_shared_library(lib)]
+    if for_tests and shutil.which("faketime") is None:
+        missing.append("faketime")  # the command line's tests set its clock back and ahead
     if not venv_works():
         missing.append(f"python3.{sys.version_info.minor}-venv")
     if with_x:

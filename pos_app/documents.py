@@ -80,21 +80,37 @@ def receipt_lines(value: Receipt) -> list[str]:
 
 
 def reading_lines(value: Reading, title: str = "Lecture X") -> list[str]:
-    """An X reading (or the figures a Z records), as the CLI and the report print them."""
-    cash = value.cash
+    """An X reading (or the figures a Z records), as the CLI and the report print them:
+    sales, cancellations and returns apart, then per method what came in, what went
+    back and the net, then the drawer."""
+    cash, takings = value.cash, value.takings
     since = ("la mise en service" if value.period_start is None
              else format_local_time(value.period_start))
     lines = [f"{title} du {format_local_time(value.period_end)} (depuis {since})",
-             f"  {value.orders} commande(s), {value.cancellations} annulation(s),"
-             f" chiffre d'affaires {format_money(value.takings_cents)}"]
+             f"  Ventes : {takings.orders} commande(s), {format_money(takings.sales_cents)}"]
+    if takings.cancellations:
+        lines.append(f"  Annulations : {takings.cancellations},"
+                     f" {format_money(-takings.cancelled_cents)}")
+    if takings.returns:
+        lines.append(f"  Retours (avoirs) : {takings.returns},"
+                     f" {format_money(-takings.returned_cents)}")
+    lines.append(f"  Chiffre d'affaires net {format_money(value.takings_cents)}")
     lines += [f"  TVA {v.rate_bp / 100:g} % : HT {format_money(v.excl_cents)},"
               f" TVA {format_money(v.vat_cents)}, TTC {format_money(v.total_cents)}"
               .replace(".", ",") for v in value.vat]
-    lines += [f"  {m.label} : {format_money(m.cents)}" for m in value.methods]
+    for method in value.methods:
+        line = f"  {method.label} : {format_money(method.taken_cents)}"
+        if method.refunded_cents:
+            line += (f", remboursé {format_money(method.refunded_cents)},"
+                     f" net {format_money(method.net_cents)}")
+        lines.append(line)
+    refunded = (f" − remboursé {format_money(cash.refunded_cents)}"
+                if cash.refunded_cents else "")
     lines.append(f"  Espèces attendues {format_money(cash.expected_cents)} = fond"
                  f" {format_money(cash.float_cents)} + encaissé {format_money(cash.taken_cents)}"
                  f" − rendu {format_money(cash.change_cents)} + apports"
-                 f" {format_money(cash.in_cents)} − retraits {format_money(cash.out_cents)}")
+                 f" {format_money(cash.in_cents)} − retraits {format_money(cash.out_cents)}"
+                 f"{refunded}")
     return lines
 
 
@@ -125,13 +141,14 @@ def reading_document(value: Reading, closures: tuple[Closure, ...] = (),
 
 
 def order_lines(order: Order, payer: Customer | None) -> list[str]:
-    """An order's summary: its lines, VAT, payments and what is left to pay."""
+    """An order's summary: its lines, VAT, payments, returns and refunds, and what is
+    left to pay."""
     lines = [f"Commande {order.number} du {format_local_time(order.created_at)}"
              + (" — ANNULÉE" if order.cancellation else "")]
     if payer:
         lines.append(f"Payeur : {payer.display_name}")
-    for line in order.lines:
-        lines.append(f"  {line.quantity} × {line.label} ({line.price_label}) "
+    for position, line in enumerate(order.lines, start=1):
+        lines.append(f"  {position}. {line.quantity} × {line.label} ({line.price_label}) "
                      f"{format_money(line.unit_price_cents)} = {format_money(line.total_cents)}")
     for vat in order.vat():
         lines.append(f"  TVA {vat.rate.percent_text.replace('.', ',')} % : "
@@ -142,6 +159,14 @@ def order_lines(order: Order, payer: Customer | None) -> list[str]:
         change = (f" (rendu {format_money(payment.change_cents)})"
                   if payment.change_cents else "")
         lines.append(f"  {payment.method_code} {format_money(payment.amount_cents)}{change}")
+    for note in order.returns:
+        lines.append(f"Avoir {note.number} du {format_local_time(note.created_at)} :"
+                     f" {format_money(-note.total_cents)} ({note.reason})")
+        lines += [f"  ligne {item.position + 1} : {item.line.quantity} × {item.line.label}"
+                  f" = {format_money(-item.total_cents)}" for item in note.lines]
+    for refund in order.refunds:
+        lines.append(f"  Remboursé {refund.method_code} {format_money(refund.amount_cents)}"
+                     f" le {format_local_time(refund.at)}")
     if order.cancellation:
         lines.append(f"Annulée le {format_local_time(order.cancellation.at)} : "
                      f"{order.cancellation.reason}")

@@ -15,15 +15,18 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from pos_app import __version__
 from pos_app.bootstrap import Store, demo_document
 from pos_app.cli import devices, open_or_fail, output
 from pos_app.cli.order_input import read_order
 from pos_app.cli.parser import SECRET_VARIABLE, UsageError
+from pos_app.domain.clock import ClockJump, JumpDirection
 from pos_app.domain.closure import CashCount, CashMovementKind
 from pos_app.domain.errors import DomainError
 from pos_app.domain.money import parse_amount
-from pos_app.domain.order import StatusFilter
+from pos_app.domain.order import Order, RefundRequest, StatusFilter
 from pos_app.domain.staff import StaffMember
+from pos_app.formatting import format_local_time
 from pos_app.services import (
     catalogue,
     closures,
@@ -33,6 +36,7 @@ from pos_app.services import (
     selling,
     setup,
 )
+from pos_app.services.journal import record_clock_jump, record_command
 from pos_app.services.staff import sign_in
 
 PARIS_TIME = ZoneInfo("Europe/Paris")
@@ -49,13 +53,40 @@ def run_command(args: argparse.Namespace) -> int:
     if isinstance(store, int):
         return store
     try:
+        name = _name(args)
         handler = HANDLERS[args.command if args.command in {"init", "import"}
                            else f"{args.command} {args.action}"]
-        return emit(args, handler(store, args))
+        if name not in WRITES:
+            return emit(args, handler(store, args))
+        _warn_of_clock(args, record_clock_jump(store.context))
+        result = handler(store, args)
+        staff = getattr(args, "signed_in", None)
+        record_command(store.context, name, __version__, None if staff is None else staff.id)
+        return emit(args, result)
     except (DomainError, UsageError) as error:
         return output.fail(args.json, str(error), getattr(error, "problems", None))
     finally:
         store.close()
+
+
+def _name(args: argparse.Namespace) -> str:
+    """`order create`, `close z`…, or `init`: the command as typed."""
+    if args.command in {"init", "import"}:
+        return str(args.command)
+    name = f"{args.command} {args.action}"
+    return f"{name} {args.device}" if args.command == "devices" and "device" in args else name
+
+
+def _warn_of_clock(args: argparse.Namespace, jump: ClockJump | None) -> None:
+    """A clock jump, recorded in the event journal, said on the error stream (standard
+    output stays the command's result); the command goes on."""
+    if jump is None:
+        return
+    way = "behind" if jump.direction is JumpDirection.BACK else "ahead of"
+    print(f"warning: the clock says {format_local_time(jump.clock, '%d/%m/%Y %H:%M:%S')},"
+          f" {way} the journal's newest entry"
+          f" ({format_local_time(jump.newest, '%d/%m/%Y %H:%M:%S')}, Paris time); recorded in"
+          " the event journal. The command goes on: set the clock right.", file=sys.stderr)
 
 
 def emit(args: argparse.Namespace, result: Any) -> int:
@@ -72,7 +103,9 @@ def _staff(store: Store, args: argparse.Namespace) -> StaffMember:
     secret = os.environ.get(SECRET_VARIABLE)
     if secret is None:
         secret = _prompt_secret(args.staff)
-    return sign_in(store.context, args.staff, secret)
+    member = sign_in(store.context, args.staff, secret)
+    args.signed_in = member  # the command's author, journaled with it
+    return member
 
 
 def _prompt_secret(login: str) -> str:
@@ -145,8 +178,40 @@ def _order_pay(store: Store, args: argparse.Namespace) -> Any:
 
 def _order_cancel(store: Store, args: argparse.Namespace) -> Any:
     staff = _staff(store, args)
-    orders.cancel_order(store.context, staff, args.number, args.reason)
+    orders.cancel_order(store.context, staff, args.number, args.reason,
+                        _refunds(args.refund))
     return output.order(orders.get_order(store.context, args.number))
+
+
+def _order_return(store: Store, args: argparse.Namespace) -> Any:
+    staff = _staff(store, args)
+    wanted = orders.get_order(store.context, args.number).order
+    quantities = [_returned_line(text, wanted) for text in args.line]
+    orders.return_lines(store.context, staff, args.number, quantities, args.reason,
+                        _refunds(args.refund))
+    return output.order(orders.get_order(store.context, args.number))
+
+
+def _returned_line(text: str, order: Order) -> tuple[int, int]:
+    """`2x3`: three of line 2; `2`: all of line 2 that can still be returned."""
+    line, _times, quantity = text.strip().partition("x")
+    if not line.strip().isdigit() or (quantity and not quantity.strip().isdigit()):
+        raise UsageError(f"--line: {text.strip()!r} is not N or NxQUANTITY")
+    position = int(line) - 1
+    return position, int(quantity) if quantity else order.returnable(position)
+
+
+def _refunds(texts: list[str] | None) -> list[RefundRequest] | None:
+    """`ESP:20` `CB:41,90` → refund requests; None (not given): the default split."""
+    if texts is None:
+        return None
+    requests = []
+    for text in texts:
+        method, _colon, amount = text.partition(":")
+        if not method.strip() or not amount.strip():
+            raise UsageError(f"--refund: {text!r} is not METHOD:AMOUNT")
+        requests.append(RefundRequest(method.strip(), parse_amount(amount)))
+    return requests
 
 
 def _order_show(store: Store, args: argparse.Namespace) -> Any:
@@ -256,6 +321,14 @@ def _cash(store: Store, args: argparse.Namespace) -> Any:
     return output.reading(closures.x_reading(store.context))
 
 
+# The commands that change data: each is journaled (event `command`) once it has run,
+# after the clock was checked, as the window journals its start.
+WRITES = frozenset({
+    "init", "import", "order create", "order pay", "order cancel", "order return",
+    "receipt duplicate", "archive export", "close z", "cash float", "cash in", "cash out",
+    "devices set printer", "devices set drawer", "devices set scanner", "devices set camera",
+    "devices test drawer"})
+
 STORELESS: dict[str, Callable[[argparse.Namespace], Any]] = {
     "devices simulate": devices.devices_simulate,
     "archive verify": _archive_verify,
@@ -274,6 +347,7 @@ HANDLERS: dict[str, Callable[[Store, argparse.Namespace], Any]] = {
     "order create": _order_create,
     "order pay": _order_pay,
     "order cancel": _order_cancel,
+    "order return": _order_return,
     "order show": _order_show,
     "orders search": _orders_search,
     "journal verify": _journal_verify,

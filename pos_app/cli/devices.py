@@ -144,6 +144,12 @@ def devices_simulate(args: argparse.Namespace) -> Result:
     return _simulate_scanner()
 
 
+def _stops(how: int) -> None:
+    """Hold back (or let through) Ctrl-C and `kill`, where the system can."""
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(how, {signal.SIGINT, signal.SIGTERM})
+
+
 def _simulate_printer(port: int) -> Result:
     from hardware.simulators.escpos_printer import SimulatedPrinter
 
@@ -158,9 +164,13 @@ def _simulate_printer(port: int) -> Result:
         print(f"simulated printer on {host}:{bound} (Ctrl-C stops it); set it with: caisse"
               f" devices set printer network {host}:{bound}", flush=True)
         shown = 0
+        # Stopped only while it waits: a line printed is always a line counted.
+        _stops(signal.SIG_BLOCK)
         try:
             while True:
+                _stops(signal.SIG_UNBLOCK)
                 time.sleep(0.2)
+                _stops(signal.SIG_BLOCK)
                 decoded = printer.decoded()
                 printed = [*decoded.lines, *(f"[QR] {code}" for code in decoded.qr_codes),
                            *(f"[code 128] {code}" for code in decoded.barcodes),
@@ -170,6 +180,8 @@ def _simulate_printer(port: int) -> Result:
                 shown = len(printed)
         except KeyboardInterrupt:
             pass
+        finally:
+            _stops(signal.SIG_UNBLOCK)
     return Result({"printed_lines": shown}, f"stopped after {shown} lines")
 
 

@@ -123,15 +123,21 @@ def reading(value: Reading, title: str = "Lecture X") -> Result:
     data = {
         "period": {"from": None if value.period_start is None
                    else value.period_start.isoformat(), "to": value.period_end.isoformat()},
-        "orders": value.orders, "cancellations": value.cancellations,
+        "session": value.session,
+        "orders": value.orders, "sales_cents": value.takings.sales_cents,
+        "cancellations": value.cancellations,
+        "cancelled_cents": value.takings.cancelled_cents,
+        "returns": value.returns, "returned_cents": value.takings.returned_cents,
         "takings_cents": value.takings_cents,
         "vat": [{"rate_bp": v.rate_bp, "excl_cents": v.excl_cents, "vat_cents": v.vat_cents,
                  "total_cents": v.total_cents} for v in value.vat],
-        "methods": [{"method": m.method_code, "label": m.label, "cents": m.cents}
+        "methods": [{"method": m.method_code, "label": m.label, "taken_cents": m.taken_cents,
+                     "refunded_cents": m.refunded_cents, "net_cents": m.net_cents}
                     for m in value.methods],
         "cash": {"float_cents": cash.float_cents, "taken_cents": cash.taken_cents,
                  "change_cents": cash.change_cents, "in_cents": cash.in_cents,
-                 "out_cents": cash.out_cents, "expected_cents": cash.expected_cents},
+                 "out_cents": cash.out_cents, "refunded_cents": cash.refunded_cents,
+                 "expected_cents": cash.expected_cents},
     }
     lines = reading_lines(value, title)
     return Result(data, "\n".join(lines))

@@ -66,9 +66,19 @@ def build_parser() -> argparse.ArgumentParser:
     pay.add_argument("number")
     pay.add_argument("--method", required=True)
     pay.add_argument("--amount", required=True)
-    cancel = order.add_parser("cancel")
+    cancel = order.add_parser("cancel", help="cancel an order (a manager) and refund what"
+                              " was paid")
     cancel.add_argument("number")
     cancel.add_argument("--reason", required=True)
+    _add_refund_option(cancel)
+    taken_back = order.add_parser("return", help="take lines back as a credit note (a"
+                                  " manager) and refund what the customer is owed")
+    taken_back.add_argument("number")
+    taken_back.add_argument("--line", action="append", required=True, metavar="N[xQTY]",
+                            help="order line N (from 1), QTY of it (default: all that can"
+                            " still be returned); repeat for several lines")
+    taken_back.add_argument("--reason", required=True)
+    _add_refund_option(taken_back)
     order.add_parser("show").add_argument("number")
 
     many = commands.add_parser("orders").add_subparsers(dest="action", required=True)
@@ -79,6 +89,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_fiscal_commands(commands)
     _add_device_commands(commands)
     return parser
+
+
+def _add_refund_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--refund", action="append", metavar="METHOD:AMOUNT",
+                         help="how money goes back, e.g. ESP:20 CB:41,90 (repeat; default:"
+                         " in the methods it was paid with, the latest payment first)")
 
 
 def _add_fiscal_commands(commands: Any) -> None:

@@ -14,6 +14,7 @@ from pos_app.domain.money import Cents
 # Euro notes and coins, in cents, largest first.
 EURO_DENOMINATIONS: tuple[Cents, ...] = (50000, 20000, 10000, 5000, 2000, 1000, 500,
                                          200, 100, 50, 20, 10, 5, 2, 1)
+MAX_PIECES = 99_999  # of one note or coin in a drawer: more is a typing mistake
 
 
 class ClosureKind(StrEnum):
@@ -39,7 +40,7 @@ class CashCount:
         for denomination, quantity in quantities.items():
             if denomination not in EURO_DENOMINATIONS:
                 raise InvalidCashCount(f"{denomination} cents is not a euro note or coin")
-            if quantity < 0:
+            if isinstance(quantity, bool) or not 0 <= quantity <= MAX_PIECES:
                 raise InvalidCashCount(f"{quantity} is not a number of notes or coins")
         return cls(tuple(sorted(((d, q) for d, q in quantities.items() if q),
                                 reverse=True)))
@@ -51,28 +52,35 @@ class CashCount:
 
 @dataclass(frozen=True, slots=True)
 class CashFigures:
-    """The drawer over a period: expected = float + taken − change + in − out."""
+    """The drawer over a period: expected = float + taken − change + in − out − refunded."""
 
     float_cents: Cents
     taken_cents: Cents  # tendered in cash
-    change_cents: Cents  # given back
+    change_cents: Cents  # given back as change
     in_cents: Cents
     out_cents: Cents
+    refunded_cents: Cents = 0  # given back in cash for returns and cancellations
 
     @property
     def expected_cents(self) -> Cents:
         return (self.float_cents + self.taken_cents - self.change_cents + self.in_cents
-                - self.out_cents)
+                - self.out_cents - self.refunded_cents)
 
 
 @dataclass(frozen=True, slots=True)
 class MethodTotal:
-    """What a payment method brought in over a period (change already deducted)."""
+    """What a payment method brought in over a period (change already deducted), what
+    went back through it, and the difference."""
 
     method_code: str
     label: str
     gives_change: bool
-    cents: Cents
+    taken_cents: Cents
+    refunded_cents: Cents = 0
+
+    @property
+    def net_cents(self) -> Cents:
+        return self.taken_cents - self.refunded_cents
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,21 +92,74 @@ class VatTotal:
 
 
 @dataclass(frozen=True, slots=True)
+class Takings:
+    """What was sold and taken back over a period, apart: sales, cancellations and
+    returns (credit notes), with VAT per rate net of both."""
+
+    orders: int
+    sales_cents: Cents
+    cancellations: int
+    cancelled_cents: Cents  # what the cancellations took off (returns aside)
+    returns: int
+    returned_cents: Cents
+    vat: tuple[VatTotal, ...]
+
+    @property
+    def net_cents(self) -> Cents:
+        return self.sales_cents - self.cancelled_cents - self.returned_cents
+
+    @property
+    def absolute_cents(self) -> Cents:
+        """Every amount counted positive: a sale taken back still shows."""
+        return self.sales_cents + self.cancelled_cents + self.returned_cents
+
+
+NO_TAKINGS = Takings(0, 0, 0, 0, 0, 0, ())
+
+
+@dataclass(frozen=True, slots=True)
 class Reading:
-    """What a closure reconciles, as it stands: the X reading; a Z records it."""
+    """What a closure reconciles, as it stands: the X reading; a Z records it. It covers
+    the till's session (what was recorded since the previous Z), whatever the clock."""
 
     till_id: str
+    session: int  # the session's number; 0 when the till is closed (nothing since the Z)
     period_start: datetime | None  # the previous Z (None: the till's first)
     period_end: datetime
-    orders: int
-    cancellations: int
-    takings_cents: Cents  # sales less cancellations, VAT included
-    takings_absolute_cents: Cents  # sales plus cancellations, each counted positive
-    vat: tuple[VatTotal, ...]
+    takings: Takings
     methods: tuple[MethodTotal, ...]
     cash: CashFigures
     first_entry: int  # the order-chain entries this period covers
     last_entry: int
+
+    @property
+    def orders(self) -> int:
+        return self.takings.orders
+
+    @property
+    def cancellations(self) -> int:
+        return self.takings.cancellations
+
+    @property
+    def returns(self) -> int:
+        return self.takings.returns
+
+    @property
+    def takings_cents(self) -> Cents:
+        """Sales less cancellations and returns, VAT included."""
+        return self.takings.net_cents
+
+    @property
+    def takings_absolute_cents(self) -> Cents:
+        return self.takings.absolute_cents
+
+    @property
+    def vat(self) -> tuple[VatTotal, ...]:
+        return self.takings.vat
+
+    @property
+    def refunded_cents(self) -> Cents:
+        return sum(method.refunded_cents for method in self.methods)
 
     @property
     def expected_cash_cents(self) -> Cents:
@@ -141,6 +202,8 @@ class Closure:
     journal_number: int
     first_entry: int
     last_entry: int
+    first_part: int = 0  # a monthly (yearly) closure: the Zs (months) it sums, by number
+    last_part: int = 0
 
     @property
     def gap_cents(self) -> Cents:
@@ -165,6 +228,8 @@ def counted_cash(expected_cents: Cents, counted_cents: Cents | None,
             raise InvalidCashCount(f"the count adds up to {count.total_cents} cents, not"
                                    f" {counted_cents}")
         return count.total_cents
+    if counted_cents is not None and counted_cents < 0:
+        raise InvalidCashCount("the counted cash cannot be negative")
     return expected_cents if counted_cents is None else counted_cents
 
 

@@ -125,6 +125,72 @@ class CancellationReasonMissing(DomainError):
         super().__init__("a cancellation needs a reason")
 
 
+class ReasonMissing(DomainError):
+    """A return (credit note) or an abandoned sale's refund needs a reason."""
+
+    def __init__(self, action: str) -> None:
+        super().__init__(f"{action} needs a reason")
+        self.action = action
+
+
+class NothingReturned(DomainError):
+    def __init__(self) -> None:
+        super().__init__("a return needs at least one line and a quantity of at least 1")
+
+
+class UnknownOrderLine(DomainError):
+    def __init__(self, number: str, position: int) -> None:
+        super().__init__(f"order {number} has no line {position + 1}")
+        self.number = number
+        self.position = position
+
+
+class ReturnExceedsSold(DomainError):
+    """A line cannot be taken back more times than it was sold."""
+
+    def __init__(self, number: str, position: int, asked: int, left: int) -> None:
+        super().__init__(f"line {position + 1} of order {number}: {asked} returned, but only"
+                         f" {left} can still be returned")
+        self.number = number
+        self.position = position
+        self.asked = asked
+        self.left = left
+
+
+class RefundExceedsPaid(DomainError):
+    """More money would go back than the customer paid (net of earlier refunds)."""
+
+    def __init__(self, asked_cents: int, refundable_cents: int) -> None:
+        super().__init__(f"refunding {asked_cents} cents is more than the {refundable_cents}"
+                         " cents owed back to the customer")
+        self.asked_cents = asked_cents
+        self.refundable_cents = refundable_cents
+
+
+class RefundIncomplete(DomainError):
+    """The refunds must give back everything owed: the order's money must add up."""
+
+    def __init__(self, asked_cents: int, owed_cents: int) -> None:
+        super().__init__(f"the refunds add up to {asked_cents} cents but {owed_cents} cents"
+                         " are owed back to the customer")
+        self.asked_cents = asked_cents
+        self.owed_cents = owed_cents
+
+
+class NotARefund(DomainError):
+    def __init__(self, amount_cents: int) -> None:
+        super().__init__(f"a refund is a positive amount, not {amount_cents} cents")
+        self.amount_cents = amount_cents
+
+
+class DraftHoldsPayments(DomainError):
+    """A sale in progress holds money tendered: the Z would not count it."""
+
+    def __init__(self) -> None:
+        super().__init__("a sale in progress holds payments: finish it, or give them back"
+                         " and abandon it, before the Z")
+
+
 class NotAllowed(DomainError):
     def __init__(self, login: str, action: str, needed: str) -> None:
         super().__init__(f"{login} may not {action}: it needs the {needed} role")

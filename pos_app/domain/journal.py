@@ -50,6 +50,9 @@ class Event(StrEnum):
     SETTINGS_CHANGE = "settings_change"
     PRICE_CHANGE = "price_change"
     CLOCK_JUMP = "clock_jump"
+    SESSION_OPENED = "session_opened"  # the till opened for the day: its session number
+    COMMAND = "command"  # a `caisse` command that changes data ran (its start, as a window's)
+    DRAFT_ABANDONED = "draft_abandoned"  # a sale in progress given up, what it held given back
     VERIFICATION_FAILURE = "verification_failure"
     TRAINING_ON = "training_on"
     TRAINING_OFF = "training_off"

@@ -34,4 +34,8 @@ def locked_until(failures: Iterable[datetime], now: datetime,
         streak += 1
         if streak == max_failures:
             until, streak = at + duration, 0
-    return until if until is not None and until > now else None
+    if until is None or not until - duration <= now < until:
+        # A lock that would start after `now` was recorded before the clock went back:
+        # it does not hold the identifier for the hours the clock lost.
+        return None
+    return until

@@ -4,7 +4,7 @@ whether it is open, closing or closed."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 HOURS_BEFORE_Z = 24  # a till open longer asks for its Z closure before selling again
@@ -29,7 +29,8 @@ class TillState(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class TillSession:
-    """From opening to the Z closure: the span a closure reconciles."""
+    """From opening to the Z closure: the span a closure reconciles. Sessions are numbered
+    per till and found by their number: the clock may go back, a number never does."""
 
     id: str
     till_id: str
@@ -37,6 +38,9 @@ class TillSession:
     opened_by: str
     closing_started_at: datetime | None = None
     closed_at: datetime | None = None
+    number: int = 0
+    # Clock jumps noticed while the session was open, added up (back: negative).
+    clock_shift: timedelta = timedelta(0)
 
     @property
     def state(self) -> TillState:
@@ -45,6 +49,15 @@ class TillSession:
         if self.closing_started_at is not None:
             return TillState.CLOSING
         return TillState.OPEN
+
+    def age(self, now: datetime) -> timedelta:
+        """How long the session has been open, as its journal saw it: the clock's jumps
+        (an hour back, two days ahead) are left out, so they neither lock the till nor
+        spare it its Z."""
+        return now - self.opened_at - self.clock_shift
+
+    def needs_z(self, now: datetime) -> bool:
+        return self.age(now) > timedelta(hours=HOURS_BEFORE_Z)
 
 
 def till_state(latest: TillSession | None) -> TillState:

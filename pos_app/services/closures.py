@@ -1,10 +1,11 @@
 """Closing the till (R6): cash movements, the X reading, the Z closure with the monthly
 and yearly closures it brings, and the history of closures.
 
-A Z covers everything done at this till since the previous Z: the orders made and
-cancelled, the payments taken (per method), and the cash put in or taken out. Its
-figures, grand totals included, go in one signed entry of the journal's closure chain,
-in the same transaction that closes the till.
+A Z covers everything recorded at this till since the previous Z, its till session,
+whatever the clock said meanwhile: the orders made, cancelled and returned, the payments
+taken and the refunds given (per method), and the cash put in or taken out. Its figures,
+grand totals included, go in one signed entry of the journal's closure chain, in the
+same transaction that closes the till.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from pos_app.domain.closure import (
+    NO_TAKINGS,
     NO_TOTALS,
     CashCount,
     CashFigures,
@@ -54,19 +56,23 @@ def record_cash_movement(ctx: Context, staff: StaffMember, kind: CashMovementKin
     now = ctx.clock.now()
     with ctx.uow() as uow:
         till = local_till(uow)
-        ensure_till_open(uow, till, staff, now)
+        session = ensure_till_open(uow, ctx.signer, till, staff, now)
         uow.closures.add_cash_movement(new_id(), till.id, kind, amount_cents, reason.strip(),
-                                       staff.id, now)
+                                       staff.id, now, session.id)
         record_event(uow, ctx.signer, till.id, now, Event.CASH_MOVEMENT, staff.id,
                      kind=kind.value, amount_cents=amount_cents, reason=reason.strip())
         uow.commit()
 
 
 def x_reading(ctx: Context) -> Reading:
-    """What a Z would record now; changes nothing."""
+    """What a Z would record now; changes nothing. A closed till has nothing since its Z."""
     with ctx.uow(write=False) as uow:
         till = local_till(uow)
-        return _reading(uow, till, ctx.clock.now(), uow.closures.last(till.id, ClosureKind.Z))
+        session = uow.tills.latest_session(till.id)
+        if session is not None and session.state is TillState.CLOSED:
+            session = None
+        return _reading(uow, till, ctx.clock.now(), uow.closures.last(till.id, ClosureKind.Z),
+                        session)
 
 
 def start_closure(ctx: Context, staff: StaffMember) -> Reading:
@@ -78,7 +84,7 @@ def start_closure(ctx: Context, staff: StaffMember) -> Reading:
         till = local_till(uow)
         session = _session_to_close(uow, till)
         uow.tills.start_closing(session.id, now)
-        reading = _reading(uow, till, now, uow.closures.last(till.id, ClosureKind.Z))
+        reading = _reading(uow, till, now, uow.closures.last(till.id, ClosureKind.Z), session)
         uow.commit()
     return reading
 
@@ -103,7 +109,7 @@ def finish_closure(ctx: Context, staff: StaffMember, counted_cents: int | None =
         if session.closing_started_at is None:
             uow.tills.start_closing(session.id, now)
         previous = uow.closures.last(till.id, ClosureKind.Z)
-        reading = _reading(uow, till, now, previous)
+        reading = _reading(uow, till, now, previous, session)
         journal_cents, journal_absolute, _count = uow.journal.range_totals(
             till.id, Chain.ORDER, reading.first_entry, reading.last_entry)
         if (journal_cents, journal_absolute) != (reading.takings_cents,
@@ -120,7 +126,7 @@ def finish_closure(ctx: Context, staff: StaffMember, counted_cents: int | None =
         closure = Closure(new_id(), till.id, ClosureKind.Z, number, reading.period_start, now,
                           staff.id, reading.orders, totals, reading.expected_cash_cents,
                           counted, entry.number, reading.first_entry, reading.last_entry)
-        uow.closures.add(closure, methods, count)
+        uow.closures.add(closure, methods, count, session.id)
         record_event(uow, ctx.signer, till.id, now, Event.CLOSURE, staff.id, kind="z",
                      number=number, gap_cents=closure.gap_cents)
         uow.tills.close_session(session.id, now)
@@ -149,33 +155,44 @@ def _session_to_close(uow: UnitOfWork, till: Till) -> TillSession:
     return session
 
 
-def _reading(uow: UnitOfWork, till: Till, now: datetime, previous: Closure | None) -> Reading:
-    """What happened at `till` since the `previous` Z (the caller has it at hand)."""
+def _reading(uow: UnitOfWork, till: Till, now: datetime, previous: Closure | None,
+             session: TillSession | None) -> Reading:
+    """What was recorded in `session` (None: nothing since the `previous` Z)."""
     after = None if previous is None else previous.period_end
-    made, cancelled, made_cents, cancelled_cents, vat = uow.closures.sales(till.id, after, now)
+    takings, payments, refunds, moved = NO_TAKINGS, [], {}, {}
+    if session is not None:
+        takings = uow.closures.takings(session.id)
+        payments = uow.closures.payments(session.id)
+        refunds = uow.closures.refunds(session.id)
+        moved = uow.closures.cash_movements(session.id)
+    tendered = {code: (amount, change) for code, amount, change in payments}
     methods: list[MethodTotal] = []
-    taken = change = 0
-    for code, tendered, given_back in uow.closures.payments(till.id, after, now):
+    cash_taken = cash_change = cash_refunded = 0
+    for code in sorted(tendered.keys() | refunds.keys()):
         method = uow.payment_methods.get(code)
+        amount, change = tendered.get(code, (0, 0))
+        refunded = refunds.get(code, 0)
         gives_change = method is not None and method.gives_change
         methods.append(MethodTotal(code, code if method is None else method.label,
-                                   gives_change, tendered - given_back))
+                                   gives_change, amount - change, refunded))
         if gives_change:
-            taken, change = taken + tendered, change + given_back
-    moved = uow.closures.cash_movements(till.id, after, now)
-    cash = CashFigures(moved.get(CashMovementKind.FLOAT, 0), taken, change,
-                       moved.get(CashMovementKind.IN, 0), moved.get(CashMovementKind.OUT, 0))
+            cash_taken, cash_change = cash_taken + amount, cash_change + change
+            cash_refunded += refunded
+    cash = CashFigures(moved.get(CashMovementKind.FLOAT, 0), cash_taken, cash_change,
+                       moved.get(CashMovementKind.IN, 0), moved.get(CashMovementKind.OUT, 0),
+                       cash_refunded)
     head = uow.journal.head(till.id, Chain.ORDER)
-    return Reading(till.id, after, now, made, cancelled, made_cents - cancelled_cents,
-                   made_cents + cancelled_cents, vat, tuple(methods), cash,
-                   1 if previous is None else previous.last_entry + 1,
-                   0 if head is None else head.number)
+    first = 1 if previous is None else previous.last_entry + 1
+    return Reading(till.id, 0 if session is None else session.number, after, now, takings,
+                   tuple(methods), cash, first, first - 1 if head is None or session is None
+                   else head.number)
 
 
 def _method_figures(reading: Reading, counted: int) -> list[tuple[str, int, int]]:
     """(method, expected, counted) per method: cash is counted (its expected figure
-    includes the float and movements); other methods count as expected."""
-    figures = [(m.method_code, m.cents, m.cents) for m in reading.methods if not m.gives_change]
+    includes the float, movements and cash refunds); other methods count as expected."""
+    figures = [(m.method_code, m.net_cents, m.net_cents) for m in reading.methods
+               if not m.gives_change]
     cash_codes = [m.method_code for m in reading.methods if m.gives_change]
     figures.append((cash_codes[0] if cash_codes else "cash", reading.expected_cash_cents,
                     counted))
@@ -185,15 +202,20 @@ def _method_figures(reading: Reading, counted: int) -> list[tuple[str, int, int]
 def _z_payload(reading: Reading, number: int, staff: StaffMember, totals: GrandTotals,
                methods: list[tuple[str, int, int]], counted: int,
                count: CashCount | None) -> dict[str, Any]:
-    cash = reading.cash
+    cash, takings = reading.cash, reading.takings
     return {
         "kind": ClosureKind.Z.value,
         "number": number,
+        "session": reading.session,
         "period": _period(reading.period_start, reading.period_end),
         "staff_id": staff.id,
         "order_entries": {"first": reading.first_entry, "last": reading.last_entry},
-        "orders": reading.orders,
-        "cancellations": reading.cancellations,
+        "orders": takings.orders,
+        "sales_cents": takings.sales_cents,
+        "cancellations": takings.cancellations,
+        "cancelled_cents": takings.cancelled_cents,
+        "returns": takings.returns,
+        "returned_cents": takings.returned_cents,
         "vat": [{"rate_bp": v.rate_bp, "excl_cents": v.excl_cents, "vat_cents": v.vat_cents,
                  "total_cents": v.total_cents} for v in reading.vat],
         "takings_cents": reading.takings_cents,
@@ -201,23 +223,28 @@ def _z_payload(reading: Reading, number: int, staff: StaffMember, totals: GrandT
         "grand_totals": _totals(totals),
         "methods": [{"method": code, "expected_cents": expected, "counted_cents": found}
                     for code, expected, found in methods],
+        "payments": [{"method": m.method_code, "taken_cents": m.taken_cents,
+                      "refunded_cents": m.refunded_cents, "net_cents": m.net_cents}
+                     for m in reading.methods],
         "cash": {"float_cents": cash.float_cents, "taken_cents": cash.taken_cents,
                  "change_cents": cash.change_cents, "in_cents": cash.in_cents,
-                 "out_cents": cash.out_cents, "expected_cents": cash.expected_cents,
-                 "counted_cents": counted, "gap_cents": counted - cash.expected_cents,
+                 "out_cents": cash.out_cents, "refunded_cents": cash.refunded_cents,
+                 "expected_cents": cash.expected_cents, "counted_cents": counted,
+                 "gap_cents": counted - cash.expected_cents,
                  "count": None if count is None else [list(pair) for pair in count.quantities]},
     }
 
 
 def _close_periods(uow: UnitOfWork, signer: Signer, till: Till, staff: StaffMember,
                    last_z: Closure | None, now: datetime) -> tuple[Closure, ...]:
-    """At the first Z of a new month, the month of the previous Z is closed (and at the
-    first Z of a new year, its year), before the Z itself."""
-    if last_z is None or local_month(last_z.period_end) == local_month(now):
+    """At the first Z of a later month, the Zs since the last monthly closure are closed
+    as a month (and at the first Z of a later year, the months as a year), before the Z
+    itself. A clock set back to an earlier month closes nothing."""
+    if last_z is None or local_month(now) <= local_month(last_z.period_end):
         return ()
     month = _close_period(uow, signer, till, staff, ClosureKind.MONTH, ClosureKind.Z,
                           last_z.period_end, now)
-    if local_month(last_z.period_end)[0] == local_month(now)[0]:
+    if local_month(now)[0] <= local_month(last_z.period_end)[0]:
         return (month,)
     year = _close_period(uow, signer, till, staff, ClosureKind.YEAR, ClosureKind.MONTH,
                          last_z.period_end, now)
@@ -227,12 +254,13 @@ def _close_periods(uow: UnitOfWork, signer: Signer, till: Till, staff: StaffMemb
 def _close_period(uow: UnitOfWork, signer: Signer, till: Till, staff: StaffMember,
                   kind: ClosureKind, part: ClosureKind, end: datetime,
                   now: datetime) -> Closure:
-    """A monthly (yearly) closure: the Zs (months) since the previous one, summed."""
+    """A monthly (yearly) closure: the Zs (months) since the previous one, by number."""
     previous = uow.closures.last(till.id, kind)
     start = None if previous is None else previous.period_end
-    parts: Sequence[Closure] = uow.closures.of_kind_between(till.id, part, start, end)
+    parts: Sequence[Closure] = uow.closures.of_kind_after(
+        till.id, part, 0 if previous is None else previous.last_part)
     period = sum(p.totals.period_cents for p in parts)
-    last = parts[-1]
+    first, last = parts[0], parts[-1]
     totals = GrandTotals(period, last.totals.perpetual_cents,
                          last.totals.perpetual_absolute_cents)
     number = 1 if previous is None else previous.number + 1
@@ -242,14 +270,15 @@ def _close_period(uow: UnitOfWork, signer: Signer, till: Till, staff: StaffMembe
     entry = append(uow, signer, till.id, Chain.CLOSURE, now, {
         "kind": kind.value, "number": number, "period": _period(start, end),
         "staff_id": staff.id, "label": _label(kind, end),
-        "parts": {"kind": part.value, "first": parts[0].number, "last": last.number},
-        "order_entries": {"first": parts[0].first_entry, "last": last.last_entry},
+        "parts": {"kind": part.value, "first": first.number, "last": last.number},
+        "order_entries": {"first": first.first_entry, "last": last.last_entry},
         "orders": orders, "grand_totals": _totals(totals),
         "cash": {"expected_cents": expected, "counted_cents": counted,
                  "gap_cents": counted - expected}})
     closure = Closure(new_id(), till.id, kind, number, start, end, staff.id, orders, totals,
-                      expected, counted, entry.number, parts[0].first_entry, last.last_entry)
-    uow.closures.add(closure, [], None)
+                      expected, counted, entry.number, first.first_entry, last.last_entry,
+                      first.number, last.number)
+    uow.closures.add(closure, [], None, None)
     return closure
 
 

@@ -7,10 +7,11 @@ and its journal entry commit together or not at all.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from pos_app.domain.clock import ClockJump, clock_jump
 from pos_app.domain.journal import (
     Chain,
     Event,
@@ -27,22 +28,31 @@ from pos_app.domain.vat import split_vat
 from pos_app.services.context import Context, local_till
 
 if TYPE_CHECKING:  # signing in writes an entry: it does not wait for the orders' code
-    from pos_app.domain.order import Cancellation, Order
+    from pos_app.domain.order import Cancellation, CreditNote, Order, Refund
     from pos_app.domain.payment import Payment
     from pos_app.domain.till import Till
+    from pos_app.domain.vat import VatLine
     from pos_app.services.ports import JournalRepository, Signer, UnitOfWork
 
 
 def append(uow: UnitOfWork, signer: Signer, till_id: str, chain: Chain, at: datetime,
            payload: dict[str, Any], amount_cents: int = 0) -> JournalEntry:
     """Add a signed entry to `chain`, in `uow`'s transaction. A signing key the store has
-    not seen yet is first recorded, and announced in the event journal."""
-    journal = uow.journal
-    if journal.register_key(signer.key_id, signer.public_key, at):
-        _add(journal, signer, till_id, Chain.EVENT, at,
+    not seen yet is first recorded, and announced in the event journal; a clock that
+    jumped since the newest entry is first recorded too (once: the entry then written
+    is the newest)."""
+    jump = _jump(uow, till_id, at)
+    _announce_key(uow, signer, till_id, at)
+    if jump is not None:
+        _record_jump(uow, signer, till_id, jump)
+    return _add(uow.journal, signer, till_id, chain, at, payload, amount_cents)
+
+
+def _announce_key(uow: UnitOfWork, signer: Signer, till_id: str, at: datetime) -> None:
+    if uow.journal.register_key(signer.key_id, signer.public_key, at):
+        _add(uow.journal, signer, till_id, Chain.EVENT, at,
              {"event": Event.KEY_CREATED.value, "key_id": signer.key_id,
               "public_key": signer.public_key}, 0)
-    return _add(journal, signer, till_id, chain, at, payload, amount_cents)
 
 
 def _add(journal: JournalRepository, signer: Signer, till_id: str, chain: Chain,
@@ -60,28 +70,110 @@ def record_event(uow: UnitOfWork, signer: Signer, till_id: str, at: datetime,
                   {"event": event.value, "staff_id": staff_id, **details})
 
 
-CLOCK_TOLERANCE = timedelta(minutes=2)  # clocks drift and get corrected: this is a jump
+# -- the clock ------------------------------------------------------------------------------
 
 
-def record_start(ctx: Context, version: str) -> None:
-    """The till program started (JET). A version other than the last start's, and a
-    clock earlier than the journal's newest entry, are recorded first."""
+def _jump(uow: UnitOfWork, till_id: str, now: datetime) -> ClockJump | None:
+    newest = uow.journal.latest_time(till_id)
+    return clock_jump(None if newest is None else from_journal_time(newest), now)
+
+
+def _record_jump(uow: UnitOfWork, signer: Signer, till_id: str, jump: ClockJump) -> ClockJump:
+    """The jump in the event journal (both times, and by how much), and in the open
+    session's age, which leaves it out."""
+    offset = int(jump.offset.total_seconds())
+    entry = _add(uow.journal, signer, till_id, Chain.EVENT, jump.clock,
+                 {"event": Event.CLOCK_JUMP.value, "newest_entry": journal_time(jump.newest),
+                  "now": journal_time(jump.clock), "offset_seconds": offset,
+                  "staff_id": None, "way": jump.direction.value}, 0)
+    uow.tills.shift_clock(till_id, offset)
+    return replace(jump, entry_number=entry.number)
+
+
+def note_clock(uow: UnitOfWork, signer: Signer, till_id: str, now: datetime) -> ClockJump | None:
+    """Record, in `uow`'s transaction, a jump the clock made since the newest entry (a
+    session about to open calls this first: a jump is never counted in the age of a
+    session opened after it)."""
+    jump = _jump(uow, till_id, now)
+    if jump is None:
+        return None
+    _announce_key(uow, signer, till_id, now)
+    return _record_jump(uow, signer, till_id, jump)
+
+
+def record_clock_jump(ctx: Context) -> ClockJump | None:
+    """Record the jump the clock makes now, if it makes one (nothing is written when it
+    does not); the jump comes back, to be shown."""
+    now = ctx.clock.now()
+    with ctx.uow(write=False) as uow:
+        till = uow.tills.local()
+        if till is None or _jump(uow, till.id, now) is None:
+            return None
+    with ctx.uow() as uow:
+        jump = note_clock(uow, ctx.signer, till.id, now)
+        uow.commit()
+    return jump
+
+
+def latest_clock_jump(ctx: Context) -> ClockJump | None:
+    """The newest clock jump of the journal, after recording the one the clock makes now
+    if it does: a screen shows it to the staff; selling goes on regardless."""
+    jump = record_clock_jump(ctx)
+    if jump is not None:
+        return jump
+    with ctx.uow(write=False) as uow:
+        till = uow.tills.local()
+        return None if till is None else _last_jump(uow.journal, till.id)
+
+
+def _last_jump(journal: JournalRepository, till_id: str) -> ClockJump | None:
+    entry = journal.last_event(till_id, Event.CLOCK_JUMP.value)
+    if entry is None:
+        return None
+    body = entry.payload
+    return ClockJump(from_journal_time(body["now"]), from_journal_time(body["newest_entry"]),
+                     entry.number)
+
+
+def record_start(ctx: Context, version: str) -> ClockJump | None:
+    """The till program started (JET). A clock that jumped, and a version other than the
+    last start's, are recorded first; the jump comes back, to be shown."""
+    return _record_run(ctx, Event.START, version)
+
+
+def record_command(ctx: Context, command: str, version: str,
+                   staff_id: str | None = None) -> ClockJump | None:
+    """A `caisse` command that changes data is about to run: journaled as a window's
+    start is, with the same clock and version checks."""
+    return _record_run(ctx, Event.COMMAND, version, staff_id, name=command)
+
+
+def _last_version(journal: JournalRepository, till_id: str) -> str | None:
+    """The software version of the last start of the window or of a command."""
+    runs = [entry for entry in (journal.last_event(till_id, Event.START),
+                                journal.last_event(till_id, Event.COMMAND)) if entry]
+    if not runs:
+        return None
+    version = max(runs, key=lambda entry: entry.number).payload.get("version")
+    return version if isinstance(version, str) else None
+
+
+def _record_run(ctx: Context, event: Event, version: str, staff_id: str | None = None,
+                **details: Any) -> ClockJump | None:
     now = ctx.clock.now()
     with ctx.uow() as uow:
         till = uow.tills.local()
         if till is None:
-            return  # not set up yet: there is no journal to write to
-        newest = uow.journal.latest_time(till.id)
-        if newest is not None and now < from_journal_time(newest) - CLOCK_TOLERANCE:
-            record_event(uow, ctx.signer, till.id, now, Event.CLOCK_JUMP,
-                         newest_entry=newest, clock=journal_time(now))
-        previous = uow.journal.last_event(till.id, Event.START)
-        before = None if previous is None else previous.payload.get("version")
+            return None  # not set up yet: there is no journal to write to
+        jump = note_clock(uow, ctx.signer, till.id, now)
+        before = _last_version(uow.journal, till.id)
         if before is not None and before != version:
             record_event(uow, ctx.signer, till.id, now, Event.SOFTWARE_VERSION,
                          previous=before, version=version)
-        record_event(uow, ctx.signer, till.id, now, Event.START, version=version)
+        record_event(uow, ctx.signer, till.id, now, event, staff_id, version=version,
+                     **details)
         uow.commit()
+    return jump
 
 
 def record_event_alone(ctx: Context, event: Event, staff_id: str | None = None,
@@ -144,19 +236,59 @@ def sale_record(order: Order, till: Till) -> dict[str, Any]:
 
 
 def cancellation_record(order: Order, cancellation: Cancellation) -> dict[str, Any]:
-    """A correction: the sale's amounts, negative, pointing at the sale it cancels."""
-    vat = order.vat()
+    """A correction: what the sale still was worth (its returns aside), negative,
+    pointing at the sale it cancels."""
+    vat = order.remaining_vat()
     return {
         "kind": "cancellation",
         "cancels": {"order_id": order.id, "number": order.number},
         "staff_id": cancellation.by_staff_id,
         "reason": cancellation.reason,
-        "vat": [{"rate_bp": int(line.rate), "excl_cents": -line.excl_cents,
-                 "vat_cents": -line.vat_cents, "total_cents": -line.total_cents}
-                for line in vat],
+        "vat": _negative_vat(vat),
         "total_excl_cents": -sum(line.excl_cents for line in vat),
-        "total_cents": -order.total_cents,
+        "total_cents": -order.cancelled_cents,
     }
+
+
+def return_record(order: Order, note: CreditNote) -> dict[str, Any]:
+    """A return (credit note): the lines taken back and their VAT, negative, pointing at
+    the sale and at its lines."""
+    lines = []
+    for item in note.lines:
+        line = item.line
+        split = split_vat(line.total_cents, line.vat_rate)
+        lines.append({"order_line": item.position, "label": line.label,
+                      "price_label": line.price_label, "quantity": -line.quantity,
+                      "unit_price_cents": line.unit_price_cents,
+                      "vat_rate_bp": int(line.vat_rate), "total_cents": -line.total_cents,
+                      "total_excl_cents": -split.excl_cents})
+    vat = note.vat()
+    return {
+        "kind": "return",
+        "credit_note_id": note.id,
+        "number": note.number,
+        "returns": {"order_id": order.id, "number": order.number},
+        "staff_id": note.staff_id,
+        "reason": note.reason,
+        "lines": lines,
+        "vat": _negative_vat(vat),
+        "total_excl_cents": -sum(line.excl_cents for line in vat),
+        "total_cents": -note.total_cents,
+    }
+
+
+def refund_record(order: Order, refund: Refund) -> dict[str, Any]:
+    """Money given back: negative, in its method, for a return or a cancellation. It
+    changes no takings (the return or cancellation did), only what was paid."""
+    return {"kind": "refund", "id": refund.id, "order_id": order.id,
+            "number": order.number, "credit_note_id": refund.credit_note_id,
+            "staff_id": refund.staff_id, "method": refund.method_code,
+            "amount_cents": -refund.amount_cents}
+
+
+def _negative_vat(vat: list[VatLine]) -> list[dict[str, int]]:
+    return [{"rate_bp": int(line.rate), "excl_cents": -line.excl_cents,
+             "vat_cents": -line.vat_cents, "total_cents": -line.total_cents} for line in vat]
 
 
 def payment_record(order: Order, payment: Payment) -> dict[str, Any]:

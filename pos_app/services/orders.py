@@ -1,7 +1,16 @@
-"""Orders after validation: find them, pay what is left, cancel them (R5, R7)."""
+"""Orders after validation: find them, pay what is left, take lines back, cancel them,
+and give back what the customer is owed (R5, R7).
+
+A return makes a credit note (avoir); a cancellation takes back whatever was not returned
+yet. Either gives back, in the same transaction, the money the customer paid beyond what
+the order is now worth, split over payment methods as the manager chose: each refund is a
+record of its own, journaled in the order chain with a negative amount and queued for
+the server.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -9,21 +18,54 @@ from pos_app.domain.customer import Customer
 from pos_app.domain.errors import UnknownOrder
 from pos_app.domain.ids import new_id
 from pos_app.domain.journal import order_chain
-from pos_app.domain.order import Order, StatusFilter
+from pos_app.domain.order import (
+    CreditNote,
+    Order,
+    Refund,
+    RefundRequest,
+    StatusFilter,
+    credit_note_prefix,
+    format_order_number,
+)
 from pos_app.domain.payment import Payment
 from pos_app.domain.staff import Role, StaffMember
+from pos_app.domain.till import Till, TillSession
 from pos_app.services.context import Context, local_till
-from pos_app.services.journal import append, cancellation_record, payment_record
-from pos_app.services.payloads import cancellation_payload, payment_payload
-from pos_app.services.ports import OrderSummary, OutboxRecord, UnitOfWork
+from pos_app.services.journal import (
+    append,
+    cancellation_record,
+    payment_record,
+    refund_record,
+    return_record,
+)
+from pos_app.services.payloads import (
+    cancellation_payload,
+    credit_note_payload,
+    payment_payload,
+    refund_payload,
+)
+from pos_app.services.ports import OrderSummary, OutboxRecord, Signer, UnitOfWork
 from pos_app.services.selling import payment_method
 from pos_app.services.staff import ensure_till_open
+
+CREDIT_NOTE_SERIES = "credit_note"
+TRAINING_CREDIT_NOTE_SERIES = "training_credit_note"
 
 
 @dataclass(frozen=True, slots=True)
 class OrderDetails:
     order: Order
     payer: Customer | None
+
+
+@dataclass(frozen=True, slots=True)
+class TakenBack:
+    """What a return or a cancellation did: the order as it now stands, the credit note
+    (a return), and the refunds given."""
+
+    order: Order
+    credit_note: CreditNote | None
+    refunds: tuple[Refund, ...]
 
 
 def get_order(ctx: Context, number: str) -> OrderDetails:
@@ -48,11 +90,11 @@ def pay_order(ctx: Context, staff: StaffMember, number: str, method_code: str,
     now = ctx.clock.now()
     with ctx.uow() as uow:
         order = _order(uow, number)
-        till_id = _till_for(uow, order, staff, now)
+        till, session = _till_for(uow, ctx.signer, order, staff, now)
         method = payment_method(uow, method_code)
         payment = order.take_payment(method, amount_cents, new_id(), now, staff.id)
-        uow.orders.add_payment(order, payment, till_id)
-        append(uow, ctx.signer, till_id, order_chain(order.training), now,
+        uow.orders.add_payment(order, payment, till.id, _id(session))
+        append(uow, ctx.signer, till.id, order_chain(order.training), now,
                payment_record(order, payment))
         if not order.training:
             uow.outbox.add([OutboxRecord("payment.taken", payment.id,
@@ -61,30 +103,98 @@ def pay_order(ctx: Context, staff: StaffMember, number: str, method_code: str,
     return order, payment
 
 
-def cancel_order(ctx: Context, staff: StaffMember, number: str, reason: str) -> Order:
-    """R7: a manager cancels; the order stays, marked cancelled with who, when and why."""
+def cancel_order(ctx: Context, staff: StaffMember, number: str, reason: str,
+                 refunds: Sequence[RefundRequest] | None = None) -> TakenBack:
+    """R7: a manager cancels; the order stays, marked cancelled with who, when and why,
+    and what the customer paid goes back as `refunds` say (by default, in the methods
+    it came in, the latest payment first)."""
     staff.require(Role.MANAGER, "cancel an order")
     now = ctx.clock.now()
     with ctx.uow() as uow:
         order = _order(uow, number)
-        till_id = _till_for(uow, order, staff, now)
+        till, session = _till_for(uow, ctx.signer, order, staff, now)
         cancellation = order.cancel(staff.id, now, reason)
-        uow.orders.add_cancellation(order, cancellation, till_id)
-        append(uow, ctx.signer, till_id, order_chain(order.training), now,
-               cancellation_record(order, cancellation), -order.total_cents)
+        given = _refund(uow, order, refunds, now, staff, None)
+        uow.orders.add_cancellation(order, cancellation, till.id, _id(session))
+        append(uow, ctx.signer, till.id, order_chain(order.training), now,
+               cancellation_record(order, cancellation), -order.cancelled_cents)
+        _record_refunds(uow, ctx.signer, order, given, till, session, now)
         if not order.training:
             uow.outbox.add([OutboxRecord("order.cancelled", order.id,
-                                         cancellation_payload(order, cancellation))], now)
+                                         cancellation_payload(order, cancellation)),
+                            *_refund_records(order, given)], now)
         uow.commit()
-    return order
+    return TakenBack(order, None, tuple(given))
 
 
-def _till_for(uow: UnitOfWork, order: Order, staff: StaffMember, now: datetime) -> str:
-    """The till taking the action; a real order needs it open (training does not)."""
+def return_lines(ctx: Context, staff: StaffMember, number: str,
+                 quantities: Sequence[tuple[int, int]], reason: str,
+                 refunds: Sequence[RefundRequest] | None = None) -> TakenBack:
+    """A manager takes back some lines of an order, or part of their quantity: a credit
+    note referencing the order and its lines, and the refund of what the customer then
+    paid beyond the order's new worth (none when they still owe more than that)."""
+    staff.require(Role.MANAGER, "take back an order's lines")
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        order = _order(uow, number)
+        till, session = _till_for(uow, ctx.signer, order, staff, now)
+        series = TRAINING_CREDIT_NOTE_SERIES if order.training else CREDIT_NOTE_SERIES
+        sequence = uow.sequences.next(till.id, series)
+        note = order.take_back(
+            quantities, new_id(),
+            format_order_number(credit_note_prefix(till.code, order.training), sequence),
+            sequence, till.id, now, staff.id, reason)
+        given = _refund(uow, order, refunds, now, staff, note.id)
+        uow.orders.add_return(note, _id(session))
+        append(uow, ctx.signer, till.id, order_chain(order.training), now,
+               return_record(order, note), -note.total_cents)
+        _record_refunds(uow, ctx.signer, order, given, till, session, now)
+        if not order.training:
+            uow.outbox.add([OutboxRecord("order.returned", note.id,
+                                         credit_note_payload(order, note)),
+                            *_refund_records(order, given)], now)
+        uow.commit()
+    return TakenBack(order, note, tuple(given))
+
+
+def _refund(uow: UnitOfWork, order: Order, requests: Sequence[RefundRequest] | None,
+            now: datetime, staff: StaffMember, credit_note_id: str | None) -> list[Refund]:
+    """The refunds of what the order now owes the customer: each method must be one the
+    till takes; none are needed when nothing is owed."""
+    plan = order.suggested_refunds() if requests is None else list(requests)
+    for request in plan:
+        payment_method(uow, request.method_code)
+    return order.give_back(plan, [new_id() for _request in plan], now, staff.id,
+                           credit_note_id)
+
+
+def _record_refunds(uow: UnitOfWork, signer: Signer, order: Order, refunds: list[Refund],
+                    till: Till, session: TillSession | None, now: datetime) -> None:
+    if not refunds:
+        return
+    uow.orders.add_refunds(order, refunds, till.id, _id(session))
+    for refund in refunds:
+        append(uow, signer, till.id, order_chain(order.training), now,
+               refund_record(order, refund))
+
+
+def _refund_records(order: Order, refunds: list[Refund]) -> list[OutboxRecord]:
+    return [OutboxRecord("refund.given", refund.id, refund_payload(order, refund))
+            for refund in refunds]
+
+
+def _till_for(uow: UnitOfWork, signer: Signer, order: Order, staff: StaffMember,
+              now: datetime) -> tuple[Till, TillSession | None]:
+    """The till taking the action, and its session; a real order needs it open
+    (training does not, and belongs to no session)."""
     till = local_till(uow)
-    if not order.training:
-        ensure_till_open(uow, till, staff, now)
-    return till.id
+    if order.training:
+        return till, None
+    return till, ensure_till_open(uow, signer, till, staff, now)
+
+
+def _id(session: TillSession | None) -> str | None:
+    return None if session is None else session.id
 
 
 def _order(uow: UnitOfWork, number: str) -> Order:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from pos_app.domain.customer import Customer
-from pos_app.domain.order import Cancellation, Order
+from pos_app.domain.order import Cancellation, CreditNote, Order, Refund
 from pos_app.domain.payment import Payment
 
 
@@ -57,14 +57,19 @@ def order_record(order: Order, payer: Customer | None = None) -> dict[str, Any]:
 
 
 def order_view(order: Order, payer: Customer | None = None) -> dict[str, Any]:
-    """The order as it stands now: its record, with payments, what is left, its status."""
-    paid = order.paid_cents
+    """The order as it stands now: its record, with payments, returns, refunds, what it
+    is worth now and what is left, its status."""
     return {
         **order_record(order, payer),
         "status": order.status.value,
-        "paid_cents": paid,
-        "left_cents": order.total_cents - paid,
+        "returned_cents": order.returned_cents,
+        "due_cents": order.due_cents,
+        "paid_cents": order.paid_cents,
+        "refunded_cents": order.refunded_cents,
+        "left_cents": order.left_cents,
         "payments": [payment_payload(order, payment) for payment in order.payments],
+        "returns": [credit_note_payload(order, note) for note in order.returns],
+        "refunds": [refund_payload(order, refund) for refund in order.refunds],
         "cancellation": None if order.cancellation is None
         else cancellation_payload(order, order.cancellation),
     }
@@ -77,4 +82,48 @@ def cancellation_payload(order: Order, cancellation: Cancellation) -> dict[str, 
         "by_staff_id": cancellation.by_staff_id,
         "at": cancellation.at.isoformat(),
         "reason": cancellation.reason,
+        "cancelled_cents": order.cancelled_cents,
+    }
+
+
+def credit_note_payload(order: Order, note: CreditNote) -> dict[str, Any]:
+    """What `order.returned` says: a credit note, which never changes after."""
+    return {
+        "id": note.id,
+        "number": note.number,
+        "order_id": order.id,
+        "order_number": order.number,
+        "till_id": note.till_id,
+        "created_at": note.created_at.isoformat(),
+        "staff_id": note.staff_id,
+        "reason": note.reason,
+        "lines": [
+            {"order_line": item.position, "product_id": item.line.product_id,
+             "label": item.line.label, "price_id": item.line.price_id,
+             "price_label": item.line.price_label,
+             "unit_price_cents": item.line.unit_price_cents,
+             "quantity": item.line.quantity, "vat_rate_bp": item.line.vat_rate,
+             "total_cents": item.total_cents}
+            for item in note.lines
+        ],
+        "vat": [
+            {"rate_bp": vat.rate, "excl_cents": vat.excl_cents,
+             "vat_cents": vat.vat_cents, "total_cents": vat.total_cents}
+            for vat in note.vat()
+        ],
+        "total_cents": note.total_cents,
+    }
+
+
+def refund_payload(order: Order, refund: Refund) -> dict[str, Any]:
+    """What `refund.given` says: money given back, in one method (a positive amount)."""
+    return {
+        "id": refund.id,
+        "order_id": order.id,
+        "order_number": order.number,
+        "credit_note_id": refund.credit_note_id,
+        "method": refund.method_code,
+        "amount_cents": refund.amount_cents,
+        "at": refund.at.isoformat(),
+        "staff_id": refund.staff_id,
     }

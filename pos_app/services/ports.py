@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # named in signatures only: using a port loads none of them
         CashMovementKind,
         Closure,
         ClosureKind,
-        VatTotal,
+        Takings,
     )
     from pos_app.domain.customer import Customer, NamePattern
     from pos_app.domain.devices import DeviceSettings
@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # named in signatures only: using a port loads none of them
     from pos_app.domain.favourites import Favourites
     from pos_app.domain.journal import Chain, ChainHead, JournalEntry
     from pos_app.domain.lockout import SignInOutcome
-    from pos_app.domain.order import Cancellation, Order, StatusFilter
+    from pos_app.domain.order import Cancellation, CreditNote, Order, Refund, StatusFilter
     from pos_app.domain.payment import Payment, PaymentMethod
     from pos_app.domain.printing import PrinterStatus, PrintJob, QueuedJob
     from pos_app.domain.receipt import Venue
@@ -222,13 +222,9 @@ class OrderSummary:
     number: str
     created_at: datetime
     payer_name: str | None
-    total_cents: int
-    paid_cents: int
+    total_cents: int  # as sold
+    left_cents: int  # to pay: its returns off, nothing once cancelled
     cancelled: bool
-
-    @property
-    def left_cents(self) -> int:
-        return self.total_cents - self.paid_cents
 
 
 class CatalogueRepository(Protocol):
@@ -262,17 +258,29 @@ class CustomerRepository(Protocol):
 
 
 class OrderRepository(Protocol):
-    def add(self, order: Order) -> None:
+    """Every record says the till session it was made in (`session_id`, None in
+    training): what a Z covers."""
+
+    def add(self, order: Order, session_id: str | None) -> None:
         """Insert a new order with its lines, VAT per rate and payments."""
         ...
 
-    def add_payment(self, order: Order, payment: Payment, till_id: str) -> None:
+    def add_payment(self, order: Order, payment: Payment, till_id: str,
+                    session_id: str | None) -> None:
         """Record a payment taken later, at till `till_id`."""
         ...
 
-    def add_cancellation(self, order: Order, cancellation: Cancellation, till_id: str) -> None:
+    def add_cancellation(self, order: Order, cancellation: Cancellation, till_id: str,
+                         session_id: str | None) -> None:
         """Mark the order cancelled, at till `till_id`."""
         ...
+
+    def add_return(self, note: CreditNote, session_id: str | None) -> None:
+        """Record a credit note with its lines and VAT."""
+        ...
+
+    def add_refunds(self, order: Order, refunds: list[Refund], till_id: str,
+                    session_id: str | None) -> None: ...
 
     def get_by_number(self, number: str) -> Order | None: ...
 
@@ -322,6 +330,10 @@ class TillRepository(Protocol):
     def latest_session(self, till_id: str) -> TillSession | None: ...
 
     def open_session(self, session: TillSession) -> None: ...
+
+    def shift_clock(self, till_id: str, seconds: int) -> None:
+        """A clock jump noticed: the open session's age leaves it out."""
+        ...
 
     def venue(self) -> Venue | None:
         """The venue that sells, named on receipts."""
@@ -410,30 +422,35 @@ class JournalRepository(Protocol):
 
 
 class ClosureRepository(Protocol):
+    """Sums over one till session: what a Z covers is what was recorded in it, whatever
+    the clock said."""
+
     def add_cash_movement(self, movement_id: str, till_id: str, kind: CashMovementKind,
-                          amount_cents: int, reason: str, staff_id: str,
-                          at: datetime) -> None: ...
+                          amount_cents: int, reason: str, staff_id: str, at: datetime,
+                          session_id: str) -> None: ...
 
-    def cash_movements(self, till_id: str, after: datetime | None,
-                       until: datetime) -> dict[CashMovementKind, int]:
-        """Totals per kind over the period (after, until]."""
+    def cash_movements(self, session_id: str) -> dict[CashMovementKind, int]:
+        """Totals per kind."""
         ...
 
-    def sales(self, till_id: str, after: datetime | None,
-              until: datetime) -> tuple[int, int, int, int, tuple[VatTotal, ...]]:
-        """(orders made, orders cancelled, made total, cancelled total, VAT per rate net
-        of cancellations) at this till over (after, until]."""
+    def takings(self, session_id: str) -> Takings:
+        """Sales, cancellations and returns recorded in the session, with VAT per rate
+        net of the last two."""
         ...
 
-    def payments(self, till_id: str, after: datetime | None,
-                 until: datetime) -> list[tuple[str, int, int]]:
-        """(method, tendered, change) per method, for payments taken at this till."""
+    def payments(self, session_id: str) -> list[tuple[str, int, int]]:
+        """(method, tendered, change) per method."""
+        ...
+
+    def refunds(self, session_id: str) -> dict[str, int]:
+        """Refunded per method."""
         ...
 
     def last(self, till_id: str, kind: ClosureKind) -> Closure | None: ...
 
-    def of_kind_between(self, till_id: str, kind: ClosureKind, after: datetime | None,
-                        until: datetime) -> list[Closure]: ...
+    def of_kind_after(self, till_id: str, kind: ClosureKind, after: int) -> list[Closure]:
+        """The closures of `kind` numbered after `after`, in number order."""
+        ...
 
     def between(self, till_id: str, start: datetime, end: datetime) -> list[Closure]: ...
 
@@ -442,7 +459,7 @@ class ClosureRepository(Protocol):
         ...
 
     def add(self, closure: Closure, methods: list[tuple[str, int, int]],
-            count: CashCount | None) -> None: ...
+            count: CashCount | None, session_id: str | None) -> None: ...
 
 
 class PrintQueueRepository(Protocol):

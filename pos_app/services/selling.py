@@ -72,8 +72,7 @@ def sell(ctx: Context, staff: StaffMember, basket: Basket,
     now = ctx.clock.now()
     with ctx.uow() as uow:
         till = local_till(uow)
-        if not training:
-            ensure_till_open(uow, till, staff, now)
+        session = None if training else ensure_till_open(uow, ctx.signer, till, staff, now)
         payer = None if basket.payer_id is None else _payer(uow, basket.payer_id)
         sequence = uow.sequences.next(till.id, TRAINING_SERIES if training else ORDER_SERIES)
         prefix = TRAINING_PREFIX if training else till.order_prefix
@@ -85,7 +84,7 @@ def sell(ctx: Context, staff: StaffMember, basket: Basket,
             order.take_payment(method, request.amount_cents, new_id(), now, staff.id)
         if order.left_cents > 0 and not validate_without_paying:
             raise PaymentIncomplete(order.left_cents)
-        uow.orders.add(order)
+        uow.orders.add(order, None if session is None else session.id)
         append(uow, ctx.signer, till.id, order_chain(training), now, sale_record(order, till),
                order.total_cents)
         if training:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from pos_app.domain.errors import (
@@ -18,11 +18,13 @@ from pos_app.domain.errors import (
 from pos_app.domain.ids import new_id
 from pos_app.domain.lockout import SignInOutcome, locked_until
 from pos_app.domain.staff import StaffMember
-from pos_app.domain.till import HOURS_BEFORE_Z, Till, TillSession, TillState, till_state
+from pos_app.domain.till import Till, TillSession, TillState, till_state
 from pos_app.services.context import Context, local_till
 
 if TYPE_CHECKING:
-    from pos_app.services.ports import UnitOfWork
+    from pos_app.services.ports import Signer, UnitOfWork
+
+SESSION_SERIES = "session"  # till sessions are numbered per till: 1, 2, 3…
 
 
 class UnknownTill(DomainError):
@@ -107,19 +109,41 @@ def sign_out(ctx: Context, staff: StaffMember) -> None:
     record_event_alone(ctx, Event.SIGN_OUT, staff.id)
 
 
-def ensure_till_open(uow: UnitOfWork, till: Till, staff: StaffMember,
+def ensure_till_open(uow: UnitOfWork, signer: Signer, till: Till, staff: StaffMember,
                      now: datetime) -> TillSession:
     """Selling needs an open till: a closed one opens (the first sale of the day), a till
-    whose closure was started must finish it (R6), and one open for more than a day asks
-    for its Z first."""
+    whose closure was started must finish it (R6), and one open for more than a day
+    asks for its Z first (its age as the journal saw it: a clock jump neither locks the
+    till nor spares it its Z)."""
     session = uow.tills.latest_session(till.id)
     if session is None or session.state is TillState.CLOSED:
-        session = TillSession(new_id(), till.id, now, staff.id)
-        uow.tills.open_session(session)
+        session = _open_session(uow, signer, till, staff.id, now)
     elif session.state is TillState.CLOSING:
         raise ClosureInProgress()
-    elif now - session.opened_at > timedelta(hours=HOURS_BEFORE_Z):
-        raise ClosureRequired(session.opened_at)
+    else:
+        # Recorded now, a jump is left out of the age checked just below.
+        from pos_app.services.journal import note_clock
+
+        if note_clock(uow, signer, till.id, now) is not None:
+            session = uow.tills.latest_session(till.id) or session
+        if session.needs_z(now):
+            raise ClosureRequired(session.opened_at)
+    return session
+
+
+def _open_session(uow: UnitOfWork, signer: Signer, till: Till, staff_id: str,
+                  now: datetime) -> TillSession:
+    """A new session, numbered after the last one, its opening journaled. A clock jump is
+    recorded first, so that it never counts in the age of the session opened after it."""
+    from pos_app.domain.journal import Event
+    from pos_app.services.journal import note_clock, record_event
+
+    note_clock(uow, signer, till.id, now)
+    session = TillSession(new_id(), till.id, now, staff_id,
+                          number=uow.sequences.next(till.id, SESSION_SERIES))
+    uow.tills.open_session(session)
+    record_event(uow, signer, till.id, now, Event.SESSION_OPENED, staff_id,
+                 number=session.number)
     return session
 
 
@@ -139,7 +163,7 @@ def open_till(ctx: Context, staff: StaffMember, till_id: str) -> TillStatus:
             raise UnknownTill(till_id)
         state = till_state(uow.tills.latest_session(till.id))
         if state is TillState.CLOSED:
-            uow.tills.open_session(TillSession(new_id(), till.id, ctx.clock.now(), staff.id))
+            _open_session(uow, ctx.signer, till, staff.id, ctx.clock.now())
             uow.commit()
             state = TillState.OPEN
     return TillStatus(till, state)

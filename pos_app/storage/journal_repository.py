@@ -103,8 +103,11 @@ class SqlJournal(SqlRepository):
         return row[0], row[1], row[2]
 
     def latest_time(self, till_id: str) -> str | None:
-        row = self._one("SELECT max(at) FROM journal_entries WHERE till_id = ?", (till_id,))
-        return None if row is None else row[0]
+        # The entry written last, not the latest time: after a clock went back, the
+        # newest entry is the one to compare the clock with.
+        row = self._one("SELECT at FROM journal_entries WHERE till_id = ?"
+                        " ORDER BY seq DESC LIMIT 1", (till_id,))
+        return None if row is None else str(row[0])
 
 
 def _entry(till_id: str, chain: str, row: tuple[Any, ...] | None) -> JournalEntry | None:

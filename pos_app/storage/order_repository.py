@@ -1,64 +1,122 @@
-"""Orders with their lines, VAT per rate, payments and cancellation."""
+"""Orders with their lines, VAT per rate, payments, returns (credit notes), refunds and
+cancellation. Each record says the till session it was made in (none in training): what
+a Z covers."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from pos_app.domain.basket import BasketLine
-from pos_app.domain.order import Cancellation, Order, OrderStatus, StatusFilter
+from pos_app.domain.order import (
+    Cancellation,
+    CreditNote,
+    Order,
+    OrderStatus,
+    Refund,
+    ReturnedLine,
+    StatusFilter,
+)
 from pos_app.domain.payment import Payment
 from pos_app.domain.text import fold
 from pos_app.domain.vat import VatRate
 from pos_app.services.ports import OrderSummary
 from pos_app.storage.sql import SqlRepository, from_utc_text, like_escape, utc_text
 
-_PAID = ("coalesce((SELECT sum(amount_cents - change_cents) FROM payments"
-         " WHERE order_id = o.id), 0)")
+# What an order is worth now (nothing once cancelled, its returns off), and what it
+# holds of the customer's money: an order search shows what is left from both.
+_DUE = ("CASE WHEN o.cancelled_at IS NOT NULL THEN 0 ELSE o.total_cents - coalesce((SELECT"
+        " sum(total_cents) FROM credit_notes WHERE order_id = o.id), 0) END")
+_NET_PAID = ("coalesce((SELECT sum(amount_cents - change_cents) FROM payments"
+             " WHERE order_id = o.id), 0) - coalesce((SELECT sum(amount_cents) FROM refunds"
+             " WHERE order_id = o.id), 0)")
 
 
 _INSERT_PAYMENT = ("INSERT INTO payments (id, order_id, method_code, amount_cents,"
-                   " change_cents, taken_at, staff_id, till_id, training)"
-                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                   " change_cents, taken_at, staff_id, till_id, training, session_id)"
+                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+_LINE_COLUMNS = ("product_id, label, price_id, price_label, unit_price_cents, quantity,"
+                 " vat_rate_bp")
 
 
-def _payment_row(order: Order, payment: Payment, till_id: str) -> tuple[Any, ...]:
+def _payment_row(order: Order, payment: Payment, till_id: str,
+                 session_id: str | None) -> tuple[Any, ...]:
     return (payment.id, order.id, payment.method_code, payment.amount_cents,
             payment.change_cents, utc_text(payment.taken_at), payment.staff_id, till_id,
-            order.training)
+            order.training, session_id)
+
+
+def _line_values(line: BasketLine) -> tuple[Any, ...]:
+    return (line.product_id, line.label, line.price_id, line.price_label,
+            line.unit_price_cents, line.quantity, line.vat_rate, line.total_cents)
+
+
+def _line(row: tuple[Any, ...]) -> BasketLine:
+    return BasketLine(row[0], row[1], row[2], row[3], row[4], row[5], VatRate(row[6]))
 
 
 class SqlOrders(SqlRepository):
-    def add(self, order: Order) -> None:
+    def add(self, order: Order, session_id: str | None) -> None:
         self._run(
             "INSERT INTO orders (id, number, till_id, sequence, created_at, staff_id, payer_id,"
-            " total_cents, status, training) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " total_cents, status, training, session_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (order.id, order.number, order.till_id, order.sequence,
              utc_text(order.created_at), order.staff_id, order.payer_id, order.total_cents,
-             order.status.value, order.training))
+             order.status.value, order.training, session_id))
         self._many(
             "INSERT INTO order_lines (order_id, position, product_id, label, price_id,"
             " price_label, unit_price_cents, quantity, vat_rate_bp, total_cents)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(order.id, position, line.product_id, line.label, line.price_id,
-              line.price_label, line.unit_price_cents, line.quantity, line.vat_rate,
-              line.total_cents) for position, line in enumerate(order.lines)])
+            [(order.id, position, *_line_values(line))
+             for position, line in enumerate(order.lines)])
         self._many(
             "INSERT INTO order_vat (order_id, rate_bp, excl_cents, vat_cents, total_cents)"
             " VALUES (?, ?, ?, ?, ?)",
             [(order.id, vat.rate, vat.excl_cents, vat.vat_cents, vat.total_cents)
              for vat in order.vat()])
-        self._many(_INSERT_PAYMENT, [_payment_row(order, p, order.till_id)
+        self._many(_INSERT_PAYMENT, [_payment_row(order, p, order.till_id, session_id)
                                      for p in order.payments])
 
-    def add_payment(self, order: Order, payment: Payment, till_id: str) -> None:
-        self._run(_INSERT_PAYMENT, _payment_row(order, payment, till_id))
+    def add_payment(self, order: Order, payment: Payment, till_id: str,
+                    session_id: str | None) -> None:
+        self._run(_INSERT_PAYMENT, _payment_row(order, payment, till_id, session_id))
 
-    def add_cancellation(self, order: Order, cancellation: Cancellation, till_id: str) -> None:
+    def add_cancellation(self, order: Order, cancellation: Cancellation, till_id: str,
+                         session_id: str | None) -> None:
         self._run(
             "UPDATE orders SET status = ?, cancelled_at = ?, cancelled_by = ?, cancel_reason = ?,"
-            " cancelled_till_id = ? WHERE id = ?",
+            " cancelled_till_id = ?, cancelled_session_id = ? WHERE id = ?",
             (OrderStatus.CANCELLED.value, utc_text(cancellation.at), cancellation.by_staff_id,
-             cancellation.reason, till_id, order.id))
+             cancellation.reason, till_id, session_id, order.id))
+
+    def add_return(self, note: CreditNote, session_id: str | None) -> None:
+        self._run(
+            "INSERT INTO credit_notes (id, number, order_id, till_id, sequence, created_at,"
+            " staff_id, reason, total_cents, training, session_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (note.id, note.number, note.order_id, note.till_id, note.sequence,
+             utc_text(note.created_at), note.staff_id, note.reason, note.total_cents,
+             note.training, session_id))
+        self._many(
+            "INSERT INTO credit_note_lines (credit_note_id, position, order_line, product_id,"
+            " label, price_id, price_label, unit_price_cents, quantity, vat_rate_bp,"
+            " total_cents) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(note.id, position, item.position, *_line_values(item.line))
+             for position, item in enumerate(note.lines)])
+        self._many(
+            "INSERT INTO credit_note_vat (credit_note_id, rate_bp, excl_cents, vat_cents,"
+            " total_cents) VALUES (?, ?, ?, ?, ?)",
+            [(note.id, vat.rate, vat.excl_cents, vat.vat_cents, vat.total_cents)
+             for vat in note.vat()])
+
+    def add_refunds(self, order: Order, refunds: list[Refund], till_id: str,
+                    session_id: str | None) -> None:
+        self._many(
+            "INSERT INTO refunds (id, order_id, credit_note_id, method_code, amount_cents, at,"
+            " staff_id, till_id, training, session_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(refund.id, order.id, refund.credit_note_id, refund.method_code,
+              refund.amount_cents, utc_text(refund.at), refund.staff_id, till_id,
+              order.training, session_id) for refund in refunds])
 
     def get_by_number(self, number: str) -> Order | None:
         row = self._one(
@@ -70,23 +128,44 @@ class SqlOrders(SqlRepository):
         cancellation = None
         if row[6] is not None:
             cancellation = Cancellation(row[7], from_utc_text(row[6]), row[8])
+        lines = self._lines(row[0])
         return Order(id=row[0], number=row[1], sequence=row[9], till_id=row[2],
-                     created_at=from_utc_text(row[3]), staff_id=row[4], lines=self._lines(row[0]),
+                     created_at=from_utc_text(row[3]), staff_id=row[4], lines=lines,
                      payer_id=row[5], payments=self._payments(row[0]),
-                     cancellation=cancellation, training=bool(row[10]))
+                     cancellation=cancellation, training=bool(row[10]),
+                     returns=self._returns(row[0], lines), refunds=self._refunds(row[0]))
 
     def _lines(self, order_id: str) -> tuple[BasketLine, ...]:
-        rows = self._all(
-            "SELECT product_id, label, price_id, price_label, unit_price_cents, quantity,"
-            " vat_rate_bp FROM order_lines WHERE order_id = ? ORDER BY position",
-            (order_id,))
-        return tuple(BasketLine(r[0], r[1], r[2], r[3], r[4], r[5], VatRate(r[6])) for r in rows)
+        rows = self._all(f"SELECT {_LINE_COLUMNS} FROM order_lines WHERE order_id = ?"
+                         " ORDER BY position", (order_id,))
+        return tuple(_line(row) for row in rows)
 
     def _payments(self, order_id: str) -> list[Payment]:
         rows = self._all(
             "SELECT id, method_code, amount_cents, change_cents, taken_at, staff_id"
             " FROM payments WHERE order_id = ? ORDER BY taken_at, id", (order_id,))
         return [Payment(r[0], r[1], r[2], r[3], from_utc_text(r[4]), r[5]) for r in rows]
+
+    def _returns(self, order_id: str, lines: tuple[BasketLine, ...]) -> list[CreditNote]:
+        notes = self._all(
+            "SELECT id, number, sequence, till_id, created_at, staff_id, reason, training"
+            " FROM credit_notes WHERE order_id = ? ORDER BY sequence, id", (order_id,))
+        if not notes:
+            return []
+        returned: dict[str, list[ReturnedLine]] = {}
+        for row in self._all(
+                f"SELECT l.credit_note_id, l.order_line, {_LINE_COLUMNS} FROM"
+                " credit_note_lines AS l JOIN credit_notes AS c ON c.id = l.credit_note_id"
+                " WHERE c.order_id = ? ORDER BY l.credit_note_id, l.position", (order_id,)):
+            returned.setdefault(row[0], []).append(ReturnedLine(row[1], _line(row[2:])))
+        return [CreditNote(r[0], r[1], r[2], order_id, r[3], from_utc_text(r[4]), r[5], r[6],
+                           tuple(returned.get(r[0], ())), bool(r[7])) for r in notes]
+
+    def _refunds(self, order_id: str) -> list[Refund]:
+        rows = self._all(
+            "SELECT id, method_code, amount_cents, at, staff_id, credit_note_id FROM refunds"
+            " WHERE order_id = ? ORDER BY at, id", (order_id,))
+        return [Refund(r[0], r[1], r[2], from_utc_text(r[3]), r[4], r[5]) for r in rows]
 
     def search(self, text: str, status: StatusFilter, limit: int,
                training: bool = False) -> list[OrderSummary]:
@@ -105,7 +184,7 @@ class SqlOrders(SqlRepository):
         where = ("WHERE " + " AND ".join(conditions)) if conditions else ""
         rows = self._all(
             f"SELECT o.number, o.created_at, c.kind, c.name, c.first_name, o.total_cents,"
-            f" {_PAID}, o.status FROM orders AS o"
+            f" {_DUE} - ({_NET_PAID}), o.status FROM orders AS o"
             f" LEFT JOIN customers AS c ON c.id = o.payer_id"
             f" {where} ORDER BY o.created_at DESC LIMIT ?", (*params, limit))
         return [OrderSummary(r[0], from_utc_text(r[1]), _payer_name(r[2], r[3], r[4]), r[5], r[6],
@@ -122,4 +201,3 @@ def _payer_name(kind: str | None, name: str | None, first_name: str | None) -> s
     if name is None:
         return None
     return f"{name.upper()} {first_name}" if kind == "person" and first_name else name
-

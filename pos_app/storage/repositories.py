@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from pos_app.domain.favourites import Favourites
@@ -41,10 +41,11 @@ class SqlStaff(SqlRepository):
         return int(self._one("SELECT count(*) FROM staff")[0])
 
     def failures_since_success(self, login: str) -> list[datetime]:
+        # In the order they were recorded, not by their times: the clock may go back.
         rows = self._all(
-            "SELECT at FROM sign_in_attempts WHERE login = ? AND outcome = ? AND at >"
-            " coalesce((SELECT max(at) FROM sign_in_attempts WHERE login = ? AND outcome = ?),"
-            " '') ORDER BY at", (login, SignInOutcome.FAILURE.value, login,
+            "SELECT at FROM sign_in_attempts WHERE login = ? AND outcome = ? AND seq >"
+            " coalesce((SELECT max(seq) FROM sign_in_attempts WHERE login = ? AND outcome = ?),"
+            " 0) ORDER BY seq", (login, SignInOutcome.FAILURE.value, login,
                                  SignInOutcome.SUCCESS.value))
         return [from_utc_text(row[0]) for row in rows]
 
@@ -94,19 +95,27 @@ class SqlTills(SqlRepository):
                   (till.id, till.code, till.name, till.point_of_sale, till.order_prefix))
 
     def latest_session(self, till_id: str) -> TillSession | None:
+        # By number, never by time: a session opened after the clock went back is still
+        # the latest.
         row = self._one(
-            "SELECT id, till_id, opened_at, opened_by, closing_started_at, closed_at"
-            " FROM till_sessions WHERE till_id = ? ORDER BY opened_at DESC LIMIT 1",
-            (till_id,))
+            "SELECT id, till_id, opened_at, opened_by, closing_started_at, closed_at,"
+            " number, clock_shift_seconds FROM till_sessions WHERE till_id = ?"
+            " ORDER BY number DESC LIMIT 1", (till_id,))
         if row is None:
             return None
         return TillSession(row[0], row[1], from_utc_text(row[2]), row[3],
-                           from_optional_utc_text(row[4]), from_optional_utc_text(row[5]))
+                           from_optional_utc_text(row[4]), from_optional_utc_text(row[5]),
+                           row[6], timedelta(seconds=row[7]))
 
     def open_session(self, session: TillSession) -> None:
-        self._run("INSERT INTO till_sessions (id, till_id, opened_at, opened_by)"
-                  " VALUES (?, ?, ?, ?)", (session.id, session.till_id,
-                                          utc_text(session.opened_at), session.opened_by))
+        self._run("INSERT INTO till_sessions (id, till_id, number, opened_at, opened_by)"
+                  " VALUES (?, ?, ?, ?, ?)",
+                  (session.id, session.till_id, session.number, utc_text(session.opened_at),
+                   session.opened_by))
+
+    def shift_clock(self, till_id: str, seconds: int) -> None:
+        self._run("UPDATE till_sessions SET clock_shift_seconds = clock_shift_seconds + ?"
+                  " WHERE till_id = ? AND closed_at IS NULL", (seconds, till_id))
 
     def venue(self) -> Venue | None:
         from pos_app.domain.receipt import Venue  # receipts' code loads with the first one

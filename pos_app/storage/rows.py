@@ -145,17 +145,22 @@ class SignInAttemptRow(Base):
 
 
 class TillSessionRow(Base):
-    """A till's span from opening to its Z closure; the latest one gives its state."""
+    """A till's span from opening to its Z closure, numbered per till; the latest by
+    number gives its state (never the latest by time: the clock may go back)."""
 
     __tablename__ = "till_sessions"
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     till_id: Mapped[str] = mapped_column(ForeignKey("tills.id"))
+    number: Mapped[int] = mapped_column(Integer, server_default="0")
     opened_at: Mapped[datetime] = mapped_column(UtcDateTime)
     opened_by: Mapped[str] = mapped_column(String(64))
     closing_started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Clock jumps noticed while open, added up: the session's age leaves them out.
+    clock_shift_seconds: Mapped[int] = mapped_column(Integer, server_default="0")
 
-    __table_args__ = (Index("ix_till_sessions_till_opened", "till_id", "opened_at"),)
+    __table_args__ = (Index("ix_till_sessions_till_number", "till_id", "number",
+                            unique=True),)
 
 
 class PaymentMethodRow(Base):
@@ -192,11 +197,12 @@ class OrderRow(Base):
     cancel_reason: Mapped[str | None] = mapped_column(Text)
     cancelled_till_id: Mapped[str | None] = mapped_column(String(36))  # where it was cancelled
     training: Mapped[bool] = mapped_column(Boolean, server_default=false())  # never takings
+    # The till sessions it was made and cancelled in: what a Z covers (none in training).
+    session_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    cancelled_session_id: Mapped[str | None] = mapped_column(String(36), index=True)
 
     __table_args__ = (Index("ix_orders_till_sequence", "till_id", "training", "sequence",
-                            unique=True),
-                      Index("ix_orders_till_created", "till_id", "created_at"),
-                      Index("ix_orders_cancelled_till", "cancelled_till_id", "cancelled_at"))
+                            unique=True),)
 
 
 class OrderLineRow(Base):
@@ -235,8 +241,66 @@ class PaymentRow(Base):
     staff_id: Mapped[str] = mapped_column(String(64))
     till_id: Mapped[str | None] = mapped_column(String(36))  # where it was taken
     training: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    session_id: Mapped[str | None] = mapped_column(String(36), index=True)
 
-    __table_args__ = (Index("ix_payments_till_taken", "till_id", "taken_at"),)
+
+class CreditNoteRow(Base):
+    """A return (avoir): lines of an order taken back, numbered per till (AV2-000001)."""
+
+    __tablename__ = "credit_notes"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    number: Mapped[str] = mapped_column(String(64), unique=True)
+    order_id: Mapped[str] = mapped_column(ForeignKey("orders.id"), index=True)
+    till_id: Mapped[str] = mapped_column(String(36))
+    sequence: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    staff_id: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(Text)
+    total_cents: Mapped[int] = mapped_column(Integer)
+    training: Mapped[bool] = mapped_column(Boolean)
+    session_id: Mapped[str | None] = mapped_column(String(36), index=True)
+
+
+class CreditNoteLineRow(Base):
+    __tablename__ = "credit_note_lines"
+    credit_note_id: Mapped[str] = mapped_column(ForeignKey("credit_notes.id"),
+                                                primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_line: Mapped[int] = mapped_column(Integer)  # the order line's position
+    product_id: Mapped[str] = mapped_column(String(64))
+    label: Mapped[str] = mapped_column(String(300))
+    price_id: Mapped[str] = mapped_column(String(64))
+    price_label: Mapped[str] = mapped_column(String(200))
+    unit_price_cents: Mapped[int] = mapped_column(Integer)
+    quantity: Mapped[int] = mapped_column(Integer)
+    vat_rate_bp: Mapped[int] = mapped_column(Integer)
+    total_cents: Mapped[int] = mapped_column(Integer)
+
+
+class CreditNoteVatRow(Base):
+    __tablename__ = "credit_note_vat"
+    credit_note_id: Mapped[str] = mapped_column(ForeignKey("credit_notes.id"),
+                                                primary_key=True)
+    rate_bp: Mapped[int] = mapped_column(Integer, primary_key=True)
+    excl_cents: Mapped[int] = mapped_column(Integer)
+    vat_cents: Mapped[int] = mapped_column(Integer)
+    total_cents: Mapped[int] = mapped_column(Integer)
+
+
+class RefundRow(Base):
+    """Money given back, in one method, for a return or a cancellation."""
+
+    __tablename__ = "refunds"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    order_id: Mapped[str] = mapped_column(ForeignKey("orders.id"), index=True)
+    credit_note_id: Mapped[str | None] = mapped_column(ForeignKey("credit_notes.id"))
+    method_code: Mapped[str] = mapped_column(ForeignKey("payment_methods.code"))
+    amount_cents: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    staff_id: Mapped[str] = mapped_column(String(64))
+    till_id: Mapped[str] = mapped_column(String(36))  # where it was given
+    training: Mapped[bool] = mapped_column(Boolean)
+    session_id: Mapped[str | None] = mapped_column(String(36), index=True)
 
 
 class OutboxRow(Base):
@@ -308,8 +372,7 @@ class CashMovementRow(Base):
     reason: Mapped[str] = mapped_column(Text)
     staff_id: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(UtcDateTime)
-
-    __table_args__ = (Index("ix_cash_movements_till_at", "till_id", "at"),)
+    session_id: Mapped[str | None] = mapped_column(String(36), index=True)
 
 
 class ClosureRow(Base):
@@ -332,6 +395,10 @@ class ClosureRow(Base):
     journal_number: Mapped[int] = mapped_column(Integer)
     first_entry: Mapped[int] = mapped_column(Integer)  # the order-chain entries covered
     last_entry: Mapped[int] = mapped_column(Integer)
+    session_id: Mapped[str | None] = mapped_column(String(36))  # the session a Z closed
+    # A monthly (yearly) closure sums the Zs (months) numbered first_part to last_part.
+    first_part: Mapped[int] = mapped_column(Integer, server_default="0")
+    last_part: Mapped[int] = mapped_column(Integer, server_default="0")
 
     __table_args__ = (Index("ix_closures_till_end", "till_id", "period_end"),)
 

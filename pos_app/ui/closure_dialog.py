@@ -197,26 +197,42 @@ class ClosureDialog(QDialog):
         self.error.setText(error_message(error))
 
     def _html(self, reading: Reading) -> str:
-        cash = reading.cash
+        cash, takings = reading.cash, reading.takings
 
-        def row(label: str, cents: int) -> str:
-            return (f"<tr><td>{escape(label)}</td>"
-                    f"<td align='right'>{format_money(cents)}</td></tr>")
+        def row(label: str, cents: int, *more: int) -> str:
+            cells = "".join(f"<td align='right'>{format_money(value)}</td>"
+                            for value in (cents, *more))
+            return f"<tr><td>{escape(label)}</td>{cells}</tr>"
 
         vat = "".join(row(self.tr("TVA {rate} % (TTC)").format(
             rate=f"{v.rate_bp / 100:g}".replace(".", ",")), v.total_cents) for v in reading.vat)
-        methods = "".join(row(m.label, m.cents) for m in reading.methods)
-        drawer = "".join([
-            row(self.tr("Fond de caisse"), cash.float_cents),
-            row(self.tr("Espèces encaissées"), cash.taken_cents),
-            row(self.tr("Monnaie rendue"), -cash.change_cents),
-            row(self.tr("Apports"), cash.in_cents),
-            row(self.tr("Retraits"), -cash.out_cents)])
+        sales = row(self.tr("Ventes ({count})").format(count=takings.orders),
+                    takings.sales_cents)
+        if takings.cancellations:
+            sales += row(self.tr("Annulations ({count})").format(count=takings.cancellations),
+                         -takings.cancelled_cents)
+        if takings.returns:
+            sales += row(self.tr("Retours, avoirs ({count})").format(count=takings.returns),
+                         -takings.returned_cents)
+        heading = ("<tr><td></td><td align='right'>" + self.tr("Encaissé") + "</td>"
+                   "<td align='right'>" + self.tr("Remboursé") + "</td>"
+                   "<td align='right'>" + self.tr("Net") + "</td></tr>")
+        methods = heading + "".join(row(m.label, m.taken_cents, -m.refunded_cents,
+                                        m.net_cents) for m in reading.methods)
+        drawer = [row(self.tr("Fond de caisse"), cash.float_cents),
+                  row(self.tr("Espèces encaissées"), cash.taken_cents),
+                  row(self.tr("Monnaie rendue"), -cash.change_cents),
+                  row(self.tr("Apports"), cash.in_cents),
+                  row(self.tr("Retraits"), -cash.out_cents)]
+        if cash.refunded_cents:
+            drawer.append(row(self.tr("Remboursements en espèces"), -cash.refunded_cents))
         return (
             "<h3>" + self.tr("{orders} commande(s), {cancelled} annulation(s)").format(
                 orders=reading.orders, cancelled=reading.cancellations) + "</h3>"
-            "<table width='100%'>" + row(self.tr("Chiffre d'affaires TTC"),
-                                         reading.takings_cents) + vat + "</table><hr>"
+            f"<table width='100%'>{sales}"
+            + row(self.tr("Chiffre d'affaires TTC"), reading.takings_cents) + vat
+            + "</table><hr>"
             "<h3>" + self.tr("Par mode de paiement") + f"</h3><table width='100%'>{methods}"
-            "</table><hr><h3>" + self.tr("Tiroir") + f"</h3><table width='100%'>{drawer}"
-            + row(self.tr("Espèces attendues"), cash.expected_cents) + "</table>")
+            "</table><hr><h3>" + self.tr("Tiroir") + "</h3><table width='100%'>"
+            + "".join(drawer) + row(self.tr("Espèces attendues"), cash.expected_cents)
+            + "</table>")

@@ -176,6 +176,30 @@
         <translation>VAT {rate} % (incl. VAT)</translation>
     </message>
     <message>
+        <source>Ventes ({count})</source>
+        <translation>Sales ({count})</translation>
+    </message>
+    <message>
+        <source>Annulations ({count})</source>
+        <translation>Cancellations ({count})</translation>
+    </message>
+    <message>
+        <source>Retours, avoirs ({count})</source>
+        <translation>Returns, credit notes ({count})</translation>
+    </message>
+    <message>
+        <source>Encaissé</source>
+        <translation>Taken</translation>
+    </message>
+    <message>
+        <source>Remboursé</source>
+        <translation>Refunded</translation>
+    </message>
+    <message>
+        <source>Net</source>
+        <translation>Net</translation>
+    </message>
+    <message>
         <source>Fond de caisse</source>
         <translation>Opening float</translation>
     </message>
@@ -194,6 +218,10 @@
     <message>
         <source>Retraits</source>
         <translation>Cash out</translation>
+    </message>
+    <message>
+        <source>Remboursements en espèces</source>
+        <translation>Cash refunds</translation>
     </message>
     <message>
         <source>{orders} commande(s), {cancelled} annulation(s)</source>

@@ -61,7 +61,7 @@ def test_expected_cash_is_float_plus_taken_less_change_and_movements(
     assert (cash.float_cents, cash.taken_cents, cash.change_cents, cash.in_cents,
             cash.out_cents) == (15000, 5000, 5000 - PONEY - CAFE, 2000, 10000)
     assert reading.expected_cash_cents == 15000 + 5000 - 3440 + 2000 - 10000 == 8560
-    assert {m.method_code: m.cents for m in reading.methods} == {"ESP": PONEY + CAFE,
+    assert {m.method_code: m.net_cents for m in reading.methods} == {"ESP": PONEY + CAFE,
                                                                  "CB": CAFE}
     assert (reading.orders, reading.takings_cents) == (2, PONEY + 2 * CAFE)
     assert {v.rate_bp: v.total_cents for v in reading.vat} == {2000: 2 * CAFE, 1000: PONEY}
@@ -109,14 +109,14 @@ def test_grand_totals_carry_on_and_the_journal_verifies_them(
     clock.advance(timedelta(hours=14))  # the next morning: the first sale opens the till
     order = selling.sell(ctx, cashier, basket_of(ctx, "balade-poney-1h"),
                          [PaymentRequest("CB", PONEY)])
-    orders.cancel_order(ctx, manager, order.number, "erreur")
+    orders.cancel_order(ctx, manager, order.number, "erreur")  # and refunded by card
     second = closures.finish_closure(ctx, manager).closure
     assert first.totals.perpetual_cents == PONEY + 2 * CAFE
     assert (second.totals.period_cents, second.totals.perpetual_cents,
             second.totals.perpetual_absolute_cents) == (
         0, PONEY + 2 * CAFE, PONEY + 2 * CAFE + 2 * PONEY)
     assert (second.first_entry, second.last_entry) == (first.last_entry + 1,
-                                                       first.last_entry + 2)
+                                                       first.last_entry + 3)
     report = verify_journal(ctx, every_signature=True)
     assert report.ok, report.problems
     assert report.entries[Chain.CLOSURE] == 2
@@ -125,7 +125,9 @@ def test_grand_totals_carry_on_and_the_journal_verifies_them(
 def test_a_day_without_a_z_asks_for_one(ctx: Context, cashier: StaffMember,
                                         clock: FrozenClock) -> None:
     selling.sell(ctx, cashier, basket_of(ctx, "cafe"), [PaymentRequest("CB", CAFE)])
-    clock.advance(timedelta(hours=25))
+    clock.advance(timedelta(hours=23))  # the next morning
+    selling.sell(ctx, cashier, basket_of(ctx, "cafe"), [PaymentRequest("CB", CAFE)])
+    clock.advance(timedelta(hours=2))
     with pytest.raises(ClosureRequired):
         selling.sell(ctx, cashier, basket_of(ctx, "cafe"), [PaymentRequest("CB", CAFE)])
 

@@ -29,8 +29,8 @@ SALES = 6
 @pytest.fixture
 def sold(store: Store, ctx: Context, cashier: StaffMember, manager: StaffMember,
          clock: FrozenClock) -> Store:
-    """Six sales, the third cancelled and the fourth paid later; then the store closes,
-    so that tests can alter its file."""
+    """Six sales, the third cancelled (its 50 € given back in cash) and the fourth paid
+    later; then the store closes, so that tests can alter its file."""
     for index in range(SALES):
         clock.advance(timedelta(minutes=7))
         payments = [] if index == 3 else [PaymentRequest("ESP", 5000)]
@@ -84,9 +84,10 @@ def test_every_action_is_journaled_and_the_journal_verifies(sold: Store) -> None
         opened.close()
     assert report.ok, report.problems
     assert not any(holds_a_float(json.loads(body)) for body in events), "integers only"
-    assert [body["kind"] for body in bodies] == ["sale"] * SALES + ["cancellation", "payment"]
+    assert [body["kind"] for body in bodies] == ["sale"] * SALES + ["cancellation", "refund",
+                                                                    "payment"]
     assert not any(holds_a_float(body) for body in bodies), "amounts are integer cents"
-    assert report.entries[Chain.ORDER] == SALES + 2
+    assert report.entries[Chain.ORDER] == SALES + 3
     assert '"event":"key_created"' in events[0]
     assert sum('"event":"sign_in"' in event for event in events) == 2
 
@@ -148,7 +149,7 @@ def test_a_journal_cut_short_is_found(sold: Store, raw: sqlite3.Connection) -> N
     raw.execute("DELETE FROM journal_entries WHERE chain = 'order' AND number > 5")
     found = problems(sold)
     assert [(p.chain, p.number) for p in found] == [("order", 6)]
-    assert "entries 6 to 8 are missing" in found[0].reason
+    assert "entries 6 to 9 are missing" in found[0].reason
 
 
 def forge_from(raw: sqlite3.Connection, first: int, change: str) -> str:
@@ -182,7 +183,7 @@ def forge_from(raw: sqlite3.Connection, first: int, change: str) -> str:
 def test_a_chain_re_signed_with_another_key_is_found(sold: Store,
                                                      raw: sqlite3.Connection) -> None:
     forge_from(raw, 2, '"total_cents":1000')
-    assert [(p.chain, p.number) for p in problems(sold)] == [("order", 8)]  # the head
+    assert [(p.chain, p.number) for p in problems(sold)] == [("order", 9)]  # the head
     found = problems(sold, full=True)
     assert [(p.chain, p.number) for p in found] == [("order", 2)]
     assert "signature is not valid" in found[0].reason

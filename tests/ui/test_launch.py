@@ -80,8 +80,9 @@ def test_the_run_command_opens_the_till_window(qtbot: QtBot, data_dir: Path,
     finally:
         store.close()
     # The start is journaled on a worker while the sign-in screen shows, and the
-    # sign-in, checked meanwhile on the other, waits for it to be written first.
-    assert events[-3:] == ["start", "sign_in", "stop"]
+    # sign-in, checked meanwhile on the other, waits for it to be written first; the
+    # sign-in opens the closed till.
+    assert events[-4:] == ["start", "sign_in", "session_opened", "stop"]
 
 
 def test_the_sign_in_screen_does_not_wait_for_what_only_the_sale_screen_needs() -> None:
