@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from pos_app.domain.closure import Closure, Reading
     from pos_app.domain.customer import Customer
     from pos_app.domain.order import Order
-    from pos_app.domain.receipt import Receipt
+    from pos_app.domain.receipt import Receipt, RefundReceipt, Venue
 
 SIMULATION = "*** SIMULATION ***"
 CLOSURE_NAMES = {"z": "Z", "month": "Clôture mensuelle", "year": "Clôture annuelle"}
@@ -36,15 +36,7 @@ def receipt_document(value: Receipt) -> Document:
     blocks: list[Block] = []
     if value.training:
         blocks.append(Text(SIMULATION, bold=True, align=Align.CENTER))
-    if value.venue is not None:
-        venue = value.venue
-        blocks += [Text(venue.name, bold=True, align=Align.CENTER),
-                   Text(venue.address, align=Align.CENTER),
-                   Text(f"{venue.postal_code} {venue.city}", align=Align.CENTER)]
-        if venue.siret:
-            blocks.append(Text(f"SIRET {venue.siret}", align=Align.CENTER))
-        if venue.vat_number:
-            blocks.append(Text(f"TVA intracom. {venue.vat_number}", align=Align.CENTER))
+    blocks += _seller(value.venue)
     if value.duplicate_number is not None:
         blocks.append(Text(f"DUPLICATA n° {value.duplicate_number}", bold=True,
                            align=Align.CENTER))
@@ -73,10 +65,58 @@ def receipt_document(value: Receipt) -> Document:
     return Document(kind, value.number, tuple(blocks))
 
 
+def refund_document(value: RefundReceipt) -> Document:
+    """A credit note (avoir) or a cancellation's slip: the seller, what was taken back,
+    its VAT, and how the money went back; the order's number as a barcode."""
+    blocks: list[Block] = []
+    if value.training:
+        blocks.append(Text(SIMULATION, bold=True, align=Align.CENTER))
+    blocks += _seller(value.venue)
+    title = (f"AVOIR n° {value.credit_note_number}" if value.credit_note_number
+             else "ANNULATION")
+    blocks += [Text(title, bold=True, align=Align.CENTER),
+               Text(f"Commande {value.order_number} —"
+                    f" {format_local_time(value.at, '%d/%m/%Y %H:%M:%S')}"),
+               Text(f"{value.point_of_sale} · {value.till_name}"),
+               Text(f"Motif : {value.reason}")]
+    blocks += [Text(f"{line.quantity} × {line.label} ({line.price_label})"
+                    f" {format_money(line.unit_price_cents)} = {format_money(line.total_cents)}")
+               for line in value.lines]
+    blocks += [Text(f"TVA {vat.rate.percent_text.replace('.', ',')} % : HT"
+                    f" {format_money(vat.excl_cents)} TVA {format_money(vat.vat_cents)}"
+                    f" TTC {format_money(vat.total_cents)}") for vat in value.vat]
+    blocks.append(Text(f"TOTAL TTC {format_money(value.total_cents)}", bold=True))
+    blocks += [Text(f"Remboursé {refund.label} {format_money(refund.amount_cents)}")
+               for refund in value.refunds]
+    blocks.append(Barcode(value.order_number))
+    if value.training:
+        blocks.append(Text(SIMULATION, bold=True, align=Align.CENTER))
+    return Document(DocumentKind.REFUND, value.credit_note_number or value.order_number,
+                    tuple(blocks))
+
+
+def _seller(venue: Venue | None) -> list[Block]:
+    if venue is None:
+        return []
+    blocks: list[Block] = [Text(venue.name, bold=True, align=Align.CENTER),
+                           Text(venue.address, align=Align.CENTER),
+                           Text(f"{venue.postal_code} {venue.city}", align=Align.CENTER)]
+    if venue.siret:
+        blocks.append(Text(f"SIRET {venue.siret}", align=Align.CENTER))
+    if venue.vat_number:
+        blocks.append(Text(f"TVA intracom. {venue.vat_number}", align=Align.CENTER))
+    return blocks
+
+
+def document_lines(document: Document) -> list[str]:
+    """A document's text, line by line, as the screen and the CLI show it."""
+    return [block.text if isinstance(block, Text) else f"QR {block.data}"
+            for block in document.blocks if isinstance(block, Text | QrCode)]
+
+
 def receipt_lines(value: Receipt) -> list[str]:
     """The receipt, line by line, as the screen and the CLI show it (the QR as its text)."""
-    return [block.text if isinstance(block, Text) else f"QR {block.data}"
-            for block in receipt_document(value).blocks if isinstance(block, Text | QrCode)]
+    return document_lines(receipt_document(value))
 
 
 def reading_lines(value: Reading, title: str = "Lecture X") -> list[str]:

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from pos_app.adapters.clock import FrozenClock
 from pos_app.bootstrap import Store, demo_document, open_store
@@ -18,6 +19,10 @@ from pos_app.services.context import Context
 from pos_app.services.staff import sign_in
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# On a loaded machine an example may take longer than hypothesis' 200 ms: that is no
+# failure of the property.
+settings.register_profile("caisse", deadline=None)
+settings.load_profile("caisse")
 # Tests keep the journal's signing key in a file: never in the keyring of whoever runs them.
 os.environ["CAISSE_KEYRING"] = "off"
 

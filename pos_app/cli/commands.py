@@ -20,8 +20,10 @@ from pos_app.bootstrap import Store, demo_document
 from pos_app.cli import devices, open_or_fail, output
 from pos_app.cli.order_input import read_order
 from pos_app.cli.parser import SECRET_VARIABLE, UsageError
+from pos_app.domain.basket import Basket
 from pos_app.domain.clock import ClockJump, JumpDirection
 from pos_app.domain.closure import CashCount, CashMovementKind
+from pos_app.domain.draft import Draft
 from pos_app.domain.errors import DomainError
 from pos_app.domain.money import parse_amount
 from pos_app.domain.order import Order, RefundRequest, StatusFilter
@@ -31,6 +33,7 @@ from pos_app.services import (
     catalogue,
     closures,
     customers,
+    drafts,
     importing,
     orders,
     selling,
@@ -214,6 +217,69 @@ def _refunds(texts: list[str] | None) -> list[RefundRequest] | None:
     return requests
 
 
+def _draft_show(store: Store, args: argparse.Namespace) -> Any:
+    return output.draft(drafts.current_draft(store.context))
+
+
+def _draft_add(store: Store, args: argparse.Namespace) -> Any:
+    if (args.product is None) == (args.barcode is None):
+        raise UsageError("draft add needs --product ID or --barcode CODE")
+    staff = _staff(store, args)
+    ctx = store.context
+    kept = drafts.current_draft(ctx)
+    basket = Basket() if kept is None else kept.basket
+    if args.product is not None:
+        selling.add_product(ctx, basket, args.product, args.quantity, args.price)
+    else:
+        selling.add_by_barcode(ctx, basket, args.barcode, args.quantity, args.price)
+    return output.draft(drafts.keep_basket(ctx, staff, basket, _next_version(kept)))
+
+
+def _draft_payer(store: Store, args: argparse.Namespace) -> Any:
+    staff = _staff(store, args)
+    kept = drafts.current_draft(store.context)
+    if kept is None:
+        raise UsageError("no sale is in progress: `caisse draft add` first")
+    kept.basket.assign_payer(args.customer or None)
+    if kept.basket.payer_id is not None:
+        customers.get_customer(store.context, kept.basket.payer_id)
+    return output.draft(drafts.keep_basket(store.context, staff, kept.basket,
+                                           _next_version(kept)))
+
+
+def _draft_pay(store: Store, args: argparse.Namespace) -> Any:
+    staff = _staff(store, args)
+    kept = drafts.current_draft(store.context)
+    if kept is None:
+        raise UsageError("no sale is in progress: `caisse draft add` first")
+    return output.draft(drafts.tender(store.context, staff, kept.basket, kept.version,
+                                      args.method, parse_amount(args.amount)))
+
+
+def _draft_undo(store: Store, args: argparse.Namespace) -> Any:
+    return output.draft(drafts.untender(store.context, _staff(store, args)))
+
+
+def _draft_validate(store: Store, args: argparse.Namespace) -> Any:
+    staff = _staff(store, args)
+    kept = drafts.current_draft(store.context)
+    if kept is None:
+        raise UsageError("no sale is in progress")
+    order = drafts.validate_draft(store.context, staff, kept.basket, kept.version,
+                                  validate_without_paying=args.without_paying,
+                                  training=kept.training)
+    return output.order(orders.get_order(store.context, order.number))
+
+
+def _draft_abandon(store: Store, args: argparse.Namespace) -> Any:
+    drafts.abandon_draft(store.context, _staff(store, args), given_back=args.given_back)
+    return output.draft(None)
+
+
+def _next_version(kept: Draft | None) -> int:
+    return 1 if kept is None else kept.version + 1
+
+
 def _order_show(store: Store, args: argparse.Namespace) -> Any:
     return output.order(orders.get_order(store.context, args.number))
 
@@ -239,6 +305,12 @@ def _receipt_duplicate(store: Store, args: argparse.Namespace) -> Any:
     from pos_app.services.receipts import duplicate_receipt
 
     return output.receipt(duplicate_receipt(store.context, _staff(store, args), args.number))
+
+
+def _receipt_refund(store: Store, args: argparse.Namespace) -> Any:
+    from pos_app.services.receipts import refund_receipt
+
+    return output.refund_receipt(refund_receipt(store.context, args.number, args.credit_note))
 
 
 def _receipt_check_qr(args: argparse.Namespace) -> Any:
@@ -325,6 +397,7 @@ def _cash(store: Store, args: argparse.Namespace) -> Any:
 # after the clock was checked, as the window journals its start.
 WRITES = frozenset({
     "init", "import", "order create", "order pay", "order cancel", "order return",
+    "draft add", "draft payer", "draft pay", "draft undo", "draft validate", "draft abandon",
     "receipt duplicate", "archive export", "close z", "cash float", "cash in", "cash out",
     "devices set printer", "devices set drawer", "devices set scanner", "devices set camera",
     "devices test drawer"})
@@ -349,10 +422,18 @@ HANDLERS: dict[str, Callable[[Store, argparse.Namespace], Any]] = {
     "order cancel": _order_cancel,
     "order return": _order_return,
     "order show": _order_show,
+    "draft show": _draft_show,
+    "draft add": _draft_add,
+    "draft payer": _draft_payer,
+    "draft pay": _draft_pay,
+    "draft undo": _draft_undo,
+    "draft validate": _draft_validate,
+    "draft abandon": _draft_abandon,
     "orders search": _orders_search,
     "journal verify": _journal_verify,
     "receipt show": _receipt_show,
     "receipt duplicate": _receipt_duplicate,
+    "receipt refund": _receipt_refund,
     "archive export": _archive_export,
     "close x": _close_x,
     "close z": _close_z,

@@ -9,11 +9,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pos_app.documents import closure_line, order_lines, reading_lines, receipt_lines
+from pos_app.documents import (
+    closure_line,
+    document_lines,
+    order_lines,
+    reading_lines,
+    receipt_lines,
+    refund_document,
+)
 from pos_app.domain.catalogue import Product
 from pos_app.domain.closure import Closure, Reading
 from pos_app.domain.customer import Customer
-from pos_app.domain.receipt import QrSummary, Receipt
+from pos_app.domain.draft import Draft
+from pos_app.domain.receipt import QrSummary, Receipt, RefundReceipt
 from pos_app.domain.till import Till
 from pos_app.formatting import format_local_time, format_money
 from pos_app.services.archive import ArchiveReport
@@ -94,6 +102,33 @@ def customer(value: Customer) -> Result:
 def order(details: OrderDetails) -> Result:
     return Result(order_view(details.order, details.payer),
                   "\n".join(order_lines(details.order, details.payer)))
+
+
+def draft(value: Draft | None) -> Result:
+    """The sale in progress: its lines, payer and what was tendered for it."""
+    if value is None:
+        return Result(None, "No sale in progress")
+    data = {"id": value.id, "started_at": value.started_at.isoformat(),
+            "staff_id": value.staff_id, "payer": value.basket.payer_id,
+            "training": value.training,
+            "lines": [{"product_id": line.product_id, "label": line.label,
+                       "price_label": line.price_label, "quantity": line.quantity,
+                       "unit_price_cents": line.unit_price_cents,
+                       "total_cents": line.total_cents} for line in value.basket.lines],
+            "total_cents": value.total_cents, "paid_cents": value.paid_cents,
+            "left_cents": value.left_cents,
+            "payments": [{"id": p.id, "method": p.method_code, "amount_cents": p.amount_cents,
+                          "change_cents": p.change_cents, "taken_at": p.taken_at.isoformat()}
+                         for p in value.payments]}
+    lines = [f"Vente en cours depuis le {format_local_time(value.started_at)}"]
+    lines += [f"  {line.quantity} × {line.label} ({line.price_label})"
+              f" = {format_money(line.total_cents)}" for line in value.basket.lines]
+    lines.append(f"Total {format_money(value.total_cents)} — encaissé"
+                 f" {format_money(value.paid_cents)} — reste {format_money(value.left_cents)}")
+    lines += [f"  {p.method_code} {format_money(p.amount_cents)}"
+              + (f" (rendu {format_money(p.change_cents)})" if p.change_cents else "")
+              for p in value.payments]
+    return Result(data, "\n".join(lines))
 
 
 def summary(value: OrderSummary) -> Result:
@@ -194,6 +229,15 @@ def receipt(value: Receipt) -> Result:
             "duplicate_number": value.duplicate_number, "total_cents": value.total_cents,
             "qr": value.qr, "lines": receipt_lines(value)}
     return Result(data, "\n".join(receipt_lines(value)))
+
+
+def refund_receipt(value: RefundReceipt) -> Result:
+    lines = document_lines(refund_document(value))
+    data = {"order_number": value.order_number, "credit_note": value.credit_note_number,
+            "at": value.at.isoformat(), "total_cents": value.total_cents,
+            "refunds": [{"method": refund.label, "amount_cents": refund.amount_cents}
+                        for refund in value.refunds], "lines": lines}
+    return Result(data, "\n".join(lines))
 
 
 def qr_check(value: QrSummary | None) -> Result:

@@ -86,9 +86,35 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("text", nargs="?", default="")
     search.add_argument("--status", choices=[s.value for s in StatusFilter], default="all")
 
+    _add_draft_commands(commands)
     _add_fiscal_commands(commands)
     _add_device_commands(commands)
     return parser
+
+
+def _add_draft_commands(commands: Any) -> None:
+    """The sale in progress, kept as it changes (it survives a crash)."""
+    draft = commands.add_parser("draft", help="the sale in progress, kept as it changes"
+                                " (it survives a crash)").add_subparsers(dest="action",
+                                                                         required=True)
+    draft.add_parser("show", help="the sale in progress and what was tendered for it")
+    add = draft.add_parser("add", help="put a product in the sale in progress")
+    add.add_argument("--product", help="product id")
+    add.add_argument("--barcode", help="or its barcode")
+    add.add_argument("--quantity", type=int, default=1)
+    add.add_argument("--price", help="price id or label (default: the first)")
+    draft.add_parser("payer", help="who pays ('' for nobody)").add_argument("customer")
+    tendered = draft.add_parser("pay", help="a payment handed over, kept at once")
+    tendered.add_argument("--method", required=True)
+    tendered.add_argument("--amount", required=True)
+    draft.add_parser("undo", help="give back the last payment tendered")
+    validate = draft.add_parser("validate", help="the sale in progress becomes an order")
+    validate.add_argument("--without-paying", action="store_true",
+                          help="validate with something left to pay (R5)")
+    abandon = draft.add_parser("abandon", help="give up the sale in progress")
+    abandon.add_argument("--given-back", action="store_true",
+                         help="what was tendered was handed back to the customer (needed"
+                         " when the sale holds payments; journaled)")
 
 
 def _add_refund_option(command: argparse.ArgumentParser) -> None:
@@ -125,6 +151,11 @@ def _add_fiscal_commands(commands: Any) -> None:
     receipt.add_parser("show", help="an order's receipt").add_argument("number")
     receipt.add_parser("duplicate", help="reprint: journaled, says DUPLICATA (--staff)"
                        ).add_argument("number")
+    refund = receipt.add_parser("refund", help="the slip of a return (credit note) or of"
+                                " an order's cancellation, with its refunds")
+    refund.add_argument("number", help="the order")
+    refund.add_argument("--credit-note", help="the return's credit note (AV…); default: the"
+                        " order's cancellation")
     qr = receipt.add_parser("check-qr", help="check a receipt's QR text with a public key")
     qr.add_argument("text")
     qr.add_argument("--public-key", required=True, help="the till's key, hex")

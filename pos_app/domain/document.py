@@ -51,6 +51,7 @@ Block = Text | QrCode | Barcode | Rule
 class DocumentKind(StrEnum):
     RECEIPT = "receipt"
     DUPLICATE = "duplicate"
+    REFUND = "refund"  # a credit note (avoir) or a cancellation's slip, with its refunds
     READING = "reading"  # an X reading or a Z closure's report
     ORDER = "order"  # an order's summary (lines, payments, what is left)
     TICKET = "ticket"

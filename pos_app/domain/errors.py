@@ -184,11 +184,28 @@ class NotARefund(DomainError):
 
 
 class DraftHoldsPayments(DomainError):
-    """A sale in progress holds money tendered: the Z would not count it."""
+    """A sale in progress holds money tendered: it cannot be dropped silently, nor left
+    out of a Z."""
 
+    def __init__(self, paid_cents: int) -> None:
+        super().__init__(f"the sale in progress holds {paid_cents} cents tendered: finish"
+                         " it, or give them back and abandon it")
+        self.paid_cents = paid_cents
+
+
+class BasketBelowPayments(DomainError):
+    """Payments were taken for a sale in progress: its basket cannot fall below them."""
+
+    def __init__(self, paid_cents: int, total_cents: int) -> None:
+        super().__init__(f"{paid_cents} cents were already paid: the basket cannot come to"
+                         f" {total_cents} cents; give the payments back first")
+        self.paid_cents = paid_cents
+        self.total_cents = total_cents
+
+
+class NoDraft(DomainError):
     def __init__(self) -> None:
-        super().__init__("a sale in progress holds payments: finish it, or give them back"
-                         " and abandon it, before the Z")
+        super().__init__("no sale is in progress at this till")
 
 
 class NotAllowed(DomainError):

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from typing import NamedTuple
 
-from pos_app.domain.errors import InvalidAmount, NothingLeftToPay, Overpayment
+from pos_app.domain.errors import InvalidAmount, Overpayment
 from pos_app.domain.money import Cents
 
 
@@ -52,42 +51,6 @@ def settle(method: PaymentMethod, amount_cents: Cents, left_cents: Cents) -> Cen
     if not method.gives_change:
         raise Overpayment(method.code, amount_cents, left_cents)
     return amount_cents - left_cents
-
-
-class Tendered(NamedTuple):
-    method: PaymentMethod
-    amount_cents: Cents
-    change_cents: Cents
-
-
-@dataclass(slots=True)
-class Tender:
-    """Payments gathered at the payment screen before the order is validated (R5): each
-    is settled against what is left at that moment, as the order will settle them."""
-
-    total_cents: Cents
-    payments: list[Tendered] = field(default_factory=list)
-
-    @property
-    def left_cents(self) -> Cents:
-        return self.total_cents - sum(p.amount_cents - p.change_cents for p in self.payments)
-
-    @property
-    def change_cents(self) -> Cents:
-        return sum(payment.change_cents for payment in self.payments)
-
-    def add(self, method: PaymentMethod, amount_cents: Cents) -> Tendered:
-        """Take `amount_cents` in `method`; refuses a payment when nothing is left."""
-        left = self.left_cents
-        if left <= 0:
-            raise NothingLeftToPay("")
-        tendered = Tendered(method, amount_cents, settle(method, amount_cents, left))
-        self.payments.append(tendered)
-        return tendered
-
-    def undo(self) -> Tendered | None:
-        """Give back the last payment taken (the customer changed their mind)."""
-        return self.payments.pop() if self.payments else None
 
 
 _NOTES = (500, 1000, 2000, 5000, 10000)  # euro notes commonly handed over at a till

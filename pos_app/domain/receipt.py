@@ -73,6 +73,25 @@ class Receipt:
     training: bool = False  # "SIMULATION"
 
 
+@dataclass(frozen=True, slots=True)
+class RefundReceipt:
+    """What a customer takes away when money goes back: a credit note (avoir) for lines
+    returned, or the cancellation of an order; amounts taken back are negative."""
+
+    venue: Venue | None
+    till_name: str
+    point_of_sale: str
+    order_number: str
+    credit_note_number: str | None  # None: the order's cancellation
+    at: datetime
+    reason: str
+    lines: tuple[ReceiptLine, ...]  # what was taken back (a return); none for a cancellation
+    vat: tuple[VatLine, ...]  # negative
+    total_cents: Cents  # negative: what the order no longer is worth
+    refunds: tuple[ReceiptPayment, ...]  # how money went back
+    training: bool = False
+
+
 def qr_message(till_id: str, number: str, at: datetime, vat: tuple[VatLine, ...],
                total_cents: Cents, entry_hash: str) -> str:
     rates = ";".join(f"{int(line.rate)}:{line.total_cents}" for line in vat)

@@ -31,6 +31,7 @@ from pos_app.domain.closure import (
 )
 from pos_app.domain.errors import (
     CashReasonMissing,
+    DraftHoldsPayments,
     InvalidAmount,
     JournalMismatch,
     NothingToClose,
@@ -108,6 +109,9 @@ def finish_closure(ctx: Context, staff: StaffMember, counted_cents: int | None =
         session = _session_to_close(uow, till)
         if session.closing_started_at is None:
             uow.tills.start_closing(session.id, now)
+        draft = uow.drafts.current(till.id)
+        if draft is not None and draft.payments:  # cash in the drawer the Z would not count
+            raise DraftHoldsPayments(draft.paid_cents)
         previous = uow.closures.last(till.id, ClosureKind.Z)
         reading = _reading(uow, till, now, previous, session)
         journal_cents, journal_absolute, _count = uow.journal.range_totals(

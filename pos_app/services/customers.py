@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pos_app.domain.customer import Customer, CustomerKind, NamePattern, rank
-from pos_app.domain.errors import CustomerNameMissing
+from pos_app.domain.errors import CustomerNameMissing, UnknownCustomer
 from pos_app.domain.ids import new_id
 from pos_app.domain.staff import Role, StaffMember
 from pos_app.services.context import Context
@@ -18,6 +18,14 @@ def search_customers(ctx: Context, typed: str, limit: int = 50) -> list[Customer
         candidates = uow.customers.search(pattern, limit * 4)
     found = [customer for customer in candidates if pattern.matches(customer)]
     return sorted(found, key=lambda customer: rank(customer, pattern))[:limit]
+
+
+def get_customer(ctx: Context, customer_id: str) -> Customer:
+    with ctx.uow(write=False) as uow:
+        customer = uow.customers.get(customer_id)
+    if customer is None:
+        raise UnknownCustomer(customer_id)
+    return customer
 
 
 def create_customer(ctx: Context, staff: StaffMember, kind: CustomerKind, name: str,

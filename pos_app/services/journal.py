@@ -135,10 +135,15 @@ def _last_jump(journal: JournalRepository, till_id: str) -> ClockJump | None:
                      entry.number)
 
 
-def record_start(ctx: Context, version: str) -> ClockJump | None:
+def record_start(ctx: Context, version: str) -> int:
     """The till program started (JET). A clock that jumped, and a version other than the
-    last start's, are recorded first; the jump comes back, to be shown."""
-    return _record_run(ctx, Event.START, version)
+    last start's, are recorded first. Returns the event journal's number of the clock
+    jump recorded before this start (0: none), so that a screen says only later ones."""
+    with ctx.uow(write=False) as uow:
+        till = uow.tills.local()
+        known = None if till is None else _last_jump(uow.journal, till.id)
+    _record_run(ctx, Event.START, version)
+    return 0 if known is None else known.entry_number
 
 
 def record_command(ctx: Context, command: str, version: str,

@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # named in signatures only: using a port loads none of them
     from pos_app.domain.customer import Customer, NamePattern
     from pos_app.domain.devices import DeviceSettings
     from pos_app.domain.document import Document
+    from pos_app.domain.draft import Draft
     from pos_app.domain.favourites import Favourites
     from pos_app.domain.journal import Chain, ChainHead, JournalEntry
     from pos_app.domain.lockout import SignInOutcome
@@ -290,6 +291,18 @@ class OrderRepository(Protocol):
         ...
 
 
+class DraftRepository(Protocol):
+    """The till's sale in progress (one at a time)."""
+
+    def current(self, till_id: str) -> Draft | None: ...
+
+    def save(self, draft: Draft) -> None:
+        """The draft as it stands: basket, payer and payments."""
+        ...
+
+    def delete(self, draft_id: str) -> None: ...
+
+
 class StaffRepository(Protocol):
     def get_by_login(self, login: str) -> tuple[StaffMember, str] | None:
         """The member and their stored secret hash."""
@@ -500,6 +513,9 @@ class UnitOfWork(Protocol):
 
     @property
     def orders(self) -> OrderRepository: ...
+
+    @property
+    def drafts(self) -> DraftRepository: ...
 
     @property
     def staff(self) -> StaffRepository: ...

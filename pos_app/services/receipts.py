@@ -14,10 +14,12 @@ from pos_app.domain.receipt import (
     Receipt,
     ReceiptLine,
     ReceiptPayment,
+    RefundReceipt,
     qr_message,
     signed_qr,
 )
 from pos_app.domain.staff import Role, StaffMember
+from pos_app.domain.vat import VatLine
 from pos_app.services.context import Context, local_till
 from pos_app.services.journal import append
 from pos_app.services.ports import Signer, UnitOfWork
@@ -74,3 +76,39 @@ def _receipt(uow: UnitOfWork, signer: Signer, number: str,
                        for p in order.payments),
         left_cents=order.left_cents, cancelled=order.cancellation is not None, qr=qr,
         duplicate_number=duplicate_number, training=order.training)
+
+
+def refund_receipt(ctx: Context, number: str, credit_note: str | None = None) -> RefundReceipt:
+    """The slip of a return (`credit_note`, its number) or of the order's cancellation:
+    what was taken back and how the money went back (on request, as a receipt)."""
+    with ctx.uow(write=False) as uow:
+        till = local_till(uow)
+        order = _order(uow, number)
+        methods = {method.code: method.label for method in uow.payment_methods.active()}
+        venue = uow.tills.venue()
+    note = next((n for n in order.returns if n.number == (credit_note or "").strip().upper()),
+                None)
+    if credit_note is not None and note is None:
+        raise UnknownOrder(credit_note)
+    if note is None and order.cancellation is None:
+        raise UnknownOrder(f"{order.number} (not cancelled)")
+    refunds = tuple(ReceiptPayment(methods.get(r.method_code, r.method_code), -r.amount_cents, 0)
+                    for r in order.refunds
+                    if r.credit_note_id == (None if note is None else note.id))
+    if note is not None:
+        lines = tuple(ReceiptLine(item.line.label, item.line.price_label, -item.line.quantity,
+                                  item.line.unit_price_cents, int(item.line.vat_rate),
+                                  -item.total_cents) for item in note.lines)
+        return RefundReceipt(venue, till.name, till.point_of_sale, order.number, note.number,
+                             note.created_at, note.reason, lines, _negative(note.vat()),
+                             -note.total_cents, refunds, order.training)
+    assert order.cancellation is not None
+    return RefundReceipt(venue, till.name, till.point_of_sale, order.number, None,
+                         order.cancellation.at, order.cancellation.reason, (),
+                         _negative(order.remaining_vat()), -order.cancelled_cents, refunds,
+                         order.training)
+
+
+def _negative(vat: list[VatLine]) -> tuple[VatLine, ...]:
+    return tuple(VatLine(line.rate, -line.total_cents, -line.excl_cents, -line.vat_cents)
+                 for line in vat)

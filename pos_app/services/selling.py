@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from pos_app.domain.basket import Basket
 from pos_app.domain.catalogue import Product
@@ -67,6 +68,23 @@ def sell(ctx: Context, staff: StaffMember, basket: Basket,
     (R5). A training sale (`training`) is numbered apart (SIM-…), journaled in the
     training chain, never sent to the server and never counted in the takings.
     """
+
+    def take(uow: UnitOfWork, order: Order, now: datetime) -> None:
+        for request in payments:
+            method = payment_method(uow, request.method_code)
+            order.take_payment(method, request.amount_cents, new_id(), now, staff.id)
+
+    return record_sale(ctx, staff, basket, take, validate_without_paying=validate_without_paying,
+                       training=training)
+
+
+PaymentTaker = Callable[[UnitOfWork, Order, datetime], None]
+
+
+def record_sale(ctx: Context, staff: StaffMember, basket: Basket, take_payments: PaymentTaker,
+                *, validate_without_paying: bool, training: bool) -> Order:
+    """`sell`'s transaction; `take_payments` adds the order's payments inside it (taken
+    now, or tendered earlier for a sale in progress)."""
     staff.require(Role.CASHIER, "sell")
     basket.check_not_empty()
     now = ctx.clock.now()
@@ -79,9 +97,7 @@ def sell(ctx: Context, staff: StaffMember, basket: Basket,
         order = Order(id=new_id(), number=format_order_number(prefix, sequence),
                       sequence=sequence, till_id=till.id, created_at=now, staff_id=staff.id,
                       lines=tuple(basket.lines), payer_id=basket.payer_id, training=training)
-        for request in payments:
-            method = payment_method(uow, request.method_code)
-            order.take_payment(method, request.amount_cents, new_id(), now, staff.id)
+        take_payments(uow, order, now)
         if order.left_cents > 0 and not validate_without_paying:
             raise PaymentIncomplete(order.left_cents)
         uow.orders.add(order, None if session is None else session.id)

@@ -303,6 +303,47 @@ class RefundRow(Base):
     session_id: Mapped[str | None] = mapped_column(String(36), index=True)
 
 
+class DraftRow(Base):
+    """A sale in progress, one per till: kept as it changes, never in the fiscal journal
+    until it is validated as an order (then it is removed, in the same transaction)."""
+
+    __tablename__ = "drafts"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    till_id: Mapped[str] = mapped_column(String(36), index=True, unique=True)
+    staff_id: Mapped[str] = mapped_column(String(64))
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    payer_id: Mapped[str | None] = mapped_column(String(64))
+    training: Mapped[bool] = mapped_column(Boolean)
+    version: Mapped[int] = mapped_column(Integer)  # of the basket: a late save never wins
+
+
+class DraftLineRow(Base):
+    __tablename__ = "draft_lines"
+    draft_id: Mapped[str] = mapped_column(ForeignKey("drafts.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    product_id: Mapped[str] = mapped_column(String(64))
+    label: Mapped[str] = mapped_column(String(300))
+    price_id: Mapped[str] = mapped_column(String(64))
+    price_label: Mapped[str] = mapped_column(String(200))
+    unit_price_cents: Mapped[int] = mapped_column(Integer)
+    quantity: Mapped[int] = mapped_column(Integer)
+    vat_rate_bp: Mapped[int] = mapped_column(Integer)
+
+
+class DraftPaymentRow(Base):
+    """Money tendered for a sale in progress: what the customer handed over, kept."""
+
+    __tablename__ = "draft_payments"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    draft_id: Mapped[str] = mapped_column(ForeignKey("drafts.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    method_code: Mapped[str] = mapped_column(ForeignKey("payment_methods.code"))
+    amount_cents: Mapped[int] = mapped_column(Integer)
+    change_cents: Mapped[int] = mapped_column(Integer)
+    taken_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    staff_id: Mapped[str] = mapped_column(String(64))
+
+
 class OutboxRow(Base):
     """Records for the server, in the order they were written (`seq`). A record says one
     thing about one aggregate, so `kind` and `aggregate_id` (a UUIDv7) together are its

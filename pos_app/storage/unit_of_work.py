@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from pos_app.storage.catalogue_repository import SqlCatalogue
     from pos_app.storage.closure_repository import SqlClosures
     from pos_app.storage.customer_repository import SqlCustomers
+    from pos_app.storage.draft_repository import SqlDrafts
     from pos_app.storage.journal_repository import SqlJournal
     from pos_app.storage.order_repository import SqlOrders
     from pos_app.storage.payment_method_repository import SqlPaymentMethods
@@ -76,6 +77,12 @@ class SqlUnitOfWork:
         from pos_app.storage.order_repository import SqlOrders
 
         return SqlOrders(self._db)
+
+    @property
+    def drafts(self) -> SqlDrafts:
+        from pos_app.storage.draft_repository import SqlDrafts
+
+        return SqlDrafts(self._db)
 
     @property
     def staff(self) -> SqlStaff:

@@ -1,4 +1,5 @@
-"""The left side of the sale screen: the basket, its payer and its total, always visible."""
+"""The left side of the sale screen: the basket, its payer, its total and what was already
+paid for it, always visible."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ from pos_app.ui.widgets import named, set_by_name
 
 class BasketPanel(QWidget):
     changed = Signal()
+    refused = Signal(str)  # a change that would take the basket below what was paid
+    give_back_requested = Signal()  # emptying a basket that holds payments
     pay_requested = Signal()
     customer_requested = Signal()
     favourites_requested = Signal()
@@ -27,6 +30,7 @@ class BasketPanel(QWidget):
         super().__init__(parent)
         self.basket = basket
         self.payer_name: str | None = None
+        self.paid_cents = 0  # tendered for the sale in progress: the basket stays above it
         self.lines = named(QListWidget(), "basket")
         self.lines.setWordWrap(True)
         set_by_name(self.lines, "horizontalScrollBarPolicy", "ScrollBarAlwaysOff")
@@ -38,6 +42,7 @@ class BasketPanel(QWidget):
         self.more = named(QPushButton("+"), "more")
         self.remove = named(QPushButton(self.tr("Retirer")), "removeLine")
         self.total = named(QLabel(), "total")
+        self.paid = named(QLabel(), "paid")
         self.clear = named(QPushButton(self.tr("Vider")), "clear")
         self.pay = named(QPushButton(self.tr("Payer")), "pay")
         self.pay.setToolTip(self.tr("Encaisser le panier (F2)"))
@@ -45,7 +50,7 @@ class BasketPanel(QWidget):
         self.star.clicked.connect(self.favourites_requested)
         self.customer.clicked.connect(self.customer_requested)
         self.pay.clicked.connect(self.pay_requested)
-        self.clear.clicked.connect(self.empty)
+        self.clear.clicked.connect(self._clear)
         self.less.clicked.connect(lambda: self._change_quantity(-1))
         self.more.clicked.connect(lambda: self._change_quantity(+1))
         self.remove.clicked.connect(self._remove)
@@ -73,6 +78,7 @@ class BasketPanel(QWidget):
         layout.addWidget(self.lines, 1)
         layout.addLayout(line_buttons)
         layout.addWidget(self.total)
+        layout.addWidget(self.paid)
         layout.addLayout(bottom)
 
     def set_payer(self, customer_id: str | None, name: str | None) -> None:
@@ -95,6 +101,10 @@ class BasketPanel(QWidget):
                            if self.payer_name else self.tr("Aucun payeur"))
         self.total.setText(self.tr("Total : {amount}").format(
             amount=format_money(self.basket.total_cents)))
+        self.paid.setText(self.tr("Déjà encaissé : {paid} — reste {left}").format(
+            paid=format_money(self.paid_cents),
+            left=format_money(self.basket.total_cents - self.paid_cents)))
+        self.paid.setVisible(self.paid_cents > 0)
         self.pay.setEnabled(not self.basket.is_empty)
         self.clear.setEnabled(not self.basket.is_empty or self.payer_name is not None)
         self._enable_line_buttons()
@@ -110,17 +120,40 @@ class BasketPanel(QWidget):
 
     def _change_quantity(self, step: int) -> None:
         row = self.lines.currentRow()
-        self.basket.set_quantity(row, self.basket.lines[row].quantity + step)
+        line = self.basket.lines[row]
+        if self._below_paid(line.unit_price_cents * -step):
+            return
+        self.basket.set_quantity(row, line.quantity + step)
         self._changed()
 
     def _remove(self) -> None:
-        self.basket.remove(self.lines.currentRow())
+        row = self.lines.currentRow()
+        if self._below_paid(self.basket.lines[row].total_cents):
+            return
+        self.basket.remove(row)
         self._changed()
 
+    def _below_paid(self, less_cents: int) -> bool:
+        """A change taking `less_cents` off would bring the basket below what was paid:
+        refused, with a sentence (the payments must be given back first)."""
+        if self.basket.total_cents - less_cents >= self.paid_cents:
+            return False
+        self.refused.emit(self.tr("{amount} ont déjà été encaissés : le panier ne peut pas"
+                                  " descendre en dessous.").format(
+            amount=format_money(self.paid_cents)))
+        return True
+
+    def _clear(self) -> None:
+        if self.paid_cents > 0:
+            self.give_back_requested.emit()  # the money goes back first
+        else:
+            self.empty()
+
     def empty(self) -> None:
-        """A new sale: no lines, no payer."""
+        """A new sale: no lines, no payer, nothing paid."""
         self.basket.clear()
         self.payer_name = None
+        self.paid_cents = 0
         self._changed()
 
     def _changed(self) -> None:

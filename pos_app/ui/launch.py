@@ -67,6 +67,7 @@ class TillStart(QObject):
         # takes no scans, and shows without its code.
         self.scanner: KeyboardScanner | None = None
         self._journal_start = journal_start
+        self.jump_seen = 0  # clock jumps recorded before this start are not said again
         self._start_journaled = threading.Event()
         if not journal_start:
             self._start_journaled.set()
@@ -94,7 +95,7 @@ class TillStart(QObject):
         if self._journal_start:
             self._journal_start = False
             try:
-                _record_start(ctx)
+                self.jump_seen = _record_start(ctx)
             finally:
                 self._start_journaled.set()
 
@@ -125,7 +126,7 @@ class TillStart(QObject):
     def _open_sale_window(self) -> None:
         assert self.dialog.staff is not None
         window = self._sale_window()
-        window.begin(self.dialog.staff, self.dialog.till)
+        window.begin(self.dialog.staff, self.dialog.till, self.jump_seen)
         window.show()
         assert self.scanner is not None
         self.scanner.listen()  # from the first sale screen on
@@ -158,6 +159,7 @@ class TillStart(QObject):
     def _sign_out(self) -> None:
         window, self.window = self.window, None
         assert window is not None
+        self.jump_seen = window.jump_seen
         window.closed.disconnect(self.finished)
         window.close()
         window.deleteLater()
@@ -203,11 +205,13 @@ def _settle_memory() -> None:
         gc.enable()
 
 
-def _record_start(ctx: Context) -> None:
+def _record_start(ctx: Context) -> int:
+    """The start journaled; returns the event journal entry of the last clock jump before
+    it (a jump recorded by the start itself is to be said)."""
     # Loaded on the worker: the sign-in screen does not wait for the journal's code.
     from pos_app.services.journal import record_start
 
-    record_start(ctx, __version__)
+    return record_start(ctx, __version__)
 
 
 def _record_stop(ctx: Context) -> None:

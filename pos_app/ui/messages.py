@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 
 from pos_app.domain import errors
+from pos_app.domain.clock import ClockJump, JumpDirection
 from pos_app.formatting import format_local_time, format_money
 from pos_app.services.context import TillNotInitialised
 from pos_app.services.staff import UnknownTill
@@ -107,6 +108,30 @@ def _sentences() -> list[tuple[type[Exception], Callable[[Any], str]]]:
         (ports.SigningKeyUnavailable, lambda e: _not_saved(
             translate("messages", "La clé de signature de la caisse est introuvable"),
             translate("messages", "Prévenez un responsable."))),
+        (errors.RefundExceedsPaid, lambda e: translate(
+            "messages", "Rembourser {asked} dépasse ce qui est dû au client ({owed}).").format(
+            asked=format_money(e.asked_cents), owed=format_money(e.refundable_cents))),
+        (errors.RefundIncomplete, lambda e: translate(
+            "messages", "Les remboursements font {asked}, mais {owed} sont dus au client.")
+         .format(asked=format_money(e.asked_cents), owed=format_money(e.owed_cents))),
+        (errors.NotARefund, lambda e: translate(
+            "messages", "Un remboursement est un montant positif.")),
+        (errors.ReturnExceedsSold, lambda e: translate(
+            "messages", "Ligne {line} : {asked} à reprendre, mais {left} seulement peuvent"
+            " l'être.").format(line=e.position + 1, asked=e.asked, left=e.left)),
+        (errors.NothingReturned, lambda e: translate(
+            "messages", "Choisissez au moins une ligne à reprendre.")),
+        (errors.UnknownOrderLine, lambda e: translate(
+            "messages", "La commande {number} n'a pas de ligne {line}.").format(
+            number=e.number, line=e.position + 1)),
+        (errors.ReasonMissing, lambda e: translate("messages", "Indiquez le motif.")),
+        (errors.BasketBelowPayments, lambda e: translate(
+            "messages", "{paid} ont déjà été encaissés : le panier ne peut pas descendre en"
+            " dessous.").format(paid=format_money(e.paid_cents))),
+        (errors.DraftHoldsPayments, lambda e: translate(
+            "messages", "La vente en cours a déjà reçu {paid} : terminez-la, ou rendez ces"
+            " paiements et abandonnez-la.").format(paid=format_money(e.paid_cents))),
+        (errors.NoDraft, lambda e: translate("messages", "Aucune vente n'est en cours.")),
         (errors.DomainError,
          lambda e: translate("messages", "Action refusée : {detail}").format(detail=e)),
     ]
@@ -131,6 +156,16 @@ def device_problem_text(device: str, problem: str) -> str:
                          " besoin.").format(problem=said)
     return translate("messages", "Lecteur de codes {device} : {problem}.").format(
         device=device, problem=said)
+
+
+def clock_jump_text(jump: ClockJump) -> str:
+    """A clock jump, said to the staff with both times: selling goes on."""
+    way = (translate("messages", "en retard sur") if jump.direction is JumpDirection.BACK
+           else translate("messages", "en avance sur"))
+    return translate("messages", "Horloge : l'ordinateur indique le {clock}, {way} la"
+                     " dernière écriture de la caisse ({newest}). C'est inscrit au journal ;"
+                     " la vente continue. Faites remettre la date et l'heure à jour.").format(
+        clock=format_local_time(jump.clock), way=way, newest=format_local_time(jump.newest))
 
 
 def error_message(error: Exception) -> str:

@@ -1,10 +1,12 @@
 """Recherche commande (R7): find an order by number or payer's last name, today's first;
-open it to see its lines, payments and what is left; pay the rest; cancel it."""
+open it to see its lines, payments, returns and refunds and what is left; pay the rest;
+take lines back or cancel it, giving back what the customer is owed (refund_dialog.py)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from html import escape
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -32,14 +34,20 @@ from pos_app.services.ports import OrderSummary
 from pos_app.ui.messages import error_message
 from pos_app.ui.ops import LatestOnly, OperationRunner
 from pos_app.ui.payment_dialog import PaymentDialog
+from pos_app.ui.refund_dialog import RefundDialog
 from pos_app.ui.widgets import after_typing_pause, named, show_dialog, split_row
+
+if TYPE_CHECKING:
+    from pos_app.ui.device_link import DeviceLink
 
 
 class OrderSearchDialog(QDialog):
     def __init__(self, ctx: Context, runner: OperationRunner, staff: StaffMember,
-                 training: bool = False, parent: QWidget | None = None) -> None:
+                 training: bool = False, devices: DeviceLink | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx, self.runner, self.staff, self.training = ctx, runner, staff, training
+        self.devices = devices
         self.setWindowTitle(self.tr("Recherche commande"))
         self.opened: OrderDialog | None = None
         self.search = named(QLineEdit(), "orderSearchField")
@@ -113,7 +121,7 @@ class OrderSearchDialog(QDialog):
         if item is None:
             return
         dialog = OrderDialog(self.ctx, self.runner, self.staff, str(
-            item.data(Qt.ItemDataRole.UserRole)), parent=self)
+            item.data(Qt.ItemDataRole.UserRole)), devices=self.devices, parent=self)
         dialog.finished.connect(lambda _result: self.refresh())
         self.opened = show_dialog(dialog)
 
@@ -130,41 +138,37 @@ def when(moment: datetime, now: datetime) -> str:
 
 
 class OrderDialog(QDialog):
-    """One order: its lines, VAT, payments and what is left; pay the rest, or cancel it."""
+    """One order: its lines, VAT, payments, returns and refunds, and what is left; pay the
+    rest, take lines back, or cancel it (managers)."""
 
     def __init__(self, ctx: Context, runner: OperationRunner, staff: StaffMember,
-                 number: str, parent: QWidget | None = None) -> None:
+                 number: str, devices: DeviceLink | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx, self.runner, self.staff, self.number = ctx, runner, staff, number
+        self.devices = devices
         self.details: OrderDetails | None = None
-        self.payment: PaymentDialog | None = None
+        self.methods: list[PaymentMethod] = []
+        self.opened: PaymentDialog | RefundDialog | None = None
         self.setWindowTitle(self.tr("Commande {number}").format(number=number))
         self.view = named(QTextBrowser(), "orderView")
         self.error = named(QLabel(), "error")
         self.error.setWordWrap(True)
         self.pay = named(QPushButton(self.tr("Encaisser le reste")), "payRest")
+        self.give_back = named(QPushButton(self.tr("Retour d'articles")), "returnLines")
         self.cancel_order = named(QPushButton(self.tr("Annuler la commande")), "cancelOrder")
-        self.reason = named(QLineEdit(), "reason")
-        self.reason.setPlaceholderText(self.tr("Motif de l'annulation"))
-        self.confirm = named(QPushButton(self.tr("Confirmer l'annulation")), "confirmCancel")
         close = named(QPushButton(self.tr("Fermer")), "close")
-        cancel_row = QHBoxLayout()
-        cancel_row.addWidget(self.reason, 1)
-        cancel_row.addWidget(self.confirm)
-        self._cancel_row = QWidget()
-        self._cancel_row.setLayout(cancel_row)
-        self._cancel_row.hide()
-        buttons = split_row([close], [self.cancel_order, self.pay])
+        buttons = split_row([close], [self.cancel_order, self.give_back, self.pay])
         layout = QVBoxLayout(self)
         layout.addWidget(self.view, 1)
-        layout.addWidget(self._cancel_row)
         layout.addWidget(self.error)
         layout.addLayout(buttons)
         if staff.role not in (Role.MANAGER, Role.ADMINISTRATOR):
-            self.cancel_order.setToolTip(self.tr("Réservé aux responsables"))
+            for button in (self.cancel_order, self.give_back):
+                button.setToolTip(self.tr("Réservé aux responsables"))
         self.pay.clicked.connect(self._pay_rest)
-        self.cancel_order.clicked.connect(self._ask_reason)
-        self.confirm.clicked.connect(self._cancel)
+        self.give_back.clicked.connect(lambda: self._take_back(cancel=False))
+        self.cancel_order.clicked.connect(lambda: self._take_back(cancel=True))
         close.clicked.connect(self.accept)
         self._enable()
         self.load()
@@ -178,43 +182,33 @@ class OrderDialog(QDialog):
         self.runner.run(self, fetch, self._show, self._fail)
 
     def _show(self, fetched: tuple[OrderDetails, list[PaymentMethod]]) -> None:
-        self.details, methods = fetched
-        self.view.setHtml(self._html(self.details, {m.code: m.label for m in methods}))
+        self.details, self.methods = fetched
+        self.view.setHtml(self._html(self.details, {m.code: m.label for m in self.methods}))
         self._enable()
 
     def _enable(self) -> None:
         order = None if self.details is None else self.details.order
         live = order is not None and order.status is OrderStatus.ACTIVE
+        manager = self.staff.role in (Role.MANAGER, Role.ADMINISTRATOR)
         self.pay.setEnabled(live and order is not None and order.left_cents > 0)
-        self.cancel_order.setEnabled(live and self.staff.role in (Role.MANAGER,
-                                                                  Role.ADMINISTRATOR))
+        self.cancel_order.setEnabled(live and manager)
+        self.give_back.setEnabled(live and manager and order is not None and any(
+            order.returnable(index) for index in range(len(order.lines))))
 
     def _pay_rest(self) -> None:
         assert self.details is not None
         dialog = PaymentDialog(self.ctx, self.runner, self.staff, order=self.details.order,
                                parent=self)
         dialog.finished.connect(lambda _result: self.load())
-        self.payment = show_dialog(dialog)
+        self.opened = show_dialog(dialog)
 
-    def _ask_reason(self) -> None:
-        self._cancel_row.show()
-        self.reason.setFocus()
-
-    def _cancel(self) -> None:
-        reason, number = self.reason.text(), self.number
-        self.confirm.setEnabled(False)
-
-        def cancelled(_order: object) -> None:
-            self.confirm.setEnabled(True)
-            self._cancel_row.hide()
-            self.load()
-
-        def failed(error: Exception) -> None:
-            self.confirm.setEnabled(True)
-            self._fail(error)
-
-        self.runner.run(self, lambda: orders.cancel_order(self.ctx, self.staff, number, reason),
-                        cancelled, failed, changes_data=True)
+    def _take_back(self, cancel: bool) -> None:
+        """Cancel the order, or take some lines back, and give back what is owed."""
+        assert self.details is not None
+        dialog = RefundDialog(self.ctx, self.runner, self.staff, self.details.order,
+                              self.methods, cancel, devices=self.devices, parent=self)
+        dialog.finished.connect(lambda _result: self.load())
+        self.opened = show_dialog(dialog)
 
     def _fail(self, error: Exception) -> None:
         self.error.setText(error_message(error))
@@ -245,6 +239,18 @@ class OrderDialog(QDialog):
             status = (f"<p style='color:#b71c1c'><b>{cancelled}</b> — "
                       f"{format_local_time(order.cancellation.at)} — "
                       f"{escape(order.cancellation.reason)}</p>")
+        returns = "".join(
+            "<tr><td>" + self.tr("Avoir {number}").format(number=escape(note.number))
+            + f" — {escape(note.reason)}</td>"
+            f"<td align='right'>{format_local_time(note.created_at)}</td>"
+            f"<td align='right'>{format_money(-note.total_cents)}</td></tr>"
+            for note in order.returns)
+        refunds = "".join(
+            "<tr><td>" + self.tr("Remboursé en {method}").format(
+                method=escape(method_labels.get(r.method_code, r.method_code))) + "</td>"
+            f"<td align='right'>{format_local_time(r.at)}</td>"
+            f"<td align='right'>{format_money(-r.amount_cents)}</td></tr>"
+            for r in order.refunds)
         payer_line = "" if payer is None else "<p>" + self.tr("Payeur : {name}").format(
             name=escape(payer.display_name)) + "</p>"
         return (f"<h2>{escape(order.number)}</h2><p>{format_local_time(order.created_at)}</p>"
@@ -252,6 +258,6 @@ class OrderDialog(QDialog):
                 f"<table width='100%'>{vat}</table>"
                 "<h3>" + self.tr("Total : {amount}").format(
                     amount=format_money(order.total_cents)) + "</h3>"
-                f"<table width='100%'>{payments}</table>"
+                f"<table width='100%'>{payments}{returns}{refunds}</table>"
                 "<h3>" + self.tr("Reste à payer : {amount}").format(
                     amount=format_money(order.left_cents)) + "</h3>")

@@ -1,15 +1,18 @@
 """Encaissement (R5): the amount starts at what is left; one tap per payment method, partial
 payments in several methods, change for cash, "Valider sans payer".
 
-For a basket, payments are gathered and the order is validated, with all of them, in one
-transaction once nothing is left (or on "Valider sans payer"); a customer who walks away
-mid-payment leaves no order behind. For an order validated earlier, each payment is
-recorded as it is taken.
+For a basket, each payment is kept at once with the sale in progress (services/
+drafts.py): a till that stops mid-payment reopens the sale with what was handed over. The
+order is validated, with all of them, in one transaction once nothing is left (or on
+"Valider sans payer"); a customer who walks away mid-payment leaves no order behind, and
+what they handed over is given back (the sale screen's "Vider"). For an order validated
+earlier, each payment is recorded as it is taken.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import escape
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -26,15 +29,15 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.domain.basket import Basket
+from pos_app.domain.draft import Draft
 from pos_app.domain.money import parse_amount
 from pos_app.domain.order import Order
-from pos_app.domain.payment import Payment, PaymentMethod, Tender, quick_cash_amounts
+from pos_app.domain.payment import Payment, PaymentMethod, quick_cash_amounts
 from pos_app.domain.receipt import AGEC_OFFER_CENTS
 from pos_app.domain.staff import StaffMember
 from pos_app.formatting import format_amount_field, format_money
-from pos_app.services import orders, selling
+from pos_app.services import drafts, orders, selling
 from pos_app.services.context import Context
-from pos_app.services.selling import PaymentRequest
 from pos_app.ui.keypad import Keypad
 from pos_app.ui.messages import error_message
 from pos_app.ui.ops import OperationRunner
@@ -46,16 +49,18 @@ class PaymentDialog(QDialog):
 
     def __init__(self, ctx: Context, runner: OperationRunner, staff: StaffMember, *,
                  basket: Basket | None = None, order: Order | None = None,
+                 draft: Draft | None = None, version: Callable[[], int] = lambda: 0,
                  training: bool = False, parent: QWidget | None = None) -> None:
+        """`basket`: the sale in progress, whose payments so far `draft` holds, and
+        `version()` numbers the screen's basket as kept; or `order`: an order validated
+        earlier."""
         super().__init__(parent)
         assert (basket is None) != (order is None), "a basket or an order, not both"
         self.ctx, self.runner, self.staff, self.training = ctx, runner, staff, training
-        self.basket, self.order = basket, order
-        self.tender = Tender(basket.total_cents if basket else order.total_cents
-                             if order else 0)
+        self.basket, self.order, self.draft, self._version = basket, order, draft, version
         self.methods: list[PaymentMethod] = []
         self.change_given = 0  # in cash, by the payments recorded on an earlier order
-        self._cash_taken = False  # by a payment recorded on an earlier order
+        self._cash_taken = False  # this visit took cash: the drawer opens for it
         self.setWindowTitle(self.tr("Encaissement"))
         self.pages = QStackedWidget()
         self.pages.addWidget(self._paying_page())
@@ -111,7 +116,8 @@ class PaymentDialog(QDialog):
         self.without_paying.setVisible(self.basket is not None)
         self.undo.setVisible(self.basket is not None)
         self.undo.clicked.connect(self._undo)
-        self.without_paying.clicked.connect(lambda: self._validate(without_paying=True))
+        self.without_paying.clicked.connect(lambda: self._validate(
+            without_paying=self.left_cents > 0))
         cancel.clicked.connect(self.reject)
         self.amount.returnPressed.connect(self._take_in_first_method)
         return page
@@ -153,37 +159,52 @@ class PaymentDialog(QDialog):
     # -- taking payments ----------------------------------------------------------------
 
     @property
+    def total_cents(self) -> int:
+        if self.order is not None:
+            return self.order.total_cents
+        assert self.basket is not None
+        return self.basket.total_cents
+
+    @property
+    def tendered(self) -> list[Payment]:
+        """The payments so far: the sale in progress's, or the order's."""
+        if self.order is not None:
+            return self.order.payments
+        return [] if self.draft is None else self.draft.payments
+
+    @property
     def left_cents(self) -> int:
-        return self.order.left_cents if self.order else self.tender.left_cents
+        if self.order is not None:
+            return self.order.left_cents
+        return self.total_cents - sum(payment.applied_cents for payment in self.tendered)
 
     def _refresh(self) -> None:
         self.total.setText(self.tr("Total : {amount}").format(
-            amount=format_money(self.tender.total_cents)))
+            amount=format_money(self.total_cents)))
         self.taken.clear()
-        for method_label, amount, change in self._payments():
-            text = f"{method_label} : {format_money(amount)}"
-            if change:
-                text += self.tr(" (rendu {amount})").format(amount=format_money(change))
+        labels = {method.code: method.label for method in self.methods}
+        for payment in self.tendered:
+            text = (f"{labels.get(payment.method_code, payment.method_code)} :"
+                    f" {format_money(payment.amount_cents)}")
+            if payment.change_cents:
+                text += self.tr(" (rendu {amount})").format(
+                    amount=format_money(payment.change_cents))
             self.taken.addItem(text)
         self.left.setText(self.tr("Reste à payer : {amount}").format(
             amount=format_money(self.left_cents)))
-        change_total = self.tender.change_cents
+        change_total = 0 if self.order is not None else sum(
+            payment.change_cents for payment in self.tendered)
         self.change.setText(self.tr("Rendu monnaie : {amount}").format(
             amount=format_money(change_total)) if change_total else "")
         self.amount.setText(format_amount_field(self.left_cents))
         self.amount.setFocus()
         self.amount.selectAll()  # typing replaces the pre-filled amount, as the keypad does
         self.keypad.replace_next = True
-        self.undo.setEnabled(bool(self.tender.payments))
+        self.undo.setEnabled(self.order is None and bool(self.tendered))
+        # Everything paid but not yet validated (a validation refused, say): validate it.
+        self.without_paying.setText(self.tr("Valider la vente") if self.left_cents <= 0
+                                    else self.tr("Valider sans payer"))
         self._show_quick_cash()
-
-    def _payments(self) -> list[tuple[str, int, int]]:
-        if self.order is None:
-            return [(p.method.label, p.amount_cents, p.change_cents)
-                    for p in self.tender.payments]
-        labels = {method.code: method.label for method in self.methods}
-        return [(labels.get(p.method_code, p.method_code), p.amount_cents, p.change_cents)
-                for p in self.order.payments]
 
     def _show_quick_cash(self) -> None:
         while (child := self.quick.takeAt(0)) is not None:
@@ -201,8 +222,6 @@ class PaymentDialog(QDialog):
     @property
     def took_cash(self) -> bool:
         """Whether this visit took cash (the drawer opens for it)."""
-        if self.basket is not None:
-            return any(payment.method.gives_change for payment in self.tender.payments)
         return self._cash_taken
 
     def _cash_method(self) -> PaymentMethod | None:
@@ -217,44 +236,58 @@ class PaymentDialog(QDialog):
         self.error.clear()
         try:
             amount = parse_amount(self.amount.text()) if amount_cents is None else amount_cents
-            if self.order is None:
-                self.tender.add(method, amount)
         except Exception as error:  # noqa: BLE001 - a refusal is shown, nothing is taken
             self._fail(error)
             return
         if self.order is not None:
             self._record_payment(method, amount)
-        elif self.tender.left_cents == 0:
-            self._validate(without_paying=False)
-        else:
-            self._refresh()
+            return
+        basket, version, staff = self._snapshot(), self._version(), self.staff
+
+        def tendered(draft: Draft) -> None:
+            self._cash_taken = self._cash_taken or method.gives_change
+            self.draft = draft
+            if draft.left_cents <= 0:
+                self._validate(without_paying=False)
+            else:
+                self._refresh()
+
+        self._busy(lambda: drafts.tender(self.ctx, staff, basket, version, method.code,
+                                         amount, self.training), tendered)
 
     def _undo(self) -> None:
-        self.tender.undo()
-        self._refresh()
+        def given_back(draft: Draft) -> None:
+            self.draft = draft
+            self._refresh()
+
+        staff = self.staff
+        self._busy(lambda: drafts.untender(self.ctx, staff), given_back)
 
     def _record_payment(self, method: PaymentMethod, amount: int) -> None:
         assert self.order is not None
-        self._cash_taken = self._cash_taken or method.gives_change
         number = self.order.number
-        self._busy(lambda: orders.pay_order(self.ctx, self.staff, number, method.code, amount),
-                   self._payment_recorded)
 
-    def _payment_recorded(self, result: tuple[Order, Payment]) -> None:
-        self.order, payment = result
-        self.change_given += payment.change_cents
-        if self.order.left_cents == 0:
-            self._finish(self.order)
-        else:
-            self._refresh()
+        def recorded(result: tuple[Order, Payment]) -> None:
+            self._cash_taken = self._cash_taken or method.gives_change
+            self.order, payment = result
+            self.change_given += payment.change_cents
+            if self.order.left_cents == 0:
+                self._finish(self.order)
+            else:
+                self._refresh()
+
+        self._busy(lambda: orders.pay_order(self.ctx, self.staff, number, method.code, amount),
+                   recorded)
+
+    def _snapshot(self) -> Basket:
+        assert self.basket is not None
+        return Basket(list(self.basket.lines), self.basket.payer_id)
 
     def _validate(self, without_paying: bool) -> None:
-        assert self.basket is not None
-        basket = Basket(list(self.basket.lines), self.basket.payer_id)
-        requests = [PaymentRequest(p.method.code, p.amount_cents) for p in self.tender.payments]
-        self._busy(lambda: selling.sell(self.ctx, self.staff, basket, requests,
-                                        validate_without_paying=without_paying,
-                                        training=self.training),
+        basket, version, staff = self._snapshot(), self._version(), self.staff
+        self._busy(lambda: drafts.validate_draft(self.ctx, staff, basket, version,
+                                                 validate_without_paying=without_paying,
+                                                 training=self.training),
                    self._finish)
 
     def _busy(self, work: Callable[[], object], done: Callable[[Any], None]) -> None:
@@ -266,8 +299,6 @@ class PaymentDialog(QDialog):
 
         def failed(error: Exception) -> None:
             self.setEnabled(True)
-            if self.order is None and self.tender.left_cents == 0:
-                self.tender.undo()  # the last tap completed nothing: it can be taken again
             self._refresh()
             self._fail(error)
 
@@ -283,7 +314,8 @@ class PaymentDialog(QDialog):
             self.tr("Commande {number} validée ; reste à payer : {amount}.").format(
                 number=order.number, amount=format_money(left)))
         # Only what this visit took: an order paid later may have had change given before.
-        change = self.change_given if self.basket is None else self.tender.change_cents
+        change = self.change_given if self.basket is None else sum(
+            payment.change_cents for payment in order.payments)
         self.change_due.setText(self.tr("Rendu monnaie : {amount}").format(
             amount=format_money(change)) if change else "")
         # AGEC: the receipt is given on request only; from 25 € of services the customer
@@ -297,3 +329,58 @@ class PaymentDialog(QDialog):
 
     def _fail(self, error: Exception) -> None:
         self.error.setText(error_message(error))
+
+
+class GiveBackDialog(QDialog):
+    """Giving up a sale that holds payments: what to hand back to the customer, method by
+    method; confirmed once handed back, and journaled (services/drafts.abandon_draft)."""
+
+    def __init__(self, ctx: Context, runner: OperationRunner, staff: StaffMember,
+                 draft: Draft, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.runner, self.staff = ctx, runner, staff
+        self.setWindowTitle(self.tr("Abandonner la vente"))
+        self.methods: dict[str, str] = {}
+        self.draft = draft
+        self.text = named(QLabel(), "giveBackText")
+        self.text.setWordWrap(True)
+        self.error = named(QLabel(), "error")
+        self.error.setWordWrap(True)
+        keep = named(QPushButton(self.tr("Garder la vente")), "keepSale")
+        self.confirm = named(QPushButton(self.tr("Rendu au client : abandonner")),
+                             "confirmGiveBack")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.error)
+        layout.addLayout(split_row([keep], [self.confirm]))
+        keep.clicked.connect(self.reject)
+        self.confirm.clicked.connect(self._give_back)
+        self._describe()
+        self.runner.run(self, lambda: selling.payment_methods(self.ctx), self._named,
+                        lambda _error: None)  # codes stand in for the labels
+
+    def _named(self, methods: list[PaymentMethod]) -> None:
+        self.methods = {method.code: method.label for method in methods}
+        self._describe()
+
+    def _describe(self) -> None:
+        handed = "".join(
+            f"<li>{escape(self.methods.get(p.method_code, p.method_code))} :"
+            f" {format_money(p.applied_cents)}</li>" for p in self.draft.payments)
+        self.text.setText(
+            "<p>" + self.tr("{paid} ont été encaissés pour cette vente. Rendez-les au"
+                            " client :").format(paid=format_money(self.draft.paid_cents))
+            + f"</p><ul>{handed}</ul><p>"
+            + self.tr("puis confirmez : la vente est abandonnée et le journal le garde.")
+            + "</p>")
+
+    def _give_back(self) -> None:
+        self.confirm.setEnabled(False)
+        staff = self.staff
+
+        def failed(error: Exception) -> None:
+            self.confirm.setEnabled(True)
+            self.error.setText(error_message(error))
+
+        self.runner.run(self, lambda: drafts.abandon_draft(self.ctx, staff, given_back=True),
+                        lambda _none: self.accept(), failed, changes_data=True)

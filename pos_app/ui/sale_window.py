@@ -2,6 +2,10 @@
 
 Keys: F2 pay, F3 customer, F4 orders, F5 favourites, F6 search. A code read by a
 keyboard-wedge scanner adds its product wherever the focus is.
+
+The basket is kept in the store as it changes (a sale in progress, services/drafts.py),
+off the UI thread: a till that stops mid-sale reopens it at the next sign-in, with the
+payments already tendered.
 """
 
 from __future__ import annotations
@@ -27,17 +31,20 @@ from pos_app.domain.catalogue import Product
 from pos_app.domain.scan import Scan
 from pos_app.domain.staff import Role, StaffMember
 from pos_app.domain.till import TillState
+from pos_app.formatting import format_money
 from pos_app.services import catalogue
 from pos_app.services.context import Context
 from pos_app.services.staff import TillStatus, sign_out
 from pos_app.ui.basket_panel import BasketPanel
 from pos_app.ui.catalogue_panel import CataloguePanel
-from pos_app.ui.messages import device_problem_text, error_message
+from pos_app.ui.messages import clock_jump_text, device_problem_text, error_message
 from pos_app.ui.ops import OperationRunner
 from pos_app.ui.settings import TillSettings
 from pos_app.ui.widgets import D, named, restyle, show_dialog, split_row
 
 if TYPE_CHECKING:
+    from pos_app.domain.clock import ClockJump
+    from pos_app.domain.draft import Draft
     from pos_app.ui.cash_dialog import CashDialog
     from pos_app.ui.closure_dialog import ClosureDialog
     from pos_app.ui.closure_history import ClosureHistoryDialog
@@ -45,12 +52,13 @@ if TYPE_CHECKING:
     from pos_app.ui.device_link import DeviceLink
     from pos_app.ui.devices_dialog import DevicesDialog, DrawerDialog
     from pos_app.ui.order_dialogs import OrderSearchDialog
-    from pos_app.ui.payment_dialog import PaymentDialog
+    from pos_app.ui.payment_dialog import GiveBackDialog, PaymentDialog
     from pos_app.ui.product_dialog import ProductDialog
     from pos_app.ui.settings_dialog import SettingsDialog
     from pos_app.ui.till_menu import TillMenu
 
 NOTICE_MS = 5000  # how long a notice stays; it never blocks the cashier
+CLOCK_CHECK_MS = 30_000  # a clock that jumps while the till waits is said within this
 # The dialogs' modules load just after the screen shows, so that the screen a cashier
 # sells from comes first; a dialog opened sooner loads its own module.
 DIALOGS_AFTER_MS = 300
@@ -83,6 +91,11 @@ class SaleWindow(QMainWindow):
         self._staff: StaffMember | None = None
         self.till: TillStatus | None = None
         self.basket = Basket()
+        self.draft: Draft | None = None  # the sale in progress as last kept: its payments
+        self.basket_version = 0  # each change of the basket, as kept in the store
+        self._draft_checked = False  # a sale left in progress looked for (and brought back)
+        self._keep_waiting = False  # a change to keep once it was
+        self.jump_seen = 0  # the clock jumps said so far (event journal entry numbers)
         self.favourite_ids: set[str] = set()
         self.basket_panel = BasketPanel(self.basket)
         self.catalogue = CataloguePanel(ctx, runner)
@@ -102,6 +115,8 @@ class SaleWindow(QMainWindow):
         self.sign_out = named(QPushButton(self.tr("Déconnexion")), "signOut")
         self._notice_timer = QTimer(self, singleShot=True, interval=NOTICE_MS)
         self._notice_timer.timeout.connect(self.notice.clear)
+        self._clock_timer = QTimer(self, interval=CLOCK_CHECK_MS)
+        self._clock_timer.timeout.connect(self.check_clock)
         self._layout()
         self._connect()
         self.catalogue.load()
@@ -114,9 +129,10 @@ class SaleWindow(QMainWindow):
         assert self._staff is not None, "begin() names who works on the screen"
         return self._staff
 
-    def begin(self, staff: StaffMember, till: TillStatus | None) -> None:
-        """Who works on this screen, on which till; a till still closing is said."""
-        self._staff, self.till = staff, till
+    def begin(self, staff: StaffMember, till: TillStatus | None, jump_seen: int = 0) -> None:
+        """Who works on this screen, on which till; a till still closing is said, a sale
+        left in progress is brought back, and a clock jump after `jump_seen` is said."""
+        self._staff, self.till, self.jump_seen = staff, till, jump_seen
         title = self.tr("Caisse — {name}").format(name=staff.display_name)
         if till is not None:
             title += f" — {till.till.point_of_sale} · {till.till.name}"
@@ -128,6 +144,10 @@ class SaleWindow(QMainWindow):
             self.show_notice(closing, error=True, sticky=True)
             if staff.role in (Role.MANAGER, Role.ADMINISTRATOR):  # R6: finish it first
                 QTimer.singleShot(0, self.close_z)
+        self._bring_back_draft()  # before anything is sold on this screen
+        QTimer.singleShot(DIALOGS_AFTER_MS, self.check_clock)  # the screen comes first
+        self._clock_timer.start()
+        self.runner.changed.connect(self.check_clock)  # a jump an action just recorded
 
     def _layout(self) -> None:
         top = split_row([self.who, self.sign_out],
@@ -152,6 +172,9 @@ class SaleWindow(QMainWindow):
         self.basket_panel.customer_requested.connect(self.find_customer)
         self.basket_panel.favourites_requested.connect(self.catalogue.show_favourites)
         self.basket_panel.changed.connect(self.notice.clear)
+        self.basket_panel.changed.connect(self.keep_basket)
+        self.basket_panel.refused.connect(lambda text: self.show_notice(text, error=True))
+        self.basket_panel.give_back_requested.connect(self.give_back)
         self.orders_button.clicked.connect(self.find_orders)
         self.settings_button.clicked.connect(self.open_settings)
         self.till_button.clicked.connect(self.open_till_menu)
@@ -232,6 +255,104 @@ class SaleWindow(QMainWindow):
         self.notice.clear()
         self.basket_panel.refresh()
         self.basket_panel.select_last()
+        self.keep_basket()
+
+    # -- the sale in progress, kept -----------------------------------------------------
+
+    def keep_basket(self) -> None:
+        """Keep the basket as it is now, off the UI thread; each change is numbered, so a
+        save that finishes late never replaces a newer one."""
+        from pos_app.services.drafts import keep_basket
+
+        if not self._draft_checked:  # a sale left in progress comes first
+            self._keep_waiting = True
+            return
+        self.basket_version += 1
+        basket = Basket(list(self.basket.lines), self.basket.payer_id)
+        version, staff, training = self.basket_version, self.staff, self.training
+
+        def failed(error: Exception) -> None:
+            self.show_notice(self.tr("La vente en cours n'a pas pu être gardée : {error}")
+                             .format(error=error_message(error)), error=True, sticky=True)
+
+        self.runner.run(self, lambda: keep_basket(self.ctx, staff, basket, version, training),
+                        lambda _draft: None, failed)
+
+    def _bring_back_draft(self) -> None:
+        from pos_app.services.drafts import current_draft
+
+        self.runner.run(self, lambda: current_draft(self.ctx), self._draft_found,
+                        lambda error: self.show_notice(error_message(error), error=True))
+
+    def _draft_found(self, draft: Draft | None) -> None:
+        """A sale left in progress (the till stopped in the middle of it): the same
+        basket, payer and payments, and the cashier is told. What was put in the basket
+        meanwhile comes after its lines."""
+        self._draft_checked = True
+        if draft is None:
+            if self._keep_waiting:
+                self.keep_basket()
+            return
+        self.draft, self.basket_version = draft, draft.version
+        if draft.training != self.training:
+            self.training = draft.training
+            self.simulation.setVisible(draft.training)
+        added = list(self.basket.lines)
+        self.basket.lines[:] = [*draft.basket.lines, *added]
+        if added:
+            self.keep_basket()
+        self.basket_panel.paid_cents = draft.paid_cents
+        if draft.basket.payer_id is not None:
+            self.basket_panel.set_payer(draft.basket.payer_id, None)
+            self._name_payer(draft.basket.payer_id)
+        self.basket_panel.refresh()
+        if draft.payments:
+            self.show_notice(self.tr("Vente en cours reprise : {paid} déjà encaissés, reste"
+                                     " {left}.").format(paid=format_money(draft.paid_cents),
+                                                        left=format_money(draft.left_cents)),
+                             sticky=True)
+            QTimer.singleShot(0, self.pay)
+        else:
+            self.show_notice(self.tr("Vente en cours reprise."))
+
+    def _name_payer(self, customer_id: str) -> None:
+        from pos_app.services.customers import get_customer
+
+        self.runner.run(self, lambda: get_customer(self.ctx, customer_id),
+                        lambda found: self.basket_panel.set_payer(customer_id,
+                                                                  found.display_name),
+                        lambda error: self.show_notice(error_message(error), error=True))
+
+    def give_back(self) -> GiveBackDialog | None:
+        """Emptying a basket that holds payments: they are handed back first, said, and
+        journaled; then the sale is given up."""
+        if self.draft is None or not self.draft.payments:
+            return None
+        from pos_app.ui.payment_dialog import GiveBackDialog
+
+        dialog = GiveBackDialog(self.ctx, self.runner, self.staff, self.draft, parent=self)
+
+        def given_back() -> None:
+            self.draft = None
+            self.basket_panel.empty()
+            self.show_notice(self.tr("Vente abandonnée, paiements rendus au client."))
+
+        dialog.accepted.connect(given_back)
+        return self._open(dialog)
+
+    # -- the clock ------------------------------------------------------------------------
+
+    def check_clock(self) -> None:
+        from pos_app.services.journal import latest_clock_jump
+
+        self.runner.run(self, lambda: latest_clock_jump(self.ctx), self._clock_checked,
+                        lambda _error: None)  # a check that fails says nothing: selling goes on
+
+    def _clock_checked(self, jump: ClockJump | None) -> None:
+        if jump is None or jump.entry_number <= self.jump_seen:
+            return
+        self.jump_seen = jump.entry_number
+        self.show_notice(clock_jump_text(jump), error=True, sticky=True)
 
     # -- customer, payment, orders ------------------------------------------------------
 
@@ -243,6 +364,7 @@ class SaleWindow(QMainWindow):
         def assign() -> None:
             if dialog.chosen is not None:
                 self.basket_panel.set_payer(dialog.chosen.id, dialog.chosen.display_name)
+                self.keep_basket()
 
         dialog.accepted.connect(assign)
         return self._open(dialog)
@@ -253,14 +375,19 @@ class SaleWindow(QMainWindow):
         from pos_app.ui.payment_dialog import PaymentDialog
 
         dialog = PaymentDialog(self.ctx, self.runner, self.staff, basket=self.basket,
+                               draft=self.draft, version=lambda: self.basket_version,
                                training=self.training, parent=self)
         dialog.finished.connect(lambda _result: self._paid(dialog))
         return self._open(dialog)
 
     def _paid(self, dialog: PaymentDialog) -> None:
         order = dialog.order
-        if order is None:
-            return  # nothing was validated: the basket stays as it was
+        if order is None:  # nothing was validated: the basket stays, with what was paid
+            self.draft = dialog.draft
+            self.basket_panel.paid_cents = 0 if self.draft is None else self.draft.paid_cents
+            self.basket_panel.refresh()
+            return
+        self.draft = None
         self.basket_panel.empty()
         self.show_notice(self.tr("Commande {number} enregistrée.").format(number=order.number))
         if self.devices is not None and dialog.took_cash:  # the sale is stored: the drawer
@@ -275,7 +402,8 @@ class SaleWindow(QMainWindow):
         from pos_app.ui.order_dialogs import OrderSearchDialog
 
         return self._open(OrderSearchDialog(self.ctx, self.runner, self.staff,
-                                             training=self.training, parent=self))
+                                             training=self.training, devices=self.devices,
+                                             parent=self))
 
     def open_settings(self) -> SettingsDialog | None:
         if self.settings is None:

@@ -43,6 +43,14 @@
         <source>Total : {amount}</source>
         <translation>Total: {amount}</translation>
     </message>
+    <message>
+        <source>Déjà encaissé : {paid} — reste {left}</source>
+        <translation>Already paid: {paid} — {left} left</translation>
+    </message>
+    <message>
+        <source>{amount} ont déjà été encaissés : le panier ne peut pas descendre en dessous.</source>
+        <translation>{amount} was already paid: the basket cannot go below it.</translation>
+    </message>
 </context>
 <context>
     <name>CashDialog</name>
@@ -607,6 +615,29 @@ Cameras: {cameras}</translation>
     </message>
 </context>
 <context>
+    <name>GiveBackDialog</name>
+    <message>
+        <source>Abandonner la vente</source>
+        <translation>Give up the sale</translation>
+    </message>
+    <message>
+        <source>Garder la vente</source>
+        <translation>Keep the sale</translation>
+    </message>
+    <message>
+        <source>Rendu au client : abandonner</source>
+        <translation>Handed back: give up the sale</translation>
+    </message>
+    <message>
+        <source>{paid} ont été encaissés pour cette vente. Rendez-les au client :</source>
+        <translation>{paid} was paid for this sale. Hand it back to the customer:</translation>
+    </message>
+    <message>
+        <source>puis confirmez : la vente est abandonnée et le journal le garde.</source>
+        <translation>then confirm: the sale is given up and the journal keeps a record.</translation>
+    </message>
+</context>
+<context>
     <name>KeyboardScanner</name>
     <message>
         <source>Code lu ignoré ({code}) : fermez d&apos;abord cette fenêtre.</source>
@@ -624,16 +655,12 @@ Cameras: {cameras}</translation>
         <translation>Take the rest</translation>
     </message>
     <message>
+        <source>Retour d&apos;articles</source>
+        <translation>Return items</translation>
+    </message>
+    <message>
         <source>Annuler la commande</source>
         <translation>Cancel the order</translation>
-    </message>
-    <message>
-        <source>Motif de l&apos;annulation</source>
-        <translation>Reason for the cancellation</translation>
-    </message>
-    <message>
-        <source>Confirmer l&apos;annulation</source>
-        <translation>Confirm the cancellation</translation>
     </message>
     <message>
         <source>Fermer</source>
@@ -658,6 +685,14 @@ Cameras: {cameras}</translation>
     <message>
         <source> (rendu {amount})</source>
         <translation> (change {amount})</translation>
+    </message>
+    <message>
+        <source>Avoir {number}</source>
+        <translation>Credit note {number}</translation>
+    </message>
+    <message>
+        <source>Remboursé en {method}</source>
+        <translation>Refunded in {method}</translation>
     </message>
     <message>
         <source>Payeur : {name}</source>
@@ -782,6 +817,10 @@ Cameras: {cameras}</translation>
         <translation>Change: {amount}</translation>
     </message>
     <message>
+        <source>Valider la vente</source>
+        <translation>Validate the sale</translation>
+    </message>
+    <message>
         <source>Commande {number} enregistrée.</source>
         <translation>Order {number} recorded.</translation>
     </message>
@@ -849,6 +888,89 @@ Cameras: {cameras}</translation>
     </message>
 </context>
 <context>
+    <name>RefundDialog</name>
+    <message>
+        <source>Annuler la commande {number}</source>
+        <translation>Cancel order {number}</translation>
+    </message>
+    <message>
+        <source>Retour d&apos;articles — commande {number}</source>
+        <translation>Return items — order {number}</translation>
+    </message>
+    <message>
+        <source>Motif (obligatoire)</source>
+        <translation>Reason (required)</translation>
+    </message>
+    <message>
+        <source>Articles repris</source>
+        <translation>Items taken back</translation>
+    </message>
+    <message>
+        <source>Rendu au client</source>
+        <translation>Given back to the customer</translation>
+    </message>
+    <message>
+        <source>Confirmer l&apos;annulation</source>
+        <translation>Confirm the cancellation</translation>
+    </message>
+    <message>
+        <source>Confirmer le retour</source>
+        <translation>Confirm the return</translation>
+    </message>
+    <message>
+        <source>Fermer</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source> · déjà repris : {count}</source>
+        <translation> · already taken back: {count}</translation>
+    </message>
+    <message>
+        <source>Imprimer le justificatif</source>
+        <translation>Print the slip</translation>
+    </message>
+    <message>
+        <source>Terminer</source>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <source>À rendre au client : {amount}</source>
+        <translation>To give back: {amount}</translation>
+    </message>
+    <message>
+        <source>Montant incorrect</source>
+        <translation>Wrong amount</translation>
+    </message>
+    <message>
+        <source>Tout est réparti.</source>
+        <translation>All of it is split.</translation>
+    </message>
+    <message>
+        <source>Reste à répartir : {amount}</source>
+        <translation>Left to split: {amount}</translation>
+    </message>
+    <message>
+        <source>Trop rendu : {amount}</source>
+        <translation>Too much given back: {amount}</translation>
+    </message>
+    <message>
+        <source>rien à rendre</source>
+        <translation>nothing to give back</translation>
+    </message>
+    <message>
+        <source>Commande {number} annulée.</source>
+        <translation>Order {number} cancelled.</translation>
+    </message>
+    <message>
+        <source>Avoir {number} enregistré.</source>
+        <translation>Credit note {number} recorded.</translation>
+    </message>
+    <message>
+        <source>Rendu au client : {given}.</source>
+        <translation>Given back to the customer: {given}.</translation>
+    </message>
+</context>
+<context>
     <name>SaleWindow</name>
     <message>
         <source>Caisse — {name}</source>
@@ -889,6 +1011,22 @@ Cameras: {cameras}</translation>
     <message>
         <source>Code lu ignoré ({code}) : fermez d&apos;abord cette fenêtre.</source>
         <translation>Code ignored ({code}): close this window first.</translation>
+    </message>
+    <message>
+        <source>La vente en cours n&apos;a pas pu être gardée : {error}</source>
+        <translation>The sale in progress could not be kept: {error}</translation>
+    </message>
+    <message>
+        <source>Vente en cours reprise : {paid} déjà encaissés, reste {left}.</source>
+        <translation>Sale in progress brought back: {paid} already paid, {left} left.</translation>
+    </message>
+    <message>
+        <source>Vente en cours reprise.</source>
+        <translation>Sale in progress brought back.</translation>
+    </message>
+    <message>
+        <source>Vente abandonnée, paiements rendus au client.</source>
+        <translation>Sale given up, payments handed back to the customer.</translation>
     </message>
     <message>
         <source>Commande {number} enregistrée.</source>
@@ -1163,6 +1301,46 @@ Cameras: {cameras}</translation>
         <translation>The till&apos;s signing key cannot be found</translation>
     </message>
     <message>
+        <source>Rembourser {asked} dépasse ce qui est dû au client ({owed}).</source>
+        <translation>Refunding {asked} is more than the customer is owed ({owed}).</translation>
+    </message>
+    <message>
+        <source>Les remboursements font {asked}, mais {owed} sont dus au client.</source>
+        <translation>The refunds come to {asked}, but the customer is owed {owed}.</translation>
+    </message>
+    <message>
+        <source>Un remboursement est un montant positif.</source>
+        <translation>A refund is a positive amount.</translation>
+    </message>
+    <message>
+        <source>Ligne {line} : {asked} à reprendre, mais {left} seulement peuvent l&apos;être.</source>
+        <translation>Line {line}: {asked} to take back, but only {left} can be.</translation>
+    </message>
+    <message>
+        <source>Choisissez au moins une ligne à reprendre.</source>
+        <translation>Choose at least one line to take back.</translation>
+    </message>
+    <message>
+        <source>La commande {number} n&apos;a pas de ligne {line}.</source>
+        <translation>Order {number} has no line {line}.</translation>
+    </message>
+    <message>
+        <source>Indiquez le motif.</source>
+        <translation>Give the reason.</translation>
+    </message>
+    <message>
+        <source>{paid} ont déjà été encaissés : le panier ne peut pas descendre en dessous.</source>
+        <translation>{paid} was already paid: the basket cannot go below it.</translation>
+    </message>
+    <message>
+        <source>La vente en cours a déjà reçu {paid} : terminez-la, ou rendez ces paiements et abandonnez-la.</source>
+        <translation>The sale in progress has already received {paid}: finish it, or hand those payments back and give it up.</translation>
+    </message>
+    <message>
+        <source>Aucune vente n&apos;est en cours.</source>
+        <translation>No sale is in progress.</translation>
+    </message>
+    <message>
         <source>Action refusée : {detail}</source>
         <translation>Action refused: {detail}</translation>
     </message>
@@ -1189,6 +1367,18 @@ Cameras: {cameras}</translation>
     <message>
         <source>Lecteur de codes {device} : {problem}.</source>
         <translation>Code reader {device}: {problem}.</translation>
+    </message>
+    <message>
+        <source>en retard sur</source>
+        <translation>behind</translation>
+    </message>
+    <message>
+        <source>en avance sur</source>
+        <translation>ahead of</translation>
+    </message>
+    <message>
+        <source>Horloge : l&apos;ordinateur indique le {clock}, {way} la dernière écriture de la caisse ({newest}). C&apos;est inscrit au journal ; la vente continue. Faites remettre la date et l&apos;heure à jour.</source>
+        <translation>Clock: the computer says {clock}, {way} the till&apos;s last record ({newest}). This is recorded in the journal; selling goes on. Have the date and time set right.</translation>
     </message>
     <message>
         <source>Une erreur inattendue est survenue</source>

@@ -1,0 +1,61 @@
+"""Sales in progress: one per till, its basket lines and the payments tendered so far.
+Working state, not fiscal records: rows are replaced and removed as the sale changes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pos_app.domain.basket import Basket, BasketLine
+from pos_app.domain.draft import Draft
+from pos_app.domain.payment import Payment
+from pos_app.domain.vat import VatRate
+from pos_app.storage.sql import SqlRepository, from_utc_text, utc_text
+
+
+class SqlDrafts(SqlRepository):
+    def current(self, till_id: str) -> Draft | None:
+        row = self._one("SELECT id, staff_id, started_at, payer_id, training, version"
+                        " FROM drafts WHERE till_id = ?", (till_id,))
+        if row is None:
+            return None
+        draft_id = row[0]
+        lines = [BasketLine(r[0], r[1], r[2], r[3], r[4], r[5], VatRate(r[6])) for r in self._all(
+            "SELECT product_id, label, price_id, price_label, unit_price_cents, quantity,"
+            " vat_rate_bp FROM draft_lines WHERE draft_id = ? ORDER BY position",
+            (draft_id,))]
+        payments = [Payment(r[0], r[1], r[2], r[3], from_utc_text(r[4]), r[5]) for r in self._all(
+            "SELECT id, method_code, amount_cents, change_cents, taken_at, staff_id"
+            " FROM draft_payments WHERE draft_id = ? ORDER BY position", (draft_id,))]
+        return Draft(draft_id, till_id, row[1], from_utc_text(row[2]), Basket(lines, row[3]),
+                     payments, bool(row[4]), row[5])
+
+    def save(self, draft: Draft) -> None:
+        """The draft as it stands: its row, its lines and its payments."""
+        self._run("INSERT INTO drafts (id, till_id, staff_id, started_at, payer_id, training,"
+                  " version) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
+                  " payer_id = excluded.payer_id, version = excluded.version",
+                  (draft.id, draft.till_id, draft.staff_id, utc_text(draft.started_at),
+                   draft.basket.payer_id, draft.training, draft.version))
+        self._run("DELETE FROM draft_lines WHERE draft_id = ?", (draft.id,))
+        self._many("INSERT INTO draft_lines (draft_id, position, product_id, label, price_id,"
+                   " price_label, unit_price_cents, quantity, vat_rate_bp)"
+                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   [(draft.id, position, line.product_id, line.label, line.price_id,
+                     line.price_label, line.unit_price_cents, line.quantity, line.vat_rate)
+                    for position, line in enumerate(draft.basket.lines)])
+        self._run("DELETE FROM draft_payments WHERE draft_id = ?", (draft.id,))
+        self._many("INSERT INTO draft_payments (id, draft_id, position, method_code,"
+                   " amount_cents, change_cents, taken_at, staff_id)"
+                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                   [_payment_row(draft.id, position, payment)
+                    for position, payment in enumerate(draft.payments)])
+
+    def delete(self, draft_id: str) -> None:
+        for table, column in (("draft_payments", "draft_id"), ("draft_lines", "draft_id"),
+                              ("drafts", "id")):
+            self._run(f"DELETE FROM {table} WHERE {column} = ?", (draft_id,))
+
+
+def _payment_row(draft_id: str, position: int, payment: Payment) -> tuple[Any, ...]:
+    return (payment.id, draft_id, position, payment.method_code, payment.amount_cents,
+            payment.change_cents, utc_text(payment.taken_at), payment.staff_id)
