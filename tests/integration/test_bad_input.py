@@ -1,0 +1,258 @@
+"""Bad input gets a sentence, never a traceback or a silent success (issue 12, item 5).
+
+Each case ends, through `caisse`, with exit status 1, a sentence naming the field or the
+file at fault, and nothing written to the store; and with the same refusal through the
+services where the case reaches one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pos_app.bootstrap import Store, open_store
+from pos_app.cli.order_input import read_order
+from pos_app.domain.basket import MAX_QUANTITY, Basket
+from pos_app.domain.errors import (
+    AmountTooLarge,
+    QuantityTooLarge,
+)
+from pos_app.domain.staff import StaffMember
+from pos_app.services import importing, orders, selling
+from pos_app.services.context import Context
+from pos_app.services.importing import InvalidImport
+from pos_app.services.selling import PaymentRequest
+from pos_app.storage.connection import store_path
+from tests.integration.test_cli import SIGN_INS, caisse, error, ok
+from tests.support import snapshot
+
+CASHIER = {"staff": "caissier", "secret": "1234"}
+
+
+MANAGER = {"staff": "gerant", "secret": "4321"}
+
+
+def caisse_bytes(data_dir: Path, *args: str, stdin: bytes, staff: str,
+                 secret: str) -> subprocess.CompletedProcess[str]:
+    """`caisse` given raw bytes on standard input (caisse() takes text)."""
+    env = {**os.environ, "CAISSE_SECRET": secret}
+    command = [sys.executable, "-m", "pos_app", "--data-dir", str(data_dir), "--json",
+               "--staff", staff, *args]
+    result = subprocess.run(command, input=stdin, capture_output=True, env=env, timeout=60,
+                            check=False)
+    return subprocess.CompletedProcess(result.args, result.returncode,
+                                       result.stdout.decode(), result.stderr.decode())
+
+
+@contextmanager
+def nothing_written(data_dir: Path) -> Iterator[None]:
+    """The store holds the same rows after the block (but the sign-in, which is
+    recorded whatever the action then does)."""
+    store = open_store(data_dir)
+    before = snapshot(store.engine, SIGN_INS)
+    store.close()
+    yield
+    store = open_store(data_dir)
+    try:
+        assert snapshot(store.engine, SIGN_INS) == before, "a refusal must write nothing"
+    finally:
+        store.close()
+
+
+def refused(result: subprocess.CompletedProcess[str]) -> dict[str, Any]:
+    """The JSON error of a command that failed with a sentence, not a traceback."""
+    assert "Traceback" not in result.stderr, result.stderr
+    return error(result)
+
+
+def wheres(body: dict[str, Any]) -> list[str]:
+    return [f"{problem['where']}: {problem['message']}" for problem in body["problems"]]
+
+
+def nested(depth: int) -> str:
+    return '{"lines": ' + "[" * depth + "]" * depth + "}"
+
+
+def write_json(path: Path, document: Any) -> Path:
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
+
+
+def product(**overrides: Any) -> dict[str, Any]:
+    item = {"id": "canoe", "name": "Canoë", "category": "activites", "vat_rate": "10",
+            "prices": [{"label": "Adulte", "amount": "25.00"}]}
+    item.update(overrides)
+    return item
+
+
+def import_problems(store: Store, staff: StaffMember | None, document: Any) -> list[str]:
+    before = snapshot(store.engine)
+    with pytest.raises(InvalidImport) as refusal:
+        importing.import_data(store.context, staff, document)
+    assert snapshot(store.engine) == before, "a refused import must write nothing"
+    return [str(problem) for problem in refusal.value.problems]
+
+
+def order_problems(ctx: Context, document: Any) -> list[str]:
+    with pytest.raises(InvalidImport) as refusal:
+        read_order(ctx, document)
+    return [str(problem) for problem in refusal.value.problems]
+
+
+# 4. and 5. Quantities and amounts beyond the bounds ---------------------------------------
+
+@pytest.mark.parametrize("quantity", [10**19, 1_000_000_000, MAX_QUANTITY + 1])
+def test_a_quantity_beyond_the_bound_is_refused(data_dir: Path, quantity: int) -> None:
+    order = json.dumps({"lines": [{"product": "tshirt", "quantity": quantity}],
+                        "payments": [{"method": "ESP", "amount": "20"}]})
+    with nothing_written(data_dir):
+        body = refused(caisse(data_dir, "order", "create", stdin=order, **CASHIER))
+    assert wheres(body) == [f"lines[0].quantity: quantity {quantity} is more than 9999,"
+                            " the most one line may hold"]
+
+
+def test_the_services_refuse_a_quantity_beyond_the_bound(store: Store, ctx: Context,
+                                                         cashier: StaffMember) -> None:
+    basket = Basket()
+    for quantity in (10**19, 1_000_000_000):
+        with pytest.raises(QuantityTooLarge):
+            selling.add_product(ctx, basket, "tshirt", quantity)
+    selling.add_product(ctx, basket, "tshirt", MAX_QUANTITY)
+    with pytest.raises(QuantityTooLarge):
+        selling.add_by_barcode(ctx, basket, basket_code(store, "tshirt"))
+    assert [line.quantity for line in basket.lines] == [MAX_QUANTITY]
+
+
+def basket_code(store: Store, product_id: str) -> str:
+    with store.engine.connect() as connection:
+        return str(connection.exec_driver_sql(
+            "SELECT code FROM barcodes WHERE product_id = ?", (product_id,)).scalar_one())
+
+
+def test_amounts_beyond_the_bound_are_refused(data_dir: Path, tmp_path: Path) -> None:
+    prices = write_json(tmp_path / "prices.json", {"products": [
+        product(prices=[{"label": "Adulte", "amount": "1000000"},
+                        {"label": "Groupe", "amount": 10**19}])]})
+    order = json.dumps({"lines": [{"product": "cafe"}],
+                        "payments": [{"method": "ESP", "amount": 10**19}]})
+    created = ok(caisse(data_dir, "order", "create", stdin=json.dumps(
+        {"lines": [{"product": "cafe"}], "validate_without_paying": True}), **CASHIER))
+    with nothing_written(data_dir):
+        body = refused(caisse(data_dir, "import", str(prices), **MANAGER))
+        assert wheres(body) == [
+            "products[0].prices[0].amount: amount too large: 1000000 (at most 999999.99"
+            " euros)",
+            "products[0].prices[1].amount: amount too large: 10000000000000000000 (at most"
+            " 999999.99 euros)"]
+        body = refused(caisse(data_dir, "order", "create", stdin=order, **CASHIER))
+        assert wheres(body) == ["payments[0].amount: amount too large: 10000000000000000000"
+                                " (at most 999999.99 euros)"]
+        body = refused(caisse(data_dir, "order", "pay", created["number"], "--method", "ESP",
+                              "--amount", "1000000", **CASHIER))
+        assert body["error"] == "amount too large: 1000000 (at most 999999.99 euros)"
+        body = refused(caisse(data_dir, "cash", "in", "1 000 000", "--reason", "Dépôt",
+                              **MANAGER))
+        assert body["error"] == "not an amount in euros: '1 000 000'"
+        body = refused(caisse(data_dir, "cash", "in", "9999999", "--reason", "Dépôt",
+                              **MANAGER))
+        assert body["error"] == "amount too large: 9999999 (at most 999999.99 euros)"
+
+
+def unpaid(ctx: Context, cashier: StaffMember) -> str:
+    basket = Basket()
+    selling.add_product(ctx, basket, "cafe")
+    return selling.sell(ctx, cashier, basket, [], validate_without_paying=True).number
+
+
+def test_the_services_refuse_a_payment_beyond_the_bound(store: Store, ctx: Context,
+                                                        cashier: StaffMember) -> None:
+    number = unpaid(ctx, cashier)
+    before = snapshot(store.engine)
+    basket = Basket()
+    selling.add_product(ctx, basket, "cafe")
+    with pytest.raises(AmountTooLarge):
+        selling.sell(ctx, cashier, basket, [PaymentRequest("ESP", 10**19)])
+    with pytest.raises(AmountTooLarge):
+        orders.pay_order(ctx, cashier, number, "ESP", 10**19)
+    assert snapshot(store.engine) == before
+
+
+# 7. The last active manager ---------------------------------------------------------------
+
+GERANT = {"login": "gerant", "name": "Gérard Gérant", "role": "manager", "secret": "4321"}
+
+
+# 9. No store where a command looks ---------------------------------------------------------
+
+READ_COMMANDS = [
+    ("products", "search", "poney"), ("customers", "search", "dup*"),
+    ("orders", "search", "dupont"), ("order", "show", "CD1-000001"), ("close", "x"),
+    ("closures", "list"), ("journal", "verify"), ("receipt", "show", "CD1-000001"),
+    ("devices", "list"),
+]
+
+
+def _sign_in(store: Store) -> StaffMember:
+    from pos_app.services.staff import sign_in
+
+    return sign_in(store.context, "caissier", "1234")
+
+
+def failures_recorded(data_dir: Path) -> int:
+    connection = sqlite3.connect(f"{store_path(data_dir).as_uri()}?mode=ro", uri=True)
+    try:
+        return int(connection.execute(
+            "SELECT count(*) FROM journal_entries WHERE chain = 'event'"
+            " AND body LIKE '%verification_failure%'").fetchone()[0])
+    finally:
+        connection.close()
+
+
+@contextmanager
+def read_only(path: Path, mode: int) -> Iterator[None]:
+    before = path.stat().st_mode
+    path.chmod(mode)
+    try:
+        yield
+    finally:
+        path.chmod(before)
+
+
+def untouched(data_dir: Path) -> tuple[bytes, int, list[str]]:
+    """What a read must not change: the store's bytes and time, and the folder's files."""
+    path = store_path(data_dir)
+    return (path.read_bytes(), path.stat().st_mtime_ns,
+            sorted(p.name for p in data_dir.iterdir()))
+
+
+def read_commands_work(data_dir: Path) -> None:
+    assert ok(caisse(data_dir, "products", "search", "poney"))
+    assert ok(caisse(data_dir, "orders", "search", ""))
+    assert ok(caisse(data_dir, "close", "x"))["orders"] == 2
+    assert ok(caisse(data_dir, "order", "show", "CD2-000002"))["status"] == "active"
+
+
+def _read_only_staff() -> StaffMember:
+    from pos_app.domain.staff import Role
+
+    return StaffMember("staff:caissier", "caissier", "Camille", Role.CASHIER)
+
+
+# The screens' words for the new refusals -------------------------------------------------
+
+def test_the_screens_say_the_bounds_in_french() -> None:
+    from pos_app.ui.messages import error_message
+
+    assert error_message(QuantityTooLarge(10**6, MAX_QUANTITY)) == (
+        "Quantité trop élevée : une ligne compte au plus 9999 articles.")
+    assert error_message(AmountTooLarge("1000000", 99_999_999)) == (
+        "Montant trop élevé : « 1000000 ». La caisse prend au plus 999\u202f999,99\xa0€.")
