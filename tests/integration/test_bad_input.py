@@ -191,6 +191,46 @@ def test_the_services_refuse_a_payment_beyond_the_bound(store: Store, ctx: Conte
 GERANT = {"login": "gerant", "name": "Gérard Gérant", "role": "manager", "secret": "4321"}
 
 
+def test_an_import_leaving_no_active_manager_is_refused(data_dir: Path,
+                                                        tmp_path: Path) -> None:
+    demoted = write_json(tmp_path / "staff.json", {"staff": [{**GERANT, "role": "cashier"}]})
+    inactive = write_json(tmp_path / "leave.json", {"staff": [{**GERANT, "active": False}]})
+    with nothing_written(data_dir):
+        for document in (demoted, inactive):
+            body = refused(caisse(data_dir, "import", str(document), **MANAGER))
+            assert wheres(body) == [
+                "staff[0]: gerant would no longer be an active manager, and no active manager"
+                " or administrator would remain: at least one must, to close the till and to"
+                " import"]
+
+
+def test_the_import_service_keeps_an_active_manager(store: Store,
+                                                    manager: StaffMember) -> None:
+    assert import_problems(store, manager, {"staff": [{**GERANT, "active": False}]}) == [
+        "staff[0]: gerant would no longer be an active manager, and no active manager or"
+        " administrator would remain: at least one must, to close the till and to import"]
+    # Handing over to another manager (or an administrator) in the same file is fine.
+    report = importing.import_data(store.context, manager, {"staff": [
+        {**GERANT, "active": False},
+        {"login": "direction", "name": "Dominique", "role": "administrator",
+         "secret": "9876"}]})
+    assert report.staff == 2
+
+
+def test_a_first_import_without_a_manager_is_refused(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "new")
+    try:
+        assert import_problems(store, None, {"staff": [
+            {"login": "caissier", "name": "Camille", "role": "cashier", "secret": "1234"}]}
+        ) == ["staff: no active manager or administrator: at least one is needed, to close"
+              " the till and to import"]
+        # A catalogue alone, before any staff, is not concerned.
+        assert importing.import_data(store.context, None, {"categories": [
+            {"id": "activites", "name": "Activités"}]}).categories == 1
+    finally:
+        store.close()
+
+
 # 9. No store where a command looks ---------------------------------------------------------
 
 READ_COMMANDS = [
@@ -245,6 +285,66 @@ def _read_only_staff() -> StaffMember:
     from pos_app.domain.staff import Role
 
     return StaffMember("staff:caissier", "caissier", "Camille", Role.CASHIER)
+
+
+# 12. Unknown fields ----------------------------------------------------------------------
+
+def test_unknown_fields_of_an_imported_item_are_named(data_dir: Path, tmp_path: Path) -> None:
+    document = write_json(tmp_path / "colours.json", {"products": [
+        product(prices=[{"label": "Adulte", "amount": "25", "colour": "bleu"}],
+                colour="rouge")]})
+    with nothing_written(data_dir):
+        body = refused(caisse(data_dir, "import", str(document), **MANAGER))
+    assert wheres(body) == ["products[0].colour: unknown field",
+                            "products[0].prices[0].colour: unknown field"]
+
+
+@pytest.mark.parametrize(("document", "where"), [
+    ({"venue": {"name": "V", "address": "A", "postal_code": "1", "city": "C", "tel": "0"}},
+     "venue.tel"),
+    ({"payment_methods": [{"code": "CHQ", "label": "Chèque", "fee": "1"}]},
+     "payment_methods[0].fee"),
+    ({"categories": [{"id": "c", "name": "C", "colour": "red"}]}, "categories[0].colour"),
+    ({"products": [product(stock=3)]}, "products[0].stock"),
+    ({"products": [product(prices=[{"label": "A", "amount": "1", "vat": "10"}])]},
+     "products[0].prices[0].vat"),
+    ({"customers": [{"id": "c", "kind": "person", "name": "N", "birthday": "1"}]},
+     "customers[0].birthday"),
+    ({"staff": [{**GERANT, "pin": "1"}]}, "staff[0].pin"),
+])
+def test_the_import_service_refuses_unknown_fields(store: Store, manager: StaffMember,
+                                                   document: dict[str, Any],
+                                                   where: str) -> None:
+    assert import_problems(store, manager, document) == [f"{where}: unknown field"]
+
+
+@pytest.mark.parametrize(("document", "problem"), [
+    ({"venue": {"name": "V", "address": "A", "postal_code": "1" * 17, "city": "C"}},
+     "venue.postal_code: must be at most 16 characters long (it has 17)"),
+    ({"venue": {"name": "V", "address": "A", "postal_code": "1", "city": "C" * 101}},
+     "venue.city: must be at most 100 characters long (it has 101)"),
+    ({"payment_methods": [{"code": "C" * 33, "label": "Chèque"}]},
+     "payment_methods[0].code: must be at most 32 characters long (it has 33)"),
+    ({"categories": [{"id": "c", "name": "N" * 201}]},
+     "categories[0].name: must be at most 200 characters long (it has 201)"),
+    ({"products": [product(id="p" * 65)]},
+     "products[0].id: must be at most 64 characters long (it has 65)"),
+    ({"products": [product(barcodes=["1" * 65])]},
+     "products[0].barcodes: '" + "1" * 38 + "… is longer than 64 characters"),
+    ({"products": [product(prices=[{"label": "L" * 65, "amount": "1"}])]},
+     "products[0].prices[0].id: must be given when the label is longer than 64 characters"),
+    ({"products": [product(position=10**19)]},
+     "products[0].position: must be a whole number from -999999 to 999999"),
+    ({"customers": [{"id": "c", "kind": "person", "name": "N", "email": "e" * 301}]},
+     "customers[0].email: must be at most 300 characters long (it has 301)"),
+    ({"staff": [{**GERANT, "login": "l" * 59}]},
+     "staff[0].login: must be at most 58 characters long (it has 59)"),
+    ({"staff": [{**GERANT, "secret": "9" * 129}]},
+     "staff[0].secret: must be at most 128 characters long (it has 129)"),
+])
+def test_the_import_service_bounds_every_text(store: Store, manager: StaffMember,
+                                              document: dict[str, Any], problem: str) -> None:
+    assert import_problems(store, manager, document) == [problem]
 
 
 # The screens' words for the new refusals -------------------------------------------------
