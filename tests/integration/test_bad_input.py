@@ -29,7 +29,7 @@ from pos_app.domain.errors import (
 from pos_app.domain.staff import StaffMember
 from pos_app.services import importing, orders, selling
 from pos_app.services.context import Context
-from pos_app.services.importing import InvalidImport
+from pos_app.services.importing import InvalidImport, nested_too_deep
 from pos_app.services.selling import PaymentRequest
 from pos_app.storage.connection import store_path
 from tests.integration.test_cli import SIGN_INS, caisse, error, ok
@@ -108,6 +108,24 @@ def order_problems(ctx: Context, document: Any) -> list[str]:
     return [str(problem) for problem in refusal.value.problems]
 
 
+def test_the_services_refuse_documents_nested_too_deep(store: Store, manager: StaffMember,
+                                                       ctx: Context) -> None:
+    deepest: list[Any] = []
+    document: dict[str, Any] = {"products": deepest}
+    for _ in range(100_000):  # far deeper than any recursion could walk
+        deepest.append([])
+        deepest = deepest[0]
+    assert import_problems(store, manager, document) == [
+        "(document): nested more than 64 levels deep"]
+    assert order_problems(ctx, {"lines": document["products"]}) == [
+        "(order): nested more than 64 levels deep"]
+    levels: Any = []
+    for _ in range(62):
+        levels = [levels]
+    assert not nested_too_deep({"a": levels})  # 64 levels: the object and 63 lists
+    assert nested_too_deep({"a": [levels]})
+
+
 # 4. and 5. Quantities and amounts beyond the bounds ---------------------------------------
 
 @pytest.mark.parametrize("quantity", [10**19, 1_000_000_000, MAX_QUANTITY + 1])
@@ -184,6 +202,35 @@ def test_the_services_refuse_a_payment_beyond_the_bound(store: Store, ctx: Conte
     with pytest.raises(AmountTooLarge):
         orders.pay_order(ctx, cashier, number, "ESP", 10**19)
     assert snapshot(store.engine) == before
+
+
+# 6. A line whose product and barcode disagree ---------------------------------------------
+
+def test_a_line_naming_two_products_is_refused(data_dir: Path) -> None:
+    order = json.dumps({"lines": [{"product": "cafe"},
+                                  {"product": "tshirt", "barcode": "3760123450027"}],
+                        "payments": [{"method": "ESP", "amount": "50"}]})
+    with nothing_written(data_dir):
+        body = refused(caisse(data_dir, "order", "create", stdin=order, **CASHIER))
+    assert wheres(body) == [
+        "lines[1]: `product` 'tshirt' and `barcode` '3760123450027' name different products"
+        " (the barcode is on 'balade-poney-1h'): give one of them"]
+    same = json.dumps({"lines": [{"product": "balade-poney-1h", "barcode": "3760123450027",
+                                  "quantity": 2}],
+                       "payments": [{"method": "ESP", "amount": "28"}]})
+    created = ok(caisse(data_dir, "order", "create", stdin=same, **CASHIER))
+    assert [(line["product_id"], line["quantity"]) for line in created["lines"]] == [
+        ("balade-poney-1h", 2)]
+
+
+def test_reading_an_order_refuses_a_line_naming_two_products(ctx: Context) -> None:
+    assert order_problems(ctx, {"lines": [{"product": "tshirt",
+                                           "barcode": "3760123450027"}]}) == [
+        "lines[0]: `product` 'tshirt' and `barcode` '3760123450027' name different products"
+        " (the barcode is on 'balade-poney-1h'): give one of them"]
+    wanted = read_order(ctx, {"lines": [{"product": "balade-poney-1h",
+                                         "barcode": "3760123450027"}]})
+    assert [line.product_id for line in wanted.basket.lines] == ["balade-poney-1h"]
 
 
 # 7. The last active manager ---------------------------------------------------------------
@@ -318,6 +365,16 @@ def test_the_import_service_refuses_unknown_fields(store: Store, manager: StaffM
     assert import_problems(store, manager, document) == [f"{where}: unknown field"]
 
 
+def test_unknown_fields_of_an_order_are_named(data_dir: Path, ctx: Context) -> None:
+    order = {"lines": [{"product": "cafe", "qty": 2}],
+             "payments": [{"method": "ESP", "amount": "2", "tip": "1"}]}
+    with nothing_written(data_dir):
+        body = refused(caisse(data_dir, "order", "create", stdin=json.dumps(order),
+                              **CASHIER))
+    assert wheres(body) == ["lines[0].qty: unknown field", "payments[0].tip: unknown field"]
+    assert order_problems(ctx, order) == wheres(body)
+
+
 @pytest.mark.parametrize(("document", "problem"), [
     ({"venue": {"name": "V", "address": "A", "postal_code": "1" * 17, "city": "C"}},
      "venue.postal_code: must be at most 16 characters long (it has 17)"),
@@ -345,6 +402,16 @@ def test_the_import_service_refuses_unknown_fields(store: Store, manager: StaffM
 def test_the_import_service_bounds_every_text(store: Store, manager: StaffMember,
                                               document: dict[str, Any], problem: str) -> None:
     assert import_problems(store, manager, document) == [problem]
+
+
+def test_the_order_reader_bounds_every_text(ctx: Context) -> None:
+    assert order_problems(ctx, {"lines": [{"product": "p" * 65, "price": "P" * 201}],
+                                "payer": "c" * 65,
+                                "payments": [{"method": "M" * 33, "amount": "1"}]}) == [
+        "lines[0].product: must be at most 64 characters long (it has 65)",
+        "lines[0].price: must be at most 200 characters long (it has 201)",
+        "payer: must be at most 64 characters long (it has 65)",
+        "payments[0].method: must be at most 32 characters long (it has 33)"]
 
 
 # The screens' words for the new refusals -------------------------------------------------
