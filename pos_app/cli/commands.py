@@ -90,16 +90,40 @@ def _prompt_secret(login: str) -> str:
         raise no_terminal from error
 
 
+MAX_INPUT_BYTES = 20_000_000  # an import or order file; ours are a few hundred kB
+
+
 def _read_json(path: str | Path) -> Any:
+    """The JSON document in the file (`-`: standard input): UTF-8 text of at most
+    MAX_INPUT_BYTES; anything else is refused with a sentence naming it."""
+    name = "standard input" if str(path) == "-" else str(path)
     try:
-        text = sys.stdin.read() if str(path) == "-" else Path(path).read_text(encoding="utf-8")
+        if str(path) == "-":
+            data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+        else:
+            with Path(path).open("rb") as file:
+                data = file.read(MAX_INPUT_BYTES + 1)
     except OSError as error:
         raise UsageError(f"cannot read {path}: {error.strerror}") from error
+    if len(data) > MAX_INPUT_BYTES:
+        raise UsageError(f"{name} is larger than {MAX_INPUT_BYTES // 1_000_000} MB, the most"
+                         " the till reads: split it into smaller files")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise UsageError(f"{name} is not UTF-8 text (byte 0x{data[error.start]:02x} at"
+                         f" offset {error.start}): save it as UTF-8") from error
     try:
         return json.loads(text, parse_float=Decimal)
     except json.JSONDecodeError as error:
-        raise UsageError(f"{path} is not valid JSON: {error.msg} at line {error.lineno}, "
+        raise UsageError(f"{name} is not valid JSON: {error.msg} at line {error.lineno}, "
                          f"column {error.colno}") from error
+    except RecursionError as error:
+        raise UsageError(f"{name} is nested more than {importing.MAX_NESTING} levels deep"
+                         ) from error
+    except ValueError as error:  # a number of thousands of digits
+        raise UsageError(f"{name} holds a number too long to read (over"
+                         f" {sys.get_int_max_str_digits()} digits)") from error
 
 
 def _init(store: Store, args: argparse.Namespace) -> Any:

@@ -108,6 +108,23 @@ def order_problems(ctx: Context, document: Any) -> list[str]:
     return [str(problem) for problem in refusal.value.problems]
 
 
+# 1. Nested thousands of levels deep -------------------------------------------------------
+
+def test_a_deeply_nested_order_or_import_file_is_refused(data_dir: Path,
+                                                         tmp_path: Path) -> None:
+    with nothing_written(data_dir):
+        body = refused(caisse(data_dir, "order", "create", stdin=nested(5000), **CASHIER))
+        assert body["error"] == "standard input is nested more than 64 levels deep"
+        deep = tmp_path / "deep.json"
+        deep.write_text('{"products": ' + "[" * 5000 + "]" * 5000 + "}", encoding="utf-8")
+        body = refused(caisse(data_dir, "import", str(deep), **MANAGER))
+        assert body["error"] == f"{deep} is nested more than 64 levels deep"
+        # Deep enough to refuse, not enough for the JSON reader to fail: the bound says.
+        deep.write_text('{"products": ' + "[" * 100 + "]" * 100 + "}", encoding="utf-8")
+        body = refused(caisse(data_dir, "import", str(deep), **MANAGER))
+        assert wheres(body) == ["(document): nested more than 64 levels deep"]
+
+
 def test_the_services_refuse_documents_nested_too_deep(store: Store, manager: StaffMember,
                                                        ctx: Context) -> None:
     deepest: list[Any] = []
@@ -124,6 +141,26 @@ def test_the_services_refuse_documents_nested_too_deep(store: Store, manager: St
         levels = [levels]
     assert not nested_too_deep({"a": levels})  # 64 levels: the object and 63 lists
     assert nested_too_deep({"a": [levels]})
+
+
+# 2. and 3. Not UTF-8 ----------------------------------------------------------------------
+
+def test_an_import_file_in_latin_1_is_refused(data_dir: Path, tmp_path: Path) -> None:
+    latin = tmp_path / "catalogue.json"
+    latin.write_bytes(json.dumps({"categories": [{"id": "cafe", "name": "Café"}]},
+                                 ensure_ascii=False).encode("latin-1"))
+    with nothing_written(data_dir):
+        body = refused(caisse(data_dir, "import", str(latin), **MANAGER))
+    offset = latin.read_bytes().index(b"\xe9")
+    assert body["error"] == (f"{latin} is not UTF-8 text (byte 0xe9 at offset {offset}):"
+                             " save it as UTF-8")
+
+
+def test_an_order_that_is_not_utf_8_on_standard_input_is_refused(data_dir: Path) -> None:
+    order = '{"lines": [{"product": "cafe", "price": "Prix spécial"}]}'.encode("latin-1")
+    with nothing_written(data_dir):
+        body = refused(caisse_bytes(data_dir, "order", "create", stdin=order, **CASHIER))
+    assert body["error"].startswith("standard input is not UTF-8 text (byte 0xe9 at offset")
 
 
 # 4. and 5. Quantities and amounts beyond the bounds ---------------------------------------
@@ -375,6 +412,21 @@ def test_unknown_fields_of_an_order_are_named(data_dir: Path, ctx: Context) -> N
     assert order_problems(ctx, order) == wheres(body)
 
 
+# 13. Texts and files too long -----------------------------------------------------------
+
+def test_a_name_of_a_million_characters_is_refused(data_dir: Path, tmp_path: Path) -> None:
+    document = write_json(tmp_path / "long.json", {"products": [product(name="x" * 10**6)]})
+    order = json.dumps({"lines": [{"barcode": "3" * 10**6}]})
+    with nothing_written(data_dir):
+        body = refused(caisse(data_dir, "import", str(document), **MANAGER))
+        assert wheres(body) == [
+            "products[0].name: must be at most 300 characters long (it has 1000000)"]
+        body = refused(caisse(data_dir, "order", "create", stdin=order, **CASHIER))
+        assert wheres(body) == [
+            "lines[0].barcode: must be at most 64 characters long (it has 1000000)"]
+    assert len(json.dumps(body)) < 300  # the sentence, not the million characters
+
+
 @pytest.mark.parametrize(("document", "problem"), [
     ({"venue": {"name": "V", "address": "A", "postal_code": "1" * 17, "city": "C"}},
      "venue.postal_code: must be at most 16 characters long (it has 17)"),
@@ -412,6 +464,25 @@ def test_the_order_reader_bounds_every_text(ctx: Context) -> None:
         "lines[0].price: must be at most 200 characters long (it has 201)",
         "payer: must be at most 64 characters long (it has 65)",
         "payments[0].method: must be at most 32 characters long (it has 33)"]
+
+
+def test_a_file_larger_than_twenty_megabytes_is_refused(data_dir: Path,
+                                                        tmp_path: Path) -> None:
+    big = tmp_path / "big.json"
+    big.write_bytes(b'{"products": []}' + b" " * 20_000_000)
+    with nothing_written(data_dir):
+        body = refused(caisse(data_dir, "import", str(big), **MANAGER))
+        assert body["error"] == (f"{big} is larger than 20 MB, the most the till reads:"
+                                 " split it into smaller files")
+        body = refused(caisse(data_dir, "order", "create", str(big), **CASHIER))
+        assert body["error"].startswith(f"{big} is larger than 20 MB")
+
+
+def test_a_number_of_thousands_of_digits_is_refused(data_dir: Path) -> None:
+    order = '{"lines": [{"product": "cafe", "quantity": 1' + "0" * 5000 + "}]}"
+    with nothing_written(data_dir):
+        body = refused(caisse(data_dir, "order", "create", stdin=order, **CASHIER))
+    assert body["error"].startswith("standard input holds a number too long to read")
 
 
 # The screens' words for the new refusals -------------------------------------------------
