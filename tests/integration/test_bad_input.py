@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from pos_app.adapters.signing import KEY_FILE, KEY_INFO_FILE, Ed25519Signer
 from pos_app.bootstrap import Store, open_store
 from pos_app.cli.order_input import read_order
 from pos_app.domain.basket import MAX_QUANTITY, Basket
@@ -30,6 +31,7 @@ from pos_app.domain.staff import StaffMember
 from pos_app.services import importing, orders, selling
 from pos_app.services.context import Context
 from pos_app.services.importing import InvalidImport, nested_too_deep
+from pos_app.services.ports import SigningKeyUnavailable
 from pos_app.services.selling import PaymentRequest
 from pos_app.storage.connection import store_path
 from tests.integration.test_cli import SIGN_INS, caisse, error, ok
@@ -369,6 +371,42 @@ def _read_only_staff() -> StaffMember:
     from pos_app.domain.staff import Role
 
     return StaffMember("staff:caissier", "caissier", "Camille", Role.CASHIER)
+
+
+def test_the_signer_replaces_only_a_key_the_journal_does_not_know(tmp_path: Path) -> None:
+    Ed25519Signer(tmp_path, use_keyring=False).prepare()
+    key_id = json.loads((tmp_path / KEY_INFO_FILE).read_text(encoding="utf-8"))["key_id"]
+    (tmp_path / KEY_FILE).write_text("0123", encoding="ascii")  # half-written
+    used = Ed25519Signer(tmp_path, use_keyring=False, keys_in_use=lambda: {key_id})
+    with pytest.raises(SigningKeyUnavailable, match="has signed journal entries"):
+        used.sign(b"x" * 32)
+    read_only_store = Ed25519Signer(tmp_path, use_keyring=False, keys_in_use=set,
+                                    may_write=False)
+    with pytest.raises(SigningKeyUnavailable, match="cannot be read"):
+        read_only_store.sign(b"x" * 32)
+    assert (tmp_path / KEY_FILE).read_text(encoding="ascii") == "0123"
+    unused = Ed25519Signer(tmp_path, use_keyring=False, keys_in_use=set)
+    assert unused.key_id != key_id and unused.sign(b"x" * 32)
+    # A description left empty is recovered from the key file it described.
+    (tmp_path / KEY_INFO_FILE).write_bytes(b"")
+    again = Ed25519Signer(tmp_path, use_keyring=False, keys_in_use=lambda: {unused.key_id})
+    assert again.key_id == unused.key_id
+    assert json.loads((tmp_path / KEY_INFO_FILE).read_text())["key_id"] == unused.key_id
+
+
+def test_the_key_files_are_written_whole_or_not_at_all(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    def power_cut(_descriptor: int) -> None:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(os, "fsync", power_cut)
+    with pytest.raises(OSError, match="Input/output"):
+        Ed25519Signer(tmp_path, use_keyring=False).prepare()
+    assert list(tmp_path.iterdir()) == []  # no key file, empty or not, and no leftover
+    monkeypatch.undo()
+    signer = Ed25519Signer(tmp_path, use_keyring=False)
+    signer.prepare()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [KEY_FILE, KEY_INFO_FILE]
 
 
 # 12. Unknown fields ----------------------------------------------------------------------
