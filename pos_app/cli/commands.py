@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pos_app.bootstrap import Store, demo_document
+from pos_app.bootstrap import Store, StoreAccess, demo_document
 from pos_app.cli import devices, open_or_fail, output
 from pos_app.cli.order_input import read_order
 from pos_app.cli.parser import SECRET_VARIABLE, UsageError
@@ -45,12 +45,13 @@ def run_command(args: argparse.Namespace) -> int:
             return emit(args, storeless(args))
         except UsageError as error:
             return output.fail(args.json, str(error))
-    store = open_or_fail(args)
+    name = (args.command if args.command in {"init", "import"}
+            else f"{args.command} {args.action}")
+    store = open_or_fail(args, STORE_ACCESS.get(name, StoreAccess.WRITE))
     if isinstance(store, int):
         return store
     try:
-        handler = HANDLERS[args.command if args.command in {"init", "import"}
-                           else f"{args.command} {args.action}"]
+        handler = HANDLERS[name]
         return emit(args, handler(store, args))
     except (DomainError, UsageError) as error:
         return output.fail(args.json, str(error), getattr(error, "problems", None))
@@ -185,7 +186,15 @@ def _orders_search(store: Store, args: argparse.Namespace) -> Any:
 def _journal_verify(store: Store, args: argparse.Namespace) -> Any:
     from pos_app.services.journal import verify_journal
 
-    return output.journal_report(verify_journal(store.context, every_signature=args.full))
+    report = verify_journal(store.context, every_signature=args.full,
+                            record_failure=not store.read_only)
+    result = output.journal_report(report)
+    if report.ok or not store.read_only:
+        return result
+    note = ("the store is read-only here: this failed check could not be recorded in its"
+            " event journal")
+    return output.Result({**result.data, "recorded": False, "note": note},
+                         f"{result.text}\n{note}", result.exit_code)
 
 
 def _receipt_show(store: Store, args: argparse.Namespace) -> Any:
@@ -280,6 +289,16 @@ def _cash(store: Store, args: argparse.Namespace) -> Any:
     return output.reading(closures.x_reading(store.context))
 
 
+# How each command opens the store: only `init` may create it; commands that only read
+# open it read-only, so they work on a read-only copy and never change it. (Any other
+# command writes.) `journal verify` records a failed check when it can write.
+STORE_ACCESS: dict[str, StoreAccess] = {
+    "init": StoreAccess.CREATE,
+    "journal verify": StoreAccess.WRITE_IF_WRITABLE,
+    **dict.fromkeys(["products search", "customers search", "orders search", "order show",
+                     "close x", "closures list", "receipt show", "devices list"],
+                    StoreAccess.READ),
+}
 STORELESS: dict[str, Callable[[argparse.Namespace], Any]] = {
     "devices simulate": devices.devices_simulate,
     "archive verify": _archive_verify,

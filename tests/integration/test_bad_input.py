@@ -14,24 +14,30 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from pos_app.adapters.clock import FrozenClock
 from pos_app.adapters.signing import KEY_FILE, KEY_INFO_FILE, Ed25519Signer
-from pos_app.bootstrap import Store, open_store
+from pos_app.bootstrap import Store, StoreAccess, open_store
 from pos_app.cli.order_input import read_order
 from pos_app.domain.basket import MAX_QUANTITY, Basket
 from pos_app.domain.errors import (
     AmountTooLarge,
     QuantityTooLarge,
+    StoreFileDamaged,
+    StoreMissing,
+    StoreOutdated,
 )
 from pos_app.domain.staff import StaffMember
 from pos_app.services import importing, orders, selling
 from pos_app.services.context import Context
 from pos_app.services.importing import InvalidImport, nested_too_deep
-from pos_app.services.ports import SigningKeyUnavailable
+from pos_app.services.journal import verify_journal
+from pos_app.services.ports import SigningKeyUnavailable, StoreUnavailable
 from pos_app.services.selling import PaymentRequest
 from pos_app.storage.connection import store_path
 from tests.integration.test_cli import SIGN_INS, caisse, error, ok
@@ -317,6 +323,44 @@ def test_a_first_import_without_a_manager_is_refused(tmp_path: Path) -> None:
         store.close()
 
 
+# 8. A damaged store file ------------------------------------------------------------------
+
+@pytest.mark.parametrize(("content", "detail"), [
+    (b"", "it is empty"),
+    (bytes(range(256)) * 40, "it is not a SQLite database"),
+])
+def test_an_emptied_or_overwritten_store_is_damaged_not_new(
+        tmp_path: Path, content: bytes, detail: str) -> None:
+    path = store_path(tmp_path)
+    path.write_bytes(content)
+    sentence = (f"cannot open the store in {tmp_path}: the store file {path} is damaged"
+                f" ({detail}): restore it from a backup, or move it away and run `caisse"
+                " init` to start a new store")
+    order = json.dumps({"lines": [{"product": "cafe"}]})
+    for command in (caisse(tmp_path, "products", "search", "poney"),
+                    caisse(tmp_path, "journal", "verify"),
+                    caisse(tmp_path, "order", "create", stdin=order, **CASHIER),
+                    caisse(tmp_path, "init", "--demo", "--if-empty")):
+        assert refused(command)["error"] == sentence
+    assert path.read_bytes() == content
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
+
+
+def test_opening_a_damaged_store_file_says_so(tmp_path: Path) -> None:
+    path = store_path(tmp_path)
+    for content in (b"", b"\x00" * 8192):
+        path.write_bytes(content)
+        for access in StoreAccess:
+            with pytest.raises(StoreFileDamaged, match="is damaged"):
+                open_store(tmp_path, access=access)
+        assert path.read_bytes() == content
+    # A SQLite file with nothing of a till in it is no store either.
+    path.unlink()
+    sqlite3.connect(path).execute("CREATE TABLE other (x)").connection.close()
+    with pytest.raises(StoreFileDamaged, match="it holds no till's data"):
+        open_store(tmp_path, access=StoreAccess.WRITE)
+
+
 # 9. No store where a command looks ---------------------------------------------------------
 
 READ_COMMANDS = [
@@ -325,6 +369,55 @@ READ_COMMANDS = [
     ("closures", "list"), ("journal", "verify"), ("receipt", "show", "CD1-000001"),
     ("devices", "list"),
 ]
+
+
+@pytest.mark.parametrize("command", READ_COMMANDS, ids=" ".join)
+def test_a_read_command_where_there_is_no_store_creates_nothing(
+        tmp_path: Path, command: tuple[str, ...]) -> None:
+    missing = tmp_path / "nowhere"
+    assert refused(caisse(missing, *command))["error"] == (
+        f"no store in {missing}: run `caisse init`")
+    assert not missing.exists()
+
+
+def test_only_init_creates_a_store(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere"
+    order = json.dumps({"lines": [{"product": "cafe"}]})
+    assert refused(caisse(missing, "order", "create", stdin=order, **CASHIER))["error"] == (
+        f"no store in {missing}: run `caisse init`")
+    window = subprocess.run([sys.executable, "-m", "pos_app", "--data-dir", str(missing)],
+                            capture_output=True, text=True, timeout=60, check=False)
+    assert (window.returncode, window.stderr) == (
+        1, f"error: no store in {missing}: run `caisse init`\n")
+    assert not missing.exists()
+    for access in (StoreAccess.READ, StoreAccess.WRITE, StoreAccess.WRITE_IF_WRITABLE):
+        with pytest.raises(StoreMissing):
+            open_store(missing, access=access)
+    assert not missing.exists()
+    assert ok(caisse(missing, "init"))["created"] is True
+    assert sorted(p.name for p in missing.iterdir()) == ["caisse.sqlite3"]
+
+
+# 10. A read-only copy of a store ---------------------------------------------------------
+
+@pytest.fixture
+def broken_journal(data_dir: Path, clock: FrozenClock) -> Path:
+    """A store with two sales whose first order entry was deleted from the file."""
+    store = open_store(data_dir, clock)
+    cashier = _sign_in(store)
+    for _ in range(2):
+        clock.advance(timedelta(minutes=5))
+        basket = Basket()
+        selling.add_product(store.context, basket, "cafe")
+        selling.sell(store.context, cashier, basket, [PaymentRequest("ESP", 200)])
+    store.close()
+    connection = sqlite3.connect(store_path(data_dir), isolation_level=None)
+    for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'"
+                                      " AND name LIKE '%_no_%'").fetchall():
+        connection.execute(f"DROP TRIGGER {name}")
+    connection.execute("DELETE FROM journal_entries WHERE chain = 'order' AND number = 1")
+    connection.close()
+    return data_dir
 
 
 def _sign_in(store: Store) -> StaffMember:
@@ -367,10 +460,119 @@ def read_commands_work(data_dir: Path) -> None:
     assert ok(caisse(data_dir, "order", "show", "CD2-000002"))["status"] == "active"
 
 
+def test_a_read_only_store_file_is_read_and_verified_without_a_write(
+        broken_journal: Path) -> None:
+    data_dir = broken_journal
+    with read_only(store_path(data_dir), 0o444):
+        before = untouched(data_dir)
+        read_commands_work(data_dir)
+        result = caisse(data_dir, "journal", "verify")
+        after = untouched(data_dir)
+    assert (after[0], after[1]) == (before[0], before[1])  # the file, byte for byte
+    assert result.returncode == 1, result.stderr
+    report = json.loads(result.stdout)
+    assert report["ok"] is False and report["recorded"] is False
+    assert "entry 1 is missing" in result.stdout
+    assert "could not be recorded" in report["note"]
+    assert failures_recorded(data_dir) == 0
+    # Where it can write, the same check records its failure: the test above means it.
+    assert caisse(data_dir, "journal", "verify").returncode == 1
+    assert failures_recorded(data_dir) == 1
+
+
+def test_a_store_in_a_read_only_folder_is_read_and_verified_without_a_write(
+        broken_journal: Path) -> None:
+    data_dir = broken_journal
+    with read_only(data_dir, 0o555):
+        before = untouched(data_dir)
+        read_commands_work(data_dir)
+        result = caisse(data_dir, "journal", "verify")
+        after = untouched(data_dir)
+    assert after == before  # not even the WAL's side files
+    assert result.returncode == 1 and json.loads(result.stdout)["recorded"] is False
+    assert failures_recorded(data_dir) == 0
+
+
+def test_a_store_opened_read_only_refuses_to_write(broken_journal: Path,
+                                                   clock: FrozenClock) -> None:
+    path = store_path(broken_journal)
+    before = path.read_bytes()
+    store = open_store(broken_journal, clock, access=StoreAccess.READ)
+    try:
+        assert store.read_only
+        report = verify_journal(store.context, record_failure=False)
+        assert not report.ok
+        basket = Basket()
+        selling.add_product(store.context, basket, "cafe")
+        with pytest.raises(StoreUnavailable, match="readonly"):  # even as root
+            selling.sell(store.context, _read_only_staff(), basket,
+                         [PaymentRequest("ESP", 200)])
+    finally:
+        store.close()
+    assert path.read_bytes() == before
+    assert failures_recorded(broken_journal) == 0
+
+
 def _read_only_staff() -> StaffMember:
     from pos_app.domain.staff import Role
 
     return StaffMember("staff:caissier", "caissier", "Camille", Role.CASHIER)
+
+
+def test_a_read_only_store_to_upgrade_is_refused(tmp_path: Path) -> None:
+    from alembic import command
+
+    from pos_app.storage.engine import open_engine
+    from pos_app.storage.migrate import alembic_config
+
+    engine = open_engine(store_path(tmp_path))
+    command.upgrade(alembic_config(engine), "0001")
+    engine.dispose()
+    before = store_path(tmp_path).read_bytes()
+    with pytest.raises(StoreOutdated, match="made by an older version"):
+        open_store(tmp_path, access=StoreAccess.READ)
+    assert "older version" in refused(caisse(tmp_path, "orders", "search", "x"))["error"]
+    assert store_path(tmp_path).read_bytes() == before
+
+
+# 11. The signing key ----------------------------------------------------------------------
+
+def test_a_key_file_left_empty_before_it_signed_anything_is_replaced(tmp_path: Path) -> None:
+    store = open_store(tmp_path)
+    store.context.signer.prepare()  # made and described, never used
+    first = store.context.signer.key_id
+    store.close()
+    (tmp_path / KEY_FILE).write_bytes(b"")  # what a kill while writing it left
+    store = open_store(tmp_path)
+    try:
+        assert store.context.signer.key_id != first
+        assert store.context.signer.sign(b"x" * 32)
+    finally:
+        store.close()
+    info = json.loads((tmp_path / KEY_INFO_FILE).read_text(encoding="utf-8"))
+    assert info["key_id"] != first
+    assert (tmp_path / KEY_FILE).stat().st_mode & 0o777 == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")) == []
+
+
+def test_a_damaged_key_that_signed_entries_is_never_replaced(data_dir: Path) -> None:
+    """A key that signed a sign-in: a new key would orphan the journal's entries."""
+    store = open_store(data_dir)
+    _sign_in(store)
+    store.close()
+    info_before = (data_dir / KEY_INFO_FILE).read_bytes()
+    key_id = json.loads(info_before)["key_id"]
+    (data_dir / KEY_FILE).write_bytes(b"")
+    order = json.dumps({"lines": [{"product": "cafe"}],
+                        "payments": [{"method": "ESP", "amount": "2"}]})
+    with nothing_written(data_dir):
+        body = refused(caisse(data_dir, "order", "create", stdin=order, **CASHIER))
+    assert body["error"] == (
+        f"the signing key file {data_dir / KEY_FILE} cannot be read: it is empty; key"
+        f" {key_id} has signed journal entries, so no new key replaces it: restore it from a"
+        " backup (nothing can be signed until then)")
+    assert (data_dir / KEY_FILE).read_bytes() == b""
+    assert (data_dir / KEY_INFO_FILE).read_bytes() == info_before
 
 
 def test_the_signer_replaces_only_a_key_the_journal_does_not_know(tmp_path: Path) -> None:
