@@ -4,12 +4,17 @@ keyring, in a file only the till's user can read (and `location` says so).
 `signing-key.json` beside the store says which key signs and where its private half is
 kept; it holds nothing secret. Knowing where the key is spares loading the keyring
 library (a fifth of a second) on machines that have none.
+
+Both files are written whole or not at all (`write_atomically`), so a kill or a power
+cut never leaves an empty key behind; one left by an older version is replaced only if it
+cannot have signed anything (see Ed25519Signer).
 """
 
 from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable, Collection
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -46,11 +51,22 @@ def verify_signature(public_key_hex: str, digest: bytes, signature: bytes) -> bo
 
 
 class Ed25519Signer:
-    """Signs journal entries with the till's key, made on first use. Thread-safe."""
+    """Signs journal entries with the till's key, made on first use. Thread-safe.
 
-    def __init__(self, data_dir: Path, use_keyring: bool = True) -> None:
+    A key that cannot be read (an empty or half-written file, a keyring that lost it) is
+    replaced by a new one only when it cannot have signed anything: `keys_in_use` gives
+    the key ids the store's journal knows, and a key it names is never replaced (the till
+    then signs nothing until the key is back). Without `keys_in_use`, or when it may not
+    write (`may_write`: a store opened read-only), it replaces nothing.
+    """
+
+    def __init__(self, data_dir: Path, use_keyring: bool = True,
+                 keys_in_use: Callable[[], Collection[str]] | None = None,
+                 may_write: bool = True) -> None:
         self.data_dir = data_dir
         self.use_keyring = use_keyring
+        self._keys_in_use = keys_in_use
+        self._may_write = may_write
         self._lock = threading.Lock()
         self._key: Ed25519PrivateKey | None = None
         self._key_id = ""
@@ -95,59 +111,111 @@ class Ed25519Signer:
             return key
         with self._lock:
             if self._key is None:
-                import json  # here, on the worker that loads the key: not at the start
-
                 info = self.data_dir / KEY_INFO_FILE
-                if info.exists():
-                    self._load(json.loads(info.read_text(encoding="utf-8")))
-                else:
+                if not info.exists():
                     self._create(info)
+                elif (described := _read_info(info)) is None:
+                    self._recover_description(info)
+                else:
+                    self._load(info, *described)
             assert self._key is not None
             return self._key
 
-    def _load(self, info: dict[str, str]) -> None:
-        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-        location = KeyLocation(info["location"])
+    def _load(self, info: Path, key_id: str, location: KeyLocation) -> None:
         if location is KeyLocation.KEYRING:
-            import keyring
-
-            secret = keyring.get_password(KEYRING_SERVICE, info["key_id"])
-            if secret is None:
-                raise _unavailable(
-                    f"the signing key {info['key_id']} is missing from the OS keyring")
-            import base64
-
-            key = Ed25519PrivateKey.from_private_bytes(base64.b64decode(secret))
+            key, why = self._from_keyring(key_id), (
+                f"the signing key {key_id} is missing from the OS keyring")
         else:
-            key = _read_private(self.data_dir / KEY_FILE)
-        public = _raw_public(key)
-        if key_id_of(public) != info["key_id"]:
-            raise _unavailable(f"the signing key found is not key {info['key_id']}")
+            key, why = _read_private(self.data_dir / KEY_FILE)
+        if key is None:
+            if self._may_replace(key_id):  # it never signed: a new key takes its place
+                self._set(*self._new_key(), describe=info)
+                return
+            raise _unavailable(why + self._why_kept(key_id))
+        if key_id_of(_raw_public(key)) != key_id:
+            raise _unavailable(f"the signing key found is not key {key_id}")
         self._set(key, location)
 
     def _create(self, info: Path) -> None:
+        """No description: a key file is one made just before a crash, before its
+        description was written (a key signs only once described), or none is made yet."""
+        path = self.data_dir / KEY_FILE
+        key: Ed25519PrivateKey | None = None
+        if path.exists():
+            key, why = _read_private(path)
+            if key is None and not self._may_replace(None):
+                raise _unavailable(why + self._why_kept(None))
+        if key is not None:
+            self._set(key, KeyLocation.FILE, describe=info)
+        elif not self._may_write:
+            raise _unavailable("this till has no signing key yet, and its store is opened"
+                               " read-only")
+        else:
+            self._set(*self._new_key(), describe=info)
+
+    def _recover_description(self, info: Path) -> None:
+        """signing-key.json cannot be read: the key file tells which key it described;
+        with neither, a new key is made only if the store knows no key at all."""
+        key, _why = _read_private(self.data_dir / KEY_FILE)
+        if key is not None and self._may_write:
+            self._set(key, KeyLocation.FILE, describe=info)
+        elif key is not None:
+            self._set(key, KeyLocation.FILE)
+        elif self._may_replace(None):
+            self._set(*self._new_key(), describe=info)
+        else:
+            raise _unavailable(f"the signing key's description {info} is damaged and the key"
+                               " cannot be found" + self._why_kept(None))
+
+    def _may_replace(self, key_id: str | None) -> bool:
+        """Whether the key `key_id` (None: a key whose id is unknown) cannot have signed
+        anything, so that a new key may take its place."""
+        if not self._may_write or self._keys_in_use is None:
+            return False
+        known = self._keys_in_use()
+        return not known if key_id is None else key_id not in known
+
+    def _why_kept(self, key_id: str | None) -> str:
+        """Why no new key is made, when that is because the journal knows the key."""
+        if not self._may_write or self._keys_in_use is None:
+            return ""
+        if key_id is not None:
+            return (f"; key {key_id} has signed journal entries, so no new key replaces it:"
+                    " restore it from a backup (nothing can be signed until then)")
+        return ("; the journal holds signed entries, so no new key is made: restore the key"
+                " from a backup (nothing can be signed until then)")
+
+    def _from_keyring(self, key_id: str) -> Ed25519PrivateKey | None:
+        import keyring
         from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-        path = self.data_dir / KEY_FILE
-        if path.exists():  # made just before a crash, before its description was written
-            key, location = _read_private(path), KeyLocation.FILE
-        else:
-            key = Ed25519PrivateKey.generate()
-            location = KeyLocation.KEYRING
-            if not self._store_in_keyring(key, key_id_of(_raw_public(key))):
-                _write_private(path, key)
-                location = KeyLocation.FILE
-        key_id = key_id_of(_raw_public(key))
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        temporary = info.with_suffix(".tmp")
-        import json
+        secret = keyring.get_password(KEYRING_SERVICE, key_id)
+        if secret is None:
+            return None
+        import base64
 
-        temporary.write_text(json.dumps({"key_id": key_id, "location": location.value,
-                                         "public_key": _raw_public(key).hex()}, indent=1),
-                             encoding="utf-8")
-        temporary.replace(info)
-        self._set(key, location)
+        try:
+            return Ed25519PrivateKey.from_private_bytes(base64.b64decode(secret))
+        except ValueError:  # damaged in the keyring
+            return None
+
+    def _new_key(self) -> tuple[Ed25519PrivateKey, KeyLocation]:
+        """A new key, in the keyring if there is one, else in the private file (over an
+        unreadable one; but a key another program has just made there is taken)."""
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+        key = Ed25519PrivateKey.generate()
+        if self._store_in_keyring(key, key_id_of(_raw_public(key))):
+            return key, KeyLocation.KEYRING
+        path = self.data_dir / KEY_FILE
+        # A key file is replaced only when it cannot be read.
+        unreadable = path.exists() and _read_private(path)[0] is None
+        if not _write_private(path, key, replace=unreadable):
+            made, why = _read_private(path)
+            if made is None:
+                raise _unavailable(why)
+            key = made
+        return key, KeyLocation.FILE
 
     def _store_in_keyring(self, key: Ed25519PrivateKey, key_id: str) -> bool:
         if not self.use_keyring:
@@ -167,9 +235,18 @@ class Ed25519Signer:
         except Exception:  # noqa: BLE001 - any keyring failure means: keep it in a file
             return False
 
-    def _set(self, key: Ed25519PrivateKey, location: KeyLocation) -> None:
+    def _set(self, key: Ed25519PrivateKey, location: KeyLocation,
+             describe: Path | None = None) -> None:
+        """Sign with `key` from now on; `describe`: first write its description there."""
         public = _raw_public(key)
-        self._key_id, self._public_key = key_id_of(public), public.hex()
+        key_id = key_id_of(public)
+        if describe is not None:
+            import json
+
+            text = json.dumps({"key_id": key_id, "location": location.value,
+                               "public_key": public.hex()}, indent=1)
+            write_atomically(describe, text.encode("utf-8"), 0o644)
+        self._key_id, self._public_key = key_id, public.hex()
         self._location = location
         self._key = key
 
@@ -186,23 +263,90 @@ def _raw_public(key: Ed25519PrivateKey) -> bytes:
     return key.public_key().public_bytes_raw()
 
 
-def _read_private(path: Path) -> Ed25519PrivateKey:
+def _read_info(info: Path) -> tuple[str, KeyLocation] | None:
+    """The key id and location signing-key.json gives; None when it cannot be read."""
+    import json  # here, on the worker that loads the key: not at the start
+
+    try:
+        described = json.loads(info.read_text(encoding="utf-8"))
+        key_id, location = described["key_id"], KeyLocation(described["location"])
+    except (OSError, ValueError, TypeError, KeyError):  # half-written, damaged
+        return None
+    return (key_id, location) if isinstance(key_id, str) and key_id else None
+
+
+def _read_private(path: Path) -> tuple[Ed25519PrivateKey | None, str]:
+    """The key in the file; or None, and why it cannot be read."""
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     try:
         if path.stat().st_mode & 0o077:  # someone widened it: narrow it again
             path.chmod(0o600)
-        return Ed25519PrivateKey.from_private_bytes(
-            bytes.fromhex(path.read_text(encoding="ascii").strip()))
+        text = path.read_text(encoding="ascii").strip()
+        if not text:
+            return None, f"the signing key file {path} cannot be read: it is empty"
+        return Ed25519PrivateKey.from_private_bytes(bytes.fromhex(text)), ""
     except (OSError, ValueError, UnicodeDecodeError) as error:
-        raise _unavailable(f"the signing key file {path} cannot be read: {error}") from error
+        return None, f"the signing key file {path} cannot be read: {error}"
 
 
-def _write_private(path: Path, key: Ed25519PrivateKey) -> None:
-    """Created readable by this user only, never widened on the way."""
+def _write_private(path: Path, key: Ed25519PrivateKey, replace: bool) -> bool:
+    """Readable by this user only from the start, and whole or not there at all."""
+    return write_atomically(path, (key.private_bytes_raw().hex() + "\n").encode("ascii"),
+                            0o600, replace)
+
+
+def write_atomically(path: Path, data: bytes, mode: int, replace: bool = True) -> bool:
+    """`path` holds `data` whole, or keeps what it held: written to a temporary file in
+    the same directory (created with `mode`, never wider on the way), flushed to the
+    disk, moved to `path`, and the directory flushed so the move lasts.
+
+    Unless `replace`, a file already at `path` (another program's) is kept, and False
+    returned.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w", encoding="ascii") as file:
-        file.write(key.private_bytes_raw().hex() + "\n")
-        file.flush()
-        os.fsync(file.fileno())
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    try:
+        try:
+            if hasattr(os, "fchmod"):
+                os.fchmod(descriptor, mode)  # as asked, whatever the umask
+            view = memoryview(data)
+            while view:
+                view = view[os.write(descriptor, view):]
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+        written = _move(temporary, path, replace)
+    finally:
+        temporary.unlink(missing_ok=True)
+    _sync_directory(path.parent)
+    return written
+
+
+def _move(source: Path, target: Path, replace: bool) -> bool:
+    if replace:
+        os.replace(source, target)
+        return True
+    try:
+        os.link(source, target)  # fails, rather than replace, when the target exists
+    except FileExistsError:
+        return False
+    except OSError:  # a file system without hard links
+        if target.exists():
+            return False
+        os.replace(source, target)
+    return True
+
+
+def _sync_directory(directory: Path) -> None:
+    try:
+        descriptor = os.open(directory, os.O_RDONLY)
+    except OSError:  # directories cannot be opened on some systems (Windows)
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)

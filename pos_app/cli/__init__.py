@@ -15,6 +15,7 @@ from pathlib import Path
 from pos_app.bootstrap import (
     DATA_DIR_VARIABLE,
     Store,
+    StoreAccess,
     default_data_dir,
     open_devices,
     open_store,
@@ -46,14 +47,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         store.close()
 
 
-def open_or_fail(args: argparse.Namespace) -> Store | int:
+def open_or_fail(args: argparse.Namespace,
+                 access: StoreAccess = StoreAccess.WRITE) -> Store | int:
     """The store of --data-dir, $CAISSE_DATA_DIR or the user's data directory; or, when it
-    cannot be opened, the exit status after saying why."""
+    cannot be opened, the exit status after saying why. Only `caisse init` creates a
+    store (StoreAccess.CREATE)."""
     data_dir = args.data_dir or Path(os.environ.get(DATA_DIR_VARIABLE) or default_data_dir())
     try:
-        return open_store(data_dir)
+        return open_store(data_dir, access=access)
     except Exception as error:  # noqa: BLE001 - any failure to open is reported, not raised
         from pos_app.cli import output
+        from pos_app.domain.errors import StoreMissing
 
+        if isinstance(error, StoreMissing):  # "no store in DIR: run `caisse init`"
+            return output.fail(args.json, str(error))
         cause = getattr(error, "orig", None) or error  # the driver's words, not the wrapper's
         return output.fail(args.json, f"cannot open the store in {data_dir}: {cause}")

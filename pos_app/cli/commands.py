@@ -16,7 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pos_app import __version__
-from pos_app.bootstrap import Store, demo_document
+from pos_app.bootstrap import Store, StoreAccess, demo_document
 from pos_app.cli import devices, open_or_fail, output
 from pos_app.cli.order_input import read_order
 from pos_app.cli.parser import SECRET_VARIABLE, UsageError
@@ -52,19 +52,20 @@ def run_command(args: argparse.Namespace) -> int:
             return emit(args, storeless(args))
         except UsageError as error:
             return output.fail(args.json, str(error))
-    store = open_or_fail(args)
+    name = (args.command if args.command in {"init", "import"}
+            else f"{args.command} {args.action}")
+    store = open_or_fail(args, STORE_ACCESS.get(name, StoreAccess.WRITE))
     if isinstance(store, int):
         return store
     try:
-        name = _name(args)
-        handler = HANDLERS[args.command if args.command in {"init", "import"}
-                           else f"{args.command} {args.action}"]
-        if name not in WRITES:
+        handler, command = HANDLERS[name], _name(args)
+        if command not in WRITES:
             return emit(args, handler(store, args))
         _warn_of_clock(args, record_clock_jump(store.context))
         result = handler(store, args)
         staff = getattr(args, "signed_in", None)
-        record_command(store.context, name, __version__, None if staff is None else staff.id)
+        record_command(store.context, command, __version__,
+                       None if staff is None else staff.id)
         return emit(args, result)
     except (DomainError, UsageError) as error:
         return output.fail(args.json, str(error), getattr(error, "problems", None))
@@ -126,16 +127,40 @@ def _prompt_secret(login: str) -> str:
         raise no_terminal from error
 
 
+MAX_INPUT_BYTES = 20_000_000  # an import or order file; ours are a few hundred kB
+
+
 def _read_json(path: str | Path) -> Any:
+    """The JSON document in the file (`-`: standard input): UTF-8 text of at most
+    MAX_INPUT_BYTES; anything else is refused with a sentence naming it."""
+    name = "standard input" if str(path) == "-" else str(path)
     try:
-        text = sys.stdin.read() if str(path) == "-" else Path(path).read_text(encoding="utf-8")
+        if str(path) == "-":
+            data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+        else:
+            with Path(path).open("rb") as file:
+                data = file.read(MAX_INPUT_BYTES + 1)
     except OSError as error:
         raise UsageError(f"cannot read {path}: {error.strerror}") from error
+    if len(data) > MAX_INPUT_BYTES:
+        raise UsageError(f"{name} is larger than {MAX_INPUT_BYTES // 1_000_000} MB, the most"
+                         " the till reads: split it into smaller files")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise UsageError(f"{name} is not UTF-8 text (byte 0x{data[error.start]:02x} at"
+                         f" offset {error.start}): save it as UTF-8") from error
     try:
         return json.loads(text, parse_float=Decimal)
     except json.JSONDecodeError as error:
-        raise UsageError(f"{path} is not valid JSON: {error.msg} at line {error.lineno}, "
+        raise UsageError(f"{name} is not valid JSON: {error.msg} at line {error.lineno}, "
                          f"column {error.colno}") from error
+    except RecursionError as error:
+        raise UsageError(f"{name} is nested more than {importing.MAX_NESTING} levels deep"
+                         ) from error
+    except ValueError as error:  # a number of thousands of digits
+        raise UsageError(f"{name} holds a number too long to read (over"
+                         f" {sys.get_int_max_str_digits()} digits)") from error
 
 
 def _init(store: Store, args: argparse.Namespace) -> Any:
@@ -292,7 +317,15 @@ def _orders_search(store: Store, args: argparse.Namespace) -> Any:
 def _journal_verify(store: Store, args: argparse.Namespace) -> Any:
     from pos_app.services.journal import verify_journal
 
-    return output.journal_report(verify_journal(store.context, every_signature=args.full))
+    report = verify_journal(store.context, every_signature=args.full,
+                            record_failure=not store.read_only)
+    result = output.journal_report(report)
+    if report.ok or not store.read_only:
+        return result
+    note = ("the store is read-only here: this failed check could not be recorded in its"
+            " event journal")
+    return output.Result({**result.data, "recorded": False, "note": note},
+                         f"{result.text}\n{note}", result.exit_code)
 
 
 def _receipt_show(store: Store, args: argparse.Namespace) -> Any:
@@ -401,6 +434,16 @@ WRITES = frozenset({
     "receipt duplicate", "archive export", "close z", "cash float", "cash in", "cash out",
     "devices set printer", "devices set drawer", "devices set scanner", "devices set camera",
     "devices test drawer"})
+# How each command opens the store: only `init` may create it; commands that only read
+# open it read-only, so they work on a read-only copy and never change it. (Any other
+# command writes.) `journal verify` records a failed check when it can write.
+STORE_ACCESS: dict[str, StoreAccess] = {
+    "init": StoreAccess.CREATE,
+    "journal verify": StoreAccess.WRITE_IF_WRITABLE,
+    **dict.fromkeys(["products search", "customers search", "orders search", "order show",
+                     "draft show", "close x", "closures list", "receipt show",
+                     "receipt refund", "devices list"], StoreAccess.READ),
+}
 
 STORELESS: dict[str, Callable[[argparse.Namespace], Any]] = {
     "devices simulate": devices.devices_simulate,

@@ -6,13 +6,27 @@ from dataclasses import dataclass
 from typing import Any
 
 from pos_app.domain.basket import Basket
-from pos_app.domain.errors import DomainError, InvalidQuantity, UnknownPrice
+from pos_app.domain.errors import DomainError, InvalidQuantity, UnknownPrice, shown
 from pos_app.domain.money import parse_amount
 from pos_app.services.context import Context
-from pos_app.services.importing import InvalidImport, Problem
+from pos_app.services.importing import (
+    CODE_LENGTH,
+    ID_LENGTH,
+    MAX_NESTING,
+    NAME_LENGTH,
+    InvalidImport,
+    Problem,
+    field_name,
+    nested_too_deep,
+)
 from pos_app.services.selling import PaymentRequest, add_by_barcode, add_product
 
 KEYS = {"lines", "payer", "payments", "validate_without_paying"}
+LINE_KEYS = {"product", "barcode", "quantity", "price"}
+PAYMENT_KEYS = {"method", "amount"}
+# The longest text each field may be, as the store sizes the column it names.
+LENGTHS = {"product": ID_LENGTH, "barcode": ID_LENGTH, "price": NAME_LENGTH,
+           "payer": ID_LENGTH, "method": CODE_LENGTH}
 
 
 @dataclass(slots=True)
@@ -26,7 +40,9 @@ def read_order(ctx: Context, document: Any) -> OrderInput:
     """Build the basket line by line; every problem names the line and field at fault."""
     if not isinstance(document, dict):
         raise InvalidImport([Problem("(order)", "must be a JSON object")])
-    problems = [Problem(key, "unknown field") for key in document if key not in KEYS]
+    if nested_too_deep(document):
+        raise InvalidImport([Problem("(order)", f"nested more than {MAX_NESTING} levels deep")])
+    problems = _unknown(document, KEYS, "")
     basket = Basket()
     lines = document.get("lines")
     if not isinstance(lines, list) or not lines:
@@ -37,6 +53,9 @@ def read_order(ctx: Context, document: Any) -> OrderInput:
     payer = document.get("payer")
     if payer is not None and not isinstance(payer, str):
         problems.append(Problem("payer", "must be a customer id"))
+    elif payer is not None and (too_long := _too_long("payer", payer)):
+        problems.append(Problem("payer", too_long))
+        payer = None
     basket.assign_payer(payer if isinstance(payer, str) else None)
     payments, payment_problems = _payments(document.get("payments", []))
     problems += payment_problems
@@ -48,18 +67,53 @@ def read_order(ctx: Context, document: Any) -> OrderInput:
     return OrderInput(basket, payments, bool(without_paying))
 
 
+def _unknown(item: dict[str, Any], known: set[str], where: str) -> list[Problem]:
+    prefix = f"{where}." if where else ""
+    return [Problem(prefix + field_name(key), "unknown field") for key in item
+            if key not in known]
+
+
+def _too_long(field: str, text: str) -> str | None:
+    """What is wrong with `text` as `field`, when it is longer than the field may be."""
+    limit = LENGTHS[field]
+    if len(text) > limit:
+        return f"must be at most {limit} characters long (it has {len(text)})"
+    return None
+
+
+def _line_problems(where: str, line: dict[str, Any]) -> list[Problem]:
+    """What is wrong with the line's fields before any product is looked up."""
+    problems = _unknown(line, LINE_KEYS, where)
+    price = line.get("price")
+    if price is not None and not isinstance(price, str):
+        problems.append(Problem(f"{where}.price", "must be a price id or label"))
+    for field in ("product", "barcode", "price"):
+        if isinstance(line.get(field), str) and (too_long := _too_long(field, line[field])):
+            problems.append(Problem(f"{where}.{field}", too_long))
+    return problems
+
+
 def _add_line(ctx: Context, basket: Basket, where: str, line: Any) -> list[Problem]:
     if not isinstance(line, dict):
         return [Problem(where, "must be an object")]
-    quantity = line.get("quantity", 1)
-    price = line.get("price")
-    if price is not None and not isinstance(price, str):
-        return [Problem(f"{where}.price", "must be a price id or label")]
+    problems = _line_problems(where, line)
+    if problems:
+        return problems
+    quantity, price = line.get("quantity", 1), line.get("price")
+    product_id, barcode = line.get("product"), line.get("barcode")
     try:
-        if isinstance(line.get("product"), str):
-            add_product(ctx, basket, line["product"], quantity, price)
-        elif isinstance(line.get("barcode"), str):
-            add_by_barcode(ctx, basket, line["barcode"], quantity, price)
+        if isinstance(product_id, str) and isinstance(barcode, str):
+            # Both given: they must name the same product, or the line is ambiguous.
+            found = add_by_barcode(ctx, Basket(), barcode, quantity, price)
+            if found.id != product_id:
+                return [Problem(where, f"`product` {shown(product_id)} and `barcode`"
+                                       f" {shown(barcode)} name different products (the"
+                                       f" barcode is on {shown(found.id)}): give one of them")]
+            basket.add(found, quantity, price)
+        elif isinstance(product_id, str):
+            add_product(ctx, basket, product_id, quantity, price)
+        elif isinstance(barcode, str):
+            add_by_barcode(ctx, basket, barcode, quantity, price)
         else:
             return [Problem(where, "needs a `product` id or a `barcode`")]
     except InvalidQuantity as error:
@@ -67,7 +121,7 @@ def _add_line(ctx: Context, basket: Basket, where: str, line: Any) -> list[Probl
     except UnknownPrice as error:
         return [Problem(f"{where}.price", str(error))]
     except DomainError as error:
-        field = "product" if isinstance(line.get("product"), str) else "barcode"
+        field = "barcode" if isinstance(barcode, str) else "product"
         return [Problem(f"{where}.{field}", str(error))]
     return []
 
@@ -81,6 +135,13 @@ def _payments(value: Any) -> tuple[list[PaymentRequest], list[Problem]]:
         where = f"payments[{index}]"
         if not isinstance(item, dict) or not isinstance(item.get("method"), str):
             problems.append(Problem(where, "needs a `method` code and an `amount`"))
+            continue
+        unknown = _unknown(item, PAYMENT_KEYS, where)
+        too_long = _too_long("method", item["method"])
+        if unknown or too_long:
+            problems += unknown
+            if too_long:
+                problems.append(Problem(f"{where}.method", too_long))
             continue
         try:
             payments.append(PaymentRequest(item["method"], parse_amount(item.get("amount"))))

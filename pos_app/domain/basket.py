@@ -5,9 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from pos_app.domain.catalogue import Product
-from pos_app.domain.errors import BasketLineNotFound, EmptyBasket, InvalidQuantity
+from pos_app.domain.errors import (
+    BasketLineNotFound,
+    EmptyBasket,
+    InvalidQuantity,
+    QuantityTooLarge,
+)
 from pos_app.domain.money import Cents
 from pos_app.domain.vat import VatLine, VatRate, vat_breakdown
+
+# The most one basket line may hold: more is a typing slip (a barcode typed in the
+# quantity field), and line totals stay far inside SQLite's 64-bit integers.
+MAX_QUANTITY = 9_999
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,9 +37,12 @@ class BasketLine:
 
 
 def check_quantity(quantity: object) -> int:
-    """Quantities are whole numbers from 1; anything else is refused, never rounded."""
+    """Quantities are whole numbers from 1 to MAX_QUANTITY; anything else is refused,
+    never rounded."""
     if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
         raise InvalidQuantity(quantity)
+    if quantity > MAX_QUANTITY:
+        raise QuantityTooLarge(quantity, MAX_QUANTITY)
     return quantity
 
 
@@ -46,7 +58,8 @@ class Basket:
         chosen = product.price(price)
         for index, line in enumerate(self.lines):
             if line.product_id == product.id and line.price_id == chosen.id:
-                self.lines[index] = replace(line, quantity=line.quantity + quantity)
+                self.lines[index] = replace(
+                    line, quantity=check_quantity(line.quantity + quantity))
                 return self.lines[index]
         line = BasketLine(product.id, product.name, chosen.id, chosen.label,
                           chosen.amount_cents, quantity, product.vat_rate)

@@ -17,7 +17,8 @@ class InvalidAmount(DomainError):
 
 class InvalidQuantity(DomainError):
     def __init__(self, quantity: object) -> None:
-        super().__init__(f"quantity must be a whole number of at least 1, got {quantity!r}")
+        super().__init__(
+            f"quantity must be a whole number of at least 1, got {shown(quantity)}")
         self.quantity = quantity
 
 
@@ -268,3 +269,66 @@ class JournalMismatch(DomainError):
                          f" ({journal_cents} cents) disagree: run `caisse journal verify`")
         self.sales_cents = sales_cents
         self.journal_cents = journal_cents
+
+
+def shown(value: object, limit: int = 40) -> str:
+    """`value` as an error message quotes it: its repr, cut short, never raising (an int
+    of thousands of digits cannot even be written out)."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10 ** limit:
+        return f"a number of about {value.bit_length() * 30103 // 100000 + 1} digits"
+    try:
+        text = repr(value)
+    except (ValueError, RecursionError):
+        return f"a {type(value).__name__} too large to show"
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+class QuantityTooLarge(InvalidQuantity):
+    """One line holds at most `maximum` of a product: more is a typing slip."""
+
+    def __init__(self, quantity: int, maximum: int) -> None:
+        DomainError.__init__(self, f"quantity {shown(quantity)} is more than {maximum},"
+                                   " the most one line may hold")
+        self.quantity = quantity
+        self.maximum = maximum
+
+
+class AmountTooLarge(InvalidAmount):
+    """Amounts the till takes are bounded: a larger one is a typing slip."""
+
+    def __init__(self, text: str, maximum_cents: int) -> None:
+        euros, cents = divmod(maximum_cents, 100)
+        DomainError.__init__(self, f"amount too large: {text} (at most {euros}.{cents:02d}"
+                                   " euros)")
+        self.text = text
+        self.maximum_cents = maximum_cents
+
+
+class StoreMissing(DomainError):
+    """No store in the data directory: only `caisse init` makes one."""
+
+    def __init__(self, data_dir: str) -> None:
+        super().__init__(f"no store in {data_dir}: run `caisse init`")
+        self.data_dir = data_dir
+
+
+class StoreFileDamaged(DomainError):
+    """The store's file is there but holds no readable store: never taken for a new one."""
+
+    def __init__(self, path: str, detail: str) -> None:
+        super().__init__(f"the store file {path} is damaged ({detail}): restore it from a"
+                         " backup, or move it away and run `caisse init` to start a new"
+                         " store")
+        self.path = path
+        self.detail = detail
+
+
+class StoreOutdated(DomainError):
+    """A store that can only be read was made by an older version: it cannot be
+    upgraded without writing to it."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(f"the store file {path} was made by an older version of the till"
+                         " and can only be read here: upgrade it with a command that writes"
+                         " to it, e.g. `caisse init --if-empty`, where it can be written")
+        self.path = path

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from pos_app.domain.errors import InvalidAmount
+from pos_app.domain.errors import AmountTooLarge, InvalidAmount, shown
 
 Cents = int
+
+# The largest amount the till takes anywhere (a price, a payment, cash counted or moved):
+# 999 999,99 €. More is a typing slip, and sums of such amounts stay far inside SQLite's
+# 64-bit integers.
+MAX_AMOUNT_CENTS: Cents = 99_999_999
+_MAX_EUROS = Decimal(MAX_AMOUNT_CENTS) / 100
+_CENT = Decimal("0.01")
 
 _AMOUNT = re.compile(r"^\s*(-?)\s*(\d{1,9})(?:[.,](\d{1,2}))?\s*(?:€|EUR)?\s*$", re.IGNORECASE)
 
@@ -16,30 +23,47 @@ def parse_amount(value: object) -> Cents:
     """Euros as text (`14`, `14,5`, `14.50 €`) or a Decimal → cents; refuses anything else.
 
     An int is taken as whole euros, like the text `14`. Floats are refused: they cannot
-    carry cents exactly; so are booleans, lists and the like.
+    carry cents exactly; so are booleans, lists and the like. Amounts beyond
+    MAX_AMOUNT_CENTS either way are refused (AmountTooLarge).
     """
     if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
-        raise InvalidAmount(str(value))
+        raise InvalidAmount(_typed(value))
     if isinstance(value, int):
-        return value * 100
+        return check_amount(value * 100, value)
     if isinstance(value, Decimal):
         return _decimal_to_cents(value)
     match = _AMOUNT.match(value)
     if match is None:
-        raise InvalidAmount(value)
+        raise InvalidAmount(_typed(value))
     sign, euros, cents = match.groups()
     total = int(euros) * 100 + int((cents or "0").ljust(2, "0"))
-    return -total if sign else total
+    return check_amount(-total if sign else total, value.strip())
+
+
+def _typed(value: object) -> str:
+    """What was typed, as an error quotes it (cut short)."""
+    if isinstance(value, str | Decimal):
+        text = str(value)
+        return text if len(text) <= 40 else text[:39] + "…"
+    return shown(value)
+
+
+def check_amount(cents: Cents, typed: object = None) -> Cents:
+    """`cents`, unless it is beyond MAX_AMOUNT_CENTS either way (`typed`: as it was given)."""
+    if abs(cents) > MAX_AMOUNT_CENTS:
+        raise AmountTooLarge(_typed(cents if typed is None else typed), MAX_AMOUNT_CENTS)
+    return cents
 
 
 def _decimal_to_cents(value: Decimal) -> Cents:
-    try:
-        cents = value * 100
-        if not cents.is_finite() or cents != cents.to_integral_value():
-            raise InvalidAmount(str(value))
-        return int(cents)
-    except InvalidOperation as error:
-        raise InvalidAmount(str(value)) from error
+    if not value.is_finite():
+        raise InvalidAmount(_typed(value))
+    if value.copy_abs() > _MAX_EUROS:  # exactly, before any arithmetic: 1E+999999
+        raise AmountTooLarge(_typed(value), MAX_AMOUNT_CENTS)
+    whole_cents = value.quantize(_CENT)  # under a million euros: ten digits at most, exact
+    if whole_cents != value:  # Decimals compare exactly, whatever their digits
+        raise InvalidAmount(_typed(value))
+    return int(whole_cents * 100)
 
 
 def format_plain(cents: Cents) -> str:

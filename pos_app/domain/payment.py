@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from pos_app.domain.errors import InvalidAmount, Overpayment
-from pos_app.domain.money import Cents
+from pos_app.domain.money import Cents, check_amount
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +46,7 @@ def settle(method: PaymentMethod, amount_cents: Cents, left_cents: Cents) -> Cen
     """
     if amount_cents <= 0:
         raise InvalidAmount(str(amount_cents))
+    check_amount(amount_cents)  # what no screen or file lets through either
     if amount_cents <= left_cents:
         return 0
     if not method.gives_change:

@@ -321,11 +321,13 @@ class JournalReport:
         return not self.problems
 
 
-def verify_journal(ctx: Context, every_signature: bool = False) -> JournalReport:
+def verify_journal(ctx: Context, every_signature: bool = False,
+                   record_failure: bool = True) -> JournalReport:
     """Recompute every chain of this till: numbers, links, hashes, and the signatures of
     each chain's last entry and of every closure (`every_signature`: of all entries).
     The keys recorded in the store must include this till's own key. A failed check is
-    itself recorded in the event journal, when that chain is sound."""
+    itself recorded in the event journal, when that chain is sound and `record_failure`
+    (not on a store opened read-only)."""
     with ctx.uow(write=False) as uow:
         till = local_till(uow)
         keys = uow.journal.keys()
@@ -353,7 +355,8 @@ def verify_journal(ctx: Context, every_signature: bool = False) -> JournalReport
             if totals is not None:
                 problems.append(totals)
     report = JournalReport(entries, problems, location)
-    if problems and not any(problem.chain == Chain.EVENT for problem in problems):
+    if (record_failure and problems
+            and not any(problem.chain == Chain.EVENT for problem in problems)):
         _record_failure(ctx, till.id, problems)
     return report
 

@@ -31,7 +31,7 @@ if TYPE_CHECKING:  # named in signatures only: using a port loads none of them
     from pos_app.domain.printing import PrinterStatus, PrintJob, QueuedJob
     from pos_app.domain.receipt import Venue
     from pos_app.domain.scan import Scan
-    from pos_app.domain.staff import StaffMember
+    from pos_app.domain.staff import Role, StaffMember
     from pos_app.domain.till import Till, TillSession
 
 
@@ -317,6 +317,10 @@ class StaffRepository(Protocol):
     def record_attempt(self, login: str, at: datetime, outcome: SignInOutcome) -> None: ...
 
     def count(self) -> int: ...
+
+    def count_active(self, roles: Sequence[Role]) -> int:
+        """How many active members have one of `roles`."""
+        ...
 
 
 class PaymentMethodRepository(Protocol):

@@ -6,9 +6,12 @@ start never imports SQLAlchemy or Alembic; they are loaded only to migrate.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from pos_app.storage.connection import connect, side_files
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -56,3 +59,48 @@ def upgrade_to_head(engine: Engine) -> None:
     from alembic import command
 
     command.upgrade(alembic_config(engine), "head")
+
+
+def create_store(path: Path) -> None:
+    """Make a new store at `path`, at the latest schema, all at once: it is built beside
+    it and moved into place complete, so a file at `path` is always a whole store (an
+    empty or half-made one is damaged, never taken for a new one). A store another
+    program made meanwhile is left as it is."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fresh = path.with_name(path.name + ".new")
+    for leftover in (fresh, *side_files(fresh)):  # from a creation interrupted earlier
+        leftover.unlink(missing_ok=True)
+    connection = connect(fresh, create=True)
+    try:
+        bring_to_head(fresh, connection)
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # all of it in the file
+    finally:
+        connection.close()
+    try:
+        for side in side_files(fresh):  # emptied by the checkpoint; the file holds it all
+            side.unlink(missing_ok=True)
+        _sync(fresh)
+        try:
+            os.link(fresh, path)  # never over a store made meanwhile
+        except FileExistsError:
+            pass
+        except OSError:  # a file system without hard links
+            if not path.exists():
+                os.replace(fresh, path)
+        _sync(path.parent)
+    finally:
+        fresh.unlink(missing_ok=True)
+
+
+def _sync(path: Path) -> None:
+    """Flush `path` (a file, or a directory's entries) to the disk."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY)
+    except OSError:  # a directory cannot be opened on some systems (Windows)
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)

@@ -40,6 +40,11 @@ class SqlStaff(SqlRepository):
     def count(self) -> int:
         return int(self._one("SELECT count(*) FROM staff")[0])
 
+    def count_active(self, roles: Sequence[Role]) -> int:
+        marks = ", ".join("?" for _ in roles)
+        return int(self._one(f"SELECT count(*) FROM staff WHERE active AND role IN ({marks})",
+                             tuple(role.value for role in roles))[0])
+
     def failures_since_success(self, login: str) -> list[datetime]:
         # In the order they were recorded, not by their times: the clock may go back.
         rows = self._all(

@@ -66,6 +66,12 @@ def _sentences() -> list[tuple[type[Exception], Callable[[Any], str]]]:
             translate("messages", "La base de la caisse ne peut pas être écrite"),
             translate("messages", "Prévenez un responsable."))),
         (errors.CustomerNameMissing, lambda e: translate("messages", "Indiquez le nom du client.")),
+        (errors.AmountTooLarge, lambda e: translate(
+            "messages", "Montant trop élevé : « {text} ». La caisse prend au plus {maximum}."
+        ).format(text=e.text, maximum=format_money(e.maximum_cents))),
+        (errors.QuantityTooLarge, lambda e: translate(
+            "messages", "Quantité trop élevée : une ligne compte au plus {maximum} articles."
+        ).format(maximum=e.maximum)),
         (errors.InvalidAmount, lambda e: translate(
             "messages", "Montant incorrect : « {text} ».").format(text=e.text)),
         (errors.InvalidQuantity, lambda e: translate(

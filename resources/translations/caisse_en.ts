@@ -1225,6 +1225,14 @@ Cameras: {cameras}</translation>
         <translation>Give the customer&apos;s name.</translation>
     </message>
     <message>
+        <source>Montant trop élevé : « {text} ». La caisse prend au plus {maximum}.</source>
+        <translation>Amount too large: “{text}”. The till takes at most {maximum}.</translation>
+    </message>
+    <message>
+        <source>Quantité trop élevée : une ligne compte au plus {maximum} articles.</source>
+        <translation>Quantity too large: a line holds at most {maximum} items.</translation>
+    </message>
+    <message>
         <source>Montant incorrect : « {text} ».</source>
         <translation>Wrong amount: “{text}”.</translation>
     </message>
