@@ -736,3 +736,30 @@ def test_the_screens_say_the_bounds_in_french() -> None:
         "Quantité trop élevée : une ligne compte au plus 9999 articles.")
     assert error_message(AmountTooLarge("1000000", 99_999_999)) == (
         "Montant trop élevé : « 1000000 ». La caisse prend au plus 999\u202f999,99\xa0€.")
+
+
+# -- a Z with a negative counted cash, or a count of impossible size ----------------------
+
+
+def test_a_negative_counted_cash_or_an_impossible_count_is_refused(data_dir: Path) -> None:
+    from pos_app.domain.closure import CashCount
+    from pos_app.domain.errors import InvalidCashCount
+    from pos_app.services import closures
+    from pos_app.services.staff import sign_in
+
+    sale = json.dumps({"lines": [{"product": "cafe"}],
+                       "payments": [{"method": "ESP", "amount": "1,60"}]})
+    ok(caisse(data_dir, "order", "create", stdin=sale, **CASHIER))
+    with nothing_written(data_dir):
+        for counted in (["--counted", "-5"], ["--count", "50x99999999999999999999"]):
+            said = refused(caisse(data_dir, "close", "z", *counted, **MANAGER))["error"]
+            assert "cash count refused" in said, said
+        store = open_store(data_dir)
+        try:
+            manager = sign_in(store.context, "gerant", "4321")
+            with pytest.raises(InvalidCashCount, match="cannot be negative"):
+                closures.finish_closure(store.context, manager, counted_cents=-500)
+            with pytest.raises(InvalidCashCount):
+                CashCount.of({5000: 10**20})
+        finally:
+            store.close()
