@@ -2,9 +2,11 @@
 
 Each screen is shown in a real window on the X server, filled with the demo venue, and
 captured from the screen itself, dialogs included, as staff would see it: sign-in,
-sale, favourites, customer search, a payment with a partial payment, order search, a
-receipt, a Z closure being counted, the closure history, and the devices screen with its
-print queue, at 1024×768 and 1920×1080.
+sale, favourites, customer search, a payment with a partial payment, that sale brought
+back after the till stopped and then given up (its 5 € handed back), order search, an
+order's cancellation and a return with their refunds, a receipt, a Z closure being
+counted, the closure history, and the devices screen with its print queue, at 1024×768
+and 1920×1080.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from pos_app.adapters.clock import FrozenClock
 from pos_app.bootstrap import Store, demo_document, open_store
 from pos_app.domain.basket import Basket
 from pos_app.domain.closure import CashMovementKind
+from pos_app.domain.order import RefundRequest
 from pos_app.domain.staff import StaffMember
 from pos_app.services import (
     catalogue,
@@ -38,7 +41,9 @@ from pos_app.services.selling import PaymentRequest
 from pos_app.services.staff import open_till, sign_in, till_statuses
 from pos_app.ui.launch import create_application
 from pos_app.ui.ops import OperationRunner
+from pos_app.ui.payment_dialog import GiveBackDialog, PaymentDialog
 from pos_app.ui.receipt_dialog import ReceiptDialog
+from pos_app.ui.refund_dialog import RefundDialog
 from pos_app.ui.sale_window import SaleWindow
 from pos_app.ui.settings import SETTINGS_FILE, TillSettings
 from pos_app.ui.sign_in import SignInDialog
@@ -99,7 +104,7 @@ def past_days(ctx: Context, clock: FrozenClock, cashier: StaffMember,
 def demo_store(folder: Path) -> Store:
     """The demo venue: a week closed day by day, then a morning of sales (paid, unpaid
     and cancelled orders)."""
-    clock = FrozenClock(DEMO_DAY - timedelta(hours=3))
+    clock = FrozenClock(DEMO_DAY - timedelta(days=8))  # set up before the week it shows
     store = open_store(folder, clock)
     ctx = store.context
     setup.initialise_till(ctx, "Caisse accueil", "2", "Accueil", "CD2-")
@@ -107,7 +112,7 @@ def demo_store(folder: Path) -> Store:
     cashier = sign_in(ctx, "caissier", "1234")
     manager = sign_in(ctx, "gerant", "4321")
     past_days(ctx, clock, cashier, manager)
-    clock.current = DEMO_DAY - timedelta(hours=3)
+    clock.current = DEMO_DAY - timedelta(hours=4)
     open_till(ctx, cashier, till_statuses(ctx)[0].till.id)
     closures.record_cash_movement(ctx, cashier, CashMovementKind.FLOAT, 15000)
     for product_id in ("creme-glacee", "cafe", "balade-poney-1h", "paddle-1h", "gaufre"):
@@ -128,6 +133,9 @@ def demo_store(folder: Path) -> Store:
         selling.sell(ctx, cashier, basket, [PaymentRequest(m, a) for m, a in payments],
                      validate_without_paying=True)
     orders.cancel_order(ctx, manager, f"CD2-{first_of_the_day + 2:06d}", "Erreur de saisie")
+    clock.advance(timedelta(minutes=20))  # one pony ride of two did not take place
+    orders.return_lines(ctx, manager, f"CD2-{first_of_the_day:06d}", [(0, 1)],
+                        "Poney boiteux", [RefundRequest("ESP", 1400)])
     clock.current = DEMO_DAY
     return store
 
@@ -189,9 +197,27 @@ def shoot_sale_screens(store: Store, runner: OperationRunner,
     button = payment.findChild(QPushButton, "method_ESP")
     assert button is not None
     button.click()
-    settle(runner)
+    settle(runner, lambda: bool(payment.tendered))
     paths.append(capture(window, f"payment-{suffix}"))
     payment.reject()
+    settle(runner)
+    window.close()  # the till stops in the middle of the sale, 5 € taken
+
+    window = shown(SaleWindow(ctx, runner, staff, till), runner, size)
+    settle(runner, lambda: (found := window.findChild(PaymentDialog)) is not None
+           and bool(found.methods))
+    paths.append(capture(window, f"sale-brought-back-{suffix}"))
+    brought_back = window.findChild(PaymentDialog)
+    assert brought_back is not None
+    brought_back.reject()
+    settle(runner)
+    window.basket_panel.clear.click()  # the customer leaves: the 5 € go back
+    giving = window.findChild(GiveBackDialog)
+    assert giving is not None
+    settle(runner, lambda: "Espèces" in giving.text.text())
+    paths.append(capture(window, f"give-back-{suffix}"))
+    giving.confirm.click()
+    settle(runner, lambda: window.basket.is_empty)
 
     search = window.find_orders()
     settle(runner, lambda: search.results.count() > 0)
@@ -215,6 +241,12 @@ def shoot_till_screens(store: Store, runner: OperationRunner,
     paths = [capture(window, f"receipt-{suffix}")]
     receipt.reject()
 
+    first = _first_of_the_day(ctx)
+    paths.append(shoot_refund(window, runner, f"CD2-{first + 4:06d}", True,
+                              f"refund-cancel-{suffix}"))
+    paths.append(shoot_refund(window, runner, f"CD2-{first:06d}", False,
+                              f"refund-return-{suffix}"))
+
     z = window.close_z()
     settle(runner, lambda: z.reading is not None)
     z.count_button.setChecked(True)
@@ -234,6 +266,39 @@ def shoot_till_screens(store: Store, runner: OperationRunner,
     settle(runner)
     window.close()
     return paths
+
+
+def shoot_refund(window: SaleWindow, runner: OperationRunner, number: str, cancel: bool,
+                 name: str) -> Path:
+    """An order's cancellation (or a return of one of its lines) with the refunds it
+    suggests, before the manager confirms."""
+    search = window.find_orders()
+    search.search.setText(number)
+    settle(runner, lambda: search.results.count() == 1)
+    search.open_current()
+    order = search.opened
+    assert order is not None
+    settle(runner, lambda: order.details is not None)
+    (order.cancel_order if cancel else order.give_back).click()
+    refund = order.opened
+    assert isinstance(refund, RefundDialog)
+    if not cancel:
+        more = refund.findChild(QPushButton, "more_0")
+        assert more is not None
+        more.click()
+    refund.reason.setText("Annulé par le client" if cancel else "Absent")
+    settle(runner)
+    path = capture(window, name)
+    refund.reject()
+    order.reject()
+    search.reject()
+    settle(runner)
+    return path
+
+
+def _first_of_the_day(ctx: Context) -> int:
+    """The number of the demo day's first order (the week before it came first)."""
+    return int(orders.search_orders(ctx, "", limit=1)[0].number[4:]) - 4
 
 
 def shoot_device_screens(store: Store, runner: OperationRunner,

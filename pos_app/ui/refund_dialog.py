@@ -92,7 +92,11 @@ class RefundDialog(QDialog):
         first = next(iter(self.amounts.values()), QLineEdit())
         self.keypad = Keypad(first)
         left = QVBoxLayout()
-        if not self.cancel:
+        if self.cancel:
+            left.addWidget(named(QLabel(self.tr("Annulation")), "heading"))
+            left.addWidget(QLabel(self.tr("Ce qui reste de la commande est annulé : {amount}.")
+                                  .format(amount=format_money(self.order.cancelled_cents))))
+        else:
             left.addWidget(named(QLabel(self.tr("Articles repris")), "heading"))
             left.addLayout(self._lines())
         left.addWidget(self.reason)

@@ -902,6 +902,14 @@ Cameras: {cameras}</translation>
         <translation>Reason (required)</translation>
     </message>
     <message>
+        <source>Annulation</source>
+        <translation>Cancellation</translation>
+    </message>
+    <message>
+        <source>Ce qui reste de la commande est annulé : {amount}.</source>
+        <translation>What is left of the order is cancelled: {amount}.</translation>
+    </message>
+    <message>
         <source>Articles repris</source>
         <translation>Items taken back</translation>
     </message>
