@@ -20,7 +20,7 @@ from pos_app.storage.catalogue_repository import index_row
 from pos_app.storage.connection import store_path
 
 CACHE = Path(__file__).resolve().parents[1] / ".bench-cache"
-SCHEMA_VERSION = "0006"
+SCHEMA_VERSION = "0009"
 RATES = [VatRate.STANDARD, VatRate.INTERMEDIATE, VatRate.REDUCED]
 
 ACTIVITIES = ["Balade", "Location", "Stage", "Cours", "Visite", "Initiation", "Randonnée",

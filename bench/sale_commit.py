@@ -62,6 +62,9 @@ def bare_journal(count: int, body: str) -> list[tuple[object, ...]]:
     return rows
 
 
+SESSION = "01a22c8c-439c-7162-8d32-45e87acd8ecc"  # the till session a sale is made in
+
+
 def bare_sale(db: sqlite3.Connection, ids: tuple[str, str], payload: str,
               journal: tuple[object, ...]) -> None:
     """The same rows a sale writes, as literal values, in one fsync'd transaction.
@@ -77,16 +80,16 @@ def bare_sale(db: sqlite3.Connection, ids: tuple[str, str], payload: str,
                         " (till_id, kind) DO UPDATE SET last = last + 1 RETURNING last"
                         ).fetchone()[0]
     db.execute("INSERT INTO orders (id, number, till_id, sequence, created_at, staff_id,"
-               " payer_id, total_cents, status) VALUES (?, ?, 't', ?, ?, 's', NULL, 3050,"
-               " 'active')", (order, f"CD9-{number:06d}", number, at))
+               " payer_id, total_cents, status, session_id) VALUES (?, ?, 't', ?, ?, 's',"
+               " NULL, 3050, 'active', ?)", (order, f"CD9-{number:06d}", number, at, SESSION))
     db.executemany("INSERT INTO order_lines VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
         (order, 0, "balade-poney-1h", "Balade à poney – 1 h", "adulte", "Adulte", 1400, 2,
          1000, 2800),
         (order, 1, "creme-glacee", "Crème glacée", "1boule", "1 boule", 250, 1, 2000, 250)])
     db.executemany("INSERT INTO order_vat VALUES (?, ?, ?, ?, ?)",
                    [(order, 2000, 208, 42, 250), (order, 1000, 2545, 255, 2800)])
-    db.execute("INSERT INTO payments VALUES (?, ?, 'ESP', 3050, 0, ?, 's', 't', 0)",
-               (pay, order, at))
+    db.execute("INSERT INTO payments VALUES (?, ?, 'ESP', 3050, 0, ?, 's', 't', 0, ?)",
+               (pay, order, at, SESSION))
     db.execute("INSERT INTO journal_entries (number, at, body, previous_hash, hash, signature,"
                " key_id, till_id, chain, amount_cents) VALUES (?, ?, ?, ?, ?, ?, ?, 't',"
                " 'order', 3050)", journal)

@@ -115,19 +115,20 @@ def record_clock_jump(ctx: Context) -> ClockJump | None:
     return jump
 
 
-def latest_clock_jump(ctx: Context) -> ClockJump | None:
-    """The newest clock jump of the journal, after recording the one the clock makes now
-    if it does: a screen shows it to the staff; selling goes on regardless."""
+def latest_clock_jump(ctx: Context, after: int = 0) -> ClockJump | None:
+    """The newest clock jump of the journal recorded after the event journal's entry
+    `after`, once the one the clock makes now, if it does, is recorded: a screen says it
+    to the staff; selling goes on regardless."""
     jump = record_clock_jump(ctx)
     if jump is not None:
         return jump
     with ctx.uow(write=False) as uow:
         till = uow.tills.local()
-        return None if till is None else _last_jump(uow.journal, till.id)
+        return None if till is None else _last_jump(uow.journal, till.id, after)
 
 
-def _last_jump(journal: JournalRepository, till_id: str) -> ClockJump | None:
-    entry = journal.last_event(till_id, Event.CLOCK_JUMP.value)
+def _last_jump(journal: JournalRepository, till_id: str, after: int) -> ClockJump | None:
+    entry = journal.last_event(till_id, Event.CLOCK_JUMP.value, after=after)
     if entry is None:
         return None
     body = entry.payload
@@ -137,13 +138,13 @@ def _last_jump(journal: JournalRepository, till_id: str) -> ClockJump | None:
 
 def record_start(ctx: Context, version: str) -> int:
     """The till program started (JET). A clock that jumped, and a version other than the
-    last start's, are recorded first. Returns the event journal's number of the clock
-    jump recorded before this start (0: none), so that a screen says only later ones."""
+    last run's, are recorded first. Returns the number the event journal had reached
+    before: a clock jump after it (the start's own, or a later one) is to be said."""
     with ctx.uow(write=False) as uow:
         till = uow.tills.local()
-        known = None if till is None else _last_jump(uow.journal, till.id)
+        head = None if till is None else uow.journal.head(till.id, Chain.EVENT)
     _record_run(ctx, Event.START, version)
-    return 0 if known is None else known.entry_number
+    return 0 if head is None else head.number
 
 
 def record_command(ctx: Context, command: str, version: str,
@@ -155,11 +156,8 @@ def record_command(ctx: Context, command: str, version: str,
 
 def _last_version(journal: JournalRepository, till_id: str) -> str | None:
     """The software version of the last start of the window or of a command."""
-    runs = [entry for entry in (journal.last_event(till_id, Event.START),
-                                journal.last_event(till_id, Event.COMMAND)) if entry]
-    if not runs:
-        return None
-    version = max(runs, key=lambda entry: entry.number).payload.get("version")
+    run = journal.last_event(till_id, Event.START, Event.COMMAND)
+    version = None if run is None else run.payload.get("version")
     return version if isinstance(version, str) else None
 
 

@@ -417,9 +417,9 @@ class JournalRepository(Protocol):
         """The sale entry of an order made at this till (in `chain`: order by default)."""
         ...
 
-    def last_event(self, till_id: str, event: str) -> JournalEntry | None:
-        """The newest entry of the event journal recording `event` (one whose body has
-        no key sorting before "event", such as start)."""
+    def last_event(self, till_id: str, *events: str, after: int = 0) -> JournalEntry | None:
+        """The newest entry of the event journal recording one of `events` (whose body
+        has no key sorting before "event", such as start), numbered after `after`."""
         ...
 
     def range_totals(self, till_id: str, chain: str, first: int,

@@ -76,13 +76,16 @@ class SqlJournal(SqlRepository):
             (till_id, chain.value,
              f'{{"kind":"sale",%"number":"{like_escape(order_number)}",%')))
 
-    def last_event(self, till_id: str, event: str) -> JournalEntry | None:
+    def last_event(self, till_id: str, *events: str, after: int = 0) -> JournalEntry | None:
         # Bodies are canonical (keys sorted): an event's body starts with its name when no
-        # key sorts before "event", as for start.
+        # key sorts before "event", as for start. Read from the newest, and no further
+        # back than `after`.
+        matches = " OR ".join("body LIKE ?" for _event in events)
         return _entry(till_id, Chain.EVENT, self._one(
             f"SELECT {_COLUMNS} FROM journal_entries WHERE till_id = ? AND chain = ?"
-            " AND body LIKE ? ORDER BY number DESC LIMIT 1",
-            (till_id, Chain.EVENT.value, f'{{"event":"{event}",%')))
+            f" AND number > ? AND ({matches}) ORDER BY number DESC LIMIT 1",
+            (till_id, Chain.EVENT.value, after,
+             *(f'{{"event":"{event}",%' for event in events))))
 
     def between(self, till_id: str, start: str, end: str) -> list[tuple[Any, ...]]:
         return self._all(
@@ -104,9 +107,12 @@ class SqlJournal(SqlRepository):
 
     def latest_time(self, till_id: str) -> str | None:
         # The entry written last, not the latest time: after a clock went back, the
-        # newest entry is the one to compare the clock with.
-        row = self._one("SELECT at FROM journal_entries WHERE till_id = ?"
-                        " ORDER BY seq DESC LIMIT 1", (till_id,))
+        # newest entry is the one to compare the clock with. It is one of the chains'
+        # heads: a few look-ups, however long the journal (every sale asks).
+        row = self._one("SELECT e.at FROM journal_heads AS h JOIN journal_entries AS e"
+                        " ON e.till_id = h.till_id AND e.chain = h.chain"
+                        " AND e.number = h.number WHERE h.till_id = ?"
+                        " ORDER BY e.seq DESC LIMIT 1", (till_id,))
         return None if row is None else str(row[0])
 
 

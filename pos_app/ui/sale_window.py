@@ -95,7 +95,9 @@ class SaleWindow(QMainWindow):
         self.basket_version = 0  # each change of the basket, as kept in the store
         self._draft_checked = False  # a sale left in progress looked for (and brought back)
         self._keep_waiting = False  # a change to keep once it was
-        self.jump_seen = 0  # the clock jumps said so far (event journal entry numbers)
+        self._saving = False  # a save of the basket under way
+        self._save_again = False  # the basket changed meanwhile: save it once more
+        self.jump_seen = 0  # clock jumps up to this event journal entry were said
         self.favourite_ids: set[str] = set()
         self.basket_panel = BasketPanel(self.basket)
         self.catalogue = CataloguePanel(ctx, runner)
@@ -260,23 +262,37 @@ class SaleWindow(QMainWindow):
     # -- the sale in progress, kept -----------------------------------------------------
 
     def keep_basket(self) -> None:
-        """Keep the basket as it is now, off the UI thread; each change is numbered, so a
-        save that finishes late never replaces a newer one."""
-        from pos_app.services.drafts import keep_basket
-
+        """Keep the basket as it is now, off the UI thread. One save at a time, of the
+        newest basket: a burst of scans never queues writes ahead of the look-ups, and
+        each save is numbered, so one that finished late never replaces a newer one."""
         if not self._draft_checked:  # a sale left in progress comes first
             self._keep_waiting = True
             return
         self.basket_version += 1
+        if self._saving:
+            self._save_again = True
+        else:
+            self._save_basket()
+
+    def _save_basket(self) -> None:
+        from pos_app.services.drafts import keep_basket
+
+        self._saving, self._save_again = True, False
         basket = Basket(list(self.basket.lines), self.basket.payer_id)
         version, staff, training = self.basket_version, self.staff, self.training
 
+        def saved(_draft: object) -> None:
+            self._saving = False
+            if self._save_again:
+                self._save_basket()
+
         def failed(error: Exception) -> None:
+            saved(None)
             self.show_notice(self.tr("La vente en cours n'a pas pu être gardée : {error}")
                              .format(error=error_message(error)), error=True, sticky=True)
 
         self.runner.run(self, lambda: keep_basket(self.ctx, staff, basket, version, training),
-                        lambda _draft: None, failed)
+                        saved, failed)
 
     def _bring_back_draft(self) -> None:
         from pos_app.services.drafts import current_draft
@@ -345,7 +361,8 @@ class SaleWindow(QMainWindow):
     def check_clock(self) -> None:
         from pos_app.services.journal import latest_clock_jump
 
-        self.runner.run(self, lambda: latest_clock_jump(self.ctx), self._clock_checked,
+        seen = self.jump_seen
+        self.runner.run(self, lambda: latest_clock_jump(self.ctx, seen), self._clock_checked,
                         lambda _error: None)  # a check that fails says nothing: selling goes on
 
     def _clock_checked(self, jump: ClockJump | None) -> None:
