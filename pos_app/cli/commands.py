@@ -7,6 +7,7 @@ import argparse
 import getpass
 import json
 import os
+import re
 import sys
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
@@ -24,7 +25,7 @@ from pos_app.domain.basket import Basket
 from pos_app.domain.clock import ClockJump, JumpDirection
 from pos_app.domain.closure import CashCount, CashMovementKind
 from pos_app.domain.draft import Draft
-from pos_app.domain.errors import DomainError
+from pos_app.domain.errors import DomainError, ReturnExceedsSold
 from pos_app.domain.money import parse_amount
 from pos_app.domain.order import Order, RefundRequest, StatusFilter
 from pos_app.domain.staff import StaffMember
@@ -43,6 +44,7 @@ from pos_app.services.journal import record_clock_jump, record_command
 from pos_app.services.staff import sign_in
 
 PARIS_TIME = ZoneInfo("Europe/Paris")
+_PAYMENT_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def run_command(args: argparse.Namespace) -> int:
@@ -85,6 +87,13 @@ def _warn_of_clock(args: argparse.Namespace, jump: ClockJump | None) -> None:
     """A clock jump, recorded in the event journal, said on the error stream (standard
     output stays the command's result); the command goes on."""
     if jump is None:
+        return
+    if jump.after_stop:
+        print(f"warning: nothing was recorded since"
+              f" {format_local_time(jump.newest, '%d/%m/%Y %H:%M:%S')} (Paris time) and the"
+              f" clock says {format_local_time(jump.clock, '%d/%m/%Y %H:%M:%S')}: recorded in"
+              " the event journal. If the till was off, all is well; otherwise set the"
+              " clock right.", file=sys.stderr)
         return
     way = "behind" if jump.direction is JumpDirection.BACK else "ahead of"
     print(f"warning: the clock says {format_local_time(jump.clock, '%d/%m/%Y %H:%M:%S')},"
@@ -226,7 +235,12 @@ def _returned_line(text: str, order: Order) -> tuple[int, int]:
     if not line.strip().isdigit() or (quantity and not quantity.strip().isdigit()):
         raise UsageError(f"--line: {text.strip()!r} is not N or NxQUANTITY")
     position = int(line) - 1
-    return position, int(quantity) if quantity else order.returnable(position)
+    if quantity:
+        return position, int(quantity)
+    left = order.returnable(position)
+    if not left:
+        raise ReturnExceedsSold(order.number, position, 1, 0)
+    return position, left
 
 
 def _refunds(texts: list[str] | None) -> list[RefundRequest] | None:
@@ -273,12 +287,15 @@ def _draft_payer(store: Store, args: argparse.Namespace) -> Any:
 
 
 def _draft_pay(store: Store, args: argparse.Namespace) -> Any:
+    if args.payment_id is not None and not _PAYMENT_ID.fullmatch(args.payment_id):
+        raise UsageError("--payment-id: a UUID, such as 01a22c8c-439c-7162-8d32-45e87acd8ecc")
     staff = _staff(store, args)
     kept = drafts.current_draft(store.context)
     if kept is None:
         raise UsageError("no sale is in progress: `caisse draft add` first")
     return output.draft(drafts.tender(store.context, staff, kept.basket, kept.version,
-                                      args.method, parse_amount(args.amount)))
+                                      args.method, parse_amount(args.amount),
+                                      kept.training, args.payment_id))
 
 
 def _draft_undo(store: Store, args: argparse.Namespace) -> Any:
@@ -298,7 +315,7 @@ def _draft_validate(store: Store, args: argparse.Namespace) -> Any:
 
 def _draft_abandon(store: Store, args: argparse.Namespace) -> Any:
     drafts.abandon_draft(store.context, _staff(store, args), given_back=args.given_back)
-    return output.draft(None)
+    return output.Result(None, "The sale in progress was given up")
 
 
 def _next_version(kept: Draft | None) -> int:

@@ -107,6 +107,8 @@ def _add_draft_commands(commands: Any) -> None:
     tendered = draft.add_parser("pay", help="a payment handed over, kept at once")
     tendered.add_argument("--method", required=True)
     tendered.add_argument("--amount", required=True)
+    tendered.add_argument("--payment-id", help="a name for this payment (a UUID): asked"
+                          " again after a lost answer, it is taken once")
     draft.add_parser("undo", help="give back the last payment tendered")
     validate = draft.add_parser("validate", help="the sale in progress becomes an order")
     validate.add_argument("--without-paying", action="store_true",

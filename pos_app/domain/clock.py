@@ -25,6 +25,9 @@ class ClockJump:
     clock: datetime
     newest: datetime
     entry_number: int = 0  # of the event journal entry that recorded it, once recorded
+    # The newest entry was the till's stop: a day ahead is as likely the till switched off
+    # over a day off as a clock gone wrong.
+    after_stop: bool = False
 
     @property
     def offset(self) -> timedelta:
@@ -34,11 +37,19 @@ class ClockJump:
     def direction(self) -> JumpDirection:
         return JumpDirection.BACK if self.clock < self.newest else JumpDirection.AHEAD
 
+    @property
+    def left_out_of_sessions(self) -> bool:
+        """Whether the open session's age leaves the jump out: always when the clock went
+        back (or the till would ask for its Z hours early, or never); ahead, unless the
+        till had stopped (its time off then counts, as real time may have passed)."""
+        return self.direction is JumpDirection.BACK or not self.after_stop
 
-def clock_jump(newest: datetime | None, now: datetime) -> ClockJump | None:
+
+def clock_jump(newest: datetime | None, now: datetime,
+               after_stop: bool = False) -> ClockJump | None:
     """The jump `now` makes from the journal's newest entry, if it is one."""
     if newest is None:
         return None
     if now < newest - BACK_TOLERANCE or now > newest + AHEAD_TOLERANCE:
-        return ClockJump(now, newest)
+        return ClockJump(now, newest, after_stop=after_stop)
     return None

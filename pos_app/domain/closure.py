@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from pos_app.domain.errors import InvalidCashCount
+from pos_app.domain.errors import InvalidCashCount, NegativeCount
 from pos_app.domain.money import Cents
 
 # Euro notes and coins, in cents, largest first.
@@ -59,7 +59,7 @@ class CashFigures:
     change_cents: Cents  # given back as change
     in_cents: Cents
     out_cents: Cents
-    refunded_cents: Cents = 0  # given back in cash for returns and cancellations
+    refunded_cents: Cents  # given back in cash for returns and cancellations
 
     @property
     def expected_cents(self) -> Cents:
@@ -76,7 +76,7 @@ class MethodTotal:
     label: str
     gives_change: bool
     taken_cents: Cents
-    refunded_cents: Cents = 0
+    refunded_cents: Cents
 
     @property
     def net_cents(self) -> Cents:
@@ -158,10 +158,6 @@ class Reading:
         return self.takings.vat
 
     @property
-    def refunded_cents(self) -> Cents:
-        return sum(method.refunded_cents for method in self.methods)
-
-    @property
     def expected_cash_cents(self) -> Cents:
         return self.cash.expected_cents
 
@@ -229,7 +225,7 @@ def counted_cash(expected_cents: Cents, counted_cents: Cents | None,
                                    f" {counted_cents}")
         return count.total_cents
     if counted_cents is not None and counted_cents < 0:
-        raise InvalidCashCount("the counted cash cannot be negative")
+        raise NegativeCount()
     return expected_cents if counted_cents is None else counted_cents
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from pos_app.domain.basket import Basket
-from pos_app.domain.errors import BasketBelowPayments, EmptyBasket, NothingLeftToPay
+from pos_app.domain.errors import BasketBelowPayments, DraftPaid, EmptyBasket
 from pos_app.domain.money import Cents
 from pos_app.domain.payment import Payment, PaymentMethod, settle
 
@@ -66,7 +66,7 @@ class Draft:
             raise EmptyBasket()
         left = self.left_cents
         if left <= 0:
-            raise NothingLeftToPay("")
+            raise DraftPaid()
         payment = Payment(payment_id, method.code, amount_cents,
                           settle(method, amount_cents, left), at, staff_id)
         self.payments.append(payment)

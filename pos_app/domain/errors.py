@@ -9,6 +9,13 @@ class DomainError(Exception):
     """Base of every refusal the business rules can make."""
 
 
+def euros(cents: int) -> str:
+    """`-150` → `-1.50 €`: amounts as the command line's sentences say them."""
+    sign = "-" if cents < 0 else ""
+    whole, part = divmod(abs(cents), 100)
+    return f"{sign}{whole}.{part:02d} €"
+
+
 class InvalidAmount(DomainError):
     def __init__(self, text: str) -> None:
         super().__init__(f"not an amount in euros: {text!r}")
@@ -134,6 +141,36 @@ class ReasonMissing(DomainError):
         self.action = action
 
 
+class ReasonTooLong(DomainError):
+    def __init__(self, length: int, maximum: int) -> None:
+        super().__init__(f"the reason is {length} characters long: at most {maximum}")
+        self.length = length
+        self.maximum = maximum
+
+
+class NotInTheDrawer(DomainError):
+    """Cash going out (a refund, a withdrawal) beyond what the drawer holds by the till's
+    count: it cannot be handed over, and the Z would show a negative drawer."""
+
+    def __init__(self, asked_cents: int, held_cents: int) -> None:
+        super().__init__(f"{euros(asked_cents)} in cash is more than the drawer holds"
+                         f" ({euros(held_cents)}): give the rest another way")
+        self.asked_cents = asked_cents
+        self.held_cents = held_cents
+
+
+class NoRefundSlip(DomainError):
+    def __init__(self, number: str) -> None:
+        super().__init__(f"order {number} was not cancelled: a return's slip is asked for"
+                         " with --credit-note")
+        self.number = number
+
+
+class NegativeCount(DomainError):
+    def __init__(self) -> None:
+        super().__init__("cash count refused: the counted cash cannot be negative")
+
+
 class NothingReturned(DomainError):
     def __init__(self) -> None:
         super().__init__("a return needs at least one line and a quantity of at least 1")
@@ -162,8 +199,8 @@ class RefundExceedsPaid(DomainError):
     """More money would go back than the customer paid (net of earlier refunds)."""
 
     def __init__(self, asked_cents: int, refundable_cents: int) -> None:
-        super().__init__(f"refunding {asked_cents} cents is more than the {refundable_cents}"
-                         " cents owed back to the customer")
+        super().__init__(f"refunding {euros(asked_cents)} is more than the"
+                         f" {euros(refundable_cents)} owed back to the customer")
         self.asked_cents = asked_cents
         self.refundable_cents = refundable_cents
 
@@ -172,15 +209,15 @@ class RefundIncomplete(DomainError):
     """The refunds must give back everything owed: the order's money must add up."""
 
     def __init__(self, asked_cents: int, owed_cents: int) -> None:
-        super().__init__(f"the refunds add up to {asked_cents} cents but {owed_cents} cents"
-                         " are owed back to the customer")
+        super().__init__(f"the refunds add up to {euros(asked_cents)} but"
+                         f" {euros(owed_cents)} are owed back to the customer")
         self.asked_cents = asked_cents
         self.owed_cents = owed_cents
 
 
 class NotARefund(DomainError):
     def __init__(self, amount_cents: int) -> None:
-        super().__init__(f"a refund is a positive amount, not {amount_cents} cents")
+        super().__init__(f"a refund is a positive amount, not {euros(amount_cents)}")
         self.amount_cents = amount_cents
 
 
@@ -189,7 +226,7 @@ class DraftHoldsPayments(DomainError):
     out of a Z."""
 
     def __init__(self, paid_cents: int) -> None:
-        super().__init__(f"the sale in progress holds {paid_cents} cents tendered: finish"
+        super().__init__(f"the sale in progress holds {euros(paid_cents)} tendered: finish"
                          " it, or give them back and abandon it")
         self.paid_cents = paid_cents
 
@@ -198,10 +235,30 @@ class BasketBelowPayments(DomainError):
     """Payments were taken for a sale in progress: its basket cannot fall below them."""
 
     def __init__(self, paid_cents: int, total_cents: int) -> None:
-        super().__init__(f"{paid_cents} cents were already paid: the basket cannot come to"
-                         f" {total_cents} cents; give the payments back first")
+        super().__init__(f"{euros(paid_cents)} were already paid: the basket cannot come to"
+                         f" {euros(total_cents)}; give the payments back first")
         self.paid_cents = paid_cents
         self.total_cents = total_cents
+
+
+class DraftPaid(DomainError):
+    def __init__(self) -> None:
+        super().__init__("the sale in progress is paid in full: validate it")
+
+
+class SaleChanged(DomainError):
+    """The sale in progress was changed elsewhere (another program on this till)."""
+
+    def __init__(self) -> None:
+        super().__init__("the sale in progress was changed elsewhere: look at it again"
+                         " before validating it")
+
+
+class PaidBeyondWorth(DomainError):
+    def __init__(self, number: str, cents: int) -> None:
+        super().__init__(f"order {number} would hold {euros(cents)} more than it is worth")
+        self.number = number
+        self.cents = cents
 
 
 class NoDraft(DomainError):

@@ -53,6 +53,7 @@ class Event(StrEnum):
     SESSION_OPENED = "session_opened"  # the till opened for the day: its session number
     COMMAND = "command"  # a `caisse` command that changes data ran (its start, as a window's)
     DRAFT_ABANDONED = "draft_abandoned"  # a sale in progress given up, what it held given back
+    PAYMENT_GIVEN_BACK = "payment_given_back"  # a sale in progress's payment handed back
     VERIFICATION_FAILURE = "verification_failure"
     TRAINING_ON = "training_on"
     TRAINING_OFF = "training_off"

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from pos_app.domain.clock import BACK_TOLERANCE
+
 MAX_FAILURES = 5
 LOCK_DURATION = timedelta(minutes=15)
 
@@ -34,8 +36,9 @@ def locked_until(failures: Iterable[datetime], now: datetime,
         streak += 1
         if streak == max_failures:
             until, streak = at + duration, 0
-    if until is None or not until - duration <= now < until:
-        # A lock that would start after `now` was recorded before the clock went back:
-        # it does not hold the identifier for the hours the clock lost.
+    if until is None or not until - duration - BACK_TOLERANCE <= now < until:
+        # A lock that would start after `now` (beyond a clock's drift) was recorded
+        # before the clock went back: it does not hold the identifier for the hours the
+        # clock lost.
         return None
     return until

@@ -24,6 +24,7 @@ from pos_app.domain.errors import (
     NothingReturned,
     OrderCancelled,
     ReasonMissing,
+    ReasonTooLong,
     RefundExceedsPaid,
     RefundIncomplete,
     ReturnExceedsSold,
@@ -48,6 +49,7 @@ class StatusFilter(StrEnum):
 
 
 TRAINING_PREFIX = "SIM-"  # training orders are numbered apart: SIM-000001…
+MAX_REASON = 300  # characters: a reason is said, not written up
 CREDIT_NOTE_PREFIX = "AV"  # credit notes (avoirs): AV2-000001 at till 2, SIM-AV000001
 
 
@@ -208,6 +210,13 @@ class Order:
         that a sale, its returns and its cancellation add up to nothing, to the cent)."""
         return net_vat([(self._vat, 1), *((note.vat(), -1) for note in self.returns)])
 
+    def owed_after_return(self, quantities: Sequence[tuple[int, int]]) -> Cents:
+        """What the customer would be owed back if (line position, quantity) pairs were
+        taken back now: paid beyond what the order would then be worth."""
+        taken = sum(self.lines[position].unit_price_cents * quantity
+                    for position, quantity in quantities)
+        return max(0, self.net_paid_cents - (self.due_cents - taken))
+
     def returnable(self, position: int) -> int:
         """How many of line `position` can still be taken back."""
         if not 0 <= position < len(self.lines):
@@ -238,6 +247,7 @@ class Order:
             raise OrderCancelled(self.number)
         if not reason.strip():
             raise ReasonMissing("a return")
+        check_reason(reason)
         wanted: dict[int, int] = {}
         for position, quantity in quantities:
             if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
@@ -263,6 +273,7 @@ class Order:
             raise OrderCancelled(self.number)
         if not reason.strip():
             raise CancellationReasonMissing()
+        check_reason(reason)
         self.cancellation = Cancellation(by_staff_id, at, reason.strip())
         return self.cancellation
 
@@ -311,6 +322,11 @@ class Order:
         for refund in self.refunds:
             net[refund.method_code] = net.get(refund.method_code, 0) - refund.amount_cents
         return net
+
+
+def check_reason(reason: str) -> None:
+    if len(reason.strip()) > MAX_REASON:
+        raise ReasonTooLong(len(reason.strip()), MAX_REASON)
 
 
 def _merged(plan: list[RefundRequest]) -> list[RefundRequest]:

@@ -51,9 +51,11 @@ class TillSession:
         return TillState.OPEN
 
     def age(self, now: datetime) -> timedelta:
-        """How long the session has been open, as its journal saw it: the clock's jumps
-        (an hour back, two days ahead) are left out, so they neither lock the till nor
-        spare it its Z."""
+        """How long the session has been open, the clock's recorded jumps left out (an
+        hour back, two days ahead while the till ran): a clock gone back does not push
+        its Z hours away, nor does one gone ahead ask for it early. A correction smaller
+        than a jump (the clock set right after going back) cannot be told from time
+        passing, and counts as such."""
         return now - self.opened_at - self.clock_shift
 
     def needs_z(self, now: datetime) -> bool:

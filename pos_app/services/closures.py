@@ -10,7 +10,7 @@ same transaction that closes the till.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -35,9 +35,12 @@ from pos_app.domain.errors import (
     InvalidAmount,
     JournalMismatch,
     NothingToClose,
+    NotInTheDrawer,
 )
 from pos_app.domain.ids import new_id
 from pos_app.domain.journal import Chain, Event, journal_time
+from pos_app.domain.money import format_plain
+from pos_app.domain.order import check_reason
 from pos_app.domain.staff import Role, StaffMember
 from pos_app.domain.till import Till, TillSession, TillState
 from pos_app.services.context import Context, local_till
@@ -51,13 +54,16 @@ def record_cash_movement(ctx: Context, staff: StaffMember, kind: CashMovementKin
     """The opening float, or cash put in or taken out, with who, when and why."""
     staff.require(Role.CASHIER, "move cash")
     if amount_cents <= 0:
-        raise InvalidAmount(str(amount_cents))
+        raise InvalidAmount(format_plain(amount_cents))
     if kind is not CashMovementKind.FLOAT and not reason.strip():
         raise CashReasonMissing()
+    check_reason(reason)
     now = ctx.clock.now()
     with ctx.uow() as uow:
         till = local_till(uow)
         session = ensure_till_open(uow, ctx.signer, till, staff, now)
+        if kind is CashMovementKind.OUT:
+            check_drawer(uow, session, amount_cents)
         uow.closures.add_cash_movement(new_id(), till.id, kind, amount_cents, reason.strip(),
                                        staff.id, now, session.id)
         record_event(uow, ctx.signer, till.id, now, Event.CASH_MOVEMENT, staff.id,
@@ -84,6 +90,7 @@ def start_closure(ctx: Context, staff: StaffMember) -> Reading:
     with ctx.uow() as uow:
         till = local_till(uow)
         session = _session_to_close(uow, till)
+        _check_no_money_in_progress(uow, till)
         uow.tills.start_closing(session.id, now)
         reading = _reading(uow, till, now, uow.closures.last(till.id, ClosureKind.Z), session)
         uow.commit()
@@ -109,9 +116,7 @@ def finish_closure(ctx: Context, staff: StaffMember, counted_cents: int | None =
         session = _session_to_close(uow, till)
         if session.closing_started_at is None:
             uow.tills.start_closing(session.id, now)
-        draft = uow.drafts.current(till.id)
-        if draft is not None and draft.payments:  # cash in the drawer the Z would not count
-            raise DraftHoldsPayments(draft.paid_cents)
+        _check_no_money_in_progress(uow, till)
         previous = uow.closures.last(till.id, ClosureKind.Z)
         reading = _reading(uow, till, now, previous, session)
         journal_cents, journal_absolute, _count = uow.journal.range_totals(
@@ -152,6 +157,14 @@ def closure_methods(ctx: Context, closure_id: str) -> list[tuple[str, int, int]]
 # -- the pieces -----------------------------------------------------------------------------
 
 
+def _check_no_money_in_progress(uow: UnitOfWork, till: Till) -> None:
+    """A sale in progress that holds real payments: money in the drawer the Z would not
+    count. It is finished, or its payments handed back, first."""
+    draft = uow.drafts.current(till.id)
+    if draft is not None and draft.payments and not draft.training:
+        raise DraftHoldsPayments(draft.paid_cents)
+
+
 def _session_to_close(uow: UnitOfWork, till: Till) -> TillSession:
     session = uow.tills.latest_session(till.id)
     if session is None or session.state is TillState.CLOSED:
@@ -163,9 +176,20 @@ def _reading(uow: UnitOfWork, till: Till, now: datetime, previous: Closure | Non
              session: TillSession | None) -> Reading:
     """What was recorded in `session` (None: nothing since the `previous` Z)."""
     after = None if previous is None else previous.period_end
-    takings, payments, refunds, moved = NO_TAKINGS, [], {}, {}
+    takings = NO_TAKINGS if session is None else uow.closures.takings(session.id)
+    methods, cash = _money(uow, session)
+    head = uow.journal.head(till.id, Chain.ORDER)
+    first = 1 if previous is None else previous.last_entry + 1
+    return Reading(till.id, 0 if session is None else session.number, after, now, takings,
+                   methods, cash, first, first - 1 if head is None or session is None
+                   else head.number)
+
+
+def _money(uow: UnitOfWork, session: TillSession | None
+           ) -> tuple[tuple[MethodTotal, ...], CashFigures]:
+    """Per method what came in and went back in `session`, and the drawer."""
+    payments, refunds, moved = [], {}, {}
     if session is not None:
-        takings = uow.closures.takings(session.id)
         payments = uow.closures.payments(session.id)
         refunds = uow.closures.refunds(session.id)
         moved = uow.closures.cash_movements(session.id)
@@ -182,14 +206,17 @@ def _reading(uow: UnitOfWork, till: Till, now: datetime, previous: Closure | Non
         if gives_change:
             cash_taken, cash_change = cash_taken + amount, cash_change + change
             cash_refunded += refunded
-    cash = CashFigures(moved.get(CashMovementKind.FLOAT, 0), cash_taken, cash_change,
-                       moved.get(CashMovementKind.IN, 0), moved.get(CashMovementKind.OUT, 0),
-                       cash_refunded)
-    head = uow.journal.head(till.id, Chain.ORDER)
-    first = 1 if previous is None else previous.last_entry + 1
-    return Reading(till.id, 0 if session is None else session.number, after, now, takings,
-                   tuple(methods), cash, first, first - 1 if head is None or session is None
-                   else head.number)
+    return tuple(methods), CashFigures(
+        moved.get(CashMovementKind.FLOAT, 0), cash_taken, cash_change,
+        moved.get(CashMovementKind.IN, 0), moved.get(CashMovementKind.OUT, 0), cash_refunded)
+
+
+def check_drawer(uow: UnitOfWork, session: TillSession | None, out_cents: int) -> None:
+    """Cash cannot go out (a refund, a withdrawal) beyond what the drawer holds by the
+    till's count: it could not be handed over, and the Z would expect a negative drawer."""
+    held = _money(uow, session)[1].expected_cents
+    if out_cents > held:
+        raise NotInTheDrawer(out_cents, max(held, 0))
 
 
 def _method_figures(reading: Reading, counted: int) -> list[tuple[str, int, int]]:
@@ -242,17 +269,36 @@ def _z_payload(reading: Reading, number: int, staff: StaffMember, totals: GrandT
 def _close_periods(uow: UnitOfWork, signer: Signer, till: Till, staff: StaffMember,
                    last_z: Closure | None, now: datetime) -> tuple[Closure, ...]:
     """At the first Z of a later month, the Zs since the last monthly closure are closed
-    as a month (and at the first Z of a later year, the months as a year), before the Z
-    itself. A clock set back to an earlier month closes nothing."""
-    if last_z is None or local_month(now) <= local_month(last_z.period_end):
+    as the month of the last of them (and at the first Z of a later year, the months as
+    a year), before the Z itself. A month (year) is closed once: a clock set back to an
+    earlier month, or one that ran ahead and closed it early, closes nothing more."""
+    if last_z is None:
         return ()
-    month = _close_period(uow, signer, till, staff, ClosureKind.MONTH, ClosureKind.Z,
-                          last_z.period_end, now)
-    if local_month(now)[0] <= local_month(last_z.period_end)[0]:
-        return (month,)
-    year = _close_period(uow, signer, till, staff, ClosureKind.YEAR, ClosureKind.MONTH,
-                         last_z.period_end, now)
-    return month, year
+    month = _close_if_over(uow, signer, till, staff, ClosureKind.MONTH, ClosureKind.Z, now,
+                           local_month)
+    if month is None:
+        return ()
+    year = _close_if_over(uow, signer, till, staff, ClosureKind.YEAR, ClosureKind.MONTH, now,
+                          lambda moment: local_month(moment)[:1])
+    return (month,) if year is None else (month, year)
+
+
+def _close_if_over(uow: UnitOfWork, signer: Signer, till: Till, staff: StaffMember,
+                   kind: ClosureKind, part: ClosureKind, now: datetime,
+                   period_of: Callable[[datetime], tuple[int, ...]]) -> Closure | None:
+    """The month (year) of the Zs (months) not closed yet, when `now` is past it. It is
+    the latest of their periods (a Z made while the clock was set back does not take the
+    month back), and is closed only once."""
+    previous = uow.closures.last(till.id, kind)
+    parts = uow.closures.of_kind_after(till.id, part,
+                                       0 if previous is None else previous.last_part)
+    if not parts:
+        return None
+    end = max(item.period_end for item in parts)
+    if period_of(now) <= period_of(end) or (
+            previous is not None and period_of(end) <= period_of(previous.period_end)):
+        return None
+    return _close_period(uow, signer, till, staff, kind, part, end, now)
 
 
 def _close_period(uow: UnitOfWork, signer: Signer, till: Till, staff: StaffMember,

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from pos_app.domain.basket import Basket
 from pos_app.domain.draft import Draft
-from pos_app.domain.errors import DraftHoldsPayments, NoDraft
+from pos_app.domain.errors import DraftHoldsPayments, NoDraft, SaleChanged
 from pos_app.domain.ids import new_id
 from pos_app.domain.staff import Role, StaffMember
 from pos_app.services.context import Context, local_till
@@ -51,34 +51,49 @@ def keep_basket(ctx: Context, staff: StaffMember, basket: Basket, version: int,
 
 
 def tender(ctx: Context, staff: StaffMember, basket: Basket, version: int, method_code: str,
-           amount_cents: int, training: bool = False) -> Draft:
+           amount_cents: int, training: bool = False,
+           payment_id: str | None = None) -> Draft:
     """A payment handed over for the sale in progress, kept at once with the basket it
-    pays (R5: settled against what is left; cash beyond it gives change)."""
+    pays (R5: settled against what is left; cash beyond it gives change). `payment_id`,
+    when the caller names the payment, makes asking twice take it once."""
     from pos_app.services.selling import payment_method
     from pos_app.services.staff import ensure_till_open
 
     staff.require(Role.CASHIER, "take a payment")
     now = ctx.clock.now()
     with ctx.uow() as uow:
-        if not training:  # money goes in the drawer: the till is open, not closing
-            ensure_till_open(uow, ctx.signer, local_till(uow), staff, now)
         draft = _draft(uow, staff, now, training, create=True)
         assert draft is not None
+        if payment_id is not None and any(p.id == payment_id for p in draft.payments):
+            return draft  # taken already: the caller did not hear the answer
+        if not draft.training:  # money goes in the drawer: the till is open, not closing
+            ensure_till_open(uow, ctx.signer, local_till(uow), staff, now)
         draft.replace_basket(basket, version)
-        draft.tender(payment_method(uow, method_code), amount_cents, new_id(), now, staff.id)
+        draft.tender(payment_method(uow, method_code), amount_cents,
+                     payment_id or new_id(), now, staff.id)
         uow.drafts.save(draft)
         uow.commit()
     return draft
 
 
 def untender(ctx: Context, staff: StaffMember) -> Draft:
-    """Give back the last payment tendered (the customer changed their mind)."""
+    """Give back the last payment tendered (the customer changed their mind): money went
+    into the drawer and out again, so the event journal says so."""
+    from pos_app.domain.journal import Event
+    from pos_app.services.journal import record_event
+
     staff.require(Role.CASHIER, "take a payment")
     with ctx.uow() as uow:
-        draft = uow.drafts.current(local_till(uow).id)
+        till = local_till(uow)
+        draft = uow.drafts.current(till.id)
         if draft is None:
             raise NoDraft()
-        if draft.undo() is not None:
+        given_back = draft.undo()
+        if given_back is not None:
+            record_event(uow, ctx.signer, till.id, ctx.clock.now(), Event.PAYMENT_GIVEN_BACK,
+                         staff.id, method=given_back.method_code,
+                         amount_cents=given_back.amount_cents,
+                         change_cents=given_back.change_cents, training=draft.training)
             uow.drafts.save(draft)
             uow.commit()
     return draft
@@ -87,18 +102,29 @@ def untender(ctx: Context, staff: StaffMember) -> Draft:
 def validate_draft(ctx: Context, staff: StaffMember, basket: Basket, version: int, *,
                    validate_without_paying: bool = False, training: bool = False) -> Order:
     """The sale in progress becomes an order with the payments tendered for it, and stops
-    being in progress, in one transaction (R5: unpaid, it needs `validate_without_paying`)."""
+    being in progress, in one transaction (R5: unpaid, it needs `validate_without_paying`).
+    The basket must be the one kept: changed elsewhere meanwhile, it is refused. A sale
+    that holds payments is sold even in a session past its 24 hours (the money is in
+    this session's drawer); a training sale stays one."""
     from pos_app.services.selling import record_sale
 
+    kept = current_draft(ctx)
+    kept_id = None if kept is None else kept.id
+
     def take(uow: UnitOfWork, order: Order, now: datetime) -> None:
-        draft = _draft(uow, staff, now, training, create=True)
-        assert draft is not None
+        draft = _draft(uow, staff, now, training, create=kept is None)
+        if draft is None or (kept_id is not None and draft.id != kept_id):
+            raise SaleChanged()
         draft.replace_basket(basket, version)
+        if (draft.basket.lines, draft.basket.payer_id) != (list(basket.lines),
+                                                           basket.payer_id):
+            raise SaleChanged()
         order.payments.extend(draft.payments)
         uow.drafts.delete(draft.id)
 
     return record_sale(ctx, staff, basket, take, validate_without_paying=validate_without_paying,
-                       training=training)
+                       training=training if kept is None else kept.training,
+                       even_overdue=kept is not None and bool(kept.payments))
 
 
 def abandon_draft(ctx: Context, staff: StaffMember, given_back: bool = False) -> None:

@@ -74,19 +74,27 @@ def record_event(uow: UnitOfWork, signer: Signer, till_id: str, at: datetime,
 
 
 def _jump(uow: UnitOfWork, till_id: str, now: datetime) -> ClockJump | None:
-    newest = uow.journal.latest_time(till_id)
-    return clock_jump(None if newest is None else from_journal_time(newest), now)
+    newest = uow.journal.newest(till_id)
+    if newest is None:
+        return None
+    at, body = newest
+    return clock_jump(from_journal_time(at), now,
+                      after_stop=body.startswith(f'{{"event":"{Event.STOP.value}",'))
 
 
 def _record_jump(uow: UnitOfWork, signer: Signer, till_id: str, jump: ClockJump) -> ClockJump:
     """The jump in the event journal (both times, and by how much), and in the open
-    session's age, which leaves it out."""
+    session's age, which leaves it out (a day ahead after the till stopped is counted:
+    it was as likely switched off)."""
     offset = int(jump.offset.total_seconds())
-    entry = _add(uow.journal, signer, till_id, Chain.EVENT, jump.clock,
-                 {"event": Event.CLOCK_JUMP.value, "newest_entry": journal_time(jump.newest),
-                  "now": journal_time(jump.clock), "offset_seconds": offset,
-                  "staff_id": None, "way": jump.direction.value}, 0)
-    uow.tills.shift_clock(till_id, offset)
+    body = {"event": Event.CLOCK_JUMP.value, "newest_entry": journal_time(jump.newest),
+            "now": journal_time(jump.clock), "offset_seconds": offset, "staff_id": None,
+            "way": jump.direction.value}
+    if jump.after_stop:
+        body["till_stopped"] = True  # (a key sorting after "event": see last_event)
+    entry = _add(uow.journal, signer, till_id, Chain.EVENT, jump.clock, body, 0)
+    if jump.left_out_of_sessions:
+        uow.tills.shift_clock(till_id, offset)
     return replace(jump, entry_number=entry.number)
 
 
@@ -133,7 +141,7 @@ def _last_jump(journal: JournalRepository, till_id: str, after: int) -> ClockJum
         return None
     body = entry.payload
     return ClockJump(from_journal_time(body["now"]), from_journal_time(body["newest_entry"]),
-                     entry.number)
+                     entry.number, bool(body.get("till_stopped")))
 
 
 def record_start(ctx: Context, version: str) -> int:
@@ -148,10 +156,10 @@ def record_start(ctx: Context, version: str) -> int:
 
 
 def record_command(ctx: Context, command: str, version: str,
-                   staff_id: str | None = None) -> ClockJump | None:
-    """A `caisse` command that changes data is about to run: journaled as a window's
-    start is, with the same clock and version checks."""
-    return _record_run(ctx, Event.COMMAND, version, staff_id, name=command)
+                   staff_id: str | None = None) -> None:
+    """A `caisse` command that changed data has run: journaled as a window's start is,
+    with the same clock and version checks."""
+    _record_run(ctx, Event.COMMAND, version, staff_id, name=command)
 
 
 def _last_version(journal: JournalRepository, till_id: str) -> str | None:

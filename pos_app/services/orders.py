@@ -4,8 +4,9 @@ and give back what the customer is owed (R5, R7).
 A return makes a credit note (avoir); a cancellation takes back whatever was not returned
 yet. Either gives back, in the same transaction, the money the customer paid beyond what
 the order is now worth, split over payment methods as the manager chose: each refund is a
-record of its own, journaled in the order chain with a negative amount and queued for
-the server.
+record of its own, an entry of the order chain (its amount negative in its body; the
+entry adds nothing to the takings, which the return or cancellation lowered) and an
+outbox record.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from pos_app.domain.order import (
 from pos_app.domain.payment import Payment
 from pos_app.domain.staff import Role, StaffMember
 from pos_app.domain.till import Till, TillSession
+from pos_app.services.closures import check_drawer
 from pos_app.services.context import Context, local_till
 from pos_app.services.journal import (
     append,
@@ -114,7 +116,7 @@ def cancel_order(ctx: Context, staff: StaffMember, number: str, reason: str,
         order = _order(uow, number)
         till, session = _till_for(uow, ctx.signer, order, staff, now)
         cancellation = order.cancel(staff.id, now, reason)
-        given = _refund(uow, order, refunds, now, staff, None)
+        given = _refund(uow, order, refunds, now, staff, None, session)
         uow.orders.add_cancellation(order, cancellation, till.id, _id(session))
         append(uow, ctx.signer, till.id, order_chain(order.training), now,
                cancellation_record(order, cancellation), -order.cancelled_cents)
@@ -144,7 +146,7 @@ def return_lines(ctx: Context, staff: StaffMember, number: str,
             quantities, new_id(),
             format_order_number(credit_note_prefix(till.code, order.training), sequence),
             sequence, till.id, now, staff.id, reason)
-        given = _refund(uow, order, refunds, now, staff, note.id)
+        given = _refund(uow, order, refunds, now, staff, note.id, session)
         uow.orders.add_return(note, _id(session))
         append(uow, ctx.signer, till.id, order_chain(order.training), now,
                return_record(order, note), -note.total_cents)
@@ -158,14 +160,19 @@ def return_lines(ctx: Context, staff: StaffMember, number: str,
 
 
 def _refund(uow: UnitOfWork, order: Order, requests: Sequence[RefundRequest] | None,
-            now: datetime, staff: StaffMember, credit_note_id: str | None) -> list[Refund]:
+            now: datetime, staff: StaffMember, credit_note_id: str | None,
+            session: TillSession | None) -> list[Refund]:
     """The refunds of what the order now owes the customer: each method must be one the
-    till takes; none are needed when nothing is owed."""
+    till takes, and cash no more than the drawer holds; none are needed when nothing is
+    owed."""
     plan = order.suggested_refunds() if requests is None else list(requests)
-    for request in plan:
-        payment_method(uow, request.method_code)
-    return order.give_back(plan, [new_id() for _request in plan], now, staff.id,
-                           credit_note_id)
+    cash = sum(request.amount_cents for request in plan
+               if payment_method(uow, request.method_code).gives_change)
+    given = order.give_back(plan, [new_id() for _request in plan], now, staff.id,
+                            credit_note_id)
+    if cash and not order.training:
+        check_drawer(uow, session, cash)
+    return given
 
 
 def _record_refunds(uow: UnitOfWork, signer: Signer, order: Order, refunds: list[Refund],

@@ -433,8 +433,8 @@ class JournalRepository(Protocol):
         hash, hash, signature, key id), by chain and number."""
         ...
 
-    def latest_time(self, till_id: str) -> str | None:
-        """The time of the newest entry of any chain."""
+    def newest(self, till_id: str) -> tuple[str, str] | None:
+        """The time and body of the entry written last, in any chain."""
         ...
 
 

@@ -7,7 +7,7 @@ the next number of the journal's duplicate chain and says "DUPLICATA" with it.
 
 from __future__ import annotations
 
-from pos_app.domain.errors import UnknownOrder
+from pos_app.domain.errors import NoRefundSlip, UnknownOrder
 from pos_app.domain.journal import Chain, order_chain
 from pos_app.domain.order import Order
 from pos_app.domain.receipt import (
@@ -91,7 +91,7 @@ def refund_receipt(ctx: Context, number: str, credit_note: str | None = None) ->
     if credit_note is not None and note is None:
         raise UnknownOrder(credit_note)
     if note is None and order.cancellation is None:
-        raise UnknownOrder(f"{order.number} (not cancelled)")
+        raise NoRefundSlip(order.number)
     refunds = tuple(ReceiptPayment(methods.get(r.method_code, r.method_code), -r.amount_cents, 0)
                     for r in order.refunds
                     if r.credit_note_id == (None if note is None else note.id))
@@ -103,8 +103,13 @@ def refund_receipt(ctx: Context, number: str, credit_note: str | None = None) ->
                              note.created_at, note.reason, lines, _negative(note.vat()),
                              -note.total_cents, refunds, order.training)
     assert order.cancellation is not None
+    cancelled = tuple(
+        ReceiptLine(line.label, line.price_label, -left, line.unit_price_cents,
+                    int(line.vat_rate), -left * line.unit_price_cents)
+        for position, line in enumerate(order.lines)
+        if (left := order.returnable(position)) > 0)
     return RefundReceipt(venue, till.name, till.point_of_sale, order.number, None,
-                         order.cancellation.at, order.cancellation.reason, (),
+                         order.cancellation.at, order.cancellation.reason, cancelled,
                          _negative(order.remaining_vat()), -order.cancelled_cents, refunds,
                          order.training)
 

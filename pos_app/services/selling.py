@@ -10,6 +10,7 @@ from pos_app.domain.basket import Basket
 from pos_app.domain.catalogue import Product
 from pos_app.domain.customer import Customer
 from pos_app.domain.errors import (
+    PaidBeyondWorth,
     PaymentIncomplete,
     UnknownBarcode,
     UnknownCustomer,
@@ -82,15 +83,18 @@ PaymentTaker = Callable[[UnitOfWork, Order, datetime], None]
 
 
 def record_sale(ctx: Context, staff: StaffMember, basket: Basket, take_payments: PaymentTaker,
-                *, validate_without_paying: bool, training: bool) -> Order:
+                *, validate_without_paying: bool, training: bool,
+                even_overdue: bool = False) -> Order:
     """`sell`'s transaction; `take_payments` adds the order's payments inside it (taken
-    now, or tendered earlier for a sale in progress)."""
+    now, or tendered earlier for a sale in progress, which `even_overdue` lets through a
+    session past its 24 hours). An order never holds more than it is worth."""
     staff.require(Role.CASHIER, "sell")
     basket.check_not_empty()
     now = ctx.clock.now()
     with ctx.uow() as uow:
         till = local_till(uow)
-        session = None if training else ensure_till_open(uow, ctx.signer, till, staff, now)
+        session = None if training else ensure_till_open(uow, ctx.signer, till, staff, now,
+                                                         even_overdue)
         payer = None if basket.payer_id is None else _payer(uow, basket.payer_id)
         sequence = uow.sequences.next(till.id, TRAINING_SERIES if training else ORDER_SERIES)
         prefix = TRAINING_PREFIX if training else till.order_prefix
@@ -100,6 +104,8 @@ def record_sale(ctx: Context, staff: StaffMember, basket: Basket, take_payments:
         take_payments(uow, order, now)
         if order.left_cents > 0 and not validate_without_paying:
             raise PaymentIncomplete(order.left_cents)
+        if order.left_cents < 0:
+            raise PaidBeyondWorth(order.number, -order.left_cents)
         uow.orders.add(order, None if session is None else session.id)
         append(uow, ctx.signer, till.id, order_chain(training), now, sale_record(order, till),
                order.total_cents)

@@ -110,11 +110,11 @@ def sign_out(ctx: Context, staff: StaffMember) -> None:
 
 
 def ensure_till_open(uow: UnitOfWork, signer: Signer, till: Till, staff: StaffMember,
-                     now: datetime) -> TillSession:
+                     now: datetime, even_overdue: bool = False) -> TillSession:
     """Selling needs an open till: a closed one opens (the first sale of the day), a till
     whose closure was started must finish it (R6), and one open for more than a day
-    asks for its Z first (its age as the journal saw it: a clock jump neither locks the
-    till nor spares it its Z)."""
+    asks for its Z first (its age with the clock's recorded jumps left out), unless
+    `even_overdue` (a sale whose money is already in this session's drawer)."""
     session = uow.tills.latest_session(till.id)
     if session is None or session.state is TillState.CLOSED:
         session = _open_session(uow, signer, till, staff.id, now)
@@ -126,7 +126,7 @@ def ensure_till_open(uow: UnitOfWork, signer: Signer, till: Till, staff: StaffMe
 
         if note_clock(uow, signer, till.id, now) is not None:
             session = uow.tills.latest_session(till.id) or session
-        if session.needs_z(now):
+        if session.needs_z(now) and not even_overdue:
             raise ClosureRequired(session.opened_at)
     return session
 

@@ -105,15 +105,15 @@ class SqlJournal(SqlRepository):
                         (till_id, chain, first, last))
         return row[0], row[1], row[2]
 
-    def latest_time(self, till_id: str) -> str | None:
+    def newest(self, till_id: str) -> tuple[str, str] | None:
         # The entry written last, not the latest time: after a clock went back, the
         # newest entry is the one to compare the clock with. It is one of the chains'
         # heads: a few look-ups, however long the journal (every sale asks).
-        row = self._one("SELECT e.at FROM journal_heads AS h JOIN journal_entries AS e"
-                        " ON e.till_id = h.till_id AND e.chain = h.chain"
+        row = self._one("SELECT e.at, e.body FROM journal_heads AS h JOIN journal_entries"
+                        " AS e ON e.till_id = h.till_id AND e.chain = h.chain"
                         " AND e.number = h.number WHERE h.till_id = ?"
                         " ORDER BY e.seq DESC LIMIT 1", (till_id,))
-        return None if row is None else str(row[0])
+        return None if row is None else (str(row[0]), str(row[1]))
 
 
 def _entry(till_id: str, chain: str, row: tuple[Any, ...] | None) -> JournalEntry | None:

@@ -52,7 +52,7 @@ def _sentences() -> list[tuple[type[Exception], Callable[[Any], str]]]:
         (errors.NotAllowed,
          lambda e: translate("messages", "Votre profil ne permet pas cette action.")),
         (errors.OrderCancelled, lambda e: translate(
-            "messages", "La commande {number} est annulée.").format(number=e.number)),
+            "messages", "La commande {number} est déjà annulée.").format(number=e.number)),
         (ports.StoreFull, lambda e: _not_saved(
             translate("messages", "Le disque de la caisse est plein"),
             translate("messages", "Libérez de la place, puis recommencez."))),
@@ -138,6 +138,23 @@ def _sentences() -> list[tuple[type[Exception], Callable[[Any], str]]]:
             "messages", "La vente en cours a déjà reçu {paid} : terminez-la, ou rendez ces"
             " paiements et abandonnez-la.").format(paid=format_money(e.paid_cents))),
         (errors.NoDraft, lambda e: translate("messages", "Aucune vente n'est en cours.")),
+        (errors.NotInTheDrawer, lambda e: translate(
+            "messages", "{asked} en espèces, c'est plus que le tiroir ne contient ({held}) :"
+            " rendez le reste autrement.").format(asked=format_money(e.asked_cents),
+                                                   held=format_money(e.held_cents))),
+        (errors.ReasonTooLong, lambda e: translate(
+            "messages", "Le motif est trop long : {maximum} caractères au plus.").format(
+            maximum=e.maximum)),
+        (errors.NegativeCount, lambda e: translate(
+            "messages", "Les espèces comptées ne peuvent pas être négatives.")),
+        (errors.DraftPaid, lambda e: translate(
+            "messages", "La vente est payée : validez-la.")),
+        (errors.SaleChanged, lambda e: translate(
+            "messages", "La vente en cours a été modifiée ailleurs : vérifiez-la avant de la"
+            " valider.")),
+        (errors.PaidBeyondWorth, lambda e: translate(
+            "messages", "La commande recevrait {amount} de plus que sa valeur : rien n'a été"
+            " enregistré.").format(amount=format_money(e.cents))),
         (errors.DomainError,
          lambda e: translate("messages", "Action refusée : {detail}").format(detail=e)),
     ]
@@ -166,6 +183,11 @@ def device_problem_text(device: str, problem: str) -> str:
 
 def clock_jump_text(jump: ClockJump) -> str:
     """A clock jump, said to the staff with both times: selling goes on."""
+    if jump.after_stop:  # the till was off: the time may have passed for real
+        return translate("messages", "Horloge : la caisse n'avait rien écrit depuis le"
+                         " {newest} ; il est le {clock}. Si elle est restée éteinte, tout"
+                         " va bien ; sinon, faites remettre la date et l'heure à jour.").format(
+            newest=format_local_time(jump.newest), clock=format_local_time(jump.clock))
     way = (translate("messages", "en retard sur") if jump.direction is JumpDirection.BACK
            else translate("messages", "en avance sur"))
     return translate("messages", "Horloge : l'ordinateur indique le {clock}, {way} la"

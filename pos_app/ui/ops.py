@@ -37,11 +37,22 @@ class OperationRunner(QObject):
     changed = Signal()
     busy_changed = Signal(bool)
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, threads: int = 2) -> None:
         super().__init__(parent)
         self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(2)
+        self._pool.setMaxThreadCount(threads)
         self._running: set[_Operation] = set()
+        self._serial: OperationRunner | None = None
+
+    def serial(self) -> OperationRunner:
+        """A lane of its own that runs one operation at a time, in the order asked: for
+        actions whose order matters (a sale in progress: keeping its basket, taking a
+        payment, validating it). It reports to this runner's `changed`, and `wait`
+        waits for it too."""
+        if self._serial is None:
+            self._serial = OperationRunner(self, threads=1)
+            self._serial.changed.connect(self.changed)
+        return self._serial
 
     def run(self, owner: QObject, work: Callable[[], Any], on_success: Callable[[Any], None],
             on_failure: Callable[[Exception], None], changes_data: bool = False) -> None:
@@ -76,10 +87,11 @@ class OperationRunner(QObject):
 
     @property
     def busy(self) -> bool:
-        return bool(self._running)
+        return bool(self._running) or (self._serial is not None and self._serial.busy)
 
     def wait(self, msecs: int = 10_000) -> bool:
-        return self._pool.waitForDone(msecs)
+        done = self._serial is None or self._serial.wait(msecs)
+        return self._pool.waitForDone(msecs) and done
 
 
 class LatestOnly:

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from pos_app.domain.basket import Basket
 from pos_app.domain.draft import Draft
+from pos_app.domain.ids import new_id
 from pos_app.domain.money import parse_amount
 from pos_app.domain.order import Order
 from pos_app.domain.payment import Payment, PaymentMethod, quick_cash_amounts
@@ -243,6 +244,7 @@ class PaymentDialog(QDialog):
             self._record_payment(method, amount)
             return
         basket, version, staff = self._snapshot(), self._version(), self.staff
+        payment_id = new_id()  # asked twice, taken once
 
         def tendered(draft: Draft) -> None:
             self._cash_taken = self._cash_taken or method.gives_change
@@ -253,7 +255,7 @@ class PaymentDialog(QDialog):
                 self._refresh()
 
         self._busy(lambda: drafts.tender(self.ctx, staff, basket, version, method.code,
-                                         amount, self.training), tendered)
+                                         amount, self.training, payment_id), tendered)
 
     def _undo(self) -> None:
         def given_back(draft: Draft) -> None:

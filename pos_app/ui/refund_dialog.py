@@ -179,9 +179,7 @@ class RefundDialog(QDialog):
         """What the customer gets back: paid beyond what the order is worth after it."""
         if self.cancel:
             return max(0, self.order.net_paid_cents)
-        taken = sum(count * line.unit_price_cents
-                    for count, line in zip(self.quantities, self.order.lines, strict=True))
-        return max(0, self.order.net_paid_cents - (self.order.due_cents - taken))
+        return self.order.owed_after_return(list(enumerate(self.quantities)))
 
     def _suggest(self) -> None:
         """The amounts start as the money came in; the manager may move them."""

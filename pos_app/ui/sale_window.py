@@ -86,6 +86,9 @@ class SaleWindow(QMainWindow):
         hidden until `begin` says who works on it."""
         super().__init__()
         self.ctx, self.runner, self.settings = ctx, runner, settings
+        # The sale in progress's actions (keeping the basket, taking a payment,
+        # validating) run one after another, in the order they were asked.
+        self.sale_runner = runner.serial()
         self.devices: DeviceLink | None = None  # attach_devices
         self._device_notice: str | None = None  # a device's problem, said until put right
         self._staff: StaffMember | None = None
@@ -291,14 +294,19 @@ class SaleWindow(QMainWindow):
             self.show_notice(self.tr("La vente en cours n'a pas pu être gardée : {error}")
                              .format(error=error_message(error)), error=True, sticky=True)
 
-        self.runner.run(self, lambda: keep_basket(self.ctx, staff, basket, version, training),
-                        saved, failed)
+        self.sale_runner.run(self, lambda: keep_basket(self.ctx, staff, basket, version,
+                                                       training), saved, failed)
 
     def _bring_back_draft(self) -> None:
         from pos_app.services.drafts import current_draft
 
-        self.runner.run(self, lambda: current_draft(self.ctx), self._draft_found,
-                        lambda error: self.show_notice(error_message(error), error=True))
+        def failed(error: Exception) -> None:
+            # The basket is kept from now on all the same; what was left is said.
+            self._draft_found(None)
+            self.show_notice(self.tr("La vente en cours n'a pas pu être relue : {error}")
+                             .format(error=error_message(error)), error=True, sticky=True)
+
+        self.sale_runner.run(self, lambda: current_draft(self.ctx), self._draft_found, failed)
 
     def _draft_found(self, draft: Draft | None) -> None:
         """A sale left in progress (the till stopped in the middle of it): the same
@@ -346,7 +354,8 @@ class SaleWindow(QMainWindow):
             return None
         from pos_app.ui.payment_dialog import GiveBackDialog
 
-        dialog = GiveBackDialog(self.ctx, self.runner, self.staff, self.draft, parent=self)
+        dialog = GiveBackDialog(self.ctx, self.sale_runner, self.staff, self.draft,
+                                parent=self)
 
         def given_back() -> None:
             self.draft = None
@@ -391,7 +400,7 @@ class SaleWindow(QMainWindow):
             return None
         from pos_app.ui.payment_dialog import PaymentDialog
 
-        dialog = PaymentDialog(self.ctx, self.runner, self.staff, basket=self.basket,
+        dialog = PaymentDialog(self.ctx, self.sale_runner, self.staff, basket=self.basket,
                                draft=self.draft, version=lambda: self.basket_version,
                                training=self.training, parent=self)
         dialog.finished.connect(lambda _result: self._paid(dialog))

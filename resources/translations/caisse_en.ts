@@ -1025,6 +1025,10 @@ Cameras: {cameras}</translation>
         <translation>The sale in progress could not be kept: {error}</translation>
     </message>
     <message>
+        <source>La vente en cours n&apos;a pas pu être relue : {error}</source>
+        <translation>The sale in progress could not be read back: {error}</translation>
+    </message>
+    <message>
         <source>Vente en cours reprise : {paid} déjà encaissés, reste {left}.</source>
         <translation>Sale in progress brought back: {paid} already paid, {left} left.</translation>
     </message>
@@ -1197,8 +1201,8 @@ Cameras: {cameras}</translation>
         <translation>Your profile does not allow this action.</translation>
     </message>
     <message>
-        <source>La commande {number} est annulée.</source>
-        <translation>Order {number} is cancelled.</translation>
+        <source>La commande {number} est déjà annulée.</source>
+        <translation>Order {number} is already cancelled.</translation>
     </message>
     <message>
         <source>Le disque de la caisse est plein</source>
@@ -1357,6 +1361,30 @@ Cameras: {cameras}</translation>
         <translation>No sale is in progress.</translation>
     </message>
     <message>
+        <source>{asked} en espèces, c&apos;est plus que le tiroir ne contient ({held}) : rendez le reste autrement.</source>
+        <translation>{asked} in cash is more than the drawer holds ({held}): give the rest back another way.</translation>
+    </message>
+    <message>
+        <source>Le motif est trop long : {maximum} caractères au plus.</source>
+        <translation>The reason is too long: {maximum} characters at most.</translation>
+    </message>
+    <message>
+        <source>Les espèces comptées ne peuvent pas être négatives.</source>
+        <translation>The counted cash cannot be negative.</translation>
+    </message>
+    <message>
+        <source>La vente est payée : validez-la.</source>
+        <translation>The sale is paid: validate it.</translation>
+    </message>
+    <message>
+        <source>La vente en cours a été modifiée ailleurs : vérifiez-la avant de la valider.</source>
+        <translation>The sale in progress was changed elsewhere: check it before validating it.</translation>
+    </message>
+    <message>
+        <source>La commande recevrait {amount} de plus que sa valeur : rien n&apos;a été enregistré.</source>
+        <translation>The order would receive {amount} more than it is worth: nothing was recorded.</translation>
+    </message>
+    <message>
         <source>Action refusée : {detail}</source>
         <translation>Action refused: {detail}</translation>
     </message>
@@ -1383,6 +1411,10 @@ Cameras: {cameras}</translation>
     <message>
         <source>Lecteur de codes {device} : {problem}.</source>
         <translation>Code reader {device}: {problem}.</translation>
+    </message>
+    <message>
+        <source>Horloge : la caisse n&apos;avait rien écrit depuis le {newest} ; il est le {clock}. Si elle est restée éteinte, tout va bien ; sinon, faites remettre la date et l&apos;heure à jour.</source>
+        <translation>Clock: the till had recorded nothing since {newest}; it is now {clock}. If it was switched off, all is well; otherwise have the date and time set right.</translation>
     </message>
     <message>
         <source>en retard sur</source>

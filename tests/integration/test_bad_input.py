@@ -743,7 +743,7 @@ def test_the_screens_say_the_bounds_in_french() -> None:
 
 def test_a_negative_counted_cash_or_an_impossible_count_is_refused(data_dir: Path) -> None:
     from pos_app.domain.closure import CashCount
-    from pos_app.domain.errors import InvalidCashCount
+    from pos_app.domain.errors import InvalidCashCount, NegativeCount
     from pos_app.services import closures
     from pos_app.services.staff import sign_in
 
@@ -757,7 +757,7 @@ def test_a_negative_counted_cash_or_an_impossible_count_is_refused(data_dir: Pat
         store = open_store(data_dir)
         try:
             manager = sign_in(store.context, "gerant", "4321")
-            with pytest.raises(InvalidCashCount, match="cannot be negative"):
+            with pytest.raises(NegativeCount, match="cannot be negative"):
                 closures.finish_closure(store.context, manager, counted_cents=-500)
             with pytest.raises(InvalidCashCount):
                 CashCount.of({5000: 10**20})

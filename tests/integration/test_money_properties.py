@@ -31,7 +31,7 @@ from pos_app.adapters.clock import FrozenClock
 from pos_app.bootstrap import open_store
 from pos_app.domain.basket import Basket
 from pos_app.domain.closure import CashMovementKind
-from pos_app.domain.errors import ClosureRequired, DomainError
+from pos_app.domain.errors import ClosureRequired, DomainError, NotInTheDrawer
 from pos_app.domain.journal import Chain
 from pos_app.domain.order import Order, RefundRequest, StatusFilter
 from pos_app.services import closures, orders, selling
@@ -63,6 +63,7 @@ class TillDays(RuleBasedStateMachine):
         self.manager = sign_in(self.ctx, "gerant", "4321")
         self.tally: Counter[str] = Counter()  # cash since the last Z, by what moved it
         self.zs = 0
+        self.move_cash(CashMovementKind.FLOAT, 20000)  # change in the drawer to refund from
 
     def teardown(self) -> None:
         self.store.close()
@@ -225,12 +226,17 @@ class TillDays(RuleBasedStateMachine):
     # -- helpers ---------------------------------------------------------------------------
 
     def _do(self, action: Any, done: bool = False) -> Any:
-        """Run an action; a till open for a day closes first (as a manager would)."""
+        """Run an action; a till open for a day closes first (as a manager would). Cash
+        beyond what the drawer holds is refused, and changes nothing."""
         try:
-            result = action()
-        except ClosureRequired:
-            self.close_z(0)
-            result = action()
+            try:
+                result = action()
+            except ClosureRequired:
+                self.close_z(0)
+                result = action()
+        except NotInTheDrawer:
+            EXERCISED["drawer too short"] += 1
+            return False if done else None
         return True if done else result
 
     def _order(self, number: str) -> Order | None:

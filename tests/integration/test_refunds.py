@@ -233,7 +233,7 @@ def test_refund_and_return_from_the_command_line(data_dir: Path) -> None:
     assert "only 1 can still be returned" in refused["error"]
     refused = error(caisse(data_dir, "order", "return", number, "--line", "3", "--reason",
                            "taille", "--refund", "ESP:25", staff="gerant", secret="4321"))
-    assert "more than the 1990 cents owed" in refused["error"]
+    assert "more than the 19.90 € owed" in refused["error"]
     assert "--refund" in error(caisse(data_dir, "order", "cancel", number, "--reason", "x",
                                       "--refund", "ESP", staff="gerant",
                                       secret="4321"))["error"]
@@ -252,3 +252,37 @@ def test_refund_and_return_from_the_command_line(data_dir: Path) -> None:
     assert (x["takings_cents"], x["returned_cents"], x["cancelled_cents"]) == (
         0, TSHIRT, 6190 - TSHIRT)
     assert {m["method"]: m["net_cents"] for m in x["methods"]} == {"CB": 0, "ESP": 0}
+
+
+def test_cash_never_goes_back_beyond_what_the_drawer_holds(
+        store: Store, ctx: Context, cashier: StaffMember, manager: StaffMember) -> None:
+    from pos_app.domain.errors import NotInTheDrawer
+
+    order = sell_61_90(ctx, cashier)  # 20 € in the drawer, no float
+    before = snapshot(store.engine)
+    with pytest.raises(NotInTheDrawer, match=r"drawer holds \(20\.00 €\)"):
+        orders.cancel_order(ctx, manager, order.number, "Erreur",
+                            [RefundRequest("ESP", 6190)])
+    with pytest.raises(NotInTheDrawer):
+        closures.record_cash_movement(ctx, manager, CashMovementKind.OUT, 2001, "banque")
+    assert snapshot(store.engine) == before
+    orders.cancel_order(ctx, manager, order.number, "Erreur",
+                        [RefundRequest("ESP", 2000), RefundRequest("CB", 4190)])
+    assert closures.x_reading(ctx).expected_cash_cents == 0
+
+
+def test_a_cancellations_slip_lists_what_it_took_back(
+        opened: Context, cashier: StaffMember, manager: StaffMember) -> None:
+    from pos_app.domain.errors import NoRefundSlip
+    from pos_app.services.receipts import refund_receipt
+
+    order = sell_61_90(opened, cashier)
+    with pytest.raises(NoRefundSlip):
+        refund_receipt(opened, order.number)
+    orders.return_lines(opened, manager, order.number, [(2, 1)], "taille")
+    orders.cancel_order(opened, manager, order.number, "parti")
+    slip = refund_receipt(opened, order.number)
+    assert [(line.label, line.quantity, line.total_cents) for line in slip.lines] == [
+        ("Balade à poney – 1 h", -1, -PONEY), ("Location kayak – 2 h", -1, -KAYAK_DUO)]
+    assert slip.total_cents == -(PONEY + KAYAK_DUO)
+    assert sum(-refund.amount_cents for refund in slip.refunds) == PONEY + KAYAK_DUO

@@ -112,6 +112,7 @@ def test_a_cashier_cannot_run_a_z(qtbot: QtBot, store: Store, runner: OperationR
 
 def test_cash_taken_out_needs_a_reason(qtbot: QtBot, store: Store, runner: OperationRunner,
                                        cashier: StaffMember) -> None:
+    closures.record_cash_movement(store.context, cashier, CashMovementKind.FLOAT, 15000)
     window = open_sale_window(qtbot, store, runner, cashier)
     dialog: CashDialog = window.move_cash()
     retrait = dialog.findChild(QAbstractButton, "kind_out")

@@ -13,7 +13,7 @@ from pos_app.ui.messages import error_message
     (errors.UnknownBarcode("3760000000000"), "Code-barres inconnu : 3760000000000"),
     (errors.Overpayment("CB", 2000, 900), "Le montant dépasse le reste à payer (9,00\xa0€)."),
     (errors.PaymentIncomplete(510), "Il reste 5,10\xa0€ à payer."),
-    (errors.OrderCancelled("CD2-000004"), "La commande CD2-000004 est annulée."),
+    (errors.OrderCancelled("CD2-000004"), "La commande CD2-000004 est déjà annulée."),
     (ports.StoreFull(), "Le disque de la caisse est plein : rien n'a été enregistré. "
                         "Libérez de la place, puis recommencez."),
 ])

@@ -14,8 +14,8 @@ from pos_app.domain.basket import Basket, BasketLine
 from pos_app.domain.draft import Draft
 from pos_app.domain.errors import (
     BasketBelowPayments,
+    DraftPaid,
     EmptyBasket,
-    NothingLeftToPay,
     Overpayment,
 )
 from pos_app.domain.payment import PaymentMethod, quick_cash_amounts
@@ -62,7 +62,7 @@ def test_a_card_cannot_pay_more_than_is_left() -> None:
 def test_nothing_is_taken_once_all_is_paid_nor_for_an_empty_basket() -> None:
     draft = draft_of(250)
     take(draft, CARD, 250)
-    with pytest.raises(NothingLeftToPay):
+    with pytest.raises(DraftPaid):
         take(draft, CASH, 100)
     with pytest.raises(EmptyBasket):
         take(Draft("d", "t", "s", NOW), CASH, 100)
@@ -93,7 +93,7 @@ def test_the_basket_grows_but_never_falls_below_what_was_paid_and_late_saves_los
 def test_what_is_left_never_goes_negative(total: int, attempts: list[tuple[bool, int]]) -> None:
     draft = draft_of(total)
     for is_cash, amount in attempts:
-        with contextlib.suppress(Overpayment, NothingLeftToPay):
+        with contextlib.suppress(Overpayment, DraftPaid):
             take(draft, CASH if is_cash else CARD, amount)
         assert 0 <= draft.left_cents <= total
 

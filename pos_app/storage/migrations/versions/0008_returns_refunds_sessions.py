@@ -19,16 +19,71 @@ depends_on = None
 NEW_APPEND_ONLY = ("credit_notes", "credit_note_lines", "credit_note_vat", "refunds")
 # Tables whose UPDATE trigger is lifted while their new columns are filled in.
 FILLED = ("cash_movements", "closures")
-# (table, time column, till column, session column): where each record was made.
-RECORDS = (("orders", "created_at", "till_id", "session_id"),
-           ("orders", "cancelled_at", "cancelled_till_id", "cancelled_session_id"),
-           ("payments", "taken_at", "till_id", "session_id"),
-           ("cash_movements", "at", "till_id", "session_id"))
+# Where each record made before stands in the journal: the `seq` of the entry that
+# recorded it (kind, the record's id, seq). Times are not used: the clock may have gone
+# back, and a store that lived through that is the one to put right.
+_RECORD_ENTRIES = (
+    "SELECT 'sale', json_extract(body, '$.order_id'), seq FROM journal_entries"
+    " WHERE chain = 'order' AND json_extract(body, '$.kind') = 'sale'",
+    "SELECT 'cancellation', json_extract(body, '$.cancels.order_id'), seq"
+    " FROM journal_entries WHERE chain = 'order'"
+    " AND json_extract(body, '$.kind') = 'cancellation'",
+    "SELECT 'payment', json_extract(p.value, '$.id'), e.seq FROM journal_entries AS e,"
+    " json_each(e.body, '$.payments') AS p WHERE e.chain = 'order'"
+    " AND json_extract(e.body, '$.kind') = 'sale'",
+    "SELECT 'payment', json_extract(body, '$.id'), seq FROM journal_entries"
+    " WHERE chain = 'order' AND json_extract(body, '$.kind') = 'payment'",
+    # A cash movement's event has no id: its till, kind, amount and second tell it.
+    "SELECT 'cash', m.id, min(e.seq) FROM cash_movements AS m JOIN journal_entries AS e"
+    " ON e.till_id = m.till_id AND e.chain = 'event'"
+    " AND json_extract(e.body, '$.event') = 'cash_movement'"
+    " AND json_extract(e.body, '$.kind') = m.kind"
+    " AND json_extract(e.body, '$.amount_cents') = m.amount_cents"
+    " AND e.at = strftime('%Y-%m-%dT%H:%M:%SZ', m.at) GROUP BY m.id",
+)
+# (table, its till column, its session column, the kind of entry that recorded it).
+RECORDS = (("orders", "till_id", "session_id", "sale"),
+           ("orders", "cancelled_till_id", "cancelled_session_id", "cancellation"),
+           ("payments", "till_id", "session_id", "payment"),
+           ("cash_movements", "till_id", "session_id", "cash"))
 
 
 def _append_only(table: str, action: str) -> str:
     return (f"CREATE TRIGGER {table}_no_{action.lower()} BEFORE {action} ON {table}"
             f" BEGIN SELECT RAISE(ABORT, '{table} are never changed or removed'); END")
+
+
+def _fill_sessions() -> None:
+    """Each record made before goes to a session by where it stands in the journal: up to
+    a Z's entry, the session that Z closed (the one it closed as it was recorded); after
+    the last Z, the latest session left open. Sessions the clock opened by mistake (each
+    sale of a till set back opened one) are closed. Training records get none."""
+    op.execute("UPDATE closures SET session_id = (SELECT s.id FROM till_sessions AS s"
+               " WHERE s.till_id = closures.till_id AND s.closed_at = closures.period_end"
+               " ORDER BY s.number DESC LIMIT 1) WHERE kind = 'z'")
+    op.execute("CREATE TEMP TABLE z_ends AS SELECT c.till_id, c.session_id, e.seq"
+               " FROM closures AS c JOIN journal_entries AS e ON e.till_id = c.till_id"
+               " AND e.chain = 'closure' AND e.number = c.journal_number WHERE c.kind = 'z'")
+    op.execute("CREATE TEMP TABLE record_entries (kind TEXT, ref TEXT, seq INTEGER)")
+    for select in _RECORD_ENTRIES:
+        op.execute(f"INSERT INTO record_entries {select}")
+    op.execute("CREATE INDEX temp.ix_record_entries ON record_entries (kind, ref)")
+    open_session = ("(SELECT s.id FROM till_sessions AS s WHERE s.till_id = {till}"
+                    " AND s.closed_at IS NULL ORDER BY s.number DESC LIMIT 1)")
+    for table, till, session, kind in RECORDS:
+        seq = (f"(SELECT r.seq FROM record_entries AS r WHERE r.kind = '{kind}'"
+               f" AND r.ref = {table}.id)")
+        training = "" if table == "cash_movements" else " AND NOT training"
+        op.execute(
+            f"UPDATE {table} SET {session} = coalesce((SELECT z.session_id FROM z_ends AS z"
+            f" WHERE z.till_id = {table}.{till} AND z.seq > {seq} ORDER BY z.seq LIMIT 1),"
+            f" {open_session.format(till=f'{table}.{till}')})"
+            f" WHERE {seq} IS NOT NULL{training}")
+    op.execute("UPDATE till_sessions SET closed_at = opened_at WHERE closed_at IS NULL"
+               " AND number < (SELECT max(s.number) FROM till_sessions AS s"
+               " WHERE s.till_id = till_sessions.till_id)")
+    op.execute("DROP TABLE record_entries")
+    op.execute("DROP TABLE z_ends")
 
 
 def upgrade() -> None:
@@ -54,15 +109,8 @@ def upgrade() -> None:
     op.add_column("payments", sa.Column("session_id", sa.String(length=36), nullable=True))
     op.add_column("cash_movements", sa.Column("session_id", sa.String(length=36),
                                               nullable=True))
-    # Records made before: in the session whose span holds their time, as closures
-    # counted them until now. Training records belong to no session.
-    for table, at, till, session in RECORDS:
-        training = " AND NOT training" if table != "cash_movements" else ""
-        op.execute(
-            f"UPDATE {table} SET {session} = (SELECT s.id FROM till_sessions AS s"
-            f" WHERE s.till_id = {table}.{till} AND s.opened_at <= {table}.{at}"
-            f" AND (s.closed_at IS NULL OR {table}.{at} <= s.closed_at)"
-            f" ORDER BY s.number DESC LIMIT 1) WHERE {at} IS NOT NULL{training}")
+    op.add_column("closures", sa.Column("session_id", sa.String(length=36), nullable=True))
+    _fill_sessions()
     op.drop_index("ix_orders_till_created", table_name="orders")
     op.drop_index("ix_orders_cancelled_till", table_name="orders")
     op.drop_index("ix_payments_till_taken", table_name="payments")
@@ -72,15 +120,11 @@ def upgrade() -> None:
     op.create_index("ix_payments_session_id", "payments", ["session_id"])
     op.create_index("ix_cash_movements_session_id", "cash_movements", ["session_id"])
 
-    # A Z says which session it closed; a monthly (yearly) closure which Zs (months).
-    op.add_column("closures", sa.Column("session_id", sa.String(length=36), nullable=True))
+    # A monthly (yearly) closure says which Zs (months) it sums.
     op.add_column("closures", sa.Column("first_part", sa.Integer(), nullable=False,
                                         server_default="0"))
     op.add_column("closures", sa.Column("last_part", sa.Integer(), nullable=False,
                                         server_default="0"))
-    op.execute("UPDATE closures SET session_id = (SELECT s.id FROM till_sessions AS s"
-               " WHERE s.till_id = closures.till_id AND s.closed_at = closures.period_end"
-               " ORDER BY s.number DESC LIMIT 1) WHERE kind = 'z'")
     for column, path in (("first_part", "$.parts.first"), ("last_part", "$.parts.last")):
         op.execute(f"UPDATE closures SET {column} = (SELECT json_extract(e.body, '{path}')"
                    " FROM journal_entries AS e WHERE e.till_id = closures.till_id"
@@ -166,6 +210,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    held = op.get_bind().exec_driver_sql(
+        "SELECT (SELECT count(*) FROM credit_notes) + (SELECT count(*) FROM refunds)").scalar()
+    if held:  # the journal has their entries: the till before could not account for them
+        raise RuntimeError("this store holds returns and refunds, which the version before"
+                           " cannot account for: it is not taken back to it")
     for table in NEW_APPEND_ONLY:
         for action in ("update", "delete"):
             op.execute(f"DROP TRIGGER {table}_no_{action}")
