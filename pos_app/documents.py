@@ -20,10 +20,13 @@ from pos_app.domain.document import (
 from pos_app.formatting import format_local_time, format_money
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from pos_app.domain.closure import Closure, Reading
     from pos_app.domain.customer import Customer
     from pos_app.domain.order import Order
-    from pos_app.domain.receipt import Receipt, RefundReceipt, Venue
+    from pos_app.domain.receipt import Receipt, ReceiptLine, RefundReceipt, Venue
+    from pos_app.domain.vat import VatLine
 
 SIMULATION = "*** SIMULATION ***"
 CLOSURE_NAMES = {"z": "Z", "month": "Clôture mensuelle", "year": "Clôture annuelle"}
@@ -42,13 +45,7 @@ def receipt_document(value: Receipt) -> Document:
                            align=Align.CENTER))
     blocks += [Text(f"Ticket {value.number} — {format_local_time(value.at, '%d/%m/%Y %H:%M:%S')}"),
                Text(f"{value.point_of_sale} · {value.till_name}")]
-    blocks += [Text(f"{line.quantity} × {line.label} ({line.price_label})"
-                    f" {format_money(line.unit_price_cents)} = {format_money(line.total_cents)}")
-               for line in value.lines]
-    blocks += [Text(f"TVA {vat.rate.percent_text.replace('.', ',')} % : HT"
-                    f" {format_money(vat.excl_cents)} TVA {format_money(vat.vat_cents)}"
-                    f" TTC {format_money(vat.total_cents)}") for vat in value.vat]
-    blocks.append(Text(f"TOTAL TTC {format_money(value.total_cents)}", bold=True))
+    blocks += _lines_and_vat(value.lines, value.vat, value.total_cents)
     for payment in value.payments:
         change = f" (rendu {format_money(payment.change_cents)})" if payment.change_cents else ""
         blocks.append(Text(f"{payment.label} {format_money(payment.amount_cents)}{change}"))
@@ -79,13 +76,7 @@ def refund_document(value: RefundReceipt) -> Document:
                     f" {format_local_time(value.at, '%d/%m/%Y %H:%M:%S')}"),
                Text(f"{value.point_of_sale} · {value.till_name}"),
                Text(f"Motif : {value.reason}")]
-    blocks += [Text(f"{line.quantity} × {line.label} ({line.price_label})"
-                    f" {format_money(line.unit_price_cents)} = {format_money(line.total_cents)}")
-               for line in value.lines]
-    blocks += [Text(f"TVA {vat.rate.percent_text.replace('.', ',')} % : HT"
-                    f" {format_money(vat.excl_cents)} TVA {format_money(vat.vat_cents)}"
-                    f" TTC {format_money(vat.total_cents)}") for vat in value.vat]
-    blocks.append(Text(f"TOTAL TTC {format_money(value.total_cents)}", bold=True))
+    blocks += _lines_and_vat(value.lines, value.vat, value.total_cents)
     blocks += [Text(f"Remboursé {refund.label} {format_money(refund.amount_cents)}")
                for refund in value.refunds]
     blocks.append(Barcode(value.order_number))
@@ -93,6 +84,20 @@ def refund_document(value: RefundReceipt) -> Document:
         blocks.append(Text(SIMULATION, bold=True, align=Align.CENTER))
     return Document(DocumentKind.REFUND, value.credit_note_number or value.order_number,
                     tuple(blocks))
+
+
+def _lines_and_vat(lines: Iterable[ReceiptLine], vat: Iterable[VatLine],
+                   total_cents: int) -> list[Block]:
+    """A receipt's lines, its VAT per rate (without VAT, VAT, with VAT) and its total."""
+    blocks: list[Block] = [
+        Text(f"{line.quantity} × {line.label} ({line.price_label})"
+             f" {format_money(line.unit_price_cents)} = {format_money(line.total_cents)}")
+        for line in lines]
+    blocks += [Text(f"TVA {rate.rate.percent_text.replace('.', ',')} % : HT"
+                    f" {format_money(rate.excl_cents)} TVA {format_money(rate.vat_cents)}"
+                    f" TTC {format_money(rate.total_cents)}") for rate in vat]
+    blocks.append(Text(f"TOTAL TTC {format_money(total_cents)}", bold=True))
+    return blocks
 
 
 def _seller(venue: Venue | None) -> list[Block]:

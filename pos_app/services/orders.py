@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from pos_app.domain.customer import Customer
 from pos_app.domain.errors import UnknownOrder
@@ -118,13 +119,10 @@ def cancel_order(ctx: Context, staff: StaffMember, number: str, reason: str,
         cancellation = order.cancel(staff.id, now, reason)
         given = _refund(uow, order, refunds, now, staff, None, session)
         uow.orders.add_cancellation(order, cancellation, till.id, _id(session))
-        append(uow, ctx.signer, till.id, order_chain(order.training), now,
-               cancellation_record(order, cancellation), -order.cancelled_cents)
-        _record_refunds(uow, ctx.signer, order, given, till, session, now)
-        if not order.training:
-            uow.outbox.add([OutboxRecord("order.cancelled", order.id,
-                                         cancellation_payload(order, cancellation)),
-                            *_refund_records(order, given)], now)
+        _record_correction(uow, ctx.signer, order, till, session, now,
+                           cancellation_record(order, cancellation), -order.cancelled_cents,
+                           OutboxRecord("order.cancelled", order.id,
+                                        cancellation_payload(order, cancellation)), given)
         uow.commit()
     return TakenBack(order, None, tuple(given))
 
@@ -148,13 +146,10 @@ def return_lines(ctx: Context, staff: StaffMember, number: str,
             sequence, till.id, now, staff.id, reason)
         given = _refund(uow, order, refunds, now, staff, note.id, session)
         uow.orders.add_return(note, _id(session))
-        append(uow, ctx.signer, till.id, order_chain(order.training), now,
-               return_record(order, note), -note.total_cents)
-        _record_refunds(uow, ctx.signer, order, given, till, session, now)
-        if not order.training:
-            uow.outbox.add([OutboxRecord("order.returned", note.id,
-                                         credit_note_payload(order, note)),
-                            *_refund_records(order, given)], now)
+        _record_correction(uow, ctx.signer, order, till, session, now,
+                           return_record(order, note), -note.total_cents,
+                           OutboxRecord("order.returned", note.id,
+                                        credit_note_payload(order, note)), given)
         uow.commit()
     return TakenBack(order, note, tuple(given))
 
@@ -175,19 +170,21 @@ def _refund(uow: UnitOfWork, order: Order, requests: Sequence[RefundRequest] | N
     return given
 
 
-def _record_refunds(uow: UnitOfWork, signer: Signer, order: Order, refunds: list[Refund],
-                    till: Till, session: TillSession | None, now: datetime) -> None:
-    if not refunds:
-        return
-    uow.orders.add_refunds(order, refunds, till.id, _id(session))
+def _record_correction(uow: UnitOfWork, signer: Signer, order: Order, till: Till,
+                       session: TillSession | None, now: datetime, entry: dict[str, Any],
+                       amount_cents: int, record: OutboxRecord, refunds: list[Refund]) -> None:
+    """A return's or a cancellation's journal entry (its amount off the takings), then
+    each refund it gives (rows, entries), and their outbox records (none in training)."""
+    chain = order_chain(order.training)
+    append(uow, signer, till.id, chain, now, entry, amount_cents)
+    if refunds:
+        uow.orders.add_refunds(order, refunds, till.id, _id(session))
     for refund in refunds:
-        append(uow, signer, till.id, order_chain(order.training), now,
-               refund_record(order, refund))
-
-
-def _refund_records(order: Order, refunds: list[Refund]) -> list[OutboxRecord]:
-    return [OutboxRecord("refund.given", refund.id, refund_payload(order, refund))
-            for refund in refunds]
+        append(uow, signer, till.id, chain, now, refund_record(order, refund))
+    if not order.training:
+        uow.outbox.add([record, *(OutboxRecord("refund.given", refund.id,
+                                               refund_payload(order, refund))
+                                  for refund in refunds)], now)
 
 
 def _till_for(uow: UnitOfWork, signer: Signer, order: Order, staff: StaffMember,

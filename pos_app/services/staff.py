@@ -120,13 +120,15 @@ def ensure_till_open(uow: UnitOfWork, signer: Signer, till: Till, staff: StaffMe
         session = _open_session(uow, signer, till, staff.id, now)
     elif session.state is TillState.CLOSING:
         raise ClosureInProgress()
-    else:
-        # Recorded now, a jump is left out of the age checked just below.
+    elif session.needs_z(now) and not even_overdue:
+        # Past its 24 hours by the clock: unless the clock jumped ahead, which is then
+        # recorded and left out of the session's age. (A clock gone back only makes the
+        # age look shorter; the sale's own entry records that jump.)
         from pos_app.services.journal import note_clock
 
         if note_clock(uow, signer, till.id, now) is not None:
             session = uow.tills.latest_session(till.id) or session
-        if session.needs_z(now) and not even_overdue:
+        if session.needs_z(now):
             raise ClosureRequired(session.opened_at)
     return session
 

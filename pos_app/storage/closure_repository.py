@@ -27,13 +27,14 @@ _CLOSURE_COLUMNS = ("id, till_id, kind, number, period_start, period_end, staff_
                     " last_entry, first_part, last_part")
 _RETURNED = "coalesce((SELECT sum(total_cents) FROM credit_notes WHERE order_id = o.id), 0)"
 _VAT_COLUMNS = "v.rate_bp, v.excl_cents, v.vat_cents, v.total_cents"
-# VAT per rate of a session: sales, less what cancellations took off (the sale's VAT
-# less its returns'), less the returns.
-_NET_VAT = (
+_SALES_VAT = ("SELECT v.rate_bp, sum(v.excl_cents), sum(v.vat_cents), sum(v.total_cents)"
+              " FROM orders AS o JOIN order_vat AS v ON v.order_id = o.id"
+              " WHERE o.session_id = ? GROUP BY v.rate_bp")
+# What cancellations took off (the sale's VAT less its returns') and the returns, apart
+# from the sales' own aggregate (the largest, kept a plain GROUP BY): few rows.
+_CORRECTIONS_VAT = (
     "SELECT rate_bp, sum(excl_cents * sign), sum(vat_cents * sign), sum(total_cents * sign)"
-    f" FROM (SELECT {_VAT_COLUMNS}, 1 AS sign FROM orders AS o"
-    " JOIN order_vat AS v ON v.order_id = o.id WHERE o.session_id = ?"
-    f" UNION ALL SELECT {_VAT_COLUMNS}, -1 FROM orders AS o"
+    f" FROM (SELECT {_VAT_COLUMNS}, -1 AS sign FROM orders AS o"
     " JOIN order_vat AS v ON v.order_id = o.id WHERE o.cancelled_session_id = ?"
     f" UNION ALL SELECT {_VAT_COLUMNS}, 1 FROM orders AS o"
     " JOIN credit_notes AS c ON c.order_id = o.id"
@@ -68,7 +69,12 @@ class SqlClosures(SqlRepository):
         returns, returned = self._one(
             "SELECT count(*), coalesce(sum(total_cents), 0) FROM credit_notes"
             " WHERE session_id = ?", (session_id,))
-        vat = totals_by_rate(self._all(_NET_VAT, (session_id,) * 4))
+        per_rate: dict[int, tuple[int, int, int]] = {}
+        for rate, excl, vat_cents, total in [*self._all(_SALES_VAT, (session_id,)),
+                                             *self._all(_CORRECTIONS_VAT, (session_id,) * 3)]:
+            was = per_rate.get(rate, (0, 0, 0))
+            per_rate[rate] = (was[0] + excl, was[1] + vat_cents, was[2] + total)
+        vat = totals_by_rate((rate, *sums) for rate, sums in per_rate.items())
         return Takings(orders, sales, cancellations, cancelled, returns, returned, vat)
 
     def payments(self, session_id: str) -> list[tuple[str, int, int]]:
