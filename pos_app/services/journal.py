@@ -28,6 +28,7 @@ from pos_app.domain.vat import split_vat
 from pos_app.services.context import Context, local_till
 
 if TYPE_CHECKING:  # signing in writes an entry: it does not wait for the orders' code
+    from pos_app.domain.basket import BasketLine
     from pos_app.domain.order import Cancellation, CreditNote, Order, Refund
     from pos_app.domain.payment import Payment
     from pos_app.domain.till import Till
@@ -170,13 +171,13 @@ def _last_version(journal: JournalRepository, till_id: str) -> str | None:
 
 
 def _record_run(ctx: Context, event: Event, version: str, staff_id: str | None = None,
-                **details: Any) -> ClockJump | None:
+                **details: Any) -> None:
+    """A run journaled; its first entry records a clock jump first, if there was one."""
     now = ctx.clock.now()
     with ctx.uow() as uow:
         till = uow.tills.local()
         if till is None:
-            return None  # not set up yet: there is no journal to write to
-        jump = note_clock(uow, ctx.signer, till.id, now)
+            return  # not set up yet: there is no journal to write to
         before = _last_version(uow.journal, till.id)
         if before is not None and before != version:
             record_event(uow, ctx.signer, till.id, now, Event.SOFTWARE_VERSION,
@@ -184,7 +185,6 @@ def _record_run(ctx: Context, event: Event, version: str, staff_id: str | None =
         record_event(uow, ctx.signer, till.id, now, event, staff_id, version=version,
                      **details)
         uow.commit()
-    return jump
 
 
 def record_event_alone(ctx: Context, event: Event, staff_id: str | None = None,
@@ -221,13 +221,6 @@ def sale_record(order: Order, till: Till) -> dict[str, Any]:
     """What French law lists for a sale: number, till, lines (label, quantity, unit
     price, VAT rate, amount without VAT), amount without VAT and VAT per rate, total,
     and how it was paid. The time is the entry's own, to the second."""
-    lines = []
-    for line in order.lines:
-        split = split_vat(line.total_cents, line.vat_rate)
-        lines.append({"label": line.label, "price_label": line.price_label,
-                      "quantity": line.quantity, "unit_price_cents": line.unit_price_cents,
-                      "vat_rate_bp": int(line.vat_rate), "total_cents": line.total_cents,
-                      "total_excl_cents": split.excl_cents})
     vat = order.vat()
     return {
         "kind": "sale",
@@ -236,10 +229,8 @@ def sale_record(order: Order, till: Till) -> dict[str, Any]:
         "till": {"id": till.id, "code": till.code, "name": till.name,
                  "point_of_sale": till.point_of_sale},
         "staff_id": order.staff_id,
-        "lines": lines,
-        "vat": [{"rate_bp": int(line.rate), "excl_cents": line.excl_cents,
-                 "vat_cents": line.vat_cents, "total_cents": line.total_cents}
-                for line in vat],
+        "lines": [_line(line) for line in order.lines],
+        "vat": _vat(vat),
         "total_excl_cents": sum(line.excl_cents for line in vat),
         "total_cents": order.total_cents,
         "payments": [_payment(payment) for payment in order.payments],
@@ -255,7 +246,7 @@ def cancellation_record(order: Order, cancellation: Cancellation) -> dict[str, A
         "cancels": {"order_id": order.id, "number": order.number},
         "staff_id": cancellation.by_staff_id,
         "reason": cancellation.reason,
-        "vat": _negative_vat(vat),
+        "vat": _vat(vat, -1),
         "total_excl_cents": -sum(line.excl_cents for line in vat),
         "total_cents": -order.cancelled_cents,
     }
@@ -264,15 +255,6 @@ def cancellation_record(order: Order, cancellation: Cancellation) -> dict[str, A
 def return_record(order: Order, note: CreditNote) -> dict[str, Any]:
     """A return (credit note): the lines taken back and their VAT, negative, pointing at
     the sale and at its lines."""
-    lines = []
-    for item in note.lines:
-        line = item.line
-        split = split_vat(line.total_cents, line.vat_rate)
-        lines.append({"order_line": item.position, "label": line.label,
-                      "price_label": line.price_label, "quantity": -line.quantity,
-                      "unit_price_cents": line.unit_price_cents,
-                      "vat_rate_bp": int(line.vat_rate), "total_cents": -line.total_cents,
-                      "total_excl_cents": -split.excl_cents})
     vat = note.vat()
     return {
         "kind": "return",
@@ -281,8 +263,9 @@ def return_record(order: Order, note: CreditNote) -> dict[str, Any]:
         "returns": {"order_id": order.id, "number": order.number},
         "staff_id": note.staff_id,
         "reason": note.reason,
-        "lines": lines,
-        "vat": _negative_vat(vat),
+        "lines": [{"order_line": item.position, **_line(item.line, -1)}
+                  for item in note.lines],
+        "vat": _vat(vat, -1),
         "total_excl_cents": -sum(line.excl_cents for line in vat),
         "total_cents": -note.total_cents,
     }
@@ -297,9 +280,19 @@ def refund_record(order: Order, refund: Refund) -> dict[str, Any]:
             "amount_cents": -refund.amount_cents}
 
 
-def _negative_vat(vat: list[VatLine]) -> list[dict[str, int]]:
-    return [{"rate_bp": int(line.rate), "excl_cents": -line.excl_cents,
-             "vat_cents": -line.vat_cents, "total_cents": -line.total_cents} for line in vat]
+def _line(line: BasketLine, sign: int = 1) -> dict[str, Any]:
+    """A line as the law lists it (a line taken back: its quantity and amounts negative);
+    its amount without VAT is its own split, for information."""
+    return {"label": line.label, "price_label": line.price_label,
+            "quantity": sign * line.quantity, "unit_price_cents": line.unit_price_cents,
+            "vat_rate_bp": int(line.vat_rate), "total_cents": sign * line.total_cents,
+            "total_excl_cents": sign * split_vat(line.total_cents, line.vat_rate).excl_cents}
+
+
+def _vat(vat: list[VatLine], sign: int = 1) -> list[dict[str, int]]:
+    return [{"rate_bp": int(line.rate), "excl_cents": sign * line.excl_cents,
+             "vat_cents": sign * line.vat_cents, "total_cents": sign * line.total_cents}
+            for line in vat]
 
 
 def payment_record(order: Order, payment: Payment) -> dict[str, Any]:

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from pos_app.domain.basket import BasketLine
 from pos_app.domain.customer import Customer
 from pos_app.domain.order import Cancellation, CreditNote, Order, Refund
 from pos_app.domain.payment import Payment
+from pos_app.domain.vat import VatLine
 
 
 def payment_payload(order: Order, payment: Payment) -> dict[str, Any]:
@@ -40,18 +42,8 @@ def order_record(order: Order, payer: Customer | None = None) -> dict[str, Any]:
             "id": payer.id, "kind": payer.kind.value, "name": payer.name,
             "first_name": payer.first_name,
         },
-        "lines": [
-            {"product_id": line.product_id, "label": line.label, "price_id": line.price_id,
-             "price_label": line.price_label, "unit_price_cents": line.unit_price_cents,
-             "quantity": line.quantity, "vat_rate_bp": line.vat_rate,
-             "total_cents": line.total_cents}
-            for line in order.lines
-        ],
-        "vat": [
-            {"rate_bp": vat.rate, "excl_cents": vat.excl_cents,
-             "vat_cents": vat.vat_cents, "total_cents": vat.total_cents}
-            for vat in order.vat()
-        ],
+        "lines": [_line(line) for line in order.lines],
+        "vat": _vat(order.vat()),
         "total_cents": order.total_cents,
     }
 
@@ -97,20 +89,8 @@ def credit_note_payload(order: Order, note: CreditNote) -> dict[str, Any]:
         "created_at": note.created_at.isoformat(),
         "staff_id": note.staff_id,
         "reason": note.reason,
-        "lines": [
-            {"order_line": item.position, "product_id": item.line.product_id,
-             "label": item.line.label, "price_id": item.line.price_id,
-             "price_label": item.line.price_label,
-             "unit_price_cents": item.line.unit_price_cents,
-             "quantity": item.line.quantity, "vat_rate_bp": item.line.vat_rate,
-             "total_cents": item.total_cents}
-            for item in note.lines
-        ],
-        "vat": [
-            {"rate_bp": vat.rate, "excl_cents": vat.excl_cents,
-             "vat_cents": vat.vat_cents, "total_cents": vat.total_cents}
-            for vat in note.vat()
-        ],
+        "lines": [{"order_line": item.position, **_line(item.line)} for item in note.lines],
+        "vat": _vat(note.vat()),
         "total_cents": note.total_cents,
     }
 
@@ -127,3 +107,15 @@ def refund_payload(order: Order, refund: Refund) -> dict[str, Any]:
         "at": refund.at.isoformat(),
         "staff_id": refund.staff_id,
     }
+
+
+def _line(line: BasketLine) -> dict[str, Any]:
+    return {"product_id": line.product_id, "label": line.label, "price_id": line.price_id,
+            "price_label": line.price_label, "unit_price_cents": line.unit_price_cents,
+            "quantity": line.quantity, "vat_rate_bp": line.vat_rate,
+            "total_cents": line.total_cents}
+
+
+def _vat(vat: list[VatLine]) -> list[dict[str, int]]:
+    return [{"rate_bp": line.rate, "excl_cents": line.excl_cents,
+             "vat_cents": line.vat_cents, "total_cents": line.total_cents} for line in vat]

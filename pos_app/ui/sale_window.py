@@ -96,8 +96,6 @@ class SaleWindow(QMainWindow):
         self.basket = Basket()
         self.draft: Draft | None = None  # the sale in progress as last kept: its payments
         self.basket_version = 0  # each change of the basket, as kept in the store
-        self._draft_checked = False  # a sale left in progress looked for (and brought back)
-        self._keep_waiting = False  # a change to keep once it was
         self._saving = False  # a save of the basket under way
         self._save_again = False  # the basket changed meanwhile: save it once more
         self.jump_seen = 0  # clock jumps up to this event journal entry were said
@@ -268,9 +266,6 @@ class SaleWindow(QMainWindow):
         """Keep the basket as it is now, off the UI thread. One save at a time, of the
         newest basket: a burst of scans never queues writes ahead of the look-ups, and
         each save is numbered, so one that finished late never replaces a newer one."""
-        if not self._draft_checked:  # a sale left in progress comes first
-            self._keep_waiting = True
-            return
         self.basket_version += 1
         if self._saving:
             self._save_again = True
@@ -302,7 +297,6 @@ class SaleWindow(QMainWindow):
 
         def failed(error: Exception) -> None:
             # The basket is kept from now on all the same; what was left is said.
-            self._draft_found(None)
             self.show_notice(self.tr("La vente en cours n'a pas pu être relue : {error}")
                              .format(error=error_message(error)), error=True, sticky=True)
 
@@ -311,13 +305,12 @@ class SaleWindow(QMainWindow):
     def _draft_found(self, draft: Draft | None) -> None:
         """A sale left in progress (the till stopped in the middle of it): the same
         basket, payer and payments, and the cashier is told. What was put in the basket
-        meanwhile comes after its lines."""
-        self._draft_checked = True
+        meanwhile comes after its lines. (Looked for on the sale lane first, before any of
+        this screen's saves.)"""
         if draft is None:
-            if self._keep_waiting:
-                self.keep_basket()
             return
-        self.draft, self.basket_version = draft, draft.version
+        self.draft = draft
+        self.basket_version = max(self.basket_version, draft.version)
         if draft.training != self.training:
             self.training = draft.training
             self.simulation.setVisible(draft.training)

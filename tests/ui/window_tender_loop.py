@@ -36,7 +36,8 @@ def main(data_dir: str) -> None:
         nonlocal started
         dialog = window.findChild(PaymentDialog)
         if dialog is None or not dialog.isVisible():
-            if window._draft_checked and window.draft is None and window.basket.is_empty:
+            # The sale lane idle: a sale left in progress was looked for (and brought back).
+            if not window.sale_runner.busy and window.draft is None and window.basket.is_empty:
                 selling.add_product(ctx, window.basket, "stage-paques")  # room for many
                 window.basket_panel.refresh()
                 window.keep_basket()
