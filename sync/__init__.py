@@ -1,5 +1,6 @@
-"""Outbox pusher, change puller and the central server (see the sync issue).
+"""Outbox pusher, change puller and the central server (docs/sync.md).
 
-The till already writes an outbox row in the same transaction as every order, payment
-and cancellation (`pos_app.storage`); this package will drain it.
+`contract.py` is the protocol's shapes, standard library only, shared by both sides;
+`client/` is the till's side (an adapter of the services' ports), `server/` the central
+server, which imports nothing of the till but the contract and the journal's format.
 """

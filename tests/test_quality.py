@@ -33,9 +33,11 @@ def test_import_contracts_hold() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("path", sorted((ROOT / "pos_app" / "domain").glob("*.py")),
+@pytest.mark.parametrize("path", [*sorted((ROOT / "pos_app" / "domain").glob("*.py")),
+                                  ROOT / "sync" / "contract.py"],
                          ids=lambda path: path.name)
-def test_domain_imports_only_the_standard_library(path: Path) -> None:
+def test_domain_and_sync_contract_import_only_the_standard_library(path: Path) -> None:
+    """The domain, and the sync contract the server shares with the till."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):

@@ -1,0 +1,1 @@
+"""The till side of sync: pushing the outbox and the journal, pulling reference data."""

@@ -1,0 +1,1 @@
+"""The central server: FastAPI app, its store and its command (`caisse-server`)."""
