@@ -373,11 +373,14 @@ class SequenceRepository(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class OutboxRecord:
-    """A record for the server: `order.validated`, `payment.taken`, `order.cancelled`…"""
+    """A record for the server: `order.validated`, `payment.taken`, `order.cancelled`…
+    (the kinds of `sync.contract.Kind`); `entry` is the journal entry that recorded the
+    same change, when the journal holds it."""
 
     kind: str
     aggregate_id: str
     payload: dict[str, Any]
+    entry: JournalEntry | None = None
 
 
 class Outbox(Protocol):
