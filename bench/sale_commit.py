@@ -93,10 +93,13 @@ def bare_sale(db: sqlite3.Connection, ids: tuple[str, str], payload: str,
     db.execute("INSERT INTO journal_entries (number, at, body, previous_hash, hash, signature,"
                " key_id, till_id, chain, amount_cents) VALUES (?, ?, ?, ?, ?, ?, ?, 't',"
                " 'order', 3050)", journal)
-    db.executemany("INSERT INTO outbox (kind, aggregate_id, payload, created_at)"
-                   " VALUES (?, ?, ?, ?)",
-                   [("order.validated", order, payload, at),
-                    ("payment.taken", pay, payload[:300], at)])
+    db.executemany("INSERT INTO outbox (record_id, schema, kind, aggregate_id,"
+                   " journal_chain, journal_number, journal_hash, payload, created_at)"
+                   " VALUES (?, 1, ?, ?, 'order', ?, ?, ?, ?)",
+                   [(f"{order[:34]}a1", "order.validated", order, journal[0], journal[4],
+                     payload, at),
+                    (f"{order[:34]}a2", "payment.taken", pay, journal[0], journal[4],
+                     payload[:300], at)])
     db.execute("COMMIT")
 
 

@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # named in signatures only: using a port loads none of them
     from pos_app.domain.receipt import Venue
     from pos_app.domain.scan import Scan
     from pos_app.domain.staff import Role, StaffMember
+    from pos_app.domain.sync import ChainAck, QueuedRecord, RecordOutcome, SyncCounts, SyncLink
     from pos_app.domain.till import Till, TillSession
 
 
@@ -388,6 +389,52 @@ class Outbox(Protocol):
         """Queue records for the server, in the same transaction as the change they report."""
         ...
 
+    def waiting(self, limit: int) -> list[QueuedRecord]:
+        """The oldest records not yet answered, in the order they were written."""
+        ...
+
+    def settle(self, outcomes: Sequence[RecordOutcome], at: datetime) -> None:
+        """Record the server's answers: sent, rejected (with its reason), or still
+        waiting (tried once more)."""
+        ...
+
+    def counts(self) -> SyncCounts: ...
+
+    def rejected(self, limit: int) -> list[QueuedRecord]:
+        """The records the server refused, newest first: kept, and shown."""
+        ...
+
+
+class SyncStateRepository(Protocol):
+    """Where the till stands with its server (docs/sync.md)."""
+
+    def link(self) -> SyncLink | None:
+        """The enrolment, or None when the till has no server."""
+        ...
+
+    def enrol(self, server_url: str, till_name: str, at: datetime,
+              ca_file: str | None) -> None:
+        """Bind the till to a server (again: a new enrolment starts its sync afresh)."""
+        ...
+
+    def note_contact(self, at: datetime, clock_offset_seconds: int) -> None:
+        """The server answered: online, and how far its clock is from the till's."""
+        ...
+
+    def note_failure(self, at: datetime, error: str) -> None:
+        """The server did not answer: offline since the first failure."""
+        ...
+
+    def advance_journal(self, seq: int) -> None: ...
+
+    def advance_cursor(self, cursor: int) -> None: ...
+
+    def acknowledgements(self, till_id: str) -> list[ChainAck]: ...
+
+    def acknowledge(self, till_id: str, acks: Sequence[ChainAck], at: datetime) -> None:
+        """Keep the heads the server acknowledged, and its flags."""
+        ...
+
 
 class JournalRepository(Protocol):
     def head(self, till_id: str, chain: str) -> ChainHead | None: ...
@@ -407,6 +454,11 @@ class JournalRepository(Protocol):
         ...
 
     def chains(self, till_id: str) -> list[str]: ...
+
+    def after(self, till_id: str, seq: int, limit: int) -> list[tuple[int, JournalEntry]]:
+        """Entries written after store position `seq`, in that order, each with its
+        position; the training chain is left out (it is never sent)."""
+        ...
 
     def rows(self, till_id: str, chain: str) -> Iterator[tuple[Any, ...]]:
         """(number, at, previous hash, hash, amount, body, signature, key id) in number
@@ -541,6 +593,9 @@ class UnitOfWork(Protocol):
 
     @property
     def outbox(self) -> Outbox: ...
+
+    @property
+    def sync(self) -> SyncStateRepository: ...
 
     @property
     def journal(self) -> JournalRepository: ...

@@ -53,6 +53,14 @@ class SqlJournal(SqlRepository):
             " SELECT DISTINCT chain FROM journal_entries WHERE till_id = ? ORDER BY 1",
             (till_id, till_id))]
 
+    def after(self, till_id: str, seq: int, limit: int) -> list[tuple[int, JournalEntry]]:
+        return [(row[0], JournalEntry(till_id, Chain(row[1]), *row[2:]))
+                for row in self._all(
+                    "SELECT seq, chain, number, at, amount_cents, body, previous_hash, hash,"
+                    " signature, key_id FROM journal_entries WHERE till_id = ? AND seq > ?"
+                    " AND chain != ? ORDER BY seq LIMIT ?",
+                    (till_id, seq, Chain.TRAINING.value, limit))]
+
     def rows(self, till_id: str, chain: str) -> Iterator[tuple[Any, ...]]:
         cursor = self._sql.execute(f"SELECT {_COLUMNS} FROM journal_entries"
                                    " WHERE till_id = ? AND chain = ? ORDER BY number",

@@ -1,4 +1,4 @@
-"""The small repositories: staff, favourites, tills, sequences, outbox."""
+"""The small repositories: staff, favourites, tills, sequences."""
 
 from __future__ import annotations
 
@@ -20,7 +20,6 @@ from pos_app.storage.sql import (
 
 if TYPE_CHECKING:
     from pos_app.domain.receipt import Venue
-    from pos_app.services.ports import OutboxRecord
 
 
 class SqlStaff(SqlRepository):
@@ -152,15 +151,3 @@ class SqlSequences(SqlRepository):
             "INSERT INTO sequences (till_id, kind, last) VALUES (?, ?, 1)"
             " ON CONFLICT (till_id, kind) DO UPDATE SET last = last + 1 RETURNING last",
             (till_id, kind))[0])
-
-
-class SqlOutbox(SqlRepository):
-    def add(self, records: Sequence[OutboxRecord], at: datetime) -> None:
-        import orjson  # loaded by the first sale, not by the sign-in screen
-
-        when = utc_text(at)
-        self._many("INSERT INTO outbox (kind, aggregate_id, payload, created_at)"
-                   " VALUES (?, ?, ?, ?)",
-                   [(record.kind, record.aggregate_id, orjson.dumps(record.payload).decode(),
-                     when) for record in records])
-

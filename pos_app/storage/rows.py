@@ -345,19 +345,67 @@ class DraftPaymentRow(Base):
 
 
 class OutboxRow(Base):
-    """Records for the server, in the order they were written (`seq`). A record says one
-    thing about one aggregate, so `kind` and `aggregate_id` (a UUIDv7) together are its
-    idempotency key."""
+    """Records for the server (docs/sync.md), in the order they were written. `seq` is
+    the till's own sequence of records (AUTOINCREMENT: never reused, even after the newest
+    rows were removed); `record_id`, a UUIDv7, is the server's idempotency key. A record
+    waits until the server answers it: sent (stored, or held already) or rejected, with
+    the server's reason; a rejected record is kept, never dropped."""
 
     __tablename__ = "outbox"
     seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    record_id: Mapped[str] = mapped_column(String(36), unique=True)
+    schema: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(64))
     aggregate_id: Mapped[str] = mapped_column(String(64))
+    journal_chain: Mapped[str | None] = mapped_column(String(16))  # the entry it matches
+    journal_number: Mapped[int | None] = mapped_column(Integer)
+    journal_hash: Mapped[str | None] = mapped_column(String(64))
     payload: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+    state: Mapped[str] = mapped_column(String(16), server_default="waiting")
+    attempts: Mapped[int] = mapped_column(Integer, server_default="0")
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    reason: Mapped[str | None] = mapped_column(Text)
 
-    __table_args__ = (UniqueConstraint("kind", "aggregate_id"),)
+    __table_args__ = (
+        CheckConstraint("state IN ('waiting', 'sent', 'rejected')", name="ck_outbox_state"),
+        Index("ix_outbox_state_seq", "state", "seq"),
+        {"sqlite_autoincrement": True},
+    )
+
+
+class SyncStateRow(Base):
+    """Where this till stands with its server (one row, once enrolled): the server's
+    address, how far the journal and the reference data went, when it last answered.
+    The token is not here: it is a secret, kept in the OS keyring or a private file."""
+
+    __tablename__ = "sync_state"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    server_url: Mapped[str] = mapped_column(String(300))
+    till_name: Mapped[str] = mapped_column(String(200))
+    enrolled_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    ca_file: Mapped[str | None] = mapped_column(Text)  # a private certificate authority
+    journal_sent_seq: Mapped[int] = mapped_column(Integer, server_default="0")
+    pull_cursor: Mapped[int] = mapped_column(Integer, server_default="0")
+    last_contact_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    offline_since: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    clock_offset_seconds: Mapped[int | None] = mapped_column(Integer)  # server − till
+
+    __table_args__ = (CheckConstraint("id = 1", name="ck_sync_state_one_row"),)
+
+
+class JournalAckRow(Base):
+    """The last head of each chain the server acknowledged (checked and held), and why
+    it flagged the chain if its copy and the till's disagree: the external witness."""
+
+    __tablename__ = "journal_acks"
+    till_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    chain: Mapped[str] = mapped_column(String(16), primary_key=True)
+    number: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))
+    acknowledged_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    flagged: Mapped[str | None] = mapped_column(Text)
 
 
 class JournalEntryRow(Base):

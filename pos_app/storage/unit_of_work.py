@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 from pos_app.storage.repositories import (
     LocalTill,
     SqlFavourites,
-    SqlOutbox,
     SqlSequences,
     SqlStaff,
     SqlTills,
@@ -27,6 +26,7 @@ if TYPE_CHECKING:
     from pos_app.storage.order_repository import SqlOrders
     from pos_app.storage.payment_method_repository import SqlPaymentMethods
     from pos_app.storage.print_queue_repository import SqlPrintJobs
+    from pos_app.storage.sync_repository import SqlOutbox, SqlSyncState
 
 METHOD_CACHE = "payment_methods"  # key of a connection's MethodCache in its info
 KEY_CACHE = "journal_keys"  # the signing keys known to be recorded, seen through it
@@ -110,7 +110,15 @@ class SqlUnitOfWork:
 
     @property
     def outbox(self) -> SqlOutbox:
+        from pos_app.storage.sync_repository import SqlOutbox
+
         return SqlOutbox(self._db)
+
+    @property
+    def sync(self) -> SqlSyncState:
+        from pos_app.storage.sync_repository import SqlSyncState
+
+        return SqlSyncState(self._db)
 
     @property
     def closures(self) -> SqlClosures:
