@@ -2,16 +2,20 @@
 derived from it, in the caller's transaction, by `record_change` (docs/sync.md).
 
 Each kind of change is a small frozen type holding what the change is (the order and
-its payments, the cancellation, the credit note, the refund). It says what the journal
-writes (`journaled`: the chain, the body, the amount) and what the server is sent
-(`sent`: the record's kind, aggregate id and payload); the two are built side by side
-here, per kind, so that they cannot drift apart, and no service assembles either by
-hand.
+its payments, the cancellation, the credit note, the refund, the cash movement, the
+closure, the customer, the sign-in…). It says what the journal writes (`journaled`: the
+chain, the body, the amount) and what the server is sent (`sent`: the record's kind,
+aggregate id and payload); the two are built side by side here, per kind, so that they
+cannot drift apart, and no service assembles either by hand (a test checks that no
+other module adds to the outbox or writes these entries).
 
 Journal bodies are signed fiscal records (docs/fiscal.md): their shapes never change
 for a kind already journaled. Payloads are JSON with amounts in integer cents and VAT
 rates in basis points, and hold at least the fields `sync.contract.PAYLOAD_FIELDS`
 lists for their kind (the services never import `sync`: the tests hold them to it).
+
+Signing in records a change, so this module loads with the first sign-in: the order,
+customer and closure types it names are for the type checker only.
 """
 
 from __future__ import annotations
@@ -22,17 +26,24 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from pos_app.domain.journal import Chain, JournalEntry, order_chain
+from pos_app.domain.journal import Chain, Event, JournalEntry, journal_time, order_chain
 from pos_app.domain.vat import split_vat
-from pos_app.services.journal import append
+from pos_app.services.journal import append, event_body
 from pos_app.services.ports import OutboxRecord
 
 if TYPE_CHECKING:
     from pos_app.domain.basket import BasketLine
+    from pos_app.domain.closure import (
+        CashCount,
+        CashMovementKind,
+        ClosureKind,
+        GrandTotals,
+        Reading,
+    )
     from pos_app.domain.customer import Customer
     from pos_app.domain.order import Cancellation, CreditNote, Order, Refund
     from pos_app.domain.payment import Payment
-    from pos_app.domain.till import Till
+    from pos_app.domain.till import Till, TillSession
     from pos_app.domain.vat import VatLine
     from pos_app.services.ports import Signer, UnitOfWork
 
@@ -83,7 +94,7 @@ class Change(ABC):
         """The journal entry recording the change (None: the journal does not hold it)."""
 
     def notes(self) -> tuple[Journaled, ...]:
-        """Entries the same change adds to the event journal after its own."""
+        """Entries the same change adds to the event journal after its own (a Z's)."""
         return ()
 
     @abstractmethod
@@ -348,6 +359,241 @@ class RefundGiven(Change):
     def sent(self, entry: JournalEntry | None) -> list[Sent]:
         return [Sent(RecordKind.REFUND_GIVEN, self.refund.id,
                      refund_payload(self.order, self.refund))]
+
+
+# -- cash put in or taken out: the event journal's `cash_movement`; cash.moved -------------
+
+
+@dataclass(frozen=True, slots=True)
+class CashMoved(Change):
+    """The opening float, an apport or a retrait, in `session`'s drawer."""
+
+    id: str
+    kind: CashMovementKind
+    amount_cents: int
+    reason: str
+    staff_id: str
+    session: TillSession
+    at: datetime
+
+    def journaled(self) -> Journaled:
+        return Journaled(Chain.EVENT, event_body(
+            Event.CASH_MOVEMENT, self.staff_id, kind=self.kind.value,
+            amount_cents=self.amount_cents, reason=self.reason))
+
+    def sent(self, entry: JournalEntry | None) -> list[Sent]:
+        return [Sent(RecordKind.CASH_MOVED, self.id, {
+            "id": self.id, "kind": self.kind.value, "amount_cents": self.amount_cents,
+            "reason": self.reason, "staff_id": self.staff_id,
+            "session_id": self.session.id, "session_number": self.session.number,
+            "at": self.at.isoformat()})]
+
+
+# -- closures: the closure chain's Z, month and year; closure.made -------------------------
+
+
+def z_body(reading: Reading, number: int, staff_id: str, totals: GrandTotals,
+           methods: list[tuple[str, int, int]], counted: int,
+           count: CashCount | None) -> dict[str, Any]:
+    """A Z's figures as the closure chain holds them (docs/fiscal.md)."""
+    cash, takings = reading.cash, reading.takings
+    return {
+        "kind": "z",
+        "number": number,
+        "session": reading.session,
+        "period": _period(reading.period_start, reading.period_end),
+        "staff_id": staff_id,
+        "order_entries": {"first": reading.first_entry, "last": reading.last_entry},
+        "orders": takings.orders,
+        "sales_cents": takings.sales_cents,
+        "cancellations": takings.cancellations,
+        "cancelled_cents": takings.cancelled_cents,
+        "returns": takings.returns,
+        "returned_cents": takings.returned_cents,
+        "vat": [{"rate_bp": v.rate_bp, "excl_cents": v.excl_cents, "vat_cents": v.vat_cents,
+                 "total_cents": v.total_cents} for v in reading.vat],
+        "takings_cents": reading.takings_cents,
+        "takings_absolute_cents": reading.takings_absolute_cents,
+        "grand_totals": _totals(totals),
+        "methods": [{"method": code, "expected_cents": expected, "counted_cents": found}
+                    for code, expected, found in methods],
+        "payments": [{"method": m.method_code, "taken_cents": m.taken_cents,
+                      "refunded_cents": m.refunded_cents, "net_cents": m.net_cents}
+                     for m in reading.methods],
+        "cash": {"float_cents": cash.float_cents, "taken_cents": cash.taken_cents,
+                 "change_cents": cash.change_cents, "in_cents": cash.in_cents,
+                 "out_cents": cash.out_cents, "refunded_cents": cash.refunded_cents,
+                 "expected_cents": cash.expected_cents, "counted_cents": counted,
+                 "gap_cents": counted - cash.expected_cents,
+                 "count": None if count is None else [list(pair) for pair in count.quantities]},
+    }
+
+
+def closure_payload(closure_id: str, body: dict[str, Any], expected: int, counted: int,
+                    entry: JournalEntry | None) -> dict[str, Any]:
+    """What `closure.made` says: the closure's id and every figure of its entry, the cash
+    expected, counted and the gap at the top, and the number of its entry in the closure
+    chain (as the closures table keeps it)."""
+    return {"id": closure_id, **body, "cash_expected_cents": expected,
+            "cash_counted_cents": counted, "cash_gap_cents": counted - expected,
+            "journal_number": None if entry is None else entry.number}
+
+
+@dataclass(frozen=True, slots=True)
+class ZClosed(Change):
+    """A Z: its figures in the closure chain, noted in the event journal with its gap."""
+
+    closure_id: str
+    number: int
+    reading: Reading
+    staff_id: str
+    totals: GrandTotals
+    methods: list[tuple[str, int, int]]  # (method, expected, counted)
+    counted_cents: int
+    count: CashCount | None
+
+    def journaled(self) -> Journaled:
+        return Journaled(Chain.CLOSURE, z_body(self.reading, self.number, self.staff_id,
+                                               self.totals, self.methods, self.counted_cents,
+                                               self.count))
+
+    def notes(self) -> tuple[Journaled, ...]:
+        return (Journaled(Chain.EVENT, event_body(
+            Event.CLOSURE, self.staff_id, kind="z", number=self.number,
+            gap_cents=self.counted_cents - self.reading.expected_cash_cents)),)
+
+    def sent(self, entry: JournalEntry | None) -> list[Sent]:
+        return [Sent(RecordKind.CLOSURE_MADE, self.closure_id, closure_payload(
+            self.closure_id, self.journaled().body, self.reading.expected_cash_cents,
+            self.counted_cents, entry))]
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodClosed(Change):
+    """A monthly (yearly) closure: the Zs (months) from `first_part` to `last_part`."""
+
+    closure_id: str
+    kind: ClosureKind
+    number: int
+    start: datetime | None
+    end: datetime
+    label: str
+    staff_id: str
+    part_kind: ClosureKind
+    first_part: int
+    last_part: int
+    first_entry: int
+    last_entry: int
+    orders: int
+    totals: GrandTotals
+    expected_cents: int
+    counted_cents: int
+
+    def journaled(self) -> Journaled:
+        return Journaled(Chain.CLOSURE, {
+            "kind": self.kind.value, "number": self.number,
+            "period": _period(self.start, self.end), "staff_id": self.staff_id,
+            "label": self.label,
+            "parts": {"kind": self.part_kind.value, "first": self.first_part,
+                      "last": self.last_part},
+            "order_entries": {"first": self.first_entry, "last": self.last_entry},
+            "orders": self.orders, "grand_totals": _totals(self.totals),
+            "cash": {"expected_cents": self.expected_cents,
+                     "counted_cents": self.counted_cents,
+                     "gap_cents": self.counted_cents - self.expected_cents}})
+
+    def sent(self, entry: JournalEntry | None) -> list[Sent]:
+        return [Sent(RecordKind.CLOSURE_MADE, self.closure_id, closure_payload(
+            self.closure_id, self.journaled().body, self.expected_cents, self.counted_cents,
+            entry))]
+
+
+def _period(start: datetime | None, end: datetime) -> dict[str, str | None]:
+    return {"from": None if start is None else journal_time(start), "to": journal_time(end)}
+
+
+def _totals(totals: GrandTotals) -> dict[str, int]:
+    return {"period_cents": totals.period_cents, "perpetual_cents": totals.perpetual_cents,
+            "perpetual_absolute_cents": totals.perpetual_absolute_cents}
+
+
+# -- a customer saved: not journaled; customer.saved ---------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerSaved(Change):
+    """A customer created (or changed) at the till. Customers are no fiscal record: the
+    journal holds none, the record names no entry."""
+
+    customer: Customer
+
+    def journaled(self) -> None:
+        return None
+
+    def sent(self, entry: JournalEntry | None) -> list[Sent]:
+        customer = self.customer
+        return [Sent(RecordKind.CUSTOMER_SAVED, customer.id, {
+            "id": customer.id, "kind": customer.kind.value, "name": customer.name,
+            "first_name": customer.first_name, "email": customer.email,
+            "phone": customer.phone, "postal_code": customer.postal_code})]
+
+
+# -- staff signing in and out, a session opened: the event journal; staff.*, session.* -----
+
+
+@dataclass(frozen=True, slots=True)
+class SignedIn(Change):
+    """Staff signed in at the till. `id` names this sign-in alone: each is a record of
+    its own, however often the same staff sign in."""
+
+    id: str
+    staff_id: str
+    till_id: str
+    at: datetime
+
+    def journaled(self) -> Journaled:
+        return Journaled(Chain.EVENT, event_body(Event.SIGN_IN, self.staff_id))
+
+    def sent(self, entry: JournalEntry | None) -> list[Sent]:
+        return [Sent(RecordKind.STAFF_SIGNED_IN, self.id, _staff_payload(self))]
+
+
+@dataclass(frozen=True, slots=True)
+class SignedOut(Change):
+    """Staff handed the till over; `id` names this sign-out alone."""
+
+    id: str
+    staff_id: str
+    till_id: str
+    at: datetime
+
+    def journaled(self) -> Journaled:
+        return Journaled(Chain.EVENT, event_body(Event.SIGN_OUT, self.staff_id))
+
+    def sent(self, entry: JournalEntry | None) -> list[Sent]:
+        return [Sent(RecordKind.STAFF_SIGNED_OUT, self.id, _staff_payload(self))]
+
+
+def _staff_payload(change: SignedIn | SignedOut) -> dict[str, Any]:
+    return {"id": change.id, "staff_id": change.staff_id, "till_id": change.till_id,
+            "at": change.at.isoformat()}
+
+
+@dataclass(frozen=True, slots=True)
+class SessionOpened(Change):
+    """The till opened a new session (its day), numbered after the last one."""
+
+    session: TillSession
+
+    def journaled(self) -> Journaled:
+        return Journaled(Chain.EVENT, event_body(Event.SESSION_OPENED, self.session.opened_by,
+                                                 number=self.session.number))
+
+    def sent(self, entry: JournalEntry | None) -> list[Sent]:
+        session = self.session
+        return [Sent(RecordKind.SESSION_OPENED, session.id, {
+            "id": session.id, "number": session.number, "till_id": session.till_id,
+            "opened_at": session.opened_at.isoformat(), "staff_id": session.opened_by})]
 
 
 # -- shared shapes ----------------------------------------------------------------------
