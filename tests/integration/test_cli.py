@@ -90,7 +90,8 @@ SIGN_INS = frozenset({"sign_in_attempts", "journal_entries", "journal_heads", "t
 def sent_but_sign_ins(engine: Engine) -> list[tuple[object, ...]]:
     with engine.connect() as connection:
         return [tuple(row) for row in connection.exec_driver_sql(
-            "SELECT * FROM outbox WHERE kind != 'staff.signed_in' ORDER BY seq")]
+            "SELECT kind, aggregate_id, payload FROM outbox WHERE kind != 'staff.signed_in'"
+            " ORDER BY seq")]
 
 
 @pytest.mark.parametrize(("order", "where"), [
@@ -117,7 +118,9 @@ def test_a_bad_order_names_what_is_wrong_and_writes_nothing(
     assert [row[1:2] + row[3:] for row in after["sign_in_attempts"]] == [
         ("caissier", "success")]
     assert {row[2] for row in after["journal_entries"]} == {"event"}
-    assert {row[1] for row in after["outbox"]} == {"staff.signed_in"}
+    with store.engine.connect() as connection:
+        assert {row[0] for row in connection.exec_driver_sql("SELECT kind FROM outbox")} == {
+            "staff.signed_in"}
     store.close()
 
 
