@@ -17,8 +17,7 @@ from pos_app.domain.ids import new_id
 from pos_app.domain.journal import Chain, ChainHead, canonical_json, next_entry
 from pos_app.domain.till import Till
 from pos_app.services import importing, selling, setup
-from pos_app.services.journal import sale_record
-from pos_app.services.payloads import order_record
+from pos_app.services.changes import order_payload, sale_body
 from pos_app.services.ports import Signer
 from pos_app.services.selling import PaymentRequest
 from pos_app.services.staff import sign_in
@@ -116,10 +115,10 @@ def measure(rounds: int) -> list[Measure]:
         selling.add_product(ctx, basket, "creme-glacee")
         payment = [PaymentRequest("ESP", basket.total_cents)]
         sample = selling.sell(ctx, cashier, basket, payment)
-        payload = json.dumps(order_record(sample), ensure_ascii=False)
+        payload = json.dumps(order_payload(sample), ensure_ascii=False)
         bare = bare_store(Path(folder) / "bare")
         ids = [(new_id(), new_id()) for _ in range(rounds + WARMUP)]
-        journal = bare_journal(rounds + WARMUP, canonical_json(sale_record(sample, TILL)))
+        journal = bare_journal(rounds + WARMUP, canonical_json(sale_body(sample, TILL)))
         ours, base = interleave(lambda _i: selling.sell(ctx, cashier, basket, payment),
                                 lambda i: bare_sale(bare, ids[i], payload, journal[i]),
                                 rounds, WARMUP)

@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from pos_app.domain.closure import (
     NO_TAKINGS,
@@ -38,13 +37,13 @@ from pos_app.domain.errors import (
     NotInTheDrawer,
 )
 from pos_app.domain.ids import new_id
-from pos_app.domain.journal import Chain, Event, journal_time
+from pos_app.domain.journal import Chain
 from pos_app.domain.money import format_plain
 from pos_app.domain.order import check_reason
 from pos_app.domain.staff import Role, StaffMember
 from pos_app.domain.till import Till, TillSession, TillState
+from pos_app.services.changes import CashMoved, PeriodClosed, ZClosed, record_change
 from pos_app.services.context import Context, local_till
-from pos_app.services.journal import append, record_event
 from pos_app.services.ports import Signer, UnitOfWork
 from pos_app.services.staff import ensure_till_open
 
@@ -64,10 +63,11 @@ def record_cash_movement(ctx: Context, staff: StaffMember, kind: CashMovementKin
         session = ensure_till_open(uow, ctx.signer, till, staff, now)
         if kind is CashMovementKind.OUT:
             check_drawer(uow, session, amount_cents)
-        uow.closures.add_cash_movement(new_id(), till.id, kind, amount_cents, reason.strip(),
-                                       staff.id, now, session.id)
-        record_event(uow, ctx.signer, till.id, now, Event.CASH_MOVEMENT, staff.id,
-                     kind=kind.value, amount_cents=amount_cents, reason=reason.strip())
+        movement = CashMoved(new_id(), kind, amount_cents, reason.strip(), staff.id, session,
+                             now)
+        uow.closures.add_cash_movement(movement.id, till.id, kind, amount_cents,
+                                       movement.reason, staff.id, now, session.id)
+        record_change(uow, ctx.signer, till.id, now, movement)
         uow.commit()
 
 
@@ -130,14 +130,14 @@ def finish_closure(ctx: Context, staff: StaffMember, counted_cents: int | None =
             reading.takings_cents, reading.takings_absolute_cents)
         number = 1 if previous is None else previous.number + 1
         methods = _method_figures(reading, counted)
-        entry = append(uow, ctx.signer, till.id, Chain.CLOSURE, now,
-                       _z_payload(reading, number, staff, totals, methods, counted, count))
-        closure = Closure(new_id(), till.id, ClosureKind.Z, number, reading.period_start, now,
-                          staff.id, reading.orders, totals, reading.expected_cash_cents,
-                          counted, entry.number, reading.first_entry, reading.last_entry)
+        change = ZClosed(new_id(), number, reading, staff.id, totals, methods, counted, count)
+        entry = record_change(uow, ctx.signer, till.id, now, change)
+        assert entry is not None  # a Z is always journaled
+        closure = Closure(change.closure_id, till.id, ClosureKind.Z, number,
+                          reading.period_start, now, staff.id, reading.orders, totals,
+                          reading.expected_cash_cents, counted, entry.number,
+                          reading.first_entry, reading.last_entry)
         uow.closures.add(closure, methods, count, session.id)
-        record_event(uow, ctx.signer, till.id, now, Event.CLOSURE, staff.id, kind="z",
-                     number=number, gap_cents=closure.gap_cents)
         uow.tills.close_session(session.id, now)
         uow.commit()
     return ClosureResult(closure, reading, alongside)
@@ -230,42 +230,6 @@ def _method_figures(reading: Reading, counted: int) -> list[tuple[str, int, int]
     return sorted(figures)
 
 
-def _z_payload(reading: Reading, number: int, staff: StaffMember, totals: GrandTotals,
-               methods: list[tuple[str, int, int]], counted: int,
-               count: CashCount | None) -> dict[str, Any]:
-    cash, takings = reading.cash, reading.takings
-    return {
-        "kind": ClosureKind.Z.value,
-        "number": number,
-        "session": reading.session,
-        "period": _period(reading.period_start, reading.period_end),
-        "staff_id": staff.id,
-        "order_entries": {"first": reading.first_entry, "last": reading.last_entry},
-        "orders": takings.orders,
-        "sales_cents": takings.sales_cents,
-        "cancellations": takings.cancellations,
-        "cancelled_cents": takings.cancelled_cents,
-        "returns": takings.returns,
-        "returned_cents": takings.returned_cents,
-        "vat": [{"rate_bp": v.rate_bp, "excl_cents": v.excl_cents, "vat_cents": v.vat_cents,
-                 "total_cents": v.total_cents} for v in reading.vat],
-        "takings_cents": reading.takings_cents,
-        "takings_absolute_cents": reading.takings_absolute_cents,
-        "grand_totals": _totals(totals),
-        "methods": [{"method": code, "expected_cents": expected, "counted_cents": found}
-                    for code, expected, found in methods],
-        "payments": [{"method": m.method_code, "taken_cents": m.taken_cents,
-                      "refunded_cents": m.refunded_cents, "net_cents": m.net_cents}
-                     for m in reading.methods],
-        "cash": {"float_cents": cash.float_cents, "taken_cents": cash.taken_cents,
-                 "change_cents": cash.change_cents, "in_cents": cash.in_cents,
-                 "out_cents": cash.out_cents, "refunded_cents": cash.refunded_cents,
-                 "expected_cents": cash.expected_cents, "counted_cents": counted,
-                 "gap_cents": counted - cash.expected_cents,
-                 "count": None if count is None else [list(pair) for pair in count.quantities]},
-    }
-
-
 def _close_periods(uow: UnitOfWork, signer: Signer, till: Till, staff: StaffMember,
                    last_z: Closure | None, now: datetime) -> tuple[Closure, ...]:
     """At the first Z of a later month, the Zs since the last monthly closure are closed
@@ -317,17 +281,14 @@ def _close_period(uow: UnitOfWork, signer: Signer, till: Till, staff: StaffMembe
     orders = sum(p.orders for p in parts)
     expected = sum(p.expected_cash_cents for p in parts)
     counted = sum(p.counted_cash_cents for p in parts)
-    entry = append(uow, signer, till.id, Chain.CLOSURE, now, {
-        "kind": kind.value, "number": number, "period": _period(start, end),
-        "staff_id": staff.id, "label": _label(kind, end),
-        "parts": {"kind": part.value, "first": first.number, "last": last.number},
-        "order_entries": {"first": first.first_entry, "last": last.last_entry},
-        "orders": orders, "grand_totals": _totals(totals),
-        "cash": {"expected_cents": expected, "counted_cents": counted,
-                 "gap_cents": counted - expected}})
-    closure = Closure(new_id(), till.id, kind, number, start, end, staff.id, orders, totals,
-                      expected, counted, entry.number, first.first_entry, last.last_entry,
-                      first.number, last.number)
+    change = PeriodClosed(new_id(), kind, number, start, end, _label(kind, end), staff.id,
+                          part, first.number, last.number, first.first_entry,
+                          last.last_entry, orders, totals, expected, counted)
+    entry = record_change(uow, signer, till.id, now, change)
+    assert entry is not None  # a closure is always journaled
+    closure = Closure(change.closure_id, till.id, kind, number, start, end, staff.id, orders,
+                      totals, expected, counted, entry.number, first.first_entry,
+                      last.last_entry, first.number, last.number)
     uow.closures.add(closure, [], None, None)
     return closure
 
@@ -335,12 +296,3 @@ def _close_period(uow: UnitOfWork, signer: Signer, till: Till, staff: StaffMembe
 def _label(kind: ClosureKind, end: datetime) -> str:
     year, month = local_month(end)
     return f"{year}-{month:02d}" if kind is ClosureKind.MONTH else str(year)
-
-
-def _period(start: datetime | None, end: datetime) -> dict[str, str | None]:
-    return {"from": None if start is None else journal_time(start), "to": journal_time(end)}
-
-
-def _totals(totals: GrandTotals) -> dict[str, int]:
-    return {"period_cents": totals.period_cents, "perpetual_cents": totals.perpetual_cents,
-            "perpetual_absolute_cents": totals.perpetual_absolute_cents}

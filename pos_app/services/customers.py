@@ -6,7 +6,8 @@ from pos_app.domain.customer import Customer, CustomerKind, NamePattern, rank
 from pos_app.domain.errors import CustomerNameMissing, UnknownCustomer
 from pos_app.domain.ids import new_id
 from pos_app.domain.staff import Role, StaffMember
-from pos_app.services.context import Context
+from pos_app.services.changes import CustomerSaved, record_change
+from pos_app.services.context import Context, local_till
 
 
 def search_customers(ctx: Context, typed: str, limit: int = 50) -> list[Customer]:
@@ -38,5 +39,7 @@ def create_customer(ctx: Context, staff: StaffMember, kind: CustomerKind, name: 
                         first_name.strip() if first_name else None, email, phone, postal_code)
     with ctx.uow() as uow:
         uow.customers.save(customer)
+        record_change(uow, ctx.signer, local_till(uow).id, ctx.clock.now(),
+                      CustomerSaved(customer))
         uow.commit()
     return customer

@@ -1,7 +1,10 @@
 """Writing and checking the fiscal journal (domain/journal.py; docs/fiscal.md).
 
 Entries are written inside the unit of work of the action they record, so an action
-and its journal entry commit together or not at all.
+and its journal entry commit together or not at all. A state change the server hears
+of is journaled through services/changes.py (`record_change`), which builds its body
+beside its outbox record; this module appends entries and writes the events that are
+the journal's alone (start, stop, clock jumps, verification…).
 """
 
 from __future__ import annotations
@@ -24,15 +27,9 @@ from pos_app.domain.journal import (
     verify_grand_totals,
 )
 from pos_app.domain.staff import Role, StaffMember
-from pos_app.domain.vat import split_vat
 from pos_app.services.context import Context, local_till
 
-if TYPE_CHECKING:  # signing in writes an entry: it does not wait for the orders' code
-    from pos_app.domain.basket import BasketLine
-    from pos_app.domain.order import Cancellation, CreditNote, Order, Refund
-    from pos_app.domain.payment import Payment
-    from pos_app.domain.till import Till
-    from pos_app.domain.vat import VatLine
+if TYPE_CHECKING:
     from pos_app.services.ports import JournalRepository, Signer, UnitOfWork
 
 
@@ -64,11 +61,17 @@ def _add(journal: JournalRepository, signer: Signer, till_id: str, chain: Chain,
     return entry
 
 
+def event_body(event: Event, staff_id: str | None = None, **details: Any) -> dict[str, Any]:
+    """The body of an entry of the event journal (JET): what happened, who did it, the
+    details (the one shape, for `record_event` and for the changes of services/changes.py)."""
+    return {"event": event.value, "staff_id": staff_id, **details}
+
+
 def record_event(uow: UnitOfWork, signer: Signer, till_id: str, at: datetime,
                  event: Event, staff_id: str | None = None, **details: Any) -> JournalEntry:
-    """An entry of the event journal (JET): what happened, who did it, the details."""
-    return append(uow, signer, till_id, Chain.EVENT, at,
-                  {"event": event.value, "staff_id": staff_id, **details})
+    """An entry of the event journal (JET) that no outbox record goes with (a start, a
+    clock jump…): a change the server hears of is a services/changes.py `Change`."""
+    return append(uow, signer, till_id, Chain.EVENT, at, event_body(event, staff_id, **details))
 
 
 # -- the clock ------------------------------------------------------------------------------
@@ -212,98 +215,6 @@ def set_training(ctx: Context, staff: StaffMember, on: bool) -> None:
 
 def record_stop(ctx: Context) -> None:
     record_event_alone(ctx, Event.STOP)
-
-
-# -- what the order chain says -------------------------------------------------------------
-
-
-def sale_record(order: Order, till: Till) -> dict[str, Any]:
-    """What French law lists for a sale: number, till, lines (label, quantity, unit
-    price, VAT rate, amount without VAT), amount without VAT and VAT per rate, total,
-    and how it was paid. The time is the entry's own, to the second."""
-    vat = order.vat()
-    return {
-        "kind": "sale",
-        "order_id": order.id,
-        "number": order.number,
-        "till": {"id": till.id, "code": till.code, "name": till.name,
-                 "point_of_sale": till.point_of_sale},
-        "staff_id": order.staff_id,
-        "lines": [_line(line) for line in order.lines],
-        "vat": _vat(vat),
-        "total_excl_cents": sum(line.excl_cents for line in vat),
-        "total_cents": order.total_cents,
-        "payments": [_payment(payment) for payment in order.payments],
-    }
-
-
-def cancellation_record(order: Order, cancellation: Cancellation) -> dict[str, Any]:
-    """A correction: what the sale still was worth (its returns aside), negative,
-    pointing at the sale it cancels."""
-    vat = order.remaining_vat()
-    return {
-        "kind": "cancellation",
-        "cancels": {"order_id": order.id, "number": order.number},
-        "staff_id": cancellation.by_staff_id,
-        "reason": cancellation.reason,
-        "vat": _vat(vat, -1),
-        "total_excl_cents": -sum(line.excl_cents for line in vat),
-        "total_cents": -order.cancelled_cents,
-    }
-
-
-def return_record(order: Order, note: CreditNote) -> dict[str, Any]:
-    """A return (credit note): the lines taken back and their VAT, negative, pointing at
-    the sale and at its lines."""
-    vat = note.vat()
-    return {
-        "kind": "return",
-        "credit_note_id": note.id,
-        "number": note.number,
-        "returns": {"order_id": order.id, "number": order.number},
-        "staff_id": note.staff_id,
-        "reason": note.reason,
-        "lines": [{"order_line": item.position, **_line(item.line, -1)}
-                  for item in note.lines],
-        "vat": _vat(vat, -1),
-        "total_excl_cents": -sum(line.excl_cents for line in vat),
-        "total_cents": -note.total_cents,
-    }
-
-
-def refund_record(order: Order, refund: Refund) -> dict[str, Any]:
-    """Money given back: negative, in its method, for a return or a cancellation. It
-    changes no takings (the return or cancellation did), only what was paid."""
-    return {"kind": "refund", "id": refund.id, "order_id": order.id,
-            "number": order.number, "credit_note_id": refund.credit_note_id,
-            "staff_id": refund.staff_id, "method": refund.method_code,
-            "amount_cents": -refund.amount_cents}
-
-
-def _line(line: BasketLine, sign: int = 1) -> dict[str, Any]:
-    """A line as the law lists it (a line taken back: its quantity and amounts negative);
-    its amount without VAT is its own split, for information."""
-    return {"label": line.label, "price_label": line.price_label,
-            "quantity": sign * line.quantity, "unit_price_cents": line.unit_price_cents,
-            "vat_rate_bp": int(line.vat_rate), "total_cents": sign * line.total_cents,
-            "total_excl_cents": sign * split_vat(line.total_cents, line.vat_rate).excl_cents}
-
-
-def _vat(vat: list[VatLine], sign: int = 1) -> list[dict[str, int]]:
-    return [{"rate_bp": int(line.rate), "excl_cents": sign * line.excl_cents,
-             "vat_cents": sign * line.vat_cents, "total_cents": sign * line.total_cents}
-            for line in vat]
-
-
-def payment_record(order: Order, payment: Payment) -> dict[str, Any]:
-    """A payment taken after the sale: it settles, it adds nothing to the takings."""
-    return {"kind": "payment", "order_id": order.id, "number": order.number,
-            "staff_id": payment.staff_id, **_payment(payment)}
-
-
-def _payment(payment: Payment) -> dict[str, Any]:
-    return {"id": payment.id, "method": payment.method_code,
-            "amount_cents": payment.amount_cents, "change_cents": payment.change_cents}
 
 
 # -- verification --------------------------------------------------------------------------

@@ -4,9 +4,9 @@ and give back what the customer is owed (R5, R7).
 A return makes a credit note (avoir); a cancellation takes back whatever was not returned
 yet. Either gives back, in the same transaction, the money the customer paid beyond what
 the order is now worth, split over payment methods as the manager chose: each refund is a
-record of its own, an entry of the order chain (its amount negative in its body; the
-entry adds nothing to the takings, which the return or cancellation lowered) and an
-outbox record.
+change of its own (services/changes.py), an entry of the order chain (its amount
+negative in its body; the entry adds nothing to the takings, which the return or
+cancellation lowered) and an outbox record.
 """
 
 from __future__ import annotations
@@ -14,12 +14,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from pos_app.domain.customer import Customer
 from pos_app.domain.errors import UnknownOrder
 from pos_app.domain.ids import new_id
-from pos_app.domain.journal import order_chain
 from pos_app.domain.order import (
     CreditNote,
     Order,
@@ -32,22 +30,17 @@ from pos_app.domain.order import (
 from pos_app.domain.payment import Payment
 from pos_app.domain.staff import Role, StaffMember
 from pos_app.domain.till import Till, TillSession
+from pos_app.services.changes import (
+    Change,
+    LinesReturned,
+    OrderCancelled,
+    PaymentTaken,
+    RefundGiven,
+    record_change,
+)
 from pos_app.services.closures import check_drawer
 from pos_app.services.context import Context, local_till
-from pos_app.services.journal import (
-    append,
-    cancellation_record,
-    payment_record,
-    refund_record,
-    return_record,
-)
-from pos_app.services.payloads import (
-    cancellation_payload,
-    credit_note_payload,
-    payment_payload,
-    refund_payload,
-)
-from pos_app.services.ports import OrderSummary, OutboxRecord, Signer, UnitOfWork
+from pos_app.services.ports import OrderSummary, Signer, UnitOfWork
 from pos_app.services.selling import payment_method
 from pos_app.services.staff import ensure_till_open
 
@@ -97,11 +90,7 @@ def pay_order(ctx: Context, staff: StaffMember, number: str, method_code: str,
         method = payment_method(uow, method_code)
         payment = order.take_payment(method, amount_cents, new_id(), now, staff.id)
         uow.orders.add_payment(order, payment, till.id, _id(session))
-        append(uow, ctx.signer, till.id, order_chain(order.training), now,
-               payment_record(order, payment))
-        if not order.training:
-            uow.outbox.add([OutboxRecord("payment.taken", payment.id,
-                                         payment_payload(order, payment))], now)
+        record_change(uow, ctx.signer, till.id, now, PaymentTaken(order, payment))
         uow.commit()
     return order, payment
 
@@ -120,9 +109,7 @@ def cancel_order(ctx: Context, staff: StaffMember, number: str, reason: str,
         given = _refund(uow, order, refunds, now, staff, None, session)
         uow.orders.add_cancellation(order, cancellation, till.id, _id(session))
         _record_correction(uow, ctx.signer, order, till, session, now,
-                           cancellation_record(order, cancellation), -order.cancelled_cents,
-                           OutboxRecord("order.cancelled", order.id,
-                                        cancellation_payload(order, cancellation)), given)
+                           OrderCancelled(order, cancellation), given)
         uow.commit()
     return TakenBack(order, None, tuple(given))
 
@@ -147,9 +134,7 @@ def return_lines(ctx: Context, staff: StaffMember, number: str,
         given = _refund(uow, order, refunds, now, staff, note.id, session)
         uow.orders.add_return(note, _id(session))
         _record_correction(uow, ctx.signer, order, till, session, now,
-                           return_record(order, note), -note.total_cents,
-                           OutboxRecord("order.returned", note.id,
-                                        credit_note_payload(order, note)), given)
+                           LinesReturned(order, note), given)
         uow.commit()
     return TakenBack(order, note, tuple(given))
 
@@ -171,20 +156,15 @@ def _refund(uow: UnitOfWork, order: Order, requests: Sequence[RefundRequest] | N
 
 
 def _record_correction(uow: UnitOfWork, signer: Signer, order: Order, till: Till,
-                       session: TillSession | None, now: datetime, entry: dict[str, Any],
-                       amount_cents: int, record: OutboxRecord, refunds: list[Refund]) -> None:
-    """A return's or a cancellation's journal entry (its amount off the takings), then
-    each refund it gives (rows, entries), and their outbox records (none in training)."""
-    chain = order_chain(order.training)
-    append(uow, signer, till.id, chain, now, entry, amount_cents)
+                       session: TillSession | None, now: datetime, correction: Change,
+                       refunds: list[Refund]) -> None:
+    """A return or a cancellation (its entry takes its amount off the takings), then
+    each refund it gives: rows, and a change of its own (entry and record) each."""
+    record_change(uow, signer, till.id, now, correction)
     if refunds:
         uow.orders.add_refunds(order, refunds, till.id, _id(session))
     for refund in refunds:
-        append(uow, signer, till.id, chain, now, refund_record(order, refund))
-    if not order.training:
-        uow.outbox.add([record, *(OutboxRecord("refund.given", refund.id,
-                                               refund_payload(order, refund))
-                                  for refund in refunds)], now)
+        record_change(uow, signer, till.id, now, RefundGiven(order, refund))
 
 
 def _till_for(uow: UnitOfWork, signer: Signer, order: Order, staff: StaffMember,

@@ -18,14 +18,12 @@ from pos_app.domain.errors import (
     UnknownProduct,
 )
 from pos_app.domain.ids import new_id
-from pos_app.domain.journal import order_chain
 from pos_app.domain.order import TRAINING_PREFIX, Order, format_order_number
 from pos_app.domain.payment import PaymentMethod
 from pos_app.domain.staff import Role, StaffMember
+from pos_app.services.changes import Sold, record_change
 from pos_app.services.context import Context, local_till
-from pos_app.services.journal import append, sale_record
-from pos_app.services.payloads import order_record, payment_payload
-from pos_app.services.ports import OutboxRecord, UnitOfWork
+from pos_app.services.ports import UnitOfWork
 from pos_app.services.staff import ensure_till_open
 
 ORDER_SERIES = "order"
@@ -64,10 +62,11 @@ def sell(ctx: Context, staff: StaffMember, basket: Basket,
          validate_without_paying: bool = False, training: bool = False) -> Order:
     """Validate the basket as an order, with its payments, durably and in one transaction.
 
-    The order, its lines, VAT, payments, its signed journal entry and outbox rows are
-    written together; an order that is not paid in full needs `validate_without_paying`
-    (R5). A training sale (`training`) is numbered apart (SIM-…), journaled in the
-    training chain, never sent to the server and never counted in the takings.
+    The order, its lines, VAT, payments, and the sale's signed journal entry and outbox
+    records (services/changes.py `Sold`) are written together; an order that is not
+    paid in full needs `validate_without_paying` (R5). A training sale (`training`) is
+    numbered apart (SIM-…), journaled in the training chain, never sent to the server
+    and never counted in the takings.
     """
 
     def take(uow: UnitOfWork, order: Order, now: datetime) -> None:
@@ -107,16 +106,7 @@ def record_sale(ctx: Context, staff: StaffMember, basket: Basket, take_payments:
         if order.left_cents < 0:
             raise PaidBeyondWorth(order.number, -order.left_cents)
         uow.orders.add(order, None if session is None else session.id)
-        append(uow, ctx.signer, till.id, order_chain(training), now, sale_record(order, till),
-               order.total_cents)
-        if training:
-            uow.commit()
-            return order
-        # Payments taken with the order are records of their own, as when paid later.
-        uow.outbox.add([
-            OutboxRecord("order.validated", order.id, order_record(order, payer)),
-            *(OutboxRecord("payment.taken", payment.id, payment_payload(order, payment))
-              for payment in order.payments)], now)
+        record_change(uow, ctx.signer, till.id, now, Sold(order, till, payer))
         uow.commit()
     return order
 

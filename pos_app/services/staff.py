@@ -80,33 +80,41 @@ def prepare_sign_in(ctx: Context) -> None:
     for staff to type. The check first: a secret typed at once waits on it alone (the
     check itself needs no interpreter lock), while the journal's code and key load."""
     ctx.hasher.prepare()
-    from pos_app.services import journal  # noqa: F401 - loaded here, off the UI thread
+    # The journal's code and the changes' (with the ports' records), loaded here, off
+    # the UI thread: a sign-in is a change, journaled and sent.
+    from pos_app.services import changes  # noqa: F401
 
     ctx.signer.prepare()
 
 
 def _record(ctx: Context, login: str, outcome: SignInOutcome,
             member: StaffMember | None = None) -> None:
-    """The attempt; a success also goes in the event journal."""
+    """The attempt; a success is also a change: in the event journal, and sent."""
     # The journal's code loads with the first sign-in, not with the sign-in screen.
-    from pos_app.domain.journal import Event
-    from pos_app.services.journal import record_event
+    from pos_app.services.changes import SignedIn, record_change
 
     now = ctx.clock.now()
     with ctx.uow() as uow:
         uow.staff.record_attempt(login, now, outcome)
         till = uow.tills.local()
         if member is not None and till is not None:
-            record_event(uow, ctx.signer, till.id, now, Event.SIGN_IN, member.id)
+            record_change(uow, ctx.signer, till.id, now,
+                          SignedIn(new_id(), member.id, till.id, now))
         uow.commit()
 
 
 def sign_out(ctx: Context, staff: StaffMember) -> None:
-    """Staff hand the till over; the event journal says when."""
-    from pos_app.domain.journal import Event
-    from pos_app.services.journal import record_event_alone
+    """Staff hand the till over: the event journal says when, and the server hears it
+    (nothing when the store has no till yet: there is no journal to write to)."""
+    from pos_app.services.changes import SignedOut, record_change
 
-    record_event_alone(ctx, Event.SIGN_OUT, staff.id)
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        till = uow.tills.local()
+        if till is not None:
+            record_change(uow, ctx.signer, till.id, now,
+                          SignedOut(new_id(), staff.id, till.id, now))
+            uow.commit()
 
 
 def ensure_till_open(uow: UnitOfWork, signer: Signer, till: Till, staff: StaffMember,
@@ -137,15 +145,14 @@ def _open_session(uow: UnitOfWork, signer: Signer, till: Till, staff_id: str,
                   now: datetime) -> TillSession:
     """A new session, numbered after the last one, its opening journaled. A clock jump is
     recorded first, so that it never counts in the age of the session opened after it."""
-    from pos_app.domain.journal import Event
-    from pos_app.services.journal import note_clock, record_event
+    from pos_app.services.changes import SessionOpened, record_change
+    from pos_app.services.journal import note_clock
 
     note_clock(uow, signer, till.id, now)
     session = TillSession(new_id(), till.id, now, staff_id,
                           number=uow.sequences.next(till.id, SESSION_SERIES))
     uow.tills.open_session(session)
-    record_event(uow, signer, till.id, now, Event.SESSION_OPENED, staff_id,
-                 number=session.number)
+    record_change(uow, signer, till.id, now, SessionOpened(session))
     return session
 
 

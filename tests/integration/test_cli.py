@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import Engine
 
 from pos_app.bootstrap import open_store
 from tests.support import snapshot
@@ -80,8 +81,17 @@ def test_sell_pay_later_and_cancel(data_dir: Path) -> None:
                                        secret="1234"))["error"]
 
 
-# Signing in is recorded, in the attempts and in the event journal.
-SIGN_INS = frozenset({"sign_in_attempts", "journal_entries", "journal_heads", "till_keys"})
+# Signing in is recorded, in the attempts and in the event journal, and sent (the outbox:
+# `sent_but_sign_ins` shows that nothing else was).
+SIGN_INS = frozenset({"sign_in_attempts", "journal_entries", "journal_heads", "till_keys",
+                      "outbox"})
+
+
+def sent_but_sign_ins(engine: Engine) -> list[tuple[object, ...]]:
+    with engine.connect() as connection:
+        return [tuple(row) for row in connection.exec_driver_sql(
+            "SELECT kind, aggregate_id, payload FROM outbox WHERE kind != 'staff.signed_in'"
+            " ORDER BY seq")]
 
 
 @pytest.mark.parametrize(("order", "where"), [
@@ -96,18 +106,21 @@ SIGN_INS = frozenset({"sign_in_attempts", "journal_entries", "journal_heads", "t
 def test_a_bad_order_names_what_is_wrong_and_writes_nothing(
         data_dir: Path, order: dict[str, Any], where: str) -> None:
     store = open_store(data_dir)
-    before = snapshot(store.engine, SIGN_INS)
+    before = snapshot(store.engine, SIGN_INS), sent_but_sign_ins(store.engine)
     store.close()
     refused = error(caisse(data_dir, "order", "create", stdin=json.dumps(order),
                            staff="caissier", secret="1234"))
     assert [p["where"] for p in refused["problems"]] == [where]
     store = open_store(data_dir)
-    assert snapshot(store.engine, SIGN_INS) == before
+    assert (snapshot(store.engine, SIGN_INS), sent_but_sign_ins(store.engine)) == before
     # Signing in is recorded (R19), whatever the action then does.
     after = snapshot(store.engine)
     assert [row[1:2] + row[3:] for row in after["sign_in_attempts"]] == [
         ("caissier", "success")]
     assert {row[2] for row in after["journal_entries"]} == {"event"}
+    with store.engine.connect() as connection:
+        assert {row[0] for row in connection.exec_driver_sql("SELECT kind FROM outbox")} == {
+            "staff.signed_in"}
     store.close()
 
 

@@ -97,7 +97,8 @@ def test_a_paid_order_cancelled_gives_its_money_back_and_the_z_has_no_gap(
                                                                        ("ESP", -2000)]
     assert verify_journal(opened, every_signature=True).ok
     kinds = [kind for kind, _payload in outbox(store)]
-    assert kinds[-3:] == ["order.cancelled", "refund.given", "refund.given"]
+    # The cancellation and its refunds, then the Z's closure.
+    assert kinds[-4:] == ["order.cancelled", "refund.given", "refund.given", "closure.made"]
 
 
 def test_the_manager_chooses_how_each_amount_goes_back(

@@ -1,0 +1,632 @@
+"""One state change, one event: its fiscal journal entry and its outbox record, both
+derived from it, in the caller's transaction, by `record_change` (docs/sync.md).
+
+Each kind of change is a small frozen type holding what the change is (the order and
+its payments, the cancellation, the credit note, the refund, the cash movement, the
+closure, the customer, the sign-in…). It says what the journal writes (`journaled`: the
+chain, the body, the amount) and what the server is sent (`sent`: the record's kind,
+aggregate id and payload); the two are built side by side here, per kind, so that they
+cannot drift apart, and no service assembles either by hand (a test checks that no
+other module adds to the outbox or writes these entries).
+
+Journal bodies are signed fiscal records (docs/fiscal.md): their shapes never change
+for a kind already journaled. Payloads are JSON with amounts in integer cents and VAT
+rates in basis points, and hold at least the fields `sync.contract.PAYLOAD_FIELDS`
+lists for their kind (the services never import `sync`: the tests hold them to it).
+
+Signing in records a change, so this module loads with the first sign-in: the order,
+customer and closure types it names are for the type checker only.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from pos_app.domain.journal import Chain, Event, JournalEntry, journal_time, order_chain
+from pos_app.domain.vat import split_vat
+from pos_app.services.journal import append, event_body
+from pos_app.services.ports import OutboxRecord
+
+if TYPE_CHECKING:
+    from pos_app.domain.basket import BasketLine
+    from pos_app.domain.closure import (
+        CashCount,
+        CashMovementKind,
+        ClosureKind,
+        GrandTotals,
+        Reading,
+    )
+    from pos_app.domain.customer import Customer
+    from pos_app.domain.order import Cancellation, CreditNote, Order, Refund
+    from pos_app.domain.payment import Payment
+    from pos_app.domain.till import Till, TillSession
+    from pos_app.domain.vat import VatLine
+    from pos_app.services.ports import Signer, UnitOfWork
+
+
+class RecordKind(StrEnum):
+    """What an outbox record says: the values of `sync.contract.Kind` (a test checks
+    they are the same), named here because the services do not import `sync`."""
+
+    ORDER_VALIDATED = "order.validated"
+    PAYMENT_TAKEN = "payment.taken"
+    ORDER_CANCELLED = "order.cancelled"
+    ORDER_RETURNED = "order.returned"
+    REFUND_GIVEN = "refund.given"
+    CASH_MOVED = "cash.moved"
+    CLOSURE_MADE = "closure.made"
+    CUSTOMER_SAVED = "customer.saved"
+    STAFF_SIGNED_IN = "staff.signed_in"
+    STAFF_SIGNED_OUT = "staff.signed_out"
+    SESSION_OPENED = "session.opened"
+
+
+@dataclass(frozen=True, slots=True)
+class Journaled:
+    """What a change writes in the journal: the chain, the body, what it adds to the
+    takings (0 for most)."""
+
+    chain: Chain
+    body: dict[str, Any]
+    amount_cents: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """What a change tells the server: one outbox record, before it names its entry."""
+
+    kind: RecordKind
+    aggregate_id: str
+    payload: dict[str, Any]
+
+
+class Change(ABC):
+    """One state change of the till."""
+
+    __slots__ = ()
+
+    @abstractmethod
+    def journaled(self) -> Journaled | None:
+        """The journal entry recording the change (None: the journal does not hold it)."""
+
+    def notes(self) -> tuple[Journaled, ...]:
+        """Entries the same change adds to the event journal after its own (a Z's)."""
+        return ()
+
+    @abstractmethod
+    def sent(self, entry: JournalEntry | None) -> list[Sent]:
+        """The outbox records of the change; `entry` is its journal entry just written."""
+
+
+def record_change(uow: UnitOfWork, signer: Signer, till_id: str, at: datetime,
+                  change: Change) -> JournalEntry | None:
+    """Write `change` in `uow`'s transaction: its journal entry, the event journal's
+    notes of it, then its outbox records, each naming that entry. A change journaled
+    in the training chain is never sent: training stays on the till. Returns the entry
+    (None for a change the journal does not hold)."""
+    journaled = change.journaled()
+    entry = None if journaled is None else append(
+        uow, signer, till_id, journaled.chain, at, journaled.body, journaled.amount_cents)
+    for note in change.notes():
+        append(uow, signer, till_id, note.chain, at, note.body, note.amount_cents)
+    if journaled is not None and journaled.chain is Chain.TRAINING:
+        return entry
+    records = [OutboxRecord(sent.kind.value, sent.aggregate_id, sent.payload, entry)
+               for sent in change.sent(entry)]
+    if records:
+        uow.outbox.add(records, at)
+    return entry
+
+
+# -- a sale: the order chain's `sale`; order.validated and a payment.taken per payment ----
+
+
+def sale_body(order: Order, till: Till) -> dict[str, Any]:
+    """What French law lists for a sale: number, till, lines (label, quantity, unit
+    price, VAT rate, amount without VAT), amount without VAT and VAT per rate, total,
+    and how it was paid. The time is the entry's own, to the second."""
+    vat = order.vat()
+    return {
+        "kind": "sale",
+        "order_id": order.id,
+        "number": order.number,
+        "till": {"id": till.id, "code": till.code, "name": till.name,
+                 "point_of_sale": till.point_of_sale},
+        "staff_id": order.staff_id,
+        "lines": [_law_line(line) for line in order.lines],
+        "vat": _law_vat(vat),
+        "total_excl_cents": sum(line.excl_cents for line in vat),
+        "total_cents": order.total_cents,
+        "payments": [_law_payment(payment) for payment in order.payments],
+    }
+
+
+def order_payload(order: Order, payer: Customer | None = None) -> dict[str, Any]:
+    """What `order.validated` says: the order as validated, which never changes after.
+    Payments and a cancellation are records of their own."""
+    return {
+        "id": order.id,
+        "number": order.number,
+        "till_id": order.till_id,
+        "created_at": order.created_at.isoformat(),
+        "staff_id": order.staff_id,
+        "payer": None if payer is None else {
+            "id": payer.id, "kind": payer.kind.value, "name": payer.name,
+            "first_name": payer.first_name,
+        },
+        "lines": [_line(line) for line in order.lines],
+        "vat": _vat(order.vat()),
+        "total_cents": order.total_cents,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Sold(Change):
+    """An order validated with the payments taken with it. The sale's entry lists them;
+    each is also a `payment.taken` of its own, as when paid later, naming that entry."""
+
+    order: Order
+    till: Till
+    payer: Customer | None
+
+    def journaled(self) -> Journaled:
+        return Journaled(order_chain(self.order.training), sale_body(self.order, self.till),
+                         self.order.total_cents)
+
+    def sent(self, entry: JournalEntry | None) -> list[Sent]:
+        order = self.order
+        return [Sent(RecordKind.ORDER_VALIDATED, order.id, order_payload(order, self.payer)),
+                *(Sent(RecordKind.PAYMENT_TAKEN, payment.id, payment_payload(order, payment))
+                  for payment in order.payments)]
+
+
+# -- a payment taken later: the order chain's `payment`; payment.taken ----------------------
+
+
+def payment_body(order: Order, payment: Payment) -> dict[str, Any]:
+    """A payment taken after the sale: it settles, it adds nothing to the takings."""
+    return {"kind": "payment", "order_id": order.id, "number": order.number,
+            "staff_id": payment.staff_id, **_law_payment(payment)}
+
+
+def payment_payload(order: Order, payment: Payment) -> dict[str, Any]:
+    return {
+        "id": payment.id,
+        "order_id": order.id,
+        "order_number": order.number,
+        "method": payment.method_code,
+        "amount_cents": payment.amount_cents,
+        "change_cents": payment.change_cents,
+        "taken_at": payment.taken_at.isoformat(),
+        "staff_id": payment.staff_id,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentTaken(Change):
+    order: Order
+    payment: Payment
+
+    def journaled(self) -> Journaled:
+        return Journaled(order_chain(self.order.training),
+                         payment_body(self.order, self.payment))
+
+    def sent(self, entry: JournalEntry | None) -> list[Sent]:
+        return [Sent(RecordKind.PAYMENT_TAKEN, self.payment.id,
+                     payment_payload(self.order, self.payment))]
+
+
+# -- a cancellation: the order chain's `cancellation`; order.cancelled ----------------------
+
+
+def cancellation_body(order: Order, cancellation: Cancellation) -> dict[str, Any]:
+    """A correction: what the sale still was worth (its returns aside), negative,
+    pointing at the sale it cancels."""
+    vat = order.remaining_vat()
+    return {
+        "kind": "cancellation",
+        "cancels": {"order_id": order.id, "number": order.number},
+        "staff_id": cancellation.by_staff_id,
+        "reason": cancellation.reason,
+        "vat": _law_vat(vat, -1),
+        "total_excl_cents": -sum(line.excl_cents for line in vat),
+        "total_cents": -order.cancelled_cents,
+    }
+
+
+def cancellation_payload(order: Order, cancellation: Cancellation) -> dict[str, Any]:
+    return {
+        "order_id": order.id,
+        "order_number": order.number,
+        "by_staff_id": cancellation.by_staff_id,
+        "at": cancellation.at.isoformat(),
+        "reason": cancellation.reason,
+        "cancelled_cents": order.cancelled_cents,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class OrderCancelled(Change):
+    """What the order's returns left of it, taken off the takings. Its refunds are
+    changes of their own."""
+
+    order: Order
+    cancellation: Cancellation
+
+    def journaled(self) -> Journaled:
+        return Journaled(order_chain(self.order.training),
+                         cancellation_body(self.order, self.cancellation),
+                         -self.order.cancelled_cents)
+
+    def sent(self, entry: JournalEntry | None) -> list[Sent]:
+        return [Sent(RecordKind.ORDER_CANCELLED, self.order.id,
+                     cancellation_payload(self.order, self.cancellation))]
+
+
+# -- a return (credit note): the order chain's `return`; order.returned ---------------------
+
+
+def return_body(order: Order, note: CreditNote) -> dict[str, Any]:
+    """A return (credit note): the lines taken back and their VAT, negative, pointing at
+    the sale and at its lines."""
+    vat = note.vat()
+    return {
+        "kind": "return",
+        "credit_note_id": note.id,
+        "number": note.number,
+        "returns": {"order_id": order.id, "number": order.number},
+        "staff_id": note.staff_id,
+        "reason": note.reason,
+        "lines": [{"order_line": item.position, **_law_line(item.line, -1)}
+                  for item in note.lines],
+        "vat": _law_vat(vat, -1),
+        "total_excl_cents": -sum(line.excl_cents for line in vat),
+        "total_cents": -note.total_cents,
+    }
+
+
+def credit_note_payload(order: Order, note: CreditNote) -> dict[str, Any]:
+    """What `order.returned` says: a credit note, which never changes after."""
+    return {
+        "id": note.id,
+        "number": note.number,
+        "order_id": order.id,
+        "order_number": order.number,
+        "till_id": note.till_id,
+        "created_at": note.created_at.isoformat(),
+        "staff_id": note.staff_id,
+        "reason": note.reason,
+        "lines": [{"order_line": item.position, **_line(item.line)} for item in note.lines],
+        "vat": _vat(note.vat()),
+        "total_cents": note.total_cents,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class LinesReturned(Change):
+    """A credit note, taken off the takings. Its refunds are changes of their own."""
+
+    order: Order
+    note: CreditNote
+
+    def journaled(self) -> Journaled:
+        return Journaled(order_chain(self.order.training), return_body(self.order, self.note),
+                         -self.note.total_cents)
+
+    def sent(self, entry: JournalEntry | None) -> list[Sent]:
+        return [Sent(RecordKind.ORDER_RETURNED, self.note.id,
+                     credit_note_payload(self.order, self.note))]
+
+
+# -- a refund: the order chain's `refund`; refund.given ------------------------------------
+
+
+def refund_body(order: Order, refund: Refund) -> dict[str, Any]:
+    """Money given back: negative, in its method, for a return or a cancellation. It
+    changes no takings (the return or cancellation did), only what was paid."""
+    return {"kind": "refund", "id": refund.id, "order_id": order.id,
+            "number": order.number, "credit_note_id": refund.credit_note_id,
+            "staff_id": refund.staff_id, "method": refund.method_code,
+            "amount_cents": -refund.amount_cents}
+
+
+def refund_payload(order: Order, refund: Refund) -> dict[str, Any]:
+    """What `refund.given` says: money given back, in one method (a positive amount)."""
+    return {
+        "id": refund.id,
+        "order_id": order.id,
+        "order_number": order.number,
+        "credit_note_id": refund.credit_note_id,
+        "method": refund.method_code,
+        "amount_cents": refund.amount_cents,
+        "at": refund.at.isoformat(),
+        "staff_id": refund.staff_id,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class RefundGiven(Change):
+    order: Order
+    refund: Refund
+
+    def journaled(self) -> Journaled:
+        return Journaled(order_chain(self.order.training), refund_body(self.order, self.refund))
+
+    def sent(self, entry: JournalEntry | None) -> list[Sent]:
+        return [Sent(RecordKind.REFUND_GIVEN, self.refund.id,
+                     refund_payload(self.order, self.refund))]
+
+
+# -- cash put in or taken out: the event journal's `cash_movement`; cash.moved -------------
+
+
+@dataclass(frozen=True, slots=True)
+class CashMoved(Change):
+    """The opening float, an apport or a retrait, in `session`'s drawer."""
+
+    id: str
+    kind: CashMovementKind
+    amount_cents: int
+    reason: str
+    staff_id: str
+    session: TillSession
+    at: datetime
+
+    def journaled(self) -> Journaled:
+        return Journaled(Chain.EVENT, event_body(
+            Event.CASH_MOVEMENT, self.staff_id, kind=self.kind.value,
+            amount_cents=self.amount_cents, reason=self.reason))
+
+    def sent(self, entry: JournalEntry | None) -> list[Sent]:
+        return [Sent(RecordKind.CASH_MOVED, self.id, {
+            "id": self.id, "kind": self.kind.value, "amount_cents": self.amount_cents,
+            "reason": self.reason, "staff_id": self.staff_id,
+            "session_id": self.session.id, "session_number": self.session.number,
+            "at": self.at.isoformat()})]
+
+
+# -- closures: the closure chain's Z, month and year; closure.made -------------------------
+
+
+def z_body(reading: Reading, number: int, staff_id: str, totals: GrandTotals,
+           methods: list[tuple[str, int, int]], counted: int,
+           count: CashCount | None) -> dict[str, Any]:
+    """A Z's figures as the closure chain holds them (docs/fiscal.md)."""
+    cash, takings = reading.cash, reading.takings
+    return {
+        "kind": "z",
+        "number": number,
+        "session": reading.session,
+        "period": _period(reading.period_start, reading.period_end),
+        "staff_id": staff_id,
+        "order_entries": {"first": reading.first_entry, "last": reading.last_entry},
+        "orders": takings.orders,
+        "sales_cents": takings.sales_cents,
+        "cancellations": takings.cancellations,
+        "cancelled_cents": takings.cancelled_cents,
+        "returns": takings.returns,
+        "returned_cents": takings.returned_cents,
+        "vat": [{"rate_bp": v.rate_bp, "excl_cents": v.excl_cents, "vat_cents": v.vat_cents,
+                 "total_cents": v.total_cents} for v in reading.vat],
+        "takings_cents": reading.takings_cents,
+        "takings_absolute_cents": reading.takings_absolute_cents,
+        "grand_totals": _totals(totals),
+        "methods": [{"method": code, "expected_cents": expected, "counted_cents": found}
+                    for code, expected, found in methods],
+        "payments": [{"method": m.method_code, "taken_cents": m.taken_cents,
+                      "refunded_cents": m.refunded_cents, "net_cents": m.net_cents}
+                     for m in reading.methods],
+        "cash": {"float_cents": cash.float_cents, "taken_cents": cash.taken_cents,
+                 "change_cents": cash.change_cents, "in_cents": cash.in_cents,
+                 "out_cents": cash.out_cents, "refunded_cents": cash.refunded_cents,
+                 "expected_cents": cash.expected_cents, "counted_cents": counted,
+                 "gap_cents": counted - cash.expected_cents,
+                 "count": None if count is None else [list(pair) for pair in count.quantities]},
+    }
+
+
+def closure_payload(closure_id: str, body: dict[str, Any], expected: int, counted: int,
+                    entry: JournalEntry | None) -> dict[str, Any]:
+    """What `closure.made` says: the closure's id and every figure of its entry, the cash
+    expected, counted and the gap at the top, and the number of its entry in the closure
+    chain (as the closures table keeps it)."""
+    return {"id": closure_id, **body, "cash_expected_cents": expected,
+            "cash_counted_cents": counted, "cash_gap_cents": counted - expected,
+            "journal_number": None if entry is None else entry.number}
+
+
+@dataclass(frozen=True, slots=True)
+class ZClosed(Change):
+    """A Z: its figures in the closure chain, noted in the event journal with its gap."""
+
+    closure_id: str
+    number: int
+    reading: Reading
+    staff_id: str
+    totals: GrandTotals
+    methods: list[tuple[str, int, int]]  # (method, expected, counted)
+    counted_cents: int
+    count: CashCount | None
+
+    def journaled(self) -> Journaled:
+        return Journaled(Chain.CLOSURE, z_body(self.reading, self.number, self.staff_id,
+                                               self.totals, self.methods, self.counted_cents,
+                                               self.count))
+
+    def notes(self) -> tuple[Journaled, ...]:
+        return (Journaled(Chain.EVENT, event_body(
+            Event.CLOSURE, self.staff_id, kind="z", number=self.number,
+            gap_cents=self.counted_cents - self.reading.expected_cash_cents)),)
+
+    def sent(self, entry: JournalEntry | None) -> list[Sent]:
+        return [Sent(RecordKind.CLOSURE_MADE, self.closure_id, closure_payload(
+            self.closure_id, self.journaled().body, self.reading.expected_cash_cents,
+            self.counted_cents, entry))]
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodClosed(Change):
+    """A monthly (yearly) closure: the Zs (months) from `first_part` to `last_part`."""
+
+    closure_id: str
+    kind: ClosureKind
+    number: int
+    start: datetime | None
+    end: datetime
+    label: str
+    staff_id: str
+    part_kind: ClosureKind
+    first_part: int
+    last_part: int
+    first_entry: int
+    last_entry: int
+    orders: int
+    totals: GrandTotals
+    expected_cents: int
+    counted_cents: int
+
+    def journaled(self) -> Journaled:
+        return Journaled(Chain.CLOSURE, {
+            "kind": self.kind.value, "number": self.number,
+            "period": _period(self.start, self.end), "staff_id": self.staff_id,
+            "label": self.label,
+            "parts": {"kind": self.part_kind.value, "first": self.first_part,
+                      "last": self.last_part},
+            "order_entries": {"first": self.first_entry, "last": self.last_entry},
+            "orders": self.orders, "grand_totals": _totals(self.totals),
+            "cash": {"expected_cents": self.expected_cents,
+                     "counted_cents": self.counted_cents,
+                     "gap_cents": self.counted_cents - self.expected_cents}})
+
+    def sent(self, entry: JournalEntry | None) -> list[Sent]:
+        return [Sent(RecordKind.CLOSURE_MADE, self.closure_id, closure_payload(
+            self.closure_id, self.journaled().body, self.expected_cents, self.counted_cents,
+            entry))]
+
+
+def _period(start: datetime | None, end: datetime) -> dict[str, str | None]:
+    return {"from": None if start is None else journal_time(start), "to": journal_time(end)}
+
+
+def _totals(totals: GrandTotals) -> dict[str, int]:
+    return {"period_cents": totals.period_cents, "perpetual_cents": totals.perpetual_cents,
+            "perpetual_absolute_cents": totals.perpetual_absolute_cents}
+
+
+# -- a customer saved: not journaled; customer.saved ---------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerSaved(Change):
+    """A customer created (or changed) at the till. Customers are no fiscal record: the
+    journal holds none, the record names no entry."""
+
+    customer: Customer
+
+    def journaled(self) -> None:
+        return None
+
+    def sent(self, entry: JournalEntry | None) -> list[Sent]:
+        customer = self.customer
+        return [Sent(RecordKind.CUSTOMER_SAVED, customer.id, {
+            "id": customer.id, "kind": customer.kind.value, "name": customer.name,
+            "first_name": customer.first_name, "email": customer.email,
+            "phone": customer.phone, "postal_code": customer.postal_code})]
+
+
+# -- staff signing in and out, a session opened: the event journal; staff.*, session.* -----
+
+
+@dataclass(frozen=True, slots=True)
+class SignedIn(Change):
+    """Staff signed in at the till. `id` names this sign-in alone: each is a record of
+    its own, however often the same staff sign in."""
+
+    id: str
+    staff_id: str
+    till_id: str
+    at: datetime
+
+    def journaled(self) -> Journaled:
+        return Journaled(Chain.EVENT, event_body(Event.SIGN_IN, self.staff_id))
+
+    def sent(self, entry: JournalEntry | None) -> list[Sent]:
+        return [Sent(RecordKind.STAFF_SIGNED_IN, self.id, _staff_payload(self))]
+
+
+@dataclass(frozen=True, slots=True)
+class SignedOut(Change):
+    """Staff handed the till over; `id` names this sign-out alone."""
+
+    id: str
+    staff_id: str
+    till_id: str
+    at: datetime
+
+    def journaled(self) -> Journaled:
+        return Journaled(Chain.EVENT, event_body(Event.SIGN_OUT, self.staff_id))
+
+    def sent(self, entry: JournalEntry | None) -> list[Sent]:
+        return [Sent(RecordKind.STAFF_SIGNED_OUT, self.id, _staff_payload(self))]
+
+
+def _staff_payload(change: SignedIn | SignedOut) -> dict[str, Any]:
+    return {"id": change.id, "staff_id": change.staff_id, "till_id": change.till_id,
+            "at": change.at.isoformat()}
+
+
+@dataclass(frozen=True, slots=True)
+class SessionOpened(Change):
+    """The till opened a new session (its day), numbered after the last one."""
+
+    session: TillSession
+
+    def journaled(self) -> Journaled:
+        return Journaled(Chain.EVENT, event_body(Event.SESSION_OPENED, self.session.opened_by,
+                                                 number=self.session.number))
+
+    def sent(self, entry: JournalEntry | None) -> list[Sent]:
+        session = self.session
+        return [Sent(RecordKind.SESSION_OPENED, session.id, {
+            "id": session.id, "number": session.number, "till_id": session.till_id,
+            "opened_at": session.opened_at.isoformat(), "staff_id": session.opened_by})]
+
+
+# -- shared shapes ----------------------------------------------------------------------
+
+
+def _law_line(line: BasketLine, sign: int = 1) -> dict[str, Any]:
+    """A line as the law lists it (a line taken back: its quantity and amounts negative);
+    its amount without VAT is its own split, for information."""
+    return {"label": line.label, "price_label": line.price_label,
+            "quantity": sign * line.quantity, "unit_price_cents": line.unit_price_cents,
+            "vat_rate_bp": int(line.vat_rate), "total_cents": sign * line.total_cents,
+            "total_excl_cents": sign * split_vat(line.total_cents, line.vat_rate).excl_cents}
+
+
+def _law_vat(vat: list[VatLine], sign: int = 1) -> list[dict[str, int]]:
+    return [{"rate_bp": int(line.rate), "excl_cents": sign * line.excl_cents,
+             "vat_cents": sign * line.vat_cents, "total_cents": sign * line.total_cents}
+            for line in vat]
+
+
+def _law_payment(payment: Payment) -> dict[str, Any]:
+    return {"id": payment.id, "method": payment.method_code,
+            "amount_cents": payment.amount_cents, "change_cents": payment.change_cents}
+
+
+def _line(line: BasketLine) -> dict[str, Any]:
+    """A line as a record holds it: its product and price ids, for the server."""
+    return {"product_id": line.product_id, "label": line.label, "price_id": line.price_id,
+            "price_label": line.price_label, "unit_price_cents": line.unit_price_cents,
+            "quantity": line.quantity, "vat_rate_bp": line.vat_rate,
+            "total_cents": line.total_cents}
+
+
+def _vat(vat: list[VatLine]) -> list[dict[str, int]]:
+    return [{"rate_bp": line.rate, "excl_cents": line.excl_cents,
+             "vat_cents": line.vat_cents, "total_cents": line.total_cents} for line in vat]
