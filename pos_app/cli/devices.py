@@ -154,19 +154,21 @@ def _simulate_printer(port: int) -> Result:
     from hardware.simulators.escpos_printer import SimulatedPrinter
 
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops it as Ctrl-C does
+    # Stopped only while it waits: a line printed is always a line counted. Held back
+    # before the printer's thread starts, which inherits the mask: a signal the system
+    # gave that thread would still interrupt this one anywhere.
+    _stops(signal.SIG_BLOCK)
+    shown = 0
     try:
-        simulated = SimulatedPrinter(port)
-    except OSError as error:
-        raise UsageError(f"127.0.0.1:{port} cannot be used ({error.strerror}): another"
-                         " printer listens there? try --port") from error
-    with simulated as printer:
-        host, bound = printer.address
-        print(f"simulated printer on {host}:{bound} (Ctrl-C stops it); set it with: caisse"
-              f" devices set printer network {host}:{bound}", flush=True)
-        shown = 0
-        # Stopped only while it waits: a line printed is always a line counted.
-        _stops(signal.SIG_BLOCK)
         try:
+            simulated = SimulatedPrinter(port)
+        except OSError as error:
+            raise UsageError(f"127.0.0.1:{port} cannot be used ({error.strerror}): another"
+                             " printer listens there? try --port") from error
+        with simulated as printer:
+            host, bound = printer.address
+            print(f"simulated printer on {host}:{bound} (Ctrl-C stops it); set it with:"
+                  f" caisse devices set printer network {host}:{bound}", flush=True)
             while True:
                 _stops(signal.SIG_UNBLOCK)
                 time.sleep(0.2)
@@ -178,10 +180,10 @@ def _simulate_printer(port: int) -> Result:
                 for line in printed[shown:]:
                     print(line, flush=True)
                 shown = len(printed)
-        except KeyboardInterrupt:
-            pass
-        finally:
-            _stops(signal.SIG_UNBLOCK)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        _stops(signal.SIG_UNBLOCK)
     return Result({"printed_lines": shown}, f"stopped after {shown} lines")
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import ast
 import json
-import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -35,7 +34,7 @@ from pos_app.services.context import Context
 from pos_app.services.journal import verify_journal
 from pos_app.services.ports import OutboxRecord
 from pos_app.services.selling import PaymentRequest
-from pos_app.storage.repositories import SqlOutbox
+from pos_app.storage.sync_repository import SqlOutbox
 from sync.contract import PAYLOAD_FIELDS, SCHEMA_VERSION, Kind, parse_envelope
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -267,9 +266,6 @@ def test_a_customer_saved_is_sent_and_not_journaled(
                               "phone": None, "postal_code": "74000"}
 
 
-@pytest.mark.xfail(strict=True, raises=sqlite3.IntegrityError,
-                   reason="until migration 0010: the outbox keeps one record per kind and"
-                   " aggregate (UNIQUE(kind, aggregate_id))")
 def test_a_customer_saved_twice_is_sent_twice(ctx: Context, store: Store) -> None:
     customer = Customer("c-twice", CustomerKind.PERSON, "Martin")
     for saved in (customer, Customer("c-twice", CustomerKind.PERSON, "Martin", "Léa")):
@@ -403,7 +399,7 @@ def test_no_module_but_changes_writes_a_record_or_the_entry_of_a_change() -> Non
     found = []
     for path in sorted((ROOT / "pos_app").rglob("*.py")):
         relative = path.relative_to(ROOT).as_posix()
-        if relative not in ("pos_app/services/changes.py", "pos_app/storage/repositories.py"):
+        if relative not in ("pos_app/services/changes.py", "pos_app/storage/sync_repository.py"):
             found += by_hand(path, relative)
     assert found == [], "\n".join(found)
 

@@ -32,11 +32,18 @@ def sell_ride(ctx: Context, cashier: StaffMember, training: bool = False) -> Non
 
 def test_records_wait_in_their_envelope_and_keep_the_servers_answers(
         ctx: Context, cashier: StaffMember, clock: FrozenClock) -> None:
+    sell_ride(ctx, cashier)
+    with ctx.uow() as uow:  # the sign-in, the session opened and the first sale: sent
+        uow.outbox.settle([RecordOutcome(record.record_id, RecordState.SENT)
+                           for record in uow.outbox.waiting(100)], clock.now())
+        uow.commit()
     for _sale in range(3):
         sell_ride(ctx, cashier)
     with ctx.uow(write=False) as uow:
         waiting = uow.outbox.waiting(100)
     assert [record.kind for record in waiting] == ["order.validated", "payment.taken"] * 3
+    assert all(record.journal is not None and record.journal.chain == "order"
+               for record in waiting)
     assert [record.seq for record in waiting] == sorted(record.seq for record in waiting)
     assert all(UUID7.match(record.record_id) and record.schema == 1 for record in waiting)
     assert len({record.record_id for record in waiting}) == 6
@@ -57,7 +64,7 @@ def test_records_wait_in_their_envelope_and_keep_the_servers_answers(
         counts = uow.outbox.counts()
         rejected = uow.outbox.rejected(10)
         still = uow.outbox.waiting(100)
-    assert (counts.waiting, counts.sent, counts.rejected) == (4, 1, 1)
+    assert (counts.waiting, counts.rejected) == (4, 1)
     assert counts.oldest_waiting == third.created_at
     assert [(record.record_id, record.reason) for record in rejected] == [
         (second.record_id, "payload.total_cents: wrong type")]
@@ -84,7 +91,8 @@ def test_training_sales_send_nothing_and_their_journal_is_left_out(
         till = uow.tills.local()
         assert till is not None
         entries = uow.journal.after(till.id, 0, 1000)
-        kinds = [record.kind for record in uow.outbox.waiting(100)]
+        kinds = [record.kind for record in uow.outbox.waiting(100)
+                 if record.kind.startswith(("order.", "payment."))]
         last_seq = entries[-1][0]
         assert uow.journal.after(till.id, last_seq, 10) == []
     assert kinds == ["order.validated", "payment.taken"]
