@@ -28,8 +28,7 @@ from sync.server.database import (
     open_engine,
     sqlite_url,
 )
-from sync.server.errors import Refused
-from sync.server.migrate import SchemaMismatch
+from sync.server.errors import Refused, SchemaMismatch
 
 DEFAULT_PORT = 8765
 
