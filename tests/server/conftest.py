@@ -61,7 +61,7 @@ def postgresql_server_url(new_postgresql_database: Callable[[], str]) -> str:
 
 
 @pytest.fixture(scope="session")
-def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, ServerProcess]]:
+def servers() -> Iterator[dict[str, ServerProcess]]:
     """Started on first use, stopped at the end of the session."""
     started: dict[str, ServerProcess] = {}
     yield started

@@ -18,7 +18,7 @@ from fastapi import FastAPI
 from sync.contract import HEADER_SERVER_TIME, MAX_BODY_BYTES, parse_answers
 from sync.server import records
 from sync.server.app import create_app
-from sync.server.database import open_engine, sqlite_url
+from sync.server.database import DatabaseUnavailable, open_engine, sqlite_url
 from sync.server.migrate import upgrade
 from sync.server.tills import make_enrol_code
 from tests.server.inprocess import InProcess
@@ -209,3 +209,19 @@ def test_a_busy_database_answers_records_retry_later_and_the_journal_503(
         holder.close()
     answer = http.post("/v1/records", json={"records": batch}, headers=till.auth)
     assert [a.answer.value for a in parse_answers(answer.json())] == ["stored"] * 2
+
+
+def test_a_database_lost_in_the_middle_of_a_batch_answers_every_record_retry_later(
+        http: InProcess, till: Till, app_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    def lost(*_args: object) -> None:
+        raise DatabaseUnavailable("server closed the connection unexpectedly")
+
+    engine = open_engine(app_url)
+    before = snapshot(engine)
+    monkeypatch.setattr(records, "_store", lost)
+    batch = [till.record("customer.saved"), till.record("customer.saved")]
+    answer = http.post("/v1/records", json={"records": batch}, headers=till.auth)
+    assert [(a.answer.value, a.reason) for a in parse_answers(answer.json())] == [
+        ("retry_later", "the database is unavailable")] * 2
+    assert snapshot(engine) == before
+    engine.dispose()
