@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from pos_app.domain.customer import Customer
     from pos_app.domain.order import Order
     from pos_app.domain.receipt import Receipt, ReceiptLine, RefundReceipt, Venue
+    from pos_app.domain.sync import ChainAck
     from pos_app.domain.vat import VatLine
 
 SIMULATION = "*** SIMULATION ***"
@@ -156,6 +157,27 @@ def reading_lines(value: Reading, title: str = "Lecture X") -> list[str]:
                  f" − rendu {format_money(cash.change_cents)} + apports"
                  f" {format_money(cash.in_cents)} − retraits {format_money(cash.out_cents)}"
                  f"{refunded}")
+    lines += acknowledged_lines(value.acknowledged)
+    return lines
+
+
+CHAIN_NAMES = {"order": "commandes", "closure": "clôtures", "event": "événements",
+               "duplicate": "duplicatas", "archive": "archives"}
+
+
+def acknowledged_lines(acks: tuple[ChainAck, ...]) -> list[str]:
+    """The journal heads the server last acknowledged, and its flags (nothing for a till
+    with no server)."""
+    if not acks:
+        return []
+    lines = ["  Journal reconnu par le serveur :"]
+    for ack in acks:
+        when = ("" if ack.acknowledged_at is None
+                else f" le {format_local_time(ack.acknowledged_at)}")
+        lines.append(f"    {CHAIN_NAMES.get(ack.chain, ack.chain)} n° {ack.number}"
+                     f" ({ack.hash[:12]}){when}")
+        if ack.flagged:
+            lines.append(f"    ALERTE : {ack.flagged}")
     return lines
 
 

@@ -173,6 +173,10 @@ def reading(value: Reading, title: str = "Lecture X") -> Result:
                  "change_cents": cash.change_cents, "in_cents": cash.in_cents,
                  "out_cents": cash.out_cents, "refunded_cents": cash.refunded_cents,
                  "expected_cents": cash.expected_cents},
+        "server_acknowledged": [
+            {"chain": ack.chain, "number": ack.number, "hash": ack.hash,
+             "at": None if ack.acknowledged_at is None else ack.acknowledged_at.isoformat(),
+             "flagged": ack.flagged} for ack in value.acknowledged],
     }
     lines = reading_lines(value, title)
     return Result(data, "\n".join(lines))

@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from pos_app.domain.errors import InvalidCashCount, NegativeCount
 from pos_app.domain.money import Cents
+from pos_app.domain.sync import ChainAck
 
 # Euro notes and coins, in cents, largest first.
 EURO_DENOMINATIONS: tuple[Cents, ...] = (50000, 20000, 10000, 5000, 2000, 1000, 500,
@@ -131,6 +132,9 @@ class Reading:
     cash: CashFigures
     first_entry: int  # the order-chain entries this period covers
     last_entry: int
+    # The journal heads the server last acknowledged (an enrolled till; docs/sync.md): a
+    # Z records them, the witness a rewritten journal would no longer match.
+    acknowledged: tuple[ChainAck, ...] = ()
 
     @property
     def orders(self) -> int:

@@ -397,7 +397,7 @@ def z_body(reading: Reading, number: int, staff_id: str, totals: GrandTotals,
            count: CashCount | None) -> dict[str, Any]:
     """A Z's figures as the closure chain holds them (docs/fiscal.md)."""
     cash, takings = reading.cash, reading.takings
-    return {
+    body = {
         "kind": "z",
         "number": number,
         "session": reading.session,
@@ -427,6 +427,12 @@ def z_body(reading: Reading, number: int, staff_id: str, totals: GrandTotals,
                  "gap_cents": counted - cash.expected_cents,
                  "count": None if count is None else [list(pair) for pair in count.quantities]},
     }
+    if reading.acknowledged:  # an enrolled till: the server's word on its journal
+        body["server_acknowledged"] = [
+            {"chain": ack.chain, "number": ack.number, "hash": ack.hash,
+             "at": None if ack.acknowledged_at is None else journal_time(ack.acknowledged_at),
+             "flagged": ack.flagged} for ack in reading.acknowledged]
+    return body
 
 
 def closure_payload(closure_id: str, body: dict[str, Any], expected: int, counted: int,

@@ -182,7 +182,7 @@ def _reading(uow: UnitOfWork, till: Till, now: datetime, previous: Closure | Non
     first = 1 if previous is None else previous.last_entry + 1
     return Reading(till.id, 0 if session is None else session.number, after, now, takings,
                    methods, cash, first, first - 1 if head is None or session is None
-                   else head.number)
+                   else head.number, tuple(uow.sync.acknowledgements(till.id)))
 
 
 def _money(uow: UnitOfWork, session: TillSession | None

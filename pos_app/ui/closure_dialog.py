@@ -235,4 +235,22 @@ class ClosureDialog(QDialog):
             "<h3>" + self.tr("Par mode de paiement") + f"</h3><table width='100%'>{methods}"
             "</table><hr><h3>" + self.tr("Tiroir") + "</h3><table width='100%'>"
             + "".join(drawer) + row(self.tr("Espèces attendues"), cash.expected_cents)
-            + "</table>")
+            + "</table>" + self._acknowledged_html(reading))
+
+    def _acknowledged_html(self, reading: Reading) -> str:
+        """The journal heads the server last acknowledged (an enrolled till only)."""
+        if not reading.acknowledged:
+            return ""
+        names = {"order": self.tr("commandes"), "closure": self.tr("clôtures"),
+                 "event": self.tr("événements"), "duplicate": self.tr("duplicatas"),
+                 "archive": self.tr("archives")}
+        items = []
+        for ack in reading.acknowledged:
+            item = escape(self.tr("{chain} n° {number}").format(
+                chain=names.get(ack.chain, ack.chain), number=ack.number))
+            if ack.flagged:
+                item += (" <span style='color:#b00020'>" + escape(self.tr("alerte : {reason}")
+                         .format(reason=ack.flagged)) + "</span>")
+            items.append(item)
+        return ("<hr><h3>" + self.tr("Journal reconnu par le serveur") + "</h3><p>"
+                + "<br>".join(items) + "</p>")

@@ -251,6 +251,38 @@
         <source>Espèces attendues</source>
         <translation>Cash expected</translation>
     </message>
+    <message>
+        <source>commandes</source>
+        <translation>orders</translation>
+    </message>
+    <message>
+        <source>clôtures</source>
+        <translation>closures</translation>
+    </message>
+    <message>
+        <source>événements</source>
+        <translation>events</translation>
+    </message>
+    <message>
+        <source>duplicatas</source>
+        <translation>duplicates</translation>
+    </message>
+    <message>
+        <source>archives</source>
+        <translation>archives</translation>
+    </message>
+    <message>
+        <source>{chain} n° {number}</source>
+        <translation>{chain} no. {number}</translation>
+    </message>
+    <message>
+        <source>alerte : {reason}</source>
+        <translation>alert: {reason}</translation>
+    </message>
+    <message>
+        <source>Journal reconnu par le serveur</source>
+        <translation>Journal acknowledged by the server</translation>
+    </message>
 </context>
 <context>
     <name>ClosureHistoryDialog</name>

@@ -16,7 +16,8 @@ from pos_app.domain.basket import Basket
 from pos_app.domain.journal import Chain
 from pos_app.domain.staff import StaffMember
 from pos_app.domain.sync import ChainAck, RecordOutcome, RecordState
-from pos_app.services import selling
+from pos_app.documents import reading_lines
+from pos_app.services import closures, selling
 from pos_app.services.context import Context
 from pos_app.services.selling import PaymentRequest
 from pos_app.storage.migrate import alembic_config
@@ -159,3 +160,47 @@ def test_records_of_the_version_before_get_their_envelope(
     with pytest.raises(RuntimeError, match="cannot keep"):
         command.downgrade(config, "0009")
     back.close()
+
+
+def test_a_z_records_the_journal_heads_the_server_acknowledged(
+        ctx: Context, cashier: StaffMember, manager: StaffMember, clock: FrozenClock) -> None:
+    sell_ride(ctx, cashier)
+    with ctx.uow() as uow:
+        till = uow.tills.local()
+        assert till is not None
+        head = uow.journal.head(till.id, Chain.ORDER)
+        assert head is not None
+        uow.sync.enrol("https://caisse.example", "Accueil", clock.now(), None)
+        uow.sync.acknowledge(till.id, [ChainAck("order", head.number, head.hash),
+                                       ChainAck("event", 2, "c" * 64,
+                                                flagged="entry 2 changed")], clock.now())
+        uow.commit()
+    lines = reading_lines(closures.x_reading(ctx))
+    assert lines[-4:] == [
+        "  Journal reconnu par le serveur :",
+        f"    événements n° 2 ({'c' * 12}) le 11/07/2026 10:00",
+        "    ALERTE : entry 2 changed",
+        f"    commandes n° {head.number} ({head.hash[:12]}) le 11/07/2026 10:00"]
+    closures.start_closure(ctx, manager)
+    result = closures.finish_closure(ctx, manager, counted_cents=1400)
+    with ctx.uow(write=False) as uow:
+        z = uow.journal.last(till.id, Chain.CLOSURE)
+    assert z is not None and z.payload["number"] == result.closure.number
+    assert z.payload["server_acknowledged"] == [
+        {"chain": "event", "number": 2, "hash": "c" * 64, "at": "2026-07-11T08:00:00Z",
+         "flagged": "entry 2 changed"},
+        {"chain": "order", "number": head.number, "hash": head.hash,
+         "at": "2026-07-11T08:00:00Z", "flagged": None}]
+
+
+def test_a_till_with_no_server_records_no_acknowledgement(
+        ctx: Context, cashier: StaffMember, manager: StaffMember) -> None:
+    sell_ride(ctx, cashier)
+    closures.start_closure(ctx, manager)
+    closures.finish_closure(ctx, manager, counted_cents=1400)
+    with ctx.uow(write=False) as uow:
+        till = uow.tills.local()
+        assert till is not None
+        z = uow.journal.last(till.id, Chain.CLOSURE)
+    assert z is not None and "server_acknowledged" not in z.payload
+    assert not any("serveur" in line for line in reading_lines(closures.x_reading(ctx)))
