@@ -9,6 +9,7 @@ trusted before it went through one of them.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,11 +23,13 @@ MAX_BATCH = 500  # records or journal entries in one request
 MAX_PULL = 5_000  # changes in one pull page
 MAX_TEXT = 300  # a reason, a name: longer is not ours
 MAX_PAYLOAD_BYTES = 256 * 1024  # one record's payload, as JSON
+MAX_CODE = 64  # an enrol code as typed (the server's are shorter)
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _UUID7 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _HEX128 = re.compile(r"^[0-9a-f]{128}$")
+_HEX16 = re.compile(r"^[0-9a-f]{16}$")
 _WIRE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$")
 _KIND = re.compile(r"^[a-z_]+\.[a-z_]+$")
 _CHAINS = frozenset({"order", "duplicate", "closure", "archive", "event"})  # never training
@@ -186,6 +189,35 @@ CHANGE_KINDS = frozenset({"venue", "payment_method", "category", "product", "cus
                           "staff", "order"})
 
 
+@dataclass(frozen=True, slots=True)
+class EnrolRequest:
+    """A till asking to be enrolled: the one-time code an administrator gave it, its id,
+    and the Ed25519 public key its journal is signed with (raw 32 bytes, hex) with that
+    key's id (the first 16 hex digits of the key's SHA-256, docs/fiscal.md)."""
+
+    code: str
+    till_id: str
+    public_key: str
+    key_id: str
+    version: str  # the till's software version, for the server's list of tills
+
+    def to_wire(self) -> dict[str, Any]:
+        return {"code": self.code, "till_id": self.till_id, "public_key": self.public_key,
+                "key_id": self.key_id, "version": self.version}
+
+
+@dataclass(frozen=True, slots=True)
+class Enrolment:
+    """The server's answer to an enrolment: the till's name there, and its token."""
+
+    till_id: str
+    name: str
+    token: str
+
+    def to_wire(self) -> dict[str, Any]:
+        return {"till_id": self.till_id, "name": self.name, "token": self.token}
+
+
 # -- reading what arrived ----------------------------------------------------------------
 
 
@@ -289,6 +321,29 @@ def _signed(obj: Mapping[str, Any], name: str, where: str) -> int:
     if not -(2**62) < value < 2**62:
         raise ContractError(f"{where}.{name}: out of range")
     return value
+
+
+def parse_enrol(value: Any) -> EnrolRequest:
+    """An enrolment request: `{"code", "till_id", "public_key", "key_id", "version"}`;
+    `key_id` must be the id of `public_key`."""
+    obj = _object(value, "request")
+    public_key = _text(obj, "public_key", "request", _HEX64)
+    key_id = _text(obj, "key_id", "request", _HEX16)
+    if hashlib.sha256(bytes.fromhex(public_key)).hexdigest()[:16] != key_id:
+        raise ContractError("request.key_id: not the id of request.public_key")
+    code = _text(obj, "code", "request", None, MAX_CODE)
+    if not code.strip():
+        raise ContractError("request.code: empty")
+    return EnrolRequest(code=code, till_id=_text(obj, "till_id", "request", _UUID),
+                        public_key=public_key, key_id=key_id,
+                        version=_text(obj, "version", "request", None, 64))
+
+
+def parse_enrolment(value: Any) -> Enrolment:
+    """The server's answer to an enrolment: `{"till_id", "name", "token"}`."""
+    obj = _object(value, "answer")
+    return Enrolment(_text(obj, "till_id", "answer", _UUID), _text(obj, "name", "answer"),
+                     _text(obj, "token", "answer", None, 128))
 
 
 def parse_push(value: Any) -> list[Envelope]:

@@ -1,0 +1,158 @@
+"""The server's tables, as SQLAlchemy Core metadata (migrations/ creates them).
+
+Times are UTC text to the second (`2026-11-30T14:02:11Z`), which sorts as time does on
+SQLite and PostgreSQL alike. Uniqueness that several server processes rely on is a
+constraint here, never a check in memory: records by id and by till sequence, journal
+entries by (till, chain, number), one head row per chain (locked while it moves).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+
+# Constraint names are part of the schema: migrations and the models must agree.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata = MetaData(naming_convention=NAMING)
+
+ID = 36  # a UUID as text
+TIME = 32
+NAME = 100  # a till's name
+SHORT = 64  # ids and numbers a till makes (orders, closures)
+
+tills = Table(
+    "tills", metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("name", String(NAME), nullable=False),
+    Column("public_key", String(64), nullable=False),  # Ed25519, raw 32 bytes, hex
+    Column("key_id", String(16), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),  # SHA-256 of the token
+    Column("version", String(64), nullable=False),
+    Column("enrolled_at", String(TIME), nullable=False),
+    Column("last_contact_at", String(TIME)),
+    Column("revoked_at", String(TIME)),
+    # One till in use per name: a till replaced under the same name is revoked first.
+    Index("ix_tills_active_name", "name", unique=True,
+          sqlite_where=text("revoked_at IS NULL"),
+          postgresql_where=text("revoked_at IS NULL")),
+)
+
+enrol_codes = Table(
+    "enrol_codes", metadata,
+    Column("code_hash", String(64), primary_key=True),  # SHA-256 of the normalised code
+    Column("till_name", String(NAME), nullable=False),
+    Column("created_at", String(TIME), nullable=False),
+    Column("expires_at", String(TIME), nullable=False),
+    Column("used_at", String(TIME)),
+    Column("used_by", String(ID)),
+)
+
+records = Table(
+    "records", metadata,
+    Column("record_id", String(ID), primary_key=True),
+    Column("till_id", String(ID), ForeignKey("tills.id"), nullable=False),
+    Column("till_seq", BigInteger, nullable=False),
+    Column("schema", Integer, nullable=False),
+    Column("kind", String(SHORT), nullable=False),
+    Column("aggregate_id", String(SHORT), nullable=False),
+    Column("created_at", String(40), nullable=False),  # as the till's clock said
+    Column("journal_chain", String(16)),
+    Column("journal_number", BigInteger),
+    Column("journal_hash", String(64)),
+    Column("payload", Text, nullable=False),  # canonical JSON, as sent
+    # SHA-256 of the canonical envelope: the same id with other content is told apart.
+    Column("content_hash", String(64), nullable=False),
+    Column("received_at", String(TIME), nullable=False),
+    UniqueConstraint("till_id", "till_seq"),
+    Index("ix_records_till_kind", "till_id", "kind"),
+)
+
+# -- projections, kept in the transaction that stores their records ---------------------
+
+orders = Table(
+    "orders", metadata,
+    Column("id", String(SHORT), primary_key=True),
+    Column("till_id", String(ID), ForeignKey("tills.id"), nullable=False),
+    Column("number", String(SHORT), nullable=False),
+    # Null until order.validated arrives (a payment record may, in theory, come first).
+    Column("total_cents", BigInteger),
+    Column("created_at", String(40)),
+    Column("paid_cents", BigInteger, nullable=False, server_default="0"),
+    Column("returned_cents", BigInteger, nullable=False, server_default="0"),
+    Column("status", String(16), nullable=False, server_default="active"),
+    Column("updated_at", String(TIME), nullable=False),
+    Index("ix_orders_till_created", "till_id", "created_at"),
+)
+
+closures = Table(
+    "closures", metadata,
+    Column("id", String(SHORT), primary_key=True),
+    Column("till_id", String(ID), ForeignKey("tills.id"), nullable=False),
+    Column("kind", String(16), nullable=False),  # z, month, year
+    Column("number", BigInteger, nullable=False),
+    Column("made_at", String(40), nullable=False),
+    Column("takings_cents", BigInteger),
+    Column("cash_gap_cents", BigInteger),
+    Column("figures", Text, nullable=False),  # the payload, canonical JSON
+    Index("ix_closures_till_kind_number", "till_id", "kind", "number"),
+)
+
+# -- the journal: the external witness ---------------------------------------------------
+
+journal_entries = Table(
+    "journal_entries", metadata,
+    Column("till_id", String(ID), ForeignKey("tills.id"), primary_key=True),
+    Column("chain", String(16), primary_key=True),
+    Column("number", BigInteger, primary_key=True),
+    Column("at", String(40), nullable=False),
+    Column("amount_cents", BigInteger, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("previous_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    Column("signature", String(128), nullable=False),
+    Column("key_id", String(SHORT), nullable=False),
+    Column("received_at", String(TIME), nullable=False),
+)
+
+journal_heads = Table(
+    "journal_heads", metadata,
+    Column("till_id", String(ID), ForeignKey("tills.id"), primary_key=True),
+    Column("chain", String(16), primary_key=True),
+    Column("number", BigInteger, nullable=False),  # 0: nothing held yet
+    Column("hash", String(64), nullable=False),
+    Column("flagged", Text),  # the first disagreement found, kept
+    Column("updated_at", String(TIME), nullable=False),
+)
+
+journal_flags = Table(
+    "journal_flags", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("till_id", String(ID), ForeignKey("tills.id"), nullable=False),
+    Column("chain", String(16), nullable=False),
+    Column("number", BigInteger, nullable=False),
+    Column("entry_hash", String(64), nullable=False),  # the hash the till sent
+    Column("reason", Text, nullable=False),
+    Column("flagged_at", String(TIME), nullable=False),
+    # The same entry pushed again is the same disagreement: kept once.
+    UniqueConstraint("till_id", "chain", "number", "entry_hash"),
+)
+
+# GET /v1/changes (reference data coming down to tills) adds its tables here, with the
+# counter that numbers changes, in a migration of its own.

@@ -1,0 +1,135 @@
+"""The journal's witness: chains of entries signed by a real Ed25519 key, pushed to a
+real `caisse-server` process, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import Engine, text
+
+from pos_app.domain.journal import Chain, ChainHead, next_entry
+from sync.contract import ChainAck, parse_acks
+from tests.server.support import Till, count, enrol, snapshot, wire
+
+
+def push(client: httpx.Client, till: Till, entries: list[dict[str, Any]]) -> list[ChainAck]:
+    answer = client.post("/v1/journal", json={"entries": entries}, headers=till.auth)
+    assert answer.status_code == 200, answer.text
+    return parse_acks(answer.json())
+
+
+def heads(acks: list[ChainAck]) -> dict[str, tuple[int, str | None]]:
+    return {ack.chain: (ack.number, ack.flagged) for ack in acks}
+
+
+def flags(engine: Engine, till: Till) -> list[tuple[str, int, str]]:
+    with engine.connect() as connection:
+        return [tuple(row) for row in connection.execute(text(
+            "SELECT chain, number, reason FROM journal_flags WHERE till_id = :t ORDER BY id"),
+            {"t": till.id})]
+
+
+def test_signed_chains_are_acknowledged_and_acknowledged_again_when_sent_again(
+        client: httpx.Client, database_url: str, engine: Engine) -> None:
+    till = enrol(client, database_url)
+    assert push(client, till, []) == []
+    orders, events = till.entries(5), till.entries(3, Chain.EVENT)
+    acks = push(client, till, [*orders[:3], *events, *orders[3:]])
+    assert heads(acks) == {"event": (3, None), "order": (5, None)}
+    assert {ack.chain: ack.hash for ack in acks}["order"] == orders[-1]["hash"]
+    # Sent again (an answer lost on the way): the same heads, nothing stored twice.
+    assert push(client, till, orders + events) == acks
+    assert count(engine, "journal_entries", till) == 8
+    ask = client.get("/v1/journal", headers=till.auth)
+    assert ask.status_code == 200 and parse_acks(ask.json()) == acks
+    assert flags(engine, till) == []
+
+
+def test_an_entry_changed_on_the_till_flags_the_chain_and_the_stored_one_stays(
+        client: httpx.Client, database_url: str, engine: Engine) -> None:
+    till = enrol(client, database_url)
+    entries = till.entries(4)
+    push(client, till, entries)
+    before = snapshot(engine)["journal_entries"]
+    # Entry 2 rewritten on the till, rehashed and re-signed with the till's own key.
+    rewritten = next_entry(ChainHead(1, entries[0]["hash"]), till.id, Chain.ORDER,
+                           till.clock, 1, {"kind": "sale", "n": "rewritten"},
+                           till.key.sign, till.key_id)
+    acks = push(client, till, [wire(rewritten)])
+    assert acks[0].number == 4 and acks[0].hash == entries[-1]["hash"]
+    assert acks[0].flagged == "entry 2 came again with another hash than the one held"
+    assert snapshot(engine)["journal_entries"] == before
+    # The flag is kept, once, whatever comes after.
+    push(client, till, [wire(rewritten)])
+    assert push(client, till, till.entries(1))[0].flagged == acks[0].flagged
+    assert flags(engine, till) == [("order", 2, acks[0].flagged)]
+
+
+def test_an_entry_after_a_gap_is_not_stored_and_the_head_says_where_to_resume(
+        client: httpx.Client, database_url: str, engine: Engine) -> None:
+    till = enrol(client, database_url)
+    entries = till.entries(6)
+    acks = push(client, till, entries[:2] + entries[3:])
+    assert heads(acks) == {"order": (2, None)}
+    assert acks[0].hash == entries[1]["hash"]
+    assert count(engine, "journal_entries", till) == 2
+    assert heads(push(client, till, entries[2:])) == {"order": (6, None)}
+
+
+def test_a_forged_signature_is_flagged_and_not_stored(
+        client: httpx.Client, database_url: str, engine: Engine) -> None:
+    till = enrol(client, database_url)
+    entries = till.entries(3)
+    forged = {**entries[2], "signature": Ed25519PrivateKey.generate().sign(
+        bytes.fromhex(entries[2]["hash"])).hex()}
+    acks = push(client, till, [*entries[:2], forged])
+    assert heads(acks) == {"order": (2, "entry 3: its signature is not valid")}
+    assert count(engine, "journal_entries", till) == 2
+
+
+def test_an_entry_signed_by_a_key_the_till_did_not_enrol_is_flagged(
+        client: httpx.Client, database_url: str, engine: Engine) -> None:
+    till = enrol(client, database_url)
+    impostor = Till(till.name, id=till.id)  # the same till id, another key
+    acks = push(client, till, impostor.entries(2))
+    assert acks[0].number == 0
+    assert acks[0].flagged is not None
+    assert "signed by a key the till did not enrol" in acks[0].flagged
+    assert count(engine, "journal_entries", till) == 0
+
+
+def test_an_entry_whose_content_is_not_its_hash_is_flagged(
+        client: httpx.Client, database_url: str) -> None:
+    till = enrol(client, database_url)
+    entries = till.entries(2)
+    changed = {**entries[1], "amount_cents": 1}
+    acks = push(client, till, [entries[0], changed])
+    assert heads(acks) == {"order": (1, "entry 2: its content does not match its hash")}
+    # Sent again with content that is not its hash: the server's copy still stands.
+    again = push(client, till, [{**entries[0], "body": "{}"}])
+    assert again[0].number == 1
+
+
+def test_an_entry_that_does_not_follow_the_head_is_flagged(
+        client: httpx.Client, database_url: str) -> None:
+    till = enrol(client, database_url)
+    push(client, till, till.entries(2))
+    # A third entry chained onto another second one than the server's.
+    stray = next_entry(ChainHead(2, "ab" * 32), till.id, Chain.ORDER, till.clock, 0, {},
+                       till.key.sign, till.key_id)
+    acks = push(client, till, [wire(stray)])
+    assert acks[0].number == 2
+    assert acks[0].flagged == ("entry 3: it does not follow the entry held before it (its"
+                               " previous hash differs)")
+
+
+def test_the_training_chain_is_never_accepted(
+        client: httpx.Client, database_url: str, engine: Engine) -> None:
+    till = enrol(client, database_url)
+    entries = till.entries(1) + till.entries(1, Chain.TRAINING)
+    answer = client.post("/v1/journal", json={"entries": entries}, headers=till.auth)
+    assert answer.status_code == 422
+    assert answer.json()["error"].startswith("entries[1].chain")
+    assert count(engine, "journal_entries", till) == 0
