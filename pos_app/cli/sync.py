@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from pos_app import __version__
-from pos_app.bootstrap import Store, open_sync
+from pos_app.bootstrap import Store, open_sync, open_token_store
 from pos_app.cli.output import Result
 from pos_app.cli.parser import UsageError
 from pos_app.domain.sync import CLOCK_TOLERANCE, ChainAck, SyncLink
@@ -58,7 +58,7 @@ def enrol(store: Store, args: argparse.Namespace) -> Result:
 
 
 def sync_status(store: Store, args: argparse.Namespace) -> Result:
-    status = sync.sync_status(store.context, open_sync(store.data_dir).tokens)
+    status = sync.sync_status(store.context, open_token_store(store.data_dir))
     return status_result(status)
 
 
@@ -69,10 +69,9 @@ def sync_now(store: Store, args: argparse.Namespace) -> Result:
         raise UsageError("--timeout : de 1 à 3600 secondes / 1 to 3600 seconds")
     from sync.client.http import HttpSyncServer
 
-    ports = open_sync(store.data_dir)
     server = HttpSyncServer(connect_timeout_s=min(5.0, args.timeout),
                             read_timeout_s=min(20.0, args.timeout))
-    ports = sync.SyncPorts(server, ports.tokens)
+    ports = sync.SyncPorts(server, open_token_store(store.data_dir))
     deadline = time.monotonic() + args.timeout
     try:
         run = sync.sync_once(store.context, ports, keep_going=lambda: time.monotonic() < deadline)
@@ -206,8 +205,10 @@ def status_result(status: sync.SyncStatus) -> Result:
     if link is not None and link.clock_offset_seconds is not None:
         data["clock"] = {"offset_seconds": link.clock_offset_seconds, "off": link.clock_off,
                          "tolerance_seconds": int(CLOCK_TOLERANCE.total_seconds())}
-        lines.append(clock_sentence(link.clock_offset_seconds) if link.clock_off else
-                     f"Horloge / clock: écart / offset {link.clock_offset_seconds:+d} s")
+        measured = "" if link.online else " (au dernier contact / at the last contact)"
+        lines.append((clock_sentence(link.clock_offset_seconds) if link.clock_off else
+                      f"Horloge / clock: écart / offset {link.clock_offset_seconds:+d} s")
+                     + measured)
     if link is not None:
         lines.append(f"Jeton / token: {status.token_location}")
     return Result(data, "\n".join(lines))

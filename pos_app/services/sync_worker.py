@@ -43,13 +43,17 @@ class SyncWorker:
     """Start it once the till's store is open; `wake()` after each action that committed;
     `stop()` when the till closes (what was not sent goes at the next start)."""
 
-    def __init__(self, ctx: Context, ports: SyncPorts, *,
+    def __init__(self, ctx: Context, ports: Callable[[], SyncPorts], *,
                  heartbeat: timedelta = HEARTBEAT,
                  jitter: Callable[[], float] = random.random,
                  on_round: Callable[[SyncRun | None], None] | None = None) -> None:
-        """`on_round` hears each round's outcome on the sync thread (None: the till is
-        not enrolled, or the round failed unexpectedly)."""
-        self.ctx, self.ports = ctx, ports
+        """`ports` makes the server's client and the token store, on the sync thread at
+        its first round (the HTTP library takes a tenth of a second to load: not on the
+        UI thread). `on_round` hears each round's outcome on the sync thread (None: the
+        till is not enrolled, or the round failed unexpectedly)."""
+        self.ctx = ctx
+        self._make_ports = ports
+        self._ports: SyncPorts | None = None
         self.heartbeat_s = heartbeat.total_seconds()
         self._jitter = jitter
         self._on_round = on_round
@@ -61,7 +65,8 @@ class SyncWorker:
         self._waiting_for_server = False  # a backoff is running
         self._held_until = 0.0  # the server asked for no request before this (Retry-After)
         self.failures = 0  # failed rounds in a row
-        self.rounds = 0  # rounds run, whatever their outcome
+        self.rounds = 0  # rounds done, whatever their outcome (the next one planned)
+        self.deferred_wakes = 0  # wakes that came while the server was not answering
         self._thread = threading.Thread(target=self._run, name="sync", daemon=True)
 
     def start(self) -> SyncWorker:
@@ -100,14 +105,16 @@ class SyncWorker:
                 now = time.monotonic()
                 if now < self._held_until or (self._waiting_for_server and not urgent
                                               and now < self._due):
+                    self.deferred_wakes += 1
                     continue  # woken while the server is not answering: its turn comes
             self._round()
 
     def _round(self) -> None:
-        self.rounds += 1
         run: SyncRun | None = None
         try:
-            run = sync_once(self.ctx, self.ports, keep_going=self._keep_going)
+            if self._ports is None:
+                self._ports = self._make_ports()
+            run = sync_once(self.ctx, self._ports, keep_going=self._keep_going)
         except NotEnrolled:
             self._next(self.heartbeat_s, failed=False)  # look again later, quietly
         except Exception as error:  # logged, noted, tried again: never silent
@@ -117,6 +124,7 @@ class SyncWorker:
             self._next(retry_delay(self.failures, self._jitter()).total_seconds(), True)
         else:
             self._after(run)
+        self.rounds += 1
         if self._on_round is not None:
             try:
                 self._on_round(run)

@@ -164,7 +164,7 @@ class TillStart(QObject):
             return
         from pos_app.services.sync_worker import SyncWorker
 
-        self.sync = SyncWorker(self.ctx, self._open_sync()).start()
+        self.sync = SyncWorker(self.ctx, self._open_sync).start()
         self.runner.changed.connect(self.sync.wake)
 
     def stop(self) -> None:

@@ -43,11 +43,13 @@ from sync.contract import (
     PROTOCOL_VERSION,
     Answer,
     ContractError,
+    EnrolRequest,
     Envelope,
     JournalRef,
     WireEntry,
     parse_acks,
     parse_answers,
+    parse_enrolment,
 )
 
 if TYPE_CHECKING:
@@ -98,20 +100,18 @@ class HttpSyncServer:
 
     def enrol(self, access: ServerAccess, code: str, public_key: str, key_id: str,
               version: str) -> ServerReply[Enrolment]:
-        answer = self._send(access, "POST", "/enrol", {
-            "code": code, "till_id": access.till_id, "public_key": public_key,
-            "key_id": key_id, "version": version}, authorised=False)
+        request = EnrolRequest(code, access.till_id, public_key, key_id, version)
+        answer = self._send(access, "POST", "/enrol", request.to_wire(), authorised=False)
         # Here a 401 is the code's refusal (unknown, used, expired), not a token's.
         body = _accepted(answer, token_refusal=False)
         try:
-            till_id = _text(body, "till_id", 64)
-            name = _text(body, "name", MAX_TEXT)
-            token = _text(body, "token", MAX_TEXT)
+            enrolment = parse_enrolment(body)
         except ContractError as error:
             raise ServerReplyUnreadable(str(error)) from error
-        if till_id != access.till_id:
-            raise ServerReplyUnreadable(f"answer.till_id: {till_id!r} is not this till")
-        return ServerReply(Enrolment(name, token), answer.server_time)
+        if enrolment.till_id != access.till_id:
+            raise ServerReplyUnreadable(f"answer.till_id: {enrolment.till_id!r} is not this"
+                                        " till")
+        return ServerReply(Enrolment(enrolment.name, enrolment.token), answer.server_time)
 
     def ping(self, access: ServerAccess) -> ServerReply[str]:
         answer = self._send(access, "GET", "/ping")
