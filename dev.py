@@ -3,6 +3,7 @@
 
     python3 dev.py start         open the till on demo data (creates it on first run)
     python3 dev.py test          run the whole test suite (lint, types, contracts, tests)
+    python3 dev.py server        run a local sync server on SQLite, its data in .dev-server/
     python3 dev.py bench         run the benchmarks and rewrite docs/benchmarks.md
     python3 dev.py screenshots   regenerate docs/screenshots/*.png under Xvfb
     python3 dev.py translations  update resources/translations/*.ts, compile them, and
@@ -19,14 +20,20 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 STAMP = VENV / ".installed"
 PY = VENV / "bin" / "python"
+SERVER_DATA = ROOT / ".dev-server"  # ignored by git
+POSTGRESQL = ("127.0.0.1", 5432)
+# Read by tests/server: PostgreSQL's tests fail, rather than skip, when it does not answer.
+REQUIRE_POSTGRESQL = "CAISSE_TEST_POSTGRESQL"
 
 # Shared objects Qt loads at start-up, and the Debian package that provides each.
 QT_LIBRARIES = {
@@ -50,7 +57,8 @@ def main(argv: list[str]) -> int:
         return 1
     command = argv[1] if len(argv) > 1 else "start"
     rest = argv[2:]
-    if command not in {"start", "test", "bench", "screenshots", "translations", "setup"}:
+    if command not in {"start", "test", "bench", "screenshots", "translations", "setup",
+                       "server"}:
         print(__doc__)
         return 2
     needs_x = command == "screenshots" or (command == "start" and not has_display())
@@ -65,7 +73,10 @@ def main(argv: list[str]) -> int:
     if command == "start":
         return start_till(rest)
     if command == "test":
-        return run([str(PY), "-m", "pytest", *rest])
+        ensure_postgresql()
+        return run([str(PY), "-m", "pytest", *rest], env=test_environment())
+    if command == "server":
+        return start_server(rest)
     if command == "bench":
         return run([str(PY), "-m", "bench", *rest])
     if command == "translations":
@@ -157,6 +168,54 @@ def start_till(rest: list[str]) -> int:
         return run(["xvfb-run", "-a", "-s", "-screen 0 1024x768x24", caisse, *rest],
                    env={"QT_QPA_PLATFORM": "xcb"})
     return run([caisse, *rest])
+
+
+def start_server(rest: list[str]) -> int:
+    """The central server on this machine, on SQLite in .dev-server/ (created on first
+    run), until Ctrl+C; `rest` goes to `caisse-server run` (e.g. --port 8800)."""
+    server = [str(VENV / "bin" / "caisse-server"), "--data-dir", str(SERVER_DATA)]
+    code = run([*server, "init"])
+    if code != 0:
+        return code
+    port = rest[rest.index("--port") + 1] if "--port" in rest[:-1] else "8765"
+    print(f"Sync server: http://127.0.0.1:{port}/v1/ (data in {SERVER_DATA})\n"
+          f"Enrol a till: .venv/bin/caisse-server --data-dir {SERVER_DATA.name} enrol-code"
+          " --till \"Caisse 1\"\n", flush=True)
+    return run([*server, "run", *rest])
+
+
+def ensure_postgresql() -> bool:
+    """Whether PostgreSQL answers on 127.0.0.1:5432, for the server's tests; as root,
+    this machine's clusters are started first when it does not."""
+    if postgresql_answers():
+        return True
+    clusters = Path("/etc/postgresql")
+    if os.geteuid() == 0 and shutil.which("pg_ctlcluster") and clusters.is_dir():
+        print("Starting PostgreSQL for the server's tests", flush=True)
+        for version in sorted(path.name for path in clusters.iterdir()):
+            subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main",
+                            "start"], check=False)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if postgresql_answers():
+                return True
+            time.sleep(0.2)  # polled until the deadline: the cluster opens its port
+    print("PostgreSQL does not answer on 127.0.0.1:5432: the server's PostgreSQL tests"
+          " are skipped (in CI they fail)", flush=True)
+    return False
+
+
+def postgresql_answers() -> bool:
+    try:
+        with socket.create_connection(POSTGRESQL, timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def test_environment() -> dict[str, str]:
+    """In CI, PostgreSQL's tests must run: they fail when it does not answer."""
+    return {REQUIRE_POSTGRESQL: "required"} if os.environ.get("CI") else {}
 
 
 def has_display() -> bool:

@@ -39,3 +39,21 @@ def test_missing_qt_libraries_are_named_by_their_debian_package(
 def test_an_unknown_command_prints_the_usage(capsys: pytest.CaptureFixture[str]) -> None:
     assert load_dev().main(["dev.py", "fly"]) == 2
     assert "python3 dev.py test" in capsys.readouterr().out
+
+
+def test_in_ci_postgresql_tests_are_required(monkeypatch: pytest.MonkeyPatch) -> None:
+    dev = load_dev()
+    monkeypatch.setenv("CI", "true")
+    assert dev.test_environment() == {"CAISSE_TEST_POSTGRESQL": "required"}
+    monkeypatch.delenv("CI")
+    assert dev.test_environment() == {}
+
+
+def test_without_root_a_postgresql_that_does_not_answer_is_said_not_started(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    dev = load_dev()
+    monkeypatch.setattr(dev, "postgresql_answers", lambda: False)
+    monkeypatch.setattr(os, "geteuid", lambda: 1000)
+    monkeypatch.setattr(dev.subprocess, "run", lambda *a, **k: pytest.fail("started"))
+    assert dev.ensure_postgresql() is False
+    assert "PostgreSQL does not answer" in capsys.readouterr().out

@@ -28,8 +28,7 @@ from sync.server.database import (
     open_engine,
     sqlite_url,
 )
-from sync.server.errors import Refused
-from sync.server.migrate import SchemaMismatch
+from sync.server.errors import Refused, SchemaMismatch
 
 DEFAULT_PORT = 8765
 
@@ -189,8 +188,10 @@ def _run(args: argparse.Namespace, url: str) -> Output:
     # Each worker builds the application from the environment (uvicorn imports it by
     # name), so the URL is passed the way an administrator would set it.
     os.environ[URL_VARIABLE] = url
-    print(f"caisse-server: http://{args.host}:{args.port}/v1/ (database {describe(url)},"
-          f" {args.workers} worker(s))", flush=True)
+    where = {"url": f"http://{args.host}:{args.port}/v1/", "database": describe(url),
+             "workers": args.workers}
+    print(json.dumps(where) if args.json else f"caisse-server: {where['url']} (database"
+          f" {where['database']}, {args.workers} worker(s))", flush=True)
     uvicorn.run("sync.server.app:create_app_from_environment", factory=True,
                 host=args.host, port=args.port, workers=args.workers,
                 log_level=args.log_level, access_log=args.log_level == "debug",

@@ -20,6 +20,7 @@ from sqlalchemy import Connection, Engine, Insert, Table, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 URL_VARIABLE = "CAISSE_SERVER_DATABASE_URL"
 BUSY_TIMEOUT_VARIABLE = "CAISSE_SERVER_BUSY_TIMEOUT_MS"
@@ -114,6 +115,8 @@ def reading(engine: Engine) -> Iterator[Connection]:
 def _translated() -> Iterator[None]:
     try:
         yield
+    except PoolTimeout as error:  # every pooled connection in use past the busy timeout
+        raise DatabaseBusy(str(error).splitlines()[0]) from error
     except DBAPIError as error:
         reason = (str(error.orig or error).splitlines() or ["no reason given"])[0]
         if busy(error):
@@ -141,10 +144,6 @@ def busy(error: BaseException) -> bool:
 def now() -> str:
     """The server's time, UTC to the second, as every answer and table says it."""
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def is_postgresql(engine: Engine) -> bool:
-    return engine.dialect.name == "postgresql"
 
 
 def insert_ignoring(connection: Connection, table: Table) -> Insert:

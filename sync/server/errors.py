@@ -11,3 +11,7 @@ class Refused(Exception):
         super().__init__(reason)
         self.status = status
         self.reason = reason
+
+
+class SchemaMismatch(Exception):
+    """The database is not at this program's schema; the message says what to do."""

@@ -42,11 +42,12 @@ class _Head:
 def receive(engine: Engine, till: Till, entries: list[WireEntry]) -> list[ChainAck]:
     """Store what follows each chain's head, flag what disagrees; the heads held after.
     A database busy past a few tries raises DatabaseBusy (nothing written)."""
+    if not entries:  # a till asking where it stands: no write lock for that
+        return acknowledged(engine, till)
     for attempt in range(ATTEMPTS):
         try:
             with writing(engine) as connection:
-                if entries:
-                    _receive(connection, till, entries, now())
+                _receive(connection, till, entries, now())
                 return _acks(connection, till.id)
         except DatabaseBusy as error:
             log.info("journal of till %s: database busy (%s), try %d", till.id, error,

@@ -2,30 +2,31 @@
 
 `caisse-server init` migrates; `run` and the other commands only check, and refuse a
 database this program does not know: one made by a newer program, or one not migrated
-yet.
+yet. A database at this program's schema is recognised with one query, without loading
+Alembic (a command then starts in half the time).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, text
 
 from sync.server.database import reading
+from sync.server.errors import SchemaMismatch
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest revision in migrations/versions; a test checks it against Alembic's head.
 SCHEMA_HEAD = "0001"
 
 
-class SchemaMismatch(Exception):
-    """The database is not at this program's schema; the message says what to do."""
-
-
 def alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["engine"] = engine
@@ -42,6 +43,8 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def known_revisions(engine: Engine) -> set[str]:
+    from alembic.script import ScriptDirectory
+
     scripts = ScriptDirectory.from_config(alembic_config(engine))
     return {script.revision for script in scripts.walk_revisions()}
 
@@ -49,15 +52,20 @@ def known_revisions(engine: Engine) -> set[str]:
 def upgrade(engine: Engine) -> tuple[str | None, str]:
     """Migrate to SCHEMA_HEAD; the revisions before and after. A database of a newer
     program is refused, untouched."""
-    before = current_revision(engine)
-    _refuse_newer(engine, before)
-    command.upgrade(alembic_config(engine), "head")
+    from alembic import command
+
+    _refuse_newer(engine, current_revision(engine))
+    config = alembic_config(engine)
+    command.upgrade(config, "head")
+    before: str | None = config.attributes.get("found")
     return before, SCHEMA_HEAD
 
 
 def check_current(engine: Engine) -> None:
     """Raise SchemaMismatch unless the database is at SCHEMA_HEAD."""
     found = current_revision(engine)
+    if found == SCHEMA_HEAD:
+        return
     _refuse_newer(engine, found)
     if found is None:
         raise SchemaMismatch("the database is empty: run `caisse-server init` first")

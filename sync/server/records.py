@@ -22,7 +22,14 @@ from sqlalchemy import Connection, Engine, case, delete, select
 
 from pos_app.domain.journal import canonical_json
 from sync.contract import MAX_PAYLOAD_BYTES, Answer, Envelope, Kind, RecordAnswer
-from sync.server.database import DatabaseBusy, insert_ignoring, now, upsert, writing
+from sync.server.database import (
+    DatabaseBusy,
+    DatabaseUnavailable,
+    insert_ignoring,
+    now,
+    upsert,
+    writing,
+)
 from sync.server.schema import SHORT, closures, orders, records
 from sync.server.tills import Till
 
@@ -57,8 +64,10 @@ def prepare(envelope: Envelope) -> Prepared:
 
 def store_batch(engine: Engine, till: Till, envelopes: list[Envelope]) -> list[RecordAnswer]:
     """Each record's answer, in the batch's order. The batch is written whole or not at
-    all: a database busy past a few tries answers every record `retry_later`."""
+    all: a database busy past a few tries, or failing on the way, answers every record
+    `retry_later`."""
     prepared = [prepare(envelope) for envelope in envelopes]
+    why = "the database is busy"
     for attempt in range(ATTEMPTS):
         try:
             with writing(engine) as connection:
@@ -69,7 +78,11 @@ def store_batch(engine: Engine, till: Till, envelopes: list[Envelope]) -> list[R
                      attempt + 1)
             if attempt + 1 < ATTEMPTS:
                 time.sleep(random.uniform(0.05, 0.2) * (attempt + 1))
-    return [RecordAnswer(item.envelope.record_id, Answer.RETRY_LATER, "the database is busy")
+        except DatabaseUnavailable as error:  # it answered the token, then went away
+            log.warning("records of till %s: database unavailable (%s)", till.id, error)
+            why = "the database is unavailable"
+            break
+    return [RecordAnswer(item.envelope.record_id, Answer.RETRY_LATER, why)
             for item in prepared]
 
 

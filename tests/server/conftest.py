@@ -61,7 +61,7 @@ def postgresql_server_url(new_postgresql_database: Callable[[], str]) -> str:
 
 
 @pytest.fixture(scope="session")
-def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, ServerProcess]]:
+def servers() -> Iterator[dict[str, ServerProcess]]:
     """Started on first use, stopped at the end of the session."""
     started: dict[str, ServerProcess] = {}
     yield started
@@ -95,3 +95,14 @@ def engine(database_url: str) -> Iterator[Engine]:
     opened = open_engine(database_url)
     yield opened
     opened.dispose()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The fuzz campaigns' figures (test_fuzz.py), shown whether or not `-s` is given."""
+    lines = [str(value) for outcome in ("passed", "failed")
+             for report in terminalreporter.stats.get(outcome, [])
+             for name, value in getattr(report, "user_properties", []) if name == "fuzz"]
+    if lines:
+        terminalreporter.section("server fuzz campaigns")
+        for line in lines:
+            terminalreporter.write_line(line)

@@ -25,6 +25,8 @@ def run_migrations() -> None:
         context.configure(connection=connection, target_metadata=metadata,
                           render_as_batch=connection.dialect.name == "sqlite",
                           transaction_per_migration=False)
+        # Read under the lock: what this upgrade found is what it reports.
+        context.config.attributes["found"] = context.get_context().get_current_revision()
         with context.begin_transaction():
             context.run_migrations()
 
