@@ -124,7 +124,8 @@ def failure_sentence(error: SyncError) -> str:
     if isinstance(error, TokenRefused):
         return ("Ce poste n'est plus inscrit auprès du serveur (jeton refusé ou révoqué) /"
                 f" this till is no longer enrolled (token refused or revoked): {error.reason}."
-                " Inscrivez-le à nouveau / enrol it again: caisse enrol URL CODE")
+                " Ses enregistrements restent sur la caisse ; voyez l'administrateur du"
+                " serveur / its records stay on the till; see the server's administrator")
     if isinstance(error, TokenUnavailable):
         return f"Jeton du serveur illisible / the server token cannot be read: {error.detail}"
     if isinstance(error, ServerReplyUnreadable):
