@@ -180,6 +180,8 @@ def _init(args: argparse.Namespace, url: str) -> Output:
 def _run(args: argparse.Namespace, url: str) -> Output:
     import uvicorn
 
+    if not 1 <= args.workers <= 64 or not 0 < args.port < 65536:
+        raise Failed("--workers is 1 to 64, --port 1 to 65535")
     engine = _engine(url)
     try:
         _check_before_serving(engine)
