@@ -21,11 +21,14 @@ from pos_app.storage.unit_of_work import SqlUnitOfWorkFactory
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from pos_app.adapters.token_store import KeyringTokenStore
     from pos_app.device_set import Devices
     from pos_app.services.ports import Clock
+    from pos_app.services.sync import SyncPorts
 
 DATA_DIR_VARIABLE = "CAISSE_DATA_DIR"
-KEYRING_VARIABLE = "CAISSE_KEYRING"  # `off`: keep the signing key in a file, not the keyring
+# `off`: keep the signing key and the server's token in files, not the keyring
+KEYRING_VARIABLE = "CAISSE_KEYRING"
 DEMO_FILE = Path(__file__).resolve().parents[1] / "resources" / "demo" / "venue.json"
 
 
@@ -173,3 +176,19 @@ def open_devices(data_dir: Path) -> Devices:
     config = DeviceConfigFile(data_dir / DEVICES_FILE)
     settings, problems = config.load()
     return Devices(config, settings, problems)
+
+
+def open_sync(data_dir: Path) -> SyncPorts:
+    """The central server over HTTP(S), and where the till keeps its token."""
+    from pos_app.services.sync import SyncPorts
+    from sync.client.http import HttpSyncServer
+
+    return SyncPorts(HttpSyncServer(), open_token_store(data_dir))
+
+
+def open_token_store(data_dir: Path) -> KeyringTokenStore:
+    """Where the till keeps its server token: the OS keyring, or a private file beside
+    the store (as the signing key; `CAISSE_KEYRING=off`: the file)."""
+    from pos_app.adapters.token_store import KeyringTokenStore
+
+    return KeyringTokenStore(data_dir, use_keyring=os.environ.get(KEYRING_VARIABLE) != "off")

@@ -19,6 +19,7 @@ from pos_app.bootstrap import (
     default_data_dir,
     open_devices,
     open_store,
+    open_sync,
 )
 from pos_app.cli.parser import read_arguments
 
@@ -42,7 +43,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from pos_app.ui.settings import SETTINGS_FILE, TillSettings
 
         return run_window(store.context, TillSettings(store.data_dir / SETTINGS_FILE),
-                          lambda: open_devices(store.data_dir))
+                          lambda: open_devices(store.data_dir),
+                          lambda: open_sync(store.data_dir))
     finally:
         store.close()
 

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from pos_app import __version__
 from pos_app.bootstrap import Store, StoreAccess, demo_document
 from pos_app.cli import devices, open_or_fail, output
+from pos_app.cli import sync as sync_commands
 from pos_app.cli.order_input import read_order
 from pos_app.cli.parser import SECRET_VARIABLE, UsageError
 from pos_app.domain.basket import Basket
@@ -54,7 +55,7 @@ def run_command(args: argparse.Namespace) -> int:
             return emit(args, storeless(args))
         except UsageError as error:
             return output.fail(args.json, str(error))
-    name = (args.command if args.command in {"init", "import"}
+    name = (args.command if args.command in {"init", "import", "enrol"}
             else f"{args.command} {args.action}")
     store = open_or_fail(args, STORE_ACCESS.get(name, StoreAccess.WRITE))
     if isinstance(store, int):
@@ -77,7 +78,7 @@ def run_command(args: argparse.Namespace) -> int:
 
 def _name(args: argparse.Namespace) -> str:
     """`order create`, `close z`…, or `init`: the command as typed."""
-    if args.command in {"init", "import"}:
+    if args.command in {"init", "import", "enrol"}:
         return str(args.command)
     name = f"{args.command} {args.action}"
     return f"{name} {args.device}" if args.command == "devices" and "device" in args else name
@@ -450,7 +451,7 @@ WRITES = frozenset({
     "draft add", "draft payer", "draft pay", "draft undo", "draft validate", "draft abandon",
     "receipt duplicate", "archive export", "close z", "cash float", "cash in", "cash out",
     "devices set printer", "devices set drawer", "devices set scanner", "devices set camera",
-    "devices test drawer"})
+    "devices test drawer", "enrol"})
 # How each command opens the store: only `init` may create it; commands that only read
 # open it read-only, so they work on a read-only copy and never change it. (Any other
 # command writes.) `journal verify` records a failed check when it can write.
@@ -459,7 +460,7 @@ STORE_ACCESS: dict[str, StoreAccess] = {
     "journal verify": StoreAccess.WRITE_IF_WRITABLE,
     **dict.fromkeys(["products search", "customers search", "orders search", "order show",
                      "draft show", "close x", "closures list", "receipt show",
-                     "receipt refund", "devices list"], StoreAccess.READ),
+                     "receipt refund", "devices list", "sync status"], StoreAccess.READ),
 }
 
 STORELESS: dict[str, Callable[[argparse.Namespace], Any]] = {
@@ -501,4 +502,7 @@ HANDLERS: dict[str, Callable[[Store, argparse.Namespace], Any]] = {
     "cash float": _cash,
     "cash in": _cash,
     "cash out": _cash,
+    "enrol": sync_commands.enrol,
+    "sync status": sync_commands.sync_status,
+    "sync now": sync_commands.sync_now,
 }

@@ -89,7 +89,27 @@ def build_parser() -> argparse.ArgumentParser:
     _add_draft_commands(commands)
     _add_fiscal_commands(commands)
     _add_device_commands(commands)
+    _add_sync_commands(commands)
     return parser
+
+
+def _add_sync_commands(commands: Any) -> None:
+    """The central server (docs/sync.md)."""
+    enrol = commands.add_parser("enrol", help="enrol this till with the central server,"
+                                " with a code from `caisse-server enrol-code --till NAME`")
+    enrol.add_argument("url", help="the server, https://host[:port] (http:// only on"
+                       " 127.0.0.1 or the venue's own network)")
+    enrol.add_argument("code", help="the one-time enrol code")
+    enrol.add_argument("--ca-file", type=Path, help="the venue's certificate authority"
+                       " (PEM), when its server's certificate is not signed by a public one")
+    sync = commands.add_parser("sync", help="the records and the journal sent to the"
+                               " central server").add_subparsers(dest="action", required=True)
+    sync.add_parser("status", help="online or not, what waits, what was rejected, the"
+                    " journal heads the server acknowledged, the clock's offset")
+    now = sync.add_parser("now", help="send what waits now; exit code 1 when the server"
+                          " could not be reached")
+    now.add_argument("--timeout", type=float, default=60.0,
+                     help="seconds the round may take (default 60)")
 
 
 def _add_draft_commands(commands: Any) -> None:

@@ -50,6 +50,9 @@ class Event(StrEnum):
     SETTINGS_CHANGE = "settings_change"
     PRICE_CHANGE = "price_change"
     CLOCK_JUMP = "clock_jump"
+    # The central server's clock and the till's differ by more than CLOCK_TOLERANCE
+    # (domain/sync.py): recorded once per episode, when it is first seen.
+    SERVER_CLOCK_OFFSET = "server_clock_offset"
     SESSION_OPENED = "session_opened"  # the till opened for the day: its session number
     COMMAND = "command"  # a `caisse` command that changes data ran (its start, as a window's)
     DRAFT_ABANDONED = "draft_abandoned"  # a sale in progress given up, what it held given back

@@ -95,3 +95,27 @@ class SyncCounts:
     sent: int = 0
     rejected: int = 0
     oldest_waiting: datetime | None = None
+
+
+# -- when to try the server again ------------------------------------------------------------
+
+HEARTBEAT = timedelta(seconds=15)  # between two rounds while the server answers
+FIRST_RETRY = timedelta(seconds=1)  # after the first failure; doubled at each next one
+LONGEST_RETRY = timedelta(minutes=5)
+LONGEST_RETRY_AFTER = timedelta(hours=1)  # a server asking for longer is not believed
+
+
+def retry_delay(failures: int, jitter: float) -> timedelta:
+    """How long to wait after `failures` failed rounds in a row (1 s, 2 s, 4 s… up to 5
+    minutes), spread by ±50 % so that tills cut off together do not come back together.
+    `jitter` is a fraction drawn uniformly from [0, 1)."""
+    if failures < 1:
+        return HEARTBEAT
+    # 2**9 s already passes 5 minutes: the exponent is bounded so it never overflows.
+    base: timedelta = min(FIRST_RETRY * (2 ** min(failures - 1, 16)), LONGEST_RETRY)
+    return base * (0.5 + min(max(jitter, 0.0), 1.0))
+
+
+def retry_after(seconds: float) -> timedelta:
+    """The wait a server asked for (429, 503), bounded to something believable."""
+    return min(max(timedelta(seconds=seconds), timedelta(0)), LONGEST_RETRY_AFTER)

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from pos_app.domain.errors import DomainError
 
@@ -436,6 +436,131 @@ class SyncStateRepository(Protocol):
         ...
 
 
+# -- the central server (docs/sync.md) ------------------------------------------------------
+
+
+class SyncError(DomainError):
+    """A round with the server did not go through; nothing it did not answer is marked
+    sent, and the records and the journal wait for the next round."""
+
+
+class ServerUnreachable(SyncError):
+    """No answer (no network, the server down or too slow, a TLS failure), or an answer
+    saying "not now" (429, 503, 5xx): tried again later, after `retry_after_s` when the
+    server named a wait."""
+
+    def __init__(self, detail: str, retry_after_s: float | None = None) -> None:
+        super().__init__(f"the server cannot be reached: {detail}")
+        self.detail, self.retry_after_s = detail, retry_after_s
+
+
+class ServerReplyUnreadable(SyncError):
+    """The server answered something the protocol does not allow, or the answer was cut
+    off: taken as no answer at all."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"the server's reply is unreadable: {detail}")
+        self.detail = detail
+
+
+class ServerRefused(SyncError):
+    """The server turned the request down (a 4xx other than 401 and 429), with its
+    reason: nothing of it was stored."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(f"the server refused the request ({status}): {reason}")
+        self.status, self.reason = status, reason
+
+
+class TokenRefused(SyncError):
+    """The server no longer takes this till's token (401): the till was revoked, or
+    enrolled again elsewhere. Records are kept; it has to be enrolled again."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"this till is no longer enrolled (token refused or revoked):"
+                         f" {reason}")
+        self.reason = reason
+
+
+class TokenUnavailable(SyncError):
+    """The till's token cannot be read (none kept, the keyring locked or gone)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"the till's server token cannot be read: {detail}")
+        self.detail = detail
+
+
+@dataclass(frozen=True, slots=True)
+class ServerAccess:
+    """How to reach the server as this till: its address, the till's id there, its token
+    (None only to enrol) and the certificate authority to trust (None: the system's)."""
+
+    url: str
+    till_id: str
+    token: str | None = None
+    ca_file: str | None = None
+
+
+_Value = TypeVar("_Value")
+
+
+@dataclass(frozen=True, slots=True)
+class ServerReply(Generic[_Value]):
+    """What the server answered, and its clock when it answered (every answer says it)."""
+
+    value: _Value
+    server_time: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Enrolment:
+    till_name: str  # the till's name on the server
+    token: str
+
+
+class SyncServer(Protocol):
+    """The central server, reached over the network. Each call is one request; a failure
+    raises a SyncError (never anything else for a network or protocol problem)."""
+
+    def enrol(self, access: ServerAccess, code: str, public_key: str, key_id: str,
+              version: str) -> ServerReply[Enrolment]:
+        """Enrol this till with the one-time `code` and its journal's public key."""
+        ...
+
+    def ping(self, access: ServerAccess) -> ServerReply[str]:
+        """Whether the server answers this till's token; the till's name there."""
+        ...
+
+    def push_records(self, access: ServerAccess, records: Sequence[QueuedRecord]
+                     ) -> ServerReply[list[RecordOutcome]]:
+        """Send `records` (at most 500, oldest first); the outcome of each record the
+        server answered (sent, rejected with its reason, or waiting). A record left out
+        of the answer was not taken: it is sent again."""
+        ...
+
+    def push_journal(self, access: ServerAccess, entries: Sequence[JournalEntry]
+                     ) -> ServerReply[list[ChainAck]]:
+        """Send journal entries (at most 500, in store order); the head the server
+        acknowledges for each chain it holds, and its flag when it has one."""
+        ...
+
+
+class TokenStore(Protocol):
+    """Where the till keeps the token the server gave it (a secret)."""
+
+    def load(self, till_id: str) -> str | None:
+        """None when no token is kept; TokenUnavailable when it cannot be read."""
+        ...
+
+    def save(self, till_id: str, token: str) -> None:
+        """Keep `token` (in place of any other); TokenUnavailable when it cannot be."""
+        ...
+
+    def location(self, till_id: str) -> str:
+        """Where the token is kept, in words (nothing secret)."""
+        ...
+
+
 class JournalRepository(Protocol):
     def head(self, till_id: str, chain: str) -> ChainHead | None: ...
 
@@ -458,6 +583,10 @@ class JournalRepository(Protocol):
     def after(self, till_id: str, seq: int, limit: int) -> list[tuple[int, JournalEntry]]:
         """Entries written after store position `seq`, in that order, each with its
         position; the training chain is left out (it is never sent)."""
+        ...
+
+    def count_after(self, till_id: str, seq: int) -> int:
+        """How many entries `after` would give, with no limit."""
         ...
 
     def rows(self, till_id: str, chain: str) -> Iterator[tuple[Any, ...]]:

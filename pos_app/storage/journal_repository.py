@@ -61,6 +61,11 @@ class SqlJournal(SqlRepository):
                     " AND chain != ? ORDER BY seq LIMIT ?",
                     (till_id, seq, Chain.TRAINING.value, limit))]
 
+    def count_after(self, till_id: str, seq: int) -> int:
+        row = self._one("SELECT count(*) FROM journal_entries WHERE till_id = ? AND seq > ?"
+                        " AND chain != ?", (till_id, seq, Chain.TRAINING.value))
+        return 0 if row is None else int(row[0])
+
     def rows(self, till_id: str, chain: str) -> Iterator[tuple[Any, ...]]:
         cursor = self._sql.execute(f"SELECT {_COLUMNS} FROM journal_entries"
                                    " WHERE till_id = ? AND chain = ? ORDER BY number",

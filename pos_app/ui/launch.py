@@ -23,6 +23,8 @@ from pos_app.ui.sign_in import SignInDialog
 
 if TYPE_CHECKING:
     from pos_app.services.ports import TillDevices
+    from pos_app.services.sync import SyncPorts
+    from pos_app.services.sync_worker import SyncWorker
     from pos_app.ui.device_link import DeviceLink
     from pos_app.ui.sale_window import SaleWindow
     from pos_app.ui.scanner import KeyboardScanner
@@ -56,13 +58,17 @@ class TillStart(QObject):
 
     def __init__(self, ctx: Context, runner: OperationRunner,
                  settings: TillSettings | None = None, journal_start: bool = False,
-                 devices: Callable[[], TillDevices] | None = None) -> None:
+                 devices: Callable[[], TillDevices] | None = None,
+                 sync: Callable[[], SyncPorts] | None = None) -> None:
         """With `journal_start`, the event journal records the till's start (and a new
-        version or a clock gone back) before the first sign-in."""
+        version or a clock gone back) before the first sign-in. With `sync`, the sync
+        thread starts with the devices."""
         super().__init__()
         self.ctx, self.runner, self.settings = ctx, runner, settings
         self._open_devices = devices
         self.devices: DeviceLink | None = None  # made when the first sale screen shows
+        self._open_sync = sync
+        self.sync: SyncWorker | None = None  # started with the devices
         # The keyboard-wedge scanner, made with the first sale screen: the sign-in screen
         # takes no scans, and shows without its code.
         self.scanner: KeyboardScanner | None = None
@@ -138,7 +144,10 @@ class TillStart(QObject):
         screen comes first, and no one pays within that moment. The device thread then
         prints what an earlier run left in the queue."""
         _settle_memory()
-        if self._open_devices is None or not isValid(window):
+        if not isValid(window):
+            return
+        self._start_sync()
+        if self._open_devices is None:
             return
         if self.devices is None:
             from pos_app.ui.device_link import DeviceLink
@@ -147,13 +156,26 @@ class TillStart(QObject):
             self.devices.start()
         window.attach_devices(self.devices)
 
+    def _start_sync(self) -> None:
+        """The sync thread, once: it sends what waits, then after every action that
+        changed data (`runner.changed`), and otherwise pings the server every few
+        seconds. Until the till is enrolled it only looks now and then whether it is."""
+        if self.sync is not None or self._open_sync is None:
+            return
+        from pos_app.services.sync_worker import SyncWorker
+
+        self.sync = SyncWorker(self.ctx, self._open_sync).start()
+        self.runner.changed.connect(self.sync.wake)
+
     def stop(self) -> None:
-        """The till closing: the scanner and the devices stopped, the workers' last
-        actions finished."""
+        """The till closing: the scanner, the devices and the sync thread stopped, the
+        workers' last actions finished."""
         if self.scanner is not None:
             self.scanner.stop()
         if self.devices is not None:
             self.devices.stop()
+        if self.sync is not None:
+            self.sync.stop()
         self.runner.wait()
 
     def _sign_out(self) -> None:
@@ -169,8 +191,9 @@ class TillStart(QObject):
 
 
 def run_window(ctx: Context, settings: TillSettings | None = None,
-               devices: Callable[[], TillDevices] | None = None) -> int:
-    app, start = begin_till(ctx, settings, devices)
+               devices: Callable[[], TillDevices] | None = None,
+               sync: Callable[[], SyncPorts] | None = None) -> int:
+    app, start = begin_till(ctx, settings, devices, sync)
     # The till ends when its sign-in is cancelled or its sale window closes, not when
     # some window happens to be the last one shown.
     quit_on_last = app.quitOnLastWindowClosed()
@@ -187,12 +210,14 @@ def run_window(ctx: Context, settings: TillSettings | None = None,
 
 def begin_till(ctx: Context, settings: TillSettings | None = None,
                devices: Callable[[], TillDevices] | None = None,
+               sync: Callable[[], SyncPorts] | None = None,
                ) -> tuple[QApplication, TillStart]:
     """The sign-in screen shown, the start being journaled, and the keyboard-wedge scanner
     and the devices (`devices()`) for the first sale screen: everything of the till's
     start but its event loop (the cold-start benchmark runs this very code)."""
     app = create_application()
-    start = TillStart(ctx, OperationRunner(), settings, journal_start=True, devices=devices)
+    start = TillStart(ctx, OperationRunner(), settings, journal_start=True, devices=devices,
+                      sync=sync)
     start.start()
     return app, start
 

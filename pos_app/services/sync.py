@@ -1,0 +1,405 @@
+"""The till's side of sync (docs/sync.md): enrolment with the central server, the
+outbox's records and the fiscal journal pushed to it, one round of both, and where the
+till stands with it.
+
+The network is never reached inside a transaction: a batch is read, the transaction
+ends, the server is asked, and its answer is written in a transaction of its own. So a
+sale never waits for the server, and an answer that never comes changes nothing: only
+what the server answered is settled, the rest is sent again at the next round (the
+server keeps each record once, by its id).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from pos_app.domain.errors import DomainError
+from pos_app.domain.journal import Event, journal_time
+from pos_app.domain.sync import (
+    CLOCK_TOLERANCE,
+    ChainAck,
+    QueuedRecord,
+    RecordOutcome,
+    RecordState,
+    SyncCounts,
+    SyncLink,
+)
+from pos_app.services.context import Context, local_till
+from pos_app.services.journal import record_event
+from pos_app.services.ports import (
+    ServerAccess,
+    ServerReply,
+    SyncError,
+    SyncServer,
+    TokenStore,
+    TokenUnavailable,
+)
+
+if TYPE_CHECKING:
+    from pos_app.domain.journal import JournalEntry
+    from pos_app.domain.till import Till
+    from pos_app.services.ports import UnitOfWork
+
+BATCH = 500  # records or journal entries per request: sync.contract.MAX_BATCH
+REJECTED_SHOWN = 100  # the newest rejected records a status lists
+URL_SCHEMES = ("https://", "http://")
+
+
+class NotEnrolled(DomainError):
+    def __init__(self) -> None:
+        super().__init__("this till is not enrolled with a server: run"
+                         " `caisse enrol URL CODE` (the code from"
+                         " `caisse-server enrol-code --till NAME`)")
+
+
+class InvalidServerUrl(DomainError):
+    def __init__(self, url: str) -> None:
+        super().__init__(f"{url!r} is not a server address: give"
+                         " https://host[:port] (or http:// on 127.0.0.1 or the venue's"
+                         " own network)")
+        self.url = url
+
+
+class ServerCodeMissing(DomainError):
+    def __init__(self) -> None:
+        super().__init__("no enrol code: give the code `caisse-server enrol-code` printed")
+
+
+@dataclass(frozen=True, slots=True)
+class SyncPorts:
+    """What sync needs from outside: the server, and where the till keeps its token.
+    Built by bootstrap."""
+
+    server: SyncServer
+    tokens: TokenStore
+
+
+@dataclass(frozen=True, slots=True)
+class ClockOffset:
+    """The server's clock minus the till's, as measured at one answer."""
+
+    seconds: int
+    newly_off: bool  # beyond CLOCK_TOLERANCE now and not before: journaled just now
+
+    @property
+    def off(self) -> bool:
+        return abs(self.seconds) > CLOCK_TOLERANCE.total_seconds()
+
+
+@dataclass(frozen=True, slots=True)
+class RecordsPushed:
+    sent: int = 0  # stored now, or held by the server already
+    rejected: list[RecordOutcome] = field(default_factory=list)
+    waiting: int = 0  # answered "retry later"
+    batches: int = 0
+
+    def __add__(self, other: RecordsPushed) -> RecordsPushed:
+        return RecordsPushed(self.sent + other.sent, [*self.rejected, *other.rejected],
+                             self.waiting + other.waiting, self.batches + other.batches)
+
+
+@dataclass(frozen=True, slots=True)
+class JournalPushed:
+    entries: int = 0  # entries the server's heads now cover
+    acks: list[ChainAck] = field(default_factory=list)  # its last word on each chain
+    batches: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class SyncRun:
+    """One round: what went, what the server said, and why it stopped if it failed
+    (what went before the failure stays done)."""
+
+    records: RecordsPushed = field(default_factory=RecordsPushed)
+    journal: JournalPushed = field(default_factory=JournalPushed)
+    clock: ClockOffset | None = None
+    failure: SyncError | None = None
+
+    @property
+    def reached(self) -> bool:
+        return self.failure is None
+
+
+@dataclass(frozen=True, slots=True)
+class ChainStatus:
+    chain: str
+    local_number: int  # the till's own head
+    acknowledged: ChainAck | None  # the server's last acknowledgement
+
+
+@dataclass(frozen=True, slots=True)
+class SyncStatus:
+    link: SyncLink | None  # None: not enrolled
+    counts: SyncCounts
+    rejected: list[QueuedRecord]  # newest first
+    chains: list[ChainStatus]
+    journal_waiting: int  # entries not yet covered by the server's heads
+    token_location: str | None = None
+
+    @property
+    def enrolled(self) -> bool:
+        return self.link is not None
+
+
+# -- enrolment --------------------------------------------------------------------------------
+
+
+def server_url(text: str) -> str:
+    """The server's base address as typed, checked and without a trailing slash."""
+    url = text.strip().rstrip("/")
+    scheme = next((s for s in URL_SCHEMES if url.lower().startswith(s)), None)
+    if (scheme is None or len(url) <= len(scheme) or len(url) > 300
+            or any(c.isspace() for c in url) or any(c in url for c in "?#")):
+        raise InvalidServerUrl(text)
+    return url
+
+
+def enrol(ctx: Context, ports: SyncPorts, url: str, code: str, ca_file: str | None,
+          version: str) -> SyncLink:
+    """Enrol this till with the server at `url` using the one-time `code`: the till's
+    id, its journal's public key and key id, and its version go to the server; the token
+    that comes back is kept by the token store, and the link in the store (a new
+    enrolment starts the journal's sync afresh: the server acknowledges again what it
+    holds). Raises SyncError when the server cannot be reached or refuses."""
+    address = server_url(url)
+    if not code.strip():
+        raise ServerCodeMissing()
+    with ctx.uow(write=False) as uow:
+        till = local_till(uow)
+    access = ServerAccess(address, till.id, None, ca_file)
+    started = ctx.clock.now()
+    reply = ports.server.enrol(access, code.strip(), ctx.signer.public_key,
+                               ctx.signer.key_id, version)
+    ended = ctx.clock.now()
+    # The token first: a store that then fails to commit leaves a token nobody uses, and
+    # enrolling again replaces it; the other way round would leave a link with no token.
+    ports.tokens.save(till.id, reply.value.token)
+    with ctx.uow() as uow:
+        uow.sync.enrol(address, reply.value.till_name, ended, ca_file)
+        _note_contact(ctx, uow, till, reply.server_time, started, ended)
+        uow.commit()
+    with ctx.uow(write=False) as uow:
+        link = uow.sync.link()
+    assert link is not None
+    return link
+
+
+# -- one round ----------------------------------------------------------------------------------
+
+
+def sync_once(ctx: Context, ports: SyncPorts,
+              keep_going: Callable[[], bool] = lambda: True) -> SyncRun:
+    """Ping the server, push the waiting records, then the journal. A failure is noted
+    (the till is offline since the first one) and returned with what went before it;
+    an answer notes the contact and the server's clock. `keep_going` is asked between
+    requests: a round stops early once it says no (the worker stopping, a deadline).
+
+    Raises NotEnrolled when the till has no server; store errors are raised as always."""
+    with ctx.uow(write=False) as uow:
+        till = local_till(uow)
+        link = uow.sync.link()
+    if link is None:
+        raise NotEnrolled()
+    run = SyncRun()
+    try:
+        token = ports.tokens.load(till.id)
+        if token is None:
+            raise TokenUnavailable("none is kept: enrol the till again")
+        access = ServerAccess(link.server_url, till.id, token, link.ca_file)
+        started = ctx.clock.now()
+        reply = ports.server.ping(access)
+        ended = ctx.clock.now()
+        with ctx.uow() as uow:
+            offset = _note_contact(ctx, uow, till, reply.server_time, started, ended)
+            uow.commit()
+        run = replace(run, clock=offset)
+        if keep_going():
+            run = replace(run, records=push_records(ctx, ports.server, access, keep_going))
+        if keep_going():
+            run = replace(run, journal=push_journal(ctx, ports.server, access, keep_going))
+        # Records the server asked to send later (a busy database) get one more try once
+        # the journal went: the round's last word on them is then the latest.
+        if run.records.waiting and run.journal.entries and keep_going():
+            again = push_records(ctx, ports.server, access, keep_going)
+            run = replace(run, records=replace(run.records + again, waiting=again.waiting))
+    except SyncError as failure:
+        note_failure(ctx, str(failure))
+        return replace(run, failure=failure)
+    return run
+
+
+def note_failure(ctx: Context, error: str) -> None:
+    """The server did not answer, or not as it should: offline since the first failure
+    (and the till's sync worker says why, even for an error nobody foresaw)."""
+    with ctx.uow() as uow:
+        uow.sync.note_failure(ctx.clock.now(), error[:500])
+        uow.commit()
+
+
+def _note_contact(ctx: Context, uow: UnitOfWork, till: Till, server_time: datetime,
+                  started: datetime, ended: datetime) -> ClockOffset:
+    """The server answered: online, and its clock's offset from the till's (measured at
+    the middle of the request). An offset beyond CLOCK_TOLERANCE is journaled once per
+    episode: when first seen, not again until the clocks agreed in between."""
+    middle = started + (ended - started) / 2
+    seconds = round((server_time - middle).total_seconds())
+    before = uow.sync.link()
+    was_off = before is not None and before.clock_off
+    uow.sync.note_contact(ended, seconds)
+    offset = ClockOffset(seconds, newly_off=False)
+    if offset.off and not was_off:
+        record_event(uow, ctx.signer, till.id, ended, Event.SERVER_CLOCK_OFFSET,
+                     offset_seconds=seconds, server_time=journal_time(server_time),
+                     till_time=journal_time(middle))
+        offset = ClockOffset(seconds, newly_off=True)
+    return offset
+
+
+# -- records ----------------------------------------------------------------------------------
+
+
+def push_records(ctx: Context, server: SyncServer, access: ServerAccess,
+                 keep_going: Callable[[], bool] = lambda: True) -> RecordsPushed:
+    """Send the waiting records, oldest first, in batches of at most 500: stored or
+    already held → sent; rejected → kept as rejected with the server's reason (the rest
+    of the batch goes on); retry later → still waiting. Only what the server answered
+    is settled. Stops when nothing waits, when the server asks to wait, or when a batch
+    brought no answer at all (each batch that goes on settles at least one record, so a
+    round always ends)."""
+    pushed = RecordsPushed()
+    while keep_going():
+        with ctx.uow(write=False) as uow:
+            batch = uow.outbox.waiting(BATCH)
+        if not batch:
+            break
+        reply = server.push_records(access, batch)
+        outcomes = _answered(batch, reply)
+        if outcomes:
+            with ctx.uow() as uow:
+                uow.outbox.settle(outcomes, ctx.clock.now())
+                uow.commit()
+        final = [outcome for outcome in outcomes if outcome.state is not RecordState.WAITING]
+        later = len(outcomes) - len(final)
+        pushed += RecordsPushed(
+            sum(outcome.state is RecordState.SENT for outcome in final),
+            [outcome for outcome in final if outcome.state is RecordState.REJECTED],
+            later, 1)
+        if not final or later:
+            break
+        if len(batch) < BATCH and len(outcomes) == len(batch):
+            break
+    return pushed
+
+
+def _answered(batch: Sequence[QueuedRecord],
+              reply: ServerReply[list[RecordOutcome]]) -> list[RecordOutcome]:
+    """The server's answers about records of this batch, once each (an answer about a
+    record that was not sent is no answer)."""
+    sent = {record.record_id for record in batch}
+    seen: set[str] = set()
+    outcomes = []
+    for outcome in reply.value:
+        if outcome.record_id in sent and outcome.record_id not in seen:
+            seen.add(outcome.record_id)
+            outcomes.append(outcome)
+    return outcomes
+
+
+# -- the journal -----------------------------------------------------------------------------
+
+
+def push_journal(ctx: Context, server: SyncServer, access: ServerAccess,
+                 keep_going: Callable[[], bool] = lambda: True) -> JournalPushed:
+    """Send the journal's entries the server does not hold yet (every chain but
+    training, in the order they were written), in batches of at most 500. The heads the
+    server acknowledges, and its flags, are kept; the till's position moves on only over
+    entries those heads cover, so an entry the server did not take goes again."""
+    covered, batches = 0, 0
+    acks: list[ChainAck] = []
+    while keep_going():
+        with ctx.uow(write=False) as uow:
+            link = uow.sync.link()
+            if link is None:
+                raise NotEnrolled()
+            entries = uow.journal.after(access.till_id, link.journal_sent_seq, BATCH)
+            heads = {chain: head.number
+                     for chain, head in uow.journal.heads(access.till_id).items()}
+        if not entries:
+            break
+        reply = server.push_journal(access, [entry for _seq, entry in entries])
+        acks = _checked(reply.value, entries, heads)
+        through, count = _covered(entries, acks)
+        with ctx.uow() as uow:
+            uow.sync.acknowledge(access.till_id, acks, ctx.clock.now())
+            if through is not None:
+                uow.sync.advance_journal(through)
+            uow.commit()
+        covered, batches = covered + count, batches + 1
+        if count < len(entries) or len(entries) < BATCH:
+            break  # all sent, or the server stopped taking them: the next round resumes
+    return JournalPushed(covered, acks, batches)
+
+
+def _covered(entries: Sequence[tuple[int, JournalEntry]],
+             acks: Sequence[ChainAck]) -> tuple[int | None, int]:
+    """The store position of the last entry, in order, that the acknowledged heads
+    cover (None: not even the first), and how many entries that is."""
+    numbers = {ack.chain: ack.number for ack in acks}
+    through, count = None, 0
+    for seq, entry in entries:
+        if numbers.get(entry.chain.value, 0) < entry.number:
+            break
+        through, count = seq, count + 1
+    return through, count
+
+
+def _checked(acks: Sequence[ChainAck], entries: Sequence[tuple[int, JournalEntry]],
+             heads: dict[str, int]) -> list[ChainAck]:
+    """The server's acknowledgements, flagged by the till too where the till can see
+    they do not match its own journal: a head with another hash than the till's entry
+    of that number, or a head past the till's own (its journal went back)."""
+    own = {(entry.chain.value, entry.number): entry.hash for _seq, entry in entries}
+    checked = []
+    for ack in acks:
+        flag = ack.flagged
+        mine = own.get((ack.chain, ack.number))
+        if flag is None and mine is not None and mine != ack.hash:
+            flag = (f"the server holds {ack.chain} entry {ack.number} with another hash"
+                    " than this till's")
+        elif flag is None and ack.number > heads.get(ack.chain, 0):
+            flag = (f"the server holds {ack.chain} up to entry {ack.number}, this till only"
+                    f" up to {heads.get(ack.chain, 0)}")
+        checked.append(replace(ack, flagged=flag))
+    return checked
+
+
+# -- where the till stands --------------------------------------------------------------------
+
+
+def sync_status(ctx: Context, tokens: TokenStore | None = None) -> SyncStatus:
+    """Enrolled or not, the server, online or offline since when, the last contact and
+    the last error, the records waiting, sent and rejected (the rejected ones listed
+    with the server's reasons), each chain's head and the server's acknowledgement of
+    it with its flag, the journal entries still to send, and the clock's offset."""
+    with ctx.uow(write=False) as uow:
+        till = local_till(uow)
+        link = uow.sync.link()
+        counts = uow.outbox.counts()
+        rejected = uow.outbox.rejected(REJECTED_SHOWN)
+        acks = {ack.chain: ack for ack in uow.sync.acknowledgements(till.id)}
+        heads = uow.journal.heads(till.id)
+        waiting = uow.journal.count_after(till.id, 0 if link is None
+                                          else link.journal_sent_seq)
+    chains = [ChainStatus(chain, heads[chain].number if chain in heads else 0,
+                          acks.get(chain))
+              for chain in sorted(set(heads) | set(acks)) if chain != "training"]
+    location = None
+    if tokens is not None and link is not None:
+        try:
+            location = tokens.location(till.id)
+        except SyncError as error:
+            location = str(error)
+    return SyncStatus(link, counts, rejected, chains, waiting, location)
