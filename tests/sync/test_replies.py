@@ -25,7 +25,7 @@ from pos_app.services.ports import (
 from pos_app.services.sync import SyncPorts
 from sync.contract import parse_journal_push, parse_push
 from tests.sync.stub import Reply, pong, stub_server
-from tests.sync.support import sell_ride
+from tests.sync.support import prelude_sent, sell_ride
 
 TOKEN = "a-token-of-this-till"
 
@@ -128,6 +128,7 @@ def test_a_busy_server_says_how_long_to_wait(ctx: Context, ports: SyncPorts, sta
 def test_a_refused_token_says_the_till_is_no_longer_enrolled(
         ctx: Context, ports: SyncPorts, cashier: StaffMember) -> None:
     sell_ride(ctx, cashier)
+    prelude_sent(ctx)
     with stub_server(lambda *_request: Reply(401, {"error": "this till was revoked"})
                      ) as stub:
         link_to(ctx, ports, stub.url)
@@ -143,6 +144,7 @@ def test_a_batch_refused_for_one_record_sends_the_others(
         ctx: Context, ports: SyncPorts, cashier: StaffMember) -> None:
     sell_ride(ctx, cashier)
     sell_ride(ctx, cashier)
+    prelude_sent(ctx)
     refused: list[str] = []
 
     def answer(ids: list[str]) -> dict[str, Any] | Reply:
@@ -169,18 +171,20 @@ def test_only_what_the_server_answered_is_settled(
     the others sent again, and the round ends with all of them sent."""
     for _sale in range(3):
         sell_ride(ctx, cashier)
+    prelude_sent(ctx)
     with stub_server(records_answered(lambda ids: stored(ids[:1]))) as stub:
         link_to(ctx, ports, stub.url)
         run = sync.sync_once(ctx, ports)
         pushes = [request for _m, path, request, _a in stub.seen if path == "/v1/records"]
     assert run.reached and run.records.sent == 6
     assert [len(push["records"]) for push in pushes] == [6, 5, 4, 3, 2, 1]
-    assert sync.sync_status(ctx).counts.sent == 6
+    assert sync.sync_status(ctx).counts.sent == 6 + 2  # and the two sent before
 
 
 def test_retry_later_keeps_the_record_waiting_and_ends_the_push(
         ctx: Context, ports: SyncPorts, cashier: StaffMember) -> None:
     sell_ride(ctx, cashier)
+    prelude_sent(ctx)
 
     def answer(ids: list[str]) -> dict[str, Any]:
         """The first record of the first push kept; the other one: not now."""
