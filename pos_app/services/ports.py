@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from pos_app.domain.errors import DomainError
 
 if TYPE_CHECKING:  # named in signatures only: using a port loads none of them
-    from pos_app.domain.catalogue import Category, Product
+    from pos_app.domain.catalogue import Category, Price, Product
     from pos_app.domain.closure import (
         CashCount,
         CashMovementKind,
@@ -243,11 +243,24 @@ class CatalogueRepository(Protocol):
 
     def get_many(self, product_ids: Sequence[str]) -> list[Product]: ...
 
+    def price_lists(self, product_ids: Sequence[str]) -> dict[str, tuple[Price, ...]]:
+        """The stored price list of each of `product_ids` that is in the store."""
+        ...
+
     def categories(self) -> list[Category]: ...
 
     def save_category(self, category: Category) -> None: ...
 
     def save(self, product: Product) -> None: ...
+
+    def save_many(self, products: Sequence[Product]) -> None:
+        """Create or replace each product (ids all different) with its prices, barcodes
+        and search entry; as cheap per product as the store allows."""
+        ...
+
+    def release_barcodes(self, codes: Sequence[str]) -> None:
+        """Take `codes` off whichever products hold them."""
+        ...
 
 
 class CustomerRepository(Protocol):
@@ -256,6 +269,10 @@ class CustomerRepository(Protocol):
     def search(self, pattern: NamePattern, limit: int) -> list[Customer]: ...
 
     def save(self, customer: Customer) -> None: ...
+
+    def save_many(self, customers: Sequence[Customer]) -> None:
+        """Create or replace each customer (ids all different)."""
+        ...
 
 
 class OrderRepository(Protocol):
