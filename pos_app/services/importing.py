@@ -17,6 +17,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from pos_app.domain.catalogue import Category, Price, Product
@@ -339,19 +340,27 @@ def import_checked(ctx: Context, staff: StaffMember | None,
     return report
 
 
+# What JSON reads that holds nothing: skipped by one set look-up when a document is walked.
+_SCALARS = frozenset({str, int, bool, type(None), float, Decimal})
+
+
 def nested_too_deep(document: object, limit: int = MAX_NESTING) -> bool:
     """Whether lists and objects nest more than `limit` levels deep in `document` (walked
-    without recursion: a document nested thousands of levels deep is what it refuses)."""
-    stack: list[tuple[object, int]] = [(document, 1)]
-    while stack:
-        value, depth = stack.pop()
-        children = (value.values() if isinstance(value, dict)
-                    else value if isinstance(value, list) else ())
-        for child in children:
-            if isinstance(child, dict | list):
-                if depth + 1 > limit:
-                    return True
-                stack.append((child, depth + 1))
+    a level at a time, without recursion: a document nested thousands of levels deep is
+    what it refuses)."""
+    level: list[Any] = [document] if isinstance(document, dict | list) else []
+    depth = 1
+    while level:
+        inner: list[Any] = []
+        for value in level:
+            for child in value.values() if isinstance(value, dict) else value:
+                # (A tuple of types: isinstance takes it faster than a union.)
+                if type(child) not in _SCALARS and isinstance(child, (dict, list)):
+                    inner.append(child)
+        if inner and depth == limit:
+            return True
+        level = inner
+        depth += 1
     return False
 
 
@@ -435,9 +444,12 @@ class _Keeper:
 def _text(limit: int) -> Callable[[Any], str]:
     """A non-empty text of at most `limit` characters (once trimmed)."""
     def parse(value: Any) -> str:
-        if not isinstance(value, str) or not value.strip():
+        text = value.strip() if isinstance(value, str) else ""
+        if not text:
             raise FieldError("must be a non-empty text")
-        return _bounded(value.strip(), limit)
+        if len(text) > limit:
+            raise FieldError(f"must be at most {limit} characters long (it has {len(text)})")
+        return text
     return parse
 
 
@@ -497,10 +509,22 @@ def _vat_rate(value: Any) -> VatRate:
     return rate
 
 
+# A catalogue's prices repeat (`12.50` on thousands of products): each text is read once,
+# up to this many different ones.
+_CENTS_BY_TEXT: dict[str, int] = {}
+_AMOUNTS_REMEMBERED = 50_000
+
+
 def _amount(value: Any) -> int:
+    if type(value) is str:
+        cents = _CENTS_BY_TEXT.get(value)
+        if cents is not None:
+            return cents
     cents = parse_amount(value)
     if cents < 0:
         raise FieldError(f"must not be negative: {value!r}")
+    if type(value) is str and len(_CENTS_BY_TEXT) < _AMOUNTS_REMEMBERED:
+        _CENTS_BY_TEXT[value] = cents
     return cents
 
 
@@ -571,6 +595,9 @@ def _category(reader: _Reader, item: dict[str, Any]) -> Category | None:
     return Category(category_id, name, position or 0)
 
 
+_PLACES = tuple(f"[{index}]" for index in range(16))  # of a product's first prices
+
+
 def _prices(reader: _Reader, value: Any) -> tuple[Price, ...]:
     """The price list, read with the reader at `prices`."""
     if value is None:
@@ -581,7 +608,7 @@ def _prices(reader: _Reader, value: Any) -> tuple[Price, ...]:
         return ()
     prices: list[Price] = []
     for index, item in enumerate(value):
-        with reader.at(f"[{index}]"):
+        with reader.at(_PLACES[index] if index < len(_PLACES) else f"[{index}]"):
             if not isinstance(item, dict):
                 reader.problem("must be an object")
                 continue
