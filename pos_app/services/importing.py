@@ -15,7 +15,7 @@ from __future__ import annotations
 import marshal
 import zlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Protocol, TypeVar, runtime_checkable
@@ -634,6 +634,9 @@ def _barcodes(value: Any) -> tuple[str, ...]:
     for code in codes:
         if len(code) > ID_LENGTH:
             raise FieldError(f"{shown(code)} is longer than {ID_LENGTH} characters")
+    if len(set(codes)) < len(codes):
+        twice = next(code for code in codes if codes.count(code) > 1)
+        raise FieldError(f"barcode {twice!r} is given more than once")
     return codes
 
 
@@ -696,16 +699,16 @@ _ITEM_READERS: dict[str, Callable[[_Reader, dict[str, Any]], Any]] = {
 }
 
 
-def _check_against_store(uow: UnitOfWork, checked: CheckedImport) -> list[str]:
+def _check_against_store(uow: UnitOfWork, checked: CheckedImport) -> dict[str, str]:
     """Problems that only the store can reveal: unknown categories, barcodes already taken.
 
     Returns the barcodes that go from a stored product of the file to another product of
-    the file (the file rewrites the first without them).
+    the file (the file rewrites the first without them), and the product each leaves.
     """
     problems = _Problems()
     known = {category.id for category in checked.categories}
     known |= {category.id for category in uow.catalogue.categories()}
-    moving: list[str] = []
+    moving: dict[str, str] = {}
     for rows in checked.products.rows():
         # Read from the packed rows (_product_row): no product needs making to be checked.
         owners = uow.catalogue.barcode_owners([code for row in rows for code in row[6]])
@@ -720,7 +723,7 @@ def _check_against_store(uow: UnitOfWork, checked: CheckedImport) -> list[str]:
                 # Within the file a barcode is on one product (checked): the owner the file
                 # also rewrites gives it up.
                 if owner in checked.product_ids:
-                    moving.append(code)
+                    moving[code] = owner
                 else:
                     problems.add("", Problem(f"products[{index}].barcodes",
                                              f"barcode {code!r} already belongs to {owner!r}"))
@@ -756,7 +759,7 @@ def _check_a_manager_remains(uow: UnitOfWork, checked: CheckedImport,
 
 class _PriceChanges:
     """A price changed on a product already in the store goes in the event journal: each
-    batch of products is compared with the stored price lists before it is written."""
+    batch of products is compared with the stored products before it is written."""
 
     def __init__(self, uow: UnitOfWork, signer: Signer, now: datetime,
                  staff: StaffMember | None) -> None:
@@ -764,14 +767,14 @@ class _PriceChanges:
         self._till = uow.tills.local()
         self._changes: list[dict[str, Any]] = []
 
-    def compare(self, products: list[Product]) -> None:
+    def compare(self, stored: dict[str, Product], products: list[Product]) -> None:
         if self._till is None:
             return  # no till, no journal
-        stored = self._uow.catalogue.price_lists([product.id for product in products])
         for product in products:
             before = stored.get(product.id)
-            if before is not None and before != product.prices:
-                self._changes.append({"product_id": product.id, "before": _price_list(before),
+            if before is not None and before.prices != product.prices:
+                self._changes.append({"product_id": product.id,
+                                      "before": _price_list(before.prices),
                                       "after": _price_list(product.prices)})
                 if len(self._changes) >= PRICE_CHANGES_PER_EVENT:
                     self.record()
@@ -784,12 +787,24 @@ class _PriceChanges:
         self._changes = []
 
 
+def _unchanged(stored: Product | None, product: Product) -> bool:
+    """Whether the store holds `product` as it is (barcodes are kept in no order)."""
+    if stored is None:
+        return False
+    if stored == product:
+        return True
+    if stored.barcodes == product.barcodes or sorted(stored.barcodes) != sorted(
+            product.barcodes):
+        return False  # it differs elsewhere, or by its barcodes
+    return replace(stored, barcodes=product.barcodes) == product
+
+
 def _price_list(prices: tuple[Price, ...]) -> list[list[Any]]:
     return [[price.id, price.label, price.amount_cents] for price in prices]
 
 
 def _write(uow: UnitOfWork, checked: CheckedImport,
-           staff_hashes: list[tuple[StaffMember, str]], moving_barcodes: list[str],
+           staff_hashes: list[tuple[StaffMember, str]], moving_barcodes: dict[str, str],
            signer: Signer, now: datetime, staff: StaffMember | None) -> ImportReport:
     if checked.venue is not None:
         uow.tills.save_venue(checked.venue)
@@ -799,12 +814,18 @@ def _write(uow: UnitOfWork, checked: CheckedImport,
         uow.catalogue.save_category(category)
     # A barcode moving from one product to another is let go first, so that it is never
     # held by both at once, whichever batch each product is written in.
-    uow.catalogue.release_barcodes(moving_barcodes)
+    uow.catalogue.release_barcodes(list(moving_barcodes))
+    losing = set(moving_barcodes.values())  # stored without those barcodes now: rewritten
     price_changes = _PriceChanges(uow, signer, now, staff)
     for rows in checked.products.rows():
         products = [product for _, product in _products_of(rows)]
-        price_changes.compare(products)
-        uow.catalogue.save_many(products)
+        stored = {product.id: product for product in uow.catalogue.get_many(
+            [product.id for product in products])}
+        price_changes.compare(stored, products)
+        # A catalogue sent again is mostly as it was: what the store holds already, with
+        # its search entry, is not written again.
+        uow.catalogue.save_many([product for product in products if product.id in losing
+                                 or not _unchanged(stored.get(product.id), product)])
     price_changes.record()
     for rows in checked.customers.rows():
         uow.customers.save_many(_customers_of(rows))

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from pos_app.domain.errors import DomainError
 
 if TYPE_CHECKING:  # named in signatures only: using a port loads none of them
-    from pos_app.domain.catalogue import Category, Price, Product
+    from pos_app.domain.catalogue import Category, Product
     from pos_app.domain.closure import (
         CashCount,
         CashMovementKind,
@@ -242,10 +242,6 @@ class CatalogueRepository(Protocol):
     def in_category(self, category_id: str | None, limit: int) -> list[Product]: ...
 
     def get_many(self, product_ids: Sequence[str]) -> list[Product]: ...
-
-    def price_lists(self, product_ids: Sequence[str]) -> dict[str, tuple[Price, ...]]:
-        """The stored price list of each of `product_ids` that is in the store."""
-        ...
 
     def categories(self) -> list[Category]: ...
 

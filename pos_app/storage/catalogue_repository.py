@@ -19,11 +19,12 @@ SELECT p.id, p.name, p.category_id, p.vat_rate_bp, p.article_code, p.accounting_
 """
 _WORD = re.compile(r"\w+")
 _PRODUCT_COLUMNS = ("name", "category_id", "vat_rate_bp", "article_code", "accounting_code",
-                    "published", "counter_only", "position", "search_key")
+                    "published", "counter_only", "position")
 # New products are inserted and stored ones updated, each by its own statement: an upsert
-# costs a third more per row, and the batch knows which is which.
-_INSERT = (f"INSERT INTO products ({', '.join(_PRODUCT_COLUMNS)}, id)"
-           f" VALUES ({', '.join('?' * (len(_PRODUCT_COLUMNS) + 1))})")
+# costs a third more per row, and the batch knows which is which. A stored product keeps
+# its search key (its index is left alone).
+_INSERT = (f"INSERT INTO products ({', '.join(_PRODUCT_COLUMNS)}, search_key, id)"
+           f" VALUES ({', '.join('?' * (len(_PRODUCT_COLUMNS) + 2))})")
 _UPDATE = (f"UPDATE products SET {', '.join(f'{column} = ?' for column in _PRODUCT_COLUMNS)}"
            " WHERE id = ?")
 
@@ -116,20 +117,6 @@ class SqlCatalogue(SqlRepository):
             found += self._products(f"WHERE p.id IN ({marks})", tuple(chunk))
         return found
 
-    def price_lists(self, product_ids: Sequence[str]) -> dict[str, tuple[Price, ...]]:
-        lists: dict[str, list[Price]] = {}
-        for chunk in chunks(product_ids):
-            marks = ",".join("?" * len(chunk))
-            # Every stored product of the chunk, even one without a price (an empty list).
-            for product_id, price_id, label, amount in self._all(
-                    "SELECT p.id, pr.id, pr.label, pr.amount_cents FROM products AS p"
-                    " LEFT JOIN prices AS pr ON pr.product_id = p.id"
-                    f" WHERE p.id IN ({marks}) ORDER BY p.id, pr.position", chunk):
-                prices = lists.setdefault(product_id, [])
-                if price_id is not None:
-                    prices.append(Price(price_id, label, amount))
-        return {product_id: tuple(prices) for product_id, prices in lists.items()}
-
     def search(self, text_typed: str, limit: int) -> list[Product]:
         """Published products matching the typed words, sorted by name."""
         query = fts_query(text_typed)
@@ -173,15 +160,15 @@ class SqlCatalogue(SqlRepository):
         new: list[tuple[Any, ...]] = []
         changed: list[tuple[Any, ...]] = []
         for product in products:
-            key = keys.get(product.id)
-            rows = changed
-            if key is None:
+            row = (product.name, product.category_id, product.vat_rate.value,
+                   product.article_code, product.accounting_code, product.published,
+                   product.counter_only, product.position)
+            if product.id in keys:
+                changed.append((*row, product.id))
+            else:
                 next_key += 1
-                key = keys[product.id] = next_key
-                rows = new
-            rows.append((product.name, product.category_id, product.vat_rate.value,
-                         product.article_code, product.accounting_code, product.published,
-                         product.counter_only, product.position, key, product.id))
+                keys[product.id] = next_key
+                new.append((*row, next_key, product.id))
         self._many(_INSERT, new)
         self._many(_UPDATE, changed)
         # What the stored ones had goes; new ones had nothing to remove.

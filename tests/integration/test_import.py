@@ -259,6 +259,23 @@ def test_duplicates_in_a_large_file_are_named_where_they_are(limited_store: Stor
         "customers[2].id: 'c000000' appears more than once (first at customers[0])"]
 
 
+def test_a_catalogue_sent_again_as_it_was_leaves_the_store_as_it_was(
+        store: Store, manager: StaffMember) -> None:
+    document = venue_group(3_000, customers=10)
+    document["products"][5]["barcodes"] += ["2999999999999", "2999999999998"]
+    importing.import_data(store.context, manager, copy.deepcopy(document))
+    before = snapshot(store.engine)
+    document["products"][5]["barcodes"].reverse()  # barcodes are kept in no order
+    assert importing.import_data(store.context, manager, document).products == 3_000
+    assert snapshot(store.engine) == before
+
+
+def test_a_barcode_given_twice_on_one_product_is_refused(store: Store,
+                                                          manager: StaffMember) -> None:
+    assert problems_of(store, manager, {"products": [product(barcodes=["1", "2", "1"])]}) == [
+        "products[0].barcodes: barcode '1' is given more than once"]
+
+
 def test_a_barcode_another_product_holds_in_the_store_is_refused_at_scale(
         limited_store: Store, manager: StaffMember) -> None:
     document = venue_group(3_000)
