@@ -227,7 +227,10 @@ class _JsonReader:
         if self._eof:
             return False
         size = max(CHUNK_BYTES, len(self._text) - self._pos) if grow else CHUNK_BYTES
-        data = self._file.read(size)
+        try:
+            data = self._file.read(size)
+        except OSError as error:  # a disk or a pipe failing half-way
+            raise UsageError(f"cannot read {self._name}: {error.strerror}") from error
         pending = self._utf8.getstate()[0]  # bytes of a character cut by the last read
         try:
             decoded = self._utf8.decode(data, final=not data)
