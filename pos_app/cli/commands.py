@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import json
 import os
 import re
 import sys
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,6 +17,7 @@ from pos_app import __version__
 from pos_app.bootstrap import Store, StoreAccess, demo_document
 from pos_app.cli import devices, open_or_fail, output
 from pos_app.cli import sync as sync_commands
+from pos_app.cli.json_input import import_document, read_json
 from pos_app.cli.order_input import read_order
 from pos_app.cli.parser import SECRET_VARIABLE, UsageError
 from pos_app.domain.basket import Basket
@@ -137,42 +135,6 @@ def _prompt_secret(login: str) -> str:
         raise no_terminal from error
 
 
-MAX_INPUT_BYTES = 20_000_000  # an import or order file; ours are a few hundred kB
-
-
-def _read_json(path: str | Path) -> Any:
-    """The JSON document in the file (`-`: standard input): UTF-8 text of at most
-    MAX_INPUT_BYTES; anything else is refused with a sentence naming it."""
-    name = "standard input" if str(path) == "-" else str(path)
-    try:
-        if str(path) == "-":
-            data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
-        else:
-            with Path(path).open("rb") as file:
-                data = file.read(MAX_INPUT_BYTES + 1)
-    except OSError as error:
-        raise UsageError(f"cannot read {path}: {error.strerror}") from error
-    if len(data) > MAX_INPUT_BYTES:
-        raise UsageError(f"{name} is larger than {MAX_INPUT_BYTES // 1_000_000} MB, the most"
-                         " the till reads: split it into smaller files")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise UsageError(f"{name} is not UTF-8 text (byte 0x{data[error.start]:02x} at"
-                         f" offset {error.start}): save it as UTF-8") from error
-    try:
-        return json.loads(text, parse_float=Decimal)
-    except json.JSONDecodeError as error:
-        raise UsageError(f"{name} is not valid JSON: {error.msg} at line {error.lineno}, "
-                         f"column {error.colno}") from error
-    except RecursionError as error:
-        raise UsageError(f"{name} is nested more than {importing.MAX_NESTING} levels deep"
-                         ) from error
-    except ValueError as error:  # a number of thousands of digits
-        raise UsageError(f"{name} holds a number too long to read (over"
-                         f" {sys.get_int_max_str_digits()} digits)") from error
-
-
 def _init(store: Store, args: argparse.Namespace) -> Any:
     ctx = store.context
     existing = setup.current_till(ctx)
@@ -186,9 +148,12 @@ def _init(store: Store, args: argparse.Namespace) -> Any:
 
 
 def _import(store: Store, args: argparse.Namespace) -> Any:
-    document = _read_json(args.file)
+    # The file is checked as it is read, before the secret is asked for; only what the
+    # store must tell is checked once signed in, in the transaction that writes it all.
+    with import_document(args.file) as document:
+        checked = importing.check_document(document)
     staff = _staff(store, args) if args.staff else None
-    return output.report(importing.import_data(store.context, staff, document))
+    return output.report(importing.import_checked(store.context, staff, checked))
 
 
 def _products_search(store: Store, args: argparse.Namespace) -> Any:
@@ -202,7 +167,7 @@ def _customers_search(store: Store, args: argparse.Namespace) -> Any:
 
 def _order_create(store: Store, args: argparse.Namespace) -> Any:
     staff = _staff(store, args)
-    wanted = read_order(store.context, _read_json(args.file))
+    wanted = read_order(store.context, read_json(args.file))
     order = selling.sell(store.context, staff, wanted.basket, wanted.payments,
                          validate_without_paying=wanted.validate_without_paying)
     return output.order(orders.get_order(store.context, order.number))

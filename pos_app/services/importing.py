@@ -3,15 +3,22 @@
 The whole document is checked first; every problem names the item and the field, and
 nothing is written unless all of it is valid. Items are created or replaced by id.
 See docs/data-format.md.
+
+A venue group's file holds hundreds of thousands of products: the document may come as a
+stream (`MemberStream`, its lists read item by item), every check is a look-up in a dict
+or a query on a batch of items, the checked products and customers wait packed
+(`_Packed`), and they are written a batch at a time, one statement per kind of row.
 """
 
 from __future__ import annotations
 
+import marshal
+import zlib
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any, TypeVar
+from decimal import Decimal
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from pos_app.domain.catalogue import Category, Price, Product
 from pos_app.domain.customer import Customer, CustomerKind
@@ -51,6 +58,15 @@ PRICE_FIELDS = frozenset({"id", "label", "amount"})
 CUSTOMER_FIELDS = frozenset({"id", "kind", "name", "first_name", "email", "phone",
                              "postal_code"})
 STAFF_FIELDS = frozenset({"login", "name", "role", "secret", "active"})
+# A refusal lists this many problems, then how many more there are: a file of 300,000 bad
+# items is said in a screenful, and never held as a million sentences.
+PROBLEM_LIMIT = 100
+# Products and customers are checked against the store, and written, this many at a time:
+# the memory they take and every statement's size are bounded whatever the file's size.
+BATCH = 2_000
+# An event of the journal lists the price changes of at most this many products (an
+# import that changes more records several), so that no entry grows with the catalogue.
+PRICE_CHANGES_PER_EVENT = 1_000
 T = TypeVar("T")
 
 
@@ -64,13 +80,30 @@ class Problem:
 
 
 class InvalidImport(DomainError):
-    def __init__(self, problems: list[Problem]) -> None:
+    """The problems found (at most PROBLEM_LIMIT), and how many more were not listed; when
+    there are more, the last problem listed says so."""
+
+    def __init__(self, problems: list[Problem], more: int = 0) -> None:
+        if more:
+            problems = [*problems, Problem("(document)", f"and {more} more problems, not"
+                                           f" listed: the first {len(problems)} are")]
         super().__init__("; ".join(str(problem) for problem in problems))
         self.problems = problems
+        self.more = more
 
 
 class FieldError(ValueError):
     """Raised while reading one field; becomes a Problem naming that field."""
+
+
+@runtime_checkable
+class MemberStream(Protocol):
+    """A JSON object read as it comes, as the command line reads a large file: its members
+    in the file's order, each list given as an iterator of its items (decoded one at a
+    time, so the file is never held whole as objects). Problems of the text itself (not
+    JSON, not UTF-8) are raised by the iterators, before anything is written."""
+
+    def members(self) -> Iterator[tuple[str, Any]]: ...
 
 
 @dataclass(slots=True)
@@ -83,96 +116,251 @@ class ImportReport:
     staff: int = 0
 
 
-@dataclass(slots=True)
-class _Parsed:
-    venue: Venue | None = None
-    payment_methods: list[PaymentMethod] = field(default_factory=list)
-    categories: list[Category] = field(default_factory=list)
-    products: list[Product] = field(default_factory=list)
-    customers: list[Customer] = field(default_factory=list)
-    staff: list[tuple[StaffMember, str]] = field(default_factory=list)  # member, secret
-    product_indexes: list[int] = field(default_factory=list)  # where each product was
+class _Problems:
+    """Problems as they are found, by bucket (the order they are reported in), at most
+    PROBLEM_LIMIT kept in each, all of them counted."""
+
+    def __init__(self, order: tuple[str, ...] = ("",)) -> None:
+        self.kept: dict[str, list[Problem]] = {bucket: [] for bucket in order}
+        self.count = 0
+
+    def add(self, bucket: str, problem: Problem) -> None:
+        self.count += 1
+        kept = self.kept[bucket]
+        if len(kept) < PROBLEM_LIMIT:
+            kept.append(problem)
+
+    def raise_any(self) -> None:
+        if self.count:
+            listed = [problem for kept in self.kept.values() for problem in kept]
+            raise InvalidImport(listed[:PROBLEM_LIMIT], self.count - min(len(listed),
+                                                                         PROBLEM_LIMIT))
+
+
+# Unknown or repeated sections come first, then each section's problems, in this order
+# whatever the order of the sections in the file.
+_BUCKETS = ("(sections)", *SECTIONS)
 
 
 class _Reader:
-    """Collects problems while reading; `at` names the item being read."""
+    """Collects problems while reading; `at` names the item being read (`with
+    reader.at("prices"):`). A field read without a problem costs no path work: the
+    place is spelt out only for a problem."""
 
     def __init__(self) -> None:
-        self.problems: list[Problem] = []
+        self.problems = _Problems(_BUCKETS)
+        self.bucket = "(sections)"
         self._path: list[str] = []
 
-    @contextmanager
-    def at(self, part: str) -> Iterator[None]:
+    def at(self, part: str) -> _Reader:
         self._path.append(part)
-        try:
-            yield
-        finally:
-            self._path.pop()
+        return self
+
+    def __enter__(self) -> _Reader:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._path.pop()
 
     @property
     def where(self) -> str:
         return ".".join(self._path).replace(".[", "[")
 
-    def problem(self, message: str) -> None:
-        self.problems.append(Problem(self.where, message))
+    def problem(self, message: str, where: str | None = None) -> None:
+        self.problems.add(self.bucket, Problem(self.where if where is None else where,
+                                               message))
+
+    def problem_at(self, name: str, message: str) -> None:
+        """A problem of field `name` of the item being read."""
+        with self.at(name):
+            self.problem(message)
 
     def only(self, item: dict[str, Any], known: frozenset[str]) -> None:
         """Each field of `item` that is not in `known` is a problem of its own."""
+        if item.keys() <= known:
+            return
         for key in item:
             if key not in known:
-                with self.at(field_name(key)):
-                    self.problem("unknown field")
+                self.problem_at(field_name(key), "unknown field")
 
     def read(self, item: dict[str, Any], name: str, parse: Callable[[Any], T],
              default: T | None = None, required: bool = True) -> T | None:
-        with self.at(name):
-            if name not in item or item[name] is None:
-                if required:
-                    self.problem("missing")
-                return default
-            try:
-                return parse(item[name])
-            except (FieldError, DomainError) as error:
-                self.problem(str(error))
-                return default
+        value = item.get(name)
+        if value is None:
+            if required:
+                self.problem_at(name, "missing")
+            return default
+        try:
+            return parse(value)
+        except (FieldError, DomainError) as error:
+            self.problem_at(name, str(error))
+            return default
+
+
+class _Packed:
+    """Checked items kept between the check and the write as batches of plain tuples,
+    marshalled and compressed: as objects, 300,000 products would take some 300 MB of
+    memory; packed, a few tens. (marshal is the standard library's fastest packing of
+    tuples of texts and numbers; the bytes never leave this process.)"""
+
+    def __init__(self) -> None:
+        self.batches: list[bytes] = []
+        self.count = 0
+        self._pending: list[tuple[Any, ...]] = []
+
+    def add(self, row: tuple[Any, ...]) -> None:
+        self._pending.append(row)
+        self.count += 1
+        if len(self._pending) >= BATCH:
+            self.close()
+
+    def close(self) -> None:
+        if self._pending:
+            self.batches.append(zlib.compress(marshal.dumps(self._pending), 1))
+            self._pending = []
+
+    def rows(self) -> Iterator[list[tuple[Any, ...]]]:
+        for batch in self.batches:
+            yield marshal.loads(zlib.decompress(batch))
+
+
+_RATES = {rate.value: rate for rate in VatRate}
+_KINDS = {kind.value: kind for kind in CustomerKind}
+
+
+def _product_row(index: int, product: Product) -> tuple[Any, ...]:
+    return (index, product.id, product.name, product.category_id, product.vat_rate.value,
+            tuple([tuple(price) for price in product.prices]), product.barcodes,
+            product.article_code, product.accounting_code, product.published,
+            product.counter_only, product.position)
+
+
+def _products_of(rows: list[tuple[Any, ...]]) -> list[tuple[int, Product]]:
+    """(where it was in the file, the product) for each packed row."""
+    return [(index, Product(product_id, name, category_id, _RATES[vat],
+                            tuple([Price(*price) for price in prices]), barcodes,
+                            article_code, accounting_code, published, counter_only, position))
+            for (index, product_id, name, category_id, vat, prices, barcodes, article_code,
+                 accounting_code, published, counter_only, position) in rows]
+
+
+def _customer_row(customer: Customer) -> tuple[Any, ...]:
+    return (customer.id, customer.kind.value, customer.name, customer.first_name,
+            customer.email, customer.phone, customer.postal_code)
+
+
+def _customers_of(rows: list[tuple[Any, ...]]) -> list[Customer]:
+    return [Customer(customer_id, _KINDS[kind], *rest) for customer_id, kind, *rest in rows]
+
+
+@dataclass(slots=True)
+class CheckedImport:
+    """A document checked on its own (no store needed): what is left to write, the few
+    items as objects, products and customers packed."""
+
+    venue: Venue | None = None
+    payment_methods: list[PaymentMethod] = field(default_factory=list)
+    categories: list[Category] = field(default_factory=list)
+    staff: list[tuple[StaffMember, str]] = field(default_factory=list)  # member, secret
+    products: _Packed = field(default_factory=_Packed)
+    customers: _Packed = field(default_factory=_Packed)
+    # Every product of the file, and where it first is (a place a duplicate names).
+    product_ids: dict[str, int] = field(default_factory=dict)
 
 
 def import_data(ctx: Context, staff: StaffMember | None, document: object) -> ImportReport:
     """Check the whole document, then write all of it in one transaction (or nothing).
 
     A store without staff accepts its first import from anyone (that is how it gets its
-    first manager); after that only a manager may import.
+    first manager); after that only a manager may import. `document` is a dict as JSON
+    reads it, or a MemberStream.
     """
-    parsed = _parse(document)
+    return import_checked(ctx, staff, check_document(document))
+
+
+def check_document(document: object) -> CheckedImport:
+    """Every problem the document shows on its own, or InvalidImport: its shape, each
+    item's fields, ids and barcodes given twice. Needs no store (the command line checks
+    a file before asking for a secret)."""
+    members, streamed = _members_of(document)
+    reader = _Reader()
+    checked = CheckedImport()
+    keeper = _Keeper(reader, checked)
+    seen: set[str] = set()
+    for key, value in members:
+        if streamed and not isinstance(value, Iterator) and nested_too_deep(
+                value, MAX_NESTING - 1):  # a member is the document's second level
+            raise _too_deep()
+        reader.bucket = "(sections)"
+        if key not in SECTIONS or key in seen:
+            reader.problem("appears more than once" if key in seen else
+                           f"unknown section (known: {', '.join(SECTIONS)})", field_name(key))
+            for _item in _items(value, streamed):
+                pass  # a streamed list is still read, for its depth
+            continue
+        seen.add(key)
+        reader.bucket = key
+        if key == "venue":
+            checked.venue = _venue_section(reader, value)
+        elif not isinstance(value, list | Iterator):
+            reader.problem("must be a list", key)
+        else:
+            read_item = _ITEM_READERS[key]
+            for index, item in enumerate(_items(value, streamed)):
+                with reader.at(f"{key}[{index}]"):
+                    if not isinstance(item, dict):
+                        reader.problem("must be an object")
+                        continue
+                    result = read_item(reader, item)
+                    if result is not None:
+                        keeper.keep(key, index, result)
+    reader.problems.raise_any()
+    checked.products.close()
+    checked.customers.close()
+    return checked
+
+
+def import_checked(ctx: Context, staff: StaffMember | None,
+                   checked: CheckedImport) -> ImportReport:
+    """Write a checked document in one transaction, once what only the store can tell
+    (categories it holds, barcodes other products hold) is checked too."""
     # Hashing is slow on purpose: do it before taking the write lock, not while holding it.
-    staff_hashes = [(member, ctx.hasher.hash(secret)) for member, secret in parsed.staff]
+    staff_hashes = [(member, ctx.hasher.hash(secret)) for member, secret in checked.staff]
     with ctx.uow() as uow:
         if uow.staff.count() > 0:
             if staff is None:
                 raise InvalidImport([Problem("staff", "sign in as a manager to import")])
             staff.require(Role.MANAGER, "import data")
-        losing_barcodes = _check_against_store(uow, parsed)
-        managers_before = _managers_in_file_before(uow, parsed)
-        report = _write(uow, parsed, staff_hashes, losing_barcodes, ctx.signer,
+        moving_barcodes = _check_against_store(uow, checked)
+        managers_before = _managers_in_file_before(uow, checked)
+        report = _write(uow, checked, staff_hashes, moving_barcodes, ctx.signer,
                         ctx.clock.now(), staff)
-        _check_a_manager_remains(uow, parsed, managers_before)  # else rolled back
+        _check_a_manager_remains(uow, checked, managers_before)  # else rolled back
         uow.commit()
     return report
 
 
+# What JSON reads that holds nothing: skipped by one set look-up when a document is walked.
+_SCALARS = frozenset({str, int, bool, type(None), float, Decimal})
+
+
 def nested_too_deep(document: object, limit: int = MAX_NESTING) -> bool:
     """Whether lists and objects nest more than `limit` levels deep in `document` (walked
-    without recursion: a document nested thousands of levels deep is what it refuses)."""
-    stack: list[tuple[object, int]] = [(document, 1)]
-    while stack:
-        value, depth = stack.pop()
-        children = (value.values() if isinstance(value, dict)
-                    else value if isinstance(value, list) else ())
-        for child in children:
-            if isinstance(child, dict | list):
-                if depth + 1 > limit:
-                    return True
-                stack.append((child, depth + 1))
+    a level at a time, without recursion: a document nested thousands of levels deep is
+    what it refuses)."""
+    level: list[Any] = [document] if isinstance(document, dict | list) else []
+    depth = 1
+    while level:
+        inner: list[Any] = []
+        for value in level:
+            for child in value.values() if isinstance(value, dict) else value:
+                # (A tuple of types: isinstance takes it faster than a union.)
+                if type(child) not in _SCALARS and isinstance(child, (dict, list)):
+                    inner.append(child)
+        if inner and depth == limit:
+            return True
+        level = inner
+        depth += 1
     return False
 
 
@@ -182,50 +370,86 @@ def field_name(key: object) -> str:
     return text if len(text) <= 40 else text[:39] + "…"
 
 
-def _parse(document: object) -> _Parsed:
-    reader = _Reader()
-    parsed = _Parsed()
-    if not isinstance(document, dict):
-        raise InvalidImport([Problem("(document)", "must be a JSON object")])
-    if nested_too_deep(document):
-        raise InvalidImport([Problem("(document)",
-                                     f"nested more than {MAX_NESTING} levels deep")])
-    for key in document:
-        if key not in SECTIONS:
-            reader.problems.append(Problem(field_name(key), "unknown section (known:"
-                                           f" {', '.join(SECTIONS)})"))
-    parsed.venue = _venue_section(reader, document.get("venue"))
-    readers: dict[str, Callable[[_Reader, dict[str, Any]], Any]] = {
-        "payment_methods": _payment_method, "categories": _category, "products": _product,
-        "customers": _customer, "staff": _staff,
-    }
-    for section, read_item in readers.items():
-        items = document.get(section, [])
-        if not isinstance(items, list):
-            reader.problems.append(Problem(section, "must be a list"))
-            continue
-        for index, item in enumerate(items):
-            with reader.at(f"{section}[{index}]"):
-                if not isinstance(item, dict):
-                    reader.problem("must be an object")
-                    continue
-                result = read_item(reader, item)
-                if result is not None:
-                    getattr(parsed, section).append(result)
-                    if section == "products":
-                        parsed.product_indexes.append(index)
-    _check_unique(reader, parsed)
-    if reader.problems:
-        raise InvalidImport(reader.problems)
-    return parsed
+def _too_deep() -> InvalidImport:
+    return InvalidImport([Problem("(document)", f"nested more than {MAX_NESTING} levels deep")])
+
+
+def _members_of(document: object) -> tuple[Iterator[tuple[Any, Any]], bool]:
+    """The document's members, and whether they come streamed."""
+    if isinstance(document, dict):
+        if nested_too_deep(document):
+            raise _too_deep()
+        return iter(document.items()), False
+    if isinstance(document, MemberStream):
+        return document.members(), True
+    raise InvalidImport([Problem("(document)", "must be a JSON object")])
+
+
+def _items(value: object, streamed: bool) -> Iterator[Any]:
+    """A section's items; a streamed one's each checked for depth as it comes (an item is
+    the document's third level)."""
+    if isinstance(value, list):
+        yield from value
+    elif isinstance(value, Iterator):
+        for item in value:
+            if streamed and isinstance(item, dict | list) and nested_too_deep(
+                    item, MAX_NESTING - 2):
+                raise _too_deep()
+            yield item
+
+
+class _Keeper:
+    """Keeps each item read, and says an id (or code, or login) given twice, and a barcode
+    on two products, where the second one is: a dict look-up each, whatever the size of
+    the file."""
+
+    def __init__(self, reader: _Reader, checked: CheckedImport) -> None:
+        self._reader = reader
+        self._checked = checked
+        self._first: dict[str, dict[str, int]] = {
+            "payment_methods": {}, "categories": {}, "customers": {}, "staff": {},
+            "products": checked.product_ids}
+        self._barcodes: dict[str, str] = {}  # code → the first product of the file with it
+
+    def keep(self, section: str, index: int, item: Any) -> None:
+        checked = self._checked
+        if section == "products":
+            self._unique(section, "id", item.id, index)
+            for code in item.barcodes:
+                owner = self._barcodes.setdefault(code, item.id)
+                if owner != item.id:
+                    self._reader.problem_at("barcodes",
+                                            f"barcode {code!r} is also on product {owner!r}")
+            checked.products.add(_product_row(index, item))
+        elif section == "customers":
+            self._unique(section, "id", item.id, index)
+            checked.customers.add(_customer_row(item))
+        elif section == "payment_methods":
+            self._unique(section, "code", item.code, index)
+            checked.payment_methods.append(item)
+        elif section == "categories":
+            self._unique(section, "id", item.id, index)
+            checked.categories.append(item)
+        else:
+            self._unique(section, "login", item[0].login, index)
+            checked.staff.append(item)
+
+    def _unique(self, section: str, name: str, key: str, index: int) -> None:
+        first = self._first[section].setdefault(key, index)
+        if first != index:
+            self._reader.problem_at(name, f"{key!r} appears more than once (first at"
+                                          f" {section}[{first}])")
 
 
 def _text(limit: int) -> Callable[[Any], str]:
     """A non-empty text of at most `limit` characters (once trimmed)."""
     def parse(value: Any) -> str:
-        if not isinstance(value, str) or not value.strip():
+        text = value.strip() if isinstance(value, str) else ""
+        if not text:
             raise FieldError("must be a non-empty text")
-        return _bounded(value.strip(), limit)
+        if len(text) > limit:
+            raise FieldError(f"must be at most {limit} characters long (it has {len(text)})")
+        return text
     return parse
 
 
@@ -243,6 +467,17 @@ def _bounded(text: str, limit: int) -> str:
     return text
 
 
+# The readers of each kind of text, made once (not once per item read).
+_ID, _CODE, _LOGIN = _text(ID_LENGTH), _text(CODE_LENGTH), _text(LOGIN_LENGTH)
+_NAME, _LONG_NAME, _LABEL = _text(NAME_LENGTH), _text(LONG_NAME_LENGTH), _text(LABEL_LENGTH)
+_POSTAL_CODE, _CITY = _text(POSTAL_CODE_LENGTH), _text(CITY_LENGTH)
+_OPTIONAL_ID, _OPTIONAL_CODE = _optional_text(ID_LENGTH), _optional_text(CODE_LENGTH)
+_CUSTOMER_DETAILS = {"first_name": _optional_text(NAME_LENGTH),
+                     "email": _optional_text(LONG_NAME_LENGTH),
+                     "phone": _optional_text(ID_LENGTH),
+                     "postal_code": _optional_text(POSTAL_CODE_LENGTH)}
+
+
 def _flag(value: Any) -> bool:
     if not isinstance(value, bool):
         raise FieldError("must be true or false")
@@ -257,18 +492,39 @@ def _position(value: Any) -> int:
     return value
 
 
+# A catalogue writes the same few rates as texts again and again: each is read once.
+_RATES_BY_TEXT: dict[str, VatRate] = {}
+
+
 def _vat_rate(value: Any) -> VatRate:
+    if type(value) is str and value in _RATES_BY_TEXT:
+        return _RATES_BY_TEXT[value]
     try:
-        return VatRate.parse(value)
+        rate = VatRate.parse(value)
     except (InvalidVatRate, ArithmeticError, ValueError) as error:  # 1E+999999, 10**5000
         raise FieldError(f"unknown VAT rate {shown(value)} (allowed: 20, 10, 5.5, 2.1)"
                          ) from error
+    if type(value) is str and len(_RATES_BY_TEXT) < 64:
+        _RATES_BY_TEXT[value] = rate
+    return rate
+
+
+# A catalogue's prices repeat (`12.50` on thousands of products): each text is read once,
+# up to this many different ones.
+_CENTS_BY_TEXT: dict[str, int] = {}
+_AMOUNTS_REMEMBERED = 50_000
 
 
 def _amount(value: Any) -> int:
+    if type(value) is str:
+        cents = _CENTS_BY_TEXT.get(value)
+        if cents is not None:
+            return cents
     cents = parse_amount(value)
     if cents < 0:
         raise FieldError(f"must not be negative: {value!r}")
+    if type(value) is str and len(_CENTS_BY_TEXT) < _AMOUNTS_REMEMBERED:
+        _CENTS_BY_TEXT[value] = cents
     return cents
 
 
@@ -282,8 +538,11 @@ def _choice(enum: type[Any]) -> Callable[[Any], Any]:
     return parse
 
 
+_CUSTOMER_KIND, _ROLE = _choice(CustomerKind), _choice(Role)
+
+
 def _siret(value: Any) -> str:
-    text = _text(LONG_NAME_LENGTH)(value).replace(" ", "")
+    text = _LONG_NAME(value).replace(" ", "")
     if not (text.isdigit() and len(text) == 14):
         raise FieldError("must be 14 digits")
     return text
@@ -301,12 +560,12 @@ def _venue_section(reader: _Reader, section: Any) -> Venue | None:
 
 def _venue(reader: _Reader, item: dict[str, Any]) -> Venue | None:
     reader.only(item, VENUE_FIELDS)
-    name = reader.read(item, "name", _text(NAME_LENGTH))
-    address = reader.read(item, "address", _text(NAME_LENGTH))
-    postal_code = reader.read(item, "postal_code", _text(POSTAL_CODE_LENGTH))
-    city = reader.read(item, "city", _text(CITY_LENGTH))
+    name = reader.read(item, "name", _NAME)
+    address = reader.read(item, "address", _NAME)
+    postal_code = reader.read(item, "postal_code", _POSTAL_CODE)
+    city = reader.read(item, "city", _CITY)
     siret = reader.read(item, "siret", _siret, required=False)
-    vat_number = reader.read(item, "vat_number", _optional_text(CODE_LENGTH), required=False)
+    vat_number = reader.read(item, "vat_number", _OPTIONAL_CODE, required=False)
     if name is None or address is None or postal_code is None or city is None:
         return None
     return Venue(name, address, postal_code, city, siret, vat_number)
@@ -314,8 +573,8 @@ def _venue(reader: _Reader, item: dict[str, Any]) -> Venue | None:
 
 def _payment_method(reader: _Reader, item: dict[str, Any]) -> PaymentMethod | None:
     reader.only(item, PAYMENT_METHOD_FIELDS)
-    code = reader.read(item, "code", _text(CODE_LENGTH))
-    label = reader.read(item, "label", _text(LABEL_LENGTH))
+    code = reader.read(item, "code", _CODE)
+    label = reader.read(item, "label", _LABEL)
     gives_change = reader.read(item, "gives_change", _flag, False, required=False)
     opens_drawer = reader.read(item, "opens_drawer", _flag, False, required=False)
     active = reader.read(item, "active", _flag, True, required=False)
@@ -328,31 +587,39 @@ def _payment_method(reader: _Reader, item: dict[str, Any]) -> PaymentMethod | No
 
 def _category(reader: _Reader, item: dict[str, Any]) -> Category | None:
     reader.only(item, CATEGORY_FIELDS)
-    category_id = reader.read(item, "id", _text(ID_LENGTH))
-    name = reader.read(item, "name", _text(NAME_LENGTH))
+    category_id = reader.read(item, "id", _ID)
+    name = reader.read(item, "name", _NAME)
     position = reader.read(item, "position", _position, 0, required=False)
     if category_id is None or name is None:
         return None
     return Category(category_id, name, position or 0)
 
 
+_PLACES = tuple(f"[{index}]" for index in range(16))  # of a product's first prices
+
+
 def _prices(reader: _Reader, value: Any) -> tuple[Price, ...]:
+    """The price list, read with the reader at `prices`."""
+    if value is None:
+        reader.problem("missing")
+        return ()
     if not isinstance(value, list) or not value:
-        raise FieldError("must be a non-empty list")
+        reader.problem("must be a non-empty list")
+        return ()
     prices: list[Price] = []
     for index, item in enumerate(value):
-        with reader.at(f"[{index}]"):
+        with reader.at(_PLACES[index] if index < len(_PLACES) else f"[{index}]"):
             if not isinstance(item, dict):
                 reader.problem("must be an object")
                 continue
             reader.only(item, PRICE_FIELDS)
-            label = reader.read(item, "label", _text(NAME_LENGTH))
+            label = reader.read(item, "label", _NAME)
             amount = reader.read(item, "amount", _amount)
-            price_id = reader.read(item, "id", _text(ID_LENGTH), label, required=False)
+            price_id = reader.read(item, "id", _ID, label, required=False)
             if "id" not in item and label is not None and len(label) > ID_LENGTH:
-                with reader.at("id"):  # it would be the label
-                    reader.problem(f"must be given when the label is longer than {ID_LENGTH}"
-                                   " characters")
+                # it would be the label
+                reader.problem_at("id", f"must be given when the label is longer than"
+                                        f" {ID_LENGTH} characters")
                 price_id = None
             if label is not None and amount is not None and price_id is not None:
                 prices.append(Price(price_id, label, amount))
@@ -367,22 +634,24 @@ def _barcodes(value: Any) -> tuple[str, ...]:
     for code in codes:
         if len(code) > ID_LENGTH:
             raise FieldError(f"{shown(code)} is longer than {ID_LENGTH} characters")
+    if len(set(codes)) < len(codes):
+        twice = next(code for code in codes if codes.count(code) > 1)
+        raise FieldError(f"barcode {twice!r} is given more than once")
     return codes
 
 
 def _product(reader: _Reader, item: dict[str, Any]) -> Product | None:
     reader.only(item, PRODUCT_FIELDS)
-    product_id = reader.read(item, "id", _text(ID_LENGTH))
-    name = reader.read(item, "name", _text(LONG_NAME_LENGTH))
-    category = reader.read(item, "category", _optional_text(ID_LENGTH), required=False)
+    product_id = reader.read(item, "id", _ID)
+    name = reader.read(item, "name", _LONG_NAME)
+    category = reader.read(item, "category", _OPTIONAL_ID, required=False)
     vat_rate = reader.read(item, "vat_rate", _vat_rate)
-    prices = reader.read(item, "prices", lambda value: _prices(reader, value))
+    with reader.at("prices"):
+        prices = _prices(reader, item.get("prices"))
     no_barcodes: tuple[str, ...] = ()
     barcodes = reader.read(item, "barcodes", _barcodes, no_barcodes, required=False)
-    article_code = reader.read(item, "article_code", _optional_text(ID_LENGTH),
-                               required=False)
-    accounting_code = reader.read(item, "accounting_code", _optional_text(ID_LENGTH),
-                                  required=False)
+    article_code = reader.read(item, "article_code", _OPTIONAL_ID, required=False)
+    accounting_code = reader.read(item, "accounting_code", _OPTIONAL_ID, required=False)
     published = reader.read(item, "published", _flag, True, required=False)
     counter_only = reader.read(item, "counter_only", _flag, False, required=False)
     position = reader.read(item, "position", _position, 0, required=False)
@@ -394,18 +663,15 @@ def _product(reader: _Reader, item: dict[str, Any]) -> Product | None:
 
 def _customer(reader: _Reader, item: dict[str, Any]) -> Customer | None:
     reader.only(item, CUSTOMER_FIELDS)
-    customer_id = reader.read(item, "id", _text(ID_LENGTH))
-    kind = reader.read(item, "kind", _choice(CustomerKind))
-    name = reader.read(item, "name", _text(LONG_NAME_LENGTH))
-    limits = {"first_name": NAME_LENGTH, "email": LONG_NAME_LENGTH, "phone": ID_LENGTH,
-              "postal_code": POSTAL_CODE_LENGTH}
-    details = {key: reader.read(item, key, _optional_text(limit), required=False)
-               for key, limit in limits.items()}
+    customer_id = reader.read(item, "id", _ID)
+    kind = reader.read(item, "kind", _CUSTOMER_KIND)
+    name = reader.read(item, "name", _LONG_NAME)
+    details = {key: reader.read(item, key, parse, required=False)
+               for key, parse in _CUSTOMER_DETAILS.items()}
     if customer_id is None or kind is None or name is None:
         return None
     if kind is CustomerKind.ORGANISATION and details["first_name"]:
-        with reader.at("first_name"):
-            reader.problem("an organisation has no first name")
+        reader.problem_at("first_name", "an organisation has no first name")
     return Customer(customer_id, kind, name, **details)
 
 
@@ -417,9 +683,9 @@ def _secret(value: Any) -> str:
 
 def _staff(reader: _Reader, item: dict[str, Any]) -> tuple[StaffMember, str] | None:
     reader.only(item, STAFF_FIELDS)
-    login = reader.read(item, "login", _text(LOGIN_LENGTH))
-    name = reader.read(item, "name", _text(NAME_LENGTH))
-    role = reader.read(item, "role", _choice(Role))
+    login = reader.read(item, "login", _LOGIN)
+    name = reader.read(item, "name", _NAME)
+    role = reader.read(item, "role", _ROLE)
     secret = reader.read(item, "secret", _secret)
     active = reader.read(item, "active", _flag, True, required=False)
     if login is None or name is None or role is None or secret is None:
@@ -427,73 +693,60 @@ def _staff(reader: _Reader, item: dict[str, Any]) -> tuple[StaffMember, str] | N
     return StaffMember(f"staff:{login}", login, name, role, bool(active)), secret
 
 
-def _check_unique(reader: _Reader, parsed: _Parsed) -> None:
-    keyed: list[tuple[str, list[str]]] = [
-        ("payment_methods", [method.code for method in parsed.payment_methods]),
-        ("categories", [category.id for category in parsed.categories]),
-        ("products", [product.id for product in parsed.products]),
-        ("customers", [customer.id for customer in parsed.customers]),
-        ("staff", [member.login for member, _ in parsed.staff]),
-    ]
-    for section, keys in keyed:
-        for duplicate in sorted({key for key in keys if keys.count(key) > 1}):
-            reader.problems.append(Problem(section, f"{duplicate!r} appears more than once"))
-    owners: dict[str, str] = {}
-    for index, product in zip(parsed.product_indexes, parsed.products, strict=True):
-        for code in product.barcodes:
-            if owners.setdefault(code, product.id) != product.id:
-                reader.problems.append(Problem(
-                    f"products[{index}].barcodes",
-                    f"barcode {code!r} is also on product {owners[code]!r}"))
+_ITEM_READERS: dict[str, Callable[[_Reader, dict[str, Any]], Any]] = {
+    "payment_methods": _payment_method, "categories": _category, "products": _product,
+    "customers": _customer, "staff": _staff,
+}
 
 
-def _check_against_store(uow: UnitOfWork, parsed: _Parsed) -> set[str]:
+def _check_against_store(uow: UnitOfWork, checked: CheckedImport) -> dict[str, str]:
     """Problems that only the store can reveal: unknown categories, barcodes already taken.
 
-    Returns the stored products whose barcodes go to another product of the file (the
-    file rewrites them without those barcodes).
+    Returns the barcodes that go from a stored product of the file to another product of
+    the file (the file rewrites the first without them), and the product each leaves.
     """
-    problems: list[Problem] = []
-    known = {category.id for category in parsed.categories}
+    problems = _Problems()
+    known = {category.id for category in checked.categories}
     known |= {category.id for category in uow.catalogue.categories()}
-    in_file = {product.id: product for product in parsed.products}
-    owners = uow.catalogue.barcode_owners(
-        [code for product in parsed.products for code in product.barcodes])
-    losing: set[str] = set()
-    for index, product in enumerate(parsed.products):
-        if product.category_id is not None and product.category_id not in known:
-            problems.append(Problem(f"products[{index}].category",
-                                    f"unknown category {product.category_id!r}"))
-        for code in product.barcodes:
-            owner = owners.get(code, product.id)
-            if owner == product.id:
-                continue
-            if owner in in_file and code not in in_file[owner].barcodes:
-                losing.add(owner)
-            else:
-                problems.append(Problem(f"products[{index}].barcodes",
-                                        f"barcode {code!r} already belongs to {owner!r}"))
-    if problems:
-        raise InvalidImport(problems)
-    return losing
+    moving: dict[str, str] = {}
+    for rows in checked.products.rows():
+        # Read from the packed rows (_product_row): no product needs making to be checked.
+        owners = uow.catalogue.barcode_owners([code for row in rows for code in row[6]])
+        for index, product_id, _name, category_id, _rate, _prices, barcodes, *_ in rows:
+            if category_id is not None and category_id not in known:
+                problems.add("", Problem(f"products[{index}].category",
+                                         f"unknown category {category_id!r}"))
+            for code in barcodes:
+                owner = owners.get(code, product_id)
+                if owner == product_id:
+                    continue
+                # Within the file a barcode is on one product (checked): the owner the file
+                # also rewrites gives it up.
+                if owner in checked.product_ids:
+                    moving[code] = owner
+                else:
+                    problems.add("", Problem(f"products[{index}].barcodes",
+                                             f"barcode {code!r} already belongs to {owner!r}"))
+    problems.raise_any()
+    return moving
 
 
-def _managers_in_file_before(uow: UnitOfWork, parsed: _Parsed) -> list[tuple[int, str]]:
+def _managers_in_file_before(uow: UnitOfWork, checked: CheckedImport) -> list[tuple[int, str]]:
     """The members the file rewrites who are active managers (or administrators) now:
     where each is in the file, and their login."""
     found: list[tuple[int, str]] = []
-    for index, (member, _secret) in enumerate(parsed.staff):
+    for index, (member, _secret) in enumerate(checked.staff):
         stored = uow.staff.get_by_login(member.login)
         if stored is not None and stored[0].active and stored[0].role in MANAGING_ROLES:
             found.append((index, member.login))
     return found
 
 
-def _check_a_manager_remains(uow: UnitOfWork, parsed: _Parsed,
+def _check_a_manager_remains(uow: UnitOfWork, checked: CheckedImport,
                              managers_before: list[tuple[int, str]]) -> None:
     """Staff the file writes must leave an active manager or administrator: without one,
     no one could close the till, or import again to put it right."""
-    if not parsed.staff or uow.staff.count_active(MANAGING_ROLES) > 0:
+    if not checked.staff or uow.staff.count_active(MANAGING_ROLES) > 0:
         return
     problems = [Problem(f"staff[{index}]", f"{login} would no longer be an active manager,"
                         " and no active manager or administrator would remain: at least one"
@@ -504,47 +757,80 @@ def _check_a_manager_remains(uow: UnitOfWork, parsed: _Parsed,
         " till and to import")])
 
 
-def _journal_price_changes(uow: UnitOfWork, signer: Signer, now: datetime,
-                           staff: StaffMember | None, products: list[Product]) -> None:
-    """A price changed on a product already sold here goes in the event journal."""
-    till = uow.tills.local()
-    before = {product.id: product for product in uow.catalogue.get_many(
-        [product.id for product in products])}
-    changes = [{"product_id": product.id,
-                "before": _price_list(before[product.id]), "after": _price_list(product)}
-               for product in products
-               if product.id in before and _price_list(before[product.id]) != _price_list(
-                   product)]
-    if changes and till is not None:
-        record_event(uow, signer, till.id, now, Event.PRICE_CHANGE,
-                     None if staff is None else staff.id, products=changes)
+class _PriceChanges:
+    """A price changed on a product already in the store goes in the event journal: each
+    batch of products is compared with the stored products before it is written."""
+
+    def __init__(self, uow: UnitOfWork, signer: Signer, now: datetime,
+                 staff: StaffMember | None) -> None:
+        self._uow, self._signer, self._now, self._staff = uow, signer, now, staff
+        self._till = uow.tills.local()
+        self._changes: list[dict[str, Any]] = []
+
+    def compare(self, stored: dict[str, Product], products: list[Product]) -> None:
+        if self._till is None:
+            return  # no till, no journal
+        for product in products:
+            before = stored.get(product.id)
+            if before is not None and before.prices != product.prices:
+                self._changes.append({"product_id": product.id,
+                                      "before": _price_list(before.prices),
+                                      "after": _price_list(product.prices)})
+                if len(self._changes) >= PRICE_CHANGES_PER_EVENT:
+                    self.record()
+
+    def record(self) -> None:
+        if self._changes and self._till is not None:
+            record_event(self._uow, self._signer, self._till.id, self._now,
+                         Event.PRICE_CHANGE, None if self._staff is None else self._staff.id,
+                         products=self._changes)
+        self._changes = []
 
 
-def _price_list(product: Product) -> list[list[Any]]:
-    return [[price.id, price.label, price.amount_cents] for price in product.prices]
+def _unchanged(stored: Product | None, product: Product) -> bool:
+    """Whether the store holds `product` as it is (barcodes are kept in no order)."""
+    if stored is None:
+        return False
+    if stored == product:
+        return True
+    if stored.barcodes == product.barcodes or sorted(stored.barcodes) != sorted(
+            product.barcodes):
+        return False  # it differs elsewhere, or by its barcodes
+    return replace(stored, barcodes=product.barcodes) == product
 
 
-def _write(uow: UnitOfWork, parsed: _Parsed, staff_hashes: list[tuple[StaffMember, str]],
-           losing_barcodes: set[str], signer: Signer, now: datetime,
-           staff: StaffMember | None) -> ImportReport:
-    if parsed.venue is not None:
-        uow.tills.save_venue(parsed.venue)
-    for method in parsed.payment_methods:
+def _price_list(prices: tuple[Price, ...]) -> list[list[Any]]:
+    return [[price.id, price.label, price.amount_cents] for price in prices]
+
+
+def _write(uow: UnitOfWork, checked: CheckedImport,
+           staff_hashes: list[tuple[StaffMember, str]], moving_barcodes: dict[str, str],
+           signer: Signer, now: datetime, staff: StaffMember | None) -> ImportReport:
+    if checked.venue is not None:
+        uow.tills.save_venue(checked.venue)
+    for method in checked.payment_methods:
         uow.payment_methods.save(method)
-    for category in parsed.categories:
+    for category in checked.categories:
         uow.catalogue.save_category(category)
-    # Products giving barcodes away lose them first, so that a barcode moving from one
-    # product to another is never held by both at once.
-    _journal_price_changes(uow, signer, now, staff, parsed.products)
-    for product in parsed.products:
-        if product.id in losing_barcodes:
-            uow.catalogue.save(replace(product, barcodes=()))
-    for product in parsed.products:
-        uow.catalogue.save(product)
-    for customer in parsed.customers:
-        uow.customers.save(customer)
+    # A barcode moving from one product to another is let go first, so that it is never
+    # held by both at once, whichever batch each product is written in.
+    uow.catalogue.release_barcodes(list(moving_barcodes))
+    losing = set(moving_barcodes.values())  # stored without those barcodes now: rewritten
+    price_changes = _PriceChanges(uow, signer, now, staff)
+    for rows in checked.products.rows():
+        products = [product for _, product in _products_of(rows)]
+        stored = {product.id: product for product in uow.catalogue.get_many(
+            [product.id for product in products])}
+        price_changes.compare(stored, products)
+        # A catalogue sent again is mostly as it was: what the store holds already, with
+        # its search entry, is not written again.
+        uow.catalogue.save_many([product for product in products if product.id in losing
+                                 or not _unchanged(stored.get(product.id), product)])
+    price_changes.record()
+    for rows in checked.customers.rows():
+        uow.customers.save_many(_customers_of(rows))
     for member, secret_hash in staff_hashes:
         uow.staff.save(member, secret_hash)
-    return ImportReport(int(parsed.venue is not None), len(parsed.payment_methods),
-                        len(parsed.categories), len(parsed.products), len(parsed.customers),
-                        len(parsed.staff))
+    return ImportReport(int(checked.venue is not None), len(checked.payment_methods),
+                        len(checked.categories), checked.products.count,
+                        checked.customers.count, len(checked.staff))

@@ -250,6 +250,15 @@ class CatalogueRepository(Protocol):
 
     def save(self, product: Product) -> None: ...
 
+    def save_many(self, products: Sequence[Product]) -> None:
+        """Create or replace each product (ids all different) with its prices, barcodes
+        and search entry; as cheap per product as the store allows."""
+        ...
+
+    def release_barcodes(self, codes: Sequence[str]) -> None:
+        """Take `codes` off whichever products hold them."""
+        ...
+
 
 class CustomerRepository(Protocol):
     def get(self, customer_id: str) -> Customer | None: ...
@@ -257,6 +266,10 @@ class CustomerRepository(Protocol):
     def search(self, pattern: NamePattern, limit: int) -> list[Customer]: ...
 
     def save(self, customer: Customer) -> None: ...
+
+    def save_many(self, customers: Sequence[Customer]) -> None:
+        """Create or replace each customer (ids all different)."""
+        ...
 
 
 class OrderRepository(Protocol):

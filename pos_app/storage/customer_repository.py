@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from pos_app.domain.customer import Customer, CustomerKind, MatchMode, NamePattern
@@ -9,6 +10,13 @@ from pos_app.domain.text import fold, words
 from pos_app.storage.sql import SqlRepository, like_escape
 
 _COLUMNS = "id, kind, name, first_name, email, phone, postal_code"
+_UPSERT = (
+    "INSERT INTO customers (id, kind, name, first_name, email, phone, postal_code,"
+    " name_folded, first_name_folded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, name = excluded.name,"
+    " first_name = excluded.first_name, email = excluded.email, phone = excluded.phone,"
+    " postal_code = excluded.postal_code, name_folded = excluded.name_folded,"
+    " first_name_folded = excluded.first_name_folded")
 
 
 def _like(pattern: NamePattern) -> str:
@@ -38,14 +46,15 @@ class SqlCustomers(SqlRepository):
         return [_customer(row) for row in rows]
 
     def save(self, customer: Customer) -> None:
-        values = {
-            "id": customer.id, "kind": customer.kind.value, "name": customer.name,
-            "first_name": customer.first_name, "email": customer.email,
-            "phone": customer.phone, "postal_code": customer.postal_code,
-            "name_folded": fold(customer.name),
-            "first_name_folded": fold(customer.first_name) if customer.first_name else None,
-        }
-        self._upsert("customers", "id", values)
+        self.save_many([customer])
+
+    def save_many(self, customers: Sequence[Customer]) -> None:
+        """Create or replace customers, one statement run for all of them (executemany)."""
+        self._many(_UPSERT, [
+            (customer.id, customer.kind.value, customer.name, customer.first_name,
+             customer.email, customer.phone, customer.postal_code, fold(customer.name),
+             fold(customer.first_name) if customer.first_name else None)
+            for customer in customers])
 
 
 def _customer(row: Any) -> Customer:

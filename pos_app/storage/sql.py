@@ -8,12 +8,22 @@ schema (typed rows), the migrations (Alembic) and the connection pool.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 Params = Sequence[Any]
+T = TypeVar("T")
+# The most values a statement's `IN (?, …)` list takes: under SQLite's smallest limit on
+# variables (999 before 3.32), so no statement grows with the number of items asked about.
+CHUNK = 500
+
+
+def chunks(values: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
+    """`values` a slice of at most `size` at a time."""
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
 
 
 @lru_cache(maxsize=16)  # an action stores the same moment several times

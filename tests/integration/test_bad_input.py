@@ -709,16 +709,23 @@ def test_the_order_reader_bounds_every_text(ctx: Context) -> None:
         "payments[0].method: must be at most 32 characters long (it has 33)"]
 
 
-def test_a_file_larger_than_twenty_megabytes_is_refused(data_dir: Path,
-                                                        tmp_path: Path) -> None:
+def test_a_file_larger_than_its_bound_is_refused(data_dir: Path, tmp_path: Path) -> None:
     big = tmp_path / "big.json"
-    big.write_bytes(b'{"products": []}' + b" " * 20_000_000)
+    big.write_bytes(b'{"lines": []}' + b" " * 20_000_000)
     with nothing_written(data_dir):
-        body = refused(caisse(data_dir, "import", str(big), **MANAGER))
+        # An order is a few kB: 20 MB at most, from a file or standard input.
+        body = refused(caisse(data_dir, "order", "create", str(big), **CASHIER))
         assert body["error"] == (f"{big} is larger than 20 MB, the most the till reads:"
                                  " split it into smaller files")
-        body = refused(caisse(data_dir, "order", "create", str(big), **CASHIER))
-        assert body["error"].startswith(f"{big} is larger than 20 MB")
+        body = refused(caisse(data_dir, "order", "create", stdin=big.read_text(), **CASHIER))
+        assert body["error"].startswith("standard input is larger than 20 MB")
+        # An import file may hold a venue group's catalogue: 200 MB at most, refused
+        # before it is read (the file is sparse: nothing is written to make it).
+        with big.open("r+b") as file:
+            file.truncate(200_000_001)
+        body = refused(caisse(data_dir, "import", str(big), **MANAGER))
+        assert body["error"] == (f"{big} is larger than 200 MB, the most the till reads:"
+                                 " split it into smaller files")
 
 
 def test_a_number_of_thousands_of_digits_is_refused(data_dir: Path) -> None:
