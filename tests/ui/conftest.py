@@ -18,7 +18,9 @@ from pos_app.ui.sale_window import SaleWindow
 from pos_app.ui.scanner import KeyboardScanner
 from pos_app.ui.settings import TillSettings
 
-WAIT_MS = 5000
+# A bound, not a delay: waits end as soon as their condition holds. A loaded 2-core
+# machine has taken more than 5 s for a screen's first action.
+WAIT_MS = 15_000
 
 
 @pytest.fixture
