@@ -201,5 +201,9 @@ async def _form_token(request: Request) -> str | None:
     return values[0] if values and len(values) == 1 else None
 
 
+DETAIL_SHOWN = 400  # characters of a conflict's detail: the page is a summary
+
+
 def _compact_json(value: Any) -> str:
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= DETAIL_SHOWN else text[:DETAIL_SHOWN - 1] + "…"

@@ -62,7 +62,10 @@ def list_orders(engine: Engine, till_name: str | None = None,
 
 # -- the status page -----------------------------------------------------------------------
 
-CONFLICTS_SHOWN = 100  # the newest unresolved ones; the page says how many more there are
+# The newest unresolved conflicts, and the newest journal flags (a till may push a
+# disagreement again and again: each new hash is kept); the page says how many more.
+CONFLICTS_SHOWN = 100
+FLAGS_SHOWN = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +124,7 @@ class ServerState:
     conflicts: list[Conflict]  # the newest unresolved ones
     unresolved: int
     resolved: int
+    flags: int  # every flag kept; the tills' `flags` hold the newest FLAGS_SHOWN
 
     @property
     def flagged_chains(self) -> int:
@@ -132,7 +136,8 @@ class ServerState:
                    if till.latest_z is not None and till.latest_z.gap_cents)
 
 
-def server_state(engine: Engine, conflicts_shown: int = CONFLICTS_SHOWN) -> ServerState:
+def server_state(engine: Engine, conflicts_shown: int = CONFLICTS_SHOWN,
+                 flags_shown: int = FLAGS_SHOWN) -> ServerState:
     """Everything the status page shows, read in one transaction (one consistent view).
     Each query is one pass over an index, so the page costs the same whatever the
     number of records (counted from ix_records_till_kind, the newest by till_seq)."""
@@ -162,10 +167,14 @@ def server_state(engine: Engine, conflicts_shown: int = CONFLICTS_SHOWN) -> Serv
             chains.setdefault(head["till_id"], []).append(ChainState(
                 head["chain"], int(head["number"]), head["hash"], head["flagged"]))
         flags: dict[str, list[Flag]] = {}
-        for flag in connection.execute(
-                select(journal_flags).order_by(journal_flags.c.id)).mappings():
+        newest_flags = connection.execute(
+            select(journal_flags).order_by(journal_flags.c.id.desc()).limit(flags_shown)
+        ).mappings().all()
+        for flag in reversed(newest_flags):
             flags.setdefault(flag["till_id"], []).append(Flag(
                 flag["chain"], int(flag["number"]), flag["reason"], flag["flagged_at"]))
+        flags_kept = int(connection.execute(
+            select(func.count()).select_from(journal_flags)).scalar_one())
         latest_z = _latest_zs(connection)
         shown = conflicts.unresolved(connection, conflicts_shown)
         unresolved, resolved = conflicts.counts(connection)
@@ -180,7 +189,7 @@ def server_state(engine: Engine, conflicts_shown: int = CONFLICTS_SHOWN) -> Serv
         latest_at=latest[row.id][1] if row.id in latest else None,
         chains=chains.get(row.id, []), flags=flags.get(row.id, []),
         latest_z=latest_z.get(row.id)) for row in rows]
-    return ServerState(moment, states, shown, unresolved, resolved)
+    return ServerState(moment, states, shown, unresolved, resolved, flags_kept)
 
 
 def _latest_zs(connection: Connection) -> dict[str, LatestZ]:

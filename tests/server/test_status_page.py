@@ -26,7 +26,7 @@ from sync.server.app import create_app
 from sync.server.database import now, open_engine, sqlite_url, writing
 from sync.server.migrate import upgrade
 from sync.server.pages import COOKIE
-from sync.server.schema import admin_sessions, admin_tokens, tills
+from sync.server.schema import admin_sessions, admin_tokens, journal_flags, tills
 from sync.server.tills import make_enrol_code, revoke
 from tests.server.inprocess import InProcess
 from tests.server.support import Till, enrol, free_port
@@ -193,6 +193,28 @@ def test_till_names_and_conflict_details_are_escaped_and_conflicts_listed(
     assert f"{escape(name)}</span> et <span" in listed
     assert "Caisse terrasse" in listed and "c-17" not in listed  # only the unresolved
     assert "1 conflit résolu n'apparaît plus." in listed
+
+
+def test_a_long_history_is_shown_by_its_newest_flags_and_details_are_cut_short(
+        http: InProcess, app_engine: Engine) -> None:
+    session = sign_in(http, admins.make_token(app_engine).token)
+    till = Till("Caisse bavarde")
+    code = make_enrol_code(app_engine, till.name).code
+    till.token = http.post("/v1/enrol", json=till.enrol_request(code)).json()["token"]
+    with writing(app_engine) as connection:
+        connection.execute(journal_flags.insert(), [
+            {"till_id": till.id, "chain": "order", "number": 2, "entry_hash": f"{n:064x}",
+             "reason": f"entry {n} came again with another hash than the one held",
+             "flagged_at": now()} for n in range(1, 61)])
+        conflicts.record(connection, "order.paid_twice", till.id, "o-1",
+                         {"note": "x" * 5000}, now())
+    text = page(http, session)
+    flagged = section(text, "journal")
+    assert flagged.count('<tr class="flagged">') == reports.FLAGS_SHOWN
+    assert "l&#39;entrée 60 " in flagged and "l&#39;entrée 10 " not in flagged
+    assert "Les 50 plus récents sont affichés sur 60" in flagged
+    # '{"note": "' and 389 x: 399 characters and the ellipsis.
+    assert "x" * 389 + "…" in section(text, "conflits") and "x" * 390 not in text
 
 
 def test_a_database_that_does_not_answer_is_a_french_503_page() -> None:
