@@ -6,6 +6,9 @@
     python3 dev.py server        run a local sync server on SQLite, its data in .dev-server/
     python3 dev.py bench         run the benchmarks and rewrite docs/benchmarks.md
     python3 dev.py screenshots   regenerate docs/screenshots/*.png under Xvfb
+    python3 dev.py server-screenshots
+                                 regenerate docs/screenshots/server-status*.png: the
+                                 server's status page in headless chromium
     python3 dev.py translations  update resources/translations/*.ts, compile them, and
                                  compile resources/money_formats.json from Babel
     python3 dev.py setup         only install (system packages, then .venv)
@@ -49,6 +52,9 @@ XCB_PACKAGES = [
     "xvfb", "xauth", "libxcb-cursor0", "libxcb-icccm4", "libxcb-keysyms1", "libxcb-shape0",
     "libxcb-render-util0", "libxcb-image0", "libxkbcommon-x11-0", "fonts-dejavu-core",
 ]
+# The server's status page is tested, and photographed, in Debian's chromium driven by
+# selenium: each Debian package and the file it provides.
+CHROMIUM = {"chromium": "/usr/bin/chromium", "chromium-driver": "/usr/bin/chromedriver"}
 
 
 def main(argv: list[str]) -> int:
@@ -58,11 +64,13 @@ def main(argv: list[str]) -> int:
     command = argv[1] if len(argv) > 1 else "start"
     rest = argv[2:]
     if command not in {"start", "test", "bench", "screenshots", "translations", "setup",
-                       "server"}:
+                       "server", "server-screenshots"}:
         print(__doc__)
         return 2
     needs_x = command == "screenshots" or (command == "start" and not has_display())
-    packages = missing_system_packages(with_x=needs_x, for_tests=command == "test")
+    packages = missing_system_packages(
+        with_x=needs_x, for_tests=command == "test",
+        with_browser=command in {"test", "server-screenshots"})
     if packages and not install_system_packages(packages):
         return 1
     ensure_venv()
@@ -81,14 +89,21 @@ def main(argv: list[str]) -> int:
         return run([str(PY), "-m", "bench", *rest])
     if command == "translations":
         return run([str(PY), "-m", "pos_app.ui.language"])
+    if command == "server-screenshots":
+        # Made by the browser test's own scenario and harness (tests/server), so the
+        # pictures show what that test checks.
+        return run([str(PY), "-m", "tests.server.screenshots", *rest])
     return run(["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", str(PY), "-m",
                 "pos_app.screenshots", *rest], env={"QT_QPA_PLATFORM": "xcb"})
 
 
-def missing_system_packages(with_x: bool, for_tests: bool = False) -> list[str]:
+def missing_system_packages(with_x: bool, for_tests: bool = False,
+                            with_browser: bool = False) -> list[str]:
     missing = [pkg for lib, pkg in QT_LIBRARIES.items() if not has_shared_library(lib)]
     if for_tests and shutil.which("faketime") is None:
         missing.append("faketime")  # the command line's tests set its clock back and ahead
+    if with_browser:
+        missing += [pkg for pkg, path in CHROMIUM.items() if not Path(path).exists()]
     if not venv_works():
         missing.append(f"python3.{sys.version_info.minor}-venv")
     if with_x:

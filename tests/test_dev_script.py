@@ -57,3 +57,18 @@ def test_without_root_a_postgresql_that_does_not_answer_is_said_not_started(
     monkeypatch.setattr(dev.subprocess, "run", lambda *a, **k: pytest.fail("started"))
     assert dev.ensure_postgresql() is False
     assert "PostgreSQL does not answer" in capsys.readouterr().out
+
+
+def test_the_tests_and_the_server_screenshots_ask_for_chromium_when_it_is_missing(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    dev = load_dev()
+    monkeypatch.setattr(dev, "has_shared_library", lambda _name: True)
+    monkeypatch.setattr(dev, "venv_works", lambda: True)
+    monkeypatch.setattr(dev.shutil, "which", lambda _name: "/usr/bin/faketime")
+    present = tmp_path / "chromium"
+    present.touch()
+    monkeypatch.setattr(dev, "CHROMIUM", {"chromium": str(present),
+                                          "chromium-driver": str(tmp_path / "absent")})
+    assert dev.missing_system_packages(with_x=False, for_tests=True,
+                                       with_browser=True) == ["chromium-driver"]
+    assert dev.missing_system_packages(with_x=False) == []

@@ -5,6 +5,7 @@ JSON `{"error": reason}` with a 4xx; a database that cannot be used is 503 with
 `Retry-After`. An error nobody foresaw is logged and answered 503 too, never a 500 with
 a traceback: the till then simply tries again later. The process keeps nothing between
 requests but its pool of connections, so any number of processes serve as one.
+The managers' status page (pages.py) is HTML, and answers its own errors as HTML pages.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sync.contract import HEADER_SERVER_TIME, ContractError
-from sync.server import routes
+from sync.server import pages, routes
 from sync.server.database import URL_VARIABLE, DatabaseUnavailable, now, open_engine
 from sync.server.errors import Refused
 
@@ -58,6 +59,7 @@ def app_on(engine: Engine) -> FastAPI:
                   lifespan=lifespan)
     app.state.engine = engine
     app.include_router(routes.router)
+    app.include_router(pages.router)  # the status page, for managers (HTML)
     app.add_exception_handler(Refused, _refused)
     app.add_exception_handler(ContractError, _contract_error)
     app.add_exception_handler(DatabaseUnavailable, _unavailable)

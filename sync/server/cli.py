@@ -85,6 +85,13 @@ def build_parser() -> argparse.ArgumentParser:
     listing = commands.add_parser("orders", parents=[shared], help="the newest orders")
     listing.add_argument("--till", metavar="NAME")
     listing.add_argument("--limit", type=int, default=50)
+
+    admin = commands.add_parser("admin-token", parents=[shared],
+                                help="print a new token to sign in to the status page")
+    admin.add_argument("--label", default="administrateur",
+                       help="whom it is for, kept beside it (default: administrateur)")
+    admin.add_argument("--revoke-all", action="store_true",
+                       help="instead, revoke every token and end every session")
     return parser
 
 
@@ -190,10 +197,12 @@ def _run(args: argparse.Namespace, url: str) -> Output:
     # Each worker builds the application from the environment (uvicorn imports it by
     # name), so the URL is passed the way an administrator would set it.
     os.environ[URL_VARIABLE] = url
-    where = {"url": f"http://{args.host}:{args.port}/v1/", "database": describe(url),
-             "workers": args.workers}
+    where = {"url": f"http://{args.host}:{args.port}/v1/",
+             "status": f"http://{args.host}:{args.port}/status",
+             "database": describe(url), "workers": args.workers}
     print(json.dumps(where) if args.json else f"caisse-server: {where['url']} (database"
-          f" {where['database']}, {args.workers} worker(s))", flush=True)
+          f" {where['database']}, {args.workers} worker(s)); status page {where['status']}",
+          flush=True)
     uvicorn.run("sync.server.app:create_app_from_environment", factory=True,
                 host=args.host, port=args.port, workers=args.workers,
                 log_level=args.log_level, access_log=args.log_level == "debug",
@@ -286,7 +295,25 @@ def _euros(cents: int | None) -> str:
     return f"{sign}{abs(cents) // 100},{abs(cents) % 100:02d} €"
 
 
+def _admin_token(args: argparse.Namespace, url: str) -> Output:
+    from sync.server import admins
+
+    engine = _checked(url)
+    try:
+        if args.revoke_all:
+            revoked = admins.revoke_all(engine)
+            return ({"revoked": revoked},
+                    f"{revoked} token(s) revoked; every status page session ended.")
+        made = admins.make_token(engine, args.label)
+    finally:
+        engine.dispose()
+    data = {"token": made.token, "label": made.label, "created_at": made.created_at}
+    return data, (f"{made.token}\nAdministrator's token {made.label!r}: paste it on the"
+                  " status page's sign-in form (http://HOST:PORT/status). Only its hash is"
+                  " kept: it cannot be shown again.")
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, str], Output]] = {
     "init": _init, "run": _run, "enrol-code": _enrol_code, "tills": _tills,
-    "revoke": _revoke, "orders": _orders,
+    "revoke": _revoke, "orders": _orders, "admin-token": _admin_token,
 }

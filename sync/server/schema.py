@@ -154,5 +154,41 @@ journal_flags = Table(
     UniqueConstraint("till_id", "chain", "number", "entry_hash"),
 )
 
+# -- what the server finds two tills disagree on ------------------------------------------
+
+sync_conflicts = Table(
+    "sync_conflicts", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(SHORT), nullable=False),  # e.g. order.paid_twice
+    # The till whose record showed the conflict, and the other one if two are involved.
+    Column("till_id", String(ID), ForeignKey("tills.id"), nullable=False),
+    Column("other_till_id", String(ID), ForeignKey("tills.id")),
+    Column("subject_id", String(SHORT), nullable=False),  # the order, customer… it is about
+    Column("detail", Text, nullable=False),  # JSON: what each side said
+    Column("detected_at", String(TIME), nullable=False),
+    Column("resolved_at", String(TIME)),
+    Index("ix_sync_conflicts_resolved_detected", "resolved_at", "detected_at"),
+)
+
+# -- the status page's administrators ----------------------------------------------------
+
+admin_tokens = Table(
+    "admin_tokens", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("token_hash", String(64), nullable=False, unique=True),  # SHA-256 of the token
+    Column("label", String(NAME), nullable=False),
+    Column("created_at", String(TIME), nullable=False),
+    Column("revoked_at", String(TIME)),
+)
+
+admin_sessions = Table(
+    "admin_sessions", metadata,
+    Column("session_hash", String(64), primary_key=True),  # SHA-256 of the cookie's value
+    Column("token_id", Integer, ForeignKey("admin_tokens.id"), nullable=False),
+    Column("created_at", String(TIME), nullable=False),
+    Column("expires_at", String(TIME), nullable=False),
+    Index("ix_admin_sessions_expires_at", "expires_at"),
+)
+
 # GET /v1/changes (reference data coming down to tills) adds its tables here, with the
 # counter that numbers changes, in a migration of its own.

@@ -245,7 +245,7 @@ class Fuzzer:
         method, path = self.rng.choice([
             ("GET", "/v1/records"), ("DELETE", "/v1/journal"), ("PUT", "/v1/records"),
             ("POST", "/v1/ping"), ("GET", "/v1/enrol"), ("GET", "/v2/records"),
-            ("GET", "/"), ("POST", "/v1/records/1"), ("PATCH", "/v1/enrol"),
+            ("GET", "/nowhere"), ("POST", "/v1/records/1"), ("PATCH", "/v1/enrol"),
             ("GET", "/v1/" + "".join(self.rng.choices(string.ascii_lowercase, k=9)))])
         return Probe("endpoint", method, path, self.till.auth)
 

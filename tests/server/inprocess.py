@@ -68,6 +68,11 @@ class InProcess:
     def put(self, path: str, **options: Any) -> httpx.Response:
         return self.request("PUT", path, **options)
 
+    @property
+    def cookies(self) -> httpx.Cookies:
+        """The cookies answers set, which later requests send (as httpx.Client's)."""
+        return self._client.cookies
+
     def close(self) -> None:
         self._loop.call_soon_threadsafe(self._jobs.put_nowait, None)
         self._thread.join(timeout=10)

@@ -245,7 +245,8 @@ def count(engine: Engine, table: str, till: Till | None = None) -> int:
 
 
 DATA_TABLES = ("tills", "enrol_codes", "records", "orders", "closures", "journal_entries",
-               "journal_heads", "journal_flags")
+               "journal_heads", "journal_flags", "sync_conflicts", "admin_tokens",
+               "admin_sessions")
 
 
 def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:

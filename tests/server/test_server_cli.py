@@ -19,6 +19,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, text
 
+from sync.server import admins
 from sync.server.cli import main
 from sync.server.database import URL_VARIABLE, open_engine
 from sync.server.migrate import SCHEMA_HEAD, alembic_config, upgrade
@@ -61,12 +62,55 @@ def test_init_creates_the_database_then_finds_it_current(tmp_path: Path) -> None
 
 def test_commands_other_than_init_create_nothing(tmp_path: Path) -> None:
     for words in (["tills"], ["orders"], ["enrol-code", "--till", "x"], ["revoke", "x"],
-                  ["run"]):
+                  ["admin-token"], ["run"]):
         assert "run `caisse-server init` first" in refused("--data-dir", str(tmp_path),
                                                            *words)
     assert list(tmp_path.iterdir()) == []
     assert "not both" in refused("--data-dir", str(tmp_path), "tills", "--database-url",
                                  "sqlite:///x")
+
+
+def test_a_database_of_the_first_schema_is_migrated_by_init_and_keeps_its_tills(
+        tmp_path: Path) -> None:
+    from alembic import command
+
+    engine = open_engine(f"sqlite:///{tmp_path}/caisse-server.sqlite3")
+    command.upgrade(alembic_config(engine), "0001")
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO tills (id, name, public_key, key_id, token_hash, version,"
+            " enrolled_at) VALUES ('t1', 'Caisse 1', 'k', 'k', 'h', '0.1.0',"
+            " '2026-11-30T09:00:00Z')"))
+    engine.dispose()
+    migrated = as_json("--data-dir", str(tmp_path), "init")
+    assert migrated == {"database": f"sqlite:///{tmp_path}/caisse-server.sqlite3",
+                        "schema": SCHEMA_HEAD, "done": "migrated from schema 0001"}
+    assert [till["name"] for till in as_json("--data-dir", str(tmp_path), "tills")] == [
+        "Caisse 1"]
+
+
+def test_an_admin_token_is_printed_once_kept_hashed_and_revoked_with_the_others(
+        tmp_path: Path) -> None:
+    cli("--data-dir", str(tmp_path), "init")
+    where = ("--data-dir", str(tmp_path))
+    made = as_json(*where, "admin-token", "--label", "Gérante du lac")
+    assert isinstance(made, dict) and made["label"] == "Gérante du lac"
+    token = made["token"]
+    text_output = printed(*where, "admin-token")
+    assert "status page" in text_output and "'administrateur'" in text_output
+    engine = open_engine(f"sqlite:///{tmp_path}/caisse-server.sqlite3")
+    try:
+        with engine.connect() as connection:
+            kept = connection.execute(text("SELECT token_hash, label FROM admin_tokens"
+                                           " ORDER BY id")).all()
+        assert [label for _, label in kept] == ["Gérante du lac", "administrateur"]
+        assert all(token not in stored for stored, _ in kept)  # only its SHA-256
+        assert admins.open_session(engine, token) is not None
+        assert as_json(*where, "admin-token", "--revoke-all") == {"revoked": 2}
+        assert admins.open_session(engine, token) is None
+    finally:
+        engine.dispose()
+    assert "1 to 100 characters" in refused(*where, "admin-token", "--label", " ")
 
 
 def test_a_database_of_a_newer_program_is_refused_and_left_as_it_is(tmp_path: Path) -> None:
