@@ -50,14 +50,18 @@ class MoneyFormat:
     def apply(self, cents: int) -> str:
         negative = int(cents < 0)
         whole, part = divmod(abs(cents), 100)
-        digits = str(whole).rjust(self.min_digits, "0")
+        digits = self.grouped(str(whole).rjust(self.min_digits, "0"))
+        return (f"{self.prefixes[negative]}{digits}{self.decimal}{part:02d}"
+                f"{self.suffixes[negative]}")
+
+    def grouped(self, digits: str) -> str:
+        """`10000` → `10 000` (with the locale's group separator)."""
         size, groups = self.grouping[0], ""
         while len(digits) > size:
             groups = self.group + digits[-size:] + groups
             digits = digits[:-size]
             size = self.grouping[1]
-        return (f"{self.prefixes[negative]}{digits}{groups}{self.decimal}{part:02d}"
-                f"{self.suffixes[negative]}")
+        return digits + groups
 
 
 _formats: dict[str, MoneyFormat] = {}
@@ -68,6 +72,15 @@ def format_money(cents: int, locale: str = "fr_FR") -> str:
     if money_format is None:
         money_format = _load_money_format(locale)
     return money_format.apply(cents)
+
+
+def format_count(count: int, locale: str = "fr_FR") -> str:
+    """`10000` → `10 000`: a count of things, its digits grouped as the locale groups an
+    amount's (records sent: "1 200 / 10 000")."""
+    money_format = _formats.get(locale)
+    if money_format is None:
+        money_format = _load_money_format(locale)
+    return ("-" if count < 0 else "") + money_format.grouped(str(abs(count)))
 
 
 def _load_money_format(locale: str) -> MoneyFormat:
@@ -122,6 +135,12 @@ def paris() -> ZoneInfo:
 
 def format_local_time(moment: datetime, pattern: str = "%d/%m/%Y %H:%M") -> str:
     return moment.astimezone(paris()).strftime(pattern)
+
+
+def same_local_day(moment: datetime, other: datetime) -> bool:
+    """Whether both fall on the same day in Paris (a time of today is said without its
+    date)."""
+    return moment.astimezone(paris()).date() == other.astimezone(paris()).date()
 
 
 def format_amount_field(cents: int) -> str:

@@ -5,8 +5,10 @@ captured from the screen itself, dialogs included, as staff would see it: sign-i
 sale, favourites, customer search, a payment with a partial payment, that sale brought
 back after the till stopped and then given up (its 5 € handed back), order search, an
 order's cancellation and a return with their refunds, a receipt, a Z closure being
-counted, the closure history, and the devices screen with its print queue, at 1024×768
-and 1920×1080.
+counted, the closure history, the devices screen with its print queue, and the sync
+(the sale screen of a till offline with records waiting, and Caisse › Synchronisation
+with a record the server rejected and a journal chain it flagged), at 1024×768 and
+1920×1080.
 """
 
 from __future__ import annotations
@@ -22,11 +24,12 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QPushButton, QWidget
 
 from pos_app.adapters.clock import FrozenClock
-from pos_app.bootstrap import Store, demo_document, open_store
+from pos_app.bootstrap import Store, demo_document, open_store, open_sync
 from pos_app.domain.basket import Basket
 from pos_app.domain.closure import CashMovementKind
 from pos_app.domain.order import RefundRequest
 from pos_app.domain.staff import StaffMember
+from pos_app.domain.sync import ChainAck, RecordOutcome, RecordState
 from pos_app.services import (
     catalogue,
     closures,
@@ -36,9 +39,9 @@ from pos_app.services import (
     selling,
     setup,
 )
-from pos_app.services.context import Context
+from pos_app.services.context import Context, local_till
 from pos_app.services.selling import PaymentRequest
-from pos_app.services.staff import open_till, sign_in, till_statuses
+from pos_app.services.staff import TillStatus, open_till, sign_in, till_statuses
 from pos_app.ui.launch import create_application
 from pos_app.ui.ops import OperationRunner
 from pos_app.ui.payment_dialog import GiveBackDialog, PaymentDialog
@@ -47,6 +50,7 @@ from pos_app.ui.refund_dialog import RefundDialog
 from pos_app.ui.sale_window import SaleWindow
 from pos_app.ui.settings import SETTINGS_FILE, TillSettings
 from pos_app.ui.sign_in import SignInDialog
+from pos_app.ui.sync_link import SyncBridge
 from pos_app.ui.widgets import show_dialog
 
 OUTPUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
@@ -342,6 +346,96 @@ def shoot_device_screens(store: Store, runner: OperationRunner,
     return paths
 
 
+SERVER_URL = "https://caisse.centre-loisirs.example"
+WAITING_SHOWN = 12  # records left waiting on the offline till
+
+
+def offline_with_records_waiting(ctx: Context) -> None:
+    """The till enrolled, last heard from the server at 14:04 and offline since 14:05
+    (Paris), everything it recorded before sent but the last few records."""
+    with ctx.uow() as uow:
+        uow.sync.enrol(SERVER_URL, "Caisse accueil", DEMO_DAY - timedelta(days=9), None)
+        uow.sync.note_contact(DEMO_DAY - timedelta(minutes=25, seconds=9), 3)
+        uow.sync.note_failure(DEMO_DAY - timedelta(minutes=25),
+                              "the server cannot be reached: connection refused")
+        waiting = uow.outbox.waiting(1_000_000)
+        uow.outbox.settle([RecordOutcome(record.record_id, RecordState.SENT)
+                           for record in waiting[:-WAITING_SHOWN]],
+                          DEMO_DAY - timedelta(minutes=26))
+        till_id = local_till(uow).id
+        journal = uow.journal.after(till_id, 0, 1_000_000)
+        uow.sync.acknowledge(till_id, [ChainAck(chain, head.number, head.hash)
+                                       for chain, head in uow.journal.heads(till_id).items()
+                                       if chain != "training"],
+                             DEMO_DAY - timedelta(minutes=26))
+        uow.sync.advance_journal(journal[-1][0])
+        uow.commit()
+
+
+def rejected_and_flagged(ctx: Context, cashier: StaffMember) -> None:
+    """A sale more, whose record the server rejected, and the order chain flagged: the
+    server refused that sale's journal entry."""
+    with ctx.uow(write=False) as uow:
+        till_id = local_till(uow).id
+        head = uow.journal.heads(till_id)["order"]
+    basket = Basket()
+    selling.add_product(ctx, basket, "kayak-2h")
+    selling.sell(ctx, cashier, basket, [PaymentRequest("CB", basket.total_cents)])
+    with ctx.uow() as uow:
+        sale = next(record for record in reversed(uow.outbox.waiting(1_000_000))
+                    if record.kind == "order.validated")
+        uow.outbox.settle([RecordOutcome(sale.record_id, RecordState.REJECTED,
+                                         "record_id: a record with this id and other"
+                                         " content is held")], DEMO_DAY)
+        uow.sync.acknowledge(till_id, [ChainAck(
+            "order", head.number, head.hash,
+            flagged=f"entry {head.number + 1}: its signature is not valid")], DEMO_DAY)
+        uow.commit()
+
+
+def shoot_sync_screens(store: Store, runner: OperationRunner) -> list[Path]:
+    """The sale screen of a till offline since 14:05 with 12 records waiting, then Caisse
+    › Synchronisation once the server rejected a record and flagged a chain."""
+    ctx = store.context
+    cashier = sign_in(ctx, "caissier", "1234")
+    till = open_till(ctx, cashier, till_statuses(ctx)[0].till.id)
+    offline_with_records_waiting(ctx)
+    settings = TillSettings(store.data_dir / SETTINGS_FILE)
+    paths = [shoot_sync_status(ctx, runner, cashier, till, settings, size) for size in SIZES]
+    rejected_and_flagged(ctx, cashier)
+    # The sync thread as the till has it, never started: nothing here reaches a network.
+    link = SyncBridge(ctx, lambda: open_sync(store.data_dir))
+    return paths + [shoot_sync_screen(ctx, runner, cashier, till, link, size)
+                    for size in SIZES]
+
+
+def shoot_sync_status(ctx: Context, runner: OperationRunner, cashier: StaffMember,
+                      till: TillStatus, settings: TillSettings, size: tuple[int, int]
+                      ) -> Path:
+    window = shown(SaleWindow(ctx, runner, cashier, till, settings), runner, size)
+    for product_id in ("cafe", "gaufre"):
+        selling.add_product(ctx, window.basket, product_id)
+    window.basket_panel.refresh()
+    badge = window.sync_badge
+    settle(runner, lambda: badge.isVisible() and badge.view is not None)
+    path = capture(window, f"sync-status-offline-{size[0]}x{size[1]}")
+    window.close()
+    return path
+
+
+def shoot_sync_screen(ctx: Context, runner: OperationRunner, cashier: StaffMember,
+                      till: TillStatus, link: SyncBridge, size: tuple[int, int]) -> Path:
+    window = shown(SaleWindow(ctx, runner, cashier, till), runner, size)
+    window.attach_sync(link)
+    dialog = window.open_sync_screen()
+    settle(runner, lambda: dialog.view is not None and dialog.rejected_table.rowCount() > 0)
+    path = capture(window, f"sync-screen-{size[0]}x{size[1]}")
+    dialog.reject()
+    settle(runner)
+    window.close()
+    return path
+
+
 def main() -> int:
     app = create_application()
     OUTPUT.mkdir(parents=True, exist_ok=True)
@@ -358,6 +452,11 @@ def main() -> int:
             paths += shoot_till_screens(store, runner, size)
         runner.wait()
         store.close()
+        # A till of its own, enrolled: the other screens show one with no server.
+        synced = demo_store(Path(folder) / "synced")
+        paths += shoot_sync_screens(synced, runner)
+        runner.wait()
+        synced.close()
     for path in paths:
         print(path)
     app.quit()

@@ -102,6 +102,18 @@ class RecordsPushed:
 
 
 @dataclass(frozen=True, slots=True)
+class SendProgress:
+    """How far a long push of records went: those the server answered this round (sent
+    or rejected) out of those waiting when it began, and those recorded since."""
+
+    done: int
+    total: int
+
+
+Progress = Callable[[SendProgress], None]
+
+
+@dataclass(frozen=True, slots=True)
 class JournalPushed:
     entries: int = 0  # entries the server's heads now cover
     acks: list[ChainAck] = field(default_factory=list)  # its last word on each chain
@@ -191,11 +203,14 @@ def enrol(ctx: Context, ports: SyncPorts, url: str, code: str, ca_file: str | No
 
 
 def sync_once(ctx: Context, ports: SyncPorts,
-              keep_going: Callable[[], bool] = lambda: True) -> SyncRun:
+              keep_going: Callable[[], bool] = lambda: True,
+              progress: Progress | None = None) -> SyncRun:
     """Ping the server, push the waiting records, then the journal. A failure is noted
     (the till is offline since the first one) and returned with what went before it;
     an answer notes the contact and the server's clock. `keep_going` is asked between
     requests: a round stops early once it says no (the worker stopping, a deadline).
+    `progress` hears after each batch of a push that takes more than one (the screens
+    show "1 200 / 10 000"), on the caller's thread.
 
     Raises NotEnrolled when the till has no server; store errors are raised as always."""
     with ctx.uow(write=False) as uow:
@@ -217,13 +232,14 @@ def sync_once(ctx: Context, ports: SyncPorts,
             uow.commit()
         run = replace(run, clock=offset)
         if keep_going():
-            run = replace(run, records=push_records(ctx, ports.server, access, keep_going))
+            run = replace(run, records=push_records(ctx, ports.server, access, keep_going,
+                                                    progress))
         if keep_going():
             run = replace(run, journal=push_journal(ctx, ports.server, access, keep_going))
         # Records the server asked to send later (a busy database) get one more try once
         # the journal went: the round's last word on them is then the latest.
         if run.records.waiting and run.journal.entries and keep_going():
-            again = push_records(ctx, ports.server, access, keep_going)
+            again = push_records(ctx, ports.server, access, keep_going, progress)
             run = replace(run, records=replace(run.records + again, waiting=again.waiting))
     except SyncError as failure:
         note_failure(ctx, str(failure))
@@ -262,19 +278,27 @@ def _note_contact(ctx: Context, uow: UnitOfWork, till: Till, server_time: dateti
 
 
 def push_records(ctx: Context, server: SyncServer, access: ServerAccess,
-                 keep_going: Callable[[], bool] = lambda: True) -> RecordsPushed:
+                 keep_going: Callable[[], bool] = lambda: True,
+                 progress: Progress | None = None) -> RecordsPushed:
     """Send the waiting records, oldest first, in batches of at most 500: stored or
     already held → sent; rejected → kept as rejected with the server's reason (the rest
     of the batch goes on); retry later → still waiting. Only what the server answered
     is settled. Stops when nothing waits, when the server asks to wait, or when a batch
     brought no answer at all (each batch that goes on settles at least one record, so a
-    round always ends)."""
+    round always ends). `progress` hears how far it went after each batch, when the
+    first batch was full (a push of one batch is over before anyone could read it)."""
     pushed = RecordsPushed()
+    total: int | None = None  # counted only for a push of more than one batch
     while keep_going():
         with ctx.uow(write=False) as uow:
             batch = uow.outbox.waiting(BATCH)
+            first_of_many = progress is not None and total is None and len(batch) == BATCH
+            if first_of_many:
+                total = uow.outbox.counts().waiting
         if not batch:
             break
+        if progress is not None and first_of_many and total is not None:
+            progress(SendProgress(0, total))  # said before the first batch's wait
         reply = server.push_records(access, batch)
         outcomes = _answered(batch, reply)
         if outcomes:
@@ -287,6 +311,10 @@ def push_records(ctx: Context, server: SyncServer, access: ServerAccess,
             sum(outcome.state is RecordState.SENT for outcome in final),
             [outcome for outcome in final if outcome.state is RecordState.REJECTED],
             later, 1)
+        if progress is not None and total is not None:
+            done = pushed.sent + len(pushed.rejected)
+            total = max(total, done)  # records made meanwhile go in this push too
+            progress(SendProgress(done, total))
         if not final or later:
             break
         if len(batch) < BATCH and len(outcomes) == len(batch):

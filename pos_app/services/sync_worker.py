@@ -12,6 +12,10 @@ needs someone, so it is asked again only every 5 minutes.
 
 An error nobody foresaw is logged, noted as the till's last sync error, and the round
 tried again later with the same backoff: the thread never dies of it.
+
+Whoever shows the sync (the window) listens with `on_round` (each round's outcome) and
+`on_progress` (how far a long push went); both are called on the sync thread, so a
+listener hands the news on to its own thread (the window: as a queued Qt signal).
 """
 
 from __future__ import annotations
@@ -31,7 +35,14 @@ from pos_app.services.ports import (
     TokenRefused,
     TokenUnavailable,
 )
-from pos_app.services.sync import NotEnrolled, SyncPorts, SyncRun, note_failure, sync_once
+from pos_app.services.sync import (
+    NotEnrolled,
+    SendProgress,
+    SyncPorts,
+    SyncRun,
+    note_failure,
+    sync_once,
+)
 
 log = logging.getLogger("caisse.sync")
 
@@ -46,17 +57,20 @@ class SyncWorker:
     def __init__(self, ctx: Context, ports: Callable[[], SyncPorts], *,
                  heartbeat: timedelta = HEARTBEAT,
                  jitter: Callable[[], float] = random.random,
-                 on_round: Callable[[SyncRun | None], None] | None = None) -> None:
+                 on_round: Callable[[SyncRun | None], None] | None = None,
+                 on_progress: Callable[[SendProgress], None] | None = None) -> None:
         """`ports` makes the server's client and the token store, on the sync thread at
         its first round (the HTTP library takes a tenth of a second to load: not on the
         UI thread). `on_round` hears each round's outcome on the sync thread (None: the
-        till is not enrolled, or the round failed unexpectedly)."""
+        till is not enrolled, or the round failed unexpectedly); `on_progress` hears
+        how far a push of more than one batch went, after each batch."""
         self.ctx = ctx
         self._make_ports = ports
         self._ports: SyncPorts | None = None
         self.heartbeat_s = heartbeat.total_seconds()
         self._jitter = jitter
         self._on_round = on_round
+        self._on_progress = on_progress
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._lock = threading.Lock()
@@ -66,6 +80,10 @@ class SyncWorker:
         self._held_until = 0.0  # the server asked for no request before this (Retry-After)
         self.failures = 0  # failed rounds in a row
         self.rounds = 0  # rounds done, whatever their outcome (the next one planned)
+        # Rounds begun: during `on_round`, the number of the round that just ended. A
+        # screen asking for a round now waits for the outcome of the one after those
+        # begun (one under way started before it asked). Written by the sync thread only.
+        self.begun = 0
         self.deferred_wakes = 0  # wakes that came while the server was not answering
         self._thread = threading.Thread(target=self._run, name="sync", daemon=True)
 
@@ -111,10 +129,12 @@ class SyncWorker:
 
     def _round(self) -> None:
         run: SyncRun | None = None
+        self.begun += 1
         try:
             if self._ports is None:
                 self._ports = self._make_ports()
-            run = sync_once(self.ctx, self._ports, keep_going=self._keep_going)
+            run = sync_once(self.ctx, self._ports, keep_going=self._keep_going,
+                            progress=self._progress)
         except NotEnrolled:
             self._next(self.heartbeat_s, failed=False)  # look again later, quietly
         except Exception as error:  # logged, noted, tried again: never silent
@@ -130,6 +150,13 @@ class SyncWorker:
                 self._on_round(run)
             except Exception:  # a listener's mistake is not the round's
                 log.exception("sync listener failed")
+
+    def _progress(self, progress: SendProgress) -> None:
+        if self._on_progress is not None:
+            try:
+                self._on_progress(progress)
+            except Exception:  # a listener's mistake must not stop the push
+                log.exception("sync progress listener failed")
 
     def _after(self, run: SyncRun) -> None:
         failure = run.failure

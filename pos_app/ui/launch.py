@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from pos_app.ui.device_link import DeviceLink
     from pos_app.ui.sale_window import SaleWindow
     from pos_app.ui.scanner import KeyboardScanner
+    from pos_app.ui.sync_link import SyncBridge
 
 STYLE_SHEET = Path(__file__).resolve().parents[2] / "resources" / "style.qss"
 WINDOW_SIZE = (1024, 768)
@@ -69,6 +70,7 @@ class TillStart(QObject):
         self.devices: DeviceLink | None = None  # made when the first sale screen shows
         self._open_sync = sync
         self.sync: SyncWorker | None = None  # started with the devices
+        self.sync_link: SyncBridge | None = None  # its news for the sale screens
         # The keyboard-wedge scanner, made with the first sale screen: the sign-in screen
         # takes no scans, and shows without its code.
         self.scanner: KeyboardScanner | None = None
@@ -147,6 +149,8 @@ class TillStart(QObject):
         if not isValid(window):
             return
         self._start_sync()
+        if self.sync_link is not None:
+            window.attach_sync(self.sync_link)
         if self._open_devices is None:
             return
         if self.devices is None:
@@ -160,12 +164,13 @@ class TillStart(QObject):
         """The sync thread, once: it sends what waits, then after every action that
         changed data (`runner.changed`), and otherwise pings the server every few
         seconds. Until the till is enrolled it only looks now and then whether it is."""
-        if self.sync is not None or self._open_sync is None:
+        if self.sync_link is not None or self._open_sync is None:
             return
-        from pos_app.services.sync_worker import SyncWorker
+        from pos_app.ui.sync_link import SyncBridge
 
-        self.sync = SyncWorker(self.ctx, self._open_sync).start()
-        self.runner.changed.connect(self.sync.wake)
+        self.sync_link = SyncBridge(self.ctx, self._open_sync).start()
+        self.sync = self.sync_link.worker
+        self.runner.changed.connect(self.sync_link.wake)
 
     def stop(self) -> None:
         """The till closing: the scanner, the devices and the sync thread stopped, the

@@ -196,6 +196,64 @@ def clock_jump_text(jump: ClockJump) -> str:
         clock=format_local_time(jump.clock), way=way, newest=format_local_time(jump.newest))
 
 
+def sync_failure_text(error: Exception) -> str:
+    """Why a round with the server did not go through, said to the staff: what it means
+    for them, and that nothing is lost."""
+    from pos_app.services import ports
+
+    if isinstance(error, ports.TokenRefused):
+        return translate("messages", "Ce poste n'est plus inscrit auprès du serveur (jeton"
+                         " refusé ou révoqué). Ses enregistrements restent sur la caisse :"
+                         " voyez l'administrateur du serveur.")
+    if isinstance(error, ports.TokenUnavailable):
+        return translate("messages", "Le jeton du serveur est introuvable ou illisible :"
+                         " rien n'est perdu ; faites inscrire le poste de nouveau.")
+    if isinstance(error, ports.ServerReplyUnreadable):
+        return translate("messages", "La réponse du serveur est illisible : rien n'est perdu,"
+                         " l'envoi sera refait.")
+    if isinstance(error, ports.ServerUnreachable):
+        return translate("messages", "Le serveur ne répond pas : rien n'est perdu, tout"
+                         " partira dès qu'il répondra.")
+    if isinstance(error, ports.ServerRefused):
+        return translate("messages", "Le serveur refuse la demande ({status}) : {reason}."
+                         " Rien n'est perdu ; voyez l'administrateur du serveur.").format(
+            status=error.status, reason=error.reason)
+    return error_message(error)
+
+
+def clock_offset_words(seconds: int) -> str:
+    """`-432` → `7 min 12 s`: how far the till's clock is from the server's."""
+    minutes, rest = divmod(abs(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return translate("messages", "{hours} h {minutes:02d} min").format(
+            hours=hours, minutes=minutes)
+    if minutes:
+        return translate("messages", "{minutes} min {seconds:02d} s").format(
+            minutes=minutes, seconds=rest)
+    return translate("messages", "{seconds} s").format(seconds=rest)
+
+
+def clock_offset_text(seconds: int) -> str:
+    """The till's clock against the server's (`seconds`: the server's minus the till's),
+    as a sentence: off by more than the tolerance, it asks for the time to be set."""
+    from pos_app.domain.sync import CLOCK_TOLERANCE
+
+    gap = clock_offset_words(seconds)
+    if abs(seconds) <= CLOCK_TOLERANCE.total_seconds():
+        return translate("messages", "À l'heure du serveur (écart de {gap}).").format(gap=gap)
+    if seconds > 0:  # the server's clock ahead: the till's is behind
+        sentence = translate("messages", "L'horloge de la caisse retarde de {gap} sur celle"
+                             " du serveur")
+    else:
+        sentence = translate("messages", "L'horloge de la caisse avance de {gap} sur celle"
+                             " du serveur")
+    return translate("messages", "{sentence} (plus de {tolerance} min) : c'est inscrit au"
+                     " journal ; faites remettre l'heure à jour.").format(
+        sentence=sentence.format(gap=gap),
+        tolerance=int(CLOCK_TOLERANCE.total_seconds() // 60))
+
+
 def error_message(error: Exception) -> str:
     for kind, sentence in _sentences():
         if isinstance(error, kind):

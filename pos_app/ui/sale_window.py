@@ -6,6 +6,9 @@ keyboard-wedge scanner adds its product wherever the focus is.
 The basket is kept in the store as it changes (a sale in progress, services/drafts.py),
 off the UI thread: a till that stops mid-sale reopens it at the next sign-in, with the
 payments already tendered.
+
+The top bar says where the till stands with its server (sync_badge.py); tapping it
+opens Caisse › Synchronisation.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from pos_app.ui.catalogue_panel import CataloguePanel
 from pos_app.ui.messages import clock_jump_text, device_problem_text, error_message
 from pos_app.ui.ops import OperationRunner
 from pos_app.ui.settings import TillSettings
+from pos_app.ui.sync_badge import SyncBadge
 from pos_app.ui.widgets import D, named, restyle, show_dialog, split_row
 
 if TYPE_CHECKING:
@@ -55,6 +59,8 @@ if TYPE_CHECKING:
     from pos_app.ui.payment_dialog import GiveBackDialog, PaymentDialog
     from pos_app.ui.product_dialog import ProductDialog
     from pos_app.ui.settings_dialog import SettingsDialog
+    from pos_app.ui.sync_dialog import SyncDialog
+    from pos_app.ui.sync_link import SyncBridge
     from pos_app.ui.till_menu import TillMenu
 
 NOTICE_MS = 5000  # how long a notice stays; it never blocks the cashier
@@ -67,7 +73,7 @@ DIALOG_MODULES = ("pos_app.ui.product_dialog", "pos_app.ui.customer_dialog",
                   "pos_app.ui.receipt_dialog", "pos_app.ui.till_menu",
                   "pos_app.ui.closure_dialog", "pos_app.ui.cash_dialog",
                   "pos_app.ui.closure_history", "pos_app.ui.devices_dialog",
-                  "pos_app.ui.settings_dialog")
+                  "pos_app.ui.settings_dialog", "pos_app.ui.sync_dialog")
 
 
 def load_dialogs() -> None:
@@ -90,6 +96,7 @@ class SaleWindow(QMainWindow):
         # validating) run one after another, in the order they were asked.
         self.sale_runner = runner.serial()
         self.devices: DeviceLink | None = None  # attach_devices
+        self.sync_link: SyncBridge | None = None  # attach_sync
         self._device_notice: str | None = None  # a device's problem, said until put right
         self._staff: StaffMember | None = None
         self.till: TillStatus | None = None
@@ -116,6 +123,7 @@ class SaleWindow(QMainWindow):
         self.settings_button = named(QPushButton(self.tr("Réglages")), "settings")
         self.settings_button.setVisible(settings is not None)
         self.sign_out = named(QPushButton(self.tr("Déconnexion")), "signOut")
+        self.sync_badge = named(SyncBadge(ctx, runner), "syncStatus")
         self._notice_timer = QTimer(self, singleShot=True, interval=NOTICE_MS)
         self._notice_timer.timeout.connect(self.notice.clear)
         self._clock_timer = QTimer(self, interval=CLOCK_CHECK_MS)
@@ -151,10 +159,13 @@ class SaleWindow(QMainWindow):
         QTimer.singleShot(DIALOGS_AFTER_MS, self.check_clock)  # the screen comes first
         self._clock_timer.start()
         self.runner.changed.connect(self.check_clock)  # a jump an action just recorded
+        QTimer.singleShot(DIALOGS_AFTER_MS, self.sync_badge.start)  # the screen first
+        self.runner.changed.connect(self.sync_badge.refresh)  # a record more waits
 
     def _layout(self) -> None:
         top = split_row([self.who, self.sign_out],
-                        [self.settings_button, self.till_button, self.orders_button])
+                        [self.sync_badge, self.settings_button, self.till_button,
+                         self.orders_button])
         body = QHBoxLayout()
         body.addWidget(self.basket_panel, 2)
         body.addWidget(self.catalogue, 3)
@@ -181,6 +192,7 @@ class SaleWindow(QMainWindow):
         self.orders_button.clicked.connect(self.find_orders)
         self.settings_button.clicked.connect(self.open_settings)
         self.till_button.clicked.connect(self.open_till_menu)
+        self.sync_badge.clicked.connect(self.open_sync_screen)
         self.sign_out.clicked.connect(self.request_sign_out)
         for key, action in (("F2", self.pay), ("F3", self.find_customer),
                             ("F4", self.find_orders),
@@ -234,6 +246,12 @@ class SaleWindow(QMainWindow):
             self.devices = devices
             devices.problem.connect(self._device_problem)
             devices.scanned.connect(self._scanned)
+
+    def attach_sync(self, link: SyncBridge) -> None:
+        """The sync thread's news (each round, a long push's progress), from now on."""
+        if self.sync_link is None:
+            self.sync_link = link
+            self.sync_badge.attach(link)
 
     def _scanned(self, scan: Scan) -> None:
         """A code from a serial reader or the camera: this screen's, unless a dialog is
@@ -447,7 +465,7 @@ class SaleWindow(QMainWindow):
         actions: dict[str, Callable[[], object]] = {
             "x": self.read_x, "z": self.close_z, "cash": self.move_cash,
             "history": self.closure_history, "drawer": self.open_drawer,
-            "devices": self.open_devices,
+            "devices": self.open_devices, "sync": self.open_sync_screen,
             "training": lambda: self.set_training(not self.training)}
         menu.chosen.connect(lambda key: actions[key]())
         return self._open(menu)
@@ -515,6 +533,11 @@ class SaleWindow(QMainWindow):
 
         return self._open(DevicesDialog(self.ctx, self.runner, self.staff, self.devices,
                                         parent=self))
+
+    def open_sync_screen(self) -> SyncDialog:
+        from pos_app.ui.sync_dialog import SyncDialog
+
+        return self._open(SyncDialog(self.ctx, self.runner, self.sync_link, parent=self))
 
     def closure_history(self) -> ClosureHistoryDialog:
         from pos_app.ui.closure_history import ClosureHistoryDialog

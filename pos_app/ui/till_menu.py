@@ -1,5 +1,5 @@
 """The till's own actions, away from selling: X reading, Z closure, cash in and out,
-the history of closures, the drawer and the devices."""
+the history of closures, the drawer and the devices, the sync with the server."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from pos_app.ui.widgets import named
 
 
 class TillMenu(QDialog):
-    chosen = Signal(str)  # "x", "z", "cash", "history", "drawer", "devices", "training"
+    chosen = Signal(str)  # "x", "z", "cash", "history", "drawer", "devices", "sync",
+    #                       "training"
 
     def __init__(self, training: bool = False, devices: bool = False,
                  parent: QWidget | None = None) -> None:
@@ -22,6 +23,7 @@ class TillMenu(QDialog):
                    ("history", self.tr("Historique des clôtures")),
                    *([("drawer", self.tr("Ouvrir le tiroir")),
                       ("devices", self.tr("Périphériques"))] if devices else []),
+                   ("sync", self.tr("Synchronisation")),
                    ("training", self.tr("Quitter le mode formation") if training
                     else self.tr("Mode formation (simulation)"))]
         for index, (key, label) in enumerate(actions):

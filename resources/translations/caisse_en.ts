@@ -1152,6 +1152,209 @@ Cameras: {cameras}</translation>
     </message>
 </context>
 <context>
+    <name>SyncDialog</name>
+    <message>
+        <source>Synchronisation</source>
+        <translation>Sync</translation>
+    </message>
+    <message>
+        <source>Enregistrement</source>
+        <translation>Record</translation>
+    </message>
+    <message>
+        <source>Heure</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>Motif du serveur</source>
+        <translation>Server&apos;s reason</translation>
+    </message>
+    <message>
+        <source>Aucun : le serveur a tout accepté.</source>
+        <translation>None: the server accepted everything.</translation>
+    </message>
+    <message>
+        <source>Chaîne</source>
+        <translation>Chain</translation>
+    </message>
+    <message>
+        <source>Sur la caisse</source>
+        <translation>On the till</translation>
+    </message>
+    <message>
+        <source>Acquittée par le serveur</source>
+        <translation>Acknowledged by the server</translation>
+    </message>
+    <message>
+        <source>Signalement</source>
+        <translation>Flag</translation>
+    </message>
+    <message>
+        <source>Synchroniser maintenant</source>
+        <translation>Sync now</translation>
+    </message>
+    <message>
+        <source>Fermer</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>Serveur</source>
+        <translation>Server</translation>
+    </message>
+    <message>
+        <source>Poste</source>
+        <translation>Till</translation>
+    </message>
+    <message>
+        <source>État</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Dernier contact</source>
+        <translation>Last contact</translation>
+    </message>
+    <message>
+        <source>Enregistrements</source>
+        <translation>Records</translation>
+    </message>
+    <message>
+        <source>Journal</source>
+        <translation>Journal</translation>
+    </message>
+    <message>
+        <source>Horloge</source>
+        <translation>Clock</translation>
+    </message>
+    <message>
+        <source>Journal fiscal</source>
+        <translation>Fiscal journal</translation>
+    </message>
+    <message>
+        <source>Ce poste n&apos;est inscrit auprès d&apos;aucun serveur : un responsable l&apos;inscrit avec « caisse enrol ».</source>
+        <translation>This till is not enrolled with any server: a manager enrols it with “caisse enrol”.</translation>
+    </message>
+    <message>
+        <source>{name} (inscrit le {date})</source>
+        <translation>{name} (enrolled on {date})</translation>
+    </message>
+    <message>
+        <source>jamais</source>
+        <translation>never</translation>
+    </message>
+    <message>
+        <source>pas encore mesurée</source>
+        <translation>not measured yet</translation>
+    </message>
+    <message>
+        <source>Dernière erreur (détail technique) : {error}</source>
+        <translation>Last error (technical detail): {error}</translation>
+    </message>
+    <message>
+        <source>{waiting}, {sent} envoyé(s), {rejected}</source>
+        <translation>{waiting}, {sent} sent, {rejected}</translation>
+    </message>
+    <message>
+        <source>{count} entrée(s) à envoyer</source>
+        <translation>{count} entries to send</translation>
+    </message>
+    <message>
+        <source>Enregistrements rejetés par le serveur : {count}</source>
+        <translation>Records rejected by the server: {count}</translation>
+    </message>
+    <message>
+        <source>n° {number}</source>
+        <translation>no. {number}</translation>
+    </message>
+    <message>
+        <source>Signalée : {reason}</source>
+        <translation>Flagged: {reason}</translation>
+    </message>
+    <message>
+        <source>pas encore</source>
+        <translation>not yet</translation>
+    </message>
+    <message>
+        <source>n° {number} ({hash}…)</source>
+        <translation>no. {number} ({hash}…)</translation>
+    </message>
+    <message>
+        <source> le {date}</source>
+        <translation> on {date}</translation>
+    </message>
+    <message>
+        <source>Ventes</source>
+        <translation>Sales</translation>
+    </message>
+    <message>
+        <source>Clôtures</source>
+        <translation>Closures</translation>
+    </message>
+    <message>
+        <source>Événements</source>
+        <translation>Events</translation>
+    </message>
+    <message>
+        <source>Vente</source>
+        <translation>Sale</translation>
+    </message>
+    <message>
+        <source>Paiement</source>
+        <translation>Payment</translation>
+    </message>
+    <message>
+        <source>Annulation</source>
+        <translation>Cancellation</translation>
+    </message>
+    <message>
+        <source>Retour (avoir)</source>
+        <translation>Return (credit note)</translation>
+    </message>
+    <message>
+        <source>Remboursement</source>
+        <translation>Refund</translation>
+    </message>
+    <message>
+        <source>Mouvement d&apos;espèces</source>
+        <translation>Cash movement</translation>
+    </message>
+    <message>
+        <source>Clôture</source>
+        <translation>Closure</translation>
+    </message>
+    <message>
+        <source>Client</source>
+        <translation>Customer</translation>
+    </message>
+    <message>
+        <source>Connexion</source>
+        <translation>Sign-in</translation>
+    </message>
+    <message>
+        <source>Déconnexion</source>
+        <translation>Sign-out</translation>
+    </message>
+    <message>
+        <source>Ouverture de caisse</source>
+        <translation>Till opened</translation>
+    </message>
+    <message>
+        <source>Synchronisation en cours…</source>
+        <translation>Syncing…</translation>
+    </message>
+    <message>
+        <source>La synchronisation n&apos;a pas pu se faire (voir « Dernière erreur » ; ce poste est-il inscrit ?). Rien n&apos;est perdu.</source>
+        <translation>The sync could not be done (see “Last error”; is this till enrolled?). Nothing is lost.</translation>
+    </message>
+    <message>
+        <source>Synchronisé à {time} : {sent} enregistrement(s) envoyé(s), {rejected} rejeté(s) ; {entries} entrée(s) du journal acquittée(s).</source>
+        <translation>Synced at {time}: {sent} record(s) sent, {rejected} rejected; {entries} journal entries acknowledged.</translation>
+    </message>
+    <message>
+        <source>{count} à renvoyer : le serveur a demandé d&apos;attendre.</source>
+        <translation>{count} to send again: the server asked to wait.</translation>
+    </message>
+</context>
+<context>
     <name>TillMenu</name>
     <message>
         <source>Caisse</source>
@@ -1180,6 +1383,10 @@ Cameras: {cameras}</translation>
     <message>
         <source>Périphériques</source>
         <translation>Devices</translation>
+    </message>
+    <message>
+        <source>Synchronisation</source>
+        <translation>Sync</translation>
     </message>
     <message>
         <source>Quitter le mode formation</source>
@@ -1461,8 +1668,95 @@ Cameras: {cameras}</translation>
         <translation>Clock: the computer says {clock}, {way} the till&apos;s last record ({newest}). This is recorded in the journal; selling goes on. Have the date and time set right.</translation>
     </message>
     <message>
+        <source>Ce poste n&apos;est plus inscrit auprès du serveur (jeton refusé ou révoqué). Ses enregistrements restent sur la caisse : voyez l&apos;administrateur du serveur.</source>
+        <translation>This till is no longer enrolled with the server (token refused or revoked). Its records stay on the till: see the server&apos;s administrator.</translation>
+    </message>
+    <message>
+        <source>Le jeton du serveur est introuvable ou illisible : rien n&apos;est perdu ; faites inscrire le poste de nouveau.</source>
+        <translation>The server token cannot be found or read: nothing is lost; have the till enrolled again.</translation>
+    </message>
+    <message>
+        <source>La réponse du serveur est illisible : rien n&apos;est perdu, l&apos;envoi sera refait.</source>
+        <translation>The server&apos;s reply cannot be read: nothing is lost, it will be sent again.</translation>
+    </message>
+    <message>
+        <source>Le serveur ne répond pas : rien n&apos;est perdu, tout partira dès qu&apos;il répondra.</source>
+        <translation>The server does not answer: nothing is lost, everything goes as soon as it answers.</translation>
+    </message>
+    <message>
+        <source>Le serveur refuse la demande ({status}) : {reason}. Rien n&apos;est perdu ; voyez l&apos;administrateur du serveur.</source>
+        <translation>The server refused the request ({status}): {reason}. Nothing is lost; see the server&apos;s administrator.</translation>
+    </message>
+    <message>
+        <source>{hours} h {minutes:02d} min</source>
+        <translation>{hours} h {minutes:02d} min</translation>
+    </message>
+    <message>
+        <source>{minutes} min {seconds:02d} s</source>
+        <translation>{minutes} min {seconds:02d} s</translation>
+    </message>
+    <message>
+        <source>{seconds} s</source>
+        <translation>{seconds} s</translation>
+    </message>
+    <message>
+        <source>À l&apos;heure du serveur (écart de {gap}).</source>
+        <translation>On the server&apos;s time (off by {gap}).</translation>
+    </message>
+    <message>
+        <source>L&apos;horloge de la caisse retarde de {gap} sur celle du serveur</source>
+        <translation>The till&apos;s clock is {gap} behind the server&apos;s</translation>
+    </message>
+    <message>
+        <source>L&apos;horloge de la caisse avance de {gap} sur celle du serveur</source>
+        <translation>The till&apos;s clock is {gap} ahead of the server&apos;s</translation>
+    </message>
+    <message>
+        <source>{sentence} (plus de {tolerance} min) : c&apos;est inscrit au journal ; faites remettre l&apos;heure à jour.</source>
+        <translation>{sentence} (more than {tolerance} min): this is recorded in the journal; have the time set right.</translation>
+    </message>
+    <message>
         <source>Une erreur inattendue est survenue</source>
         <translation>An unexpected error occurred</translation>
+    </message>
+</context>
+<context>
+    <name>sync</name>
+    <message>
+        <source>En ligne</source>
+        <translation>Online</translation>
+    </message>
+    <message>
+        <source>En attente du serveur</source>
+        <translation>Waiting for the server</translation>
+    </message>
+    <message>
+        <source>Hors ligne depuis {time}</source>
+        <translation>Offline since {time}</translation>
+    </message>
+    <message>
+        <source>Hors ligne depuis le {date} à {time}</source>
+        <translation>Offline since {date} at {time}</translation>
+    </message>
+    <message>
+        <source>Envoi : {done} / {total}</source>
+        <translation>Sending: {done} / {total}</translation>
+    </message>
+    <message>
+        <source>{count} en attente</source>
+        <translation>{count} waiting</translation>
+    </message>
+    <message>
+        <source>{count} rejeté(s)</source>
+        <translation>{count} rejected</translation>
+    </message>
+    <message>
+        <source>Journal signalé</source>
+        <translation>Journal flagged</translation>
+    </message>
+    <message>
+        <source>Horloge décalée de {gap}</source>
+        <translation>Clock off by {gap}</translation>
     </message>
 </context>
 </TS>
