@@ -27,6 +27,12 @@ from pos_app.domain.staff import Role, StaffMember
 from pos_app.domain.vat import VatRate
 
 SECTIONS = ("venue", "payment_methods", "categories", "products", "customers", "staff")
+# Deletions: `"delete": {"products": ["id", …], …}`, ids by list section. Kept out of
+# SECTIONS, whose names a refusal lists as the sections of items.
+DELETE = "delete"
+# Each list section, the kind of change a pull names its items by (sync/contract.py).
+KINDS = {"payment_methods": "payment_method", "categories": "category",
+         "products": "product", "customers": "customer", "staff": "staff"}
 MIN_SECRET_LENGTH = 4
 MANAGING_ROLES = (Role.MANAGER, Role.ADMINISTRATOR)  # who may import and close the till
 MAX_SECRET_LENGTH = 128
@@ -132,7 +138,7 @@ class Problems:
 
 # Unknown or repeated sections come first, then each section's problems, in this order
 # whatever the order of the sections in the file.
-_BUCKETS = ("(sections)", *SECTIONS)
+_BUCKETS = ("(sections)", *SECTIONS, DELETE)
 
 
 class _Reader:
@@ -259,6 +265,8 @@ class CheckedImport:
     customers: _Packed = field(default_factory=_Packed)
     # Every product of the file, and where it first is (a place a duplicate names).
     product_ids: dict[str, int] = field(default_factory=dict)
+    # The ids (codes, logins) the `delete` section lists, by list section.
+    deletions: dict[str, list[str]] = field(default_factory=dict)
 
 
 def check_document(document: object) -> CheckedImport:
@@ -275,7 +283,7 @@ def check_document(document: object) -> CheckedImport:
                 value, MAX_NESTING - 1):  # a member is the document's second level
             raise _too_deep()
         reader.bucket = "(sections)"
-        if key not in SECTIONS or key in seen:
+        if (key not in SECTIONS and key != DELETE) or key in seen:
             reader.problem("appears more than once" if key in seen else
                            f"unknown section (known: {', '.join(SECTIONS)})", field_name(key))
             for _item in _items(value, streamed):
@@ -283,7 +291,9 @@ def check_document(document: object) -> CheckedImport:
             continue
         seen.add(key)
         reader.bucket = key
-        if key == "venue":
+        if key == DELETE:
+            checked.deletions = _deletions(reader, value)
+        elif key == "venue":
             checked.venue = _venue_section(reader, value)
         elif not isinstance(value, list | Iterator):
             reader.problem("must be a list", key)
@@ -297,6 +307,7 @@ def check_document(document: object) -> CheckedImport:
                     result = read_item(reader, item)
                     if result is not None:
                         keeper.keep(key, index, result)
+    keeper.check_deletions()
     reader.problems.raise_any()
     checked.products.close()
     checked.customers.close()
@@ -396,6 +407,18 @@ class _Keeper:
         else:
             self._unique(section, "login", item[0].login, index)
             checked.staff.append(item)
+
+    def check_deletions(self) -> None:
+        """An item both written and deleted by the same file is a mistake, said where
+        it is deleted."""
+        self._reader.bucket = DELETE
+        for section, ids in self._checked.deletions.items():
+            written = self._first[section]
+            for index, item_id in enumerate(ids):
+                if item_id in written:
+                    self._reader.problem(f"{item_id!r} is also written at"
+                                         f" {section}[{written[item_id]}]",
+                                         f"{DELETE}.{section}[{index}]")
 
     def _unique(self, section: str, name: str, key: str, index: int) -> None:
         first = self._first[section].setdefault(key, index)
@@ -656,9 +679,154 @@ def _staff(reader: _Reader, item: dict[str, Any]) -> tuple[StaffMember, str] | N
     return StaffMember(f"staff:{login}", login, name, role, bool(active)), secret
 
 
+def _deletions(reader: _Reader, value: Any) -> dict[str, list[str]]:
+    """The `delete` section: an object of lists of ids, by list section."""
+    found: dict[str, list[str]] = {}
+    with reader.at(DELETE):
+        if not isinstance(value, dict):
+            reader.problem("must be an object of lists of ids, by section")
+            return found
+        for section, ids in value.items():
+            if section not in KINDS:
+                reader.problem_at(field_name(section), f"not a section of items (known:"
+                                  f" {', '.join(KINDS)})")
+                continue
+            with reader.at(section):
+                if not isinstance(ids, list):
+                    reader.problem("must be a list of ids")
+                    continue
+                parse = _LOGIN if section == "staff" else _CODE if (
+                    section == "payment_methods") else _ID
+                kept: dict[str, int] = {}
+                for index, item in enumerate(ids):
+                    with reader.at(f"[{index}]"):
+                        try:
+                            item_id = parse(item)
+                        except FieldError as error:
+                            reader.problem(str(error))
+                            continue
+                        first = kept.setdefault(item_id, index)
+                        if first != index:
+                            reader.problem(f"{item_id!r} appears more than once (first at"
+                                           f" {DELETE}.{section}[{first}])")
+                found[section] = list(kept)
+    return found
+
+
 _ITEM_READERS: dict[str, Callable[[_Reader, dict[str, Any]], Any]] = {
     "payment_methods": _payment_method, "categories": _category, "products": _product,
     "customers": _customer, "staff": _staff,
 }
 
 
+
+
+# -- items as a pull carries them (docs/sync.md, "Reference data (pull)") -----------------
+# A change's `data` is the item in this format, so the server writes what it checked with
+# the readers above and the till reads a pulled item with them again. Staff carry their
+# `secret_hash` (argon2id, PHC string) in place of a secret: no secret ever travels.
+
+VENUE_ID = "venue"  # the one venue's id in a change
+PULLED_STAFF_FIELDS = frozenset({"login", "name", "role", "active", "secret_hash"})
+MAX_SECRET_HASH_LENGTH = 512
+
+
+def _given(data: dict[str, Any]) -> dict[str, Any]:
+    """Optional fields left out when empty, as a file would."""
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def amount_text(cents: int) -> str:
+    return f"{cents // 100}.{cents % 100:02d}"
+
+
+def venue_data(venue: Venue) -> dict[str, Any]:
+    return _given({"name": venue.name, "address": venue.address,
+                   "postal_code": venue.postal_code, "city": venue.city,
+                   "siret": venue.siret, "vat_number": venue.vat_number})
+
+
+def payment_method_data(method: PaymentMethod) -> dict[str, Any]:
+    return {"code": method.code, "label": method.label, "gives_change": method.gives_change,
+            "opens_drawer": method.opens_drawer, "active": method.active,
+            "position": method.position}
+
+
+def category_data(category: Category) -> dict[str, Any]:
+    return {"id": category.id, "name": category.name, "position": category.position}
+
+
+def product_data(product: Product) -> dict[str, Any]:
+    return _given({
+        "id": product.id, "name": product.name, "category": product.category_id,
+        "vat_rate": product.vat_rate.percent_text,
+        "prices": [{"id": price.id, "label": price.label,
+                    "amount": amount_text(price.amount_cents)} for price in product.prices],
+        "barcodes": list(product.barcodes), "article_code": product.article_code,
+        "accounting_code": product.accounting_code, "published": product.published,
+        "counter_only": product.counter_only, "position": product.position})
+
+
+def customer_data(customer: Customer) -> dict[str, Any]:
+    return _given({"id": customer.id, "kind": customer.kind.value, "name": customer.name,
+                   "first_name": customer.first_name, "email": customer.email,
+                   "phone": customer.phone, "postal_code": customer.postal_code})
+
+
+def staff_data(member: StaffMember, secret_hash: str) -> dict[str, Any]:
+    return {"login": member.login, "name": member.display_name, "role": member.role.value,
+            "active": member.active, "secret_hash": secret_hash}
+
+
+def _secret_hash(value: Any) -> str:
+    if not isinstance(value, str) or not value.startswith("$argon2"):
+        raise FieldError("must be an argon2 hash in the PHC string format")
+    return _bounded(value, MAX_SECRET_HASH_LENGTH)
+
+
+def _pulled_staff(reader: _Reader, item: dict[str, Any]) -> tuple[StaffMember, str] | None:
+    reader.only(item, PULLED_STAFF_FIELDS)
+    login = reader.read(item, "login", _LOGIN)
+    name = reader.read(item, "name", _NAME)
+    role = reader.read(item, "role", _ROLE)
+    secret_hash = reader.read(item, "secret_hash", _secret_hash)
+    active = reader.read(item, "active", _flag, True, required=False)
+    if login is None or name is None or role is None or secret_hash is None:
+        return None
+    return StaffMember(f"staff:{login}", login, name, role, bool(active)), secret_hash
+
+
+_CHANGE_READERS: dict[str, Callable[[_Reader, dict[str, Any]], Any]] = {
+    "venue": _venue, "payment_method": _payment_method, "category": _category,
+    "product": _product, "customer": _customer, "staff": _pulled_staff,
+}
+CHANGE_KINDS = frozenset(_CHANGE_READERS)
+
+
+def read_change(kind: str, item_id: str, data: dict[str, Any], where: str) -> Any:
+    """A pulled item read as an imported one is (a Venue, PaymentMethod, Category,
+    Product, Customer, or (StaffMember, secret hash)); InvalidImport names what is wrong,
+    at `where`. Its id must be the change's."""
+    read = _CHANGE_READERS.get(kind)
+    if read is None:
+        raise InvalidImport([Problem(where, f"{kind!r} is not reference data a till keeps")])
+    reader = _Reader()
+    reader.bucket = "(sections)"
+    with reader.at(where):
+        item = read(reader, data)
+    reader.problems.raise_any()
+    found = _id_of(kind, item)
+    if found != item_id:
+        raise InvalidImport([Problem(where, f"its id {found!r} is not the change's"
+                                            f" {item_id!r}")])
+    return item
+
+
+def _id_of(kind: str, item: Any) -> str:
+    if kind == "venue":
+        return VENUE_ID
+    if kind == "payment_method":
+        return str(item.code)
+    if kind == "staff":
+        return str(item[0].login)
+    return str(item.id)
