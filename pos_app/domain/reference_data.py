@@ -227,7 +227,7 @@ _RATES = {rate.value: rate for rate in VatRate}
 _KINDS = {kind.value: kind for kind in CustomerKind}
 
 
-def _product_row(index: int, product: Product) -> tuple[Any, ...]:
+def product_row(index: int, product: Product) -> tuple[Any, ...]:
     return (index, product.id, product.name, product.category_id, product.vat_rate.value,
             tuple([tuple(price) for price in product.prices]), product.barcodes,
             product.article_code, product.accounting_code, product.published,
@@ -243,7 +243,7 @@ def products_of(rows: list[tuple[Any, ...]]) -> list[tuple[int, Product]]:
                  accounting_code, published, counter_only, position) in rows]
 
 
-def _customer_row(customer: Customer) -> tuple[Any, ...]:
+def customer_row(customer: Customer) -> tuple[Any, ...]:
     return (customer.id, customer.kind.value, customer.name, customer.first_name,
             customer.email, customer.phone, customer.postal_code)
 
@@ -394,10 +394,10 @@ class _Keeper:
                 if owner != item.id:
                     self._reader.problem_at("barcodes",
                                             f"barcode {code!r} is also on product {owner!r}")
-            checked.products.add(_product_row(index, item))
+            checked.products.add(product_row(index, item))
         elif section == "customers":
             self._unique(section, "id", item.id, index)
-            checked.customers.add(_customer_row(item))
+            checked.customers.add(customer_row(item))
         elif section == "payment_methods":
             self._unique(section, "code", item.code, index)
             checked.payment_methods.append(item)

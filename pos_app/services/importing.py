@@ -11,7 +11,8 @@ row.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +20,7 @@ from pos_app.domain.catalogue import Price, Product
 from pos_app.domain.journal import Event
 from pos_app.domain.reference_data import (
     BATCH,
+    KINDS,
     MANAGING_ROLES,
     MAX_NESTING,
     PRICE_CHANGES_PER_EVENT,
@@ -31,12 +33,16 @@ from pos_app.domain.reference_data import (
     Problem,
     Problems,
     check_document,
+    customer_row,
     customers_of,
     field_name,
     nested_too_deep,
+    product_row,
     products_of,
+    read_change,
 )
 from pos_app.domain.staff import Role, StaffMember
+from pos_app.domain.sync import PulledChange
 from pos_app.services.context import Context
 from pos_app.services.journal import record_event
 from pos_app.services.ports import Signer, UnitOfWork
@@ -72,6 +78,8 @@ def import_checked(ctx: Context, staff: StaffMember | None,
         managers_before = _managers_in_file_before(uow, checked)
         report = _write(uow, checked, staff_hashes, moving_barcodes, ctx.signer,
                         ctx.clock.now(), staff)
+        remove(uow, [(KINDS[section], item_id)
+                     for section, ids in checked.deletions.items() for item_id in ids])
         _check_a_manager_remains(uow, checked, managers_before)  # else rolled back
         uow.commit()
     return report
@@ -212,3 +220,104 @@ def _write(uow: UnitOfWork, checked: CheckedImport,
     return ImportReport(int(checked.venue is not None), len(checked.payment_methods),
                         len(checked.categories), checked.products.count,
                         checked.customers.count, len(checked.staff))
+
+
+# -- reference data pulled from the server (services/sync.py) -----------------------------
+
+
+@dataclass(slots=True)
+class PageApplied:
+    written: int = 0  # items created or replaced
+    removed: int = 0  # deletions applied (removed, deactivated or unpublished)
+
+
+def read_page(changes: Sequence[PulledChange]) -> CheckedImport:
+    """A page of pulled changes read as an import is: each item checked by the import's
+    readers (InvalidImport names the first faulty one), deletions kept by kind. Done
+    before the page's transaction, so the store's lock is held only to write."""
+    checked = CheckedImport()
+    hashes: list[tuple[StaffMember, str]] = []
+    for index, change in enumerate(changes):
+        where = f"changes[{index}] ({change.kind} {change.id!r})"
+        if change.data is None:
+            section = _SECTIONS_OF.get(change.kind)
+            if section is not None:  # the venue is never deleted: nothing to do
+                checked.deletions.setdefault(section, []).append(change.id)
+            continue
+        item = read_change(change.kind, change.id, dict(change.data), where)
+        if change.kind == "venue":
+            checked.venue = item
+        elif change.kind == "payment_method":
+            checked.payment_methods.append(item)
+        elif change.kind == "category":
+            checked.categories.append(item)
+        elif change.kind == "product":
+            checked.product_ids[item.id] = index
+            checked.products.add(product_row(index, item))
+        elif change.kind == "customer":
+            checked.customers.add(customer_row(item))
+        else:
+            hashes.append(item)
+    checked.products.close()
+    checked.customers.close()
+    # A pulled member comes with the server's hash, stored as it is (`staff` pairs each
+    # member with a secret in an import; here, with its hash).
+    checked.staff = hashes
+    return checked
+
+
+_SECTIONS_OF = {kind: section for section, kind in KINDS.items()}
+
+
+def apply_page(uow: UnitOfWork, signer: Signer, now: datetime,
+               checked: CheckedImport) -> PageApplied:
+    """Write a page read by read_page, in the caller's transaction, as an import writes:
+    created or replaced by id, price changes journaled. The server's data is the
+    reference: a barcode another product holds here is taken from it (the server has
+    taken it already; that product's own change follows), and no manager check applies
+    (the server's staff are the venue's)."""
+    moving: dict[str, str] = {}
+    for rows in checked.products.rows():
+        owners = uow.catalogue.barcode_owners([code for row in rows for code in row[6]])
+        for row in rows:
+            for code in row[6]:
+                owner = owners.get(code, row[1])
+                if owner != row[1]:
+                    moving[code] = owner
+    report = _write(uow, checked, list(checked.staff), moving, signer, now, None)
+    removed = remove(uow, [(KINDS[section], item_id)
+                           for section, ids in checked.deletions.items() for item_id in ids])
+    written = (report.venue + report.payment_methods + report.categories + report.products
+               + report.customers + report.staff)
+    return PageApplied(written, removed)
+
+
+def remove(uow: UnitOfWork, items: Sequence[tuple[str, str]]) -> int:
+    """Deletions (an import's `delete` section, a pull's tombstones), by kind and id.
+    What sales name stays, put out of use: a product is unpublished (a draft, never sold
+    again; its barcodes freed for another product), a member or a payment method
+    deactivated; a customer or a category is removed only when nothing names it (orders
+    and sales in progress, products). Returns how many were applied."""
+    by_kind: dict[str, list[str]] = {}
+    for kind, item_id in items:
+        by_kind.setdefault(kind, []).append(item_id)
+    done = 0
+    products = by_kind.get("product", [])
+    for start in range(0, len(products), BATCH):
+        stored = uow.catalogue.get_many(products[start:start + BATCH])
+        uow.catalogue.save_many([replace(product, published=False, barcodes=())
+                                 for product in stored])
+        done += len(stored)
+    for login in by_kind.get("staff", []):
+        member = uow.staff.get_by_login(login)
+        if member is not None:
+            uow.staff.save(replace(member[0], active=False), member[1])
+            done += 1
+    for code in by_kind.get("payment_method", []):
+        method = uow.payment_methods.get(code)
+        if method is not None:
+            uow.payment_methods.save(replace(method, active=False))
+            done += 1
+    done += uow.customers.remove_unreferenced(by_kind.get("customer", []))
+    done += uow.catalogue.remove_unused_categories(by_kind.get("category", []))
+    return done

@@ -14,12 +14,11 @@ from sync.contract import MAX_PULL
 from sync.server import admins, reference, tills
 from sync.server.bodies import parse_json
 from sync.server.errors import Refused
+from sync.server.reference import MAX_IMPORT_BYTES
 from sync.server.routes import PREFIX, _engine, answer
 
 router = APIRouter(prefix=PREFIX)
 
-# As the till's `caisse import` reads (docs/data-format.md): a venue group's catalogue.
-MAX_IMPORT_BYTES = 200 * 1024 * 1024
 
 
 @router.post("/import")

@@ -201,25 +201,26 @@ def _init(args: argparse.Namespace, url: str) -> Output:
 
 
 def _import(args: argparse.Namespace, url: str) -> Output:
-    from decimal import Decimal
-
+    from pos_app.domain.json_stream import JsonMembers, JsonReader, too_large
     from pos_app.domain.reference_data import InvalidImport
-    from sync.server.reference import import_document, problems_of
+    from sync.server.reference import MAX_IMPORT_BYTES, import_document, problems_of
 
     path: Path = args.file
-    try:
-        # Amounts as exact decimals, as the till reads them (never through floats).
-        document = json.loads(path.read_text(encoding="utf-8-sig"), parse_float=Decimal)
-    except OSError as error:
-        raise Failed(f"{path} cannot be read: {error.strerror}") from error
-    except UnicodeDecodeError as error:
-        raise Failed(f"{path.name} is not UTF-8 text (byte 0x{error.object[error.start]:02x}"
-                     f" at offset {error.start}): save it as UTF-8") from error
-    except ValueError as error:
-        raise Failed(f"{path.name} is not valid JSON: {error}") from error
     engine = _checked(url)
     try:
-        result = import_document(engine, document)
+        try:
+            file = path.open("rb")
+        except OSError as error:
+            raise Failed(f"cannot read {path}: {error.strerror}") from error
+        with file:
+            if path.stat().st_size > MAX_IMPORT_BYTES:
+                raise Failed(too_large(str(path), MAX_IMPORT_BYTES))
+            # Read as it comes, as the till's `caisse import` reads it: a venue group's
+            # file is never held whole as objects (docs/benchmarks.md).
+            reader = JsonReader(file, str(path), MAX_IMPORT_BYTES, Failed)
+            document: object = (JsonMembers(reader) if reader.next_char() == "{"
+                                 else reader.value())
+            result = import_document(engine, document)
     except InvalidImport as refused:
         if args.json:
             print(json.dumps({"error": "the document was refused; nothing was written",

@@ -47,6 +47,8 @@ from sync.server.database import reading, writing
 from sync.server.hashing import hash_secret, verifies
 from sync.server.schema import reference_barcodes, reference_counter, reference_items
 
+# As the till's `caisse import` reads (docs/data-format.md): a venue group's catalogue.
+MAX_IMPORT_BYTES = 200_000_000
 DEMO_FILE = Path(__file__).resolve().parents[2] / "resources" / "demo" / "venue.json"
 
 
