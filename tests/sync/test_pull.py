@@ -6,9 +6,13 @@ otherwise reach other tests' tills."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,7 +29,7 @@ from pos_app.services.staff import sign_in
 from pos_app.services.sync import PULL_PAGE, SyncPorts
 from sync.server.database import open_engine
 from sync.server.reference import import_document
-from tests.sync.support import LocalServer, sell_ride, wait_for
+from tests.sync.support import LocalServer, answer, caisse, sell_ride, wait_for
 
 
 def server_import(server: LocalServer, document: dict[str, Any]) -> int:
@@ -183,3 +187,22 @@ def test_a_sale_commits_while_a_big_pull_runs(
     assert took < 5, f"the sale waited {took:.2f} s"
     with ctx.uow(write=False) as uow:
         assert uow.catalogue.get(f"srv-{5 * PULL_PAGE - 1}") is not None
+
+
+def test_sync_now_says_what_was_pulled_and_sync_status_the_cursor(
+        data_dir: Path, new_server: Callable[..., LocalServer], till_name: str,
+        tmp_path: Path) -> None:
+    server = new_server()
+    path = tmp_path / "catalogue.json"
+    path.write_text(json.dumps(catalogue(3)), encoding="utf-8")
+    imported = server.cli("import", str(path))
+    answer(caisse(data_dir, "enrol", server.url, server.enrol_code(till_name)))
+    now = answer(caisse(data_dir, "sync", "now"))
+    assert now["pulled"] == {"written": 4, "removed": 0, "pages": 1,
+                             "cursor": imported["cursor"]}
+    status = answer(caisse(data_dir, "sync", "status"))
+    assert status["pull_cursor"] == imported["cursor"]
+    said = subprocess.run([sys.executable, "-m", "pos_app", "--data-dir", str(data_dir),
+                           "sync", "status"], capture_output=True, text=True, timeout=120,
+                          check=False).stdout
+    assert f"curseur / cursor {imported['cursor']}" in said
