@@ -9,8 +9,7 @@ at a till offline. Only the hash is stored and sent; the secret never leaves the
 from __future__ import annotations
 
 import os
-
-import _argon2_cffi_bindings as argon2
+from typing import Any
 
 # As the till's (OWASP's argon2id profile): 19 MiB, 2 passes, 1 lane.
 MEMORY_KIB = 19_456
@@ -20,7 +19,15 @@ SALT_BYTES = 16
 HASH_BYTES = 32
 
 
+def _bindings() -> Any:
+    """libargon2, loaded when first needed (only imports hash secrets)."""
+    import _argon2_cffi_bindings
+
+    return _argon2_cffi_bindings
+
+
 def hash_secret(secret: str) -> str:
+    argon2 = _bindings()
     ffi, lib = argon2.ffi, argon2.lib
     password, salt = secret.encode(), os.urandom(SALT_BYTES)
     size = lib.argon2_encodedlen(PASSES, MEMORY_KIB, LANES, SALT_BYTES, HASH_BYTES,
@@ -40,7 +47,7 @@ def verifies(stored_hash: str, secret: str) -> bool:
     the stored hash, so the member is not a change)."""
     if not stored_hash.startswith("$argon2id$"):
         return False
-    lib = argon2.lib
+    lib = _bindings().lib
     password = secret.encode()
     return bool(lib.argon2_verify(stored_hash.encode("ascii", "replace"), password,
                                   len(password), lib.Argon2_id) == lib.ARGON2_OK)
