@@ -15,6 +15,7 @@ from bench import (
     cold_start,
     import_scale,
     journal,
+    reference_pull,
     sale_commit,
     scan,
     search,
@@ -41,6 +42,8 @@ def main() -> int:
     measures.append(import_scale.measure(30_000 if args.quick else 300_000,
                                          5_000 if args.quick else 50_000,
                                          1 if args.quick else 3))
+    measures += reference_pull.measure(30_000 if args.quick else 300_000,
+                                       5_000 if args.quick else 50_000)
     measures.append(serial_scan.measure(rounds // 2))
     measures.append(camera.measure(3 if args.quick else 9))
     measures += journal.measure(20_000 if args.quick else 1_000_000,

@@ -8,8 +8,7 @@ from typing import Any
 from pos_app.domain.basket import Basket
 from pos_app.domain.errors import DomainError, InvalidQuantity, UnknownPrice, shown
 from pos_app.domain.money import parse_amount
-from pos_app.services.context import Context
-from pos_app.services.importing import (
+from pos_app.domain.reference_data import (
     CODE_LENGTH,
     ID_LENGTH,
     MAX_NESTING,
@@ -19,6 +18,7 @@ from pos_app.services.importing import (
     field_name,
     nested_too_deep,
 )
+from pos_app.services.context import Context
 from pos_app.services.selling import PaymentRequest, add_by_barcode, add_product
 
 KEYS = {"lines", "payer", "payments", "validate_without_paying"}

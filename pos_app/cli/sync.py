@@ -88,6 +88,8 @@ def sync_now(store: Store, args: argparse.Namespace) -> Result:
         "retry_later": records.waiting,
         "journal_entries": run.journal.entries,
         "acknowledged": [_ack(ack) for ack in run.journal.acks],
+        "pulled": {"written": run.pulled.written, "removed": run.pulled.removed,
+                   "pages": run.pulled.pages, "cursor": run.pulled.cursor},
         "clock_offset_seconds": None if run.clock is None else run.clock.seconds,
         "status": status_result(status).data,
     }
@@ -106,6 +108,9 @@ def sync_now(store: Store, args: argparse.Namespace) -> Result:
                       for ack in run.journal.acks)
     lines.append(f"Journal: {run.journal.entries} entrées acquittées / entries acknowledged"
                  + (f" (têtes / heads: {acked})" if acked else ""))
+    lines.append(f"Données reçues / reference data pulled: {run.pulled.written} éléments"
+                 f" / items, {run.pulled.removed} suppressions / deletions"
+                 f" ({run.pulled.pages} pages, curseur / cursor {run.pulled.cursor})")
     if run.clock is not None and run.clock.off:
         lines.append(clock_sentence(run.clock.seconds)
                      + (" (noté au journal / journaled)" if run.clock.newly_off else ""))
@@ -211,6 +216,8 @@ def status_result(status: sync.SyncStatus) -> Result:
                       f"Horloge / clock: écart / offset {link.clock_offset_seconds:+d} s")
                      + measured)
     if link is not None:
+        lines.append(f"Données de référence / reference data: curseur / cursor"
+                     f" {link.pull_cursor}")
         lines.append(f"Jeton / token: {status.token_location}")
     return Result(data, "\n".join(lines))
 
@@ -220,7 +227,8 @@ def _link(link: SyncLink) -> dict[str, Any]:
             "enrolled_at": _time(link.enrolled_at), "ca_file": link.ca_file,
             "online": link.online, "offline_since": _time(link.offline_since),
             "last_contact_at": _time(link.last_contact_at), "last_error": link.last_error,
-            "clock_offset_seconds": link.clock_offset_seconds, "clock_off": link.clock_off}
+            "clock_offset_seconds": link.clock_offset_seconds, "clock_off": link.clock_off,
+            "pull_cursor": link.pull_cursor}
 
 
 def _ack(ack: ChainAck) -> dict[str, Any]:

@@ -3,9 +3,11 @@ the journal heads it acknowledged, when it last answered (docs/sync.md)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 RECORD_SCHEMA = 1  # the envelope's and payloads' version: sync.contract.SCHEMA_VERSION
 CLOCK_TOLERANCE = timedelta(minutes=5)  # beyond this, the till's clock is said to be off
@@ -119,3 +121,21 @@ def retry_delay(failures: int, jitter: float) -> timedelta:
 def retry_after(seconds: float) -> timedelta:
     """The wait a server asked for (429, 503), bounded to something believable."""
     return min(max(timedelta(seconds=seconds), timedelta(0)), LONGEST_RETRY_AFTER)
+
+
+@dataclass(frozen=True, slots=True)
+class PulledChange:
+    """One item of reference data changed on the server (docs/sync.md): `data` in the
+    import format, None for a deletion."""
+
+    cursor: int
+    kind: str
+    id: str
+    data: Mapping[str, Any] | None
+
+
+@dataclass(frozen=True, slots=True)
+class PulledPage:
+    changes: list[PulledChange]
+    cursor: int  # where the next pull starts
+    more: bool  # another page waits

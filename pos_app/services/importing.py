@@ -1,271 +1,56 @@
 """Importing reference data (catalogue, customers, staff, payment methods) from one document.
 
-The whole document is checked first; every problem names the item and the field, and
-nothing is written unless all of it is valid. Items are created or replaced by id.
-See docs/data-format.md.
+The whole document is checked first (pos_app/domain/reference_data.py, shared with the
+server); every problem names the item and the field, and nothing is written unless all
+of it is valid. Items are created or replaced by id. See docs/data-format.md.
 
-A venue group's file holds hundreds of thousands of products: the document may come as a
-stream (`MemberStream`, its lists read item by item), every check is a look-up in a dict
-or a query on a batch of items, the checked products and customers wait packed
-(`_Packed`), and they are written a batch at a time, one statement per kind of row.
+A venue group's file holds hundreds of thousands of products: the checked products and
+customers wait packed, and they are written a batch at a time, one statement per kind of
+row.
 """
 
 from __future__ import annotations
 
-import marshal
-import zlib
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
-from decimal import Decimal
-from typing import Any, Protocol, TypeVar, runtime_checkable
+from typing import Any
 
-from pos_app.domain.catalogue import Category, Price, Product
-from pos_app.domain.customer import Customer, CustomerKind
-from pos_app.domain.errors import DomainError, InvalidVatRate, shown
+from pos_app.domain.catalogue import Price, Product
 from pos_app.domain.journal import Event
-from pos_app.domain.money import parse_amount
-from pos_app.domain.payment import PaymentMethod
-from pos_app.domain.receipt import Venue
+from pos_app.domain.reference_data import (
+    BATCH,
+    KINDS,
+    MANAGING_ROLES,
+    MAX_NESTING,
+    PRICE_CHANGES_PER_EVENT,
+    PROBLEM_LIMIT,
+    SECTIONS,
+    CheckedImport,
+    ImportReport,
+    InvalidImport,
+    MemberStream,
+    Problem,
+    Problems,
+    check_document,
+    customer_row,
+    customers_of,
+    field_name,
+    nested_too_deep,
+    product_row,
+    products_of,
+    read_change,
+)
 from pos_app.domain.staff import Role, StaffMember
-from pos_app.domain.vat import VatRate
+from pos_app.domain.sync import PulledChange
 from pos_app.services.context import Context
 from pos_app.services.journal import record_event
 from pos_app.services.ports import Signer, UnitOfWork
 
-SECTIONS = ("venue", "payment_methods", "categories", "products", "customers", "staff")
-MIN_SECRET_LENGTH = 4
-MANAGING_ROLES = (Role.MANAGER, Role.ADMINISTRATOR)  # who may import and close the till
-MAX_SECRET_LENGTH = 128
-# Deeper than this, a document is not one of ours (ours are three levels deep): refused
-# before reading it, and before anything walks it recursively.
-MAX_NESTING = 64
-# Positions order tiles and methods; they are small numbers.
-MAX_POSITION = 999_999
-# Text lengths, as the store's columns are sized (storage/rows.py).
-NAME_LENGTH, LONG_NAME_LENGTH, CODE_LENGTH, ID_LENGTH = 200, 300, 32, 64
-POSTAL_CODE_LENGTH, CITY_LENGTH, LABEL_LENGTH = 16, 100, 100
-LOGIN_LENGTH = ID_LENGTH - len("staff:")  # a member's id is `staff:LOGIN`
-# The fields of each kind of item; any other is refused, never silently dropped.
-VENUE_FIELDS = frozenset({"name", "address", "postal_code", "city", "siret", "vat_number"})
-PAYMENT_METHOD_FIELDS = frozenset({"code", "label", "gives_change", "opens_drawer", "active",
-                                   "position"})
-CATEGORY_FIELDS = frozenset({"id", "name", "position"})
-PRODUCT_FIELDS = frozenset({"id", "name", "category", "vat_rate", "prices", "barcodes",
-                            "article_code", "accounting_code", "published", "counter_only",
-                            "position"})
-PRICE_FIELDS = frozenset({"id", "label", "amount"})
-CUSTOMER_FIELDS = frozenset({"id", "kind", "name", "first_name", "email", "phone",
-                             "postal_code"})
-STAFF_FIELDS = frozenset({"login", "name", "role", "secret", "active"})
-# A refusal lists this many problems, then how many more there are: a file of 300,000 bad
-# items is said in a screenful, and never held as a million sentences.
-PROBLEM_LIMIT = 100
-# Products and customers are checked against the store, and written, this many at a time:
-# the memory they take and every statement's size are bounded whatever the file's size.
-BATCH = 2_000
-# An event of the journal lists the price changes of at most this many products (an
-# import that changes more records several), so that no entry grows with the catalogue.
-PRICE_CHANGES_PER_EVENT = 1_000
-T = TypeVar("T")
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    where: str  # e.g. `products[3].prices[0].amount`
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.where}: {self.message}"
-
-
-class InvalidImport(DomainError):
-    """The problems found (at most PROBLEM_LIMIT), and how many more were not listed; when
-    there are more, the last problem listed says so."""
-
-    def __init__(self, problems: list[Problem], more: int = 0) -> None:
-        if more:
-            problems = [*problems, Problem("(document)", f"and {more} more problems, not"
-                                           f" listed: the first {len(problems)} are")]
-        super().__init__("; ".join(str(problem) for problem in problems))
-        self.problems = problems
-        self.more = more
-
-
-class FieldError(ValueError):
-    """Raised while reading one field; becomes a Problem naming that field."""
-
-
-@runtime_checkable
-class MemberStream(Protocol):
-    """A JSON object read as it comes, as the command line reads a large file: its members
-    in the file's order, each list given as an iterator of its items (decoded one at a
-    time, so the file is never held whole as objects). Problems of the text itself (not
-    JSON, not UTF-8) are raised by the iterators, before anything is written."""
-
-    def members(self) -> Iterator[tuple[str, Any]]: ...
-
-
-@dataclass(slots=True)
-class ImportReport:
-    venue: int = 0
-    payment_methods: int = 0
-    categories: int = 0
-    products: int = 0
-    customers: int = 0
-    staff: int = 0
-
-
-class _Problems:
-    """Problems as they are found, by bucket (the order they are reported in), at most
-    PROBLEM_LIMIT kept in each, all of them counted."""
-
-    def __init__(self, order: tuple[str, ...] = ("",)) -> None:
-        self.kept: dict[str, list[Problem]] = {bucket: [] for bucket in order}
-        self.count = 0
-
-    def add(self, bucket: str, problem: Problem) -> None:
-        self.count += 1
-        kept = self.kept[bucket]
-        if len(kept) < PROBLEM_LIMIT:
-            kept.append(problem)
-
-    def raise_any(self) -> None:
-        if self.count:
-            listed = [problem for kept in self.kept.values() for problem in kept]
-            raise InvalidImport(listed[:PROBLEM_LIMIT], self.count - min(len(listed),
-                                                                         PROBLEM_LIMIT))
-
-
-# Unknown or repeated sections come first, then each section's problems, in this order
-# whatever the order of the sections in the file.
-_BUCKETS = ("(sections)", *SECTIONS)
-
-
-class _Reader:
-    """Collects problems while reading; `at` names the item being read (`with
-    reader.at("prices"):`). A field read without a problem costs no path work: the
-    place is spelt out only for a problem."""
-
-    def __init__(self) -> None:
-        self.problems = _Problems(_BUCKETS)
-        self.bucket = "(sections)"
-        self._path: list[str] = []
-
-    def at(self, part: str) -> _Reader:
-        self._path.append(part)
-        return self
-
-    def __enter__(self) -> _Reader:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self._path.pop()
-
-    @property
-    def where(self) -> str:
-        return ".".join(self._path).replace(".[", "[")
-
-    def problem(self, message: str, where: str | None = None) -> None:
-        self.problems.add(self.bucket, Problem(self.where if where is None else where,
-                                               message))
-
-    def problem_at(self, name: str, message: str) -> None:
-        """A problem of field `name` of the item being read."""
-        with self.at(name):
-            self.problem(message)
-
-    def only(self, item: dict[str, Any], known: frozenset[str]) -> None:
-        """Each field of `item` that is not in `known` is a problem of its own."""
-        if item.keys() <= known:
-            return
-        for key in item:
-            if key not in known:
-                self.problem_at(field_name(key), "unknown field")
-
-    def read(self, item: dict[str, Any], name: str, parse: Callable[[Any], T],
-             default: T | None = None, required: bool = True) -> T | None:
-        value = item.get(name)
-        if value is None:
-            if required:
-                self.problem_at(name, "missing")
-            return default
-        try:
-            return parse(value)
-        except (FieldError, DomainError) as error:
-            self.problem_at(name, str(error))
-            return default
-
-
-class _Packed:
-    """Checked items kept between the check and the write as batches of plain tuples,
-    marshalled and compressed: as objects, 300,000 products would take some 300 MB of
-    memory; packed, a few tens. (marshal is the standard library's fastest packing of
-    tuples of texts and numbers; the bytes never leave this process.)"""
-
-    def __init__(self) -> None:
-        self.batches: list[bytes] = []
-        self.count = 0
-        self._pending: list[tuple[Any, ...]] = []
-
-    def add(self, row: tuple[Any, ...]) -> None:
-        self._pending.append(row)
-        self.count += 1
-        if len(self._pending) >= BATCH:
-            self.close()
-
-    def close(self) -> None:
-        if self._pending:
-            self.batches.append(zlib.compress(marshal.dumps(self._pending), 1))
-            self._pending = []
-
-    def rows(self) -> Iterator[list[tuple[Any, ...]]]:
-        for batch in self.batches:
-            yield marshal.loads(zlib.decompress(batch))
-
-
-_RATES = {rate.value: rate for rate in VatRate}
-_KINDS = {kind.value: kind for kind in CustomerKind}
-
-
-def _product_row(index: int, product: Product) -> tuple[Any, ...]:
-    return (index, product.id, product.name, product.category_id, product.vat_rate.value,
-            tuple([tuple(price) for price in product.prices]), product.barcodes,
-            product.article_code, product.accounting_code, product.published,
-            product.counter_only, product.position)
-
-
-def _products_of(rows: list[tuple[Any, ...]]) -> list[tuple[int, Product]]:
-    """(where it was in the file, the product) for each packed row."""
-    return [(index, Product(product_id, name, category_id, _RATES[vat],
-                            tuple([Price(*price) for price in prices]), barcodes,
-                            article_code, accounting_code, published, counter_only, position))
-            for (index, product_id, name, category_id, vat, prices, barcodes, article_code,
-                 accounting_code, published, counter_only, position) in rows]
-
-
-def _customer_row(customer: Customer) -> tuple[Any, ...]:
-    return (customer.id, customer.kind.value, customer.name, customer.first_name,
-            customer.email, customer.phone, customer.postal_code)
-
-
-def _customers_of(rows: list[tuple[Any, ...]]) -> list[Customer]:
-    return [Customer(customer_id, _KINDS[kind], *rest) for customer_id, kind, *rest in rows]
-
-
-@dataclass(slots=True)
-class CheckedImport:
-    """A document checked on its own (no store needed): what is left to write, the few
-    items as objects, products and customers packed."""
-
-    venue: Venue | None = None
-    payment_methods: list[PaymentMethod] = field(default_factory=list)
-    categories: list[Category] = field(default_factory=list)
-    staff: list[tuple[StaffMember, str]] = field(default_factory=list)  # member, secret
-    products: _Packed = field(default_factory=_Packed)
-    customers: _Packed = field(default_factory=_Packed)
-    # Every product of the file, and where it first is (a place a duplicate names).
-    product_ids: dict[str, int] = field(default_factory=dict)
+# What this module always offered: the readers moved to the domain, the names stay here.
+__all__ = ["BATCH", "MAX_NESTING", "PROBLEM_LIMIT", "SECTIONS", "CheckedImport", "ImportReport",
+           "InvalidImport", "MemberStream", "Problem", "check_document", "field_name",
+           "import_checked", "import_data", "nested_too_deep"]
 
 
 def import_data(ctx: Context, staff: StaffMember | None, document: object) -> ImportReport:
@@ -276,48 +61,6 @@ def import_data(ctx: Context, staff: StaffMember | None, document: object) -> Im
     reads it, or a MemberStream.
     """
     return import_checked(ctx, staff, check_document(document))
-
-
-def check_document(document: object) -> CheckedImport:
-    """Every problem the document shows on its own, or InvalidImport: its shape, each
-    item's fields, ids and barcodes given twice. Needs no store (the command line checks
-    a file before asking for a secret)."""
-    members, streamed = _members_of(document)
-    reader = _Reader()
-    checked = CheckedImport()
-    keeper = _Keeper(reader, checked)
-    seen: set[str] = set()
-    for key, value in members:
-        if streamed and not isinstance(value, Iterator) and nested_too_deep(
-                value, MAX_NESTING - 1):  # a member is the document's second level
-            raise _too_deep()
-        reader.bucket = "(sections)"
-        if key not in SECTIONS or key in seen:
-            reader.problem("appears more than once" if key in seen else
-                           f"unknown section (known: {', '.join(SECTIONS)})", field_name(key))
-            for _item in _items(value, streamed):
-                pass  # a streamed list is still read, for its depth
-            continue
-        seen.add(key)
-        reader.bucket = key
-        if key == "venue":
-            checked.venue = _venue_section(reader, value)
-        elif not isinstance(value, list | Iterator):
-            reader.problem("must be a list", key)
-        else:
-            read_item = _ITEM_READERS[key]
-            for index, item in enumerate(_items(value, streamed)):
-                with reader.at(f"{key}[{index}]"):
-                    if not isinstance(item, dict):
-                        reader.problem("must be an object")
-                        continue
-                    result = read_item(reader, item)
-                    if result is not None:
-                        keeper.keep(key, index, result)
-    reader.problems.raise_any()
-    checked.products.close()
-    checked.customers.close()
-    return checked
 
 
 def import_checked(ctx: Context, staff: StaffMember | None,
@@ -335,368 +78,11 @@ def import_checked(ctx: Context, staff: StaffMember | None,
         managers_before = _managers_in_file_before(uow, checked)
         report = _write(uow, checked, staff_hashes, moving_barcodes, ctx.signer,
                         ctx.clock.now(), staff)
+        remove(uow, [(KINDS[section], item_id)
+                     for section, ids in checked.deletions.items() for item_id in ids])
         _check_a_manager_remains(uow, checked, managers_before)  # else rolled back
         uow.commit()
     return report
-
-
-# What JSON reads that holds nothing: skipped by one set look-up when a document is walked.
-_SCALARS = frozenset({str, int, bool, type(None), float, Decimal})
-
-
-def nested_too_deep(document: object, limit: int = MAX_NESTING) -> bool:
-    """Whether lists and objects nest more than `limit` levels deep in `document` (walked
-    a level at a time, without recursion: a document nested thousands of levels deep is
-    what it refuses)."""
-    level: list[Any] = [document] if isinstance(document, dict | list) else []
-    depth = 1
-    while level:
-        inner: list[Any] = []
-        for value in level:
-            for child in value.values() if isinstance(value, dict) else value:
-                # (A tuple of types: isinstance takes it faster than a union.)
-                if type(child) not in _SCALARS and isinstance(child, (dict, list)):
-                    inner.append(child)
-        if inner and depth == limit:
-            return True
-        level = inner
-        depth += 1
-    return False
-
-
-def field_name(key: object) -> str:
-    """A field's name as a problem names it: cut short when it is long."""
-    text = str(key)
-    return text if len(text) <= 40 else text[:39] + "…"
-
-
-def _too_deep() -> InvalidImport:
-    return InvalidImport([Problem("(document)", f"nested more than {MAX_NESTING} levels deep")])
-
-
-def _members_of(document: object) -> tuple[Iterator[tuple[Any, Any]], bool]:
-    """The document's members, and whether they come streamed."""
-    if isinstance(document, dict):
-        if nested_too_deep(document):
-            raise _too_deep()
-        return iter(document.items()), False
-    if isinstance(document, MemberStream):
-        return document.members(), True
-    raise InvalidImport([Problem("(document)", "must be a JSON object")])
-
-
-def _items(value: object, streamed: bool) -> Iterator[Any]:
-    """A section's items; a streamed one's each checked for depth as it comes (an item is
-    the document's third level)."""
-    if isinstance(value, list):
-        yield from value
-    elif isinstance(value, Iterator):
-        for item in value:
-            if streamed and isinstance(item, dict | list) and nested_too_deep(
-                    item, MAX_NESTING - 2):
-                raise _too_deep()
-            yield item
-
-
-class _Keeper:
-    """Keeps each item read, and says an id (or code, or login) given twice, and a barcode
-    on two products, where the second one is: a dict look-up each, whatever the size of
-    the file."""
-
-    def __init__(self, reader: _Reader, checked: CheckedImport) -> None:
-        self._reader = reader
-        self._checked = checked
-        self._first: dict[str, dict[str, int]] = {
-            "payment_methods": {}, "categories": {}, "customers": {}, "staff": {},
-            "products": checked.product_ids}
-        self._barcodes: dict[str, str] = {}  # code → the first product of the file with it
-
-    def keep(self, section: str, index: int, item: Any) -> None:
-        checked = self._checked
-        if section == "products":
-            self._unique(section, "id", item.id, index)
-            for code in item.barcodes:
-                owner = self._barcodes.setdefault(code, item.id)
-                if owner != item.id:
-                    self._reader.problem_at("barcodes",
-                                            f"barcode {code!r} is also on product {owner!r}")
-            checked.products.add(_product_row(index, item))
-        elif section == "customers":
-            self._unique(section, "id", item.id, index)
-            checked.customers.add(_customer_row(item))
-        elif section == "payment_methods":
-            self._unique(section, "code", item.code, index)
-            checked.payment_methods.append(item)
-        elif section == "categories":
-            self._unique(section, "id", item.id, index)
-            checked.categories.append(item)
-        else:
-            self._unique(section, "login", item[0].login, index)
-            checked.staff.append(item)
-
-    def _unique(self, section: str, name: str, key: str, index: int) -> None:
-        first = self._first[section].setdefault(key, index)
-        if first != index:
-            self._reader.problem_at(name, f"{key!r} appears more than once (first at"
-                                          f" {section}[{first}])")
-
-
-def _text(limit: int) -> Callable[[Any], str]:
-    """A non-empty text of at most `limit` characters (once trimmed)."""
-    def parse(value: Any) -> str:
-        text = value.strip() if isinstance(value, str) else ""
-        if not text:
-            raise FieldError("must be a non-empty text")
-        if len(text) > limit:
-            raise FieldError(f"must be at most {limit} characters long (it has {len(text)})")
-        return text
-    return parse
-
-
-def _optional_text(limit: int) -> Callable[[Any], str | None]:
-    def parse(value: Any) -> str | None:
-        if not isinstance(value, str):
-            raise FieldError("must be a text")
-        return _bounded(value.strip(), limit) or None
-    return parse
-
-
-def _bounded(text: str, limit: int) -> str:
-    if len(text) > limit:
-        raise FieldError(f"must be at most {limit} characters long (it has {len(text)})")
-    return text
-
-
-# The readers of each kind of text, made once (not once per item read).
-_ID, _CODE, _LOGIN = _text(ID_LENGTH), _text(CODE_LENGTH), _text(LOGIN_LENGTH)
-_NAME, _LONG_NAME, _LABEL = _text(NAME_LENGTH), _text(LONG_NAME_LENGTH), _text(LABEL_LENGTH)
-_POSTAL_CODE, _CITY = _text(POSTAL_CODE_LENGTH), _text(CITY_LENGTH)
-_OPTIONAL_ID, _OPTIONAL_CODE = _optional_text(ID_LENGTH), _optional_text(CODE_LENGTH)
-_CUSTOMER_DETAILS = {"first_name": _optional_text(NAME_LENGTH),
-                     "email": _optional_text(LONG_NAME_LENGTH),
-                     "phone": _optional_text(ID_LENGTH),
-                     "postal_code": _optional_text(POSTAL_CODE_LENGTH)}
-
-
-def _flag(value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise FieldError("must be true or false")
-    return value
-
-
-def _position(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise FieldError("must be a whole number")
-    if abs(value) > MAX_POSITION:
-        raise FieldError(f"must be a whole number from -{MAX_POSITION} to {MAX_POSITION}")
-    return value
-
-
-# A catalogue writes the same few rates as texts again and again: each is read once.
-_RATES_BY_TEXT: dict[str, VatRate] = {}
-
-
-def _vat_rate(value: Any) -> VatRate:
-    if type(value) is str and value in _RATES_BY_TEXT:
-        return _RATES_BY_TEXT[value]
-    try:
-        rate = VatRate.parse(value)
-    except (InvalidVatRate, ArithmeticError, ValueError) as error:  # 1E+999999, 10**5000
-        raise FieldError(f"unknown VAT rate {shown(value)} (allowed: 20, 10, 5.5, 2.1)"
-                         ) from error
-    if type(value) is str and len(_RATES_BY_TEXT) < 64:
-        _RATES_BY_TEXT[value] = rate
-    return rate
-
-
-# A catalogue's prices repeat (`12.50` on thousands of products): each text is read once,
-# up to this many different ones.
-_CENTS_BY_TEXT: dict[str, int] = {}
-_AMOUNTS_REMEMBERED = 50_000
-
-
-def _amount(value: Any) -> int:
-    if type(value) is str:
-        cents = _CENTS_BY_TEXT.get(value)
-        if cents is not None:
-            return cents
-    cents = parse_amount(value)
-    if cents < 0:
-        raise FieldError(f"must not be negative: {value!r}")
-    if type(value) is str and len(_CENTS_BY_TEXT) < _AMOUNTS_REMEMBERED:
-        _CENTS_BY_TEXT[value] = cents
-    return cents
-
-
-def _choice(enum: type[Any]) -> Callable[[Any], Any]:
-    def parse(value: Any) -> Any:
-        try:
-            return enum(value)
-        except ValueError as error:
-            allowed = ", ".join(member.value for member in enum)
-            raise FieldError(f"{shown(value)} is not one of: {allowed}") from error
-    return parse
-
-
-_CUSTOMER_KIND, _ROLE = _choice(CustomerKind), _choice(Role)
-
-
-def _siret(value: Any) -> str:
-    text = _LONG_NAME(value).replace(" ", "")
-    if not (text.isdigit() and len(text) == 14):
-        raise FieldError("must be 14 digits")
-    return text
-
-
-def _venue_section(reader: _Reader, section: Any) -> Venue | None:
-    if section is None:
-        return None
-    with reader.at("venue"):
-        if not isinstance(section, dict):
-            reader.problem("must be an object")
-            return None
-        return _venue(reader, section)
-
-
-def _venue(reader: _Reader, item: dict[str, Any]) -> Venue | None:
-    reader.only(item, VENUE_FIELDS)
-    name = reader.read(item, "name", _NAME)
-    address = reader.read(item, "address", _NAME)
-    postal_code = reader.read(item, "postal_code", _POSTAL_CODE)
-    city = reader.read(item, "city", _CITY)
-    siret = reader.read(item, "siret", _siret, required=False)
-    vat_number = reader.read(item, "vat_number", _OPTIONAL_CODE, required=False)
-    if name is None or address is None or postal_code is None or city is None:
-        return None
-    return Venue(name, address, postal_code, city, siret, vat_number)
-
-
-def _payment_method(reader: _Reader, item: dict[str, Any]) -> PaymentMethod | None:
-    reader.only(item, PAYMENT_METHOD_FIELDS)
-    code = reader.read(item, "code", _CODE)
-    label = reader.read(item, "label", _LABEL)
-    gives_change = reader.read(item, "gives_change", _flag, False, required=False)
-    opens_drawer = reader.read(item, "opens_drawer", _flag, False, required=False)
-    active = reader.read(item, "active", _flag, True, required=False)
-    position = reader.read(item, "position", _position, 0, required=False)
-    if code is None or label is None:
-        return None
-    return PaymentMethod(code, label, bool(gives_change), bool(opens_drawer), bool(active),
-                         position or 0)
-
-
-def _category(reader: _Reader, item: dict[str, Any]) -> Category | None:
-    reader.only(item, CATEGORY_FIELDS)
-    category_id = reader.read(item, "id", _ID)
-    name = reader.read(item, "name", _NAME)
-    position = reader.read(item, "position", _position, 0, required=False)
-    if category_id is None or name is None:
-        return None
-    return Category(category_id, name, position or 0)
-
-
-_PLACES = tuple(f"[{index}]" for index in range(16))  # of a product's first prices
-
-
-def _prices(reader: _Reader, value: Any) -> tuple[Price, ...]:
-    """The price list, read with the reader at `prices`."""
-    if value is None:
-        reader.problem("missing")
-        return ()
-    if not isinstance(value, list) or not value:
-        reader.problem("must be a non-empty list")
-        return ()
-    prices: list[Price] = []
-    for index, item in enumerate(value):
-        with reader.at(_PLACES[index] if index < len(_PLACES) else f"[{index}]"):
-            if not isinstance(item, dict):
-                reader.problem("must be an object")
-                continue
-            reader.only(item, PRICE_FIELDS)
-            label = reader.read(item, "label", _NAME)
-            amount = reader.read(item, "amount", _amount)
-            price_id = reader.read(item, "id", _ID, label, required=False)
-            if "id" not in item and label is not None and len(label) > ID_LENGTH:
-                # it would be the label
-                reader.problem_at("id", f"must be given when the label is longer than"
-                                        f" {ID_LENGTH} characters")
-                price_id = None
-            if label is not None and amount is not None and price_id is not None:
-                prices.append(Price(price_id, label, amount))
-    return tuple(prices)
-
-
-def _barcodes(value: Any) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(code, str) and code.strip()
-                                              for code in value):
-        raise FieldError("must be a list of non-empty texts")
-    codes = tuple(code.strip() for code in value)
-    for code in codes:
-        if len(code) > ID_LENGTH:
-            raise FieldError(f"{shown(code)} is longer than {ID_LENGTH} characters")
-    if len(set(codes)) < len(codes):
-        twice = next(code for code in codes if codes.count(code) > 1)
-        raise FieldError(f"barcode {twice!r} is given more than once")
-    return codes
-
-
-def _product(reader: _Reader, item: dict[str, Any]) -> Product | None:
-    reader.only(item, PRODUCT_FIELDS)
-    product_id = reader.read(item, "id", _ID)
-    name = reader.read(item, "name", _LONG_NAME)
-    category = reader.read(item, "category", _OPTIONAL_ID, required=False)
-    vat_rate = reader.read(item, "vat_rate", _vat_rate)
-    with reader.at("prices"):
-        prices = _prices(reader, item.get("prices"))
-    no_barcodes: tuple[str, ...] = ()
-    barcodes = reader.read(item, "barcodes", _barcodes, no_barcodes, required=False)
-    article_code = reader.read(item, "article_code", _OPTIONAL_ID, required=False)
-    accounting_code = reader.read(item, "accounting_code", _OPTIONAL_ID, required=False)
-    published = reader.read(item, "published", _flag, True, required=False)
-    counter_only = reader.read(item, "counter_only", _flag, False, required=False)
-    position = reader.read(item, "position", _position, 0, required=False)
-    if product_id is None or name is None or vat_rate is None or not prices:
-        return None
-    return Product(product_id, name, category, vat_rate, prices, barcodes or (), article_code,
-                   accounting_code, bool(published), bool(counter_only), position or 0)
-
-
-def _customer(reader: _Reader, item: dict[str, Any]) -> Customer | None:
-    reader.only(item, CUSTOMER_FIELDS)
-    customer_id = reader.read(item, "id", _ID)
-    kind = reader.read(item, "kind", _CUSTOMER_KIND)
-    name = reader.read(item, "name", _LONG_NAME)
-    details = {key: reader.read(item, key, parse, required=False)
-               for key, parse in _CUSTOMER_DETAILS.items()}
-    if customer_id is None or kind is None or name is None:
-        return None
-    if kind is CustomerKind.ORGANISATION and details["first_name"]:
-        reader.problem_at("first_name", "an organisation has no first name")
-    return Customer(customer_id, kind, name, **details)
-
-
-def _secret(value: Any) -> str:
-    if not isinstance(value, str) or len(value) < MIN_SECRET_LENGTH:
-        raise FieldError(f"must be a text of at least {MIN_SECRET_LENGTH} characters")
-    return _bounded(value, MAX_SECRET_LENGTH)
-
-
-def _staff(reader: _Reader, item: dict[str, Any]) -> tuple[StaffMember, str] | None:
-    reader.only(item, STAFF_FIELDS)
-    login = reader.read(item, "login", _LOGIN)
-    name = reader.read(item, "name", _NAME)
-    role = reader.read(item, "role", _ROLE)
-    secret = reader.read(item, "secret", _secret)
-    active = reader.read(item, "active", _flag, True, required=False)
-    if login is None or name is None or role is None or secret is None:
-        return None
-    return StaffMember(f"staff:{login}", login, name, role, bool(active)), secret
-
-
-_ITEM_READERS: dict[str, Callable[[_Reader, dict[str, Any]], Any]] = {
-    "payment_methods": _payment_method, "categories": _category, "products": _product,
-    "customers": _customer, "staff": _staff,
-}
 
 
 def _check_against_store(uow: UnitOfWork, checked: CheckedImport) -> dict[str, str]:
@@ -705,7 +91,7 @@ def _check_against_store(uow: UnitOfWork, checked: CheckedImport) -> dict[str, s
     Returns the barcodes that go from a stored product of the file to another product of
     the file (the file rewrites the first without them), and the product each leaves.
     """
-    problems = _Problems()
+    problems = Problems()
     known = {category.id for category in checked.categories}
     known |= {category.id for category in uow.catalogue.categories()}
     moving: dict[str, str] = {}
@@ -818,7 +204,7 @@ def _write(uow: UnitOfWork, checked: CheckedImport,
     losing = set(moving_barcodes.values())  # stored without those barcodes now: rewritten
     price_changes = _PriceChanges(uow, signer, now, staff)
     for rows in checked.products.rows():
-        products = [product for _, product in _products_of(rows)]
+        products = [product for _, product in products_of(rows)]
         stored = {product.id: product for product in uow.catalogue.get_many(
             [product.id for product in products])}
         price_changes.compare(stored, products)
@@ -828,9 +214,110 @@ def _write(uow: UnitOfWork, checked: CheckedImport,
                                  or not _unchanged(stored.get(product.id), product)])
     price_changes.record()
     for rows in checked.customers.rows():
-        uow.customers.save_many(_customers_of(rows))
+        uow.customers.save_many(customers_of(rows))
     for member, secret_hash in staff_hashes:
         uow.staff.save(member, secret_hash)
     return ImportReport(int(checked.venue is not None), len(checked.payment_methods),
                         len(checked.categories), checked.products.count,
                         checked.customers.count, len(checked.staff))
+
+
+# -- reference data pulled from the server (services/sync.py) -----------------------------
+
+
+@dataclass(slots=True)
+class PageApplied:
+    written: int = 0  # items created or replaced
+    removed: int = 0  # deletions applied (removed, deactivated or unpublished)
+
+
+def read_page(changes: Sequence[PulledChange]) -> CheckedImport:
+    """A page of pulled changes read as an import is: each item checked by the import's
+    readers (InvalidImport names the first faulty one), deletions kept by kind. Done
+    before the page's transaction, so the store's lock is held only to write."""
+    checked = CheckedImport()
+    hashes: list[tuple[StaffMember, str]] = []
+    for index, change in enumerate(changes):
+        where = f"changes[{index}] ({change.kind} {change.id!r})"
+        if change.data is None:
+            section = _SECTIONS_OF.get(change.kind)
+            if section is not None:  # the venue is never deleted: nothing to do
+                checked.deletions.setdefault(section, []).append(change.id)
+            continue
+        item = read_change(change.kind, change.id, dict(change.data), where)
+        if change.kind == "venue":
+            checked.venue = item
+        elif change.kind == "payment_method":
+            checked.payment_methods.append(item)
+        elif change.kind == "category":
+            checked.categories.append(item)
+        elif change.kind == "product":
+            checked.product_ids[item.id] = index
+            checked.products.add(product_row(index, item))
+        elif change.kind == "customer":
+            checked.customers.add(customer_row(item))
+        else:
+            hashes.append(item)
+    checked.products.close()
+    checked.customers.close()
+    # A pulled member comes with the server's hash, stored as it is (`staff` pairs each
+    # member with a secret in an import; here, with its hash).
+    checked.staff = hashes
+    return checked
+
+
+_SECTIONS_OF = {kind: section for section, kind in KINDS.items()}
+
+
+def apply_page(uow: UnitOfWork, signer: Signer, now: datetime,
+               checked: CheckedImport) -> PageApplied:
+    """Write a page read by read_page, in the caller's transaction, as an import writes:
+    created or replaced by id, price changes journaled. The server's data is the
+    reference: a barcode another product holds here is taken from it (the server has
+    taken it already; that product's own change follows), and no manager check applies
+    (the server's staff are the venue's)."""
+    moving: dict[str, str] = {}
+    for rows in checked.products.rows():
+        owners = uow.catalogue.barcode_owners([code for row in rows for code in row[6]])
+        for row in rows:
+            for code in row[6]:
+                owner = owners.get(code, row[1])
+                if owner != row[1]:
+                    moving[code] = owner
+    report = _write(uow, checked, list(checked.staff), moving, signer, now, None)
+    removed = remove(uow, [(KINDS[section], item_id)
+                           for section, ids in checked.deletions.items() for item_id in ids])
+    written = (report.venue + report.payment_methods + report.categories + report.products
+               + report.customers + report.staff)
+    return PageApplied(written, removed)
+
+
+def remove(uow: UnitOfWork, items: Sequence[tuple[str, str]]) -> int:
+    """Deletions (an import's `delete` section, a pull's tombstones), by kind and id.
+    What sales name stays, put out of use: a product is unpublished (a draft, never sold
+    again; its barcodes freed for another product), a member or a payment method
+    deactivated; a customer or a category is removed only when nothing names it (orders
+    and sales in progress, products). Returns how many were applied."""
+    by_kind: dict[str, list[str]] = {}
+    for kind, item_id in items:
+        by_kind.setdefault(kind, []).append(item_id)
+    done = 0
+    products = by_kind.get("product", [])
+    for start in range(0, len(products), BATCH):
+        stored = uow.catalogue.get_many(products[start:start + BATCH])
+        uow.catalogue.save_many([replace(product, published=False, barcodes=())
+                                 for product in stored])
+        done += len(stored)
+    for login in by_kind.get("staff", []):
+        member = uow.staff.get_by_login(login)
+        if member is not None:
+            uow.staff.save(replace(member[0], active=False), member[1])
+            done += 1
+    for code in by_kind.get("payment_method", []):
+        method = uow.payment_methods.get(code)
+        if method is not None:
+            uow.payment_methods.save(replace(method, active=False))
+            done += 1
+    done += uow.customers.remove_unreferenced(by_kind.get("customer", []))
+    done += uow.catalogue.remove_unused_categories(by_kind.get("category", []))
+    return done

@@ -32,7 +32,14 @@ if TYPE_CHECKING:  # named in signatures only: using a port loads none of them
     from pos_app.domain.receipt import Venue
     from pos_app.domain.scan import Scan
     from pos_app.domain.staff import Role, StaffMember
-    from pos_app.domain.sync import ChainAck, QueuedRecord, RecordOutcome, SyncCounts, SyncLink
+    from pos_app.domain.sync import (
+        ChainAck,
+        PulledPage,
+        QueuedRecord,
+        RecordOutcome,
+        SyncCounts,
+        SyncLink,
+    )
     from pos_app.domain.till import Till, TillSession
 
 
@@ -259,6 +266,10 @@ class CatalogueRepository(Protocol):
         """Take `codes` off whichever products hold them."""
         ...
 
+    def remove_unused_categories(self, category_ids: Sequence[str]) -> int:
+        """Remove each of `category_ids` that no product is in; how many went."""
+        ...
+
 
 class CustomerRepository(Protocol):
     def get(self, customer_id: str) -> Customer | None: ...
@@ -269,6 +280,11 @@ class CustomerRepository(Protocol):
 
     def save_many(self, customers: Sequence[Customer]) -> None:
         """Create or replace each customer (ids all different)."""
+        ...
+
+    def remove_unreferenced(self, customer_ids: Sequence[str]) -> int:
+        """Remove each of `customer_ids` that no order or sale in progress names as its
+        payer (those stay, as the receipts and invoices name them); how many went."""
         ...
 
 
@@ -555,6 +571,12 @@ class SyncServer(Protocol):
                      ) -> ServerReply[list[ChainAck]]:
         """Send journal entries (at most 500, in store order); the head the server
         acknowledges for each chain it holds, and its flag when it has one."""
+        ...
+
+    def changes(self, access: ServerAccess, since: int, limit: int
+                ) -> ServerReply[PulledPage]:
+        """The reference data changed after cursor `since`, oldest first, at most
+        `limit` changes."""
         ...
 
 

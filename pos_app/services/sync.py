@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from pos_app.domain.errors import DomainError
 from pos_app.domain.journal import Event, journal_time
+from pos_app.domain.reference_data import InvalidImport
 from pos_app.domain.sync import (
     CLOCK_TOLERANCE,
     ChainAck,
@@ -27,6 +28,7 @@ from pos_app.domain.sync import (
     SyncCounts,
     SyncLink,
 )
+from pos_app.services import importing
 from pos_app.services.context import Context, local_till
 from pos_app.services.journal import record_event
 from pos_app.services.ports import (
@@ -121,12 +123,32 @@ class JournalPushed:
 
 
 @dataclass(frozen=True, slots=True)
+class Pulled:
+    """Reference data pulled in a round: items written, deletions applied, pages."""
+
+    written: int = 0
+    removed: int = 0
+    pages: int = 0
+    cursor: int = 0  # where the next pull starts
+
+    def __add__(self, other: Pulled) -> Pulled:
+        return Pulled(self.written + other.written, self.removed + other.removed,
+                      self.pages + other.pages, max(self.cursor, other.cursor))
+
+
+class PulledItemRefused(SyncError):
+    """An item the server sent does not read as the import format: the page is not
+    applied, and is asked for again at the next round."""
+
+
+@dataclass(frozen=True, slots=True)
 class SyncRun:
     """One round: what went, what the server said, and why it stopped if it failed
     (what went before the failure stays done)."""
 
     records: RecordsPushed = field(default_factory=RecordsPushed)
     journal: JournalPushed = field(default_factory=JournalPushed)
+    pulled: Pulled = field(default_factory=Pulled)
     clock: ClockOffset | None = None
     failure: SyncError | None = None
 
@@ -205,7 +227,8 @@ def enrol(ctx: Context, ports: SyncPorts, url: str, code: str, ca_file: str | No
 def sync_once(ctx: Context, ports: SyncPorts,
               keep_going: Callable[[], bool] = lambda: True,
               progress: Progress | None = None) -> SyncRun:
-    """Ping the server, push the waiting records, then the journal. A failure is noted
+    """Ping the server, push the waiting records, then the journal, then pull the
+    reference data (pull_changes). A failure is noted
     (the till is offline since the first one) and returned with what went before it;
     an answer notes the contact and the server's clock. `keep_going` is asked between
     requests: a round stops early once it says no (the worker stopping, a deadline).
@@ -241,6 +264,11 @@ def sync_once(ctx: Context, ports: SyncPorts,
         if run.records.waiting and run.journal.entries and keep_going():
             again = push_records(ctx, ports.server, access, keep_going, progress)
             run = replace(run, records=replace(run.records + again, waiting=again.waiting))
+        if keep_going():
+            run = replace(run, pulled=_pull(ctx, ports.server, access, keep_going))
+    except _PullCut as cut:  # what was applied before the failure stays applied
+        note_failure(ctx, str(cut.failure))
+        return replace(run, pulled=cut.pulled, failure=cut.failure)
     except SyncError as failure:
         note_failure(ctx, str(failure))
         return replace(run, failure=failure)
@@ -272,6 +300,72 @@ def _note_contact(ctx: Context, uow: UnitOfWork, till: Till, server_time: dateti
                      till_time=journal_time(middle))
         offset = ClockOffset(seconds, newly_off=True)
     return offset
+
+
+# -- reference data ---------------------------------------------------------------------------
+
+# Changes asked for in one page, each page applied in one transaction: a sale waiting for
+# the store's write lock waits for one page at most (a fraction of a second).
+PULL_PAGE = 2_000
+
+
+class _PullCut(Exception):
+    def __init__(self, pulled: Pulled, failure: SyncError) -> None:
+        super().__init__(str(failure))
+        self.pulled, self.failure = pulled, failure
+
+
+def pull_changes(ctx: Context, ports: SyncPorts,
+                 keep_going: Callable[[], bool] = lambda: True) -> Pulled:
+    """Pull the reference data changed on the server since the till's cursor, page by
+    page, each page applied in one transaction with the cursor it brings to: a pull cut
+    off resumes after the last page applied, never applying one twice. Raises the
+    SyncError that stopped it (what was applied before stays); NotEnrolled when the
+    till has no server."""
+    with ctx.uow(write=False) as uow:
+        till = local_till(uow)
+        link = uow.sync.link()
+    if link is None:
+        raise NotEnrolled()
+    token = ports.tokens.load(till.id)
+    if token is None:
+        raise TokenUnavailable("none is kept: enrol the till again")
+    try:
+        return _pull(ctx, ports.server, ServerAccess(link.server_url, till.id, token,
+                                                     link.ca_file), keep_going)
+    except _PullCut as cut:
+        note_failure(ctx, str(cut.failure))
+        raise cut.failure from None
+
+
+def _pull(ctx: Context, server: SyncServer, access: ServerAccess,
+          keep_going: Callable[[], bool]) -> Pulled:
+    pulled = Pulled()
+    while keep_going():
+        with ctx.uow(write=False) as uow:
+            link = uow.sync.link()
+        since = 0 if link is None else link.pull_cursor
+        pulled = replace(pulled, cursor=max(pulled.cursor, since))
+        try:
+            page = server.changes(access, since, PULL_PAGE).value
+            try:
+                checked = importing.read_page(page.changes)
+            except InvalidImport as error:
+                raise PulledItemRefused(f"the server sent an item the till cannot read:"
+                                        f" {error}") from error
+        except SyncError as failure:
+            raise _PullCut(pulled, failure) from failure
+        with ctx.uow() as uow:
+            now_at = uow.sync.link()
+            if now_at is None or now_at.pull_cursor != since:
+                break  # another round applied this page meanwhile: it asks for the next
+            applied = importing.apply_page(uow, ctx.signer, ctx.clock.now(), checked)
+            uow.sync.advance_cursor(page.cursor)
+            uow.commit()
+        pulled += Pulled(applied.written, applied.removed, 1, page.cursor)
+        if not page.more or not page.changes:
+            break
+    return pulled
 
 
 # -- records ----------------------------------------------------------------------------------

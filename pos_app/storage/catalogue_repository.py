@@ -191,6 +191,16 @@ class SqlCatalogue(SqlRepository):
     def release_barcodes(self, codes: Sequence[str]) -> None:
         self._many("DELETE FROM barcodes WHERE code = ?", [(code,) for code in codes])
 
+    def remove_unused_categories(self, category_ids: Sequence[str]) -> int:
+        removed = 0
+        for chunk in chunks(category_ids):
+            marks = ",".join("?" * len(chunk))
+            cursor = self._sql.execute(
+                f"DELETE FROM categories WHERE id IN ({marks}) AND NOT EXISTS"
+                " (SELECT 1 FROM products WHERE products.category_id = categories.id)", chunk)
+            removed += max(cursor.rowcount, 0)
+        return removed
+
     def _search_keys(self, product_ids: Sequence[str]) -> dict[str, int]:
         """The search key of each of `product_ids` that is stored."""
         keys: dict[str, int] = {}

@@ -7,7 +7,7 @@ from typing import Any
 
 from pos_app.domain.customer import Customer, CustomerKind, MatchMode, NamePattern
 from pos_app.domain.text import fold, words
-from pos_app.storage.sql import SqlRepository, like_escape
+from pos_app.storage.sql import SqlRepository, chunks, like_escape
 
 _COLUMNS = "id, kind, name, first_name, email, phone, postal_code"
 _UPSERT = (
@@ -55,6 +55,18 @@ class SqlCustomers(SqlRepository):
              customer.email, customer.phone, customer.postal_code, fold(customer.name),
              fold(customer.first_name) if customer.first_name else None)
             for customer in customers])
+
+    def remove_unreferenced(self, customer_ids: Sequence[str]) -> int:
+        removed = 0
+        for chunk in chunks(customer_ids):
+            marks = ",".join("?" * len(chunk))
+            cursor = self._sql.execute(
+                f"DELETE FROM customers WHERE id IN ({marks})"
+                " AND NOT EXISTS (SELECT 1 FROM orders WHERE orders.payer_id = customers.id)"
+                " AND NOT EXISTS (SELECT 1 FROM drafts WHERE drafts.payer_id = customers.id)",
+                chunk)
+            removed += max(cursor.rowcount, 0)
+        return removed
 
 
 def _customer(row: Any) -> Customer:

@@ -26,7 +26,14 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from pos_app import __version__
-from pos_app.domain.sync import ChainAck, QueuedRecord, RecordOutcome, RecordState
+from pos_app.domain.sync import (
+    ChainAck,
+    PulledChange,
+    PulledPage,
+    QueuedRecord,
+    RecordOutcome,
+    RecordState,
+)
 from pos_app.services.ports import (
     Enrolment,
     ServerAccess,
@@ -49,6 +56,7 @@ from sync.contract import (
     WireEntry,
     parse_acks,
     parse_answers,
+    parse_changes,
     parse_enrolment,
 )
 
@@ -165,6 +173,21 @@ class HttpSyncServer:
             raise ServerReplyUnreadable(str(error)) from error
         return ServerReply([ChainAck(ack.chain, ack.number, ack.hash, flagged=ack.flagged)
                             for ack in acks], answer.server_time)
+
+    def changes(self, access: ServerAccess, since: int, limit: int
+                ) -> ServerReply[PulledPage]:
+        answer = self._send(access, "GET", f"/changes?since={int(since)}&limit={int(limit)}")
+        body = _accepted(answer)
+        try:
+            page = parse_changes(body)
+        except ContractError as error:
+            raise ServerReplyUnreadable(str(error)) from error
+        if page.cursor < since or any(change.cursor <= since for change in page.changes):
+            raise ServerReplyUnreadable(f"the page goes back before cursor {since}")
+        return ServerReply(PulledPage([PulledChange(change.cursor, change.kind, change.id,
+                                                    change.data)
+                                       for change in page.changes], page.cursor, page.more),
+                           answer.server_time)
 
     # -- one request ---------------------------------------------------------------------------
 

@@ -110,3 +110,21 @@ def close_session(engine: Engine, secret: str | None) -> None:
 
 def _text(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def authenticate(engine: Engine, authorization: str | None) -> None:
+    """Refused(401) unless `Authorization: Bearer …` carries an administrator's token in
+    use (a till's token is not one: a till never writes reference data)."""
+    if not authorization:
+        raise Refused(401, "no token: send Authorization: Bearer <administrator's token>")
+    scheme, _, token = authorization.strip().partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token or len(token) > MAX_TOKEN:
+        raise Refused(401, "the Authorization header is not `Bearer <token>`")
+    with reading(engine) as connection:
+        found = connection.execute(select(admin_tokens.c.id).where(
+            admin_tokens.c.token_hash == digest(token),
+            admin_tokens.c.revoked_at.is_(None))).first()
+    if found is None:
+        raise Refused(401, "not an administrator's token in use (`caisse-server"
+                      " admin-token` makes one)")

@@ -25,7 +25,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sync.contract import HEADER_SERVER_TIME, ContractError
-from sync.server import pages, routes
+from sync.server import changes, pages, routes
 from sync.server.database import URL_VARIABLE, DatabaseUnavailable, now, open_engine
 from sync.server.errors import Refused
 
@@ -59,6 +59,7 @@ def app_on(engine: Engine) -> FastAPI:
                   lifespan=lifespan)
     app.state.engine = engine
     app.include_router(routes.router)
+    app.include_router(changes.router)  # reference data: import, pulls
     app.include_router(pages.router)  # the status page, for managers (HTML)
     app.add_exception_handler(Refused, _refused)
     app.add_exception_handler(ContractError, _contract_error)

@@ -44,6 +44,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command != "init":
             _refuse_missing_sqlite(url)
         result = COMMANDS[args.command](args, url)
+    except _Quiet:
+        return 1
     except (Failed, SchemaMismatch, Refused) as problem:
         return _fail(args.json, str(problem))
     except DatabaseUnavailable as problem:
@@ -63,7 +65,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     init = commands.add_parser("init", parents=[shared],
                                help="create the database, or migrate it to this program")
-    init.add_argument("--demo", action="store_true", help="also say how to load demo data")
+    init.add_argument("--demo", action="store_true",
+                      help="also load the demo venue's reference data")
+
+    load = commands.add_parser("import", parents=[shared],
+                               help="import reference data (the till's `caisse import`"
+                               " format) for the tills to pull")
+    load.add_argument("file", type=Path, metavar="FILE", help="a JSON document")
 
     run = commands.add_parser("run", parents=[shared], help="serve the sync protocol")
     run.add_argument("--host", default="127.0.0.1")
@@ -178,10 +186,60 @@ def _init(args: argparse.Namespace, url: str) -> Output:
     data: dict[str, Any] = {"database": describe(url), "schema": after, "done": done}
     text = f"Database {describe(url)}: {done} (schema {after})."
     if args.demo:
-        data["demo"] = ("the demo venue's reference data comes with the reference data"
-                        " import (to come); tills enrol with `caisse-server enrol-code`")
-        text += f"\nDemo: {data['demo']}."
+        from sync.server.reference import import_demo
+
+        engine = _engine(url)
+        try:
+            result = import_demo(engine)
+        finally:
+            engine.dispose()
+        data["demo"] = result.to_wire()
+        text += (f"\nDemo: the demo venue loaded, {result.changed} change(s), cursor"
+                 f" {result.cursor};"
+                 " tills enrol with `caisse-server enrol-code`.")
     return data, text
+
+
+def _import(args: argparse.Namespace, url: str) -> Output:
+    from pos_app.domain.json_stream import JsonMembers, JsonReader, too_large
+    from pos_app.domain.reference_data import InvalidImport
+    from sync.server.reference import MAX_IMPORT_BYTES, import_document, problems_of
+
+    path: Path = args.file
+    engine = _checked(url)
+    try:
+        try:
+            file = path.open("rb")
+        except OSError as error:
+            raise Failed(f"cannot read {path}: {error.strerror}") from error
+        with file:
+            if path.stat().st_size > MAX_IMPORT_BYTES:
+                raise Failed(too_large(str(path), MAX_IMPORT_BYTES))
+            # Read as it comes, as the till's `caisse import` reads it: a venue group's
+            # file is never held whole as objects (docs/benchmarks.md).
+            reader = JsonReader(file, str(path), MAX_IMPORT_BYTES, Failed)
+            document: object = (JsonMembers(reader) if reader.next_char() == "{"
+                                 else reader.value())
+            result = import_document(engine, document)
+    except InvalidImport as refused:
+        if args.json:
+            print(json.dumps({"error": "the document was refused; nothing was written",
+                              "problems": problems_of(refused)}, ensure_ascii=False,
+                             indent=2))
+            raise _Quiet() from refused
+        raise Failed(f"{path.name} refused, nothing was written:\n"
+                     + "\n".join(str(problem) for problem in refused.problems)) from refused
+    finally:
+        engine.dispose()
+    counts = ", ".join(f"{count} {section}" for section, count in result.items.items()
+                       if count)
+    return result.to_wire(), (f"Imported {counts or 'nothing'}: {result.changed} change(s)"
+                              f" ({result.deleted} deletion(s)) for the tills, cursor"
+                              f" {result.cursor}.")
+
+
+class _Quiet(Exception):
+    """The command failed and has said why already."""
 
 
 def _run(args: argparse.Namespace, url: str) -> Output:
@@ -315,5 +373,5 @@ def _admin_token(args: argparse.Namespace, url: str) -> Output:
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, str], Output]] = {
     "init": _init, "run": _run, "enrol-code": _enrol_code, "tills": _tills,
-    "revoke": _revoke, "orders": _orders, "admin-token": _admin_token,
+    "revoke": _revoke, "orders": _orders, "admin-token": _admin_token, "import": _import,
 }

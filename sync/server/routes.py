@@ -91,7 +91,3 @@ async def journal_heads(request: Request) -> JSONResponse:
     acks = await run_in_threadpool(journal.acknowledged, _engine(request), till)
     return answer(request, {"chains": [ack.to_wire() for ack in acks]})
 
-
-# GET /v1/changes (reference data for the tills) and the reference data's import come
-# next, in a module of their own (sync/server/changes.py) whose router app.py includes
-# beside this one.

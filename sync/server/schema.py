@@ -190,5 +190,34 @@ admin_sessions = Table(
     Index("ix_admin_sessions_expires_at", "expires_at"),
 )
 
-# GET /v1/changes (reference data coming down to tills) adds its tables here, with the
-# counter that numbers changes, in a migration of its own.
+# -- reference data, coming down to the tills (GET /v1/changes) -------------------------
+
+# Each item's latest state, in the import format (canonical JSON), or NULL once deleted
+# (a tombstone, kept so that a till that pulls later hears of the deletion), with the
+# cursor of its last change. A pull is one range scan of the cursor's index.
+reference_items = Table(
+    "reference_items", metadata,
+    Column("kind", String(16), primary_key=True),  # product, customer, staff…
+    Column("id", String(SHORT), primary_key=True),  # its id, code or login
+    Column("cursor", BigInteger, nullable=False),
+    Column("data", Text),
+    Index("ix_reference_items_cursor", "cursor", unique=True),
+)
+
+# Which product holds each barcode: a barcode is on one product only, on the server as
+# on a till (whose store would refuse the pull otherwise).
+reference_barcodes = Table(
+    "reference_barcodes", metadata,
+    Column("code", String(SHORT), primary_key=True),
+    Column("product_id", String(SHORT), nullable=False),
+    Index("ix_reference_barcodes_product_id", "product_id"),
+)
+
+# The one row (id 1) whose `cursor` is the last one given. An import updates it first,
+# so its row lock is held until the import commits: imports number their changes one
+# after the other, and a change never commits below a cursor a pull has already passed.
+reference_counter = Table(
+    "reference_counter", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("cursor", BigInteger, nullable=False),
+)

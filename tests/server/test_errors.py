@@ -149,7 +149,7 @@ def test_a_body_declared_larger_than_8_mib_is_413_before_it_is_sent(
 
 def test_unknown_paths_and_methods_are_json_4xx(http: InProcess) -> None:
     assert refused(http.get("/v1/nowhere"), 404) == "no such endpoint: GET /v1/nowhere"
-    assert refused(http.get("/v1/changes"), 404)  # not served yet
+    assert refused(http.get("/v1/changes"), 401)  # served, to tills only
     assert refused(http.put("/v1/records"), 405) == "PUT is not allowed on /v1/records"
 
 

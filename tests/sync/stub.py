@@ -101,6 +101,11 @@ def stub_server(script: Script) -> Iterator[StubServer]:
 
 
 def pong(method: str, path: str, request: Any) -> Reply:
-    """The ping answered; anything else scripted by the caller."""
+    """The ping answered, and the pull of reference data (none); anything else scripted
+    by the caller."""
+    if path.startswith("/v1/changes"):
+        since = int(path.partition("since=")[2].partition("&")[0] or 0)
+        return Reply(body={"changes": [], "cursor": since, "more": False,
+                           "server_time": datetime.now(UTC).isoformat()})
     return Reply(body={"till_id": "x", "name": "Stub",
                        "server_time": datetime.now(UTC).isoformat()})

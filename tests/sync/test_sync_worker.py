@@ -15,7 +15,7 @@ import pytest
 
 from pos_app.domain.journal import JournalEntry
 from pos_app.domain.staff import StaffMember
-from pos_app.domain.sync import ChainAck, QueuedRecord, RecordOutcome
+from pos_app.domain.sync import ChainAck, PulledPage, QueuedRecord, RecordOutcome
 from pos_app.services import sync
 from pos_app.services.context import Context
 from pos_app.services.ports import (
@@ -93,6 +93,10 @@ class ScriptedServer:
                      ) -> ServerReply[list[ChainAck]]:
         self.pushes += 1
         return ServerReply([], datetime.now(UTC))
+
+    def changes(self, access: ServerAccess, since: int, limit: int
+                ) -> ServerReply[PulledPage]:
+        return ServerReply(PulledPage([], since, False), datetime.now(UTC))
 
 
 def scripted(ctx: Context, ports: SyncPorts, ping: Callable[[], Any]
