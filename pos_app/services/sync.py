@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 
 from pos_app.domain.errors import DomainError
 from pos_app.domain.journal import Event, journal_time
-from pos_app.domain.reference_data import InvalidImport
 from pos_app.domain.sync import (
     CLOCK_TOLERANCE,
     ChainAck,
@@ -28,7 +27,6 @@ from pos_app.domain.sync import (
     SyncCounts,
     SyncLink,
 )
-from pos_app.services import importing
 from pos_app.services.context import Context, local_till
 from pos_app.services.journal import record_event
 from pos_app.services.ports import (
@@ -340,6 +338,11 @@ def pull_changes(ctx: Context, ports: SyncPorts,
 
 def _pull(ctx: Context, server: SyncServer, access: ServerAccess,
           keep_going: Callable[[], bool]) -> Pulled:
+    # Loaded by the first pull, on the sync thread: the sale screen (whose status reads
+    # this module) shows without the import's readers and the catalogue's types.
+    from pos_app.domain.reference_data import InvalidImport
+    from pos_app.services import importing
+
     pulled = Pulled()
     while keep_going():
         with ctx.uow(write=False) as uow:
