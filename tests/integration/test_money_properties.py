@@ -290,5 +290,8 @@ def test_random_days_keep_the_money_right(demo_template: Path) -> None:
                             suppress_health_check=[HealthCheck.too_slow])
     run().runTest()
     assert min(EXERCISED[what] for what in ("sale", "payment later", "cancellation", "return",
-                                            "refund refused", "z", "cash refunded")) >= 5, (
-        EXERCISED)
+                                            "refund refused", "z")) >= 5, EXERCISED
+    # A Z after a cash refund needs a refund the drawer can pay, drawn after a sale in
+    # cash and before the Z: rarer, and its count moves with the draw (3 to 20 in 40
+    # runs); test_refunds checks that Z's figures case by case.
+    assert EXERCISED["cash refunded"] >= 1, EXERCISED
