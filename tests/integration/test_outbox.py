@@ -12,11 +12,11 @@ from alembic import command
 
 from pos_app.adapters.clock import FrozenClock
 from pos_app.bootstrap import Store, open_store
+from pos_app.documents import reading_lines
 from pos_app.domain.basket import Basket
 from pos_app.domain.journal import Chain
 from pos_app.domain.staff import StaffMember
 from pos_app.domain.sync import ChainAck, RecordOutcome, RecordState
-from pos_app.documents import reading_lines
 from pos_app.services import closures, selling
 from pos_app.services.context import Context
 from pos_app.services.selling import PaymentRequest

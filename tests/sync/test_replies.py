@@ -128,6 +128,7 @@ def test_a_busy_server_says_how_long_to_wait(ctx: Context, ports: SyncPorts, sta
 def test_a_refused_token_says_the_till_is_no_longer_enrolled(
         ctx: Context, ports: SyncPorts, cashier: StaffMember) -> None:
     sell_ride(ctx, cashier)
+    recorded = len(waiting(ctx))
     with stub_server(lambda *_request: Reply(401, {"error": "this till was revoked"})
                      ) as stub:
         link_to(ctx, ports, stub.url)
@@ -136,7 +137,7 @@ def test_a_refused_token_says_the_till_is_no_longer_enrolled(
     assert (method, path, authorization) == ("GET", "/v1/ping", f"Bearer {TOKEN}")
     assert isinstance(run.failure, TokenRefused)
     assert run.failure.reason == "this till was revoked"
-    assert len(waiting(ctx)) == 2
+    assert len(waiting(ctx)) == recorded == 4  # the sign-in, the session, the sale
 
 
 def test_a_batch_refused_for_one_record_sends_the_others(
@@ -158,8 +159,9 @@ def test_a_batch_refused_for_one_record_sends_the_others(
     assert run.reached
     assert [(o.record_id, o.reason) for o in run.records.rejected] == [
         (refused[0], "records[1].payload.method: wrong type")]
-    assert run.records.sent == 3
-    assert [len(push["records"]) for push in pushes] == [4, 3]
+    # The sign-in, the session it opened, and each sale with its payment: six records.
+    assert run.records.sent == 5
+    assert [len(push["records"]) for push in pushes] == [6, 5]
     assert sync.sync_status(ctx).counts.rejected == 1
 
 
@@ -173,9 +175,10 @@ def test_only_what_the_server_answered_is_settled(
         link_to(ctx, ports, stub.url)
         run = sync.sync_once(ctx, ports)
         pushes = [request for _m, path, request, _a in stub.seen if path == "/v1/records"]
-    assert run.reached and run.records.sent == 6
-    assert [len(push["records"]) for push in pushes] == [6, 5, 4, 3, 2, 1]
-    assert sync.sync_status(ctx).counts.sent == 6
+    # The sign-in, the session it opened, and each sale with its payment.
+    assert run.reached and run.records.sent == 8
+    assert [len(push["records"]) for push in pushes] == [8, 7, 6, 5, 4, 3, 2, 1]
+    assert sync.sync_status(ctx).counts.sent == 8
 
 
 def test_retry_later_keeps_the_record_waiting_and_ends_the_push(
@@ -183,17 +186,18 @@ def test_retry_later_keeps_the_record_waiting_and_ends_the_push(
     sell_ride(ctx, cashier)
 
     def answer(ids: list[str]) -> dict[str, Any]:
-        """The first record of the first push kept; the other one: not now."""
+        """The first push's records kept but its last one: not now, nor later."""
         later = [{"record_id": record_id, "answer": "retry_later",
                   "reason": "the database is busy"} for record_id in ids[-1:]]
-        return {"answers": ([{"record_id": ids[0], "answer": "stored"}] if len(ids) > 1
-                            else []) + later}
+        return {"answers": ([{"record_id": record_id, "answer": "stored"}
+                             for record_id in ids[:-1]] if len(ids) > 1 else []) + later}
 
     with stub_server(records_answered(answer)) as stub:
         link_to(ctx, ports, stub.url)
         run = sync.sync_once(ctx, ports)
         pushes = [path for _m, path, _r, _a in stub.seen if path == "/v1/records"]
-    assert run.reached and (run.records.sent, run.records.waiting) == (1, 1)
+    # The sign-in, the session it opened, the sale, then its payment left waiting.
+    assert run.reached and (run.records.sent, run.records.waiting) == (3, 1)
     left = waiting(ctx)
     assert len(left) == 1 and left[0].attempts == 2  # tried again once the journal went
     assert left[0].reason == "the database is busy"

@@ -21,6 +21,9 @@ from tests.sync.support import LocalServer, answer, caisse
 CASHIER = ("caissier", "1234")
 ORDER = json.dumps({"lines": [{"product": "balade-poney-1h"}],
                     "payments": [{"method": "ESP", "amount": "14"}]})
+# What that order's command records: the cashier's sign-in, the session it opens, the
+# order and its payment.
+RECORDED = 4
 
 
 def text(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -62,30 +65,31 @@ def test_enrol_sell_and_sync_now_from_the_command_line(
     assert (data_dir / TOKEN_FILE).stat().st_mode & 0o777 == 0o600
     answer(caisse(data_dir, "order", "create", staff=CASHIER, stdin=ORDER))
     before = answer(caisse(data_dir, "sync", "status"))
-    assert before["records"]["waiting"] == 2 and before["journal"]["waiting"] > 0
+    assert before["records"]["waiting"] == RECORDED and before["journal"]["waiting"] > 0
 
     now = answer(caisse(data_dir, "sync", "now"))
-    assert (now["reached"], now["sent"], now["rejected"], now["error"]) == (True, 2, [], None)
+    assert (now["reached"], now["sent"], now["rejected"], now["error"]) == (
+        True, RECORDED, [], None)
     heads = local_heads(data_dir)
     assert {ack["chain"]: ack["number"] for ack in now["acknowledged"]} == heads
     held = sync_server.till(till_name)
-    assert held["records"] == 2
+    assert held["records"] == RECORDED
     assert {head["chain"]: head["number"] for head in held["journal_heads"]} == heads
     orders = sync_server.cli("orders", "--till", till_name)
     assert [(order["total_cents"], order["paid_cents"]) for order in orders] == [(1400, 1400)]
 
     again = answer(caisse(data_dir, "sync", "now"))
     assert (again["sent"], again["journal_entries"]) == (0, 0)
-    assert sync_server.till(till_name)["records"] == 2
+    assert sync_server.till(till_name)["records"] == RECORDED
     status = answer(caisse(data_dir, "sync", "status"))
     assert status["online"] and status["records"] == {
-        "waiting": 0, "sent": 2, "rejected": 0, "oldest_waiting": None}
+        "waiting": 0, "sent": RECORDED, "rejected": 0, "oldest_waiting": None}
     assert {chain["chain"]: chain["acknowledged"]["number"]
             for chain in status["journal"]["chains"]} == heads
     said = text(data_dir, "sync", "status")
     assert said.returncode == 0, said.stderr
     assert "En ligne / online" in said.stdout
-    assert "0 en attente / waiting, 2 envoyés / sent, 0 rejetés / rejected" in said.stdout
+    assert f"0 en attente / waiting, {RECORDED} envoyés / sent, 0 rejetés / rejected" in said.stdout
 
 
 def test_a_server_down_is_said_and_nothing_is_lost(
@@ -99,17 +103,17 @@ def test_a_server_down_is_said_and_nothing_is_lost(
     said = text(data_dir, "sync", "now")
     assert said.returncode == 1 and "Traceback" not in said.stderr
     assert "Serveur injoignable / server unreachable" in said.stdout
-    assert "Rien n'est perdu / nothing is lost: 2 enregistrements" in said.stdout
+    assert f"Rien n'est perdu / nothing is lost: {RECORDED} enregistrements" in said.stdout
     status = answer(caisse(data_dir, "sync", "status"))
     assert not status["online"] and status["offline_since"] is not None
-    assert status["records"]["waiting"] == 2
+    assert status["records"]["waiting"] == RECORDED
     assert "HORS LIGNE / OFFLINE depuis / since" in text(data_dir, "sync", "status").stdout
 
     server.start()
     back = answer(caisse(data_dir, "sync", "now"))
-    assert back["reached"] and back["sent"] == 2
+    assert back["reached"] and back["sent"] == RECORDED
     assert answer(caisse(data_dir, "sync", "status"))["online"]
-    assert server.till(till_name)["records"] == 2
+    assert server.till(till_name)["records"] == RECORDED
 
 
 def test_a_revoked_till_is_refused_clearly_and_keeps_its_records(
@@ -121,7 +125,7 @@ def test_a_revoked_till_is_refused_clearly_and_keeps_its_records(
     assert said.returncode == 1 and "Traceback" not in said.stderr
     assert "Ce poste n'est plus inscrit" in said.stdout and "revoked" in said.stdout
     status = answer(caisse(data_dir, "sync", "status"))
-    assert status["records"]["waiting"] == 2 and "revoked" in status["last_error"]
+    assert status["records"]["waiting"] == RECORDED and "revoked" in status["last_error"]
 
 
 def test_the_servers_clock_ten_minutes_off_is_journaled_once_and_shown(

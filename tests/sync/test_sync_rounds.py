@@ -47,13 +47,13 @@ def test_each_record_reaches_the_server_once_and_the_journal_is_acknowledged_at_
         sell_ride(ctx, cashier)
     with ctx.uow(write=False) as uow:
         recorded = uow.outbox.counts().waiting
-    assert recorded == 6  # each sale and its payment
+    assert recorded == 8  # the sign-in, the session it opened, each sale and its payment
 
     run = sync.sync_once(ctx, ports)
     assert run.reached and run.failure is None
-    assert (run.records.sent, run.records.rejected, run.records.waiting) == (6, [], 0)
+    assert (run.records.sent, run.records.rejected, run.records.waiting) == (8, [], 0)
     status = sync.sync_status(ctx)
-    assert (status.counts.waiting, status.counts.sent, status.counts.rejected) == (0, 6, 0)
+    assert (status.counts.waiting, status.counts.sent, status.counts.rejected) == (0, 8, 0)
     assert status.journal_waiting == 0
     assert status.link is not None and status.link.online
 
@@ -69,7 +69,7 @@ def test_each_record_reaches_the_server_once_and_the_journal_is_acknowledged_at_
     assert {chain: (ack.number, ack.hash) for chain, ack in acks.items()} == local
     assert all(ack.flagged is None for ack in acks.values())
     held = sync_server.till(till_name)
-    assert held["records"] == 6
+    assert held["records"] == 8
     assert {head["chain"]: head["number"] for head in held["journal_heads"]} == {
         chain: number for chain, (number, _hash) in local.items()}
 
@@ -85,7 +85,7 @@ def test_each_record_reaches_the_server_once_and_the_journal_is_acknowledged_at_
     assert (resent.records.sent, resent.records.rejected) == (2, [])
     assert resent.journal.entries == last  # acknowledged again, flagged nowhere
     assert all(ack.flagged is None for ack in resent.journal.acks)
-    assert sync_server.till(till_name)["records"] == 6
+    assert sync_server.till(till_name)["records"] == 8
     orders = [order for order in sync_server.cli("orders", "--till", till_name)]
     assert len(orders) == 3 and all(order["paid_cents"] == 1400 for order in orders)
 
@@ -111,7 +111,7 @@ def test_a_server_down_keeps_everything_waiting_and_sends_it_once_back(
     status = sync.sync_status(ctx)
     assert status.link is not None
     assert status.link.offline_since == first_failure.offline_since  # since the first
-    assert (status.counts.waiting, status.counts.sent) == (4, 2)
+    assert (status.counts.waiting, status.counts.sent) == (4, 4)  # with sign-in, session
     assert status.counts.oldest_waiting is not None
 
     server.start()
@@ -120,8 +120,8 @@ def test_a_server_down_keeps_everything_waiting_and_sends_it_once_back(
     status = sync.sync_status(ctx)
     assert status.link is not None and status.link.online
     assert status.link.offline_since is None and status.link.last_error is None
-    assert (status.counts.waiting, status.counts.sent) == (0, 6)
-    assert server.till(till_name)["records"] == 6
+    assert (status.counts.waiting, status.counts.sent) == (0, 8)
+    assert server.till(till_name)["records"] == 8
 
 
 def test_a_revoked_till_is_told_so_and_keeps_its_records(
@@ -137,10 +137,10 @@ def test_a_revoked_till_is_told_so_and_keeps_its_records(
     assert isinstance(run.failure, TokenRefused)
     assert "no longer enrolled" in str(run.failure) and "revoked" in str(run.failure)
     status = sync.sync_status(ctx)
-    assert (status.counts.waiting, status.counts.sent) == (2, 2)
+    assert (status.counts.waiting, status.counts.sent) == (2, 4)  # with sign-in, session
     assert status.link is not None and not status.link.online
     assert "revoked" in (status.link.last_error or "")
-    assert sync_server.till(till_name)["records"] == 2
+    assert sync_server.till(till_name)["records"] == 4
 
 
 def test_a_rejected_record_stays_rejected_and_listed_and_holds_nothing_back(
@@ -148,7 +148,7 @@ def test_a_rejected_record_stays_rejected_and_listed_and_holds_nothing_back(
         sync_server: LocalServer, till_name: str) -> None:
     enrol(ctx, ports, sync_server, till_name)
     sell_ride(ctx, cashier)
-    assert sync.sync_once(ctx, ports).records.sent == 2
+    assert sync.sync_once(ctx, ports).records.sent == 4  # the sign-in, the session, a sale
     # The till's first record changed after the server kept it (the same id, other
     # content), and a payload the protocol does not allow: both refused, with reasons.
     with store.engine.begin() as db:
@@ -176,13 +176,13 @@ def test_a_rejected_record_stays_rejected_and_listed_and_holds_nothing_back(
     assert run.records.sent == 3  # the other sale and both payments
 
     status = sync.sync_status(ctx)
-    assert (status.counts.waiting, status.counts.sent, status.counts.rejected) == (0, 4, 2)
+    assert (status.counts.waiting, status.counts.sent, status.counts.rejected) == (0, 6, 2)
     assert {record.record_id: record.reason for record in status.rejected} == reasons
     assert all(record.state is RecordState.REJECTED for record in status.rejected)
     again = sync.sync_once(ctx, ports)
     assert (again.records.sent, again.records.rejected) == (0, [])  # never sent again
     assert sync.sync_status(ctx).counts.rejected == 2
-    assert sync_server.till(till_name)["records"] == 5
+    assert sync_server.till(till_name)["records"] == 7
 
 
 def test_a_server_clock_off_by_ten_minutes_is_journaled_once_per_episode(
