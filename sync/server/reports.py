@@ -1,5 +1,5 @@
 """What the server holds, as the administrator's commands (and, later, the status page)
-show it: tills with their records, journal heads and flags; orders."""
+show it: tills with their records, journal heads and flags; orders; closures."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 
 from sync.server.database import reading
-from sync.server.schema import journal_flags, journal_heads, orders, records, tills
+from sync.server.schema import closures, journal_flags, journal_heads, orders, records, tills
 
 
 def list_tills(engine: Engine) -> list[dict[str, Any]]:
@@ -50,5 +50,23 @@ def list_orders(engine: Engine, till_name: str | None = None,
              .limit(limit))
     if till_name is not None:
         query = query.where(tills.c.name == till_name)
+    with reading(engine) as connection:
+        return [dict(row) for row in connection.execute(query).mappings()]
+
+
+def list_closures(engine: Engine, till_name: str | None = None, kind: str | None = None,
+                  limit: int = 50) -> list[dict[str, Any]]:
+    """The newest closures (Z, month, year) by the till's time, of the tills called
+    `till_name` and of `kind` if given, with the figures their records carried."""
+    query = (select(closures.c.id, tills.c.name.label("till"), closures.c.till_id,
+                    closures.c.kind, closures.c.number, closures.c.made_at,
+                    closures.c.takings_cents, closures.c.cash_gap_cents)
+             .join(tills, tills.c.id == closures.c.till_id)
+             .order_by(closures.c.made_at.desc(), closures.c.number.desc())
+             .limit(limit))
+    if till_name is not None:
+        query = query.where(tills.c.name == till_name)
+    if kind is not None:
+        query = query.where(closures.c.kind == kind)
     with reading(engine) as connection:
         return [dict(row) for row in connection.execute(query).mappings()]
