@@ -25,7 +25,6 @@ rounds, kills, outages) are printed at the end of the run's summary, with or wit
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import threading
@@ -34,7 +33,6 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import Engine, text
@@ -42,7 +40,6 @@ from sqlalchemy.engine import make_url
 
 from pos_app.adapters.token_store import KeyringTokenStore
 from pos_app.bootstrap import Store, demo_document, open_store
-from pos_app.domain.journal import Chain, canonical_json
 from pos_app.services import importing, setup, sync
 from pos_app.services.sync import SyncPorts
 from sync.client.http import HttpSyncServer
@@ -51,6 +48,12 @@ from sync.server.migrate import upgrade
 from sync.server.tills import make_enrol_code
 from tests.server.support import postgresql_admin_url, postgresql_database, postgresql_required
 from tests.sync.campaign import Driver, Pace, wait_until
+from tests.sync.checks import (
+    check_journal_acknowledged_at_its_heads,
+    check_nothing_waits,
+    check_orders_and_closures_counted_once,
+    check_records_held_once,
+)
 from tests.sync.faults import Faults, Proxy
 from tests.sync.support import LocalServer, ShiftedClock
 
@@ -218,99 +221,14 @@ def test_two_tills_sync_every_record_once_through_faults_kills_and_an_outage(
         record_property("sync campaign", figures)
         print(figures)
         for driver in campaign.drivers:
-            check_nothing_waits(driver)
-            check_records_held_once(campaign.direct, driver)
-            check_journal_acknowledged_at_its_heads(campaign.direct, driver)
-            check_orders_and_closures_counted_once(campaign.direct, driver)
+            check_nothing_waits(driver.store)
+            check_records_held_once(campaign.direct, driver.store)
+            heads = check_journal_acknowledged_at_its_heads(campaign.direct, driver.store)
+            assert {"order", "event", "closure"} <= set(heads)
+            check_orders_and_closures_counted_once(campaign.direct, driver.store)
         assert campaign.answered("500") == 0
         assert (campaign.kills, campaign.outages) == (2 * CYCLES, CYCLES)
         assert campaign.made() >= RECORDS
-
-
-def till_id(driver: Driver) -> str:
-    with driver.ctx.uow(write=False) as uow:
-        till = uow.tills.local()
-        assert till is not None
-        return till.id
-
-
-def outbox(driver: Driver) -> list[dict[str, Any]]:
-    with driver.store.engine.begin() as db:
-        return [dict(row) for row in db.exec_driver_sql(
-            "SELECT record_id, seq, kind, aggregate_id, payload, state FROM outbox"
-            " ORDER BY seq").mappings()]
-
-
-def check_nothing_waits(driver: Driver) -> None:
-    status = sync.sync_status(driver.ctx)
-    assert (status.counts.waiting, status.counts.rejected, status.journal_waiting) == (
-        0, 0, 0), driver.name
-    assert status.link is not None and status.link.online
-
-
-def check_records_held_once(engine: Engine, driver: Driver) -> None:
-    mine = till_id(driver)
-    with engine.connect() as connection:
-        held = connection.execute(text(
-            "SELECT record_id, till_seq, kind, aggregate_id, payload FROM records"
-            " WHERE till_id = :till"), {"till": mine}).mappings().all()
-    made = outbox(driver)
-    assert len(held) == len({row["record_id"] for row in held})  # none doubled
-    assert len(held) == len({row["till_seq"] for row in held})
-    assert {row["record_id"]: (row["till_seq"], row["kind"], row["aggregate_id"],
-                               row["payload"]) for row in held} == {
-        row["record_id"]: (row["seq"], row["kind"], row["aggregate_id"],
-                           canonical_json(json.loads(row["payload"]))) for row in made}
-    assert {row["state"] for row in made} == {"sent"}
-
-
-def check_journal_acknowledged_at_its_heads(engine: Engine, driver: Driver) -> None:
-    mine = till_id(driver)
-    with driver.ctx.uow(write=False) as uow:
-        heads = {chain: (head.number, head.hash)
-                 for chain, head in uow.journal.heads(mine).items()
-                 if chain != Chain.TRAINING.value}
-        acks = {ack.chain: (ack.number, ack.hash, ack.flagged)
-                for ack in uow.sync.acknowledgements(mine)}
-    with engine.connect() as connection:
-        held = {row.chain: (row.number, row.hash, row.flagged) for row in connection.execute(
-            text("SELECT chain, number, hash, flagged FROM journal_heads WHERE till_id = :t"),
-            {"t": mine})}
-        stored = dict(connection.execute(text(
-            "SELECT chain, count(*) FROM journal_entries WHERE till_id = :t GROUP BY chain"),
-            {"t": mine}).all())
-        flags = connection.execute(text(
-            "SELECT count(*) FROM journal_flags WHERE till_id = :t"), {"t": mine}).scalar_one()
-    expected = {chain: (number, digest, None) for chain, (number, digest) in heads.items()}
-    assert {"order", "event", "closure"} <= set(heads)
-    assert acks == expected and held == expected, driver.name
-    assert stored == {chain: number for chain, (number, _digest) in heads.items()}
-    assert flags == 0
-
-
-def check_orders_and_closures_counted_once(engine: Engine, driver: Driver) -> None:
-    payloads: dict[str, list[dict[str, Any]]] = {}
-    for row in outbox(driver):
-        payloads.setdefault(row["kind"], []).append(json.loads(row["payload"]))
-    paid = (sum(item["amount_cents"] - item.get("change_cents", 0)
-                for item in payloads.get("payment.taken", []))
-            - sum(abs(item["amount_cents"]) for item in payloads.get("refund.given", [])))
-    expected = {
-        "orders": len(payloads["order.validated"]),
-        "total": sum(item["total_cents"] for item in payloads["order.validated"]),
-        "paid": paid,
-        "returned": sum(abs(item["total_cents"]) for item in payloads.get("order.returned", [])),
-        "cancelled": len(payloads.get("order.cancelled", [])),
-        "closures": len(payloads.get("closure.made", [])),
-    }
-    with engine.connect() as connection:
-        row = connection.execute(text(
-            "SELECT count(*) AS orders, sum(total_cents) AS total, sum(paid_cents) AS paid,"
-            " sum(returned_cents) AS returned,"
-            " sum(CASE WHEN status = 'cancelled' THEN 1 ELSE 0 END) AS cancelled,"
-            " (SELECT count(*) FROM closures WHERE till_id = :t) AS closures"
-            " FROM orders WHERE till_id = :t"), {"t": till_id(driver)}).mappings().one()
-    assert {key: int(value) for key, value in row.items()} == expected, driver.name
 
 
 def campaign_figures(campaign: Campaign) -> str:
