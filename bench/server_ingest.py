@@ -39,7 +39,11 @@ from sync.server.database import open_engine
 from sync.server.migrate import upgrade
 from sync.server.tills import make_enrol_code
 
-TARGET_RATIO = 1.0  # four tills take no longer than one for as many records
+# Four tills at once take no longer than one for as many records, give or take the
+# noise of a shared machine: on two cores, one till's pushes already keep the server's
+# workers and PostgreSQL busy, so what four show is that they do not get in each
+# other's way (every record stored at once, none answered retry_later).
+TARGET_RATIO = 1.2
 WORKERS = 2
 _ID_FIELDS = ("id", "order_id")
 
@@ -131,8 +135,9 @@ def _push_at_once(url: str, pushes: list[tuple[str, list[bytes]]]) -> float:
             ready.wait()
             for body in bodies:
                 answer = client.post("/v1/records", content=body, headers=headers)
-                if answer.status_code != 200 or b'"stored"' not in answer.content:
-                    failures.append(answer.text[:300])
+                if answer.status_code != 200 or answer.content.count(b'"stored"') != body.count(
+                        b'"record_id"'):
+                    failures.append(answer.text[:300])  # refused, or told to come back
 
     threads = [threading.Thread(target=push, args=item) for item in pushes]
     for thread in threads:
