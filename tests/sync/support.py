@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -82,6 +83,19 @@ class LocalServer:
         assert process is not None and process.poll() is None, "the server is not running"
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=15)
+        self._gone()
+
+    def _gone(self) -> None:
+        """Wait until nothing listens on the port any more: the process waited for may
+        be `faketime`, whose child (the server) can outlive it by a moment."""
+        def refused() -> bool:
+            try:
+                socket.create_connection(self.address, timeout=1).close()
+            except OSError:
+                return True
+            return False
+
+        wait_for(refused, START_DEADLINE_S, f"the server on {self.url} to be gone")
 
     def _answers(self) -> bool:
         assert self.process is not None
@@ -102,6 +116,7 @@ class LocalServer:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=15)
+        self._gone()
 
     def cli(self, *arguments: str) -> Any:
         """`caisse-server … --json ARGUMENTS` on this server's database: its JSON."""
