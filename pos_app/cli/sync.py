@@ -87,6 +87,7 @@ def sync_now(store: Store, args: argparse.Namespace) -> Result:
                      for outcome in records.rejected],
         "retry_later": records.waiting,
         "journal_entries": run.journal.entries,
+        "journal_held_back": run.journal.held_back,
         "acknowledged": [_ack(ack) for ack in run.journal.acks],
         "pulled": {"written": run.pulled.written, "removed": run.pulled.removed,
                    "pages": run.pulled.pages, "cursor": run.pulled.cursor},
@@ -108,6 +109,9 @@ def sync_now(store: Store, args: argparse.Namespace) -> Result:
                       for ack in run.journal.acks)
     lines.append(f"Journal: {run.journal.entries} entrées acquittées / entries acknowledged"
                  + (f" (têtes / heads: {acked})" if acked else ""))
+    if run.journal.held_back:
+        lines.append(f"  {run.journal.held_back} entrées retenues, chaîne signalée / entries"
+                     " held back, chain flagged")
     lines.append(f"Données reçues / reference data pulled: {run.pulled.written} éléments"
                  f" / items, {run.pulled.removed} suppressions / deletions"
                  f" ({run.pulled.pages} pages, curseur / cursor {run.pulled.cursor})")
@@ -170,6 +174,7 @@ def status_result(status: sync.SyncStatus) -> Result:
                      for record in status.rejected],
         "journal": {"waiting": status.journal_waiting,
                     "chains": [{"chain": chain.chain, "local_number": chain.local_number,
+                                "held_back": chain.held_back,
                                 **({} if chain.acknowledged is None else {
                                     "acknowledged": _ack(chain.acknowledged)})}
                                for chain in status.chains]},
@@ -207,6 +212,9 @@ def status_result(status: sync.SyncStatus) -> Result:
             line += f"   acquitté / acknowledged {ack.number} ({ack.hash[:12]}…)"
             if ack.flagged:
                 line += f"   SIGNALÉ / FLAGGED: {ack.flagged}"
+            if chain.held_back:
+                line += (f" — {chain.held_back} entrées retenues, non envoyées / entries"
+                         " held back, not sent")
         lines.append(line)
     if link is not None and link.clock_offset_seconds is not None:
         data["clock"] = {"offset_seconds": link.clock_offset_seconds, "off": link.clock_off,

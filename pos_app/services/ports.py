@@ -461,7 +461,8 @@ class SyncStateRepository(Protocol):
     def acknowledgements(self, till_id: str) -> list[ChainAck]: ...
 
     def acknowledge(self, till_id: str, acks: Sequence[ChainAck], at: datetime) -> None:
-        """Keep the heads the server acknowledged, and its flags."""
+        """Keep the heads the server acknowledged, and its flags: a chain's first flag
+        stays (as on the server), whatever later acknowledgements say."""
         ...
 
 
@@ -622,6 +623,10 @@ class JournalRepository(Protocol):
 
     def count_after(self, till_id: str, seq: int) -> int:
         """How many entries `after` would give, with no limit."""
+        ...
+
+    def entry(self, till_id: str, chain: str, number: int) -> JournalEntry | None:
+        """The till's entry `number` of `chain`, as its store holds it now."""
         ...
 
     def rows(self, till_id: str, chain: str) -> Iterator[tuple[Any, ...]]:

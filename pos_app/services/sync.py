@@ -118,6 +118,7 @@ class JournalPushed:
     entries: int = 0  # entries the server's heads now cover
     acks: list[ChainAck] = field(default_factory=list)  # its last word on each chain
     batches: int = 0
+    held_back: int = 0  # entries of flagged chains passed over, not sent
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +161,14 @@ class ChainStatus:
     chain: str
     local_number: int  # the till's own head
     acknowledged: ChainAck | None  # the server's last acknowledgement
+
+    @property
+    def held_back(self) -> int:
+        """Entries of a flagged chain kept on the till, not sent (push_journal)."""
+        ack = self.acknowledged
+        if ack is None or ack.flagged is None:
+            return 0
+        return max(0, self.local_number - ack.number)
 
 
 @dataclass(frozen=True, slots=True)
@@ -441,8 +450,14 @@ def push_journal(ctx: Context, server: SyncServer, access: ServerAccess,
     """Send the journal's entries the server does not hold yet (every chain but
     training, in the order they were written), in batches of at most 500. The heads the
     server acknowledges, and its flags, are kept; the till's position moves on only over
-    entries those heads cover, so an entry the server did not take goes again."""
-    covered, batches = 0, 0
+    entries those heads cover, so an entry the server did not take goes again.
+
+    A flagged chain (the server's copy and the till's disagree, by the server's word or
+    the till's own) is sent no further: the server stores nothing past a disagreement,
+    so its entries would only go again at every round, and hold back the other chains'
+    behind them. They stay on the till, held back and counted (`ChainStatus.held_back`),
+    and the flag stays shown."""
+    covered, held, batches = 0, 0, 0
     acks: list[ChainAck] = []
     while keep_going():
         with ctx.uow(write=False) as uow:
@@ -450,53 +465,92 @@ def push_journal(ctx: Context, server: SyncServer, access: ServerAccess,
             if link is None:
                 raise NotEnrolled()
             entries = uow.journal.after(access.till_id, link.journal_sent_seq, BATCH)
-            heads = {chain: head.number
-                     for chain, head in uow.journal.heads(access.till_id).items()}
+            known = uow.sync.acknowledgements(access.till_id)
         if not entries:
             break
-        reply = server.push_journal(access, [entry for _seq, entry in entries])
-        acks = _checked(reply.value, entries, heads)
-        through, count = _covered(entries, acks)
-        with ctx.uow() as uow:
-            uow.sync.acknowledge(access.till_id, acks, ctx.clock.now())
-            if through is not None:
+        flagged = {ack.chain for ack in known if ack.flagged is not None}
+        sending = [entry for _seq, entry in entries if entry.chain.value not in flagged]
+        answered: list[ChainAck] = []
+        if sending:
+            answered, disputed = _acknowledge(ctx, access.till_id, known,
+                                              server.push_journal(access, sending).value)
+            acks, batches = answered, batches + 1
+            if disputed:
+                # The server holds a head the till wrote, and the till's entry of that
+                # number is no longer it (changed on the till's disk after it went): the
+                # server is shown the entry as it is now, so that it flags the chain too
+                # and both keep the disagreement.
+                answered, _again = _acknowledge(ctx, access.till_id, answered,
+                                                server.push_journal(access, disputed).value)
+                acks, batches = answered, batches + 1
+        flagged |= {ack.chain for ack in answered if ack.flagged is not None}
+        numbers = {ack.chain: ack.number for ack in [*known, *answered]}
+        through, count, passed = _covered(entries, numbers, flagged)
+        if through is not None:
+            with ctx.uow() as uow:
                 uow.sync.advance_journal(through)
-            uow.commit()
-        covered, batches = covered + count, batches + 1
-        if count < len(entries) or len(entries) < BATCH:
+                uow.commit()
+        covered, held = covered + count, held + passed
+        if count + passed < len(entries) or len(entries) < BATCH:
             break  # all sent, or the server stopped taking them: the next round resumes
-    return JournalPushed(covered, acks, batches)
+    return JournalPushed(covered, acks, batches, held)
 
 
-def _covered(entries: Sequence[tuple[int, JournalEntry]],
-             acks: Sequence[ChainAck]) -> tuple[int | None, int]:
+def _acknowledge(ctx: Context, till_id: str, known: Sequence[ChainAck],
+                 replied: Sequence[ChainAck]) -> tuple[list[ChainAck], list[JournalEntry]]:
+    """Keep the server's acknowledgements, checked against the till's journal (and
+    flagged where they disagree with it): the acknowledgements as kept, and the till's
+    entries at the heads the server holds with another hash and has not flagged."""
+    with ctx.uow() as uow:
+        checked = _checked(uow, till_id, replied, known)
+        uow.sync.acknowledge(till_id, checked, ctx.clock.now())
+        disputed = []
+        for ack in replied:
+            mine = uow.journal.entry(till_id, ack.chain, ack.number) if ack.number else None
+            if ack.flagged is None and mine is not None and mine.hash != ack.hash:
+                disputed.append(mine)
+        uow.commit()
+    return checked, disputed
+
+
+def _covered(entries: Sequence[tuple[int, JournalEntry]], numbers: dict[str, int],
+             flagged: set[str]) -> tuple[int | None, int, int]:
     """The store position of the last entry, in order, that the acknowledged heads
-    cover (None: not even the first), and how many entries that is."""
-    numbers = {ack.chain: ack.number for ack in acks}
-    through, count = None, 0
+    (`numbers`) cover or that a flagged chain holds back (None: not even the first),
+    how many of them the heads cover and how many are held back."""
+    through, count, passed = None, 0, 0
     for seq, entry in entries:
-        if numbers.get(entry.chain.value, 0) < entry.number:
+        chain = entry.chain.value
+        if numbers.get(chain, 0) >= entry.number:
+            count += 1
+        elif chain in flagged:
+            passed += 1
+        else:
             break
-        through, count = seq, count + 1
-    return through, count
+        through = seq
+    return through, count, passed
 
 
-def _checked(acks: Sequence[ChainAck], entries: Sequence[tuple[int, JournalEntry]],
-             heads: dict[str, int]) -> list[ChainAck]:
+def _checked(uow: UnitOfWork, till_id: str, acks: Sequence[ChainAck],
+             known: Sequence[ChainAck]) -> list[ChainAck]:
     """The server's acknowledgements, flagged by the till too where the till can see
     they do not match its own journal: a head with another hash than the till's entry
-    of that number, or a head past the till's own (its journal went back)."""
-    own = {(entry.chain.value, entry.number): entry.hash for _seq, entry in entries}
+    of that number (an entry changed on the till's disk after the server took it), or
+    a head past the till's own (its journal went back). A chain flagged before keeps
+    its first reason (`known`), as the store does."""
+    heads = uow.journal.heads(till_id)
+    first = {ack.chain: ack.flagged for ack in known if ack.flagged is not None}
     checked = []
     for ack in acks:
-        flag = ack.flagged
-        mine = own.get((ack.chain, ack.number))
-        if flag is None and mine is not None and mine != ack.hash:
+        flag = first.get(ack.chain) or ack.flagged
+        mine = uow.journal.entry(till_id, ack.chain, ack.number) if ack.number else None
+        own = heads[ack.chain].number if ack.chain in heads else 0
+        if flag is None and mine is not None and mine.hash != ack.hash:
             flag = (f"the server holds {ack.chain} entry {ack.number} with another hash"
                     " than this till's")
-        elif flag is None and ack.number > heads.get(ack.chain, 0):
+        elif flag is None and ack.number > own:
             flag = (f"the server holds {ack.chain} up to entry {ack.number}, this till only"
-                    f" up to {heads.get(ack.chain, 0)}")
+                    f" up to {own}")
         checked.append(replace(ack, flagged=flag))
     return checked
 

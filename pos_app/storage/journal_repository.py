@@ -61,6 +61,11 @@ class SqlJournal(SqlRepository):
                     " AND chain != ? ORDER BY seq LIMIT ?",
                     (till_id, seq, Chain.TRAINING.value, limit))]
 
+    def entry(self, till_id: str, chain: str, number: int) -> JournalEntry | None:
+        return _entry(till_id, chain, self._one(
+            f"SELECT {_COLUMNS} FROM journal_entries WHERE till_id = ? AND chain = ?"
+            " AND number = ?", (till_id, chain, number)))
+
     def count_after(self, till_id: str, seq: int) -> int:
         row = self._one("SELECT count(*) FROM journal_entries WHERE till_id = ? AND seq > ?"
                         " AND chain != ?", (till_id, seq, Chain.TRAINING.value))

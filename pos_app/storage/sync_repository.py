@@ -123,6 +123,9 @@ class SqlSyncState(SqlRepository):
         self._many("INSERT INTO journal_acks (till_id, chain, number, hash, acknowledged_at,"
                    " flagged) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (till_id, chain) DO UPDATE"
                    " SET number = excluded.number, hash = excluded.hash,"
-                   " acknowledged_at = excluded.acknowledged_at, flagged = excluded.flagged",
+                   " acknowledged_at = excluded.acknowledged_at,"
+                   # The first reason stays, as on the server: a flag the till found
+                   # itself is not in the server's later acknowledgements.
+                   " flagged = coalesce(journal_acks.flagged, excluded.flagged)",
                    [(till_id, ack.chain, ack.number, ack.hash, utc_text(at), ack.flagged)
                     for ack in acks])

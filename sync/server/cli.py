@@ -90,6 +90,12 @@ def build_parser() -> argparse.ArgumentParser:
                                  help="refuse a till's token from now on")
     revoke.add_argument("till", metavar="TILL", help="its name or id")
 
+    closed = commands.add_parser("closures", parents=[shared],
+                                 help="the newest closures (Z, month, year)")
+    closed.add_argument("--till", metavar="NAME")
+    closed.add_argument("--kind", choices=["z", "month", "year"])
+    closed.add_argument("--limit", type=int, default=50)
+
     listing = commands.add_parser("orders", parents=[shared], help="the newest orders")
     listing.add_argument("--till", metavar="NAME")
     listing.add_argument("--limit", type=int, default=50)
@@ -346,6 +352,22 @@ def _orders(args: argparse.Namespace, url: str) -> Output:
     return found, "\n".join(lines) or "(no order)"
 
 
+def _closures(args: argparse.Namespace, url: str) -> Output:
+    from sync.server.reports import list_closures
+
+    if not 1 <= args.limit <= 10_000:
+        raise Failed("--limit is 1 to 10000")
+    engine = _checked(url)
+    try:
+        found = list_closures(engine, args.till, args.kind, args.limit)
+    finally:
+        engine.dispose()
+    lines = [f"{closure['kind'].upper():<5} {closure['number']:>5} {closure['till']:<20}"
+             f" {closure['made_at']:<26} takings {_euros(closure['takings_cents'])},"
+             f" cash gap {_euros(closure['cash_gap_cents'])}" for closure in found]
+    return found, "\n".join(lines) or "(no closure)"
+
+
 def _euros(cents: int | None) -> str:
     if cents is None:
         return "?"
@@ -373,5 +395,6 @@ def _admin_token(args: argparse.Namespace, url: str) -> Output:
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, str], Output]] = {
     "init": _init, "run": _run, "enrol-code": _enrol_code, "tills": _tills,
-    "revoke": _revoke, "orders": _orders, "admin-token": _admin_token, "import": _import,
+    "revoke": _revoke, "orders": _orders, "closures": _closures,
+    "admin-token": _admin_token, "import": _import,
 }

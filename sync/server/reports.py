@@ -232,3 +232,21 @@ def _cents(*candidates: Any) -> int | None:
         if isinstance(value, int) and not isinstance(value, bool):
             return value
     return None
+
+
+def list_closures(engine: Engine, till_name: str | None = None, kind: str | None = None,
+                  limit: int = 50) -> list[dict[str, Any]]:
+    """The newest closures (Z, month, year) by the till's time, of the tills called
+    `till_name` and of `kind` if given, with the figures their records carried."""
+    query = (select(closures.c.id, tills.c.name.label("till"), closures.c.till_id,
+                    closures.c.kind, closures.c.number, closures.c.made_at,
+                    closures.c.takings_cents, closures.c.cash_gap_cents)
+             .join(tills, tills.c.id == closures.c.till_id)
+             .order_by(closures.c.made_at.desc(), closures.c.number.desc())
+             .limit(limit))
+    if till_name is not None:
+        query = query.where(tills.c.name == till_name)
+    if kind is not None:
+        query = query.where(closures.c.kind == kind)
+    with reading(engine) as connection:
+        return [dict(row) for row in connection.execute(query).mappings()]

@@ -1,5 +1,5 @@
 """`caisse-server`'s commands: init and its migrations, enrol codes, the list of tills,
-revocation and orders, in text and in JSON. The installed command runs as a process
+revocation, orders and closures, in text and in JSON. The installed command runs as a process
 where that matters (its entry point, two at once); the others call its `main` here,
 which is the same code without a second start of Python."""
 
@@ -207,3 +207,32 @@ def test_an_administrator_follows_tills_their_records_journal_and_orders(
     assert "no till in use" in refused("--database-url", database_url, "revoke", name)
     # The name is free again for the till that replaces it.
     assert enrol(client, database_url, name).name == name
+
+
+def test_an_administrator_lists_the_closures_held(
+        client: httpx.Client, server: ServerProcess, database_url: str) -> None:
+    till = enrol(client, database_url)
+    days = [till.record("closure.made", kind="z", number=number, takings_cents=10_000 * number,
+                        cash_gap_cents=-150 if number == 2 else 0,
+                        at=f"2026-07-1{number}T18:00:00Z") for number in (1, 2, 3)]
+    month = till.record("closure.made", kind="month", number=1, at="2026-07-13T18:00:00Z")
+    answer = client.post("/v1/records", headers=till.auth, json={"records": [*days, month]})
+    assert answer.status_code == 200, answer.text
+
+    zs = as_json("--database-url", database_url, "closures", "--till", till.name,
+                 "--kind", "z")
+    assert isinstance(zs, list)
+    assert [(z["number"], z["made_at"], z["takings_cents"], z["cash_gap_cents"])
+            for z in zs] == [(3, "2026-07-13T18:00:00Z", 30_000, 0),
+                             (2, "2026-07-12T18:00:00Z", 20_000, -150),
+                             (1, "2026-07-11T18:00:00Z", 10_000, 0)]
+    assert {z["till"] for z in zs} == {till.name}
+    every = as_json("--database-url", database_url, "closures", "--till", till.name)
+    assert isinstance(every, list) and len(every) == 4
+    said = printed("--database-url", database_url, "closures", "--till", till.name,
+                   "--limit", "2")
+    assert sorted(line.split()[0] for line in said.splitlines()) == ["MONTH", "Z"]
+    assert "takings 200,00 €, cash gap -1,50 €" in printed(
+        "--database-url", database_url, "closures", "--till", till.name, "--kind", "z")
+    assert "--limit is 1 to 10000" in refused("--database-url", database_url, "closures",
+                                              "--limit", "0")

@@ -90,3 +90,16 @@ def ports(store: Store) -> Iterator[SyncPorts]:
 def till_name() -> str:
     """A name of its own for each test's till on the shared server."""
     return f"Caisse {uuid.uuid4().hex[:10]}"
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The sync campaign's figures (test_campaign.py), shown whether or not `-s` is
+    given."""
+    lines = [str(value) for outcome in ("passed", "failed")
+             for report in terminalreporter.stats.get(outcome, [])
+             for name, value in getattr(report, "user_properties", [])
+             if name == "sync campaign"]
+    if lines:
+        terminalreporter.section("sync campaign")
+        for line in lines:
+            terminalreporter.write_line(line)

@@ -10,7 +10,11 @@ HTTP faults, each drawn per request with its own probability:
 - `slow`: the reply is held back for up to `slow_s`.
 
 `down()` refuses every new connection until `up()`: a server or database that is gone.
-The proxy keeps counts of what it did, for the tests to print.
+An HTTP proxy may forward to several servers (`also`), taking them in turn request by
+request, as a load balancer would: copies and late copies then reach another server
+than the first. The proxy keeps counts of what it did, and of the statuses the servers
+answered, for the tests to print; `in_flight` says whether a request is with a server
+(to kill it in the middle of a batch).
 """
 
 from __future__ import annotations
@@ -51,11 +55,14 @@ class Proxy:
     http: bool = True
     seed: int = 0
     counts: Counter[str] = field(default_factory=Counter)
+    also: tuple[tuple[str, int], ...] = ()  # further servers, taken in turn (HTTP only)
 
     def __post_init__(self) -> None:
         self._random = random.Random(self.seed)
         self._lock = threading.Lock()
         self._late: list[_Late] = []
+        self._turn = 0
+        self._with_server: Counter[tuple[tuple[str, int], bytes]] = Counter()
         self._listener = socket.create_server(("127.0.0.1", 0))
         self._listener.settimeout(0.2)
         self.port = self._listener.getsockname()[1]
@@ -85,6 +92,13 @@ class Proxy:
         self._thread.join(timeout=5)
         self._listener.close()
 
+    def in_flight(self, target: tuple[str, int], request_line: bytes = b"") -> int:
+        """How many requests starting with `request_line` (`b"POST /v1/records"`) are
+        with `target` now: sent, their reply not read yet."""
+        with self._lock:
+            return sum(number for (where, line), number in self._with_server.items()
+                       if where == target and line.startswith(request_line))
+
     def flush_late(self) -> None:
         """Deliver every held-back copy now (the end of a campaign)."""
         with self._lock:
@@ -103,7 +117,7 @@ class Proxy:
             except OSError:
                 return
             if self._refusing.is_set():
-                self.counts["refused"] += 1
+                self._count("refused")
                 _close(client)
                 continue
             client.settimeout(READ_TIMEOUT_S)
@@ -124,34 +138,45 @@ class Proxy:
         with self._lock:
             return self._random.random() < chance
 
+    def _count(self, what: str) -> None:
+        # Counted under the lock: every connection has a thread of its own.
+        with self._lock:
+            self.counts[what] += 1
+
+    def _next_target(self) -> tuple[str, int]:
+        with self._lock:
+            targets = (self.target, *self.also)
+            self._turn += 1
+            return targets[self._turn % len(targets)]
+
     def _serve_http(self, client: socket.socket) -> None:
         try:
             request = _read_request(client)
             if request is None:
                 return
-            self.counts["requests"] += 1
+            self._count("requests")
             self._release_late()
             if self._draw(self.faults.drop):
-                self.counts["dropped"] += 1
+                self._count("dropped")
                 return
             if self._draw(self.faults.replay_later):
                 with self._lock:
                     self._late.append(_Late(request, self._random.randint(1, 5)))
-                self.counts["held for later"] += 1
+                self._count("held for later")
             reply = self._deliver(request, "forwarded")
             if reply is None:
                 return
             if self._draw(self.faults.duplicate):
                 self._deliver(request, "duplicated")
             if self._draw(self.faults.lose_reply):
-                self.counts["replies lost"] += 1
+                self._count("replies lost")
                 return
             if self._draw(self.faults.slow):
-                self.counts["slowed"] += 1
+                self._count("slowed")
                 self._stopping.wait(self._random.uniform(0, self.faults.slow_s))
             client.sendall(reply)
         except OSError:
-            self.counts["client errors"] += 1
+            self._count("client errors")
         finally:
             self._untrack(client)
 
@@ -165,12 +190,17 @@ class Proxy:
             self._deliver(item.request, "replayed")
 
     def _deliver(self, request: bytes, what: str) -> bytes | None:
-        """Send one request to the server on a connection of its own; its whole reply."""
+        """Send one request to the next server on a connection of its own; its whole
+        reply (None when the server could not be reached or closed without a word)."""
         if self._refusing.is_set():
-            self.counts["refused"] += 1
+            self._count("refused")
             return None
+        target = self._next_target()
+        key = (target, request.split(b"\r\n", 1)[0])
+        with self._lock:
+            self._with_server[key] += 1
         try:
-            with socket.create_connection(self.target, timeout=READ_TIMEOUT_S) as upstream:
+            with socket.create_connection(target, timeout=READ_TIMEOUT_S) as upstream:
                 self._track(upstream)
                 try:
                     upstream.sendall(request)
@@ -178,10 +208,19 @@ class Proxy:
                 finally:
                     self._untrack(upstream)
         except OSError:
-            self.counts["server unreachable"] += 1
+            self._count("server unreachable")
             return None
-        self.counts[what] += 1
-        return reply or None
+        finally:
+            with self._lock:
+                self._with_server[key] -= 1
+        self._count(what)
+        if not reply:
+            self._count("no reply (server gone)")
+            return None
+        self._count(f"answered {_status(reply)}")
+        if b'"retry_later"' in reply:
+            self._count("answered retry_later")
+        return reply
 
     def _relay(self, client: socket.socket) -> None:
         try:
@@ -190,7 +229,7 @@ class Proxy:
             self._untrack(client)
             return
         self._track(upstream)
-        self.counts["connections"] += 1
+        self._count("connections")
 
         def pump(source: socket.socket, sink: socket.socket) -> None:
             try:
@@ -233,6 +272,12 @@ def _read_request(connection: socket.socket) -> bytes | None:
         body += chunk
     kept.append(b"Connection: close")
     return b"\r\n".join(kept) + b"\r\n\r\n" + body[:length]
+
+
+def _status(reply: bytes) -> str:
+    """The status code of an HTTP reply (`HTTP/1.1 503 Service Unavailable`)."""
+    parts = reply.split(b"\r\n", 1)[0].split(b" ")
+    return parts[1].decode("ascii", "replace") if len(parts) > 1 else "?"
 
 
 def _read_to_end(connection: socket.socket) -> bytes:

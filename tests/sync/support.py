@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -55,7 +56,12 @@ class LocalServer:
         self.faketime = faketime
         self.process: subprocess.Popen[bytes] | None = None
 
-    def start(self) -> LocalServer:
+    @property
+    def address(self) -> tuple[str, int]:
+        return ("127.0.0.1", self.port)
+
+    def start(self, wait: bool = True) -> LocalServer:
+        """Start the server; once it answers, unless `wait` is False (then `ready()`)."""
         command = [SERVER, "--database-url", self.database_url, "run", "--port",
                    str(self.port), "--log-level", "warning"]
         env = dict(os.environ)
@@ -65,8 +71,32 @@ class LocalServer:
         with self.log.open("a") as log:
             self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
                                             env=env, start_new_session=True)
-        wait_for(self._answers, START_DEADLINE_S, f"the server on {self.url} to answer")
+        if wait:
+            self.ready()
         return self
+
+    def ready(self) -> None:
+        wait_for(self._answers, START_DEADLINE_S, f"the server on {self.url} to answer")
+
+    def kill(self) -> None:
+        """SIGKILL, whatever it was doing: no answer finished, no connection closed."""
+        process, self.process = self.process, None
+        assert process is not None and process.poll() is None, "the server is not running"
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=15)
+        self._gone()
+
+    def _gone(self) -> None:
+        """Wait until nothing listens on the port any more: the process waited for may
+        be `faketime`, whose child (the server) can outlive it by a moment."""
+        def refused() -> bool:
+            try:
+                socket.create_connection(self.address, timeout=1).close()
+            except OSError:
+                return True
+            return False
+
+        wait_for(refused, START_DEADLINE_S, f"the server on {self.url} to be gone")
 
     def _answers(self) -> bool:
         assert self.process is not None
@@ -87,6 +117,7 @@ class LocalServer:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=15)
+        self._gone()
 
     def cli(self, *arguments: str) -> Any:
         """`caisse-server … --json ARGUMENTS` on this server's database: its JSON."""

@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from tests.sync.faults import Faults, Proxy
+from tests.sync.support import wait_for
 
 
 class Counting(BaseHTTPRequestHandler):
@@ -118,3 +119,52 @@ def test_a_database_connection_is_relayed_and_cut(server: tuple[str, int]) -> No
             raise ConnectionResetError("closed at once")
     proxy.close()
     listener.close()
+
+
+def test_several_servers_are_taken_in_turn_and_their_answers_counted() -> None:
+    held = threading.Event()
+    seen: dict[int, list[bytes]] = {0: [], 1: []}
+
+    def handler(slot: int) -> type[BaseHTTPRequestHandler]:
+        class Answering(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                seen[slot].append(body)
+                if body == b"hold":
+                    held.wait(5)
+                self.send_response(200 if slot == 0 else 503)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *_args: object) -> None:
+                pass
+
+        return Answering
+
+    servers = [ThreadingHTTPServer(("127.0.0.1", 0), handler(slot)) for slot in (0, 1)]
+    for httpd in servers:
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    first, second = (("127.0.0.1", httpd.server_address[1]) for httpd in servers)
+    proxy = Proxy(first, also=(second,))
+    try:
+        for n in range(4):
+            post(proxy, f"r{n}".encode())
+        assert sorted(seen[0] + seen[1]) == [b"r0", b"r1", b"r2", b"r3"]
+        assert len(seen[0]) == len(seen[1]) == 2
+        assert (proxy.counts["answered 200"], proxy.counts["answered 503"]) == (2, 2)
+        # A request the server holds is said to be with it, until it answers.
+        waiting = threading.Thread(target=post, args=(proxy, b"hold"))
+        waiting.start()
+        wait_for(lambda: proxy.in_flight(first, b"POST /")
+                 + proxy.in_flight(second, b"POST /") == 1, 5, "the request at a server")
+        assert proxy.in_flight(first, b"GET /") + proxy.in_flight(second, b"GET /") == 0
+        held.set()
+        waiting.join(5)
+        assert proxy.in_flight(first) + proxy.in_flight(second) == 0
+    finally:
+        held.set()
+        proxy.close()
+        for httpd in servers:
+            httpd.shutdown()
+            httpd.server_close()
