@@ -15,7 +15,7 @@ from pos_app.cli.sync import status_result
 from pos_app.domain.closure import CashMovementKind
 from pos_app.domain.journal import Chain, JournalEntry
 from pos_app.domain.staff import StaffMember
-from pos_app.domain.sync import ChainAck, QueuedRecord, RecordOutcome
+from pos_app.domain.sync import ChainAck, PulledPage, QueuedRecord, RecordOutcome
 from pos_app.services import closures, sync
 from pos_app.services.context import Context
 from pos_app.services.journal import verify_journal
@@ -54,6 +54,10 @@ class Recording:
                      ) -> ServerReply[list[ChainAck]]:
         self.pushes.append(Counter(entry.chain.value for entry in entries))
         return self.server.push_journal(access, entries)
+
+    def changes(self, access: ServerAccess, since: int, limit: int
+                ) -> ServerReply[PulledPage]:
+        return self.server.changes(access, since, limit)
 
 
 @pytest.fixture
