@@ -220,20 +220,12 @@ class Ed25519Signer:
     def _store_in_keyring(self, key: Ed25519PrivateKey, key_id: str) -> bool:
         if not self.use_keyring:
             return False
-        try:
-            import keyring
-            from keyring.backends import fail
+        import base64
 
-            backend = keyring.get_keyring()
-            if isinstance(backend, fail.Keyring) or backend.priority <= 0:
-                return False
-            import base64
+        from pos_app.adapters.keyring_store import store_in_keyring
 
-            secret = base64.b64encode(key.private_bytes_raw()).decode()
-            keyring.set_password(KEYRING_SERVICE, key_id, secret)
-            return keyring.get_password(KEYRING_SERVICE, key_id) == secret
-        except Exception:  # noqa: BLE001 - any keyring failure means: keep it in a file
-            return False
+        secret = base64.b64encode(key.private_bytes_raw()).decode()
+        return store_in_keyring(KEYRING_SERVICE, key_id, secret)
 
     def _set(self, key: Ed25519PrivateKey, location: KeyLocation,
              describe: Path | None = None) -> None:

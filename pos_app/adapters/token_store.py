@@ -94,14 +94,6 @@ class KeyringTokenStore:
     def _to_keyring(self, till_id: str, token: str) -> bool:
         if not self.use_keyring:
             return False
-        try:
-            import keyring
-            from keyring.backends import fail
+        from pos_app.adapters.keyring_store import store_in_keyring
 
-            backend = keyring.get_keyring()
-            if isinstance(backend, fail.Keyring) or backend.priority <= 0:
-                return False
-            keyring.set_password(KEYRING_SERVICE, till_id, token)
-            return bool(keyring.get_password(KEYRING_SERVICE, till_id) == token)
-        except Exception:  # noqa: BLE001 - any keyring failure means: keep it in a file
-            return False
+        return store_in_keyring(KEYRING_SERVICE, till_id, token)
