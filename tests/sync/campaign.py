@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import random
 import threading
-import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -253,14 +252,3 @@ class Driver:
             self.error = error
             self.stopping.set()
             raise
-
-
-def wait_until(condition: Callable[[], bool], deadline_s: float, what: str,
-               every_s: float = 0.005) -> None:
-    """Poll `condition` often (a batch is with a server for some milliseconds only)
-    until it holds; fail after `deadline_s`."""
-    deadline = time.monotonic() + deadline_s
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"waited {deadline_s} s for {what}")
-        time.sleep(every_s)

@@ -138,13 +138,14 @@ class LocalServer:
         return found[0]
 
 
-def wait_for(condition: Callable[[], bool], deadline_s: float, what: str) -> None:
-    """Poll `condition` until it holds; fail after `deadline_s` seconds."""
+def wait_for(condition: Callable[[], bool], deadline_s: float, what: str,
+             every_s: float = 0.02) -> None:
+    """Poll `condition` every `every_s` until it holds; fail after `deadline_s` seconds."""
     deadline = time.monotonic() + deadline_s
     while not condition():
         if time.monotonic() > deadline:
             raise AssertionError(f"waited {deadline_s} s for {what}")
-        time.sleep(0.02)
+        time.sleep(every_s)
 
 
 def prelude_sent(ctx: Context) -> None:

@@ -47,7 +47,7 @@ from sync.server.database import open_engine
 from sync.server.migrate import upgrade
 from sync.server.tills import make_enrol_code
 from tests.server.support import postgresql_admin_url, postgresql_database, postgresql_required
-from tests.sync.campaign import Driver, Pace, wait_until
+from tests.sync.campaign import Driver, Pace
 from tests.sync.checks import (
     check_journal_acknowledged_at_its_heads,
     check_nothing_waits,
@@ -55,7 +55,7 @@ from tests.sync.checks import (
     check_records_held_once,
 )
 from tests.sync.faults import Faults, Proxy
-from tests.sync.support import LocalServer, ShiftedClock
+from tests.sync.support import LocalServer, ShiftedClock, wait_for
 
 RECORDS = int(os.environ.get("CAISSE_SYNC_CAMPAIGN_RECORDS", "1000"))
 SEED = int(os.environ.get("CAISSE_SYNC_CAMPAIGN_SEED", "20261201"))
@@ -195,8 +195,8 @@ class Campaign:
 
     def _until(self, condition: Callable[[], bool], deadline_s: float, what: str,
                every_s: float = 0.005) -> None:
-        """`wait_until`, cut short (and failed) by a till whose thread broke."""
-        wait_until(lambda: condition() or self.stopping.is_set(), deadline_s, what, every_s)
+        """`wait_for`, cut short (and failed) by a till whose thread broke."""
+        wait_for(lambda: condition() or self.stopping.is_set(), deadline_s, what, every_s)
         for driver in self.drivers:
             if driver.error is not None:
                 raise AssertionError(f"{driver.name} failed") from driver.error
