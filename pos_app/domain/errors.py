@@ -176,6 +176,17 @@ class NothingReturned(DomainError):
         super().__init__("a return needs at least one line and a quantity of at least 1")
 
 
+class SoldAtAnotherTill(DomainError):
+    """A return or a cancellation is made at the till that sold: its journal holds the
+    sale it corrects, and its Z the takings it lowers (another till may take a payment)."""
+
+    def __init__(self, number: str, till_name: str) -> None:
+        super().__init__(f"order {number} was sold at till {till_name!r}: it is taken back"
+                         f" or cancelled there")
+        self.number = number
+        self.till_name = till_name
+
+
 class UnknownOrderLine(DomainError):
     def __init__(self, number: str, position: int) -> None:
         super().__init__(f"order {number} has no line {position + 1}")

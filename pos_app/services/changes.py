@@ -145,13 +145,19 @@ def sale_body(order: Order, till: Till) -> dict[str, Any]:
     }
 
 
-def order_payload(order: Order, payer: Customer | None = None) -> dict[str, Any]:
-    """What `order.validated` says: the order as validated, which never changes after.
-    Payments and a cancellation are records of their own."""
+def order_payload(order: Order, payer: Customer | None = None,
+                  till: Till | None = None) -> dict[str, Any]:
+    """What `order.validated` says: the order as validated, which never changes after,
+    and the till that sold it (other tills show it, docs/sync.md "Orders"). Payments
+    and a cancellation are records of their own."""
     return {
         "id": order.id,
         "number": order.number,
+        "sequence": order.sequence,
         "till_id": order.till_id,
+        **({} if till is None else {"till": {
+            "code": till.code, "name": till.name, "point_of_sale": till.point_of_sale,
+            "order_prefix": till.order_prefix}}),
         "created_at": order.created_at.isoformat(),
         "staff_id": order.staff_id,
         "payer": None if payer is None else {
@@ -179,7 +185,8 @@ class Sold(Change):
 
     def sent(self, entry: JournalEntry | None) -> list[Sent]:
         order = self.order
-        return [Sent(RecordKind.ORDER_VALIDATED, order.id, order_payload(order, self.payer)),
+        return [Sent(RecordKind.ORDER_VALIDATED, order.id,
+                     order_payload(order, self.payer, self.till)),
                 *(Sent(RecordKind.PAYMENT_TAKEN, payment.id, payment_payload(order, payment))
                   for payment in order.payments)]
 

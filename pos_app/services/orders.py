@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from pos_app.domain.customer import Customer
-from pos_app.domain.errors import UnknownOrder
+from pos_app.domain.errors import SoldAtAnotherTill, UnknownOrder
 from pos_app.domain.ids import new_id
 from pos_app.domain.order import (
     CreditNote,
@@ -104,7 +104,7 @@ def cancel_order(ctx: Context, staff: StaffMember, number: str, reason: str,
     now = ctx.clock.now()
     with ctx.uow() as uow:
         order = _order(uow, number)
-        till, session = _till_for(uow, ctx.signer, order, staff, now)
+        till, session = _till_for(uow, ctx.signer, order, staff, now, correcting=True)
         cancellation = order.cancel(staff.id, now, reason)
         given = _refund(uow, order, refunds, now, staff, None, session)
         uow.orders.add_cancellation(order, cancellation, till.id, _id(session))
@@ -124,7 +124,7 @@ def return_lines(ctx: Context, staff: StaffMember, number: str,
     now = ctx.clock.now()
     with ctx.uow() as uow:
         order = _order(uow, number)
-        till, session = _till_for(uow, ctx.signer, order, staff, now)
+        till, session = _till_for(uow, ctx.signer, order, staff, now, correcting=True)
         series = TRAINING_CREDIT_NOTE_SERIES if order.training else CREDIT_NOTE_SERIES
         sequence = uow.sequences.next(till.id, series)
         note = order.take_back(
@@ -168,10 +168,14 @@ def _record_correction(uow: UnitOfWork, signer: Signer, order: Order, till: Till
 
 
 def _till_for(uow: UnitOfWork, signer: Signer, order: Order, staff: StaffMember,
-              now: datetime) -> tuple[Till, TillSession | None]:
+              now: datetime, correcting: bool = False) -> tuple[Till, TillSession | None]:
     """The till taking the action, and its session; a real order needs it open
-    (training does not, and belongs to no session)."""
+    (training does not, and belongs to no session). A correction (`correcting`) is made
+    only at the till that sold the order."""
     till = local_till(uow)
+    if correcting and order.till_id != till.id:
+        seller = uow.tills.get(order.till_id)
+        raise SoldAtAnotherTill(order.number, order.till_id if seller is None else seller.name)
     if order.training:
         return till, None
     return till, ensure_till_open(uow, signer, till, staff, now)

@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # named in signatures only: using a port loads none of them
     from pos_app.domain.order import Cancellation, CreditNote, Order, Refund, StatusFilter
     from pos_app.domain.payment import Payment, PaymentMethod
     from pos_app.domain.printing import PrinterStatus, PrintJob, QueuedJob
+    from pos_app.domain.pulled_order import PulledOrder
     from pos_app.domain.receipt import Venue
     from pos_app.domain.scan import Scan
     from pos_app.domain.staff import Role, StaffMember
@@ -315,6 +316,12 @@ class OrderRepository(Protocol):
 
     def get_by_number(self, number: str) -> Order | None: ...
 
+    def merge_pulled(self, pulled: PulledOrder, local_till_id: str) -> bool:
+        """Hold what tills other than `local_till_id` made of an order the server sent
+        (the order itself when another till sold it), in no session of this till;
+        False when this till cannot hold it."""
+        ...
+
     def search(self, text: str, status: StatusFilter, limit: int,
                training: bool = False) -> list[OrderSummary]:
         """Orders found by number or payer; training orders only with `training`."""
@@ -373,6 +380,10 @@ class TillRepository(Protocol):
         ...
 
     def save(self, till: Till) -> None: ...
+
+    def get(self, till_id: str) -> Till | None:
+        """This till or another of the venue (known here by the orders it sold)."""
+        ...
 
     def latest_session(self, till_id: str) -> TillSession | None: ...
 

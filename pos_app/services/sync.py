@@ -123,16 +123,19 @@ class JournalPushed:
 
 @dataclass(frozen=True, slots=True)
 class Pulled:
-    """Reference data pulled in a round: items written, deletions applied, pages."""
+    """What a round pulled: reference items written, deletions applied, pages, and the
+    venue's orders merged (docs/sync.md, "Orders")."""
 
     written: int = 0
     removed: int = 0
     pages: int = 0
     cursor: int = 0  # where the next pull starts
+    orders: int = 0
 
     def __add__(self, other: Pulled) -> Pulled:
         return Pulled(self.written + other.written, self.removed + other.removed,
-                      self.pages + other.pages, max(self.cursor, other.cursor))
+                      self.pages + other.pages, max(self.cursor, other.cursor),
+                      self.orders + other.orders)
 
 
 class PulledItemRefused(SyncError):
@@ -350,7 +353,7 @@ def _pull(ctx: Context, server: SyncServer, access: ServerAccess,
     # Loaded by the first pull, on the sync thread: the sale screen (whose status reads
     # this module) shows without the import's readers and the catalogue's types.
     from pos_app.domain.reference_data import InvalidImport
-    from pos_app.services import importing
+    from pos_app.services import importing, pulled_orders
 
     pulled = Pulled()
     while keep_going():
@@ -361,7 +364,9 @@ def _pull(ctx: Context, server: SyncServer, access: ServerAccess,
         try:
             page = server.changes(access, since, PULL_PAGE).value
             try:
-                checked = importing.read_page(page.changes)
+                checked = importing.read_page([change for change in page.changes
+                                               if change.kind != pulled_orders.ORDER_KIND])
+                orders = pulled_orders.read_orders(page.changes)
             except InvalidImport as error:
                 raise PulledItemRefused(f"the server sent an item the till cannot read:"
                                         f" {error}") from error
@@ -372,9 +377,10 @@ def _pull(ctx: Context, server: SyncServer, access: ServerAccess,
             if now_at is None or now_at.pull_cursor != since:
                 break  # another round applied this page meanwhile: it asks for the next
             applied = importing.apply_page(uow, ctx.signer, ctx.clock.now(), checked)
+            merged = pulled_orders.merge_orders(uow, access.till_id, orders)
             uow.sync.advance_cursor(page.cursor)
             uow.commit()
-        pulled += Pulled(applied.written, applied.removed, 1, page.cursor)
+        pulled += Pulled(applied.written, applied.removed, 1, page.cursor, merged)
         if not page.more or not page.changes:
             break
     return pulled

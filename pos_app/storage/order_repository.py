@@ -4,7 +4,7 @@ a Z covers."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pos_app.domain.basket import BasketLine
 from pos_app.domain.order import (
@@ -22,6 +22,9 @@ from pos_app.domain.vat import VatRate
 from pos_app.services.ports import OrderSummary
 from pos_app.storage.sql import SqlRepository, from_utc_text, like_escape, utc_text
 
+if TYPE_CHECKING:  # read by the sync thread's pull only: the sale screen loads without it
+    from pos_app.domain.pulled_order import PulledOrder
+
 # What an order is worth now (nothing once cancelled, its returns off), and what it
 # holds of the customer's money: an order search shows what is left from both.
 _DUE = ("CASE WHEN o.cancelled_at IS NOT NULL THEN 0 ELSE o.total_cents - coalesce((SELECT"
@@ -34,6 +37,9 @@ _NET_PAID = ("coalesce((SELECT sum(amount_cents - change_cents) FROM payments"
 _INSERT_PAYMENT = ("INSERT INTO payments (id, order_id, method_code, amount_cents,"
                    " change_cents, taken_at, staff_id, till_id, training, session_id)"
                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+_INSERT_REFUND = ("INSERT INTO refunds (id, order_id, credit_note_id, method_code, amount_cents,"
+                  " at, staff_id, till_id, training, session_id)"
+                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 _LINE_COLUMNS = ("product_id, label, price_id, price_label, unit_price_cents, quantity,"
                  " vat_rate_bp")
 
@@ -42,6 +48,13 @@ def _payment_row(order: Order, payment: Payment, till_id: str,
                  session_id: str | None) -> tuple[Any, ...]:
     return (payment.id, order.id, payment.method_code, payment.amount_cents,
             payment.change_cents, utc_text(payment.taken_at), payment.staff_id, till_id,
+            order.training, session_id)
+
+
+def _refund_row(order: Order, refund: Refund, till_id: str,
+                session_id: str | None) -> tuple[Any, ...]:
+    return (refund.id, order.id, refund.credit_note_id, refund.method_code,
+            refund.amount_cents, utc_text(refund.at), refund.staff_id, till_id,
             order.training, session_id)
 
 
@@ -77,6 +90,56 @@ class SqlOrders(SqlRepository):
         self._many(_INSERT_PAYMENT, [_payment_row(order, p, order.till_id, session_id)
                                      for p in order.payments])
 
+    def merge_pulled(self, pulled: PulledOrder, local_till_id: str) -> bool:
+        """Add what other tills made of an order the server sent: the order itself when
+        another till sold it (with that till, and its payer when unknown here), then
+        their payments, returns, refunds and cancellation not held yet; none belongs to
+        a session of this till. False when it cannot be held here: one of this till's
+        own orders unknown (the store was restored from an older copy), or a number
+        another order already holds."""
+        order = pulled.order
+        held = self._one("SELECT id FROM orders WHERE number = ?", (order.number,))
+        if held is not None and held[0] != order.id:
+            return False
+        if held is None:
+            if pulled.till.id == local_till_id:
+                return False
+            till = pulled.till
+            self._run("INSERT OR IGNORE INTO tills (id, code, name, point_of_sale,"
+                      " order_prefix, is_local) VALUES (?, ?, ?, ?, ?, 0)",
+                      (till.id, till.code, till.name, till.point_of_sale, till.order_prefix))
+            if pulled.payer is not None:
+                self._run("INSERT OR IGNORE INTO customers (id, kind, name, first_name,"
+                          " name_folded, first_name_folded) VALUES (?, ?, ?, ?, ?, ?)",
+                          (pulled.payer.id, pulled.payer.kind.value, pulled.payer.name,
+                           pulled.payer.first_name, fold(pulled.payer.name),
+                           fold(pulled.payer.first_name) if pulled.payer.first_name
+                           else None))
+            bare = Order(id=order.id, number=order.number, sequence=order.sequence,
+                         till_id=order.till_id, created_at=order.created_at,
+                         staff_id=order.staff_id, lines=order.lines, payer_id=order.payer_id)
+            self.add(bare, None)
+        theirs = pulled.others(local_till_id)
+        self._many(_INSERT_PAYMENT.replace("INSERT", "INSERT OR IGNORE", 1), [
+            _payment_row(order, payment, pulled.made_by[payment.id], None)
+            for payment in theirs.order.payments])
+        for note in theirs.order.returns:
+            if self._one("SELECT 1 FROM credit_notes WHERE id = ?", (note.id,)) is None:
+                self.add_return(note, None)
+        for refund in theirs.order.refunds:
+            self._run(_INSERT_REFUND.replace("INSERT", "INSERT OR IGNORE", 1),
+                      _refund_row(order, refund, pulled.made_by[refund.id], None))
+        cancellation = theirs.order.cancellation
+        if cancellation is not None and theirs.cancelled_by_till is not None:
+            self._run(
+                "UPDATE orders SET status = ?, cancelled_at = ?, cancelled_by = ?,"
+                " cancel_reason = ?, cancelled_till_id = ? WHERE id = ?"
+                " AND cancelled_at IS NULL",
+                (OrderStatus.CANCELLED.value, utc_text(cancellation.at),
+                 cancellation.by_staff_id, cancellation.reason, theirs.cancelled_by_till,
+                 order.id))
+        return True
+
     def add_payment(self, order: Order, payment: Payment, till_id: str,
                     session_id: str | None) -> None:
         self._run(_INSERT_PAYMENT, _payment_row(order, payment, till_id, session_id))
@@ -111,12 +174,8 @@ class SqlOrders(SqlRepository):
 
     def add_refunds(self, order: Order, refunds: list[Refund], till_id: str,
                     session_id: str | None) -> None:
-        self._many(
-            "INSERT INTO refunds (id, order_id, credit_note_id, method_code, amount_cents, at,"
-            " staff_id, till_id, training, session_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(refund.id, order.id, refund.credit_note_id, refund.method_code,
-              refund.amount_cents, utc_text(refund.at), refund.staff_id, till_id,
-              order.training, session_id) for refund in refunds])
+        self._many(_INSERT_REFUND, [_refund_row(order, refund, till_id, session_id)
+                                    for refund in refunds])
 
     def get_by_number(self, number: str) -> Order | None:
         row = self._one(

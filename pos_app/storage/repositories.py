@@ -98,6 +98,11 @@ class SqlTills(SqlRepository):
                   " VALUES (?, ?, ?, ?, ?, 1)",
                   (till.id, till.code, till.name, till.point_of_sale, till.order_prefix))
 
+    def get(self, till_id: str) -> Till | None:
+        row = self._one("SELECT id, code, name, point_of_sale, order_prefix FROM tills"
+                        " WHERE id = ?", (till_id,))
+        return None if row is None else Till(*row)
+
     def latest_session(self, till_id: str) -> TillSession | None:
         # By number, never by time: a session opened after the clock went back is still
         # the latest.

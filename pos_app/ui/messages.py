@@ -127,6 +127,10 @@ def _sentences() -> list[tuple[type[Exception], Callable[[Any], str]]]:
             " l'être.").format(line=e.position + 1, asked=e.asked, left=e.left)),
         (errors.NothingReturned, lambda e: translate(
             "messages", "Choisissez au moins une ligne à reprendre.")),
+        (errors.SoldAtAnotherTill, lambda e: translate(
+            "messages", "La commande {number} a été vendue à la caisse « {till} » : la"
+            " reprise ou l'annulation se fait là-bas.").format(number=e.number,
+                                                                till=e.till_name)),
         (errors.UnknownOrderLine, lambda e: translate(
             "messages", "La commande {number} n'a pas de ligne {line}.").format(
             number=e.number, line=e.position + 1)),

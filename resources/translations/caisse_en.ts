@@ -1580,6 +1580,10 @@ Cameras: {cameras}</translation>
         <translation>Choose at least one line to take back.</translation>
     </message>
     <message>
+        <source>La commande {number} a été vendue à la caisse « {till} » : la reprise ou l&apos;annulation se fait là-bas.</source>
+        <translation>Order {number} was sold at till “{till}”: take it back or cancel it there.</translation>
+    </message>
+    <message>
         <source>La commande {number} n&apos;a pas de ligne {line}.</source>
         <translation>Order {number} has no line {line}.</translation>
     </message>
