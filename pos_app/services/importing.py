@@ -18,6 +18,7 @@ from typing import Any
 
 from pos_app.domain.catalogue import Price, Product
 from pos_app.domain.journal import Event
+from pos_app.domain.reference_checks import check_products_against_store
 from pos_app.domain.reference_data import (
     BATCH,
     KINDS,
@@ -31,7 +32,6 @@ from pos_app.domain.reference_data import (
     InvalidImport,
     MemberStream,
     Problem,
-    Problems,
     check_document,
     customer_row,
     customers_of,
@@ -86,35 +86,14 @@ def import_checked(ctx: Context, staff: StaffMember | None,
 
 
 def _check_against_store(uow: UnitOfWork, checked: CheckedImport) -> dict[str, str]:
-    """Problems that only the store can reveal: unknown categories, barcodes already taken.
-
-    Returns the barcodes that go from a stored product of the file to another product of
-    the file (the file rewrites the first without them), and the product each leaves.
-    """
-    problems = Problems()
+    """Problems that only the store can reveal: unknown categories, barcodes already
+    taken. Returns the barcodes that go from a stored product of the file to another
+    product of the file (the file rewrites the first without them), and the product
+    each leaves."""
     known = {category.id for category in checked.categories}
     known |= {category.id for category in uow.catalogue.categories()}
-    moving: dict[str, str] = {}
-    for rows in checked.products.rows():
-        # Read from the packed rows (_product_row): no product needs making to be checked.
-        owners = uow.catalogue.barcode_owners([code for row in rows for code in row[6]])
-        for index, product_id, _name, category_id, _rate, _prices, barcodes, *_ in rows:
-            if category_id is not None and category_id not in known:
-                problems.add("", Problem(f"products[{index}].category",
-                                         f"unknown category {category_id!r}"))
-            for code in barcodes:
-                owner = owners.get(code, product_id)
-                if owner == product_id:
-                    continue
-                # Within the file a barcode is on one product (checked): the owner the file
-                # also rewrites gives it up.
-                if owner in checked.product_ids:
-                    moving[code] = owner
-                else:
-                    problems.add("", Problem(f"products[{index}].barcodes",
-                                             f"barcode {code!r} already belongs to {owner!r}"))
-    problems.raise_any()
-    return moving
+    return check_products_against_store(checked, known, uow.catalogue.barcode_owners,
+                                        checked.product_ids)
 
 
 def _managers_in_file_before(uow: UnitOfWork, checked: CheckedImport) -> list[tuple[int, str]]:

@@ -17,21 +17,20 @@ that took 11, and a till that pulled 11 would never see 10.)
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, select, update
 
+from pos_app.domain.reference_checks import check_products_against_store
 from pos_app.domain.reference_data import (
     BATCH,
     KINDS,
     VENUE_ID,
     CheckedImport,
     InvalidImport,
-    Problem,
-    Problems,
     category_data,
     check_document,
     customer_data,
@@ -236,40 +235,24 @@ def _staff_rows(engine: Engine, checked: CheckedImport) -> list[tuple[str, dict[
 
 def _check_against_database(connection: Connection, checked: CheckedImport) -> list[str]:
     """What only the stored data tells: a category the file names but neither gives nor
-    holds, a barcode on a product the file does not rewrite. Returns the barcodes moving
-    from one product of the file to another."""
-    problems = Problems()
+    holds, a barcode on a product the file does not rewrite or remove. Returns the
+    barcodes moving from one product of the file to another."""
     known = {category.id for category in checked.categories}
-    deleted_categories = set(checked.deletions.get("categories", ()))
     named = {row[3] for rows in checked.products.rows() for row in rows if row[3]}
     missing = sorted(named - known)
     if missing:
         held = set(connection.execute(select(reference_items.c.id).where(
             reference_items.c.kind == "category", reference_items.c.data.is_not(None),
             reference_items.c.id.in_(missing))).scalars())
-        known |= held - deleted_categories
-    deleted_products = set(checked.deletions.get("products", ()))
-    moving: list[str] = []
-    for rows in checked.products.rows():
-        codes = [code for row in rows for code in row[6]]
-        owners = {code: owner for code, owner in connection.execute(select(
+        known |= held - set(checked.deletions.get("categories", ()))
+
+    def owners_of(codes: Sequence[str]) -> dict[str, str]:
+        return {code: owner for code, owner in connection.execute(select(
             reference_barcodes.c.code, reference_barcodes.c.product_id).where(
             reference_barcodes.c.code.in_(codes)))} if codes else {}
-        for index, product_id, _name, category_id, _rate, _prices, barcodes, *_ in rows:
-            if category_id is not None and category_id not in known:
-                problems.add("", Problem(f"products[{index}].category",
-                                         f"unknown category {category_id!r}"))
-            for code in barcodes:
-                owner = owners.get(code, product_id)
-                if owner == product_id:
-                    continue
-                if owner in checked.product_ids or owner in deleted_products:
-                    moving.append(code)
-                else:
-                    problems.add("", Problem(f"products[{index}].barcodes",
-                                             f"barcode {code!r} already belongs to {owner!r}"))
-    problems.raise_any()
-    return moving
+
+    releasing = set(checked.product_ids) | set(checked.deletions.get("products", ()))
+    return list(check_products_against_store(checked, known, owners_of, releasing))
 
 
 # -- pulls --------------------------------------------------------------------------------
