@@ -28,9 +28,11 @@ from pos_app.domain.reference_checks import check_products_against_store
 from pos_app.domain.reference_data import (
     BATCH,
     KINDS,
+    MANAGING_ROLES,
     VENUE_ID,
     CheckedImport,
     InvalidImport,
+    Problem,
     category_data,
     check_document,
     customer_data,
@@ -107,6 +109,8 @@ def import_document(engine: Engine, document: object) -> ImportResult:
         for section, ids in checked.deletions.items():
             _delete(connection, counter, KINDS[section], ids)
         result.deleted = counter.given - before
+        if checked.staff or checked.deletions.get("staff"):
+            _check_a_manager_remains(connection)  # else rolled back
         result.changed = counter.given
         result.cursor = counter.save()
     return result
@@ -253,6 +257,19 @@ def _check_against_database(connection: Connection, checked: CheckedImport) -> l
 
     releasing = set(checked.product_ids) | set(checked.deletions.get("products", ()))
     return list(check_products_against_store(checked, known, owners_of, releasing))
+
+
+def _check_a_manager_remains(connection: Connection) -> None:
+    """As the till's import does: staff written or removed must leave an active manager
+    or administrator, or no till could be closed, nor this be put right from a till."""
+    managing = {role.value for role in MANAGING_ROLES}
+    for text in connection.execute(select(reference_items.c.data).where(
+            reference_items.c.kind == "staff", reference_items.c.data.is_not(None))).scalars():
+        member = json.loads(text)
+        if member.get("active") and member.get("role") in managing:
+            return
+    raise InvalidImport([Problem("staff", "no active manager or administrator would remain:"
+                                 " at least one is needed, to close the tills and to import")])
 
 
 # -- pulls --------------------------------------------------------------------------------

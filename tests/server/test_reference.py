@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from pos_app.adapters.hashing import Argon2Hasher
+from pos_app.domain.reference_data import InvalidImport
 from sync.contract import parse_changes
 from sync.server import admins
 from sync.server.database import open_engine, sqlite_url
@@ -39,7 +40,10 @@ def document(key: str, products: int = 3, secret: str = "4321") -> dict[str, Any
                       "barcodes": [f"{key}{number:05d}"]} for number in range(products)],
         "customers": [{"id": f"c-{key}", "kind": "person", "name": "Martin",
                        "first_name": "Léa"}],
+        # A manager with each cashier: an import must leave one (the tills' Z needs one).
         "staff": [{"login": f"cam-{key}", "name": "Camille", "role": "cashier",
+                   "secret": secret},
+                  {"login": f"gm-{key}", "name": "Gaëlle", "role": "manager",
                    "secret": secret}],
     }
 
@@ -77,12 +81,12 @@ def test_an_import_by_the_command_line_comes_down_to_a_till_by_pages(
     path.write_text(json.dumps(document(key, products=7)), encoding="utf-8")
     done = json.loads(cli("--database-url", database_url, "--json", "import",
                           str(path)).stdout)
-    assert done["changed"] == 10 and done["items"]["products"] == 7
+    assert done["changed"] == 11 and done["items"]["products"] == 7
     till = enrol(client, database_url)
     changes = pull_all(client, till.auth, since, limit=3)
     mine = [change for change in changes if key in change.id]
     assert [change.kind for change in mine] == ["category", *["product"] * 7, "customer",
-                                                "staff"]
+                                                "staff", "staff"]
     cursors = [change.cursor for change in changes]
     assert cursors == sorted(cursors) and len(set(cursors)) == len(cursors)
     product = next(change for change in mine if change.kind == "product")
@@ -120,7 +124,7 @@ def test_the_endpoint_imports_for_an_administrator_only(
     assert newest(engine) == since
     answer = client.post("/v1/import", json=document(key), headers=admin)
     assert answer.status_code == 200, answer.text
-    assert answer.json()["changed"] == 6
+    assert answer.json()["changed"] == 7
     # An administrator's token does not pull: that is a till's.
     assert client.get("/v1/changes", headers=admin).status_code == 401
     assert client.get("/v1/changes", params={"since": "-1"},
@@ -184,6 +188,34 @@ def test_deletions_come_down_as_tombstones(
     refused = client.post("/v1/import", json=both, headers=admin)
     assert refused.json()["problems"] == [{"where": "delete.products[0]", "message":
                                            f"'p-{key}-new' is also written at products[0]"}]
+
+
+def test_an_import_that_leaves_no_active_manager_is_refused_whole(tmp_path: Path) -> None:
+    """As on a till: without an active manager or administrator, no till could make its
+    Z once the staff came down, nor anyone put it right from one."""
+    url = sqlite_url(tmp_path)
+    cli("--database-url", url, "init")
+    engine = open_engine(url)
+    try:
+        cashier = {"login": "cam", "name": "Camille", "role": "cashier", "secret": "1234"}
+        manager = {"login": "gm", "name": "Gaëlle", "role": "manager", "secret": "4321"}
+        with pytest.raises(InvalidImport, match="no active manager"):
+            import_document(engine, {"staff": [cashier]})
+        assert newest(engine) == 0  # nothing written
+        import_document(engine, {"staff": [cashier, manager]})
+        held = newest(engine)
+        for refused in ({"delete": {"staff": ["gm"]}},
+                        {"staff": [{**manager, "active": False}]},
+                        {"staff": [{**manager, "role": "cashier"}]}):
+            with pytest.raises(InvalidImport, match="no active manager"):
+                import_document(engine, refused)
+            assert newest(engine) == held
+        # Another manager first, then the first one may go.
+        import_document(engine, {"staff": [{**manager, "login": "gm2"}],
+                                 "delete": {"staff": ["gm"]}})
+        assert newest(engine) == held + 2
+    finally:
+        engine.dispose()
 
 
 def test_concurrent_imports_never_let_a_pull_skip_a_change(

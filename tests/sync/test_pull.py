@@ -31,6 +31,9 @@ from sync.server.database import open_engine
 from sync.server.reference import import_document
 from tests.sync.support import LocalServer, answer, caisse, sell_ride, wait_for
 
+# The server refuses staff that leave no active manager, as a till does.
+MANAGER = {"login": "gerant", "name": "Gérard Gérant", "role": "manager", "secret": "4321"}
+
 
 def server_import(server: LocalServer, document: dict[str, Any]) -> int:
     engine = open_engine(server.database_url)
@@ -65,13 +68,13 @@ def test_the_servers_reference_data_reaches_the_till_and_its_staff_sign_in_offli
         "payment_methods": [{"code": "ANCV", "label": "Chèques vacances", "position": 4}],
         "customers": [{"id": "c-durand", "kind": "organisation", "name": "Durand SA"}],
         "staff": [{"login": "nouvelle", "name": "Nora Nouvelle", "role": "cashier",
-                   "secret": "2468"}],
+                   "secret": "2468"}, MANAGER],
     })
     cursor = server_import(server, document)
     enrolled(ctx, ports, server, till_name)
     run = sync.sync_once(ctx, ports)
     assert run.reached, run.failure
-    assert (run.pulled.written, run.pulled.removed, run.pulled.cursor) == (10, 0, cursor)
+    assert (run.pulled.written, run.pulled.removed, run.pulled.cursor) == (11, 0, cursor)
     with ctx.uow(write=False) as uow:
         product = uow.catalogue.get("srv-3")
         customer = uow.customers.get("c-durand")
@@ -99,7 +102,7 @@ def test_deletions_arrive_as_tombstones(
     document = catalogue(3)
     document["customers"] = [{"id": "c-gone", "kind": "person", "name": "Parti"}]
     document["staff"] = [{"login": "partant", "name": "Paul", "role": "cashier",
-                          "secret": "1357"}]
+                          "secret": "1357"}, MANAGER]
     server_import(server, document)
     enrolled(ctx, ports, server, till_name)
     assert sync.sync_once(ctx, ports).reached
