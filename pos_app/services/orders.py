@@ -52,6 +52,9 @@ TRAINING_CREDIT_NOTE_SERIES = "training_credit_note"
 class OrderDetails:
     order: Order
     payer: Customer | None
+    # The till that sold it when it is another one (a pulled order: payable here; taken
+    # back or cancelled there only); None for this till's own.
+    sold_at: Till | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +71,8 @@ def get_order(ctx: Context, number: str) -> OrderDetails:
     with ctx.uow(write=False) as uow:
         order = _order(uow, number)
         payer = uow.customers.get(order.payer_id) if order.payer_id else None
-    return OrderDetails(order, payer)
+        sold_at = None if order.till_id == local_till(uow).id else uow.tills.get(order.till_id)
+    return OrderDetails(order, payer, sold_at)
 
 
 def search_orders(ctx: Context, text: str, status: StatusFilter = StatusFilter.ALL,

@@ -189,7 +189,14 @@ class OrderDialog(QDialog):
     def _enable(self) -> None:
         order = None if self.details is None else self.details.order
         live = order is not None and order.status is OrderStatus.ACTIVE
-        manager = self.staff.role in (Role.MANAGER, Role.ADMINISTRATOR)
+        # Taken back or cancelled only at the till that sold it (its journal, its Z).
+        manager = (self.staff.role in (Role.MANAGER, Role.ADMINISTRATOR)
+                   and (self.details is None or self.details.sold_at is None))
+        if self.details is not None and self.details.sold_at is not None:
+            elsewhere = self.tr("Se fait à la caisse qui a vendu : {till}").format(
+                till=self.details.sold_at.name)
+            for button in (self.cancel_order, self.give_back):
+                button.setToolTip(elsewhere)
         self.pay.setEnabled(live and order is not None and order.left_cents > 0)
         self.cancel_order.setEnabled(live and manager)
         self.give_back.setEnabled(live and manager and order is not None and any(
@@ -253,11 +260,24 @@ class OrderDialog(QDialog):
             for r in order.refunds)
         payer_line = "" if payer is None else "<p>" + self.tr("Payeur : {name}").format(
             name=escape(payer.display_name)) + "</p>"
+        if details.sold_at is not None:
+            payer_line += "<p><i>" + self.tr(
+                "Vendue à la caisse {till} : encaissable ici ; retour et annulation se font"
+                " là-bas.").format(till=escape(details.sold_at.name)) + "</i></p>"
         return (f"<h2>{escape(order.number)}</h2><p>{format_local_time(order.created_at)}</p>"
                 f"{payer_line}{status}<table width='100%'>{rows}</table><hr>"
                 f"<table width='100%'>{vat}</table>"
                 "<h3>" + self.tr("Total : {amount}").format(
                     amount=format_money(order.total_cents)) + "</h3>"
                 f"<table width='100%'>{payments}{returns}{refunds}</table>"
-                "<h3>" + self.tr("Reste à payer : {amount}").format(
-                    amount=format_money(order.left_cents)) + "</h3>")
+                + self._left_html(order.left_cents))
+
+    def _left_html(self, left_cents: int) -> str:
+        """What is left to pay; paid beyond its worth (a payment taken at two tills while
+        they were offline, say), what the customer is owed back."""
+        if left_cents < 0:
+            return ("<h3 style='color:#b71c1c'>" + self.tr(
+                "Trop-perçu : {amount} à rendre au client").format(
+                amount=format_money(-left_cents)) + "</h3>")
+        return "<h3>" + self.tr("Reste à payer : {amount}").format(
+            amount=format_money(left_cents)) + "</h3>"

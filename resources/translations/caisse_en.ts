@@ -703,6 +703,10 @@ Cameras: {cameras}</translation>
         <translation>Managers only</translation>
     </message>
     <message>
+        <source>Se fait à la caisse qui a vendu : {till}</source>
+        <translation>Done at the till that sold it: {till}</translation>
+    </message>
+    <message>
         <source>HT</source>
         <translation>excl. VAT</translation>
     </message>
@@ -731,8 +735,16 @@ Cameras: {cameras}</translation>
         <translation>Payer: {name}</translation>
     </message>
     <message>
+        <source>Vendue à la caisse {till} : encaissable ici ; retour et annulation se font là-bas.</source>
+        <translation>Sold at till {till}: it can be paid here; returns and cancellation are done there.</translation>
+    </message>
+    <message>
         <source>Total : {amount}</source>
         <translation>Total: {amount}</translation>
+    </message>
+    <message>
+        <source>Trop-perçu : {amount} à rendre au client</source>
+        <translation>Overpaid: {amount} to give back to the customer</translation>
     </message>
     <message>
         <source>Reste à payer : {amount}</source>

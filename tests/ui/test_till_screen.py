@@ -34,6 +34,7 @@ from pos_app.ui.refund_dialog import RefundDialog
 from pos_app.ui.sale_window import SaleWindow
 from pos_app.ui.scanner import KeyboardScanner
 from pos_app.ui.sign_in import SignInDialog
+from tests.pulled_orders import document, merge
 from tests.ui.conftest import WAIT_MS, give_focus, open_sale_window
 
 LEFT = Qt.MouseButton.LeftButton
@@ -485,3 +486,42 @@ def test_a_burst_stays_a_scan_when_the_screen_pauses_while_it_arrives(
         time.sleep(0.04)  # the screen was busy for 40 ms between two keys
     qtbot.waitUntil(lambda: len(window.basket.lines) == 1, timeout=WAIT_MS)
     assert field.text() == ""
+
+
+def test_an_order_of_another_till_is_paid_here_and_corrected_only_there(
+        qtbot: QtBot, store: Store, runner: OperationRunner, manager: StaffMember) -> None:
+    merge(store.context, document())  # as a pull brings it: 28 €, 10 € paid at till 1
+    managing = open_sale_window(qtbot, store, runner, manager)
+    search = managing.find_orders()
+    qtbot.keyClicks(search.search, "ribeiro")
+    qtbot.waitUntil(lambda: search.results.count() == 1, timeout=WAIT_MS)
+    assert "CD1-000007" in search.results.item(0).text()
+    assert "reste 18,00" in search.results.item(0).text()
+    click(qtbot, search.open_button)
+    order_dialog = search.opened
+    assert isinstance(order_dialog, OrderDialog)
+    qtbot.waitUntil(order_dialog.pay.isEnabled, timeout=WAIT_MS)
+    assert "Vendue à la caisse Caisse ponton" in order_dialog.view.toPlainText()
+    # A manager here still cannot take it back or cancel it: that is the other till's.
+    assert not order_dialog.cancel_order.isEnabled()
+    assert not order_dialog.give_back.isEnabled()
+    assert "Caisse ponton" in order_dialog.cancel_order.toolTip()
+    click(qtbot, order_dialog.pay)
+    paying = order_dialog.opened
+    assert isinstance(paying, PaymentDialog)
+    wait_for_methods(qtbot, paying)
+    assert paying.amount.text() == "18,00"
+    click(qtbot, method(paying, "CB"))
+    qtbot.waitUntil(lambda: paying.pages.currentIndex() == 1, timeout=WAIT_MS)
+    click(qtbot, child(paying, QPushButton, "nextSale"))
+    qtbot.waitUntil(lambda: "Reste à payer : 0,00" in order_dialog.view.toPlainText(),
+                    timeout=WAIT_MS)
+    # Paid at till 1 as well while the two were offline: the pull shows it overpaid.
+    twice = document()
+    twice["payments"].append({**twice["payments"][0], "id": "p-there", "amount_cents": 1800,
+                              "method": "CB"})
+    merge(store.context, twice)
+    order_dialog.load()
+    qtbot.waitUntil(lambda: "Trop-perçu : 18,00" in order_dialog.view.toPlainText(),
+                    timeout=WAIT_MS)
+    assert not order_dialog.pay.isEnabled()

@@ -1,0 +1,44 @@
+"""An order of another till as a pull brings it (docs/sync.md, "Orders"), for the
+tests of the till's side: the document, and its merge into a store."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pos_app.domain.pulled_order import read_pulled_order
+from pos_app.services.context import Context, local_till
+from pos_app.services.pulled_orders import merge_orders
+
+OTHER = "0192f0c4-0000-7000-8000-00000000aaaa"
+ORDER = "0192f0c4-1111-7000-8000-00000000bbbb"
+
+
+def document(**changes: Any) -> dict[str, Any]:
+    """An order of till 1 for two rides (28 €), 10 € paid there in cash."""
+    data: dict[str, Any] = {
+        "id": ORDER, "number": "CD1-000007", "sequence": 7,
+        "created_at": "2026-07-11T07:30:00+00:00", "staff_id": "caissier",
+        "till": {"id": OTHER, "name": "Caisse ponton", "code": "1",
+                 "point_of_sale": "Ponton", "order_prefix": "CD1-"},
+        "payer": {"id": "c-pulled", "kind": "person", "name": "Ribeiro", "first_name": "Ana"},
+        "lines": [{"product_id": "balade-poney-1h", "label": "Balade poney 1 h",
+                   "price_id": "normal", "price_label": "Normal", "unit_price_cents": 1400,
+                   "quantity": 2, "vat_rate_bp": 1000, "total_cents": 2800}],
+        "vat": [{"rate_bp": 1000, "excl_cents": 2545, "vat_cents": 255, "total_cents": 2800}],
+        "total_cents": 2800,
+        "payments": [{"id": "p-1", "order_id": ORDER, "order_number": "CD1-000007",
+                      "method": "ESP", "amount_cents": 1000, "change_cents": 0,
+                      "taken_at": "2026-07-11T07:30:00+00:00", "staff_id": "caissier",
+                      "till_id": OTHER}],
+        "returns": [], "refunds": [], "cancellation": None,
+    }
+    data.update(changes)
+    return data
+
+
+def merge(ctx: Context, data: dict[str, Any]) -> int:
+    pulled = read_pulled_order(data["id"], data, "changes[0]")
+    with ctx.uow() as uow:
+        merged = merge_orders(uow, local_till(uow).id, [pulled])
+        uow.commit()
+    return merged
