@@ -71,13 +71,14 @@ def refund_document(value: RefundReceipt) -> Document:
         blocks.append(Text(SIMULATION, bold=True, align=Align.CENTER))
     blocks += _seller(value.venue)
     title = (f"AVOIR n° {value.credit_note_number}" if value.credit_note_number
-             else "ANNULATION")
+             else "REMBOURSEMENT DU TROP-PERÇU" if value.overpayment else "ANNULATION")
     blocks += [Text(title, bold=True, align=Align.CENTER),
                Text(f"Commande {value.order_number} —"
                     f" {format_local_time(value.at, '%d/%m/%Y %H:%M:%S')}"),
-               Text(f"{value.point_of_sale} · {value.till_name}"),
-               Text(f"Motif : {value.reason}")]
-    blocks += _lines_and_vat(value.lines, value.vat, value.total_cents)
+               Text(f"{value.point_of_sale} · {value.till_name}")]
+    if not value.overpayment:  # nothing was taken back: no lines, no VAT
+        blocks.append(Text(f"Motif : {value.reason}"))
+        blocks += _lines_and_vat(value.lines, value.vat, value.total_cents)
     blocks += [Text(f"Remboursé {refund.label} {format_money(refund.amount_cents)}")
                for refund in value.refunds]
     blocks.append(Barcode(value.order_number))

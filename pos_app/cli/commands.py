@@ -186,6 +186,12 @@ def _order_cancel(store: Store, args: argparse.Namespace) -> Any:
     return output.order(orders.get_order(store.context, args.number))
 
 
+def _order_refund_overpaid(store: Store, args: argparse.Namespace) -> Any:
+    staff = _staff(store, args)
+    orders.refund_overpayment(store.context, staff, args.number, _refunds(args.refund))
+    return output.order(orders.get_order(store.context, args.number))
+
+
 def _order_return(store: Store, args: argparse.Namespace) -> Any:
     staff = _staff(store, args)
     wanted = orders.get_order(store.context, args.number).order
@@ -447,6 +453,7 @@ HANDLERS: dict[str, Callable[[Store, argparse.Namespace], Any]] = {
     "order pay": _order_pay,
     "order cancel": _order_cancel,
     "order return": _order_return,
+    "order refund-overpaid": _order_refund_overpaid,
     "order show": _order_show,
     "draft show": _draft_show,
     "draft add": _draft_add,

@@ -79,6 +79,10 @@ def build_parser() -> argparse.ArgumentParser:
                             " still be returned); repeat for several lines")
     taken_back.add_argument("--reason", required=True)
     _add_refund_option(taken_back)
+    overpaid = order.add_parser("refund-overpaid", help="give back what an order was paid"
+                                " beyond its worth (a manager; at any till holding it)")
+    overpaid.add_argument("number")
+    _add_refund_option(overpaid)
     order.add_parser("show").add_argument("number")
 
     many = commands.add_parser("orders").add_subparsers(dest="action", required=True)
@@ -173,11 +177,12 @@ def _add_fiscal_commands(commands: Any) -> None:
     receipt.add_parser("show", help="an order's receipt").add_argument("number")
     receipt.add_parser("duplicate", help="reprint: journaled, says DUPLICATA (--staff)"
                        ).add_argument("number")
-    refund = receipt.add_parser("refund", help="the slip of a return (credit note) or of"
-                                " an order's cancellation, with its refunds")
+    refund = receipt.add_parser("refund", help="the slip of a return (credit note), of"
+                                " an order's cancellation, or of an overpayment given"
+                                " back, with its refunds")
     refund.add_argument("number", help="the order")
     refund.add_argument("--credit-note", help="the return's credit note (AV…); default: the"
-                        " order's cancellation")
+                        " order's cancellation (or the overpayment given back)")
     qr = receipt.add_parser("check-qr", help="check a receipt's QR text with a public key")
     qr.add_argument("text")
     qr.add_argument("--public-key", required=True, help="the till's key, hex")

@@ -102,6 +102,15 @@ class NothingLeftToPay(DomainError):
         self.number = number
 
 
+class NothingOwed(DomainError):
+    """Only what an order was paid beyond its worth goes back without a return."""
+
+    def __init__(self, number: str) -> None:
+        super().__init__(f"order {number} was not paid beyond its worth: nothing is owed"
+                         f" back (a return or a cancellation gives money back)")
+        self.number = number
+
+
 class Overpayment(DomainError):
     """Only a method that gives change (cash) may exceed what is left to pay."""
 

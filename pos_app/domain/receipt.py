@@ -90,6 +90,8 @@ class RefundReceipt:
     total_cents: Cents  # negative: what the order no longer is worth
     refunds: tuple[ReceiptPayment, ...]  # how money went back
     training: bool = False
+    # Money paid beyond the order's worth given back: nothing taken back, no VAT.
+    overpayment: bool = False
 
 
 def qr_message(till_id: str, number: str, at: datetime, vat: tuple[VatLine, ...],

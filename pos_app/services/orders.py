@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from pos_app.domain.customer import Customer
-from pos_app.domain.errors import SoldAtAnotherTill, UnknownOrder
+from pos_app.domain.errors import NothingOwed, SoldAtAnotherTill, UnknownOrder
 from pos_app.domain.ids import new_id
 from pos_app.domain.order import (
     CreditNote,
@@ -143,6 +143,25 @@ def return_lines(ctx: Context, staff: StaffMember, number: str,
     return TakenBack(order, note, tuple(given))
 
 
+def refund_overpayment(ctx: Context, staff: StaffMember, number: str,
+                       refunds: Sequence[RefundRequest] | None = None) -> TakenBack:
+    """Give back what an order was paid beyond its worth (paid at two tills while they
+    were offline, say): refunds as `refunds` say (by default, in the methods it came in,
+    the latest payment first), at any till that holds the order. Nothing is taken back:
+    the takings stay; each refund is a change of its own, as a return's are."""
+    staff.require(Role.MANAGER, "give back an overpayment")
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        order = _order(uow, number)
+        if order.cancellation is not None or order.owed_cents <= 0:
+            raise NothingOwed(order.number)
+        till, session = _till_for(uow, ctx.signer, order, staff, now)
+        given = _refund(uow, order, refunds, now, staff, None, session)
+        _record_refunds(uow, ctx.signer, order, till, session, now, given)
+        uow.commit()
+    return TakenBack(order, None, tuple(given))
+
+
 def _refund(uow: UnitOfWork, order: Order, requests: Sequence[RefundRequest] | None,
             now: datetime, staff: StaffMember, credit_note_id: str | None,
             session: TillSession | None) -> list[Refund]:
@@ -165,6 +184,12 @@ def _record_correction(uow: UnitOfWork, signer: Signer, order: Order, till: Till
     """A return or a cancellation (its entry takes its amount off the takings), then
     each refund it gives: rows, and a change of its own (entry and record) each."""
     record_change(uow, signer, till.id, now, correction)
+    _record_refunds(uow, signer, order, till, session, now, refunds)
+
+
+def _record_refunds(uow: UnitOfWork, signer: Signer, order: Order, till: Till,
+                    session: TillSession | None, now: datetime,
+                    refunds: list[Refund]) -> None:
     if refunds:
         uow.orders.add_refunds(order, refunds, till.id, _id(session))
     for refund in refunds:

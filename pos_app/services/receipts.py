@@ -15,10 +15,12 @@ from pos_app.domain.receipt import (
     ReceiptLine,
     ReceiptPayment,
     RefundReceipt,
+    Venue,
     qr_message,
     signed_qr,
 )
 from pos_app.domain.staff import Role, StaffMember
+from pos_app.domain.till import Till
 from pos_app.domain.vat import VatLine
 from pos_app.services.context import Context, local_till
 from pos_app.services.journal import append
@@ -91,7 +93,7 @@ def refund_receipt(ctx: Context, number: str, credit_note: str | None = None) ->
     if credit_note is not None and note is None:
         raise UnknownOrder(credit_note)
     if note is None and order.cancellation is None:
-        raise NoRefundSlip(order.number)
+        return _overpayment_slip(order, till, venue, methods)
     refunds = tuple(ReceiptPayment(methods.get(r.method_code, r.method_code), -r.amount_cents, 0)
                     for r in order.refunds
                     if r.credit_note_id == (None if note is None else note.id))
@@ -112,6 +114,20 @@ def refund_receipt(ctx: Context, number: str, credit_note: str | None = None) ->
                          order.cancellation.at, order.cancellation.reason, cancelled,
                          _negative(order.remaining_vat()), -order.cancelled_cents, refunds,
                          order.training)
+
+
+def _overpayment_slip(order: Order, till: Till, venue: Venue | None,
+                      methods: dict[str, str]) -> RefundReceipt:
+    """What went back of an order paid beyond its worth (refunds with no return or
+    cancellation behind them)."""
+    refunds = [r for r in order.refunds if r.credit_note_id is None]
+    if not refunds:
+        raise NoRefundSlip(order.number)
+    return RefundReceipt(venue, till.name, till.point_of_sale, order.number, None,
+                         refunds[-1].at, "trop-perçu", (), (), 0,
+                         tuple(ReceiptPayment(methods.get(r.method_code, r.method_code),
+                                              -r.amount_cents, 0) for r in refunds),
+                         order.training, overpayment=True)
 
 
 def _negative(vat: list[VatLine]) -> tuple[VatLine, ...]:

@@ -79,6 +79,9 @@ def _sentences() -> list[tuple[type[Exception], Callable[[Any], str]]]:
         (errors.UnknownOrder, lambda e: translate(
             "messages", "Aucune commande n'a le numéro {number}.").format(number=e.number)),
         (errors.NothingLeftToPay, lambda e: translate("messages", "Il ne reste rien à payer.")),
+        (errors.NothingOwed, lambda e: translate(
+            "messages", "La commande {number} n'a pas été payée au-delà de ce qu'elle vaut :"
+            " rien n'est à rendre.").format(number=e.number)),
         (errors.CancellationReasonMissing,
          lambda e: translate("messages", "Indiquez le motif de l'annulation.")),
         (UnknownTill, lambda e: translate("messages", "Cette caisse n'est pas celle de ce poste.")),

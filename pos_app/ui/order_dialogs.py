@@ -34,7 +34,7 @@ from pos_app.services.ports import OrderSummary
 from pos_app.ui.messages import error_message
 from pos_app.ui.ops import LatestOnly, OperationRunner
 from pos_app.ui.payment_dialog import PaymentDialog
-from pos_app.ui.refund_dialog import RefundDialog
+from pos_app.ui.refund_dialog import RefundDialog, RefundMode
 from pos_app.ui.widgets import after_typing_pause, named, show_dialog, split_row
 
 if TYPE_CHECKING:
@@ -157,18 +157,22 @@ class OrderDialog(QDialog):
         self.pay = named(QPushButton(self.tr("Encaisser le reste")), "payRest")
         self.give_back = named(QPushButton(self.tr("Retour d'articles")), "returnLines")
         self.cancel_order = named(QPushButton(self.tr("Annuler la commande")), "cancelOrder")
+        self.give_overpaid = named(QPushButton(self.tr("Rendre le trop-perçu")),
+                                   "refundOverpaid")
         close = named(QPushButton(self.tr("Fermer")), "close")
-        buttons = split_row([close], [self.cancel_order, self.give_back, self.pay])
+        buttons = split_row([close], [self.cancel_order, self.give_back, self.give_overpaid,
+                                      self.pay])
         layout = QVBoxLayout(self)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.error)
         layout.addLayout(buttons)
         if staff.role not in (Role.MANAGER, Role.ADMINISTRATOR):
-            for button in (self.cancel_order, self.give_back):
+            for button in (self.cancel_order, self.give_back, self.give_overpaid):
                 button.setToolTip(self.tr("Réservé aux responsables"))
         self.pay.clicked.connect(self._pay_rest)
-        self.give_back.clicked.connect(lambda: self._take_back(cancel=False))
-        self.cancel_order.clicked.connect(lambda: self._take_back(cancel=True))
+        self.give_back.clicked.connect(lambda: self._take_back(RefundMode.RETURN))
+        self.cancel_order.clicked.connect(lambda: self._take_back(RefundMode.CANCEL))
+        self.give_overpaid.clicked.connect(lambda: self._take_back(RefundMode.OVERPAID))
         close.clicked.connect(self.accept)
         self._enable()
         self.load()
@@ -201,6 +205,11 @@ class OrderDialog(QDialog):
         self.cancel_order.setEnabled(live and manager)
         self.give_back.setEnabled(live and manager and order is not None and any(
             order.returnable(index) for index in range(len(order.lines))))
+        # Shown only when the order holds more than it is worth; any till's manager.
+        overpaid = live and order is not None and order.owed_cents > 0
+        self.give_overpaid.setVisible(overpaid)
+        self.give_overpaid.setEnabled(overpaid and self.staff.role in (Role.MANAGER,
+                                                                       Role.ADMINISTRATOR))
 
     def _pay_rest(self) -> None:
         assert self.details is not None
@@ -209,11 +218,12 @@ class OrderDialog(QDialog):
         dialog.finished.connect(lambda _result: self.load())
         self.opened = show_dialog(dialog)
 
-    def _take_back(self, cancel: bool) -> None:
-        """Cancel the order, or take some lines back, and give back what is owed."""
+    def _take_back(self, mode: RefundMode) -> None:
+        """Cancel the order, or take some lines back, and give back what is owed; or give
+        back what it was paid beyond its worth."""
         assert self.details is not None
         dialog = RefundDialog(self.ctx, self.runner, self.staff, self.details.order,
-                              self.methods, cancel, devices=self.devices, parent=self)
+                              self.methods, mode, devices=self.devices, parent=self)
         dialog.finished.connect(lambda _result: self.load())
         self.opened = show_dialog(dialog)
 

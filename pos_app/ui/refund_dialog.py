@@ -8,6 +8,7 @@ keypad. Confirming is possible once they add up to exactly what is owed.
 
 from __future__ import annotations
 
+from enum import Enum
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -46,20 +47,29 @@ if TYPE_CHECKING:
     from pos_app.ui.device_link import DeviceLink
 
 
+class RefundMode(Enum):
+    RETURN = "return"  # the lines the manager picks
+    CANCEL = "cancel"  # the whole order (what returns left of it)
+    OVERPAID = "overpaid"  # nothing taken back: what was paid beyond the order's worth
+
+
 class RefundDialog(QDialog):
-    """`cancel=True`: the whole order (what returns left of it); otherwise the lines the
-    manager picks. Accepted once done; `taken_back` then says what was taken back."""
+    """Money back to the customer, for what `mode` says. Accepted once done;
+    `taken_back` then says what was taken back."""
 
     def __init__(self, ctx: Context, runner: OperationRunner, staff: StaffMember,
-                 order: Order, methods: list[PaymentMethod], cancel: bool,
+                 order: Order, methods: list[PaymentMethod], mode: RefundMode,
                  devices: DeviceLink | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx, self.runner, self.staff, self.order = ctx, runner, staff, order
-        self.methods, self.cancel, self.devices = methods, cancel, devices
+        self.methods, self.mode, self.devices = methods, mode, devices
+        self.cancel = mode is RefundMode.CANCEL
         self.taken_back: TakenBack | None = None
         self.slip: RefundReceipt | None = None
         self.quantities = [0] * len(order.lines)
-        title = (self.tr("Annuler la commande {number}") if cancel
+        title = (self.tr("Annuler la commande {number}") if self.cancel
+                 else self.tr("Rendre le trop-perçu — commande {number}")
+                 if mode is RefundMode.OVERPAID
                  else self.tr("Retour d'articles — commande {number}"))
         self.setWindowTitle(title.format(number=order.number))
         self.pages = QStackedWidget()
@@ -96,6 +106,14 @@ class RefundDialog(QDialog):
             left.addWidget(named(QLabel(self.tr("Annulation")), "heading"))
             left.addWidget(QLabel(self.tr("Ce qui reste de la commande est annulé : {amount}.")
                                   .format(amount=format_money(self.order.cancelled_cents))))
+        elif self.mode is RefundMode.OVERPAID:
+            left.addWidget(named(QLabel(self.tr("Trop-perçu")), "heading"))
+            explained = QLabel(self.tr(
+                "La commande a été payée au-delà de ce qu'elle vaut (à deux caisses hors"
+                " ligne, par exemple) : rien n'est repris, seul l'excédent est rendu."))
+            explained.setWordWrap(True)
+            left.addWidget(explained)
+            self.reason.setVisible(False)  # a refund keeps no reason: none is asked
         else:
             left.addWidget(named(QLabel(self.tr("Articles repris")), "heading"))
             left.addLayout(self._lines())
@@ -110,8 +128,10 @@ class RefundDialog(QDialog):
         body = QHBoxLayout()
         body.addLayout(left, 3)
         body.addLayout(right, 2)
-        self.confirm = named(QPushButton(self.tr("Confirmer l'annulation") if self.cancel
-                                         else self.tr("Confirmer le retour")), "confirmRefund")
+        self.confirm = named(QPushButton(
+            self.tr("Confirmer l'annulation") if self.cancel
+            else self.tr("Confirmer le remboursement") if self.mode is RefundMode.OVERPAID
+            else self.tr("Confirmer le retour")), "confirmRefund")
         close = named(QPushButton(self.tr("Fermer")), "close")
         page = QWidget()
         layout = QVBoxLayout(page)
@@ -179,11 +199,14 @@ class RefundDialog(QDialog):
         """What the customer gets back: paid beyond what the order is worth after it."""
         if self.cancel:
             return max(0, self.order.net_paid_cents)
+        if self.mode is RefundMode.OVERPAID:
+            return self.order.owed_cents
         return self.order.owed_after_return(list(enumerate(self.quantities)))
 
     def _suggest(self) -> None:
         """The amounts start as the money came in; the manager may move them."""
-        for index, count in enumerate(self.quantities if not self.cancel else []):
+        for index, count in enumerate(self.quantities if self.mode is RefundMode.RETURN
+                                      else []):
             self.counts[index].setText(str(count))
         owed = self.owed_cents()
         plan = {request.method_code: request.amount_cents
@@ -225,6 +248,9 @@ class RefundDialog(QDialog):
     def _enable(self) -> None:
         plan = self._plan()
         balanced = plan is not None and sum(r.amount_cents for r in plan) == self.owed_cents()
+        if self.mode is RefundMode.OVERPAID:
+            self.confirm.setEnabled(balanced)
+            return
         chosen = self.cancel or any(self.quantities)
         self.confirm.setEnabled(balanced and chosen and bool(self.reason.text().strip()))
 
@@ -245,6 +271,9 @@ class RefundDialog(QDialog):
         if self.cancel:
             def work() -> TakenBack:
                 return orders.cancel_order(self.ctx, staff, number, reason, plan)
+        elif self.mode is RefundMode.OVERPAID:
+            def work() -> TakenBack:
+                return orders.refund_overpayment(self.ctx, staff, number, plan)
         else:
             wanted = [(index, count) for index, count in enumerate(self.quantities) if count]
 
@@ -261,7 +290,9 @@ class RefundDialog(QDialog):
         self.taken_back = done
         given = ", ".join(f"{self._label(r.method_code)} {format_money(r.amount_cents)}"
                           for r in done.refunds) or self.tr("rien à rendre")
-        what = (self.tr("Commande {number} annulée.").format(number=done.order.number)
+        what = (self.tr("Trop-perçu de la commande {number} rendu.").format(
+                    number=done.order.number) if self.mode is RefundMode.OVERPAID
+                else self.tr("Commande {number} annulée.").format(number=done.order.number)
                 if done.credit_note is None else
                 self.tr("Avoir {number} enregistré.").format(number=done.credit_note.number))
         self.outcome.setText(what + " " + self.tr("Rendu au client : {given}.").format(

@@ -695,6 +695,10 @@ Cameras: {cameras}</translation>
         <translation>Cancel the order</translation>
     </message>
     <message>
+        <source>Rendre le trop-perçu</source>
+        <translation>Give back the overpayment</translation>
+    </message>
+    <message>
         <source>Fermer</source>
         <translation>Close</translation>
     </message>
@@ -938,6 +942,10 @@ Cameras: {cameras}</translation>
         <translation>Cancel order {number}</translation>
     </message>
     <message>
+        <source>Rendre le trop-perçu — commande {number}</source>
+        <translation>Give back the overpayment — order {number}</translation>
+    </message>
+    <message>
         <source>Retour d&apos;articles — commande {number}</source>
         <translation>Return items — order {number}</translation>
     </message>
@@ -954,6 +962,14 @@ Cameras: {cameras}</translation>
         <translation>What is left of the order is cancelled: {amount}.</translation>
     </message>
     <message>
+        <source>Trop-perçu</source>
+        <translation>Overpayment</translation>
+    </message>
+    <message>
+        <source>La commande a été payée au-delà de ce qu&apos;elle vaut (à deux caisses hors ligne, par exemple) : rien n&apos;est repris, seul l&apos;excédent est rendu.</source>
+        <translation>The order was paid beyond its worth (at two tills while offline, say): nothing is taken back, only the excess goes back.</translation>
+    </message>
+    <message>
         <source>Articles repris</source>
         <translation>Items taken back</translation>
     </message>
@@ -964,6 +980,10 @@ Cameras: {cameras}</translation>
     <message>
         <source>Confirmer l&apos;annulation</source>
         <translation>Confirm the cancellation</translation>
+    </message>
+    <message>
+        <source>Confirmer le remboursement</source>
+        <translation>Confirm the refund</translation>
     </message>
     <message>
         <source>Confirmer le retour</source>
@@ -1008,6 +1028,10 @@ Cameras: {cameras}</translation>
     <message>
         <source>rien à rendre</source>
         <translation>nothing to give back</translation>
+    </message>
+    <message>
+        <source>Trop-perçu de la commande {number} rendu.</source>
+        <translation>Overpayment of order {number} given back.</translation>
     </message>
     <message>
         <source>Commande {number} annulée.</source>
@@ -1510,6 +1534,10 @@ Cameras: {cameras}</translation>
     <message>
         <source>Il ne reste rien à payer.</source>
         <translation>Nothing is left to pay.</translation>
+    </message>
+    <message>
+        <source>La commande {number} n&apos;a pas été payée au-delà de ce qu&apos;elle vaut : rien n&apos;est à rendre.</source>
+        <translation>Order {number} was not paid beyond its worth: nothing is to be given back.</translation>
     </message>
     <message>
         <source>Indiquez le motif de l&apos;annulation.</source>

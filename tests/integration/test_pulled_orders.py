@@ -10,13 +10,14 @@ from typing import Any
 import pytest
 
 from pos_app.domain.basket import Basket
-from pos_app.domain.errors import SoldAtAnotherTill
-from pos_app.domain.order import StatusFilter
+from pos_app.domain.errors import DomainError, NothingOwed, RefundIncomplete, SoldAtAnotherTill
+from pos_app.domain.order import RefundRequest, StatusFilter
 from pos_app.domain.pulled_order import read_pulled_order
 from pos_app.domain.reference_data import InvalidImport
 from pos_app.domain.staff import StaffMember
 from pos_app.services import closures, orders, selling
 from pos_app.services.context import Context, local_till
+from pos_app.services.receipts import refund_receipt
 from tests.pulled_orders import ORDER, OTHER, document, merge
 
 
@@ -105,3 +106,29 @@ def test_an_order_this_till_cannot_hold_faithfully_is_left_out(ctx: Context) -> 
     taken = document(id="0192f0c4-2222-7000-8000-00000000cccc")
     merge(ctx, document())
     assert merge(ctx, taken) == 0  # its number is another order's here
+
+
+def test_an_order_paid_twice_gives_back_its_excess_at_either_till_and_nothing_else(
+        ctx: Context, cashier: StaffMember, manager: StaffMember) -> None:
+    twice = document()
+    twice["payments"].append({**twice["payments"][0], "id": "p-2", "amount_cents": 2800,
+                              "method": "CB"})
+    merge(ctx, twice)  # 3,800 paid for 2,800: 1,000 owed back
+    with pytest.raises(DomainError):  # a manager's act
+        orders.refund_overpayment(ctx, cashier, "CD1-000007")
+    with pytest.raises(RefundIncomplete):
+        orders.refund_overpayment(ctx, manager, "CD1-000007", [RefundRequest("CB", 500)])
+    before = closures.x_reading(ctx)
+    done = orders.refund_overpayment(ctx, manager, "CD1-000007", [RefundRequest("CB", 1000)])
+    assert ([(r.method_code, r.amount_cents) for r in done.refunds], done.order.left_cents) \
+        == ([("CB", 1000)], 0)
+    after = closures.x_reading(ctx)
+    assert after.takings_cents == before.takings_cents  # nothing was taken back
+    assert {m.method_code: m.refunded_cents for m in after.methods}["CB"] == 1000
+    with pytest.raises(NothingOwed):
+        orders.refund_overpayment(ctx, manager, "CD1-000007")
+    slip = refund_receipt(ctx, "CD1-000007")
+    assert slip.overpayment and [p.amount_cents for p in slip.refunds] == [-1000]
+    with ctx.uow(write=False) as uow:
+        kinds = [record.kind for record in uow.outbox.waiting(1000)]
+    assert kinds.count("refund.given") == 1

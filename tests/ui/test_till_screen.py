@@ -525,3 +525,23 @@ def test_an_order_of_another_till_is_paid_here_and_corrected_only_there(
     qtbot.waitUntil(lambda: "Trop-perçu : 18,00" in order_dialog.view.toPlainText(),
                     timeout=WAIT_MS)
     assert not order_dialog.pay.isEnabled()
+    # A manager gives the excess back here, in the method it came in last (no reason
+    # asked: nothing is taken back).
+    click(qtbot, order_dialog.give_overpaid)
+    refunding = order_dialog.opened
+    assert isinstance(refunding, RefundDialog)
+    assert refunding.owed.text() == "À rendre au client : 18,00\xa0€"
+    assert refunding.amounts["CB"].text() == "18,00"
+    assert not refunding.reason.isVisible()
+    click(qtbot, refunding.confirm)
+    qtbot.waitUntil(lambda: refunding.pages.currentIndex() == 1, timeout=WAIT_MS)
+    assert refunding.outcome.text() == ("Trop-perçu de la commande CD1-000007 rendu. Rendu"
+                                        " au client : Carte bancaire 18,00\xa0€.")
+    qtbot.waitUntil(lambda: "REMBOURSEMENT DU TROP-PERÇU" in refunding.slip_view.toPlainText(),
+                    timeout=WAIT_MS)
+    click(qtbot, child(refunding, QPushButton, "finish"))
+    qtbot.waitUntil(lambda: "Reste à payer : 0,00" in order_dialog.view.toPlainText(),
+                    timeout=WAIT_MS)
+    assert not order_dialog.give_overpaid.isVisible()
+    stored = orders.get_order(store.context, "CD1-000007").order
+    assert [(r.method_code, r.amount_cents) for r in stored.refunds] == [("CB", 1800)]
