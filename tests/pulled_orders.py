@@ -7,7 +7,8 @@ from typing import Any
 
 from pos_app.domain.pulled_order import read_pulled_order
 from pos_app.services.context import Context, local_till
-from pos_app.services.pulled_orders import merge_orders
+from pos_app.services.payloads import order_view
+from pos_app.services.pulled_orders import PulledDocument, merge_orders
 
 OTHER = "0192f0c4-0000-7000-8000-00000000aaaa"
 ORDER = "0192f0c4-1111-7000-8000-00000000bbbb"
@@ -37,8 +38,34 @@ def document(**changes: Any) -> dict[str, Any]:
 
 
 def merge(ctx: Context, data: dict[str, Any]) -> int:
+    """Merge `data` as a pull's page would: how many orders were held (0: it waits)."""
     pulled = read_pulled_order(data["id"], data, "changes[0]")
     with ctx.uow() as uow:
-        merged = merge_orders(uow, local_till(uow).id, [pulled])
+        merged = merge_orders(uow, local_till(uow).id, [PulledDocument(pulled, data)],
+                              ctx.clock.now())
         uow.commit()
     return merged
+
+
+def echoed(ctx: Context, number: str, *paid_there: tuple[str, int]) -> dict[str, Any]:
+    """One of this till's orders as the server sends it back, with payments another
+    till took on it (method, amount)."""
+    with ctx.uow(write=False) as uow:
+        till = local_till(uow)
+        order = uow.orders.get_by_number(number)
+    assert order is not None
+    view = order_view(order)
+    data = {
+        **document(), "id": order.id, "number": order.number, "sequence": order.sequence,
+        "created_at": view["created_at"], "staff_id": order.staff_id, "payer": None,
+        "till": {"id": till.id, "name": till.name, "code": till.code,
+                 "point_of_sale": till.point_of_sale, "order_prefix": till.order_prefix},
+        "lines": view["lines"], "total_cents": order.total_cents,
+        "payments": [{**payment, "till_id": till.id} for payment in view["payments"]],
+    }
+    data["payments"] += [
+        {"id": f"p-there-{index}", "order_id": order.id, "order_number": order.number,
+         "method": method, "amount_cents": amount, "change_cents": 0,
+         "taken_at": "2026-07-11T07:45:00+00:00", "staff_id": "caissier", "till_id": OTHER}
+        for index, (method, amount) in enumerate(paid_there)]
+    return data

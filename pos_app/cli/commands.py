@@ -332,7 +332,8 @@ def _receipt_duplicate(store: Store, args: argparse.Namespace) -> Any:
 def _receipt_refund(store: Store, args: argparse.Namespace) -> Any:
     from pos_app.services.receipts import refund_receipt
 
-    return output.refund_receipt(refund_receipt(store.context, args.number, args.credit_note))
+    return output.refund_receipt(refund_receipt(store.context, args.number, args.credit_note,
+                                                args.overpayment))
 
 
 def _receipt_check_qr(args: argparse.Namespace) -> Any:

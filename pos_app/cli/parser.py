@@ -183,6 +183,8 @@ def _add_fiscal_commands(commands: Any) -> None:
     refund.add_argument("number", help="the order")
     refund.add_argument("--credit-note", help="the return's credit note (AV…); default: the"
                         " order's cancellation (or the overpayment given back)")
+    refund.add_argument("--overpayment", action="store_true",
+                        help="what the order held beyond its worth, given back")
     qr = receipt.add_parser("check-qr", help="check a receipt's QR text with a public key")
     qr.add_argument("text")
     qr.add_argument("--public-key", required=True, help="the till's key, hex")

@@ -172,6 +172,9 @@ def status_result(status: sync.SyncStatus) -> Result:
                       "aggregate_id": record.aggregate_id,
                       "created_at": _time(record.created_at), "reason": record.reason}
                      for record in status.rejected],
+        "held_orders": [{"order_id": held.order_id, "number": held.number,
+                         "reason": held.reason, "held_at": _time(held.held_at)}
+                        for held in status.held_orders],
         "journal": {"waiting": status.journal_waiting,
                     "chains": [{"chain": chain.chain, "local_number": chain.local_number,
                                 "held_back": chain.held_back,
@@ -202,6 +205,9 @@ def status_result(status: sync.SyncStatus) -> Result:
     lines += [f"  rejeté / rejected #{record.seq} {record.kind}"
               f" ({format_local_time(record.created_at, SECONDS)}): {record.reason}"
               for record in status.rejected]
+    lines += [f"Commande d'une autre caisse en attente / order of another till waiting:"
+              f" {held.number} ({format_local_time(held.held_at, SECONDS)}): {held.reason}"
+              for held in status.held_orders]
     lines.append(f"Journal: {status.journal_waiting} entrées à envoyer / entries to send")
     for chain in status.chains:
         ack = chain.acknowledged

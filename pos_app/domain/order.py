@@ -122,6 +122,9 @@ class Refund:
     at: datetime
     staff_id: str
     credit_note_id: str | None = None
+    # What the order held beyond its worth (paid at two tills offline, say), given back
+    # with nothing taken back: no return's, no cancellation's.
+    excess: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,7 +281,8 @@ class Order:
         return self.cancellation
 
     def give_back(self, requests: Sequence[RefundRequest], ids: Sequence[str], at: datetime,
-                  staff_id: str, credit_note_id: str | None = None) -> list[Refund]:
+                  staff_id: str, credit_note_id: str | None = None,
+                  excess: bool = False) -> list[Refund]:
         """Refund exactly what the customer is owed, split as the manager asked (one id
         per request): more than was paid, or less than is owed, is refused."""
         owed = self.owed_cents
@@ -292,7 +296,7 @@ class Order:
         if asked < owed:
             raise RefundIncomplete(asked, owed)
         refunds = [Refund(refund_id, request.method_code, request.amount_cents, at, staff_id,
-                          credit_note_id)
+                          credit_note_id, excess)
                    for request, refund_id in zip(requests, ids, strict=True)]
         self.refunds.extend(refunds)
         return refunds

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -23,6 +23,9 @@ from pos_app.domain.till import Till
 from pos_app.domain.vat import VatRate
 
 _TRAILING_DIGITS = re.compile(r"(\d+)$")
+# Counts and amounts far beyond a venue's (ten billion euros) and within what the store
+# keeps: a larger one is a document gone wrong.
+LARGEST = 10**12
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,61 +80,110 @@ def _read(item_id: str, data: Mapping[str, Any]) -> PulledOrder:
     number = _text(data, "number", "")
     payer = _payer(data.get("payer"))
     made_by: dict[str, str] = {}
-    lines = tuple(_line(line, f".lines[{i}]") for i, line in enumerate(_list(data, "lines", "")))
+    lines = tuple(_line(_item(line, f".lines[{i}]"), f".lines[{i}]")
+                  for i, line in enumerate(_list(data, "lines", "")))
     if not lines:
         raise _Wrong(".lines", "an order has at least one line")
-    payments = []
-    for i, item in enumerate(_list(data, "payments", "")):
-        at = f".payments[{i}]"
-        payment = Payment(_text(item, "id", at), _text(item, "method", at),
-                          _count(item, "amount_cents", at), _count(item, "change_cents", at),
-                          _time(item, "taken_at", at), _text(item, "staff_id", at))
-        made_by[payment.id] = _text(item, "till_id", at)
-        payments.append(payment)
-    refunds = []
-    for i, item in enumerate(_list(data, "refunds", "")):
-        at = f".refunds[{i}]"
-        note = item.get("credit_note_id")
-        refund = Refund(_text(item, "id", at), _text(item, "method", at),
-                        _count(item, "amount_cents", at), _time(item, "at", at),
-                        _text(item, "staff_id", at), note if isinstance(note, str) else None)
-        made_by[refund.id] = _text(item, "till_id", at)
-        refunds.append(refund)
-    returns = []
-    for i, item in enumerate(_list(data, "returns", "")):
-        at = f".returns[{i}]"
-        note_number = _text(item, "number", at)
-        returned = tuple(ReturnedLine(_count(line, "order_line", f"{at}.lines[{j}]"),
-                                      _line(line, f"{at}.lines[{j}]"))
-                         for j, line in enumerate(_list(item, "lines", at)))
-        note_till = _text(item, "till_id", at)
-        credit_note = CreditNote(_text(item, "id", at), note_number, _sequence(note_number, at),
-                                 item_id, note_till, _time(item, "created_at", at),
-                                 _text(item, "staff_id", at), _text(item, "reason", at),
-                                 returned)
-        made_by[credit_note.id] = note_till
-        returns.append(credit_note)
+    payments = [_payment(_item(item, f".payments[{i}]"), f".payments[{i}]", made_by)
+                for i, item in enumerate(_list(data, "payments", ""))]
+    returns = _returns(data, item_id, lines, made_by)
+    notes = {note.id for note in returns}
+    refunds = [_refund(_item(item, f".refunds[{i}]"), f".refunds[{i}]", made_by, notes)
+               for i, item in enumerate(_list(data, "refunds", ""))]
     cancellation = None
     cancelled_by_till = None
     cancelled = data.get("cancellation")
     if cancelled is not None:
         at = ".cancellation"
-        if not isinstance(cancelled, Mapping):
-            raise _Wrong(at, "an object or null")
+        cancelled = _item(cancelled, at)
         cancellation = Cancellation(_text(cancelled, "by_staff_id", at),
                                     _time(cancelled, "at", at), _text(cancelled, "reason", at))
         cancelled_by_till = _text(cancelled, "till_id", at)
-    sequence = data.get("sequence")
-    if isinstance(sequence, bool) or not isinstance(sequence, int) or sequence < 1:
-        raise _Wrong(".sequence", "a whole number from 1")
-    order = Order(id=item_id, number=number, sequence=sequence, till_id=till.id,
-                  created_at=_time(data, "created_at", ""), staff_id=_text(data, "staff_id", ""),
-                  lines=lines, payer_id=None if payer is None else payer.id,
-                  payments=payments, cancellation=cancellation, returns=returns,
-                  refunds=refunds)
+    order = Order(id=item_id, number=number, sequence=_count(data, "sequence", "", 1),
+                  till_id=till.id, created_at=_time(data, "created_at", ""),
+                  staff_id=_text(data, "staff_id", ""), lines=lines,
+                  payer_id=None if payer is None else payer.id, payments=payments,
+                  cancellation=cancellation, returns=returns, refunds=refunds)
     if order.total_cents != _count(data, "total_cents", ""):
         raise _Wrong(".total_cents", "is not what its lines add up to")
     return PulledOrder(till, order, payer, made_by, cancelled_by_till)
+
+
+def _payment(item: Mapping[str, Any], at: str, made_by: dict[str, str]) -> Payment:
+    amount = _count(item, "amount_cents", at, 1)
+    change = _count(item, "change_cents", at)
+    if change >= amount:
+        raise _Wrong(f"{at}.change_cents", "less than the amount tendered")
+    payment = Payment(_new_id(item, at, made_by), _text(item, "method", at), amount, change,
+                      _time(item, "taken_at", at), _text(item, "staff_id", at))
+    made_by[payment.id] = _text(item, "till_id", at)
+    return payment
+
+
+def _refund(item: Mapping[str, Any], at: str, made_by: dict[str, str],
+            notes: set[str]) -> Refund:
+    note = item.get("credit_note_id")
+    if note is not None and note not in notes:
+        raise _Wrong(f"{at}.credit_note_id", "null, or the id of one of the order's returns")
+    excess = item.get("excess", False)
+    if not isinstance(excess, bool) or (excess and note is not None):
+        raise _Wrong(f"{at}.excess", "true (an excess given back, no credit note) or false")
+    refund = Refund(_new_id(item, at, made_by), _text(item, "method", at),
+                    _count(item, "amount_cents", at, 1), _time(item, "at", at),
+                    _text(item, "staff_id", at), note, excess)
+    made_by[refund.id] = _text(item, "till_id", at)
+    return refund
+
+
+def _returns(data: Mapping[str, Any], order_id: str, sold: tuple[BasketLine, ...],
+             made_by: dict[str, str]) -> list[CreditNote]:
+    """Credit notes whose lines are the order's own, never more of a line than was sold
+    (whatever the earlier notes took back): what a return may be worth is the order's
+    business, not the document's."""
+    taken = [0] * len(sold)
+    notes = []
+    for i, value in enumerate(_list(data, "returns", "")):
+        at = f".returns[{i}]"
+        item = _item(value, at)
+        number = _text(item, "number", at)
+        returned = []
+        for j, line_value in enumerate(_list(item, "lines", at)):
+            where = f"{at}.lines[{j}]"
+            line = _item(line_value, where)
+            position = _count(line, "order_line", where)
+            if position >= len(sold):
+                raise _Wrong(f"{where}.order_line", f"the order has {len(sold)} line(s)")
+            quantity = _count(line, "quantity", where, 1)
+            taken[position] += quantity
+            if taken[position] > sold[position].quantity:
+                raise _Wrong(f"{where}.quantity", "more than the order line sold, with"
+                             " earlier returns")
+            returned.append(ReturnedLine(position, replace(sold[position], quantity=quantity)))
+        if not returned:
+            raise _Wrong(f"{at}.lines", "a return takes back at least one line")
+        note = CreditNote(_new_id(item, at, made_by), number, _sequence(number, at), order_id,
+                          _text(item, "till_id", at), _time(item, "created_at", at),
+                          _text(item, "staff_id", at), _text(item, "reason", at),
+                          tuple(returned))
+        if note.total_cents != _count(item, "total_cents", at):
+            raise _Wrong(f"{at}.total_cents", "is not what its lines add up to")
+        made_by[note.id] = note.till_id
+        notes.append(note)
+    return notes
+
+
+def _new_id(item: Mapping[str, Any], at: str, seen: Mapping[str, str]) -> str:
+    """A payment's, refund's or credit note's id: each once in the document."""
+    found = _text(item, "id", at)
+    if found in seen:
+        raise _Wrong(f"{at}.id", f"{found!r} is given twice in the order")
+    return found
+
+
+def _item(value: Any, at: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise _Wrong(at, "an object")
+    return value
 
 
 def _payer(value: Any) -> Customer | None:
@@ -143,13 +195,13 @@ def _payer(value: Any) -> Customer | None:
     if kind not in {k.value for k in CustomerKind}:
         raise _Wrong(".payer.kind", f"{kind!r} is not a kind of customer")
     first = value.get("first_name")
+    if first is not None and not isinstance(first, str):
+        raise _Wrong(".payer.first_name", "a text or null")
     return Customer(_text(value, "id", ".payer"), CustomerKind(kind),
-                    _text(value, "name", ".payer"), first if isinstance(first, str) else None)
+                    _text(value, "name", ".payer"), first)
 
 
-def _line(value: Any, at: str) -> BasketLine:
-    if not isinstance(value, Mapping):
-        raise _Wrong(at, "an object")
+def _line(value: Mapping[str, Any], at: str) -> BasketLine:
     rate = _count(value, "vat_rate_bp", at)
     if rate not in {r.value for r in VatRate}:
         raise _Wrong(f"{at}.vat_rate_bp", f"{rate} is not a VAT rate")
@@ -159,13 +211,15 @@ def _line(value: Any, at: str) -> BasketLine:
                       VatRate(rate))
     if line.quantity < 1:
         raise _Wrong(f"{at}.quantity", "a whole number from 1")
+    if line.total_cents > LARGEST:
+        raise _Wrong(at, "its amount is beyond what a till keeps")
     return line
 
 
 def _sequence(number: str, at: str) -> int:
     """A credit note's place in its till's series: the digits its number ends with."""
     found = _TRAILING_DIGITS.search(number)
-    if found is None:
+    if found is None or len(found.group(1)) > 12:
         raise _Wrong(f"{at}.number", "does not end with its sequence")
     return int(found.group(1))
 
@@ -191,10 +245,11 @@ def _text(data: Mapping[str, Any], name: str, at: str, empty: bool = False) -> s
     return value
 
 
-def _count(data: Mapping[str, Any], name: str, at: str) -> int:
+def _count(data: Mapping[str, Any], name: str, at: str, least: int = 0) -> int:
     value = data.get(name)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise _Wrong(f"{at}.{name}", "a whole number")
+    if (isinstance(value, bool) or not isinstance(value, int)
+            or not least <= value <= LARGEST):
+        raise _Wrong(f"{at}.{name}", f"a whole number from {least} to {LARGEST}")
     return value
 
 

@@ -337,6 +337,7 @@ def refund_body(order: Order, refund: Refund) -> dict[str, Any]:
     changes no takings (the return or cancellation did), only what was paid."""
     return {"kind": "refund", "id": refund.id, "order_id": order.id,
             "number": order.number, "credit_note_id": refund.credit_note_id,
+            **({"excess": True} if refund.excess else {}),
             "staff_id": refund.staff_id, "method": refund.method_code,
             "amount_cents": -refund.amount_cents}
 
@@ -348,6 +349,7 @@ def refund_payload(order: Order, refund: Refund) -> dict[str, Any]:
         "order_id": order.id,
         "order_number": order.number,
         "credit_note_id": refund.credit_note_id,
+        "excess": refund.excess,
         "method": refund.method_code,
         "amount_cents": refund.amount_cents,
         "at": refund.at.isoformat(),

@@ -145,18 +145,20 @@ def return_lines(ctx: Context, staff: StaffMember, number: str,
 
 def refund_overpayment(ctx: Context, staff: StaffMember, number: str,
                        refunds: Sequence[RefundRequest] | None = None) -> TakenBack:
-    """Give back what an order was paid beyond its worth (paid at two tills while they
-    were offline, say): refunds as `refunds` say (by default, in the methods it came in,
-    the latest payment first), at any till that holds the order. Nothing is taken back:
-    the takings stay; each refund is a change of its own, as a return's are."""
+    """Give back what an order holds beyond its worth: paid at two tills while they were
+    offline, say, or paid at another till while this one cancelled it. Refunds as
+    `refunds` say (by default, in the methods it came in, the latest payment first).
+    Nothing is taken back: the takings stay; each refund is a change of its own, as a
+    return's are. Only at the till that sold the order, as its corrections: one till
+    decides, so that two never give the same excess back."""
     staff.require(Role.MANAGER, "give back an overpayment")
     now = ctx.clock.now()
     with ctx.uow() as uow:
         order = _order(uow, number)
-        if order.cancellation is not None or order.owed_cents <= 0:
+        till, session = _till_for(uow, ctx.signer, order, staff, now, correcting=True)
+        if order.owed_cents <= 0:
             raise NothingOwed(order.number)
-        till, session = _till_for(uow, ctx.signer, order, staff, now)
-        given = _refund(uow, order, refunds, now, staff, None, session)
+        given = _refund(uow, order, refunds, now, staff, None, session, excess=True)
         _record_refunds(uow, ctx.signer, order, till, session, now, given)
         uow.commit()
     return TakenBack(order, None, tuple(given))
@@ -164,7 +166,7 @@ def refund_overpayment(ctx: Context, staff: StaffMember, number: str,
 
 def _refund(uow: UnitOfWork, order: Order, requests: Sequence[RefundRequest] | None,
             now: datetime, staff: StaffMember, credit_note_id: str | None,
-            session: TillSession | None) -> list[Refund]:
+            session: TillSession | None, excess: bool = False) -> list[Refund]:
     """The refunds of what the order now owes the customer: each method must be one the
     till takes, and cash no more than the drawer holds; none are needed when nothing is
     owed."""
@@ -172,7 +174,7 @@ def _refund(uow: UnitOfWork, order: Order, requests: Sequence[RefundRequest] | N
     cash = sum(request.amount_cents for request in plan
                if payment_method(uow, request.method_code).gives_change)
     given = order.give_back(plan, [new_id() for _request in plan], now, staff.id,
-                            credit_note_id)
+                            credit_note_id, excess)
     if cash and not order.training:
         check_drawer(uow, session, cash)
     return given

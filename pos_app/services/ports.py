@@ -289,6 +289,17 @@ class CustomerRepository(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class HeldOrder:
+    """An order document a pull brought that this till could not hold yet, and why."""
+
+    order_id: str
+    number: str
+    document: str  # JSON, as the server sent it
+    reason: str
+    held_at: datetime
+
+
 class OrderRepository(Protocol):
     """Every record says the till session it was made in (`session_id`, None in
     training): what a Z covers."""
@@ -316,11 +327,24 @@ class OrderRepository(Protocol):
 
     def get_by_number(self, number: str) -> Order | None: ...
 
-    def merge_pulled(self, pulled: PulledOrder, local_till_id: str) -> bool:
+    def merge_pulled(self, pulled: PulledOrder, local_till_id: str) -> str | None:
         """Hold what tills other than `local_till_id` made of an order the server sent
         (the order itself when another till sold it), in no session of this till;
-        False when this till cannot hold it."""
+        why it cannot be held here (nothing of it written), or None."""
         ...
+
+    def hold_pulled(self, order_id: str, number: str, document: str, reason: str,
+                    at: datetime) -> None:
+        """Keep an order document that could not be held (replacing an older one)."""
+        ...
+
+    def release_pulled(self, order_ids: Sequence[str]) -> None: ...
+
+    def held_pulled(self, limit: int) -> list[HeldOrder]:
+        """The documents kept, the oldest first."""
+        ...
+
+    def count_held(self) -> int: ...
 
     def search(self, text: str, status: StatusFilter, limit: int,
                training: bool = False) -> list[OrderSummary]:

@@ -2,51 +2,96 @@
 order search and payable here; and this till's own, for the payments other tills took
 on them. What another till did is its record, journaled there: here it only settles
 the order, in no session of this till (never in its takings, its drawer or its Z).
+
+An order the till cannot hold faithfully yet (a payment method it does not know, a
+number another order has here) is never dropped: its document is kept with the reason,
+tried again after each pull, and shown on the Synchronisation screen.
 """
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from pos_app.domain.pulled_order import PulledOrder, read_pulled_order
+from pos_app.domain.reference_data import InvalidImport
 from pos_app.domain.sync import PulledChange
+from pos_app.services.context import Context, local_till
 from pos_app.services.ports import UnitOfWork
 
 log = logging.getLogger(__name__)
 
 ORDER_KIND = "order"  # a pulled change's kind for an order document
+RETRIED = 500  # held documents tried again after a pull, the oldest first
 
 
-def read_orders(changes: Sequence[PulledChange]) -> list[PulledOrder]:
+@dataclass(frozen=True, slots=True)
+class PulledDocument:
+    order: PulledOrder
+    data: Mapping[str, Any]  # as the server sent it: kept if the order must wait
+
+
+def read_orders(changes: Sequence[PulledChange]) -> list[PulledDocument]:
     """The order documents among a page's changes, read before its transaction
     (InvalidImport names the first faulty one); an order is never deleted on the
     server, so a tombstone says nothing."""
-    return [read_pulled_order(change.id, change.data,
-                              f"changes[{index}] (order {change.id!r})")
+    return [PulledDocument(read_pulled_order(change.id, change.data,
+                                             f"changes[{index}] (order {change.id!r})"),
+                           change.data)
             for index, change in enumerate(changes)
             if change.kind == ORDER_KIND and change.data is not None]
 
 
-def merge_orders(uow: UnitOfWork, till_id: str, orders: Sequence[PulledOrder]) -> int:
+def merge_orders(uow: UnitOfWork, till_id: str, documents: Sequence[PulledDocument],
+                 now: datetime) -> int:
     """Hold what other tills made of each order, in the caller's transaction; how many
-    orders were merged. An order this till cannot hold faithfully (a payment method it
-    does not know, a number another order has here) is left out, and logged: offering
-    it with a wrong amount left to pay would be worse than not offering it."""
-    merged = 0
-    for pulled in orders:
-        theirs = pulled.others(till_id).order
-        codes = {p.method_code for p in theirs.payments} | {r.method_code
-                                                            for r in theirs.refunds}
-        unknown = sorted(code for code in codes if uow.payment_methods.get(code) is None)
-        if unknown:
-            log.warning("order %s left out: payment method(s) %s unknown at this till",
-                        pulled.order.number, ", ".join(unknown))
+    orders were merged. One that cannot be held faithfully waits, kept with its reason
+    (offering it with a wrong amount left to pay would be worse than waiting); a newer
+    document of an order that waited replaces it."""
+    merged: list[str] = []
+    for document in documents:
+        pulled = document.order
+        reason = _unknown_methods(uow, pulled, till_id) or uow.orders.merge_pulled(pulled,
+                                                                                 till_id)
+        if reason is None:
+            merged.append(pulled.order.id)
             continue
-        if uow.orders.merge_pulled(pulled, till_id):
-            merged += 1
-        else:
-            log.warning("order %s left out: this till cannot hold it (its number is"
-                        " another order's, or it is one of ours that is not here)",
-                        pulled.order.number)
+        log.warning("order %s waits: %s", pulled.order.number, reason)
+        uow.orders.hold_pulled(pulled.order.id, pulled.order.number,
+                               json.dumps(document.data, ensure_ascii=False), reason, now)
+    uow.orders.release_pulled(merged)
+    return len(merged)
+
+
+def retry_held(ctx: Context) -> int:
+    """Try again the orders that waited (a method or a catalogue may have come since);
+    how many could be held now."""
+    with ctx.uow() as uow:
+        held = uow.orders.held_pulled(RETRIED)
+        if not held:
+            return 0
+        till_id = local_till(uow).id
+        documents = []
+        for item in held:
+            try:
+                data = json.loads(item.document)
+                documents.append(PulledDocument(read_pulled_order(item.order_id, data,
+                                                                  "held order"), data))
+            except (ValueError, InvalidImport) as error:  # kept as it came: never here
+                log.error("held order %s unreadable: %s", item.number, error)
+        merged = merge_orders(uow, till_id, documents, ctx.clock.now())
+        uow.commit()
     return merged
+
+
+def _unknown_methods(uow: UnitOfWork, pulled: PulledOrder, till_id: str) -> str | None:
+    theirs = pulled.others(till_id).order
+    codes = {p.method_code for p in theirs.payments} | {r.method_code for r in theirs.refunds}
+    unknown = sorted(code for code in codes if uow.payment_methods.get(code) is None)
+    if unknown:
+        return f"payment method(s) {', '.join(unknown)} unknown at this till"
+    return None

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from pos_app.domain.errors import NoRefundSlip, UnknownOrder
 from pos_app.domain.journal import Chain, order_chain
-from pos_app.domain.order import Order
+from pos_app.domain.order import Order, Refund
 from pos_app.domain.receipt import (
     Receipt,
     ReceiptLine,
     ReceiptPayment,
     RefundReceipt,
-    Venue,
     qr_message,
     signed_qr,
 )
@@ -66,8 +65,9 @@ def _receipt(uow: UnitOfWork, signer: Signer, number: str,
         qr_message(till.id, order.number, order.created_at, vat, order.total_cents,
                    sale.hash), signer.sign)
     methods = {method.code: method.label for method in uow.payment_methods.active()}
+    seller = _seller(uow, order.till_id, till)
     return Receipt(
-        venue=uow.tills.venue(), till_name=till.name, point_of_sale=till.point_of_sale,
+        venue=uow.tills.venue(), till_name=seller.name, point_of_sale=seller.point_of_sale,
         number=order.number, at=order.created_at,
         lines=tuple(ReceiptLine(line.label, line.price_label, line.quantity,
                                 line.unit_price_cents, int(line.vat_rate), line.total_cents)
@@ -80,54 +80,63 @@ def _receipt(uow: UnitOfWork, signer: Signer, number: str,
         duplicate_number=duplicate_number, training=order.training)
 
 
-def refund_receipt(ctx: Context, number: str, credit_note: str | None = None) -> RefundReceipt:
-    """The slip of a return (`credit_note`, its number) or of the order's cancellation:
-    what was taken back and how the money went back (on request, as a receipt)."""
+def refund_receipt(ctx: Context, number: str, credit_note: str | None = None,
+                   overpayment: bool = False) -> RefundReceipt:
+    """The slip of a return (`credit_note`, its number), of the order's cancellation, or
+    of what it held beyond its worth given back (`overpayment`; also the default for an
+    order neither cancelled nor asked a credit note of): what was taken back and how the
+    money went back (on request, as a receipt). Each names the till that did it."""
     with ctx.uow(write=False) as uow:
         till = local_till(uow)
         order = _order(uow, number)
         methods = {method.code: method.label for method in uow.payment_methods.active()}
         venue = uow.tills.venue()
-    note = next((n for n in order.returns if n.number == (credit_note or "").strip().upper()),
-                None)
+        seller = _seller(uow, order.till_id, till)
+        note = next((n for n in order.returns
+                     if n.number == (credit_note or "").strip().upper()), None)
+        by = seller if note is None else _seller(uow, note.till_id, till)
     if credit_note is not None and note is None:
         raise UnknownOrder(credit_note)
-    if note is None and order.cancellation is None:
-        return _overpayment_slip(order, till, venue, methods)
-    refunds = tuple(ReceiptPayment(methods.get(r.method_code, r.method_code), -r.amount_cents, 0)
-                    for r in order.refunds
-                    if r.credit_note_id == (None if note is None else note.id))
+
+    def given(refunds: list[Refund]) -> tuple[ReceiptPayment, ...]:
+        return tuple(ReceiptPayment(methods.get(r.method_code, r.method_code),
+                                    -r.amount_cents, 0) for r in refunds)
+
     if note is not None:
         lines = tuple(ReceiptLine(item.line.label, item.line.price_label, -item.line.quantity,
                                   item.line.unit_price_cents, int(item.line.vat_rate),
                                   -item.total_cents) for item in note.lines)
-        return RefundReceipt(venue, till.name, till.point_of_sale, order.number, note.number,
+        return RefundReceipt(venue, by.name, by.point_of_sale, order.number, note.number,
                              note.created_at, note.reason, lines, _negative(note.vat()),
-                             -note.total_cents, refunds, order.training)
-    assert order.cancellation is not None
+                             -note.total_cents,
+                             given([r for r in order.refunds if r.credit_note_id == note.id]),
+                             order.training)
+    cancellation = order.cancellation
+    excess = [r for r in order.refunds if r.excess]
+    if overpayment or cancellation is None:
+        if not excess:
+            raise NoRefundSlip(order.number)
+        return RefundReceipt(venue, seller.name, seller.point_of_sale, order.number, None,
+                             excess[-1].at, "trop-perçu", (), (), 0, given(excess),
+                             order.training, overpayment=True)
     cancelled = tuple(
         ReceiptLine(line.label, line.price_label, -left, line.unit_price_cents,
                     int(line.vat_rate), -left * line.unit_price_cents)
         for position, line in enumerate(order.lines)
         if (left := order.returnable(position)) > 0)
-    return RefundReceipt(venue, till.name, till.point_of_sale, order.number, None,
-                         order.cancellation.at, order.cancellation.reason, cancelled,
-                         _negative(order.remaining_vat()), -order.cancelled_cents, refunds,
-                         order.training)
+    return RefundReceipt(venue, seller.name, seller.point_of_sale, order.number, None,
+                         cancellation.at, cancellation.reason, cancelled,
+                         _negative(order.remaining_vat()), -order.cancelled_cents,
+                         given([r for r in order.refunds if r.credit_note_id is None
+                                and not r.excess]), order.training)
 
 
-def _overpayment_slip(order: Order, till: Till, venue: Venue | None,
-                      methods: dict[str, str]) -> RefundReceipt:
-    """What went back of an order paid beyond its worth (refunds with no return or
-    cancellation behind them)."""
-    refunds = [r for r in order.refunds if r.credit_note_id is None]
-    if not refunds:
-        raise NoRefundSlip(order.number)
-    return RefundReceipt(venue, till.name, till.point_of_sale, order.number, None,
-                         refunds[-1].at, "trop-perçu", (), (), 0,
-                         tuple(ReceiptPayment(methods.get(r.method_code, r.method_code),
-                                              -r.amount_cents, 0) for r in refunds),
-                         order.training, overpayment=True)
+def _seller(uow: UnitOfWork, till_id: str, this_till: Till) -> Till:
+    """The till that made an order or a credit note: this one, or another of the venue
+    (known by the orders pulled from it)."""
+    if till_id == this_till.id:
+        return this_till
+    return uow.tills.get(till_id) or this_till
 
 
 def _negative(vat: list[VatLine]) -> tuple[VatLine, ...]:

@@ -30,6 +30,7 @@ from pos_app.domain.sync import (
 from pos_app.services.context import Context, local_till
 from pos_app.services.journal import record_event
 from pos_app.services.ports import (
+    HeldOrder,
     ServerAccess,
     ServerReply,
     SyncError,
@@ -182,6 +183,8 @@ class SyncStatus:
     chains: list[ChainStatus]
     journal_waiting: int  # entries not yet covered by the server's heads
     token_location: str | None = None
+    # Orders pulled that this till could not hold yet, the oldest first (at most 100).
+    held_orders: list[HeldOrder] = field(default_factory=list)
 
     @property
     def enrolled(self) -> bool:
@@ -377,13 +380,14 @@ def _pull(ctx: Context, server: SyncServer, access: ServerAccess,
             if now_at is None or now_at.pull_cursor != since:
                 break  # another round applied this page meanwhile: it asks for the next
             applied = importing.apply_page(uow, ctx.signer, ctx.clock.now(), checked)
-            merged = pulled_orders.merge_orders(uow, access.till_id, orders)
+            merged = pulled_orders.merge_orders(uow, access.till_id, orders, ctx.clock.now())
             uow.sync.advance_cursor(page.cursor)
             uow.commit()
         pulled += Pulled(applied.written, applied.removed, 1, page.cursor, merged)
         if not page.more or not page.changes:
             break
-    return pulled
+    # Orders that waited for what this pull may have brought (a payment method…).
+    return pulled + Pulled(orders=pulled_orders.retry_held(ctx))
 
 
 # -- records ----------------------------------------------------------------------------------
@@ -568,7 +572,8 @@ def sync_status(ctx: Context, tokens: TokenStore | None = None) -> SyncStatus:
     """Enrolled or not, the server, online or offline since when, the last contact and
     the last error, the records waiting, sent and rejected (the rejected ones listed
     with the server's reasons), each chain's head and the server's acknowledgement of
-    it with its flag, the journal entries still to send, and the clock's offset."""
+    it with its flag, the journal entries still to send, the clock's offset, and the
+    orders pulled that wait to be held here."""
     with ctx.uow(write=False) as uow:
         till = local_till(uow)
         link = uow.sync.link()
@@ -578,6 +583,7 @@ def sync_status(ctx: Context, tokens: TokenStore | None = None) -> SyncStatus:
         heads = uow.journal.heads(till.id)
         waiting = uow.journal.count_after(till.id, 0 if link is None
                                           else link.journal_sent_seq)
+        held = uow.orders.held_pulled(REJECTED_SHOWN)
     chains = [ChainStatus(chain, heads[chain].number if chain in heads else 0,
                           acks.get(chain))
               for chain in sorted(set(heads) | set(acks)) if chain != "training"]
@@ -587,4 +593,4 @@ def sync_status(ctx: Context, tokens: TokenStore | None = None) -> SyncStatus:
             location = tokens.location(till.id)
         except SyncError as error:
             location = str(error)
-    return SyncStatus(link, counts, rejected, chains, waiting, location)
+    return SyncStatus(link, counts, rejected, chains, waiting, location, held)

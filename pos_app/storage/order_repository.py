@@ -4,6 +4,9 @@ a Z covers."""
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from pos_app.domain.basket import BasketLine
@@ -19,7 +22,7 @@ from pos_app.domain.order import (
 from pos_app.domain.payment import Payment
 from pos_app.domain.text import fold
 from pos_app.domain.vat import VatRate
-from pos_app.services.ports import OrderSummary
+from pos_app.services.ports import HeldOrder, OrderSummary
 from pos_app.storage.sql import SqlRepository, from_utc_text, like_escape, utc_text
 
 if TYPE_CHECKING:  # read by the sync thread's pull only: the sale screen loads without it
@@ -38,8 +41,8 @@ _INSERT_PAYMENT = ("INSERT INTO payments (id, order_id, method_code, amount_cent
                    " change_cents, taken_at, staff_id, till_id, training, session_id)"
                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 _INSERT_REFUND = ("INSERT INTO refunds (id, order_id, credit_note_id, method_code, amount_cents,"
-                  " at, staff_id, till_id, training, session_id)"
-                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                  " at, staff_id, till_id, training, session_id, excess)"
+                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 _LINE_COLUMNS = ("product_id, label, price_id, price_label, unit_price_cents, quantity,"
                  " vat_rate_bp")
 
@@ -55,7 +58,7 @@ def _refund_row(order: Order, refund: Refund, till_id: str,
                 session_id: str | None) -> tuple[Any, ...]:
     return (refund.id, order.id, refund.credit_note_id, refund.method_code,
             refund.amount_cents, utc_text(refund.at), refund.staff_id, till_id,
-            order.training, session_id)
+            order.training, session_id, refund.excess)
 
 
 def _line_values(line: BasketLine) -> tuple[Any, ...]:
@@ -90,46 +93,80 @@ class SqlOrders(SqlRepository):
         self._many(_INSERT_PAYMENT, [_payment_row(order, p, order.till_id, session_id)
                                      for p in order.payments])
 
-    def merge_pulled(self, pulled: PulledOrder, local_till_id: str) -> bool:
+    def merge_pulled(self, pulled: PulledOrder, local_till_id: str) -> str | None:
         """Add what other tills made of an order the server sent: the order itself when
         another till sold it (with that till, and its payer when unknown here), then
         their payments, returns, refunds and cancellation not held yet; none belongs to
-        a session of this till. False when it cannot be held here: one of this till's
-        own orders unknown (the store was restored from an older copy), or a number
-        another order already holds."""
+        a session of this till. Returns why it cannot be held here (nothing of it is
+        written then), or None once held."""
         order = pulled.order
         held = self._one("SELECT id FROM orders WHERE number = ?", (order.number,))
         if held is not None and held[0] != order.id:
-            return False
-        if held is None:
-            if pulled.till.id == local_till_id:
-                return False
-            till = pulled.till
-            self._run("INSERT OR IGNORE INTO tills (id, code, name, point_of_sale,"
-                      " order_prefix, is_local) VALUES (?, ?, ?, ?, ?, 0)",
-                      (till.id, till.code, till.name, till.point_of_sale, till.order_prefix))
-            if pulled.payer is not None:
-                self._run("INSERT OR IGNORE INTO customers (id, kind, name, first_name,"
-                          " name_folded, first_name_folded) VALUES (?, ?, ?, ?, ?, ?)",
-                          (pulled.payer.id, pulled.payer.kind.value, pulled.payer.name,
-                           pulled.payer.first_name, fold(pulled.payer.name),
-                           fold(pulled.payer.first_name) if pulled.payer.first_name
-                           else None))
-            bare = Order(id=order.id, number=order.number, sequence=order.sequence,
-                         till_id=order.till_id, created_at=order.created_at,
-                         staff_id=order.staff_id, lines=order.lines, payer_id=order.payer_id)
-            self.add(bare, None)
+            return f"its number {order.number} is another order's here"
+        if held is None and pulled.till.id == local_till_id:
+            return "it is one of this till's own orders, and this store does not hold it"
         theirs = pulled.others(local_till_id)
+        taken = self._ids_of_other_orders(order.id, theirs.order)
+        if taken:
+            return f"{taken} already belongs to another order here"
+        # Whatever constraint still refuses it (a credit note's number, a sequence its till
+        # gave twice), the order is left whole, and the page goes on.
+        self._run("SAVEPOINT pulled_order")
+        try:
+            if held is None:
+                self._add_pulled(pulled)
+            self._add_theirs(theirs)
+        except sqlite3.IntegrityError as refused:
+            self._run("ROLLBACK TO pulled_order")
+            self._run("RELEASE pulled_order")
+            return f"the store refused it: {refused}"
+        self._run("RELEASE pulled_order")
+        return None
+
+    def _ids_of_other_orders(self, order_id: str, theirs: Order) -> str | None:
+        """A payment, refund or credit note id of the document that this store holds
+        under another order (ids are UUIDs: that is a document gone wrong)."""
+        for table, ids in (("payments", [p.id for p in theirs.payments]),
+                           ("refunds", [r.id for r in theirs.refunds]),
+                           ("credit_notes", [n.id for n in theirs.returns])):
+            if not ids:
+                continue
+            marks = ", ".join("?" * len(ids))
+            row = self._one(f"SELECT id FROM {table} WHERE id IN ({marks}) AND order_id != ?",
+                            (*ids, order_id))
+            if row is not None:
+                return f"{table[:-1].replace('_', ' ')} {row[0]}"
+        return None
+
+    def _add_pulled(self, pulled: PulledOrder) -> None:
+        """Another till's order, as it was validated, with that till and its payer."""
+        order, till, payer = pulled.order, pulled.till, pulled.payer
+        self._run("INSERT OR IGNORE INTO tills (id, code, name, point_of_sale, order_prefix,"
+                  " is_local) VALUES (?, ?, ?, ?, ?, 0)",
+                  (till.id, till.code, till.name, till.point_of_sale, till.order_prefix))
+        if payer is not None:
+            self._run("INSERT OR IGNORE INTO customers (id, kind, name, first_name,"
+                      " name_folded, first_name_folded) VALUES (?, ?, ?, ?, ?, ?)",
+                      (payer.id, payer.kind.value, payer.name, payer.first_name,
+                       fold(payer.name), fold(payer.first_name) if payer.first_name else None))
+        self.add(Order(id=order.id, number=order.number, sequence=order.sequence,
+                       till_id=order.till_id, created_at=order.created_at,
+                       staff_id=order.staff_id, lines=order.lines, payer_id=order.payer_id),
+                 None)
+
+    def _add_theirs(self, theirs: PulledOrder) -> None:
+        """Other tills' payments, returns, refunds and cancellation not held yet."""
+        order = theirs.order
         self._many(_INSERT_PAYMENT.replace("INSERT", "INSERT OR IGNORE", 1), [
-            _payment_row(order, payment, pulled.made_by[payment.id], None)
-            for payment in theirs.order.payments])
-        for note in theirs.order.returns:
+            _payment_row(order, payment, theirs.made_by[payment.id], None)
+            for payment in order.payments])
+        for note in order.returns:
             if self._one("SELECT 1 FROM credit_notes WHERE id = ?", (note.id,)) is None:
                 self.add_return(note, None)
-        for refund in theirs.order.refunds:
-            self._run(_INSERT_REFUND.replace("INSERT", "INSERT OR IGNORE", 1),
-                      _refund_row(order, refund, pulled.made_by[refund.id], None))
-        cancellation = theirs.order.cancellation
+        self._many(_INSERT_REFUND.replace("INSERT", "INSERT OR IGNORE", 1), [
+            _refund_row(order, refund, theirs.made_by[refund.id], None)
+            for refund in order.refunds])
+        cancellation = order.cancellation
         if cancellation is not None and theirs.cancelled_by_till is not None:
             self._run(
                 "UPDATE orders SET status = ?, cancelled_at = ?, cancelled_by = ?,"
@@ -138,7 +175,26 @@ class SqlOrders(SqlRepository):
                 (OrderStatus.CANCELLED.value, utc_text(cancellation.at),
                  cancellation.by_staff_id, cancellation.reason, theirs.cancelled_by_till,
                  order.id))
-        return True
+
+    def hold_pulled(self, order_id: str, number: str, document: str, reason: str,
+                    at: datetime) -> None:
+        # Held since it first waited: a newer document or reason keeps that time.
+        self._run("INSERT INTO held_orders (order_id, number, document, reason, held_at)"
+                  " VALUES (?, ?, ?, ?, ?) ON CONFLICT (order_id) DO UPDATE SET"
+                  " number = excluded.number, document = excluded.document,"
+                  " reason = excluded.reason", (order_id, number, document, reason,
+                                                utc_text(at)))
+
+    def release_pulled(self, order_ids: Sequence[str]) -> None:
+        self._many("DELETE FROM held_orders WHERE order_id = ?", [(i,) for i in order_ids])
+
+    def held_pulled(self, limit: int) -> list[HeldOrder]:
+        rows = self._all("SELECT order_id, number, document, reason, held_at FROM held_orders"
+                         " ORDER BY held_at, order_id LIMIT ?", (limit,))
+        return [HeldOrder(r[0], r[1], r[2], r[3], from_utc_text(r[4])) for r in rows]
+
+    def count_held(self) -> int:
+        return int(self._one("SELECT count(*) FROM held_orders")[0])
 
     def add_payment(self, order: Order, payment: Payment, till_id: str,
                     session_id: str | None) -> None:
@@ -222,9 +278,10 @@ class SqlOrders(SqlRepository):
 
     def _refunds(self, order_id: str) -> list[Refund]:
         rows = self._all(
-            "SELECT id, method_code, amount_cents, at, staff_id, credit_note_id FROM refunds"
-            " WHERE order_id = ? ORDER BY at, id", (order_id,))
-        return [Refund(r[0], r[1], r[2], from_utc_text(r[3]), r[4], r[5]) for r in rows]
+            "SELECT id, method_code, amount_cents, at, staff_id, credit_note_id, excess"
+            " FROM refunds WHERE order_id = ? ORDER BY at, id", (order_id,))
+        return [Refund(r[0], r[1], r[2], from_utc_text(r[3]), r[4], r[5], bool(r[6]))
+                for r in rows]
 
     def search(self, text: str, status: StatusFilter, limit: int,
                training: bool = False) -> list[OrderSummary]:

@@ -288,7 +288,7 @@ class CreditNoteVatRow(Base):
 
 
 class RefundRow(Base):
-    """Money given back, in one method, for a return or a cancellation."""
+    """Money given back, in one method, for a return, a cancellation, or an excess."""
 
     __tablename__ = "refunds"
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -301,6 +301,8 @@ class RefundRow(Base):
     till_id: Mapped[str] = mapped_column(String(36))  # where it was given
     training: Mapped[bool] = mapped_column(Boolean)
     session_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    # Given back of what the order held beyond its worth (no return, no cancellation).
+    excess: Mapped[bool] = mapped_column(Boolean, server_default="0")
 
 
 class DraftRow(Base):
@@ -393,6 +395,18 @@ class SyncStateRow(Base):
     clock_offset_seconds: Mapped[int | None] = mapped_column(Integer)  # server − till
 
     __table_args__ = (CheckConstraint("id = 1", name="ck_sync_state_one_row"),)
+
+
+class HeldOrderRow(Base):
+    """An order document a pull brought that the till could not hold yet, as it came
+    (JSON), and why: tried again after each pull, shown on the Synchronisation screen."""
+
+    __tablename__ = "held_orders"
+    order_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    number: Mapped[str] = mapped_column(String(64))
+    document: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)
+    held_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class JournalAckRow(Base):

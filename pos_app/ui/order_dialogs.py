@@ -199,17 +199,16 @@ class OrderDialog(QDialog):
         if self.details is not None and self.details.sold_at is not None:
             elsewhere = self.tr("Se fait à la caisse qui a vendu : {till}").format(
                 till=self.details.sold_at.name)
-            for button in (self.cancel_order, self.give_back):
+            for button in (self.cancel_order, self.give_back, self.give_overpaid):
                 button.setToolTip(elsewhere)
         self.pay.setEnabled(live and order is not None and order.left_cents > 0)
         self.cancel_order.setEnabled(live and manager)
         self.give_back.setEnabled(live and manager and order is not None and any(
             order.returnable(index) for index in range(len(order.lines))))
-        # Shown only when the order holds more than it is worth; any till's manager.
-        overpaid = live and order is not None and order.owed_cents > 0
+        # Shown only when the order holds more than it is worth (cancelled, too).
+        overpaid = order is not None and order.owed_cents > 0
         self.give_overpaid.setVisible(overpaid)
-        self.give_overpaid.setEnabled(overpaid and self.staff.role in (Role.MANAGER,
-                                                                       Role.ADMINISTRATOR))
+        self.give_overpaid.setEnabled(overpaid and manager)
 
     def _pay_rest(self) -> None:
         assert self.details is not None
@@ -272,8 +271,9 @@ class OrderDialog(QDialog):
             name=escape(payer.display_name)) + "</p>"
         if details.sold_at is not None:
             payer_line += "<p><i>" + self.tr(
-                "Vendue à la caisse {till} : encaissable ici ; retour et annulation se font"
-                " là-bas.").format(till=escape(details.sold_at.name)) + "</i></p>"
+                "Vendue à la caisse {till} : encaissable ici ; retours, annulation et"
+                " trop-perçu se règlent là-bas.").format(
+                till=escape(details.sold_at.name)) + "</i></p>"
         return (f"<h2>{escape(order.number)}</h2><p>{format_local_time(order.created_at)}</p>"
                 f"{payer_line}{status}<table width='100%'>{rows}</table><hr>"
                 f"<table width='100%'>{vat}</table>"

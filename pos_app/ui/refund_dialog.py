@@ -303,7 +303,9 @@ class RefundDialog(QDialog):
             self.devices.open_drawer()  # the cash goes back from the drawer
         number = done.order.number
         note = None if done.credit_note is None else done.credit_note.number
-        self.runner.run(self, lambda: refund_receipt(self.ctx, number, note), self._show_slip,
+        excess = self.mode is RefundMode.OVERPAID
+        self.runner.run(self, lambda: refund_receipt(self.ctx, number, note, excess),
+                        self._show_slip,
                         lambda error: self.slip_view.setPlainText(error_message(error)))
 
     def _show_slip(self, slip: RefundReceipt) -> None:

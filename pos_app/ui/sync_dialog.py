@@ -43,11 +43,13 @@ from pos_app.ui.widgets import named, restyle, set_by_name, split_row
 if TYPE_CHECKING:
     from pos_app.domain.sync import ChainAck, QueuedRecord
     from pos_app.services.context import Context
+    from pos_app.services.ports import HeldOrder
     from pos_app.services.sync import ChainStatus, SendProgress, SyncRun
     from pos_app.ui.ops import OperationRunner
     from pos_app.ui.sync_link import SyncBridge
 
 REFRESH_MS = 5000
+HELD_SHOWN = 3  # held orders listed with their reason (all are counted)
 SECONDS = "%d/%m/%Y %H:%M:%S"
 FLAG_COLOUR = QColor(RED)
 
@@ -77,8 +79,10 @@ class SyncDialog(QDialog):
         self.journal = named(QLabel(), "syncJournal")
         self.clock = named(QLabel(), "syncClock")
         self.last_error = named(QLabel(), "syncError")
+        self.held = named(QLabel(), "syncHeldOrders")
+        self.held.setVisible(False)  # until a read finds orders that wait
         for label in (self.server, self.till, self.records, self.journal, self.clock,
-                      self.last_error, self.state, self.contact):
+                      self.last_error, self.state, self.contact, self.held):
             label.setWordWrap(True)
         self.rejected_title = named(QLabel(), "heading")
         self.rejected_table = self._table("rejected", [
@@ -135,6 +139,7 @@ class SyncDialog(QDialog):
         grid.addWidget(named(QLabel(self.tr("Horloge")), "fieldName"), len(rows), 0)
         grid.addWidget(self.clock, len(rows), 1, 1, 3)
         grid.addWidget(self.last_error, len(rows) + 1, 0, 1, 4)
+        grid.addWidget(self.held, len(rows) + 2, 0, 1, 4)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
         layout = QVBoxLayout(self)
@@ -189,8 +194,23 @@ class SyncDialog(QDialog):
                                      if counts.rejected else rejected))
         self.journal.setText(self.tr("{count} entrée(s) à envoyer").format(
             count=format_count(status.journal_waiting)))
+        self._show_held(status.held_orders)
         self._show_rejected(status.rejected, counts.rejected)
         self._show_chains(status.chains)
+
+    def _show_held(self, held: list[HeldOrder]) -> None:
+        """Orders of other tills this one could not take in yet: kept, tried again after
+        each synchronisation; the first few with the technical reason."""
+        shown = "".join(
+            "<br>" + html.escape(self.tr("{number} (depuis le {time}) : {reason}").format(
+                number=item.number, time=format_local_time(item.held_at),
+                reason=item.reason)) for item in held[:HELD_SHOWN])
+        self.held.setText("" if not held else (
+            f'<b style="color:{ORANGE}">' + html.escape(self.tr(
+                "Commandes d'autres caisses pas encore reprises ici : {count} (gardées,"
+                " réessayées à chaque synchronisation)").format(count=format_count(len(held))))
+            + "</b>" + shown))
+        self.held.setVisible(bool(held))
 
     def _show_rejected(self, records: list[QueuedRecord], count: int) -> None:
         """The newest first (the status holds the last hundred; the title says if more)."""

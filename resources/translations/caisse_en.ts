@@ -739,8 +739,8 @@ Cameras: {cameras}</translation>
         <translation>Payer: {name}</translation>
     </message>
     <message>
-        <source>Vendue à la caisse {till} : encaissable ici ; retour et annulation se font là-bas.</source>
-        <translation>Sold at till {till}: it can be paid here; returns and cancellation are done there.</translation>
+        <source>Vendue à la caisse {till} : encaissable ici ; retours, annulation et trop-perçu se règlent là-bas.</source>
+        <translation>Sold at till {till}: it can be paid here; returns, cancellation and overpayments are settled there.</translation>
     </message>
     <message>
         <source>Total : {amount}</source>
@@ -1292,6 +1292,14 @@ Cameras: {cameras}</translation>
     <message>
         <source>{count} entrée(s) à envoyer</source>
         <translation>{count} entries to send</translation>
+    </message>
+    <message>
+        <source>{number} (depuis le {time}) : {reason}</source>
+        <translation>{number} (since {time}): {reason}</translation>
+    </message>
+    <message>
+        <source>Commandes d&apos;autres caisses pas encore reprises ici : {count} (gardées, réessayées à chaque synchronisation)</source>
+        <translation>Orders of other tills not taken in here yet: {count} (kept, tried again at each synchronisation)</translation>
     </message>
     <message>
         <source>Enregistrements rejetés par le serveur : {count}</source>

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import Engine
 
 from pos_app.bootstrap import open_store
-from tests.pulled_orders import document, merge
+from tests.pulled_orders import echoed, merge
 from tests.support import snapshot
 
 
@@ -83,29 +83,31 @@ def test_sell_pay_later_and_cancel(data_dir: Path) -> None:
 
 
 def test_an_order_paid_twice_gives_its_excess_back(data_dir: Path) -> None:
-    twice = document()
-    twice["payments"].append({**twice["payments"][0], "id": "p-2", "amount_cents": 2800})
+    ok(caisse(data_dir, "order", "create", staff="caissier", secret="1234",
+              stdin=json.dumps({"lines": [{"product": "gaufre"}],
+                                "payments": [{"method": "CB", "amount": "3,20"}]})))
     store = open_store(data_dir)
-    try:
-        merge(store.context, twice)  # as a pull brings it: 3,800 paid for 2,800
+    try:  # as a pull brings it back: paid at another till too, while offline
+        merge(store.context, echoed(store.context, "CD2-000001", ("ESP", 320)))
     finally:
         store.close()
-    assert ok(caisse(data_dir, "order", "show", "CD1-000007"))["left_cents"] == -1000
-    refused = error(caisse(data_dir, "order", "refund-overpaid", "CD1-000007",
+    assert ok(caisse(data_dir, "order", "show", "CD2-000001"))["left_cents"] == -320
+    refused = error(caisse(data_dir, "order", "refund-overpaid", "CD2-000001",
                            staff="caissier", secret="1234"))
     assert "needs the manager role" in refused["error"]
     # Cash goes back only from what this till's drawer holds (the other till took it).
-    empty = error(caisse(data_dir, "order", "refund-overpaid", "CD1-000007", "--refund",
-                         "ESP:10", staff="gerant", secret="4321"))
+    empty = error(caisse(data_dir, "order", "refund-overpaid", "CD2-000001", "--refund",
+                         "ESP:3,20", staff="gerant", secret="4321"))
     assert "more than the drawer holds" in empty["error"]
-    done = ok(caisse(data_dir, "order", "refund-overpaid", "CD1-000007", "--refund",
-                     "CB:10", staff="gerant", secret="4321"))
+    done = ok(caisse(data_dir, "order", "refund-overpaid", "CD2-000001", "--refund",
+                     "CB:3,20", staff="gerant", secret="4321"))
     assert done["left_cents"] == 0
-    assert [(r["method"], r["amount_cents"]) for r in done["refunds"]] == [("CB", 1000)]
+    assert [(r["method"], r["amount_cents"], r["excess"]) for r in done["refunds"]] == [
+        ("CB", 320, True)]
     assert "nothing is owed" in error(caisse(data_dir, "order", "refund-overpaid",
-                                             "CD1-000007", staff="gerant",
+                                             "CD2-000001", staff="gerant",
                                              secret="4321"))["error"]
-    slip = ok(caisse(data_dir, "receipt", "refund", "CD1-000007"))
+    slip = ok(caisse(data_dir, "receipt", "refund", "CD2-000001", "--overpayment"))
     assert "REMBOURSEMENT DU TROP-PERÇU" in json.dumps(slip, ensure_ascii=False)
 
 

@@ -34,6 +34,7 @@ from pos_app.ui.sale_window import SaleWindow
 from pos_app.ui.sync_dialog import SyncDialog
 from pos_app.ui.sync_link import SyncBridge
 from tests.conftest import START
+from tests.pulled_orders import document, merge
 from tests.ui.conftest import WAIT_MS, open_sale_window
 
 URL = "https://caisse.example.fr"
@@ -212,6 +213,19 @@ def test_the_sync_screen_lists_rejected_records_and_flagged_chains(
     # No sideways scrolling: the tables fit the dialog's width.
     assert dialog.rejected_table.horizontalScrollBar().maximum() == 0
     assert dialog.chain_table.horizontalScrollBar().maximum() == 0
+
+
+def test_the_sync_screen_shows_the_orders_of_other_tills_that_wait(
+        qtbot: QtBot, window: SaleWindow, ctx: Context) -> None:
+    enrol(ctx)
+    unknown = document()
+    unknown["payments"][0]["method"] = "BITCOIN"
+    assert merge(ctx, unknown) == 0  # kept, with its reason, until the method comes
+    dialog = window.open_sync_screen()
+    qtbot.waitUntil(lambda: dialog.held.isVisible() and bool(dialog.held.text()),
+                    timeout=WAIT_MS)
+    assert "pas encore reprises ici : 1" in dialog.held.text()
+    assert "CD1-000007" in dialog.held.text() and "BITCOIN" in dialog.held.text()
 
 
 def selling_number(ctx: Context) -> str:

@@ -14,13 +14,15 @@ from pytestqt.qtbot import QtBot
 
 from pos_app.adapters.clock import FrozenClock
 from pos_app.bootstrap import Store
+from pos_app.domain.basket import Basket
 from pos_app.domain.customer import Customer
 from pos_app.domain.order import OrderStatus
 from pos_app.domain.staff import StaffMember
 from pos_app.services import customers as customer_service
-from pos_app.services import orders
+from pos_app.services import orders, selling
 from pos_app.services.context import Context
 from pos_app.services.ports import StoreUnavailable
+from pos_app.services.selling import PaymentRequest
 from pos_app.services.staff import TillStatus
 from pos_app.storage.connection import store_path
 from pos_app.ui import sign_in as sign_in_screen
@@ -34,7 +36,7 @@ from pos_app.ui.refund_dialog import RefundDialog
 from pos_app.ui.sale_window import SaleWindow
 from pos_app.ui.scanner import KeyboardScanner
 from pos_app.ui.sign_in import SignInDialog
-from tests.pulled_orders import document, merge
+from tests.pulled_orders import document, echoed, merge
 from tests.ui.conftest import WAIT_MS, give_focus, open_sale_window
 
 LEFT = Qt.MouseButton.LeftButton
@@ -525,23 +527,46 @@ def test_an_order_of_another_till_is_paid_here_and_corrected_only_there(
     qtbot.waitUntil(lambda: "Trop-perçu : 18,00" in order_dialog.view.toPlainText(),
                     timeout=WAIT_MS)
     assert not order_dialog.pay.isEnabled()
-    # A manager gives the excess back here, in the method it came in last (no reason
-    # asked: nothing is taken back).
+    # The excess goes back at the till that sold (one till decides), not here.
+    assert order_dialog.give_overpaid.isVisible()
+    assert not order_dialog.give_overpaid.isEnabled()
+    assert "Caisse ponton" in order_dialog.give_overpaid.toolTip()
+
+
+def test_a_manager_gives_back_what_another_till_took_on_an_order_paid_here(
+        qtbot: QtBot, store: Store, runner: OperationRunner, cashier: StaffMember,
+        manager: StaffMember) -> None:
+    basket = Basket()
+    selling.add_product(store.context, basket, "gaufre")
+    own = selling.sell(store.context, cashier, basket, [PaymentRequest("CB", 320)])
+    merge(store.context, echoed(store.context, own.number, ("ESP", 320)))  # paid there too
+    managing = open_sale_window(qtbot, store, runner, manager)
+    search = managing.find_orders()
+    qtbot.keyClicks(search.search, own.number)
+    qtbot.waitUntil(lambda: search.results.count() == 1, timeout=WAIT_MS)
+    click(qtbot, search.open_button)
+    order_dialog = search.opened
+    assert isinstance(order_dialog, OrderDialog)
+    qtbot.waitUntil(lambda: "Trop-perçu : 3,20" in order_dialog.view.toPlainText(),
+                    timeout=WAIT_MS)
+    # No reason asked (nothing is taken back); by default in the method it came in last.
     click(qtbot, order_dialog.give_overpaid)
     refunding = order_dialog.opened
     assert isinstance(refunding, RefundDialog)
-    assert refunding.owed.text() == "À rendre au client : 18,00\xa0€"
-    assert refunding.amounts["CB"].text() == "18,00"
+    assert refunding.owed.text() == "À rendre au client : 3,20\xa0€"
     assert not refunding.reason.isVisible()
+    for code, field in refunding.amounts.items():
+        field.setText("3,20" if code == "CB" else "")
     click(qtbot, refunding.confirm)
     qtbot.waitUntil(lambda: refunding.pages.currentIndex() == 1, timeout=WAIT_MS)
-    assert refunding.outcome.text() == ("Trop-perçu de la commande CD1-000007 rendu. Rendu"
-                                        " au client : Carte bancaire 18,00\xa0€.")
+    assert refunding.outcome.text() == (f"Trop-perçu de la commande {own.number} rendu."
+                                        " Rendu au client : Carte bancaire 3,20\xa0€.")
     qtbot.waitUntil(lambda: "REMBOURSEMENT DU TROP-PERÇU" in refunding.slip_view.toPlainText(),
                     timeout=WAIT_MS)
     click(qtbot, child(refunding, QPushButton, "finish"))
     qtbot.waitUntil(lambda: "Reste à payer : 0,00" in order_dialog.view.toPlainText(),
                     timeout=WAIT_MS)
     assert not order_dialog.give_overpaid.isVisible()
-    stored = orders.get_order(store.context, "CD1-000007").order
-    assert [(r.method_code, r.amount_cents) for r in stored.refunds] == [("CB", 1800)]
+    stored = orders.get_order(store.context, own.number).order
+    assert [(r.method_code, r.amount_cents, r.excess) for r in stored.refunds] == [
+        ("CB", 320, True)]
