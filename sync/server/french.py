@@ -46,10 +46,11 @@ KINDS = {
     "session.opened": ("ouverture de caisse", "ouvertures de caisse"),
 }
 
-# A conflict's kind (sync_conflicts.kind) in French. Nothing records conflicts yet: the
-# work that does (pulling reference data, orders of another till) names its kinds here;
-# until then a kind is shown as it is stored.
-CONFLICTS: dict[str, str] = {}
+# A conflict's kind (sync_conflicts.kind) in French; a kind not named here is shown as it
+# is stored.
+CONFLICTS: dict[str, str] = {
+    "order.paid_twice": "Commande payée deux fois",  # by two tills (records.py)
+}
 
 # The journal's reasons for flagging a chain (sync/server/journal.py, docs/sync.md).
 _REASONS: list[tuple[re.Pattern[str], str]] = [
