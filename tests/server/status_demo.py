@@ -50,7 +50,8 @@ def _sale(till: Till, number: str, total: int, method: str, handed: int,
     sold = till.record("order.validated", id=order, number=number, total_cents=total,
                        created_at=_at(moment))
     paid = till.record("payment.taken", order_id=order, order_number=number, method=method,
-                       amount_cents=handed, change_cents=handed - total)
+                       amount_cents=handed, change_cents=handed - total,
+                       taken_at=_at(moment))
     for record in (sold, paid):
         record["created_at"] = _at(moment)
     return [sold, paid]
@@ -83,7 +84,8 @@ def populate(client: httpx.Client, database_url: str, now: datetime) -> Demo:
     records = accueil_records = [
         *_sale(accueil, "CD1-000041", 2800, "CB", 2800, morning),
         *_sale(accueil, "CD1-000042", 1250, "ESP", 2000, morning + timedelta(minutes=35)),
-        *_sale(accueil, "CD1-000043", 4600, "CB", 4600, morning + timedelta(hours=2)),
+        *_sale(accueil, "CD1-000043", 4600, "CB", 4600, morning + timedelta(hours=1,
+                                                                             minutes=30)),
         _z(accueil, 12, 8650, 16250, 16250 + GAP_CENTS, now - timedelta(minutes=25)),
     ]
     orders = accueil.entries(7)
@@ -107,8 +109,8 @@ def populate(client: httpx.Client, database_url: str, now: datetime) -> Demo:
                          if record["payload"].get("number") == PAID_TWICE)
     cash = buvette.record("payment.taken", order_id=accueil_order, order_number=PAID_TWICE,
                           method="ESP", amount_cents=5000, change_cents=400,
-                          taken_at=_at(morning + timedelta(hours=2, minutes=3)))
-    cash["created_at"] = _at(morning + timedelta(hours=2, minutes=3))
+                          taken_at=_at(now - timedelta(hours=2, minutes=20)))
+    cash["created_at"] = _at(now - timedelta(hours=2, minutes=20))
     _push(client, buvette, [cash], [])
     for till, report in ((accueil, {"waiting": 3, "rejected": 0,
                                     "oldest_waiting_at": _at(now - timedelta(minutes=10))}),
@@ -127,7 +129,7 @@ def populate(client: httpx.Client, database_url: str, now: datetime) -> Demo:
                 outbox_reported_at=_at(now - timedelta(hours=2, minutes=5))))
             connection.execute(update(sync_conflicts).where(
                 sync_conflicts.c.till_id == buvette.id).values(
-                detected_at=_at(now - timedelta(hours=2, minutes=6))))
+                detected_at=_at(now - timedelta(hours=2, minutes=5))))
     finally:
         engine.dispose()
     return Demo(accueil, buvette)
