@@ -352,7 +352,25 @@ def test_a_tills_heartbeat_and_an_order_two_tills_paid_are_shown(
     assert f'<span class="name">{other.name}</span> et <span class="name">{seller.name}' \
         in listed or f'<span class="name">{seller.name}</span> et <span class="name">' \
         f'{other.name}' in listed
-    assert "CD7-000012" in listed and "5600" in listed
+    # The detail in French: the order, what it is worth, what was paid, by whom.
+    assert html.unescape(listed).count(f"Commande CD7-000012 : due 28,00{NBSP}€, payée"
+                                       f" 56,00{NBSP}€ — ") == 1
+    for till in (seller, other):
+        assert f"{till.name} : ESP 28,00{NBSP}€" in html.unescape(listed)
+
+
+def test_a_paid_twice_detail_in_french_or_as_kept_when_not_of_its_shape() -> None:
+    detail = {"order_number": "CD1-000043", "due_cents": 4600, "paid_cents": 9600,
+              "payments": [{"till_name": "Caisse accueil", "method": "CB",
+                            "amount_cents": 4600, "change_cents": 0},
+                           {"till_name": "Buvette du lac", "method": "ESP",
+                            "amount_cents": 5000, "change_cents": 400}]}
+    assert french.paid_twice(detail) == (
+        f"Commande CD1-000043 : due 46,00{NBSP}€, payée 96,00{NBSP}€ — Caisse accueil :"
+        f" CB 46,00{NBSP}€ ; Buvette du lac : ESP 50,00{NBSP}€ (rendu 4,00{NBSP}€)")
+    for odd in ({"note": "x"}, "text", {"payments": [{"amount_cents": "12"}]},
+                {"payments": ["x"]}):
+        assert french.paid_twice(odd) is None
 
 
 def test_french_amounts_times_and_reasons() -> None:
