@@ -22,12 +22,12 @@ import re
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Engine, exists, select
 
 from sync.contract import Kind
-from sync.server.database import upsert_many
+from sync.server.database import upsert_many, writing
 from sync.server.reference import Counter, canonical
-from sync.server.schema import records, reference_items, tills
+from sync.server.schema import orders, records, reference_items, tills
 
 KIND = "order"  # reference_items.kind of an order's document
 # The order.validated fields a document carries as they are (null when absent).
@@ -48,6 +48,25 @@ def publish(connection: Connection, order_ids: Collection[str]) -> int:
                   "data": canonical(document)} for order_id, document in documents.items()])
     counter.save()
     return len(documents)
+
+
+def publish_missing(engine: Engine, chunk: int = 500) -> int:
+    """Publish the orders held and never published (stored before migration 0004), by
+    chunks of `chunk`, a transaction each; how many were published. `caisse-server init`
+    runs it after migrating."""
+    published, after = 0, ""
+    while True:
+        with writing(engine) as connection:
+            ids = list(connection.execute(
+                select(orders.c.id).where(
+                    orders.c.id > after, orders.c.total_cents.is_not(None),
+                    ~exists().where(reference_items.c.kind == KIND,
+                                    reference_items.c.id == orders.c.id))
+                .order_by(orders.c.id).limit(chunk)).scalars())
+            if not ids:
+                return published
+            published += publish(connection, ids)
+        after = ids[-1]
 
 
 def build(connection: Connection, order_ids: Collection[str]) -> dict[str, dict[str, Any]]:

@@ -162,7 +162,7 @@ def test_the_migrations_make_the_schema_the_code_declares(
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
-def test_migration_0004_indexes_the_records_held_by_their_order(
+def test_migration_0004_indexes_the_records_held_by_their_order_and_init_publishes_them(
         kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
     url = (f"sqlite:///{tmp_path}/server.sqlite3" if kind == "sqlite"
            else request.getfixturevalue("new_postgresql_database")())
@@ -189,12 +189,27 @@ def test_migration_0004_indexes_the_records_held_by_their_order(
                     {"r": record["record_id"], "t": till.id, "s": record["till_seq"],
                      "k": record["kind"], "a": record["aggregate_id"],
                      "c": record["created_at"], "p": json.dumps(record["payload"])})
-        assert upgrade(engine) == ("0003", SCHEMA_HEAD)
+            order = held["order.validated"][0]["payload"]
+            connection.execute(text(
+                "INSERT INTO orders (id, till_id, number, total_cents, updated_at)"
+                " VALUES (:id, :t, :n, :c, 'now')"),
+                {"id": order["id"], "t": till.id, "n": order["number"],
+                 "c": order["total_cents"]})
+        # `init` migrates, then publishes the orders held before for the tills to pull.
+        status, out, _ = command("--database-url", url, "--json", "init")
+        assert status == 0, out
+        assert json.loads(out)["orders_published"] == 1
         with engine.connect() as connection:
             found = dict(connection.execute(text(
                 "SELECT kind, order_id FROM records")).all())
+            published = connection.execute(text(
+                "SELECT id, data FROM reference_items WHERE kind = 'order'")).all()
         assert found == {kind: None if field is None else record["payload"][field]
                          for kind, (record, field) in held.items()}
+        assert [(row.id, json.loads(row.data)["number"]) for row in published] == [
+            (order["id"], order["number"])]
+        status, out, _ = command("--database-url", url, "--json", "init")
+        assert "orders_published" not in json.loads(out)  # once
     finally:
         engine.dispose()
 
