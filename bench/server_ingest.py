@@ -8,7 +8,8 @@ sign-in, the session), given to five enrolled tills under ids of their own, in b
 of 500 encoded before timing and posted with plain httpx, each till on a connection and
 a thread of its own. One till posts all N records; four tills post N/4 each, started
 together; each round's time runs from the first request to the last answer. The
-server's records (and what they feed) are emptied between rounds, untimed. Without a
+server's records (and what they feed: the orders, and their documents in the changes
+feed) are emptied between rounds, untimed. Without a
 PostgreSQL on 127.0.0.1:5432 (user root or postgres, database `test`) the measure is
 left out.
 """
@@ -153,10 +154,10 @@ def _push_at_once(url: str, pushes: list[tuple[str, list[bytes]]]) -> float:
 
 def _forget(engine: Engine) -> None:
     with engine.begin() as connection:
-        connection.execute(text("TRUNCATE records, orders, closures"))
+        connection.execute(text("TRUNCATE records, orders, closures, reference_items"))
     with engine.connect() as connection:
         connection.execution_options(isolation_level="AUTOCOMMIT").execute(
-            text("VACUUM ANALYZE records, orders, closures"))
+            text("VACUUM ANALYZE records, orders, closures, reference_items"))
 
 
 def measure(records: int, rounds: int) -> Measure | None:

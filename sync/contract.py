@@ -190,6 +190,21 @@ CHANGE_KINDS = frozenset({"venue", "payment_method", "category", "product", "cus
 
 
 @dataclass(frozen=True, slots=True)
+class OutboxReport:
+    """What a till's heartbeat (`POST /v1/ping`) says of its outbox: the records waiting
+    to go, those the server rejected (the till keeps them), and when the oldest waiting
+    one was made."""
+
+    waiting: int
+    rejected: int
+    oldest_waiting_at: str | None  # wire time; None when nothing waits
+
+    def to_wire(self) -> dict[str, Any]:
+        return {"waiting": self.waiting, "rejected": self.rejected,
+                "oldest_waiting_at": self.oldest_waiting_at}
+
+
+@dataclass(frozen=True, slots=True)
 class EnrolRequest:
     """A till asking to be enrolled: the one-time code an administrator gave it, its id,
     and the Ed25519 public key its journal is signed with (raw 32 bytes, hex) with that
@@ -344,6 +359,19 @@ def parse_enrolment(value: Any) -> Enrolment:
     obj = _object(value, "answer")
     return Enrolment(_text(obj, "till_id", "answer", _UUID), _text(obj, "name", "answer"),
                      _text(obj, "token", "answer", None, 128))
+
+
+def parse_ping(value: Any) -> OutboxReport:
+    """A heartbeat's body: `{"waiting": int, "rejected": int, "oldest_waiting_at": wire
+    time or null}`."""
+    obj = _object(value, "request")
+    if "oldest_waiting_at" not in obj:
+        raise ContractError("request.oldest_waiting_at: missing")
+    oldest = obj["oldest_waiting_at"]
+    if oldest is not None:
+        oldest = _text(obj, "oldest_waiting_at", "request", _WIRE_TIME, 40)
+    return OutboxReport(_count(obj, "waiting", "request"), _count(obj, "rejected", "request"),
+                        oldest)
 
 
 def parse_push(value: Any) -> list[Envelope]:

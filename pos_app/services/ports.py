@@ -464,6 +464,12 @@ class Outbox(Protocol):
 
     def counts(self) -> SyncCounts: ...
 
+    def unsettled(self) -> SyncCounts:
+        """The records waiting and rejected, and the oldest waiting one's time, without
+        counting those sent (`sent` is 0): what each heartbeat tells the server, read
+        from the state's index however many records went before."""
+        ...
+
     def rejected(self, limit: int) -> list[QueuedRecord]:
         """The records the server refused, newest first: kept, and shown."""
         ...
@@ -592,8 +598,11 @@ class SyncServer(Protocol):
         """Enrol this till with the one-time `code` and its journal's public key."""
         ...
 
-    def ping(self, access: ServerAccess) -> ServerReply[str]:
-        """Whether the server answers this till's token; the till's name there."""
+    def ping(self, access: ServerAccess, outbox: SyncCounts | None = None
+             ) -> ServerReply[str]:
+        """Whether the server answers this till's token; the till's name there. With
+        `outbox`, the heartbeat tells the server what waits in the outbox and what it
+        rejected (its status page shows it)."""
         ...
 
     def push_records(self, access: ServerAccess, records: Sequence[QueuedRecord]

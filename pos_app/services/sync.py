@@ -240,11 +240,12 @@ def enrol(ctx: Context, ports: SyncPorts, url: str, code: str, ca_file: str | No
 def sync_once(ctx: Context, ports: SyncPorts,
               keep_going: Callable[[], bool] = lambda: True,
               progress: Progress | None = None) -> SyncRun:
-    """Ping the server, push the waiting records, then the journal, then pull the
-    reference data (pull_changes). A failure is noted
-    (the till is offline since the first one) and returned with what went before it;
-    an answer notes the contact and the server's clock. `keep_going` is asked between
-    requests: a round stops early once it says no (the worker stopping, a deadline).
+    """Ping the server (telling it what waits in the outbox and what it rejected), push
+    the waiting records, then the journal, then pull the reference data (pull_changes).
+    A failure is noted (the till is offline since the first one) and returned with what
+    went before it; an answer notes the contact and the server's clock. `keep_going` is
+    asked between requests: a round stops early once it says no (the worker stopping, a
+    deadline).
     `progress` hears after each batch of a push that takes more than one (the screens
     show "1 200 / 10 000"), on the caller's thread.
 
@@ -252,6 +253,7 @@ def sync_once(ctx: Context, ports: SyncPorts,
     with ctx.uow(write=False) as uow:
         till = local_till(uow)
         link = uow.sync.link()
+        outbox = uow.outbox.unsettled()  # what the heartbeat tells the server
     if link is None:
         raise NotEnrolled()
     run = SyncRun()
@@ -261,7 +263,7 @@ def sync_once(ctx: Context, ports: SyncPorts,
             raise TokenUnavailable("none is kept: enrol the till again")
         access = ServerAccess(link.server_url, till.id, token, link.ca_file)
         started = ctx.clock.now()
-        reply = ports.server.ping(access)
+        reply = ports.server.ping(access, outbox)
         ended = ctx.clock.now()
         with ctx.uow() as uow:
             offset = _note_contact(ctx, uow, till, reply.server_time, started, ended)

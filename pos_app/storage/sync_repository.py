@@ -57,6 +57,14 @@ class SqlOutbox(SqlRepository):
                           by_state.get("rejected", 0),
                           None if oldest is None else from_utc_text(oldest[0]))
 
+    def unsettled(self) -> SyncCounts:
+        waiting = self._one("SELECT count(*) FROM outbox WHERE state = 'waiting'")
+        rejected = self._one("SELECT count(*) FROM outbox WHERE state = 'rejected'")
+        oldest = self._one("SELECT created_at FROM outbox WHERE state = 'waiting'"
+                           " ORDER BY seq LIMIT 1")
+        return SyncCounts(waiting[0] if waiting else 0, 0, rejected[0] if rejected else 0,
+                          None if oldest is None else from_utc_text(oldest[0]))
+
     def rejected(self, limit: int) -> list[QueuedRecord]:
         return [_record(row) for row in self._all(
             f"SELECT {_RECORD} FROM outbox WHERE state = 'rejected' ORDER BY seq DESC"

@@ -33,6 +33,7 @@ from pos_app.domain.sync import (
     QueuedRecord,
     RecordOutcome,
     RecordState,
+    SyncCounts,
 )
 from pos_app.services.ports import (
     Enrolment,
@@ -53,6 +54,7 @@ from sync.contract import (
     EnrolRequest,
     Envelope,
     JournalRef,
+    OutboxReport,
     WireEntry,
     parse_acks,
     parse_answers,
@@ -121,8 +123,15 @@ class HttpSyncServer:
                                         " till")
         return ServerReply(Enrolment(enrolment.name, enrolment.token), answer.server_time)
 
-    def ping(self, access: ServerAccess) -> ServerReply[str]:
-        answer = self._send(access, "GET", "/ping")
+    def ping(self, access: ServerAccess, outbox: SyncCounts | None = None
+             ) -> ServerReply[str]:
+        if outbox is None:
+            answer = self._send(access, "GET", "/ping")
+        else:
+            oldest = outbox.oldest_waiting
+            report = OutboxReport(outbox.waiting, outbox.rejected, None if oldest is None
+                                  else oldest.astimezone(UTC).isoformat(timespec="seconds"))
+            answer = self._send(access, "POST", "/ping", report.to_wire())
         body = _accepted(answer)
         try:
             name = _text(body, "name", MAX_TEXT)

@@ -181,16 +181,22 @@ Output = tuple[Any, str] | None
 
 def _init(args: argparse.Namespace, url: str) -> Output:
     from sync.server.migrate import upgrade
+    from sync.server.order_documents import publish_missing
 
     engine = _engine(url)
     try:
         before, after = upgrade(engine)
+        # Orders stored before the feed carried them (migration 0004) come down too.
+        published = publish_missing(engine)
     finally:
         engine.dispose()
     done = ("created" if before is None else "already current" if before == after
             else f"migrated from schema {before}")
     data: dict[str, Any] = {"database": describe(url), "schema": after, "done": done}
     text = f"Database {describe(url)}: {done} (schema {after})."
+    if published:
+        data["orders_published"] = published
+        text += f"\nOrders held before: {published} published for the tills to pull."
     if args.demo:
         from sync.server.reference import import_demo
 

@@ -167,6 +167,16 @@ def upsert(connection: Connection, table: Table, keys: list[str], values: dict[s
     return int(connection.execute(statement).rowcount)
 
 
+def upsert_many(connection: Connection, table: Table, keys: list[str], replaced: list[str],
+                rows: list[dict[str, Any]]) -> None:
+    """Insert `rows`, each one that meets a row with the same `keys` replacing that row's
+    `replaced` columns instead (`ON CONFLICT … DO UPDATE`), in one executemany."""
+    statement = _dialect_insert(connection, table)
+    statement = statement.on_conflict_do_update(
+        index_elements=keys, set_={name: statement.excluded[name] for name in replaced})
+    connection.execute(statement, rows)
+
+
 def _dialect_insert(connection: Connection, table: Table) -> Any:
     if connection.dialect.name == "postgresql":
         return postgresql.insert(table)

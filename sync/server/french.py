@@ -13,6 +13,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.numbers import format_currency, format_decimal
@@ -46,10 +47,11 @@ KINDS = {
     "session.opened": ("ouverture de caisse", "ouvertures de caisse"),
 }
 
-# A conflict's kind (sync_conflicts.kind) in French. Nothing records conflicts yet: the
-# work that does (pulling reference data, orders of another till) names its kinds here;
-# until then a kind is shown as it is stored.
-CONFLICTS: dict[str, str] = {}
+# A conflict's kind (sync_conflicts.kind) in French; a kind not named here is shown as it
+# is stored.
+CONFLICTS: dict[str, str] = {
+    "order.paid_twice": "Commande payée deux fois",  # by two tills (records.py)
+}
 
 # The journal's reasons for flagging a chain (sync/server/journal.py, docs/sync.md).
 _REASONS: list[tuple[re.Pattern[str], str]] = [
@@ -158,6 +160,32 @@ def kind(name: str, count: int) -> str:
 
 def conflict(name: str) -> str:
     return CONFLICTS.get(name, name)
+
+
+def paid_twice(detail: Any) -> str | None:
+    """An `order.paid_twice` conflict's detail (records.py) in French: `Commande
+    CD1-000043 : due 46,00 €, payée 96,00 € — Caisse accueil : CB 46,00 € ; Buvette du
+    lac : ESP 50,00 € (rendu 4,00 €)`. None when the detail is not of that shape (the
+    page then shows it as it is kept)."""
+    if not isinstance(detail, dict) or not isinstance(detail.get("payments"), list):
+        return None
+    parts = []
+    for payment in detail["payments"]:
+        if not isinstance(payment, dict) or _whole(payment.get("amount_cents")) is None:
+            return None
+        till = payment.get("till_name") or payment.get("till_id") or "?"
+        part = f"{till} : {payment.get('method') or '?'} {euros(payment['amount_cents'])}"
+        change = _whole(payment.get("change_cents"))
+        if change:
+            part += f" (rendu {euros(change)})"
+        parts.append(part)
+    return (f"Commande {detail.get('order_number') or '?'} : due"
+            f" {euros(_whole(detail.get('due_cents')))}, payée"
+            f" {euros(_whole(detail.get('paid_cents')))} — " + " ; ".join(parts))
+
+
+def _whole(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def flag_reason(reason: str) -> str:

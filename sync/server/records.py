@@ -6,11 +6,17 @@ or thread inserts first. A record already held is told apart by its content's ha
 same content is `already_had`, other content under a held id or sequence is `rejected`.
 The orders and closures projections change in the same transaction, only for a record
 stored now, so a record sent twice never counts twice.
+
+Any till may take a payment on an order another till sold (it found it in the orders
+the server publishes, order_documents.py); only the till that sold an order refunds,
+cancels or returns it. A payment that leaves an order paid beyond what it is worth, by
+more than one till, is kept, and kept as a conflict (`order.paid_twice`) for a manager.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import random
 import time
@@ -18,10 +24,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, case, delete, select
+from sqlalchemy import Connection, Engine, case, delete, select, update
 
 from pos_app.domain.journal import canonical_json
 from sync.contract import MAX_PAYLOAD_BYTES, Answer, Envelope, Kind, RecordAnswer
+from sync.server import conflicts, order_documents
 from sync.server.database import (
     DatabaseBusy,
     DatabaseUnavailable,
@@ -30,7 +37,7 @@ from sync.server.database import (
     upsert,
     writing,
 )
-from sync.server.schema import SHORT, closures, orders, records
+from sync.server.schema import SHORT, closures, orders, records, tills
 from sync.server.tills import Till
 
 log = logging.getLogger(__name__)
@@ -39,6 +46,13 @@ ATTEMPTS = 3  # a busy database is tried this many times before the records wait
 # The amounts and numbers a projection keeps: ten billion euros, far beyond a till's and
 # far enough from BIGINT's end that no sum of them overflows it.
 _LIMIT = 10**12
+# The payload's field that names the order a record is about (records.order_id).
+ORDER_FIELDS: dict[str, str] = {
+    Kind.ORDER_VALIDATED: "id", Kind.PAYMENT_TAKEN: "order_id",
+    Kind.REFUND_GIVEN: "order_id", Kind.ORDER_CANCELLED: "order_id",
+    Kind.ORDER_RETURNED: "order_id",
+}
+PAID_TWICE = "order.paid_twice"  # sync_conflicts.kind
 
 
 class Unreadable(Exception):
@@ -72,7 +86,12 @@ def store_batch(engine: Engine, till: Till, envelopes: list[Envelope]) -> list[R
         try:
             with writing(engine) as connection:
                 moment = now()
-                return [_store(connection, till, item, moment) for item in prepared]
+                touched: dict[str, None] = {}  # the orders the batch stored records of
+                answers = [_store(connection, till, item, moment, touched)
+                           for item in prepared]
+                if touched:
+                    order_documents.publish(connection, list(touched))
+                return answers
         except DatabaseBusy as error:
             log.info("records of till %s: database busy (%s), try %d", till.id, error,
                      attempt + 1)
@@ -86,10 +105,20 @@ def store_batch(engine: Engine, till: Till, envelopes: list[Envelope]) -> list[R
             for item in prepared]
 
 
-def _store(connection: Connection, till: Till, item: Prepared, moment: str) -> RecordAnswer:
+def order_of(envelope: Envelope) -> str | None:
+    """The order a record is about, when its kind is about one and names it as the server
+    can keep it."""
+    name = ORDER_FIELDS.get(envelope.kind)
+    value = None if name is None else envelope.payload.get(name)
+    return value if isinstance(value, str) and len(value) <= SHORT else None
+
+
+def _store(connection: Connection, till: Till, item: Prepared, moment: str,
+           touched: dict[str, None]) -> RecordAnswer:
     envelope = item.envelope
     if item.problem is not None:
         return RecordAnswer(envelope.record_id, Answer.REJECTED, item.problem)
+    order_id = order_of(envelope)
     journal = envelope.journal
     inserted = connection.execute(insert_ignoring(connection, records).values(
         record_id=envelope.record_id, till_id=till.id, till_seq=envelope.till_seq,
@@ -98,7 +127,8 @@ def _store(connection: Connection, till: Till, item: Prepared, moment: str) -> R
         journal_chain=None if journal is None else journal.chain,
         journal_number=None if journal is None else journal.number,
         journal_hash=None if journal is None else journal.hash,
-        payload=item.payload, content_hash=item.content_hash, received_at=moment)).rowcount
+        payload=item.payload, content_hash=item.content_hash, received_at=moment,
+        order_id=order_id)).rowcount
     if inserted == 1:
         try:
             _project(connection, till, envelope, item.payload, moment)
@@ -106,6 +136,8 @@ def _store(connection: Connection, till: Till, item: Prepared, moment: str) -> R
             connection.execute(delete(records).where(
                 records.c.record_id == envelope.record_id))
             return RecordAnswer(envelope.record_id, Answer.REJECTED, str(error))
+        if order_id is not None:
+            touched[order_id] = None
         return RecordAnswer(envelope.record_id, Answer.STORED)
     return _held_before(connection, till, item)
 
@@ -144,29 +176,66 @@ def _order_validated(connection: Connection, till: Till, envelope: Envelope, _te
               "created_at": _short(payload, "created_at"), "updated_at": moment}
     _order(connection, values, lambda new: {
         "number": new.number, "total_cents": new.total_cents, "created_at": new.created_at,
-        "updated_at": new.updated_at})
+        "updated_at": new.updated_at}, None)
 
 
 def _payment_taken(connection: Connection, till: Till, envelope: Envelope, _text: str,
                    moment: str) -> None:
+    """A payment counts on its order whichever till took it: one UPDATE … RETURNING, so
+    that on PostgreSQL two processes paying the same order queue on its row, the second
+    reading the first's sum once it committed."""
     payload = envelope.payload
+    order_id = _short(payload, "order_id")
     applied = _cents(payload, "amount_cents") - (_optional_cents(payload, "change_cents") or 0)
-    _money(connection, till, payload, applied, moment)
+    order = connection.execute(
+        update(orders).where(orders.c.id == order_id, orders.c.total_cents.is_not(None))
+        .values(paid_cents=orders.c.paid_cents + applied, updated_at=moment)
+        .returning(orders.c.till_id, orders.c.number, orders.c.total_cents,
+                   orders.c.paid_cents, orders.c.returned_cents, orders.c.status)).first()
+    if order is None:
+        raise Unreadable(f"payload.order_id: the server holds no order {order_id} (its"
+                         " order.validated is stored first)")
+    worth = 0 if order.status == "cancelled" else order.total_cents - order.returned_cents
+    if order.paid_cents > worth:
+        _paid_twice(connection, till, envelope, order_id, order, worth, moment)
+
+
+def _paid_twice(connection: Connection, till: Till, envelope: Envelope, order_id: str,
+                order: Any, worth: int, moment: str) -> None:
+    """The order is now paid beyond what it is worth: a conflict when more than one till
+    paid it (both payments stay stored; a manager settles it)."""
+    payments = connection.execute(
+        select(records.c.record_id, records.c.till_id, records.c.payload, tills.c.name)
+        .join(tills, tills.c.id == records.c.till_id)
+        .where(records.c.order_id == order_id, records.c.kind == Kind.PAYMENT_TAKEN.value)
+        .order_by(records.c.received_at, records.c.till_id, records.c.till_seq)).all()
+    others = [row.till_id for row in payments if row.till_id != till.id]
+    if not others:
+        return
+    taken = []
+    for row in payments:
+        payload = _json_object(row.payload)
+        taken.append({"record_id": row.record_id, "till_id": row.till_id,
+                      "till_name": row.name, "method": payload.get("method"),
+                      "amount_cents": payload.get("amount_cents"),
+                      "change_cents": payload.get("change_cents") or 0,
+                      "taken_at": payload.get("taken_at")})
+    conflicts.record(connection, PAID_TWICE, till.id, order_id, {
+        "order_number": order.number, "total_cents": order.total_cents,
+        "due_cents": worth, "paid_cents": order.paid_cents,
+        "record_id": envelope.record_id, "payments": taken,
+    }, moment, other_till_id=others[0])
 
 
 def _refund_given(connection: Connection, till: Till, envelope: Envelope, _text: str,
                   moment: str) -> None:
     payload = envelope.payload
-    _money(connection, till, payload, -abs(_cents(payload, "amount_cents")), moment)
-
-
-def _money(connection: Connection, till: Till, payload: Mapping[str, Any], cents: int,
-           moment: str) -> None:
     values = {"id": _short(payload, "order_id"), "till_id": till.id,
-              "number": _lenient_short(payload, "order_number"), "paid_cents": cents,
-              "updated_at": moment}
+              "number": _lenient_short(payload, "order_number"),
+              "paid_cents": -abs(_cents(payload, "amount_cents")), "updated_at": moment}
     _order(connection, values, lambda new: {
-        "paid_cents": orders.c.paid_cents + new.paid_cents, "updated_at": new.updated_at})
+        "paid_cents": orders.c.paid_cents + new.paid_cents, "updated_at": new.updated_at},
+        "refunds")
 
 
 def _order_cancelled(connection: Connection, till: Till, envelope: Envelope, _text: str,
@@ -176,7 +245,7 @@ def _order_cancelled(connection: Connection, till: Till, envelope: Envelope, _te
               "number": _short(payload, "order_number"), "status": "cancelled",
               "updated_at": moment}
     _order(connection, values, lambda new: {"status": "cancelled",
-                                            "updated_at": new.updated_at})
+                                            "updated_at": new.updated_at}, "cancels")
 
 
 def _order_returned(connection: Connection, till: Till, envelope: Envelope, _text: str,
@@ -189,17 +258,27 @@ def _order_returned(connection: Connection, till: Till, envelope: Envelope, _tex
     _order(connection, values, lambda new: {
         "returned_cents": orders.c.returned_cents + new.returned_cents,
         "status": case((orders.c.status == "cancelled", "cancelled"), else_="returned"),
-        "updated_at": new.updated_at})
+        "updated_at": new.updated_at}, "takes returns on")
 
 
 def _order(connection: Connection, values: dict[str, Any],
-           changes: Callable[[Any], dict[str, Any]]) -> None:
-    # An order id of another till is never touched: ids are the tills' own UUIDv7s, so
-    # that would be a till's mistake, or worse.
+           changes: Callable[[Any], dict[str, Any]], doing: str | None) -> None:
+    """Write the till's own order (made if the server holds none yet). An order of
+    another till is never changed by these: the till that sold it corrects its sale
+    (`doing` says what the record would have done); an order.validated under the id of
+    another till's order is a till's mistake, or worse (ids are the tills' UUIDv7s)."""
     written = upsert(connection, orders, ["id"], values, changes,
                      lambda new: orders.c.till_id == new.till_id)
-    if written != 1:
-        raise Unreadable("payload: the order it names belongs to another till")
+    if written == 1:
+        return
+    owner = connection.execute(select(tills.c.name).join(
+        orders, orders.c.till_id == tills.c.id).where(orders.c.id == values["id"])
+    ).scalar_one_or_none()
+    if doing is None:
+        raise Unreadable(f"payload.id: the order {values['id']} is held already, as one"
+                         f" of till {owner!r}")
+    raise Unreadable(f"payload.order_id: the order {values['id']} was sold by till"
+                     f" {owner!r}: only the till that sold an order {doing} it")
 
 
 def _closure_made(connection: Connection, till: Till, envelope: Envelope, payload_text: str,
@@ -239,6 +318,11 @@ def _short(payload: Mapping[str, Any], name: str, limit: int = SHORT) -> str:
     if len(value) > limit:
         raise Unreadable(f"payload.{name}: longer than {limit} characters")
     return value
+
+
+def _json_object(text: str) -> dict[str, Any]:
+    value = json.loads(text)
+    return value if isinstance(value, dict) else {}
 
 
 def _lenient_short(payload: Mapping[str, Any], name: str) -> str:

@@ -82,7 +82,7 @@ def import_document(engine: Engine, document: object) -> ImportResult:
         "categories": len(checked.categories), "products": checked.products.count,
         "customers": checked.customers.count, "staff": len(checked.staff)})
     with writing(engine) as connection:
-        counter = _Counter(connection)
+        counter = Counter(connection)
         moving = _check_against_database(connection, checked)
         if checked.venue is not None:
             _write(connection, counter, "venue", [(VENUE_ID, venue_data(checked.venue))])
@@ -124,8 +124,9 @@ def import_demo(engine: Engine) -> ImportResult:
                                               parse_float=Decimal))
 
 
-class _Counter:
-    """The cursors given by one import, from the counter row it holds locked."""
+class Counter:
+    """The cursors given by one transaction (an import, a batch of records publishing
+    orders), from the counter row it holds locked until it commits."""
 
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
@@ -160,7 +161,7 @@ def _stored(connection: Connection, kind: str, ids: list[str]) -> dict[str, str 
     return found
 
 
-def _write(connection: Connection, counter: _Counter, kind: str,
+def _write(connection: Connection, counter: Counter, kind: str,
            items: list[tuple[str, dict[str, Any]]]) -> set[str]:
     """Items whose stored text differs get the next cursors; the ids of those written."""
     if not items:
@@ -197,7 +198,7 @@ def _insert_many(connection: Connection, table: str, columns: tuple[str, ...],
         f" ({', '.join([mark] * len(columns))})", rows)
 
 
-def _delete(connection: Connection, counter: _Counter, kind: str, ids: list[str]) -> None:
+def _delete(connection: Connection, counter: Counter, kind: str, ids: list[str]) -> None:
     """A tombstone for each item held and not yet deleted; the others are no change."""
     for start in range(0, len(ids), BATCH):
         part = ids[start:start + BATCH]

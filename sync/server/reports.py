@@ -111,10 +111,12 @@ class TillState:
     chains: list[ChainState]
     flags: list[Flag]
     latest_z: LatestZ | None
-    # No till reports what waits in its outbox, nor what the server refused it (answers
-    # are not kept): None, which the page shows as "—" rather than a guess.
+    # The till's outbox as its latest heartbeat said it (POST /v1/ping): None until it
+    # reports one (a till before that heartbeat), shown as "—" rather than a guess.
     waiting: int | None = None
     rejected: int | None = None
+    oldest_waiting_at: str | None = None  # the oldest record waiting, by the till's clock
+    outbox_reported_at: str | None = None  # when the server heard it
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +147,8 @@ def server_state(engine: Engine, conflicts_shown: int = CONFLICTS_SHOWN,
     with reading(engine) as connection:
         rows = connection.execute(select(
             tills.c.id, tills.c.name, tills.c.version, tills.c.enrolled_at,
-            tills.c.last_contact_at, tills.c.revoked_at,
+            tills.c.last_contact_at, tills.c.revoked_at, tills.c.outbox_waiting,
+            tills.c.outbox_rejected, tills.c.outbox_oldest_at, tills.c.outbox_reported_at,
         ).order_by(tills.c.revoked_at.is_not(None), tills.c.name, tills.c.enrolled_at)
         ).all()
         kinds: dict[str, dict[str, int]] = {}
@@ -188,7 +191,10 @@ def server_state(engine: Engine, conflicts_shown: int = CONFLICTS_SHOWN,
         latest_seq=latest[row.id][0] if row.id in latest else None,
         latest_at=latest[row.id][1] if row.id in latest else None,
         chains=chains.get(row.id, []), flags=flags.get(row.id, []),
-        latest_z=latest_z.get(row.id)) for row in rows]
+        latest_z=latest_z.get(row.id),
+        waiting=row.outbox_waiting, rejected=row.outbox_rejected,
+        oldest_waiting_at=row.outbox_oldest_at,
+        outbox_reported_at=row.outbox_reported_at) for row in rows]
     return ServerState(moment, states, shown, unresolved, resolved, flags_kept)
 
 

@@ -19,6 +19,7 @@ from sync.contract import (
     PROTOCOL_VERSION,
     parse_enrol,
     parse_journal_push,
+    parse_ping,
     parse_push,
 )
 from sync.server import journal, records, tills
@@ -59,7 +60,19 @@ async def enrol(request: Request) -> JSONResponse:
 
 @router.get("/ping")
 async def ping(request: Request) -> JSONResponse:
+    """A till's heartbeat that says nothing of its outbox (a till before POST /v1/ping)."""
     till = await _authenticated(request)
+    return answer(request, {"till_id": till.id, "name": till.name})
+
+
+@router.post("/ping")
+async def ping_with_outbox(request: Request) -> JSONResponse:
+    """A till's heartbeat with its outbox's state, kept for the status page."""
+    check_declared(request)
+    till = await _authenticated(request)
+    report = await run_in_threadpool(parse_ping, await _json(request))
+    await run_in_threadpool(tills.note_outbox, _engine(request), till.id, report,
+                            request.state.server_time)
     return answer(request, {"till_id": till.id, "name": till.name})
 
 

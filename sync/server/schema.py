@@ -48,6 +48,12 @@ tills = Table(
     Column("enrolled_at", String(TIME), nullable=False),
     Column("last_contact_at", String(TIME)),
     Column("revoked_at", String(TIME)),
+    # The till's outbox as its latest heartbeat said it (POST /v1/ping): null until a
+    # till reports it.
+    Column("outbox_waiting", BigInteger),
+    Column("outbox_rejected", BigInteger),
+    Column("outbox_oldest_at", String(40)),  # its oldest record waiting, as the till said
+    Column("outbox_reported_at", String(TIME)),  # the server's time of the report
     # One till in use per name: a till replaced under the same name is revoked first.
     Index("ix_tills_active_name", "name", unique=True,
           sqlite_where=text("revoked_at IS NULL"),
@@ -80,8 +86,12 @@ records = Table(
     # SHA-256 of the canonical envelope: the same id with other content is told apart.
     Column("content_hash", String(64), nullable=False),
     Column("received_at", String(TIME), nullable=False),
+    # The order a record is about (order.validated: its id; a payment, refund,
+    # cancellation or return: its order_id); null for the other kinds.
+    Column("order_id", String(SHORT)),
     UniqueConstraint("till_id", "till_seq"),
     Index("ix_records_till_kind", "till_id", "kind"),
+    Index("ix_records_order_id", "order_id"),
 )
 
 # -- projections, kept in the transaction that stores their records ---------------------

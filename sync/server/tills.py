@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Connection, Engine, select, update
 from sqlalchemy.exc import IntegrityError
 
-from sync.contract import MAX_TEXT, Enrolment, EnrolRequest
+from sync.contract import MAX_TEXT, Enrolment, EnrolRequest, OutboxReport
 from sync.server.database import DatabaseUnavailable, now, reading, writing
 from sync.server.errors import Refused
 from sync.server.schema import NAME, enrol_codes, tills
@@ -168,6 +168,17 @@ def _note_contact(engine: Engine, till_id: str, moment: str) -> None:
             ).values(last_contact_at=moment))
     except DatabaseUnavailable:
         pass  # only a note: the request itself says whether the database answers
+
+
+def note_outbox(engine: Engine, till_id: str, report: OutboxReport, moment: str) -> None:
+    """Keep what the till's heartbeat said of its outbox, with the server's time of it
+    (a report older than the one kept, from a slow request, does not replace it)."""
+    with writing(engine) as connection:
+        connection.execute(update(tills).where(
+            tills.c.id == till_id,
+            tills.c.outbox_reported_at.is_(None) | (tills.c.outbox_reported_at <= moment)
+        ).values(outbox_waiting=report.waiting, outbox_rejected=report.rejected,
+                 outbox_oldest_at=report.oldest_waiting_at, outbox_reported_at=moment))
 
 
 def find(connection: Connection, name_or_id: str) -> list[dict[str, object]]:

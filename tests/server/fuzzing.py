@@ -75,6 +75,7 @@ class Fuzzer:
             (22, self.wrong_type), (8, self.unknown_kind_or_schema), (8, self.replay),
             (10, self.forged_entry), (6, self.wrong_endpoint), (8, self.bad_enrolment),
             (4, self.bad_request_shape), (2, self.too_many), (1, self.oversized),
+            (6, self.bad_ping),
         ]
 
     def probes(self, count: int) -> Iterator[Probe]:
@@ -267,6 +268,27 @@ class Fuzzer:
         value = self.rng.choice([[], "records", 1, None, {"records": "x"}, {"entries": {}},
                                  {"records": None}, {"entries": [1]}, {"records": [[]]}])
         return self._post("request shape", path, self._json(value), self.till)
+
+    def bad_ping(self) -> Probe:
+        """A heartbeat whose report of the outbox is not the protocol's."""
+        report: dict[str, Any] = {"waiting": 3, "rejected": 0,
+                                  "oldest_waiting_at": "2026-11-30T14:02:11Z"}
+        way = self.rng.randrange(4)
+        if way == 0:
+            del report[self.rng.choice(list(report))]
+        elif way == 1:
+            name = self.rng.choice(["waiting", "rejected"])
+            report[name] = self.rng.choice([-1, 2**62, *_wrong_for(int)])
+        elif way == 2:
+            report["oldest_waiting_at"] = self.rng.choice(
+                ["", "hier", "2026-11-30", "2026-11-30 14:02:11", 5, [], {}, True])
+        else:
+            value: Any = self.rng.choice([[], "ping", 1, None, [report]])
+            return self._post("ping", "/v1/ping", self._json(value), self.till)
+        if self.rng.random() < 0.2:
+            return self._post("ping", "/v1/ping", self._json(report), self.till,
+                              self.rng.choice(["text/plain", ""]))
+        return self._post("ping", "/v1/ping", self._json(report), self.till)
 
     def too_many(self) -> Probe:
         if self.rng.random() < 0.5:

@@ -56,7 +56,8 @@ def cast(send: Callable[..., httpx.Response], engine: Engine) -> tuple[Till, Til
     till, other, revoked = (enrolled(send, engine, name) for name in
                             (f"Fuzz {SEED}", f"Fuzz other {SEED}", f"Fuzz revoked {SEED}"))
     for owner in (till, other):
-        batch = [owner.record(), owner.record("payment.taken")]
+        sold = owner.record()
+        batch = [sold, owner.record("payment.taken", order_id=sold["payload"]["id"])]
         assert send("POST", "/v1/records", json={"records": batch},
                     headers=owner.auth).status_code == 200
     entries = till.entries(5) + till.entries(2, Chain.EVENT)

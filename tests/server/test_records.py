@@ -86,7 +86,8 @@ def test_a_till_enrolled_again_gets_a_new_token_and_the_old_one_is_refused(
 def test_records_are_answered_in_order_stored_once_and_already_had_after(
         client: httpx.Client, database_url: str, engine: Engine) -> None:
     till = enrol(client, database_url)
-    batch = [till.record("order.validated"), till.record("payment.taken"),
+    sold = till.record("order.validated")
+    batch = [sold, till.record("payment.taken", order_id=sold["payload"]["id"]),
              till.record("customer.saved")]
     first = push(client, till, [*batch, batch[0]])
     assert answers_of(first) == ["stored", "stored", "stored", "already_had"]
@@ -201,18 +202,18 @@ def test_orders_and_closures_are_projected_from_their_records_once(
     assert tuple(closure) == ("z", 3, 3200, -150, "2026-07-11T18:00:00Z")
 
 
-def test_an_order_of_another_till_is_never_changed_by_a_record(
+def test_an_order_of_another_till_is_never_validated_again_under_its_id(
         client: httpx.Client, database_url: str, engine: Engine) -> None:
     till, other = enrol(client, database_url), enrol(client, database_url)
     order = new_id()
     assert answers_of(push(client, till, [till.record(id=order, total_cents=500)])) == [
         "stored"]
-    answer = push(client, other, [other.record("payment.taken", order_id=order,
-                                               amount_cents=500)])
+    answer = push(client, other, [other.record(id=order, total_cents=1)])
     assert answers_of(answer) == ["rejected"]
-    assert "another till" in answer.json()["answers"][0]["reason"]
+    assert answer.json()["answers"][0]["reason"] == (
+        f"payload.id: the order {order} is held already, as one of till {till.name!r}")
     assert count(engine, "records", other) == 0
-    assert [o["paid_cents"] for o in list_orders(engine, till.name)] == [0]
+    assert [o["total_cents"] for o in list_orders(engine, till.name)] == [500]
 
 
 def test_every_authenticated_request_notes_the_tills_last_contact(

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from alembic import command as alembic_command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -158,6 +159,59 @@ def test_the_migrations_make_the_schema_the_code_declares(
         engine.dispose()
     head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
     assert head == SCHEMA_HEAD
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_migration_0004_indexes_the_records_held_by_their_order_and_init_publishes_them(
+        kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    url = (f"sqlite:///{tmp_path}/server.sqlite3" if kind == "sqlite"
+           else request.getfixturevalue("new_postgresql_database")())
+    engine = open_engine(url)
+    try:
+        alembic_command.upgrade(alembic_config(engine), "0003")
+        till = Till("Caisse d'avant")
+        held = {kind: (till.record(kind), expected) for kind, expected in (
+            ("order.validated", "id"), ("payment.taken", "order_id"),
+            ("refund.given", "order_id"), ("order.cancelled", "order_id"),
+            ("order.returned", "order_id"), ("closure.made", None),
+            ("customer.saved", None))}
+        with engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO tills (id, name, public_key, key_id, token_hash, version,"
+                " enrolled_at) VALUES (:id, :name, :key, :key_id, 'h', '0.1', 'now')"),
+                {"id": till.id, "name": till.name, "key": till.public_key,
+                 "key_id": till.key_id})
+            for record, _ in held.values():
+                connection.execute(text(
+                    "INSERT INTO records (record_id, till_id, till_seq, schema, kind,"
+                    " aggregate_id, created_at, payload, content_hash, received_at)"
+                    " VALUES (:r, :t, :s, 1, :k, :a, :c, :p, 'h', 'now')"),
+                    {"r": record["record_id"], "t": till.id, "s": record["till_seq"],
+                     "k": record["kind"], "a": record["aggregate_id"],
+                     "c": record["created_at"], "p": json.dumps(record["payload"])})
+            order = held["order.validated"][0]["payload"]
+            connection.execute(text(
+                "INSERT INTO orders (id, till_id, number, total_cents, updated_at)"
+                " VALUES (:id, :t, :n, :c, 'now')"),
+                {"id": order["id"], "t": till.id, "n": order["number"],
+                 "c": order["total_cents"]})
+        # `init` migrates, then publishes the orders held before for the tills to pull.
+        status, out, _ = command("--database-url", url, "--json", "init")
+        assert status == 0, out
+        assert json.loads(out)["orders_published"] == 1
+        with engine.connect() as connection:
+            found = dict(connection.execute(text(
+                "SELECT kind, order_id FROM records")).all())
+            published = connection.execute(text(
+                "SELECT id, data FROM reference_items WHERE kind = 'order'")).all()
+        assert found == {kind: None if field is None else record["payload"][field]
+                         for kind, (record, field) in held.items()}
+        assert [(row.id, json.loads(row.data)["number"]) for row in published] == [
+            (order["id"], order["number"])]
+        status, out, _ = command("--database-url", url, "--json", "init")
+        assert "orders_published" not in json.loads(out)  # once
+    finally:
+        engine.dispose()
 
 
 def test_the_url_may_come_from_the_environment(

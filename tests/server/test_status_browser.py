@@ -27,7 +27,7 @@ from tests.server.browser import (
     screenshot,
     sign_in,
 )
-from tests.server.status_demo import ACCUEIL, BUVETTE, populate
+from tests.server.status_demo import ACCUEIL, BUVETTE, PAID_TWICE, populate
 from tests.server.support import ServerProcess, cli
 
 BAD_RED = "rgba(180, 35, 24, 1)"  # --bad in the page's style
@@ -80,7 +80,8 @@ def test_a_manager_signs_in_and_reads_the_tills_the_journal_and_the_z_in_chromiu
                 "l'entrée 7 : son contenu ne correspond pas à son empreinte",
                 "Dernières clôtures Z", "n° 12", "86,50 €", "162,50 €", "147,50 €",
                 "-15,00 €", "manque", "n° 8", "0,00 €",
-                "Conflits de synchronisation", "Aucun conflit"):
+                "Conflits de synchronisation", "Commande payée deux fois", PAID_TWICE,
+                "conflit à traiter", "depuis le"):
             assert expected.casefold() in text, expected
         # The flag is red, on the accueil's order chain only; the gap's row highlighted,
         # the accueil's only.
@@ -90,6 +91,13 @@ def test_a_manager_signs_in_and_reads_the_tills_the_journal_and_the_z_in_chromiu
         assert chain.text.startswith("Ventes\nn° 6")
         reason = chain.find_element(By.CSS_SELECTOR, ".reason")
         assert reason.value_of_css_property("color") == BAD_RED
+        # The outbox as each till's heartbeat said it: 3 waiting at the accueil, 1
+        # rejected (in red) at the buvette.
+        rows = {row.text.split("\n")[0]: row for row in
+                driver.find_elements(By.CSS_SELECTOR, "#caisses tbody tr")}
+        assert "\n3\ndepuis le" in rows[ACCUEIL].text
+        rejected = rows[BUVETTE].find_element(By.CSS_SELECTOR, ".short")
+        assert rejected.text == "1" and rejected.value_of_css_property("color") == BAD_RED
         gaps = driver.find_elements(By.CSS_SELECTOR, "#clotures tr.gap")
         assert [ACCUEIL in row.text for row in gaps] == [True]
         assert page_width(driver) <= 1280

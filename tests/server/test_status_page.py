@@ -188,7 +188,7 @@ def test_till_names_and_conflict_details_are_escaped_and_conflicts_listed(
     assert escape(name) in text
     listed = section(text, "conflits")
     assert "Aucun conflit" not in listed
-    assert "order.paid_twice" in listed and order in listed
+    assert "Commande payée deux fois" in listed and order in listed
     assert "&lt;b&gt;payée deux fois&lt;/b&gt;" in listed
     assert f"{escape(name)}</span> et <span" in listed
     assert "Caisse terrasse" in listed and "c-17" not in listed  # only the unresolved
@@ -303,6 +303,74 @@ def test_the_page_shows_each_till_its_journal_flags_and_its_latest_z_with_its_ga
 
     revoked = row(text, "caisses", f'<span class="name">{escape(quiet.name)}</span>')
     assert revoked.startswith('<tr class="revoked">') and "Révoquée" in revoked
+
+
+def test_a_tills_heartbeat_and_an_order_two_tills_paid_are_shown(
+        client: httpx.Client, database_url: str, engine: Engine) -> None:
+    seller = enrol(client, database_url, f"Caisse accueil {new_id()[-6:]}")
+    other = enrol(client, database_url, f"Buvette {new_id()[-6:]}")
+    order = new_id()
+    sold = seller.record("order.validated", id=order, number="CD7-000012", total_cents=2800)
+    paid = [till.record("payment.taken", order_id=order, order_number="CD7-000012",
+                        amount_cents=2800) for till in (seller, other)]
+    for till, records in ((seller, [sold, paid[0]]), (other, [paid[1]])):
+        answer = client.post("/v1/records", json={"records": records}, headers=till.auth)
+        assert {item["answer"] for item in answer.json()["answers"]} == {"stored"}
+
+    # The seller's heartbeat says what waits in its outbox; the other till's says
+    # nothing (GET, as a till before it did), then a body the protocol refuses.
+    heartbeat = client.post("/v1/ping", headers=seller.auth, json={
+        "waiting": 1234, "rejected": 2, "oldest_waiting_at": "2026-11-30T13:05:00Z"})
+    assert heartbeat.status_code == 200, heartbeat.text
+    assert heartbeat.json()["name"] == seller.name
+    assert client.get("/v1/ping", headers=other.auth).status_code == 200
+    for body, reason in (({"waiting": 1, "rejected": -2, "oldest_waiting_at": None},
+                          "request.rejected: out of range"),
+                         ({"waiting": 1, "rejected": 0}, "request.oldest_waiting_at: missing"),
+                         ([], "request: an object is expected")):
+        refused = client.post("/v1/ping", headers=other.auth, json=body)
+        assert (refused.status_code, refused.json()["error"]) == (422, reason)
+    with engine.connect() as connection:
+        kept = connection.execute(select(
+            tills.c.outbox_waiting, tills.c.outbox_rejected, tills.c.outbox_oldest_at,
+            tills.c.outbox_reported_at).where(tills.c.id.in_([seller.id, other.id]))
+            .order_by(tills.c.id != seller.id)).all()
+    assert [tuple(row) for row in kept] == [
+        (1234, 2, "2026-11-30T13:05:00Z", heartbeat.headers["x-server-time"]),
+        (None, None, None, None)]
+
+    text = page(client, sign_in(client, admins.make_token(engine).token))
+    mine = row(text, "caisses", f'<span class="name">{seller.name}</span>')
+    reported = french.paris_time(heartbeat.headers["x-server-time"])
+    assert '<span class="short">2</span>' in mine
+    assert f"1{NNBSP}234" in mine and "depuis le <span class=\"date\">30/11/2026 14:05" in mine
+    assert mine.count(f'au <span class="date">{reported}</span>') == 2
+    theirs = row(text, "caisses", f'<span class="name">{other.name}</span>')
+    assert theirs.count(">—<") == 2  # it said nothing: neither invented nor zero
+    listed = row(text, "conflits", order)
+    assert "Commande payée deux fois" in listed
+    assert f'<span class="name">{other.name}</span> et <span class="name">{seller.name}' \
+        in listed or f'<span class="name">{seller.name}</span> et <span class="name">' \
+        f'{other.name}' in listed
+    # The detail in French: the order, what it is worth, what was paid, by whom.
+    assert html.unescape(listed).count(f"Commande CD7-000012 : due 28,00{NBSP}€, payée"
+                                       f" 56,00{NBSP}€ — ") == 1
+    for till in (seller, other):
+        assert f"{till.name} : ESP 28,00{NBSP}€" in html.unescape(listed)
+
+
+def test_a_paid_twice_detail_in_french_or_as_kept_when_not_of_its_shape() -> None:
+    detail = {"order_number": "CD1-000043", "due_cents": 4600, "paid_cents": 9600,
+              "payments": [{"till_name": "Caisse accueil", "method": "CB",
+                            "amount_cents": 4600, "change_cents": 0},
+                           {"till_name": "Buvette du lac", "method": "ESP",
+                            "amount_cents": 5000, "change_cents": 400}]}
+    assert french.paid_twice(detail) == (
+        f"Commande CD1-000043 : due 46,00{NBSP}€, payée 96,00{NBSP}€ — Caisse accueil :"
+        f" CB 46,00{NBSP}€ ; Buvette du lac : ESP 50,00{NBSP}€ (rendu 4,00{NBSP}€)")
+    for odd in ({"note": "x"}, "text", {"payments": [{"amount_cents": "12"}]},
+                {"payments": ["x"]}):
+        assert french.paid_twice(odd) is None
 
 
 def test_french_amounts_times_and_reasons() -> None:

@@ -1,5 +1,6 @@
 """Stateless processes: two `caisse-server` processes (one of them with two workers) on
-one PostgreSQL database, sent the same batches at the same moment, behave as one."""
+one PostgreSQL database, sent the same batches at the same moment, behave as one; two
+tills paying the same orders through each at once queue on the orders' rows."""
 
 from __future__ import annotations
 
@@ -9,12 +10,14 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
 
+from pos_app.domain.ids import new_id
 from sync.contract import parse_acks, parse_answers
 from sync.server.database import open_engine
 from sync.server.migrate import upgrade
-from tests.server.support import ServerProcess, count, enrol
+from sync.server.schema import orders, sync_conflicts
+from tests.server.support import ServerProcess, Till, count, enrol
 
 
 @pytest.fixture(scope="module")
@@ -109,5 +112,47 @@ def test_two_processes_receiving_the_same_journal_store_each_entry_once_in_order
     try:
         assert count(engine, "journal_entries", till) == 200
         assert count(engine, "journal_flags", till) == 0
+    finally:
+        engine.dispose()
+
+
+def test_two_tills_paying_the_same_orders_through_two_processes_at_once_make_one_conflict(
+        pair: list[ServerProcess], shared_url: str) -> None:
+    with httpx.Client(base_url=pair[0].url, timeout=30) as client:
+        seller, first, second = (enrol(client, shared_url) for _ in range(3))
+        ids = [new_id() for _ in range(40)]
+        sold = client.post("/v1/records", headers=seller.auth, json={"records": [
+            seller.record("order.validated", id=order, total_cents=1400) for order in ids]})
+        assert sold.status_code == 200, sold.text
+    # Each till pays every order in full, one order a batch, both at the same moment.
+    payments = {till.id: [till.record("payment.taken", order_id=order, amount_cents=1400)
+                          for order in ids] for till in (first, second)}
+
+    def pay(till: Till) -> Callable[[httpx.Client], list[str]]:
+        def send(client: httpx.Client) -> list[str]:
+            answers: list[str] = []
+            for record in payments[till.id]:
+                answer = client.post("/v1/records", json={"records": [record]},
+                                     headers=till.auth)
+                assert answer.status_code == 200, answer.text
+                answers += [item.answer.value for item in parse_answers(answer.json())]
+            return answers
+        return send
+
+    # The first till through the first process, the second through the other.
+    senders = {pair[0].url: pay(first), pair[1].url: pay(second)}
+    results = at_once(pair, lambda client: senders[str(client.base_url).rstrip("/")](client))
+    assert results == [["stored"] * 40, ["stored"] * 40]
+    engine = open_engine(shared_url)
+    try:
+        with engine.connect() as connection:
+            paid = dict(connection.execute(select(orders.c.id, orders.c.paid_cents).where(
+                orders.c.id.in_(ids))).all())
+            found = dict(connection.execute(
+                select(sync_conflicts.c.subject_id, func.count())
+                .where(sync_conflicts.c.subject_id.in_(ids))
+                .group_by(sync_conflicts.c.subject_id)).all())
+        assert paid == dict.fromkeys(ids, 2800)
+        assert found == dict.fromkeys(ids, 1)  # exactly one conflict per order
     finally:
         engine.dispose()

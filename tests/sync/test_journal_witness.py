@@ -15,7 +15,13 @@ from pos_app.cli.sync import status_result
 from pos_app.domain.closure import CashMovementKind
 from pos_app.domain.journal import Chain, JournalEntry
 from pos_app.domain.staff import StaffMember
-from pos_app.domain.sync import ChainAck, PulledPage, QueuedRecord, RecordOutcome
+from pos_app.domain.sync import (
+    ChainAck,
+    PulledPage,
+    QueuedRecord,
+    RecordOutcome,
+    SyncCounts,
+)
 from pos_app.services import closures, sync
 from pos_app.services.context import Context
 from pos_app.services.journal import verify_journal
@@ -43,8 +49,9 @@ class Recording:
               version: str) -> ServerReply[Enrolment]:
         return self.server.enrol(access, code, public_key, key_id, version)
 
-    def ping(self, access: ServerAccess) -> ServerReply[str]:
-        return self.server.ping(access)
+    def ping(self, access: ServerAccess, outbox: SyncCounts | None = None
+             ) -> ServerReply[str]:
+        return self.server.ping(access, outbox)
 
     def push_records(self, access: ServerAccess, records: Sequence[QueuedRecord]
                      ) -> ServerReply[list[RecordOutcome]]:

@@ -23,7 +23,7 @@ from pos_app.services.ports import (
     TokenRefused,
 )
 from pos_app.services.sync import SyncPorts
-from sync.contract import parse_journal_push, parse_push
+from sync.contract import parse_journal_push, parse_ping, parse_push
 from tests.sync.stub import Reply, pong, stub_server
 from tests.sync.support import prelude_sent, sell_ride
 
@@ -133,8 +133,12 @@ def test_a_refused_token_says_the_till_is_no_longer_enrolled(
                      ) as stub:
         link_to(ctx, ports, stub.url)
         run = sync.sync_once(ctx, ports)
-        (method, path, _body, authorization), = stub.seen
-    assert (method, path, authorization) == ("GET", "/v1/ping", f"Bearer {TOKEN}")
+        (method, path, body, authorization), = stub.seen
+    assert (method, path, authorization) == ("POST", "/v1/ping", f"Bearer {TOKEN}")
+    # The heartbeat tells the server what waits in the outbox (contract's shape).
+    report = parse_ping(body)
+    assert (report.waiting, report.rejected) == (2, 0)
+    assert report.oldest_waiting_at is not None
     assert isinstance(run.failure, TokenRefused)
     assert run.failure.reason == "this till was revoked"
     assert len(waiting(ctx)) == 2

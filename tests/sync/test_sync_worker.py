@@ -15,7 +15,13 @@ import pytest
 
 from pos_app.domain.journal import JournalEntry
 from pos_app.domain.staff import StaffMember
-from pos_app.domain.sync import ChainAck, PulledPage, QueuedRecord, RecordOutcome
+from pos_app.domain.sync import (
+    ChainAck,
+    PulledPage,
+    QueuedRecord,
+    RecordOutcome,
+    SyncCounts,
+)
 from pos_app.services import sync
 from pos_app.services.context import Context
 from pos_app.services.ports import (
@@ -79,7 +85,8 @@ class ScriptedServer:
               version: str) -> ServerReply[Enrolment]:
         raise AssertionError("not asked here")
 
-    def ping(self, access: ServerAccess) -> ServerReply[str]:
+    def ping(self, access: ServerAccess, outbox: SyncCounts | None = None
+             ) -> ServerReply[str]:
         self.pings += 1
         self._ping()
         return ServerReply("Stub", datetime.now(UTC))

@@ -16,10 +16,12 @@ from sync.contract import (
     Envelope,
     JournalRef,
     Kind,
+    OutboxReport,
     RecordAnswer,
     parse_acks,
     parse_answers,
     parse_changes,
+    parse_ping,
     parse_push,
 )
 
@@ -97,3 +99,29 @@ def test_a_page_of_changes_with_a_tombstone() -> None:
     with pytest.raises(ContractError, match="is not reference data"):
         parse_changes({"changes": [{"cursor": 1, "kind": "secret", "id": "x", "data": None}],
                        "cursor": 1, "more": False})
+
+
+def test_a_heartbeat_reports_the_tills_outbox() -> None:
+    report = OutboxReport(12, 1, "2026-11-30T14:02:11+00:00")
+    assert parse_ping(json.loads(json.dumps(report.to_wire()))) == report
+    assert parse_ping({"waiting": 0, "rejected": 0, "oldest_waiting_at": None}) == (
+        OutboxReport(0, 0, None))
+
+
+@pytest.mark.parametrize(("body", "reason"), [
+    ([], "request: an object is expected"),
+    ({"rejected": 0, "oldest_waiting_at": None}, "request.waiting: missing"),
+    ({"waiting": 0, "oldest_waiting_at": None}, "request.rejected: missing"),
+    ({"waiting": 0, "rejected": 0}, "request.oldest_waiting_at: missing"),
+    ({"waiting": -1, "rejected": 0, "oldest_waiting_at": None}, "request.waiting: out of"),
+    ({"waiting": True, "rejected": 0, "oldest_waiting_at": None}, "request.waiting: wrong"),
+    ({"waiting": 1, "rejected": "2", "oldest_waiting_at": None}, "request.rejected: wrong"),
+    ({"waiting": 1, "rejected": 0, "oldest_waiting_at": "hier"},
+     "request.oldest_waiting_at: not a valid"),
+    ({"waiting": 1, "rejected": 0, "oldest_waiting_at": 5},
+     "request.oldest_waiting_at: wrong type"),
+])
+def test_a_heartbeat_that_is_not_the_protocols_is_refused_with_its_field(
+        body: Any, reason: str) -> None:
+    with pytest.raises(ContractError, match=f"^{reason}"):
+        parse_ping(body)
