@@ -41,8 +41,7 @@ def merge(ctx: Context, data: dict[str, Any]) -> int:
     """Merge `data` as a pull's page would: how many orders were held (0: it waits)."""
     pulled = read_pulled_order(data["id"], data, "changes[0]")
     with ctx.uow() as uow:
-        merged = merge_orders(uow, local_till(uow).id, [PulledDocument(pulled, data)],
-                              ctx.clock.now())
+        merged = merge_orders(uow, [PulledDocument(pulled, data)], ctx.clock.now())
         uow.commit()
     return merged
 

@@ -327,24 +327,12 @@ class OrderRepository(Protocol):
 
     def get_by_number(self, number: str) -> Order | None: ...
 
-    def merge_pulled(self, pulled: PulledOrder, local_till_id: str) -> str | None:
-        """Hold what tills other than `local_till_id` made of an order the server sent
+    def merge_pulled(self, pulled: PulledOrder, local: Till) -> str | None:
+        """Hold what tills other than `local` made of an order the server sent
         (the order itself when another till sold it), in no session of this till;
         why it cannot be held here (nothing of it written), or None."""
         ...
 
-    def hold_pulled(self, order_id: str, number: str, document: str, reason: str,
-                    at: datetime) -> None:
-        """Keep an order document that could not be held (replacing an older one)."""
-        ...
-
-    def release_pulled(self, order_ids: Sequence[str]) -> None: ...
-
-    def held_pulled(self, limit: int) -> list[HeldOrder]:
-        """The documents kept, the oldest first."""
-        ...
-
-    def count_held(self) -> int: ...
 
     def search(self, text: str, status: StatusFilter, limit: int,
                training: bool = False) -> list[OrderSummary]:
@@ -476,7 +464,21 @@ class Outbox(Protocol):
 
 
 class SyncStateRepository(Protocol):
-    """Where the till stands with its server (docs/sync.md)."""
+    """Where the till stands with its server (docs/sync.md), and the orders a pull
+    brought that wait to be held (services/pulled_orders.py)."""
+
+    def hold_pulled(self, order_id: str, number: str, document: str, reason: str,
+                    at: datetime) -> None:
+        """Keep an order document that could not be held (replacing an older one)."""
+        ...
+
+    def release_pulled(self, order_ids: Sequence[str]) -> None: ...
+
+    def held_pulled(self, limit: int) -> list[HeldOrder]:
+        """The documents kept, the oldest first."""
+        ...
+
+    def count_held(self) -> int: ...
 
     def link(self) -> SyncLink | None:
         """The enrolment, or None when the till has no server."""

@@ -46,24 +46,24 @@ def read_orders(changes: Sequence[PulledChange]) -> list[PulledDocument]:
             if change.kind == ORDER_KIND and change.data is not None]
 
 
-def merge_orders(uow: UnitOfWork, till_id: str, documents: Sequence[PulledDocument],
-                 now: datetime) -> int:
+def merge_orders(uow: UnitOfWork, documents: Sequence[PulledDocument], now: datetime) -> int:
     """Hold what other tills made of each order, in the caller's transaction; how many
     orders were merged. One that cannot be held faithfully waits, kept with its reason
     (offering it with a wrong amount left to pay would be worse than waiting); a newer
     document of an order that waited replaces it."""
     merged: list[str] = []
+    till = local_till(uow)
     for document in documents:
         pulled = document.order
-        reason = _unknown_methods(uow, pulled, till_id) or uow.orders.merge_pulled(pulled,
-                                                                                 till_id)
+        reason = (_unknown_methods(uow, pulled, till.id)
+                  or uow.orders.merge_pulled(pulled, till))
         if reason is None:
             merged.append(pulled.order.id)
             continue
         log.warning("order %s waits: %s", pulled.order.number, reason)
-        uow.orders.hold_pulled(pulled.order.id, pulled.order.number,
+        uow.sync.hold_pulled(pulled.order.id, pulled.order.number,
                                json.dumps(document.data, ensure_ascii=False), reason, now)
-    uow.orders.release_pulled(merged)
+    uow.sync.release_pulled(merged)
     return len(merged)
 
 
@@ -71,10 +71,9 @@ def retry_held(ctx: Context) -> int:
     """Try again the orders that waited (a method or a catalogue may have come since);
     how many could be held now."""
     with ctx.uow() as uow:
-        held = uow.orders.held_pulled(RETRIED)
+        held = uow.sync.held_pulled(RETRIED)
         if not held:
             return 0
-        till_id = local_till(uow).id
         documents = []
         for item in held:
             try:
@@ -83,7 +82,7 @@ def retry_held(ctx: Context) -> int:
                                                                   "held order"), data))
             except (ValueError, InvalidImport) as error:  # kept as it came: never here
                 log.error("held order %s unreadable: %s", item.number, error)
-        merged = merge_orders(uow, till_id, documents, ctx.clock.now())
+        merged = merge_orders(uow, documents, ctx.clock.now())
         uow.commit()
     return merged
 

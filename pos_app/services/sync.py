@@ -382,7 +382,7 @@ def _pull(ctx: Context, server: SyncServer, access: ServerAccess,
             if now_at is None or now_at.pull_cursor != since:
                 break  # another round applied this page meanwhile: it asks for the next
             applied = importing.apply_page(uow, ctx.signer, ctx.clock.now(), checked)
-            merged = pulled_orders.merge_orders(uow, access.till_id, orders, ctx.clock.now())
+            merged = pulled_orders.merge_orders(uow, orders, ctx.clock.now())
             uow.sync.advance_cursor(page.cursor)
             uow.commit()
         pulled += Pulled(applied.written, applied.removed, 1, page.cursor, merged)
@@ -585,7 +585,7 @@ def sync_status(ctx: Context, tokens: TokenStore | None = None) -> SyncStatus:
         heads = uow.journal.heads(till.id)
         waiting = uow.journal.count_after(till.id, 0 if link is None
                                           else link.journal_sent_seq)
-        held = uow.orders.held_pulled(REJECTED_SHOWN)
+        held = uow.sync.held_pulled(REJECTED_SHOWN)
     chains = [ChainStatus(chain, heads[chain].number if chain in heads else 0,
                           acks.get(chain))
               for chain in sorted(set(heads) | set(acks)) if chain != "training"]

@@ -5,12 +5,11 @@ a Z covers."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from pos_app.domain.basket import BasketLine
 from pos_app.domain.order import (
+    TRAINING_PREFIX,
     Cancellation,
     CreditNote,
     Order,
@@ -18,15 +17,17 @@ from pos_app.domain.order import (
     Refund,
     ReturnedLine,
     StatusFilter,
+    credit_note_prefix,
 )
 from pos_app.domain.payment import Payment
 from pos_app.domain.text import fold
 from pos_app.domain.vat import VatRate
-from pos_app.services.ports import HeldOrder, OrderSummary
+from pos_app.services.ports import OrderSummary
 from pos_app.storage.sql import SqlRepository, from_utc_text, like_escape, utc_text
 
 if TYPE_CHECKING:  # read by the sync thread's pull only: the sale screen loads without it
     from pos_app.domain.pulled_order import PulledOrder
+    from pos_app.domain.till import Till
 
 # What an order is worth now (nothing once cancelled, its returns off), and what it
 # holds of the customer's money: an order search shows what is left from both.
@@ -52,6 +53,17 @@ def _payment_row(order: Order, payment: Payment, till_id: str,
     return (payment.id, order.id, payment.method_code, payment.amount_cents,
             payment.change_cents, utc_text(payment.taken_at), payment.staff_id, till_id,
             order.training, session_id)
+
+
+def _number_of_ours(theirs: PulledOrder, local: Till) -> str | None:
+    """A number another till gave that this till gives too (two tills of the venue with
+    one prefix): held here, it would stop this till's next sale or credit note."""
+    if theirs.till.id != local.id and theirs.order.number.startswith(
+            (local.order_prefix, TRAINING_PREFIX)):
+        return theirs.order.number
+    ours = credit_note_prefix(local.code, False)
+    return next((note.number for note in theirs.order.returns
+                 if note.number.startswith((ours, TRAINING_PREFIX))), None)
 
 
 def _refund_row(order: Order, refund: Refund, till_id: str,
@@ -93,19 +105,23 @@ class SqlOrders(SqlRepository):
         self._many(_INSERT_PAYMENT, [_payment_row(order, p, order.till_id, session_id)
                                      for p in order.payments])
 
-    def merge_pulled(self, pulled: PulledOrder, local_till_id: str) -> str | None:
+    def merge_pulled(self, pulled: PulledOrder, local: Till) -> str | None:
         """Add what other tills made of an order the server sent: the order itself when
         another till sold it (with that till, and its payer when unknown here), then
         their payments, returns, refunds and cancellation not held yet; none belongs to
         a session of this till. Returns why it cannot be held here (nothing of it is
         written then), or None once held."""
         order = pulled.order
+        theirs = pulled.others(local.id)
+        taken = _number_of_ours(theirs, local)
+        if taken is not None:
+            return (f"its number {taken} is one this till gives ({local.order_prefix}…): each"
+                    " till of the venue needs a number prefix of its own")
         held = self._one("SELECT id FROM orders WHERE number = ?", (order.number,))
         if held is not None and held[0] != order.id:
             return f"its number {order.number} is another order's here"
-        if held is None and pulled.till.id == local_till_id:
+        if held is None and pulled.till.id == local.id:
             return "it is one of this till's own orders, and this store does not hold it"
-        theirs = pulled.others(local_till_id)
         taken = self._ids_of_other_orders(order.id, theirs.order)
         if taken:
             return f"{taken} already belongs to another order here"
@@ -175,26 +191,6 @@ class SqlOrders(SqlRepository):
                 (OrderStatus.CANCELLED.value, utc_text(cancellation.at),
                  cancellation.by_staff_id, cancellation.reason, theirs.cancelled_by_till,
                  order.id))
-
-    def hold_pulled(self, order_id: str, number: str, document: str, reason: str,
-                    at: datetime) -> None:
-        # Held since it first waited: a newer document or reason keeps that time.
-        self._run("INSERT INTO held_orders (order_id, number, document, reason, held_at)"
-                  " VALUES (?, ?, ?, ?, ?) ON CONFLICT (order_id) DO UPDATE SET"
-                  " number = excluded.number, document = excluded.document,"
-                  " reason = excluded.reason", (order_id, number, document, reason,
-                                                utc_text(at)))
-
-    def release_pulled(self, order_ids: Sequence[str]) -> None:
-        self._many("DELETE FROM held_orders WHERE order_id = ?", [(i,) for i in order_ids])
-
-    def held_pulled(self, limit: int) -> list[HeldOrder]:
-        rows = self._all("SELECT order_id, number, document, reason, held_at FROM held_orders"
-                         " ORDER BY held_at, order_id LIMIT ?", (limit,))
-        return [HeldOrder(r[0], r[1], r[2], r[3], from_utc_text(r[4])) for r in rows]
-
-    def count_held(self) -> int:
-        return int(self._one("SELECT count(*) FROM held_orders")[0])
 
     def add_payment(self, order: Order, payment: Payment, till_id: str,
                     session_id: str | None) -> None:

@@ -17,7 +17,7 @@ from pos_app.domain.sync import (
     SyncCounts,
     SyncLink,
 )
-from pos_app.services.ports import OutboxRecord
+from pos_app.services.ports import HeldOrder, OutboxRecord
 from pos_app.storage.sql import SqlRepository, from_optional_utc_text, from_utc_text, utc_text
 
 _RECORD = ("seq, record_id, schema, kind, aggregate_id, journal_chain, journal_number,"
@@ -137,3 +137,25 @@ class SqlSyncState(SqlRepository):
                    " flagged = coalesce(journal_acks.flagged, excluded.flagged)",
                    [(till_id, ack.chain, ack.number, ack.hash, utc_text(at), ack.flagged)
                     for ack in acks])
+
+    # -- orders pulled that wait (services/pulled_orders.py) ------------------------------
+
+    def hold_pulled(self, order_id: str, number: str, document: str, reason: str,
+                    at: datetime) -> None:
+        # Held since it first waited: a newer document or reason keeps that time.
+        self._run("INSERT INTO held_orders (order_id, number, document, reason, held_at)"
+                  " VALUES (?, ?, ?, ?, ?) ON CONFLICT (order_id) DO UPDATE SET"
+                  " number = excluded.number, document = excluded.document,"
+                  " reason = excluded.reason", (order_id, number, document, reason,
+                                                utc_text(at)))
+
+    def release_pulled(self, order_ids: Sequence[str]) -> None:
+        self._many("DELETE FROM held_orders WHERE order_id = ?", [(i,) for i in order_ids])
+
+    def held_pulled(self, limit: int) -> list[HeldOrder]:
+        rows = self._all("SELECT order_id, number, document, reason, held_at FROM held_orders"
+                         " ORDER BY held_at, order_id LIMIT ?", (limit,))
+        return [HeldOrder(r[0], r[1], r[2], r[3], from_utc_text(r[4])) for r in rows]
+
+    def count_held(self) -> int:
+        return int(self._one("SELECT count(*) FROM held_orders")[0])

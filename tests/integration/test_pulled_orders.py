@@ -182,7 +182,7 @@ def test_an_order_this_till_cannot_hold_yet_waits_and_is_tried_again(
     assert merge(ctx, unknown) == 0
     assert orders.search_orders(ctx, "CD1") == []
     with ctx.uow(write=False) as uow:
-        held = uow.orders.held_pulled(10)
+        held = uow.sync.held_pulled(10)
     assert [(h.number, h.reason) for h in held] == [
         ("CD1-000007", "payment method(s) BITCOIN unknown at this till")]
     assert retry_held(ctx) == 0  # still unknown
@@ -190,7 +190,7 @@ def test_an_order_this_till_cannot_hold_yet_waits_and_is_tried_again(
         {"code": "BITCOIN", "label": "Bitcoin", "position": 9}]})
     assert retry_held(ctx) == 1
     with ctx.uow(write=False) as uow:
-        assert uow.orders.count_held() == 0
+        assert uow.sync.count_held() == 0
     assert orders.get_order(ctx, "CD1-000007").order.left_cents == 1800
 
 
@@ -213,7 +213,7 @@ def test_a_document_the_store_would_refuse_waits_whole(
         data["payments"][0]["id"] = "p-other"
     assert merge(ctx, data) == 0
     with ctx.uow(write=False) as uow:
-        reason = uow.orders.held_pulled(10)[-1].reason
+        reason = uow.sync.held_pulled(10)[-1].reason
     assert reason, reason
     assert orders.get_order(ctx, own.number).order.payments[0].id == own_payment
 
@@ -263,3 +263,19 @@ def test_money_paid_here_on_an_order_cancelled_there_goes_back_there(
     assert not cancellation.overpayment and cancellation.refunds == ()
     assert [p.amount_cents for p in refund_receipt(ctx, own.number,
                                                    overpayment=True).refunds] == [-2800]
+
+
+@pytest.mark.parametrize("field", ["number", "credit note"])
+def test_another_tills_number_with_our_prefix_waits_and_never_stops_a_sale(
+        ctx: Context, cashier: StaffMember, manager: StaffMember, field: str) -> None:
+    """Two tills of the venue numbering alike (one prefix, CD2-): held here, the other
+    till's order would take the number of this till's next sale."""
+    data = (document(number="CD2-000001", sequence=1) if field == "number"
+            else document(returns=[credit_note("n-1", 1, number="AV2-000001")]))
+    assert merge(ctx, data) == 0
+    with ctx.uow(write=False) as uow:
+        assert "prefix of its own" in uow.sync.held_pulled(10)[0].reason
+    sold = unpaid_sale(ctx, cashier, 1)
+    assert sold.number == "CD2-000001"
+    orders.return_lines(ctx, manager, sold.number, [(0, 1)], "Pluie", [])
+    assert orders.get_order(ctx, sold.number).order.returns[0].number == "AV2-000001"
