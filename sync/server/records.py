@@ -177,6 +177,20 @@ def _order_validated(connection: Connection, till: Till, envelope: Envelope, _te
     _order(connection, values, lambda new: {
         "number": new.number, "total_cents": new.total_cents, "created_at": new.created_at,
         "updated_at": new.updated_at}, None)
+    # Payments stored before their order (its validation came later, or was refused
+    # and sent again) count from now on.
+    early = sum(_applied(_json_object(text)) for text in connection.execute(
+        select(records.c.payload).where(records.c.order_id == values["id"],
+                                        records.c.kind == Kind.PAYMENT_TAKEN.value)).scalars())
+    if early:
+        connection.execute(update(orders).where(orders.c.id == values["id"])
+                           .values(paid_cents=orders.c.paid_cents + early))
+
+
+def _applied(payload: Mapping[str, Any]) -> int:
+    """What a payment settles of its order (change given back is not paid)."""
+    return (_optional_cents(payload, "amount_cents") or 0) - (
+        _optional_cents(payload, "change_cents") or 0)
 
 
 def _payment_taken(connection: Connection, till: Till, envelope: Envelope, _text: str,
@@ -193,8 +207,11 @@ def _payment_taken(connection: Connection, till: Till, envelope: Envelope, _text
         .returning(orders.c.till_id, orders.c.number, orders.c.total_cents,
                    orders.c.paid_cents, orders.c.returned_cents, orders.c.status)).first()
     if order is None:
-        raise Unreadable(f"payload.order_id: the server holds no order {order_id} (its"
-                         " order.validated is stored first)")
+        # Stored all the same (a till's payment is never refused for what another record
+        # did): it counts once its order's validation is held, if ever.
+        log.info("payment %s of till %s: order %s not held yet", envelope.record_id,
+                 till.id, order_id)
+        return
     worth = 0 if order.status == "cancelled" else order.total_cents - order.returned_cents
     if order.paid_cents > worth:
         _paid_twice(connection, till, envelope, order_id, order, worth, moment)
