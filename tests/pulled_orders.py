@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pos_app.domain.pulled_order import read_pulled_order
 from pos_app.services.context import Context, local_till
 from pos_app.services.payloads import order_view
-from pos_app.services.pulled_orders import PulledDocument, merge_orders
+from pos_app.services.pulled_orders import merge_orders, read_document
 
 OTHER = "0192f0c4-0000-7000-8000-00000000aaaa"
 ORDER = "0192f0c4-1111-7000-8000-00000000bbbb"
@@ -39,9 +38,9 @@ def document(**changes: Any) -> dict[str, Any]:
 
 def merge(ctx: Context, data: dict[str, Any]) -> int:
     """Merge `data` as a pull's page would: how many orders were held (0: it waits)."""
-    pulled = read_pulled_order(data["id"], data, "changes[0]")
     with ctx.uow() as uow:
-        merged = merge_orders(uow, [PulledDocument(pulled, data)], ctx.clock.now())
+        merged = merge_orders(uow, [read_document(data["id"], data, "changes[0]")],
+                              ctx.clock.now())
         uow.commit()
     return merged
 

@@ -31,19 +31,28 @@ RETRIED = 500  # held documents tried again after a pull, the oldest first
 
 @dataclass(frozen=True, slots=True)
 class PulledDocument:
-    order: PulledOrder
+    order_id: str
     data: Mapping[str, Any]  # as the server sent it: kept if the order must wait
+    order: PulledOrder | None  # None: it does not read (`problem` says why)
+    problem: str | None = None
 
 
 def read_orders(changes: Sequence[PulledChange]) -> list[PulledDocument]:
-    """The order documents among a page's changes, read before its transaction
-    (InvalidImport names the first faulty one); an order is never deleted on the
-    server, so a tombstone says nothing."""
-    return [PulledDocument(read_pulled_order(change.id, change.data,
-                                             f"changes[{index}] (order {change.id!r})"),
-                           change.data)
+    """The order documents among a page's changes, read before its transaction. One
+    that does not read (another client of the server may write orders) waits with the
+    reason, as one the till cannot hold: it never stops the page, nor the reference
+    data behind it. An order is never deleted on the server: a tombstone says
+    nothing."""
+    return [read_document(change.id, change.data, f"changes[{index}] (order {change.id!r})")
             for index, change in enumerate(changes)
             if change.kind == ORDER_KIND and change.data is not None]
+
+
+def read_document(order_id: str, data: Mapping[str, Any], where: str) -> PulledDocument:
+    try:
+        return PulledDocument(order_id, data, read_pulled_order(order_id, data, where))
+    except InvalidImport as unreadable:
+        return PulledDocument(order_id, data, None, f"it does not read: {unreadable}")
 
 
 def merge_orders(uow: UnitOfWork, documents: Sequence[PulledDocument], now: datetime) -> int:
@@ -55,14 +64,17 @@ def merge_orders(uow: UnitOfWork, documents: Sequence[PulledDocument], now: date
     till = local_till(uow)
     for document in documents:
         pulled = document.order
-        reason = (_unknown_methods(uow, pulled, till.id)
+        reason = (document.problem if pulled is None
+                  else _unknown_methods(uow, pulled, till.id)
                   or uow.orders.merge_pulled(pulled, till))
         if reason is None:
-            merged.append(pulled.order.id)
+            merged.append(document.order_id)
             continue
-        log.warning("order %s waits: %s", pulled.order.number, reason)
-        uow.sync.hold_pulled(pulled.order.id, pulled.order.number,
-                               json.dumps(document.data, ensure_ascii=False), reason, now)
+        number = document.data.get("number")
+        number = number[:64] if isinstance(number, str) and number else document.order_id
+        log.warning("order %s waits: %s", number, reason)
+        uow.sync.hold_pulled(document.order_id, number,
+                             json.dumps(document.data, ensure_ascii=False), reason, now)
     uow.sync.release_pulled(merged)
     return len(merged)
 
@@ -74,14 +86,8 @@ def retry_held(ctx: Context) -> int:
         held = uow.sync.held_pulled(RETRIED)
         if not held:
             return 0
-        documents = []
-        for item in held:
-            try:
-                data = json.loads(item.document)
-                documents.append(PulledDocument(read_pulled_order(item.order_id, data,
-                                                                  "held order"), data))
-            except (ValueError, InvalidImport) as error:  # kept as it came: never here
-                log.error("held order %s unreadable: %s", item.number, error)
+        documents = [read_document(item.order_id, json.loads(item.document),
+                                   f"held order {item.number}") for item in held]
         merged = merge_orders(uow, documents, ctx.clock.now())
         uow.commit()
     return merged

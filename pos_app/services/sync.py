@@ -371,10 +371,10 @@ def _pull(ctx: Context, server: SyncServer, access: ServerAccess,
             try:
                 checked = importing.read_page([change for change in page.changes
                                                if change.kind != pulled_orders.ORDER_KIND])
-                orders = pulled_orders.read_orders(page.changes)
             except InvalidImport as error:
                 raise PulledItemRefused(f"the server sent an item the till cannot read:"
                                         f" {error}") from error
+            orders = pulled_orders.read_orders(page.changes)  # one that does not read waits
         except SyncError as failure:
             raise _PullCut(pulled, failure) from failure
         with ctx.uow() as uow:

@@ -194,6 +194,18 @@ def test_an_order_this_till_cannot_hold_yet_waits_and_is_tried_again(
     assert orders.get_order(ctx, "CD1-000007").order.left_cents == 1800
 
 
+def test_a_document_that_does_not_read_waits_and_stops_nothing(ctx: Context) -> None:
+    assert merge(ctx, document(lines=[{"label": "?"}])) == 0
+    with ctx.uow(write=False) as uow:
+        held = uow.sync.held_pulled(10)
+    assert [h.number for h in held] == ["CD1-000007"]
+    assert held[0].reason.startswith("it does not read: changes[0].lines[0].vat_rate_bp")
+    assert retry_held(ctx) == 0  # still kept, as it came
+    assert merge(ctx, document()) == 1  # a newer document of it reads: it is held now
+    with ctx.uow(write=False) as uow:
+        assert uow.sync.count_held() == 0
+
+
 @pytest.mark.parametrize("clash", ["number", "payment id", "credit note number"])
 def test_a_document_the_store_would_refuse_waits_whole(
         ctx: Context, cashier: StaffMember, clash: str) -> None:

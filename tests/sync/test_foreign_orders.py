@@ -11,13 +11,16 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
 
+import httpx
 import pytest
+from sqlalchemy import select
 
 from pos_app.adapters.token_store import KeyringTokenStore
 from pos_app.bootstrap import Store, demo_document, open_store
 from pos_app.domain.basket import Basket
 from pos_app.domain.customer import CustomerKind
 from pos_app.domain.errors import SoldAtAnotherTill
+from pos_app.domain.ids import new_id
 from pos_app.domain.order import StatusFilter
 from pos_app.domain.staff import StaffMember
 from pos_app.services import closures, customers, importing, orders, selling, setup, sync
@@ -27,6 +30,8 @@ from pos_app.services.sync import SyncPorts
 from sync.client.http import HttpSyncServer
 from sync.server import conflicts
 from sync.server.database import open_engine, reading
+from sync.server.schema import orders as server_orders
+from tests.server.support import enrol
 from tests.sync.support import LocalServer, ShiftedClock
 
 
@@ -149,3 +154,52 @@ def test_an_order_paid_at_both_tills_offline_is_kept_twice_and_reported(
     assert [(c.kind, c.subject_id) for c in found] == [
         ("order.paid_twice", orders.get_order(first.ctx, number).order.id)]
     assert {found[0].till_name, found[0].other_till_name} == {first.name, second.name}
+
+
+def test_an_order_of_the_online_shop_is_found_and_paid_at_a_till(
+        tills: tuple[Till, Till, LocalServer]) -> None:
+    """The online shop (or a back office) is another client of the protocol: enrolled
+    as a till is, it sends its orders as records (docs/sync.md); every till pulls them.
+    One it sends that a till cannot read waits there, shown, and stops nothing."""
+    first, _second, server = tills
+    with httpx.Client(base_url=server.url, timeout=10) as client:
+        shop = enrol(client, server.database_url, "Boutique en ligne")
+        order = new_id()
+        line = {"product_id": "kayak-2h", "label": "Kayak 2 h", "price_id": "adulte",
+                "price_label": "Adulte", "unit_price_cents": 2500, "quantity": 2,
+                "vat_rate_bp": 1000, "total_cents": 5000}
+        sold = shop.record("order.validated", id=order, number="WEB-000042", sequence=42,
+                           created_at="2026-07-10T18:00:00+00:00", staff_id="web",
+                           total_cents=5000, lines=[line], vat=[],
+                           payer={"id": "c-web-1", "kind": "person", "name": "Garnier",
+                                  "first_name": "Zoé"})
+        deposit = shop.record("payment.taken", order_id=order, order_number="WEB-000042",
+                              method="CB", amount_cents=1500, change_cents=0,
+                              taken_at="2026-07-10T18:00:00+00:00", staff_id="web")
+        sketchy = shop.record("order.validated", number="WEB-000043", total_cents=0,
+                              lines=[], vat=[], created_at="2026-07-10T18:05:00+00:00")
+        answered = client.post("/v1/records", headers=shop.auth,
+                               json={"records": [sold, deposit, sketchy]})
+        assert [a["answer"] for a in answered.json()["answers"]] == ["stored"] * 3
+
+    run = first.sync()
+    assert run.pulled.orders >= 1
+    found = orders.search_orders(first.ctx, "garnier")
+    assert [(row.number, row.left_cents, row.payer_name) for row in found] == [
+        ("WEB-000042", 3500, "GARNIER Zoé")]
+    details = orders.get_order(first.ctx, "WEB-000042")
+    assert details.sold_at is not None and details.sold_at.name == "Boutique en ligne"
+    orders.pay_order(first.ctx, first.cashier, "WEB-000042", "ESP", 3500)
+    assert first.left("WEB-000042") == 0
+    status = sync.sync_status(first.ctx, first.ports.tokens)
+    assert [(held.number, held.reason.split(":")[0]) for held in status.held_orders] == [
+        ("WEB-000043", "it does not read")]
+    first.sync()
+    engine = open_engine(server.database_url)
+    try:
+        with reading(engine) as connection:
+            paid = connection.execute(select(server_orders.c.paid_cents).where(
+                server_orders.c.id == order)).scalar_one()
+    finally:
+        engine.dispose()
+    assert paid == 5000  # the shop's deposit and the till's payment
