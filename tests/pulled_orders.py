@@ -1,5 +1,5 @@
-"""An order of another till as a pull brings it (docs/sync.md, "Orders"), for the
-tests of the till's side: the document, and its merge into a store."""
+"""An order of another till as a pull brings it (docs/sync.md, "Orders in the feed"),
+for the tests of the till's side: the document, and its merge into a store."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""An order of the venue as the server sends it down (docs/sync.md, "Orders"): one
-validated at another till, or one of this till's with what other tills did to it.
+"""An order of the venue as the server sends it down (docs/sync.md, "Orders in the
+feed"): one validated at another till, or one of this till's with what other tills did
+to it.
 
 Each part says the till that made it, so that the till keeps what it made itself and
 adds only what others did: a payment taken at another till settles the order here too,

@@ -148,7 +148,7 @@ def sale_body(order: Order, till: Till) -> dict[str, Any]:
 def order_payload(order: Order, payer: Customer | None = None,
                   till: Till | None = None) -> dict[str, Any]:
     """What `order.validated` says: the order as validated, which never changes after,
-    and the till that sold it (other tills show it, docs/sync.md "Orders"). Payments
+    and the till that sold it (other tills show it, docs/sync.md "Orders in the feed"). Payments
     and a cancellation are records of their own."""
     return {
         "id": order.id,

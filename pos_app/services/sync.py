@@ -125,7 +125,7 @@ class JournalPushed:
 @dataclass(frozen=True, slots=True)
 class Pulled:
     """What a round pulled: reference items written, deletions applied, pages, and the
-    venue's orders merged (docs/sync.md, "Orders")."""
+    venue's orders merged (docs/sync.md, "Orders in the feed")."""
 
     written: int = 0
     removed: int = 0

@@ -1,4 +1,4 @@
-"""Orders taken at another till (R7, docs/sync.md "Orders"), through a real
+"""Orders taken at another till (R7, docs/sync.md "Orders of other tills"), through a real
 `caisse-server`: an order validated unpaid at one till comes down to the other, which
 finds it by number or payer and takes its payment; the payment comes back to the till
 that sold. Paid at both tills while offline, it is recorded on both, held twice on the
