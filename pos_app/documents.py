@@ -221,8 +221,10 @@ def order_lines(order: Order, payer: Customer | None) -> list[str]:
     for vat in order.vat():
         lines.append(f"  TVA {vat.rate.percent_text.replace('.', ',')} % : "
                      f"HT {format_money(vat.excl_cents)}, TVA {format_money(vat.vat_cents)}")
+    left = (f"trop-perçu {format_money(-order.left_cents)} à rendre" if order.left_cents < 0
+            else f"reste {format_money(order.left_cents)}")
     lines.append(f"Total {format_money(order.total_cents)} — payé "
-                 f"{format_money(order.paid_cents)} — reste {format_money(order.left_cents)}")
+                 f"{format_money(order.paid_cents)} — {left}")
     for payment in order.payments:
         change = (f" (rendu {format_money(payment.change_cents)})"
                   if payment.change_cents else "")

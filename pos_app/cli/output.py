@@ -136,7 +136,8 @@ def summary(value: OrderSummary) -> Result:
             "payer": value.payer_name, "total_cents": value.total_cents,
             "left_cents": value.left_cents,
             "status": "cancelled" if value.cancelled else "active"}
-    state = "annulée" if value.cancelled else f"reste {format_money(value.left_cents)}"
+    state = (f"trop-perçu {format_money(-value.left_cents)}" if value.left_cents < 0
+             else "annulée" if value.cancelled else f"reste {format_money(value.left_cents)}")
     return Result(data, f"{value.number:<14} {format_local_time(value.created_at)} "
                         f"{value.payer_name or '-':<30} {format_money(value.total_cents):>12} "
                         f"{state}")

@@ -90,7 +90,8 @@ def sync_now(store: Store, args: argparse.Namespace) -> Result:
         "journal_held_back": run.journal.held_back,
         "acknowledged": [_ack(ack) for ack in run.journal.acks],
         "pulled": {"written": run.pulled.written, "removed": run.pulled.removed,
-                   "pages": run.pulled.pages, "cursor": run.pulled.cursor},
+                   "orders": run.pulled.orders, "pages": run.pulled.pages,
+                   "cursor": run.pulled.cursor},
         "clock_offset_seconds": None if run.clock is None else run.clock.seconds,
         "status": status_result(status).data,
     }
@@ -113,7 +114,8 @@ def sync_now(store: Store, args: argparse.Namespace) -> Result:
         lines.append(f"  {run.journal.held_back} entrées retenues, chaîne signalée / entries"
                      " held back, chain flagged")
     lines.append(f"Données reçues / reference data pulled: {run.pulled.written} éléments"
-                 f" / items, {run.pulled.removed} suppressions / deletions"
+                 f" / items, {run.pulled.removed} suppressions / deletions,"
+                 f" {run.pulled.orders} commandes / orders"
                  f" ({run.pulled.pages} pages, curseur / cursor {run.pulled.cursor})")
     if run.clock is not None and run.clock.off:
         lines.append(clock_sentence(run.clock.seconds)

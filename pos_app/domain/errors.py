@@ -186,12 +186,13 @@ class NothingReturned(DomainError):
 
 
 class SoldAtAnotherTill(DomainError):
-    """A return or a cancellation is made at the till that sold: its journal holds the
-    sale it corrects, and its Z the takings it lowers (another till may take a payment)."""
+    """A return, a cancellation or an excess given back is made at the till that sold:
+    its journal holds the sale it corrects, its Z the takings it lowers, and one till
+    decides (another till may take a payment)."""
 
     def __init__(self, number: str, till_name: str) -> None:
-        super().__init__(f"order {number} was sold at till {till_name!r}: it is taken back"
-                         f" or cancelled there")
+        super().__init__(f"order {number} was sold at till {till_name!r}: its returns,"
+                         f" cancellation and overpayment are settled there")
         self.number = number
         self.till_name = till_name
 

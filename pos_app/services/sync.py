@@ -241,7 +241,8 @@ def sync_once(ctx: Context, ports: SyncPorts,
               keep_going: Callable[[], bool] = lambda: True,
               progress: Progress | None = None) -> SyncRun:
     """Ping the server (telling it what waits in the outbox and what it rejected), push
-    the waiting records, then the journal, then pull the reference data (pull_changes).
+    the waiting records, then the journal, then pull the reference data (pull_changes),
+    and tell the server the outbox again if the round sent some of it.
     A failure is noted (the till is offline since the first one) and returned with what
     went before it; an answer notes the contact and the server's clock. `keep_going` is
     asked between requests: a round stops early once it says no (the worker stopping, a
@@ -281,6 +282,12 @@ def sync_once(ctx: Context, ports: SyncPorts,
             run = replace(run, records=replace(run.records + again, waiting=again.waiting))
         if keep_going():
             run = replace(run, pulled=_pull(ctx, ports.server, access, keep_going))
+        if (run.records.sent or run.records.rejected) and keep_going():
+            # The server's status page shows what the last heartbeat said: say what is
+            # left now, not what waited before this round sent it.
+            with ctx.uow(write=False) as uow:
+                outbox = uow.outbox.unsettled()
+            ports.server.ping(access, outbox)
     except _PullCut as cut:  # what was applied before the failure stays applied
         note_failure(ctx, str(cut.failure))
         return replace(run, pulled=cut.pulled, failure=cut.failure)

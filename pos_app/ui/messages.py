@@ -131,9 +131,9 @@ def _sentences() -> list[tuple[type[Exception], Callable[[Any], str]]]:
         (errors.NothingReturned, lambda e: translate(
             "messages", "Choisissez au moins une ligne à reprendre.")),
         (errors.SoldAtAnotherTill, lambda e: translate(
-            "messages", "La commande {number} a été vendue à la caisse « {till} » : la"
-            " reprise ou l'annulation se fait là-bas.").format(number=e.number,
-                                                                till=e.till_name)),
+            "messages", "La commande {number} a été vendue à la caisse « {till} » : ses"
+            " retours, son annulation et son trop-perçu se règlent là-bas.").format(
+            number=e.number, till=e.till_name)),
         (errors.UnknownOrderLine, lambda e: translate(
             "messages", "La commande {number} n'a pas de ligne {line}.").format(
             number=e.number, line=e.position + 1)),

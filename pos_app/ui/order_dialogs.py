@@ -38,6 +38,7 @@ from pos_app.ui.refund_dialog import RefundDialog, RefundMode
 from pos_app.ui.widgets import after_typing_pause, named, show_dialog, split_row
 
 if TYPE_CHECKING:
+    from pos_app.domain.till import Till
     from pos_app.ui.device_link import DeviceLink
 
 
@@ -108,8 +109,10 @@ class OrderSearchDialog(QDialog):
                            else self.tr("Aucune commande trouvée."))
 
     def _describe(self, summary: OrderSummary) -> str:
-        state = (self.tr("annulée") if summary.cancelled else
-                 self.tr("payée") if summary.left_cents <= 0 else
+        state = (self.tr("trop-perçu {amount}").format(
+                     amount=format_money(-summary.left_cents)) if summary.left_cents < 0 else
+                 self.tr("annulée") if summary.cancelled else
+                 self.tr("payée") if summary.left_cents == 0 else
                  self.tr("reste {amount}").format(amount=format_money(summary.left_cents)))
         payer = summary.payer_name or self.tr("sans payeur")
         return (f"{summary.number} · {when(summary.created_at, self.ctx.clock.now())}"
@@ -197,7 +200,7 @@ class OrderDialog(QDialog):
         manager = (self.staff.role in (Role.MANAGER, Role.ADMINISTRATOR)
                    and (self.details is None or self.details.sold_at is None))
         if self.details is not None and self.details.sold_at is not None:
-            elsewhere = self.tr("Se fait à la caisse qui a vendu : {till}").format(
+            elsewhere = self.tr("Se fait à la caisse qui a vendu : « {till} »").format(
                 till=self.details.sold_at.name)
             for button in (self.cancel_order, self.give_back, self.give_overpaid):
                 button.setToolTip(elsewhere)
@@ -205,8 +208,10 @@ class OrderDialog(QDialog):
         self.cancel_order.setEnabled(live and manager)
         self.give_back.setEnabled(live and manager and order is not None and any(
             order.returnable(index) for index in range(len(order.lines))))
-        # Shown only when the order holds more than it is worth (cancelled, too).
+        # In the place of "Encaisser le reste" (nothing is left to pay then), when the
+        # order holds more than it is worth (cancelled, too): four buttons fit 1024 px.
         overpaid = order is not None and order.owed_cents > 0
+        self.pay.setVisible(not overpaid)
         self.give_overpaid.setVisible(overpaid)
         self.give_overpaid.setEnabled(overpaid and manager)
 
@@ -271,7 +276,7 @@ class OrderDialog(QDialog):
             name=escape(payer.display_name)) + "</p>"
         if details.sold_at is not None:
             payer_line += "<p><i>" + self.tr(
-                "Vendue à la caisse {till} : encaissable ici ; retours, annulation et"
+                "Vendue à la caisse « {till} » : encaissable ici ; retours, annulation et"
                 " trop-perçu se règlent là-bas.").format(
                 till=escape(details.sold_at.name)) + "</i></p>"
         return (f"<h2>{escape(order.number)}</h2><p>{format_local_time(order.created_at)}</p>"
@@ -280,14 +285,17 @@ class OrderDialog(QDialog):
                 "<h3>" + self.tr("Total : {amount}").format(
                     amount=format_money(order.total_cents)) + "</h3>"
                 f"<table width='100%'>{payments}{returns}{refunds}</table>"
-                + self._left_html(order.left_cents))
+                + self._left_html(order.left_cents, details.sold_at))
 
-    def _left_html(self, left_cents: int) -> str:
+    def _left_html(self, left_cents: int, sold_at: Till | None) -> str:
         """What is left to pay; paid beyond its worth (a payment taken at two tills while
-        they were offline, say), what the customer is owed back."""
+        they were offline, say), what the customer is owed back, and by which till."""
         if left_cents < 0:
-            return ("<h3 style='color:#b71c1c'>" + self.tr(
-                "Trop-perçu : {amount} à rendre au client").format(
-                amount=format_money(-left_cents)) + "</h3>")
+            owed = format_money(-left_cents)
+            return ("<h3 style='color:#b71c1c'>" + (self.tr(
+                "Trop-perçu : {amount} à rendre au client").format(amount=owed)
+                if sold_at is None else self.tr(
+                "Trop-perçu : {amount}, rendu au client par la caisse « {till} »").format(
+                amount=owed, till=escape(sold_at.name))) + "</h3>")
         return "<h3>" + self.tr("Reste à payer : {amount}").format(
             amount=format_money(left_cents)) + "</h3>"

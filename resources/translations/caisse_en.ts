@@ -707,8 +707,12 @@ Cameras: {cameras}</translation>
         <translation>Managers only</translation>
     </message>
     <message>
-        <source>Se fait à la caisse qui a vendu : {till}</source>
-        <translation>Done at the till that sold it: {till}</translation>
+        <source>Se fait à la caisse qui a vendu : « {till} »</source>
+        <translation>Done at the till that sold it: “{till}”</translation>
+    </message>
+    <message>
+        <source>Vendue à la caisse « {till} » : encaissable ici ; retours, annulation et trop-perçu se règlent là-bas.</source>
+        <translation>Sold at till “{till}”: it can be paid here; returns, cancellation and overpayments are settled there.</translation>
     </message>
     <message>
         <source>HT</source>
@@ -739,16 +743,16 @@ Cameras: {cameras}</translation>
         <translation>Payer: {name}</translation>
     </message>
     <message>
-        <source>Vendue à la caisse {till} : encaissable ici ; retours, annulation et trop-perçu se règlent là-bas.</source>
-        <translation>Sold at till {till}: it can be paid here; returns, cancellation and overpayments are settled there.</translation>
-    </message>
-    <message>
         <source>Total : {amount}</source>
         <translation>Total: {amount}</translation>
     </message>
     <message>
         <source>Trop-perçu : {amount} à rendre au client</source>
         <translation>Overpaid: {amount} to give back to the customer</translation>
+    </message>
+    <message>
+        <source>Trop-perçu : {amount}, rendu au client par la caisse « {till} »</source>
+        <translation>Overpaid: {amount}, given back to the customer by till “{till}”</translation>
     </message>
     <message>
         <source>Reste à payer : {amount}</source>
@@ -788,6 +792,10 @@ Cameras: {cameras}</translation>
     <message>
         <source>Aucune commande trouvée.</source>
         <translation>No order found.</translation>
+    </message>
+    <message>
+        <source>trop-perçu {amount}</source>
+        <translation>overpaid {amount}</translation>
     </message>
     <message>
         <source>annulée</source>
@@ -1628,8 +1636,8 @@ Cameras: {cameras}</translation>
         <translation>Choose at least one line to take back.</translation>
     </message>
     <message>
-        <source>La commande {number} a été vendue à la caisse « {till} » : la reprise ou l&apos;annulation se fait là-bas.</source>
-        <translation>Order {number} was sold at till “{till}”: take it back or cancel it there.</translation>
+        <source>La commande {number} a été vendue à la caisse « {till} » : ses retours, son annulation et son trop-perçu se règlent là-bas.</source>
+        <translation>Order {number} was sold at till “{till}”: its returns, cancellation and overpayment are settled there.</translation>
     </message>
     <message>
         <source>La commande {number} n&apos;a pas de ligne {line}.</source>

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, func, select, update
 from sqlalchemy.orm import aliased
 
 from sync.server.schema import sync_conflicts, tills
@@ -39,6 +39,16 @@ def record(connection: Connection, kind: str, till_id: str, subject_id: str,
         detail=json.dumps(detail, ensure_ascii=False, sort_keys=True),
         detected_at=moment).returning(sync_conflicts.c.id))
     return int(inserted.scalar_one())
+
+
+def resolve(connection: Connection, kind: str, subject_id: str, moment: str) -> int:
+    """Mark the unresolved conflicts of `kind` about `subject_id` resolved (what they
+    were about was settled: an order paid twice given back its excess); how many."""
+    return int(connection.execute(
+        update(sync_conflicts).where(sync_conflicts.c.kind == kind,
+                                     sync_conflicts.c.subject_id == subject_id,
+                                     sync_conflicts.c.resolved_at.is_(None))
+        .values(resolved_at=moment)).rowcount)
 
 
 def unresolved(connection: Connection, limit: int) -> list[Conflict]:

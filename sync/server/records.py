@@ -253,6 +253,14 @@ def _refund_given(connection: Connection, till: Till, envelope: Envelope, _text:
     _order(connection, values, lambda new: {
         "paid_cents": orders.c.paid_cents + new.paid_cents, "updated_at": new.updated_at},
         "refunds")
+    # An order paid twice whose excess went back is settled: its conflict with it.
+    order = connection.execute(select(orders.c.total_cents, orders.c.paid_cents,
+                                      orders.c.returned_cents, orders.c.status)
+                               .where(orders.c.id == values["id"])).one()
+    if order.total_cents is not None:
+        worth = 0 if order.status == "cancelled" else order.total_cents - order.returned_cents
+        if order.paid_cents <= worth:
+            conflicts.resolve(connection, PAID_TWICE, str(values["id"]), moment)
 
 
 def _order_cancelled(connection: Connection, till: Till, envelope: Envelope, _text: str,

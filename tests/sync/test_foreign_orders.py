@@ -21,7 +21,7 @@ from pos_app.domain.basket import Basket
 from pos_app.domain.customer import CustomerKind
 from pos_app.domain.errors import SoldAtAnotherTill
 from pos_app.domain.ids import new_id
-from pos_app.domain.order import StatusFilter
+from pos_app.domain.order import RefundRequest, StatusFilter
 from pos_app.domain.staff import StaffMember
 from pos_app.services import closures, customers, importing, orders, selling, setup, sync
 from pos_app.services.context import Context
@@ -31,6 +31,7 @@ from sync.client.http import HttpSyncServer
 from sync.server import conflicts
 from sync.server.database import open_engine, reading
 from sync.server.schema import orders as server_orders
+from sync.server.schema import tills as server_tills
 from tests.server.support import enrol
 from tests.sync.support import LocalServer, ShiftedClock
 
@@ -154,6 +155,26 @@ def test_an_order_paid_at_both_tills_offline_is_kept_twice_and_reported(
     assert [(c.kind, c.subject_id) for c in found] == [
         ("order.paid_twice", orders.get_order(first.ctx, number).order.id)]
     assert {found[0].till_name, found[0].other_till_name} == {first.name, second.name}
+    # The till that sold gives the excess back (the other cannot): settled everywhere,
+    # the conflict with it.
+    with pytest.raises(SoldAtAnotherTill):
+        orders.refund_overpayment(second.ctx, second.manager, number)
+    orders.refund_overpayment(first.ctx, first.manager, number,
+                              [RefundRequest("CB", 2800)])
+    first.sync()
+    second.sync()
+    assert first.left(number) == second.left(number) == 0
+    engine = open_engine(server.database_url)
+    try:
+        with reading(engine) as connection:
+            assert conflicts.unresolved(connection, 10) == []
+            assert conflicts.counts(connection) == (0, 1)
+            outboxes = connection.execute(select(
+                server_tills.c.name, server_tills.c.outbox_waiting)).all()
+    finally:
+        engine.dispose()
+    # Each till's last heartbeat said what was left after its round: nothing.
+    assert {name: waiting for name, waiting in outboxes} == {first.name: 0, second.name: 0}
 
 
 def test_an_order_of_the_online_shop_is_found_and_paid_at_a_till(

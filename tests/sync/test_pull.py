@@ -201,7 +201,7 @@ def test_sync_now_says_what_was_pulled_and_sync_status_the_cursor(
     imported = server.cli("import", str(path))
     answer(caisse(data_dir, "enrol", server.url, server.enrol_code(till_name)))
     now = answer(caisse(data_dir, "sync", "now"))
-    assert now["pulled"] == {"written": 4, "removed": 0, "pages": 1,
+    assert now["pulled"] == {"written": 4, "removed": 0, "orders": 0, "pages": 1,
                              "cursor": imported["cursor"]}
     status = answer(caisse(data_dir, "sync", "status"))
     assert status["pull_cursor"] == imported["cursor"]

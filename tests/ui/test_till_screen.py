@@ -503,7 +503,7 @@ def test_an_order_of_another_till_is_paid_here_and_corrected_only_there(
     order_dialog = search.opened
     assert isinstance(order_dialog, OrderDialog)
     qtbot.waitUntil(order_dialog.pay.isEnabled, timeout=WAIT_MS)
-    assert "Vendue à la caisse Caisse ponton" in order_dialog.view.toPlainText()
+    assert "Vendue à la caisse « Caisse ponton »" in order_dialog.view.toPlainText()
     # A manager here still cannot take it back or cancel it: that is the other till's.
     assert not order_dialog.cancel_order.isEnabled()
     assert not order_dialog.give_back.isEnabled()
@@ -528,7 +528,8 @@ def test_an_order_of_another_till_is_paid_here_and_corrected_only_there(
                     timeout=WAIT_MS)
     assert not order_dialog.pay.isEnabled()
     # The excess goes back at the till that sold (one till decides), not here.
-    assert order_dialog.give_overpaid.isVisible()
+    assert "rendu au client par la caisse « Caisse ponton »" in order_dialog.view.toPlainText()
+    assert order_dialog.give_overpaid.isVisible() and not order_dialog.pay.isVisible()
     assert not order_dialog.give_overpaid.isEnabled()
     assert "Caisse ponton" in order_dialog.give_overpaid.toolTip()
 
