@@ -301,13 +301,19 @@ class Order:
         self.refunds.extend(refunds)
         return refunds
 
-    def suggested_refunds(self, owed_cents: Cents | None = None) -> list[RefundRequest]:
+    def suggested_refunds(self, owed_cents: Cents | None = None,
+                          taken_at_till: str | None = None) -> list[RefundRequest]:
         """How money would naturally go back: in the methods it came in, the latest
-        payment first, never more per method than that method brought in net."""
+        payment first (those `taken_at_till` took before any other till's: its drawer
+        and terminal hold them), never more per method than that method brought in net."""
         left = self.owed_cents if owed_cents is None else owed_cents
         net = self.net_by_method()
         plan: list[RefundRequest] = []
-        for payment in reversed(self.payments):
+        latest_first = list(reversed(self.payments))
+        ordered = ([p for p in latest_first if p.till_id == taken_at_till]
+                   + [p for p in latest_first if p.till_id != taken_at_till]
+                   if taken_at_till is not None else latest_first)
+        for payment in ordered:
             if left <= 0:
                 break
             available = net.get(payment.method_code, 0)

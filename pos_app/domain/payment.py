@@ -31,6 +31,7 @@ class Payment:
     change_cents: Cents
     taken_at: datetime
     staff_id: str
+    till_id: str | None = None  # the till that took it, once stored (another, pulled)
 
     @property
     def applied_cents(self) -> Cents:

@@ -115,9 +115,10 @@ def _payment(item: Mapping[str, Any], at: str, made_by: dict[str, str]) -> Payme
     change = _count(item, "change_cents", at)
     if change >= amount:
         raise _Wrong(f"{at}.change_cents", "less than the amount tendered")
+    till_id = _text(item, "till_id", at)
     payment = Payment(_new_id(item, at, made_by), _text(item, "method", at), amount, change,
-                      _time(item, "taken_at", at), _text(item, "staff_id", at))
-    made_by[payment.id] = _text(item, "till_id", at)
+                      _time(item, "taken_at", at), _text(item, "staff_id", at), till_id)
+    made_by[payment.id] = till_id
     return payment
 
 

@@ -12,7 +12,7 @@ cancellation lowered) and an outbox record.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from pos_app.domain.customer import Customer
@@ -55,6 +55,8 @@ class OrderDetails:
     # The till that sold it when it is another one (a pulled order: payable here; taken
     # back or cancelled there only); None for this till's own.
     sold_at: Till | None = None
+    # The name of the till that took each payment taken at another till, by payment id.
+    taken_elsewhere: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,8 +73,14 @@ def get_order(ctx: Context, number: str) -> OrderDetails:
     with ctx.uow(write=False) as uow:
         order = _order(uow, number)
         payer = uow.customers.get(order.payer_id) if order.payer_id else None
-        sold_at = None if order.till_id == local_till(uow).id else uow.tills.get(order.till_id)
-    return OrderDetails(order, payer, sold_at)
+        here = local_till(uow).id
+        sold_at = None if order.till_id == here else uow.tills.get(order.till_id)
+        elsewhere = {}
+        for payment in order.payments:
+            if payment.till_id not in (None, here):
+                till = uow.tills.get(payment.till_id)
+                elsewhere[payment.id] = payment.till_id if till is None else till.name
+    return OrderDetails(order, payer, sold_at, elsewhere)
 
 
 def search_orders(ctx: Context, text: str, status: StatusFilter = StatusFilter.ALL,
@@ -170,7 +178,9 @@ def _refund(uow: UnitOfWork, order: Order, requests: Sequence[RefundRequest] | N
     """The refunds of what the order now owes the customer: each method must be one the
     till takes, and cash no more than the drawer holds; none are needed when nothing is
     owed."""
-    plan = order.suggested_refunds() if requests is None else list(requests)
+    # An excess goes back first in what this till (the seller) took: it holds that.
+    plan = (order.suggested_refunds(taken_at_till=order.till_id if excess else None)
+            if requests is None else list(requests))
     cash = sum(request.amount_cents for request in plan
                if payment_method(uow, request.method_code).gives_change)
     given = order.give_back(plan, [new_id() for _request in plan], now, staff.id,

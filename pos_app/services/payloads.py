@@ -32,7 +32,9 @@ def order_view(order: Order, payer: Customer | None = None) -> dict[str, Any]:
         "paid_cents": order.paid_cents,
         "refunded_cents": order.refunded_cents,
         "left_cents": order.left_cents,
-        "payments": [payment_payload(order, payment) for payment in order.payments],
+        "payments": [{**payment_payload(order, payment),
+                      **({} if payment.till_id is None else {"till_id": payment.till_id})}
+                     for payment in order.payments],
         "returns": [credit_note_payload(order, note) for note in order.returns],
         "refunds": [refund_payload(order, refund) for refund in order.refunds],
         "cancellation": None if order.cancellation is None

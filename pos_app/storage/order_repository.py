@@ -253,9 +253,9 @@ class SqlOrders(SqlRepository):
 
     def _payments(self, order_id: str) -> list[Payment]:
         rows = self._all(
-            "SELECT id, method_code, amount_cents, change_cents, taken_at, staff_id"
+            "SELECT id, method_code, amount_cents, change_cents, taken_at, staff_id, till_id"
             " FROM payments WHERE order_id = ? ORDER BY taken_at, id", (order_id,))
-        return [Payment(r[0], r[1], r[2], r[3], from_utc_text(r[4]), r[5]) for r in rows]
+        return [Payment(r[0], r[1], r[2], r[3], from_utc_text(r[4]), r[5], r[6]) for r in rows]
 
     def _returns(self, order_id: str, lines: tuple[BasketLine, ...]) -> list[CreditNote]:
         notes = self._all(

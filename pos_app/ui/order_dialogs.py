@@ -250,7 +250,10 @@ class OrderDialog(QDialog):
             f"<td align='right'>{format_money(line.vat_cents)}</td></tr>"
             for line in order.vat())
         payments = "".join(
-            f"<tr><td>{escape(method_labels.get(p.method_code, p.method_code))}</td>"
+            f"<tr><td>{escape(method_labels.get(p.method_code, p.method_code))}"
+            + ("" if p.id not in details.taken_elsewhere else " — " + escape(self.tr(
+                "caisse « {till} »").format(till=details.taken_elsewhere[p.id])))
+            + "</td>"
             f"<td align='right'>{format_local_time(p.taken_at)}</td>"
             f"<td align='right'>{format_money(p.amount_cents)}"
             + (self.tr(" (rendu {amount})").format(amount=format_money(p.change_cents))

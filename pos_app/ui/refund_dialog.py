@@ -210,7 +210,8 @@ class RefundDialog(QDialog):
             self.counts[index].setText(str(count))
         owed = self.owed_cents()
         plan = {request.method_code: request.amount_cents
-                for request in self.order.suggested_refunds(owed)}
+                for request in self.order.suggested_refunds(
+                    owed, self.order.till_id if self.mode is RefundMode.OVERPAID else None)}
         for code, field in self.amounts.items():
             field.setText(format_amount_field(plan[code]) if code in plan else "")
         self.owed.setText(self.tr("À rendre au client : {amount}").format(

@@ -727,6 +727,10 @@ Cameras: {cameras}</translation>
         <translation>VAT {rate} %</translation>
     </message>
     <message>
+        <source>caisse « {till} »</source>
+        <translation>till “{till}”</translation>
+    </message>
+    <message>
         <source> (rendu {amount})</source>
         <translation> (change {amount})</translation>
     </message>

@@ -504,6 +504,7 @@ def test_an_order_of_another_till_is_paid_here_and_corrected_only_there(
     assert isinstance(order_dialog, OrderDialog)
     qtbot.waitUntil(order_dialog.pay.isEnabled, timeout=WAIT_MS)
     assert "Vendue à la caisse « Caisse ponton »" in order_dialog.view.toPlainText()
+    assert "Espèces — caisse « Caisse ponton »" in order_dialog.view.toPlainText()
     # A manager here still cannot take it back or cancel it: that is the other till's.
     assert not order_dialog.cancel_order.isEnabled()
     assert not order_dialog.give_back.isEnabled()
