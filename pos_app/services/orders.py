@@ -155,7 +155,8 @@ def refund_overpayment(ctx: Context, staff: StaffMember, number: str,
                        refunds: Sequence[RefundRequest] | None = None) -> TakenBack:
     """Give back what an order holds beyond its worth: paid at two tills while they were
     offline, say, or paid at another till while this one cancelled it. Refunds as
-    `refunds` say (by default, in the methods it came in, the latest payment first).
+    `refunds` say (by default, in the methods it came in: this till's payments first,
+    the latest first).
     Nothing is taken back: the takings stay; each refund is a change of its own, as a
     return's are. Only at the till that sold the order, as its corrections: one till
     decides, so that two never give the same excess back."""
