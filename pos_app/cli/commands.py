@@ -20,9 +20,11 @@ from pos_app.cli import sync as sync_commands
 from pos_app.cli.json_input import import_document, read_json
 from pos_app.cli.order_input import read_order
 from pos_app.cli.parser import SECRET_VARIABLE, UsageError
+from pos_app.documents import reading_document
 from pos_app.domain.basket import Basket
 from pos_app.domain.clock import ClockJump, JumpDirection
 from pos_app.domain.closure import CashCount, CashMovementKind
+from pos_app.domain.document import Document
 from pos_app.domain.draft import Draft
 from pos_app.domain.errors import DomainError, ReturnExceedsSold
 from pos_app.domain.money import parse_amount
@@ -55,7 +57,10 @@ def run_command(args: argparse.Namespace) -> int:
             return output.fail(args.json, str(error))
     name = (args.command if args.command in {"init", "import", "enrol"}
             else f"{args.command} {args.action}")
-    store = open_or_fail(args, STORE_ACCESS.get(name, StoreAccess.WRITE))
+    # Printing writes the print queue: `close x --print` opens the store to write.
+    access = (StoreAccess.WRITE if getattr(args, "print", False)
+              else STORE_ACCESS.get(name, StoreAccess.WRITE))
+    store = open_or_fail(args, access)
     if isinstance(store, int):
         return store
     try:
@@ -374,14 +379,31 @@ def _archive_verify(args: argparse.Namespace) -> Any:
 
 
 def _close_x(store: Store, args: argparse.Namespace) -> Any:
-    return output.reading(closures.x_reading(store.context))
+    reading = closures.x_reading(store.context)
+    result = output.reading(reading)
+    if args.print:
+        return _printed(store, result, reading_document(reading))
+    return result
 
 
 def _close_z(store: Store, args: argparse.Namespace) -> Any:
     staff = _staff(store, args)
     counted = None if args.counted is None else parse_amount(args.counted)
     count = None if args.count is None else _cash_count(args.count)
-    return output.closure_result(closures.finish_closure(store.context, staff, counted, count))
+    closed = closures.finish_closure(store.context, staff, counted, count)
+    result = output.closure_result(closed)
+    if args.print:
+        return _printed(store, result, reading_document(
+            closed.reading, (closed.closure, *closed.made_alongside)))
+    return result
+
+
+def _printed(store: Store, result: output.Result, document: Document) -> output.Result:
+    """`result` with what the printer did of `document` (the Z stands whatever it did)."""
+    said = devices.print_document(store, document)
+    data = result.data if isinstance(result.data, dict) else {"result": result.data}
+    return output.Result({**data, "printed": said}, f"{result.text}\n{said}",
+                         result.exit_code)
 
 
 def _cash_count(text: str) -> CashCount:

@@ -17,11 +17,13 @@ from pos_app.domain.devices import device_settings_sections, read_device_setting
 from pos_app.formatting import format_local_time
 from pos_app.services.devices import change_device_settings, test_page
 from pos_app.services.drawer import open_drawer
+from pos_app.services.print_queue import enqueue, print_due
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from pos_app.device_set import Devices
+    from pos_app.domain.document import Document
     from pos_app.domain.scan import Scan
     from pos_app.domain.staff import StaffMember
 
@@ -81,6 +83,22 @@ def devices_set(store: Store, args: argparse.Namespace,
             raise UsageError(str(error)) from error
     change_device_settings(store.context, manager, devices.config, settings)
     return devices_list(store, args)
+
+
+def print_document(store: Store, document: Document) -> str:
+    """Queue `document` in the till's persistent print queue and print what is due now:
+    a sentence saying so, or that the printer did not take it (it waits in the queue,
+    printed once the printer is back: the window's device thread prints it)."""
+    devices = open_devices(store.data_dir)
+    printer = devices.printer()
+    if printer is None:
+        raise UsageError("no printer is set: caisse devices set printer TRANSPORT ADDRESS")
+    enqueue(store.context, document.kind.value, document.reference, devices.escpos(document))
+    run = print_due(store.context, printer)
+    if run.problem is not None:
+        return (f"imprimante / printer: {run.problem} — en attente dans la file, imprimé à"
+                " son retour / waiting in the queue, printed once it is back")
+    return "imprimé / printed"
 
 
 def devices_test(store: Store, args: argparse.Namespace,

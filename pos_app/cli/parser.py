@@ -153,8 +153,11 @@ def _add_fiscal_commands(commands: Any) -> None:
     """Closures, cash, archives and the journal (docs/fiscal.md)."""
     close = commands.add_parser("close", help="X reading (changes nothing) or Z closure (R6)"
                                 ).add_subparsers(dest="action", required=True)
-    close.add_parser("x", help="what a Z would record now")
+    x = close.add_parser("x", help="what a Z would record now")
+    x.add_argument("--print", action="store_true", help="print it on the till's printer")
     z = close.add_parser("z", help="close the till (a manager: --staff)")
+    z.add_argument("--print", action="store_true", help="print the Z report on the till's"
+                   " printer (the Z is recorded whatever the printer does)")
     z.add_argument("--counted", help="cash counted in the drawer (default: the expected"
                    " cash, no gap)")
     z.add_argument("--count", help="cash counted by note and coin, in euros: 50x2,0.5x4")

@@ -8,6 +8,7 @@ figure, or counting notes and coins, shows the gap at once.
 from __future__ import annotations
 
 from html import escape
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos_app.documents import reading_document
 from pos_app.domain.closure import EURO_DENOMINATIONS, CashCount, Reading
 from pos_app.domain.errors import InvalidAmount
 from pos_app.domain.money import parse_amount
@@ -36,14 +38,19 @@ from pos_app.ui.messages import error_message
 from pos_app.ui.ops import OperationRunner
 from pos_app.ui.widgets import named, restyle, split_row
 
+if TYPE_CHECKING:
+    from pos_app.ui.device_link import DeviceLink
+
 
 class ClosureDialog(QDialog):
     """`z=False`: the X reading, which changes nothing. `z=True`: the Z closure."""
 
     def __init__(self, ctx: Context, runner: OperationRunner, staff: StaffMember, z: bool,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, devices: DeviceLink | None = None,
+                 training: bool = False) -> None:
         super().__init__(parent)
         self.ctx, self.runner, self.staff, self.z = ctx, runner, staff, z
+        self.devices, self.training = devices, training
         self.reading: Reading | None = None
         self.closed: ClosureResult | None = None
         self.setWindowTitle(self.tr("Clôture Z") if z else self.tr("Lecture X"))
@@ -61,6 +68,10 @@ class ClosureDialog(QDialog):
         self.validate = named(QPushButton(self.tr("Valider la clôture Z")), "validateZ")
         self.validate.setEnabled(False)
         close = named(QPushButton(self.tr("Fermer")), "close")
+        # The report on paper, for the manager's file (queued: a printer off loses it not).
+        self.print_report = named(QPushButton(self.tr("Imprimer")), "printReport")
+        self.print_report.setVisible(devices is not None)
+        self.print_report.setEnabled(False)
         self.pages = QStackedWidget()
         self.pages.addWidget(self._figures_page())
         self.outcome = named(QLabel(), "outcome")
@@ -69,9 +80,10 @@ class ClosureDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.pages, 1)
         layout.addWidget(self.error)
-        layout.addLayout(split_row([close], [self.validate] if z else []))
+        layout.addLayout(split_row([close, self.print_report], [self.validate] if z else []))
         self.validate.setVisible(z)
         close.clicked.connect(self.accept)
+        self.print_report.clicked.connect(self._print)
         self.validate.clicked.connect(self._finish)
         self.counted.textChanged.connect(self._show_gap)
         self.count_button.toggled.connect(self._counting)
@@ -128,6 +140,7 @@ class ClosureDialog(QDialog):
         self.counted.setText(format_amount_field(reading.expected_cash_cents))
         self.keypad.replace_next = True
         self.validate.setEnabled(True)
+        self.print_report.setEnabled(not self.z)  # a Z's report once it is recorded
         self._show_gap()
 
     def _counted_cents(self) -> int | None:
@@ -191,6 +204,20 @@ class ClosureDialog(QDialog):
                 number=done.number)
         self.outcome.setText(text)
         self.pages.setCurrentIndex(1)
+        self.print_report.setEnabled(True)
+
+    def _print(self) -> None:
+        if self.devices is None:
+            return
+        if self.closed is not None:
+            document = reading_document(self.closed.reading, (
+                self.closed.closure, *self.closed.made_alongside), self.training)
+        elif self.reading is not None and not self.z:
+            document = reading_document(self.reading, training=self.training)
+        else:
+            return
+        self.devices.print_document(document)
+        self.print_report.setEnabled(False)  # once: another copy, open it again
 
     def _fail(self, error: Exception) -> None:
         self.validate.setEnabled(self.reading is not None and self.closed is None)

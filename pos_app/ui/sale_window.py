@@ -497,12 +497,14 @@ class SaleWindow(QMainWindow):
         from pos_app.ui.closure_dialog import ClosureDialog
 
         return self._open(ClosureDialog(self.ctx, self.runner, self.staff, z=False,
-                                         parent=self))
+                                         parent=self, devices=self.devices,
+                                         training=self.training))
 
     def close_z(self) -> ClosureDialog:
         from pos_app.ui.closure_dialog import ClosureDialog
 
-        dialog = ClosureDialog(self.ctx, self.runner, self.staff, z=True, parent=self)
+        dialog = ClosureDialog(self.ctx, self.runner, self.staff, z=True, parent=self,
+                               devices=self.devices, training=self.training)
 
         def closed(_result: int) -> None:
             if dialog.closed is not None:

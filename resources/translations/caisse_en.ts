@@ -152,6 +152,10 @@
         <translation>Close</translation>
     </message>
     <message>
+        <source>Imprimer</source>
+        <translation type="unfinished">Print</translation>
+    </message>
+    <message>
         <source>Espèces comptées</source>
         <translation>Cash counted</translation>
     </message>

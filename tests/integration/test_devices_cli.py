@@ -137,3 +137,27 @@ def test_the_printer_simulator_runs_as_a_command() -> None:
         out, _err = process.communicate(timeout=10)
     assert process.returncode == 0 and "stopped after 1 lines" in out
 
+
+
+def test_the_x_and_z_reports_print_and_a_z_stands_when_the_printer_does_not(
+        till: Path) -> None:
+    assert "no printer is set" in error(caisse(till, "close", "x", "--print"))["error"]
+    with SimulatedPrinter() as device:
+        host, port = device.address
+        ok(caisse(till, "devices", "set", "printer", "network", f"{host}:{port}",
+                  staff="gerant", secret="4321"))
+        ok(caisse(till, "order", "create", staff="caissier", secret="1234",
+                  stdin=json.dumps({"lines": [{"product": "gaufre"}],
+                                    "payments": [{"method": "CB", "amount": "3,20"}]})))
+        x = ok(caisse(till, "close", "x", "--print"))
+        assert x["printed"] == "imprimé / printed"
+        lines = printed_by(device, "Lecture X")
+        assert "Lecture X" in " ".join(lines) and any("3,20" in line for line in lines)
+        # Out of paper: the Z is recorded all the same, its report waits in the queue.
+        device.paper_out = True
+        z = ok(caisse(till, "close", "z", "--print", staff="gerant", secret="4321"))
+        assert z["number"] == 1 and "out of paper" in z["printed"]
+        device.paper_out = False
+        ok(caisse(till, "close", "x", "--print"))  # what waited prints first, once
+        lines = printed_by(device, "Clôture Z")
+        assert sum("Clôture Z" in line for line in lines) == 1

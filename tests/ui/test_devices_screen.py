@@ -164,3 +164,25 @@ def test_a_cashier_sees_the_devices_but_cannot_change_them(
     dialog = screen.open_devices()
     assert isinstance(dialog, DevicesDialog)
     assert not dialog.save.isEnabled()
+
+
+def test_the_x_and_z_reports_print_on_the_tills_printer(
+        qtbot: QtBot, screen: SaleWindow, printer: SimulatedPrinter, store: Store,
+        runner: OperationRunner, manager: StaffMember, link: DeviceLink) -> None:
+    pay(qtbot, screen, "CB")
+    reading = screen.read_x()
+    qtbot.waitUntil(reading.print_report.isEnabled, timeout=WAIT_MS)
+    click(qtbot, reading.print_report)
+    qtbot.waitUntil(lambda: "Lecture X" in " ".join(printer.decoded().lines), timeout=WAIT_MS)
+    assert any("3,20" in line for line in printer.decoded().lines)
+    reading.accept()
+    managing = open_sale_window(qtbot, store, runner, manager)
+    managing.attach_devices(link)
+    closing = managing.close_z()
+    qtbot.waitUntil(closing.validate.isEnabled, timeout=WAIT_MS)
+    assert not closing.print_report.isEnabled()  # a Z's report once it is recorded
+    click(qtbot, closing.validate)
+    qtbot.waitUntil(closing.print_report.isEnabled, timeout=WAIT_MS)
+    click(qtbot, closing.print_report)
+    qtbot.waitUntil(lambda: "Clôture Z" in " ".join(printer.decoded().lines),
+                    timeout=WAIT_MS)
