@@ -144,10 +144,9 @@ def check_qr(text: str, public_key: str,
     bits set) is refused, so one receipt has one QR text only. Only whitespace around
     the text (which scanners add) is ignored. A training receipt's QR gives a summary
     with `training` set: the caller must never take it for a sale."""
-    stripped = text.strip()
-    if not stripped.isascii():
-        return None  # the till writes ASCII only; int() would read other digits
-    message, _bar, encoded = stripped.rpartition("|")
+    # Not an ASCII-only rule: an order prefix may hold any letter. Other digits int()
+    # reads (`１５６０`) are refused by the comparison with the text encoded again.
+    message, _bar, encoded = text.strip().rpartition("|")
     fields = message.split("|")
     if len(fields) != 7 or fields[0] not in (QR_FORMAT, TRAINING_QR_FORMAT):
         return None

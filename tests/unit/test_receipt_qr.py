@@ -21,8 +21,8 @@ VAT = (VatLine(VatRate(2000), 160, 133, 27), VatLine(VatRate(1000), 1400, 1273, 
 AT = datetime(2026, 7, 11, 8, 5, 9, tzinfo=UTC)
 HASH = "0123456789abcdef" * 4
 # Characters that matter to a loose reader: both base64 alphabets, padding, separators,
-# digits, signs, case, whitespace.
-REPLACEMENTS = "A0az9-_+/=|:; TZ\n"
+# digits (a fullwidth one too), signs, case, whitespace.
+REPLACEMENTS = "A0az9-_+/=|:; TZ\n１"
 
 
 def made(training: bool = False, number: str = "CD2-000001") -> str:
@@ -40,6 +40,11 @@ def test_the_genuine_qr_checks_even_with_a_scanners_newline() -> None:
     assert (summary.number, summary.at, summary.total_cents, summary.totals_by_rate,
             summary.hash_prefix) == ("CD2-000001", AT, 1560, {2000: 160, 1000: 1400},
                                      HASH[:16])
+
+
+def test_an_order_prefix_in_any_letters_checks() -> None:
+    summary = check_qr(made(number="CAFÉ-000001"), PUBLIC, verify_signature)
+    assert summary is not None and summary.number == "CAFÉ-000001"
 
 
 def test_every_single_character_change_is_refused() -> None:
