@@ -113,15 +113,10 @@ def check_archive(files: Mapping[str, bytes],
     missing = [name for name in ARCHIVE_FILES if name not in files]
     if missing:
         return ArchiveReport(problems=[f"the archive lacks {', '.join(missing)}"])
-    try:
-        manifest = json.loads(files[MANIFEST_FILE])
-        public_key = files[KEY_FILE].decode("ascii").strip()
-        signature = bytes.fromhex(files[SIGNATURE_FILE].decode("ascii").strip())
-    except (ValueError, RecursionError) as error:  # UnicodeDecodeError is a ValueError
-        return ArchiveReport(problems=[f"the manifest or its signature cannot be read: {error}"])
-    if not isinstance(manifest, dict):
-        return ArchiveReport(public_key=public_key,
-                             problems=[f"{MANIFEST_FILE} is not a JSON object"])
+    read = _signed_manifest(files)
+    if isinstance(read, ArchiveReport):
+        return read
+    manifest, public_key, signature = read
     period = manifest.get("period")
     period = period if isinstance(period, str) else ""
     if not verify(public_key, hashlib.sha256(files[MANIFEST_FILE]).digest(), signature):
@@ -138,24 +133,53 @@ def check_archive(files: Mapping[str, bytes],
     if hashlib.sha256(files[JOURNAL_FILE]).hexdigest() != manifest["files"][JOURNAL_FILE]:
         return ArchiveReport(period, public_key, problems=[
             f"{JOURNAL_FILE} is not the file the manifest describes"])
-    by_chain: dict[str, list[tuple[Any, ...]]] = {}
     try:
-        text = files[JOURNAL_FILE].decode("utf-8")
-        # One entry a line, "\n" ended; not splitlines(): a body may hold U+2028 and the
-        # like, which json.dumps(ensure_ascii=False) leaves as they are.
-        lines = text.split("\n")
-        if lines[-1] == "":
-            lines.pop()
-        for number, line in enumerate(lines, 1):
-            entry = json.loads(line)
-            problem = _entry_problem(entry)
-            if problem is not None:
-                raise ValueError(f"line {number}: {problem}")
-            by_chain.setdefault(entry["chain"], []).append(tuple(entry[f] for f in FIELDS))
+        by_chain = _journal_rows(files[JOURNAL_FILE])
     except (ValueError, RecursionError) as error:
         return ArchiveReport(period, public_key,
                              problems=[f"{JOURNAL_FILE} cannot be read: {error}"])
     return _check_chains(manifest, by_chain, keys, verify, public_key)
+
+
+def _signed_manifest(files: Mapping[str, bytes]
+                     ) -> tuple[dict[str, Any], str, bytes] | ArchiveReport:
+    """The manifest, the public key and the signature, or the report of why not."""
+    try:
+        manifest = json.loads(files[MANIFEST_FILE])
+        public_key = files[KEY_FILE].decode("ascii")
+        signature = bytes.fromhex(files[SIGNATURE_FILE].decode("ascii"))
+    except (ValueError, RecursionError) as error:  # UnicodeDecodeError is a ValueError
+        return ArchiveReport(problems=[f"the manifest or its signature cannot be read: {error}"])
+    # Strict as the QR check: only the text the till writes (lowercase hex, nothing
+    # around it), so that an archive called sound is the one exported, byte for byte.
+    if files[SIGNATURE_FILE] != signature.hex().encode("ascii"):
+        return ArchiveReport(public_key=public_key, problems=[
+            f"{SIGNATURE_FILE} is not written as the till writes it (lowercase hex only)"])
+    if not _is_hex(public_key):
+        return ArchiveReport(public_key=public_key, problems=[
+            f"{KEY_FILE} is not written as the till writes it (lowercase hex only)"])
+    if not isinstance(manifest, dict):
+        return ArchiveReport(public_key=public_key,
+                             problems=[f"{MANIFEST_FILE} is not a JSON object"])
+    return manifest, public_key, signature
+
+
+def _journal_rows(journal: bytes) -> dict[str, list[tuple[Any, ...]]]:
+    """The journal file's entries by chain, as rows of FIELDS; ValueError (or
+    RecursionError, for JSON nested without end) says what is not an entry."""
+    by_chain: dict[str, list[tuple[Any, ...]]] = {}
+    # One entry a line, "\n" ended; not splitlines(): a body may hold U+2028 and the
+    # like, which json.dumps(ensure_ascii=False) leaves as they are.
+    lines = journal.decode("utf-8").split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    for number, line in enumerate(lines, 1):
+        entry = json.loads(line)
+        problem = _entry_problem(entry)
+        if problem is not None:
+            raise ValueError(f"line {number}: {problem}")
+        by_chain.setdefault(entry["chain"], []).append(tuple(entry[f] for f in FIELDS))
+    return by_chain
 
 
 def _is_int(value: object) -> bool:
@@ -163,13 +187,13 @@ def _is_int(value: object) -> bool:
 
 
 def _is_hex(value: object) -> bool:
+    """Lowercase hex as bytes.hex() writes it (bytes.fromhex alone lets spaces by)."""
     if not isinstance(value, str):
         return False
     try:
-        bytes.fromhex(value)
+        return bytes.fromhex(value).hex() == value
     except ValueError:
         return False
-    return True
 
 
 def _manifest_problem(manifest: dict[str, Any]) -> str | None:
@@ -212,7 +236,7 @@ def _entry_problem(entry: object) -> str | None:
     if not all(isinstance(entry[name], str) for name in texts):
         return f"one of {', '.join(texts)} is not a text"
     if not (_is_hex(entry["hash"]) and _is_hex(entry["signature"])):
-        return "its hash or signature is not hexadecimal"
+        return "its hash or signature is not lowercase hexadecimal"
     return None
 
 

@@ -63,11 +63,12 @@ def exported(two_months: Context, manager: StaffMember,  # noqa: F811
     return (tmp_path / "2026-08.zip").read_bytes(), files
 
 
-def verdict(data: bytes) -> tuple[str, dict[str, bytes] | None]:
-    """How the checker answers the bytes: 'unreadable', 'broken' or 'sound' (with the
-    members read). Any other exception propagates: that is the failure looked for."""
+def verdict(data: bytes | dict[str, bytes]) -> tuple[str, dict[str, bytes] | None]:
+    """How the checker answers the zip's bytes (or members already read): 'unreadable',
+    'broken' or 'sound' (with the members read). Any other exception propagates: that is
+    the failure looked for."""
     try:
-        files = read_archive(data, ARCHIVE_FILES)
+        files = read_archive(data, ARCHIVE_FILES) if isinstance(data, bytes) else data
     except ArchiveUnreadable as error:
         assert str(error)  # a sentence
         return "unreadable", None
@@ -78,11 +79,24 @@ def verdict(data: bytes) -> tuple[str, dict[str, bytes] | None]:
     return "broken", files
 
 
-def damaged(original: bytes, generator: random.Random) -> tuple[str, bytes]:
+def damaged(original: bytes, members: dict[str, bytes],
+            generator: random.Random) -> tuple[str, bytes | dict[str, bytes]]:
     """One damaged copy: flipped bytes anywhere, flips in the zip's directory (its last
-    bytes, where sizes, offsets and names are), a truncation, or both."""
+    bytes, where sizes, offsets and names are), a truncation, or both; or one member's
+    bytes flipped or cut past the zip (whose CRCs would refuse most such changes before
+    the checker reads the content)."""
+    kind = generator.choice(("flip", "flip", "flip directory", "truncate", "truncate+flip",
+                             "member"))
+    if kind == "member":
+        name = generator.choice(ARCHIVE_FILES)
+        content = bytearray(members[name])
+        if generator.random() < 0.3:
+            del content[generator.randrange(len(content) + 1):]
+        for _flip in range(generator.choice((1, 1, 2, 5))):
+            if content:
+                content[generator.randrange(len(content))] ^= generator.randrange(1, 256)
+        return f"member {name}", {**members, name: bytes(content)}
     data = bytearray(original)
-    kind = generator.choice(("flip", "flip", "flip directory", "truncate", "truncate+flip"))
     if kind.startswith("truncate"):
         del data[generator.randrange(len(data)):]
     flips = generator.choice((1, 1, 1, 2, 3, 8))
@@ -102,7 +116,7 @@ def test_random_damage_never_raises_and_is_never_called_sound(
     figures: Counter[str] = Counter()
     started = time.monotonic()
     for case in range(CASES):
-        kind, data = damaged(original, generator)
+        kind, data = damaged(original, members, generator)
         try:
             outcome, files = verdict(data)
         except Exception:  # noqa: BLE001  (what the campaign is after: report the case)
@@ -215,6 +229,13 @@ def test_members_of_the_wrong_shape_are_said(two_months: Context,  # noqa: F811
         "the manifest or its signature cannot be read")
     assert problems(**{SIGNATURE_FILE: b"zz"})[0].startswith("the manifest or its signature")
     assert problems(**{"public_key.txt": "clé".encode()})[0].startswith("the manifest")
+    # The same signature or key written otherwise: not the archive the till wrote.
+    for name, text in ((SIGNATURE_FILE, files[SIGNATURE_FILE].upper()),
+                       (SIGNATURE_FILE, files[SIGNATURE_FILE] + b"\n"),
+                       ("public_key.txt", files["public_key.txt"].upper()),
+                       ("public_key.txt", b" " + files["public_key.txt"])):
+        assert problems(**{name: text}) == [
+            f"{name} is not written as the till writes it (lowercase hex only)"]
     assert problems([1, 2]) == ["manifest.json is not a JSON object"]
     assert problems(**{MANIFEST_FILE: b"[" * 100_000})[0].startswith(
         "the manifest or its signature")
