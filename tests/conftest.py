@@ -75,3 +75,16 @@ def cashier(ctx: Context) -> StaffMember:
 @pytest.fixture
 def manager(ctx: Context) -> StaffMember:
     return sign_in(ctx, "gerant", "4321")
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The archive fuzz campaign's figures (integration/test_archive_fuzz.py), shown
+    whether or not `-s` is given."""
+    lines = [str(value) for outcome in ("passed", "failed")
+             for report in terminalreporter.stats.get(outcome, [])
+             for name, value in getattr(report, "user_properties", [])
+             if name == "archive fuzz"]
+    if lines:
+        terminalreporter.section("archive fuzz campaign")
+        for line in lines:
+            terminalreporter.write_line(line)

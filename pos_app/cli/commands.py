@@ -369,10 +369,10 @@ def _archive_export(store: Store, args: argparse.Namespace) -> Any:
 def _archive_verify(args: argparse.Namespace) -> Any:
     from pos_app.adapters.archive_file import ArchiveUnreadable, read_archive
     from pos_app.adapters.signing import verify_signature
-    from pos_app.services.archive import check_archive
+    from pos_app.services.archive import ARCHIVE_FILES, check_archive
 
     try:
-        files = read_archive(args.archive)
+        files = read_archive(args.archive, ARCHIVE_FILES)
     except ArchiveUnreadable as error:
         raise UsageError(str(error)) from error
     return output.archive_report(args.archive, check_archive(files, verify_signature))

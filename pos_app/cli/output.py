@@ -248,9 +248,14 @@ def refund_receipt(value: RefundReceipt) -> Result:
 def qr_check(value: QrSummary | None) -> Result:
     if value is None:
         return Result({"valid": False}, "QR NOT VALID for this public key", 1)
-    data = {"valid": True, "till_id": value.till_id, "number": value.number,
+    data = {"valid": not value.training, "training": value.training,
+            "till_id": value.till_id, "number": value.number,
             "at": value.at.isoformat(), "totals_by_rate": value.totals_by_rate,
             "total_cents": value.total_cents, "hash_prefix": value.hash_prefix}
+    if value.training:
+        # Signed by the till, but a training sale: saying "valid" would pass it off as one.
+        return Result(data, f"QR NOT VALID as a sale: ticket {value.number} is a reçu de"
+                            " formation (SIMULATION), pas une vente", 1)
     return Result(data, f"QR valid: ticket {value.number} of"
                         f" {format_local_time(value.at, '%d/%m/%Y %H:%M:%S')},"
                         f" total {format_money(value.total_cents)}")

@@ -33,6 +33,7 @@ JOURNAL_FILE = "journal.jsonl"
 MANIFEST_FILE = "manifest.json"
 SIGNATURE_FILE = "manifest.sig"
 KEY_FILE = "public_key.txt"
+ARCHIVE_FILES = (JOURNAL_FILE, MANIFEST_FILE, SIGNATURE_FILE, KEY_FILE)
 FIELDS = ("till_id", "chain", "number", "at", "amount_cents", "body", "previous_hash",
           "hash", "signature", "key_id")
 
@@ -104,37 +105,139 @@ def check_archive(files: Mapping[str, bytes],
                   verify: Callable[[str, bytes, bytes], bool]) -> ArchiveReport:
     """Check an archive with its own content only: the manifest's signature by the key
     it carries, the journal file's digest, and every chain (numbers, links, hashes,
-    every signature). `verify(public_key_hex, digest, signature)` checks Ed25519."""
-    missing = [name for name in (JOURNAL_FILE, MANIFEST_FILE, SIGNATURE_FILE, KEY_FILE)
-               if name not in files]
+    every signature). `verify(public_key_hex, digest, signature)` checks Ed25519.
+
+    Whatever the members hold (damaged bytes, another JSON shape, values of the wrong
+    type, even in a manifest signed by a key of the forger's), the answer is a report
+    whose problems say what is wrong: this never raises on the archive's content."""
+    missing = [name for name in ARCHIVE_FILES if name not in files]
     if missing:
         return ArchiveReport(problems=[f"the archive lacks {', '.join(missing)}"])
-    try:
-        manifest = json.loads(files[MANIFEST_FILE])
-        public_key = files[KEY_FILE].decode("ascii").strip()
-        signature = bytes.fromhex(files[SIGNATURE_FILE].decode("ascii").strip())
-    except (ValueError, UnicodeDecodeError) as error:
-        return ArchiveReport(problems=[f"the manifest or its signature cannot be read: {error}"])
-    period = str(manifest.get("period", ""))
+    read = _signed_manifest(files)
+    if isinstance(read, ArchiveReport):
+        return read
+    manifest, public_key, signature = read
+    period = manifest.get("period")
+    period = period if isinstance(period, str) else ""
     if not verify(public_key, hashlib.sha256(files[MANIFEST_FILE]).digest(), signature):
         return ArchiveReport(period, public_key, problems=[
             "the manifest's signature is not valid for the archive's public key"])
-    keys: dict[str, str] = manifest.get("keys", {})
-    if keys.get(manifest.get("signing_key", "")) != public_key:
+    # Signed, but maybe by a forger's key: its shape is checked before anything is used.
+    shape = _manifest_problem(manifest)
+    if shape is not None:
+        return ArchiveReport(period, public_key, problems=[f"{MANIFEST_FILE}: {shape}"])
+    keys: dict[str, str] = manifest["keys"]
+    if keys.get(manifest["signing_key"]) != public_key:
         return ArchiveReport(period, public_key,
                              problems=["the public key is not the journal's"])
     if hashlib.sha256(files[JOURNAL_FILE]).hexdigest() != manifest["files"][JOURNAL_FILE]:
         return ArchiveReport(period, public_key, problems=[
             f"{JOURNAL_FILE} is not the file the manifest describes"])
-    by_chain: dict[str, list[tuple[Any, ...]]] = {}
     try:
-        for line in files[JOURNAL_FILE].decode("utf-8").splitlines():
-            entry = json.loads(line)
-            by_chain.setdefault(entry["chain"], []).append(tuple(entry[f] for f in FIELDS))
-    except (ValueError, KeyError) as error:
+        by_chain = _journal_rows(files[JOURNAL_FILE])
+    except (ValueError, RecursionError) as error:
         return ArchiveReport(period, public_key,
                              problems=[f"{JOURNAL_FILE} cannot be read: {error}"])
     return _check_chains(manifest, by_chain, keys, verify, public_key)
+
+
+def _signed_manifest(files: Mapping[str, bytes]
+                     ) -> tuple[dict[str, Any], str, bytes] | ArchiveReport:
+    """The manifest, the public key and the signature, or the report of why not."""
+    try:
+        manifest = json.loads(files[MANIFEST_FILE])
+        public_key = files[KEY_FILE].decode("ascii")
+        signature = bytes.fromhex(files[SIGNATURE_FILE].decode("ascii"))
+    except (ValueError, RecursionError) as error:  # UnicodeDecodeError is a ValueError
+        return ArchiveReport(problems=[f"the manifest or its signature cannot be read: {error}"])
+    # Strict as the QR check: only the text the till writes (lowercase hex, nothing
+    # around it), so that an archive called sound is the one exported, byte for byte.
+    if files[SIGNATURE_FILE] != signature.hex().encode("ascii"):
+        return ArchiveReport(public_key=public_key, problems=[
+            f"{SIGNATURE_FILE} is not written as the till writes it (lowercase hex only)"])
+    if not _is_hex(public_key):
+        return ArchiveReport(public_key=public_key, problems=[
+            f"{KEY_FILE} is not written as the till writes it (lowercase hex only)"])
+    if not isinstance(manifest, dict):
+        return ArchiveReport(public_key=public_key,
+                             problems=[f"{MANIFEST_FILE} is not a JSON object"])
+    return manifest, public_key, signature
+
+
+def _journal_rows(journal: bytes) -> dict[str, list[tuple[Any, ...]]]:
+    """The journal file's entries by chain, as rows of FIELDS; ValueError (or
+    RecursionError, for JSON nested without end) says what is not an entry."""
+    by_chain: dict[str, list[tuple[Any, ...]]] = {}
+    # One entry a line, "\n" ended; not splitlines(): a body may hold U+2028 and the
+    # like, which json.dumps(ensure_ascii=False) leaves as they are.
+    lines = journal.decode("utf-8").split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    for number, line in enumerate(lines, 1):
+        entry = json.loads(line)
+        problem = _entry_problem(entry)
+        if problem is not None:
+            raise ValueError(f"line {number}: {problem}")
+        by_chain.setdefault(entry["chain"], []).append(tuple(entry[f] for f in FIELDS))
+    return by_chain
+
+
+def _is_int(value: object) -> bool:
+    return type(value) is int  # JSON true/false are not numbers here
+
+
+def _is_hex(value: object) -> bool:
+    """Lowercase hex as bytes.hex() writes it (bytes.fromhex alone lets spaces by)."""
+    if not isinstance(value, str):
+        return False
+    try:
+        return bytes.fromhex(value).hex() == value
+    except ValueError:
+        return False
+
+
+def _manifest_problem(manifest: dict[str, Any]) -> str | None:
+    """What in the manifest's shape is not what `export_archive` writes, or None."""
+    if manifest.get("format") != FORMAT:
+        return f"its format is not {FORMAT}"
+    till, files, keys = manifest.get("till"), manifest.get("files"), manifest.get("keys")
+    if not isinstance(till, dict) or not isinstance(till.get("id"), str):
+        return "it does not name the till"
+    if not isinstance(manifest.get("period"), str):
+        return "it does not name the period"
+    if not isinstance(files, dict) or not isinstance(files.get(JOURNAL_FILE), str):
+        return f"it does not give the digest of {JOURNAL_FILE}"
+    if not isinstance(keys, dict) or not all(isinstance(v, str) for v in keys.values()):
+        return "its public keys are not a list of texts by key id"
+    if not isinstance(manifest.get("signing_key"), str):
+        return "it does not say which key signs it"
+    chains = manifest.get("chains")
+    if not isinstance(chains, dict):
+        return "it does not describe the chains"
+    for name, described in chains.items():
+        if not (isinstance(described, dict)
+                and all(_is_int(described.get(f)) for f in ("first", "last", "entries"))
+                and all(isinstance(described.get(f), str)
+                        for f in ("previous_hash", "last_hash"))):
+            return f"its {name} chain is not described as an archive describes it"
+    return None
+
+
+def _entry_problem(entry: object) -> str | None:
+    """What in a journal line is not an entry as stored, or None."""
+    if not isinstance(entry, dict):
+        return "not a JSON object"
+    absent = [name for name in FIELDS if name not in entry]
+    if absent:
+        return f"it lacks {', '.join(absent)}"
+    if not (_is_int(entry["number"]) and _is_int(entry["amount_cents"])):
+        return "its number or amount is not a whole number"
+    texts = ("till_id", "chain", "at", "body", "previous_hash", "hash", "key_id")
+    if not all(isinstance(entry[name], str) for name in texts):
+        return f"one of {', '.join(texts)} is not a text"
+    if not (_is_hex(entry["hash"]) and _is_hex(entry["signature"])):
+        return "its hash or signature is not lowercase hexadecimal"
+    return None
 
 
 def _check_chains(manifest: dict[str, Any], by_chain: dict[str, list[tuple[Any, ...]]],

@@ -2,7 +2,8 @@
 
 A receipt is built from the order and its sale's journal entry: its QR code carries a
 summary signed by the till's key (domain/receipt.py). A reprint is a duplicate: it gets
-the next number of the journal's duplicate chain and says "DUPLICATA" with it.
+the next number of the journal's duplicate chain and says "DUPLICATA" with it. A training
+order's QR carries the training marker, so that checking it never says it is a sale.
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ def _receipt(uow: UnitOfWork, signer: Signer, number: str,
     # An order made at another till was journaled there: its receipt comes from there.
     qr = "" if sale is None else signed_qr(
         qr_message(till.id, order.number, order.created_at, vat, order.total_cents,
-                   sale.hash), signer.sign)
+                   sale.hash, training=order.training), signer.sign)
     methods = {method.code: method.label for method in uow.payment_methods.active()}
     seller = _seller(uow, order.till_id, till)
     return Receipt(

@@ -4,6 +4,8 @@ till's public key checks offline."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from pos_app.adapters.signing import KEY_INFO_FILE, verify_signature
@@ -86,3 +88,30 @@ def test_receipts_on_the_command_line(data_dir: Path) -> None:
     forged = caisse(data_dir / "elsewhere", "receipt", "check-qr",
                     shown["qr"].replace("|160|", "|150|"), "--public-key", public_key)
     assert forged.returncode == 1
+
+
+def test_a_training_receipts_qr_never_checks_as_a_sale(ctx: Context, cashier: StaffMember,
+                                                        store: Store, tmp_path: Path) -> None:
+    order = selling.sell(ctx, cashier, basket_of(ctx, "cafe"), [PaymentRequest("ESP", 200)],
+                         training=True)
+    assert order.number.startswith("SIM-")
+    made = receipt(ctx, order.number)
+    assert made.training and made.qr.startswith("CQ1S|")
+    public_key = json.loads((store.data_dir / KEY_INFO_FILE).read_text())["public_key"]
+    summary = check_qr(made.qr, public_key, verify_signature)
+    assert summary is not None and summary.training and summary.number == order.number
+    # The command line refuses it as a sale, in JSON and in text.
+    checked = caisse(tmp_path / "elsewhere", "receipt", "check-qr", made.qr,
+                     "--public-key", public_key)
+    assert checked.returncode == 1, checked.stderr
+    body = json.loads(checked.stdout)
+    assert (body["valid"], body["training"], body["number"]) == (False, True, order.number)
+    command = [sys.executable, "-m", "pos_app", "receipt", "check-qr", made.qr,
+               "--public-key", public_key]
+    said = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    assert said.returncode == 1
+    assert "reçu de formation (SIMULATION), pas une vente" in said.stdout
+    # A real sale's QR from the same till still checks as one.
+    sale = receipt(ctx, sold(ctx, cashier))
+    assert ok(caisse(tmp_path / "elsewhere", "receipt", "check-qr", sale.qr,
+                     "--public-key", public_key))["valid"] is True

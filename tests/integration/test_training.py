@@ -66,4 +66,4 @@ def test_a_training_receipt_says_simulation(ctx: Context, cashier: StaffMember) 
     made = receipt(ctx, practice.number)
     lines = receipt_lines(made)
     assert made.training and lines[0] == lines[-1] == "*** SIMULATION ***"
-    assert made.qr.startswith("CQ1|") and "|SIM-000001|" in made.qr
+    assert made.qr.startswith("CQ1S|") and "|SIM-000001|" in made.qr  # never a sale's
