@@ -102,13 +102,16 @@ class SqlJournal(SqlRepository):
         # A record is this till's when it says so, or when it names a till the store
         # does not know (the local till's id changed under it). Closures and cash
         # movements are only ever made here; orders, payments and refunds may be other
-        # tills' (pulled from the server), which journal them in their own stores.
+        # tills' (pulled from the server), which journal them in their own stores. A
+        # pulled order brings its till into `tills`, but a payment taken at a third till
+        # may not: for payments and refunds, only those saying this till count.
         mine = "(till_id = ? OR till_id NOT IN (SELECT id FROM tills))"
+        said = "till_id = ?"
         rows = self._all(
             "SELECT CASE WHEN coalesce(training, 0) THEN 'training' ELSE 'order' END,"
             f" count(*) FROM (SELECT training FROM orders WHERE {mine}"
-            f" UNION ALL SELECT training FROM payments WHERE {mine}"
-            f" UNION ALL SELECT training FROM refunds WHERE {mine}) GROUP BY 1"
+            f" UNION ALL SELECT training FROM payments WHERE {said}"
+            f" UNION ALL SELECT training FROM refunds WHERE {said}) GROUP BY 1"
             f" UNION ALL SELECT 'closure', count(*) FROM closures WHERE {mine}"
             f" UNION ALL SELECT 'event', count(*) FROM cash_movements WHERE {mine}",
             (till_id,) * 5)
