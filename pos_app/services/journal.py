@@ -294,11 +294,17 @@ def _check_whole(journal: JournalRepository, till_id: str, entries: dict[str, in
             STORE, 0, f"it has no entry of this till ({till_id}) but entries of"
             f" {', '.join(others)}: the till's id was changed, or the journal is another"
             " till's"))
+    elif not entries and keys:
+        # A key is only ever recorded with its announcement in the event journal.
+        problems.append(JournalProblem(
+            STORE, 0, f"it has no entries, but {len(keys)} signing key(s) are recorded"
+            " (till_keys), each written with its announcement in the event journal: the"
+            " journal was removed"))
     for chain, count in journal.records_to_journal(till_id).items():
         if chain not in entries:
             problems.append(JournalProblem(
-                chain, 0, f"the store holds {count} {_RECORDS.get(chain, 'records')} made"
-                " at this till, but the chain has no entries (the journal was removed)"))
+                chain, 0, f"the store holds {_RECORDS.get(chain, 'records')} made at this"
+                f" till ({count}), but the chain has no entries (the journal was removed)"))
     broken = {problem.chain for problem in found + problems}
     if entries and Chain.EVENT not in entries:
         problems.append(JournalProblem(

@@ -386,3 +386,19 @@ def test_a_till_made_by_init_verifies(tmp_path: Path) -> None:
     assert caisse(tmp_path, "init").returncode == 0
     result = caisse(tmp_path, "journal", "verify", "--full")
     assert result.returncode == 0, result.stdout
+
+
+def test_a_new_till_s_journal_removed_is_not_sound(tmp_path: Path) -> None:
+    """Nothing sold yet, so no record misses its entry: the key recorded at the first
+    entry tells that there was a journal."""
+    assert caisse(tmp_path, "init").returncode == 0
+    raw = sqlite3.connect(store_path(tmp_path), isolation_level=None)
+    try:
+        for name in ("journal_entries_no_delete", "journal_heads_no_delete"):
+            raw.execute(f"DROP TRIGGER {name}")
+        raw.execute("DELETE FROM journal_entries")
+        raw.execute("DELETE FROM journal_heads")
+    finally:
+        raw.close()
+    result = caisse(tmp_path, "journal", "verify")
+    assert result.returncode == 1 and "signing key(s) are recorded" in result.stdout
