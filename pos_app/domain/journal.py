@@ -17,6 +17,8 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
+from pos_app.domain.clock import BACK_TOLERANCE
+
 GENESIS = "0" * 64  # the "previous hash" of a chain's first entry
 
 
@@ -212,6 +214,49 @@ def verify_chain(till_id: str, chain: str, rows: Iterable[tuple[Any, ...]],
             last[7], bytes.fromhex(last[3]), bytes.fromhex(last[6])):
         return read, JournalProblem(chain, number, "its signature is not valid")
     return read, None
+
+
+def verify_time_order(entries: Iterable[tuple[str, int, str, str]]) -> JournalProblem | None:
+    """Check that time never goes back without the journal saying so. `entries` are
+    (chain, number, at, event) for every entry of one till, all chains together, in the
+    order the store wrote them (its `seq`), `event` being an event entry's name ("" for
+    other chains).
+
+    The till compares every new entry's time with the entry written just before it
+    (whatever its chain) and journals a clock jump first when it is earlier by more than
+    BACK_TOLERANCE (services/journal.py `append`). So, in store order, a step back beyond
+    the tolerance is only ever a `clock_jump` entry, or a key announcement immediately
+    followed by one (a key announced as the clock jumped is written just before the
+    jump). Any other step back is an entry whose time was changed afterwards. Comparing
+    consecutive entries, not only a chain's, means an honest clock corrected by less
+    than the tolerance several times in a row is never a problem, while a back-dated
+    entry is found even when it stays after its own chain's previous one."""
+    previous: tuple[str, int, str] | None = None
+    waiting: JournalProblem | None = None  # a key announcement back in time
+    for chain, number, at, event in entries:
+        if waiting is not None:
+            if event != Event.CLOCK_JUMP:
+                return waiting
+            waiting = None
+        elif previous is not None and at < previous[2] and event != Event.CLOCK_JUMP:
+            # Text comparison first: journal times sort as text, and parsing every one
+            # of a million entries would cost more than the rest of the walk.
+            try:
+                back = from_journal_time(previous[2]) - from_journal_time(at)
+            except ValueError:
+                return JournalProblem(chain, number, f"its time {at!r} is not a journal"
+                                      " time, or the one before it is not")
+            if back > BACK_TOLERANCE:
+                problem = JournalProblem(
+                    chain, number,
+                    f"its time {at} is {back} before that of the entry written just"
+                    f" before it ({previous[0]} chain, entry {previous[1]}, at"
+                    f" {previous[2]}), and no clock jump is journaled between them")
+                if event != Event.KEY_CREATED:
+                    return problem
+                waiting = problem
+        previous = (chain, number, at)
+    return waiting
 
 
 def verify_grand_totals(closures: Iterable[tuple[int, Mapping[str, Any]]],

@@ -25,6 +25,7 @@ from pos_app.domain.journal import (
     next_entry,
     verify_chain,
     verify_grand_totals,
+    verify_time_order,
 )
 from pos_app.domain.staff import Role, StaffMember
 from pos_app.services.context import Context, local_till
@@ -264,11 +265,71 @@ def verify_journal(ctx: Context, every_signature: bool = False,
                                                              last)[:2])
             if totals is not None:
                 problems.append(totals)
+        problems += _check_whole(uow.journal, till.id, entries, keys, problems)
     report = JournalReport(entries, problems, location)
-    if (record_failure and problems
-            and not any(problem.chain == Chain.EVENT for problem in problems)):
+    # Nothing is written to an event journal that is itself broken, nor under this
+    # till's id when the journal seems to be another till's.
+    if (record_failure and problems and not any(
+            problem.chain in (Chain.EVENT, STORE) for problem in problems)):
         _record_failure(ctx, till.id, problems)
     return report
+
+
+STORE = "journal"  # the chain name of a problem of the journal as a whole
+
+# What a chain journals, as problems name it.
+_RECORDS: dict[str, str] = {Chain.ORDER: "orders, payments or refunds", Chain.TRAINING:
+            "training orders, payments or refunds", Chain.CLOSURE: "closures",
+            Chain.EVENT: "cash movements"}
+
+
+def _check_whole(journal: JournalRepository, till_id: str, entries: dict[str, int],
+                 keys: dict[str, str], found: list[JournalProblem]) -> list[JournalProblem]:
+    """What the chains, each sound, can still hide: a journal emptied, or whose till id
+    was changed, reads as no chains at all; an event journal rewritten without its start;
+    an entry whose time was moved back. `entries` are the chains read."""
+    problems: list[JournalProblem] = []
+    if not entries and (others := journal.other_tills(till_id)):
+        problems.append(JournalProblem(
+            STORE, 0, f"it has no entry of this till ({till_id}) but entries of"
+            f" {', '.join(others)}: the till's id was changed, or the journal is another"
+            " till's"))
+    elif not entries and keys:
+        # A key is only ever recorded with its announcement in the event journal.
+        problems.append(JournalProblem(
+            STORE, 0, f"it has no entries, but {len(keys)} signing key(s) are recorded"
+            " (till_keys), each written with its announcement in the event journal: the"
+            " journal was removed"))
+    for chain, count in journal.records_to_journal(till_id).items():
+        if chain not in entries:
+            problems.append(JournalProblem(
+                chain, 0, f"the store holds {_RECORDS.get(chain, 'records')} made at this"
+                f" till ({count}), but the chain has no entries (the journal was removed)"))
+    broken = {problem.chain for problem in found + problems}
+    if entries and Chain.EVENT not in entries:
+        problems.append(JournalProblem(
+            Chain.EVENT, 0, "the event journal is missing: it starts, before any other"
+            " entry, with the announcement of the till's key (key_created)"))
+    elif entries and Chain.EVENT not in broken:
+        first = journal.entry(till_id, Chain.EVENT, 1)
+        if first is not None and not _announces_key(first, keys):
+            problems.append(JournalProblem(
+                Chain.EVENT, 1, "it is not the announcement of one of the journal's keys"
+                " (key_created), with which the event journal starts"))
+    if entries:
+        late = verify_time_order(journal.in_store_order(till_id))
+        if late is not None and late.chain not in broken | {p.chain for p in problems}:
+            problems.append(late)
+    return problems
+
+
+def _announces_key(entry: JournalEntry, keys: dict[str, str]) -> bool:
+    try:
+        body = entry.payload
+    except ValueError:
+        return False
+    return (isinstance(body, dict) and body.get("event") == Event.KEY_CREATED.value
+            and keys.get(str(body.get("key_id"))) == body.get("public_key"))
 
 
 def _check_own_key(signer: Signer, keys: dict[str, str],

@@ -680,6 +680,21 @@ class JournalRepository(Protocol):
         order, read lazily."""
         ...
 
+    def in_store_order(self, till_id: str) -> Iterator[tuple[str, int, str, str]]:
+        """(chain, number, at, event name or "") of every entry of the till, all chains,
+        in the order the store wrote them, read lazily."""
+        ...
+
+    def other_tills(self, till_id: str) -> list[str]:
+        """The till ids other than `till_id` that journal entries or heads name."""
+        ...
+
+    def records_to_journal(self, till_id: str) -> dict[str, int]:
+        """Chain → how many records of the store made at this till that chain journals
+        (orders, payments, refunds: order or training; closures; cash movements: event).
+        Chains with none are left out."""
+        ...
+
     def last(self, till_id: str, chain: str) -> JournalEntry | None: ...
 
     def sale_of(self, till_id: str, order_number: str,

@@ -79,6 +79,44 @@ class SqlJournal(SqlRepository):
         while batch := cursor.fetchmany():
             yield from batch
 
+    def in_store_order(self, till_id: str) -> Iterator[tuple[str, int, str, str]]:
+        """(chain, number, at, event) of every entry of the till, in the order they were
+        written (`seq`); `event` is an event entry's name, "" for other chains. Bodies
+        are not read out: a million of them would cost more than the walk."""
+        cursor = self._sql.execute(
+            "SELECT chain, number, at, CASE WHEN chain = ? AND json_valid(body)"
+            " THEN coalesce(CAST(json_extract(body, '$.event') AS TEXT), '') ELSE '' END"
+            " FROM journal_entries WHERE till_id = ? ORDER BY seq",
+            (Chain.EVENT.value, till_id))
+        cursor.arraysize = 1000
+        while batch := cursor.fetchmany():
+            yield from batch
+
+    def other_tills(self, till_id: str) -> list[str]:
+        return [row[0] for row in self._all(
+            "SELECT till_id FROM journal_entries WHERE till_id != ? UNION"
+            " SELECT till_id FROM journal_heads WHERE till_id != ? ORDER BY 1",
+            (till_id, till_id))]
+
+    def records_to_journal(self, till_id: str) -> dict[str, int]:
+        # A record is this till's when it says so, or when it names a till the store
+        # does not know (the local till's id changed under it). Closures and cash
+        # movements are only ever made here; orders, payments and refunds may be other
+        # tills' (pulled from the server), which journal them in their own stores. A
+        # pulled order brings its till into `tills`, but a payment taken at a third till
+        # may not: for payments and refunds, only those saying this till count.
+        mine = "(till_id = ? OR till_id NOT IN (SELECT id FROM tills))"
+        said = "till_id = ?"
+        rows = self._all(
+            "SELECT CASE WHEN coalesce(training, 0) THEN 'training' ELSE 'order' END,"
+            f" count(*) FROM (SELECT training FROM orders WHERE {mine}"
+            f" UNION ALL SELECT training FROM payments WHERE {said}"
+            f" UNION ALL SELECT training FROM refunds WHERE {said}) GROUP BY 1"
+            f" UNION ALL SELECT 'closure', count(*) FROM closures WHERE {mine}"
+            f" UNION ALL SELECT 'event', count(*) FROM cash_movements WHERE {mine}",
+            (till_id,) * 5)
+        return {chain: count for chain, count in rows if count}
+
     def last(self, till_id: str, chain: str) -> JournalEntry | None:
         return _entry(till_id, chain, self._one(
             f"SELECT {_COLUMNS} FROM journal_entries WHERE till_id = ? AND chain = ?"

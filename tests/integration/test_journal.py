@@ -8,6 +8,7 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -254,3 +255,150 @@ def test_a_price_change_goes_in_the_event_journal(ctx: Context,
                                        "before": [["unique", "Prix", 160]],
                                        "after": [["unique", "Prix", 180]]}]
     assert changes[0]["staff_id"] == manager.id
+
+
+# -- time order ----------------------------------------------------------------------------
+
+
+def re_sign(raw: sqlite3.Connection, store: Store, chain: str, first: int,
+            times: dict[int, str] | None = None) -> None:
+    """Rewrite `chain` from entry `first` on as someone holding the till's own key would:
+    `times` changed, every hash, link and signature recomputed, the head moved. Only
+    the rules that do not rest on hashes or signatures can then find it."""
+    opened = reopened(store)
+    try:
+        signer = opened.context.signer
+        rows = raw.execute("SELECT till_id, number, at, amount_cents, body, previous_hash"
+                           " FROM journal_entries WHERE chain = ? AND number >= ?"
+                           " ORDER BY number", (chain, first)).fetchall()
+        head: ChainHead | None = ChainHead(first - 1, rows[0][5]) if first > 1 else None
+        for till_id, number, at, amount, body, _previous in rows:
+            when = (times or {}).get(number, at)
+            entry = next_entry(head, till_id, Chain(chain), datetime.fromisoformat(when),
+                               amount, json.loads(body), signer.sign, signer.key_id)
+            raw.execute("UPDATE journal_entries SET at = ?, previous_hash = ?, hash = ?,"
+                        " signature = ? WHERE chain = ? AND number = ?",
+                        (entry.at, entry.previous_hash, entry.hash, entry.signature, chain,
+                         number))
+            head = ChainHead(number, entry.hash)
+        assert head is not None
+        raw.execute("UPDATE journal_heads SET number = ?, hash = ? WHERE chain = ?",
+                    (head.number, head.hash, chain))
+    finally:
+        opened.close()
+
+
+def test_a_sale_back_dated_and_re_signed_with_the_till_s_key_is_found(
+        sold: Store, raw: sqlite3.Connection) -> None:
+    at = raw.execute("SELECT at FROM journal_entries WHERE chain = 'order' AND number = 3"
+                     ).fetchone()[0]
+    earlier = (datetime.fromisoformat(at) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    re_sign(raw, sold, "order", 3, {3: earlier})
+    found = problems(sold, full=True)  # every hash and signature holds
+    assert [(p.chain, p.number) for p in found] == [("order", 3)]
+    assert earlier in found[0].reason and "no clock jump is journaled" in found[0].reason
+    result = caisse(sold.data_dir, "journal", "verify", "--full")
+    assert result.returncode == 1 and earlier in result.stdout
+
+
+def test_a_clock_set_back_at_the_till_is_journaled_and_sound(
+        ctx: Context, cashier: StaffMember, clock: FrozenClock) -> None:
+    for back in (timedelta(0), timedelta(hours=-3), timedelta(days=-2)):
+        clock.current += back
+        selling.sell(ctx, cashier, basket_of(ctx, "cafe"), [PaymentRequest("ESP", 160)])
+    with ctx.uow(write=False) as uow:
+        till_id = uow.tills.local().id  # type: ignore[union-attr]
+        times = [row[1] for row in uow.journal.rows(till_id, Chain.ORDER)]
+        jumps = [row for row in uow.journal.in_store_order(till_id) if row[3] == "clock_jump"]
+    assert times == sorted(times, reverse=True) and len(jumps) == 2
+    report = verify_journal(ctx, every_signature=True)
+    assert report.ok, report.problems
+
+
+# -- a journal emptied, moved to another till id, or without its start ---------------------
+
+
+def test_a_journal_removed_whole_is_not_sound(sold: Store, raw: sqlite3.Connection) -> None:
+    raw.execute("DELETE FROM journal_entries")
+    raw.execute("DELETE FROM journal_heads")
+    found = problems(sold)
+    assert ("order", 0) in [(p.chain, p.number) for p in found]
+    assert any("no entries" in p.reason and "orders" in p.reason for p in found)
+    # The failure the till then records does not make the next check pass.
+    result = caisse(sold.data_dir, "journal", "verify")
+    assert result.returncode == 1 and "the chain has no entries" in result.stdout
+
+
+@pytest.mark.parametrize("columns", [False, True], ids=["the till", "every record"])
+def test_a_till_id_changed_in_the_store_is_not_sound(sold: Store, raw: sqlite3.Connection,
+                                                     columns: bool) -> None:
+    old = raw.execute("SELECT id FROM tills WHERE is_local").fetchone()[0]
+    new = "01a22de3-0000-7000-8000-000000000000"
+    raw.execute("DROP TRIGGER IF EXISTS tills_never_change")
+    tables = ["tills"] + (["orders", "payments", "refunds", "closures", "cash_movements",
+                           "till_sessions"] if columns else [])
+    for table in tables:
+        column = "id" if table == "tills" else "till_id"
+        raw.execute(f"UPDATE {table} SET {column} = ? WHERE {column} = ?", (new, old))
+    found = problems(sold)
+    assert ("journal", 0) in [(p.chain, p.number) for p in found]
+    assert any(old in p.reason and "another till" in p.reason for p in found)
+    assert caisse(sold.data_dir, "journal", "verify").returncode == 1
+
+
+def test_an_event_journal_without_its_first_entry_is_not_sound(
+        sold: Store, raw: sqlite3.Connection) -> None:
+    raw.execute("DELETE FROM journal_entries WHERE chain = 'event' AND number = 1")
+    assert caisse(sold.data_dir, "journal", "verify").returncode == 1
+    assert ("event", 2) in [(p.chain, p.number) for p in problems(sold)]
+
+
+def test_an_event_journal_re_made_without_the_key_announcement_is_not_sound(
+        sold: Store, raw: sqlite3.Connection) -> None:
+    """Its entries renumbered from 1 without key_created and re-signed with the till's
+    own key: every link and signature holds, only its start is wrong."""
+    rows = raw.execute("SELECT seq, till_id, at, amount_cents, body FROM journal_entries"
+                       " WHERE chain = 'event' ORDER BY number").fetchall()
+    assert '"event":"key_created"' in rows[0][4]
+    raw.execute("DELETE FROM journal_entries WHERE chain = 'event'")
+    raw.execute("DELETE FROM journal_heads WHERE chain = 'event'")
+    opened = reopened(sold)
+    try:
+        signer = opened.context.signer
+        head: ChainHead | None = None
+        for seq, till_id, at, amount, body in rows[1:]:
+            entry = next_entry(head, till_id, Chain.EVENT, datetime.fromisoformat(at), amount,
+                               json.loads(body), signer.sign, signer.key_id)
+            raw.execute("INSERT INTO journal_entries (seq, till_id, chain, number, at,"
+                        " amount_cents, body, previous_hash, hash, signature, key_id)"
+                        " VALUES (?, ?, 'event', ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (seq, till_id, entry.number, entry.at, amount, entry.body,
+                         entry.previous_hash, entry.hash, entry.signature, entry.key_id))
+            head = ChainHead(entry.number, entry.hash)
+    finally:
+        opened.close()
+    found = problems(sold, full=True)
+    assert [(p.chain, p.number) for p in found] == [("event", 1)]
+    assert "key_created" in found[0].reason
+
+
+def test_a_till_made_by_init_verifies(tmp_path: Path) -> None:
+    assert caisse(tmp_path, "init").returncode == 0
+    result = caisse(tmp_path, "journal", "verify", "--full")
+    assert result.returncode == 0, result.stdout
+
+
+def test_a_new_till_s_journal_removed_is_not_sound(tmp_path: Path) -> None:
+    """Nothing sold yet, so no record misses its entry: the key recorded at the first
+    entry tells that there was a journal."""
+    assert caisse(tmp_path, "init").returncode == 0
+    raw = sqlite3.connect(store_path(tmp_path), isolation_level=None)
+    try:
+        for name in ("journal_entries_no_delete", "journal_heads_no_delete"):
+            raw.execute(f"DROP TRIGGER {name}")
+        raw.execute("DELETE FROM journal_entries")
+        raw.execute("DELETE FROM journal_heads")
+    finally:
+        raw.close()
+    result = caisse(tmp_path, "journal", "verify")
+    assert result.returncode == 1 and "signing key(s) are recorded" in result.stdout
