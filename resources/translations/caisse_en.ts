@@ -153,7 +153,7 @@
     </message>
     <message>
         <source>Imprimer</source>
-        <translation type="unfinished">Print</translation>
+        <translation>Print</translation>
     </message>
     <message>
         <source>Espèces comptées</source>
