@@ -214,6 +214,11 @@ class OrderDialog(QDialog):
         self.pay.setVisible(not overpaid)
         self.give_overpaid.setVisible(overpaid)
         self.give_overpaid.setEnabled(overpaid and manager)
+        # Sized when it opened, before the order was read: wide enough for the buttons
+        # it shows now, never a label cut.
+        wanted = self.sizeHint().width()
+        if self.width() < wanted:
+            self.resize(wanted, self.height())
 
     def _pay_rest(self) -> None:
         assert self.details is not None
