@@ -668,11 +668,18 @@ def _secret(value: Any) -> str:
 
 
 def _staff(reader: _Reader, item: dict[str, Any]) -> tuple[StaffMember, str] | None:
-    reader.only(item, STAFF_FIELDS)
+    return _member(reader, item, STAFF_FIELDS, "secret", _secret)
+
+
+def _member(reader: _Reader, item: dict[str, Any], fields: frozenset[str], secret_name: str,
+            read_secret: Callable[[Any], str]) -> tuple[StaffMember, str] | None:
+    """A member with their secret (an import) or its hash (a pull), as `secret_name`
+    says."""
+    reader.only(item, fields)
     login = reader.read(item, "login", _LOGIN)
     name = reader.read(item, "name", _NAME)
     role = reader.read(item, "role", _ROLE)
-    secret = reader.read(item, "secret", _secret)
+    secret = reader.read(item, secret_name, read_secret)
     active = reader.read(item, "active", _flag, True, required=False)
     if login is None or name is None or role is None or secret is None:
         return None
@@ -722,60 +729,14 @@ _ITEM_READERS: dict[str, Callable[[_Reader, dict[str, Any]], Any]] = {
 
 
 # -- items as a pull carries them (docs/sync.md, "Reference data (pull)") -----------------
-# A change's `data` is the item in this format, so the server writes what it checked with
-# the readers above and the till reads a pulled item with them again. Staff carry their
+# A change's `data` is the item in this format (written by domain/reference_wire.py), so
+# the server writes what it checked with the readers above and the till reads a pulled
+# item with them again. Staff carry their
 # `secret_hash` (argon2id, PHC string) in place of a secret: no secret ever travels.
 
 VENUE_ID = "venue"  # the one venue's id in a change
 PULLED_STAFF_FIELDS = frozenset({"login", "name", "role", "active", "secret_hash"})
 MAX_SECRET_HASH_LENGTH = 512
-
-
-def _given(data: dict[str, Any]) -> dict[str, Any]:
-    """Optional fields left out when empty, as a file would."""
-    return {key: value for key, value in data.items() if value is not None}
-
-
-def amount_text(cents: int) -> str:
-    return f"{cents // 100}.{cents % 100:02d}"
-
-
-def venue_data(venue: Venue) -> dict[str, Any]:
-    return _given({"name": venue.name, "address": venue.address,
-                   "postal_code": venue.postal_code, "city": venue.city,
-                   "siret": venue.siret, "vat_number": venue.vat_number})
-
-
-def payment_method_data(method: PaymentMethod) -> dict[str, Any]:
-    return {"code": method.code, "label": method.label, "gives_change": method.gives_change,
-            "opens_drawer": method.opens_drawer, "active": method.active,
-            "position": method.position}
-
-
-def category_data(category: Category) -> dict[str, Any]:
-    return {"id": category.id, "name": category.name, "position": category.position}
-
-
-def product_data(product: Product) -> dict[str, Any]:
-    return _given({
-        "id": product.id, "name": product.name, "category": product.category_id,
-        "vat_rate": product.vat_rate.percent_text,
-        "prices": [{"id": price.id, "label": price.label,
-                    "amount": amount_text(price.amount_cents)} for price in product.prices],
-        "barcodes": list(product.barcodes), "article_code": product.article_code,
-        "accounting_code": product.accounting_code, "published": product.published,
-        "counter_only": product.counter_only, "position": product.position})
-
-
-def customer_data(customer: Customer) -> dict[str, Any]:
-    return _given({"id": customer.id, "kind": customer.kind.value, "name": customer.name,
-                   "first_name": customer.first_name, "email": customer.email,
-                   "phone": customer.phone, "postal_code": customer.postal_code})
-
-
-def staff_data(member: StaffMember, secret_hash: str) -> dict[str, Any]:
-    return {"login": member.login, "name": member.display_name, "role": member.role.value,
-            "active": member.active, "secret_hash": secret_hash}
 
 
 def _secret_hash(value: Any) -> str:
@@ -785,15 +746,7 @@ def _secret_hash(value: Any) -> str:
 
 
 def _pulled_staff(reader: _Reader, item: dict[str, Any]) -> tuple[StaffMember, str] | None:
-    reader.only(item, PULLED_STAFF_FIELDS)
-    login = reader.read(item, "login", _LOGIN)
-    name = reader.read(item, "name", _NAME)
-    role = reader.read(item, "role", _ROLE)
-    secret_hash = reader.read(item, "secret_hash", _secret_hash)
-    active = reader.read(item, "active", _flag, True, required=False)
-    if login is None or name is None or role is None or secret_hash is None:
-        return None
-    return StaffMember(f"staff:{login}", login, name, role, bool(active)), secret_hash
+    return _member(reader, item, PULLED_STAFF_FIELDS, "secret_hash", _secret_hash)
 
 
 _CHANGE_READERS: dict[str, Callable[[_Reader, dict[str, Any]], Any]] = {

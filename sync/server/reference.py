@@ -33,13 +33,15 @@ from pos_app.domain.reference_data import (
     CheckedImport,
     InvalidImport,
     Problem,
-    category_data,
     check_document,
-    customer_data,
     customers_of,
+    products_of,
+)
+from pos_app.domain.reference_wire import (
+    category_data,
+    customer_data,
     payment_method_data,
     product_data,
-    products_of,
     staff_data,
     venue_data,
 )
