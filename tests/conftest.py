@@ -78,13 +78,16 @@ def manager(ctx: Context) -> StaffMember:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """The archive fuzz campaign's figures (integration/test_archive_fuzz.py), shown
-    whether or not `-s` is given."""
-    lines = [str(value) for outcome in ("passed", "failed")
-             for report in terminalreporter.stats.get(outcome, [])
-             for name, value in getattr(report, "user_properties", [])
-             if name == "archive fuzz"]
-    if lines:
-        terminalreporter.section("archive fuzz campaign")
-        for line in lines:
-            terminalreporter.write_line(line)
+    """The figures of the archive fuzz campaign (integration/test_archive_fuzz.py) and of
+    the tamper campaign (integration/test_tamper_campaign.py), shown whether or not `-s`
+    is given."""
+    for title, heading in (("archive fuzz", "archive fuzz campaign"),
+                           ("tamper campaign", "tamper campaign")):
+        lines = [str(value) for outcome in ("passed", "failed")
+                 for report in terminalreporter.stats.get(outcome, [])
+                 for name, value in getattr(report, "user_properties", [])
+                 if name == title]
+        if lines:
+            terminalreporter.section(heading)
+            for line in lines:
+                terminalreporter.write_line(line)

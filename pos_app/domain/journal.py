@@ -216,11 +216,13 @@ def verify_chain(till_id: str, chain: str, rows: Iterable[tuple[Any, ...]],
     return read, None
 
 
-def verify_time_order(entries: Iterable[tuple[str, int, str, str]]) -> JournalProblem | None:
+def verify_time_order(entries: Iterable[tuple[str, int, str, str, str]]
+                      ) -> JournalProblem | None:
     """Check that time never goes back without the journal saying so. `entries` are
-    (chain, number, at, event) for every entry of one till, all chains together, in the
-    order the store wrote them (its `seq`), `event` being an event entry's name ("" for
-    other chains).
+    (chain, number, at, event, jump) for every entry of one till, all chains together,
+    in the order the store wrote them (its `seq`), `event` being an event entry's name
+    ("" for other chains) and `jump` a clock jump's two times as its body records them
+    (`newest_entry`, a space, `now`; "" for other entries).
 
     The till compares every new entry's time with the entry written just before it
     (whatever its chain) and journals a clock jump first when it is earlier by more than
@@ -230,15 +232,23 @@ def verify_time_order(entries: Iterable[tuple[str, int, str, str]]) -> JournalPr
     jump). Any other step back is an entry whose time was changed afterwards. Comparing
     consecutive entries, not only a chain's, means an honest clock corrected by less
     than the tolerance several times in a row is never a problem, while a back-dated
-    entry is found even when it stays after its own chain's previous one."""
+    entry is found even when it stays after its own chain's previous one. A clock jump
+    excuses its step only if its body says the times around it: its own time and that of
+    the entry written before it (before the key announced with it, if one was), so that a
+    jump entry cannot itself be moved back."""
     previous: tuple[str, int, str] | None = None
+    before_key = ""  # the time of the entry written before a key announcement
     waiting: JournalProblem | None = None  # a key announcement back in time
-    for chain, number, at, event in entries:
-        if waiting is not None:
-            if event != Event.CLOCK_JUMP:
-                return waiting
+    for chain, number, at, event, jump in entries:
+        if event == Event.CLOCK_JUMP:
+            if previous is not None and jump != f"{before_key or previous[2]} {at}":
+                return JournalProblem(
+                    chain, number, f"this clock jump's times ({jump or 'none'}) are not its"
+                    " own time and that of the entry written before it: it was altered")
             waiting = None
-        elif previous is not None and at < previous[2] and event != Event.CLOCK_JUMP:
+        elif waiting is not None:
+            return waiting
+        elif previous is not None and at < previous[2]:
             # Text comparison first: journal times sort as text, and parsing every one
             # of a million entries would cost more than the rest of the walk.
             try:
@@ -255,6 +265,7 @@ def verify_time_order(entries: Iterable[tuple[str, int, str, str]]) -> JournalPr
                 if event != Event.KEY_CREATED:
                     return problem
                 waiting = problem
+        before_key = previous[2] if event == Event.KEY_CREATED and previous else ""
         previous = (chain, number, at)
     return waiting
 

@@ -680,9 +680,10 @@ class JournalRepository(Protocol):
         order, read lazily."""
         ...
 
-    def in_store_order(self, till_id: str) -> Iterator[tuple[str, int, str, str]]:
-        """(chain, number, at, event name or "") of every entry of the till, all chains,
-        in the order the store wrote them, read lazily."""
+    def in_store_order(self, till_id: str) -> Iterator[tuple[str, int, str, str, str]]:
+        """(chain, number, at, event name or "", a clock jump's `newest_entry` and `now`
+        space-separated or "") of every entry of the till, all chains, in the order the
+        store wrote them, read lazily."""
         ...
 
     def other_tills(self, till_id: str) -> list[str]:

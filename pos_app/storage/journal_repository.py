@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from pos_app.domain.journal import Chain, ChainHead, JournalEntry
+from pos_app.domain.journal import Chain, ChainHead, Event, JournalEntry
 from pos_app.storage.sql import SqlRepository, like_escape, utc_text
 
 _COLUMNS = ("number, at, previous_hash, hash, amount_cents, body, signature, key_id")
@@ -79,15 +79,19 @@ class SqlJournal(SqlRepository):
         while batch := cursor.fetchmany():
             yield from batch
 
-    def in_store_order(self, till_id: str) -> Iterator[tuple[str, int, str, str]]:
-        """(chain, number, at, event) of every entry of the till, in the order they were
-        written (`seq`); `event` is an event entry's name, "" for other chains. Bodies
-        are not read out: a million of them would cost more than the walk."""
+    def in_store_order(self, till_id: str) -> Iterator[tuple[str, int, str, str, str]]:
+        """(chain, number, at, event, jump) of every entry of the till, in the order they
+        were written (`seq`); `event` is an event entry's name, "" for other chains;
+        `jump` a clock jump's `newest_entry` and `now`, space-separated. Bodies are not
+        read out: a million of them would cost more than the walk."""
         cursor = self._sql.execute(
-            "SELECT chain, number, at, CASE WHEN chain = ? AND json_valid(body)"
-            " THEN coalesce(CAST(json_extract(body, '$.event') AS TEXT), '') ELSE '' END"
-            " FROM journal_entries WHERE till_id = ? ORDER BY seq",
-            (Chain.EVENT.value, till_id))
+            "SELECT chain, number, at, event, CASE WHEN event = ? THEN"
+            " coalesce(json_extract(body, '$.newest_entry'), '') || ' ' ||"
+            " coalesce(json_extract(body, '$.now'), '') ELSE '' END FROM (SELECT seq, chain,"
+            " number, at, body, CASE WHEN chain = ? AND json_valid(body) THEN"
+            " coalesce(CAST(json_extract(body, '$.event') AS TEXT), '') ELSE '' END AS event"
+            " FROM journal_entries WHERE till_id = ?) ORDER BY seq",
+            (Event.CLOCK_JUMP.value, Chain.EVENT.value, till_id))
         cursor.arraysize = 1000
         while batch := cursor.fetchmany():
             yield from batch

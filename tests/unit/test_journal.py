@@ -193,14 +193,14 @@ def _at(minutes: float) -> str:
 
 
 def test_time_may_go_forward_and_back_within_two_minutes() -> None:
-    entries = [("event", 1, _at(0), "key_created"), ("order", 1, _at(5), ""),
-               ("event", 2, _at(3), "sign_in"), ("order", 2, _at(20), "")]
+    entries = [("event", 1, _at(0), "key_created", ""), ("order", 1, _at(5), "", ""),
+               ("event", 2, _at(3), "sign_in", ""), ("order", 2, _at(20), "", "")]
     assert verify_time_order(entries) is None
 
 
 def test_an_entry_back_in_time_without_a_clock_jump_is_named_with_both_times() -> None:
-    entries = [("event", 1, _at(0), "key_created"), ("order", 1, _at(10), ""),
-               ("event", 2, _at(11), "sign_in"), ("order", 2, _at(-50), "")]
+    entries = [("event", 1, _at(0), "key_created", ""), ("order", 1, _at(10), "", ""),
+               ("event", 2, _at(11), "sign_in", ""), ("order", 2, _at(-50), "", "")]
     problem = verify_time_order(entries)
     assert problem is not None and (problem.chain, problem.number) == ("order", 2)
     assert _at(-50) in problem.reason and _at(11) in problem.reason
@@ -210,26 +210,39 @@ def test_an_entry_back_in_time_without_a_clock_jump_is_named_with_both_times() -
 def test_a_step_back_is_found_even_after_its_own_chain_s_previous_entry() -> None:
     # The sale is later than the sale before it, but earlier than what was written
     # between them: only the store's order tells it was back-dated.
-    entries = [("order", 1, _at(0), ""), ("event", 1, _at(60), "start"),
-               ("order", 2, _at(30), "")]
+    entries = [("order", 1, _at(0), "", ""), ("event", 1, _at(60), "start", ""),
+               ("order", 2, _at(30), "", "")]
     problem = verify_time_order(entries)
     assert problem is not None and (problem.chain, problem.number) == ("order", 2)
 
 
 def test_a_journaled_clock_jump_excuses_the_step_back() -> None:
-    entries = [("order", 1, _at(60), ""), ("event", 2, _at(0), "clock_jump"),
-               ("order", 2, _at(0), ""), ("order", 3, _at(1), "")]
+    entries = [("order", 1, _at(60), "", ""),
+               ("event", 2, _at(0), "clock_jump", f"{_at(60)} {_at(0)}"),
+               ("order", 2, _at(0), "", ""), ("order", 3, _at(1), "", "")]
     assert verify_time_order(entries) is None
     # A key announced as the clock jumped is written just before the jump.
-    announced = [("order", 1, _at(60), ""), ("event", 2, _at(0), "key_created"),
-                 ("event", 3, _at(0), "clock_jump"), ("order", 2, _at(0), "")]
+    announced = [("order", 1, _at(60), "", ""), ("event", 2, _at(0), "key_created", ""),
+                 ("event", 3, _at(0), "clock_jump", f"{_at(60)} {_at(0)}"),
+                 ("order", 2, _at(0), "", "")]
     assert verify_time_order(announced) is None
     alone = announced[:2] + announced[3:]
     problem = verify_time_order(alone)
     assert problem is not None and (problem.chain, problem.number) == ("event", 2)
 
 
+def test_a_clock_jump_moved_back_is_named() -> None:
+    # Its body still says the times it was written with, or says times that are not
+    # the entries' around it.
+    honest = f"{_at(60)} {_at(30)}"
+    for at, jump in ((_at(0), honest), (_at(0), f"{_at(50)} {_at(0)}"), (_at(30), "")):
+        entries = [("order", 1, _at(60), "", ""), ("event", 2, at, "clock_jump", jump)]
+        problem = verify_time_order(entries)
+        assert problem is not None and (problem.chain, problem.number) == ("event", 2)
+        assert "clock jump" in problem.reason
+
+
 def test_small_corrections_in_a_row_are_time_passing() -> None:
     # Each step back is within the till's tolerance, so the till journaled no jump.
-    entries = [("order", n + 1, _at(-1.5 * n), "") for n in range(5)]
+    entries = [("order", n + 1, _at(-1.5 * n), "", "") for n in range(5)]
     assert verify_time_order(entries) is None
