@@ -20,6 +20,7 @@ from pathlib import Path
 MAX_MEMBER_BYTES = 512 * 1024**2  # a month of a till's journal is far smaller than this
 MAX_MEMBERS = 64  # an archive has four; a forged central directory may list millions
 _ENCRYPTED = 0x1
+_MEMBER_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can say
 # What a damaged or forged zip makes zipfile raise: its own errors, the inflater's, short
 # reads, header fields that do not parse (struct, overflow), names that do not decode
 # (UnicodeDecodeError is a ValueError), and the features it refuses (NotImplementedError,
@@ -33,12 +34,17 @@ class ArchiveUnreadable(Exception):
 
 
 def write_archive(path: Path, files: Mapping[str, bytes]) -> None:
-    """Written beside, then moved into place: a full disk leaves no half archive."""
+    """Written beside, then moved into place: a full disk leaves no half archive. The
+    members carry one fixed time, not the export's: a period exported again is the same
+    file, byte for byte."""
     temporary = path.with_name(path.name + ".part")
     try:
         with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for name, content in files.items():
-                archive.writestr(name, content)
+                member = zipfile.ZipInfo(name, date_time=_MEMBER_TIME)
+                member.compress_type = zipfile.ZIP_DEFLATED
+                member.external_attr = 0o644 << 16
+                archive.writestr(member, content)
         with open(temporary, "rb") as file:
             os.fsync(file.fileno())
         temporary.replace(path)

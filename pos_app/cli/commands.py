@@ -351,11 +351,7 @@ def _receipt_check_qr(args: argparse.Namespace) -> Any:
 def _archive_export(store: Store, args: argparse.Namespace) -> Any:
     from pos_app.services.archive import export_archive
 
-    staff = _staff(store, args)
-    month = args.period
-    following = (month + timedelta(days=32)).replace(day=1)
-    files = export_archive(store.context, staff, _paris_midnight(month),
-                           _paris_midnight(following), f"{month:%Y-%m}")
+    files = export_archive(store.context, _staff(store, args), args.period)
     from pos_app.adapters.archive_file import write_archive
 
     try:

@@ -196,7 +196,8 @@ def _add_fiscal_commands(commands: Any) -> None:
                                   ).add_subparsers(dest="action", required=True)
     export = archive.add_parser("export", help="write a month of the journal to a zip file"
                                 " (a manager: --staff)")
-    export.add_argument("--period", required=True, type=_month, help="YYYY-MM")
+    export.add_argument("--period", required=True, type=_period,
+                        help="a closed month, YYYY-MM, or fiscal year, YYYY")
     export.add_argument("out", type=Path)
     check = archive.add_parser("verify", help="check an archive with its own content only;"
                                " exit code 1 when anything is wrong")
@@ -267,8 +268,11 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from error
 
 
-def _month(text: str) -> date:
+def _period(text: str) -> str:
+    """A month (YYYY-MM) or a year (YYYY), as closures name them."""
     try:
-        return date.fromisoformat(f"{text}-01")
+        date.fromisoformat(f"{text}-01" if len(text) == 7 else f"{text}-01-01")
     except ValueError as error:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a month (YYYY-MM)") from error
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a month (YYYY-MM) or a year (YYYY)") from error
+    return text

@@ -13,15 +13,14 @@ import hashlib
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
+from pos_app.domain.closure import ClosureKind
 from pos_app.domain.errors import DomainError
 from pos_app.domain.journal import (
     Chain,
     ChainHead,
     Event,
-    journal_time,
     verify_chain,
 )
 from pos_app.domain.staff import Role, StaffMember
@@ -38,24 +37,30 @@ FIELDS = ("till_id", "chain", "number", "at", "amount_cents", "body", "previous_
           "hash", "signature", "key_id")
 
 
-class EmptyPeriod(DomainError):
+class PeriodNotClosed(DomainError):
     def __init__(self, period: str) -> None:
-        super().__init__(f"the journal has no entry in {period}: there is nothing to archive")
+        super().__init__(
+            f"{period} is not closed: only closed periods are archived, a month once its"
+            " monthly closure is recorded (with the first Z of a later month), a year once"
+            " its yearly closure is")
         self.period = period
 
 
-def export_archive(ctx: Context, staff: StaffMember, start: datetime, end: datetime,
-                   period: str) -> dict[str, bytes]:
-    """The archive of the journal entries made in [start, end) (`period` names it, e.g.
-    `2026-07`). The export itself is recorded in the archive chain and the event
-    journal, after the entries it archives."""
+def export_archive(ctx: Context, staff: StaffMember, period: str) -> dict[str, bytes]:
+    """The archive of a closed month (`period` `YYYY-MM`) or fiscal year (`YYYY`): every
+    entry written after the last Z of the period before it, up to the last Z of this one.
+    A period is made of Zs, as a Z is made of a session, never of clock times: so an
+    archive holds exactly what its closures closed, and exporting it again gives the
+    same members byte for byte. The export itself is recorded in the archive chain and
+    the event journal (who made it and when), after the entries it archives."""
     staff.require(Role.MANAGER, "export the fiscal archive")
     now = ctx.clock.now()
     with ctx.uow() as uow:
         till = local_till(uow)
-        rows = uow.journal.between(till.id, journal_time(start), journal_time(end))
-        if not rows:
-            raise EmptyPeriod(period)
+        closure, after, upto = _closed_bounds(
+            [(row[0], json.loads(row[5])) for row in uow.journal.rows(till.id, Chain.CLOSURE)],
+            period.strip())
+        rows = uow.journal.written_between(till.id, Chain.CLOSURE, after, upto)
         lines = [json.dumps(dict(zip(FIELDS, row, strict=True)), ensure_ascii=False,
                             separators=(",", ":")) for row in rows]
         journal = ("\n".join(lines) + "\n").encode("utf-8")
@@ -64,29 +69,63 @@ def export_archive(ctx: Context, staff: StaffMember, start: datetime, end: datet
             chain = chains.setdefault(row[1], {"first": row[2], "previous_hash": row[6],
                                                "entries": 0})
             chain.update(last=row[2], last_hash=row[7], entries=chain["entries"] + 1)
+        keys = uow.journal.keys()
+        used = {row[9] for row in rows} | {ctx.signer.key_id}
         manifest = {
             "format": FORMAT,
             "till": {"id": till.id, "code": till.code, "name": till.name,
                      "point_of_sale": till.point_of_sale},
-            "period": period, "from": journal_time(start), "to": journal_time(end),
-            "made_at": journal_time(now), "made_by": staff.id,
+            "period": period.strip(), "closure": closure,
             "chains": chains,
             "files": {JOURNAL_FILE: hashlib.sha256(journal).hexdigest()},
-            "keys": uow.journal.keys(),
+            "keys": {key_id: keys[key_id] for key_id in sorted(used) if key_id in keys},
             "signing_key": ctx.signer.key_id,
         }
         manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=1,
                                     sort_keys=True).encode("utf-8")
         digest = hashlib.sha256(manifest_bytes).digest()
         append(uow, ctx.signer, till.id, Chain.ARCHIVE, now,
-               {"period": period, "manifest_sha256": digest.hex(),
+               {"period": period.strip(), "manifest_sha256": digest.hex(),
                 "entries": len(rows), "staff_id": staff.id})
-        record_event(uow, ctx.signer, till.id, now, Event.ARCHIVE, staff.id, period=period,
-                     manifest_sha256=digest.hex())
+        record_event(uow, ctx.signer, till.id, now, Event.ARCHIVE, staff.id,
+                     period=period.strip(), manifest_sha256=digest.hex())
         uow.commit()
     return {JOURNAL_FILE: journal, MANIFEST_FILE: manifest_bytes,
             SIGNATURE_FILE: ctx.signer.sign(digest).hex().encode("ascii"),
             KEY_FILE: ctx.signer.public_key.encode("ascii")}
+
+
+def _closed_bounds(closures: list[tuple[int, dict[str, Any]]], period: str
+                   ) -> tuple[dict[str, Any], int, int]:
+    """The closure that closed `period` (kind, number, its entry in the closure chain),
+    and the closure chain's entries of the last Z before the period (0: none) and of the
+    period's last Z: the archive holds what was written after the one, up to the other."""
+    kind = ClosureKind.MONTH if len(period) == 7 else ClosureKind.YEAR
+    z_entries: dict[int, int] = {}
+    by_number: dict[str, dict[int, dict[str, Any]]] = {}
+    closed: tuple[int, dict[str, Any]] | None = None
+    for entry, body in closures:
+        if body.get("kind") == ClosureKind.Z:
+            z_entries[body["number"]] = entry
+        else:
+            by_number.setdefault(body.get("kind", ""), {})[body["number"]] = body
+            if body.get("kind") == kind and body.get("label") == period:
+                closed = entry, body
+    if closed is None:
+        raise PeriodNotClosed(period)
+    months = by_number.get(ClosureKind.MONTH, {})
+
+    def last_z(body: dict[str, Any] | None) -> int:
+        if body is None:
+            return 0
+        last = body["parts"]["last"]
+        return z_entries[last if body["kind"] == ClosureKind.MONTH
+                         else months[last]["parts"]["last"]]
+
+    entry, body = closed
+    before = by_number[kind].get(body["number"] - 1)
+    return ({"kind": kind.value, "number": body["number"], "entry": entry},
+            last_z(before), last_z(body))
 
 
 @dataclass(frozen=True, slots=True)

@@ -713,10 +713,11 @@ class JournalRepository(Protocol):
         """Sum, sum of absolute values and count of the amounts of entries first..last."""
         ...
 
-    def between(self, till_id: str, start: str, end: str) -> list[tuple[Any, ...]]:
-        """Per chain, every entry from the first made at or after `start` to the last made
-        before `end` (journal times): (till, chain, number, at, amount, body, previous
-        hash, hash, signature, key id), by chain and number."""
+    def written_between(self, till_id: str, chain: str, after: int,
+                        upto: int) -> list[tuple[Any, ...]]:
+        """Every entry written after entry `after` of `chain` (0: from the first) up to
+        entry `upto` of it, in the store's order: (till, chain, number, at, amount, body,
+        previous hash, hash, signature, key id), by chain and number."""
         ...
 
     def newest(self, till_id: str) -> tuple[str, str] | None:

@@ -147,14 +147,15 @@ class SqlJournal(SqlRepository):
             (till_id, Chain.EVENT.value, after,
              *(f'{{"event":"{event}",%' for event in events))))
 
-    def between(self, till_id: str, start: str, end: str) -> list[tuple[Any, ...]]:
+    def written_between(self, till_id: str, chain: str, after: int,
+                        upto: int) -> list[tuple[Any, ...]]:
         return self._all(
-            "WITH bounds AS (SELECT chain, min(number) AS first, max(number) AS last"
-            " FROM journal_entries WHERE till_id = ? AND at >= ? AND at < ? GROUP BY chain)"
-            " SELECT e.till_id, e.chain, e.number, e.at, e.amount_cents, e.body,"
-            " e.previous_hash, e.hash, e.signature, e.key_id FROM journal_entries AS e"
-            " JOIN bounds AS b ON e.chain = b.chain AND e.number BETWEEN b.first AND b.last"
-            " WHERE e.till_id = ? ORDER BY e.chain, e.number", (till_id, start, end, till_id))
+            "SELECT till_id, chain, number, at, amount_cents, body, previous_hash, hash,"
+            " signature, key_id FROM journal_entries WHERE till_id = ? AND seq > coalesce("
+            "(SELECT seq FROM journal_entries WHERE till_id = ? AND chain = ? AND number = ?),"
+            " 0) AND seq <= (SELECT seq FROM journal_entries WHERE till_id = ? AND chain = ?"
+            " AND number = ?) ORDER BY chain, number",
+            (till_id, till_id, chain, after, till_id, chain, upto))
 
     def range_totals(self, till_id: str, chain: str, first: int,
                      last: int) -> tuple[int, int, int]:

@@ -70,8 +70,7 @@ def build_store(template: Path, target: Path) -> Path:
                 clock.advance(datetime(2026, 8, 1, 7, 30, tzinfo=START.tzinfo) - clock.now())
                 cashier = sign_in(ctx, "caissier", "1234")
         clock.advance(timedelta(minutes=10))
-        export_archive(ctx, manager, datetime(2026, 6, 30, 22, tzinfo=START.tzinfo),
-                       datetime(2026, 7, 31, 22, tzinfo=START.tzinfo), "2026-07")
+        export_archive(ctx, manager, "2026-07")
         record_stop(ctx)
     finally:
         store.close()
@@ -107,10 +106,9 @@ def rewrite_chain(raw: sqlite3.Connection, chain: str, start: int,
         " FROM journal_entries WHERE chain = ? AND number >= ? ORDER BY number",
         (chain, start)).fetchall()
     previous = rows[0][5] if rows else ""
-    for till_id, number, at, amount, body, _prev, signature, old_key in rows:
+    for till_id, number, at, amount, body, _prev, old_signature, old_key in rows:
         digest = entry_hash(entry_message(previous, till_id, chain, number, at, amount, body))
-        if sign is not None:
-            signature = sign(bytes.fromhex(digest)).hex()
+        signature = old_signature if sign is None else sign(bytes.fromhex(digest)).hex()
         raw.execute("UPDATE journal_entries SET previous_hash = ?, hash = ?, signature = ?,"
                     " key_id = ? WHERE till_id = ? AND chain = ? AND number = ?",
                     (previous, digest, signature, key_id or old_key, till_id, chain, number))

@@ -1,5 +1,5 @@
-"""Monthly archives: written as a zip, checked with nothing but the zip, and any change
-to it found."""
+"""Archives of closed months and years: written as a zip, the same zip each time a
+period is exported again, checked with nothing but the zip, and any change to it found."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import json
 import zipfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -22,7 +21,7 @@ from pos_app.services.archive import (
     JOURNAL_FILE,
     MANIFEST_FILE,
     SIGNATURE_FILE,
-    EmptyPeriod,
+    PeriodNotClosed,
     check_archive,
     export_archive,
 )
@@ -34,14 +33,16 @@ from pos_app.services.staff import sign_in
 from tests.integration.test_cli import caisse
 from tests.integration.test_selling_services import basket_of
 
-JULY = (datetime(2026, 6, 30, 22, tzinfo=UTC), datetime(2026, 7, 31, 22, tzinfo=UTC))
-AUGUST = (JULY[1], datetime(2026, 8, 31, 22, tzinfo=UTC))
+DAYS = (datetime(2026, 7, 11, 8, tzinfo=UTC), datetime(2026, 8, 3, 8, tzinfo=UTC),
+        datetime(2026, 9, 5, 8, tzinfo=UTC))
 
 
 @pytest.fixture
 def two_months(ctx: Context, cashier: StaffMember, clock: FrozenClock) -> Context:
-    """Sales on 11 July and on 3 August (each day's till opens with its first sale)."""
-    for day in (datetime(2026, 7, 11, 8, tzinfo=UTC), datetime(2026, 8, 3, 8, tzinfo=UTC)):
+    """Sales on 11 July, 3 August and 5 September, each day with its Z two days later
+    (each day's till opens with its first sale): the Z of August closes July, that of
+    September closes August; September stays open."""
+    for day in DAYS:
         clock.current = day
         for _ in range(3):
             clock.advance(timedelta(minutes=10))
@@ -53,12 +54,13 @@ def two_months(ctx: Context, cashier: StaffMember, clock: FrozenClock) -> Contex
 
 def test_a_month_mid_chain_verifies_with_the_archive_alone(
         two_months: Context, manager: StaffMember, tmp_path: Path) -> None:
-    files = export_archive(two_months, manager, *AUGUST, "2026-08")
+    files = export_archive(two_months, manager, "2026-08")
     write_archive(tmp_path / "2026-08.zip", files)
     report = check_archive(read_archive(tmp_path / "2026-08.zip"), verify_signature)
     assert report.ok, report.problems
     # August's Z, and July's monthly closure made with it.
     assert report.entries["order"] == 3 and report.entries["closure"] == 2
+    assert manifest_of(files)["closure"] == {"kind": "month", "number": 2, "entry": 4}
     manifest = json.loads(files[MANIFEST_FILE])
     assert manifest["chains"]["order"]["first"] == 4  # after July's three sales
     assert report.public_key == two_months.signer.public_key
@@ -67,7 +69,7 @@ def test_a_month_mid_chain_verifies_with_the_archive_alone(
 
 def test_any_change_to_an_archive_is_found(two_months: Context,
                                            manager: StaffMember) -> None:
-    files = export_archive(two_months, manager, *JULY, "2026-07")
+    files = export_archive(two_months, manager, "2026-07")
     journal = files[JOURNAL_FILE].decode()
     # Bodies are JSON text inside each line: their quotes are escaped.
     changed = journal.replace('\\"total_cents\\":160', '\\"total_cents\\":150', 1).encode()
@@ -101,22 +103,57 @@ def test_any_change_to_an_archive_is_found(two_months: Context,
         "the archive lacks manifest.json, manifest.sig, public_key.txt"]
 
 
-def test_only_a_manager_exports_and_an_empty_month_is_said(
+def manifest_of(files: dict[str, bytes]) -> dict[str, object]:
+    manifest: dict[str, object] = json.loads(files[MANIFEST_FILE])
+    return manifest
+
+
+def test_only_a_manager_exports_and_only_a_closed_period(
         two_months: Context, cashier: StaffMember, manager: StaffMember) -> None:
     with pytest.raises(NotAllowed):
-        export_archive(two_months, cashier, *JULY, "2026-07")
-    with pytest.raises(EmptyPeriod):
-        export_archive(two_months, manager, datetime(2025, 1, 1, tzinfo=UTC),
-                       datetime(2025, 2, 1, tzinfo=UTC), "2025-01")
+        export_archive(two_months, cashier, "2026-07")
+    for period in ("2026-09", "2025-01", "2026"):  # September has no monthly closure yet
+        with pytest.raises(PeriodNotClosed, match="only closed periods are archived"):
+            export_archive(two_months, manager, period)
 
 
-def test_export_and_verify_on_the_command_line(data_dir: Path, tmp_path: Path) -> None:
-    caisse(data_dir, "order", "create", staff="caissier", secret="1234",
-           stdin=json.dumps({"lines": [{"product": "cafe"}],
-                             "payments": [{"method": "ESP", "amount": "2"}]}))
-    month = datetime.now(ZoneInfo("Europe/Paris")).strftime("%Y-%m")  # the till's month
+def test_a_period_exported_again_is_the_same_file(
+        two_months: Context, manager: StaffMember, tmp_path: Path,
+        clock: FrozenClock) -> None:
+    write_archive(tmp_path / "first.zip", export_archive(two_months, manager, "2026-07"))
+    clock.advance(timedelta(days=3))
+    selling.sell(two_months, manager, basket_of(two_months, "cafe"),
+                 [PaymentRequest("ESP", 200)])
+    export_archive(two_months, manager, "2026-08")
+    write_archive(tmp_path / "again.zip", export_archive(two_months, manager, "2026-07"))
+    assert (tmp_path / "first.zip").read_bytes() == (tmp_path / "again.zip").read_bytes()
+
+
+def test_a_closed_year_is_archived_whole(two_months: Context, manager: StaffMember,
+                                         clock: FrozenClock) -> None:
+    clock.current = datetime(2027, 1, 4, 8, tzinfo=UTC)
+    selling.sell(two_months, manager, basket_of(two_months, "cafe"),
+                 [PaymentRequest("ESP", 200)])
+    finish_closure(two_months, manager)  # closes September, then the year 2026
+    files = export_archive(two_months, manager, "2026")
+    report = check_archive(files, verify_signature)
+    assert report.ok, report.problems
+    assert report.entries["order"] == 9  # July's, August's and September's sales
+    assert manifest_of(files)["closure"] == {"kind": "year", "number": 1, "entry": 7}
+    months = [export_archive(two_months, manager, month)
+              for month in ("2026-07", "2026-08", "2026-09")]
+    lines = [line for files in months for line in files[JOURNAL_FILE].splitlines()]
+    assert sorted(lines) == sorted(files[JOURNAL_FILE].splitlines())  # the months, together
+
+
+def test_export_and_verify_on_the_command_line(two_months: Context, data_dir: Path,
+                                               tmp_path: Path) -> None:
     out = tmp_path / "archive.zip"
-    written = caisse(data_dir, "archive", "export", "--period", month, str(out),
+    refused = caisse(data_dir, "archive", "export", "--period", "2026-09", str(out),
+                     staff="gerant", secret="4321")
+    assert refused.returncode == 1 and "2026-09 is not closed" in refused.stdout
+    assert not out.exists()
+    written = caisse(data_dir, "archive", "export", "--period", "2026-08", str(out),
                      staff="gerant", secret="4321")
     assert written.returncode == 0, written.stderr
     checked = caisse(tmp_path / "no-store-here", "archive", "verify", str(out))

@@ -47,7 +47,7 @@ from pos_app.services.archive import (
     export_archive,
 )
 from pos_app.services.context import Context
-from tests.integration.test_archive import AUGUST, two_months  # noqa: F401  (a fixture)
+from tests.integration.test_archive import two_months  # noqa: F401  (a fixture)
 from tests.integration.test_cli import caisse
 
 CASES = int(os.environ.get("CAISSE_ARCHIVE_FUZZ_CASES", "2000"))
@@ -58,7 +58,7 @@ SEED = int(os.environ.get("CAISSE_ARCHIVE_FUZZ_SEED", "20261130"))
 def exported(two_months: Context, manager: StaffMember,  # noqa: F811
              tmp_path: Path) -> tuple[bytes, dict[str, bytes]]:
     """A real archive's bytes, as written to disk, and its members."""
-    files = export_archive(two_months, manager, *AUGUST, "2026-08")
+    files = export_archive(two_months, manager, "2026-08")
     write_archive(tmp_path / "2026-08.zip", files)
     return (tmp_path / "2026-08.zip").read_bytes(), files
 
@@ -205,7 +205,7 @@ def test_members_of_the_wrong_shape_are_said(two_months: Context,  # noqa: F811
                                              manager: StaffMember) -> None:
     """Even in a manifest signed again by the till's key (as a forger with the key would
     sign one of their own), wrong types end in a problem, not an exception."""
-    files = export_archive(two_months, manager, *AUGUST, "2026-08")
+    files = export_archive(two_months, manager, "2026-08")
     manifest = json.loads(files[MANIFEST_FILE])
 
     def problems(manifest_value: Any = None, journal: bytes | None = None,

@@ -20,6 +20,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import redirect_stdout
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -187,8 +188,7 @@ def test_every_entry_back_dated(real_store: Path, tmp_path: Path,
     and re-signed with the till's own key: the time order gives it away."""
     run_class(real_store, tmp_path,
               [Case(f"{chain} {number} back-dated", _back_date(chain, number, before[3]))
-               for before, (_seq, chain, number, _at) in zip(entries, entries[1:],
-                                                             strict=False)],
+               for before, (_seq, chain, number, _at) in pairwise(entries)],
               record_property, "entry back-dated")
 
 
