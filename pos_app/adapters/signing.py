@@ -150,6 +150,10 @@ class Ed25519Signer:
         elif not self._may_write:
             raise _unavailable("this till has no signing key yet, and its store is opened"
                                " read-only")
+        elif self._keys_in_use is not None and (known := self._keys_in_use()):
+            # The key's files were removed: a new key would sign on as if nothing had
+            # happened, and the journal would no longer prove who wrote it.
+            raise _unavailable(gone_sentence(sorted(known)))
         else:
             self._set(*self._new_key(), describe=info)
 
@@ -241,6 +245,15 @@ class Ed25519Signer:
         self._key_id, self._public_key = key_id, public.hex()
         self._location = location
         self._key = key
+
+
+def gone_sentence(known: Collection[str]) -> str:
+    """Why a till whose journal knows keys gets no new one."""
+    return (f"the till's signing key is gone (the journal is signed with key"
+            f" {', '.join(known)}, and no key file or keyring entry holds it): restore it"
+            " from the keyring or a backup of the till's folder; the till signs nothing,"
+            " so sells nothing, until then (a new key is only ever made by `caisse journal"
+            " rotate-key`, signed by the previous one)")
 
 
 def _unavailable(reason: str) -> Exception:

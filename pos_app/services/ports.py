@@ -656,8 +656,18 @@ class JournalRepository(Protocol):
         """Record a signing key; False when it was known already."""
         ...
 
+    def knows_key(self, key_id: str) -> bool:
+        """Whether the key is recorded (till_keys)."""
+        ...
+
     def keys(self) -> dict[str, str]:
         """Every registered key: id → public key (hex)."""
+        ...
+
+    def key_trail(self, till_id: str) -> Iterator[tuple[Any, ...]]:
+        """(chain, number, key id, event, body, hash, signature) of every entry of the
+        till in store order, read lazily; body, hash and signature are given only for
+        key_created and key_rotated event entries (None for others)."""
         ...
 
     def chains(self, till_id: str) -> list[str]: ...
