@@ -235,6 +235,44 @@ def record_stop(ctx: Context) -> None:
     record_event_alone(ctx, Event.STOP)
 
 
+# -- the signing key -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class KeyRotation:
+    previous_key_id: str
+    key_id: str
+    public_key: str
+    entry_number: int  # the key_rotated entry of the event journal
+
+
+def rotate_key(ctx: Context, staff: StaffMember) -> KeyRotation:
+    """Replace the till's signing key (a manager). The key_rotated entry, signed by the
+    current key, names it, the new key's id and public key; it is written, with the new
+    key recorded in till_keys, in one transaction; every entry after it is signed by
+    the new key, and the previous private key is removed. The new key does not
+    countersign the rotation: the entries it signs next prove it, and the journal
+    accepts it only from an entry the previous key signed."""
+    staff.require(Role.MANAGER, "replace the journal's signing key")
+    signer = ctx.signer
+    previous = signer.key_id  # a key that is gone cannot sign its successor
+    written: list[KeyRotation] = []
+
+    def record(key_id: str, public_key: str) -> None:
+        now = ctx.clock.now()
+        with ctx.uow() as uow:
+            till = local_till(uow)
+            entry = record_event(uow, signer, till.id, now, Event.KEY_ROTATED, staff.id,
+                                 previous_key_id=previous, key_id=key_id,
+                                 public_key=public_key)
+            uow.journal.register_key(key_id, public_key, now)
+            uow.commit()
+        written.append(KeyRotation(previous, key_id, public_key, entry.number))
+
+    signer.rotate(record)
+    return written[0]
+
+
 # -- verification --------------------------------------------------------------------------
 
 

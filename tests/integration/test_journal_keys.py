@@ -7,13 +7,19 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from pos_app.adapters.signing import KEY_FILE, KEY_INFO_FILE
+from pos_app.adapters.signing import (
+    KEY_FILE,
+    KEY_INFO_FILE,
+    NEXT_INFO_FILE,
+    NEXT_KEY_FILE,
+    Ed25519Signer,
+)
 from pos_app.bootstrap import Store
 from pos_app.domain.journal import Chain, ChainHead, next_entry
 from pos_app.services import selling
@@ -163,3 +169,109 @@ def test_a_journal_re_signed_whole_under_a_fresh_announced_key_is_found(
     assert [(p.chain, p.number) for p in found] == [("keys", 0)]
     assert "not this till's key" in found[0].reason
     assert caisse(sold.data_dir, "journal", "verify").returncode == 1
+
+
+# -- rotation ------------------------------------------------------------------------------
+
+
+def test_an_honest_rotation_verifies_and_the_new_key_signs_on(sold: Store) -> None:
+    old_id = json.loads((sold.data_dir / KEY_INFO_FILE).read_text())["key_id"]
+    old_private = (sold.data_dir / KEY_FILE).read_text()
+    refused = caisse(sold.data_dir, "journal", "rotate-key", staff="caissier", secret="1234")
+    assert refused.returncode == 1 and "manager" in json.loads(refused.stdout)["error"]
+    rotated = caisse(sold.data_dir, "journal", "rotate-key", staff="gerant", secret="4321")
+    assert rotated.returncode == 0, rotated.stdout + rotated.stderr
+    said = json.loads(rotated.stdout)
+    assert said["previous_key_id"] == old_id and said["key_id"] != old_id
+    info = json.loads((sold.data_dir / KEY_INFO_FILE).read_text())
+    assert (info["key_id"], info["public_key"]) == (said["key_id"], said["public_key"])
+    assert (sold.data_dir / KEY_FILE).read_text() != old_private  # the old key is removed
+    assert caisse(sold.data_dir, "order", "create", stdin=SALE, staff="caissier",
+                  secret="1234").returncode == 0
+    from pos_app.storage.connection import store_path
+
+    connection = sqlite3.connect(store_path(sold.data_dir))
+    try:
+        signers = connection.execute("SELECT key_id FROM journal_entries ORDER BY seq"
+                                     ).fetchall()
+        body, key_id = connection.execute(
+            "SELECT body, key_id FROM journal_entries WHERE chain = 'event' AND number = ?",
+            (said["event_entry"],)).fetchone()
+    finally:
+        connection.close()
+    assert json.loads(body)["event"] == "key_rotated" and key_id == old_id
+    assert signers[-1] == (said["key_id"],)
+    result = caisse(sold.data_dir, "journal", "verify", "--full")
+    assert result.returncode == 0, result.stdout
+
+
+def test_a_rotation_signed_by_a_foreign_key_is_found(sold: Store,
+                                                     raw: sqlite3.Connection) -> None:
+    """A key_rotated entry appended by someone without the till's key: signed by their
+    own key, under the till's key id, with the new key recorded in till_keys."""
+    key, key_id, public = fresh_key()
+    till_id, old_id, number, digest = raw.execute(
+        "SELECT e.till_id, e.key_id, h.number, h.hash FROM journal_heads AS h JOIN"
+        " journal_entries AS e ON e.chain = h.chain AND e.number = h.number"
+        " WHERE h.chain = 'event'").fetchone()
+    rotation = next_entry(ChainHead(number, digest), till_id, Chain.EVENT,
+                          datetime(2026, 7, 11, 12, 0, tzinfo=UTC), 0,
+                          {"event": "key_rotated", "staff_id": None,
+                           "previous_key_id": old_id, "key_id": key_id,
+                           "public_key": public}, key.sign, old_id)
+    raw.execute("INSERT INTO journal_entries (till_id, chain, number, at, amount_cents,"
+                " body, previous_hash, hash, signature, key_id) VALUES (?, 'event', ?, ?,"
+                " 0, ?, ?, ?, ?, ?)", (till_id, rotation.number, rotation.at, rotation.body,
+                                       rotation.previous_hash, rotation.hash,
+                                       rotation.signature, old_id))
+    raw.execute("INSERT INTO till_keys VALUES (?, ?, '2026-07-11T12:00:00+00:00')",
+                (key_id, public))
+    found = problems(sold)
+    assert ("event", rotation.number) in [(p.chain, p.number) for p in found]
+    assert any("not signed by the key it replaces" in p.reason for p in found)
+    assert caisse(sold.data_dir, "journal", "verify").returncode == 1
+
+
+def stop(*_args: object) -> None:
+    raise KeyboardInterrupt  # the program stopped there
+
+
+@pytest.mark.parametrize("committed", [True, False], ids=["committed", "not committed"])
+def test_a_rotation_cut_short_is_settled_at_the_next_start(
+        sold: Store, monkeypatch: pytest.MonkeyPatch, committed: bool) -> None:
+    """The program stops after the rotation was committed, before the new key took
+    over: the next start finishes the rotation. Stopped before the commit: the new key
+    is dropped and the previous one signs on."""
+    from pos_app.services.journal import rotate_key, verify_journal
+
+    old_id = json.loads((sold.data_dir / KEY_INFO_FILE).read_text())["key_id"]
+    opened = reopened(sold)
+    try:
+        manager = sign_in(opened.context, "gerant", "4321")
+        if committed:
+            monkeypatch.setattr(Ed25519Signer, "_promote", stop)
+        else:
+            monkeypatch.setattr(Ed25519Signer, "_drop_staged", lambda *_args: None)
+            monkeypatch.setattr(opened.context.signer, "sign", stop)
+        with pytest.raises(KeyboardInterrupt):
+            rotate_key(opened.context, manager)
+    finally:
+        opened.close()
+    monkeypatch.undo()
+    assert (sold.data_dir / NEXT_INFO_FILE).exists()
+    again = reopened(sold)
+    try:
+        report = verify_journal(again.context, every_signature=True)
+        assert report.ok, report.problems
+        keys = again.context.uow  # the keys the store knows
+        with keys(write=False) as uow:
+            known = set(uow.journal.keys())
+        assert (again.context.signer.key_id == old_id) is not committed
+        assert again.context.signer.key_id in known
+    finally:
+        again.close()
+    assert not (sold.data_dir / NEXT_INFO_FILE).exists()
+    assert not (sold.data_dir / NEXT_KEY_FILE).exists()
+    assert caisse(sold.data_dir, "order", "create", stdin=SALE, staff="caissier",
+                  secret="1234").returncode == 0
+    assert caisse(sold.data_dir, "journal", "verify", "--full").returncode == 0
