@@ -220,3 +220,24 @@ def test_a_head_forged_after_the_server_acknowledged_it_is_flagged_on_both_sides
     assert run.reached and run.journal.held_back == 1
     assert acks(ctx)["order"].flagged == mine  # the first reason stays
     assert len(server_flags(sync_server, till_name)) == 1
+
+
+def test_after_a_key_rotation_the_server_takes_the_entries_the_new_key_signs(
+        ctx: Context, ports: SyncPorts, cashier: StaffMember, manager: StaffMember,
+        sync_server: LocalServer, till_name: str) -> None:
+    from pos_app.services.journal import rotate_key
+
+    sync.enrol(ctx, ports, sync_server.url, sync_server.enrol_code(till_name), None, "0.1.0")
+    sell_ride(ctx, cashier)
+    assert sync.sync_once(ctx, ports).reached
+    previous = ctx.signer.key_id
+    rotation = rotate_key(ctx, manager)
+    assert rotation.previous_key_id == previous and ctx.signer.key_id == rotation.key_id
+    sell_ride(ctx, cashier)
+    assert sync.sync_once(ctx, ports).reached
+    acknowledged = acks(ctx)
+    assert {chain: (ack.number, ack.flagged) for chain, ack in acknowledged.items()} == {
+        "event": (head(ctx, Chain.EVENT), None), "order": (head(ctx, Chain.ORDER), None)}
+    assert server_flags(sync_server, till_name) == []
+    assert sync_server.till(till_name)["key_id"] == rotation.key_id
+    assert verify_journal(ctx, every_signature=True).ok
