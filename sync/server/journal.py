@@ -26,14 +26,12 @@ from pos_app.domain.journal import GENESIS, Chain, entry_hash, entry_message
 from sync.contract import ChainAck, WireEntry
 from sync.server.database import DatabaseBusy, insert_ignoring, now, reading, writing
 from sync.server.schema import journal_entries, journal_flags, journal_heads, tills
-from sync.server.tills import Till
+from sync.server.tills import KEY_ROTATED, Till, former_keys
 
 log = logging.getLogger(__name__)
 
 ATTEMPTS = 3
 OTHER_KEY = "signed by a key the till did not enrol"
-KEY_ROTATED = "key_rotated"  # pos_app.domain.journal.Event.KEY_ROTATED
-KEY_CREATED = "key_created"
 
 
 @dataclass(slots=True)
@@ -57,7 +55,7 @@ class _Keys:
 
     def former_key(self, connection: Connection, till_id: str, key_id: str) -> str | None:
         if self.former is None:
-            self.former = _former_keys(connection, till_id)
+            self.former = former_keys(connection, till_id)
         return self.former.get(key_id) if key_id != self.current else None
 
 
@@ -243,26 +241,6 @@ def _rotation_problem(keys: _Keys, entry: WireEntry) -> str | None:
         keys.former[keys.current] = keys.public
     keys.current, keys.public, keys.rotated = new_id, public, True
     return None
-
-
-def _former_keys(connection: Connection, till_id: str) -> dict[str, str]:
-    """The keys the till announced (event entry 1) or rotated to, as the server stored
-    them (each verified when received)."""
-    rows = connection.execute(
-        select(journal_entries.c.body).where(
-            journal_entries.c.till_id == till_id,
-            journal_entries.c.chain == Chain.EVENT.value,
-            or_(journal_entries.c.number == 1,
-                journal_entries.c.body.like(f'{{"event":"{KEY_ROTATED}",%')))
-        .order_by(journal_entries.c.number))
-    keys: dict[str, str] = {}
-    for (text,) in rows:
-        body = _body(text)
-        if body.get("event") in (KEY_CREATED, KEY_ROTATED):
-            key_id, public = body.get("key_id"), body.get("public_key")
-            if isinstance(key_id, str) and isinstance(public, str):
-                keys[key_id] = public
-    return keys
 
 
 def _body(text: str) -> dict[str, Any]:

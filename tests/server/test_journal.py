@@ -13,7 +13,9 @@ from sqlalchemy import Engine, text
 
 from pos_app.domain.journal import Chain, ChainHead, next_entry
 from sync.contract import ChainAck, parse_acks
+from sync.server.database import open_engine
 from sync.server.journal import OTHER_KEY
+from sync.server.tills import make_enrol_code
 from tests.server.support import Till, count, enrol, snapshot, wire
 
 
@@ -166,6 +168,14 @@ def rotation(till: Till, new: Ed25519PrivateKey,
     return wire(entry)
 
 
+def make_code(database_url: str, name: str) -> str:
+    engine = open_engine(database_url)
+    try:
+        return make_enrol_code(engine, name).code
+    finally:
+        engine.dispose()
+
+
 def enrolled_key(engine: Engine, till: Till) -> tuple[str, str]:
     with engine.connect() as connection:
         row = connection.execute(text("SELECT key_id, public_key FROM tills WHERE id = :t"),
@@ -194,6 +204,13 @@ def test_a_rotation_signed_by_the_till_s_key_brings_its_new_key(
                        hashlib.sha256(old.public_key().public_bytes_raw()).hexdigest()[:16])
     acks = push(client, till, [wire(stale)])
     assert OTHER_KEY in (heads(acks)["event"][1] or "")
+    # Enrolled again (a lost token): with the key its journal starts with, or its
+    # current one; never with a key the server has not seen it hold.
+    for key, status in ((old, 200), (till.key, 200), (Ed25519PrivateKey.generate(), 409)):
+        again = Till(till.name, id=till.id, key=key)
+        answer = client.post("/v1/enrol", json=again.enrol_request(
+            make_code(database_url, till.name)))
+        assert answer.status_code == status, answer.text
 
 
 def test_a_rotation_signed_by_a_foreign_key_is_flagged(
