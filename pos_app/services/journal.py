@@ -53,9 +53,17 @@ def append(uow: UnitOfWork, signer: Signer, till_id: str, chain: Chain, at: date
 def _announce_key(uow: UnitOfWork, signer: Signer, till_id: str, at: datetime) -> None:
     """The till's first key is recorded and announced with its first entry; any other
     key must be recorded already (a rotation records it): a key the store does not know
-    signs nothing, whatever made it."""
+    signs nothing, whatever made it, and neither does one a rotation replaced."""
     key_id = signer.key_id
     if uow.journal.knows_key(key_id):
+        newest = uow.journal.newest_key()
+        if newest not in (None, key_id):  # a rotation made by another program
+            from pos_app.services.ports import SigningKeyUnavailable
+
+            raise SigningKeyUnavailable(
+                f"the till's signing key {key_id} was replaced by key {newest}"
+                " (caisse journal rotate-key) after this program loaded it: start the"
+                " till again")
         return
     if uow.journal.keys() or uow.journal.newest(till_id) is not None:
         from pos_app.services.ports import SigningKeyUnavailable

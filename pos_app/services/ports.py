@@ -670,6 +670,10 @@ class JournalRepository(Protocol):
         """Every registered key: id → public key (hex)."""
         ...
 
+    def newest_key(self) -> str | None:
+        """The key recorded last (a rotation's new key), if any."""
+        ...
+
     def key_trail(self, till_id: str) -> Iterator[tuple[Any, ...]]:
         """(chain, number, key id, event, body, hash, signature) of every entry of the
         till in store order, read lazily; body, hash and signature are given only for

@@ -55,6 +55,12 @@ class SqlJournal(SqlRepository):
     def keys(self) -> dict[str, str]:
         return dict(self._all("SELECT key_id, public_key FROM till_keys"))
 
+    def newest_key(self) -> str | None:
+        # Keys are only ever added, the newest last: a rotation's key after the one it
+        # replaces (the table's rowid follows).
+        row = self._one("SELECT key_id FROM till_keys ORDER BY rowid DESC LIMIT 1", ())
+        return None if row is None else str(row[0])
+
     def key_trail(self, till_id: str) -> Iterator[tuple[Any, ...]]:
         """(chain, number, key id, event, body, hash, signature) of every entry of the
         till in store order; body, hash and signature only for a key's announcement or

@@ -275,3 +275,21 @@ def test_a_rotation_cut_short_is_settled_at_the_next_start(
     assert caisse(sold.data_dir, "order", "create", stdin=SALE, staff="caissier",
                   secret="1234").returncode == 0
     assert caisse(sold.data_dir, "journal", "verify", "--full").returncode == 0
+
+
+def test_a_program_whose_key_another_rotated_signs_nothing(sold: Store) -> None:
+    """The window open while `caisse journal rotate-key` runs: its key, loaded before,
+    is retired; it writes nothing under it."""
+    opened = reopened(sold)
+    try:
+        ctx = opened.context
+        cashier = sign_in(ctx, "caissier", "1234")  # the key is loaded
+        assert caisse(sold.data_dir, "journal", "rotate-key", staff="gerant",
+                      secret="4321").returncode == 0
+        before = counts(sold.data_dir)
+        with pytest.raises(SigningKeyUnavailable, match="start the till again"):
+            selling.sell(ctx, cashier, basket_of(ctx, "cafe"), [PaymentRequest("ESP", 160)])
+        assert counts(sold.data_dir) == before
+    finally:
+        opened.close()
+    assert caisse(sold.data_dir, "journal", "verify", "--full").returncode == 0
