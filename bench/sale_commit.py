@@ -147,6 +147,7 @@ class UnsignedSigner:
         self.key_id, self.public_key, self.location = (real.key_id, real.public_key,
                                                        real.location)
         self.verify, self.exists, self.prepare = real.verify, real.exists, real.prepare
+        self.rotate = real.rotate
 
     def sign(self, digest: bytes) -> bytes:
         return bytes(64)

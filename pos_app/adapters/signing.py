@@ -24,6 +24,10 @@ if TYPE_CHECKING:
 
 KEY_INFO_FILE = "signing-key.json"
 KEY_FILE = "signing-key"  # the raw private key, hex: no PEM parser to load at start
+# A rotation under way (Ed25519Signer.rotate): the new key's description, and in a file
+# its private half, until the rotation entry is committed and the new key takes over.
+NEXT_INFO_FILE = "signing-key.next.json"
+NEXT_KEY_FILE = "signing-key.next"
 KEYRING_SERVICE = "caisse-journal"
 
 
@@ -105,11 +109,101 @@ class Ed25519Signer:
     def verify(self, public_key: str, digest: bytes, signature: bytes) -> bool:
         return verify_signature(public_key, digest, signature)
 
+    def rotate(self, record: Callable[[str, str], None]) -> None:
+        """Replace the key: a new key is made and kept aside (NEXT_INFO_FILE, and its
+        private half in the keyring or NEXT_KEY_FILE); `record(key_id, public_key)` then
+        journals the rotation, signed by the current key, and commits it; only then does
+        the new key sign, and the previous private key is removed (it signs nothing
+        more: the journal proves the new key from the rotation on). If `record` fails,
+        the new key is dropped and the current one signs on. A crash in between is
+        settled at the next load: the new key takes over if the store recorded it."""
+        self._loaded()
+        if not self._may_write:
+            raise _unavailable("the store is opened read-only: the key cannot be replaced")
+        with self._lock:
+            key, location = self._new_key(staged=True)
+            public = _raw_public(key)
+            key_id = key_id_of(public)
+            _describe(self.data_dir / NEXT_INFO_FILE, key_id, location, public)
+            try:
+                record(key_id, public.hex())
+            except BaseException:
+                self._drop_staged(key_id, location)
+                raise
+            self._promote(key, key_id, location)
+
+    def _promote(self, key: Ed25519PrivateKey, key_id: str, location: KeyLocation) -> None:
+        """The staged key becomes the till's key; the previous private key is removed."""
+        previous, previous_location = self._key_id, self._location
+        _describe(self.data_dir / KEY_INFO_FILE, key_id, location, _raw_public(key))
+        if location is KeyLocation.FILE:
+            os.replace(self.data_dir / NEXT_KEY_FILE, self.data_dir / KEY_FILE)
+            _sync_directory(self.data_dir)
+        else:
+            (self.data_dir / KEY_FILE).unlink(missing_ok=True)
+        if previous and previous != key_id and previous_location is KeyLocation.KEYRING:
+            self._forget_in_keyring(previous)
+        (self.data_dir / NEXT_INFO_FILE).unlink(missing_ok=True)
+        self._key_id, self._public_key = key_id, _raw_public(key).hex()
+        self._location, self._key = location, key
+
+    def _drop_staged(self, key_id: str, location: KeyLocation) -> None:
+        if location is KeyLocation.KEYRING:
+            self._forget_in_keyring(key_id)
+        (self.data_dir / NEXT_KEY_FILE).unlink(missing_ok=True)
+        (self.data_dir / NEXT_INFO_FILE).unlink(missing_ok=True)
+
+    def _forget_in_keyring(self, key_id: str) -> None:
+        from contextlib import suppress
+
+        import keyring
+        from keyring.errors import KeyringError
+
+        # Already gone, or the keyring refuses: the key signs nothing more either way.
+        with suppress(KeyringError):
+            keyring.delete_password(KEYRING_SERVICE, key_id)
+
+    def _settle_rotation(self) -> None:
+        """A rotation cut short (the program stopped between its steps): the staged key
+        takes over if the store recorded it (the rotation was committed), else it is
+        dropped. Without `keys_in_use`, or read-only, the till's key stays as described:
+        a rotation committed then shows in `journal verify`."""
+        staged = self.data_dir / NEXT_INFO_FILE
+        described = _read_info(staged)
+        if not self._may_write or self._keys_in_use is None:
+            return
+        if described is None:
+            staged.unlink(missing_ok=True)
+            return
+        key_id, location = described
+        if key_id not in self._keys_in_use():
+            self._drop_staged(key_id, location)
+            return
+        if location is KeyLocation.KEYRING:
+            key = self._from_keyring(key_id)
+        else:
+            key = _read_private(self.data_dir / NEXT_KEY_FILE)[0]
+            if key is None:  # moved already: the key file holds it
+                key = _read_private(self.data_dir / KEY_FILE)[0]
+                if key is not None and key_id_of(_raw_public(key)) == key_id:
+                    _describe(self.data_dir / KEY_INFO_FILE, key_id, location,
+                              _raw_public(key))
+                    staged.unlink(missing_ok=True)
+                return
+        if key is None or key_id_of(_raw_public(key)) != key_id:
+            return  # the load says what is missing
+        info = _read_info(self.data_dir / KEY_INFO_FILE)
+        self._key_id, self._location = (info if info is not None
+                                        else ("", KeyLocation.FILE))
+        self._promote(key, key_id, location)
+
     def _loaded(self) -> Ed25519PrivateKey:
         key = self._key
         if key is not None:
             return key
         with self._lock:
+            if self._key is None and (self.data_dir / NEXT_INFO_FILE).exists():
+                self._settle_rotation()
             if self._key is None:
                 info = self.data_dir / KEY_INFO_FILE
                 if not info.exists():
@@ -150,6 +244,10 @@ class Ed25519Signer:
         elif not self._may_write:
             raise _unavailable("this till has no signing key yet, and its store is opened"
                                " read-only")
+        elif self._keys_in_use is not None and (known := self._keys_in_use()):
+            # The key's files were removed: a new key would sign on as if nothing had
+            # happened, and the journal would no longer prove who wrote it.
+            raise _unavailable(gone_sentence(sorted(known)))
         else:
             self._set(*self._new_key(), describe=info)
 
@@ -199,14 +297,18 @@ class Ed25519Signer:
         except ValueError:  # damaged in the keyring
             return None
 
-    def _new_key(self) -> tuple[Ed25519PrivateKey, KeyLocation]:
+    def _new_key(self, staged: bool = False) -> tuple[Ed25519PrivateKey, KeyLocation]:
         """A new key, in the keyring if there is one, else in the private file (over an
-        unreadable one; but a key another program has just made there is taken)."""
+        unreadable one; but a key another program has just made there is taken).
+        `staged`: a rotation's, in the keyring or NEXT_KEY_FILE (over any there)."""
         from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
         key = Ed25519PrivateKey.generate()
         if self._store_in_keyring(key, key_id_of(_raw_public(key))):
             return key, KeyLocation.KEYRING
+        if staged:
+            _write_private(self.data_dir / NEXT_KEY_FILE, key, replace=True)
+            return key, KeyLocation.FILE
         path = self.data_dir / KEY_FILE
         # A key file is replaced only when it cannot be read.
         unreadable = path.exists() and _read_private(path)[0] is None
@@ -233,14 +335,19 @@ class Ed25519Signer:
         public = _raw_public(key)
         key_id = key_id_of(public)
         if describe is not None:
-            import json
-
-            text = json.dumps({"key_id": key_id, "location": location.value,
-                               "public_key": public.hex()}, indent=1)
-            write_atomically(describe, text.encode("utf-8"), 0o644)
+            _describe(describe, key_id, location, public)
         self._key_id, self._public_key = key_id, public.hex()
         self._location = location
         self._key = key
+
+
+def gone_sentence(known: Collection[str]) -> str:
+    """Why a till whose journal knows keys gets no new one."""
+    return (f"the till's signing key is gone (the journal is signed with key"
+            f" {', '.join(known)}, and no key file or keyring entry holds it): restore it"
+            " from the keyring or a backup of the till's folder; the till signs nothing,"
+            " so sells nothing, until then (a new key is only ever made by `caisse journal"
+            " rotate-key`, signed by the previous one)")
 
 
 def _unavailable(reason: str) -> Exception:
@@ -249,6 +356,14 @@ def _unavailable(reason: str) -> Exception:
     from pos_app.services.ports import SigningKeyUnavailable
 
     return SigningKeyUnavailable(reason)
+
+
+def _describe(info: Path, key_id: str, location: KeyLocation, public: bytes) -> None:
+    import json
+
+    text = json.dumps({"key_id": key_id, "location": location.value,
+                       "public_key": public.hex()}, indent=1)
+    write_atomically(info, text.encode("utf-8"), 0o644)
 
 
 def _raw_public(key: Ed25519PrivateKey) -> bytes:

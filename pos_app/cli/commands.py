@@ -322,6 +322,20 @@ def _journal_verify(store: Store, args: argparse.Namespace) -> Any:
                          f"{result.text}\n{note}", result.exit_code)
 
 
+def _journal_rotate_key(store: Store, args: argparse.Namespace) -> Any:
+    from pos_app.services.journal import rotate_key
+
+    rotation = rotate_key(store.context, _staff(store, args))
+    location = store.context.signer.location
+    data = {"previous_key_id": rotation.previous_key_id, "key_id": rotation.key_id,
+            "public_key": rotation.public_key, "event_entry": rotation.entry_number,
+            "signing_key": location}
+    return output.Result(data, f"Signing key {rotation.previous_key_id} replaced by"
+                         f" {rotation.key_id} (event journal entry {rotation.entry_number},"
+                         f" signed by the previous key, which is removed)\n"
+                         f"Public key: {rotation.public_key}\nKept in: {location}")
+
+
 def _receipt_show(store: Store, args: argparse.Namespace) -> Any:
     from pos_app.services.receipts import receipt
 
@@ -441,7 +455,7 @@ WRITES = frozenset({
     "draft add", "draft payer", "draft pay", "draft undo", "draft validate", "draft abandon",
     "receipt duplicate", "archive export", "close z", "cash float", "cash in", "cash out",
     "devices set printer", "devices set drawer", "devices set scanner", "devices set camera",
-    "devices test drawer", "enrol"})
+    "devices test drawer", "enrol", "journal rotate-key"})
 # How each command opens the store: only `init` may create it; commands that only read
 # open it read-only, so they work on a read-only copy and never change it. (Any other
 # command writes.) `journal verify` records a failed check when it can write.
@@ -483,6 +497,7 @@ HANDLERS: dict[str, Callable[[Store, argparse.Namespace], Any]] = {
     "draft abandon": _draft_abandon,
     "orders search": _orders_search,
     "journal verify": _journal_verify,
+    "journal rotate-key": _journal_rotate_key,
     "receipt show": _receipt_show,
     "receipt duplicate": _receipt_duplicate,
     "receipt refund": _receipt_refund,

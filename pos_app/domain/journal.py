@@ -40,6 +40,8 @@ class Event(StrEnum):
     """What the event journal (JET) records."""
 
     KEY_CREATED = "key_created"
+    # A new signing key, signed by the key it replaces (services/journal.py rotate_key).
+    KEY_ROTATED = "key_rotated"
     START = "start"
     STOP = "stop"
     SIGN_IN = "sign_in"
@@ -164,6 +166,7 @@ class JournalProblem:
 
 
 SignatureCheck = Callable[[str, bytes, bytes], bool]  # key id, digest, signature
+BAD_SIGNATURE = "its signature is not valid"
 
 
 def verify_chain(till_id: str, chain: str, rows: Iterable[tuple[Any, ...]],
@@ -197,7 +200,7 @@ def verify_chain(till_id: str, chain: str, rows: Iterable[tuple[Any, ...]],
                                                   "its content does not match its hash")
         if check_all and not check_signature(key_id, bytes.fromhex(digest),
                                              bytes.fromhex(signature)):
-            return number - start, JournalProblem(chain, found, "its signature is not valid")
+            return number - start, JournalProblem(chain, found, BAD_SIGNATURE)
         previous, last = digest, row
     read = number - start
     if expected_head is not None and (expected_head.number != number
@@ -212,8 +215,107 @@ def verify_chain(till_id: str, chain: str, rows: Iterable[tuple[Any, ...]],
         return read, JournalProblem(chain, 0, "the chain has no recorded head")
     if last is not None and not check_all and not check_signature(
             last[7], bytes.fromhex(last[3]), bytes.fromhex(last[6])):
-        return read, JournalProblem(chain, number, "its signature is not valid")
+        return read, JournalProblem(chain, number, BAD_SIGNATURE)
     return read, None
+
+
+@dataclass(frozen=True, slots=True)
+class KeyProof:
+    """The keys a journal proves: each announced by event entry 1 (key_created) or by a
+    key_rotated entry signed by the key before it."""
+
+    keys: dict[str, str]  # key id → public key (hex), in the order they were proven
+    latest: str | None  # the key the till signs with now, as the journal proves it
+    problem: JournalProblem | None
+
+
+PublicKeyCheck = Callable[[str, bytes, bytes], bool]  # public key (hex), digest, signature
+
+
+def public_key_id(public_key: str) -> str:
+    """A key's id: the first 16 hex digits of the SHA-256 of its raw public key."""
+    return hashlib.sha256(bytes.fromhex(public_key)).hexdigest()[:16]
+
+
+def prove_keys(trail: Iterable[tuple[Any, ...]], check: PublicKeyCheck) -> KeyProof:
+    """Walk every entry of one till in store order, (chain, number, key id, event, body,
+    hash, signature), body, hash and signature given for key events only. The first
+    entry must be event entry 1, key_created, announcing the key that signs it; from
+    then on every entry must carry the key proven when it was written, and a new key is
+    proven only by a key_rotated entry signed by the key it replaces (whose body names
+    that key, and the new key's id and public key). Only the announcement and rotation
+    signatures are checked here: the chains' own walk checks the others, under the
+    keys proven."""
+    proven: dict[str, str] = {}
+    current: str | None = None
+
+    def failed(chain: str, number: int, reason: str) -> KeyProof:
+        return KeyProof(proven, current, JournalProblem(chain, number, reason))
+
+    for chain, number, key_id, event, body, digest, signature in trail:
+        if current is None:
+            if chain != Chain.EVENT or number != 1 or event != Event.KEY_CREATED:
+                return failed(chain, number, "it was written before the announcement of"
+                              " the till's key (key_created, event entry 1), with which"
+                              " the journal starts: no key signing it is proven")
+            announced = _announced_key(body)
+            if announced is None or announced[0] != key_id or not _signed(
+                    check, announced[1], digest, signature):
+                return failed(chain, number, "the announcement of the till's key"
+                              " (key_created) is not signed by the key it announces")
+            proven[key_id], current = announced[1], key_id
+            continue
+        if key_id != current:
+            return failed(chain, number, f"it is signed under key {key_id}, but the key"
+                          f" proven when it was written is {current} (a key is proven"
+                          " only by event entry 1, key_created, or by a key_rotated entry"
+                          " signed by the key before it)")
+        if event == Event.KEY_CREATED:
+            return failed(chain, number, "a second key announcement (key_created): a new"
+                          " key comes only with a key_rotated entry signed by the key"
+                          " before it")
+        if event == Event.KEY_ROTATED:
+            rotated = _announced_key(body)
+            if rotated is None or _loaded(body).get("previous_key_id") != current:
+                return failed(chain, number, "a key rotation that does not name the key"
+                              f" it replaces ({current}) and the new key")
+            if not _signed(check, proven[current], digest, signature):
+                return failed(chain, number, "a key rotation not signed by the key it"
+                              f" replaces ({current})")
+            if rotated[0] in proven:
+                return failed(chain, number, f"a key rotation back to key {rotated[0]},"
+                              " used before")
+            proven[rotated[0]], current = rotated[1], rotated[0]
+    return KeyProof(proven, current, None)
+
+
+def _loaded(body: str | None) -> dict[str, Any]:
+    try:
+        loaded = json.loads(body or "")
+    except ValueError:
+        return {}
+    return loaded if isinstance(loaded, dict) else {}
+
+
+def _announced_key(body: str | None) -> tuple[str, str] | None:
+    """The (key id, public key) a key_created or key_rotated body gives, when its id is
+    its public key's."""
+    loaded = _loaded(body)
+    key_id, public = loaded.get("key_id"), loaded.get("public_key")
+    if not isinstance(key_id, str) or not isinstance(public, str) or len(public) != 64:
+        return None
+    try:
+        return (key_id, public) if public_key_id(public) == key_id else None
+    except ValueError:
+        return None
+
+
+def _signed(check: PublicKeyCheck, public: str, digest: str | None,
+            signature: str | None) -> bool:
+    try:
+        return check(public, bytes.fromhex(digest or ""), bytes.fromhex(signature or ""))
+    except ValueError:
+        return False
 
 
 def verify_time_order(entries: Iterable[tuple[str, int, str, str, str]]

@@ -16,13 +16,16 @@ from typing import TYPE_CHECKING, Any
 
 from pos_app.domain.clock import ClockJump, clock_jump
 from pos_app.domain.journal import (
+    BAD_SIGNATURE,
     Chain,
     Event,
     JournalEntry,
     JournalProblem,
+    KeyProof,
     from_journal_time,
     journal_time,
     next_entry,
+    prove_keys,
     verify_chain,
     verify_grand_totals,
     verify_time_order,
@@ -48,10 +51,32 @@ def append(uow: UnitOfWork, signer: Signer, till_id: str, chain: Chain, at: date
 
 
 def _announce_key(uow: UnitOfWork, signer: Signer, till_id: str, at: datetime) -> None:
-    if uow.journal.register_key(signer.key_id, signer.public_key, at):
-        _add(uow.journal, signer, till_id, Chain.EVENT, at,
-             {"event": Event.KEY_CREATED.value, "key_id": signer.key_id,
-              "public_key": signer.public_key}, 0)
+    """The till's first key is recorded and announced with its first entry; any other
+    key must be recorded already (a rotation records it): a key the store does not know
+    signs nothing, whatever made it, and neither does one a rotation replaced."""
+    key_id = signer.key_id
+    if uow.journal.knows_key(key_id):
+        newest = uow.journal.newest_key()
+        if newest not in (None, key_id):  # a rotation made by another program
+            from pos_app.services.ports import SigningKeyUnavailable
+
+            raise SigningKeyUnavailable(
+                f"the till's signing key {key_id} was replaced by key {newest}"
+                " (caisse journal rotate-key) after this program loaded it: start the"
+                " till again")
+        return
+    if uow.journal.keys() or uow.journal.newest(till_id) is not None:
+        from pos_app.services.ports import SigningKeyUnavailable
+
+        raise SigningKeyUnavailable(
+            f"the till's signing key {key_id} is not the key its journal is signed with:"
+            " the till's key is gone or was replaced. Restore it from the keyring or a"
+            " backup of the till's folder; the till signs nothing, so sells nothing, until"
+            " then")
+    uow.journal.register_key(key_id, signer.public_key, at)
+    _add(uow.journal, signer, till_id, Chain.EVENT, at,
+         {"event": Event.KEY_CREATED.value, "key_id": key_id,
+          "public_key": signer.public_key}, 0)
 
 
 def _add(journal: JournalRepository, signer: Signer, till_id: str, chain: Chain,
@@ -218,6 +243,44 @@ def record_stop(ctx: Context) -> None:
     record_event_alone(ctx, Event.STOP)
 
 
+# -- the signing key -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class KeyRotation:
+    previous_key_id: str
+    key_id: str
+    public_key: str
+    entry_number: int  # the key_rotated entry of the event journal
+
+
+def rotate_key(ctx: Context, staff: StaffMember) -> KeyRotation:
+    """Replace the till's signing key (a manager). The key_rotated entry, signed by the
+    current key, names it, the new key's id and public key; it is written, with the new
+    key recorded in till_keys, in one transaction; every entry after it is signed by
+    the new key, and the previous private key is removed. The new key does not
+    countersign the rotation: the entries it signs next prove it, and the journal
+    accepts it only from an entry the previous key signed."""
+    staff.require(Role.MANAGER, "replace the journal's signing key")
+    signer = ctx.signer
+    previous = signer.key_id  # a key that is gone cannot sign its successor
+    written: list[KeyRotation] = []
+
+    def record(key_id: str, public_key: str) -> None:
+        now = ctx.clock.now()
+        with ctx.uow() as uow:
+            till = local_till(uow)
+            entry = record_event(uow, signer, till.id, now, Event.KEY_ROTATED, staff.id,
+                                 previous_key_id=previous, key_id=key_id,
+                                 public_key=public_key)
+            uow.journal.register_key(key_id, public_key, now)
+            uow.commit()
+        written.append(KeyRotation(previous, key_id, public_key, entry.number))
+
+    signer.rotate(record)
+    return written[0]
+
+
 # -- verification --------------------------------------------------------------------------
 
 
@@ -244,10 +307,15 @@ def verify_journal(ctx: Context, every_signature: bool = False,
         keys = uow.journal.keys()
         heads = uow.journal.heads(till.id)
         problems: list[JournalProblem] = []
-        location = _check_own_key(ctx.signer, keys, problems)
+        proof = prove_keys(uow.journal.key_trail(till.id), ctx.signer.verify)
+        location = _check_own_key(ctx.signer, keys, proof, problems)
+        # A proof that fails is named once: past it, signatures are checked under the
+        # keys recorded, so that the other chains are judged on their own.
+        proven = proof.keys if proof.problem is None else {**keys, **proof.keys}
 
         def check(key_id: str, digest: bytes, signature: bytes) -> bool:
-            public = keys.get(key_id)
+            # Under the key the journal proves, never one merely in till_keys.
+            public = proven.get(key_id)
             return public is not None and ctx.signer.verify(public, digest, signature)
 
         entries: dict[str, int] = {}
@@ -255,8 +323,13 @@ def verify_journal(ctx: Context, every_signature: bool = False,
             count, problem = verify_chain(till.id, chain, uow.journal.rows(till.id, chain),
                                           check, heads.get(chain), every_signature)
             entries[chain] = count
+            problem = _first(problem, proof.problem, chain)
             if problem is not None:
                 problems.append(problem)
+        if proof.problem is not None and proof.problem.chain not in entries:
+            problems.append(proof.problem)
+        if proof.problem is None:
+            problems += _unproven_keys(keys, proven)
         if not any(p.chain in (Chain.ORDER, Chain.CLOSURE) for p in problems):
             totals = verify_grand_totals(
                 ((row[0], json.loads(row[5])) for row in uow.journal.rows(till.id,
@@ -332,12 +405,52 @@ def _announces_key(entry: JournalEntry, keys: dict[str, str]) -> bool:
             and keys.get(str(body.get("key_id"))) == body.get("public_key"))
 
 
-def _check_own_key(signer: Signer, keys: dict[str, str],
+def _first(chain_problem: JournalProblem | None, key_problem: JournalProblem | None,
+           chain: str) -> JournalProblem | None:
+    """The chain's first problem: its own walk's, or the key proof's when that names an
+    earlier entry of this chain (or the same one, whose signature the key explains)."""
+    if key_problem is None or key_problem.chain != chain:
+        return chain_problem
+    if chain_problem is None or 0 < key_problem.number < chain_problem.number or (
+            key_problem.number == chain_problem.number
+            and chain_problem.reason == BAD_SIGNATURE):
+        return key_problem
+    return chain_problem
+
+
+def _unproven_keys(keys: dict[str, str],
+                   proven: dict[str, str]) -> list[JournalProblem]:
+    """A key recorded (till_keys) that the journal does not prove proves nothing: it is
+    named, as one recorded under a proven key's id with another public key."""
+    problems = []
+    for key_id, public in sorted(keys.items()):
+        if key_id not in proven:
+            problems.append(JournalProblem(
+                "keys", 0, f"key {key_id} is recorded (till_keys), but neither the"
+                " announcement of event entry 1 (key_created) nor a key rotation"
+                " (key_rotated) signed by the key before it proves it"))
+        elif proven[key_id] != public:
+            problems.append(JournalProblem(
+                "keys", 0, f"key {key_id} is recorded (till_keys) with another public key"
+                " than the journal announced"))
+    return problems
+
+
+def _check_own_key(signer: Signer, keys: dict[str, str], proof: KeyProof,
                    problems: list[JournalProblem]) -> str:
+    """The till's own key (keyring or file) must be the key the journal proves last: a
+    journal re-signed whole, from a new announcement, under a key of the forger's is
+    then found."""
     from pos_app.services.ports import SigningKeyUnavailable
 
     try:
         if not signer.exists():
+            if keys or proof.latest is not None:
+                problems.append(JournalProblem(
+                    "keys", 0, f"this till's signing key is gone (the journal is signed"
+                    f" with key {proof.latest or ', '.join(sorted(keys))}, and no key file"
+                    " or keyring entry holds it): restore it from the keyring or a backup"))
+                return "gone"
             return "none: this till has no signing key yet"
         own_id, own_public, location = signer.key_id, signer.public_key, signer.location
     except SigningKeyUnavailable as error:
@@ -346,11 +459,21 @@ def _check_own_key(signer: Signer, keys: dict[str, str],
     if keys and keys.get(own_id) != own_public:
         problems.append(JournalProblem(
             "keys", 0, "the keys recorded in the journal are not this till's key"))
+    elif proof.latest is not None and proof.latest != own_id:
+        problems.append(JournalProblem(
+            "keys", 0, f"this till's key ({own_id}) is not the key the journal proves it"
+            f" signs with now ({proof.latest})"))
     return location
 
 
 def _record_failure(ctx: Context, till_id: str, problems: list[JournalProblem]) -> None:
-    with ctx.uow() as uow:
-        record_event(uow, ctx.signer, till_id, ctx.clock.now(), Event.VERIFICATION_FAILURE,
-                     problems=[str(problem) for problem in problems])
-        uow.commit()
+    from pos_app.services.ports import SigningKeyUnavailable
+
+    try:
+        with ctx.uow() as uow:
+            record_event(uow, ctx.signer, till_id, ctx.clock.now(),
+                         Event.VERIFICATION_FAILURE,
+                         problems=[str(problem) for problem in problems])
+            uow.commit()
+    except SigningKeyUnavailable:
+        pass  # the till signs nothing without its key: the report says why

@@ -224,6 +224,12 @@ class Signer(Protocol):
         """Load the key (making it if there is none) ahead of the first signature."""
         ...
 
+    def rotate(self, record: Callable[[str, str], None]) -> None:
+        """Make a new key; `record(key_id, public_key)` journals its rotation signed by
+        the current key, and commits; then the new key signs, the previous one is
+        removed. Nothing changes if `record` raises."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class OrderSummary:
@@ -656,8 +662,22 @@ class JournalRepository(Protocol):
         """Record a signing key; False when it was known already."""
         ...
 
+    def knows_key(self, key_id: str) -> bool:
+        """Whether the key is recorded (till_keys)."""
+        ...
+
     def keys(self) -> dict[str, str]:
         """Every registered key: id → public key (hex)."""
+        ...
+
+    def newest_key(self) -> str | None:
+        """The key recorded last (a rotation's new key), if any."""
+        ...
+
+    def key_trail(self, till_id: str) -> Iterator[tuple[Any, ...]]:
+        """(chain, number, key id, event, body, hash, signature) of every entry of the
+        till in store order, read lazily; body, hash and signature are given only for
+        key_created and key_rotated event entries (None for others)."""
         ...
 
     def chains(self, till_id: str) -> list[str]: ...

@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from pos_app.domain.errors import DomainError
-from pos_app.domain.journal import Event, journal_time
+from pos_app.domain.journal import Chain, Event, journal_time
 from pos_app.domain.sync import (
     CLOCK_TOLERANCE,
     ChainAck,
@@ -42,7 +42,7 @@ from pos_app.services.ports import (
 if TYPE_CHECKING:
     from pos_app.domain.journal import JournalEntry
     from pos_app.domain.till import Till
-    from pos_app.services.ports import UnitOfWork
+    from pos_app.services.ports import Signer, UnitOfWork
 
 BATCH = 500  # records or journal entries per request: sync.contract.MAX_BATCH
 REJECTED_SHOWN = 100  # the newest rejected records a status lists
@@ -216,10 +216,10 @@ def enrol(ctx: Context, ports: SyncPorts, url: str, code: str, ca_file: str | No
         raise ServerCodeMissing()
     with ctx.uow(write=False) as uow:
         till = local_till(uow)
+        key_id, public_key = _first_key(uow, ctx.signer, till.id)
     access = ServerAccess(address, till.id, None, ca_file)
     started = ctx.clock.now()
-    reply = ports.server.enrol(access, code.strip(), ctx.signer.public_key,
-                               ctx.signer.key_id, version)
+    reply = ports.server.enrol(access, code.strip(), public_key, key_id, version)
     ended = ctx.clock.now()
     # The token first: a store that then fails to commit leaves a token nobody uses, and
     # enrolling again replaces it; the other way round would leave a link with no token.
@@ -232,6 +232,19 @@ def enrol(ctx: Context, ports: SyncPorts, url: str, code: str, ca_file: str | No
         link = uow.sync.link()
     assert link is not None
     return link
+
+
+def _first_key(uow: UnitOfWork, signer: Signer, till_id: str) -> tuple[str, str]:
+    """The key the till's journal starts with (announced by the event journal's entry
+    1), which the server follows through the rotations it is sent; the till's own key
+    when nothing is journaled yet."""
+    first = uow.journal.entry(till_id, Chain.EVENT, 1)
+    body = None if first is None else first.payload
+    if (body is not None and body.get("event") == Event.KEY_CREATED.value
+            and isinstance(body.get("key_id"), str)
+            and isinstance(body.get("public_key"), str)):
+        return body["key_id"], body["public_key"]
+    return signer.key_id, signer.public_key
 
 
 # -- one round ----------------------------------------------------------------------------------

@@ -44,8 +44,39 @@ class SqlJournal(SqlRepository):
         self._known_keys.add(key_id)
         return cursor.rowcount == 1
 
+    def knows_key(self, key_id: str) -> bool:
+        if key_id in self._known_keys:
+            return True
+        if self._one("SELECT 1 FROM till_keys WHERE key_id = ?", (key_id,)) is None:
+            return False
+        self._known_keys.add(key_id)
+        return True
+
     def keys(self) -> dict[str, str]:
         return dict(self._all("SELECT key_id, public_key FROM till_keys"))
+
+    def newest_key(self) -> str | None:
+        # Keys are only ever added, the newest last: a rotation's key after the one it
+        # replaces (the table's rowid follows).
+        row = self._one("SELECT key_id FROM till_keys ORDER BY rowid DESC LIMIT 1", ())
+        return None if row is None else str(row[0])
+
+    def key_trail(self, till_id: str) -> Iterator[tuple[Any, ...]]:
+        """(chain, number, key id, event, body, hash, signature) of every entry of the
+        till in store order; body, hash and signature only for a key's announcement or
+        rotation (None otherwise: a million bodies would cost more than the walk)."""
+        events = (f"'{Event.KEY_CREATED.value}', '{Event.KEY_ROTATED.value}'")
+        cursor = self._sql.execute(
+            "SELECT chain, number, key_id, event, CASE WHEN event IN (" + events + ")"
+            " THEN body END, CASE WHEN event IN (" + events + ") THEN hash END,"
+            " CASE WHEN event IN (" + events + ") THEN signature END FROM (SELECT seq,"
+            " chain, number, key_id, body, hash, signature, CASE WHEN chain = ? AND"
+            " json_valid(body) THEN coalesce(CAST(json_extract(body, '$.event') AS TEXT),"
+            " '') ELSE '' END AS event FROM journal_entries WHERE till_id = ?) ORDER BY seq",
+            (Chain.EVENT.value, till_id))
+        cursor.arraysize = 1000
+        while batch := cursor.fetchmany():
+            yield from batch
 
     def chains(self, till_id: str) -> list[str]:
         return [row[0] for row in self._all(

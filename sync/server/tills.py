@@ -9,17 +9,18 @@ enrolments racing with the same code, in one process or several, one wins.
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy import Connection, Engine, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from sync.contract import MAX_TEXT, Enrolment, EnrolRequest, OutboxReport
 from sync.server.database import DatabaseUnavailable, now, reading, writing
 from sync.server.errors import Refused
-from sync.server.schema import NAME, enrol_codes, tills
+from sync.server.schema import NAME, enrol_codes, journal_entries, tills
 
 CODE_LIFETIME = timedelta(hours=24)
 # Crockford's base32: no I, L, O or U, which are misread when a code is typed.
@@ -112,7 +113,10 @@ def _register(connection: Connection, request: EnrolRequest, name: str, token_ha
         return
     if known["revoked_at"] is not None:
         raise Refused(403, "this till was revoked: it cannot be enrolled again")
-    if known["public_key"] != request.public_key:
+    if known["public_key"] != request.public_key and former_keys(
+            connection, request.till_id).get(request.key_id) != request.public_key:
+        # A till enrols with the key its journal starts with; the server may hold a
+        # later one already, brought by a key rotation (sync/server/journal.py).
         raise Refused(409, "this till is enrolled with another signing key")
     if known["name"] != name:
         raise Refused(409, f"this till is enrolled as {known['name']!r}, the code is for"
@@ -206,3 +210,29 @@ def revoke(engine: Engine, name_or_id: str) -> dict[str, object]:
 
 def _time(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+KEY_CREATED = "key_created"  # pos_app.domain.journal.Event: the event journal's entry 1
+KEY_ROTATED = "key_rotated"  # a new key, in an event entry the previous key signed
+
+
+def former_keys(connection: Connection, till_id: str) -> dict[str, str]:
+    """The keys the till announced (event entry 1) or rotated to, key id → public key,
+    as the server stored them (each entry verified when received)."""
+    rows = connection.execute(
+        select(journal_entries.c.body).where(
+            journal_entries.c.till_id == till_id, journal_entries.c.chain == "event",
+            or_(journal_entries.c.number == 1,
+                journal_entries.c.body.like(f'{{"event":"{KEY_ROTATED}",%')))
+        .order_by(journal_entries.c.number))
+    keys: dict[str, str] = {}
+    for (text,) in rows:
+        try:
+            body = json.loads(text)
+        except ValueError:
+            continue
+        if isinstance(body, dict) and body.get("event") in (KEY_CREATED, KEY_ROTATED):
+            key_id, public = body.get("key_id"), body.get("public_key")
+            if isinstance(key_id, str) and isinstance(public, str):
+                keys[key_id] = public
+    return keys

@@ -124,3 +124,38 @@ def test_another_key_in_the_file_is_refused(tmp_path: Path, no_keyring: None) ->
     (tmp_path / KEY_FILE).write_bytes((other / KEY_FILE).read_bytes())
     with pytest.raises(SigningKeyUnavailable, match="is not key"):
         Ed25519Signer(tmp_path).prepare()
+
+
+def test_a_rotation_in_the_keyring_removes_the_previous_key(
+        tmp_path: Path, memory_keyring: MemoryKeyring) -> None:
+    signer = Ed25519Signer(tmp_path)
+    old = signer.key_id
+    recorded: list[tuple[str, str]] = []
+    signer.rotate(lambda key_id, public: recorded.append((key_id, public)))
+    assert recorded == [(signer.key_id, signer.public_key)] and signer.key_id != old
+    assert list(memory_keyring.secrets) == [("caisse-journal", signer.key_id)]
+    assert Ed25519Signer(tmp_path).key_id == signer.key_id
+
+
+def test_a_rotation_whose_record_fails_keeps_the_key(tmp_path: Path,
+                                                     memory_keyring: MemoryKeyring) -> None:
+    signer = Ed25519Signer(tmp_path)
+    old = signer.key_id
+
+    def refuse(_key_id: str, _public: str) -> None:
+        raise SigningKeyUnavailable("the store refused")
+
+    with pytest.raises(SigningKeyUnavailable):
+        signer.rotate(refuse)
+    assert signer.key_id == old == Ed25519Signer(tmp_path).key_id
+    assert list(memory_keyring.secrets) == [("caisse-journal", old)]
+    assert sorted(path.name for path in tmp_path.iterdir()) == [KEY_INFO_FILE]
+
+
+def test_no_new_key_when_the_journal_knows_one(tmp_path: Path, no_keyring: None) -> None:
+    """The key's files removed after it signed: no new key takes its place."""
+    with pytest.raises(SigningKeyUnavailable, match="signing key is gone"):
+        Ed25519Signer(tmp_path, keys_in_use=lambda: {"00217a5447d00d30"}).prepare()
+    assert not any(tmp_path.iterdir())
+    Ed25519Signer(tmp_path, keys_in_use=set).prepare()  # a new till's first key
+    assert (tmp_path / KEY_FILE).exists()

@@ -3,6 +3,8 @@ real `caisse-server` process, on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
+import hashlib
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -11,6 +13,9 @@ from sqlalchemy import Engine, text
 
 from pos_app.domain.journal import Chain, ChainHead, next_entry
 from sync.contract import ChainAck, parse_acks
+from sync.server.database import open_engine
+from sync.server.journal import OTHER_KEY
+from sync.server.tills import make_enrol_code
 from tests.server.support import Till, count, enrol, snapshot, wire
 
 
@@ -133,3 +138,90 @@ def test_the_training_chain_is_never_accepted(
     assert answer.status_code == 422
     assert answer.json()["error"].startswith("entries[1].chain")
     assert count(engine, "journal_entries", till) == 0
+
+
+# -- key rotation --------------------------------------------------------------------------
+
+
+def announce(till: Till) -> dict[str, Any]:
+    """The event journal's entry 1, as a till writes it: its key's announcement."""
+    entry = next_entry(None, till.id, Chain.EVENT, till.clock, 0,
+                       {"event": "key_created", "key_id": till.key_id,
+                        "public_key": till.public_key}, till.key.sign, till.key_id)
+    till.heads[Chain.EVENT] = ChainHead(entry.number, entry.hash)
+    return wire(entry)
+
+
+def rotation(till: Till, new: Ed25519PrivateKey,
+             signer: Ed25519PrivateKey | None = None) -> dict[str, Any]:
+    """A key_rotated entry to `new`, signed by the till's key (or by `signer`), after
+    which the till signs with `new`."""
+    public = new.public_key().public_bytes_raw().hex()
+    new_id = hashlib.sha256(bytes.fromhex(public)).hexdigest()[:16]
+    till.clock += timedelta(seconds=7)
+    entry = next_entry(till.heads.get(Chain.EVENT), till.id, Chain.EVENT, till.clock, 0,
+                       {"event": "key_rotated", "key_id": new_id,
+                        "previous_key_id": till.key_id, "public_key": public,
+                        "staff_id": "gerant"}, (signer or till.key).sign, till.key_id)
+    till.heads[Chain.EVENT] = ChainHead(entry.number, entry.hash)
+    till.key = new
+    return wire(entry)
+
+
+def make_code(database_url: str, name: str) -> str:
+    engine = open_engine(database_url)
+    try:
+        return make_enrol_code(engine, name).code
+    finally:
+        engine.dispose()
+
+
+def enrolled_key(engine: Engine, till: Till) -> tuple[str, str]:
+    with engine.connect() as connection:
+        row = connection.execute(text("SELECT key_id, public_key FROM tills WHERE id = :t"),
+                                 {"t": till.id}).one()
+        return row[0], row[1]
+
+
+def test_a_rotation_signed_by_the_till_s_key_brings_its_new_key(
+        client: httpx.Client, database_url: str, engine: Engine) -> None:
+    till = enrol(client, database_url)
+    old = till.key
+    first = [announce(till), *till.entries(2)]
+    written_before = till.entries(1)  # signed by the old key, held back by a gap
+    rotated = rotation(till, Ed25519PrivateKey.generate())
+    after = till.entries(2)
+    acks = push(client, till, [*first, rotated, *after[:1]])
+    assert heads(acks) == {"event": (2, None), "order": (2, None)}  # order 3 is missing
+    assert enrolled_key(engine, till) == (till.key_id, till.public_key)
+    # The entry written before the rotation comes late: its key was the till's then.
+    acks = push(client, till, [*written_before, *after])
+    assert heads(acks) == {"event": (2, None), "order": (5, None)}
+    assert flags(engine, till) == []
+    # The event journal, which holds the rotations, follows the new key only.
+    stale = next_entry(till.heads[Chain.EVENT], till.id, Chain.EVENT, till.clock, 0,
+                       {"event": "start"}, old.sign,
+                       hashlib.sha256(old.public_key().public_bytes_raw()).hexdigest()[:16])
+    acks = push(client, till, [wire(stale)])
+    assert OTHER_KEY in (heads(acks)["event"][1] or "")
+    # Enrolled again (a lost token): with the key its journal starts with, or its
+    # current one; never with a key the server has not seen it hold.
+    for key, status in ((old, 200), (till.key, 200), (Ed25519PrivateKey.generate(), 409)):
+        again = Till(till.name, id=till.id, key=key)
+        answer = client.post("/v1/enrol", json=again.enrol_request(
+            make_code(database_url, till.name)))
+        assert answer.status_code == status, answer.text
+
+
+def test_a_rotation_signed_by_a_foreign_key_is_flagged(
+        client: httpx.Client, database_url: str, engine: Engine) -> None:
+    till = enrol(client, database_url)
+    enrolled = (till.key_id, till.public_key)
+    first = [announce(till), *till.entries(1)]
+    forged = rotation(till, Ed25519PrivateKey.generate(),
+                      signer=Ed25519PrivateKey.generate())
+    acks = push(client, till, [*first, forged, *till.entries(1)])
+    assert heads(acks)["event"] == (1, "entry 2: its signature is not valid")
+    order = heads(acks)["order"]
+    assert order[0] == 1 and OTHER_KEY in (order[1] or "")
+    assert enrolled_key(engine, till) == enrolled

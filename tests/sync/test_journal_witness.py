@@ -220,3 +220,49 @@ def test_a_head_forged_after_the_server_acknowledged_it_is_flagged_on_both_sides
     assert run.reached and run.journal.held_back == 1
     assert acks(ctx)["order"].flagged == mine  # the first reason stays
     assert len(server_flags(sync_server, till_name)) == 1
+
+
+def test_after_a_key_rotation_the_server_takes_the_entries_the_new_key_signs(
+        ctx: Context, ports: SyncPorts, cashier: StaffMember, manager: StaffMember,
+        sync_server: LocalServer, till_name: str) -> None:
+    from pos_app.services.journal import rotate_key
+
+    sync.enrol(ctx, ports, sync_server.url, sync_server.enrol_code(till_name), None, "0.1.0")
+    sell_ride(ctx, cashier)
+    assert sync.sync_once(ctx, ports).reached
+    previous = ctx.signer.key_id
+    rotation = rotate_key(ctx, manager)
+    assert rotation.previous_key_id == previous and ctx.signer.key_id == rotation.key_id
+    sell_ride(ctx, cashier)
+    assert sync.sync_once(ctx, ports).reached
+    acknowledged = acks(ctx)
+    assert {chain: (ack.number, ack.flagged) for chain, ack in acknowledged.items()} == {
+        "event": (head(ctx, Chain.EVENT), None), "order": (head(ctx, Chain.ORDER), None)}
+    assert server_flags(sync_server, till_name) == []
+    assert sync_server.till(till_name)["key_id"] == rotation.key_id
+    assert verify_journal(ctx, every_signature=True).ok
+
+
+def test_a_till_that_rotated_its_key_before_it_enrolled_is_followed_from_its_first_key(
+        ctx: Context, ports: SyncPorts, cashier: StaffMember, manager: StaffMember,
+        sync_server: LocalServer, till_name: str) -> None:
+    """It enrols with the key its journal starts with; the server then takes the
+    rotation as the journal comes. Enrolled again afterwards (a lost token), with that
+    same first key, it is still the till the server knows."""
+    from pos_app.services.journal import rotate_key
+
+    sell_ride(ctx, cashier)
+    first = ctx.signer.key_id
+    rotation = rotate_key(ctx, manager)
+    sell_ride(ctx, cashier)
+    sync.enrol(ctx, ports, sync_server.url, sync_server.enrol_code(till_name), None, "0.1.0")
+    assert sync_server.till(till_name)["key_id"] == first
+    assert sync.sync_once(ctx, ports).reached
+    assert server_flags(sync_server, till_name) == []
+    assert {ack.flagged for ack in acks(ctx).values()} == {None}
+    assert sync_server.till(till_name)["key_id"] == rotation.key_id
+    sync.enrol(ctx, ports, sync_server.url, sync_server.enrol_code(till_name), None, "0.1.0")
+    sell_ride(ctx, cashier)
+    assert sync.sync_once(ctx, ports).reached
+    assert server_flags(sync_server, till_name) == []
+    assert acks(ctx)["order"].number == head(ctx, Chain.ORDER)
