@@ -69,6 +69,7 @@ class Cancellation:
     by_staff_id: str
     at: datetime
     reason: str
+    till_id: str | None = None  # the till that cancelled, once stored (another: pulled)
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,7 +29,7 @@ from pos_app.domain.journal import (
     from_journal_time,
     order_chain,
 )
-from pos_app.domain.order import Order, Refund
+from pos_app.domain.order import CreditNote, Order, Refund
 from pos_app.domain.receipt import (
     Receipt,
     ReceiptLine,
@@ -186,18 +186,143 @@ def refund_receipt(ctx: Context, number: str, credit_note: str | None = None,
     """The slip of a return (`credit_note`, its number), of the order's cancellation, or
     of what it held beyond its worth given back (`overpayment`; also the default for an
     order neither cancelled nor asked a credit note of): what was taken back and how the
-    money went back (on request, as a receipt). Each names the till that did it."""
+    money went back (on request, as a receipt). Each names the till that did it.
+
+    What this till did is read from its journal, each entry checked as a receipt's
+    (`_Journaled`); what another till did (a credit note or a cancellation made there,
+    pulled), from its records as pulled."""
     with ctx.uow(write=False) as uow:
         till = local_till(uow)
         order = _order(uow, number)
-        methods = {method.code: method.label for method in uow.payment_methods.active()}
-        venue = uow.tills.venue()
-        seller = _till_of(uow, order.till_id, till)
         note = next((n for n in order.returns
                      if n.number == (credit_note or "").strip().upper()), None)
-        by = seller if note is None else _till_of(uow, note.till_id, till)
-    if credit_note is not None and note is None:
-        raise UnknownOrder(credit_note)
+        if credit_note is not None and note is None:
+            raise UnknownOrder(credit_note)
+        methods = {method.code: method.label for method in uow.payment_methods.active()}
+        cancellation = order.cancellation
+        # Where what the slip tells was done: an excess goes back only where it was sold.
+        here = (note.till_id == till.id if note is not None
+                else order.till_id == till.id if overpayment or cancellation is None
+                else cancellation.till_id in (None, till.id))
+        if not here:
+            return _pulled_refund_receipt(uow, till, order, note, overpayment, methods)
+        journaled = _Journaled.read(uow, ctx.signer, till, order)
+        return journaled.slip(uow, order, note, overpayment, methods)
+
+
+class _Journaled:
+    """The entries of one order in this till's journal, each checked (hash, signature)."""
+
+    def __init__(self, till: Till, sale: JournalEntry | None,
+                 later: list[JournalEntry]) -> None:
+        self.till, self.sale, self.later = till, sale, later
+
+    @classmethod
+    def read(cls, uow: UnitOfWork, signer: Signer, till: Till, order: Order) -> _Journaled:
+        """The sale's entry (None: sold at another till) and those after it."""
+        chain = order_chain(order.training)
+        sale = (uow.journal.sale_of(till.id, order.number, chain)
+                if order.till_id == till.id else None)
+        if order.till_id == till.id and sale is None:
+            raise UnsoundDocumentRecord(order.number, "is missing (no sale entry)")
+        later = uow.journal.order_entries(till.id, chain, order.id,
+                                          0 if sale is None else sale.number)
+        keys = uow.journal.keys()
+        for entry in ([] if sale is None else [sale]) + later:
+            _check(entry, keys, signer, order.number)
+        return cls(till, sale, later)
+
+    def of(self, kind: str, **matching: object) -> list[JournalEntry]:
+        return [entry for entry in self.later if entry.payload.get("kind") == kind
+                and all(entry.payload.get(key) == value for key, value in matching.items())]
+
+    def slip(self, uow: UnitOfWork, order: Order, note: CreditNote | None,
+             overpayment: bool, methods: dict[str, str]) -> RefundReceipt:
+        try:
+            return self._slip(uow, order, note, overpayment, methods)
+        except (KeyError, TypeError, ValueError) as error:  # signed, but no shape a till writes
+            raise UnsoundDocumentRecord(order.number, "is not one the till wrote") from error
+
+    def _slip(self, uow: UnitOfWork, order: Order, note: CreditNote | None,
+              overpayment: bool, methods: dict[str, str]) -> RefundReceipt:
+        till = self.till
+
+        def given(entries: list[JournalEntry]) -> tuple[ReceiptPayment, ...]:
+            return tuple(ReceiptPayment(methods.get(e.payload["method"], e.payload["method"]),
+                                        int(e.payload["amount_cents"]), 0) for e in entries)
+
+        def vat(body: dict[str, Any]) -> tuple[VatLine, ...]:
+            return tuple(VatLine(VatRate(v["rate_bp"]), int(v["total_cents"]),
+                                 int(v["excl_cents"]), int(v["vat_cents"]))
+                         for v in body["vat"])
+
+        if note is not None:
+            found = self.of("return", credit_note_id=note.id)
+            if not found:
+                raise UnsoundDocumentRecord(note.number, "is missing (no return entry)")
+            entry, body = found[0], found[0].payload
+            lines = tuple(_line(line) for line in body["lines"])
+            return RefundReceipt(_seller(uow, body), till.name, till.point_of_sale,
+                                 order.number, str(body["number"]), from_journal_time(entry.at),
+                                 str(body["reason"]), lines, vat(body), int(body["total_cents"]),
+                                 given(self.of("refund", credit_note_id=note.id)),
+                                 order.training)
+        sold = {} if self.sale is None else self.sale.payload
+        seller = _seller(uow, sold) if sold else uow.tills.venue()
+        cancelled = self.of("cancellation")
+        if overpayment or order.cancellation is None:
+            excess = self.of("refund", excess=True)
+            if not excess:
+                raise NoRefundSlip(order.number)
+            return RefundReceipt(seller, till.name, till.point_of_sale, order.number, None,
+                                 from_journal_time(excess[-1].at), "trop-perçu", (), (), 0,
+                                 given(excess), order.training, overpayment=True)
+        if not cancelled:
+            raise UnsoundDocumentRecord(order.number, "is missing (no cancellation entry)")
+        entry, body = cancelled[0], cancelled[0].payload
+        return RefundReceipt(seller, till.name, till.point_of_sale, order.number, None,
+                             from_journal_time(entry.at), str(body["reason"]),
+                             self._left_lines(order), vat(body), int(body["total_cents"]),
+                             given([e for e in self.of("refund", credit_note_id=None)
+                                    if not e.payload.get("excess")]), order.training)
+
+    def _left_lines(self, order: Order) -> tuple[ReceiptLine, ...]:
+        """What a cancellation took back: the sale's lines less what returns took (from
+        the sale's entry and the returns' when this till sold; as pulled otherwise)."""
+        if self.sale is None:
+            return tuple(
+                ReceiptLine(line.label, line.price_label, -left, line.unit_price_cents,
+                            int(line.vat_rate), -left * line.unit_price_cents)
+                for position, line in enumerate(order.lines)
+                if (left := order.returnable(position)) > 0)
+        taken = dict.fromkeys(range(len(self.sale.payload["lines"])), 0)
+        for entry in self.of("return"):
+            for line in entry.payload["lines"]:
+                taken[int(line["order_line"])] -= int(line["quantity"])
+        for note in order.returns:  # made at other tills: not in this journal
+            if note.till_id != self.till.id:
+                for item in note.lines:
+                    taken[item.position] += item.line.quantity
+        return tuple(
+            _line({**line, "quantity": -left,
+                   "total_cents": -left * int(line["unit_price_cents"])})
+            for position, line in enumerate(self.sale.payload["lines"])
+            if (left := int(line["quantity"]) - taken[position]) > 0)
+
+
+def _line(line: dict[str, Any]) -> ReceiptLine:
+    return ReceiptLine(str(line["label"]), str(line["price_label"]), int(line["quantity"]),
+                       int(line["unit_price_cents"]), int(line["vat_rate_bp"]),
+                       int(line["total_cents"]))
+
+
+def _pulled_refund_receipt(uow: UnitOfWork, till: Till, order: Order,
+                           note: CreditNote | None, overpayment: bool,
+                           methods: dict[str, str]) -> RefundReceipt:
+    """A slip of what another till did, from its records as pulled (it journaled them)."""
+    venue = uow.tills.venue()
+    seller = _till_of(uow, order.till_id, till)
+    by = seller if note is None else _till_of(uow, note.till_id, till)
 
     def given(refunds: list[Refund]) -> tuple[ReceiptPayment, ...]:
         return tuple(ReceiptPayment(methods.get(r.method_code, r.method_code),

@@ -232,13 +232,14 @@ class SqlOrders(SqlRepository):
     def get_by_number(self, number: str) -> Order | None:
         row = self._one(
             "SELECT id, number, till_id, created_at, staff_id, payer_id, cancelled_at,"
-            " cancelled_by, cancel_reason, sequence, training FROM orders WHERE number = ?",
+            " cancelled_by, cancel_reason, sequence, training, cancelled_till_id FROM orders"
+            " WHERE number = ?",
             (number.upper(),))
         if row is None:
             return None
         cancellation = None
         if row[6] is not None:
-            cancellation = Cancellation(row[7], from_utc_text(row[6]), row[8])
+            cancellation = Cancellation(row[7], from_utc_text(row[6]), row[8], row[11])
         lines = self._lines(row[0])
         return Order(id=row[0], number=row[1], sequence=row[9], till_id=row[2],
                      created_at=from_utc_text(row[3]), staff_id=row[4], lines=lines,

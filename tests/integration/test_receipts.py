@@ -27,7 +27,7 @@ from pos_app.formatting import format_local_time
 from pos_app.services import orders, selling
 from pos_app.services.context import Context, local_till
 from pos_app.services.journal import verify_journal
-from pos_app.services.receipts import duplicate_receipt, receipt
+from pos_app.services.receipts import duplicate_receipt, receipt, refund_receipt
 from pos_app.services.selling import PaymentRequest
 from pos_app.storage.connection import store_path
 from printing.escpos_document import COLUMNS, receipt_text_lines, receipt_to_escpos
@@ -134,13 +134,13 @@ def test_a_training_receipts_qr_never_checks_as_a_sale(ctx: Context, cashier: St
 
 
 def altered(store: Store, *statements: tuple[str, tuple[object, ...]]) -> None:
-    """Change the store's file as anyone with the file could: the business tables carry
-    no trigger; the journal's refuse changes, so they are dropped first."""
+    """Change the store's file as anyone with the file could: the triggers refusing
+    changes (the journal's, the credit notes' and refunds') are dropped first."""
     connection = sqlite3.connect(store_path(store.data_dir), isolation_level=None)
     try:
         for (name,) in connection.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'trigger'"
-                " AND name LIKE 'journal_entries_no_%'").fetchall():
+                " AND name LIKE '%\\_no\\_%' ESCAPE '\\'").fetchall():
             connection.execute(f"DROP TRIGGER {name}")
         for sql, parameters in statements:
             assert connection.execute(sql, parameters).rowcount >= 1, sql
@@ -264,6 +264,42 @@ def test_an_entry_of_an_earlier_build_names_the_venue_as_it_is(
                     " WHERE chain = 'order' AND number = 1",
                     (forged.body, forged.hash, forged.signature)))
     assert receipt(ctx, number).venue == venue
+
+
+def test_a_refund_slip_is_made_from_its_entries(ctx: Context, cashier: StaffMember,
+                                                manager: StaffMember, store: Store) -> None:
+    number = sold(ctx, cashier)
+    note = orders.return_lines(ctx, manager, number, [(1, 1)], "erreur").credit_note
+    assert note is not None
+    orders.cancel_order(ctx, manager, number, "parti")
+    order_id = selling_order_id(ctx, number)
+    altered(store,
+            ("UPDATE credit_note_lines SET unit_price_cents = 10, total_cents = 10,"
+             " vat_rate_bp = 550", ()),
+            ("UPDATE credit_notes SET reason = 'autre'", ()),
+            ("UPDATE refunds SET method_code = 'CB', amount_cents = 1", ()),
+            ("UPDATE order_lines SET label = 'Autre chose', unit_price_cents = 1"
+             " WHERE order_id = ? AND position = 0", (order_id,)),
+            ("UPDATE orders SET cancel_reason = 'autre' WHERE id = ?", (order_id,)))
+    slip = refund_receipt(ctx, number, note.number)
+    assert [(line.label, line.quantity, line.total_cents, line.vat_rate_bp)
+            for line in slip.lines] == [("Café", -1, -160, 2000)]
+    assert (slip.reason, slip.total_cents) == ("erreur", -160)
+    assert [(p.label, p.amount_cents) for p in slip.refunds] == [("Espèces", -160)]
+    assert slip.venue is not None and slip.venue.siret == "12345678900012"
+    cancelled = refund_receipt(ctx, number)
+    assert [(line.label, line.quantity, line.total_cents) for line in cancelled.lines] == [
+        ("Balade à poney – 1 h", -1, -1400)]
+    assert (cancelled.reason, cancelled.total_cents) == ("parti", -1400)
+    assert [(p.label, p.amount_cents) for p in cancelled.refunds] == [("Espèces", -1400)]
+    # The return's entry altered: no slip of the order, nor receipt.
+    altered(store, ("UPDATE journal_entries SET body = replace(body, '\"reason\":\"erreur\"',"
+                    " '\"reason\":\"autre\"') WHERE chain = 'order'"
+                    " AND body LIKE '%\"kind\":\"return\"%'", ()))
+    for make in (lambda: refund_receipt(ctx, number, note.number),
+                 lambda: refund_receipt(ctx, number), lambda: receipt(ctx, number)):
+        with pytest.raises(UnsoundDocumentRecord, match="does not match its hash"):
+            make()
 
 
 # -- duplicates and VAT rates, on screen, on paper, on the command line -------------------
