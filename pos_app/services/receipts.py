@@ -82,19 +82,11 @@ def _receipt(uow: UnitOfWork, signer: Signer, order: Order) -> Receipt:
     till = local_till(uow)
     if order.till_id != till.id:
         return _pulled_receipt(uow, order, till)
-    chain = order_chain(order.training)
-    sale = uow.journal.sale_of(till.id, order.number, chain)
-    if sale is None:
-        raise UnsoundDocumentRecord(order.number, "is missing (no sale entry)")
-    keys = uow.journal.keys()
-    _check(sale, keys, signer, order.number)
-    body = sale.payload
-    later = uow.journal.order_entries(till.id, chain, str(body.get("order_id")), sale.number)
-    for entry in later:
-        _check(entry, keys, signer, order.number)
+    journaled = _Journaled.read(uow, signer, till, order)
+    assert journaled.sale is not None  # read refuses an order of this till without one
     try:
-        return _from_entries(uow, order, till, sale, body, [e.payload for e in later],
-                             signer)
+        return _from_entries(uow, order, till, journaled.sale, journaled.sale.payload,
+                             [e.payload for e in journaled.later], signer)
     except (KeyError, TypeError, ValueError) as error:  # signed, but no shape a till writes
         raise UnsoundDocumentRecord(order.number, "is not a sale the till wrote") from error
 
@@ -221,14 +213,20 @@ class _Journaled:
     def read(cls, uow: UnitOfWork, signer: Signer, till: Till, order: Order) -> _Journaled:
         """The sale's entry (None: sold at another till) and those after it."""
         chain = order_chain(order.training)
-        sale = (uow.journal.sale_of(till.id, order.number, chain)
-                if order.till_id == till.id else None)
-        if order.till_id == till.id and sale is None:
-            raise UnsoundDocumentRecord(order.number, "is missing (no sale entry)")
-        later = uow.journal.order_entries(till.id, chain, order.id,
-                                          0 if sale is None else sale.number)
         keys = uow.journal.keys()
-        for entry in ([] if sale is None else [sale]) + later:
+        sale, order_id = None, order.id
+        if order.till_id == till.id:
+            sale = uow.journal.sale_of(till.id, order.number, chain)
+            if sale is None:
+                raise UnsoundDocumentRecord(order.number, "is missing (no sale entry)")
+            _check(sale, keys, signer, order.number)
+            body = sale.payload
+            if body.get("number") != order.number:
+                raise UnsoundDocumentRecord(order.number, "names another order")
+            order_id = str(body.get("order_id"))  # the signed id, not the table's
+        later = uow.journal.order_entries(till.id, chain, order_id,
+                                          0 if sale is None else sale.number)
+        for entry in later:
             _check(entry, keys, signer, order.number)
         return cls(till, sale, later)
 
