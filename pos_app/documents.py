@@ -101,7 +101,8 @@ def _lines_and_vat(lines: Iterable[ReceiptLine], vat: Iterable[VatLine],
     blocks: list[Block] = [
         Text(f"{line.quantity} × {line.label} ({line.price_label})"
              f" {format_money(line.unit_price_cents)} = {format_money(line.total_cents)}"
-             f" · TVA {format_vat_rate(line.vat_rate_bp)}")
+             # No-break spaces: on a narrow roll the amount and its rate go on together.
+             f"\u00a0·\u00a0TVA\u00a0{format_vat_rate(line.vat_rate_bp)}")
         for line in lines]
     blocks += [Text(f"TVA {rate.rate.percent_text.replace('.', ',')} % : HT"
                     f" {format_money(rate.excl_cents)} TVA {format_money(rate.vat_cents)}"

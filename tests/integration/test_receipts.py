@@ -327,13 +327,14 @@ def test_a_duplicate_says_its_number_time_and_author(ctx: Context, cashier: Staf
 def test_each_line_shows_its_vat_rate(ctx: Context, cashier: StaffMember) -> None:
     made = receipt(ctx, sold(ctx, cashier))
     text = receipt_lines(made)
-    assert ("1 × Balade à poney – 1 h (Adulte) 14,00\u00a0€ = 14,00\u00a0€ · TVA 10\u00a0%"
+    rate = "\u00a0·\u00a0TVA\u00a0{}\u00a0%"
+    assert ("1 × Balade à poney – 1 h (Adulte) 14,00\u00a0€ = 14,00\u00a0€" + rate.format(10)
             in text)
-    assert "1 × Café (Prix) 1,60\u00a0€ = 1,60\u00a0€ · TVA 20\u00a0%" in text
+    assert "1 × Café (Prix) 1,60\u00a0€ = 1,60\u00a0€" + rate.format(20) in text
     printed = decode(receipt_to_escpos(made, 80))
     assert printed.lines == receipt_text_lines(made, 80)
-    assert sum("TVA 10\xa0%" in line for line in printed.lines) == 1
-    assert any(line.endswith("· TVA 20\xa0%") for line in printed.lines)
+    assert sum("TVA\xa010\xa0%" in line for line in printed.lines) == 1
+    assert any(line.endswith("1,60\xa0€\xa0·\xa0TVA\xa020\xa0%") for line in printed.lines)
     assert all(len(line) <= COLUMNS[80] for line in printed.lines)
 
 
@@ -346,4 +347,4 @@ def test_a_duplicate_on_the_command_line_says_who_and_when(data_dir: Path) -> No
     lines = duplicate["lines"]
     assert "DUPLICATA n° 1" in lines and "par Camille Caissière" in lines
     assert any(line.startswith("Réimprimé le ") for line in lines)
-    assert any(line.endswith("· TVA 20\u00a0%") for line in lines)
+    assert any(line.endswith("\u00a0·\u00a0TVA\u00a020\u00a0%") for line in lines)
