@@ -14,6 +14,8 @@ order's QR carries the training marker, so that checking it never says it is a s
 
 An order sold at another till (pulled from the server) was journaled there: its receipt
 is shown from the records pulled, without a QR code (its document comes from there).
+Refund slips are made the same way from the `return`, `cancellation` and `refund`
+entries when this till made them, from the records pulled when another till did.
 """
 
 from __future__ import annotations
@@ -119,14 +121,13 @@ def _from_entries(uow: UnitOfWork, order: Order, till: Till, sale: JournalEntry,
     qr = signed_qr(qr_message(till.id, str(body["number"]), at, vat, total, sale.hash,
                               training=training), signer.sign)
     methods = {method.code: method.label for method in uow.payment_methods.active()}
-    paid = [(p["method"], int(p["amount_cents"]), int(p["change_cents"]))
-            for p in body["payments"]]
-    paid += [(e["method"], int(e["amount_cents"]), int(e["change_cents"]))
-             for e in later if e.get("kind") == "payment"]
+    journaled = [*body["payments"], *(e for e in later if e.get("kind") == "payment")]
+    paid = [(p["method"], int(p["amount_cents"]), int(p["change_cents"])) for p in journaled]
     # Payments other tills took (the order pulled there) are journaled by them: they
     # come from their records, as pulled.
+    ids = {p["id"] for p in journaled}
     paid += [(p.method_code, p.amount_cents, p.change_cents) for p in order.payments
-             if p.till_id is not None and p.till_id != till.id]
+             if p.till_id not in (None, till.id) and p.id not in ids]
     cancelled = any(e.get("kind") == "cancellation" for e in later)
     returned = sum(int(e["total_cents"]) for e in later if e.get("kind") == "return")
     refunded = sum(int(e["amount_cents"]) for e in later if e.get("kind") == "refund")
@@ -136,10 +137,7 @@ def _from_entries(uow: UnitOfWork, order: Order, till: Till, sale: JournalEntry,
     return Receipt(
         venue=_seller(uow, body), till_name=str(sold_at["name"]),
         point_of_sale=str(sold_at["point_of_sale"]), number=str(body["number"]), at=at,
-        lines=tuple(ReceiptLine(str(line["label"]), str(line["price_label"]),
-                                int(line["quantity"]), int(line["unit_price_cents"]),
-                                int(line["vat_rate_bp"]), int(line["total_cents"]))
-                    for line in body["lines"]),
+        lines=tuple(_line(line) for line in body["lines"]),
         vat=vat, total_cents=total,
         payments=tuple(ReceiptPayment(methods.get(method, method), amount, change)
                        for method, amount, change in paid),
