@@ -121,16 +121,27 @@ def _from_entries(uow: UnitOfWork, order: Order, till: Till, sale: JournalEntry,
     qr = signed_qr(qr_message(till.id, str(body["number"]), at, vat, total, sale.hash,
                               training=training), signer.sign)
     methods = {method.code: method.label for method in uow.payment_methods.active()}
+    # What this till did is in its journal; what other tills did to the order (pulled:
+    # a payment, a return, a refund, its cancellation) is in theirs, and comes from their
+    # records as pulled, each once (by id).
+    here = (None, till.id)
     journaled = [*body["payments"], *(e for e in later if e.get("kind") == "payment")]
     paid = [(p["method"], int(p["amount_cents"]), int(p["change_cents"])) for p in journaled]
-    # Payments other tills took (the order pulled there) are journaled by them: they
-    # come from their records, as pulled.
     ids = {p["id"] for p in journaled}
     paid += [(p.method_code, p.amount_cents, p.change_cents) for p in order.payments
-             if p.till_id not in (None, till.id) and p.id not in ids]
-    cancelled = any(e.get("kind") == "cancellation" for e in later)
-    returned = sum(int(e["total_cents"]) for e in later if e.get("kind") == "return")
-    refunded = sum(int(e["amount_cents"]) for e in later if e.get("kind") == "refund")
+             if p.till_id not in here and p.id not in ids]
+    returns = [e for e in later if e.get("kind") == "return"]
+    ids = {e["credit_note_id"] for e in returns}
+    returned = sum(int(e["total_cents"]) for e in returns) - sum(
+        note.total_cents for note in order.returns
+        if note.till_id not in here and note.id not in ids)
+    refunds = [e for e in later if e.get("kind") == "refund"]
+    ids = {e["id"] for e in refunds}
+    refunded = sum(int(e["amount_cents"]) for e in refunds) - sum(
+        refund.amount_cents for refund in order.refunds
+        if refund.till_id not in here and refund.id not in ids)
+    cancelled = any(e.get("kind") == "cancellation" for e in later) or (
+        order.cancellation is not None and order.cancellation.till_id not in here)
     due = 0 if cancelled else total + returned
     net_paid = sum(amount - change for _method, amount, change in paid) + refunded
     sold_at = body["till"]

@@ -275,9 +275,9 @@ class SqlOrders(SqlRepository):
 
     def _refunds(self, order_id: str) -> list[Refund]:
         rows = self._all(
-            "SELECT id, method_code, amount_cents, at, staff_id, credit_note_id, excess"
-            " FROM refunds WHERE order_id = ? ORDER BY at, id", (order_id,))
-        return [Refund(r[0], r[1], r[2], from_utc_text(r[3]), r[4], r[5], bool(r[6]))
+            "SELECT id, method_code, amount_cents, at, staff_id, credit_note_id, excess,"
+            " till_id FROM refunds WHERE order_id = ? ORDER BY at, id", (order_id,))
+        return [Refund(r[0], r[1], r[2], from_utc_text(r[3]), r[4], r[5], bool(r[6]), r[7])
                 for r in rows]
 
     def search(self, text: str, status: StatusFilter, limit: int,

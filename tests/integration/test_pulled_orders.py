@@ -179,6 +179,24 @@ def test_our_own_order_takes_only_what_other_tills_did(
         [("Carte bancaire", 1400)], 0)
 
 
+def test_our_own_order_cancelled_at_another_till_has_a_receipt_that_says_so(
+        ctx: Context, cashier: StaffMember) -> None:
+    own = unpaid_sale(ctx, cashier, 1)
+    # Paid there, cancelled there, its money given back there.
+    cancelled = echoed(ctx, own.number, ("CB", 1400))
+    cancelled["cancellation"] = {
+        "order_id": own.id, "order_number": own.number, "by_staff_id": "gerant",
+        "at": "2026-07-11T08:10:00+00:00", "reason": "Fermeture", "cancelled_cents": 1400,
+        "till_id": OTHER}
+    cancelled["refunds"] = [
+        {"id": "r-there", "method": "CB", "amount_cents": 1400,
+         "at": "2026-07-11T08:10:00+00:00", "staff_id": "gerant", "credit_note_id": None,
+         "till_id": OTHER}]
+    assert merge(ctx, cancelled) == 1
+    made = receipt(ctx, own.number)
+    assert (made.cancelled, made.left_cents, made.total_cents) == (True, 0, 1400)
+
+
 def test_an_order_this_till_cannot_hold_yet_waits_and_is_tried_again(
         ctx: Context, manager: StaffMember) -> None:
     unknown = copy.deepcopy(document())
