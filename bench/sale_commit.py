@@ -15,6 +15,7 @@ from pos_app.bootstrap import demo_document, open_store
 from pos_app.domain.basket import Basket
 from pos_app.domain.ids import new_id
 from pos_app.domain.journal import Chain, ChainHead, canonical_json, next_entry
+from pos_app.domain.receipt import Venue
 from pos_app.domain.till import Till
 from pos_app.services import importing, selling, setup
 from pos_app.services.changes import order_payload, sale_body
@@ -32,6 +33,8 @@ SIGNING_TARGET_MS = 0.2
 WARMUP = 20
 AT = datetime(2026, 7, 11, 8, 0, tzinfo=UTC)
 TILL = Till("t", "9", "Bare", "Bench", "CD9-")
+VENUE = Venue("Domaine des Écuries du Lac", "1 chemin du Lac", "74000", "Annecy",
+              "12345678900012", "FR12345678901")  # what a sale's entry names
 
 
 
@@ -118,7 +121,7 @@ def measure(rounds: int) -> list[Measure]:
         payload = json.dumps(order_payload(sample), ensure_ascii=False)
         bare = bare_store(Path(folder) / "bare")
         ids = [(new_id(), new_id()) for _ in range(rounds + WARMUP)]
-        journal = bare_journal(rounds + WARMUP, canonical_json(sale_body(sample, TILL)))
+        journal = bare_journal(rounds + WARMUP, canonical_json(sale_body(sample, TILL, VENUE)))
         ours, base = interleave(lambda _i: selling.sell(ctx, cashier, basket, payment),
                                 lambda i: bare_sale(bare, ids[i], payload, journal[i]),
                                 rounds, WARMUP)

@@ -17,7 +17,7 @@ from pos_app.domain.document import (
     Rule,
     Text,
 )
-from pos_app.formatting import format_local_time, format_money
+from pos_app.formatting import format_local_time, format_money, format_vat_rate
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -44,6 +44,12 @@ def receipt_document(value: Receipt) -> Document:
     if value.duplicate_number is not None:
         blocks.append(Text(f"DUPLICATA n° {value.duplicate_number}", bold=True,
                            align=Align.CENTER))
+        if value.reprinted_at is not None:
+            blocks.append(Text(f"Réimprimé le"
+                               f" {format_local_time(value.reprinted_at, '%d/%m/%Y %H:%M:%S')}",
+                               align=Align.CENTER))
+        if value.reprinted_by:
+            blocks.append(Text(f"par {value.reprinted_by}", align=Align.CENTER))
     blocks += [Text(f"Ticket {value.number} — {format_local_time(value.at, '%d/%m/%Y %H:%M:%S')}"),
                Text(f"{value.point_of_sale} · {value.till_name}")]
     blocks += _lines_and_vat(value.lines, value.vat, value.total_cents)
@@ -90,10 +96,13 @@ def refund_document(value: RefundReceipt) -> Document:
 
 def _lines_and_vat(lines: Iterable[ReceiptLine], vat: Iterable[VatLine],
                    total_cents: int) -> list[Block]:
-    """A receipt's lines, its VAT per rate (without VAT, VAT, with VAT) and its total."""
+    """A receipt's lines, each with its VAT rate, its VAT per rate (without VAT, VAT,
+    with VAT) and its total."""
     blocks: list[Block] = [
         Text(f"{line.quantity} × {line.label} ({line.price_label})"
-             f" {format_money(line.unit_price_cents)} = {format_money(line.total_cents)}")
+             f" {format_money(line.unit_price_cents)} = {format_money(line.total_cents)}"
+             # No-break spaces: on a narrow roll the amount and its rate go on together.
+             f"\u00a0·\u00a0TVA\u00a0{format_vat_rate(line.vat_rate_bp)}")
         for line in lines]
     blocks += [Text(f"TVA {rate.rate.percent_text.replace('.', ',')} % : HT"
                     f" {format_money(rate.excl_cents)} TVA {format_money(rate.vat_cents)}"

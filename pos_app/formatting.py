@@ -74,6 +74,13 @@ def format_money(cents: int, locale: str = "fr_FR") -> str:
     return money_format.apply(cents)
 
 
+def format_vat_rate(rate_bp: int) -> str:
+    """`550` (basis points) → `5,5 %`, the sign held to its number (no break between)."""
+    whole, hundredths = divmod(rate_bp, 100)
+    text = f"{whole},{hundredths:02d}".rstrip("0").rstrip(",")
+    return f"{text}\u00a0%"
+
+
 def format_count(count: int, locale: str = "fr_FR") -> str:
     """`10000` → `10 000`: a count of things, its digits grouped as the locale groups an
     amount's (records sent: "1 200 / 10 000")."""

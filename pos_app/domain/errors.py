@@ -175,6 +175,18 @@ class NoRefundSlip(DomainError):
         self.number = number
 
 
+class UnsoundDocumentRecord(DomainError):
+    """A receipt (or slip) is printed from its journal entries only: one missing, or one
+    whose content or signature does not check, means the journal was altered, and no
+    document is made from it (nor from the editable tables)."""
+
+    def __init__(self, number: str, reason: str) -> None:
+        super().__init__(f"the journal entry of {number} {reason}: the journal was altered,"
+                         " nothing is printed from it; run `caisse journal verify`")
+        self.number = number
+        self.reason = reason
+
+
 class NegativeCount(DomainError):
     def __init__(self) -> None:
         super().__init__("cash count refused: the counted cash cannot be negative")

@@ -69,6 +69,7 @@ class Cancellation:
     by_staff_id: str
     at: datetime
     reason: str
+    till_id: str | None = None  # the till that cancelled, once stored (another: pulled)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +126,7 @@ class Refund:
     # What the order held beyond its worth (paid at two tills offline, say), given back
     # with nothing taken back: no return's, no cancellation's.
     excess: bool = False
+    till_id: str | None = None  # the till that gave it, once stored (another: pulled)
 
 
 @dataclass(frozen=True, slots=True)

@@ -77,6 +77,8 @@ class Receipt:
     qr: str
     duplicate_number: int | None = None  # a reprint: "DUPLICATA n° …"
     training: bool = False  # "SIMULATION"
+    reprinted_at: datetime | None = None  # a duplicate's: when, and by whom
+    reprinted_by: str = ""
 
 
 @dataclass(frozen=True, slots=True)

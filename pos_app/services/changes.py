@@ -9,10 +9,12 @@ aggregate id and payload); the two are built side by side here, per kind, so tha
 cannot drift apart, and no service assembles either by hand (a test checks that no
 other module adds to the outbox or writes these entries).
 
-Journal bodies are signed fiscal records (docs/fiscal.md): their shapes never change
-for a kind already journaled. Payloads are JSON with amounts in integer cents and VAT
-rates in basis points, and hold at least the fields `sync.contract.PAYLOAD_FIELDS`
-lists for their kind (the services never import `sync`: the tests hold them to it).
+Journal bodies are signed fiscal records (docs/fiscal.md): a kind already journaled
+never loses nor changes a key, it may only gain one that its readers do without in the
+entries of earlier stores (a sale's and a return's `seller`). Payloads are JSON with
+amounts in integer cents and VAT rates in basis points, and hold at least the fields
+`sync.contract.PAYLOAD_FIELDS` lists for their kind (the services never import `sync`:
+the tests hold them to it).
 
 Signing in records a change, so this module loads with the first sign-in: the order,
 customer and closure types it names are for the type checker only.
@@ -43,6 +45,7 @@ if TYPE_CHECKING:
     from pos_app.domain.customer import Customer
     from pos_app.domain.order import Cancellation, CreditNote, Order, Refund
     from pos_app.domain.payment import Payment
+    from pos_app.domain.receipt import Venue
     from pos_app.domain.till import Till, TillSession
     from pos_app.domain.vat import VatLine
     from pos_app.services.ports import Signer, UnitOfWork
@@ -125,15 +128,17 @@ def record_change(uow: UnitOfWork, signer: Signer, till_id: str, at: datetime,
 # -- a sale: the order chain's `sale`; order.validated and a payment.taken per payment ----
 
 
-def sale_body(order: Order, till: Till) -> dict[str, Any]:
-    """What French law lists for a sale: number, till, lines (label, quantity, unit
-    price, VAT rate, amount without VAT), amount without VAT and VAT per rate, total,
-    and how it was paid. The time is the entry's own, to the second."""
+def sale_body(order: Order, till: Till, venue: Venue | None) -> dict[str, Any]:
+    """What French law lists for a sale: the seller as it was then, number, till, lines
+    (label, quantity, unit price, VAT rate, amount without VAT), amount without VAT and
+    VAT per rate, total, and how it was paid. The time is the entry's own, to the
+    second. Receipts are made from this entry (services/receipts.py)."""
     vat = order.vat()
     return {
         "kind": "sale",
         "order_id": order.id,
         "number": order.number,
+        "seller": seller_body(venue),
         "till": {"id": till.id, "code": till.code, "name": till.name,
                  "point_of_sale": till.point_of_sale},
         "staff_id": order.staff_id,
@@ -178,10 +183,11 @@ class Sold(Change):
     order: Order
     till: Till
     payer: Customer | None
+    venue: Venue | None  # the seller, as the sale's entry names it
 
     def journaled(self) -> Journaled:
-        return Journaled(order_chain(self.order.training), sale_body(self.order, self.till),
-                         self.order.total_cents)
+        return Journaled(order_chain(self.order.training),
+                         sale_body(self.order, self.till, self.venue), self.order.total_cents)
 
     def sent(self, entry: JournalEntry | None) -> list[Sent]:
         order = self.order
@@ -277,15 +283,16 @@ class OrderCancelled(Change):
 # -- a return (credit note): the order chain's `return`; order.returned ---------------------
 
 
-def return_body(order: Order, note: CreditNote) -> dict[str, Any]:
-    """A return (credit note): the lines taken back and their VAT, negative, pointing at
-    the sale and at its lines."""
+def return_body(order: Order, note: CreditNote, venue: Venue | None) -> dict[str, Any]:
+    """A return (credit note, a document of its own): the seller as it was then, the
+    lines taken back and their VAT, negative, pointing at the sale and at its lines."""
     vat = note.vat()
     return {
         "kind": "return",
         "credit_note_id": note.id,
         "number": note.number,
         "returns": {"order_id": order.id, "number": order.number},
+        "seller": seller_body(venue),
         "staff_id": note.staff_id,
         "reason": note.reason,
         "lines": [{"order_line": item.position, **_law_line(item.line, -1)}
@@ -319,9 +326,11 @@ class LinesReturned(Change):
 
     order: Order
     note: CreditNote
+    venue: Venue | None  # the seller, as the credit note's entry names it
 
     def journaled(self) -> Journaled:
-        return Journaled(order_chain(self.order.training), return_body(self.order, self.note),
+        return Journaled(order_chain(self.order.training),
+                         return_body(self.order, self.note, self.venue),
                          -self.note.total_cents)
 
     def sent(self, entry: JournalEntry | None) -> list[Sent]:
@@ -612,6 +621,16 @@ class SessionOpened(Change):
 
 
 # -- shared shapes ----------------------------------------------------------------------
+
+
+def seller_body(venue: Venue | None) -> dict[str, Any] | None:
+    """The seller a document names (None: no venue was set yet). A sale's or a return's
+    entry holds it as it was, so a later change of address or SIRET never rewrites the
+    documents made before it. Entries of earlier stores have no `seller` key at all."""
+    if venue is None:
+        return None
+    return {"name": venue.name, "address": venue.address, "postal_code": venue.postal_code,
+            "city": venue.city, "siret": venue.siret, "vat_number": venue.vat_number}
 
 
 def _law_line(line: BasketLine, sign: int = 1) -> dict[str, Any]:

@@ -146,7 +146,7 @@ def return_lines(ctx: Context, staff: StaffMember, number: str,
         given = _refund(uow, order, refunds, now, staff, note.id, session)
         uow.orders.add_return(note, _id(session))
         _record_correction(uow, ctx.signer, order, till, session, now,
-                           LinesReturned(order, note), given)
+                           LinesReturned(order, note, uow.tills.venue()), given)
         uow.commit()
     return TakenBack(order, note, tuple(given))
 

@@ -723,6 +723,12 @@ class JournalRepository(Protocol):
         """The sale entry of an order made at this till (in `chain`: order by default)."""
         ...
 
+    def order_entries(self, till_id: str, chain: Chain, order_id: str,
+                      after: int) -> list[JournalEntry]:
+        """The entries of `chain` numbered after `after` that name the order `order_id`
+        (its payments, returns, refunds, cancellation), by number."""
+        ...
+
     def last_event(self, till_id: str, *events: str, after: int = 0) -> JournalEntry | None:
         """The newest entry of the event journal recording one of `events` (whose body
         has no key sorting before "event", such as start), numbered after `after`."""

@@ -106,7 +106,8 @@ def record_sale(ctx: Context, staff: StaffMember, basket: Basket, take_payments:
         if order.left_cents < 0:
             raise PaidBeyondWorth(order.number, -order.left_cents)
         uow.orders.add(order, None if session is None else session.id)
-        record_change(uow, ctx.signer, till.id, now, Sold(order, till, payer))
+        record_change(uow, ctx.signer, till.id, now,
+                      Sold(order, till, payer, uow.tills.venue()))
         uow.commit()
     return order
 

@@ -167,6 +167,17 @@ class SqlJournal(SqlRepository):
             (till_id, chain.value,
              f'{{"kind":"sale",%"number":"{like_escape(order_number)}",%')))
 
+    def order_entries(self, till_id: str, chain: Chain, order_id: str,
+                      after: int) -> list[JournalEntry]:
+        """The entries of `chain` numbered after `after` whose body names the order's id
+        (its payments, returns, refunds, cancellation: "order_id" at the top or in
+        "cancels" or "returns"); the caller reads each body to tell which."""
+        return [entry for row in self._all(
+            f"SELECT {_COLUMNS} FROM journal_entries WHERE till_id = ? AND chain = ?"
+            " AND number > ? AND body LIKE ? ESCAPE '\\' ORDER BY number",
+            (till_id, chain.value, after, f'%"order_id":"{like_escape(order_id)}"%'))
+            if (entry := _entry(till_id, chain, row)) is not None]
+
     def last_event(self, till_id: str, *events: str, after: int = 0) -> JournalEntry | None:
         # Bodies are canonical (keys sorted): an event's body starts with its name when no
         # key sorts before "event", as for start. Read from the newest, and no further

@@ -232,13 +232,14 @@ class SqlOrders(SqlRepository):
     def get_by_number(self, number: str) -> Order | None:
         row = self._one(
             "SELECT id, number, till_id, created_at, staff_id, payer_id, cancelled_at,"
-            " cancelled_by, cancel_reason, sequence, training FROM orders WHERE number = ?",
+            " cancelled_by, cancel_reason, sequence, training, cancelled_till_id FROM orders"
+            " WHERE number = ?",
             (number.upper(),))
         if row is None:
             return None
         cancellation = None
         if row[6] is not None:
-            cancellation = Cancellation(row[7], from_utc_text(row[6]), row[8])
+            cancellation = Cancellation(row[7], from_utc_text(row[6]), row[8], row[11])
         lines = self._lines(row[0])
         return Order(id=row[0], number=row[1], sequence=row[9], till_id=row[2],
                      created_at=from_utc_text(row[3]), staff_id=row[4], lines=lines,
@@ -274,9 +275,9 @@ class SqlOrders(SqlRepository):
 
     def _refunds(self, order_id: str) -> list[Refund]:
         rows = self._all(
-            "SELECT id, method_code, amount_cents, at, staff_id, credit_note_id, excess"
-            " FROM refunds WHERE order_id = ? ORDER BY at, id", (order_id,))
-        return [Refund(r[0], r[1], r[2], from_utc_text(r[3]), r[4], r[5], bool(r[6]))
+            "SELECT id, method_code, amount_cents, at, staff_id, credit_note_id, excess,"
+            " till_id FROM refunds WHERE order_id = ? ORDER BY at, id", (order_id,))
+        return [Refund(r[0], r[1], r[2], from_utc_text(r[3]), r[4], r[5], bool(r[6]), r[7])
                 for r in rows]
 
     def search(self, text: str, status: StatusFilter, limit: int,

@@ -78,6 +78,10 @@ def _sentences() -> list[tuple[type[Exception], Callable[[Any], str]]]:
             "messages", "La quantité doit être un nombre entier d'au moins 1.")),
         (errors.UnknownOrder, lambda e: translate(
             "messages", "Aucune commande n'a le numéro {number}.").format(number=e.number)),
+        (errors.UnsoundDocumentRecord, lambda e: translate(
+            "messages", "Le journal a été altéré : l'écriture de {number} ne se vérifie pas,"
+            " rien n'est imprimé. Faites vérifier le journal (« caisse journal verify »)."
+        ).format(number=e.number)),
         (errors.NothingLeftToPay, lambda e: translate("messages", "Il ne reste rien à payer.")),
         (errors.NothingOwed, lambda e: translate(
             "messages", "La commande {number} n'a pas été payée au-delà de ce qu'elle vaut :"

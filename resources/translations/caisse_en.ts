@@ -1556,6 +1556,10 @@ Cameras: {cameras}</translation>
         <translation>No order is numbered {number}.</translation>
     </message>
     <message>
+        <source>Le journal a été altéré : l&apos;écriture de {number} ne se vérifie pas, rien n&apos;est imprimé. Faites vérifier le journal (« caisse journal verify »).</source>
+        <translation>The journal was altered: the entry of {number} does not check, nothing is printed. Have the journal verified (“caisse journal verify”).</translation>
+    </message>
+    <message>
         <source>Il ne reste rien à payer.</source>
         <translation>Nothing is left to pay.</translation>
     </message>

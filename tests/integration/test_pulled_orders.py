@@ -21,7 +21,7 @@ from pos_app.domain.staff import StaffMember
 from pos_app.services import closures, importing, orders, selling
 from pos_app.services.context import Context
 from pos_app.services.pulled_orders import retry_held
-from pos_app.services.receipts import refund_receipt
+from pos_app.services.receipts import receipt, refund_receipt
 from pos_app.storage.connection import store_path
 from tests.pulled_orders import ORDER, OTHER, document, echoed, merge
 
@@ -173,6 +173,28 @@ def test_our_own_order_takes_only_what_other_tills_did(
     assert merge(ctx, echoed(ctx, own.number, ("CB", 1400))) == 1
     assert orders.get_order(ctx, own.number).order.left_cents == 0
     assert {m.method_code for m in closures.x_reading(ctx).methods} == set()
+    # Its receipt, made from this till's journal, shows the payment taken there too.
+    made = receipt(ctx, own.number)
+    assert ([(p.label, p.amount_cents) for p in made.payments], made.left_cents) == (
+        [("Carte bancaire", 1400)], 0)
+
+
+def test_our_own_order_cancelled_at_another_till_has_a_receipt_that_says_so(
+        ctx: Context, cashier: StaffMember) -> None:
+    own = unpaid_sale(ctx, cashier, 1)
+    # Paid there, cancelled there, its money given back there.
+    cancelled = echoed(ctx, own.number, ("CB", 1400))
+    cancelled["cancellation"] = {
+        "order_id": own.id, "order_number": own.number, "by_staff_id": "gerant",
+        "at": "2026-07-11T08:10:00+00:00", "reason": "Fermeture", "cancelled_cents": 1400,
+        "till_id": OTHER}
+    cancelled["refunds"] = [
+        {"id": "r-there", "method": "CB", "amount_cents": 1400,
+         "at": "2026-07-11T08:10:00+00:00", "staff_id": "gerant", "credit_note_id": None,
+         "till_id": OTHER}]
+    assert merge(ctx, cancelled) == 1
+    made = receipt(ctx, own.number)
+    assert (made.cancelled, made.left_cents, made.total_cents) == (True, 0, 1400)
 
 
 def test_an_order_this_till_cannot_hold_yet_waits_and_is_tried_again(

@@ -439,8 +439,13 @@ def test_the_receipt_is_offered_never_printed_unasked(
     assert "Ticket CD2-000001" in text and "TVA 20 %" in text and "Gaufre" in text
     assert "SIRET 12345678900012" in text and "DUPLICATA" not in text
     assert not receipt.qr.pixmap().isNull()  # the signed summary, as a QR code
+    assert "· TVA 20 %" in text  # each line its rate (the screen shows no-break spaces plain)
     click(qtbot, receipt.duplicate)
     qtbot.waitUntil(lambda: "DUPLICATA n° 1" in receipt.view.toPlainText(), timeout=WAIT_MS)
+    reprint = receipt.view.toPlainText().splitlines()
+    after = reprint[reprint.index("DUPLICATA n° 1") + 1:]
+    assert after[0].startswith("Réimprimé le ") and after[1] == (
+        f"par {receipt.staff.display_name}")
 
 
 def test_every_button_is_a_touch_target(qtbot: QtBot, window: SaleWindow) -> None:

@@ -28,6 +28,7 @@ from pos_app.domain.customer import Customer, CustomerKind
 from pos_app.domain.journal import Chain, JournalEntry, canonical_json
 from pos_app.domain.order import Order, RefundRequest, format_order_number
 from pos_app.domain.payment import PaymentMethod
+from pos_app.domain.receipt import Venue
 from pos_app.domain.till import Till, TillSession
 from pos_app.domain.vat import VatRate
 from pos_app.services.changes import (
@@ -52,9 +53,12 @@ NOON = datetime(2026, 7, 11, 10, 0, tzinfo=UTC)
 CASH = PaymentMethod("ESP", "Espèces", gives_change=True, opens_drawer=True)
 CARD = PaymentMethod("CB", "Carte bancaire")
 TILL = Till("till-1", "2", "Caisse accueil", "Accueil", "CD2-")
+VENUE = Venue("Domaine des Écuries du Lac", "1 chemin du Lac", "74000", "Annecy",
+              "12345678900012", "FR12345678901")
 TILL_ID = "0196f3c0-0000-7000-8000-000000000001"  # the envelope wants a UUID
 
-# What the till journaled for the scenario below before changes.py: never to change.
+# What the till journals for the scenario below: shapes only ever gain keys (the seller
+# came last, after the stores of earlier builds had journaled sales without it).
 GOLDEN = {
     'sale': (
         '{"kind":"sale","lines":[{"label":"Balade à poney","price_label":"Adulte","quantity":'
@@ -62,7 +66,10 @@ GOLDEN = {
         '000},{"label":"T-shirt « Lac »","price_label":"Unique","quantity":1,"total_cents":19'
         '90,"total_excl_cents":1658,"unit_price_cents":1990,"vat_rate_bp":2000}],"number":"CD'
         '2-000007","order_id":"order-1","payments":[{"amount_cents":2000,"change_cents":0,"id'
-        '":"pay-1","method":"ESP"}],"staff_id":"caissier","till":{"code":"2","id":"till-1","n'
+        '":"pay-1","method":"ESP"}],'
+        '"seller":{"address":"1 chemin du Lac","city":"Annecy","name":"Domaine des Écuries du '
+        'Lac","postal_code":"74000","siret":"12345678900012","vat_number":"FR12345678901"},'
+        '"staff_id":"caissier","till":{"code":"2","id":"till-1","n'
         'ame":"Caisse accueil","point_of_sale":"Accueil"},"total_cents":4790,"total_excl_cent'
         's":4203,"vat":[{"excl_cents":1658,"rate_bp":2000,"total_cents":1990,"vat_cents":332}'
         ',{"excl_cents":2545,"rate_bp":1000,"total_cents":2800,"vat_cents":255}]}'),
@@ -73,7 +80,8 @@ GOLDEN = {
         '{"credit_note_id":"note-1","kind":"return","lines":[{"label":"T-shirt « Lac »","orde'
         'r_line":1,"price_label":"Unique","quantity":-1,"total_cents":-1990,"total_excl_cents'
         '":-1658,"unit_price_cents":1990,"vat_rate_bp":2000}],"number":"AV2-000003","reason":'
-        '"Taille","returns":{"number":"CD2-000007","order_id":"order-1"},"staff_id":"gerant",'
+        '"Taille","returns":{"number":"CD2-000007","order_id":"order-1"},"seller":null,'
+        '"staff_id":"gerant",'
         '"total_cents":-1990,"total_excl_cents":-1658,"vat":[{"excl_cents":-1658,"rate_bp":20'
         '00,"total_cents":-1990,"vat_cents":-332}]}'),
     'refund': (
@@ -128,12 +136,12 @@ def scenario() -> dict[str, Change]:
     order = Order("order-1", format_order_number("CD2-", 7), 7, TILL.id, NOON, "caissier",
                   lines)
     order.take_payment(CASH, 2000, "pay-1", NOON, "caissier")
-    changes: dict[str, Change] = {"sale": Frozen(Sold(order, TILL, None))}
+    changes: dict[str, Change] = {"sale": Frozen(Sold(order, TILL, None, VENUE))}
     later = order.take_payment(CARD, 2790, "pay-2", NOON, "caissier")
     changes["payment"] = Frozen(PaymentTaken(order, later))
     note = order.take_back([(1, 1)], "note-1", "AV2-000003", 3, TILL.id, NOON, "gerant",
                            "Taille")
-    changes["return"] = Frozen(LinesReturned(order, note))
+    changes["return"] = Frozen(LinesReturned(order, note, None))
     refund = order.give_back([RefundRequest("ESP", 1990)], ["ref-1"], NOON, "gerant",
                              note.id)[0]
     changes["refund"] = Frozen(RefundGiven(order, refund))
