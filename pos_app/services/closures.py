@@ -11,7 +11,7 @@ same transaction that closes the till.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from pos_app.domain.closure import (
@@ -41,6 +41,7 @@ from pos_app.domain.journal import Chain
 from pos_app.domain.money import format_plain
 from pos_app.domain.order import check_reason
 from pos_app.domain.staff import Role, StaffMember
+from pos_app.domain.sync import JournalRef
 from pos_app.domain.till import Till, TillSession, TillState
 from pos_app.services.changes import CashMoved, PeriodClosed, ZClosed, record_change
 from pos_app.services.context import Context, local_till
@@ -126,6 +127,10 @@ def finish_closure(ctx: Context, staff: StaffMember, counted_cents: int | None =
             raise JournalMismatch(reading.takings_cents, journal_cents)
         counted = counted_cash(reading.expected_cash_cents, counted_cents, count)
         alongside = _close_periods(uow, ctx.signer, till, staff, previous, now)
+        # The heads the Z records: its monthly and yearly closures are in the closure
+        # chain already; what the Z's own writing adds (its entry, a clock jump or key
+        # announcement first, its note in the event journal) comes after them.
+        reading = replace(reading, heads=_heads(uow, till))
         totals = (NO_TOTALS if previous is None else previous.totals).then(
             reading.takings_cents, reading.takings_absolute_cents)
         number = 1 if previous is None else previous.number + 1
@@ -182,7 +187,14 @@ def _reading(uow: UnitOfWork, till: Till, now: datetime, previous: Closure | Non
     first = 1 if previous is None else previous.last_entry + 1
     return Reading(till.id, 0 if session is None else session.number, after, now, takings,
                    methods, cash, first, first - 1 if head is None or session is None
-                   else head.number, tuple(uow.sync.acknowledgements(till.id)))
+                   else head.number, tuple(uow.sync.acknowledgements(till.id)),
+                   _heads(uow, till))
+
+
+def _heads(uow: UnitOfWork, till: Till) -> tuple[JournalRef, ...]:
+    """Every chain's head as it stands, by chain name."""
+    return tuple(JournalRef(chain, head.number, head.hash)
+                 for chain, head in sorted(uow.journal.heads(till.id).items()))
 
 
 def _money(uow: UnitOfWork, session: TillSession | None

@@ -29,6 +29,7 @@ from pos_app.domain.journal import (
 )
 from pos_app.domain.staff import Role, StaffMember
 from pos_app.services.context import Context, local_till
+from pos_app.services.journal_witnesses import check_recorded_heads
 
 if TYPE_CHECKING:
     from pos_app.services.ports import JournalRepository, Signer, UnitOfWork
@@ -265,6 +266,7 @@ def verify_journal(ctx: Context, every_signature: bool = False,
                                                              last)[:2])
             if totals is not None:
                 problems.append(totals)
+        problems += check_recorded_heads(uow, till.id, problems)
         problems += _check_whole(uow.journal, till.id, entries, keys, problems)
     report = JournalReport(entries, problems, location)
     # Nothing is written to an event journal that is itself broken, nor under this
