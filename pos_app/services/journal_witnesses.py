@@ -19,14 +19,17 @@ from pos_app.domain.witnesses import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from pos_app.domain.sync import ChainAck
     from pos_app.services.ports import UnitOfWork
 
 
-def check_recorded_heads(uow: UnitOfWork, till_id: str,
-                         found: list[JournalProblem]) -> list[JournalProblem]:
+def check_recorded_heads(uow: UnitOfWork, till_id: str, found: list[JournalProblem],
+                         server_heads: Sequence[ChainAck] = ()) -> list[JournalProblem]:
     """The problems of this kind, given those `found` so far: a chain already found
-    broken is not looked at again, and a broken closure (event) chain's bodies are not
-    taken as witnesses."""
+    broken is not looked at again, and a broken event chain's note is not taken as a
+    witness. `server_heads` are the heads the server answers now, if it was asked."""
     broken = {problem.chain for problem in found}
     problems: list[JournalProblem] = []
     closures = list(_bodies(uow, till_id))
@@ -46,6 +49,9 @@ def check_recorded_heads(uow: UnitOfWork, till_id: str,
     witnesses += [Witness(ack.chain, ack.number, ack.hash, "as the till keeps it",
                           server=True)
                   for ack in uow.sync.acknowledgements(till_id) if ack.number]
+    witnesses += [Witness(ack.chain, ack.number, ack.hash, "as the server answers now",
+                          server=True)
+                  for ack in server_heads if ack.number]
 
     def hash_of(chain: str, number: int) -> str | None:
         entry = uow.journal.entry(till_id, chain, number)

@@ -183,3 +183,10 @@ def test_the_x_and_the_z_print_the_heads_in_short(ctx: Context, cashier: StaffMe
     assert "  Journal de la caisse :" in lines
     assert f"    commandes n° {order.number} ({order.hash[:8]})" in lines
     assert closures.x_reading(ctx).heads != result.reading.heads  # the Z wrote after them
+
+
+def test_verify_with_the_server_says_when_there_is_none_to_ask(closed: Store) -> None:
+    result = caisse(closed.data_dir, "journal", "verify", "--with-server")
+    assert result.returncode == 1
+    assert "the server was not asked" in result.stdout and "not enrolled" in result.stdout
+    assert caisse(closed.data_dir, "journal", "verify").returncode == 0

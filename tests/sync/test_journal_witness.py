@@ -250,3 +250,29 @@ def test_a_journal_rewritten_with_the_till_s_key_is_found_once_synced(
         ("order", acknowledged.number)]
     assert (f"the server acknowledged order entry {acknowledged.number} with hash"
             f" {acknowledged.hash[:8]}…") in problems[0].reason
+
+
+def test_verify_with_the_server_finds_what_the_till_s_copy_no_longer_shows(
+        ctx: Context, ports: SyncPorts, data_dir: Path, cashier: StaffMember,
+        sync_server: LocalServer, till_name: str) -> None:
+    """The head forged with the till's key, and the till's copy of the server's
+    acknowledgement edited to match: the store alone holds together; the server's own
+    answer does not."""
+    from tests.integration.test_cli import caisse
+    from tests.sync.tampering import unguarded
+
+    sync.enrol(ctx, ports, sync_server.url, sync_server.enrol_code(till_name), None, "0.1.0")
+    sell_ride(ctx, cashier)
+    assert sync.sync_once(ctx, ports).reached
+    number = head(ctx, Chain.ORDER)
+    original = entry(ctx, till_id(ctx), Chain.ORDER, number)
+    forged = forge(data_dir, ctx.signer, original, 100)
+    with unguarded(data_dir) as connection:
+        connection.execute("UPDATE journal_acks SET hash = ? WHERE chain = 'order'",
+                           (forged.hash,))
+    assert verify_journal(ctx, every_signature=True).ok  # the store alone holds together
+
+    result = caisse(data_dir, "journal", "verify", "--with-server")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert (f"the server acknowledged order entry {number} with hash {original.hash[:8]}…"
+            " (as the server answers now)") in result.stdout
