@@ -7,7 +7,8 @@ previous closure of the kind, by number; the order entries from the first part's
 to the last part's last; the orders, the takings and the cash expected and counted
 summed; the perpetual totals of the last part; the period from the previous closure's
 end to the latest end of its parts, and its label (the month or year of that end, in
-France).
+France); and, from the parts' bodies (`summed_figures`), the sales, cancellations and
+returns apart, the absolute takings, VAT per rate and money per method.
 """
 
 from __future__ import annotations
@@ -94,6 +95,51 @@ def _figures(body: Mapping[str, Any], parts: list[Mapping[str, Any]],
         ("period.to", end, body["period"]["to"]),
         ("label", _label(body["kind"], from_journal_time(end)), body["label"]),
     )
+    # Those a closure written before they existed does not hold are not asked of it.
+    summed = summed_figures(parts)
+    for name in (*SUMMED, "vat", "payments"):
+        if name in body:
+            yield name, summed.get(name), body[name]
+
+
+# The figures a monthly (yearly) closure sums from its parts' bodies, beside those its
+# closure record keeps (orders, takings, cash): sales, cancellations and returns apart,
+# VAT per rate and money per method.
+SUMMED = ("sales_cents", "cancellations", "cancelled_cents", "returns", "returned_cents",
+          "takings_absolute_cents")
+
+
+def summed_figures(parts: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """What a monthly (yearly) closure records of its Zs' (months') figures: each of
+    SUMMED summed, `vat` summed per rate (highest first) and `payments` per method (by
+    code). A figure some part does not hold (written before it existed) is left out."""
+    listed = list(parts)
+    figures: dict[str, Any] = {
+        name: sum(part[name] for part in listed) for name in SUMMED
+        if listed and all(name in part for part in listed)}
+    if listed and all("vat" in part for part in listed):
+        rates: dict[int, list[int]] = {}
+        for part in listed:
+            for line in part["vat"]:
+                total = rates.setdefault(line["rate_bp"], [0, 0, 0])
+                total[0] += line["excl_cents"]
+                total[1] += line["vat_cents"]
+                total[2] += line["total_cents"]
+        figures["vat"] = [{"rate_bp": rate, "excl_cents": excl, "vat_cents": vat,
+                           "total_cents": total}
+                          for rate, (excl, vat, total) in sorted(rates.items(), reverse=True)]
+    if listed and all("payments" in part for part in listed):
+        methods: dict[str, list[int]] = {}
+        for part in listed:
+            for line in part["payments"]:
+                total = methods.setdefault(line["method"], [0, 0, 0])
+                total[0] += line["taken_cents"]
+                total[1] += line["refunded_cents"]
+                total[2] += line["net_cents"]
+        figures["payments"] = [{"method": method, "taken_cents": taken,
+                                "refunded_cents": refunded, "net_cents": net}
+                               for method, (taken, refunded, net) in sorted(methods.items())]
+    return figures
 
 
 def _sum(parts: list[Mapping[str, Any]], figure: Callable[[Mapping[str, Any]], int]) -> int:

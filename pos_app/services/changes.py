@@ -512,9 +512,13 @@ class PeriodClosed(Change):
     totals: GrandTotals
     expected_cents: int
     counted_cents: int
+    # Its parts' figures summed (domain/closure_checks.py `summed_figures`): sales,
+    # cancellations and returns apart, VAT per rate, money per method.
+    figures: dict[str, Any] | None = None
 
     def journaled(self) -> Journaled:
         return Journaled(Chain.CLOSURE, {
+            **(self.figures or {}),
             "kind": self.kind.value, "number": self.number,
             "period": _period(self.start, self.end), "staff_id": self.staff_id,
             "label": self.label,

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from pos_app.domain.closure import (
     NO_TAKINGS,
@@ -28,6 +29,7 @@ from pos_app.domain.closure import (
     counted_cash,
     local_month,
 )
+from pos_app.domain.closure_checks import summed_figures
 from pos_app.domain.errors import (
     CashReasonMissing,
     DraftHoldsPayments,
@@ -295,7 +297,8 @@ def _close_period(uow: UnitOfWork, signer: Signer, till: Till, staff: StaffMembe
     counted = sum(p.counted_cash_cents for p in parts)
     change = PeriodClosed(new_id(), kind, number, start, end, _label(kind, end), staff.id,
                           part, first.number, last.number, first.first_entry,
-                          last.last_entry, orders, totals, expected, counted)
+                          last.last_entry, orders, totals, expected, counted,
+                          summed_figures(_bodies(uow, till, parts)))
     entry = record_change(uow, signer, till.id, now, change)
     assert entry is not None  # a closure is always journaled
     closure = Closure(change.closure_id, till.id, kind, number, start, end, staff.id, orders,
@@ -303,6 +306,17 @@ def _close_period(uow: UnitOfWork, signer: Signer, till: Till, staff: StaffMembe
                       last.last_entry, first.number, last.number)
     uow.closures.add(closure, [], None, None)
     return closure
+
+
+def _bodies(uow: UnitOfWork, till: Till, parts: Sequence[Closure]) -> list[dict[str, Any]]:
+    """The parts' entries in the closure chain, as signed."""
+    bodies = []
+    for part in parts:
+        entry = uow.journal.entry(till.id, Chain.CLOSURE, part.journal_number)
+        if entry is None:
+            raise JournalMismatch(part.totals.period_cents, 0)
+        bodies.append(entry.payload)
+    return bodies
 
 
 def _label(kind: ClosureKind, end: datetime) -> str:

@@ -164,6 +164,14 @@ def test_months_and_years_close_at_their_first_z(ctx: Context, cashier: StaffMem
         ClosureKind.MONTH, 1, PONEY + 2 * CAFE, 3)
     assert month.totals.perpetual_cents == december.closure.totals.perpetual_cents
     assert (year.kind, year.totals.period_cents) == (ClosureKind.YEAR, PONEY + 2 * CAFE)
+    with ctx.uow(write=False) as uow:
+        bodies = [uow.journal.entry(month.till_id, Chain.CLOSURE, item.journal_number)
+                  for item in (month, year)]
+    for body in (entry.payload for entry in bodies if entry is not None):
+        assert [(line["rate_bp"], line["total_cents"]) for line in body["vat"]] == [
+            (2000, 2 * CAFE), (1000, PONEY)]
+        assert (body["sales_cents"], body["takings_absolute_cents"], body["payments"]) == (
+            PONEY + 2 * CAFE, PONEY + 2 * CAFE, [])
     assert january.closure.totals.perpetual_cents == PONEY + 3 * CAFE
     assert verify_journal(ctx).ok
     # January's Z records the closure chain's head after the month and year it brought.
@@ -186,6 +194,11 @@ def edit_takings(body: dict[str, Any]) -> dict[str, Any]:
     return {**body, "grand_totals": {**totals, "period_cents": totals["period_cents"] + 100}}
 
 
+def edit_vat(body: dict[str, Any]) -> dict[str, Any]:
+    first, *rest = body["vat"]
+    return {**body, "vat": [{**first, "vat_cents": first["vat_cents"] + 1}, *rest]}
+
+
 def edit_label(body: dict[str, Any]) -> dict[str, Any]:
     return {**body, "label": "2026-11"}
 
@@ -194,9 +207,12 @@ def edit_label(body: dict[str, Any]) -> dict[str, Any]:
     ("month", edit_month, "orders = 4, but its z closures 1 to 2 make 3"),
     ("month", edit_cash, "cash.counted_cents"),
     ("month", edit_label, "label = '2026-11'"),
+    ("month", edit_vat, "the monthly closure 1 records vat = [{'excl_cents'"),
+    ("year", edit_vat, "the yearly closure 1 records vat ="),
     ("month", edit_takings, "grand totals are not those of its z closures"),
     ("year", edit_month, "orders = 4, but its month closures 1 to 1 make 3"),
-], ids=["month orders", "month cash", "month label", "month takings", "year orders"])
+], ids=["month orders", "month cash", "month label", "month VAT", "year VAT", "month takings",
+        "year orders"])
 def test_a_period_closure_edited_and_re_signed_with_the_till_s_key_is_found(
         store: Store, ctx: Context, cashier: StaffMember, manager: StaffMember,
         clock: FrozenClock, closure: str, edit: Callable[[dict[str, Any]], dict[str, Any]],
