@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from pos_app.domain.customer import Customer
     from pos_app.domain.order import Order
     from pos_app.domain.receipt import Receipt, ReceiptLine, RefundReceipt, Venue
-    from pos_app.domain.sync import ChainAck
+    from pos_app.domain.sync import ChainAck, JournalRef
     from pos_app.domain.vat import VatLine
 
 SIMULATION = "*** SIMULATION ***"
@@ -167,12 +167,23 @@ def reading_lines(value: Reading, title: str = "Lecture X") -> list[str]:
                  f" − rendu {format_money(cash.change_cents)} + apports"
                  f" {format_money(cash.in_cents)} − retraits {format_money(cash.out_cents)}"
                  f"{refunded}")
+    lines += head_lines(value.heads)
     lines += acknowledged_lines(value.acknowledged)
     return lines
 
 
 CHAIN_NAMES = {"order": "commandes", "closure": "clôtures", "event": "événements",
-               "duplicate": "duplicatas", "archive": "archives"}
+               "duplicate": "duplicatas", "archive": "archives", "training": "formation"}
+
+
+def head_lines(heads: tuple[JournalRef, ...]) -> list[str]:
+    """Every chain's head as the reading was taken (a Z's: as it records them), in
+    short: the chain, the number, the hash's first 8 hex digits."""
+    if not heads:
+        return []
+    return ["  Journal de la caisse :"] + [
+        f"    {CHAIN_NAMES.get(head.chain, head.chain)} n° {head.number} ({head.hash[:8]})"
+        for head in heads]
 
 
 def acknowledged_lines(acks: tuple[ChainAck, ...]) -> list[str]:

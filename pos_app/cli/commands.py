@@ -311,9 +311,16 @@ def _orders_search(store: Store, args: argparse.Namespace) -> Any:
 def _journal_verify(store: Store, args: argparse.Namespace) -> Any:
     from pos_app.services.journal import verify_journal
 
+    heads, unasked = (sync_commands.server_heads(store) if args.with_server
+                       else ([], None))
     report = verify_journal(store.context, every_signature=args.full,
-                            record_failure=not store.read_only)
+                            record_failure=not store.read_only, server_heads=heads)
     result = output.journal_report(report)
+    if unasked is not None:
+        # The journal's own checks stand; the server's word is missing, which is no
+        # sound answer to the question asked.
+        result = output.Result({**result.data, "server": unasked},
+                               f"{result.text}\n{unasked}", 1)
     if report.ok or not store.read_only:
         return result
     note = ("the store is read-only here: this failed check could not be recorded in its"

@@ -174,6 +174,8 @@ def reading(value: Reading, title: str = "Lecture X") -> Result:
                  "change_cents": cash.change_cents, "in_cents": cash.in_cents,
                  "out_cents": cash.out_cents, "refunded_cents": cash.refunded_cents,
                  "expected_cents": cash.expected_cents},
+        "heads": [{"chain": head.chain, "number": head.number, "hash": head.hash}
+                  for head in value.heads],
         "server_acknowledged": [
             {"chain": ack.chain, "number": ack.number, "hash": ack.hash,
              "at": None if ack.acknowledged_at is None else ack.acknowledged_at.isoformat(),

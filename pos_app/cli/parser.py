@@ -210,6 +210,9 @@ def _add_fiscal_commands(commands: Any) -> None:
     verify.add_argument("--full", action="store_true",
                         help="check every entry's signature, not only each chain's last"
                         " entry and the closures")
+    verify.add_argument("--with-server", action="store_true",
+                        help="also ask the server (an enrolled till) for the heads it"
+                        " holds now, which the journal must hold too")
     journal.add_parser("rotate-key", help="replace the till's signing key: the rotation is"
                        " journaled, signed by the current key, which is then removed (a"
                        " manager: --staff)")

@@ -254,3 +254,19 @@ def _ack(ack: ChainAck) -> dict[str, Any]:
 
 def _time(moment: datetime | None) -> str | None:
     return None if moment is None else moment.isoformat()
+
+
+def server_heads(store: Store) -> tuple[list[ChainAck], str | None]:
+    """`journal verify --with-server`: the heads the server holds of this till's journal
+    now, or why it could not say (not enrolled, not reached)."""
+    from pos_app.domain.errors import DomainError
+    from sync.client.http import HttpSyncServer
+
+    server = HttpSyncServer(connect_timeout_s=5.0, read_timeout_s=20.0)
+    try:
+        ports = sync.SyncPorts(server, open_token_store(store.data_dir))
+        return sync.acknowledged_now(store.context, ports), None
+    except DomainError as error:
+        return [], f"le serveur n'a pas été consulté / the server was not asked: {error}"
+    finally:
+        server.close()

@@ -10,7 +10,7 @@ from enum import StrEnum
 
 from pos_app.domain.errors import InvalidCashCount, NegativeCount
 from pos_app.domain.money import Cents
-from pos_app.domain.sync import ChainAck
+from pos_app.domain.sync import ChainAck, JournalRef
 
 # Euro notes and coins, in cents, largest first.
 EURO_DENOMINATIONS: tuple[Cents, ...] = (50000, 20000, 10000, 5000, 2000, 1000, 500,
@@ -135,6 +135,10 @@ class Reading:
     # The journal heads the server last acknowledged (an enrolled till; docs/sync.md): a
     # Z records them, the witness a rewritten journal would no longer match.
     acknowledged: tuple[ChainAck, ...] = ()
+    # Every chain's head (number, hash) as the reading is taken; a Z records them, so
+    # that a journal cut or rewritten afterwards no longer reaches them (a Z's: after
+    # the monthly and yearly closures it brings, before anything the Z itself writes).
+    heads: tuple[JournalRef, ...] = ()
 
     @property
     def orders(self) -> int:

@@ -21,7 +21,8 @@ class RecordState(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class JournalRef:
-    """The journal entry that recorded the same change as a record."""
+    """A journal entry by chain, number and hash: the one that recorded the same change
+    as a record, or a chain's head as a reading (a Z) took it."""
 
     chain: str
     number: int

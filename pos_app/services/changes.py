@@ -96,8 +96,9 @@ class Change(ABC):
     def journaled(self) -> Journaled | None:
         """The journal entry recording the change (None: the journal does not hold it)."""
 
-    def notes(self) -> tuple[Journaled, ...]:
-        """Entries the same change adds to the event journal after its own (a Z's)."""
+    def notes(self, entry: JournalEntry | None) -> tuple[Journaled, ...]:
+        """Entries the same change adds to the event journal after its own (a Z's);
+        `entry` is its own entry, just written."""
         return ()
 
     @abstractmethod
@@ -114,7 +115,7 @@ def record_change(uow: UnitOfWork, signer: Signer, till_id: str, at: datetime,
     journaled = change.journaled()
     entry = None if journaled is None else append(
         uow, signer, till_id, journaled.chain, at, journaled.body, journaled.amount_cents)
-    for note in change.notes():
+    for note in change.notes(entry):
         append(uow, signer, till_id, note.chain, at, note.body, note.amount_cents)
     if journaled is not None and journaled.chain is Chain.TRAINING:
         return entry
@@ -445,6 +446,9 @@ def z_body(reading: Reading, number: int, staff_id: str, totals: GrandTotals,
                  "gap_cents": counted - cash.expected_cents,
                  "count": None if count is None else [list(pair) for pair in count.quantities]},
     }
+    if reading.heads:  # every chain's head before the Z: a later cut no longer reaches it
+        body["heads"] = [{"chain": head.chain, "number": head.number, "hash": head.hash}
+                         for head in reading.heads]
     if reading.acknowledged:  # an enrolled till: the server's word on its journal
         body["server_acknowledged"] = [
             {"chain": ack.chain, "number": ack.number, "hash": ack.hash,
@@ -481,10 +485,15 @@ class ZClosed(Change):
                                                self.totals, self.methods, self.counted_cents,
                                                self.count))
 
-    def notes(self) -> tuple[Journaled, ...]:
+    def notes(self, entry: JournalEntry | None) -> tuple[Journaled, ...]:
+        # The note names the Z's entry: the event journal then witnesses the closure
+        # chain's head, as the Z witnesses every chain's (`z_entry` sorts after "event",
+        # which stays the body's first key).
+        witness = {} if entry is None else {
+            "z_entry": {"number": entry.number, "hash": entry.hash}}
         return (Journaled(Chain.EVENT, event_body(
             Event.CLOSURE, self.staff_id, kind="z", number=self.number,
-            gap_cents=self.counted_cents - self.reading.expected_cash_cents)),)
+            gap_cents=self.counted_cents - self.reading.expected_cash_cents, **witness)),)
 
     def sent(self, entry: JournalEntry | None) -> list[Sent]:
         return [Sent(RecordKind.CLOSURE_MADE, self.closure_id, closure_payload(
@@ -512,9 +521,13 @@ class PeriodClosed(Change):
     totals: GrandTotals
     expected_cents: int
     counted_cents: int
+    # Its parts' figures summed (domain/closure_checks.py `summed_figures`): sales,
+    # cancellations and returns apart, VAT per rate, money per method.
+    figures: dict[str, Any] | None = None
 
     def journaled(self) -> Journaled:
         return Journaled(Chain.CLOSURE, {
+            **(self.figures or {}),
             "kind": self.kind.value, "number": self.number,
             "period": _period(self.start, self.end), "staff_id": self.staff_id,
             "label": self.label,

@@ -11,8 +11,9 @@ same transaction that closes the till.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from pos_app.domain.closure import (
     NO_TAKINGS,
@@ -28,6 +29,7 @@ from pos_app.domain.closure import (
     counted_cash,
     local_month,
 )
+from pos_app.domain.closure_checks import summed_figures
 from pos_app.domain.errors import (
     CashReasonMissing,
     DraftHoldsPayments,
@@ -41,6 +43,7 @@ from pos_app.domain.journal import Chain
 from pos_app.domain.money import format_plain
 from pos_app.domain.order import check_reason
 from pos_app.domain.staff import Role, StaffMember
+from pos_app.domain.sync import JournalRef
 from pos_app.domain.till import Till, TillSession, TillState
 from pos_app.services.changes import CashMoved, PeriodClosed, ZClosed, record_change
 from pos_app.services.context import Context, local_till
@@ -126,6 +129,10 @@ def finish_closure(ctx: Context, staff: StaffMember, counted_cents: int | None =
             raise JournalMismatch(reading.takings_cents, journal_cents)
         counted = counted_cash(reading.expected_cash_cents, counted_cents, count)
         alongside = _close_periods(uow, ctx.signer, till, staff, previous, now)
+        # The heads the Z records: its monthly and yearly closures are in the closure
+        # chain already; what the Z's own writing adds (its entry, a clock jump or key
+        # announcement first, its note in the event journal) comes after them.
+        reading = replace(reading, heads=_heads(uow, till))
         totals = (NO_TOTALS if previous is None else previous.totals).then(
             reading.takings_cents, reading.takings_absolute_cents)
         number = 1 if previous is None else previous.number + 1
@@ -182,7 +189,14 @@ def _reading(uow: UnitOfWork, till: Till, now: datetime, previous: Closure | Non
     first = 1 if previous is None else previous.last_entry + 1
     return Reading(till.id, 0 if session is None else session.number, after, now, takings,
                    methods, cash, first, first - 1 if head is None or session is None
-                   else head.number, tuple(uow.sync.acknowledgements(till.id)))
+                   else head.number, tuple(uow.sync.acknowledgements(till.id)),
+                   _heads(uow, till))
+
+
+def _heads(uow: UnitOfWork, till: Till) -> tuple[JournalRef, ...]:
+    """Every chain's head as it stands, by chain name."""
+    return tuple(JournalRef(chain, head.number, head.hash)
+                 for chain, head in sorted(uow.journal.heads(till.id).items()))
 
 
 def _money(uow: UnitOfWork, session: TillSession | None
@@ -283,7 +297,8 @@ def _close_period(uow: UnitOfWork, signer: Signer, till: Till, staff: StaffMembe
     counted = sum(p.counted_cash_cents for p in parts)
     change = PeriodClosed(new_id(), kind, number, start, end, _label(kind, end), staff.id,
                           part, first.number, last.number, first.first_entry,
-                          last.last_entry, orders, totals, expected, counted)
+                          last.last_entry, orders, totals, expected, counted,
+                          summed_figures(_bodies(uow, till, parts)))
     entry = record_change(uow, signer, till.id, now, change)
     assert entry is not None  # a closure is always journaled
     closure = Closure(change.closure_id, till.id, kind, number, start, end, staff.id, orders,
@@ -291,6 +306,17 @@ def _close_period(uow: UnitOfWork, signer: Signer, till: Till, staff: StaffMembe
                       last.last_entry, first.number, last.number)
     uow.closures.add(closure, [], None, None)
     return closure
+
+
+def _bodies(uow: UnitOfWork, till: Till, parts: Sequence[Closure]) -> list[dict[str, Any]]:
+    """The parts' entries in the closure chain, as signed."""
+    bodies = []
+    for part in parts:
+        entry = uow.journal.entry(till.id, Chain.CLOSURE, part.journal_number)
+        if entry is None:
+            raise JournalMismatch(part.totals.period_cents, 0)
+        bodies.append(entry.payload)
+    return bodies
 
 
 def _label(kind: ClosureKind, end: datetime) -> str:

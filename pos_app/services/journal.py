@@ -32,8 +32,12 @@ from pos_app.domain.journal import (
 )
 from pos_app.domain.staff import Role, StaffMember
 from pos_app.services.context import Context, local_till
+from pos_app.services.journal_witnesses import check_recorded_heads
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from pos_app.domain.sync import ChainAck
     from pos_app.services.ports import JournalRepository, Signer, UnitOfWork
 
 
@@ -296,12 +300,14 @@ class JournalReport:
 
 
 def verify_journal(ctx: Context, every_signature: bool = False,
-                   record_failure: bool = True) -> JournalReport:
+                   record_failure: bool = True,
+                   server_heads: Sequence[ChainAck] = ()) -> JournalReport:
     """Recompute every chain of this till: numbers, links, hashes, and the signatures of
     each chain's last entry and of every closure (`every_signature`: of all entries).
     The keys recorded in the store must include this till's own key. A failed check is
     itself recorded in the event journal, when that chain is sound and `record_failure`
-    (not on a store opened read-only)."""
+    (not on a store opened read-only). `server_heads`: the heads the server answers now
+    (`--with-server`), which the journal must hold too."""
     with ctx.uow(write=False) as uow:
         till = local_till(uow)
         keys = uow.journal.keys()
@@ -338,6 +344,7 @@ def verify_journal(ctx: Context, every_signature: bool = False,
                                                              last)[:2])
             if totals is not None:
                 problems.append(totals)
+        problems += check_recorded_heads(uow, till.id, problems, server_heads)
         problems += _check_whole(uow.journal, till.id, entries, keys, problems)
     report = JournalReport(entries, problems, location)
     # Nothing is written to an event journal that is itself broken, nor under this

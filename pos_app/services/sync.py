@@ -587,6 +587,23 @@ def _checked(uow: UnitOfWork, till_id: str, acks: Sequence[ChainAck],
     return checked
 
 
+def acknowledged_now(ctx: Context, ports: SyncPorts) -> list[ChainAck]:
+    """The heads the server holds of this till's journal now, as it answers a push of
+    no entries (nothing changes on either side, the till's copy of them included):
+    `caisse journal verify --with-server` checks the journal against them. Raises
+    NotEnrolled, and a SyncError when the server does not answer."""
+    with ctx.uow(write=False) as uow:
+        till = local_till(uow)
+        link = uow.sync.link()
+    if link is None:
+        raise NotEnrolled()
+    token = ports.tokens.load(till.id)
+    if token is None:
+        raise TokenUnavailable("none is kept: enrol the till again")
+    access = ServerAccess(link.server_url, till.id, token, link.ca_file)
+    return ports.server.push_journal(access, []).value
+
+
 # -- where the till stands --------------------------------------------------------------------
 
 

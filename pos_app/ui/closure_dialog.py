@@ -262,15 +262,29 @@ class ClosureDialog(QDialog):
             "<h3>" + self.tr("Par mode de paiement") + f"</h3><table width='100%'>{methods}"
             "</table><hr><h3>" + self.tr("Tiroir") + "</h3><table width='100%'>"
             + "".join(drawer) + row(self.tr("Espèces attendues"), cash.expected_cents)
-            + "</table>" + self._acknowledged_html(reading))
+            + "</table>" + self._heads_html(reading) + self._acknowledged_html(reading))
+
+    def _chain_names(self) -> dict[str, str]:
+        return {"order": self.tr("commandes"), "closure": self.tr("clôtures"),
+                "event": self.tr("événements"), "duplicate": self.tr("duplicatas"),
+                "archive": self.tr("archives"), "training": self.tr("formation")}
+
+    def _heads_html(self, reading: Reading) -> str:
+        """Every chain's head, in short, as a Z records them."""
+        if not reading.heads:
+            return ""
+        names = self._chain_names()
+        items = [escape(self.tr("{chain} n° {number} ({hash})").format(
+            chain=names.get(head.chain, head.chain), number=head.number,
+            hash=head.hash[:8])) for head in reading.heads]
+        return ("<hr><h3>" + self.tr("Journal de la caisse") + "</h3><p>"
+                + "<br>".join(items) + "</p>")
 
     def _acknowledged_html(self, reading: Reading) -> str:
         """The journal heads the server last acknowledged (an enrolled till only)."""
         if not reading.acknowledged:
             return ""
-        names = {"order": self.tr("commandes"), "closure": self.tr("clôtures"),
-                 "event": self.tr("événements"), "duplicate": self.tr("duplicatas"),
-                 "archive": self.tr("archives")}
+        names = self._chain_names()
         items = []
         for ack in reading.acknowledged:
             item = escape(self.tr("{chain} n° {number}").format(

@@ -276,6 +276,18 @@
         <translation>archives</translation>
     </message>
     <message>
+        <source>formation</source>
+        <translation>training</translation>
+    </message>
+    <message>
+        <source>{chain} n° {number} ({hash})</source>
+        <translation>{chain} no. {number} ({hash})</translation>
+    </message>
+    <message>
+        <source>Journal de la caisse</source>
+        <translation>The till&apos;s journal</translation>
+    </message>
+    <message>
         <source>{chain} n° {number}</source>
         <translation>{chain} no. {number}</translation>
     </message>

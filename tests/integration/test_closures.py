@@ -7,16 +7,19 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from pos_app.adapters.clock import FrozenClock
-from pos_app.bootstrap import open_store
+from pos_app.bootstrap import Store, open_store
 from pos_app.domain.closure import CashCount, CashMovementKind, ClosureKind
 from pos_app.domain.errors import (
     ClosureInProgress,
@@ -33,7 +36,9 @@ from pos_app.services.context import Context
 from pos_app.services.journal import verify_journal
 from pos_app.services.selling import PaymentRequest
 from pos_app.services.staff import sign_in, till_statuses
+from pos_app.storage.connection import store_path
 from tests.integration.test_cli import caisse, ok
+from tests.integration.test_journal_heads import re_sign
 from tests.integration.test_selling_services import basket_of
 
 CAFE, PONEY = 160, 1400
@@ -132,9 +137,11 @@ def test_a_day_without_a_z_asks_for_one(ctx: Context, cashier: StaffMember,
         selling.sell(ctx, cashier, basket_of(ctx, "cafe"), [PaymentRequest("CB", CAFE)])
 
 
-def test_months_and_years_close_at_their_first_z(ctx: Context, cashier: StaffMember,
-                                                 manager: StaffMember,
-                                                 clock: FrozenClock) -> None:
+def three_days(ctx: Context, cashier: StaffMember, manager: StaffMember, clock: FrozenClock
+               ) -> tuple[closures.ClosureResult, closures.ClosureResult]:
+    """Two days of December, each with its Z, then one of January, whose Z closes the
+    month and the year first: the closure chain holds Z 1, Z 2, the month, the year, Z 3.
+    December's last Z and January's come back."""
     def day(at: datetime, *products: str) -> closures.ClosureResult:
         clock.current = at
         for product in products:
@@ -144,15 +151,85 @@ def test_months_and_years_close_at_their_first_z(ctx: Context, cashier: StaffMem
 
     day(datetime(2026, 12, 30, 8, tzinfo=UTC), "cafe")
     december = day(datetime(2026, 12, 31, 8, tzinfo=UTC), "balade-poney-1h", "cafe")
-    january = day(datetime(2027, 1, 2, 8, tzinfo=UTC), "cafe")
+    return december, day(datetime(2027, 1, 2, 8, tzinfo=UTC), "cafe")
+
+
+def test_months_and_years_close_at_their_first_z(ctx: Context, cashier: StaffMember,
+                                                 manager: StaffMember,
+                                                 clock: FrozenClock) -> None:
+    december, january = three_days(ctx, cashier, manager, clock)
     assert december.made_alongside == ()
     month, year = january.made_alongside
     assert (month.kind, month.number, month.totals.period_cents, month.orders) == (
         ClosureKind.MONTH, 1, PONEY + 2 * CAFE, 3)
     assert month.totals.perpetual_cents == december.closure.totals.perpetual_cents
     assert (year.kind, year.totals.period_cents) == (ClosureKind.YEAR, PONEY + 2 * CAFE)
+    with ctx.uow(write=False) as uow:
+        bodies = [uow.journal.entry(month.till_id, Chain.CLOSURE, item.journal_number)
+                  for item in (month, year)]
+    for body in (entry.payload for entry in bodies if entry is not None):
+        assert [(line["rate_bp"], line["total_cents"]) for line in body["vat"]] == [
+            (2000, 2 * CAFE), (1000, PONEY)]
+        assert (body["sales_cents"], body["takings_absolute_cents"], body["payments"]) == (
+            PONEY + 2 * CAFE, PONEY + 2 * CAFE, [])
     assert january.closure.totals.perpetual_cents == PONEY + 3 * CAFE
     assert verify_journal(ctx).ok
+    # January's Z records the closure chain's head after the month and year it brought.
+    heads = {head.chain: head.number for head in january.reading.heads}
+    assert heads["closure"] == year.journal_number == january.closure.journal_number - 1
+
+
+def edit_month(body: dict[str, Any]) -> dict[str, Any]:
+    return {**body, "orders": body["orders"] + 1}
+
+
+def edit_cash(body: dict[str, Any]) -> dict[str, Any]:
+    cash = body["cash"]
+    return {**body, "cash": {**cash, "counted_cents": cash["counted_cents"] + 100,
+                             "gap_cents": cash["gap_cents"] + 100}}
+
+
+def edit_takings(body: dict[str, Any]) -> dict[str, Any]:
+    totals = body["grand_totals"]
+    return {**body, "grand_totals": {**totals, "period_cents": totals["period_cents"] + 100}}
+
+
+def edit_vat(body: dict[str, Any]) -> dict[str, Any]:
+    first, *rest = body["vat"]
+    return {**body, "vat": [{**first, "vat_cents": first["vat_cents"] + 1}, *rest]}
+
+
+def edit_label(body: dict[str, Any]) -> dict[str, Any]:
+    return {**body, "label": "2026-11"}
+
+
+@pytest.mark.parametrize(("closure", "edit", "named"), [
+    ("month", edit_month, "orders = 4, but its z closures 1 to 2 make 3"),
+    ("month", edit_cash, "cash.counted_cents"),
+    ("month", edit_label, "label = '2026-11'"),
+    ("month", edit_vat, "the monthly closure 1 records vat = [{'excl_cents'"),
+    ("year", edit_vat, "the yearly closure 1 records vat ="),
+    ("month", edit_takings, "grand totals are not those of its z closures"),
+    ("year", edit_month, "orders = 4, but its month closures 1 to 1 make 3"),
+], ids=["month orders", "month cash", "month label", "month VAT", "year VAT", "month takings",
+        "year orders"])
+def test_a_period_closure_edited_and_re_signed_with_the_till_s_key_is_found(
+        store: Store, ctx: Context, cashier: StaffMember, manager: StaffMember,
+        clock: FrozenClock, closure: str, edit: Callable[[dict[str, Any]], dict[str, Any]],
+        named: str) -> None:
+    _december, january = three_days(ctx, cashier, manager, clock)
+    made = {item.kind.value: item for item in january.made_alongside}[closure]
+    raw = sqlite3.connect(store_path(store.data_dir), isolation_level=None)
+    try:
+        for name in ("journal_entries_no_update", "journal_heads_forward_only"):
+            raw.execute(f"DROP TRIGGER {name}")
+        re_sign(raw, ctx.signer, "closure", made.journal_number, edit)
+    finally:
+        raw.close()
+    found = verify_journal(ctx, every_signature=True).problems
+    assert [(problem.chain, problem.number) for problem in found] == [
+        ("closure", made.journal_number)]
+    assert named in found[0].reason
 
 
 def test_closures_are_listed_by_period(ctx: Context, cashier: StaffMember,
@@ -169,7 +246,8 @@ def test_closures_are_listed_by_period(ctx: Context, cashier: StaffMember,
 INTERRUPTED = """
 import sys, time
 from pathlib import Path
-from pos_app.bootstrap import open_store
+from typing import Any
+from pos_app.bootstrap import Store, open_store
 from pos_app.services import closures
 from pos_app.services.staff import sign_in
 store = open_store(Path(sys.argv[1]))

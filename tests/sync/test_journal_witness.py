@@ -182,14 +182,14 @@ def test_an_entry_changed_on_disk_after_it_went_is_flagged_on_both_sides(
     assert server_flags(sync_server, till_name) == [("order", number, reason)]
     assert acks(ctx)["order"].flagged == reason
     assert acks(ctx)["order"].number == number  # the server's copy stands
-    # The forged entry verifies on the till (hash and signature are right): only the
-    # server's copy shows that it changed. A changed body the till finds itself too.
+    # The forged entry's hash and signature are right: the server's acknowledgement,
+    # which the till keeps, shows that it changed. A changed body the till finds itself.
     problems = verify_journal(ctx).problems
-    if how == "body changed":
-        assert [(problem.chain, problem.number) for problem in problems] == [
-            ("order", number)]
-    else:
-        assert problems == []
+    assert [(problem.chain, problem.number) for problem in problems] == [("order", number)]
+    if how != "body changed":
+        assert (f"the server acknowledged order entry {number} with hash"
+                f" {original.hash[:8]}… (as the till keeps it); the journal's entry {number}"
+                " is ") in problems[0].reason
 
 
 def test_a_head_forged_after_the_server_acknowledged_it_is_flagged_on_both_sides(
@@ -213,7 +213,10 @@ def test_a_head_forged_after_the_server_acknowledged_it_is_flagged_on_both_sides
     assert acks(ctx)["order"].flagged == mine
     assert server_flags(sync_server, till_name) == [
         ("order", number, f"entry {number} came again with another hash than the one held")]
-    assert verify_journal(ctx).problems == []  # the forgery holds on the till alone
+    # The forgery holds on the till alone; the server's acknowledgement it keeps does not.
+    problems = verify_journal(ctx).problems
+    assert [(problem.chain, problem.number) for problem in problems] == [("order", number)]
+    assert "the journal was rewritten or cut after it was sent" in problems[0].reason
 
     sell_ride(ctx, cashier)
     run = sync.sync_once(ctx, ports)
@@ -266,3 +269,54 @@ def test_a_till_that_rotated_its_key_before_it_enrolled_is_followed_from_its_fir
     assert sync.sync_once(ctx, ports).reached
     assert server_flags(sync_server, till_name) == []
     assert acks(ctx)["order"].number == head(ctx, Chain.ORDER)
+def test_a_journal_rewritten_with_the_till_s_key_is_found_once_synced(
+        ctx: Context, ports: SyncPorts, data_dir: Path, cashier: StaffMember,
+        sync_server: LocalServer, till_name: str) -> None:
+    """The whole order chain re-made from its first sale with the till's own key, the
+    head moved: every hash, link, signature and time holds, and no Z was made. The head
+    the server acknowledged, as the till keeps it, is no longer in the journal."""
+    from tests.integration.test_journal_heads import re_sign
+    from tests.sync.tampering import unguarded
+
+    sync.enrol(ctx, ports, sync_server.url, sync_server.enrol_code(till_name), None, "0.1.0")
+    for _sale in range(3):
+        sell_ride(ctx, cashier)
+    assert sync.sync_once(ctx, ports).reached
+    acknowledged = acks(ctx)["order"]
+    assert (acknowledged.number, acknowledged.flagged) == (head(ctx, Chain.ORDER), None)
+    assert verify_journal(ctx).ok
+
+    with unguarded(data_dir) as connection:
+        re_sign(connection, ctx.signer, "order", 1,
+                lambda body: {**body, "staff_id": "someone-else"})
+    problems = verify_journal(ctx, every_signature=True).problems
+    assert [(problem.chain, problem.number) for problem in problems] == [
+        ("order", acknowledged.number)]
+    assert (f"the server acknowledged order entry {acknowledged.number} with hash"
+            f" {acknowledged.hash[:8]}…") in problems[0].reason
+
+
+def test_verify_with_the_server_finds_what_the_till_s_copy_no_longer_shows(
+        ctx: Context, ports: SyncPorts, data_dir: Path, cashier: StaffMember,
+        sync_server: LocalServer, till_name: str) -> None:
+    """The head forged with the till's key, and the till's copy of the server's
+    acknowledgement edited to match: the store alone holds together; the server's own
+    answer does not."""
+    from tests.integration.test_cli import caisse
+    from tests.sync.tampering import unguarded
+
+    sync.enrol(ctx, ports, sync_server.url, sync_server.enrol_code(till_name), None, "0.1.0")
+    sell_ride(ctx, cashier)
+    assert sync.sync_once(ctx, ports).reached
+    number = head(ctx, Chain.ORDER)
+    original = entry(ctx, till_id(ctx), Chain.ORDER, number)
+    forged = forge(data_dir, ctx.signer, original, 100)
+    with unguarded(data_dir) as connection:
+        connection.execute("UPDATE journal_acks SET hash = ? WHERE chain = 'order'",
+                           (forged.hash,))
+    assert verify_journal(ctx, every_signature=True).ok  # the store alone holds together
+
+    result = caisse(data_dir, "journal", "verify", "--with-server")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert (f"the server acknowledged order entry {number} with hash {original.hash[:8]}…"
+            " (as the server answers now)") in result.stdout

@@ -97,6 +97,9 @@ def test_an_x_reading_changes_nothing(qtbot: QtBot, store: Store, runner: Operat
     qtbot.waitUntil(lambda: dialog.reading is not None, timeout=WAIT_MS)
     text = dialog.figures.toPlainText()
     assert "1 commande(s)" in text and "151,60" in text and "Fond de caisse" in text
+    assert dialog.reading is not None
+    order = next(head for head in dialog.reading.heads if head.chain == "order")
+    assert "Journal de la caisse" in text and f"commandes n° 1 ({order.hash[:8]})" in text
     assert not dialog.validate.isVisible()
     assert till_statuses(store.context)[0].state is TillState.OPEN
 

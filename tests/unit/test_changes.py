@@ -179,13 +179,13 @@ class Frozen(Change):
 
     def __init__(self, change: Change) -> None:
         self._journaled = change.journaled()
-        self._notes = change.notes()
+        self._notes = change.notes(None)
         self._sent = change.sent(None)
 
     def journaled(self) -> Any:
         return self._journaled
 
-    def notes(self) -> Any:
+    def notes(self, entry: JournalEntry | None) -> Any:
         return self._notes
 
     def sent(self, entry: JournalEntry | None) -> Any:
@@ -227,10 +227,10 @@ def test_journal_bodies_are_what_the_till_always_wrote(name: str) -> None:
 
 
 def test_a_z_notes_its_gap_in_the_event_journal() -> None:
-    (note,) = CHANGES["z"].notes()
+    (note,) = CHANGES["z"].notes(None)
     assert note.chain is Chain.EVENT
     assert canonical_json(note.body) == GOLDEN["z_event"]
-    assert all(CHANGES[name].notes() == () for name in EXPECTED if name != "z")
+    assert all(CHANGES[name].notes(None) == () for name in EXPECTED if name != "z")
 
 
 def test_a_customer_is_not_journaled() -> None:
