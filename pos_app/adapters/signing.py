@@ -109,9 +109,9 @@ class Ed25519Signer:
     def verify(self, public_key: str, digest: bytes, signature: bytes) -> bool:
         return verify_signature(public_key, digest, signature)
 
-    def rotate(self, record: Callable[[str, str], None]) -> None:
+    def rotate(self, record: Callable[[str, str, Callable[[bytes], bytes]], None]) -> None:
         """Replace the key: a new key is made and kept aside (NEXT_INFO_FILE, and its
-        private half in the keyring or NEXT_KEY_FILE); `record(key_id, public_key)` then
+        private half in the keyring or NEXT_KEY_FILE); `record(key_id, public_key, sign)` then
         journals the rotation, signed by the current key, and commits it; only then does
         the new key sign, and the previous private key is removed (it signs nothing
         more: the journal proves the new key from the rotation on). If `record` fails,
@@ -126,7 +126,7 @@ class Ed25519Signer:
             key_id = key_id_of(public)
             _describe(self.data_dir / NEXT_INFO_FILE, key_id, location, public)
             try:
-                record(key_id, public.hex())
+                record(key_id, public.hex(), key.sign)
             except BaseException:
                 self._drop_staged(key_id, location)
                 raise

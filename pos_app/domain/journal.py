@@ -237,13 +237,23 @@ def public_key_id(public_key: str) -> str:
     return hashlib.sha256(bytes.fromhex(public_key)).hexdigest()[:16]
 
 
+def rotation_digest(previous_key_id: str, key_id: str) -> bytes:
+    """What the new key signs in a rotation (its `countersignature`): that it takes
+    over from `previous_key_id`. Without it, someone who re-signed a whole journal with
+    a key of their own could end it with a rotation to the till's real key, signed by
+    their own key, and the till's key would look proven."""
+    return hashlib.sha256(f"caisse key rotation\n{previous_key_id}\n{key_id}".encode()
+                          ).digest()
+
+
 def prove_keys(trail: Iterable[tuple[Any, ...]], check: PublicKeyCheck) -> KeyProof:
     """Walk every entry of one till in store order, (chain, number, key id, event, body,
     hash, signature), body, hash and signature given for key events only. The first
     entry must be event entry 1, key_created, announcing the key that signs it; from
     then on every entry must carry the key proven when it was written, and a new key is
     proven only by a key_rotated entry signed by the key it replaces (whose body names
-    that key, and the new key's id and public key). Only the announcement and rotation
+    that key, and the new key's id and public key) and countersigned by the new key
+    (`countersignature`, over `rotation_digest`). Only the announcement and rotation
     signatures are checked here: the chains' own walk checks the others, under the
     keys proven."""
     proven: dict[str, str] = {}
@@ -282,6 +292,10 @@ def prove_keys(trail: Iterable[tuple[Any, ...]], check: PublicKeyCheck) -> KeyPr
             if not _signed(check, proven[current], digest, signature):
                 return failed(chain, number, "a key rotation not signed by the key it"
                               f" replaces ({current})")
+            if not _signed(check, rotated[1], rotation_digest(current, rotated[0]).hex(),
+                           _loaded(body).get("countersignature")):
+                return failed(chain, number, "a key rotation not countersigned by the new"
+                              f" key {rotated[0]}: whoever wrote it did not hold that key")
             if rotated[0] in proven:
                 return failed(chain, number, f"a key rotation back to key {rotated[0]},"
                               " used before")

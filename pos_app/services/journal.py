@@ -10,6 +10,7 @@ the journal's alone (start, stop, clock jumps, verification…).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -26,6 +27,7 @@ from pos_app.domain.journal import (
     journal_time,
     next_entry,
     prove_keys,
+    rotation_digest,
     verify_chain,
     verify_grand_totals,
     verify_time_order,
@@ -262,21 +264,22 @@ def rotate_key(ctx: Context, staff: StaffMember) -> KeyRotation:
     """Replace the till's signing key (a manager). The key_rotated entry, signed by the
     current key, names it, the new key's id and public key; it is written, with the new
     key recorded in till_keys, in one transaction; every entry after it is signed by
-    the new key, and the previous private key is removed. The new key does not
-    countersign the rotation: the entries it signs next prove it, and the journal
-    accepts it only from an entry the previous key signed."""
+    the new key, and the previous private key is removed. The new key
+    countersigns the rotation (`countersignature`): a rotation to a key its writer did
+    not hold proves nothing."""
     staff.require(Role.MANAGER, "replace the journal's signing key")
     signer = ctx.signer
     previous = signer.key_id  # a key that is gone cannot sign its successor
     written: list[KeyRotation] = []
 
-    def record(key_id: str, public_key: str) -> None:
+    def record(key_id: str, public_key: str, sign_new: Callable[[bytes], bytes]) -> None:
         now = ctx.clock.now()
         with ctx.uow() as uow:
             till = local_till(uow)
             entry = record_event(uow, signer, till.id, now, Event.KEY_ROTATED, staff.id,
                                  previous_key_id=previous, key_id=key_id,
-                                 public_key=public_key)
+                                 public_key=public_key, countersignature=sign_new(
+                                     rotation_digest(previous, key_id)).hex())
             uow.journal.register_key(key_id, public_key, now)
             uow.commit()
         written.append(KeyRotation(previous, key_id, public_key, entry.number))

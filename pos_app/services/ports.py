@@ -224,10 +224,11 @@ class Signer(Protocol):
         """Load the key (making it if there is none) ahead of the first signature."""
         ...
 
-    def rotate(self, record: Callable[[str, str], None]) -> None:
-        """Make a new key; `record(key_id, public_key)` journals its rotation signed by
-        the current key, and commits; then the new key signs, the previous one is
-        removed. Nothing changes if `record` raises."""
+    def rotate(self, record: Callable[[str, str, Callable[[bytes], bytes]], None]) -> None:
+        """Make a new key; `record(key_id, public_key, sign_with_new_key)` journals its
+        rotation signed by the current key (and countersigned by the new one), and
+        commits; then the new key signs, the previous one is removed. Nothing changes if
+        `record` raises."""
         ...
 
 

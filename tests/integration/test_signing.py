@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import keyring
@@ -131,7 +131,7 @@ def test_a_rotation_in_the_keyring_removes_the_previous_key(
     signer = Ed25519Signer(tmp_path)
     old = signer.key_id
     recorded: list[tuple[str, str]] = []
-    signer.rotate(lambda key_id, public: recorded.append((key_id, public)))
+    signer.rotate(lambda key_id, public, _sign: recorded.append((key_id, public)))
     assert recorded == [(signer.key_id, signer.public_key)] and signer.key_id != old
     assert list(memory_keyring.secrets) == [("caisse-journal", signer.key_id)]
     assert Ed25519Signer(tmp_path).key_id == signer.key_id
@@ -142,7 +142,7 @@ def test_a_rotation_whose_record_fails_keeps_the_key(tmp_path: Path,
     signer = Ed25519Signer(tmp_path)
     old = signer.key_id
 
-    def refuse(_key_id: str, _public: str) -> None:
+    def refuse(_key_id: str, _public: str, _sign: Callable[[bytes], bytes]) -> None:
         raise SigningKeyUnavailable("the store refused")
 
     with pytest.raises(SigningKeyUnavailable):

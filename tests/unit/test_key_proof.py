@@ -17,6 +17,7 @@ from pos_app.domain.journal import (
     next_entry,
     prove_keys,
     public_key_id,
+    rotation_digest,
 )
 
 AT = datetime(2026, 7, 11, 8, 0, tzinfo=UTC)
@@ -62,11 +63,14 @@ def started(key: Ed25519PrivateKey) -> Journal:
 
 
 def rotate(journal: Journal, old: Ed25519PrivateKey, new: Ed25519PrivateKey,
-           signer: Ed25519PrivateKey | None = None) -> JournalEntry:
+           signer: Ed25519PrivateKey | None = None,
+           countersigner: Ed25519PrivateKey | None = None) -> JournalEntry:
+    old_id, new_id = public_key_id(public(old)), public_key_id(public(new))
+    countersignature = (countersigner or new).sign(rotation_digest(old_id, new_id)).hex()
     return journal.add(Chain.EVENT, {
-        "event": "key_rotated", "previous_key_id": public_key_id(public(old)),
-        "key_id": public_key_id(public(new)), "public_key": public(new), "staff_id": "g"},
-        signer or old, public_key_id(public(old)))
+        "event": "key_rotated", "previous_key_id": old_id, "key_id": new_id,
+        "public_key": public(new), "staff_id": "g", "countersignature": countersignature},
+        signer or old, old_id)
 
 
 def test_a_rotation_signed_by_the_previous_key_proves_the_new_one() -> None:
@@ -117,3 +121,17 @@ def test_a_journal_that_does_not_start_with_its_key_announcement_proves_nothing(
     problem = prove_keys(journal.trail(), verify_signature).problem
     assert problem is not None and (problem.chain, problem.number) == ("order", 1)
     assert prove_keys([], verify_signature).latest is None
+
+
+def test_a_rotation_to_a_key_its_writer_did_not_hold_proves_nothing() -> None:
+    """A journal re-signed whole with a key of the forger's, ending with a rotation to
+    the till's real key (whose public half anyone may read): without the real key's
+    countersignature, the till's key is not proven."""
+    real, forger = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+    journal = started(forger)
+    forged = rotate(journal, forger, real, countersigner=forger)
+    proof = prove_keys(journal.trail(), verify_signature)
+    assert proof.problem is not None
+    assert (proof.problem.chain, proof.problem.number) == ("event", forged.number)
+    assert "not countersigned by the new key" in proof.problem.reason
+    assert proof.latest != public_key_id(public(real))
