@@ -23,6 +23,7 @@ from pos_app.domain.journal import (
     JournalEntry,
     JournalProblem,
     KeyProof,
+    entry_hash,
     from_journal_time,
     journal_time,
     next_entry,
@@ -286,6 +287,34 @@ def rotate_key(ctx: Context, staff: StaffMember) -> KeyRotation:
 
     signer.rotate(record)
     return written[0]
+
+
+def proven_keys(uow: UnitOfWork, signer: Signer, till_id: str) -> dict[str, str]:
+    """The keys the journal proves (its key announcement and rotations, each entry's
+    hash recomputed, each signed as `prove_keys` requires), when they lead to this
+    till's own key; {} otherwise. What a document printed from the journal is checked
+    against: a key merely put in `till_keys` proves nothing. Reads the key events only
+    (`journal verify` checks that every entry carries the key proven when written), and
+    keeps the answer while the recorded keys stay the same."""
+    recorded = frozenset(uow.journal.keys().items())
+    cached = _PROVEN.get((till_id, recorded))
+    if cached is not None:
+        return cached
+    events = uow.journal.key_events(till_id)
+    if any(entry_hash(entry.message()) != entry.hash for entry in events):
+        return {}
+    proof = prove_keys([(entry.chain.value, entry.number, entry.key_id,
+                         entry.payload.get("event", ""), entry.body, entry.hash,
+                         entry.signature) for entry in events], signer.verify)
+    own = signer.key_id
+    proven = proof.keys if proof.problem is None and proof.latest == own else {}
+    if proven:
+        _PROVEN.clear()  # one till, one store: only the latest answer is worth keeping
+        _PROVEN[(till_id, recorded)] = proven
+    return proven
+
+
+_PROVEN: dict[tuple[str, frozenset[tuple[str, str]]], dict[str, str]] = {}
 
 
 # -- verification --------------------------------------------------------------------------

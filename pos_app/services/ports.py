@@ -675,6 +675,10 @@ class JournalRepository(Protocol):
         """The key recorded last (a rotation's new key), if any."""
         ...
 
+    def key_events(self, till_id: str) -> list[JournalEntry]:
+        """The event journal's key announcements and rotations, in the order written."""
+        ...
+
     def key_trail(self, till_id: str) -> Iterator[tuple[Any, ...]]:
         """(chain, number, key id, event, body, hash, signature) of every entry of the
         till in store order, read lazily; body, hash and signature are given only for

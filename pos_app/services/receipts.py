@@ -45,7 +45,7 @@ from pos_app.domain.staff import Role, StaffMember
 from pos_app.domain.till import Till
 from pos_app.domain.vat import VatLine, VatRate
 from pos_app.services.context import Context, local_till
-from pos_app.services.journal import append
+from pos_app.services.journal import append, proven_keys
 from pos_app.services.ports import Signer, UnitOfWork
 
 
@@ -222,7 +222,7 @@ class _Journaled:
     def read(cls, uow: UnitOfWork, signer: Signer, till: Till, order: Order) -> _Journaled:
         """The sale's entry (None: sold at another till) and those after it."""
         chain = order_chain(order.training)
-        keys = uow.journal.keys()
+        keys = proven_keys(uow, signer, till.id)
         sale, order_id = None, order.id
         if order.till_id == till.id:
             sale = uow.journal.sale_of(till.id, order.number, chain)

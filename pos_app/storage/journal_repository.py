@@ -61,6 +61,14 @@ class SqlJournal(SqlRepository):
         row = self._one("SELECT key_id FROM till_keys ORDER BY rowid DESC LIMIT 1", ())
         return None if row is None else str(row[0])
 
+    def key_events(self, till_id: str) -> list[JournalEntry]:
+        return [JournalEntry(till_id, Chain(row[0]), *row[1:]) for row in self._all(
+            f"SELECT chain, number, at, amount_cents, body, previous_hash, hash, signature,"
+            f" key_id FROM journal_entries WHERE till_id = ? AND chain = ? AND"
+            f" json_valid(body) AND json_extract(body, '$.event') IN"
+            f" ('{Event.KEY_CREATED.value}', '{Event.KEY_ROTATED.value}') ORDER BY seq",
+            (till_id, Chain.EVENT.value))]
+
     def key_trail(self, till_id: str) -> Iterator[tuple[Any, ...]]:
         """(chain, number, key id, event, body, hash, signature) of every entry of the
         till in store order; body, hash and signature only for a key's announcement or

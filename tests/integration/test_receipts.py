@@ -4,6 +4,7 @@ till's public key checks offline."""
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import sqlite3
 import subprocess
@@ -12,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from hardware.simulators.escpos_printer import decode
 from pos_app.adapters.clock import FrozenClock
@@ -245,6 +247,29 @@ def test_a_signature_that_does_not_check_prints_nothing(ctx: Context, cashier: S
     number = sold(ctx, cashier)
     altered(store, ("UPDATE journal_entries SET signature = ? WHERE chain = 'order'"
                     " AND number = 1", ("00" * 64,)))
+    with pytest.raises(UnsoundDocumentRecord, match="no valid signature"):
+        receipt(ctx, number)
+
+
+def test_an_entry_signed_by_a_key_put_in_the_store_prints_nothing(
+        ctx: Context, cashier: StaffMember, store: Store) -> None:
+    """A sale re-signed with a fresh key recorded in till_keys (even announced in the
+    event journal): that key is not one the journal proves, so nothing prints."""
+    number = sold(ctx, cashier)
+    forger = Ed25519PrivateKey.generate()
+    public = forger.public_key().public_bytes_raw().hex()
+    key_id = hashlib.sha256(bytes.fromhex(public)).hexdigest()[:16]
+    with ctx.uow(write=False) as uow:
+        entry = uow.journal.sale_of(local_till(uow).id, number)
+    assert entry is not None
+    body = {**entry.payload, "total_cents": 1}
+    forged = next_entry(None, entry.till_id, Chain.ORDER, from_journal_time(entry.at),
+                        entry.amount_cents, body, forger.sign, key_id)
+    altered(store, ("INSERT INTO till_keys (key_id, public_key, created_at)"
+                    " SELECT ?, ?, created_at FROM till_keys LIMIT 1", (key_id, public)),
+            ("UPDATE journal_entries SET body = ?, hash = ?, signature = ?, key_id = ?"
+             " WHERE chain = 'order' AND number = 1",
+             (forged.body, forged.hash, forged.signature, key_id)))
     with pytest.raises(UnsoundDocumentRecord, match="no valid signature"):
         receipt(ctx, number)
 
