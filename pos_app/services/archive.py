@@ -25,7 +25,7 @@ from pos_app.domain.journal import (
 )
 from pos_app.domain.staff import Role, StaffMember
 from pos_app.services.context import Context, local_till
-from pos_app.services.journal import append, record_event
+from pos_app.services.journal import append, proven_keys, record_event
 
 FORMAT = "caisse-archive-1"
 JOURNAL_FILE = "journal.jsonl"
@@ -43,6 +43,15 @@ class PeriodNotClosed(DomainError):
             f"{period} is not closed: only closed periods are archived, a month once its"
             " monthly closure is recorded (with the first Z of a later month), a year once"
             " its yearly closure is")
+        self.period = period
+
+
+class UnprovenKeys(DomainError):
+    def __init__(self, period: str) -> None:
+        super().__init__(
+            f"the archive of {period} is not made: entries of it are signed by a key the"
+            " journal does not prove (its key announcement and rotations, leading to the"
+            " till's own key); the journal was altered, run `caisse journal verify`")
         self.period = period
 
 
@@ -69,8 +78,12 @@ def export_archive(ctx: Context, staff: StaffMember, period: str) -> dict[str, b
             chain = chains.setdefault(row[1], {"first": row[2], "previous_hash": row[6],
                                                "entries": 0})
             chain.update(last=row[2], last_hash=row[7], entries=chain["entries"] + 1)
-        keys = uow.journal.keys()
+        # The keys the journal proves, never any key recorded in till_keys: an archive
+        # signed by the till must not vouch for entries a forger re-signed.
+        keys = proven_keys(uow, ctx.signer, till.id)
         used = {row[9] for row in rows} | {ctx.signer.key_id}
+        if not used <= keys.keys():
+            raise UnprovenKeys(period.strip())
         manifest = {
             "format": FORMAT,
             "till": {"id": till.id, "code": till.code, "name": till.name,
@@ -78,7 +91,7 @@ def export_archive(ctx: Context, staff: StaffMember, period: str) -> dict[str, b
             "period": period.strip(), "closure": closure,
             "chains": chains,
             "files": {JOURNAL_FILE: hashlib.sha256(journal).hexdigest()},
-            "keys": {key_id: keys[key_id] for key_id in sorted(used) if key_id in keys},
+            "keys": {key_id: keys[key_id] for key_id in sorted(used)},
             "signing_key": ctx.signer.key_id,
         }
         manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=1,

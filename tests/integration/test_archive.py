@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from pos_app.adapters.archive_file import read_archive, write_archive
 from pos_app.adapters.clock import FrozenClock
@@ -22,6 +23,7 @@ from pos_app.services.archive import (
     MANIFEST_FILE,
     SIGNATURE_FILE,
     PeriodNotClosed,
+    UnprovenKeys,
     check_archive,
     export_archive,
 )
@@ -30,6 +32,7 @@ from pos_app.services.context import Context
 from pos_app.services.journal import verify_journal
 from pos_app.services.selling import PaymentRequest
 from pos_app.services.staff import sign_in
+from tests.integration.tamper_store import opened_raw, rewrite_chain
 from tests.integration.test_cli import caisse
 from tests.integration.test_selling_services import basket_of
 
@@ -144,6 +147,21 @@ def test_a_closed_year_is_archived_whole(two_months: Context, manager: StaffMemb
               for month in ("2026-07", "2026-08", "2026-09")]
     lines = [line for files in months for line in files[JOURNAL_FILE].splitlines()]
     assert sorted(lines) == sorted(files[JOURNAL_FILE].splitlines())  # the months, together
+
+
+def test_no_archive_vouches_for_entries_signed_by_a_key_put_in_the_store(
+        two_months: Context, manager: StaffMember, data_dir: Path) -> None:
+    """July's first sale re-signed with a fresh key recorded in till_keys: the till's
+    key would sign a manifest listing that key, so the export is refused."""
+    forger = Ed25519PrivateKey.generate()
+    public = forger.public_key().public_bytes_raw().hex()
+    key_id = hashlib.sha256(bytes.fromhex(public)).hexdigest()[:16]
+    with opened_raw(data_dir) as raw:
+        raw.execute("INSERT INTO till_keys (key_id, public_key, created_at)"
+                    " SELECT ?, ?, created_at FROM till_keys LIMIT 1", (key_id, public))
+        rewrite_chain(raw, "order", 1, forger.sign, key_id)
+    with pytest.raises(UnprovenKeys, match="caisse journal verify"):
+        export_archive(two_months, manager, "2026-07")
 
 
 def test_export_and_verify_on_the_command_line(two_months: Context, data_dir: Path,
