@@ -16,7 +16,7 @@ from pos_app.cli.parser import UsageError
 from pos_app.domain.devices import device_settings_sections, read_device_settings
 from pos_app.formatting import format_local_time
 from pos_app.services.devices import change_device_settings, test_page
-from pos_app.services.drawer import open_drawer
+from pos_app.services.drawer import RecordedDrawer, open_drawer
 from pos_app.services.print_queue import enqueue, print_due
 
 if TYPE_CHECKING:
@@ -115,7 +115,7 @@ def devices_test(store: Store, args: argparse.Namespace,
         drawer = devices.drawer()
         if drawer is None:
             raise UsageError("no drawer is set: caisse devices set drawer printer|serial")
-        open_drawer(store.context, staff(), drawer, "test")
+        open_drawer(store.context, staff(), RecordedDrawer(store.context, drawer), "test")
         return Result({"opened": True}, "drawer opened (recorded in the event journal)")
     return _read_codes(devices, args)
 

@@ -10,7 +10,8 @@ cannot drift apart, and no service assembles either by hand (a test checks that 
 other module adds to the outbox or writes these entries).
 
 Journal bodies are signed fiscal records (docs/fiscal.md): their shapes never change
-for a kind already journaled. Payloads are JSON with amounts in integer cents and VAT
+for a kind already journaled (an event's carries its JET code, `jet`, since codes were
+given: the one field added). Payloads are JSON with amounts in integer cents and VAT
 rates in basis points, and hold at least the fields `sync.contract.PAYLOAD_FIELDS`
 lists for their kind (the services never import `sync`: the tests hold them to it).
 
@@ -516,6 +517,14 @@ class PeriodClosed(Change):
             "cash": {"expected_cents": self.expected_cents,
                      "counted_cents": self.counted_cents,
                      "gap_cents": self.counted_cents - self.expected_cents}})
+
+    def notes(self) -> tuple[Journaled, ...]:
+        event = Event.YEAR_CLOSURE if self.kind.value == "year" else Event.MONTH_CLOSURE
+        return (Journaled(Chain.EVENT, event_body(
+            event, self.staff_id, number=self.number, label=self.label,
+            parts={"kind": self.part_kind.value, "first": self.first_part,
+                   "last": self.last_part},
+            period_cents=self.totals.period_cents)),)
 
     def sent(self, entry: JournalEntry | None) -> list[Sent]:
         return [Sent(RecordKind.CLOSURE_MADE, self.closure_id, closure_payload(

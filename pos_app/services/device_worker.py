@@ -7,18 +7,24 @@ out, cover open, printer off), the operator is told, once, and told again when i
 
 from __future__ import annotations
 
+import logging
 import queue
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
+from pos_app.domain.journal import Event
 from pos_app.services.context import Context
+from pos_app.services.drawer import kick_drawer
+from pos_app.services.journal import record_event_alone
 from pos_app.services.ports import PrinterUnavailable
 from pos_app.services.print_queue import enqueue, next_due, print_due, retry_now
 
 if TYPE_CHECKING:
     from pos_app.domain.document import Document
     from pos_app.services.ports import Printer, TillDevices
+
+log = logging.getLogger("caisse.devices")
 
 LONGEST_SLEEP_S = 5.0  # a job queued by another process (the CLI) waits no longer
 
@@ -108,7 +114,7 @@ class DeviceWorker:
         try:
             drawer = self.devices.drawer()
             if drawer is not None:
-                drawer.kick()
+                kick_drawer(self.ctx, drawer)
         except (PrinterUnavailable, ValueError) as error:
             self._say("drawer", getattr(error, "detail", str(error)))
         else:
@@ -122,4 +128,18 @@ class DeviceWorker:
             self._problems.pop(device, None)
         else:
             self._problems[device] = problem
+        self._journal(device, problem)
         self.operator.device_problem(device, problem)
+
+    def _journal(self, device: str, problem: str | None) -> None:
+        """The same change of state in the event journal: a device error once per
+        episode (not at each retry), and the device back. A journal that cannot be
+        written leaves the device thread running: the operator is told regardless."""
+        try:
+            if problem is None:
+                record_event_alone(self.ctx, Event.DEVICE_BACK, device=device)
+            else:
+                record_event_alone(self.ctx, Event.DEVICE_ERROR, device=device,
+                                   problem=problem)
+        except Exception:  # the device thread never dies of it
+            log.exception("the %s's state could not be journaled", device)

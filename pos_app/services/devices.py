@@ -22,7 +22,8 @@ def change_device_settings(ctx: Context, staff: StaffMember, store: DeviceSettin
     for section, values in new.items():
         for key, value in values.items():
             if old[section][key] != value:
-                record_settings_change(ctx, staff, f"devices.{section}.{key}", value)
+                record_settings_change(ctx, staff, f"devices.{section}.{key}", value,
+                                       old[section][key])
 
 
 def test_page(at: str, paper_mm: int) -> Document:

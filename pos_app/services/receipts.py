@@ -9,7 +9,7 @@ order's QR carries the training marker, so that checking it never says it is a s
 from __future__ import annotations
 
 from pos_app.domain.errors import NoRefundSlip, UnknownOrder
-from pos_app.domain.journal import Chain, order_chain
+from pos_app.domain.journal import Chain, Event, order_chain
 from pos_app.domain.order import Order, Refund
 from pos_app.domain.receipt import (
     Receipt,
@@ -23,7 +23,7 @@ from pos_app.domain.staff import Role, StaffMember
 from pos_app.domain.till import Till
 from pos_app.domain.vat import VatLine
 from pos_app.services.context import Context, local_till
-from pos_app.services.journal import append
+from pos_app.services.journal import append, record_event
 from pos_app.services.ports import Signer, UnitOfWork
 
 
@@ -43,6 +43,8 @@ def duplicate_receipt(ctx: Context, staff: StaffMember, number: str) -> Receipt:
         order = _order(uow, number)
         entry = append(uow, ctx.signer, till.id, Chain.DUPLICATE, now,
                        {"order_id": order.id, "number": order.number, "staff_id": staff.id})
+        record_event(uow, ctx.signer, till.id, now, Event.DUPLICATE, staff.id,
+                     order_id=order.id, number=order.number, duplicate=entry.number)
         made = _receipt(uow, ctx.signer, number, entry.number)
         uow.commit()
     return made

@@ -64,6 +64,8 @@ def test_a_manager_sets_the_printer_and_a_test_page_prints(till: Path) -> None:
     assert {"event": "settings_change", "setting": "devices.printer.address",
             "value": f"{host}:{port}"} in events
     assert {"event": "drawer_opened", "reason": "test"} in events
+    # The opening reached the drawer (the kick the device decoded above): journaled.
+    assert {"event": "drawer_kick", "reached": True} in events
 
 
 def journal_events(data_dir: Path) -> list[dict[str, str]]:
@@ -75,7 +77,7 @@ def journal_events(data_dir: Path) -> list[dict[str, str]]:
             bodies = [json.loads(row[5]) for row in uow.journal.rows(till.id, Chain.EVENT)]
     finally:
         store.close()
-    keep = ("event", "setting", "value", "reason")
+    keep = ("event", "setting", "value", "reason", "reached")
     return [{key: body[key] for key in keep if key in body} for body in bodies]
 
 
