@@ -13,10 +13,9 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
-from pos_app.domain.journal import Event
 from pos_app.services.context import Context
+from pos_app.services.devices import record_device_state
 from pos_app.services.drawer import kick_drawer
-from pos_app.services.journal import record_event_alone
 from pos_app.services.ports import PrinterUnavailable
 from pos_app.services.print_queue import enqueue, next_due, print_due, retry_now
 
@@ -132,14 +131,10 @@ class DeviceWorker:
         self.operator.device_problem(device, problem)
 
     def _journal(self, device: str, problem: str | None) -> None:
-        """The same change of state in the event journal: a device error once per
-        episode (not at each retry), and the device back. A journal that cannot be
-        written leaves the device thread running: the operator is told regardless."""
+        """The same change of state in the event journal (services/devices.py). A
+        journal that cannot be written leaves the device thread running: the operator
+        is told regardless."""
         try:
-            if problem is None:
-                record_event_alone(self.ctx, Event.DEVICE_BACK, device=device)
-            else:
-                record_event_alone(self.ctx, Event.DEVICE_ERROR, device=device,
-                                   problem=problem)
+            record_device_state(self.ctx, device, problem)
         except Exception:  # the device thread never dies of it
             log.exception("the %s's state could not be journaled", device)

@@ -335,6 +335,11 @@ def test_a_device_error_is_journaled_once_per_episode_and_its_end_too(
     written = new_events(ctx, lambda: retries(5))
     assert written == [{"event": "device_error", "jet": 701, "staff_id": None,
                         "device": "printer", "problem": "out of paper"}]
+    # The window restarted, the printer still out of paper: the same episode.
+    worker = DeviceWorker(ctx, Devices(printer), Operator())  # type: ignore[arg-type]
+    assert new_events(ctx, lambda: retries(2)) == []
+    printer.problem = "cover open"  # another problem: said
+    assert [body["problem"] for body in new_events(ctx, lambda: retries(2))] == ["cover open"]
     printer.problem = None
     written = new_events(ctx, lambda: retries(3))
     assert written == [{"event": "device_back", "jet": 702, "staff_id": None,
