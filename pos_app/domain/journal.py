@@ -64,6 +64,7 @@ class Event(StrEnum):
     PRODUCT_CREATED = "product_created"
     PRICE_CHANGE = "price_change"
     VAT_RATE_CHANGE = "vat_rate_change"
+    PRODUCT_RENAMED = "product_renamed"  # the label receipts print
     DEVICE_ERROR = "device_error"  # a device stopped working: once per episode
     DEVICE_BACK = "device_back"  # it works again
     DRAWER_OPENED = "drawer_opened"  # by a manager, outside a sale, with a reason
@@ -110,6 +111,7 @@ JET_CODES: Mapping[Event, int] = {
     Event.PRODUCT_CREATED: 610,
     Event.PRICE_CHANGE: 611,
     Event.VAT_RATE_CHANGE: 612,
+    Event.PRODUCT_RENAMED: 613,
     Event.DEVICE_ERROR: 701,
     Event.DEVICE_BACK: 702,
     Event.DRAWER_OPENED: 710,

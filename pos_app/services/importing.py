@@ -125,7 +125,7 @@ def _check_a_manager_remains(uow: UnitOfWork, checked: CheckedImport,
 
 class _PriceChanges:
     """What an import changes of the catalogue goes in the event journal: products
-    created (with their VAT rate and prices), prices changed, VAT rates changed. Each
+    created (with their VAT rate and prices), prices, VAT rates and names changed. Each
     batch of products is compared with the stored products before it is written; each
     kind of change takes one entry per PRICE_CHANGES_PER_EVENT products, so that no
     entry grows with the catalogue."""
@@ -135,7 +135,8 @@ class _PriceChanges:
         self._uow, self._signer, self._now, self._staff = uow, signer, now, staff
         self._till = uow.tills.local()
         self._changes: dict[Event, list[dict[str, Any]]] = {
-            Event.PRODUCT_CREATED: [], Event.PRICE_CHANGE: [], Event.VAT_RATE_CHANGE: []}
+            Event.PRODUCT_CREATED: [], Event.PRICE_CHANGE: [], Event.VAT_RATE_CHANGE: [],
+            Event.PRODUCT_RENAMED: []}
 
     def compare(self, stored: dict[str, Product], products: list[Product]) -> None:
         if self._till is None:
@@ -151,6 +152,10 @@ class _PriceChanges:
                 self._add(Event.PRICE_CHANGE, {"product_id": product.id,
                                                "before": _price_list(before.prices),
                                                "after": _price_list(product.prices)})
+            if before.name != product.name:
+                self._add(Event.PRODUCT_RENAMED, {"product_id": product.id,
+                                                  "before": before.name,
+                                                  "after": product.name})
             if before.vat_rate != product.vat_rate:
                 self._add(Event.VAT_RATE_CHANGE, {"product_id": product.id,
                                                   "before_bp": int(before.vat_rate),

@@ -262,12 +262,14 @@ def test_a_seller_change_is_journaled_before_and_after(
     assert new_events(ctx, lambda: importing.import_data(ctx, manager, document)) == []
 
 
-def test_products_created_and_price_and_vat_changes_are_journaled(
+def test_products_created_renamed_and_price_and_vat_changes_are_journaled(
         ctx: Context, manager: StaffMember) -> None:
     document = copy.deepcopy(demo_document())
     product = document["products"][0]
     product["vat_rate"] = "20"
     product["prices"][0]["amount"] = "15.00"
+    named = product["name"]
+    product["name"] = "Balade à cheval – 1 h"
     document["products"].append({"id": "velo", "name": "Location de vélo",
                                   "category": product["category"], "vat_rate": "20",
                                   "prices": [{"id": "jour", "label": "Jour",
@@ -280,6 +282,8 @@ def test_products_created_and_price_and_vat_changes_are_journaled(
     assert only(written, Event.VAT_RATE_CHANGE) == {
         "event": "vat_rate_change", "jet": 612, "staff_id": manager.id,
         "products": [{"product_id": product["id"], "before_bp": 1000, "after_bp": 2000}]}
+    assert only(written, Event.PRODUCT_RENAMED)["products"] == [
+        {"product_id": product["id"], "before": named, "after": "Balade à cheval – 1 h"}]
     (change,) = only(written, Event.PRICE_CHANGE)["products"]
     assert change["product_id"] == product["id"] and change["after"][0][2] == 1500
 
