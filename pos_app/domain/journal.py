@@ -46,7 +46,7 @@ class Event(StrEnum):
     COMMAND = "command"  # a `caisse` command that changes data ran (its start, as a window's)
     SOFTWARE_VERSION = "software_version"
     SIGN_IN = "sign_in"
-    SIGN_IN_FAILED = "sign_in_failed"  # a wrong secret (an unknown identifier included)
+    SIGN_IN_FAILED = "sign_in_failed"  # a wrong secret for a member of the staff
     LOCKOUT = "lockout"  # the failure that locks an identifier for a while
     SIGN_OUT = "sign_out"
     SESSION_OPENED = "session_opened"  # the till opened for the day: its session number
@@ -127,8 +127,9 @@ JET_CODES: Mapping[Event, int] = {
 
 def event_payload(event: Event, **fields: Any) -> dict[str, Any]:
     """The body of an event entry: its name, its JET code and its fields. The code's key,
-    `jet`, sorts after `event`: an event's body still starts with its name, which the
-    journal is searched by (`last_event`)."""
+    `jet`, sorts after `event`, so a body whose fields all sort after it (a start, a
+    stop, a clock jump) still starts with its name, which the journal is searched by
+    (`last_event`)."""
     return {"event": event.value, "jet": JET_CODES[event], **fields}
 
 
