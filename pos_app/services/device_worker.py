@@ -116,6 +116,8 @@ class DeviceWorker:
                 kick_drawer(self.ctx, drawer)
         except (PrinterUnavailable, ValueError) as error:
             self._say("drawer", getattr(error, "detail", str(error)))
+        except Exception:  # the kick's journal entry: the device thread never dies of it
+            log.exception("the drawer's opening could not be journaled")
         else:
             self._say("drawer", None)
 
