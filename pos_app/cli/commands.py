@@ -396,7 +396,11 @@ def _archive_verify(args: argparse.Namespace) -> Any:
 
 
 def _close_x(store: Store, args: argparse.Namespace) -> Any:
-    reading = closures.x_reading(store.context)
+    # Journaled (who, when, the totals) where the store can be written; a read-only copy
+    # is read without a trace.
+    reading = (closures.x_reading(store.context) if store.read_only
+               else closures.record_x_reading(store.context, _staff(store, args)
+                                              if args.staff else None))
     result = output.reading(reading)
     if args.print:
         return _printed(store, result, reading_document(reading))
@@ -469,8 +473,9 @@ WRITES = frozenset({
 STORE_ACCESS: dict[str, StoreAccess] = {
     "init": StoreAccess.CREATE,
     "journal verify": StoreAccess.WRITE_IF_WRITABLE,
+    "close x": StoreAccess.WRITE_IF_WRITABLE,  # journaled when it can be
     **dict.fromkeys(["products search", "customers search", "orders search", "order show",
-                     "draft show", "close x", "closures list", "receipt show",
+                     "draft show", "closures list", "receipt show",
                      "receipt refund", "devices list", "sync status"], StoreAccess.READ),
 }
 

@@ -15,8 +15,8 @@ from pos_app.cli.output import Result
 from pos_app.cli.parser import UsageError
 from pos_app.domain.devices import device_settings_sections, read_device_settings
 from pos_app.formatting import format_local_time
-from pos_app.services.devices import change_device_settings, test_page
-from pos_app.services.drawer import open_drawer
+from pos_app.services.devices import change_device_settings, record_device_state, test_page
+from pos_app.services.drawer import RecordedDrawer, open_drawer
 from pos_app.services.print_queue import enqueue, print_due
 
 if TYPE_CHECKING:
@@ -95,6 +95,7 @@ def print_document(store: Store, document: Document) -> str:
         raise UsageError("no printer is set: caisse devices set printer TRANSPORT ADDRESS")
     enqueue(store.context, document.kind.value, document.reference, devices.escpos(document))
     run = print_due(store.context, printer)
+    record_device_state(store.context, "printer", run.problem)  # once per episode
     if run.problem is not None:
         return (f"imprimante / printer: {run.problem} — en attente dans la file, imprimé à"
                 " son retour / waiting in the queue, printed once it is back")
@@ -115,7 +116,7 @@ def devices_test(store: Store, args: argparse.Namespace,
         drawer = devices.drawer()
         if drawer is None:
             raise UsageError("no drawer is set: caisse devices set drawer printer|serial")
-        open_drawer(store.context, staff(), drawer, "test")
+        open_drawer(store.context, staff(), RecordedDrawer(store.context, drawer), "test")
         return Result({"opened": True}, "drawer opened (recorded in the event journal)")
     return _read_codes(devices, args)
 

@@ -151,9 +151,10 @@ def _add_refund_option(command: argparse.ArgumentParser) -> None:
 
 def _add_fiscal_commands(commands: Any) -> None:
     """Closures, cash, archives and the journal (docs/fiscal.md)."""
-    close = commands.add_parser("close", help="X reading (changes nothing) or Z closure (R6)"
+    close = commands.add_parser("close", help="X reading (journaled) or Z closure (R6)"
                                 ).add_subparsers(dest="action", required=True)
-    x = close.add_parser("x", help="what a Z would record now")
+    x = close.add_parser("x", help="what a Z would record now (journaled, with who read it:"
+                         " --staff)")
     x.add_argument("--print", action="store_true", help="print it on the till's printer")
     z = close.add_parser("z", help="close the till (a manager: --staff)")
     z.add_argument("--print", action="store_true", help="print the Z report on the till's"

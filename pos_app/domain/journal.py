@@ -37,34 +37,103 @@ def order_chain(training: bool) -> Chain:
 
 
 class Event(StrEnum):
-    """What the event journal (JET) records."""
+    """What the event journal (JET) records; each has its JET code (JET_CODES)."""
 
+    TILL_CREATED = "till_created"  # the store got its till
     KEY_CREATED = "key_created"
     # A new signing key, signed by the key it replaces (services/journal.py rotate_key).
     KEY_ROTATED = "key_rotated"
     START = "start"
     STOP = "stop"
+    COMMAND = "command"  # a `caisse` command that changes data ran (its start, as a window's)
+    SOFTWARE_VERSION = "software_version"
     SIGN_IN = "sign_in"
+    SIGN_IN_FAILED = "sign_in_failed"  # a wrong secret for a member of the staff
+    LOCKOUT = "lockout"  # the failure that locks an identifier for a while
     SIGN_OUT = "sign_out"
-    CLOSURE = "closure"
+    SESSION_OPENED = "session_opened"  # the till opened for the day: its session number
+    X_READING = "x_reading"
+    CLOSURE = "closure"  # a Z
+    MONTH_CLOSURE = "month_closure"
+    YEAR_CLOSURE = "year_closure"
     CASH_MOVEMENT = "cash_movement"
-    DRAWER_OPENED = "drawer_opened"
+    DUPLICATE = "duplicate"  # a receipt reprinted: beside its entry of the duplicate chain
+    DRAFT_ABANDONED = "draft_abandoned"  # a sale in progress given up, what it held given back
+    PAYMENT_GIVEN_BACK = "payment_given_back"  # a sale in progress's payment handed back
     ARCHIVE = "archive"
-    EXPORT = "export"
     SETTINGS_CHANGE = "settings_change"
+    SELLER_CHANGE = "seller_change"  # the venue: name, address, SIRET, VAT number
+    PRODUCT_CREATED = "product_created"
     PRICE_CHANGE = "price_change"
+    VAT_RATE_CHANGE = "vat_rate_change"
+    PRODUCT_RENAMED = "product_renamed"  # the label receipts print
+    DEVICE_ERROR = "device_error"  # a device stopped working: once per episode
+    DEVICE_BACK = "device_back"  # it works again
+    DRAWER_OPENED = "drawer_opened"  # by a manager, outside a sale, with a reason
+    DRAWER_KICK = "drawer_kick"  # the drawer was sent its opening, and whether it took it
     CLOCK_JUMP = "clock_jump"
     # The central server's clock and the till's differ by more than CLOCK_TOLERANCE
     # (domain/sync.py): recorded once per episode, when it is first seen.
     SERVER_CLOCK_OFFSET = "server_clock_offset"
-    SESSION_OPENED = "session_opened"  # the till opened for the day: its session number
-    COMMAND = "command"  # a `caisse` command that changes data ran (its start, as a window's)
-    DRAFT_ABANDONED = "draft_abandoned"  # a sale in progress given up, what it held given back
-    PAYMENT_GIVEN_BACK = "payment_given_back"  # a sale in progress's payment handed back
+    VERIFICATION_SUCCESS = "verification_success"
     VERIFICATION_FAILURE = "verification_failure"
     TRAINING_ON = "training_on"
     TRAINING_OFF = "training_off"
-    SOFTWARE_VERSION = "software_version"
+
+
+# The JET code of each event, written in its entry's body (`"jet"`), so that an auditor
+# reads the journal by code without our software. Grouped by family, hundreds first:
+# 1xx the program and the till, 2xx staff, 3xx readings, closures and cash, 4xx
+# documents and sales in progress, 5xx archives, 6xx settings, seller and catalogue,
+# 7xx devices and the drawer, 8xx the clock, 9xx verification and training. A code is
+# never given to another event (docs/fiscal.md lists them all; a test holds both to it).
+JET_CODES: Mapping[Event, int] = {
+    Event.TILL_CREATED: 101,
+    Event.KEY_CREATED: 102,
+    Event.KEY_ROTATED: 103,
+    Event.START: 110,
+    Event.STOP: 111,
+    Event.COMMAND: 112,
+    Event.SOFTWARE_VERSION: 120,
+    Event.SIGN_IN: 201,
+    Event.SIGN_IN_FAILED: 202,
+    Event.LOCKOUT: 203,
+    Event.SIGN_OUT: 204,
+    Event.SESSION_OPENED: 301,
+    Event.X_READING: 310,
+    Event.CLOSURE: 320,
+    Event.MONTH_CLOSURE: 321,
+    Event.YEAR_CLOSURE: 322,
+    Event.CASH_MOVEMENT: 330,
+    Event.DUPLICATE: 401,
+    Event.DRAFT_ABANDONED: 410,
+    Event.PAYMENT_GIVEN_BACK: 411,
+    Event.ARCHIVE: 501,
+    Event.SETTINGS_CHANGE: 601,
+    Event.SELLER_CHANGE: 602,
+    Event.PRODUCT_CREATED: 610,
+    Event.PRICE_CHANGE: 611,
+    Event.VAT_RATE_CHANGE: 612,
+    Event.PRODUCT_RENAMED: 613,
+    Event.DEVICE_ERROR: 701,
+    Event.DEVICE_BACK: 702,
+    Event.DRAWER_OPENED: 710,
+    Event.DRAWER_KICK: 711,
+    Event.CLOCK_JUMP: 801,
+    Event.SERVER_CLOCK_OFFSET: 802,
+    Event.VERIFICATION_SUCCESS: 901,
+    Event.VERIFICATION_FAILURE: 902,
+    Event.TRAINING_ON: 910,
+    Event.TRAINING_OFF: 911,
+}
+
+
+def event_payload(event: Event, **fields: Any) -> dict[str, Any]:
+    """The body of an event entry: its name, its JET code and its fields. The code's key,
+    `jet`, sorts after `event`, so a body whose fields all sort after it (a start, a
+    stop, a clock jump) still starts with its name, which the journal is searched by
+    (`last_event`)."""
+    return {"event": event.value, "jet": JET_CODES[event], **fields}
 
 
 def canonical_json(payload: Mapping[str, Any]) -> str:

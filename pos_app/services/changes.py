@@ -11,10 +11,10 @@ other module adds to the outbox or writes these entries).
 
 Journal bodies are signed fiscal records (docs/fiscal.md): a kind already journaled
 never loses nor changes a key, it may only gain one that its readers do without in the
-entries of earlier stores (a sale's and a return's `seller`). Payloads are JSON with
-amounts in integer cents and VAT rates in basis points, and hold at least the fields
-`sync.contract.PAYLOAD_FIELDS` lists for their kind (the services never import `sync`:
-the tests hold them to it).
+entries of earlier stores (a sale's and a return's `seller`; an event's JET code, `jet`).
+Payloads are JSON with amounts in integer cents and VAT rates in basis points, and hold
+at least the fields `sync.contract.PAYLOAD_FIELDS` lists for their kind (the services
+never import `sync`: the tests hold them to it).
 
 Signing in records a change, so this module loads with the first sign-in: the order,
 customer and closure types it names are for the type checker only.
@@ -538,6 +538,14 @@ class PeriodClosed(Change):
             "cash": {"expected_cents": self.expected_cents,
                      "counted_cents": self.counted_cents,
                      "gap_cents": self.counted_cents - self.expected_cents}})
+
+    def notes(self, entry: JournalEntry | None) -> tuple[Journaled, ...]:
+        event = Event.YEAR_CLOSURE if self.kind.value == "year" else Event.MONTH_CLOSURE
+        return (Journaled(Chain.EVENT, event_body(
+            event, self.staff_id, number=self.number, label=self.label,
+            parts={"kind": self.part_kind.value, "first": self.first_part,
+                   "last": self.last_part},
+            period_cents=self.totals.period_cents)),)
 
     def sent(self, entry: JournalEntry | None) -> list[Sent]:
         return [Sent(RecordKind.CLOSURE_MADE, self.closure_id, closure_payload(

@@ -77,12 +77,14 @@ def record_cash_movement(ctx: Context, staff: StaffMember, kind: CashMovementKin
 def x_reading(ctx: Context) -> Reading:
     """What a Z would record now; changes nothing. A closed till has nothing since its Z."""
     with ctx.uow(write=False) as uow:
-        till = local_till(uow)
-        session = uow.tills.latest_session(till.id)
-        if session is not None and session.state is TillState.CLOSED:
-            session = None
-        return _reading(uow, till, ctx.clock.now(), uow.closures.last(till.id, ClosureKind.Z),
-                        session)
+        return _x_reading(uow, local_till(uow), ctx.clock.now())
+
+
+def _x_reading(uow: UnitOfWork, till: Till, now: datetime) -> Reading:
+    session = uow.tills.latest_session(till.id)
+    if session is not None and session.state is TillState.CLOSED:
+        session = None
+    return _reading(uow, till, now, uow.closures.last(till.id, ClosureKind.Z), session)
 
 
 def start_closure(ctx: Context, staff: StaffMember) -> Reading:
@@ -322,3 +324,24 @@ def _bodies(uow: UnitOfWork, till: Till, parts: Sequence[Closure]) -> list[dict[
 def _label(kind: ClosureKind, end: datetime) -> str:
     year, month = local_month(end)
     return f"{year}-{month:02d}" if kind is ClosureKind.MONTH else str(year)
+
+
+def record_x_reading(ctx: Context, staff: StaffMember | None) -> Reading:
+    """An X reading shown to `staff` (None: from a terminal, without signing in): the
+    reading, and in the event journal who read it, when, and its totals summary. The
+    reading changes nothing else."""
+    from pos_app.domain.journal import Event
+    from pos_app.services.journal import record_event
+
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        till = local_till(uow)
+        reading = _x_reading(uow, till, now)
+        record_event(uow, ctx.signer, till.id, now, Event.X_READING,
+                     None if staff is None else staff.id, session=reading.session,
+                     orders=reading.orders, takings_cents=reading.takings_cents,
+                     takings_absolute_cents=reading.takings_absolute_cents,
+                     cancellations=reading.cancellations, returns=reading.returns,
+                     expected_cash_cents=reading.expected_cash_cents)
+        uow.commit()
+    return reading

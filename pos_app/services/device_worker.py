@@ -7,18 +7,23 @@ out, cover open, printer off), the operator is told, once, and told again when i
 
 from __future__ import annotations
 
+import logging
 import queue
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
 from pos_app.services.context import Context
+from pos_app.services.devices import record_device_state
+from pos_app.services.drawer import kick_drawer
 from pos_app.services.ports import PrinterUnavailable
 from pos_app.services.print_queue import enqueue, next_due, print_due, retry_now
 
 if TYPE_CHECKING:
     from pos_app.domain.document import Document
     from pos_app.services.ports import Printer, TillDevices
+
+log = logging.getLogger("caisse.devices")
 
 LONGEST_SLEEP_S = 5.0  # a job queued by another process (the CLI) waits no longer
 
@@ -108,9 +113,11 @@ class DeviceWorker:
         try:
             drawer = self.devices.drawer()
             if drawer is not None:
-                drawer.kick()
+                kick_drawer(self.ctx, drawer)
         except (PrinterUnavailable, ValueError) as error:
             self._say("drawer", getattr(error, "detail", str(error)))
+        except Exception:  # the kick's journal entry: the device thread never dies of it
+            log.exception("the drawer's opening could not be journaled")
         else:
             self._say("drawer", None)
 
@@ -122,4 +129,14 @@ class DeviceWorker:
             self._problems.pop(device, None)
         else:
             self._problems[device] = problem
+        self._journal(device, problem)
         self.operator.device_problem(device, problem)
+
+    def _journal(self, device: str, problem: str | None) -> None:
+        """The same change of state in the event journal (services/devices.py). A
+        journal that cannot be written leaves the device thread running: the operator
+        is told regardless."""
+        try:
+            record_device_state(self.ctx, device, problem)
+        except Exception:  # the device thread never dies of it
+            log.exception("the %s's state could not be journaled", device)

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from pos_app.domain.devices import DeviceSettings, device_settings_sections
 from pos_app.domain.document import Align, Barcode, Document, DocumentKind, QrCode, Rule, Text
+from pos_app.domain.journal import Event
 from pos_app.domain.staff import Role, StaffMember
 from pos_app.services.context import Context
-from pos_app.services.journal import record_settings_change
+from pos_app.services.journal import record_event, record_settings_change
 from pos_app.services.ports import DeviceSettingsStore
 
 
@@ -22,7 +23,33 @@ def change_device_settings(ctx: Context, staff: StaffMember, store: DeviceSettin
     for section, values in new.items():
         for key, value in values.items():
             if old[section][key] != value:
-                record_settings_change(ctx, staff, f"devices.{section}.{key}", value)
+                record_settings_change(ctx, staff, f"devices.{section}.{key}", value,
+                                       old[section][key])
+
+
+def record_device_state(ctx: Context, device: str, problem: str | None) -> bool:
+    """`device` ("printer", "drawer") needs someone for `problem`, or works (None): in
+    the event journal when that differs from what it last says of the device, so that
+    an episode is one `device_error` and one `device_back` however many times the
+    device is tried, by the window (across its restarts) or by a command. Returns
+    whether an entry was written."""
+    with ctx.uow() as uow:
+        till = uow.tills.local()
+        if till is None:
+            return False
+        last = uow.journal.last_device_event(till.id, device)
+        said = (None if last is None or last.payload.get("event") == Event.DEVICE_BACK
+                else last.payload.get("problem"))
+        if said == problem:
+            return False
+        if problem is None:
+            record_event(uow, ctx.signer, till.id, ctx.clock.now(), Event.DEVICE_BACK,
+                         device=device)
+        else:
+            record_event(uow, ctx.signer, till.id, ctx.clock.now(), Event.DEVICE_ERROR,
+                         device=device, problem=problem)
+        uow.commit()
+    return True
 
 
 def test_page(at: str, paper_mm: int) -> Document:

@@ -18,6 +18,7 @@ from typing import Any
 
 from pos_app.domain.catalogue import Price, Product
 from pos_app.domain.journal import Event
+from pos_app.domain.receipt import Venue
 from pos_app.domain.reference_checks import check_products_against_store
 from pos_app.domain.reference_data import (
     BATCH,
@@ -123,33 +124,78 @@ def _check_a_manager_remains(uow: UnitOfWork, checked: CheckedImport,
 
 
 class _PriceChanges:
-    """A price changed on a product already in the store goes in the event journal: each
-    batch of products is compared with the stored products before it is written."""
+    """What an import changes of the catalogue goes in the event journal: products
+    created (with their VAT rate and prices), prices, VAT rates and names changed. Each
+    batch of products is compared with the stored products before it is written; each
+    kind of change takes one entry per PRICE_CHANGES_PER_EVENT products, so that no
+    entry grows with the catalogue."""
 
     def __init__(self, uow: UnitOfWork, signer: Signer, now: datetime,
                  staff: StaffMember | None) -> None:
         self._uow, self._signer, self._now, self._staff = uow, signer, now, staff
         self._till = uow.tills.local()
-        self._changes: list[dict[str, Any]] = []
+        self._changes: dict[Event, list[dict[str, Any]]] = {
+            Event.PRODUCT_CREATED: [], Event.PRICE_CHANGE: [], Event.VAT_RATE_CHANGE: [],
+            Event.PRODUCT_RENAMED: []}
 
     def compare(self, stored: dict[str, Product], products: list[Product]) -> None:
         if self._till is None:
             return  # no till, no journal
         for product in products:
             before = stored.get(product.id)
-            if before is not None and before.prices != product.prices:
-                self._changes.append({"product_id": product.id,
-                                      "before": _price_list(before.prices),
-                                      "after": _price_list(product.prices)})
-                if len(self._changes) >= PRICE_CHANGES_PER_EVENT:
-                    self.record()
+            if before is None:
+                self._add(Event.PRODUCT_CREATED, {
+                    "product_id": product.id, "name": product.name,
+                    "vat_rate_bp": int(product.vat_rate), "prices": _price_list(product.prices)})
+                continue
+            if before.prices != product.prices:
+                self._add(Event.PRICE_CHANGE, {"product_id": product.id,
+                                               "before": _price_list(before.prices),
+                                               "after": _price_list(product.prices)})
+            if before.name != product.name:
+                self._add(Event.PRODUCT_RENAMED, {"product_id": product.id,
+                                                  "before": before.name,
+                                                  "after": product.name})
+            if before.vat_rate != product.vat_rate:
+                self._add(Event.VAT_RATE_CHANGE, {"product_id": product.id,
+                                                  "before_bp": int(before.vat_rate),
+                                                  "after_bp": int(product.vat_rate)})
+
+    def _add(self, event: Event, change: dict[str, Any]) -> None:
+        changes = self._changes[event]
+        changes.append(change)
+        if len(changes) >= PRICE_CHANGES_PER_EVENT:
+            self._record(event)
 
     def record(self) -> None:
-        if self._changes and self._till is not None:
-            record_event(self._uow, self._signer, self._till.id, self._now,
-                         Event.PRICE_CHANGE, None if self._staff is None else self._staff.id,
-                         products=self._changes)
-        self._changes = []
+        for event in self._changes:
+            self._record(event)
+
+    def _record(self, event: Event) -> None:
+        if self._changes[event] and self._till is not None:
+            record_event(self._uow, self._signer, self._till.id, self._now, event,
+                         None if self._staff is None else self._staff.id,
+                         products=self._changes[event])
+        self._changes[event] = []
+
+
+def _record_seller(uow: UnitOfWork, signer: Signer, now: datetime, staff: StaffMember | None,
+                   venue: Venue) -> None:
+    """The seller a receipt names (name, address, SIRET, VAT number) changed: the event
+    journal holds it before and after (before: null the first time)."""
+    till = uow.tills.local()
+    before = uow.tills.venue()
+    if till is None or before == venue:
+        return
+    record_event(uow, signer, till.id, now, Event.SELLER_CHANGE,
+                 None if staff is None else staff.id,
+                 before=None if before is None else _venue_fields(before),
+                 after=_venue_fields(venue))
+
+
+def _venue_fields(venue: Venue) -> dict[str, str | None]:
+    return {"name": venue.name, "address": venue.address, "postal_code": venue.postal_code,
+            "city": venue.city, "siret": venue.siret, "vat_number": venue.vat_number}
 
 
 def _unchanged(stored: Product | None, product: Product) -> bool:
@@ -172,6 +218,7 @@ def _write(uow: UnitOfWork, checked: CheckedImport,
            staff_hashes: list[tuple[StaffMember, str]], moving_barcodes: dict[str, str],
            signer: Signer, now: datetime, staff: StaffMember | None) -> ImportReport:
     if checked.venue is not None:
+        _record_seller(uow, signer, now, staff, checked.venue)
         uow.tills.save_venue(checked.venue)
     for method in checked.payment_methods:
         uow.payment_methods.save(method)

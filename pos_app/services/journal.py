@@ -24,6 +24,7 @@ from pos_app.domain.journal import (
     JournalProblem,
     KeyProof,
     entry_hash,
+    event_payload,
     from_journal_time,
     journal_time,
     next_entry,
@@ -82,8 +83,7 @@ def _announce_key(uow: UnitOfWork, signer: Signer, till_id: str, at: datetime) -
             " then")
     uow.journal.register_key(key_id, signer.public_key, at)
     _add(uow.journal, signer, till_id, Chain.EVENT, at,
-         {"event": Event.KEY_CREATED.value, "key_id": key_id,
-          "public_key": signer.public_key}, 0)
+         event_payload(Event.KEY_CREATED, key_id=key_id, public_key=signer.public_key), 0)
 
 
 def _add(journal: JournalRepository, signer: Signer, till_id: str, chain: Chain,
@@ -97,7 +97,7 @@ def _add(journal: JournalRepository, signer: Signer, till_id: str, chain: Chain,
 def event_body(event: Event, staff_id: str | None = None, **details: Any) -> dict[str, Any]:
     """The body of an entry of the event journal (JET): what happened, who did it, the
     details (the one shape, for `record_event` and for the changes of services/changes.py)."""
-    return {"event": event.value, "staff_id": staff_id, **details}
+    return event_payload(event, staff_id=staff_id, **details)
 
 
 def record_event(uow: UnitOfWork, signer: Signer, till_id: str, at: datetime,
@@ -124,9 +124,9 @@ def _record_jump(uow: UnitOfWork, signer: Signer, till_id: str, jump: ClockJump)
     session's age, which leaves it out (a day ahead after the till stopped is counted:
     it was as likely switched off)."""
     offset = int(jump.offset.total_seconds())
-    body = {"event": Event.CLOCK_JUMP.value, "newest_entry": journal_time(jump.newest),
-            "now": journal_time(jump.clock), "offset_seconds": offset, "staff_id": None,
-            "way": jump.direction.value}
+    body = event_payload(Event.CLOCK_JUMP, newest_entry=journal_time(jump.newest),
+                         now=journal_time(jump.clock), offset_seconds=offset, staff_id=None,
+                         way=jump.direction.value)
     if jump.after_stop:
         body["till_stopped"] = True  # (a key sorting after "event": see last_event)
     entry = _add(uow.journal, signer, till_id, Chain.EVENT, jump.clock, body, 0)
@@ -235,9 +235,11 @@ def record_event_alone(ctx: Context, event: Event, staff_id: str | None = None,
             uow.commit()
 
 
-def record_settings_change(ctx: Context, staff: StaffMember, setting: str,
-                           value: str) -> None:
-    record_event_alone(ctx, Event.SETTINGS_CHANGE, staff.id, setting=setting, value=value)
+def record_settings_change(ctx: Context, staff: StaffMember, setting: str, value: str,
+                           previous: str | None = None) -> None:
+    """A setting changed: its name, its new value and, where known, the one before."""
+    record_event_alone(ctx, Event.SETTINGS_CHANGE, staff.id, setting=setting, value=value,
+                       previous=previous)
 
 
 def set_training(ctx: Context, staff: StaffMember, on: bool) -> None:
@@ -338,8 +340,9 @@ def verify_journal(ctx: Context, every_signature: bool = False,
     each chain's last entry and of every closure (`every_signature`: of all entries).
     The keys recorded in the store must include this till's own key. A failed check is
     itself recorded in the event journal, when that chain is sound and `record_failure`
-    (not on a store opened read-only). `server_heads`: the heads the server answers now
-    (`--with-server`), which the journal must hold too."""
+    (not on a store opened read-only); so is a sound result, when anything is journaled.
+    `server_heads`: the heads the server answers now (`--with-server`), which the journal
+    must hold too."""
     with ctx.uow(write=False) as uow:
         till = local_till(uow)
         keys = uow.journal.keys()
@@ -384,6 +387,11 @@ def verify_journal(ctx: Context, every_signature: bool = False,
     if (record_failure and problems and not any(
             problem.chain in (Chain.EVENT, STORE) for problem in problems)):
         _record_failure(ctx, till.id, problems)
+    elif record_failure and not problems and entries:
+        # A sound result is journaled too (with what was read), so that the journal shows
+        # when it was checked; a till that journaled nothing yet gets no entry for it.
+        record_event_alone(ctx, Event.VERIFICATION_SUCCESS, entries=entries,
+                           every_signature=every_signature)
     return report
 
 

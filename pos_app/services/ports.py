@@ -734,6 +734,10 @@ class JournalRepository(Protocol):
         (its payments, returns, refunds, cancellation), by number."""
         ...
 
+    def last_device_event(self, till_id: str, device: str) -> JournalEntry | None:
+        """The newest `device_error` or `device_back` entry of `device` ("printer")."""
+        ...
+
     def last_event(self, till_id: str, *events: str, after: int = 0) -> JournalEntry | None:
         """The newest entry of the event journal recording one of `events` (whose body
         has no key sorting before "event", such as start), numbered after `after`."""

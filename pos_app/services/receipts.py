@@ -26,6 +26,7 @@ from typing import Any
 from pos_app.domain.errors import NoRefundSlip, UnknownOrder, UnsoundDocumentRecord
 from pos_app.domain.journal import (
     Chain,
+    Event,
     JournalEntry,
     entry_hash,
     from_journal_time,
@@ -45,7 +46,7 @@ from pos_app.domain.staff import Role, StaffMember
 from pos_app.domain.till import Till
 from pos_app.domain.vat import VatLine, VatRate
 from pos_app.services.context import Context, local_till
-from pos_app.services.journal import append, proven_keys
+from pos_app.services.journal import append, proven_keys, record_event
 from pos_app.services.ports import Signer, UnitOfWork
 
 
@@ -68,6 +69,8 @@ def duplicate_receipt(ctx: Context, staff: StaffMember, number: str) -> Receipt:
         made = _receipt(uow, ctx.signer, order)
         entry = append(uow, ctx.signer, till.id, Chain.DUPLICATE, now,
                        {"order_id": order.id, "number": order.number, "staff_id": staff.id})
+        record_event(uow, ctx.signer, till.id, now, Event.DUPLICATE, staff.id,
+                     order_id=order.id, number=order.number, duplicate=entry.number)
         uow.commit()
     return replace(made, duplicate_number=entry.number,
                    reprinted_at=from_journal_time(entry.at), reprinted_by=staff.display_name)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pos_app.domain.errors import DomainError
 from pos_app.domain.ids import new_id
+from pos_app.domain.journal import Event
 from pos_app.domain.till import Till
 from pos_app.services.context import Context
+from pos_app.services.journal import record_event
 
 
 class AlreadyInitialised(DomainError):
@@ -23,6 +25,10 @@ def initialise_till(ctx: Context, name: str, code: str, point_of_sale: str,
             raise AlreadyInitialised(existing)
         till = Till(new_id(), code, name, point_of_sale, order_prefix or f"CD{code}-")
         uow.tills.save(till)
+        # The journal starts with the till (after its key's announcement).
+        record_event(uow, ctx.signer, till.id, ctx.clock.now(), Event.TILL_CREATED,
+                     code=till.code, name=till.name, point_of_sale=till.point_of_sale,
+                     order_prefix=till.order_prefix)
         uow.commit()
     return till
 

@@ -69,7 +69,7 @@ def sign_in(ctx: Context, login: str, secret: str,
     if before_recording is not None:
         before_recording()
     _record(ctx, login, SignInOutcome.FAILURE if member is None else SignInOutcome.SUCCESS,
-            member)
+            member, None if found is None else found[0])
     if member is None:
         raise AuthenticationFailed(login)
     return member
@@ -88,10 +88,16 @@ def prepare_sign_in(ctx: Context) -> None:
 
 
 def _record(ctx: Context, login: str, outcome: SignInOutcome,
-            member: StaffMember | None = None) -> None:
-    """The attempt; a success is also a change: in the event journal, and sent."""
+            member: StaffMember | None = None, known: StaffMember | None = None) -> None:
+    """The attempt; a success is also a change: in the event journal, and sent. A wrong
+    secret for a member of the staff (`known`) is journaled, and so is the lock it
+    starts; each member's lock bounds those entries (five failures, then a quarter of an
+    hour of refusals, which are not journaled). Identifiers the staff do not hold are
+    only counted among the attempts: anyone can type any number of them."""
     # The journal's code loads with the first sign-in, not with the sign-in screen.
+    from pos_app.domain.journal import Event, journal_time
     from pos_app.services.changes import SignedIn, record_change
+    from pos_app.services.journal import record_event
 
     now = ctx.clock.now()
     with ctx.uow() as uow:
@@ -100,6 +106,13 @@ def _record(ctx: Context, login: str, outcome: SignInOutcome,
         if member is not None and till is not None:
             record_change(uow, ctx.signer, till.id, now,
                           SignedIn(new_id(), member.id, till.id, now))
+        elif outcome is SignInOutcome.FAILURE and known is not None and till is not None:
+            record_event(uow, ctx.signer, till.id, now, Event.SIGN_IN_FAILED, known.id,
+                         login=login)
+            until = locked_until(uow.staff.failures_since_success(login), now)
+            if until is not None:  # not locked before this failure: it starts the lock
+                record_event(uow, ctx.signer, till.id, now, Event.LOCKOUT, known.id,
+                             login=login, until=journal_time(until))
         uow.commit()
 
 

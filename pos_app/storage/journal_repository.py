@@ -186,6 +186,14 @@ class SqlJournal(SqlRepository):
             (till_id, chain.value, after, f'%"order_id":"{like_escape(order_id)}"%'))
             if (entry := _entry(till_id, chain, row)) is not None]
 
+    def last_device_event(self, till_id: str, device: str) -> JournalEntry | None:
+        # A device event's body starts with its device ("device" sorts before "event").
+        return _entry(till_id, Chain.EVENT, self._one(
+            f"SELECT {_COLUMNS} FROM journal_entries WHERE till_id = ? AND chain = ?"
+            " AND body LIKE ? ESCAPE '\\' ORDER BY number DESC LIMIT 1",
+            (till_id, Chain.EVENT.value,
+             f'{{"device":"{like_escape(device)}","event":"device\\_%')))
+
     def last_event(self, till_id: str, *events: str, after: int = 0) -> JournalEntry | None:
         # Bodies are canonical (keys sorted): an event's body starts with its name when no
         # key sorts before "event", as for start. Read from the newest, and no further

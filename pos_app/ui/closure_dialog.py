@@ -91,7 +91,8 @@ class ClosureDialog(QDialog):
             self.runner.run(self, lambda: closures.start_closure(ctx, staff), self._show,
                             self._fail, changes_data=True)
         else:
-            self.runner.run(self, lambda: closures.x_reading(ctx), self._show, self._fail)
+            self.runner.run(self, lambda: closures.record_x_reading(ctx, staff), self._show,
+                            self._fail, changes_data=True)
 
     # -- layout ---------------------------------------------------------------------------
 

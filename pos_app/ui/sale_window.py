@@ -450,8 +450,8 @@ class SaleWindow(QMainWindow):
 
         dialog = SettingsDialog(self.settings, parent=self)
         staff = self.staff
-        dialog.changed.connect(lambda setting, value: self.runner.run(
-            self, lambda: record_settings_change(self.ctx, staff, setting, value),
+        dialog.changed.connect(lambda setting, value, before: self.runner.run(
+            self, lambda: record_settings_change(self.ctx, staff, setting, value, before),
             lambda _none: None, lambda error: self.show_notice(error_message(error), error=True),
             changes_data=True))
         return self._open(dialog)

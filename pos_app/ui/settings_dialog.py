@@ -20,7 +20,7 @@ from pos_app.ui.widgets import named, split_row
 
 
 class SettingsDialog(QDialog):
-    changed = Signal(str, str)  # setting, new value: the event journal records it
+    changed = Signal(str, str, str)  # setting, new value, value before: journaled
     def __init__(self, settings: TillSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.settings = settings
@@ -53,10 +53,11 @@ class SettingsDialog(QDialog):
         if checked is None:
             return
         language = str(checked.property("language"))
+        before = self.settings.language
         try:
             self.settings.language = language
         except Exception as error:  # noqa: BLE001 - said on screen, nothing else changes
             self.outcome.setText(error_message(error))
             return
-        self.changed.emit("language", language)
+        self.changed.emit("language", language, before)
         self.outcome.setText(self.tr("Enregistré : langue appliquée à la prochaine connexion."))

@@ -201,7 +201,7 @@ def test_cash_put_in_is_an_event_entry_and_a_cash_moved_record(
     action = watch(lambda: closures.record_cash_movement(opened, cashier,
                                                          CashMovementKind.IN, 2000, "Monnaie"))
     assert action.chains() == ["event"]
-    assert action.entries[0].body == {"event": "cash_movement", "staff_id": cashier.id,
+    assert action.entries[0].body == {"event": "cash_movement", "jet": 330, "staff_id": cashier.id,
                                       "kind": "in", "amount_cents": 2000, "reason": "Monnaie"}
     check_records(action, ["cash.moved"])
     (record,) = action.records
@@ -243,11 +243,14 @@ def test_the_first_z_of_a_month_closes_the_month_before_as_a_record_too(
     clock.advance(timedelta(days=25))  # August
     selling.sell(ctx, cashier, basket_of(ctx, "cafe"), [PaymentRequest("CB", 160)])
     action = watch(lambda: closures.finish_closure(ctx, manager))
-    assert action.chains() == ["closure", "closure", "event"]
+    # Each closure with its note in the event journal (month_closure, then the Z's).
+    assert action.chains() == ["closure", "event", "closure", "event"]
+    assert [entry.body["event"] for entry in action.entries[1::2]] == ["month_closure",
+                                                                       "closure"]
     check_records(action, ["closure.made", "closure.made"])
     assert [(record.payload["kind"], record.payload["number"])
             for record in action.records] == [("month", 1), ("z", 2)]
-    assert [named(action, record) for record in action.records] == action.entries[:2]
+    assert [named(action, record) for record in action.records] == action.entries[::2]
     assert action.records[0].payload["label"] == "2026-07"
 
 
@@ -284,14 +287,14 @@ def test_signing_in_and_out_are_event_entries_and_records(
     came = watch(lambda: signed.append(staff.sign_in(ctx, "caissier", "1234")))
     member = signed[0]
     assert came.chains() == ["event"]
-    assert came.entries[0].body == {"event": "sign_in", "staff_id": member.id}
+    assert came.entries[0].body == {"event": "sign_in", "jet": 201, "staff_id": member.id}
     check_records(came, ["staff.signed_in"])
     again = watch(lambda: staff.sign_in(ctx, "caissier", "1234"))
     check_records(again, ["staff.signed_in"])  # each sign-in is a record of its own
     assert again.records[0].aggregate_id != came.records[0].aggregate_id
     left = watch(lambda: staff.sign_out(ctx, member))
     assert left.chains() == ["event"]
-    assert left.entries[0].body == {"event": "sign_out", "staff_id": member.id}
+    assert left.entries[0].body == {"event": "sign_out", "jet": 204, "staff_id": member.id}
     check_records(left, ["staff.signed_out"])
     for action in (came, again, left):
         (record,) = action.records
@@ -303,7 +306,8 @@ def test_signing_in_and_out_are_event_entries_and_records(
             staff.sign_in(ctx, "caissier", "0000")
 
     refused = watch(wrong_secret)
-    assert refused.entries == [] and refused.records == []  # a wrong secret is not sent
+    assert refused.records == []  # a wrong secret is not sent: journaled only
+    assert [entry.body["event"] for entry in refused.entries] == ["sign_in_failed"]
 
 
 def test_a_session_opened_is_an_event_entry_and_a_record(
@@ -311,7 +315,7 @@ def test_a_session_opened_is_an_event_entry_and_a_record(
     till_id = staff.till_statuses(ctx)[0].till.id
     action = watch(lambda: staff.open_till(ctx, cashier, till_id))
     assert action.chains() == ["event"]
-    assert action.entries[0].body == {"event": "session_opened", "staff_id": cashier.id,
+    assert action.entries[0].body == {"event": "session_opened", "jet": 301, "staff_id": cashier.id,
                                       "number": 1}
     check_records(action, ["session.opened"])
     (record,) = action.records

@@ -64,6 +64,8 @@ def test_a_manager_sets_the_printer_and_a_test_page_prints(till: Path) -> None:
     assert {"event": "settings_change", "setting": "devices.printer.address",
             "value": f"{host}:{port}"} in events
     assert {"event": "drawer_opened", "reason": "test"} in events
+    # The opening reached the drawer (the kick the device decoded above): journaled.
+    assert {"event": "drawer_kick", "reached": True, "problem": None} in events
 
 
 def journal_events(data_dir: Path) -> list[dict[str, str]]:
@@ -75,7 +77,7 @@ def journal_events(data_dir: Path) -> list[dict[str, str]]:
             bodies = [json.loads(row[5]) for row in uow.journal.rows(till.id, Chain.EVENT)]
     finally:
         store.close()
-    keep = ("event", "setting", "value", "reason")
+    keep = ("event", "setting", "value", "reason", "reached", "problem")
     return [{key: body[key] for key in keep if key in body} for body in bodies]
 
 
@@ -161,3 +163,8 @@ def test_the_x_and_z_reports_print_and_a_z_stands_when_the_printer_does_not(
         ok(caisse(till, "close", "x", "--print"))  # what waited prints first, once
         lines = printed_by(device, "Clôture Z")
         assert sum("Clôture Z" in line for line in lines) == 1
+    # The paper out, and the printer back, each journaled once by the commands.
+    device_events = [event for event in journal_events(till)
+                     if event["event"] in ("device_error", "device_back")]
+    assert device_events == [{"event": "device_error", "problem": "out of paper"},
+                             {"event": "device_back"}]

@@ -141,8 +141,8 @@ def test_a_sale_holding_payments_is_given_up_only_once_they_are_handed_back(
         assert till is not None
         event = uow.journal.last(till.id, Chain.EVENT)
     assert event is not None and event.payload == {
-        "event": "draft_abandoned", "staff_id": cashier.id, "total_cents": 3 * PONEY,
-        "lines": 1, "training": False,
+        "event": "draft_abandoned", "jet": 410, "staff_id": cashier.id,
+        "total_cents": 3 * PONEY, "lines": 1, "training": False,
         "given_back": [{"method": "ESP", "amount_cents": 200, "change_cents": 0}]}
     assert closures.x_reading(ctx).cash.taken_cents == 0  # never in the takings
 
@@ -298,5 +298,5 @@ def test_a_payment_given_back_and_a_payment_asked_twice(store: Store,
         assert till is not None
         event = uow.journal.last(till.id, Chain.EVENT)
     assert event is not None and event.payload == {
-        "event": "payment_given_back", "staff_id": cashier.id, "method": "ESP",
+        "event": "payment_given_back", "jet": 411, "staff_id": cashier.id, "method": "ESP",
         "amount_cents": 2000, "change_cents": 0, "training": False}

@@ -127,7 +127,8 @@ def test_the_language_chosen_in_settings_applies_at_the_next_sign_in(
         with store.context.uow(write=False) as uow:
             till = uow.tills.local()
             last = None if till is None else uow.journal.last(till.id, Chain.EVENT)
-        return last is not None and '"event":"settings_change"' in last.body
+        return last is not None and '"event":"settings_change"' in last.body and (
+            last.payload["previous"], last.payload["value"]) == ("fr", "en")
 
     qtbot.waitUntil(journaled, timeout=SLOW_MS)
 

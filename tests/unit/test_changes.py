@@ -7,6 +7,7 @@ and must never change. The records hold what `sync.contract` asks of their kind.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,7 +26,7 @@ from pos_app.domain.closure import (
     VatTotal,
 )
 from pos_app.domain.customer import Customer, CustomerKind
-from pos_app.domain.journal import Chain, JournalEntry, canonical_json
+from pos_app.domain.journal import JET_CODES, Chain, Event, JournalEntry, canonical_json
 from pos_app.domain.order import Order, RefundRequest, format_order_number
 from pos_app.domain.payment import PaymentMethod
 from pos_app.domain.receipt import Venue
@@ -217,11 +218,20 @@ def test_the_record_kinds_are_the_contracts() -> None:
         RecordKind)
 
 
+def _with_jet_code(golden: str) -> str:
+    """The golden body as written since event entries carry their JET code: the same
+    fields, plus `jet` for an event (the one addition; docs/fiscal.md)."""
+    body = json.loads(golden)
+    if "event" in body:
+        body["jet"] = JET_CODES[Event(body["event"])]
+    return canonical_json(body)
+
+
 @pytest.mark.parametrize("name", [name for name in EXPECTED if name in GOLDEN])
 def test_journal_bodies_are_what_the_till_always_wrote(name: str) -> None:
     journaled = CHANGES[name].journaled()
     assert journaled is not None
-    assert canonical_json(journaled.body) == "".join(GOLDEN[name])
+    assert canonical_json(journaled.body) == _with_jet_code("".join(GOLDEN[name]))
     chain, amount, _kinds = EXPECTED[name]
     assert (journaled.chain, journaled.amount_cents) == (chain, amount)
 
@@ -229,8 +239,16 @@ def test_journal_bodies_are_what_the_till_always_wrote(name: str) -> None:
 def test_a_z_notes_its_gap_in_the_event_journal() -> None:
     (note,) = CHANGES["z"].notes(None)
     assert note.chain is Chain.EVENT
-    assert canonical_json(note.body) == GOLDEN["z_event"]
-    assert all(CHANGES[name].notes(None) == () for name in EXPECTED if name != "z")
+    assert canonical_json(note.body) == _with_jet_code(GOLDEN["z_event"])
+    assert all(CHANGES[name].notes(None) == () for name in EXPECTED if name not in {"z", "month"})
+
+
+def test_a_month_closure_is_noted_in_the_event_journal() -> None:
+    (note,) = CHANGES["month"].notes(None)
+    assert note.chain is Chain.EVENT
+    assert note.body == {"event": "month_closure", "jet": 321, "label": "2026-07", "number": 2,
+                         "parts": {"first": 3, "kind": "z", "last": 5},
+                         "period_cents": 2000, "staff_id": "gerant"}
 
 
 def test_a_customer_is_not_journaled() -> None:
