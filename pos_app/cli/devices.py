@@ -17,7 +17,7 @@ from pos_app.domain.devices import device_settings_sections, read_device_setting
 from pos_app.formatting import format_local_time
 from pos_app.services.devices import change_device_settings, record_device_state, test_page
 from pos_app.services.drawer import RecordedDrawer, open_drawer
-from pos_app.services.print_queue import enqueue, print_due
+from pos_app.services.print_queue import enqueue, print_due, retry_now
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -94,6 +94,9 @@ def print_document(store: Store, document: Document) -> str:
     if printer is None:
         raise UsageError("no printer is set: caisse devices set printer TRANSPORT ADDRESS")
     enqueue(store.context, document.kind.value, document.reference, devices.escpos(document))
+    # Asked to print now: what waits for the printer is tried now too, in its order,
+    # rather than at its next attempt (the printer may just have been set right).
+    retry_now(store.context)
     run = print_due(store.context, printer)
     record_device_state(store.context, "printer", run.problem)  # once per episode
     if run.problem is not None:

@@ -307,7 +307,7 @@ def public_key_id(public_key: str) -> str:
 
 
 def rotation_digest(previous_key_id: str, key_id: str) -> bytes:
-    """What the new key signs in a rotation (its `countersignature`): that it takes
+    """What the new key signs in a rotation (its `new_key_signature`): that it takes
     over from `previous_key_id`. Without it, someone who re-signed a whole journal with
     a key of their own could end it with a rotation to the till's real key, signed by
     their own key, and the till's key would look proven."""
@@ -322,7 +322,7 @@ def prove_keys(trail: Iterable[tuple[Any, ...]], check: PublicKeyCheck) -> KeyPr
     then on every entry must carry the key proven when it was written, and a new key is
     proven only by a key_rotated entry signed by the key it replaces (whose body names
     that key, and the new key's id and public key) and countersigned by the new key
-    (`countersignature`, over `rotation_digest`). Only the announcement and rotation
+    (`new_key_signature`, over `rotation_digest`). Only the announcement and rotation
     signatures are checked here: the chains' own walk checks the others, under the
     keys proven."""
     proven: dict[str, str] = {}
@@ -362,7 +362,7 @@ def prove_keys(trail: Iterable[tuple[Any, ...]], check: PublicKeyCheck) -> KeyPr
                 return failed(chain, number, "a key rotation not signed by the key it"
                               f" replaces ({current})")
             if not _signed(check, rotated[1], rotation_digest(current, rotated[0]).hex(),
-                           _loaded(body).get("countersignature")):
+                           _loaded(body).get("new_key_signature")):
                 return failed(chain, number, "a key rotation not countersigned by the new"
                               f" key {rotated[0]}: whoever wrote it did not hold that key")
             if rotated[0] in proven:

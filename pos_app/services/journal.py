@@ -268,7 +268,7 @@ def rotate_key(ctx: Context, staff: StaffMember) -> KeyRotation:
     current key, names it, the new key's id and public key; it is written, with the new
     key recorded in till_keys, in one transaction; every entry after it is signed by
     the new key, and the previous private key is removed. The new key
-    countersigns the rotation (`countersignature`): a rotation to a key its writer did
+    countersigns the rotation (`new_key_signature`): a rotation to a key its writer did
     not hold proves nothing."""
     staff.require(Role.MANAGER, "replace the journal's signing key")
     signer = ctx.signer
@@ -281,7 +281,8 @@ def rotate_key(ctx: Context, staff: StaffMember) -> KeyRotation:
             till = local_till(uow)
             entry = record_event(uow, signer, till.id, now, Event.KEY_ROTATED, staff.id,
                                  previous_key_id=previous, key_id=key_id,
-                                 public_key=public_key, countersignature=sign_new(
+                                 # (a key sorting after "event", which stays first)
+                                 public_key=public_key, new_key_signature=sign_new(
                                      rotation_digest(previous, key_id)).hex())
             uow.journal.register_key(key_id, public_key, now)
             uow.commit()

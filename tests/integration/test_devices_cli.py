@@ -162,7 +162,7 @@ def test_the_x_and_z_reports_print_and_a_z_stands_when_the_printer_does_not(
         device.paper_out = False
         ok(caisse(till, "close", "x", "--print"))  # what waited prints first, once
         lines = printed_by(device, "Clôture Z")
-        assert sum("Clôture Z" in line for line in lines) == 1
+        assert sum("Clôture Z" in line for line in lines) == 1, "\n".join(lines)
     # The paper out, and the printer back, each journaled once by the commands.
     device_events = [event for event in journal_events(till)
                      if event["event"] in ("device_error", "device_back")]

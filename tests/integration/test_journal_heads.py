@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -30,10 +30,10 @@ from tests.integration.test_journal import problems, reopened
 from tests.integration.test_selling_services import basket_of
 
 
-def a_day(ctx: Context, cashier: StaffMember, manager: StaffMember,
-          clock: FrozenClock) -> closures.ClosureResult:
-    """Every chain written to: two sales, a duplicate, a training sale, an archive of
-    the day; then the Z."""
+def a_day(ctx: Context, cashier: StaffMember, manager: StaffMember, clock: FrozenClock,
+          archive: str | None = None) -> closures.ClosureResult:
+    """Two sales, a duplicate, a training sale, the archive of the closed month
+    `archive` if one is given; then the Z."""
     first = selling.sell(ctx, cashier, basket_of(ctx, "cafe"), [PaymentRequest("ESP", 500)])
     selling.sell(ctx, cashier, basket_of(ctx, "balade-poney-1h"), [PaymentRequest("CB", 1400)])
     receipts.duplicate_receipt(ctx, cashier, first.number)
@@ -42,7 +42,8 @@ def a_day(ctx: Context, cashier: StaffMember, manager: StaffMember,
                  training=True)
     set_training(ctx, manager, False)
     clock.advance(timedelta(hours=1))
-    export_archive(ctx, manager, clock.now() - timedelta(hours=3), clock.now(), "jour")
+    if archive is not None:
+        export_archive(ctx, manager, archive)
     clock.advance(timedelta(hours=1))
     return closures.finish_closure(ctx, manager)
 
@@ -50,10 +51,14 @@ def a_day(ctx: Context, cashier: StaffMember, manager: StaffMember,
 @pytest.fixture
 def closed(store: Store, ctx: Context, cashier: StaffMember, manager: StaffMember,
            clock: FrozenClock) -> Store:
-    """Two days, each with every chain written to and a Z; then the store closes."""
+    """Three days, each with a Z: one in July, two in August (the first Z of August
+    closes July, whose archive the last day exports), so that every chain is written
+    to before the last Z, Z 3; then the store closes."""
+    a_day(ctx, cashier, manager, clock)
+    clock.current = datetime(2026, 8, 3, 8, tzinfo=UTC)
     a_day(ctx, cashier, manager, clock)
     clock.advance(timedelta(hours=14))
-    a_day(ctx, cashier, manager, clock)
+    a_day(ctx, cashier, manager, clock, archive="2026-07")
     store.close()
     return store
 
@@ -70,8 +75,10 @@ def raw(closed: Store) -> Iterator[sqlite3.Connection]:
 
 
 def z_bodies(raw: sqlite3.Connection) -> list[dict[str, Any]]:
-    return [json.loads(body) for (body,) in raw.execute(
+    """The Zs' bodies (the closure chain also holds July's monthly closure)."""
+    bodies = [json.loads(body) for (body,) in raw.execute(
         "SELECT body FROM journal_entries WHERE chain = 'closure' ORDER BY number")]
+    return [body for body in bodies if body["kind"] == "z"]
 
 
 def cut(raw: sqlite3.Connection, chain: str, keep: int) -> None:
@@ -89,41 +96,41 @@ def cut(raw: sqlite3.Connection, chain: str, keep: int) -> None:
 
 def test_a_z_records_every_chain_s_head_before_it(closed: Store,
                                                   raw: sqlite3.Connection) -> None:
-    first, second = z_bodies(raw)
-    heads = {head["chain"]: head for head in second["heads"]}
+    first, _second, last = z_bodies(raw)
+    heads = {head["chain"]: head for head in last["heads"]}
     assert set(heads) == {chain.value for chain in Chain}
-    assert heads["closure"]["number"] == 1  # the first Z; the second comes after
+    assert heads["closure"]["number"] == 3  # Z 2 (after July's month); Z 3 comes after
     for chain, head in heads.items():
         (digest,) = raw.execute("SELECT hash FROM journal_entries WHERE chain = ? AND"
                                 " number = ?", (chain, head["number"])).fetchone()
         assert digest == head["hash"]
-    assert heads["order"]["number"] == second["order_entries"]["last"]
+    assert heads["order"]["number"] == last["order_entries"]["last"]
     # The event journal then goes on with the Z's note, which names the Z's entry.
     note = json.loads(raw.execute(
         "SELECT body FROM journal_entries WHERE chain = 'event' AND number = ?",
         (heads["event"]["number"] + 1,)).fetchone()[0])
     (z_hash,) = raw.execute("SELECT hash FROM journal_entries WHERE chain = 'closure' AND"
-                            " number = 2").fetchone()
+                            " number = 4").fetchone()
     assert (note["event"], note["number"], note["z_entry"]) == (
-        "closure", 2, {"number": 2, "hash": z_hash})
+        "closure", 3, {"number": 4, "hash": z_hash})
     assert first["heads"] and problems(closed, full=True) == []
 
 
 @pytest.mark.parametrize("chain", [chain.value for chain in Chain])
 def test_a_chain_cut_after_a_z_is_found_though_its_head_was_moved_back(
         closed: Store, raw: sqlite3.Connection, chain: str) -> None:
-    second = z_bodies(raw)[1]
-    recorded = {head["chain"]: head["number"] for head in second["heads"]}
+    last = z_bodies(raw)[-1]
+    recorded = {head["chain"]: head["number"] for head in last["heads"]}
     # The closure chain is cut of the last Z itself, which its note in the event
     # journal names; every other chain of an entry the last Z recorded as its head.
-    keep = 1 if chain == "closure" else recorded[chain] - 1
-    number = 2 if chain == "closure" else recorded[chain]
+    keep = 3 if chain == "closure" else recorded[chain] - 1
+    number = 4 if chain == "closure" else recorded[chain]
     cut(raw, chain, keep)
     found = [problem for problem in problems(closed) if problem.chain == chain]
     assert [problem.number for problem in found] == [number], problems(closed)
-    assert "Z 2" in found[0].reason and "is missing" in found[0].reason
+    assert "Z 3" in found[0].reason and "is missing" in found[0].reason
     result = caisse(closed.data_dir, "journal", "verify")
-    assert result.returncode == 1 and "Z 2" in result.stdout
+    assert result.returncode == 1 and "Z 3" in result.stdout
 
 
 def rewrite(raw: sqlite3.Connection, store: Store, chain: str, first: int,

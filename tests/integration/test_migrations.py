@@ -12,6 +12,7 @@ from alembic import command
 from sqlalchemy import Connection
 
 from pos_app.adapters.clock import FrozenClock
+from pos_app.adapters.signing import Ed25519Signer
 from pos_app.bootstrap import open_store
 from pos_app.domain.journal import Chain, ChainHead, next_entry
 from pos_app.services import closures
@@ -29,8 +30,9 @@ class OldTill:
     """Writes what the version before (schema 0007) wrote for a till's day: rows, and
     their journal entries chained as the store's triggers require."""
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, signer: Ed25519Signer) -> None:
         self.db = connection
+        self.signer = signer
         self.heads: dict[Chain, ChainHead] = {}
         self.serial = 0
         self.db.exec_driver_sql(
@@ -38,6 +40,11 @@ class OldTill:
             (TILL,))
         self.db.exec_driver_sql("INSERT INTO payment_methods VALUES ('ESP', 'Espèces', 1,"
                                 " 1, 1, 0)")
+        # The till's key, recorded and announced before anything else, as ever.
+        self.db.exec_driver_sql("INSERT INTO till_keys VALUES (?, ?, ?)",
+                                (signer.key_id, signer.public_key, utc_text(AT_EIGHT)))
+        self.entry(Chain.EVENT, AT_EIGHT, {"event": "key_created", "key_id": signer.key_id,
+                                           "public_key": signer.public_key})
 
     def _id(self, kind: str) -> str:
         self.serial += 1
@@ -45,7 +52,7 @@ class OldTill:
 
     def entry(self, chain: Chain, at: datetime, body: dict[str, Any], amount: int = 0) -> int:
         entry = next_entry(self.heads.get(chain), TILL, chain, at, amount, body,
-                           lambda _digest: bytes(64), "old")
+                           self.signer.sign, self.signer.key_id)
         self.db.exec_driver_sql(
             "INSERT INTO journal_entries (till_id, chain, number, at, amount_cents, body,"
             " previous_hash, hash, signature, key_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -113,7 +120,7 @@ def old_store(folder: Path, back: timedelta, sales_after: int) -> Path:
     engine = open_engine(store_path(folder))
     command.upgrade(alembic_config(engine), "0007")
     with engine.begin() as connection:
-        till = OldTill(connection)
+        till = OldTill(connection, Ed25519Signer(folder, use_keyring=False))
         first = till.open_session(AT_EIGHT)
         till.cash_float(AT_EIGHT, 10000)
         sale = till.sale(AT_EIGHT + timedelta(minutes=30), 1400)

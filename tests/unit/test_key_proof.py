@@ -69,7 +69,7 @@ def rotate(journal: Journal, old: Ed25519PrivateKey, new: Ed25519PrivateKey,
     countersignature = (countersigner or new).sign(rotation_digest(old_id, new_id)).hex()
     return journal.add(Chain.EVENT, {
         "event": "key_rotated", "previous_key_id": old_id, "key_id": new_id,
-        "public_key": public(new), "staff_id": "g", "countersignature": countersignature},
+        "public_key": public(new), "staff_id": "g", "new_key_signature": countersignature},
         signer or old, old_id)
 
 
