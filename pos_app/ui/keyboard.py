@@ -67,7 +67,7 @@ class KeyboardPanel(QWidget):
         self.accents.hide()
         layout.addWidget(self.digits)
         layout.addWidget(self.accents)
-        layout.addWidget(self._row([*LETTERS[0], ERASE]))
+        layout.addWidget(self._row([*LETTERS[0], "/"]))
         layout.addWidget(self._row([*LETTERS[1], ENTER]))
         layout.addWidget(self._row([SHIFT, *LETTERS[2], *PUNCTUATION]))
         layout.addWidget(self._row([MORE, SPACE, HIDE]))
@@ -191,8 +191,10 @@ class TouchKeyboard(QObject):
         self._watched: list[QObject] = []
         self._panels: dict[int, KeyboardPanel] = {}
         self._listening = True
+        # Without the signal's arguments: the widget losing the focus may be one being
+        # deleted, which cannot be handed to Python any more.
         app.focusChanged.connect(self._follow_focus)
-        self._follow_focus(None, app.focusWidget())
+        self._follow_focus()
 
     def stop(self) -> None:
         """No keyboard any more (once, however often called)."""
@@ -215,7 +217,8 @@ class TouchKeyboard(QObject):
         if panel is not None:
             panel.hide()
 
-    def _follow_focus(self, _old: QWidget | None, now: QWidget | None) -> None:
+    def _follow_focus(self) -> None:
+        now = self._app.focusWidget()
         if now is None or isinstance(now.window(), KeyboardPanel):
             return  # the focus left the application, or a key somehow took it
         if takes_keyboard(now):
@@ -250,12 +253,12 @@ class TouchKeyboard(QObject):
     def show_for(self, field: TextField) -> KeyboardPanel:
         """The keyboard up, typing into `field`."""
         window = field.window()
-        key = id(window)
-        panel = self._panels.get(key)
-        if panel is None or not isValid(panel) or panel.parentWidget() is not window:
+        # The panels of windows gone went with them (their children).
+        self._panels = {key: kept for key, kept in self._panels.items() if isValid(kept)}
+        panel = self._panels.get(id(window))
+        if panel is None or panel.parentWidget() is not window:
             panel = KeyboardPanel(window)
-            self._panels[key] = panel
-            window.destroyed.connect(lambda _gone=None: self._panels.pop(key, None))
+            self._panels[id(window)] = panel
         for other in self._panels.values():
             if other is not panel and isValid(other):
                 other.hide()

@@ -92,6 +92,7 @@ class TillStart(QObject):
         self._apply_keyboard()
         dialog = SignInDialog(self.ctx, self.runner, prepare=self._prepare,
                               before_recording=self._wait_for_start)
+        dialog.resize(*WINDOW_SIZE)  # as the sale screen: room for the staff tiles
         dialog.tills_shown.connect(lambda: QTimer.singleShot(0, self._sale_window))
         dialog.accepted.connect(self._open_sale_window)
         dialog.rejected.connect(self.finished)

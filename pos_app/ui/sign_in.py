@@ -44,7 +44,8 @@ from pos_app.ui.ops import OperationRunner
 from pos_app.ui.widgets import NO_SCANS, named, set_by_name
 
 PANEL_WIDTH = 960
-STAFF_COLUMNS = 3
+STAFF_COLUMNS = 2
+STAFF_TEXT_WIDTH = 200  # px: a longer name is shortened with "…" (its tooltip says it all)
 
 
 class SignInDialog(QDialog):
@@ -111,7 +112,7 @@ class SignInDialog(QDialog):
         left.addWidget(named(QLabel(self.tr("Qui êtes-vous ?")), "heading"))
         tiles = QWidget()
         tiles.setLayout(self._staff_grid)
-        scroll = named(QScrollArea(), "staffTiles")
+        scroll = self._staff_scroll = named(QScrollArea(), "staffTiles")
         scroll.setWidgetResizable(True)
         set_by_name(scroll, "horizontalScrollBarPolicy", "ScrollBarAlwaysOff")
         scroll.setWidget(tiles)
@@ -164,14 +165,23 @@ class SignInDialog(QDialog):
         if statuses:
             self.tills.buttons()[0].setChecked(True)
         for index, member in enumerate(staff):
-            tile = named(QPushButton(f"{member.display_name}\n{self._role(member.role)}"),
-                         f"staff_{member.login}")
-            tile.setCheckable(True)
+            tile = named(QPushButton(), f"staff_{member.login}")
             tile.setProperty("staffTile", True)
+            self._staff_grid.addWidget(tile, index // STAFF_COLUMNS, index % STAFF_COLUMNS)
+            tile.ensurePolished()  # the style sheet's font, to measure the text with
+            metrics = tile.fontMetrics()
+            tile.setText("\n".join(shortened(metrics.horizontalAdvance, line, STAFF_TEXT_WIDTH)
+                                   for line in (member.display_name, self._role(member.role))))
+            # Never narrower than its text: the column is as wide as its widest tile.
+            tile.setMinimumWidth(tile.sizeHint().width())
+            tile.setCheckable(True)
             tile.setToolTip(member.display_name)
             tile.clicked.connect(lambda _on=False, m=member: self.choose(m))
             self.staff_tiles.addButton(tile)
-            self._staff_grid.addWidget(tile, index // STAFF_COLUMNS, index % STAFF_COLUMNS)
+        self._staff_scroll.setMinimumWidth(
+            self._staff_grid.minimumSize().width()
+            + self._staff_scroll.verticalScrollBar().sizeHint().width()
+            + 2 * self._staff_scroll.frameWidth())
         self.ok_button.setEnabled(True)
         self._start_preparing()
         self.tills_shown.emit()
@@ -251,3 +261,12 @@ class SignInDialog(QDialog):
         self.ok_button.setEnabled(True)
         self.secret.clear()
         self.error.setText(error_message(error))
+
+
+def shortened(advance: Callable[[str], int], text: str, width: int) -> str:
+    """`text`, cut and ended with "…" if wider than `width` pixels as `advance` measures."""
+    if advance(text) <= width:
+        return text
+    while text and advance(text + "…") > width:
+        text = text[:-1]
+    return text.rstrip() + "…"

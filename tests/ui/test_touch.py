@@ -17,10 +17,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from pytestqt.qtbot import QtBot
+from shiboken6 import isValid
 
 from pos_app.bootstrap import Store
+from pos_app.domain.journal import Chain
 from pos_app.domain.order import OrderStatus
-from pos_app.domain.staff import StaffMember
+from pos_app.domain.staff import Role, StaffMember
 from pos_app.services import orders
 from pos_app.ui.keyboard import KeyboardPanel, TouchKeyboard
 from pos_app.ui.launch import TillStart
@@ -169,25 +171,40 @@ def test_fields_with_their_own_keypad_get_no_keyboard(
     assert keyboard.panel is None
 
 
-def sign_in_screen(qtbot: QtBot, start_till: Callable[..., TillStart], store: Store,
-                   settings: TillSettings | None = None) -> TillStart:
-    shift = start_till(store.context, settings)
-    dialog = shift.dialog
-    dialog.resize(*SCREEN)
-    qtbot.waitUntil(lambda: bool(dialog.staff_tiles.buttons()), timeout=WAIT_MS)
-    return shift
+@pytest.fixture
+def sign_in_screen(qtbot: QtBot, store: Store, start_till: Callable[..., TillStart],
+                   ) -> Iterator[Callable[..., TillStart]]:
+    """A till's start at its sign-in screen, the staff tiles shown; its screens are gone
+    after the test (a later test looks for the one showing)."""
+    shifts: list[TillStart] = []
+
+    def show(settings: TillSettings | None = None) -> TillStart:
+        shift = start_till(store.context, settings)
+        shifts.append(shift)
+        dialog = shift.dialog
+        dialog.resize(*SCREEN)
+        qtbot.waitUntil(lambda: bool(dialog.staff_tiles.buttons()), timeout=WAIT_MS)
+        return shift
+
+    yield show
+    for shift in shifts:
+        for screen in (shift.dialog, shift.window):
+            if screen is not None and isValid(screen):
+                screen.hide()
+                screen.deleteLater()
 
 
 def test_signing_in_by_tapping_a_tile_and_the_pin(
-        qtbot: QtBot, store: Store, start_till: Callable[..., TillStart]) -> None:
-    shift = sign_in_screen(qtbot, start_till, store)
+        qtbot: QtBot, store: Store, sign_in_screen: Callable[..., TillStart]) -> None:
+    shift = sign_in_screen()
     dialog = shift.dialog
     names = {button.objectName(): button.text() for button in dialog.staff_tiles.buttons()}
     assert names["staff_caissier"].endswith("\nCaisse")
     assert names["staff_gerant"].endswith("\nResponsable")
-    for button in [*dialog.staff_tiles.buttons(), *dialog.tills.buttons(), dialog.ok_button,
-                   dialog.quit_button, *dialog.keypad.findChildren(QPushButton)]:
-        assert on_screen(button), button.objectName()
+    buttons = [*dialog.staff_tiles.buttons(), *dialog.tills.buttons(), dialog.ok_button,
+               dialog.quit_button, *dialog.keypad.findChildren(QPushButton)]
+    # Once laid out: the tiles come with the tills' query, after the screen shows.
+    qtbot.waitUntil(lambda: all(on_screen(button) for button in buttons), timeout=WAIT_MS)
     till = dialog.tills.buttons()[0]
     assert till.width() >= till.fontMetrics().horizontalAdvance(till.text().split("\n")[0])
     tap(qtbot, dialog.findChild(QPushButton, "staff_caissier"))
@@ -201,8 +218,8 @@ def test_signing_in_by_tapping_a_tile_and_the_pin(
 
 
 def test_the_identifier_is_typed_on_the_keyboard_for_a_long_staff_list(
-        qtbot: QtBot, store: Store, start_till: Callable[..., TillStart]) -> None:
-    shift = sign_in_screen(qtbot, start_till, store)
+        qtbot: QtBot, store: Store, sign_in_screen: Callable[..., TillStart]) -> None:
+    shift = sign_in_screen()
     dialog = shift.dialog
     assert shift.keyboard is not None
     panel = tap_field(qtbot, shift.keyboard, dialog.login)
@@ -213,12 +230,12 @@ def test_the_identifier_is_typed_on_the_keyboard_for_a_long_staff_list(
 
 
 def test_the_keyboard_is_off_when_the_settings_say_so(
-        qtbot: QtBot, store: Store, start_till: Callable[..., TillStart]) -> None:
+        qtbot: QtBot, store: Store, sign_in_screen: Callable[..., TillStart]) -> None:
     settings = TillSettings(store.data_dir / "caisse.ini")
     assert settings.touch_keyboard  # on unless turned off
     settings.touch_keyboard = False
     assert not TillSettings(settings.path).touch_keyboard
-    shift = sign_in_screen(qtbot, start_till, store, settings)
+    shift = sign_in_screen(settings)
     assert shift.keyboard is None
     dialog = shift.dialog
     dialog.activateWindow()
@@ -228,8 +245,8 @@ def test_the_keyboard_is_off_when_the_settings_say_so(
 
 
 def test_escape_on_the_sign_in_screen_does_not_quit(
-        qtbot: QtBot, store: Store, start_till: Callable[..., TillStart]) -> None:
-    shift = sign_in_screen(qtbot, start_till, store)
+        qtbot: QtBot, store: Store, sign_in_screen: Callable[..., TillStart]) -> None:
+    shift = sign_in_screen()
     dialog = shift.dialog
     quits: list[bool] = []
     shift.finished.connect(lambda: quits.append(True))
@@ -238,7 +255,8 @@ def test_escape_on_the_sign_in_screen_does_not_quit(
                                                  Qt.KeyboardModifier.NoModifier))
     assert dialog.isVisible() and not quits
     tap(qtbot, dialog.quit_button)  # quitting takes its button, then a confirmation
-    assert dialog.isVisible() and not quits and on_screen(dialog.confirm_quit)
+    assert dialog.isVisible() and not quits
+    qtbot.waitUntil(lambda: on_screen(dialog.confirm_quit), timeout=WAIT_MS)
     tap(qtbot, dialog.keep_on)
     assert dialog.quit_button.isVisible() and not quits
     tap(qtbot, dialog.quit_button)
@@ -252,7 +270,7 @@ def test_the_till_menu_closes_with_its_button(qtbot: QtBot, window: SaleWindow) 
     close = menu.findChild(QAbstractButton, "menu_close")
     assert close is not None
     qtbot.waitUntil(menu.isVisible, timeout=WAIT_MS)
-    assert on_screen(close)
+    qtbot.waitUntil(lambda: on_screen(close), timeout=WAIT_MS)
     chosen: list[str] = []
     menu.chosen.connect(chosen.append)
     tap(qtbot, close)
@@ -261,11 +279,11 @@ def test_the_till_menu_closes_with_its_button(qtbot: QtBot, window: SaleWindow) 
 
 
 def test_a_fast_pin_is_a_pin_not_a_scan_and_never_shown(
-        qtbot: QtBot, store: Store, start_till: Callable[..., TillStart],
+        qtbot: QtBot, store: Store, sign_in_screen: Callable[..., TillStart],
         scanner: KeyboardScanner) -> None:
     """After a sign-out the scanner listens while the sign-in screen shows: a PIN typed
     as fast as a scanner types its code stays a PIN."""
-    shift = sign_in_screen(qtbot, start_till, store)
+    shift = sign_in_screen()
     dialog = shift.dialog
     dropped: list[object] = []
     scanner.dropped.connect(lambda scan, _window: dropped.append(scan))
@@ -295,3 +313,58 @@ def test_a_burst_in_a_secret_field_elsewhere_is_typed_not_scanned(
     qtbot.keyClick(field, Qt.Key.Key_Return)
     assert field.text() == "37601234" and dropped == []
     assert "37601234" not in QToolTip.text()
+
+
+def test_the_keyboard_turned_off_in_settings_is_gone_at_the_next_sign_in(
+        qtbot: QtBot, store: Store, sign_in_screen: Callable[..., TillStart]) -> None:
+    settings = TillSettings(store.data_dir / "caisse.ini")
+    shift = sign_in_screen(settings)
+    first = shift.dialog
+    assert shift.keyboard is not None
+    tap(qtbot, first.findChild(QPushButton, "staff_gerant"))
+    for digit in "4321":
+        tap(qtbot, first.keypad.findChild(QPushButton, f"key_{digit}"))
+    with qtbot.waitSignal(shift.ready, timeout=WAIT_MS):
+        tap(qtbot, first.ok_button)
+    window = shift.window
+    assert window is not None
+    chooser = window.open_settings()
+    assert chooser is not None
+    off = chooser.findChild(QPushButton, "keyboard_off")
+    assert off is not None and not off.isChecked()
+    qtbot.waitUntil(lambda: on_screen(off), timeout=WAIT_MS)
+    tap(qtbot, off)
+    tap(qtbot, chooser.save)
+    assert chooser.outcome.text().startswith("Enregistré")
+    assert not TillSettings(settings.path).touch_keyboard
+
+    def journaled() -> bool:
+        with store.context.uow(write=False) as uow:
+            till = uow.tills.local()
+            assert till is not None
+            bodies = [row[5] for row in uow.journal.rows(till.id, Chain.EVENT)]
+        return any('"setting":"touch_keyboard"' in body for body in bodies)
+
+    qtbot.waitUntil(journaled, timeout=WAIT_MS)
+    chooser.accept()
+    window.request_sign_out()
+    qtbot.waitUntil(lambda: shift.dialog is not first, timeout=WAIT_MS)
+    assert shift.keyboard is None
+
+
+def test_a_long_name_is_shortened_on_its_tile_never_cut(qtbot: QtBot, store: Store,
+                                                        sign_in_screen: Callable[..., TillStart],
+                                                        ) -> None:
+    long_name = "Marie-Bernadette de La Tour-Saint-Ygest"
+    with store.context.uow() as uow:
+        uow.staff.save(StaffMember("staff:marie", "marie", long_name, Role.CASHIER),
+                       store.context.hasher.hash("5555"))
+        uow.commit()
+    shift = sign_in_screen()
+    tile = shift.dialog.findChild(QPushButton, "staff_marie")
+    assert tile is not None and tile.toolTip() == long_name
+    shown_name = tile.text().split("\n")[0]
+    assert shown_name.endswith("…") and long_name.startswith(shown_name[:-1])
+    assert all(tile.width() >= tile.fontMetrics().horizontalAdvance(line)
+               for line in tile.text().split("\n"))
+    qtbot.waitUntil(lambda: on_screen(tile), timeout=WAIT_MS)
