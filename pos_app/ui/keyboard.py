@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from PySide6 import QtCore
 from PySide6.QtCore import QEvent, QObject, QRect, Signal
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtGui import QHideEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QApplication,
@@ -203,6 +203,10 @@ class TouchKeyboard(QObject):
             self._app.focusChanged.disconnect(self._follow_focus)
             self._watch(None)
             self.hide()
+            for panel in self._panels.values():
+                owner = panel.parentWidget() if isValid(panel) else None
+                if owner is not None:
+                    owner.removeEventFilter(self)
 
     @property
     def panel(self) -> KeyboardPanel | None:
@@ -244,10 +248,16 @@ class TouchKeyboard(QObject):
             self._watched[0].installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        # The type test first: every event of the watched field comes through here.
+        # The type tests first: every event of the watched field, and of the windows
+        # with a panel, comes through here.
         if (isinstance(event, QMouseEvent) and self.field is not None
                 and event.type() == QEvent.Type.MouseButtonRelease):
             self.show_for(self.field)
+        elif isinstance(event, QHideEvent) and isinstance(watched, QWidget):
+            # A window's own panel is a window too: it would stay up after it.
+            panel = self._panels.get(id(watched))
+            if panel is not None and isValid(panel) and panel.parentWidget() is watched:
+                panel.hide()
         return False
 
     def show_for(self, field: TextField) -> KeyboardPanel:
@@ -259,6 +269,7 @@ class TouchKeyboard(QObject):
         if panel is None or panel.parentWidget() is not window:
             panel = KeyboardPanel(window)
             self._panels[id(window)] = panel
+            window.installEventFilter(self)  # its hiding hides the panel
         for other in self._panels.values():
             if other is not panel and isValid(other):
                 other.hide()

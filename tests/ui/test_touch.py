@@ -157,6 +157,16 @@ def test_a_cancellation_reason_is_typed_on_the_keyboard(
     assert stored.cancellation.reason == "Erreur répétée"
 
 
+def test_the_keyboard_goes_with_the_dialog_it_types_into(
+        qtbot: QtBot, window: SaleWindow, keyboard: TouchKeyboard) -> None:
+    finding = window.find_customer()
+    panel = tap_field(qtbot, keyboard, finding.search)
+    type_on(qtbot, panel, ["d", "u"])
+    assert finding.search.text() == "du"
+    finding.reject()  # closed while the focus is still in its field
+    assert not panel.isVisible() and keyboard.panel is None
+
+
 def test_fields_with_their_own_keypad_get_no_keyboard(
         qtbot: QtBot, window: SaleWindow, keyboard: TouchKeyboard) -> None:
     from tests.ui.test_till_screen import search_and_tap, wait_for_methods
