@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QToolTip,
     QWidget,
@@ -378,3 +379,14 @@ def test_a_long_name_is_shortened_on_its_tile_never_cut(qtbot: QtBot, store: Sto
     assert all(tile.width() >= tile.fontMetrics().horizontalAdvance(line)
                for line in tile.text().split("\n"))
     qtbot.waitUntil(lambda: on_screen(tile), timeout=WAIT_MS)
+
+
+def test_a_text_area_is_typed_into_too(qtbot: QtBot, keyboard: TouchKeyboard) -> None:
+    note = QPlainTextEdit()
+    qtbot.addWidget(note)
+    note.resize(400, 120)
+    note.show()
+    panel = tap_field(qtbot, keyboard, note)
+    type_on(qtbot, panel, ["o", "k", "enter", "accents", "ç", "a", "erase"])
+    assert note.toPlainText() == "ok\nç"
+    assert keyboard.panel is panel  # Entrée is a new line here, the keyboard stays
