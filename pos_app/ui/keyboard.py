@@ -250,9 +250,11 @@ class TouchKeyboard(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         # The type tests first: every event of the watched field, and of the windows
         # with a panel, comes through here.
-        if (isinstance(event, QMouseEvent) and self.field is not None
-                and event.type() == QEvent.Type.MouseButtonRelease):
-            self.show_for(self.field)
+        if isinstance(event, QMouseEvent):
+            # A tap on the field, not one on its window around it.
+            if (self.field is not None and watched in self._watched
+                    and event.type() == QEvent.Type.MouseButtonRelease):
+                self.show_for(self.field)
         elif isinstance(event, QHideEvent) and isinstance(watched, QWidget):
             # A window's own panel is a window too: it would stay up after it.
             panel = self._panels.get(id(watched))

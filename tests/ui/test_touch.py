@@ -164,6 +164,10 @@ def test_the_keyboard_goes_with_the_dialog_it_types_into(
     panel = tap_field(qtbot, keyboard, finding.search)
     type_on(qtbot, panel, ["d", "u"])
     assert finding.search.text() == "du"
+    tap(qtbot, key(panel, "hide"))
+    qtbot.mouseClick(finding, LEFT)  # a tap beside the field: no keyboard
+    assert keyboard.panel is None
+    panel = tap_field(qtbot, keyboard, finding.search)
     finding.reject()  # closed while the focus is still in its field
     assert not panel.isVisible() and keyboard.panel is None
 
