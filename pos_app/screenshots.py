@@ -21,7 +21,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QWidget
 
 from pos_app.adapters.clock import FrozenClock
 from pos_app.bootstrap import Store, demo_document, open_store, open_sync
@@ -42,6 +42,7 @@ from pos_app.services import (
 from pos_app.services.context import Context, local_till
 from pos_app.services.selling import PaymentRequest
 from pos_app.services.staff import TillStatus, open_till, sign_in, till_statuses
+from pos_app.ui.keyboard import TouchKeyboard
 from pos_app.ui.launch import create_application
 from pos_app.ui.ops import OperationRunner
 from pos_app.ui.payment_dialog import GiveBackDialog, PaymentDialog
@@ -148,12 +149,25 @@ def shoot_sign_in(store: Store, runner: OperationRunner, size: tuple[int, int]) 
     dialog = SignInDialog(store.context, runner)
     dialog.resize(*size)
     dialog.move(0, 0)
-    dialog.login.setText("caissier")
-    dialog.secret.setText("12")
     dialog.show()
-    settle(runner, lambda: bool(dialog.tills.buttons()))
+    settle(runner, lambda: bool(dialog.staff_tiles.buttons()))
+    tile = dialog.findChild(QPushButton, "staff_caissier")
+    assert tile is not None
+    tile.click()  # the staff tile tapped, then the PIN begun
+    dialog.secret.setText("12")
     path = capture(dialog, f"sign-in-{size[0]}x{size[1]}")
     dialog.close()
+    return path
+
+
+def shoot_keyboard(field: QLineEdit) -> Path:
+    """The on-screen keyboard, as a tap in `field` shows it (the screen's width)."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    keyboard = TouchKeyboard(app)
+    path = capture(keyboard.show_for(field), "keyboard")
+    keyboard.stop()
+    keyboard.deleteLater()
     return path
 
 
@@ -191,7 +205,9 @@ def shoot_sale_screens(store: Store, runner: OperationRunner,
     dialog = window.find_customer()
     dialog.search.setText("*ou")  # contains: persons and organisations
     settle(runner, lambda: dialog.results.count() > 0)
-    paths.append(capture(window, f"customer-search-{suffix}"))
+    # The on-screen keyboard once: it spans the screen, whatever the window's size.
+    paths += [capture(window, f"customer-search-{suffix}"),
+              *([shoot_keyboard(dialog.search)] if size == SIZES[0] else [])]
     dialog.reject()
 
     payment = window.pay()

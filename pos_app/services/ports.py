@@ -374,6 +374,10 @@ class StaffRepository(Protocol):
 
     def count(self) -> int: ...
 
+    def active_members(self) -> list[StaffMember]:
+        """The members who may sign in, by display name."""
+        ...
+
     def count_active(self, roles: Sequence[Role]) -> int:
         """How many active members have one of `roles`."""
         ...

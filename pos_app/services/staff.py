@@ -176,6 +176,12 @@ def till_statuses(ctx: Context) -> list[TillStatus]:
         return [TillStatus(till, till_state(uow.tills.latest_session(till.id)))]
 
 
+def signable_staff(ctx: Context) -> list[StaffMember]:
+    """The active members, as the sign-in screen shows them to tap (no secret read)."""
+    with ctx.uow(write=False) as uow:
+        return uow.staff.active_members()
+
+
 def open_till(ctx: Context, staff: StaffMember, till_id: str) -> TillStatus:
     """Start work on a till: a closed till opens a new session in `staff`'s name; an open
     or closing one is left as it is (a closing till must finish its closure first, R6)."""

@@ -39,6 +39,11 @@ class SqlStaff(SqlRepository):
     def count(self) -> int:
         return int(self._one("SELECT count(*) FROM staff")[0])
 
+    def active_members(self) -> list[StaffMember]:
+        rows = self._all("SELECT id, login, display_name, role, active FROM staff WHERE active"
+                         " ORDER BY display_name COLLATE NOCASE, login")
+        return [StaffMember(row[0], row[1], row[2], Role(row[3]), bool(row[4])) for row in rows]
+
     def count_active(self, roles: Sequence[Role]) -> int:
         marks = ", ".join("?" for _ in roles)
         return int(self._one(f"SELECT count(*) FROM staff WHERE active AND role IN ({marks})",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QLineEdit, QPushButton, QWidget
 
+from pos_app.ui.keyboard import OWN_KEYPAD
 from pos_app.ui.widgets import named
 
 _KEYS = [["7", "8", "9"], ["4", "5", "6"], ["1", "2", "3"], ["0", "00", ","]]
@@ -20,6 +21,7 @@ class Keypad(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.field = field
+        field.setProperty(OWN_KEYPAD, True)  # no on-screen keyboard over this pad
         self.replace_next = False  # the next key replaces a pre-filled amount
         grid = QGridLayout(self)
         grid.setSpacing(6)

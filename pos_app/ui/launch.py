@@ -16,6 +16,7 @@ from shiboken6 import isValid
 from pos_app import __version__
 from pos_app.services.context import Context
 from pos_app.services.staff import prepare_sign_in
+from pos_app.ui.keyboard import TouchKeyboard
 from pos_app.ui.language import apply_language
 from pos_app.ui.ops import OperationRunner
 from pos_app.ui.settings import TillSettings
@@ -74,6 +75,9 @@ class TillStart(QObject):
         # The keyboard-wedge scanner, made with the first sale screen: the sign-in screen
         # takes no scans, and shows without its code.
         self.scanner: KeyboardScanner | None = None
+        # The on-screen keyboard, for every screen of the till unless the settings turn
+        # it off (read again at each sign-in).
+        self.keyboard: TouchKeyboard | None = None
         self._journal_start = journal_start
         self.jump_seen = 0  # clock jumps recorded before this start are not said again
         self._start_journaled = threading.Event()
@@ -85,8 +89,10 @@ class TillStart(QObject):
     def _sign_in_dialog(self) -> SignInDialog:
         if self.settings is not None:
             apply_language(self.settings.language)
+        self._apply_keyboard()
         dialog = SignInDialog(self.ctx, self.runner, prepare=self._prepare,
                               before_recording=self._wait_for_start)
+        dialog.resize(*WINDOW_SIZE)  # as the sale screen: room for the staff tiles
         dialog.tills_shown.connect(lambda: QTimer.singleShot(0, self._sale_window))
         dialog.accepted.connect(self._open_sale_window)
         dialog.rejected.connect(self.finished)
@@ -94,6 +100,18 @@ class TillStart(QObject):
 
     def start(self) -> None:
         self.dialog.show()
+
+    def _apply_keyboard(self) -> None:
+        on = self.settings is None or self.settings.touch_keyboard
+        if on and self.keyboard is None:
+            app = QApplication.instance()
+            assert isinstance(app, QApplication)
+            self.keyboard = TouchKeyboard(app)
+            self.keyboard.setParent(self)  # it goes with this start
+        elif not on and self.keyboard is not None:
+            self.keyboard.stop()
+            self.keyboard.deleteLater()
+            self.keyboard = None
 
     def _prepare(self, ctx: Context) -> None:
         """On a worker, while staff type: the sign-in made ready, then the start
@@ -173,10 +191,12 @@ class TillStart(QObject):
         self.runner.changed.connect(self.sync_link.wake)
 
     def stop(self) -> None:
-        """The till closing: the scanner, the devices and the sync thread stopped, the
-        workers' last actions finished."""
+        """The till closing: the scanner, the keyboard, the devices and the sync thread
+        stopped, the workers' last actions finished."""
         if self.scanner is not None:
             self.scanner.stop()
+        if self.keyboard is not None:
+            self.keyboard.stop()
         if self.devices is not None:
             self.devices.stop()
         if self.sync is not None:

@@ -7,6 +7,10 @@ ending in Enter, the code goes as a `Scan` to the window if it takes scans, and 
 otherwise dropped (`dropped` says so), never typed: a code read while the payment
 screen is open must not become an amount. Keys that are not a burst are handed on to
 the widget they were meant for, as typed.
+
+Keys typed into a secret field (a PIN), or in a window that takes no scans (the sign-in
+screen, `NO_SCANS`), are never held: a PIN typed fast is a PIN, and what it was is never
+shown.
 """
 
 from __future__ import annotations
@@ -19,10 +23,11 @@ from typing import NamedTuple, Protocol, runtime_checkable
 from PySide6 import QtCore
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QToolTip, QWidget
+from PySide6.QtWidgets import QApplication, QLineEdit, QToolTip, QWidget
 from shiboken6 import isValid
 
 from pos_app.domain.scan import Scan
+from pos_app.ui.widgets import NO_SCANS
 
 # Wedge scanners send a key every few milliseconds; people, even fast typists, leave
 # tens of milliseconds between keys. A burst is keys closer than this, ending in Enter.
@@ -99,6 +104,9 @@ class KeyboardScanner(QObject):
         if (not isinstance(event, QKeyEvent) or self._replaying
                 or event.type() != QEvent.Type.KeyPress or not isinstance(watched, QWidget)):
             return False
+        if takes_no_scans(watched):
+            self.release()  # what was held before is typed where it was meant to go
+            return False
         # The window system's own time of the key, when it gives one: a pause of the UI
         # thread while the burst arrives must not split it. Synthetic keys carry none.
         now = event.timestamp() / 1000 if event.timestamp() else self._clock()
@@ -151,3 +159,11 @@ class KeyboardScanner(QObject):
                     QEvent.Type.KeyPress, key.key, key.modifiers, key.text))
         finally:
             self._replaying = False
+
+
+def takes_no_scans(widget: QWidget) -> bool:
+    """A secret field, or a widget of a window that takes no scans."""
+    if (isinstance(widget, QLineEdit)
+            and widget.echoMode() != QLineEdit.EchoMode.Normal):
+        return True
+    return bool(widget.window().property(NO_SCANS))

@@ -1,4 +1,4 @@
-"""The till's screen settings (language), kept in an INI file beside the store.
+"""The till's screen settings (language, on-screen keyboard), kept in an INI file beside the store.
 
 Qt reads such a file line by line and skips what it cannot understand, so a damaged file
 costs only the damaged values: a value that is not one the till knows counts as unset.
@@ -36,6 +36,21 @@ class TillSettings:
         if code not in LANGUAGES:
             raise ValueError(f"unknown language {code!r}")
         self._settings.setValue("screen/language", code)
+        self._save()
+
+    @property
+    def touch_keyboard(self) -> bool:
+        """The on-screen keyboard for text fields: on unless turned off (a till with a
+        physical keyboard); a value that is neither on nor off counts as unset."""
+        value = self._settings.value("screen/touch_keyboard", "true")
+        return str(value).lower() != "false"
+
+    @touch_keyboard.setter
+    def touch_keyboard(self, on: bool) -> None:
+        self._settings.setValue("screen/touch_keyboard", "true" if on else "false")
+        self._save()
+
+    def _save(self) -> None:
         self._settings.sync()
         # A FormatError only says the old file had lines Qt skipped; it was rewritten.
         if self._settings.status() is QSettings.Status.AccessError:

@@ -1,4 +1,5 @@
-"""Réglages: the screens' language (French or English), applied at the next sign-in."""
+"""Réglages: the screens' language (French or English) and the on-screen keyboard (off
+for a till with a physical keyboard), applied at the next sign-in."""
 
 from __future__ import annotations
 
@@ -34,6 +35,16 @@ class SettingsDialog(QDialog):
             button.setProperty("language", code)
             self.languages.addButton(button)
             row.addWidget(button)
+        self.keyboard = QButtonGroup(self)
+        keyboard_row = QHBoxLayout()
+        for on, label, name in ((True, self.tr("Affiché au toucher"), "keyboard_on"),
+                                (False, self.tr("Non (clavier physique)"), "keyboard_off")):
+            button = named(QPushButton(label), name)
+            button.setCheckable(True)
+            button.setChecked(on == settings.touch_keyboard)
+            button.setProperty("keyboardOn", on)
+            self.keyboard.addButton(button)
+            keyboard_row.addWidget(button)
         self.outcome = named(QLabel(), "outcome")
         self.outcome.setWordWrap(True)
         self.save = named(QPushButton(self.tr("Enregistrer")), "save")
@@ -42,6 +53,8 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(named(QLabel(self.tr("Langue des écrans")), "heading"))
         layout.addLayout(row)
+        layout.addWidget(named(QLabel(self.tr("Clavier à l'écran")), "heading"))
+        layout.addLayout(keyboard_row)
         layout.addWidget(self.outcome)
         layout.addStretch(1)
         layout.addLayout(buttons)
@@ -50,14 +63,23 @@ class SettingsDialog(QDialog):
 
     def _save(self) -> None:
         checked = self.languages.checkedButton()
-        if checked is None:
+        keyboard = self.keyboard.checkedButton()
+        if checked is None or keyboard is None:
             return
         language = str(checked.property("language"))
         before = self.settings.language
+        keyboard_on = bool(keyboard.property("keyboardOn"))
+        was_on = self.settings.touch_keyboard
         try:
             self.settings.language = language
+            if keyboard_on != was_on:
+                self.settings.touch_keyboard = keyboard_on
         except Exception as error:  # noqa: BLE001 - said on screen, nothing else changes
             self.outcome.setText(error_message(error))
             return
         self.changed.emit("language", language, before)
-        self.outcome.setText(self.tr("Enregistré : langue appliquée à la prochaine connexion."))
+        if keyboard_on != was_on:
+            self.changed.emit("touch_keyboard", "on" if keyboard_on else "off",
+                              "on" if was_on else "off")
+        self.outcome.setText(self.tr(
+            "Enregistré : réglages appliqués à la prochaine connexion."))

@@ -1,24 +1,33 @@
 """Connexion (R19): identifier and secret, on the point of sale and till chosen here; each
-till shows whether it is open (green), closing (yellow) or closed (grey)."""
+till shows whether it is open (green), closing (yellow) or closed (grey).
+
+By touch: the active staff show as tiles (name and role); a tap fills the identifier and
+leaves the PIN pad to type the secret. The identifier field stays, for a long list (the
+on-screen keyboard types into it). Escape does not close this screen: on a till it is the
+screen between two shifts, and leaving the program takes its own button, confirmed."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6 import QtCore
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
-from pos_app.domain.staff import StaffMember
+from pos_app.domain.staff import Role, StaffMember
 from pos_app.domain.till import TillState
 from pos_app.services.context import Context
 from pos_app.services.staff import (
@@ -26,14 +35,17 @@ from pos_app.services.staff import (
     open_till,
     prepare_sign_in,
     sign_in,
+    signable_staff,
     till_statuses,
 )
 from pos_app.ui.keypad import Keypad
 from pos_app.ui.messages import error_message
 from pos_app.ui.ops import OperationRunner
-from pos_app.ui.widgets import named
+from pos_app.ui.widgets import NO_SCANS, named, set_by_name
 
 PANEL_WIDTH = 960
+STAFF_COLUMNS = 2
+STAFF_TEXT_WIDTH = 200  # px: a longer name is shortened with "…" (its tooltip says it all)
 
 
 class SignInDialog(QDialog):
@@ -55,11 +67,21 @@ class SignInDialog(QDialog):
         self.staff: StaffMember | None = None
         self.till: TillStatus | None = None
         self.setWindowTitle(self.tr("Caisse — Connexion"))
+        # A PIN typed fast on a keyboard is not a barcode (the scanner, once listening,
+        # leaves this screen alone).
+        self.setProperty(NO_SCANS, True)
         self.login = named(QLineEdit(), "login")
         self.secret = named(QLineEdit(echoMode=QLineEdit.EchoMode.Password), "secret")
         self.keypad = Keypad(self.secret, decimal=False)
         self.tills = QButtonGroup(self)
         self._till_row = QVBoxLayout()
+        self.staff_tiles = QButtonGroup(self)
+        self._staff_grid = QGridLayout()
+        self.quit_button = named(QPushButton(self.tr("Quitter la caisse")), "quit")
+        self.quit_question = named(QLabel(self.tr("Quitter le programme de caisse ?")),
+                                   "quitQuestion")
+        self.confirm_quit = named(QPushButton(self.tr("Oui, quitter")), "confirmQuit")
+        self.keep_on = named(QPushButton(self.tr("Non, rester")), "keepOn")
         self.error = named(QLabel(), "error")
         self.error.setWordWrap(True)
         self.ok_button = named(QPushButton(self.tr("Se connecter")), "signIn")
@@ -69,11 +91,16 @@ class SignInDialog(QDialog):
         self.ok_button.clicked.connect(self.submit)
         self.secret.returnPressed.connect(self.submit)
         self.login.returnPressed.connect(self.secret.setFocus)
+        self.login.textEdited.connect(lambda _text: self._untick_staff())
+        self.quit_button.clicked.connect(lambda: self._ask_quit(True))
+        self.keep_on.clicked.connect(lambda: self._ask_quit(False))
+        self.confirm_quit.clicked.connect(self.quit)
+        self._ask_quit(False)
         # The tills first: the preparation's imports, beside it, would hold their query up
         # (the interpreter lock), and with it the moment staff can sign in.
         self._prepare: Callable[[Context], None] | None = prepare
-        self.runner.run(self, lambda: till_statuses(self.ctx), self._show_tills,
-                        self._tills_failed)
+        self.runner.run(self, lambda: (till_statuses(self.ctx), signable_staff(self.ctx)),
+                        self._show_tills, self._tills_failed)
 
     def _layout(self) -> None:
         form = QFormLayout()
@@ -82,7 +109,14 @@ class SignInDialog(QDialog):
         left = QVBoxLayout()
         left.addWidget(named(QLabel(self.tr("Point de vente et caisse")), "heading"))
         left.addLayout(self._till_row)
-        left.addStretch(1)
+        left.addWidget(named(QLabel(self.tr("Qui êtes-vous ?")), "heading"))
+        tiles = QWidget()
+        tiles.setLayout(self._staff_grid)
+        scroll = self._staff_scroll = named(QScrollArea(), "staffTiles")
+        scroll.setWidgetResizable(True)
+        set_by_name(scroll, "horizontalScrollBarPolicy", "ScrollBarAlwaysOff")
+        scroll.setWidget(tiles)
+        left.addWidget(scroll, 1)
         right = QVBoxLayout()
         right.addLayout(form)
         right.addWidget(self.keypad)
@@ -97,6 +131,13 @@ class SignInDialog(QDialog):
         inner.addLayout(body)
         inner.addWidget(self.error)
         inner.addWidget(self.ok_button)
+        leave = QHBoxLayout()
+        leave.addWidget(self.quit_button)
+        leave.addStretch(1)
+        leave.addWidget(self.quit_question)
+        leave.addWidget(self.keep_on)
+        leave.addWidget(self.confirm_quit)
+        inner.addLayout(leave)
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(panel, 100)
@@ -106,9 +147,15 @@ class SignInDialog(QDialog):
         layout.addLayout(row)
         layout.addStretch(1)
 
-    def _show_tills(self, statuses: list[TillStatus]) -> None:
+    def _show_tills(self, found: tuple[list[TillStatus], list[StaffMember]]) -> None:
+        statuses, staff = found
         for status in statuses:
-            button = named(QPushButton(self._describe(status)), f"till_{status.till.code}")
+            described = self._describe(status)
+            button = named(QPushButton(described), f"till_{status.till.code}")
+            # Its whole text, however narrow the column: the button is never narrower
+            # than its text (and the tooltip says it again).
+            button.setToolTip(described)
+            button.setMinimumWidth(button.sizeHint().width())
             button.setCheckable(True)
             button.setProperty("tillState", status.state.value)
             button.setProperty("tillId", status.till.id)
@@ -117,9 +164,62 @@ class SignInDialog(QDialog):
             self._till_row.addWidget(button)
         if statuses:
             self.tills.buttons()[0].setChecked(True)
+        for index, member in enumerate(staff):
+            tile = named(QPushButton(), f"staff_{member.login}")
+            tile.setProperty("staffTile", True)
+            self._staff_grid.addWidget(tile, index // STAFF_COLUMNS, index % STAFF_COLUMNS)
+            tile.ensurePolished()  # the style sheet's font, to measure the text with
+            metrics = tile.fontMetrics()
+            tile.setText("\n".join(shortened(metrics.horizontalAdvance, line, STAFF_TEXT_WIDTH)
+                                   for line in (member.display_name, self._role(member.role))))
+            # Never narrower than its text: the column is as wide as its widest tile.
+            tile.setMinimumWidth(tile.sizeHint().width())
+            tile.setCheckable(True)
+            tile.setToolTip(member.display_name)
+            tile.clicked.connect(lambda _on=False, m=member: self.choose(m))
+            self.staff_tiles.addButton(tile)
+        self._staff_scroll.setMinimumWidth(
+            self._staff_grid.minimumSize().width()
+            + self._staff_scroll.verticalScrollBar().sizeHint().width()
+            + 2 * self._staff_scroll.frameWidth())
         self.ok_button.setEnabled(True)
         self._start_preparing()
         self.tills_shown.emit()
+
+    def _role(self, role: Role) -> str:
+        return {Role.CASHIER: self.tr("Caisse"), Role.CHECKER: self.tr("Contrôle"),
+                Role.MANAGER: self.tr("Responsable"),
+                Role.ADMINISTRATOR: self.tr("Administration")}[role]
+
+    def choose(self, member: StaffMember) -> None:
+        """A tile tapped: that member's identifier, then the PIN pad for the secret."""
+        self.login.setText(member.login)
+        self.secret.clear()
+        self.error.clear()
+        self.secret.setFocus()
+
+    def _untick_staff(self) -> None:
+        """An identifier typed by hand is no tile's."""
+        checked = self.staff_tiles.checkedButton()
+        if checked is not None:
+            self.staff_tiles.setExclusive(False)
+            checked.setChecked(False)
+            self.staff_tiles.setExclusive(True)
+
+    def _ask_quit(self, asking: bool) -> None:
+        self.quit_button.setVisible(not asking)
+        for widget in (self.quit_question, self.keep_on, self.confirm_quit):
+            widget.setVisible(asking)
+
+    def quit(self) -> None:
+        """Leave the program (confirmed): the till's start ends with this screen."""
+        self.reject()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        if event.key() == QtCore.Qt.Key.Key_Escape:
+            event.accept()  # never closes the till's screen between two shifts
+            return
+        super().keyPressEvent(event)
 
     def _tills_failed(self, error: Exception) -> None:
         self._failed(error)
@@ -161,3 +261,12 @@ class SignInDialog(QDialog):
         self.ok_button.setEnabled(True)
         self.secret.clear()
         self.error.setText(error_message(error))
+
+
+def shortened(advance: Callable[[str], int], text: str, width: int) -> str:
+    """`text`, cut and ended with "…" if wider than `width` pixels as `advance` measures."""
+    if advance(text) <= width:
+        return text
+    while text and advance(text + "…") > width:
+        text = text[:-1]
+    return text.rstrip() + "…"

@@ -31,6 +31,11 @@ class TillMenu(QDialog):
             button.setMinimumHeight(72)
             button.clicked.connect(lambda _on=False, k=key: self._choose(k))
             grid.addWidget(button, index // 2, index % 2)
+        # A finger has no Escape key: the menu closes with its own button.
+        close = named(QPushButton(self.tr("Fermer")), "menu_close")
+        close.setMinimumHeight(56)
+        close.clicked.connect(self.reject)
+        grid.addWidget(close, (len(actions) + 1) // 2, 0, 1, 2)
 
     def _choose(self, key: str) -> None:
         self.accept()

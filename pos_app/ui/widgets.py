@@ -13,6 +13,8 @@ W = TypeVar("W", bound=QWidget)
 D = TypeVar("D", bound=QDialog)
 DIALOG_SHARE = 0.8  # of the window a dialog covers
 TYPING_PAUSE_MS = 150  # searches wait for a pause in typing
+# A window's property: keys typed there are never a scan, however fast (a PIN).
+NO_SCANS = "noScans"
 
 
 def named(widget: W, name: str) -> W:

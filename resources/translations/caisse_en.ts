@@ -686,6 +686,21 @@ Cameras: {cameras}</translation>
     </message>
 </context>
 <context>
+    <name>KeyboardPanel</name>
+    <message>
+        <source>Entrée</source>
+        <translation>Enter</translation>
+    </message>
+    <message>
+        <source>Espace</source>
+        <translation>Space</translation>
+    </message>
+    <message>
+        <source>Masquer</source>
+        <translation>Hide</translation>
+    </message>
+</context>
+<context>
     <name>KeyboardScanner</name>
     <message>
         <source>Code lu ignoré ({code}) : fermez d&apos;abord cette fenêtre.</source>
@@ -1160,6 +1175,14 @@ Cameras: {cameras}</translation>
         <translation>Settings</translation>
     </message>
     <message>
+        <source>Affiché au toucher</source>
+        <translation>Shown on touch</translation>
+    </message>
+    <message>
+        <source>Non (clavier physique)</source>
+        <translation>No (physical keyboard)</translation>
+    </message>
+    <message>
         <source>Enregistrer</source>
         <translation>Save</translation>
     </message>
@@ -1172,8 +1195,12 @@ Cameras: {cameras}</translation>
         <translation>Screen language</translation>
     </message>
     <message>
-        <source>Enregistré : langue appliquée à la prochaine connexion.</source>
-        <translation>Saved: the language applies from the next sign-in.</translation>
+        <source>Clavier à l&apos;écran</source>
+        <translation>On-screen keyboard</translation>
+    </message>
+    <message>
+        <source>Enregistré : réglages appliqués à la prochaine connexion.</source>
+        <translation>Saved: settings applied at the next sign-in.</translation>
     </message>
 </context>
 <context>
@@ -1181,6 +1208,22 @@ Cameras: {cameras}</translation>
     <message>
         <source>Caisse — Connexion</source>
         <translation>Till — Sign in</translation>
+    </message>
+    <message>
+        <source>Quitter la caisse</source>
+        <translation>Quit the till</translation>
+    </message>
+    <message>
+        <source>Quitter le programme de caisse ?</source>
+        <translation>Quit the till program?</translation>
+    </message>
+    <message>
+        <source>Oui, quitter</source>
+        <translation>Yes, quit</translation>
+    </message>
+    <message>
+        <source>Non, rester</source>
+        <translation>No, stay</translation>
     </message>
     <message>
         <source>Se connecter</source>
@@ -1197,6 +1240,26 @@ Cameras: {cameras}</translation>
     <message>
         <source>Point de vente et caisse</source>
         <translation>Point of sale and till</translation>
+    </message>
+    <message>
+        <source>Qui êtes-vous ?</source>
+        <translation>Who are you?</translation>
+    </message>
+    <message>
+        <source>Caisse</source>
+        <translation>Cashier</translation>
+    </message>
+    <message>
+        <source>Contrôle</source>
+        <translation>Checker</translation>
+    </message>
+    <message>
+        <source>Responsable</source>
+        <translation>Manager</translation>
+    </message>
+    <message>
+        <source>Administration</source>
+        <translation>Administrator</translation>
     </message>
     <message>
         <source>ouverte</source>
@@ -1467,6 +1530,10 @@ Cameras: {cameras}</translation>
     <message>
         <source>Mode formation (simulation)</source>
         <translation>Training mode (simulation)</translation>
+    </message>
+    <message>
+        <source>Fermer</source>
+        <translation>Close</translation>
     </message>
 </context>
 <context>

@@ -11,10 +11,16 @@ from pos_app.adapters.clock import FrozenClock
 from pos_app.bootstrap import Store
 from pos_app.domain.errors import AccountLocked, AuthenticationFailed
 from pos_app.domain.lockout import LOCK_DURATION
-from pos_app.domain.staff import StaffMember
+from pos_app.domain.staff import Role, StaffMember
 from pos_app.domain.till import TillState
 from pos_app.services.context import Context
-from pos_app.services.staff import UnknownTill, open_till, sign_in, till_statuses
+from pos_app.services.staff import (
+    UnknownTill,
+    open_till,
+    sign_in,
+    signable_staff,
+    till_statuses,
+)
 from pos_app.storage.connection import store_path
 
 
@@ -103,3 +109,16 @@ def test_a_closing_till_stays_closing_at_sign_in(ctx: Context, cashier: StaffMem
 def test_a_till_of_another_store_cannot_be_opened(ctx: Context, cashier: StaffMember) -> None:
     with pytest.raises(UnknownTill):
         open_till(ctx, cashier, "0190b5a0-0000-7000-8000-000000000000")
+
+
+def test_the_sign_in_tiles_are_the_active_members_by_name(ctx: Context) -> None:
+    with ctx.uow() as uow:
+        uow.staff.save(StaffMember("staff:ancien", "ancien", "Aline Ancienne", Role.CASHIER,
+                                   active=False), ctx.hasher.hash("1111"))
+        uow.staff.save(StaffMember("staff:anne", "anne", "anne Nouvelle", Role.CASHIER),
+                       ctx.hasher.hash("2222"))
+        uow.commit()
+    shown = signable_staff(ctx)
+    assert "ancien" not in [member.login for member in shown]
+    names = [member.display_name for member in shown]
+    assert "anne Nouvelle" in names and names == sorted(names, key=str.lower)
