@@ -91,7 +91,10 @@ class ReceiptDialog(QDialog):
     def _show(self, made: Receipt) -> None:
         self.shown = made
         text = [line for line in receipt_lines(made) if not line.startswith("QR ")]
-        self.view.setHtml("<pre style='font-size:13pt'>" + escape("\n".join(text)) + "</pre>")
+        # Wrapped at the view's width, not scrolled sideways: a line with its amount
+        # and VAT rate is longer than the view is wide on a 1024×768 screen.
+        self.view.setHtml("<pre style='font-size:13pt; white-space:pre-wrap'>"
+                          + escape("\n".join(text)) + "</pre>")
         if made.qr:
             self.qr.setPixmap(qr_pixmap(made.qr))
         self.duplicate.setEnabled(True)
