@@ -29,6 +29,7 @@ from pos_app.domain.journal import (
 )
 from pos_app.domain.staff import Role, StaffMember
 from pos_app.services.context import Context, local_till
+from pos_app.services.reconciliation import Reconciliation, in_reconciling_order
 
 if TYPE_CHECKING:
     from pos_app.services.ports import JournalRepository, Signer, UnitOfWork
@@ -251,9 +252,11 @@ def verify_journal(ctx: Context, every_signature: bool = False,
             return public is not None and ctx.signer.verify(public, digest, signature)
 
         entries: dict[str, int] = {}
-        for chain in uow.journal.chains(till.id):
-            count, problem = verify_chain(till.id, chain, uow.journal.rows(till.id, chain),
-                                          check, heads.get(chain), every_signature)
+        reconciliation = Reconciliation(uow.records, till.id)
+        for chain in in_reconciling_order(uow.journal.chains(till.id)):
+            count, problem = verify_chain(till.id, chain, reconciliation.tap(
+                chain, uow.journal.rows(till.id, chain)), check, heads.get(chain),
+                every_signature)
             entries[chain] = count
             if problem is not None:
                 problems.append(problem)
@@ -266,6 +269,8 @@ def verify_journal(ctx: Context, every_signature: bool = False,
             if totals is not None:
                 problems.append(totals)
         problems += _check_whole(uow.journal, till.id, entries, keys, problems)
+        if not problems:
+            problems += reconciliation.problems(problems)
     report = JournalReport(entries, problems, location)
     # Nothing is written to an event journal that is itself broken, nor under this
     # till's id when the journal seems to be another till's.
