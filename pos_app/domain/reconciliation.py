@@ -20,9 +20,8 @@ entries are few and are parsed. Rows are plain tuples, in the column orders belo
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
-from json.encoder import encode_basestring
 from typing import Any
 
 from pos_app.domain.journal import Chain, JournalProblem, journal_time
@@ -30,11 +29,15 @@ from pos_app.domain.money import round_half_up
 
 Row = tuple[Any, ...]
 # Column orders (storage/records_repository.py reads them so).
-# sale: id, number, staff_id, total_cents
+# sale: id, number, staff_id, total_cents, then the text its sale entry gives (keys
+#       sorted, built by SQLite): '"number":…,"order_id":…', '"staff_id":…',
+#       '"lines":[…]', '"total_cents":…,"total_excl_cents":…,"vat":[…]', and the VAT
+#       list's items alone
 # line: order_id, position, label, price_label, quantity, unit_price_cents, vat_rate_bp,
 #       total_cents (a credit note's: credit_note_id, order_line, then the same)
 # vat: owner id, rate_bp, excl_cents, vat_cents, total_cents (cancelled VAT: + sign)
-# payment: id, order_id, order number, method, amount_cents, change_cents, staff_id
+# payment: id, order_id, order number, method, amount_cents, change_cents, staff_id,
+#          the text a sale entry gives it
 # refund: id, order_id, order number, credit_note_id, excess, staff_id, method, amount
 # cancellation: order_id, number, cancelled_by, reason, cancelled_cents
 # credit note: id, number, order_id, order number, staff_id, reason, total_cents
@@ -116,7 +119,7 @@ class Figures:
     """What one Z's order entries add up to (VAT per rate, payments per method)."""
 
     __slots__ = ("cancellations", "cancelled", "orders", "refunded", "returned", "returns",
-                 "sales", "taken", "vat")
+                 "sales", "sold_vat", "taken", "vat")
 
     def __init__(self) -> None:
         self.orders = self.sales = self.cancellations = self.cancelled = 0
@@ -124,6 +127,20 @@ class Figures:
         self.vat: dict[int, list[int]] = {}  # rate → [excl, vat, total]
         self.taken: dict[str, list[int]] = {}  # method → [amount, change]
         self.refunded: dict[str, int] = {}
+        # The sales' VAT lists as their entries write them → how many sales: most sales
+        # share theirs with many others, and are added up once each, at the end.
+        self.sold_vat: dict[str, int] = {}
+
+    def vat_per_rate(self) -> dict[int, list[int]]:
+        """VAT per rate, the sales' included."""
+        per_rate = {rate: list(sums) for rate, sums in self.vat.items()}
+        for text, count in self.sold_vat.items():
+            for line in json.loads(f"[{text}]"):
+                sums = per_rate.setdefault(line["rate_bp"], [0, 0, 0])
+                sums[0] += count * line["excl_cents"]
+                sums[1] += count * line["vat_cents"]
+                sums[2] += count * line["total_cents"]
+        return per_rate
 
     def add_vat(self, rows: Iterable[Row], sign: int) -> None:
         for row in rows:
@@ -151,16 +168,16 @@ class OrderChainCheck:
     entries of each Z, in order: the figures of each are added up as the entries pass
     (the training chain has none)."""
 
-    def __init__(self, chain: str, sales: Iterable[Row], lines: Iterable[Row],
-                 vat: Iterable[Row], payments: Iterable[Row], refunds: Iterable[Row],
+    def __init__(self, chain: str, sales: Iterable[Row],
+                 details: Callable[[str], tuple[list[Row], list[Row]]],
+                 payments: Iterable[Row], refunds: Iterable[Row],
                  cancellations: Iterable[Row], cancelled_vat: Iterable[Row],
                  credit_notes: Iterable[Row], note_lines: Iterable[Row],
                  note_vat: Iterable[Row], zs: Sequence[tuple[int, int]] = ()) -> None:
         self.chain = chain
         self.problem: JournalProblem | None = None
         self._sales = _Queue(sales, 0)
-        self._lines = _Queue(lines, 0)
-        self._vat = _Queue(vat, 0)
+        self._details = details
         self._payments = _Queue(payments, 1)
         self._refunds = {row[0]: row for row in refunds}
         self._cancellations = {row[0]: row for row in cancellations}
@@ -177,8 +194,6 @@ class OrderChainCheck:
         self._zs = list(zs)
         self.figures = [Figures() for _z in self._zs]
         self._z = 0
-        self._texts: dict[str, str] = {}
-        self._excls: dict[tuple[int, int], int] = {}
         self._last = 0
 
     # Each entry, as verify_chain reads it: number, at, previous hash, hash, amount,
@@ -207,77 +222,36 @@ class OrderChainCheck:
             return self.figures[self._z]
         return None
 
-    def _text(self, value: str) -> str:
-        text = self._texts.get(value)
-        if text is None:
-            if len(self._texts) > 100_000:
-                self._texts.clear()
-            text = self._texts[value] = encode_basestring(value)
-        return text
-
-    def _line_excl(self, total: int, rate: int) -> int:
-        key = (total, rate)
-        excl = self._excls.get(key)
-        if excl is None:
-            if len(self._excls) > 100_000:
-                self._excls.clear()
-            excl = self._excls[key] = _excl(total, rate)
-        return excl
-
     def _sale(self, amount: int, body: str, figures: Figures | None) -> str | None:
         order = self._sales.head()
         if order is None:
-            return self._sale_parsed(amount, json.loads(body), None, [], [], [], figures)
-        order_id = order[0]
-        lines = self._lines.run(order_id)
-        vat = self._vat.run(order_id)
-        candidates = self._payments.run(order_id)
-        text = self._text
-        excl = self._line_excl
-        found = (
-            amount == order[3]
-            and f'"number":{text(order[1])},"order_id":{text(order_id)}' in body
-            and '"lines":[' + ",".join([
-                f'{{"label":{text(line[2])},"price_label":{text(line[3])},'
-                f'"quantity":{line[4]},"total_cents":{line[7]},'
-                f'"total_excl_cents":{excl(line[7], line[6])},'
-                f'"unit_price_cents":{line[5]},"vat_rate_bp":{line[6]}}}'
-                for line in lines]) + "]" in body
-            and f'"staff_id":{text(order[2])}' in body
-            and f'"total_cents":{order[3]},"total_excl_cents":{sum(v[2] for v in vat)},'
-                '"vat":[' + ",".join([
-                    f'{{"excl_cents":{v[2]},"rate_bp":{v[1]},"total_cents":{v[4]},'
-                    f'"vat_cents":{v[3]}}}' for v in vat]) + "]" in body)
+            return self._sale_parsed(amount, json.loads(body), None, [], figures)
+        candidates = self._payments.run(order[0])
         paid = -1
-        if found:
+        if (amount == order[3] and order[4] in body and order[5] in body and order[6] in body
+                and order[7] in body):
             for count in range(len(candidates), -1, -1):
-                if '"payments":[' + ",".join([
-                        f'{{"amount_cents":{p[4]},"change_cents":{p[5]},"id":{text(p[0])},'
-                        f'"method":{text(p[3])}}}' for p in candidates[:count]]) + "]" in body:
+                if ('"payments":[' + ",".join([p[7] for p in candidates[:count]]) + "]"
+                        in body):
                     paid = count
                     break
         if paid < 0:  # something differs, or is written otherwise: the parsed body says
-            return self._sale_parsed(amount, json.loads(body), order, lines, vat, candidates,
-                                     figures)
-        self._take_sale(order, lines, vat, candidates[:paid], figures)
+            return self._sale_parsed(amount, json.loads(body), order, candidates, figures)
+        self._take_sale(order, candidates[:paid], figures)
         return None
 
-    def _take_sale(self, order: Row, lines: list[Row], vat: list[Row],
-                   payments: list[Row], figures: Figures | None) -> None:
+    def _take_sale(self, order: Row, payments: list[Row], figures: Figures | None) -> None:
         self._sales.drop(1)
-        self._lines.drop(len(lines))
-        self._vat.drop(len(vat))
         self._payments.drop(len(payments))
         if figures is not None:
             figures.orders += 1
             figures.sales += order[3]
-            figures.add_vat(vat, 1)
+            figures.sold_vat[order[8]] = figures.sold_vat.get(order[8], 0) + 1
             for payment in payments:
                 figures.add_payment(payment[3], payment[4], payment[5])
 
     def _sale_parsed(self, amount: int, body: Mapping[str, Any], order: Row | None,
-                     lines: list[Row], vat: list[Row], candidates: list[Row],
-                     figures: Figures | None) -> str | None:
+                     candidates: list[Row], figures: Figures | None) -> str | None:
         named = f"order {body['number']} ({body['order_id']})"
         if order is None:
             return f"its sale, {named}, is not in the store (no order of this till follows)"
@@ -285,6 +259,7 @@ class OrderChainCheck:
             return (f"its sale is {named}, but the store's next order of this till is"
                     f" order {order[1]} ({order[0]}): one of them was removed or added"
                     " without its entry")
+        lines, vat = self._details(order[0])
         what = f"order {order[1]}"
         reason = _differs(what, "sale", (
             ("number", order[1], body["number"]), ("staff_id", order[2], body["staff_id"]),
@@ -318,7 +293,7 @@ class OrderChainCheck:
             if reason is not None:
                 return reason
             paid += 1
-        self._take_sale(order, lines, vat, candidates[:paid], figures)
+        self._take_sale(order, candidates[:paid], figures)
         return None
 
     def _other(self, amount: int, body: Mapping[str, Any],
@@ -339,11 +314,8 @@ class OrderChainCheck:
     def _sale_parsed_first(self, amount: int, body: Mapping[str, Any],
                            figures: Figures | None) -> str | None:
         order = self._sales.head()
-        if order is None:
-            return self._sale_parsed(amount, body, None, [], [], [], figures)
-        return self._sale_parsed(amount, body, order, self._lines.run(order[0]),
-                                 self._vat.run(order[0]), self._payments.run(order[0]),
-                                 figures)
+        return self._sale_parsed(amount, body, order, [] if order is None
+                                 else self._payments.run(order[0]), figures)
 
     def _payment(self, amount: int, body: Mapping[str, Any],
                  figures: Figures | None) -> str | None:
@@ -666,7 +638,8 @@ def _z_differs(body: Mapping[str, Any], found: Figures, moved: Mapping[str, int]
                cash_methods: frozenset[str]) -> str | None:
     vat = [{"rate_bp": rate, "excl_cents": sums[0], "vat_cents": sums[1],
             "total_cents": sums[2]}
-           for rate, sums in sorted(found.vat.items(), reverse=True) if any(sums)]
+           for rate, sums in sorted(found.vat_per_rate().items(), reverse=True)
+           if any(sums)]
     payments, cash_taken, cash_change, cash_refunded = [], 0, 0, 0
     for method in sorted(found.taken.keys() | found.refunded.keys()):
         amount, change = found.taken.get(method, (0, 0))

@@ -59,8 +59,8 @@ class Reconciliation:
             training = chain == Chain.TRAINING
             zs = () if training or self._closures is None else self._closures.ranges()
             check = OrderChainCheck(
-                chain, records.sales(till, training), records.sale_lines(till, training),
-                records.sale_vat(till, training), records.payments(till, training),
+                chain, records.sales(till, training), records.sale_details,
+                records.payments(till, training),
                 records.refunds(till, training), records.cancellations(till, training),
                 records.cancelled_vat(till, training), records.credit_notes(till, training),
                 records.credit_note_lines(till, training),
