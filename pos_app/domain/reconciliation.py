@@ -31,8 +31,7 @@ Row = tuple[Any, ...]
 # Column orders (storage/records_repository.py reads them so).
 # sale: id, number, staff_id, total_cents, then the text its sale entry gives (keys
 #       sorted, built by SQLite): '"number":…,"order_id":…', '"staff_id":…',
-#       '"lines":[…]', '"total_cents":…,"total_excl_cents":…,"vat":[…]', and the VAT
-#       list's items alone
+#       '"lines":[…]', '"total_excl_cents":…,"vat":[…]' (after '"total_cents":…,')
 # line: order_id, position, label, price_label, quantity, unit_price_cents, vat_rate_bp,
 #       total_cents (a credit note's: credit_note_id, order_line, then the same)
 # vat: owner id, rate_bp, excl_cents, vat_cents, total_cents (cancelled VAT: + sign)
@@ -127,15 +126,15 @@ class Figures:
         self.vat: dict[int, list[int]] = {}  # rate → [excl, vat, total]
         self.taken: dict[str, list[int]] = {}  # method → [amount, change]
         self.refunded: dict[str, int] = {}
-        # The sales' VAT lists as their entries write them → how many sales: most sales
-        # share theirs with many others, and are added up once each, at the end.
+        # The sales' VAT as their entries write it ('"total_excl_cents":…,"vat":[…]') →
+        # how many sales: most share theirs with many others, added up once, at the end.
         self.sold_vat: dict[str, int] = {}
 
     def vat_per_rate(self) -> dict[int, list[int]]:
         """VAT per rate, the sales' included."""
         per_rate = {rate: list(sums) for rate, sums in self.vat.items()}
         for text, count in self.sold_vat.items():
-            for line in json.loads(f"[{text}]"):
+            for line in json.loads(text[text.index('"vat":') + 6:]):
                 sums = per_rate.setdefault(line["rate_bp"], [0, 0, 0])
                 sums[0] += count * line["excl_cents"]
                 sums[1] += count * line["vat_cents"]
@@ -229,7 +228,7 @@ class OrderChainCheck:
         candidates = self._payments.run(order[0])
         paid = -1
         if (amount == order[3] and order[4] in body and order[5] in body and order[6] in body
-                and order[7] in body):
+                and f'"total_cents":{amount},{order[7]}' in body):
             for count in range(len(candidates), -1, -1):
                 if ('"payments":[' + ",".join([p[7] for p in candidates[:count]]) + "]"
                         in body):
@@ -237,7 +236,16 @@ class OrderChainCheck:
                     break
         if paid < 0:  # something differs, or is written otherwise: the parsed body says
             return self._sale_parsed(amount, json.loads(body), order, candidates, figures)
-        self._take_sale(order, candidates[:paid], figures)
+        self._sales.drop(1)
+        if paid:
+            self._payments.drop(paid)
+        if figures is not None:
+            figures.orders += 1
+            figures.sales += amount
+            sold_vat = figures.sold_vat
+            sold_vat[order[7]] = sold_vat.get(order[7], 0) + 1
+            for payment in candidates[:paid]:
+                figures.add_payment(payment[3], payment[4], payment[5])
         return None
 
     def _take_sale(self, order: Row, payments: list[Row], figures: Figures | None) -> None:
@@ -246,7 +254,7 @@ class OrderChainCheck:
         if figures is not None:
             figures.orders += 1
             figures.sales += order[3]
-            figures.sold_vat[order[8]] = figures.sold_vat.get(order[8], 0) + 1
+            figures.sold_vat[order[7]] = figures.sold_vat.get(order[7], 0) + 1
             for payment in payments:
                 figures.add_payment(payment[3], payment[4], payment[5])
 

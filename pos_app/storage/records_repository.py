@@ -23,15 +23,16 @@ from pos_app.storage.sql import SqlRepository
 _HALF_UP = ("(CASE WHEN {n} >= 0 THEN (2 * {n} + {d}) / (2 * {d})"
             " ELSE -((-2 * {n} + {d}) / (2 * {d})) END)")
 _LINE_EXCL = _HALF_UP.format(n="(total_cents * 10000)", d="(10000 + vat_rate_bp)")
-_LINES = ("SELECT group_concat(line, ',') FROM (SELECT json_object('label', label,"
-          " 'price_label', price_label, 'quantity', quantity, 'total_cents', total_cents,"
-          f" 'total_excl_cents', {_LINE_EXCL}, 'unit_price_cents', unit_price_cents,"
-          " 'vat_rate_bp', vat_rate_bp) AS line FROM order_lines WHERE order_id = o.id"
-          " ORDER BY position)")
-_VAT = ("SELECT group_concat(rate, ',') FROM (SELECT json_object('excl_cents', excl_cents,"
-        " 'rate_bp', rate_bp, 'total_cents', total_cents, 'vat_cents', vat_cents) AS rate"
-        " FROM order_vat WHERE order_id = o.id ORDER BY rate_bp DESC)")
-_EXCL = "SELECT coalesce(sum(excl_cents), 0) FROM order_vat WHERE order_id = o.id"
+# The lines in their primary key's order (order_id, position), which the look-up follows.
+_LINES = ("SELECT group_concat(json_object('label', label, 'price_label', price_label,"
+          " 'quantity', quantity, 'total_cents', total_cents, 'total_excl_cents',"
+          f" {_LINE_EXCL}, 'unit_price_cents', unit_price_cents, 'vat_rate_bp', vat_rate_bp),"
+          " ',') FROM order_lines WHERE order_id = o.id")
+_VAT = ("SELECT '\"total_excl_cents\":' || coalesce(sum(excl_cents), 0) || ',\"vat\":['"
+        " || coalesce(group_concat(rate, ','), '') || ']' FROM (SELECT excl_cents,"
+        " json_object('excl_cents', excl_cents, 'rate_bp', rate_bp, 'total_cents',"
+        " total_cents, 'vat_cents', vat_cents) AS rate FROM order_vat"
+        " WHERE order_id = o.id ORDER BY rate_bp DESC)")
 
 
 class SqlRecords(SqlRepository):
@@ -51,11 +52,9 @@ class SqlRecords(SqlRepository):
             "SELECT o.id, o.number, o.staff_id, o.total_cents,"
             " '\"number\":' || json_quote(o.number) || ',\"order_id\":' || json_quote(o.id),"
             " '\"staff_id\":' || json_quote(o.staff_id),"
-            f" '\"lines\":[' || coalesce(({_LINES}), '') || ']',"
-            " '\"total_cents\":' || o.total_cents || ',\"total_excl_cents\":'"
-            f" || ({_EXCL}) || ',\"vat\":[' || coalesce(({_VAT}), '') || ']',"
-            f" coalesce(({_VAT}), '') FROM orders AS o WHERE o.till_id = ? AND o.training = ?"
-            " ORDER BY o.sequence", (till_id, training))
+            f" '\"lines\":[' || coalesce(({_LINES}), '') || ']', ({_VAT})"
+            " FROM orders AS o WHERE o.till_id = ? AND o.training = ? ORDER BY o.sequence",
+            (till_id, training))
 
     def sale_details(self, order_id: str) -> tuple[list[tuple[Any, ...]],
                                                     list[tuple[Any, ...]]]:
