@@ -35,8 +35,8 @@ Row = tuple[Any, ...]
 # line: order_id, position, label, price_label, quantity, unit_price_cents, vat_rate_bp,
 #       total_cents (a credit note's: credit_note_id, order_line, then the same)
 # vat: owner id, rate_bp, excl_cents, vat_cents, total_cents (cancelled VAT: + sign)
-# payment: id, order_id, order number, method, amount_cents, change_cents, staff_id,
-#          the text a sale entry gives it
+# payment: id, order_id, (unused), method, amount_cents, change_cents, staff_id, the text
+#          a sale entry gives it (its order's number is asked for when needed)
 # refund: id, order_id, order number, credit_note_id, excess, staff_id, method, amount
 # cancellation: order_id, number, cancelled_by, reason, cancelled_cents
 # credit note: id, number, order_id, order number, staff_id, reason, total_cents
@@ -169,14 +169,15 @@ class OrderChainCheck:
 
     def __init__(self, chain: str, sales: Iterable[Row],
                  details: Callable[[str], tuple[list[Row], list[Row]]],
-                 payments: Iterable[Row], refunds: Iterable[Row],
-                 cancellations: Iterable[Row], cancelled_vat: Iterable[Row],
+                 number_of: Callable[[str], str | None], payments: Iterable[Row],
+                 refunds: Iterable[Row], cancellations: Iterable[Row], cancelled_vat: Iterable[Row],
                  credit_notes: Iterable[Row], note_lines: Iterable[Row],
                  note_vat: Iterable[Row], zs: Sequence[tuple[int, int]] = ()) -> None:
         self.chain = chain
         self.problem: JournalProblem | None = None
         self._sales = _Queue(sales, 0)
         self._details = details
+        self._number_of = number_of
         self._payments = _Queue(payments, 1)
         self._refunds = {row[0]: row for row in refunds}
         self._cancellations = {row[0]: row for row in cancellations}
@@ -329,11 +330,13 @@ class OrderChainCheck:
                  figures: Figures | None) -> str | None:
         stored = self._payments.head()
         if stored is None or stored[0] != body["id"]:
-            nxt = "none" if stored is None else f"payment {stored[0]} of order {stored[2]}"
+            nxt = ("none" if stored is None
+                   else f"payment {stored[0]} of order {self._number_of(stored[1])}")
             return (f"its payment {body['id']} of order {body['number']} is not the store's"
                     f" next payment taken at this till ({nxt})")
         reason = _differs(f"payment {stored[0]}", "payment", (
-            ("order_id", stored[1], body["order_id"]), ("order", stored[2], body["number"]),
+            ("order_id", stored[1], body["order_id"]),
+            ("order", self._number_of(stored[1]), body["number"]),
             ("method", stored[3], body["method"]),
             ("amount_cents", stored[4], body["amount_cents"]),
             ("change_cents", stored[5], body["change_cents"]),
@@ -427,7 +430,8 @@ class OrderChainCheck:
         for order in self._sales.rest():
             return self._left(after, f"order {order[1]} ({order[0]}) has no sale entry")
         for payment in self._payments.rest():
-            return self._left(after, f"payment {payment[0]} of order {payment[2]}"
+            return self._left(after, f"payment {payment[0]} of order"
+                              f" {self._number_of(payment[1])}"
                               f" ({_said(payment[4])} cents, {payment[3]}) has no entry")
         for refund in sorted(self._refunds.values()):
             return self._left(after, f"refund {refund[0]} of order {refund[2]} has no entry")

@@ -60,7 +60,7 @@ class Reconciliation:
             zs = () if training or self._closures is None else self._closures.ranges()
             check = OrderChainCheck(
                 chain, records.sales(till, training), records.sale_details,
-                records.payments(till, training),
+                records.order_number, records.payments(till, training),
                 records.refunds(till, training), records.cancellations(till, training),
                 records.cancelled_vat(till, training), records.credit_notes(till, training),
                 records.credit_note_lines(till, training),

@@ -67,11 +67,14 @@ class SqlRecords(SqlRepository):
 
     def payments(self, till_id: str, training: bool) -> Iterator[tuple[Any, ...]]:
         return self._stream(
-            "SELECT p.id, p.order_id, o.number, p.method_code, p.amount_cents,"
-            " p.change_cents, p.staff_id, json_object('amount_cents', p.amount_cents,"
-            " 'change_cents', p.change_cents, 'id', p.id, 'method', p.method_code)"
-            " FROM payments AS p LEFT JOIN orders AS o ON o.id = p.order_id"
-            " WHERE p.till_id = ? AND p.training = ? ORDER BY p.rowid", (till_id, training))
+            "SELECT id, order_id, NULL, method_code, amount_cents, change_cents, staff_id,"
+            " json_object('amount_cents', amount_cents, 'change_cents', change_cents, 'id',"
+            " id, 'method', method_code) FROM payments WHERE till_id = ? AND training = ?"
+            " ORDER BY rowid", (till_id, training))
+
+    def order_number(self, order_id: str) -> str | None:
+        row = self._one("SELECT number FROM orders WHERE id = ?", (order_id,))
+        return None if row is None else str(row[0])
 
     def refunds(self, till_id: str, training: bool) -> list[tuple[Any, ...]]:
         return self._all(
