@@ -194,6 +194,8 @@ class OrderChainCheck:
         self._zs = list(zs)
         self.figures = [Figures() for _z in self._zs]
         self._z = 0
+        self._from, self._until = 1, 0
+        self._current: Figures | None = None
         self._last = 0
 
     # Each entry, as verify_chain reads it: number, at, previous hash, hash, amount,
@@ -203,7 +205,10 @@ class OrderChainCheck:
             return
         number, amount, body = row[0], row[4], row[5]
         self._last = number
-        figures = self._figures(number)
+        # The current Z's figures while the entry is in its range (looked up again only
+        # past it: most entries fall in the same Z as the one before).
+        figures = (self._current if self._from <= number <= self._until
+                   else self._figures(number))
         try:
             if body.startswith('{"kind":"sale",'):
                 reason = self._sale(amount, body, figures)
@@ -219,7 +224,9 @@ class OrderChainCheck:
         while self._z < len(zs) and number > zs[self._z][1]:
             self._z += 1
         if self._z < len(zs) and number >= zs[self._z][0]:
-            return self.figures[self._z]
+            self._from, self._until = zs[self._z]
+            self._current = self.figures[self._z]
+            return self._current
         return None
 
     def _sale(self, amount: int, body: str, figures: Figures | None) -> str | None:

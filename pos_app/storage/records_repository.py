@@ -40,10 +40,8 @@ class SqlRecords(SqlRepository):
         super().__init__(connection)
 
     def _stream(self, sql: str, params: tuple[Any, ...]) -> Iterator[tuple[Any, ...]]:
-        cursor = self._sql.execute(sql, params)
-        cursor.arraysize = 2000
-        while batch := cursor.fetchmany():
-            yield from batch
+        # The cursor itself: its rows one by one, with no generator of ours in between.
+        return iter(self._sql.execute(sql, params))
 
     def sales(self, till_id: str, training: bool) -> Iterator[tuple[Any, ...]]:
         # Each order with the text its sale entry gives its lines, VAT and totals, built
