@@ -29,7 +29,6 @@ from pos_app.domain.journal import (
 )
 from pos_app.domain.staff import Role, StaffMember
 from pos_app.services.context import Context, local_till
-from pos_app.services.reconciliation import Reconciliation, in_reconciling_order
 
 if TYPE_CHECKING:
     from pos_app.services.ports import JournalRepository, Signer, UnitOfWork
@@ -240,6 +239,9 @@ def verify_journal(ctx: Context, every_signature: bool = False,
     The keys recorded in the store must include this till's own key. A failed check is
     itself recorded in the event journal, when that chain is sound and `record_failure`
     (not on a store opened read-only)."""
+    # Loaded here, not with the module: selling journals, and never reconciles.
+    from pos_app.services.reconciliation import Reconciliation, in_reconciling_order
+
     with ctx.uow(write=False) as uow:
         till = local_till(uow)
         keys = uow.journal.keys()
