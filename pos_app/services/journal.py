@@ -344,6 +344,9 @@ def verify_journal(ctx: Context, every_signature: bool = False,
     (not on a store opened read-only); so is a sound result, when anything is journaled.
     `server_heads`: the heads the server answers now (`--with-server`), which the journal
     must hold too."""
+    # Loaded here, not with the module: selling journals, and never reconciles.
+    from pos_app.services.reconciliation import Reconciliation, in_reconciling_order
+
     with ctx.uow(write=False) as uow:
         till = local_till(uow)
         keys = uow.journal.keys()
@@ -361,9 +364,11 @@ def verify_journal(ctx: Context, every_signature: bool = False,
             return public is not None and ctx.signer.verify(public, digest, signature)
 
         entries: dict[str, int] = {}
-        for chain in uow.journal.chains(till.id):
-            count, problem = verify_chain(till.id, chain, uow.journal.rows(till.id, chain),
-                                          check, heads.get(chain), every_signature)
+        reconciliation = Reconciliation(uow.records, till.id)
+        for chain in in_reconciling_order(uow.journal.chains(till.id)):
+            count, problem = verify_chain(till.id, chain, reconciliation.tap(
+                chain, uow.journal.rows(till.id, chain)), check, heads.get(chain),
+                every_signature)
             entries[chain] = count
             problem = _first(problem, proof.problem, chain)
             if problem is not None:
@@ -382,6 +387,8 @@ def verify_journal(ctx: Context, every_signature: bool = False,
                 problems.append(totals)
         problems += check_recorded_heads(uow, till.id, problems, server_heads)
         problems += _check_whole(uow.journal, till.id, entries, keys, problems)
+        if not problems:
+            problems += reconciliation.problems(problems)
     report = JournalReport(entries, problems, location)
     # Nothing is written to an event journal that is itself broken, nor under this
     # till's id when the journal seems to be another till's.

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from pos_app.storage.order_repository import SqlOrders
     from pos_app.storage.payment_method_repository import SqlPaymentMethods
     from pos_app.storage.print_queue_repository import SqlPrintJobs
+    from pos_app.storage.records_repository import SqlRecords
     from pos_app.storage.sync_repository import SqlOutbox, SqlSyncState
 
 METHOD_CACHE = "payment_methods"  # key of a connection's MethodCache in its info
@@ -125,6 +126,12 @@ class SqlUnitOfWork:
         from pos_app.storage.closure_repository import SqlClosures
 
         return SqlClosures(self._db)
+
+    @property
+    def records(self) -> SqlRecords:
+        from pos_app.storage.records_repository import SqlRecords
+
+        return SqlRecords(self._db)
 
     @property
     def print_jobs(self) -> SqlPrintJobs:

@@ -1,0 +1,706 @@
+"""The business tables against the journal (docs/fiscal.md, "Checking a journal").
+
+Every row the till writes for a fiscal record (an order with its lines, VAT and
+payments, a payment taken later, a refund, a credit note with its lines and VAT, a
+cancellation, a cash movement, a session, a closure with its methods and count) has
+the entry written in the same transaction, and agrees with it; every entry has its row.
+Then each Z is recomputed from the order-chain entries it covers and its session's cash
+movements, and compared with its signed figures.
+
+One pass: `journal verify` already reads every entry to hash it; each chain's check is
+fed the same rows as they go by (`feed`), with the store's rows read alongside in the
+order the entries were written. A sale, nearly every entry of a journal, is checked
+without parsing its body: the text its rows would give each field of the body (keys
+sorted, as the journal writes it) is looked for in it. Only when a piece is missing is
+the body parsed, and compared field by field, which names the difference (a field the
+body holds and no table does, such as one a later version adds, is ignored). The other
+entries are few and are parsed. Rows are plain tuples, in the column orders below.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from pos_app.domain.journal import Chain, JournalProblem, journal_time
+from pos_app.domain.money import round_half_up
+
+Row = tuple[Any, ...]
+# Column orders (storage/records_repository.py reads them so).
+# sale: id, number, staff_id, total_cents, then the text its sale entry gives (keys
+#       sorted, built by SQLite): '"number":…,"order_id":…', '"staff_id":…',
+#       '"lines":[…]', '"total_excl_cents":…,"vat":[…]' (after '"total_cents":…,')
+# line: order_id, position, label, price_label, quantity, unit_price_cents, vat_rate_bp,
+#       total_cents (a credit note's: credit_note_id, order_line, then the same)
+# vat: owner id, rate_bp, excl_cents, vat_cents, total_cents (cancelled VAT: + sign)
+# payment: id, order_id, (unused), method, amount_cents, change_cents, staff_id, the text
+#          a sale entry gives it (its order's number is asked for when needed)
+# refund: id, order_id, order number, credit_note_id, excess, staff_id, method, amount
+# cancellation: order_id, number, cancelled_by, reason, cancelled_cents
+# credit note: id, number, order_id, order number, staff_id, reason, total_cents
+# cash movement: id, kind, amount_cents, reason, staff_id, at (stored time)
+# session: number, opened_by
+# closure: id, kind, number, period_end, staff_id, orders, takings, perpetual,
+#          perpetual_absolute, expected_cash, counted_cash, journal_number, first_entry,
+#          last_entry, first_part, last_part, session number
+# closure method: closure_id, method, expected, counted; count: closure_id, cents, quantity
+
+_SHAPE_ERRORS = (ValueError, KeyError, TypeError, AttributeError, IndexError)
+
+
+def _excl(total: int, rate: int) -> int:
+    """A line's amount without VAT, as domain/vat.py `split_vat` rounds it."""
+    return round_half_up(total * 10_000, 10_000 + rate)
+
+
+def _differs(what: str, kind: str, fields: Iterable[tuple[str, Any, Any]]) -> str | None:
+    """The first field whose store value and entry value differ, said."""
+    for name, stored, journaled in fields:
+        if stored != journaled:
+            return (f"{what}: the store says {name} {_said(stored)}, its {kind} entry says"
+                    f" {_said(journaled)}")
+    return None
+
+
+def _said(value: Any) -> str:
+    if isinstance(value, bool) or value is None:
+        return str(value).lower() if value is not None else "nothing"
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", " ")
+    return repr(value) if isinstance(value, str) else json.dumps(value, default=str)
+
+
+class _Queue:
+    """Rows read one by one, with a look at the run of rows ahead that share a key."""
+
+    __slots__ = ("_buffer", "_key", "_rows")
+
+    def __init__(self, rows: Iterable[Row], key: int) -> None:
+        self._rows: Iterator[Row] = iter(rows)
+        self._buffer: list[Row] = []
+        self._key = key
+
+    def run(self, value: Any) -> list[Row]:
+        """The rows at the head whose key is `value`, left in place."""
+        buffer, key = self._buffer, self._key
+        index = 0
+        while True:
+            if index == len(buffer):
+                row = next(self._rows, None)
+                if row is None:
+                    break
+                buffer.append(row)
+            if buffer[index][key] != value:
+                break
+            index += 1
+        return buffer[:index]
+
+    def head(self) -> Row | None:
+        if not self._buffer:
+            row = next(self._rows, None)
+            if row is None:
+                return None
+            self._buffer.append(row)
+        return self._buffer[0]
+
+    def drop(self, count: int) -> None:
+        del self._buffer[:count]
+
+    def rest(self) -> Iterator[Row]:
+        yield from self._buffer
+        self._buffer = []
+        yield from self._rows
+
+
+class Figures:
+    """What one Z's order entries add up to (VAT per rate, payments per method)."""
+
+    __slots__ = ("cancellations", "cancelled", "orders", "refunded", "returned", "returns",
+                 "sales", "sold_vat", "taken", "vat")
+
+    def __init__(self) -> None:
+        self.orders = self.sales = self.cancellations = self.cancelled = 0
+        self.returns = self.returned = 0
+        self.vat: dict[int, list[int]] = {}  # rate → [excl, vat, total]
+        self.taken: dict[str, list[int]] = {}  # method → [amount, change]
+        self.refunded: dict[str, int] = {}
+        # The sales' VAT as their entries write it ('"total_excl_cents":…,"vat":[…]') →
+        # how many sales: most share theirs with many others, added up once, at the end.
+        self.sold_vat: dict[str, int] = {}
+
+    def vat_per_rate(self) -> dict[int, list[int]]:
+        """VAT per rate, the sales' included."""
+        per_rate = {rate: list(sums) for rate, sums in self.vat.items()}
+        for text, count in self.sold_vat.items():
+            for line in json.loads(text[text.index('"vat":') + 6:]):
+                sums = per_rate.setdefault(line["rate_bp"], [0, 0, 0])
+                sums[0] += count * line["excl_cents"]
+                sums[1] += count * line["vat_cents"]
+                sums[2] += count * line["total_cents"]
+        return per_rate
+
+    def add_vat(self, rows: Iterable[Row], sign: int) -> None:
+        for row in rows:
+            per_rate = self.vat.get(row[1])
+            if per_rate is None:
+                per_rate = self.vat[row[1]] = [0, 0, 0]
+            per_rate[0] += sign * row[2]
+            per_rate[1] += sign * row[3]
+            per_rate[2] += sign * row[4]
+
+    def add_payment(self, method: str, amount: int, change: int) -> None:
+        taken = self.taken.get(method)
+        if taken is None:
+            taken = self.taken[method] = [0, 0]
+        taken[0] += amount
+        taken[1] += change
+
+
+# -- the order chain (and the training chain) ------------------------------------------
+
+
+class OrderChainCheck:
+    """The order (or training) chain against the orders, lines, VAT, payments, refunds,
+    credit notes and cancellations made at this till. `zs` are the (first, last) order
+    entries of each Z, in order: the figures of each are added up as the entries pass
+    (the training chain has none)."""
+
+    def __init__(self, chain: str, sales: Iterable[Row],
+                 details: Callable[[str], tuple[list[Row], list[Row]]],
+                 number_of: Callable[[str], str | None], payments: Iterable[Row],
+                 refunds: Iterable[Row], cancellations: Iterable[Row], cancelled_vat: Iterable[Row],
+                 credit_notes: Iterable[Row], note_lines: Iterable[Row],
+                 note_vat: Iterable[Row], zs: Sequence[tuple[int, int]] = ()) -> None:
+        self.chain = chain
+        self.problem: JournalProblem | None = None
+        self._sales = _Queue(sales, 0)
+        self._details = details
+        self._number_of = number_of
+        self._payments = _Queue(payments, 1)
+        self._refunds = {row[0]: row for row in refunds}
+        self._cancellations = {row[0]: row for row in cancellations}
+        self._cancelled_vat: dict[str, list[Row]] = {}
+        for row in cancelled_vat:
+            self._cancelled_vat.setdefault(row[0], []).append(row)
+        self._notes = {row[0]: row for row in credit_notes}
+        self._note_lines: dict[str, list[Row]] = {}
+        for row in note_lines:
+            self._note_lines.setdefault(row[0], []).append(row)
+        self._note_vat: dict[str, list[Row]] = {}
+        for row in note_vat:
+            self._note_vat.setdefault(row[0], []).append(row)
+        self._zs = list(zs)
+        self.figures = [Figures() for _z in self._zs]
+        self._z = 0
+        self._from, self._until = 1, 0
+        self._current: Figures | None = None
+        self._last = 0
+
+    # Each entry, as verify_chain reads it: number, at, previous hash, hash, amount,
+    # body, signature, key id.
+    def feed(self, row: Row) -> None:
+        if self.problem is not None:
+            return
+        number, amount, body = row[0], row[4], row[5]
+        self._last = number
+        # The current Z's figures while the entry is in its range (looked up again only
+        # past it: most entries fall in the same Z as the one before).
+        figures = (self._current if self._from <= number <= self._until
+                   else self._figures(number))
+        try:
+            if body.startswith('{"kind":"sale",'):
+                reason = self._sale(amount, body, figures)
+            else:
+                reason = self._other(amount, json.loads(body), figures)
+        except _SHAPE_ERRORS as error:
+            reason = f"its body is not one the till writes ({type(error).__name__}: {error})"
+        if reason is not None:
+            self.problem = JournalProblem(self.chain, number, reason)
+
+    def _figures(self, number: int) -> Figures | None:
+        zs = self._zs
+        while self._z < len(zs) and number > zs[self._z][1]:
+            self._z += 1
+        if self._z < len(zs) and number >= zs[self._z][0]:
+            self._from, self._until = zs[self._z]
+            self._current = self.figures[self._z]
+            return self._current
+        return None
+
+    def _sale(self, amount: int, body: str, figures: Figures | None) -> str | None:
+        order = self._sales.head()
+        if order is None:
+            return self._sale_parsed(amount, json.loads(body), None, [], figures)
+        candidates = self._payments.run(order[0])
+        paid = -1
+        if (amount == order[3] and order[4] in body and order[5] in body and order[6] in body
+                and f'"total_cents":{amount},{order[7]}' in body):
+            for count in range(len(candidates), -1, -1):
+                if ('"payments":[' + ",".join([p[7] for p in candidates[:count]]) + "]"
+                        in body):
+                    paid = count
+                    break
+        if paid < 0:  # something differs, or is written otherwise: the parsed body says
+            return self._sale_parsed(amount, json.loads(body), order, candidates, figures)
+        self._sales.drop(1)
+        if paid:
+            self._payments.drop(paid)
+        if figures is not None:
+            figures.orders += 1
+            figures.sales += amount
+            sold_vat = figures.sold_vat
+            sold_vat[order[7]] = sold_vat.get(order[7], 0) + 1
+            for payment in candidates[:paid]:
+                figures.add_payment(payment[3], payment[4], payment[5])
+        return None
+
+    def _take_sale(self, order: Row, payments: list[Row], figures: Figures | None) -> None:
+        self._sales.drop(1)
+        self._payments.drop(len(payments))
+        if figures is not None:
+            figures.orders += 1
+            figures.sales += order[3]
+            figures.sold_vat[order[7]] = figures.sold_vat.get(order[7], 0) + 1
+            for payment in payments:
+                figures.add_payment(payment[3], payment[4], payment[5])
+
+    def _sale_parsed(self, amount: int, body: Mapping[str, Any], order: Row | None,
+                     candidates: list[Row], figures: Figures | None) -> str | None:
+        named = f"order {body['number']} ({body['order_id']})"
+        if order is None:
+            return f"its sale, {named}, is not in the store (no order of this till follows)"
+        if order[0] != body["order_id"]:
+            return (f"its sale is {named}, but the store's next order of this till is"
+                    f" order {order[1]} ({order[0]}): one of them was removed or added"
+                    " without its entry")
+        lines, vat = self._details(order[0])
+        what = f"order {order[1]}"
+        reason = _differs(what, "sale", (
+            ("number", order[1], body["number"]), ("staff_id", order[2], body["staff_id"]),
+            ("total_cents", order[3], body["total_cents"]),
+            ("total_cents (the entry's amount)", order[3], amount),
+            ("lines", len(lines), len(body["lines"]))))
+        if reason is not None:
+            return reason
+        for index, (line, written) in enumerate(zip(lines, body["lines"], strict=True)):
+            reason = _line_differs(f"{what} line {index + 1}", "sale", line, written, 1)
+            if reason is not None:
+                return reason
+        reason = _vat_differs(what, "sale", vat, body["vat"], 1)
+        if reason is None:
+            reason = _differs(what, "sale", (("total_excl_cents", sum(v[2] for v in vat),
+                                              body["total_excl_cents"]),))
+        if reason is not None:
+            return reason
+        written = body["payments"]
+        paid = 0
+        for payment in written:
+            if paid == len(candidates) or candidates[paid][0] != payment["id"]:
+                return (f"{what}: its sale entry lists payment {payment['id']} of"
+                        f" {_said(payment['amount_cents'])} cents, which is not the store's"
+                        " next payment of it")
+            stored = candidates[paid]
+            reason = _differs(f"{what} payment {stored[0]}", "sale", (
+                ("method", stored[3], payment["method"]),
+                ("amount_cents", stored[4], payment["amount_cents"]),
+                ("change_cents", stored[5], payment["change_cents"])))
+            if reason is not None:
+                return reason
+            paid += 1
+        self._take_sale(order, candidates[:paid], figures)
+        return None
+
+    def _other(self, amount: int, body: Mapping[str, Any],
+               figures: Figures | None) -> str | None:
+        kind = body.get("kind")
+        if kind == "payment":
+            return self._payment(amount, body, figures)
+        if kind == "refund":
+            return self._refund(amount, body, figures)
+        if kind == "cancellation":
+            return self._cancellation(amount, body, figures)
+        if kind == "return":
+            return self._return(amount, body, figures)
+        if kind == "sale":
+            return self._sale_parsed_first(amount, body, figures)
+        return None  # no table holds it
+
+    def _sale_parsed_first(self, amount: int, body: Mapping[str, Any],
+                           figures: Figures | None) -> str | None:
+        order = self._sales.head()
+        return self._sale_parsed(amount, body, order, [] if order is None
+                                 else self._payments.run(order[0]), figures)
+
+    def _payment(self, amount: int, body: Mapping[str, Any],
+                 figures: Figures | None) -> str | None:
+        stored = self._payments.head()
+        if stored is None or stored[0] != body["id"]:
+            nxt = ("none" if stored is None
+                   else f"payment {stored[0]} of order {self._number_of(stored[1])}")
+            return (f"its payment {body['id']} of order {body['number']} is not the store's"
+                    f" next payment taken at this till ({nxt})")
+        reason = _differs(f"payment {stored[0]}", "payment", (
+            ("order_id", stored[1], body["order_id"]),
+            ("order", self._number_of(stored[1]), body["number"]),
+            ("method", stored[3], body["method"]),
+            ("amount_cents", stored[4], body["amount_cents"]),
+            ("change_cents", stored[5], body["change_cents"]),
+            ("staff_id", stored[6], body["staff_id"]),
+            ("amount added to the takings", 0, amount)))
+        if reason is None:
+            self._payments.drop(1)
+            if figures is not None:
+                figures.add_payment(stored[3], stored[4], stored[5])
+        return reason
+
+    def _refund(self, amount: int, body: Mapping[str, Any],
+                figures: Figures | None) -> str | None:
+        stored = self._refunds.pop(body["id"], None)
+        if stored is None:
+            return (f"its refund {body['id']} of order {body['number']} is not in the store")
+        reason = _differs(f"refund {stored[0]}", "refund", (
+            ("order_id", stored[1], body["order_id"]), ("order", stored[2], body["number"]),
+            ("credit_note_id", stored[3], body["credit_note_id"]),
+            ("excess", bool(stored[4]), bool(body.get("excess", False))),
+            ("staff_id", stored[5], body["staff_id"]), ("method", stored[6], body["method"]),
+            ("amount_cents", -stored[7], body["amount_cents"]),
+            ("amount added to the takings", 0, amount)))
+        if reason is None and figures is not None:
+            figures.refunded[stored[6]] = figures.refunded.get(stored[6], 0) + stored[7]
+        return reason
+
+    def _cancellation(self, amount: int, body: Mapping[str, Any],
+                      figures: Figures | None) -> str | None:
+        cancels = body["cancels"]
+        stored = self._cancellations.pop(cancels["order_id"], None)
+        if stored is None:
+            return (f"its cancellation of order {cancels['number']} is not in the store (the"
+                    " order is not cancelled there, or not by this till)")
+        what = f"the cancellation of order {stored[1]}"
+        vat = _net_vat(self._cancelled_vat.get(stored[0], []))
+        reason = _differs(what, "cancellation", (
+            ("order", stored[1], cancels["number"]), ("staff_id", stored[2], body["staff_id"]),
+            ("reason", stored[3], body["reason"]),
+            ("total_cents", -stored[4], body["total_cents"]),
+            ("total_cents (the entry's amount)", -stored[4], amount)))
+        reason = reason or _vat_differs(what, "cancellation", vat, body["vat"], -1)
+        reason = reason or _differs(what, "cancellation", (
+            ("total_excl_cents", -sum(v[2] for v in vat), body["total_excl_cents"]),))
+        if reason is None and figures is not None:
+            figures.cancellations += 1
+            figures.cancelled += stored[4]
+            figures.add_vat(vat, -1)
+        return reason
+
+    def _return(self, amount: int, body: Mapping[str, Any],
+                figures: Figures | None) -> str | None:
+        stored = self._notes.pop(body["credit_note_id"], None)
+        if stored is None:
+            return (f"its return, credit note {body['number']} ({body['credit_note_id']}),"
+                    " is not in the store")
+        what = f"credit note {stored[1]}"
+        lines = self._note_lines.get(stored[0], [])
+        vat = self._note_vat.get(stored[0], [])
+        returns = body["returns"]
+        reason = _differs(what, "return", (
+            ("number", stored[1], body["number"]), ("order_id", stored[2], returns["order_id"]),
+            ("order", stored[3], returns["number"]), ("staff_id", stored[4], body["staff_id"]),
+            ("reason", stored[5], body["reason"]),
+            ("total_cents", -stored[6], body["total_cents"]),
+            ("total_cents (the entry's amount)", -stored[6], amount),
+            ("lines", len(lines), len(body["lines"]))))
+        if reason is not None:
+            return reason
+        for index, (line, written) in enumerate(zip(lines, body["lines"], strict=True)):
+            where = f"{what} line {index + 1}"
+            reason = (_differs(where, "return", (("order_line", line[1],
+                                                   written["order_line"]),))
+                      or _line_differs(where, "return", line, written, -1))
+            if reason is not None:
+                return reason
+        reason = _vat_differs(what, "return", vat, body["vat"], -1) or _differs(
+            what, "return", (("total_excl_cents", -sum(v[2] for v in vat),
+                              body["total_excl_cents"]),))
+        if reason is None and figures is not None:
+            figures.returns += 1
+            figures.returned += stored[6]
+            figures.add_vat(vat, -1)
+        return reason
+
+    def finish(self) -> JournalProblem | None:
+        """After the last entry: a row left over has no entry."""
+        if self.problem is not None:
+            return self.problem
+        after = self._last
+        for order in self._sales.rest():
+            return self._left(after, f"order {order[1]} ({order[0]}) has no sale entry")
+        for payment in self._payments.rest():
+            return self._left(after, f"payment {payment[0]} of order"
+                              f" {self._number_of(payment[1])}"
+                              f" ({_said(payment[4])} cents, {payment[3]}) has no entry")
+        for refund in sorted(self._refunds.values()):
+            return self._left(after, f"refund {refund[0]} of order {refund[2]} has no entry")
+        for order in sorted(self._cancellations.values()):
+            return self._left(after, f"the cancellation of order {order[1]} has no entry")
+        for note in sorted(self._notes.values()):
+            return self._left(after, f"credit note {note[1]} has no return entry")
+        return None
+
+    def _left(self, after: int, reason: str) -> JournalProblem:
+        self.problem = JournalProblem(self.chain, 0, f"{reason} (the chain ends at entry"
+                                      f" {after})")
+        return self.problem
+
+
+def _line_differs(what: str, kind: str, line: Row, written: Mapping[str, Any],
+                  sign: int) -> str | None:
+    return _differs(what, kind, (
+        ("label", line[2], written["label"]),
+        ("price_label", line[3], written["price_label"]),
+        ("quantity", sign * line[4], written["quantity"]),
+        ("unit_price_cents", line[5], written["unit_price_cents"]),
+        ("vat_rate_bp", line[6], written["vat_rate_bp"]),
+        ("total_cents", sign * line[7], written["total_cents"]),
+        ("total_excl_cents", sign * _excl(line[7], line[6]), written["total_excl_cents"])))
+
+
+def _vat_differs(what: str, kind: str, vat: Sequence[Row], written: Sequence[Any],
+                 sign: int) -> str | None:
+    stored = [(v[1], sign * v[2], sign * v[3], sign * v[4]) for v in vat]
+    journaled = [(w["rate_bp"], w["excl_cents"], w["vat_cents"], w["total_cents"])
+                 for w in written]
+    return _differs(what, kind, (("VAT (rate, without VAT, VAT, total)", stored, journaled),))
+
+
+def _net_vat(rows: Iterable[Row]) -> list[Row]:
+    """VAT rows (owner, rate, excl, vat, total, sign) added up per rate; rates that come
+    to nothing left out, the highest first (domain/order.py `net_vat`)."""
+    per_rate: dict[int, list[int]] = {}
+    for row in rows:
+        sums = per_rate.setdefault(row[1], [0, 0, 0])
+        for index in range(3):
+            sums[index] += row[5] * row[2 + index]
+    return [("", rate, *per_rate[rate]) for rate in sorted(per_rate, reverse=True)
+            if any(per_rate[rate])]
+
+
+# -- the event chain: cash movements and sessions ---------------------------------------
+
+
+class EventChainCheck:
+    """The event journal's cash movements and session openings against their rows; the
+    cash moved in each session is added up for its Z."""
+
+    def __init__(self, movements: Iterable[Row], sessions: Iterable[Row]) -> None:
+        self.problem: JournalProblem | None = None
+        self._movements = _Queue(movements, 0)
+        self._sessions = {row[0]: row for row in sessions}
+        self._session = 0
+        self.moved: dict[int, dict[str, int]] = {}  # session number → kind → cents
+        self._last = 0
+
+    def feed(self, row: Row) -> None:
+        if self.problem is not None:
+            return
+        number, at, body = row[0], row[1], row[5]
+        self._last = number
+        if '"event":"cash_movement"' not in body and '"event":"session_opened"' not in body:
+            return
+        try:
+            reason = self._event(at, json.loads(body))
+        except _SHAPE_ERRORS as error:
+            reason = f"its body is not one the till writes ({type(error).__name__}: {error})"
+        if reason is not None:
+            self.problem = JournalProblem(Chain.EVENT, number, reason)
+
+    def _event(self, at: str, body: Mapping[str, Any]) -> str | None:
+        if body.get("event") == "session_opened":
+            self._session = body["number"]
+            stored = self._sessions.pop(body["number"], None)
+            if stored is None:
+                return f"its session {body['number']} is not in the store"
+            return _differs(f"session {stored[0]}", "session_opened",
+                            (("opened_by", stored[1], body["staff_id"]),))
+        if body.get("event") != "cash_movement":
+            return None
+        stored = self._movements.head()
+        if stored is None:
+            return (f"its cash movement ({body['kind']}, {_said(body['amount_cents'])} cents)"
+                    " is not in the store")
+        reason = _differs(f"cash movement {stored[0]}", "cash_movement", (
+            ("kind", stored[1], body["kind"]),
+            ("amount_cents", stored[2], body["amount_cents"]),
+            ("reason", stored[3], body["reason"]), ("staff_id", stored[4], body["staff_id"]),
+            ("time", journal_time(datetime.fromisoformat(stored[5])), at)))
+        if reason is None:
+            self._movements.drop(1)
+            moved = self.moved.setdefault(self._session, {})
+            moved[stored[1]] = moved.get(stored[1], 0) + stored[2]
+        return reason
+
+    def finish(self) -> JournalProblem | None:
+        if self.problem is not None:
+            return self.problem
+        for movement in self._movements.rest():
+            self.problem = JournalProblem(
+                Chain.EVENT, 0, f"cash movement {movement[0]} ({movement[1]},"
+                f" {_said(movement[2])} cents) has no entry")
+            return self.problem
+        for session in sorted(self._sessions.values()):
+            self.problem = JournalProblem(Chain.EVENT, 0, f"session {session[0]} has no"
+                                          " session_opened entry")
+            return self.problem
+        return None
+
+
+# -- the closure chain -------------------------------------------------------------------
+
+
+class ClosureChainCheck:
+    """Closure entries against the closures table (with each Z's methods and count);
+    the Zs' bodies are kept for their recomputation."""
+
+    def __init__(self, closures: Iterable[Row], methods: Iterable[Row],
+                 counts: Iterable[Row]) -> None:
+        self.problem: JournalProblem | None = None
+        self._closures = {row[11]: row for row in closures}
+        self._methods: dict[str, list[tuple[Any, ...]]] = {}
+        for row in methods:
+            self._methods.setdefault(row[0], []).append(tuple(row[1:]))
+        self._counts: dict[str, list[tuple[Any, ...]]] = {}
+        for row in counts:
+            self._counts.setdefault(row[0], []).append(tuple(row[1:]))
+        self.zs: list[tuple[int, Mapping[str, Any]]] = []  # (entry number, body)
+
+    def ranges(self) -> list[tuple[int, int]]:
+        return [(body["order_entries"]["first"], body["order_entries"]["last"])
+                for _number, body in self.zs]
+
+    def feed(self, row: Row) -> None:
+        if self.problem is not None:
+            return
+        number, body = row[0], row[5]
+        try:
+            reason = self._closure(number, json.loads(body))
+        except _SHAPE_ERRORS as error:
+            reason = f"its body is not one the till writes ({type(error).__name__}: {error})"
+        if reason is not None:
+            self.problem = JournalProblem(Chain.CLOSURE, number, reason)
+
+    def _closure(self, number: int, body: Mapping[str, Any]) -> str | None:
+        kind = body["kind"]
+        stored = self._closures.pop(number, None)
+        if stored is None:
+            return f"its closure ({kind} {body['number']}) is not in the store"
+        if kind == "z":
+            self.zs.append((number, body))
+        totals, cash, entries = body["grand_totals"], body["cash"], body["order_entries"]
+        what = f"closure {stored[1]} {stored[2]}"
+        fields = [
+            ("kind", stored[1], kind), ("number", stored[2], body["number"]),
+            ("period end", journal_time(datetime.fromisoformat(stored[3])),
+             body["period"]["to"]),
+            ("staff_id", stored[4], body["staff_id"]), ("orders", stored[5], body["orders"]),
+            ("takings_cents", stored[6], totals["period_cents"]),
+            ("perpetual_cents", stored[7], totals["perpetual_cents"]),
+            ("perpetual_absolute_cents", stored[8], totals["perpetual_absolute_cents"]),
+            ("expected cash", stored[9], cash["expected_cents"]),
+            ("counted cash", stored[10], cash["counted_cents"]),
+            ("first order entry", stored[12], entries["first"]),
+            ("last order entry", stored[13], entries["last"])]
+        if kind == "z":
+            fields += [
+                ("session", stored[16], body["session"]),
+                ("methods (method, expected, counted)", self._methods.get(stored[0], []),
+                 sorted((m["method"], m["expected_cents"], m["counted_cents"])
+                        for m in body["methods"])),
+                ("cash count (cents, quantity)", self._counts.get(stored[0], []),
+                 [tuple(pair) for pair in cash["count"] or ()])]
+        else:
+            fields += [("first part", stored[14], body["parts"]["first"]),
+                       ("last part", stored[15], body["parts"]["last"])]
+        return _differs(what, "closure", fields)
+
+    def finish(self) -> JournalProblem | None:
+        if self.problem is not None:
+            return self.problem
+        for closure in sorted(self._closures.values(), key=lambda row: row[11]):
+            self.problem = JournalProblem(
+                Chain.CLOSURE, 0, f"closure {closure[1]} {closure[2]} (entry {closure[11]}"
+                " by the store) has no entry")
+            return self.problem
+        return None
+
+
+# -- each Z recomputed ---------------------------------------------------------------
+
+
+def recompute_zs(zs: Sequence[tuple[int, Mapping[str, Any]]], figures: Sequence[Figures],
+                 moved: Mapping[int, Mapping[str, int]],
+                 cash_methods: frozenset[str]) -> JournalProblem | None:
+    """Each Z's signed figures against those of the order entries it covers (`figures`,
+    one per Z) and of its session's cash movements (`moved`, by session number);
+    `cash_methods` are the payment methods that give change (the drawer's)."""
+    for (number, body), found in zip(zs, figures, strict=True):
+        try:
+            reason = _z_differs(body, found, moved.get(body["session"], {}), cash_methods)
+        except _SHAPE_ERRORS as error:
+            reason = f"its body is not one the till writes ({type(error).__name__}: {error})"
+        if reason is not None:
+            return JournalProblem(Chain.CLOSURE, number, reason)
+    return None
+
+
+def _z_differs(body: Mapping[str, Any], found: Figures, moved: Mapping[str, int],
+               cash_methods: frozenset[str]) -> str | None:
+    vat = [{"rate_bp": rate, "excl_cents": sums[0], "vat_cents": sums[1],
+            "total_cents": sums[2]}
+           for rate, sums in sorted(found.vat_per_rate().items(), reverse=True)
+           if any(sums)]
+    payments, cash_taken, cash_change, cash_refunded = [], 0, 0, 0
+    for method in sorted(found.taken.keys() | found.refunded.keys()):
+        amount, change = found.taken.get(method, (0, 0))
+        refunded = found.refunded.get(method, 0)
+        payments.append({"method": method, "taken_cents": amount - change,
+                         "refunded_cents": refunded, "net_cents": amount - change - refunded})
+        if method in cash_methods:
+            cash_taken, cash_change = cash_taken + amount, cash_change + change
+            cash_refunded += refunded
+    cash = body["cash"]
+    expected = (moved.get("float", 0) + cash_taken - cash_change + moved.get("in", 0)
+                - moved.get("out", 0) - cash_refunded)
+    drawer = [p["method"] for p in payments if p["method"] in cash_methods]
+    methods = sorted([(p["method"], p["net_cents"]) for p in payments
+                      if p["method"] not in cash_methods]
+                     + [(drawer[0] if drawer else "cash", expected)])
+    takings = found.sales - found.cancelled - found.returned
+    entries = body["order_entries"]
+    for name, computed, signed in (
+            ("orders", found.orders, body["orders"]),
+            ("sales_cents", found.sales, body["sales_cents"]),
+            ("cancellations", found.cancellations, body["cancellations"]),
+            ("cancelled_cents", found.cancelled, body["cancelled_cents"]),
+            ("returns", found.returns, body["returns"]),
+            ("returned_cents", found.returned, body["returned_cents"]),
+            ("VAT per rate", vat, body["vat"]),
+            ("takings_cents", takings, body["takings_cents"]),
+            ("takings_absolute_cents", found.sales + found.cancelled + found.returned,
+             body["takings_absolute_cents"]),
+            ("payments per method", payments, body["payments"]),
+            ("cash float_cents", moved.get("float", 0), cash["float_cents"]),
+            ("cash taken_cents", cash_taken, cash["taken_cents"]),
+            ("cash change_cents", cash_change, cash["change_cents"]),
+            ("cash in_cents", moved.get("in", 0), cash["in_cents"]),
+            ("cash out_cents", moved.get("out", 0), cash["out_cents"]),
+            ("cash refunded_cents", cash_refunded, cash["refunded_cents"]),
+            ("cash expected_cents", expected, cash["expected_cents"]),
+            ("cash gap_cents", cash["counted_cents"] - expected, cash["gap_cents"]),
+            ("expected per method", methods,
+             sorted((m["method"], m["expected_cents"]) for m in body["methods"]))):
+        if computed != signed:
+            return (f"Z {body['number']}: its {name} is {_said(signed)}, but the order"
+                    f" entries it covers ({entries['first']} to {entries['last']}) and its"
+                    f" session's cash movements make {_said(computed)}")
+    return None
