@@ -31,7 +31,8 @@ Row = tuple[Any, ...]
 # Column orders (storage/records_repository.py reads them so).
 # sale: id, number, staff_id, total_cents, then the text its sale entry gives (keys
 #       sorted, built by SQLite): '"number":…,"order_id":…', '"staff_id":…',
-#       '"lines":[…]', '"total_excl_cents":…,"vat":[…]' (after '"total_cents":…,')
+#       '"lines":[…]', '"total_excl_cents":…,"vat":[…]' (after '"total_cents":…,'),
+#       then its time as a journal time (to the second)
 # line: order_id, position, label, price_label, quantity, unit_price_cents, vat_rate_bp,
 #       total_cents (a credit note's: credit_note_id, order_line, then the same)
 # vat: owner id, rate_bp, excl_cents, vat_cents, total_cents (cancelled VAT: + sign)
@@ -203,7 +204,7 @@ class OrderChainCheck:
     def feed(self, row: Row) -> None:
         if self.problem is not None:
             return
-        number, amount, body = row[0], row[4], row[5]
+        number, at, amount, body = row[0], row[1], row[4], row[5]
         self._last = number
         # The current Z's figures while the entry is in its range (looked up again only
         # past it: most entries fall in the same Z as the one before).
@@ -211,9 +212,9 @@ class OrderChainCheck:
                    else self._figures(number))
         try:
             if body.startswith('{"kind":"sale",'):
-                reason = self._sale(amount, body, figures)
+                reason = self._sale(at, amount, body, figures)
             else:
-                reason = self._other(amount, json.loads(body), figures)
+                reason = self._other(at, amount, json.loads(body), figures)
         except _SHAPE_ERRORS as error:
             reason = f"its body is not one the till writes ({type(error).__name__}: {error})"
         if reason is not None:
@@ -229,21 +230,22 @@ class OrderChainCheck:
             return self._current
         return None
 
-    def _sale(self, amount: int, body: str, figures: Figures | None) -> str | None:
+    def _sale(self, at: str, amount: int, body: str, figures: Figures | None) -> str | None:
         order = self._sales.head()
         if order is None:
-            return self._sale_parsed(amount, json.loads(body), None, [], figures)
+            return self._sale_parsed(at, amount, json.loads(body), None, [], figures)
         candidates = self._payments.run(order[0])
         paid = -1
-        if (amount == order[3] and order[4] in body and order[5] in body and order[6] in body
-                and f'"total_cents":{amount},{order[7]}' in body):
+        if (amount == order[3] and at == order[8] and order[4] in body and order[5] in body
+                and order[6] in body and f'"total_cents":{amount},{order[7]}' in body):
             for count in range(len(candidates), -1, -1):
                 if ('"payments":[' + ",".join([p[7] for p in candidates[:count]]) + "]"
                         in body):
                     paid = count
                     break
         if paid < 0:  # something differs, or is written otherwise: the parsed body says
-            return self._sale_parsed(amount, json.loads(body), order, candidates, figures)
+            return self._sale_parsed(at, amount, json.loads(body), order, candidates,
+                                     figures)
         self._sales.drop(1)
         if paid:
             self._payments.drop(paid)
@@ -266,7 +268,7 @@ class OrderChainCheck:
             for payment in payments:
                 figures.add_payment(payment[3], payment[4], payment[5])
 
-    def _sale_parsed(self, amount: int, body: Mapping[str, Any], order: Row | None,
+    def _sale_parsed(self, at: str, amount: int, body: Mapping[str, Any], order: Row | None,
                      candidates: list[Row], figures: Figures | None) -> str | None:
         named = f"order {body['number']} ({body['order_id']})"
         if order is None:
@@ -281,6 +283,7 @@ class OrderChainCheck:
             ("number", order[1], body["number"]), ("staff_id", order[2], body["staff_id"]),
             ("total_cents", order[3], body["total_cents"]),
             ("total_cents (the entry's amount)", order[3], amount),
+            ("created_at (the entry's time)", order[8], at),
             ("lines", len(lines), len(body["lines"]))))
         if reason is not None:
             return reason
@@ -312,7 +315,7 @@ class OrderChainCheck:
         self._take_sale(order, candidates[:paid], figures)
         return None
 
-    def _other(self, amount: int, body: Mapping[str, Any],
+    def _other(self, at: str, amount: int, body: Mapping[str, Any],
                figures: Figures | None) -> str | None:
         kind = body.get("kind")
         if kind == "payment":
@@ -324,13 +327,13 @@ class OrderChainCheck:
         if kind == "return":
             return self._return(amount, body, figures)
         if kind == "sale":
-            return self._sale_parsed_first(amount, body, figures)
+            return self._sale_parsed_first(at, amount, body, figures)
         return None  # no table holds it
 
-    def _sale_parsed_first(self, amount: int, body: Mapping[str, Any],
+    def _sale_parsed_first(self, at: str, amount: int, body: Mapping[str, Any],
                            figures: Figures | None) -> str | None:
         order = self._sales.head()
-        return self._sale_parsed(amount, body, order, [] if order is None
+        return self._sale_parsed(at, amount, body, order, [] if order is None
                                  else self._payments.run(order[0]), figures)
 
     def _payment(self, amount: int, body: Mapping[str, Any],

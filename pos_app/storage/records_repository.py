@@ -50,7 +50,8 @@ class SqlRecords(SqlRepository):
             "SELECT o.id, o.number, o.staff_id, o.total_cents,"
             " '\"number\":' || json_quote(o.number) || ',\"order_id\":' || json_quote(o.id),"
             " '\"staff_id\":' || json_quote(o.staff_id),"
-            f" '\"lines\":[' || coalesce(({_LINES}), '') || ']', ({_VAT})"
+            f" '\"lines\":[' || coalesce(({_LINES}), '') || ']', ({_VAT}),"
+            " strftime('%Y-%m-%dT%H:%M:%SZ', o.created_at)"
             " FROM orders AS o WHERE o.till_id = ? AND o.training = ? ORDER BY o.sequence",
             (till_id, training))
 

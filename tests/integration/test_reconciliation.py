@@ -222,9 +222,25 @@ def lowered_z(raw: sqlite3.Connection, day: Store, change: dict[str, object]) ->
             place = place[parent]
         place[leaf] = value
     raw.execute("UPDATE journal_entries SET body = ? WHERE chain = 'closure' AND number = 1",
-                (json.dumps(body, sort_keys=True, separators=(",", ":"),
-                            ensure_ascii=False),))
+                (canonical(body),))
     re_sign(raw, day, "closure", 1)
+    # The Z's note in the event journal names the Z's entry: made to name the new one
+    # and re-signed too, as a forger holding the key would, so that only the
+    # recomputation is left to tell.
+    (z_hash,) = raw.execute("SELECT hash FROM journal_entries WHERE chain = 'closure'"
+                            " AND number = 1").fetchone()
+    for number, text in raw.execute("SELECT number, body FROM journal_entries WHERE"
+                                    " chain = 'event' ORDER BY number").fetchall():
+        note = json.loads(text)
+        if note.get("event") == "closure" and note.get("z_entry", {}).get("number") == 1:
+            note["z_entry"]["hash"] = z_hash
+            raw.execute("UPDATE journal_entries SET body = ? WHERE chain = 'event' AND"
+                        " number = ?", (canonical(note), number))
+            re_sign(raw, day, "event", number)
+
+
+def canonical(body: dict[str, object]) -> str:
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def test_a_z_s_vat_lowered_and_re_signed_is_named(day: Store,

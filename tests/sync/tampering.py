@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from pos_app.domain.journal import (
     Chain,
@@ -67,9 +68,15 @@ def change_body(data_dir: Path, original: JournalEntry, amount_cents: int) -> No
 def forge(data_dir: Path, signer: Signer, original: JournalEntry,
           amount_cents: int) -> JournalEntry:
     """The chain's head replaced by another entry of the same number, hashed and signed
-    with the till's own key (which lies on its disk): a journal that verifies, and says
-    something else than what the server took."""
-    payload = {**original.payload, "total_cents": amount_cents}
+    with the till's own key (which lies on its disk): a journal that says something else
+    than what the server took."""
+    return forge_body(data_dir, signer, original,
+                      {**original.payload, "total_cents": amount_cents}, amount_cents)
+
+
+def forge_body(data_dir: Path, signer: Signer, original: JournalEntry,
+               payload: dict[str, Any], amount_cents: int) -> JournalEntry:
+    """`forge` with the whole body given."""
     previous = ChainHead(original.number - 1, original.previous_hash)
     forged = next_entry(None if original.number == 1 else previous, original.till_id,
                         original.chain, from_journal_time(original.at), amount_cents,

@@ -300,17 +300,21 @@ def test_verify_with_the_server_finds_what_the_till_s_copy_no_longer_shows(
         ctx: Context, ports: SyncPorts, data_dir: Path, cashier: StaffMember,
         sync_server: LocalServer, till_name: str) -> None:
     """The head forged with the till's key, and the till's copy of the server's
-    acknowledgement edited to match: the store alone holds together; the server's own
-    answer does not."""
+    acknowledgement edited to match: the store alone holds together (the sale's seller
+    is changed, which no table holds as it was at the sale); the server's own answer
+    does not."""
     from tests.integration.test_cli import caisse
-    from tests.sync.tampering import unguarded
+    from tests.sync.tampering import forge_body, unguarded
 
     sync.enrol(ctx, ports, sync_server.url, sync_server.enrol_code(till_name), None, "0.1.0")
     sell_ride(ctx, cashier)
     assert sync.sync_once(ctx, ports).reached
     number = head(ctx, Chain.ORDER)
     original = entry(ctx, till_id(ctx), Chain.ORDER, number)
-    forged = forge(data_dir, ctx.signer, original, 100)
+    body = original.payload
+    forged = forge_body(data_dir, ctx.signer, original,
+                        {**body, "seller": {**body["seller"], "siret": "99999999900099"}},
+                        original.amount_cents)
     with unguarded(data_dir) as connection:
         connection.execute("UPDATE journal_acks SET hash = ? WHERE chain = 'order'",
                            (forged.hash,))
