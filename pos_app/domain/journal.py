@@ -403,9 +403,18 @@ def _signed(check: PublicKeyCheck, public: str, digest: str | None,
 
 def verify_time_order(entries: Iterable[tuple[str, int, str, str, str]]
                       ) -> JournalProblem | None:
-    """Check that time never goes back without the journal saying so. `entries` are
-    (chain, number, at, event, jump) for every entry of one till, all chains together,
-    in the order the store wrote them (its `seq`), `event` being an event entry's name
+    """TimeOrder over `entries`, (chain, number, at, event, jump) of every entry of one
+    till in store order."""
+    order = TimeOrder()
+    for entry in entries:
+        order.feed(*entry)
+    return order.problem
+
+
+class TimeOrder:
+    """Check that time never goes back without the journal saying so, fed (chain,
+    number, at, event, jump) for every entry of one till, all chains together, in the
+    order the store wrote them (its `seq`), `event` being an event entry's name
     ("" for other chains) and `jump` a clock jump's two times as its body records them
     (`newest_entry`, a space, `now`; "" for other entries).
 
@@ -421,26 +430,42 @@ def verify_time_order(entries: Iterable[tuple[str, int, str, str, str]]
     excuses its step only if its body says the times around it: its own time and that of
     the entry written before it (before the key announced with it, if one was), so that a
     jump entry cannot itself be moved back."""
-    previous: tuple[str, int, str] | None = None
-    before_key = ""  # the time of the entry written before a key announcement
-    waiting: JournalProblem | None = None  # a key announcement back in time
-    for chain, number, at, event, jump in entries:
+
+    __slots__ = ("_before_key", "_found", "_previous", "_waiting")
+
+    def __init__(self) -> None:
+        self._previous: tuple[str, int, str] | None = None
+        self._before_key = ""  # the time of the entry written before a key announcement
+        self._waiting: JournalProblem | None = None  # a key announcement back in time
+        self._found: JournalProblem | None = None
+
+    @property
+    def problem(self) -> JournalProblem | None:
+        return self._found or self._waiting
+
+    def feed(self, chain: str, number: int, at: str, event: str, jump: str) -> None:
+        if self._found is not None:
+            return
+        previous = self._previous
         if event == Event.CLOCK_JUMP:
-            if previous is not None and jump != f"{before_key or previous[2]} {at}":
-                return JournalProblem(
+            if previous is not None and jump != f"{self._before_key or previous[2]} {at}":
+                self._found = JournalProblem(
                     chain, number, f"this clock jump's times ({jump or 'none'}) are not its"
                     " own time and that of the entry written before it: it was altered")
-            waiting = None
-        elif waiting is not None:
-            return waiting
+                return
+            self._waiting = None
+        elif self._waiting is not None:
+            self._found = self._waiting
+            return
         elif previous is not None and at < previous[2]:
             # Text comparison first: journal times sort as text, and parsing every one
             # of a million entries would cost more than the rest of the walk.
             try:
                 back = from_journal_time(previous[2]) - from_journal_time(at)
             except ValueError:
-                return JournalProblem(chain, number, f"its time {at!r} is not a journal"
-                                      " time, or the one before it is not")
+                self._found = JournalProblem(chain, number, f"its time {at!r} is not a"
+                                             " journal time, or the one before it is not")
+                return
             if back > BACK_TOLERANCE:
                 problem = JournalProblem(
                     chain, number,
@@ -448,11 +473,11 @@ def verify_time_order(entries: Iterable[tuple[str, int, str, str, str]]
                     f" before it ({previous[0]} chain, entry {previous[1]}, at"
                     f" {previous[2]}), and no clock jump is journaled between them")
                 if event != Event.KEY_CREATED:
-                    return problem
-                waiting = problem
-        before_key = previous[2] if event == Event.KEY_CREATED and previous else ""
-        previous = (chain, number, at)
-    return waiting
+                    self._found = problem
+                    return
+                self._waiting = problem
+        self._before_key = previous[2] if event == Event.KEY_CREATED and previous else ""
+        self._previous = (chain, number, at)
 
 
 def verify_grand_totals(closures: Iterable[tuple[int, Mapping[str, Any]]],

@@ -30,8 +30,9 @@ from pos_app.domain.money import round_half_up
 Row = tuple[Any, ...]
 # Column orders (storage/records_repository.py reads them so).
 # sale: id, number, staff_id, total_cents, then the text its sale entry gives (keys
-#       sorted, built by SQLite): '"number":…,"order_id":…', '"staff_id":…',
-#       '"lines":[…]', '"total_excl_cents":…,"vat":[…]' (after '"total_cents":…,'),
+#       sorted, built by SQLite): (unused), '"staff_id":…',
+#       '"lines":[…],"number":…,"order_id":…,"payments":[' (what follows '{"kind":"sale",'
+#       up to its payments), '"total_excl_cents":…,"vat":[…]' (after '"total_cents":…,'),
 #       then its time as a journal time (to the second)
 # line: order_id, position, label, price_label, quantity, unit_price_cents, vat_rate_bp,
 #       total_cents (a credit note's: credit_note_id, order_line, then the same)
@@ -236,11 +237,15 @@ class OrderChainCheck:
             return self._sale_parsed(at, amount, json.loads(body), None, [], figures)
         candidates = self._payments.run(order[0])
         paid = -1
-        if (amount == order[3] and at == order[8] and order[4] in body and order[5] in body
-                and order[6] in body and f'"total_cents":{amount},{order[7]}' in body):
+        # The body's keys are sorted: after '{"kind":"sale",' come its lines, number,
+        # order id and payments (order[6] and the payments' text), and it ends with its
+        # totals and VAT; only its staff (between the seller and the till) is looked for.
+        if (amount == order[3] and at == order[8] and order[5] in body
+                and body.endswith(f'"total_cents":{amount},{order[7]}}}')):
+            start = order[6]
             for count in range(len(candidates), -1, -1):
-                if ('"payments":[' + ",".join([p[7] for p in candidates[:count]]) + "]"
-                        in body):
+                if body.startswith(
+                        start + ",".join([p[7] for p in candidates[:count]]) + "]", 15):
                     paid = count
                     break
         if paid < 0:  # something differs, or is written otherwise: the parsed body says

@@ -10,7 +10,7 @@ the journal's alone (start, stop, clock jumps, verification…).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -23,6 +23,7 @@ from pos_app.domain.journal import (
     JournalEntry,
     JournalProblem,
     KeyProof,
+    TimeOrder,
     entry_hash,
     event_payload,
     from_journal_time,
@@ -32,7 +33,6 @@ from pos_app.domain.journal import (
     rotation_digest,
     verify_chain,
     verify_grand_totals,
-    verify_time_order,
 )
 from pos_app.domain.staff import Role, StaffMember
 from pos_app.services.context import Context, local_till
@@ -352,7 +352,7 @@ def verify_journal(ctx: Context, every_signature: bool = False,
         keys = uow.journal.keys()
         heads = uow.journal.heads(till.id)
         problems: list[JournalProblem] = []
-        proof = prove_keys(uow.journal.key_trail(till.id), ctx.signer.verify)
+        proof, late = _walk_store_order(uow.journal, till.id, ctx.signer)
         location = _check_own_key(ctx.signer, keys, proof, problems)
         # A proof that fails is named once: past it, signatures are checked under the
         # keys recorded, so that the other chains are judged on their own.
@@ -386,7 +386,7 @@ def verify_journal(ctx: Context, every_signature: bool = False,
             if totals is not None:
                 problems.append(totals)
         problems += check_recorded_heads(uow, till.id, problems, server_heads)
-        problems += _check_whole(uow.journal, till.id, entries, keys, problems)
+        problems += _check_whole(uow.journal, till.id, entries, keys, problems, late)
         if not problems:
             problems += reconciliation.problems(problems)
     report = JournalReport(entries, problems, location)
@@ -411,8 +411,28 @@ _RECORDS: dict[str, str] = {Chain.ORDER: "orders, payments or refunds", Chain.TR
             Chain.EVENT: "cash movements"}
 
 
+def _walk_store_order(journal: JournalRepository, till_id: str, signer: Signer
+                      ) -> tuple[KeyProof, JournalProblem | None]:
+    """The keys the journal proves and the first step back in time it does not excuse,
+    from one walk of every entry in store order."""
+    time_order = TimeOrder()
+    feed = time_order.feed
+
+    def trail() -> Iterator[tuple[Any, ...]]:
+        for row in journal.store_order(till_id):
+            feed(row[0], row[1], row[7], row[3], row[8])
+            yield row[:7]
+
+    walk = trail()
+    proof = prove_keys(walk, signer.verify)
+    for _row in walk:  # what the proof, stopped at a problem, did not read
+        pass
+    return proof, time_order.problem
+
+
 def _check_whole(journal: JournalRepository, till_id: str, entries: dict[str, int],
-                 keys: dict[str, str], found: list[JournalProblem]) -> list[JournalProblem]:
+                 keys: dict[str, str], found: list[JournalProblem],
+                 late: JournalProblem | None) -> list[JournalProblem]:
     """What the chains, each sound, can still hide: a journal emptied, or whose till id
     was changed, reads as no chains at all; an event journal rewritten without its start;
     an entry whose time was moved back. `entries` are the chains read."""
@@ -444,10 +464,9 @@ def _check_whole(journal: JournalRepository, till_id: str, entries: dict[str, in
             problems.append(JournalProblem(
                 Chain.EVENT, 1, "it is not the announcement of one of the journal's keys"
                 " (key_created), with which the event journal starts"))
-    if entries:
-        late = verify_time_order(journal.in_store_order(till_id))
-        if late is not None and late.chain not in broken | {p.chain for p in problems}:
-            problems.append(late)
+    if entries and late is not None and late.chain not in broken | {
+            p.chain for p in problems}:
+        problems.append(late)
     return problems
 
 

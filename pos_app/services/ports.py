@@ -683,12 +683,6 @@ class JournalRepository(Protocol):
         """The event journal's key announcements and rotations, in the order written."""
         ...
 
-    def key_trail(self, till_id: str) -> Iterator[tuple[Any, ...]]:
-        """(chain, number, key id, event, body, hash, signature) of every entry of the
-        till in store order, read lazily; body, hash and signature are given only for
-        key_created and key_rotated event entries (None for others)."""
-        ...
-
     def chains(self, till_id: str) -> list[str]: ...
 
     def after(self, till_id: str, seq: int, limit: int) -> list[tuple[int, JournalEntry]]:
@@ -709,10 +703,12 @@ class JournalRepository(Protocol):
         order, read lazily."""
         ...
 
-    def in_store_order(self, till_id: str) -> Iterator[tuple[str, int, str, str, str]]:
-        """(chain, number, at, event name or "", a clock jump's `newest_entry` and `now`
-        space-separated or "") of every entry of the till, all chains, in the order the
-        store wrote them, read lazily."""
+    def store_order(self, till_id: str) -> Iterator[tuple[Any, ...]]:
+        """(chain, number, key id, event name or "", body, hash, signature, at, jump) of
+        every entry of the till, all chains, in the order the store wrote them, read
+        lazily; body, hash and signature for key_created and key_rotated entries only
+        (None for others), jump a clock jump's `newest_entry` and `now` space-separated
+        ("" for others)."""
         ...
 
     def other_tills(self, till_id: str) -> list[str]:

@@ -69,23 +69,6 @@ class SqlJournal(SqlRepository):
             f" ('{Event.KEY_CREATED.value}', '{Event.KEY_ROTATED.value}') ORDER BY seq",
             (till_id, Chain.EVENT.value))]
 
-    def key_trail(self, till_id: str) -> Iterator[tuple[Any, ...]]:
-        """(chain, number, key id, event, body, hash, signature) of every entry of the
-        till in store order; body, hash and signature only for a key's announcement or
-        rotation (None otherwise: a million bodies would cost more than the walk)."""
-        events = (f"'{Event.KEY_CREATED.value}', '{Event.KEY_ROTATED.value}'")
-        cursor = self._sql.execute(
-            "SELECT chain, number, key_id, event, CASE WHEN event IN (" + events + ")"
-            " THEN body END, CASE WHEN event IN (" + events + ") THEN hash END,"
-            " CASE WHEN event IN (" + events + ") THEN signature END FROM (SELECT seq,"
-            " chain, number, key_id, body, hash, signature, CASE WHEN chain = ? AND"
-            " json_valid(body) THEN coalesce(CAST(json_extract(body, '$.event') AS TEXT),"
-            " '') ELSE '' END AS event FROM journal_entries WHERE till_id = ?) ORDER BY seq",
-            (Chain.EVENT.value, till_id))
-        cursor.arraysize = 1000
-        while batch := cursor.fetchmany():
-            yield from batch
-
     def chains(self, till_id: str) -> list[str]:
         return [row[0] for row in self._all(
             "SELECT chain FROM journal_heads WHERE till_id = ? UNION"
@@ -118,18 +101,23 @@ class SqlJournal(SqlRepository):
         while batch := cursor.fetchmany():
             yield from batch
 
-    def in_store_order(self, till_id: str) -> Iterator[tuple[str, int, str, str, str]]:
-        """(chain, number, at, event, jump) of every entry of the till, in the order they
-        were written (`seq`); `event` is an event entry's name, "" for other chains;
-        `jump` a clock jump's `newest_entry` and `now`, space-separated. Bodies are not
-        read out: a million of them would cost more than the walk."""
+    def store_order(self, till_id: str) -> Iterator[tuple[Any, ...]]:
+        """(chain, number, key id, event, body, hash, signature, at, jump) of every entry
+        of the till, in the order they were written (`seq`): one walk for the key proof
+        and the time order. `event` is an event entry's name, "" for other chains; body,
+        hash and signature are given for a key's announcement or rotation only (None for
+        the others: a million bodies would cost more than the walk); `jump` is a clock
+        jump's `newest_entry` and `now`, space-separated ("" for the others)."""
+        events = f"'{Event.KEY_CREATED.value}', '{Event.KEY_ROTATED.value}'"
         cursor = self._sql.execute(
-            "SELECT chain, number, at, event, CASE WHEN event = ? THEN"
+            f"SELECT chain, number, key_id, event, CASE WHEN event IN ({events}) THEN body"
+            f" END, CASE WHEN event IN ({events}) THEN hash END, CASE WHEN event IN"
+            f" ({events}) THEN signature END, at, CASE WHEN event = ? THEN"
             " coalesce(json_extract(body, '$.newest_entry'), '') || ' ' ||"
             " coalesce(json_extract(body, '$.now'), '') ELSE '' END FROM (SELECT seq, chain,"
-            " number, at, body, CASE WHEN chain = ? AND json_valid(body) THEN"
-            " coalesce(CAST(json_extract(body, '$.event') AS TEXT), '') ELSE '' END AS event"
-            " FROM journal_entries WHERE till_id = ?) ORDER BY seq",
+            " number, key_id, at, body, hash, signature, CASE WHEN chain = ? AND"
+            " json_valid(body) THEN coalesce(CAST(json_extract(body, '$.event') AS TEXT),"
+            " '') ELSE '' END AS event FROM journal_entries WHERE till_id = ?) ORDER BY seq",
             (Event.CLOCK_JUMP.value, Chain.EVENT.value, till_id))
         cursor.arraysize = 1000
         while batch := cursor.fetchmany():

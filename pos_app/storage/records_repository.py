@@ -47,10 +47,11 @@ class SqlRecords(SqlRepository):
         # Each order with the text its sale entry gives its lines, VAT and totals, built
         # here by SQLite (a million orders' worth is too slow to build in Python).
         return self._stream(
-            "SELECT o.id, o.number, o.staff_id, o.total_cents,"
-            " '\"number\":' || json_quote(o.number) || ',\"order_id\":' || json_quote(o.id),"
+            "SELECT o.id, o.number, o.staff_id, o.total_cents, NULL,"
             " '\"staff_id\":' || json_quote(o.staff_id),"
-            f" '\"lines\":[' || coalesce(({_LINES}), '') || ']', ({_VAT}),"
+            f" '\"lines\":[' || coalesce(({_LINES}), '') || '],\"number\":' || json_quote("
+            "o.number) || ',\"order_id\":' || json_quote(o.id) || ',\"payments\":[',"
+            f" ({_VAT}),"
             " strftime('%Y-%m-%dT%H:%M:%SZ', o.created_at)"
             " FROM orders AS o WHERE o.till_id = ? AND o.training = ? ORDER BY o.sequence",
             (till_id, training))

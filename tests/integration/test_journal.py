@@ -311,7 +311,7 @@ def test_a_clock_set_back_at_the_till_is_journaled_and_sound(
     with ctx.uow(write=False) as uow:
         till_id = uow.tills.local().id  # type: ignore[union-attr]
         times = [row[1] for row in uow.journal.rows(till_id, Chain.ORDER)]
-        jumps = [row for row in uow.journal.in_store_order(till_id) if row[3] == "clock_jump"]
+        jumps = [row for row in uow.journal.store_order(till_id) if row[3] == "clock_jump"]
     assert times == sorted(times, reverse=True) and len(jumps) == 2
     report = verify_journal(ctx, every_signature=True)
     assert report.ok, report.problems
