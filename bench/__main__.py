@@ -196,7 +196,7 @@ this file.
   target is on frames per second (at least 0.9× the direct calls) and on the codes
   found (every ticket, once, as the direct calls find them). zxing-cpp lets go of the
   interpreter lock while it decodes: the screens do not slow down meanwhile.
-- **Journal verify**: `services.journal.verify_journal` (what `caisse journal verify`
+- **Journal verify**: `services.journal_check.verify_journal` (what `caisse journal verify`
   runs) over a million signed sale entries: numbers, links, hashes, the head, the last
   signature; `--full` checks every signature, over 100,000 entries (Ed25519
   verification takes 50–150 µs an entry here). Baselines read the same rows with bare

@@ -1,7 +1,7 @@
 """`caisse journal verify` over a large journal vs reading and hashing the same bytes.
 
 The journal (1,000,000 entries of believable sales, signed by the till's key) is built
-once in bulk and kept in .bench-cache/. Ours is `services.journal.verify_journal`, the
+once in bulk and kept in .bench-cache/. Ours is `services.journal_check.verify_journal`, the
 command's own work. Baselines read the same rows from the same table with bare sqlite3
 and only hash each entry's message (SHA-256), and, for `--full`, also check each
 signature with the cryptography library directly: ours must keep at least half their
@@ -34,7 +34,8 @@ from pos_app.domain.journal import Chain, ChainHead, Event, next_entry
 from pos_app.domain.vat import VatRate, split_vat
 from pos_app.services import setup
 from pos_app.services.changes import z_body
-from pos_app.services.journal import event_body, record_event, verify_journal
+from pos_app.services.journal import event_body, record_event
+from pos_app.services.journal_check import verify_journal
 from pos_app.storage.connection import store_path
 from pos_app.storage.sql import utc_text
 

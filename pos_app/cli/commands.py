@@ -309,7 +309,7 @@ def _orders_search(store: Store, args: argparse.Namespace) -> Any:
 
 
 def _journal_verify(store: Store, args: argparse.Namespace) -> Any:
-    from pos_app.services.journal import verify_journal
+    from pos_app.services.journal_check import verify_journal
 
     heads, unasked = (sync_commands.server_heads(store) if args.with_server
                        else ([], None))

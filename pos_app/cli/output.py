@@ -27,7 +27,7 @@ from pos_app.formatting import format_local_time, format_money
 from pos_app.services.archive import ArchiveReport
 from pos_app.services.closures import ClosureResult
 from pos_app.services.importing import ImportReport, Problem
-from pos_app.services.journal import JournalReport
+from pos_app.services.journal_check import JournalReport
 from pos_app.services.orders import OrderDetails
 from pos_app.services.payloads import order_view
 from pos_app.services.ports import OrderSummary

@@ -29,7 +29,7 @@ from pos_app.services.archive import (
 )
 from pos_app.services.closures import finish_closure
 from pos_app.services.context import Context
-from pos_app.services.journal import verify_journal
+from pos_app.services.journal_check import verify_journal
 from pos_app.services.selling import PaymentRequest
 from pos_app.services.staff import sign_in
 from tests.integration.tamper_store import opened_raw, rewrite_chain

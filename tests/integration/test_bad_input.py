@@ -36,7 +36,7 @@ from pos_app.domain.staff import StaffMember
 from pos_app.services import importing, orders, selling
 from pos_app.services.context import Context
 from pos_app.services.importing import InvalidImport, nested_too_deep
-from pos_app.services.journal import verify_journal
+from pos_app.services.journal_check import verify_journal
 from pos_app.services.ports import SigningKeyUnavailable, StoreUnavailable
 from pos_app.services.selling import PaymentRequest
 from pos_app.storage.connection import store_path

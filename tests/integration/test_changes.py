@@ -31,7 +31,7 @@ from pos_app.domain.staff import StaffMember
 from pos_app.services import closures, customers, orders, selling, staff
 from pos_app.services.changes import CustomerSaved, record_change
 from pos_app.services.context import Context
-from pos_app.services.journal import verify_journal
+from pos_app.services.journal_check import verify_journal
 from pos_app.services.ports import OutboxRecord
 from pos_app.services.selling import PaymentRequest
 from pos_app.storage.sync_repository import SqlOutbox

@@ -23,7 +23,8 @@ from pos_app.domain.staff import StaffMember
 from pos_app.domain.till import TillState
 from pos_app.services import closures, selling
 from pos_app.services.context import Context
-from pos_app.services.journal import latest_clock_jump, verify_journal
+from pos_app.services.journal import latest_clock_jump
+from pos_app.services.journal_check import verify_journal
 from pos_app.services.selling import PaymentRequest
 from pos_app.services.staff import till_statuses
 from tests.integration.test_cli import ok

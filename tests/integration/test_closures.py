@@ -33,7 +33,7 @@ from pos_app.domain.staff import StaffMember
 from pos_app.domain.till import TillState
 from pos_app.services import closures, orders, selling
 from pos_app.services.context import Context
-from pos_app.services.journal import verify_journal
+from pos_app.services.journal_check import verify_journal
 from pos_app.services.selling import PaymentRequest
 from pos_app.services.staff import sign_in, till_statuses
 from pos_app.storage.connection import store_path

@@ -27,13 +27,8 @@ from pos_app.services.context import Context
 from pos_app.services.device_worker import DeviceWorker
 from pos_app.services.devices import change_device_settings
 from pos_app.services.drawer import kick_drawer
-from pos_app.services.journal import (
-    record_command,
-    record_start,
-    record_stop,
-    set_training,
-    verify_journal,
-)
+from pos_app.services.journal import record_command, record_start, record_stop, set_training
+from pos_app.services.journal_check import verify_journal
 from pos_app.services.ports import PrinterUnavailable
 from pos_app.services.print_queue import enqueue
 from pos_app.services.receipts import duplicate_receipt

@@ -18,7 +18,8 @@ from pos_app.domain.journal import Chain, ChainHead, JournalProblem, next_entry
 from pos_app.domain.staff import StaffMember
 from pos_app.services import orders, selling
 from pos_app.services.context import Context
-from pos_app.services.journal import record_start, record_stop, verify_journal
+from pos_app.services.journal import record_start, record_stop
+from pos_app.services.journal_check import verify_journal
 from pos_app.services.selling import PaymentRequest
 from pos_app.storage.connection import store_path
 from tests.integration.test_cli import caisse

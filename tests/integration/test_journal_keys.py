@@ -242,7 +242,8 @@ def test_a_rotation_cut_short_is_settled_at_the_next_start(
     """The program stops after the rotation was committed, before the new key took
     over: the next start finishes the rotation. Stopped before the commit: the new key
     is dropped and the previous one signs on."""
-    from pos_app.services.journal import rotate_key, verify_journal
+    from pos_app.services.journal import rotate_key
+    from pos_app.services.journal_check import verify_journal
 
     old_id = json.loads((sold.data_dir / KEY_INFO_FILE).read_text())["key_id"]
     opened = reopened(sold)

@@ -35,7 +35,7 @@ from pos_app.domain.errors import ClosureRequired, DomainError, NotInTheDrawer
 from pos_app.domain.journal import Chain
 from pos_app.domain.order import Order, RefundRequest, StatusFilter
 from pos_app.services import closures, orders, selling
-from pos_app.services.journal import verify_journal
+from pos_app.services.journal_check import verify_journal
 from pos_app.services.selling import PaymentRequest
 from pos_app.services.staff import sign_in
 from tests.conftest import START

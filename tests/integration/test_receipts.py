@@ -28,7 +28,7 @@ from pos_app.domain.staff import StaffMember
 from pos_app.formatting import format_local_time
 from pos_app.services import orders, selling
 from pos_app.services.context import Context, local_till
-from pos_app.services.journal import verify_journal
+from pos_app.services.journal_check import verify_journal
 from pos_app.services.receipts import duplicate_receipt, receipt, refund_receipt
 from pos_app.services.selling import PaymentRequest
 from pos_app.storage.connection import store_path

@@ -19,7 +19,8 @@ from pos_app.domain.order import RefundRequest
 from pos_app.domain.staff import StaffMember
 from pos_app.services import closures, orders, selling
 from pos_app.services.context import Context
-from pos_app.services.journal import set_training, verify_journal
+from pos_app.services.journal import set_training
+from pos_app.services.journal_check import verify_journal
 from pos_app.services.selling import PaymentRequest
 from pos_app.storage.connection import store_path
 from tests.integration.test_cli import caisse

@@ -28,7 +28,7 @@ from pos_app.domain.order import Order, RefundRequest
 from pos_app.domain.staff import StaffMember
 from pos_app.services import closures, orders, selling
 from pos_app.services.context import Context
-from pos_app.services.journal import verify_journal
+from pos_app.services.journal_check import verify_journal
 from pos_app.services.selling import PaymentRequest
 from tests.integration.test_cli import SIGN_INS, caisse, error, ok
 from tests.support import snapshot

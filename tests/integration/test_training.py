@@ -15,7 +15,8 @@ from pos_app.domain.order import StatusFilter
 from pos_app.domain.staff import StaffMember
 from pos_app.services import closures, orders, selling
 from pos_app.services.context import Context
-from pos_app.services.journal import set_training, verify_journal
+from pos_app.services.journal import set_training
+from pos_app.services.journal_check import verify_journal
 from pos_app.services.receipts import receipt
 from pos_app.services.selling import PaymentRequest
 from tests.integration.test_selling_services import basket_of

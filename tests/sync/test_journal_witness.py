@@ -24,7 +24,7 @@ from pos_app.domain.sync import (
 )
 from pos_app.services import closures, sync
 from pos_app.services.context import Context
-from pos_app.services.journal import verify_journal
+from pos_app.services.journal_check import verify_journal
 from pos_app.services.ports import (
     Enrolment,
     ServerAccess,
