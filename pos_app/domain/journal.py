@@ -67,6 +67,7 @@ class Event(StrEnum):
     PRICE_CHANGE = "price_change"
     VAT_RATE_CHANGE = "vat_rate_change"
     PRODUCT_RENAMED = "product_renamed"  # the label receipts print
+    PRODUCT_WITHDRAWN = "product_withdrawn"  # deleted: unpublished, never sold again
     DEVICE_ERROR = "device_error"  # a device stopped working: once per episode
     DEVICE_BACK = "device_back"  # it works again
     DRAWER_OPENED = "drawer_opened"  # by a manager, outside a sale, with a reason
@@ -115,6 +116,7 @@ JET_CODES: Mapping[Event, int] = {
     Event.PRICE_CHANGE: 611,
     Event.VAT_RATE_CHANGE: 612,
     Event.PRODUCT_RENAMED: 613,
+    Event.PRODUCT_WITHDRAWN: 614,
     Event.DEVICE_ERROR: 701,
     Event.DEVICE_BACK: 702,
     Event.DRAWER_OPENED: 710,

@@ -77,10 +77,11 @@ def import_checked(ctx: Context, staff: StaffMember | None,
             staff.require(Role.MANAGER, "import data")
         moving_barcodes = _check_against_store(uow, checked)
         managers_before = _managers_in_file_before(uow, checked)
-        report = _write(uow, checked, staff_hashes, moving_barcodes, ctx.signer,
-                        ctx.clock.now(), staff)
-        remove(uow, [(KINDS[section], item_id)
-                     for section, ids in checked.deletions.items() for item_id in ids])
+        now = ctx.clock.now()
+        report = _write(uow, checked, staff_hashes, moving_barcodes, ctx.signer, now, staff)
+        remove(uow, ctx.signer, now, staff, [(KINDS[section], item_id)
+                                             for section, ids in checked.deletions.items()
+                                             for item_id in ids])
         _check_a_manager_remains(uow, checked, managers_before)  # else rolled back
         uow.commit()
     return report
@@ -123,12 +124,12 @@ def _check_a_manager_remains(uow: UnitOfWork, checked: CheckedImport,
         " till and to import")])
 
 
-class _PriceChanges:
+class _CatalogueChanges:
     """What an import changes of the catalogue goes in the event journal: products
-    created (with their VAT rate and prices), prices, VAT rates and names changed. Each
-    batch of products is compared with the stored products before it is written; each
-    kind of change takes one entry per PRICE_CHANGES_PER_EVENT products, so that no
-    entry grows with the catalogue."""
+    created (with their VAT rate and prices), prices, VAT rates and names changed,
+    products withdrawn. Each batch of products is compared with the stored products
+    before it is written; each kind of change takes one entry per
+    PRICE_CHANGES_PER_EVENT products, so that no entry grows with the catalogue."""
 
     def __init__(self, uow: UnitOfWork, signer: Signer, now: datetime,
                  staff: StaffMember | None) -> None:
@@ -136,7 +137,7 @@ class _PriceChanges:
         self._till = uow.tills.local()
         self._changes: dict[Event, list[dict[str, Any]]] = {
             Event.PRODUCT_CREATED: [], Event.PRICE_CHANGE: [], Event.VAT_RATE_CHANGE: [],
-            Event.PRODUCT_RENAMED: []}
+            Event.PRODUCT_RENAMED: [], Event.PRODUCT_WITHDRAWN: []}
 
     def compare(self, stored: dict[str, Product], products: list[Product]) -> None:
         if self._till is None:
@@ -160,6 +161,16 @@ class _PriceChanges:
                 self._add(Event.VAT_RATE_CHANGE, {"product_id": product.id,
                                                   "before_bp": int(before.vat_rate),
                                                   "after_bp": int(product.vat_rate)})
+
+    def withdraw(self, products: list[Product]) -> None:
+        """Products on sale about to be unpublished (one already out of sale changes
+        nothing, and is not journaled again)."""
+        if self._till is None:
+            return
+        for product in products:
+            if product.published:
+                self._add(Event.PRODUCT_WITHDRAWN, {"product_id": product.id,
+                                                    "name": product.name})
 
     def _add(self, event: Event, change: dict[str, Any]) -> None:
         changes = self._changes[event]
@@ -228,7 +239,7 @@ def _write(uow: UnitOfWork, checked: CheckedImport,
     # held by both at once, whichever batch each product is written in.
     uow.catalogue.release_barcodes(list(moving_barcodes))
     losing = set(moving_barcodes.values())  # stored without those barcodes now: rewritten
-    price_changes = _PriceChanges(uow, signer, now, staff)
+    price_changes = _CatalogueChanges(uow, signer, now, staff)
     for rows in checked.products.rows():
         products = [product for _, product in products_of(rows)]
         stored = {product.id: product for product in uow.catalogue.get_many(
@@ -311,29 +322,36 @@ def apply_page(uow: UnitOfWork, signer: Signer, now: datetime,
                 if owner != row[1]:
                     moving[code] = owner
     report = _write(uow, checked, list(checked.staff), moving, signer, now, None)
-    removed = remove(uow, [(KINDS[section], item_id)
-                           for section, ids in checked.deletions.items() for item_id in ids])
+    removed = remove(uow, signer, now, None, [(KINDS[section], item_id)
+                                              for section, ids in checked.deletions.items()
+                                              for item_id in ids])
     written = (report.venue + report.payment_methods + report.categories + report.products
                + report.customers + report.staff)
     return PageApplied(written, removed)
 
 
-def remove(uow: UnitOfWork, items: Sequence[tuple[str, str]]) -> int:
+def remove(uow: UnitOfWork, signer: Signer, now: datetime, staff: StaffMember | None,
+           items: Sequence[tuple[str, str]]) -> int:
     """Deletions (an import's `delete` section, a pull's tombstones), by kind and id.
     What sales name stays, put out of use: a product is unpublished (a draft, never sold
     again; its barcodes freed for another product), a member or a payment method
     deactivated; a customer or a category is removed only when nothing names it (orders
-    and sales in progress, products). Returns how many were applied."""
+    and sales in progress, products). A product withdrawn from sale is journaled
+    (`product_withdrawn`, by `staff`), in `uow`'s transaction. Returns how many were
+    applied."""
     by_kind: dict[str, list[str]] = {}
     for kind, item_id in items:
         by_kind.setdefault(kind, []).append(item_id)
     done = 0
     products = by_kind.get("product", [])
+    withdrawn = _CatalogueChanges(uow, signer, now, staff)
     for start in range(0, len(products), BATCH):
         stored = uow.catalogue.get_many(products[start:start + BATCH])
+        withdrawn.withdraw(stored)
         uow.catalogue.save_many([replace(product, published=False, barcodes=())
                                  for product in stored])
         done += len(stored)
+    withdrawn.record()
     for login in by_kind.get("staff", []):
         member = uow.staff.get_by_login(login)
         if member is not None:

@@ -21,6 +21,7 @@ from pos_app.domain.errors import AccountLocked, AuthenticationFailed
 from pos_app.domain.journal import JET_CODES, Chain, Event
 from pos_app.domain.lockout import MAX_FAILURES
 from pos_app.domain.staff import StaffMember
+from pos_app.domain.sync import PulledChange
 from pos_app.services import closures, importing, selling, setup, staff
 from pos_app.services.archive import export_archive
 from pos_app.services.context import Context
@@ -286,6 +287,56 @@ def test_products_created_renamed_and_price_and_vat_changes_are_journaled(
         {"product_id": product["id"], "before": named, "after": "Balade à cheval – 1 h"}]
     (change,) = only(written, Event.PRICE_CHANGE)["products"]
     assert change["product_id"] == product["id"] and change["after"][0][2] == 1500
+
+
+def test_products_withdrawn_by_an_import_are_journaled_in_its_transaction(
+        ctx: Context, manager: StaffMember) -> None:
+    with ctx.uow(write=False) as uow:
+        names = {product.id: product.name for product in uow.catalogue.get_many(
+            ["balade-poney-1h", "cafe"])}
+    delete = {"delete": {"products": ["balade-poney-1h", "cafe", "nowhere"]}}
+    written = new_events(ctx, lambda: importing.import_data(ctx, manager, delete))
+    assert written == [{"event": "product_withdrawn", "jet": 614, "staff_id": manager.id,
+                        "products": [{"product_id": "balade-poney-1h",
+                                      "name": names["balade-poney-1h"]},
+                                     {"product_id": "cafe", "name": names["cafe"]}]}]
+    # Withdrawn already: deleting them again changes nothing, and journals nothing.
+    assert new_events(ctx, lambda: importing.import_data(ctx, manager, delete)) == []
+
+
+def test_a_withdrawal_refused_with_its_import_journals_nothing(
+        ctx: Context, manager: StaffMember, monkeypatch: pytest.MonkeyPatch) -> None:
+    def last_check(*_args: object) -> None:  # the import's last check, after the deletions
+        raise importing.InvalidImport([importing.Problem("staff", "refused")])
+
+    monkeypatch.setattr(importing, "_check_a_manager_remains", last_check)
+
+    def refused() -> None:
+        with pytest.raises(importing.InvalidImport):
+            importing.import_data(ctx, manager, {"delete": {"products": ["cafe"]}})
+
+    assert new_events(ctx, refused) == []  # the entry went with the rolled-back withdrawal
+    with ctx.uow(write=False) as uow:
+        product = uow.catalogue.get("cafe")
+        assert product is not None and product.published
+
+
+def test_products_withdrawn_by_a_pull_are_journaled_a_thousand_an_entry(
+        ctx: Context, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(importing, "PRICE_CHANGES_PER_EVENT", 1)
+    checked = importing.read_page([PulledChange(1, "product", "balade-poney-1h", None),
+                                   PulledChange(2, "product", "cafe", None)])
+
+    def pull() -> None:
+        with ctx.uow() as uow:
+            assert importing.apply_page(uow, ctx.signer, ctx.clock.now(), checked).removed == 2
+            uow.commit()
+
+    written = new_events(ctx, pull)
+    assert [(body["event"], body["staff_id"], [product["product_id"]
+                                               for product in body["products"]])
+            for body in written] == [("product_withdrawn", None, ["balade-poney-1h"]),
+                                     ("product_withdrawn", None, ["cafe"])]
 
 
 # -- devices (7xx) --------------------------------------------------------------------------
