@@ -14,16 +14,18 @@ MAX_CODE_BYTES = 4096  # a reader never sends more between terminators: noise is
 
 
 class SerialScanner:
-    """Reads `port` on its own thread until `stop()`; `on_scan` receives each Scan (on
-    that thread: a screen hands it to its own thread)."""
+    """Reads `port` on its own thread until `stop()` or the port fails (a reader
+    unplugged); `on_scan` receives each Scan (on that thread: a screen hands it to its
+    own thread), `on_end` the failure that stopped the reading, or None after `stop()`."""
 
     def __init__(self, port: str, on_scan: Callable[[Scan], None], baudrate: int = 9600,
                  terminator: bytes = b"\r", encoding: str = "latin-1",
-                 now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 now: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 on_end: Callable[[BaseException | None], None] | None = None) -> None:
         import serial  # pyserial: loaded when a serial reader is configured
 
         self.port, self.on_scan, self.terminator = port, on_scan, terminator
-        self.encoding, self.now = encoding, now
+        self.encoding, self.now, self.on_end = encoding, now, on_end
         self._serial = serial.Serial(port, baudrate=baudrate, timeout=0.05)
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._read, name=f"scanner {port}",
@@ -39,6 +41,15 @@ class SerialScanner:
         self._serial.close()
 
     def _read(self) -> None:
+        failure: BaseException | None = None
+        try:
+            self._read_codes()
+        except Exception as error:  # noqa: BLE001 - said to whoever listens, not lost
+            failure = error
+        if self.on_end is not None:
+            self.on_end(failure)
+
+    def _read_codes(self) -> None:
         pending = bytearray()
         while not self._stopping.is_set():
             chunk = self._serial.read(max(1, self._serial.in_waiting))

@@ -88,14 +88,15 @@ class Devices:
     def start_readers(self, on_scan: Callable[[Scan], None],
                       on_end: Callable[[str, BaseException | None], None]) -> list[CodeReader]:
         """The serial reader and the camera the settings name, each reading on its own
-        thread; one that cannot be opened is reported through `on_end`, never raised."""
+        thread; one that cannot be opened, or that fails while it reads, is reported
+        through `on_end` (with its port or source), never raised."""
         from pos_app.services.ports import ScannerUnavailable
 
         readers: list[CodeReader] = []
         scanner, camera = self.settings.scanner, self.settings.camera
         if scanner.port:
             try:
-                readers.append(self._serial_reader(on_scan))
+                readers.append(self._serial_reader(on_scan, on_end))
             except (ScannerUnavailable, OSError) as error:
                 on_end(scanner.port, error)
         if camera.source:
@@ -105,13 +106,15 @@ class Devices:
                 on_end(camera.source, error)
         return readers
 
-    def _serial_reader(self, on_scan: Callable[[Scan], None]) -> CodeReader:
+    def _serial_reader(self, on_scan: Callable[[Scan], None],
+                       on_end: Callable[[str, BaseException | None], None]) -> CodeReader:
         from hardware.serial_scanner import SerialScanner
         from pos_app.domain.devices import TERMINATORS
 
         scanner = self.settings.scanner
         return SerialScanner(scanner.port, on_scan, scanner.baudrate,
-                             TERMINATORS[scanner.terminator]).start()
+                             TERMINATORS[scanner.terminator],
+                             on_end=lambda error: on_end(scanner.port, error)).start()
 
     def _camera(self, on_scan: Callable[[Scan], None],
                 on_end: Callable[[str, BaseException | None], None]) -> CodeReader:

@@ -3,6 +3,8 @@ screen and no sale ever waits for a device. Documents go through the persistent 
 queue (enqueued by the action's own worker, after its commit); the thread prints what is
 due, and sleeps until the next retry or until woken. When a device needs someone (paper
 out, cover open, printer off), the operator is told, once, and told again when it works.
+The code readers (serial scanner, camera) read on threads of their own; their failures,
+and their coming back, are journaled on this thread too, once per episode.
 """
 
 from __future__ import annotations
@@ -20,8 +22,11 @@ from pos_app.services.ports import PrinterUnavailable
 from pos_app.services.print_queue import enqueue, next_due, print_due, retry_now
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from pos_app.domain.document import Document
-    from pos_app.services.ports import Printer, TillDevices
+    from pos_app.domain.scan import Scan
+    from pos_app.services.ports import CodeReader, Printer, TillDevices
 
 log = logging.getLogger("caisse.devices")
 
@@ -43,6 +48,7 @@ class DeviceWorker:
         self.ctx, self.devices, self.operator = ctx, devices, operator
         self._wake = threading.Event()
         self._stopping = threading.Event()
+        # What is done on the thread as soon as it wakes: drawer kicks, readers' states.
         self._kicks: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
         self._problems: dict[str, str] = {}
         self._thread = threading.Thread(target=self._run, name="devices", daemon=True)
@@ -66,7 +72,45 @@ class DeviceWorker:
 
     def kick(self) -> None:
         """Open the drawer, on the device thread, now (never queued for later)."""
-        self._kicks.put(self._kick)
+        self._later(self._kick)
+
+    def start_readers(self, on_scan: Callable[[Scan], None],
+                      on_end: Callable[[str, BaseException | None], None]
+                      ) -> Sequence[CodeReader]:
+        """Open the code readers the settings name, as `TillDevices.start_readers` does
+        (on the caller's thread), and journal, on the device thread, each reader that
+        fails ("scanner", "camera": `device_error`) and each that opens after it had
+        failed (`device_back`). The journal says an episode once, however often the
+        readers are opened again (new settings, the window restarted)."""
+        readers: list[CodeReader] = []
+        for kind, where in (("scanner", self.devices.settings.scanner.port),
+                            ("camera", self.devices.settings.camera.source)):
+            if where:
+                readers += self._start_reader(kind, on_scan, on_end)
+        return readers
+
+    def _start_reader(self, kind: str, on_scan: Callable[[Scan], None],
+                      on_end: Callable[[str, BaseException | None], None]
+                      ) -> Sequence[CodeReader]:
+        failed = threading.Event()
+
+        def ended(where: str, error: BaseException | None) -> None:
+            if error is not None:
+                failed.set()
+                self._later(lambda: self._journal(kind, str(error) or type(error).__name__))
+            on_end(where, error)
+
+        def opened() -> None:
+            if not failed.is_set():  # it may fail on its thread before this runs
+                self._journal(kind, None)
+
+        readers = self.devices.with_reader_only(kind).start_readers(on_scan, ended)
+        if readers:
+            self._later(opened)
+        return readers
+
+    def _later(self, job: Callable[[], None]) -> None:
+        self._kicks.put(job)
         self._wake.set()
 
     def retry(self) -> None:
@@ -80,9 +124,12 @@ class DeviceWorker:
             self._wake.clear()
             if self._stopping.is_set():
                 return
-            while not self._kicks.empty():
-                self._kicks.get()()
+            self._run_queued()
             self._print()
+
+    def _run_queued(self) -> None:
+        while not self._kicks.empty():
+            self._kicks.get()()
 
     def _sleep_s(self) -> float:
         due = next_due(self.ctx)

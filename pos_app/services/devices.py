@@ -28,11 +28,11 @@ def change_device_settings(ctx: Context, staff: StaffMember, store: DeviceSettin
 
 
 def record_device_state(ctx: Context, device: str, problem: str | None) -> bool:
-    """`device` ("printer", "drawer") needs someone for `problem`, or works (None): in
-    the event journal when that differs from what it last says of the device, so that
-    an episode is one `device_error` and one `device_back` however many times the
-    device is tried, by the window (across its restarts) or by a command. Returns
-    whether an entry was written."""
+    """`device` ("printer", "drawer", "scanner", "camera") needs someone for `problem`,
+    or works (None): in the event journal when that differs from what it last says of
+    the device, so that an episode is one `device_error` and one `device_back` however
+    many times the device is tried, by the window (across its restarts) or by a command.
+    Returns whether an entry was written."""
     with ctx.uow() as uow:
         till = uow.tills.local()
         if till is None:

@@ -146,6 +146,10 @@ class TillDevices(Protocol):
         """The devices other settings describe."""
         ...
 
+    def with_reader_only(self, kind: str) -> TillDevices:
+        """These devices with only one code reader: "scanner" (serial) or "camera"."""
+        ...
+
     def printer(self) -> Printer | None:
         """None when the till has none; ValueError when its address cannot be read."""
         ...
@@ -169,7 +173,9 @@ class TillDevices(Protocol):
     def start_readers(self, on_scan: Callable[[Scan], None],
                       on_end: Callable[[str, BaseException | None], None]
                       ) -> Sequence[CodeReader]:
-        """The code readers set (serial, camera), each on its own thread."""
+        """The code readers set (serial, camera), each on its own thread; one that
+        cannot be opened, or fails while it reads, is said to `on_end` (its port or
+        source, and the failure; None when it was stopped)."""
         ...
 
 

@@ -75,4 +75,5 @@ class DeviceLink(QObject):
         self._open_readers()
 
     def _open_readers(self) -> None:
-        self._readers = self.devices.start_readers(self.scanned.emit, self._reader_ended)
+        # Through the device thread, which journals a reader's failure and its return.
+        self._readers = self.worker.start_readers(self.scanned.emit, self._reader_ended)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import queue
 import re
 from collections.abc import Callable
 from dataclasses import replace
@@ -14,9 +15,10 @@ from typing import Any
 
 import pytest
 
+from hardware.simulators.serial_scanner import SimulatedSerialReader
 from pos_app.adapters.clock import FrozenClock
-from pos_app.bootstrap import Store, demo_document, open_store
-from pos_app.domain.devices import DeviceSettings
+from pos_app.bootstrap import Store, demo_document, open_devices, open_store
+from pos_app.domain.devices import CameraSettings, DeviceSettings, ScannerSettings
 from pos_app.domain.errors import AccountLocked, AuthenticationFailed
 from pos_app.domain.journal import JET_CODES, Chain, Event
 from pos_app.domain.lockout import MAX_FAILURES
@@ -399,6 +401,68 @@ def test_a_device_error_is_journaled_once_per_episode_and_its_end_too(
     written = new_events(ctx, lambda: retries(3))
     assert written == [{"event": "device_back", "jet": 702, "staff_id": None,
                         "device": "printer"}]
+
+
+def test_a_scanner_whose_port_disappears_is_journaled_once_and_its_return_too(
+        ctx: Context, data_dir: Path) -> None:
+    # The port as a till names it (/dev/serial/by-id/…): a link that goes with the reader.
+    port = data_dir / "scanner-port"
+    ended: queue.Queue[tuple[str, BaseException | None]] = queue.Queue()
+    lost = SimulatedSerialReader()
+    port.symlink_to(lost.port)
+    worker = DeviceWorker(ctx, open_devices(data_dir).with_settings(  # type: ignore[arg-type]
+        DeviceSettings(scanner=ScannerSettings(str(port)))), Operator())
+
+    def open_readers() -> list[Any]:
+        readers = list(worker.start_readers(lambda _scan: None,
+                                            lambda where, error: ended.put((where, error))))
+        worker._run_queued()  # what the device thread does as it wakes
+        return readers
+
+    readers: list[Any] = []
+    assert new_events(ctx, lambda: readers.extend(open_readers())) == []  # it works
+    lost.close()  # the reader unplugged: its port fails while it is read, then goes
+    port.unlink()
+    where, error = ended.get(timeout=5)
+    assert where == str(port) and error is not None
+    assert new_events(ctx, worker._run_queued) == [
+        {"event": "device_error", "jet": 701, "staff_id": None, "device": "scanner",
+         "problem": str(error)}]
+    readers.pop().stop()
+
+    def reopened() -> list[dict[str, Any]]:  # new settings, the window started again…
+        written = new_events(ctx, lambda: readers.extend(open_readers()))
+        where, error = ended.get(timeout=5)
+        assert where == str(port) and error is not None and readers == []  # still gone
+        return written
+
+    (written,) = reopened()  # its problem's words change: said once more…
+    assert written["device"] == "scanner" and "could not open port" in written["problem"]
+    assert reopened() == [] and reopened() == []  # …and not at each try after
+    with SimulatedSerialReader() as back:
+        port.symlink_to(back.port)  # plugged in again
+        assert new_events(ctx, lambda: readers.extend(open_readers())) == [
+            {"event": "device_back", "jet": 702, "staff_id": None, "device": "scanner"}]
+        readers.pop().stop()
+
+
+def test_a_camera_that_cannot_be_opened_is_journaled_once(ctx: Context,
+                                                          data_dir: Path) -> None:
+    camera = CameraSettings(str(data_dir / "no-such-camera.mp4"))
+    worker = DeviceWorker(ctx, open_devices(data_dir).with_settings(  # type: ignore[arg-type]
+        DeviceSettings(camera=camera)), Operator())
+    problems: list[str] = []
+
+    def open_camera() -> None:
+        assert worker.start_readers(lambda _scan: None, lambda _where, error: problems.append(
+            str(error))) == []
+        worker._run_queued()
+
+    written = new_events(ctx, open_camera)
+    assert written == [{"event": "device_error", "jet": 701, "staff_id": None,
+                        "device": "camera", "problem": problems[0]}]
+    assert new_events(ctx, open_camera) == []  # the same episode
+    assert len(problems) == 2  # the window is told each time
 
 
 def test_a_drawer_kick_says_whether_it_reached_the_drawer(ctx: Context) -> None:

@@ -33,3 +33,22 @@ def test_two_codes_in_one_read_and_noise_are_split_cleanly() -> None:
         finally:
             scanner.stop()
     assert codes == ["111", "222"] and received.empty()
+
+
+def test_a_port_that_fails_ends_the_reading_and_says_why() -> None:
+    ended: queue.Queue[BaseException | None] = queue.Queue()
+    reader = SimulatedSerialReader()
+    scanner = SerialScanner(reader.port, lambda _scan: None, on_end=ended.put).start()
+    try:
+        reader.close()  # the reader unplugged
+        assert ended.get(timeout=5) is not None
+    finally:
+        scanner.stop()
+    assert ended.empty()  # said once
+
+
+def test_a_stopped_scanner_ends_without_a_failure() -> None:
+    ended: queue.Queue[BaseException | None] = queue.Queue()
+    with SimulatedSerialReader() as reader:
+        SerialScanner(reader.port, lambda _scan: None, on_end=ended.put).start().stop()
+    assert ended.get(timeout=5) is None
