@@ -94,12 +94,10 @@ class SqlJournal(SqlRepository):
         return 0 if row is None else int(row[0])
 
     def rows(self, till_id: str, chain: str) -> Iterator[tuple[Any, ...]]:
-        cursor = self._sql.execute(f"SELECT {_COLUMNS} FROM journal_entries"
-                                   " WHERE till_id = ? AND chain = ? ORDER BY number",
-                                   (till_id, chain))
-        cursor.arraysize = 1000
-        while batch := cursor.fetchmany():
-            yield from batch
+        # The cursor itself: its rows one by one, with no generator of ours in between.
+        return iter(self._sql.execute(f"SELECT {_COLUMNS} FROM journal_entries"
+                                      " WHERE till_id = ? AND chain = ? ORDER BY number",
+                                      (till_id, chain)))
 
     def store_order(self, till_id: str) -> Iterator[tuple[Any, ...]]:
         """(chain, number, key id, event, body, hash, signature, at, jump) of every entry
@@ -117,11 +115,11 @@ class SqlJournal(SqlRepository):
             " coalesce(json_extract(body, '$.now'), '') ELSE '' END FROM (SELECT seq, chain,"
             " number, key_id, at, body, hash, signature, CASE WHEN chain = ? AND"
             " json_valid(body) THEN coalesce(CAST(json_extract(body, '$.event') AS TEXT),"
-            " '') ELSE '' END AS event FROM journal_entries WHERE till_id = ?) ORDER BY seq",
+            " '') ELSE '' END AS event FROM journal_entries WHERE +till_id = ?) ORDER BY seq",
             (Event.CLOCK_JUMP.value, Chain.EVENT.value, till_id))
-        cursor.arraysize = 1000
-        while batch := cursor.fetchmany():
-            yield from batch
+        # The table read in its own order (seq is its rowid), `+till_id` keeping SQLite
+        # off the till's index: through it, every row would be looked up, then sorted.
+        return iter(cursor)
 
     def other_tills(self, till_id: str) -> list[str]:
         return [row[0] for row in self._all(
