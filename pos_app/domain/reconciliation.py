@@ -77,26 +77,34 @@ def _said(value: Any) -> str:
 class _Queue:
     """Rows read one by one, with a look at the run of rows ahead that share a key.
     `first` is the row at the head (None: no rows are left), read ahead so that the
-    common look, at the head alone, costs no call."""
+    common look, at the head alone, costs no call; `more` the rows read after it,
+    `rows` those not read yet (the sale check, a million times, works them itself)."""
 
-    __slots__ = ("_key", "_more", "_rows", "first")
+    __slots__ = ("_key", "first", "more", "rows")
 
     def __init__(self, rows: Iterable[Row], key: int) -> None:
-        self._rows: Iterator[Row] = iter(rows)
-        self._more: list[Row] = []  # the rows read after `first`
+        self.rows: Iterator[Row] = iter(rows)
+        self.more: list[Row] = []  # the rows read after `first`
         self._key = key
-        self.first: Row | None = next(self._rows, None)
+        self.first: Row | None = next(self.rows, None)
 
     def run(self, value: Any) -> list[Row]:
         """The rows at the head whose key is `value`, left in place."""
         first, key = self.first, self._key
         if first is None or first[key] != value:
             return []
-        more = self._more
+        more = self.more
+        if not more:  # the common case, a run of one: the row after it read to see it
+            row = next(self.rows, None)
+            if row is None:
+                return [first]
+            more.append(row)
+            if row[key] != value:
+                return [first]
         index = 0
         while True:
             if index == len(more):
-                row = next(self._rows, None)
+                row = next(self.rows, None)
                 if row is None:
                     break
                 more.append(row)
@@ -112,20 +120,20 @@ class _Queue:
         """Take `count` rows (at most those at the head) off the head."""
         if count <= 0:
             return
-        more = self._more
+        more = self.more
         if count <= len(more):
             self.first = more[count - 1]
             del more[:count]
         else:
             del more[:]
-            self.first = next(self._rows, None)
+            self.first = next(self.rows, None)
 
     def rest(self) -> Iterator[Row]:
         if self.first is not None:
             yield self.first
-        yield from self._more
-        self.first, self._more = None, []
-        yield from self._rows
+        yield from self.more
+        self.first, self.more = None, []
+        yield from self.rows
 
 
 class Figures:
@@ -253,30 +261,26 @@ class OrderChainCheck:
         order = sales.first
         if order is None:
             return self._sale_parsed(at, amount, json.loads(body), None, [], figures)
-        candidates = payments.run(order[0])
+        candidates, more = payments.run(order[0]), payments.more
         paid = -1
         # The body's keys are sorted: after '{"kind":"sale",' come its lines, number,
         # order id and payments (order[6] and the payments' text), and it ends with its
         # totals and VAT; only its staff (between the seller and the till) is looked for.
         if (amount == order[3] and at == order[8] and order[5] in body
                 and body.endswith(f'"total_cents":{amount},{order[7]}}}')):
-            start = order[6]
-            if len(candidates) == 1:  # the common case: one payment, taken with the sale
-                if body.startswith(f"{start}{candidates[0][7]}]", 15):
-                    paid = 1
-                elif body.startswith(f"{start}]", 15):
-                    paid = 0
-            else:
-                for count in range(len(candidates), -1, -1):
-                    if body.startswith(
-                            start + ",".join([p[7] for p in candidates[:count]]) + "]", 15):
-                        paid = count
-                        break
+            paid = _paid(body, order[6], candidates)
         if paid < 0:  # something differs, or is written otherwise: the parsed body says
             return self._sale_parsed(at, amount, json.loads(body), order, candidates,
                                      figures)
-        sales.drop(1)
-        payments.drop(paid)
+        # The queues' drop, inlined for the common case (one order, its one payment).
+        if sales.more:
+            sales.drop(1)
+        else:
+            sales.first = next(sales.rows, None)
+        if paid == 1 and len(more) == 1:
+            payments.first = more.pop()
+        else:
+            payments.drop(paid)
         if figures is not None:
             figures.orders += 1
             figures.sales += amount
@@ -488,6 +492,19 @@ class OrderChainCheck:
         self.problem = JournalProblem(self.chain, 0, f"{reason} (the chain ends at entry"
                                       f" {after})")
         return self.problem
+
+
+def _paid(body: str, start: str, candidates: list[Row]) -> int:
+    """How many of `candidates` (the store's next payments of the order) a sale's body
+    lists, its text up to them being `start`; -1: the body starts otherwise."""
+    if len(candidates) == 1:  # the common case: one payment, taken with the sale
+        if body.startswith(f"{start}{candidates[0][7]}]", 15):
+            return 1
+        return 0 if body.startswith(f"{start}]", 15) else -1
+    for count in range(len(candidates), -1, -1):
+        if body.startswith(start + ",".join([p[7] for p in candidates[:count]]) + "]", 15):
+            return count
+    return -1
 
 
 def _line_differs(what: str, kind: str, line: Row, written: Mapping[str, Any],
