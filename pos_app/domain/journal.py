@@ -242,20 +242,25 @@ BAD_SIGNATURE = "its signature is not valid"
 
 def verify_chain(till_id: str, chain: str, rows: Iterable[tuple[Any, ...]],
                  check_signature: SignatureCheck, expected_head: ChainHead | None,
-                 every_signature: bool = False,
-                 after: ChainHead | None = None) -> tuple[int, JournalProblem | None]:
+                 every_signature: bool = False, after: ChainHead | None = None,
+                 feed: Callable[[tuple[Any, ...]], None] | None = None
+                 ) -> tuple[int, JournalProblem | None]:
     """Walk one chain in number order: numbers without gaps from 1, each entry's previous
     hash equal to the hash before it, each hash equal to the SHA-256 of its message, the
     last entry equal to the head the store keeps. Signatures are checked on the last
     entry and on every closure (each covers all before it), or on every entry with
     `every_signature`. `after` is the entry the rows follow (an archive starts mid-chain;
-    None: the chain's start). Returns how many entries were read and the first problem."""
+    None: the chain's start). `feed` is given each row as it is read (before it is checked),
+    for a check of what the rows say. Returns how many entries were read and the first
+    problem."""
     previous, number = (GENESIS, 0) if after is None else (after.hash, after.number)
     start = number
     sha256 = hashlib.sha256
     check_all = every_signature or chain == Chain.CLOSURE
     last: tuple[Any, ...] | None = None
     for row in rows:
+        if feed is not None:
+            feed(row)
         number += 1
         found, at, previous_hash, digest, amount, body, signature, key_id = row
         if found != number:

@@ -75,45 +75,65 @@ def _said(value: Any) -> str:
 
 
 class _Queue:
-    """Rows read one by one, with a look at the run of rows ahead that share a key."""
+    """Rows read one by one, with a look at the run of rows ahead that share a key.
+    `first` is the row at the head (None: no rows are left), read ahead so that the
+    common look, at the head alone, costs no call; `more` the rows read after it,
+    `rows` those not read yet (the sale check, a million times, works them itself)."""
 
-    __slots__ = ("_buffer", "_key", "_rows")
+    __slots__ = ("_key", "first", "more", "rows")
 
     def __init__(self, rows: Iterable[Row], key: int) -> None:
-        self._rows: Iterator[Row] = iter(rows)
-        self._buffer: list[Row] = []
+        self.rows: Iterator[Row] = iter(rows)
+        self.more: list[Row] = []  # the rows read after `first`
         self._key = key
+        self.first: Row | None = next(self.rows, None)
 
     def run(self, value: Any) -> list[Row]:
         """The rows at the head whose key is `value`, left in place."""
-        buffer, key = self._buffer, self._key
+        first, key = self.first, self._key
+        if first is None or first[key] != value:
+            return []
+        more = self.more
+        if not more:  # the common case, a run of one: the row after it read to see it
+            row = next(self.rows, None)
+            if row is None:
+                return [first]
+            more.append(row)
+            if row[key] != value:
+                return [first]
         index = 0
         while True:
-            if index == len(buffer):
-                row = next(self._rows, None)
+            if index == len(more):
+                row = next(self.rows, None)
                 if row is None:
                     break
-                buffer.append(row)
-            if buffer[index][key] != value:
+                more.append(row)
+            if more[index][key] != value:
                 break
             index += 1
-        return buffer[:index]
+        return [first, *more[:index]] if index else [first]
 
     def head(self) -> Row | None:
-        if not self._buffer:
-            row = next(self._rows, None)
-            if row is None:
-                return None
-            self._buffer.append(row)
-        return self._buffer[0]
+        return self.first
 
     def drop(self, count: int) -> None:
-        del self._buffer[:count]
+        """Take `count` rows (at most those at the head) off the head."""
+        if count <= 0:
+            return
+        more = self.more
+        if count <= len(more):
+            self.first = more[count - 1]
+            del more[:count]
+        else:
+            del more[:]
+            self.first = next(self.rows, None)
 
     def rest(self) -> Iterator[Row]:
-        yield from self._buffer
-        self._buffer = []
-        yield from self._rows
+        if self.first is not None:
+            yield self.first
+        yield from self.more
+        self.first, self.more = None, []
+        yield from self.rows
 
 
 class Figures:
@@ -132,11 +152,16 @@ class Figures:
         # how many sales: most share theirs with many others, added up once, at the end.
         self.sold_vat: dict[str, int] = {}
 
-    def vat_per_rate(self) -> dict[int, list[int]]:
-        """VAT per rate, the sales' included."""
+    def vat_per_rate(self, parsed: dict[str, Any] | None = None) -> dict[int, list[int]]:
+        """VAT per rate, the sales' included. `parsed`: the VAT texts already parsed (the
+        same texts come again in Z after Z), kept across calls."""
         per_rate = {rate: list(sums) for rate, sums in self.vat.items()}
+        parsed = {} if parsed is None else parsed
         for text, count in self.sold_vat.items():
-            for line in json.loads(text[text.index('"vat":') + 6:]):
+            lines = parsed.get(text)
+            if lines is None:
+                lines = parsed[text] = json.loads(text[text.index('"vat":') + 6:])
+            for line in lines:
                 sums = per_rate.setdefault(line["rate_bp"], [0, 0, 0])
                 sums[0] += count * line["excl_cents"]
                 sums[1] += count * line["vat_cents"]
@@ -232,35 +257,42 @@ class OrderChainCheck:
         return None
 
     def _sale(self, at: str, amount: int, body: str, figures: Figures | None) -> str | None:
-        order = self._sales.head()
+        sales, payments = self._sales, self._payments
+        order = sales.first
         if order is None:
             return self._sale_parsed(at, amount, json.loads(body), None, [], figures)
-        candidates = self._payments.run(order[0])
+        candidates, more = payments.run(order[0]), payments.more
         paid = -1
         # The body's keys are sorted: after '{"kind":"sale",' come its lines, number,
         # order id and payments (order[6] and the payments' text), and it ends with its
         # totals and VAT; only its staff (between the seller and the till) is looked for.
         if (amount == order[3] and at == order[8] and order[5] in body
                 and body.endswith(f'"total_cents":{amount},{order[7]}}}')):
-            start = order[6]
-            for count in range(len(candidates), -1, -1):
-                if body.startswith(
-                        start + ",".join([p[7] for p in candidates[:count]]) + "]", 15):
-                    paid = count
-                    break
+            paid = _paid(body, order[6], candidates)
         if paid < 0:  # something differs, or is written otherwise: the parsed body says
             return self._sale_parsed(at, amount, json.loads(body), order, candidates,
                                      figures)
-        self._sales.drop(1)
-        if paid:
-            self._payments.drop(paid)
+        # The queues' drop, inlined for the common case (one order, its one payment).
+        if sales.more:
+            sales.drop(1)
+        else:
+            sales.first = next(sales.rows, None)
+        if paid == 1 and len(more) == 1:
+            payments.first = more.pop()
+        else:
+            payments.drop(paid)
         if figures is not None:
             figures.orders += 1
             figures.sales += amount
             sold_vat = figures.sold_vat
             sold_vat[order[7]] = sold_vat.get(order[7], 0) + 1
+            taken = figures.taken
             for payment in candidates[:paid]:
-                figures.add_payment(payment[3], payment[4], payment[5])
+                sums = taken.get(payment[3])
+                if sums is None:
+                    sums = taken[payment[3]] = [0, 0]
+                sums[0] += payment[4]
+                sums[1] += payment[5]
         return None
 
     def _take_sale(self, order: Row, payments: list[Row], figures: Figures | None) -> None:
@@ -462,6 +494,19 @@ class OrderChainCheck:
         return self.problem
 
 
+def _paid(body: str, start: str, candidates: list[Row]) -> int:
+    """How many of `candidates` (the store's next payments of the order) a sale's body
+    lists, its text up to them being `start`; -1: the body starts otherwise."""
+    if len(candidates) == 1:  # the common case: one payment, taken with the sale
+        if body.startswith(f"{start}{candidates[0][7]}]", 15):
+            return 1
+        return 0 if body.startswith(f"{start}]", 15) else -1
+    for count in range(len(candidates), -1, -1):
+        if body.startswith(start + ",".join([p[7] for p in candidates[:count]]) + "]", 15):
+            return count
+    return -1
+
+
 def _line_differs(what: str, kind: str, line: Row, written: Mapping[str, Any],
                   sign: int) -> str | None:
     return _differs(what, kind, (
@@ -651,9 +696,11 @@ def recompute_zs(zs: Sequence[tuple[int, Mapping[str, Any]]], figures: Sequence[
     """Each Z's signed figures against those of the order entries it covers (`figures`,
     one per Z) and of its session's cash movements (`moved`, by session number);
     `cash_methods` are the payment methods that give change (the drawer's)."""
+    parsed: dict[str, Any] = {}  # the sales' VAT texts, parsed once for all the Zs
     for (number, body), found in zip(zs, figures, strict=True):
         try:
-            reason = _z_differs(body, found, moved.get(body["session"], {}), cash_methods)
+            reason = _z_differs(body, found, moved.get(body["session"], {}), cash_methods,
+                                parsed)
         except _SHAPE_ERRORS as error:
             reason = f"its body is not one the till writes ({type(error).__name__}: {error})"
         if reason is not None:
@@ -662,10 +709,10 @@ def recompute_zs(zs: Sequence[tuple[int, Mapping[str, Any]]], figures: Sequence[
 
 
 def _z_differs(body: Mapping[str, Any], found: Figures, moved: Mapping[str, int],
-               cash_methods: frozenset[str]) -> str | None:
+               cash_methods: frozenset[str], parsed: dict[str, Any]) -> str | None:
     vat = [{"rate_bp": rate, "excl_cents": sums[0], "vat_cents": sums[1],
             "total_cents": sums[2]}
-           for rate, sums in sorted(found.vat_per_rate().items(), reverse=True)
+           for rate, sums in sorted(found.vat_per_rate(parsed).items(), reverse=True)
            if any(sums)]
     payments, cash_taken, cash_change, cash_refunded = [], 0, 0, 0
     for method in sorted(found.taken.keys() | found.refunded.keys()):

@@ -75,9 +75,9 @@ def verify_journal(ctx: Context, every_signature: bool = False,
         entries: dict[str, int] = {}
         reconciliation = Reconciliation(uow.records, till.id)
         for chain in in_reconciling_order(uow.journal.chains(till.id)):
-            count, problem = verify_chain(till.id, chain, reconciliation.tap(
-                chain, uow.journal.rows(till.id, chain)), check, heads.get(chain),
-                every_signature)
+            count, problem = verify_chain(
+                till.id, chain, uow.journal.rows(till.id, chain), check, heads.get(chain),
+                every_signature, feed=reconciliation.feeder(chain))
             entries[chain] = count
             problem = _first(problem, proof.problem, chain)
             if problem is not None:
@@ -123,20 +123,42 @@ _RECORDS: dict[str, str] = {Chain.ORDER: "orders, payments or refunds", Chain.TR
 def _walk_store_order(journal: JournalRepository, till_id: str, signer: Signer
                       ) -> tuple[KeyProof, JournalProblem | None]:
     """The keys the journal proves and the first step back in time it does not excuse,
-    from one walk of every entry in store order."""
+    from one walk of every entry in store order.
+
+    Only the entries that can matter are given to the time order and the key proof: the
+    first, the key events, clock jumps and every other event, the entry after a key
+    event, an entry signed under another key than the one before it, and one whose time
+    is before the previous entry's (with that previous entry). Any other entry, given to
+    them, would only pass: it is signed under the key of the entry before it, which was
+    no key event, and its time is not before that entry's."""
     time_order = TimeOrder()
     feed = time_order.feed
 
     def trail() -> Iterator[tuple[Any, ...]]:
+        previous: tuple[Any, ...] | None = None
+        # The first entry is always given: as if it came after a key event.
+        previous_key, previous_at, fed, after_key = None, "", True, True
         for row in journal.store_order(till_id):
-            feed(row[0], row[1], row[7], row[3], row[8])
-            yield row[:7]
+            at, key_id, event = row[7], row[2], row[3]
+            if event or key_id != previous_key or at < previous_at or after_key:
+                if not fed and previous is not None:
+                    feed(previous[0], previous[1], previous[7], previous[3], previous[8])
+                feed(row[0], row[1], at, event, row[8])
+                yield row[:7]
+                fed = True
+                after_key = event in _KEY_EVENTS
+            else:
+                fed = False
+            previous, previous_key, previous_at = row, key_id, at
 
     walk = trail()
     proof = prove_keys(walk, signer.verify)
     for _row in walk:  # what the proof, stopped at a problem, did not read
         pass
     return proof, time_order.problem
+
+
+_KEY_EVENTS = (Event.KEY_CREATED, Event.KEY_ROTATED)
 
 
 def _check_whole(journal: JournalRepository, till_id: str, entries: dict[str, int],

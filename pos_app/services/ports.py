@@ -712,9 +712,9 @@ class JournalRepository(Protocol):
     def store_order(self, till_id: str) -> Iterator[tuple[Any, ...]]:
         """(chain, number, key id, event name or "", body, hash, signature, at, jump) of
         every entry of the till, all chains, in the order the store wrote them, read
-        lazily; body, hash and signature for key_created and key_rotated entries only
-        (None for others), jump a clock jump's `newest_entry` and `now` space-separated
-        ("" for others)."""
+        lazily; body, hash and signature for event entries only (None for others), jump
+        an event entry's `newest_entry` and `now` space-separated, as a clock jump
+        records them ("" for others)."""
         ...
 
     def other_tills(self, till_id: str) -> list[str]:

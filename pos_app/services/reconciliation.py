@@ -4,7 +4,7 @@ journal"), fed the rows the chains' check reads, as it reads them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from pos_app.domain.journal import Chain, JournalProblem
@@ -30,8 +30,9 @@ def in_reconciling_order(chains: Iterable[str]) -> list[str]:
 
 
 class Reconciliation:
-    """One till's store against its journal: `tap` each chain's rows as they are read
-    (in `in_reconciling_order`), then `problems` once every chain is read."""
+    """One till's store against its journal: give each chain's rows, as they are read (in
+    `in_reconciling_order`), to its `feeder`, then ask `problems` once every chain is
+    read."""
 
     def __init__(self, records: RecordsRepository, till_id: str) -> None:
         self._records = records
@@ -41,9 +42,10 @@ class Reconciliation:
         self._orders: OrderChainCheck | None = None
         self._checks: list[ClosureChainCheck | EventChainCheck | OrderChainCheck] = []
 
-    def tap(self, chain: str, rows: Iterable[Row]) -> Iterable[Row]:
+    def feeder(self, chain: str) -> Callable[[Row], None] | None:
+        """What each of the chain's rows is given to (None: nothing reconciles it)."""
         check = self._check(chain)
-        return rows if check is None else _fed(rows, check)
+        return None if check is None else check.feed
 
     def _check(self, chain: str) -> ClosureChainCheck | EventChainCheck | OrderChainCheck | None:
         records, till = self._records, self._till
@@ -98,10 +100,3 @@ class Reconciliation:
                     problems.append(problem)
         return problems
 
-
-def _fed(rows: Iterable[Row], check: ClosureChainCheck | EventChainCheck | OrderChainCheck
-         ) -> Iterator[Row]:
-    feed = check.feed
-    for row in rows:
-        feed(row)
-        yield row
