@@ -90,8 +90,8 @@ def verify_journal(ctx: Context, every_signature: bool = False,
             totals = verify_grand_totals(
                 ((row[0], json.loads(row[5])) for row in uow.journal.rows(till.id,
                                                                           Chain.CLOSURE)),
-                lambda first, last: uow.journal.range_totals(till.id, Chain.ORDER, first,
-                                                             last)[:2])
+                lambda first, last: reconciliation.order_totals(first, last)
+                or uow.journal.range_totals(till.id, Chain.ORDER, first, last)[:2])
             if totals is not None:
                 problems.append(totals)
         problems += check_recorded_heads(uow, till.id, problems, server_heads)

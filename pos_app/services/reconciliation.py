@@ -42,6 +42,11 @@ class Reconciliation:
         self._orders: OrderChainCheck | None = None
         self._checks: list[ClosureChainCheck | EventChainCheck | OrderChainCheck] = []
 
+    def order_totals(self, first: int, last: int) -> tuple[int, int] | None:
+        """The sum and absolute sum of the amounts of order entries `first` to `last`, as
+        the pass summed them for a Z (None: not summed, or not all read)."""
+        return None if self._orders is None else self._orders.totals(first, last)
+
     def feeder(self, chain: str) -> Callable[[Row], None] | None:
         """What each of the chain's rows is given to (None: nothing reconciles it)."""
         check = self._check(chain)

@@ -52,7 +52,7 @@ class SqlRecords(SqlRepository):
             f" '\"lines\":[' || coalesce(({_LINES}), '') || '],\"number\":' || json_quote("
             "o.number) || ',\"order_id\":' || json_quote(o.id) || ',\"payments\":[',"
             f" ({_VAT}),"
-            " strftime('%Y-%m-%dT%H:%M:%SZ', o.created_at)"
+            " o.created_at"
             " FROM orders AS o WHERE o.till_id = ? AND o.training = ? ORDER BY o.sequence",
             (till_id, training))
 

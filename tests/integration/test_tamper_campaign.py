@@ -241,6 +241,8 @@ TABLE_EDITS: dict[str, list[str]] = {
         f"DELETE FROM order_lines WHERE order_id = {FIRST_SALE}",
         f"UPDATE orders SET total_cents = total_cents - 100 WHERE id = {FIRST_SALE}",
         f"UPDATE orders SET created_at = '2026-07-01 08:00:00.000000' WHERE id = {FIRST_SALE}",
+        "UPDATE orders SET created_at = replace(created_at, '+00:00', '+02:00')"
+        f" WHERE id = {FIRST_SALE}",
         "INSERT INTO orders SELECT 'forged', number || 'X', till_id, sequence + 100,"
         " created_at, staff_id, payer_id, total_cents, status, cancelled_at, cancelled_by,"
         " cancel_reason, cancelled_till_id, training, session_id, cancelled_session_id"
