@@ -117,7 +117,6 @@ def rewrite_chain(raw: sqlite3.Connection, chain: str, start: int,
         raw.execute("UPDATE journal_heads SET hash = ? WHERE chain = ?", (previous, chain))
 
 
-def moved_back(at: str, before: str, days: int = 3) -> str:
-    """A time `days` before `before` (the entry written before it), whatever `at` was."""
-    del at
+def moved_back(before: str, days: int = 3) -> str:
+    """A time `days` before `before` (that of the entry written before the one moved)."""
     return journal_time(from_journal_time(before) - timedelta(days=days))

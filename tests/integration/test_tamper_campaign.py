@@ -150,7 +150,7 @@ def _own_key(data_dir: Path) -> Ed25519PrivateKey:
 def _back_date(chain: str, number: int, before: str) -> Alteration:
     def alter(raw: sqlite3.Connection, data_dir: Path) -> None:
         raw.execute("UPDATE journal_entries SET at = ? WHERE chain = ? AND number = ?",
-                    (moved_back("", before), chain, number))
+                    (moved_back(before), chain, number))
         rewrite_chain(raw, chain, number, _own_key(data_dir).sign)
     return alter
 
