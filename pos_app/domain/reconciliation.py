@@ -66,6 +66,11 @@ def _differs(what: str, kind: str, fields: Iterable[tuple[str, Any, Any]]) -> st
     return None
 
 
+def _not_written_so(error: Exception) -> str:
+    """What a body whose shape no till writes (a key missing, a wrong type) is said to be."""
+    return f"its body is not one the till writes ({type(error).__name__}: {error})"
+
+
 def _to_the_second(stored: str) -> str:
     """A stored time written as a journal time, when it is in UTC (else as it is)."""
     return f"{stored[:19]}Z" if stored.endswith("+00:00") else stored
@@ -254,7 +259,7 @@ class OrderChainCheck:
             else:
                 reason = self._other(at, amount, json.loads(body), figures)
         except _SHAPE_ERRORS as error:
-            reason = f"its body is not one the till writes ({type(error).__name__}: {error})"
+            reason = _not_written_so(error)
         if reason is not None:
             self.problem = JournalProblem(self.chain, number, reason)
 
@@ -592,7 +597,7 @@ class EventChainCheck:
         try:
             reason = self._event(at, json.loads(body))
         except _SHAPE_ERRORS as error:
-            reason = f"its body is not one the till writes ({type(error).__name__}: {error})"
+            reason = _not_written_so(error)
         if reason is not None:
             self.problem = JournalProblem(Chain.EVENT, number, reason)
 
@@ -666,7 +671,7 @@ class ClosureChainCheck:
         try:
             reason = self._closure(number, json.loads(body))
         except _SHAPE_ERRORS as error:
-            reason = f"its body is not one the till writes ({type(error).__name__}: {error})"
+            reason = _not_written_so(error)
         if reason is not None:
             self.problem = JournalProblem(Chain.CLOSURE, number, reason)
 
@@ -730,7 +735,7 @@ def recompute_zs(zs: Sequence[tuple[int, Mapping[str, Any]]], figures: Sequence[
             reason = _z_differs(body, found, moved.get(body["session"], {}), cash_methods,
                                 parsed)
         except _SHAPE_ERRORS as error:
-            reason = f"its body is not one the till writes ({type(error).__name__}: {error})"
+            reason = _not_written_so(error)
         if reason is not None:
             return JournalProblem(Chain.CLOSURE, number, reason)
     return None

@@ -272,10 +272,7 @@ def sync_once(ctx: Context, ports: SyncPorts,
         raise NotEnrolled()
     run = SyncRun()
     try:
-        token = ports.tokens.load(till.id)
-        if token is None:
-            raise TokenUnavailable("none is kept: enrol the till again")
-        access = ServerAccess(link.server_url, till.id, token, link.ca_file)
+        access = _access(ports, till, link)
         started = ctx.clock.now()
         reply = ports.server.ping(access, outbox)
         ended = ctx.clock.now()
@@ -357,17 +354,9 @@ def pull_changes(ctx: Context, ports: SyncPorts,
     off resumes after the last page applied, never applying one twice. Raises the
     SyncError that stopped it (what was applied before stays); NotEnrolled when the
     till has no server."""
-    with ctx.uow(write=False) as uow:
-        till = local_till(uow)
-        link = uow.sync.link()
-    if link is None:
-        raise NotEnrolled()
-    token = ports.tokens.load(till.id)
-    if token is None:
-        raise TokenUnavailable("none is kept: enrol the till again")
+    access = _enrolled_access(ctx, ports)
     try:
-        return _pull(ctx, ports.server, ServerAccess(link.server_url, till.id, token,
-                                                     link.ca_file), keep_going)
+        return _pull(ctx, ports.server, access, keep_going)
     except _PullCut as cut:
         note_failure(ctx, str(cut.failure))
         raise cut.failure from None
@@ -592,16 +581,25 @@ def acknowledged_now(ctx: Context, ports: SyncPorts) -> list[ChainAck]:
     no entries (nothing changes on either side, the till's copy of them included):
     `caisse journal verify --with-server` checks the journal against them. Raises
     NotEnrolled, and a SyncError when the server does not answer."""
+    return ports.server.push_journal(_enrolled_access(ctx, ports), []).value
+
+
+def _enrolled_access(ctx: Context, ports: SyncPorts) -> ServerAccess:
+    """How this till reaches its server; NotEnrolled when it has none."""
     with ctx.uow(write=False) as uow:
         till = local_till(uow)
         link = uow.sync.link()
     if link is None:
         raise NotEnrolled()
+    return _access(ports, till, link)
+
+
+def _access(ports: SyncPorts, till: Till, link: SyncLink) -> ServerAccess:
+    """The server's address with this till's token (kept apart from the store)."""
     token = ports.tokens.load(till.id)
     if token is None:
         raise TokenUnavailable("none is kept: enrol the till again")
-    access = ServerAccess(link.server_url, till.id, token, link.ca_file)
-    return ports.server.push_journal(access, []).value
+    return ServerAccess(link.server_url, till.id, token, link.ca_file)
 
 
 # -- where the till stands --------------------------------------------------------------------
