@@ -94,27 +94,34 @@ def opened_raw(data_dir: Path) -> Iterator[sqlite3.Connection]:
 
 
 Signer = Callable[[bytes], bytes]
+Edit = Callable[[int, str, str], tuple[str, str]]  # number, time, body → time, body
 
 
 def rewrite_chain(raw: sqlite3.Connection, chain: str, start: int,
-                  sign: Signer | None, key_id: str | None = None) -> None:
+                  sign: Signer | None = None, key_id: str | None = None,
+                  edit: Edit | None = None) -> None:
     """Re-hash the chain's entries from number `start` on, each linked to the one before
-    as the till would, and move the head to the last; with `sign`, re-sign them too
-    (under `key_id`): what someone who changed entry `start` does to hide it."""
+    as the till would, and move the head to the last: what someone who changed entry
+    `start` does to hide it. `edit` changes an entry's time and body first; with `sign`,
+    the entries are re-signed too (under `key_id`, else the key each names)."""
     rows = raw.execute(
         "SELECT till_id, number, at, amount_cents, body, previous_hash, signature, key_id"
         " FROM journal_entries WHERE chain = ? AND number >= ? ORDER BY number",
         (chain, start)).fetchall()
-    previous = rows[0][5] if rows else ""
-    for till_id, number, at, amount, body, _prev, old_signature, old_key in rows:
+    assert rows, f"the {chain} chain has no entry {start}"
+    previous = rows[0][5]
+    for till_id, number, stored_at, amount, stored_body, _prev, old_signature, old_key in rows:
+        at, body = (stored_at, stored_body) if edit is None else edit(number, stored_at,
+                                                                       stored_body)
         digest = entry_hash(entry_message(previous, till_id, chain, number, at, amount, body))
         signature = old_signature if sign is None else sign(bytes.fromhex(digest)).hex()
-        raw.execute("UPDATE journal_entries SET previous_hash = ?, hash = ?, signature = ?,"
-                    " key_id = ? WHERE till_id = ? AND chain = ? AND number = ?",
-                    (previous, digest, signature, key_id or old_key, till_id, chain, number))
+        raw.execute("UPDATE journal_entries SET at = ?, body = ?, previous_hash = ?, hash = ?,"
+                    " signature = ?, key_id = ? WHERE till_id = ? AND chain = ? AND number = ?",
+                    (at, body, previous, digest, signature, key_id or old_key, till_id, chain,
+                     number))
         previous = digest
-    if rows:
-        raw.execute("UPDATE journal_heads SET hash = ? WHERE chain = ?", (previous, chain))
+    raw.execute("UPDATE journal_heads SET number = ?, hash = ? WHERE chain = ?",
+                (rows[-1][1], previous, chain))
 
 
 def moved_back(before: str, days: int = 3) -> str:

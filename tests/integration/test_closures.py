@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
@@ -36,7 +35,7 @@ from pos_app.services.context import Context
 from pos_app.services.journal_check import verify_journal
 from pos_app.services.selling import PaymentRequest
 from pos_app.services.staff import sign_in, till_statuses
-from pos_app.storage.connection import store_path
+from tests.integration.tamper_store import opened_raw
 from tests.integration.test_cli import caisse, ok
 from tests.integration.test_journal_heads import re_sign
 from tests.integration.test_selling_services import basket_of
@@ -219,13 +218,8 @@ def test_a_period_closure_edited_and_re_signed_with_the_till_s_key_is_found(
         named: str) -> None:
     _december, january = three_days(ctx, cashier, manager, clock)
     made = {item.kind.value: item for item in january.made_alongside}[closure]
-    raw = sqlite3.connect(store_path(store.data_dir), isolation_level=None)
-    try:
-        for name in ("journal_entries_no_update", "journal_heads_forward_only"):
-            raw.execute(f"DROP TRIGGER {name}")
+    with opened_raw(store.data_dir) as raw:
         re_sign(raw, ctx.signer, "closure", made.journal_number, edit)
-    finally:
-        raw.close()
     found = verify_journal(ctx, every_signature=True).problems
     assert [(problem.chain, problem.number) for problem in found] == [
         ("closure", made.journal_number)]

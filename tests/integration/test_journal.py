@@ -22,6 +22,7 @@ from pos_app.services.journal import record_start, record_stop
 from pos_app.services.journal_check import verify_journal
 from pos_app.services.selling import PaymentRequest
 from pos_app.storage.connection import store_path
+from tests.integration.tamper_store import opened_raw, rewrite_chain
 from tests.integration.test_cli import caisse
 from tests.integration.test_selling_services import basket_of
 
@@ -52,13 +53,8 @@ def reopened(store: Store) -> Store:
 def raw(sold: Store) -> Iterator[sqlite3.Connection]:
     """The store file, opened as an attacker would: the triggers that refuse changes
     dropped first (those that chain new entries stay, so the till can still write)."""
-    connection = sqlite3.connect(store_path(sold.data_dir), isolation_level=None)
-    for (name,) in connection.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND (name LIKE '%_no_%'"
-            " OR name = 'journal_heads_forward_only')").fetchall():
-        connection.execute(f"DROP TRIGGER {name}")
-    yield connection
-    connection.close()
+    with opened_raw(sold.data_dir) as connection:
+        yield connection
 
 
 def problems(store: Store, full: bool = False) -> list[JournalProblem]:
@@ -271,22 +267,8 @@ def re_sign(raw: sqlite3.Connection, store: Store, chain: str, first: int,
     opened = reopened(store)
     try:
         signer = opened.context.signer
-        rows = raw.execute("SELECT till_id, number, at, amount_cents, body, previous_hash"
-                           " FROM journal_entries WHERE chain = ? AND number >= ?"
-                           " ORDER BY number", (chain, first)).fetchall()
-        head: ChainHead | None = ChainHead(first - 1, rows[0][5]) if first > 1 else None
-        for till_id, number, at, amount, body, _previous in rows:
-            when = (times or {}).get(number, at)
-            entry = next_entry(head, till_id, Chain(chain), datetime.fromisoformat(when),
-                               amount, json.loads(body), signer.sign, signer.key_id)
-            raw.execute("UPDATE journal_entries SET at = ?, previous_hash = ?, hash = ?,"
-                        " signature = ? WHERE chain = ? AND number = ?",
-                        (entry.at, entry.previous_hash, entry.hash, entry.signature, chain,
-                         number))
-            head = ChainHead(number, entry.hash)
-        assert head is not None
-        raw.execute("UPDATE journal_heads SET number = ?, hash = ? WHERE chain = ?",
-                    (head.number, head.hash, chain))
+        rewrite_chain(raw, chain, first, signer.sign, signer.key_id,
+                      lambda number, at, body: ((times or {}).get(number, at), body))
     finally:
         opened.close()
 

@@ -16,7 +16,7 @@ import pytest
 from pos_app.adapters.clock import FrozenClock
 from pos_app.bootstrap import Store
 from pos_app.documents import reading_lines
-from pos_app.domain.journal import Chain, ChainHead, next_entry
+from pos_app.domain.journal import Chain, canonical_json
 from pos_app.domain.staff import StaffMember
 from pos_app.services import closures, receipts, selling
 from pos_app.services.archive import export_archive
@@ -24,7 +24,7 @@ from pos_app.services.context import Context
 from pos_app.services.journal import set_training
 from pos_app.services.ports import Signer
 from pos_app.services.selling import PaymentRequest
-from pos_app.storage.connection import store_path
+from tests.integration.tamper_store import opened_raw, rewrite_chain
 from tests.integration.test_cli import caisse
 from tests.integration.test_journal import problems, reopened
 from tests.integration.test_selling_services import basket_of
@@ -65,13 +65,8 @@ def closed(store: Store, ctx: Context, cashier: StaffMember, manager: StaffMembe
 
 @pytest.fixture
 def raw(closed: Store) -> Iterator[sqlite3.Connection]:
-    connection = sqlite3.connect(store_path(closed.data_dir), isolation_level=None)
-    for (name,) in connection.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND (name LIKE '%_no_%'"
-            " OR name = 'journal_heads_forward_only')").fetchall():
-        connection.execute(f"DROP TRIGGER {name}")
-    yield connection
-    connection.close()
+    with opened_raw(closed.data_dir) as connection:
+        yield connection
 
 
 def z_bodies(raw: sqlite3.Connection) -> list[dict[str, Any]]:
@@ -147,23 +142,10 @@ def rewrite(raw: sqlite3.Connection, store: Store, chain: str, first: int,
 def re_sign(raw: sqlite3.Connection, signer: Signer, chain: str, first: int,
             change: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
     """`rewrite` with the till's signer at hand."""
-    rows = raw.execute("SELECT till_id, number, at, amount_cents, body, previous_hash"
-                       " FROM journal_entries WHERE chain = ? AND number >= ?"
-                       " ORDER BY number", (chain, first)).fetchall()
-    head: ChainHead | None = ChainHead(first - 1, rows[0][5]) if first > 1 else None
-    for till_id, number, at, amount, body, _previous in rows:
-        payload = json.loads(body)
-        entry = next_entry(head, till_id, Chain(chain), datetime.fromisoformat(at), amount,
-                           change(payload) if number == first else payload,
-                           signer.sign, signer.key_id)
-        raw.execute("UPDATE journal_entries SET body = ?, previous_hash = ?, hash = ?,"
-                    " signature = ? WHERE chain = ? AND number = ?",
-                    (entry.body, entry.previous_hash, entry.hash, entry.signature,
-                     chain, number))
-        head = ChainHead(number, entry.hash)
-    assert head is not None
-    raw.execute("UPDATE journal_heads SET number = ?, hash = ? WHERE chain = ?",
-                (head.number, head.hash, chain))
+    def edit(number: int, at: str, body: str) -> tuple[str, str]:
+        return (at, canonical_json(change(json.loads(body)))) if number == first else (at, body)
+
+    rewrite_chain(raw, chain, first, signer.sign, signer.key_id, edit)
 
 
 def test_an_order_rewritten_with_the_till_s_key_before_a_z_is_found(

@@ -21,11 +21,12 @@ from pos_app.adapters.signing import (
     Ed25519Signer,
 )
 from pos_app.bootstrap import Store
-from pos_app.domain.journal import Chain, ChainHead, next_entry
+from pos_app.domain.journal import Chain, ChainHead, canonical_json, next_entry
 from pos_app.services import selling
 from pos_app.services.ports import SigningKeyUnavailable
 from pos_app.services.selling import PaymentRequest
 from pos_app.services.staff import sign_in
+from tests.integration.tamper_store import rewrite_chain
 from tests.integration.test_cli import caisse
 from tests.integration.test_journal import problems, raw, reopened, sold
 from tests.integration.test_selling_services import basket_of
@@ -108,22 +109,8 @@ def re_sign_with(raw: sqlite3.Connection, key: Ed25519PrivateKey, key_id: str, c
                  first: int, bodies: dict[int, str] | None = None) -> None:
     """`chain` from entry `first` on re-hashed and re-signed with `key` (a body replaced
     where `bodies` says), its head moved."""
-    rows = raw.execute("SELECT till_id, number, at, amount_cents, body, previous_hash"
-                       " FROM journal_entries WHERE chain = ? AND number >= ? ORDER BY number",
-                       (chain, first)).fetchall()
-    head: ChainHead | None = ChainHead(first - 1, rows[0][5]) if first > 1 else None
-    for till_id, number, at, amount, stored, _previous in rows:
-        body = (bodies or {}).get(number, stored)
-        entry = next_entry(head, till_id, Chain(chain), datetime.fromisoformat(at), amount,
-                           json.loads(body), key.sign, key_id)
-        raw.execute("UPDATE journal_entries SET body = ?, previous_hash = ?, hash = ?,"
-                    " signature = ?, key_id = ? WHERE chain = ? AND number = ?",
-                    (entry.body, entry.previous_hash, entry.hash, entry.signature, key_id,
-                     chain, number))
-        head = ChainHead(number, entry.hash)
-    assert head is not None
-    raw.execute("UPDATE journal_heads SET number = ?, hash = ? WHERE chain = ?",
-                (head.number, head.hash, chain))
+    rewrite_chain(raw, chain, first, key.sign, key_id, lambda number, at, body: (
+        at, canonical_json(json.loads((bodies or {}).get(number, body)))))
 
 
 def test_entries_re_signed_with_a_fresh_key_added_to_till_keys_are_found(

@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import sqlite3
 import subprocess
 import sys
 from datetime import timedelta
@@ -31,8 +30,8 @@ from pos_app.services.context import Context, local_till
 from pos_app.services.journal_check import verify_journal
 from pos_app.services.receipts import duplicate_receipt, receipt, refund_receipt
 from pos_app.services.selling import PaymentRequest
-from pos_app.storage.connection import store_path
 from printing.escpos_document import COLUMNS, receipt_text_lines, receipt_to_escpos
+from tests.integration.tamper_store import opened_raw
 from tests.integration.test_cli import caisse, ok
 from tests.integration.test_selling_services import basket_of
 
@@ -138,16 +137,9 @@ def test_a_training_receipts_qr_never_checks_as_a_sale(ctx: Context, cashier: St
 def altered(store: Store, *statements: tuple[str, tuple[object, ...]]) -> None:
     """Change the store's file as anyone with the file could: the triggers refusing
     changes (the journal's, the credit notes' and refunds') are dropped first."""
-    connection = sqlite3.connect(store_path(store.data_dir), isolation_level=None)
-    try:
-        for (name,) in connection.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'trigger'"
-                " AND name LIKE '%\\_no\\_%' ESCAPE '\\'").fetchall():
-            connection.execute(f"DROP TRIGGER {name}")
+    with opened_raw(store.data_dir) as connection:
         for sql, parameters in statements:
             assert connection.execute(sql, parameters).rowcount >= 1, sql
-    finally:
-        connection.close()
 
 
 def test_tables_changed_after_the_sale_change_no_receipt(

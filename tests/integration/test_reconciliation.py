@@ -22,7 +22,7 @@ from pos_app.services.context import Context
 from pos_app.services.journal import set_training
 from pos_app.services.journal_check import verify_journal
 from pos_app.services.selling import PaymentRequest
-from pos_app.storage.connection import store_path
+from tests.integration.tamper_store import opened_raw
 from tests.integration.test_cli import caisse
 from tests.integration.test_journal import problems, re_sign, reopened
 from tests.integration.test_selling_services import basket_of
@@ -68,14 +68,9 @@ def day(store: Store, ctx: Context, cashier: StaffMember, manager: StaffMember,
 
 @pytest.fixture
 def raw(day: Store) -> Iterator[sqlite3.Connection]:
-    """The store file with the triggers that refuse changes dropped (test_journal's)."""
-    connection = sqlite3.connect(store_path(day.data_dir), isolation_level=None)
-    for (name,) in connection.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND (name LIKE '%_no_%'"
-            " OR name = 'journal_heads_forward_only')").fetchall():
-        connection.execute(f"DROP TRIGGER {name}")
-    yield connection
-    connection.close()
+    """The store file with the triggers that refuse changes dropped."""
+    with opened_raw(day.data_dir) as connection:
+        yield connection
 
 
 def only(found: list[JournalProblem]) -> JournalProblem:
