@@ -8,13 +8,8 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from pos_app.domain.journal import Chain, JournalProblem
-from pos_app.domain.reconciliation import (
-    ClosureChainCheck,
-    EventChainCheck,
-    Figures,
-    OrderChainCheck,
-    recompute_zs,
-)
+from pos_app.domain.reconciliation import ClosureChainCheck, EventChainCheck, OrderChainCheck
+from pos_app.domain.z_figures import Figures, recompute_zs
 
 if TYPE_CHECKING:
     from pos_app.services.ports import RecordsRepository
