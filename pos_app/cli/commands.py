@@ -29,6 +29,7 @@ from pos_app.domain.draft import Draft
 from pos_app.domain.errors import DomainError, ReturnExceedsSold
 from pos_app.domain.money import parse_amount
 from pos_app.domain.order import Order, RefundRequest, StatusFilter
+from pos_app.domain.policy import TillPolicy
 from pos_app.domain.staff import StaffMember
 from pos_app.formatting import format_local_time
 from pos_app.services import (
@@ -343,6 +344,23 @@ def _journal_rotate_key(store: Store, args: argparse.Namespace) -> Any:
                          f"Public key: {rotation.public_key}\nKept in: {location}")
 
 
+def _policy_show(store: Store, args: argparse.Namespace) -> Any:
+    from pos_app.services.policies import till_policy
+
+    return _policy(till_policy(store.context))
+
+
+def _policy_set(store: Store, args: argparse.Namespace) -> Any:
+    from pos_app.services.policies import set_policy
+
+    return _policy(set_policy(store.context, _staff(store, args), args.name, args.value))
+
+
+def _policy(policy: TillPolicy) -> output.Result:
+    rules = policy.as_text()
+    return output.Result(rules, "\n".join(f"{name} = {value}" for name, value in rules.items()))
+
+
 def _receipt_show(store: Store, args: argparse.Namespace) -> Any:
     from pos_app.services.receipts import receipt
 
@@ -510,6 +528,8 @@ HANDLERS: dict[str, Callable[[Store, argparse.Namespace], Any]] = {
     "orders search": _orders_search,
     "journal verify": _journal_verify,
     "journal rotate-key": _journal_rotate_key,
+    "policy show": _policy_show,
+    "policy set": _policy_set,
     "receipt show": _receipt_show,
     "receipt duplicate": _receipt_duplicate,
     "receipt refund": _receipt_refund,

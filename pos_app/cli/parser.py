@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from pos_app.bootstrap import DATA_DIR_VARIABLE
+from pos_app.domain.policy import POLICY_NAMES
 
 SECRET_VARIABLE = "CAISSE_SECRET"
 
@@ -217,6 +218,13 @@ def _add_fiscal_commands(commands: Any) -> None:
     journal.add_parser("rotate-key", help="replace the till's signing key: the rotation is"
                        " journaled, signed by the current key, which is then removed (a"
                        " manager: --staff)")
+    policy = commands.add_parser("policy", help="the till's rules: blind count, the cash"
+                                 " gap that needs a reason, who may discount"
+                                 ).add_subparsers(dest="action", required=True)
+    policy.add_parser("show", help="every rule and its value")
+    chosen = policy.add_parser("set", help="set a rule (a manager: --staff; journaled)")
+    chosen.add_argument("name", choices=POLICY_NAMES)
+    chosen.add_argument("value")
 
 
 def _add_device_commands(commands: Any) -> None:

@@ -422,3 +422,13 @@ class StoreOutdated(DomainError):
                          " and can only be read here: upgrade it with a command that writes"
                          " to it, e.g. `caisse init --if-empty`, where it can be written")
         self.path = path
+
+
+class InvalidPolicy(DomainError):
+    """A till rule (domain/policy.py) given a name or a value it cannot take."""
+
+    def __init__(self, name: str, text: str, expected: str) -> None:
+        super().__init__(f"the till rule {name!r} cannot be {text!r}: expected {expected}")
+        self.name = name
+        self.text = text
+        self.expected = expected

@@ -403,6 +403,14 @@ class FavouritesRepository(Protocol):
     def save(self, favourites: Favourites) -> None: ...
 
 
+class PolicyRepository(Protocol):
+    def kept(self) -> dict[str, str]:
+        """The till's rules as kept, by name (domain/policy.py reads them)."""
+        ...
+
+    def keep(self, name: str, value: str) -> None: ...
+
+
 class TillRepository(Protocol):
     def local(self) -> Till | None:
         """The till this store belongs to, once initialised."""
@@ -897,6 +905,9 @@ class UnitOfWork(Protocol):
 
     @property
     def favourites(self) -> FavouritesRepository: ...
+
+    @property
+    def policies(self) -> PolicyRepository: ...
 
     @property
     def tills(self) -> TillRepository: ...

@@ -1,4 +1,4 @@
-"""The small repositories: staff, favourites, tills, sequences."""
+"""The small repositories: staff, favourites, till policies, tills, sequences."""
 
 from __future__ import annotations
 
@@ -61,6 +61,15 @@ class SqlStaff(SqlRepository):
     def record_attempt(self, login: str, at: datetime, outcome: SignInOutcome) -> None:
         self._run("INSERT INTO sign_in_attempts (login, at, outcome) VALUES (?, ?, ?)",
                   (login, utc_text(at), outcome.value))
+
+
+class SqlPolicies(SqlRepository):
+    def kept(self) -> dict[str, str]:
+        return dict(self._all("SELECT name, value FROM till_policies"))
+
+    def keep(self, name: str, value: str) -> None:
+        self._run("INSERT INTO till_policies (name, value) VALUES (?, ?)"
+                  " ON CONFLICT (name) DO UPDATE SET value = excluded.value", (name, value))
 
 
 class SqlFavourites(SqlRepository):

@@ -181,6 +181,12 @@ class FavouriteRow(Base):
     position: Mapped[int] = mapped_column(Integer)
 
 
+class TillPolicyRow(Base):
+    __tablename__ = "till_policies"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+
+
 class OrderRow(Base):
     __tablename__ = "orders"
     id: Mapped[str] = mapped_column(String(36), primary_key=True)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from pos_app.storage.repositories import (
     LocalTill,
     SqlFavourites,
+    SqlPolicies,
     SqlSequences,
     SqlStaff,
     SqlTills,
@@ -100,6 +101,10 @@ class SqlUnitOfWork:
     @property
     def favourites(self) -> SqlFavourites:
         return SqlFavourites(self._db)
+
+    @property
+    def policies(self) -> SqlPolicies:
+        return SqlPolicies(self._db)
 
     @property
     def tills(self) -> SqlTills:

@@ -72,6 +72,9 @@ def _sentences() -> list[tuple[type[Exception], Callable[[Any], str]]]:
         (errors.QuantityTooLarge, lambda e: translate(
             "messages", "Quantité trop élevée : une ligne compte au plus {maximum} articles."
         ).format(maximum=e.maximum)),
+        (errors.InvalidPolicy, lambda e: translate(
+            "messages", "Réglage « {name} » : « {text} » n'est pas une valeur possible."
+        ).format(name=e.name, text=e.text)),
         (errors.InvalidAmount, lambda e: translate(
             "messages", "Montant incorrect : « {text} ».").format(text=e.text)),
         (errors.InvalidQuantity, lambda e: translate(
