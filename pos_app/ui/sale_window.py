@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     from pos_app.ui.devices_dialog import DevicesDialog, DrawerDialog
     from pos_app.ui.order_dialogs import OrderSearchDialog
     from pos_app.ui.payment_dialog import GiveBackDialog, PaymentDialog
+    from pos_app.ui.policy_dialog import PolicyDialog
     from pos_app.ui.product_dialog import ProductDialog
     from pos_app.ui.settings_dialog import SettingsDialog
     from pos_app.ui.sync_dialog import SyncDialog
@@ -73,7 +74,8 @@ DIALOG_MODULES = ("pos_app.ui.product_dialog", "pos_app.ui.customer_dialog",
                   "pos_app.ui.receipt_dialog", "pos_app.ui.till_menu",
                   "pos_app.ui.closure_dialog", "pos_app.ui.cash_dialog",
                   "pos_app.ui.closure_history", "pos_app.ui.devices_dialog",
-                  "pos_app.ui.settings_dialog", "pos_app.ui.sync_dialog")
+                  "pos_app.ui.settings_dialog", "pos_app.ui.sync_dialog",
+                  "pos_app.ui.policy_dialog")
 
 
 def load_dialogs() -> None:
@@ -461,11 +463,14 @@ class SaleWindow(QMainWindow):
     def open_till_menu(self) -> TillMenu:
         from pos_app.ui.till_menu import TillMenu
 
-        menu = TillMenu(self.training, devices=self.devices is not None, parent=self)
+        menu = TillMenu(self.training, devices=self.devices is not None,
+                        manager=self.staff.role in (Role.MANAGER, Role.ADMINISTRATOR),
+                        parent=self)
         actions: dict[str, Callable[[], object]] = {
             "x": self.read_x, "z": self.close_z, "cash": self.move_cash,
             "history": self.closure_history, "drawer": self.open_drawer,
             "devices": self.open_devices, "sync": self.open_sync_screen,
+            "rules": self.open_policies,
             "training": lambda: self.set_training(not self.training)}
         menu.chosen.connect(lambda key: actions[key]())
         return self._open(menu)
@@ -540,6 +545,11 @@ class SaleWindow(QMainWindow):
         from pos_app.ui.sync_dialog import SyncDialog
 
         return self._open(SyncDialog(self.ctx, self.runner, self.sync_link, parent=self))
+
+    def open_policies(self) -> PolicyDialog:
+        from pos_app.ui.policy_dialog import PolicyDialog
+
+        return self._open(PolicyDialog(self.ctx, self.runner, self.staff, parent=self))
 
     def closure_history(self) -> ClosureHistoryDialog:
         from pos_app.ui.closure_history import ClosureHistoryDialog

@@ -11,10 +11,10 @@ from pos_app.ui.widgets import named
 
 class TillMenu(QDialog):
     chosen = Signal(str)  # "x", "z", "cash", "history", "drawer", "devices", "sync",
-    #                       "training"
+    #                       "rules", "training"
 
     def __init__(self, training: bool = False, devices: bool = False,
-                 parent: QWidget | None = None) -> None:
+                 manager: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Caisse"))
         grid = QGridLayout(self)
@@ -24,6 +24,7 @@ class TillMenu(QDialog):
                    *([("drawer", self.tr("Ouvrir le tiroir")),
                       ("devices", self.tr("Périphériques"))] if devices else []),
                    ("sync", self.tr("Synchronisation")),
+                   *([("rules", self.tr("Règles de la caisse"))] if manager else []),
                    ("training", self.tr("Quitter le mode formation") if training
                     else self.tr("Mode formation (simulation)"))]
         for index, (key, label) in enumerate(actions):

@@ -921,6 +921,61 @@ Cameras: {cameras}</translation>
     </message>
 </context>
 <context>
+    <name>PolicyDialog</name>
+    <message>
+        <source>Règles de la caisse</source>
+        <translation>Till rules</translation>
+    </message>
+    <message>
+        <source>Oui</source>
+        <translation>Yes</translation>
+    </message>
+    <message>
+        <source>Non</source>
+        <translation>No</translation>
+    </message>
+    <message>
+        <source>Caissiers</source>
+        <translation>Cashiers</translation>
+    </message>
+    <message>
+        <source>Responsables</source>
+        <translation>Managers</translation>
+    </message>
+    <message>
+        <source>Administrateurs</source>
+        <translation>Administrators</translation>
+    </message>
+    <message>
+        <source>Enregistrer</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <source>Fermer</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>Comptage à l&apos;aveugle (clôture Z)</source>
+        <translation>Blind count (Z closure)</translation>
+    </message>
+    <message>
+        <source>Motif exigé au-delà d&apos;un écart de (€)</source>
+        <translation>Reason required for a gap above (€)</translation>
+    </message>
+    <message>
+        <source>Remises permises aux</source>
+        <translation>Discounts allowed for</translation>
+    </message>
+    <message>
+        <source>Remise maximale (%)</source>
+        <translation>Maximum discount (%)</translation>
+    </message>
+    <message>
+        <source>Règles enregistrées.</source>
+        <translation>Rules saved.</translation>
+    </message>
+</context>
+<context>
     <name>ProductDialog</name>
     <message>
         <source>Ajouter au panier</source>
@@ -1524,6 +1579,10 @@ Cameras: {cameras}</translation>
         <translation>Sync</translation>
     </message>
     <message>
+        <source>Règles de la caisse</source>
+        <translation>Till rules</translation>
+    </message>
+    <message>
         <source>Quitter le mode formation</source>
         <translation>Leave training mode</translation>
     </message>
@@ -1621,6 +1680,10 @@ Cameras: {cameras}</translation>
     <message>
         <source>Quantité trop élevée : une ligne compte au plus {maximum} articles.</source>
         <translation>Quantity too large: a line holds at most {maximum} items.</translation>
+    </message>
+    <message>
+        <source>Réglage « {name} » : « {text} » n&apos;est pas une valeur possible.</source>
+        <translation>Rule “{name}”: “{text}” is not a possible value.</translation>
     </message>
     <message>
         <source>Montant incorrect : « {text} ».</source>
