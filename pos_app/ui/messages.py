@@ -149,6 +149,21 @@ def _sentences() -> list[tuple[type[Exception], Callable[[Any], str]]]:
             "messages", "La vente en cours a déjà reçu {paid} : terminez-la, ou rendez ces"
             " paiements et abandonnez-la.").format(paid=format_money(e.paid_cents))),
         (errors.NoDraft, lambda e: translate("messages", "Aucune vente n'est en cours.")),
+        (errors.PaidBasketNotHeld, lambda e: translate(
+            "messages", "Ce panier a déjà reçu {paid} : il ne peut pas être mis en attente."
+            " Terminez la vente, ou rendez ces paiements d'abord.").format(
+            paid=format_money(e.paid_cents))),
+        (errors.UnknownHeldBasket, lambda e: translate(
+            "messages", "Ce panier n'est plus en attente : il a été repris ou supprimé.")),
+        (errors.SaleInProgress, lambda e: translate(
+            "messages", "Une vente est en cours : mettez-la en attente ou terminez-la"
+            " d'abord.")),
+        (errors.HeldBasketNameTooLong, lambda e: translate(
+            "messages", "Nom trop long : {maximum} caractères au plus.").format(
+            maximum=e.maximum)),
+        (errors.UnknownStaff, lambda e: translate(
+            "messages", "Aucun membre du personnel n'a l'identifiant {login}.").format(
+            login=e.login)),
         (errors.NotInTheDrawer, lambda e: translate(
             "messages", "{asked} en espèces, c'est plus que le tiroir ne contient ({held}) :"
             " rendez le reste autrement.").format(asked=format_money(e.asked_cents),

@@ -130,6 +130,9 @@ class SaleWindow(QMainWindow):
         self._clock_timer.timeout.connect(self.check_clock)
         self._layout()
         self._connect()
+        from pos_app.ui.held_baskets import HeldBaskets  # its buttons are the panel's
+
+        self.held = HeldBaskets(self)
         self.catalogue.load()
         self._load_favourites()
         if staff is not None:
@@ -349,6 +352,11 @@ class SaleWindow(QMainWindow):
             QTimer.singleShot(0, self.pay)
         else:
             self.show_notice(self.tr("Vente en cours reprise."))
+
+    def take_up_draft(self, draft: Draft) -> None:
+        """A basket on hold taken up (ui/held_baskets.py): it is the sale in progress."""
+        self._draft_found(draft)
+        self.basket_panel.select_last()
 
     def _name_payer(self, customer_id: str) -> None:
         from pos_app.services.customers import get_customer
