@@ -313,6 +313,12 @@ class HeldBasketNameTooLong(DomainError):
         self.maximum = maximum
 
 
+class StaffNotLocked(DomainError):
+    def __init__(self, login: str) -> None:
+        super().__init__(f"{login!r} is not locked: there is nothing to unlock")
+        self.login = login
+
+
 class UnknownStaff(DomainError):
     def __init__(self, login: str) -> None:
         super().__init__(f"no staff member has the identifier {login!r}")

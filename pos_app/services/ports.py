@@ -400,7 +400,8 @@ class StaffRepository(Protocol):
     def save(self, member: StaffMember, secret_hash: str) -> None: ...
 
     def failures_since_success(self, login: str) -> list[datetime]:
-        """Times of the failed sign-ins of `login` since its last success, oldest first."""
+        """Times of the failed sign-ins of `login` since its last success (or a manager's
+        unlocking), oldest first."""
         ...
 
     def record_attempt(self, login: str, at: datetime, outcome: SignInOutcome) -> None: ...
