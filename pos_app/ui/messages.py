@@ -161,6 +161,9 @@ def _sentences() -> list[tuple[type[Exception], Callable[[Any], str]]]:
         (errors.HeldBasketNameTooLong, lambda e: translate(
             "messages", "Nom trop long : {maximum} caractères au plus.").format(
             maximum=e.maximum)),
+        (errors.StaffNotLocked, lambda e: translate(
+            "messages", "{login} n'est pas bloqué : rien à débloquer.").format(
+            login=e.login)),
         (errors.UnknownStaff, lambda e: translate(
             "messages", "Aucun membre du personnel n'a l'identifiant {login}.").format(
             login=e.login)),

@@ -59,6 +59,7 @@ if TYPE_CHECKING:
     from pos_app.ui.payment_dialog import GiveBackDialog, PaymentDialog
     from pos_app.ui.product_dialog import ProductDialog
     from pos_app.ui.settings_dialog import SettingsDialog
+    from pos_app.ui.staff_locks import StaffLocksDialog
     from pos_app.ui.sync_dialog import SyncDialog
     from pos_app.ui.sync_link import SyncBridge
     from pos_app.ui.till_menu import TillMenu
@@ -73,7 +74,8 @@ DIALOG_MODULES = ("pos_app.ui.product_dialog", "pos_app.ui.customer_dialog",
                   "pos_app.ui.receipt_dialog", "pos_app.ui.till_menu",
                   "pos_app.ui.closure_dialog", "pos_app.ui.cash_dialog",
                   "pos_app.ui.closure_history", "pos_app.ui.devices_dialog",
-                  "pos_app.ui.settings_dialog", "pos_app.ui.sync_dialog")
+                  "pos_app.ui.settings_dialog", "pos_app.ui.sync_dialog",
+                  "pos_app.ui.staff_locks")
 
 
 def load_dialogs() -> None:
@@ -474,6 +476,7 @@ class SaleWindow(QMainWindow):
             "x": self.read_x, "z": self.close_z, "cash": self.move_cash,
             "history": self.closure_history, "drawer": self.open_drawer,
             "devices": self.open_devices, "sync": self.open_sync_screen,
+            "staff": self.open_staff_locks,
             "training": lambda: self.set_training(not self.training)}
         menu.chosen.connect(lambda key: actions[key]())
         return self._open(menu)
@@ -548,6 +551,11 @@ class SaleWindow(QMainWindow):
         from pos_app.ui.sync_dialog import SyncDialog
 
         return self._open(SyncDialog(self.ctx, self.runner, self.sync_link, parent=self))
+
+    def open_staff_locks(self) -> StaffLocksDialog:
+        from pos_app.ui.staff_locks import StaffLocksDialog
+
+        return self._open(StaffLocksDialog(self.ctx, self.runner, self.staff, parent=self))
 
     def closure_history(self) -> ClosureHistoryDialog:
         from pos_app.ui.closure_history import ClosureHistoryDialog
