@@ -4,11 +4,12 @@ once; a cashier cannot, and neither a member not locked nor an unknown one is un
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
 from pos_app.adapters.clock import FrozenClock
-from pos_app.bootstrap import Store
+from pos_app.bootstrap import Store, open_store
 from pos_app.domain.errors import (
     AccountLocked,
     NotAllowed,
@@ -20,6 +21,7 @@ from pos_app.domain.lockout import LOCK_DURATION, MAX_FAILURES
 from pos_app.domain.staff import StaffMember
 from pos_app.services.context import Context
 from pos_app.services.staff import locked_staff, sign_in, unlock_staff
+from tests.integration.test_cli import caisse, error, ok
 from tests.integration.test_events import new_events, only
 from tests.integration.test_staff_services import attempts, fail
 
@@ -77,3 +79,20 @@ def test_only_a_locked_member_is_unlocked(ctx: Context, manager: StaffMember) ->
     assert new_events(ctx, refused) == []
     fail(ctx, "caissier", 1)  # the earlier failures still count: nothing was unlocked
     assert [locked.member.login for locked in locked_staff(ctx, manager)] == ["caissier"]
+
+
+def test_caisse_staff_unlock(store: Store, data_dir: Path) -> None:
+    store.close()  # the commands run on the system's clock: the lock is taken on it
+    now = open_store(data_dir)
+    try:
+        fail(now.context, "caissier", MAX_FAILURES)
+    finally:
+        now.close()
+    refused = error(caisse(data_dir, "staff", "unlock", "caissier", secret="1234",
+                           staff="caissier"))
+    assert "locked" in refused["error"]  # the cashier's own sign-in is still refused
+    done = ok(caisse(data_dir, "staff", "unlock", "caissier", secret="4321", staff="gerant"))
+    assert done["login"] == "caissier" and done["unlocked"] is True
+    signed = error(caisse(data_dir, "staff", "unlock", "gerant", secret="1234",
+                          staff="caissier"))
+    assert "manager" in signed["error"]  # signed in now, but a cashier may not unlock
