@@ -29,7 +29,7 @@ from pos_app.domain.basket import Basket
 from pos_app.domain.errors import PaidBasketNotHeld
 from pos_app.domain.held_basket import MAX_NAME, HeldBasket, first_free_name
 from pos_app.domain.staff import StaffMember
-from pos_app.formatting import format_local_time, format_money
+from pos_app.formatting import format_local_time, format_money, same_local_day
 from pos_app.services.context import Context
 from pos_app.services.held_baskets import (
     delete_held_basket,
@@ -145,9 +145,12 @@ class HeldBasketsDialog(QDialog):
     def _describe(self, held: HeldBasket) -> str:
         lines = (self.tr("1 ligne") if held.line_count == 1
                  else self.tr("{count} lignes").format(count=held.line_count))
+        # A basket held on another day (kept overnight, say) is said with its date.
+        time = format_local_time(held.held_at, "%H:%M" if same_local_day(
+            held.held_at, self.ctx.clock.now()) else "%d/%m/%Y %H:%M")
         return (f"{held.name}\n{lines} · {format_money(held.total_cents)} · "
                 + self.tr("en attente depuis {time}, par {who}").format(
-                    time=format_local_time(held.held_at, "%H:%M"), who=held.held_by_name))
+                    time=time, who=held.held_by_name))
 
     def current(self) -> HeldBasket | None:
         row = self.list.currentRow()

@@ -144,3 +144,23 @@ def test_training_baskets_on_hold_are_kept_apart(
     held_baskets.hold_basket(ctx, cashier, coffee(ctx), 2, "Vrai")
     assert [b.name for b in held_baskets.held_baskets(ctx, training=True)] == ["Exercice"]
     assert [b.name for b in held_baskets.held_baskets(ctx)] == ["Vrai"]
+
+
+def test_a_store_with_baskets_on_hold_is_not_taken_back_to_the_version_before(
+        store: Store, cashier: StaffMember) -> None:
+    from alembic import command
+
+    from pos_app.storage.migrate import alembic_config
+
+    ctx = store.context
+    held = held_baskets.hold_basket(ctx, cashier, coffee(ctx), 1, "Table 1")
+    drafts.keep_basket(ctx, cashier, three_rides(ctx), 2)  # and a sale in progress
+    with pytest.raises(RuntimeError, match="on hold"):
+        command.downgrade(alembic_config(store.engine), "0011")
+    held_baskets.delete_held_basket(ctx, cashier, held.id)
+    command.downgrade(alembic_config(store.engine), "0011")  # none left: it can
+    command.upgrade(alembic_config(store.engine), "head")
+    store.engine.dispose()
+    assert held_baskets.held_baskets(ctx) == []
+    kept = drafts.current_draft(ctx)
+    assert kept is not None and kept.basket.payer_id == "c-martin-lea"

@@ -4,9 +4,12 @@ taken up; a deletion asked twice; a basket that received a payment refused."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
+from pos_app.adapters.clock import FrozenClock
 from pos_app.bootstrap import Store
 from pos_app.services import drafts, held_baskets, orders
 from pos_app.ui.held_baskets import HeldBasketsDialog, HoldDialog
@@ -147,3 +150,17 @@ def test_the_name_is_typed_on_the_on_screen_keyboard(
     click(qtbot, naming.confirm)
     qtbot.waitUntil(lambda: window.basket.is_empty, timeout=WAIT_MS)
     assert [b.name for b in held_baskets.held_baskets(store.context)] == ["table 4"]
+
+
+def test_a_basket_held_on_another_day_is_listed_with_its_date(
+        qtbot: QtBot, store: Store, window: SaleWindow, clock: FrozenClock) -> None:
+    search_and_tap(qtbot, window, "cafe", "cafe")
+    click(qtbot, hold(qtbot, window).confirm)
+    qtbot.waitUntil(lambda: window.basket.is_empty, timeout=WAIT_MS)
+    today = held_list(qtbot, window, 1)
+    assert "en attente depuis 10:00, par" in today.list.item(0).text()
+    click(qtbot, child(today, QPushButton, "close"))
+    qtbot.waitUntil(lambda: not today.isVisible(), timeout=WAIT_MS)
+    clock.advance(timedelta(days=1))
+    later = held_list(qtbot, window, 1)
+    assert "en attente depuis 11/07/2026 10:00, par" in later.list.item(0).text()
