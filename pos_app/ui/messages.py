@@ -36,6 +36,7 @@ def _sentences() -> list[tuple[type[Exception], Callable[[Any], str]]]:
          lambda e: translate("messages", "Identifiant ou code secret incorrect.")),
         (errors.AccountLocked, lambda e: translate(
             "messages", "Trop d'essais incorrects : cet identifiant est bloqué jusqu'à {time}."
+            " Un responsable peut le débloquer (Caisse › Personnel bloqué)."
         ).format(time=format_local_time(e.until, "%H:%M"))),
         (errors.UnknownBarcode,
          lambda e: translate("messages", "Code-barres inconnu : {code}").format(code=e.code)),

@@ -1703,8 +1703,8 @@ Cameras: {cameras}</translation>
         <translation>Wrong identifier or secret code.</translation>
     </message>
     <message>
-        <source>Trop d&apos;essais incorrects : cet identifiant est bloqué jusqu&apos;à {time}.</source>
-        <translation>Too many wrong tries: this identifier is locked until {time}.</translation>
+        <source>Trop d&apos;essais incorrects : cet identifiant est bloqué jusqu&apos;à {time}. Un responsable peut le débloquer (Caisse › Personnel bloqué).</source>
+        <translation>Too many wrong tries: this identifier is locked until {time}. A manager can unlock it (Till › Locked staff).</translation>
     </message>
     <message>
         <source>Code-barres inconnu : {code}</source>
