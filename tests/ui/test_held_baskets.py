@@ -5,18 +5,21 @@ taken up; a deletion asked twice; a basket that received a payment refused."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
 from pos_app.adapters.clock import FrozenClock
-from pos_app.bootstrap import Store
+from pos_app.bootstrap import Store, open_store
+from pos_app.domain.staff import StaffMember
 from pos_app.services import drafts, held_baskets, orders
 from pos_app.ui.held_baskets import HeldBasketsDialog, HoldDialog
 from pos_app.ui.keyboard import TouchKeyboard
+from pos_app.ui.ops import OperationRunner
 from pos_app.ui.payment_dialog import PaymentDialog
 from pos_app.ui.sale_window import SaleWindow
-from tests.ui.conftest import WAIT_MS
+from tests.ui.conftest import WAIT_MS, open_sale_window
 from tests.ui.test_sale_in_progress import three_rides_paid_two_euros
 from tests.ui.test_till_screen import child, click, method, search_and_tap, wait_for_methods
 from tests.ui.test_touch import keyboard, tap_field, type_on
@@ -164,3 +167,25 @@ def test_a_basket_held_on_another_day_is_listed_with_its_date(
     clock.advance(timedelta(days=1))
     later = held_list(qtbot, window, 1)
     assert "en attente depuis 11/07/2026 10:00, par" in later.list.item(0).text()
+
+
+def test_held_baskets_are_there_after_a_restart(
+        qtbot: QtBot, data_dir: Path, store: Store, runner: OperationRunner,
+        window: SaleWindow, cashier: StaffMember, clock: FrozenClock) -> None:
+    search_and_tap(qtbot, window, "paddle", "paddle-1h")
+    click(qtbot, hold(qtbot, window).confirm)
+    qtbot.waitUntil(lambda: window.basket.is_empty, timeout=WAIT_MS)
+    window.close()
+    runner.wait()
+    store.close()  # the till stops
+    reopened = open_store(data_dir, clock)
+    try:
+        restarted = open_sale_window(qtbot, reopened, runner, cashier)
+        listing = held_list(qtbot, restarted, 1)
+        assert listing.list.item(0).text().startswith("Panier 1\n1 ligne · 15,00\xa0€")
+        click(qtbot, listing.take_up)
+        qtbot.waitUntil(lambda: products(restarted) == [("paddle-1h", 1)], timeout=WAIT_MS)
+        restarted.close()
+        runner.wait()
+    finally:
+        reopened.close()
