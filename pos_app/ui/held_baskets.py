@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QLabel,
@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from pos_app.ui.sale_window import SaleWindow
 
 BUTTON_HEIGHT = 56  # a finger's, on the dialogs' action rows
+COUNT_AFTER_MS = 300
 
 
 def _tall(button: QPushButton) -> QPushButton:
@@ -230,7 +231,9 @@ class HeldBaskets(QObject):
         panel.hold.clicked.connect(self.hold)
         panel.held.clicked.connect(self.show_list)
         window.runner.changed.connect(self.refresh)  # training mode on or off, say
-        self.refresh()
+        # Counted once the screen shows with its tiles: the screen a cashier sells from
+        # comes first (as the dialogs' modules do, sale_window.DIALOGS_AFTER_MS).
+        QTimer.singleShot(COUNT_AFTER_MS, self, self.refresh)
 
     def refresh(self) -> None:
         """Count the baskets waiting at this till, in the screen's mode."""
