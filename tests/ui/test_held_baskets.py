@@ -22,7 +22,7 @@ from pos_app.ui.sale_window import SaleWindow
 from tests.ui.conftest import WAIT_MS, open_sale_window
 from tests.ui.test_sale_in_progress import three_rides_paid_two_euros
 from tests.ui.test_till_screen import child, click, method, search_and_tap, wait_for_methods
-from tests.ui.test_touch import keyboard, tap_field, type_on
+from tests.ui.test_touch import keyboard, on_screen, tap_field, type_on
 
 __all__ = ["keyboard"]  # the fixture, shared with the other touch tests
 
@@ -189,3 +189,19 @@ def test_held_baskets_are_there_after_a_restart(
         runner.wait()
     finally:
         reopened.close()
+
+
+def test_every_button_of_the_held_baskets_is_on_screen_and_finger_sized(
+        qtbot: QtBot, window: SaleWindow) -> None:
+    search_and_tap(qtbot, window, "cafe", "cafe")
+    naming = hold(qtbot, window)
+    buttons = [b for b in naming.findChildren(QPushButton) if b.isVisible()]
+    assert len(buttons) == 2 and all(on_screen(b) for b in buttons)
+    click(qtbot, naming.confirm)
+    qtbot.waitUntil(lambda: window.basket.is_empty, timeout=WAIT_MS)
+    search_and_tap(qtbot, window, "paddle", "paddle-1h")
+    assert on_screen(window.basket_panel.hold) and on_screen(window.basket_panel.held)
+    listing = held_list(qtbot, window, 1)
+    click(qtbot, listing.take_up)  # the question, and its two answers, show too
+    buttons = [b for b in listing.findChildren(QPushButton) if b.isVisible()]
+    assert len(buttons) == 5 and all(on_screen(b) for b in buttons)

@@ -17,6 +17,7 @@ from pos_app.ui.receipt_dialog import ReceiptDialog
 from pos_app.ui.sale_window import SaleWindow
 from tests.ui.conftest import WAIT_MS
 from tests.ui.test_till_screen import child, click
+from tests.ui.test_touch import on_screen
 
 
 def sell(store: Store, cashier: StaffMember, product: str, paid: int | None) -> str:
@@ -79,6 +80,10 @@ def test_the_order_view_shows_the_receipt_and_reprints_a_duplicate(
     click(qtbot, search.open_button)
     order = search.opened
     assert isinstance(order, OrderDialog)
+    qtbot.waitUntil(lambda: order.details is not None, timeout=WAIT_MS)
+    buttons = [b for b in order.findChildren(QPushButton) if b.isVisible()]
+    assert {order.show_receipt, order.duplicate} <= set(buttons)
+    qtbot.waitUntil(lambda: all(on_screen(b) for b in buttons), timeout=WAIT_MS)
     click(qtbot, order.show_receipt)
     shown = order.opened
     assert isinstance(shown, ReceiptDialog)
