@@ -278,6 +278,9 @@ class HeldBaskets(QObject):
         """Set the screen's basket aside under `name`; `then` once it is."""
         window = self.window
         basket = Basket(list(window.basket.lines), window.basket.payer_id)
+        # A change of its own: the basket held is the one on the screen, whatever save
+        # of it is still on its way.
+        window.basket_version += 1
         version, staff, training = window.basket_version, window.staff, window.training
 
         def held(made: HeldBasket) -> None:

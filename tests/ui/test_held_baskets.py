@@ -205,3 +205,21 @@ def test_every_button_of_the_held_baskets_is_on_screen_and_finger_sized(
     click(qtbot, listing.take_up)  # the question, and its two answers, show too
     buttons = [b for b in listing.findChildren(QPushButton) if b.isVisible()]
     assert len(buttons) == 5 and all(on_screen(b) for b in buttons)
+
+
+def test_a_basket_with_a_payer_is_offered_the_payers_name(
+        qtbot: QtBot, store: Store, window: SaleWindow) -> None:
+    search_and_tap(qtbot, window, "cafe", "cafe")
+    # The payer as Recherche client names them, before any save of the basket with them.
+    window.basket_panel.set_payer("c-martin-lea", "MARTIN Léa")
+    naming = hold(qtbot, window)
+    assert naming.name.text() == "MARTIN Léa"
+    click(qtbot, naming.confirm)
+    qtbot.waitUntil(lambda: window.basket.is_empty, timeout=WAIT_MS)
+    assert window.basket_panel.payer.text() == "Aucun payeur"  # the next customer's basket
+    [held] = held_baskets.held_baskets(store.context)
+    assert (held.name, held.basket.payer_id) == ("MARTIN Léa", "c-martin-lea")
+    listing = held_list(qtbot, window, 1)
+    click(qtbot, listing.take_up)
+    qtbot.waitUntil(lambda: window.basket_panel.payer.text() == "Payeur : MARTIN Léa",
+                    timeout=WAIT_MS)
