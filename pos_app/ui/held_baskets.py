@@ -166,6 +166,8 @@ class HeldBasketsDialog(QDialog):
              then: Callable[[], None] | None = None) -> None:
         """A question under the list, answered by a tap (no window over the window)."""
         self._confirming = then
+        if question is not None:
+            self.error.clear()  # about an earlier answer
         self.question.setText(question or "")
         self.question.setVisible(question is not None)
         self.yes.setText(yes)
@@ -211,8 +213,12 @@ class HeldBasketsDialog(QDialog):
             self.changed.emit()
             self.load()
 
+        def failed(error: Exception) -> None:
+            self._fail(error)
+            self.load()  # taken up or deleted meanwhile: the list as it is now
+
         self.runner.run(self, lambda: delete_held_basket(self.ctx, staff, held.id), done,
-                        self._fail, changes_data=True)
+                        failed, changes_data=True)
 
     def _fail(self, error: Exception) -> None:
         self.error.setText(error_message(error))

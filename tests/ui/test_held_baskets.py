@@ -223,3 +223,18 @@ def test_a_basket_with_a_payer_is_offered_the_payers_name(
     click(qtbot, listing.take_up)
     qtbot.waitUntil(lambda: window.basket_panel.payer.text() == "Payeur : MARTIN Léa",
                     timeout=WAIT_MS)
+
+
+def test_a_basket_gone_meanwhile_is_said_and_the_list_read_again(
+        qtbot: QtBot, store: Store, window: SaleWindow, cashier: StaffMember) -> None:
+    search_and_tap(qtbot, window, "cafe", "cafe")
+    click(qtbot, hold(qtbot, window).confirm)
+    listing = held_list(qtbot, window, 1)
+    [held] = held_baskets.held_baskets(store.context)
+    held_baskets.delete_held_basket(store.context, cashier, held.id)  # another screen
+    click(qtbot, listing.delete)
+    click(qtbot, listing.yes)
+    qtbot.waitUntil(lambda: listing.list.count() == 0, timeout=WAIT_MS)
+    assert listing.error.text() == ("Ce panier n'est plus en attente : il a été repris ou"
+                                    " supprimé.")
+    assert listing.empty.isVisible()
