@@ -234,6 +234,13 @@ def _refunds(texts: list[str] | None) -> list[RefundRequest] | None:
     return requests
 
 
+def _staff_unlock(store: Store, args: argparse.Namespace) -> Any:
+    from pos_app.services.staff import unlock_staff
+
+    unlocked = unlock_staff(store.context, _staff(store, args), args.login)
+    return output.unlocked(unlocked.member.login, unlocked.until)
+
+
 def _draft_show(store: Store, args: argparse.Namespace) -> Any:
     return output.draft(drafts.current_draft(store.context))
 
@@ -481,6 +488,7 @@ def _cash(store: Store, args: argparse.Namespace) -> Any:
 # after the clock was checked, as the window journals its start.
 WRITES = frozenset({
     "init", "import", "order create", "order pay", "order cancel", "order return",
+    "staff unlock",
     "draft add", "draft payer", "draft pay", "draft undo", "draft validate", "draft abandon",
     "receipt duplicate", "archive export", "close z", "cash float", "cash in", "cash out",
     "devices set printer", "devices set drawer", "devices set scanner", "devices set camera",
@@ -518,6 +526,7 @@ HANDLERS: dict[str, Callable[[Store, argparse.Namespace], Any]] = {
     "order return": _order_return,
     "order refund-overpaid": _order_refund_overpaid,
     "order show": _order_show,
+    "staff unlock": _staff_unlock,
     "draft show": _draft_show,
     "draft add": _draft_add,
     "draft payer": _draft_payer,

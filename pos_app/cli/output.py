@@ -6,6 +6,7 @@ import hashlib
 import json
 import sys
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -245,6 +246,12 @@ def refund_receipt(value: RefundReceipt) -> Result:
             "refunds": [{"method": refund.label, "amount_cents": refund.amount_cents}
                         for refund in value.refunds], "lines": lines}
     return Result(data, "\n".join(lines))
+
+
+def unlocked(login: str, until: datetime) -> Result:
+    return Result({"login": login, "unlocked": True, "was_locked_until": until.isoformat()},
+                  f"{login} unlocked (the lock would have ended at"
+                  f" {format_local_time(until, '%H:%M')}): they may sign in again now")
 
 
 def qr_check(value: QrSummary | None) -> Result:

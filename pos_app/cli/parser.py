@@ -91,6 +91,11 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("text", nargs="?", default="")
     search.add_argument("--status", choices=[s.value for s in StatusFilter], default="all")
 
+    staff = commands.add_parser("staff", help="the staff").add_subparsers(dest="action",
+                                                                         required=True)
+    staff.add_parser("unlock", help="lift a member's lock after too many wrong secrets (a"
+                     " manager: --staff; journaled)").add_argument("login")
+
     _add_draft_commands(commands)
     _add_fiscal_commands(commands)
     _add_device_commands(commands)

@@ -279,6 +279,52 @@ class DraftPaid(DomainError):
         super().__init__("the sale in progress is paid in full: validate it")
 
 
+class PaidBasketNotHeld(DomainError):
+    """A basket that already received a payment is not put on hold: the money is in this
+    session's drawer for a sale that would then be in no Z (services/held_baskets.py)."""
+
+    def __init__(self, paid_cents: int) -> None:
+        super().__init__(f"the basket already received {euros(paid_cents)}: finish the sale,"
+                         " or give them back, before putting it on hold")
+        self.paid_cents = paid_cents
+
+
+class UnknownHeldBasket(DomainError):
+    """Taken up or deleted meanwhile (another screen of this till)."""
+
+    def __init__(self, held_id: str) -> None:
+        super().__init__(f"no basket on hold {held_id!r} at this till")
+        self.held_id = held_id
+
+
+class SaleInProgress(DomainError):
+    """A basket on hold is taken up only at a till with no sale in progress."""
+
+    def __init__(self, lines: int) -> None:
+        super().__init__(f"a sale is in progress ({lines} line(s)): put it on hold or finish"
+                         " it first")
+        self.lines = lines
+
+
+class HeldBasketNameTooLong(DomainError):
+    def __init__(self, length: int, maximum: int) -> None:
+        super().__init__(f"the name is {length} characters long: at most {maximum}")
+        self.length = length
+        self.maximum = maximum
+
+
+class StaffNotLocked(DomainError):
+    def __init__(self, login: str) -> None:
+        super().__init__(f"{login!r} is not locked: there is nothing to unlock")
+        self.login = login
+
+
+class UnknownStaff(DomainError):
+    def __init__(self, login: str) -> None:
+        super().__init__(f"no staff member has the identifier {login!r}")
+        self.login = login
+
+
 class SaleChanged(DomainError):
     """The sale in progress was changed elsewhere (another program on this till)."""
 

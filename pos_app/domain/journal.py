@@ -50,6 +50,7 @@ class Event(StrEnum):
     SIGN_IN = "sign_in"
     SIGN_IN_FAILED = "sign_in_failed"  # a wrong secret for a member of the staff
     LOCKOUT = "lockout"  # the failure that locks an identifier for a while
+    STAFF_UNLOCKED = "staff_unlocked"  # a manager lifts a member's lock before it ends
     SIGN_OUT = "sign_out"
     SESSION_OPENED = "session_opened"  # the till opened for the day: its session number
     X_READING = "x_reading"
@@ -100,6 +101,7 @@ JET_CODES: Mapping[Event, int] = {
     Event.SIGN_IN_FAILED: 202,
     Event.LOCKOUT: 203,
     Event.SIGN_OUT: 204,
+    Event.STAFF_UNLOCKED: 205,
     Event.SESSION_OPENED: 301,
     Event.X_READING: 310,
     Event.CLOSURE: 320,

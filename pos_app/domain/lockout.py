@@ -17,6 +17,8 @@ class SignInOutcome(StrEnum):
     SUCCESS = "success"
     FAILURE = "failure"  # a wrong secret, an unknown identifier or an inactive member
     LOCKED = "locked"  # refused without checking the secret: the identifier was locked
+    # A manager lifted the lock: the failures before it count no more, as after a success.
+    UNLOCKED = "unlocked"
 
 
 def locked_until(failures: Iterable[datetime], now: datetime,

@@ -41,11 +41,13 @@ class OrderStatus(StrEnum):
 
 
 class StatusFilter(StrEnum):
-    """R7: lists show active orders, cancelled ones, or both."""
+    """R7: lists show active orders, cancelled ones, or both; or only the orders with
+    something left to pay ("à encaisser": active, paid less than they are due)."""
 
     ACTIVE = "active"
     CANCELLED = "cancelled"
     ALL = "all"
+    TO_PAY = "to_pay"
 
 
 TRAINING_PREFIX = "SIM-"  # training orders are numbered apart: SIM-000001…

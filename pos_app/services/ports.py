@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # named in signatures only: using a port loads none of them
     from pos_app.domain.document import Document
     from pos_app.domain.draft import Draft
     from pos_app.domain.favourites import Favourites
+    from pos_app.domain.held_basket import HeldBasket
     from pos_app.domain.journal import Chain, ChainHead, JournalEntry
     from pos_app.domain.lockout import SignInOutcome
     from pos_app.domain.order import Cancellation, CreditNote, Order, Refund, StatusFilter
@@ -362,7 +363,33 @@ class DraftRepository(Protocol):
         """The draft as it stands: basket, payer and payments."""
         ...
 
+    def get(self, draft_id: str) -> Draft | None:
+        """A sale in progress or on hold, by its id."""
+        ...
+
     def delete(self, draft_id: str) -> None: ...
+
+
+class HeldBasketRepository(Protocol):
+    """Sales in progress set aside under a name (baskets on hold), several per till."""
+
+    def waiting(self, till_id: str, training: bool) -> list[HeldBasket]:
+        """The till's baskets on hold (training ones only with `training`), the longest
+        waiting first."""
+        ...
+
+    def names(self, till_id: str) -> list[str]: ...
+
+    def hold(self, draft_id: str, name: str, at: datetime, staff_id: str) -> None:
+        """Set the sale in progress aside: it is the till's sale in progress no more."""
+        ...
+
+    def is_held(self, draft_id: str, till_id: str) -> bool: ...
+
+    def take_up(self, draft_id: str, version: int) -> None:
+        """The basket on hold becomes the till's sale in progress again, its saves
+        numbered from `version` on."""
+        ...
 
 
 class StaffRepository(Protocol):
@@ -373,7 +400,8 @@ class StaffRepository(Protocol):
     def save(self, member: StaffMember, secret_hash: str) -> None: ...
 
     def failures_since_success(self, login: str) -> list[datetime]:
-        """Times of the failed sign-ins of `login` since its last success, oldest first."""
+        """Times of the failed sign-ins of `login` since its last success (or a manager's
+        unlocking), oldest first."""
         ...
 
     def record_attempt(self, login: str, at: datetime, outcome: SignInOutcome) -> None: ...
@@ -896,6 +924,9 @@ class UnitOfWork(Protocol):
 
     @property
     def drafts(self) -> DraftRepository: ...
+
+    @property
+    def held_baskets(self) -> HeldBasketRepository: ...
 
     @property
     def staff(self) -> StaffRepository: ...

@@ -1,5 +1,6 @@
-"""Signing staff in (R19): identifier and secret, a lock after repeated failures, and the
-choice of the till to work on, which opens it if it was closed."""
+"""Signing staff in (R19): identifier and secret, a lock after repeated failures (which a
+manager may lift, journaled), and the choice of the till to work on, which opens it if it
+was closed."""
 
 from __future__ import annotations
 
@@ -14,10 +15,12 @@ from pos_app.domain.errors import (
     ClosureInProgress,
     ClosureRequired,
     DomainError,
+    StaffNotLocked,
+    UnknownStaff,
 )
 from pos_app.domain.ids import new_id
 from pos_app.domain.lockout import SignInOutcome, locked_until
-from pos_app.domain.staff import StaffMember
+from pos_app.domain.staff import Role, StaffMember
 from pos_app.domain.till import Till, TillSession, TillState, till_state
 from pos_app.services.context import Context, local_till
 
@@ -195,3 +198,47 @@ def open_till(ctx: Context, staff: StaffMember, till_id: str) -> TillStatus:
             uow.commit()
             state = TillState.OPEN
     return TillStatus(till, state)
+
+
+@dataclass(frozen=True, slots=True)
+class LockedMember:
+    member: StaffMember
+    until: datetime  # when the lock ends by itself
+
+
+def locked_staff(ctx: Context, manager: StaffMember) -> list[LockedMember]:
+    """The active members locked out now, after too many wrong secrets (a manager's)."""
+    manager.require(Role.MANAGER, "see who is locked out")
+    now = ctx.clock.now()
+    with ctx.uow(write=False) as uow:
+        locked = []
+        for member in uow.staff.active_members():
+            until = locked_until(uow.staff.failures_since_success(member.login), now)
+            if until is not None:
+                locked.append(LockedMember(member, until))
+        return locked
+
+
+def unlock_staff(ctx: Context, manager: StaffMember, login: str) -> LockedMember:
+    """A manager lifts a member's lock before it ends: the member signs in again at once
+    (the failures before count no more). The attempts' record keeps it, and the event
+    journal says who unlocked whom, and when the lock would have ended."""
+    from pos_app.domain.journal import Event, journal_time
+    from pos_app.services.journal import record_event
+
+    manager.require(Role.MANAGER, "unlock a staff member")
+    login = login.strip()
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        found = uow.staff.get_by_login(login)
+        if found is None:
+            raise UnknownStaff(login)
+        member = found[0]
+        until = locked_until(uow.staff.failures_since_success(login), now)
+        if until is None:
+            raise StaffNotLocked(login)
+        uow.staff.record_attempt(login, now, SignInOutcome.UNLOCKED)
+        record_event(uow, ctx.signer, local_till(uow).id, now, Event.STAFF_UNLOCKED,
+                     manager.id, login=login, member_id=member.id, until=journal_time(until))
+        uow.commit()
+    return LockedMember(member, until)

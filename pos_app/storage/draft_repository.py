@@ -1,5 +1,6 @@
-"""Sales in progress: one per till, its basket lines and the payments tendered so far.
-Working state, not fiscal records: rows are replaced and removed as the sale changes."""
+"""Sales in progress: one per till, its basket lines and the payments tendered so far (and
+those set aside, on hold: held_basket_repository.py). Working state, not fiscal records:
+rows are replaced and removed as the sale changes."""
 
 from __future__ import annotations
 
@@ -14,11 +15,18 @@ from pos_app.storage.sql import SqlRepository, from_utc_text, utc_text
 
 class SqlDrafts(SqlRepository):
     def current(self, till_id: str) -> Draft | None:
-        row = self._one("SELECT id, staff_id, started_at, payer_id, training, version"
-                        " FROM drafts WHERE till_id = ?", (till_id,))
+        """The till's sale in progress: the one not on hold."""
+        row = self._one("SELECT id FROM drafts WHERE till_id = ? AND held_at IS NULL",
+                        (till_id,))
+        return None if row is None else self.get(row[0])
+
+    def get(self, draft_id: str) -> Draft | None:
+        """A sale in progress or on hold, by its id."""
+        row = self._one("SELECT till_id, staff_id, started_at, payer_id, training, version"
+                        " FROM drafts WHERE id = ?", (draft_id,))
         if row is None:
             return None
-        draft_id = row[0]
+        till_id = row[0]
         lines = [BasketLine(r[0], r[1], r[2], r[3], r[4], r[5], VatRate(r[6])) for r in self._all(
             "SELECT product_id, label, price_id, price_label, unit_price_cents, quantity,"
             " vat_rate_bp FROM draft_lines WHERE draft_id = ? ORDER BY position",

@@ -307,6 +307,8 @@ class SqlOrders(SqlRepository):
 def _status_condition(status: StatusFilter) -> tuple[list[str], list[Any]]:
     if status is StatusFilter.ALL:
         return [], []
+    if status is StatusFilter.TO_PAY:  # what the list shows as left, above nothing
+        return ["o.status = ?", f"{_DUE} - ({_NET_PAID}) > 0"], [OrderStatus.ACTIVE.value]
     return ["o.status = ?"], [status.value]
 
 

@@ -50,12 +50,14 @@ class SqlStaff(SqlRepository):
                              tuple(role.value for role in roles))[0])
 
     def failures_since_success(self, login: str) -> list[datetime]:
-        # In the order they were recorded, not by their times: the clock may go back.
+        # In the order they were recorded, not by their times: the clock may go back. A
+        # manager's unlocking starts the count again as a success does.
         rows = self._all(
             "SELECT at FROM sign_in_attempts WHERE login = ? AND outcome = ? AND seq >"
-            " coalesce((SELECT max(seq) FROM sign_in_attempts WHERE login = ? AND outcome = ?),"
-            " 0) ORDER BY seq", (login, SignInOutcome.FAILURE.value, login,
-                                 SignInOutcome.SUCCESS.value))
+            " coalesce((SELECT max(seq) FROM sign_in_attempts WHERE login = ?"
+            " AND outcome IN (?, ?)), 0) ORDER BY seq",
+            (login, SignInOutcome.FAILURE.value, login, SignInOutcome.SUCCESS.value,
+             SignInOutcome.UNLOCKED.value))
         return [from_utc_text(row[0]) for row in rows]
 
     def record_attempt(self, login: str, at: datetime, outcome: SignInOutcome) -> None:

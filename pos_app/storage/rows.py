@@ -16,6 +16,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -312,17 +313,26 @@ class RefundRow(Base):
 
 
 class DraftRow(Base):
-    """A sale in progress, one per till: kept as it changes, never in the fiscal journal
-    until it is validated as an order (then it is removed, in the same transaction)."""
+    """A sale in progress, one per till (and any number set aside, on hold): kept as it
+    changes, never in the fiscal journal until it is validated as an order (then it is
+    removed, in the same transaction)."""
 
     __tablename__ = "drafts"
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    till_id: Mapped[str] = mapped_column(String(36), index=True, unique=True)
+    till_id: Mapped[str] = mapped_column(String(36))
     staff_id: Mapped[str] = mapped_column(String(64))
     started_at: Mapped[datetime] = mapped_column(UtcDateTime)
     payer_id: Mapped[str | None] = mapped_column(String(64))
     training: Mapped[bool] = mapped_column(Boolean)
     version: Mapped[int] = mapped_column(Integer)  # of the basket: a late save never wins
+    # Set aside to serve the next customer (a basket on hold): its name, when, by whom.
+    held_name: Mapped[str | None] = mapped_column(String(60))
+    held_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    held_by: Mapped[str | None] = mapped_column(String(64))
+
+    # The till's one sale in progress is the one not on hold.
+    __table_args__ = (Index("ix_drafts_till_id", "till_id", unique=True,
+                            sqlite_where=text("held_at IS NULL")),)
 
 
 class DraftLineRow(Base):

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from pos_app.storage.closure_repository import SqlClosures
     from pos_app.storage.customer_repository import SqlCustomers
     from pos_app.storage.draft_repository import SqlDrafts
+    from pos_app.storage.held_basket_repository import SqlHeldBaskets
     from pos_app.storage.journal_repository import SqlJournal
     from pos_app.storage.order_repository import SqlOrders
     from pos_app.storage.payment_method_repository import SqlPaymentMethods
@@ -85,6 +86,12 @@ class SqlUnitOfWork:
         from pos_app.storage.draft_repository import SqlDrafts
 
         return SqlDrafts(self._db)
+
+    @property
+    def held_baskets(self) -> SqlHeldBaskets:
+        from pos_app.storage.held_basket_repository import SqlHeldBaskets
+
+        return SqlHeldBaskets(self._db)
 
     @property
     def staff(self) -> SqlStaff:

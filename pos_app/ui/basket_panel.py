@@ -46,6 +46,10 @@ class BasketPanel(QWidget):
         self.clear = named(QPushButton(self.tr("Vider")), "clear")
         self.pay = named(QPushButton(self.tr("Payer")), "pay")
         self.pay.setToolTip(self.tr("Encaisser le panier (F2)"))
+        # Baskets on hold (ui/held_baskets.py wires them): set this one aside, list them.
+        self.hold = named(QPushButton(self.tr("Mettre en attente")), "holdBasket")
+        self.held = named(QPushButton(self.tr("Paniers en attente (0)")), "heldBasketsButton")
+        self.held.setEnabled(False)
         self._layout()
         self.star.clicked.connect(self.favourites_requested)
         self.customer.clicked.connect(self.customer_requested)
@@ -68,6 +72,9 @@ class BasketPanel(QWidget):
         line_buttons = QHBoxLayout()
         for button in (self.less, self.more, self.remove):
             line_buttons.addWidget(button)
+        held_row = QHBoxLayout()
+        held_row.addWidget(self.hold)
+        held_row.addWidget(self.held)
         bottom = QHBoxLayout()
         bottom.addWidget(self.clear)
         bottom.addWidget(self.pay, 2)
@@ -79,6 +86,7 @@ class BasketPanel(QWidget):
         layout.addLayout(line_buttons)
         layout.addWidget(self.total)
         layout.addWidget(self.paid)
+        layout.addLayout(held_row)
         layout.addLayout(bottom)
 
     def set_payer(self, customer_id: str | None, name: str | None) -> None:
@@ -106,6 +114,7 @@ class BasketPanel(QWidget):
             left=format_money(self.basket.total_cents - self.paid_cents)))
         self.paid.setVisible(self.paid_cents > 0)
         self.pay.setEnabled(not self.basket.is_empty)
+        self.hold.setEnabled(not self.basket.is_empty)
         self.clear.setEnabled(not self.basket.is_empty or self.payer_name is not None)
         self._enable_line_buttons()
 

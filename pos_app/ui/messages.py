@@ -36,6 +36,7 @@ def _sentences() -> list[tuple[type[Exception], Callable[[Any], str]]]:
          lambda e: translate("messages", "Identifiant ou code secret incorrect.")),
         (errors.AccountLocked, lambda e: translate(
             "messages", "Trop d'essais incorrects : cet identifiant est bloqué jusqu'à {time}."
+            " Un responsable peut le débloquer (Caisse › Personnel bloqué)."
         ).format(time=format_local_time(e.until, "%H:%M"))),
         (errors.UnknownBarcode,
          lambda e: translate("messages", "Code-barres inconnu : {code}").format(code=e.code)),
@@ -152,6 +153,24 @@ def _sentences() -> list[tuple[type[Exception], Callable[[Any], str]]]:
             "messages", "La vente en cours a déjà reçu {paid} : terminez-la, ou rendez ces"
             " paiements et abandonnez-la.").format(paid=format_money(e.paid_cents))),
         (errors.NoDraft, lambda e: translate("messages", "Aucune vente n'est en cours.")),
+        (errors.PaidBasketNotHeld, lambda e: translate(
+            "messages", "Ce panier a déjà reçu {paid} : il ne peut pas être mis en attente."
+            " Terminez la vente, ou rendez ces paiements d'abord.").format(
+            paid=format_money(e.paid_cents))),
+        (errors.UnknownHeldBasket, lambda e: translate(
+            "messages", "Ce panier n'est plus en attente : il a été repris ou supprimé.")),
+        (errors.SaleInProgress, lambda e: translate(
+            "messages", "Une vente est en cours : mettez-la en attente ou terminez-la"
+            " d'abord.")),
+        (errors.HeldBasketNameTooLong, lambda e: translate(
+            "messages", "Nom trop long : {maximum} caractères au plus.").format(
+            maximum=e.maximum)),
+        (errors.StaffNotLocked, lambda e: translate(
+            "messages", "{login} n'est pas bloqué : rien à débloquer.").format(
+            login=e.login)),
+        (errors.UnknownStaff, lambda e: translate(
+            "messages", "Aucun membre du personnel n'a l'identifiant {login}.").format(
+            login=e.login)),
         (errors.NotInTheDrawer, lambda e: translate(
             "messages", "{asked} en espèces, c'est plus que le tiroir ne contient ({held}) :"
             " rendez le reste autrement.").format(asked=format_money(e.asked_cents),

@@ -1,6 +1,8 @@
-"""Recherche commande (R7): find an order by number or payer's last name, today's first;
-open it to see its lines, payments, returns and refunds and what is left; pay the rest;
-take lines back or cancel it, giving back what the customer is owed (refund_dialog.py)."""
+"""Recherche commande (R7): find an order by number or payer's last name, today's first,
+or only those with something left to pay ("À encaisser"); open it to see its lines,
+payments, returns and refunds and what is left; pay the rest; show its receipt ("Ticket")
+or reprint it ("Duplicata", journaled); take lines back or cancel it, giving back what the
+customer is owed (refund_dialog.py)."""
 
 from __future__ import annotations
 
@@ -40,6 +42,7 @@ from pos_app.ui.widgets import after_typing_pause, named, show_dialog, split_row
 if TYPE_CHECKING:
     from pos_app.domain.till import Till
     from pos_app.ui.device_link import DeviceLink
+    from pos_app.ui.receipt_dialog import ReceiptDialog
 
 
 class OrderSearchDialog(QDialog):
@@ -55,7 +58,8 @@ class OrderSearchDialog(QDialog):
         self.search.setPlaceholderText(self.tr("Numéro de commande ou nom du payeur"))
         self.filters = QButtonGroup(self)
         filter_row = QHBoxLayout()
-        for status, label in ((StatusFilter.ACTIVE, self.tr("Actives")),
+        for status, label in ((StatusFilter.TO_PAY, self.tr("À encaisser")),
+                              (StatusFilter.ACTIVE, self.tr("Actives")),
                               (StatusFilter.CANCELLED, self.tr("Annulées")),
                               (StatusFilter.ALL, self.tr("Toutes"))):
             button = named(QPushButton(label), f"filter_{status.value}")
@@ -105,8 +109,10 @@ class OrderSearchDialog(QDialog):
             self.results.addItem(item)
         if found:
             self.results.setCurrentRow(0)
-        self.error.setText("" if found or not typed.strip()
-                           else self.tr("Aucune commande trouvée."))
+        self.error.setText("" if found else
+                           self.tr("Aucune commande trouvée.") if typed.strip() else
+                           self.tr("Aucune commande à encaisser.")
+                           if self._status() is StatusFilter.TO_PAY else "")
 
     def _describe(self, summary: OrderSummary) -> str:
         state = (self.tr("trop-perçu {amount}").format(
@@ -152,7 +158,7 @@ class OrderDialog(QDialog):
         self.devices = devices
         self.details: OrderDetails | None = None
         self.methods: list[PaymentMethod] = []
-        self.opened: PaymentDialog | RefundDialog | None = None
+        self.opened: PaymentDialog | RefundDialog | ReceiptDialog | None = None
         self.setWindowTitle(self.tr("Commande {number}").format(number=number))
         self.view = named(QTextBrowser(), "orderView")
         self.error = named(QLabel(), "error")
@@ -162,12 +168,18 @@ class OrderDialog(QDialog):
         self.cancel_order = named(QPushButton(self.tr("Annuler la commande")), "cancelOrder")
         self.give_overpaid = named(QPushButton(self.tr("Rendre le trop-perçu")),
                                    "refundOverpaid")
+        self.show_receipt = named(QPushButton(self.tr("Ticket")), "showReceipt")
+        self.show_receipt.setToolTip(self.tr("Le ticket de cette commande, à l'écran"))
+        self.duplicate = named(QPushButton(self.tr("Duplicata")), "orderDuplicate")
+        self.duplicate.setToolTip(self.tr("Réimpression : numérotée et inscrite au journal"))
         close = named(QPushButton(self.tr("Fermer")), "close")
         buttons = split_row([close], [self.cancel_order, self.give_back, self.give_overpaid,
                                       self.pay])
         layout = QVBoxLayout(self)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.error)
+        # A row of their own: the order's six buttons do not fit one row at 1024 px.
+        layout.addLayout(split_row([self.show_receipt, self.duplicate], []))
         layout.addLayout(buttons)
         if staff.role not in (Role.MANAGER, Role.ADMINISTRATOR):
             for button in (self.cancel_order, self.give_back, self.give_overpaid):
@@ -176,6 +188,8 @@ class OrderDialog(QDialog):
         self.give_back.clicked.connect(lambda: self._take_back(RefundMode.RETURN))
         self.cancel_order.clicked.connect(lambda: self._take_back(RefundMode.CANCEL))
         self.give_overpaid.clicked.connect(lambda: self._take_back(RefundMode.OVERPAID))
+        self.show_receipt.clicked.connect(lambda: self._receipt(duplicate=False))
+        self.duplicate.clicked.connect(lambda: self._receipt(duplicate=True))
         close.clicked.connect(self.accept)
         self._enable()
         self.load()
@@ -205,6 +219,8 @@ class OrderDialog(QDialog):
             for button in (self.cancel_order, self.give_back, self.give_overpaid):
                 button.setToolTip(elsewhere)
         self.pay.setEnabled(live and order is not None and order.left_cents > 0)
+        self.show_receipt.setEnabled(order is not None)
+        self.duplicate.setEnabled(order is not None)
         self.cancel_order.setEnabled(live and manager)
         self.give_back.setEnabled(live and manager and order is not None and any(
             order.returnable(index) for index in range(len(order.lines))))
@@ -226,6 +242,15 @@ class OrderDialog(QDialog):
                                parent=self)
         dialog.finished.connect(lambda _result: self.load())
         self.opened = show_dialog(dialog)
+
+    def _receipt(self, duplicate: bool) -> None:
+        """The order's receipt on screen; or its duplicate, journaled and printed (the
+        receipt dialog's own "Duplicata")."""
+        from pos_app.ui.receipt_dialog import ReceiptDialog
+
+        self.opened = show_dialog(ReceiptDialog(self.ctx, self.runner, self.staff,
+                                                self.number, devices=self.devices,
+                                                parent=self, duplicate=duplicate))
 
     def _take_back(self, mode: RefundMode) -> None:
         """Cancel the order, or take some lines back, and give back what is owed; or give

@@ -47,7 +47,9 @@ def qr_pixmap(text: str) -> QPixmap:
 class ReceiptDialog(QDialog):
     def __init__(self, ctx: Context, runner: OperationRunner, staff: StaffMember,
                  number: str, devices: DeviceLink | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, duplicate: bool = False) -> None:
+        """`duplicate`: opened to reprint it (the order view's "Duplicata"): the duplicate
+        is made, journaled and printed at once."""
         super().__init__(parent)
         self.ctx, self.runner, self.staff, self.number = ctx, runner, staff, number
         self.devices = devices
@@ -86,7 +88,11 @@ class ReceiptDialog(QDialog):
         self.duplicate.clicked.connect(self._duplicate)
         self.duplicate.setEnabled(False)
         number = self.number
-        self.runner.run(self, lambda: receipt(ctx, number), self._show, self._fail)
+        if duplicate:
+            self.runner.run(self, lambda: duplicate_receipt(ctx, staff, number), self._show,
+                            self._fail, changes_data=True)
+        else:
+            self.runner.run(self, lambda: receipt(ctx, number), self._show, self._fail)
 
     def _show(self, made: Receipt) -> None:
         self.shown = made

@@ -60,6 +60,7 @@ if TYPE_CHECKING:
     from pos_app.ui.policy_dialog import PolicyDialog
     from pos_app.ui.product_dialog import ProductDialog
     from pos_app.ui.settings_dialog import SettingsDialog
+    from pos_app.ui.staff_locks import StaffLocksDialog
     from pos_app.ui.sync_dialog import SyncDialog
     from pos_app.ui.sync_link import SyncBridge
     from pos_app.ui.till_menu import TillMenu
@@ -75,7 +76,7 @@ DIALOG_MODULES = ("pos_app.ui.product_dialog", "pos_app.ui.customer_dialog",
                   "pos_app.ui.closure_dialog", "pos_app.ui.cash_dialog",
                   "pos_app.ui.closure_history", "pos_app.ui.devices_dialog",
                   "pos_app.ui.settings_dialog", "pos_app.ui.sync_dialog",
-                  "pos_app.ui.policy_dialog")
+                  "pos_app.ui.policy_dialog", "pos_app.ui.staff_locks")
 
 
 def load_dialogs() -> None:
@@ -132,6 +133,9 @@ class SaleWindow(QMainWindow):
         self._clock_timer.timeout.connect(self.check_clock)
         self._layout()
         self._connect()
+        from pos_app.ui.held_baskets import HeldBaskets  # its buttons are the panel's
+
+        self.held = HeldBaskets(self)
         self.catalogue.load()
         self._load_favourites()
         if staff is not None:
@@ -352,6 +356,11 @@ class SaleWindow(QMainWindow):
         else:
             self.show_notice(self.tr("Vente en cours reprise."))
 
+    def take_up_draft(self, draft: Draft) -> None:
+        """A basket on hold taken up (ui/held_baskets.py): it is the sale in progress."""
+        self._draft_found(draft)
+        self.basket_panel.select_last()
+
     def _name_payer(self, customer_id: str) -> None:
         from pos_app.services.customers import get_customer
 
@@ -471,6 +480,7 @@ class SaleWindow(QMainWindow):
             "history": self.closure_history, "drawer": self.open_drawer,
             "devices": self.open_devices, "sync": self.open_sync_screen,
             "rules": self.open_policies,
+            "staff": self.open_staff_locks,
             "training": lambda: self.set_training(not self.training)}
         menu.chosen.connect(lambda key: actions[key]())
         return self._open(menu)
@@ -550,6 +560,10 @@ class SaleWindow(QMainWindow):
         from pos_app.ui.policy_dialog import PolicyDialog
 
         return self._open(PolicyDialog(self.ctx, self.runner, self.staff, parent=self))
+    def open_staff_locks(self) -> StaffLocksDialog:
+        from pos_app.ui.staff_locks import StaffLocksDialog
+
+        return self._open(StaffLocksDialog(self.ctx, self.runner, self.staff, parent=self))
 
     def closure_history(self) -> ClosureHistoryDialog:
         from pos_app.ui.closure_history import ClosureHistoryDialog

@@ -1,5 +1,6 @@
 """The till's own actions, away from selling: X reading, Z closure, cash in and out,
-the history of closures, the drawer and the devices, the sync with the server."""
+the history of closures, the drawer and the devices, the sync with the server, the staff
+locked out (a manager unlocks them)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pos_app.ui.widgets import named
 
 class TillMenu(QDialog):
     chosen = Signal(str)  # "x", "z", "cash", "history", "drawer", "devices", "sync",
-    #                       "rules", "training"
+    #                       "rules", "staff", "training"
 
     def __init__(self, training: bool = False, devices: bool = False,
                  manager: bool = False, parent: QWidget | None = None) -> None:
@@ -25,6 +26,7 @@ class TillMenu(QDialog):
                       ("devices", self.tr("Périphériques"))] if devices else []),
                    ("sync", self.tr("Synchronisation")),
                    *([("rules", self.tr("Règles de la caisse"))] if manager else []),
+                   ("staff", self.tr("Personnel bloqué")),
                    ("training", self.tr("Quitter le mode formation") if training
                     else self.tr("Mode formation (simulation)"))]
         for index, (key, label) in enumerate(actions):

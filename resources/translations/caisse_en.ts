@@ -28,6 +28,14 @@
         <translation>Take payment for the basket (F2)</translation>
     </message>
     <message>
+        <source>Mettre en attente</source>
+        <translation>Put on hold</translation>
+    </message>
+    <message>
+        <source>Paniers en attente (0)</source>
+        <translation>Baskets on hold (0)</translation>
+    </message>
+    <message>
         <source>Panier</source>
         <translation>Basket</translation>
     </message>
@@ -686,6 +694,95 @@ Cameras: {cameras}</translation>
     </message>
 </context>
 <context>
+    <name>HeldBaskets</name>
+    <message>
+        <source>Paniers en attente ({count})</source>
+        <translation>Baskets on hold ({count})</translation>
+    </message>
+    <message>
+        <source>Panier {n}</source>
+        <translation>Basket {n}</translation>
+    </message>
+    <message>
+        <source>Panier « {name} » mis en attente.</source>
+        <translation>Basket “{name}” put on hold.</translation>
+    </message>
+    <message>
+        <source>Panier « {name} » repris.</source>
+        <translation>Basket “{name}” taken up again.</translation>
+    </message>
+</context>
+<context>
+    <name>HeldBasketsDialog</name>
+    <message>
+        <source>Paniers en attente</source>
+        <translation>Baskets on hold</translation>
+    </message>
+    <message>
+        <source>Aucun panier en attente.</source>
+        <translation>No basket on hold.</translation>
+    </message>
+    <message>
+        <source>Non</source>
+        <translation>No</translation>
+    </message>
+    <message>
+        <source>Reprendre</source>
+        <translation>Take up</translation>
+    </message>
+    <message>
+        <source>Supprimer</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <source>Fermer</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>1 ligne</source>
+        <translation>1 line</translation>
+    </message>
+    <message>
+        <source>{count} lignes</source>
+        <translation>{count} lines</translation>
+    </message>
+    <message>
+        <source>en attente depuis {time}, par {who}</source>
+        <translation>on hold since {time}, by {who}</translation>
+    </message>
+    <message>
+        <source>Le panier en cours n&apos;est pas vide. Le mettre en attente pour reprendre « {name} » ?</source>
+        <translation>The current basket is not empty. Put it on hold to take up “{name}”?</translation>
+    </message>
+    <message>
+        <source>Mettre en attente et reprendre</source>
+        <translation>Put on hold and take up</translation>
+    </message>
+    <message>
+        <source>Supprimer le panier « {name} » ({total}) ? Ses articles seront retirés.</source>
+        <translation>Delete the basket “{name}” ({total})? Its items will be removed.</translation>
+    </message>
+    <message>
+        <source>Oui, supprimer</source>
+        <translation>Yes, delete</translation>
+    </message>
+</context>
+<context>
+    <name>HoldDialog</name>
+    <message>
+        <source>Mettre en attente</source>
+        <translation>Put on hold</translation>
+    </message>
+    <message>
+        <source>Nom du panier en attente :</source>
+        <translation>Name of the basket on hold:</translation>
+    </message>
+    <message>
+        <source>Annuler</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
     <name>KeyboardPanel</name>
     <message>
         <source>Entrée</source>
@@ -750,6 +847,22 @@ Cameras: {cameras}</translation>
         <translation>excl. VAT</translation>
     </message>
     <message>
+        <source>Ticket</source>
+        <translation>Receipt</translation>
+    </message>
+    <message>
+        <source>Le ticket de cette commande, à l&apos;écran</source>
+        <translation>This order&apos;s receipt, on screen</translation>
+    </message>
+    <message>
+        <source>Duplicata</source>
+        <translation>Duplicate</translation>
+    </message>
+    <message>
+        <source>Réimpression : numérotée et inscrite au journal</source>
+        <translation>Reprint: numbered and journaled</translation>
+    </message>
+    <message>
         <source>ANNULÉE</source>
         <translation>CANCELLED</translation>
     </message>
@@ -805,6 +918,10 @@ Cameras: {cameras}</translation>
         <translation>Order number or payer&apos;s name</translation>
     </message>
     <message>
+        <source>À encaisser</source>
+        <translation>To pay</translation>
+    </message>
+    <message>
         <source>Actives</source>
         <translation>Active</translation>
     </message>
@@ -827,6 +944,10 @@ Cameras: {cameras}</translation>
     <message>
         <source>Aucune commande trouvée.</source>
         <translation>No order found.</translation>
+    </message>
+    <message>
+        <source>Aucune commande à encaisser.</source>
+        <translation>No order left to pay.</translation>
     </message>
     <message>
         <source>trop-perçu {amount}</source>
@@ -1334,6 +1455,37 @@ Cameras: {cameras}</translation>
     </message>
 </context>
 <context>
+    <name>StaffLocksDialog</name>
+    <message>
+        <source>Personnel bloqué</source>
+        <translation>Locked staff</translation>
+    </message>
+    <message>
+        <source>Débloquer</source>
+        <translation>Unlock</translation>
+    </message>
+    <message>
+        <source>La personne peut se reconnecter tout de suite (inscrit au journal)</source>
+        <translation>They can sign in again at once (journaled)</translation>
+    </message>
+    <message>
+        <source>Fermer</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>{name} ({login}) — bloqué jusqu&apos;à {time}</source>
+        <translation>{name} ({login}) — locked until {time}</translation>
+    </message>
+    <message>
+        <source>Personne n&apos;est bloqué.</source>
+        <translation>Nobody is locked out.</translation>
+    </message>
+    <message>
+        <source>{name} peut se reconnecter.</source>
+        <translation>{name} can sign in again.</translation>
+    </message>
+</context>
+<context>
     <name>SyncDialog</name>
     <message>
         <source>Synchronisation</source>
@@ -1583,6 +1735,10 @@ Cameras: {cameras}</translation>
         <translation>Till rules</translation>
     </message>
     <message>
+        <source>Personnel bloqué</source>
+        <translation>Locked staff</translation>
+    </message>
+    <message>
         <source>Quitter le mode formation</source>
         <translation>Leave training mode</translation>
     </message>
@@ -1606,8 +1762,8 @@ Cameras: {cameras}</translation>
         <translation>Wrong identifier or secret code.</translation>
     </message>
     <message>
-        <source>Trop d&apos;essais incorrects : cet identifiant est bloqué jusqu&apos;à {time}.</source>
-        <translation>Too many wrong tries: this identifier is locked until {time}.</translation>
+        <source>Trop d&apos;essais incorrects : cet identifiant est bloqué jusqu&apos;à {time}. Un responsable peut le débloquer (Caisse › Personnel bloqué).</source>
+        <translation>Too many wrong tries: this identifier is locked until {time}. A manager can unlock it (Till › Locked staff).</translation>
     </message>
     <message>
         <source>Code-barres inconnu : {code}</source>
@@ -1812,6 +1968,30 @@ Cameras: {cameras}</translation>
     <message>
         <source>Aucune vente n&apos;est en cours.</source>
         <translation>No sale is in progress.</translation>
+    </message>
+    <message>
+        <source>Ce panier a déjà reçu {paid} : il ne peut pas être mis en attente. Terminez la vente, ou rendez ces paiements d&apos;abord.</source>
+        <translation>This basket has already received {paid}: it cannot be put on hold. Finish the sale, or hand those payments back first.</translation>
+    </message>
+    <message>
+        <source>Ce panier n&apos;est plus en attente : il a été repris ou supprimé.</source>
+        <translation>This basket is no longer on hold: it was taken up or deleted.</translation>
+    </message>
+    <message>
+        <source>Une vente est en cours : mettez-la en attente ou terminez-la d&apos;abord.</source>
+        <translation>A sale is in progress: put it on hold or finish it first.</translation>
+    </message>
+    <message>
+        <source>Nom trop long : {maximum} caractères au plus.</source>
+        <translation>Name too long: {maximum} characters at most.</translation>
+    </message>
+    <message>
+        <source>{login} n&apos;est pas bloqué : rien à débloquer.</source>
+        <translation>{login} is not locked out: there is nothing to unlock.</translation>
+    </message>
+    <message>
+        <source>Aucun membre du personnel n&apos;a l&apos;identifiant {login}.</source>
+        <translation>No staff member has the identifier {login}.</translation>
     </message>
     <message>
         <source>{asked} en espèces, c&apos;est plus que le tiroir ne contient ({held}) : rendez le reste autrement.</source>

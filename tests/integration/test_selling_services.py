@@ -113,6 +113,29 @@ def test_order_lists_filter_active_cancelled_or_both(ctx: Context, cashier: Staf
     assert set(numbers[StatusFilter.ALL]) == {kept.number, gone.number}
 
 
+def test_the_to_pay_filter_lists_only_orders_with_something_left_to_pay(
+        ctx: Context, cashier: StaffMember, manager: StaffMember) -> None:
+    paid = selling.sell(ctx, cashier, basket_of(ctx, "cafe"), [PaymentRequest("ESP", 160)])
+    unpaid = selling.sell(ctx, cashier, basket_of(ctx, "cafe", payer="c-martin-lea"),
+                          validate_without_paying=True)
+    part = selling.sell(ctx, cashier, basket_of(ctx, "balade-poney-1h"),
+                        [PaymentRequest("CB", 400)], validate_without_paying=True)
+    cancelled = selling.sell(ctx, cashier, basket_of(ctx, "tshirt"),
+                             validate_without_paying=True)
+    orders.cancel_order(ctx, manager, cancelled.number, "Doublon")
+    settled = selling.sell(ctx, cashier, basket_of(ctx, "cafe"), validate_without_paying=True)
+    orders.pay_order(ctx, cashier, settled.number, "ESP", 160)
+    returned = selling.sell(ctx, cashier, basket_of(ctx, "cafe", "tshirt"),
+                            [PaymentRequest("ESP", 160)], validate_without_paying=True)
+    orders.return_lines(ctx, manager, returned.number, [(1, 1)], "Mauvaise taille")
+    found = orders.search_orders(ctx, "", StatusFilter.TO_PAY)
+    assert sorted((s.number, s.left_cents) for s in found) == [(unpaid.number, 160),
+                                                               (part.number, 1000)]
+    assert [s.number for s in orders.search_orders(ctx, "martin", StatusFilter.TO_PAY)] == [
+        unpaid.number]
+    assert paid.number in [s.number for s in orders.search_orders(ctx, "")]
+
+
 def test_orders_are_found_by_number_or_its_digits_newest_first(
         ctx: Context, cashier: StaffMember, clock: FrozenClock) -> None:
     numbers = []

@@ -16,6 +16,12 @@ from pos_app.ui.messages import error_message
     (errors.OrderCancelled("CD2-000004"), "La commande CD2-000004 est déjà annulée."),
     (ports.StoreFull(), "Le disque de la caisse est plein : rien n'a été enregistré. "
                         "Libérez de la place, puis recommencez."),
+    (errors.PaidBasketNotHeld(200), "Ce panier a déjà reçu 2,00\xa0€ : il ne peut pas être"
+                                    " mis en attente. Terminez la vente, ou rendez ces"
+                                    " paiements d'abord."),
+    (errors.SaleInProgress(2), "Une vente est en cours : mettez-la en attente ou"
+                               " terminez-la d'abord."),
+    (errors.StaffNotLocked("caissier"), "caissier n'est pas bloqué : rien à débloquer."),
 ])
 def test_refusals_read_as_french_sentences(error: Exception, expected: str) -> None:
     assert error_message(error) == expected
