@@ -26,6 +26,7 @@ from pos_app.domain.journal import Chain, Event
 from pos_app.domain.policy import BLIND_COUNT
 from pos_app.domain.staff import StaffMember
 from pos_app.domain.till import TillState
+from pos_app.formatting import format_local_time
 from pos_app.services import closures, selling
 from pos_app.services.context import Context
 from pos_app.services.drafts import current_draft, keep_basket
@@ -165,3 +166,20 @@ def test_the_cli_refuses_a_blind_z_without_a_count_and_takes_a_reason(
                      "Fond de caisse mal compté", staff="gerant", secret="4321"))
     assert done["gap_cents"] == -1160 and done["gap_reason"] == "Fond de caisse mal compté"
     assert ok(caisse(data_dir, "journal", "verify"))["ok"] is True
+
+
+def test_the_printed_x_says_its_title_till_and_period(ctx: Context, cashier: StaffMember,
+                                                       manager: StaffMember) -> None:
+    a_morning(ctx, cashier)
+    first = closures.finish_closure(ctx, manager, EXPECTED).closure
+    a_morning(ctx, cashier)
+    reading = closures.x_reading(ctx)
+    texts = [block.text for block in reading_document(reading).blocks
+             if isinstance(block, Text)]
+    assert reading.till is not None
+    assert texts[0] == "Lecture X"
+    assert texts[1] == (f"Caisse : {reading.till.point_of_sale} · {reading.till.name}"
+                        f" ({reading.till.code})")
+    # From the previous Z to now, in Paris time.
+    assert texts[2] == (f"Période : du {format_local_time(first.period_end)} au"
+                        f" {format_local_time(reading.period_end)} (heure de Paris)")
