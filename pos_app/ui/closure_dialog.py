@@ -161,7 +161,7 @@ class ClosureDialog(QDialog):
             button = named(QPushButton(text), f"reasonChoice{index}")
             button.clicked.connect(lambda _on=False, said=text: self.reason.setText(said))
             self.reason_choices.append(button)
-            choices.addWidget(button, index // 2, index % 2)
+            choices.addWidget(button, index, 0)  # one a row: long texts are never cut
         layout = QVBoxLayout()
         layout.addWidget(self.question)
         layout.addWidget(self.reason_hint)

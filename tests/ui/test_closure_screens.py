@@ -209,6 +209,12 @@ def test_the_z_fits_and_finishes_at_800_by_600(qtbot: QtBot, store: Store,
     tap(qtbot, dialog, "count_5000")
     type_on_keypad(qtbot, dialog, "3")
     tap(qtbot, dialog, "validateZ")
+    assert dialog.height() <= 600  # the confirmation, its reason and choices fit too
+    for name in ("back", "confirmZ", "reasonChoice0", "reasonChoice3"):
+        button = dialog.findChild(QAbstractButton, name)
+        assert button is not None and button.height() >= 44
+        assert dialog.rect().contains(button.mapTo(dialog, button.rect().bottomRight()))
+        assert button.fontMetrics().horizontalAdvance(button.text()) < button.width()
     tap(qtbot, dialog, "reasonChoice2")
     tap(qtbot, dialog, "confirmZ")
     qtbot.waitUntil(lambda: dialog.closed is not None, timeout=WAIT_MS)
@@ -225,6 +231,7 @@ def test_the_opening_float_is_asked_when_a_sign_in_opens_the_till(
     qtbot.waitUntil(lambda: window.findChild(OpeningFloatDialog) is not None, timeout=WAIT_MS)
     dialog = window.findChild(OpeningFloatDialog)
     assert dialog is not None
+    assert dialog.sizeHint().width() <= 800 and dialog.sizeHint().height() <= 600
     dialog.reject()  # Escape: it stays, and says how to leave it
     assert dialog.isVisible() and "Pas de fond de caisse" in dialog.error.text()
     type_on_keypad(qtbot, dialog, "150")
