@@ -208,7 +208,8 @@ def closure_line(value: Closure) -> str:
             f" {format_local_time(value.period_end)} : CA {format_money(totals.period_cents)},"
             f" espèces attendues {format_money(value.expected_cash_cents)}, comptées"
             f" {format_money(value.counted_cash_cents)}, écart {format_money(value.gap_cents)}"
-            f" (grand total {format_money(totals.perpetual_cents)})")
+            f" (grand total {format_money(totals.perpetual_cents)})"
+            + (f", motif de l'écart : {value.gap_reason}" if value.gap_reason else ""))
 
 
 def reading_document(value: Reading, closures: tuple[Closure, ...] = (),
@@ -216,8 +217,16 @@ def reading_document(value: Reading, closures: tuple[Closure, ...] = (),
     """The X reading, or with its closures (the Z, and the month and year it brought)
     the Z report, that the manager keeps with the counted cash."""
     title = "Clôture Z" if closures else "Lecture X"
-    heading, *figures = reading_lines(value, title)
-    blocks: list[Block] = [Text(heading, bold=True), Rule()]
+    _heading, *figures = reading_lines(value, title)
+    since = ("la mise en service" if value.period_start is None
+             else format_local_time(value.period_start))
+    blocks: list[Block] = [Text(title, bold=True, align=Align.CENTER)]
+    if value.till is not None:
+        blocks.append(Text(f"Caisse : {value.till.point_of_sale} · {value.till.name}"
+                           f" ({value.till.code})"))
+    # The period a reading covers: since the previous Z, to the moment it was read.
+    blocks += [Text(f"Période : du {since} au {format_local_time(value.period_end)}"
+                    " (heure de Paris)"), Rule()]
     blocks += [Text(line.strip()) for line in figures]
     if closures:
         blocks.append(Rule())

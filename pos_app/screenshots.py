@@ -269,10 +269,11 @@ def shoot_till_screens(store: Store, runner: OperationRunner,
 
     z = window.close_z()
     settle(runner, lambda: z.reading is not None)
-    z.count_button.setChecked(True)
+    z.counter.count_button.setChecked(True)
     for denomination, quantity in ((5000, 2), (2000, 3), (1000, 2), (500, 1), (200, 4),
                                    (100, 3), (50, 2), (20, 1)):
-        z.counts[denomination].setValue(quantity)
+        z.counter.quantities[denomination].setText(str(quantity))
+    z.counter.select(200)
     settle(runner)
     paths.append(capture(window, f"closure-z-{suffix}"))
     z.reject()

@@ -436,12 +436,17 @@ def _close_z(store: Store, args: argparse.Namespace) -> Any:
     staff = _staff(store, args)
     counted = None if args.counted is None else parse_amount(args.counted)
     count = None if args.count is None else _cash_count(args.count)
-    closed = closures.finish_closure(store.context, staff, counted, count)
+    closed = closures.finish_closure(store.context, staff, counted, count, args.reason)
     result = output.closure_result(closed)
     if args.print:
         return _printed(store, result, reading_document(
             closed.reading, (closed.closure, *closed.made_alongside)))
     return result
+
+
+def _close_abandon(store: Store, args: argparse.Namespace) -> Any:
+    closures.abandon_closure(store.context, _staff(store, args))
+    return output.Result({"abandoned": True}, "Closure abandoned: the till is open again.")
 
 
 def _printed(store: Store, result: output.Result, document: Document) -> output.Result:
@@ -490,7 +495,8 @@ WRITES = frozenset({
     "init", "import", "order create", "order pay", "order cancel", "order return",
     "staff unlock",
     "draft add", "draft payer", "draft pay", "draft undo", "draft validate", "draft abandon",
-    "receipt duplicate", "archive export", "close z", "cash float", "cash in", "cash out",
+    "receipt duplicate", "archive export", "close z", "close abandon", "cash float",
+    "cash in", "cash out",
     "devices set printer", "devices set drawer", "devices set scanner", "devices set camera",
     "devices test drawer", "enrol", "journal rotate-key"})
 # How each command opens the store: only `init` may create it; commands that only read
@@ -545,6 +551,7 @@ HANDLERS: dict[str, Callable[[Store, argparse.Namespace], Any]] = {
     "archive export": _archive_export,
     "close x": _close_x,
     "close z": _close_z,
+    "close abandon": _close_abandon,
     "closures list": _closures_list,
     "cash float": _cash,
     "cash in": _cash,

@@ -197,7 +197,7 @@ def closure(value: Closure) -> Result:
             "perpetual_absolute_cents": totals.perpetual_absolute_cents,
             "expected_cash_cents": value.expected_cash_cents,
             "counted_cash_cents": value.counted_cash_cents, "gap_cents": value.gap_cents,
-            "journal_number": value.journal_number}
+            "gap_reason": value.gap_reason, "journal_number": value.journal_number}
     return Result(data, closure_line(value))
 
 

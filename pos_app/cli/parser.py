@@ -166,8 +166,13 @@ def _add_fiscal_commands(commands: Any) -> None:
     z.add_argument("--print", action="store_true", help="print the Z report on the till's"
                    " printer (the Z is recorded whatever the printer does)")
     z.add_argument("--counted", help="cash counted in the drawer (default: the expected"
-                   " cash, no gap)")
+                   " cash, no gap; refused when the till counts blind)")
     z.add_argument("--count", help="cash counted by note and coin, in euros: 50x2,0.5x4")
+    z.add_argument("--reason", default="", help="why the cash counted differs from the"
+                   " expected (needed beyond the till's gap_reason_from policy; kept in the"
+                   " Z)")
+    close.add_parser("abandon", help="give up a Z started and not finished: the till is"
+                     " open again (a manager: --staff; journaled)")
     closures = commands.add_parser("closures").add_subparsers(dest="action", required=True)
     listing = closures.add_parser("list", help="closures that ended between two dates")
     listing.add_argument("--from", dest="start", type=_date, help="YYYY-MM-DD (default: 30"

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from pos_app.domain.errors import InvalidCashCount, NegativeCount
+from pos_app.domain.errors import BlindCountMissing, InvalidCashCount, NegativeCount
 from pos_app.domain.money import Cents
 from pos_app.domain.sync import ChainAck, JournalRef
+from pos_app.domain.till import Till
 
 # Euro notes and coins, in cents, largest first.
 EURO_DENOMINATIONS: tuple[Cents, ...] = (50000, 20000, 10000, 5000, 2000, 1000, 500,
@@ -139,6 +140,7 @@ class Reading:
     # that a journal cut or rewritten afterwards no longer reaches them (a Z's: after
     # the monthly and yearly closures it brings, before anything the Z itself writes).
     heads: tuple[JournalRef, ...] = ()
+    till: Till | None = None  # the till read (its name and code, on the printed reading)
 
     @property
     def orders(self) -> int:
@@ -208,6 +210,7 @@ class Closure:
     last_entry: int
     first_part: int = 0  # a monthly (yearly) closure: the Zs (months) it sums, by number
     last_part: int = 0
+    gap_reason: str = ""  # a Z: why the counted cash differs from the expected, if said
 
     @property
     def gap_cents(self) -> Cents:
@@ -224,9 +227,12 @@ def local_month(moment: datetime) -> tuple[int, int]:
 
 
 def counted_cash(expected_cents: Cents, counted_cents: Cents | None,
-                 count: CashCount | None) -> Cents:
-    """R6: the counted cash starts equal to the expected; a count by denomination, when
-    given, is the figure, and a typed figure must agree with it."""
+                 count: CashCount | None, blind: bool = False) -> Cents:
+    """R6: the counted cash is the expected unless said; a count by denomination, when
+    given, is the figure, and a typed figure must agree with it. Counting `blind`, the
+    figure must be said: the expected cash is never taken for it."""
+    if blind and counted_cents is None and count is None:
+        raise BlindCountMissing()
     if count is not None:
         if counted_cents is not None and counted_cents != count.total_cents:
             raise InvalidCashCount(f"the count adds up to {count.total_cents} cents, not"

@@ -377,11 +377,37 @@ class CashReasonMissing(DomainError):
         super().__init__("a cash movement needs a reason")
 
 
-class ClosureInProgress(DomainError):
-    """R6: a closure was started and not finished; finish it before selling."""
+class GapReasonMissing(DomainError):
+    """A Z whose cash gap is beyond the till's threshold (domain/policy.py) needs a reason,
+    kept in the Z."""
+
+    def __init__(self, gap_cents: int, threshold_cents: int) -> None:
+        super().__init__(f"a cash gap of {euros(gap_cents)} (more than"
+                         f" {euros(threshold_cents)}) needs a reason: --reason")
+        self.gap_cents, self.threshold_cents = gap_cents, threshold_cents
+
+
+class BlindCountMissing(DomainError):
+    """Under a blind count the counted cash is never taken to be the expected cash: the
+    manager says what the drawer holds."""
 
     def __init__(self) -> None:
-        super().__init__("a closure was started and not finished: finish it first")
+        super().__init__("the till counts blind: give the cash counted (--counted or"
+                         " --count); it is never taken to be the expected cash")
+
+
+class ClosureInProgress(DomainError):
+    """R6: a closure was started and not finished; finish it (or abandon it) before
+    selling."""
+
+    def __init__(self) -> None:
+        super().__init__("a Z closure is in progress: finish it or abandon it first"
+                         " (caisse close z | caisse close abandon)")
+
+
+class NoClosureStarted(DomainError):
+    def __init__(self) -> None:
+        super().__init__("no closure was started: there is none to abandon")
 
 
 class ClosureRequired(DomainError):

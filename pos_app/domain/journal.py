@@ -58,6 +58,8 @@ class Event(StrEnum):
     MONTH_CLOSURE = "month_closure"
     YEAR_CLOSURE = "year_closure"
     CASH_MOVEMENT = "cash_movement"
+    # A Z started and given up (a manager): the till is open again, its session goes on.
+    CLOSURE_ABANDONED = "closure_abandoned"
     DUPLICATE = "duplicate"  # a receipt reprinted: beside its entry of the duplicate chain
     DRAFT_ABANDONED = "draft_abandoned"  # a sale in progress given up, what it held given back
     PAYMENT_GIVEN_BACK = "payment_given_back"  # a sale in progress's payment handed back
@@ -107,6 +109,7 @@ JET_CODES: Mapping[Event, int] = {
     Event.CLOSURE: 320,
     Event.MONTH_CLOSURE: 321,
     Event.YEAR_CLOSURE: 322,
+    Event.CLOSURE_ABANDONED: 323,
     Event.CASH_MOVEMENT: 330,
     Event.DUPLICATE: 401,
     Event.DRAFT_ABANDONED: 410,

@@ -46,7 +46,7 @@ from pos_app.domain.z_figures import SHAPE_ERRORS, Figures, Row, not_written_so,
 # session: number, opened_by
 # closure: id, kind, number, period_end, staff_id, orders, takings, perpetual,
 #          perpetual_absolute, expected_cash, counted_cash, journal_number, first_entry,
-#          last_entry, first_part, last_part, session number
+#          last_entry, first_part, last_part, session number, gap reason
 # closure method: closure_id, method, expected, counted; count: closure_id, cents, quantity
 
 def _excl(total: int, rate: int) -> int:
@@ -631,6 +631,9 @@ class ClosureChainCheck:
         if kind == "z":
             fields += [
                 ("session", stored[16], body["session"]),
+                # Said only when given: a Z without one (and every Z before it could be
+                # said) records none.
+                ("gap reason", stored[17], body.get("gap_reason", "")),
                 ("methods (method, expected, counted)", self._methods.get(stored[0], []),
                  sorted((m["method"], m["expected_cents"], m["counted_cents"])
                         for m in body["methods"])),

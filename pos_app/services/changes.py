@@ -413,7 +413,7 @@ class CashMoved(Change):
 
 def z_body(reading: Reading, number: int, staff_id: str, totals: GrandTotals,
            methods: list[tuple[str, int, int]], counted: int,
-           count: CashCount | None) -> dict[str, Any]:
+           count: CashCount | None, gap_reason: str = "") -> dict[str, Any]:
     """A Z's figures as the closure chain holds them (docs/fiscal.md)."""
     cash, takings = reading.cash, reading.takings
     body = {
@@ -446,6 +446,8 @@ def z_body(reading: Reading, number: int, staff_id: str, totals: GrandTotals,
                  "gap_cents": counted - cash.expected_cents,
                  "count": None if count is None else [list(pair) for pair in count.quantities]},
     }
+    if gap_reason:  # said only when given: a Z's body before reasons existed is the same
+        body["gap_reason"] = gap_reason
     if reading.heads:  # every chain's head before the Z: a later cut no longer reaches it
         body["heads"] = [{"chain": head.chain, "number": head.number, "hash": head.hash}
                          for head in reading.heads]
@@ -479,18 +481,21 @@ class ZClosed(Change):
     methods: list[tuple[str, int, int]]  # (method, expected, counted)
     counted_cents: int
     count: CashCount | None
+    gap_reason: str = ""  # why the counted cash differs from the expected, when said
 
     def journaled(self) -> Journaled:
         return Journaled(Chain.CLOSURE, z_body(self.reading, self.number, self.staff_id,
                                                self.totals, self.methods, self.counted_cents,
-                                               self.count))
+                                               self.count, self.gap_reason))
 
     def notes(self, entry: JournalEntry | None) -> tuple[Journaled, ...]:
         # The note names the Z's entry: the event journal then witnesses the closure
         # chain's head, as the Z witnesses every chain's (`z_entry` sorts after "event",
         # which stays the body's first key).
-        witness = {} if entry is None else {
+        witness: dict[str, Any] = {} if entry is None else {
             "z_entry": {"number": entry.number, "hash": entry.hash}}
+        if self.gap_reason:
+            witness["gap_reason"] = self.gap_reason
         return (Journaled(Chain.EVENT, event_body(
             Event.CLOSURE, self.staff_id, kind="z", number=self.number,
             gap_cents=self.counted_cents - self.reading.expected_cash_cents, **witness)),)

@@ -33,13 +33,15 @@ from pos_app.domain.closure_checks import summed_figures
 from pos_app.domain.errors import (
     CashReasonMissing,
     DraftHoldsPayments,
+    GapReasonMissing,
     InvalidAmount,
     JournalMismatch,
+    NoClosureStarted,
     NothingToClose,
     NotInTheDrawer,
 )
 from pos_app.domain.ids import new_id
-from pos_app.domain.journal import Chain
+from pos_app.domain.journal import Chain, journal_time
 from pos_app.domain.money import format_plain
 from pos_app.domain.order import check_reason
 from pos_app.domain.staff import Role, StaffMember
@@ -47,6 +49,7 @@ from pos_app.domain.sync import JournalRef
 from pos_app.domain.till import Till, TillSession, TillState
 from pos_app.services.changes import CashMoved, PeriodClosed, ZClosed, record_change
 from pos_app.services.context import Context, local_till
+from pos_app.services.policies import policy_in
 from pos_app.services.ports import Signer, UnitOfWork
 from pos_app.services.staff import ensure_till_open
 
@@ -110,13 +113,17 @@ class ClosureResult:
 
 
 def finish_closure(ctx: Context, staff: StaffMember, counted_cents: int | None = None,
-                   count: CashCount | None = None) -> ClosureResult:
+                   count: CashCount | None = None, reason: str = "") -> ClosureResult:
     """The Z: figures, cash counted against expected, grand totals; the till closes.
     When the Z is the first of a new month (or year), the month (and year) before are
-    closed first."""
+    closed first. The till's rules (domain/policy.py) hold: counting blind, the counted
+    cash must be said; a gap beyond the threshold needs `reason`, kept in the Z."""
     staff.require(Role.MANAGER, "close the till")
+    check_reason(reason)
+    reason = reason.strip()
     now = ctx.clock.now()
     with ctx.uow() as uow:
+        policy = policy_in(uow)
         till = local_till(uow)
         session = _session_to_close(uow, till)
         if session.closing_started_at is None:
@@ -129,7 +136,11 @@ def finish_closure(ctx: Context, staff: StaffMember, counted_cents: int | None =
         if (journal_cents, journal_absolute) != (reading.takings_cents,
                                                  reading.takings_absolute_cents):
             raise JournalMismatch(reading.takings_cents, journal_cents)
-        counted = counted_cash(reading.expected_cash_cents, counted_cents, count)
+        counted = counted_cash(reading.expected_cash_cents, counted_cents, count,
+                               blind=policy.blind_count)
+        gap = counted - reading.expected_cash_cents
+        if policy.gap_needs_reason(gap) and not reason:
+            raise GapReasonMissing(gap, policy.gap_reason_from_cents)
         alongside = _close_periods(uow, ctx.signer, till, staff, previous, now)
         # The heads the Z records: its monthly and yearly closures are in the closure
         # chain already; what the Z's own writing adds (its entry, a clock jump or key
@@ -139,17 +150,40 @@ def finish_closure(ctx: Context, staff: StaffMember, counted_cents: int | None =
             reading.takings_cents, reading.takings_absolute_cents)
         number = 1 if previous is None else previous.number + 1
         methods = _method_figures(reading, counted)
-        change = ZClosed(new_id(), number, reading, staff.id, totals, methods, counted, count)
+        change = ZClosed(new_id(), number, reading, staff.id, totals, methods, counted, count,
+                         reason)
         entry = record_change(uow, ctx.signer, till.id, now, change)
         assert entry is not None  # a Z is always journaled
         closure = Closure(change.closure_id, till.id, ClosureKind.Z, number,
                           reading.period_start, now, staff.id, reading.orders, totals,
                           reading.expected_cash_cents, counted, entry.number,
-                          reading.first_entry, reading.last_entry)
+                          reading.first_entry, reading.last_entry, gap_reason=reason)
         uow.closures.add(closure, methods, count, session.id)
         uow.tills.close_session(session.id, now)
         uow.commit()
     return ClosureResult(closure, reading, alongside)
+
+
+def abandon_closure(ctx: Context, staff: StaffMember) -> None:
+    """A closure started and not to be finished now (a manager): the till is open again,
+    its session going on as before, and the event journal says who gave it up and when
+    it had been started."""
+    from pos_app.domain.journal import Event
+    from pos_app.services.journal import record_event
+
+    staff.require(Role.MANAGER, "abandon a closure")
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        till = local_till(uow)
+        session = uow.tills.latest_session(till.id)
+        if session is None or session.state is not TillState.CLOSING:
+            raise NoClosureStarted()
+        assert session.closing_started_at is not None  # closing: it was started
+        uow.tills.stop_closing(session.id)
+        record_event(uow, ctx.signer, till.id, now, Event.CLOSURE_ABANDONED, staff.id,
+                     session=session.number,
+                     started_at=journal_time(session.closing_started_at))
+        uow.commit()
 
 
 def closures_between(ctx: Context, start: datetime, end: datetime) -> list[Closure]:
@@ -192,7 +226,7 @@ def _reading(uow: UnitOfWork, till: Till, now: datetime, previous: Closure | Non
     return Reading(till.id, 0 if session is None else session.number, after, now, takings,
                    methods, cash, first, first - 1 if head is None or session is None
                    else head.number, tuple(uow.sync.acknowledgements(till.id)),
-                   _heads(uow, till))
+                   _heads(uow, till), till)
 
 
 def _heads(uow: UnitOfWork, till: Till) -> tuple[JournalRef, ...]:

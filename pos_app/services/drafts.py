@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from pos_app.domain.basket import Basket
 from pos_app.domain.draft import Draft
-from pos_app.domain.errors import DraftHoldsPayments, NoDraft, SaleChanged
+from pos_app.domain.errors import ClosureInProgress, DraftHoldsPayments, NoDraft, SaleChanged
 from pos_app.domain.ids import new_id
 from pos_app.domain.staff import Role, StaffMember
 from pos_app.services.context import Context, local_till
@@ -34,10 +34,18 @@ def keep_basket(ctx: Context, staff: StaffMember, basket: Basket, version: int,
                 training: bool = False) -> Draft | None:
     """Keep the screen's basket (and payer) as the sale in progress. `version` numbers the
     screen's changes: an older one than what is kept changes nothing. An empty basket
-    with nothing paid ends the sale in progress."""
+    with nothing paid ends the sale in progress. While a Z is in progress (R6) a basket
+    is not filled: what it sells would fall in no closure's count (a training basket
+    sells nothing, and goes on)."""
+    from pos_app.domain.till import TillState
+
     staff.require(Role.CASHIER, "sell")
     now = ctx.clock.now()
     with ctx.uow() as uow:
+        if not basket.is_empty and not training:
+            session = uow.tills.latest_session(local_till(uow).id)
+            if session is not None and session.state is TillState.CLOSING:
+                raise ClosureInProgress()
         draft = _draft(uow, staff, now, training, create=not basket.is_empty)
         if draft is None or not draft.replace_basket(basket, version):
             return draft

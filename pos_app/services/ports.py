@@ -468,6 +468,10 @@ class TillRepository(Protocol):
         """R6: a closure began; the till shows as closing until it ends."""
         ...
 
+    def stop_closing(self, session_id: str) -> None:
+        """A closure started was abandoned: the session is open again."""
+        ...
+
     def close_session(self, session_id: str, at: datetime) -> None: ...
 
 

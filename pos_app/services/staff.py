@@ -40,6 +40,7 @@ class UnknownTill(DomainError):
 class TillStatus:
     till: Till
     state: TillState
+    opened: bool = False  # this sign-in opened the till (a new session): ask its float
 
 
 def sign_in(ctx: Context, login: str, secret: str,
@@ -196,7 +197,7 @@ def open_till(ctx: Context, staff: StaffMember, till_id: str) -> TillStatus:
         if state is TillState.CLOSED:
             _open_session(uow, ctx.signer, till, staff.id, ctx.clock.now())
             uow.commit()
-            state = TillState.OPEN
+            return TillStatus(till, TillState.OPEN, opened=True)
     return TillStatus(till, state)
 
 

@@ -24,7 +24,7 @@ from pos_app.storage.sql import SqlRepository, from_optional_utc_text, from_utc_
 _CLOSURE_COLUMNS = ("id, till_id, kind, number, period_start, period_end, staff_id, orders,"
                     " takings_cents, perpetual_cents, perpetual_absolute_cents,"
                     " expected_cash_cents, counted_cash_cents, journal_number, first_entry,"
-                    " last_entry, first_part, last_part")
+                    " last_entry, first_part, last_part, gap_reason")
 _RETURNED = "coalesce((SELECT sum(total_cents) FROM credit_notes WHERE order_id = o.id), 0)"
 _VAT_COLUMNS = "v.rate_bp, v.excl_cents, v.vat_cents, v.total_cents"
 _SALES_VAT = ("SELECT v.rate_bp, sum(v.excl_cents), sum(v.vat_cents), sum(v.total_cents)"
@@ -112,14 +112,15 @@ class SqlClosures(SqlRepository):
             count: CashCount | None, session_id: str | None) -> None:
         totals = closure.totals
         self._run(f"INSERT INTO closures ({_CLOSURE_COLUMNS}, session_id) VALUES"
-                  " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                   (closure.id, closure.till_id, closure.kind.value, closure.number,
                    None if closure.period_start is None else utc_text(closure.period_start),
                    utc_text(closure.period_end), closure.staff_id, closure.orders,
                    totals.period_cents, totals.perpetual_cents,
                    totals.perpetual_absolute_cents, closure.expected_cash_cents,
                    closure.counted_cash_cents, closure.journal_number, closure.first_entry,
-                   closure.last_entry, closure.first_part, closure.last_part, session_id))
+                   closure.last_entry, closure.first_part, closure.last_part, closure.gap_reason,
+                   session_id))
         self._many("INSERT INTO closure_methods (closure_id, method_code, expected_cents,"
                    " counted_cents) VALUES (?, ?, ?, ?)",
                    [(closure.id, *method) for method in methods])
@@ -132,4 +133,4 @@ class SqlClosures(SqlRepository):
 def _closure(row: tuple[Any, ...]) -> Closure:
     return Closure(row[0], row[1], ClosureKind(row[2]), row[3], from_optional_utc_text(row[4]),
                    from_utc_text(row[5]), row[6], row[7], GrandTotals(row[8], row[9], row[10]),
-                   row[11], row[12], row[13], row[14], row[15], row[16], row[17])
+                   row[11], row[12], row[13], row[14], row[15], row[16], row[17], row[18])

@@ -139,7 +139,7 @@ class SqlRecords(SqlRepository):
             "SELECT c.id, c.kind, c.number, c.period_end, c.staff_id, c.orders,"
             " c.takings_cents, c.perpetual_cents, c.perpetual_absolute_cents,"
             " c.expected_cash_cents, c.counted_cash_cents, c.journal_number, c.first_entry,"
-            " c.last_entry, c.first_part, c.last_part, s.number FROM closures AS c"
+            " c.last_entry, c.first_part, c.last_part, s.number, c.gap_reason FROM closures AS c"
             " LEFT JOIN till_sessions AS s ON s.id = c.session_id WHERE c.till_id = ?"
             " ORDER BY c.journal_number", (till_id,))
 

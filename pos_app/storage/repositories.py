@@ -161,6 +161,10 @@ class SqlTills(SqlRepository):
         self._run("UPDATE till_sessions SET closing_started_at = ? WHERE id = ?"
                   " AND closing_started_at IS NULL", (utc_text(at), session_id))
 
+    def stop_closing(self, session_id: str) -> None:
+        self._run("UPDATE till_sessions SET closing_started_at = NULL WHERE id = ?"
+                  " AND closed_at IS NULL", (session_id,))
+
     def close_session(self, session_id: str, at: datetime) -> None:
         self._run("UPDATE till_sessions SET closed_at = ? WHERE id = ? AND closed_at IS NULL",
                   (utc_text(at), session_id))

@@ -23,6 +23,7 @@ from pos_app.domain.closure import Closure, ClosureKind
 from pos_app.formatting import format_local_time, format_money, paris
 from pos_app.services import closures
 from pos_app.services.context import Context
+from pos_app.ui.language import ui_locale
 from pos_app.ui.messages import error_message
 from pos_app.ui.ops import OperationRunner
 from pos_app.ui.widgets import named, split_row
@@ -106,20 +107,31 @@ class ClosureHistoryDialog(QDialog):
             bar.addWidget(button)
         self.start_date = named(QDateEdit(QDate(today.year, today.month, 1)), "from")
         self.end_date = named(QDateEdit(QDate(today.year, today.month, today.day)), "to")
+        locale = ui_locale()
         for field in (self.start_date, self.end_date):
             field.setCalendarPopup(True)
             field.setDisplayFormat("dd/MM/yyyy")
+            # The calendar in the screen's language (French on a French screen, whatever
+            # the system's), weeks from Monday, and large enough to tap.
+            field.setLocale(locale)
+            calendar = field.calendarWidget()
+            calendar.setLocale(locale)
+            calendar.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
+            calendar.setMinimumSize(360, 300)
         custom = named(QPushButton(self.tr("Afficher")), "showDates")
         custom.clicked.connect(self._show_dates)
         bar.addStretch(1)
-        bar.addWidget(QLabel(self.tr("Du")))
-        bar.addWidget(self.start_date)
-        bar.addWidget(QLabel(self.tr("au")))
-        bar.addWidget(self.end_date)
-        bar.addWidget(custom)
+        # The dates on a row of their own: with the presets, too wide for 800 pixels.
+        dates = QHBoxLayout()
+        dates.addWidget(QLabel(self.tr("Du")))
+        dates.addWidget(self.start_date)
+        dates.addWidget(QLabel(self.tr("au")))
+        dates.addWidget(self.end_date)
+        dates.addWidget(custom)
+        dates.addStretch(1)
         headers = [self.tr("Clôture"), self.tr("Date"), self.tr("CA TTC"),
                    self.tr("Attendu"), self.tr("Compté"), self.tr("Écart"),
-                   self.tr("Grand total")]
+                   self.tr("Grand total"), self.tr("Motif de l'écart")]
         self.table = named(QTableWidget(0, len(headers)), "closures")
         self.table.setHorizontalHeaderLabels(headers)
         self.table.horizontalHeader().setStretchLastSection(True)
@@ -130,6 +142,7 @@ class ClosureHistoryDialog(QDialog):
         close.clicked.connect(self.accept)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
+        layout.addLayout(dates)
         layout.addWidget(self.table, 3)
         layout.addWidget(self.chart, 2)
         layout.addWidget(self.error)
@@ -160,10 +173,10 @@ class ClosureHistoryDialog(QDialog):
                      format_money(closure.expected_cash_cents),
                      format_money(closure.counted_cash_cents),
                      format_money(closure.gap_cents),
-                     format_money(closure.totals.perpetual_cents)]
+                     format_money(closure.totals.perpetual_cents), closure.gap_reason]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                if column >= 2:
+                if 2 <= column <= 6:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight
                                           | Qt.AlignmentFlag.AlignVCenter)
                 if column == 5 and closure.gap_cents < 0:

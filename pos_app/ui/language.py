@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QTranslator
+from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
 
 TRANSLATIONS = Path(__file__).resolve().parents[2] / "resources" / "translations"
 LANGUAGES = {"fr": "Français", "en": "English"}
@@ -17,6 +17,14 @@ _installed: list[QTranslator] = []  # kept alive while installed
 
 def translation_file(code: str) -> Path:
     return TRANSLATIONS / f"caisse_{code}.qm"
+
+
+def ui_locale() -> QLocale:
+    """The locale of the language the screens show (a calendar's month and day names), not
+    the system's: a French screen on an English system is French throughout."""
+    if _installed:
+        return QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)
+    return QLocale(QLocale.Language.French, QLocale.Country.France)
 
 
 def apply_language(code: str) -> str:

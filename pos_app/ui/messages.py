@@ -99,8 +99,15 @@ def _sentences() -> list[tuple[type[Exception], Callable[[Any], str]]]:
             "messages", "Les réglages n'ont pas pu être enregistrés dans {path}.").format(
             path=e.path)),
         (errors.ClosureInProgress, lambda e: translate(
-            "messages", "Une clôture a été commencée et non terminée : terminez-la avant de"
-            " vendre.")),
+            "messages", "Clôture Z en cours — terminez-la ou abandonnez-la (Caisse ›"
+            " Clôture Z).")),
+        (errors.NoClosureStarted, lambda e: translate(
+            "messages", "Aucune clôture n'est en cours.")),
+        (errors.GapReasonMissing, lambda e: translate(
+            "messages", "Un écart de {gap} (plus de {threshold}) demande un motif.").format(
+            gap=format_money(e.gap_cents), threshold=format_money(e.threshold_cents))),
+        (errors.BlindCountMissing, lambda e: translate(
+            "messages", "Comptage à l'aveugle : saisissez les espèces comptées.")),
         (errors.ClosureRequired, lambda e: translate(
             "messages", "La caisse est ouverte depuis le {time} sans clôture Z : faites la"
             " clôture avant de vendre.").format(time=format_local_time(e.opened_at))),

@@ -49,7 +49,7 @@ from pos_app.ui.widgets import D, named, restyle, show_dialog, split_row
 if TYPE_CHECKING:
     from pos_app.domain.clock import ClockJump
     from pos_app.domain.draft import Draft
-    from pos_app.ui.cash_dialog import CashDialog
+    from pos_app.ui.cash_dialog import CashDialog, OpeningFloatDialog
     from pos_app.ui.closure_dialog import ClosureDialog
     from pos_app.ui.closure_history import ClosureHistoryDialog
     from pos_app.ui.customer_dialog import CustomerDialog
@@ -118,6 +118,13 @@ class SaleWindow(QMainWindow):
         self.simulation = named(QLabel(self.tr("SIMULATION — mode formation : rien n'est"
                                                " encaissé")), "simulation")
         self.simulation.hide()
+        # R6: while a Z is in progress no basket starts; said until finished or abandoned.
+        self.closing = False
+        self.closing_banner = named(QLabel(self.tr(
+            "Clôture Z en cours — terminez-la ou abandonnez-la (Caisse › Clôture Z)")),
+            "closingBanner")
+        self.closing_banner.setWordWrap(True)
+        self.closing_banner.hide()
         self.orders_button = named(QPushButton(self.tr("Recherche commande")), "orderSearch")
         self.orders_button.setToolTip(self.tr("Retrouver une commande (F4)"))
         self.who = named(QLabel(), "who")
@@ -157,10 +164,11 @@ class SaleWindow(QMainWindow):
         self.who.setText(staff.display_name)
         QTimer.singleShot(DIALOGS_AFTER_MS, load_dialogs)
         if till is not None and till.state is TillState.CLOSING:
-            closing = self.tr("Clôture commencée et non terminée : terminez-la avant de vendre.")
-            self.show_notice(closing, error=True, sticky=True)
+            self.set_closing(True)
             if staff.role in (Role.MANAGER, Role.ADMINISTRATOR):  # R6: finish it first
                 QTimer.singleShot(0, self.close_z)
+        elif till is not None and till.opened:  # this sign-in opened the till
+            QTimer.singleShot(0, self.ask_float)
         self._bring_back_draft()  # before anything is sold on this screen
         QTimer.singleShot(DIALOGS_AFTER_MS, self.check_clock)  # the screen comes first
         self._clock_timer.start()
@@ -177,6 +185,7 @@ class SaleWindow(QMainWindow):
         body.addWidget(self.catalogue, 3)
         outer = QVBoxLayout()
         outer.addWidget(self.simulation)
+        outer.addWidget(self.closing_banner)
         outer.addLayout(top)
         outer.addLayout(body, 1)
         outer.addWidget(self.notice)
@@ -224,6 +233,9 @@ class SaleWindow(QMainWindow):
         return self._open(dialog)
 
     def _add(self, product: Product, quantity: int = 1, price: str | None = None) -> None:
+        if self.closing and not self.training:
+            self.show_notice(self.closing_banner.text(), error=True)
+            return
         try:
             self.basket.add(product, quantity, price)
         except Exception as error:  # noqa: BLE001 - a refusal is shown, the basket is kept
@@ -526,14 +538,32 @@ class SaleWindow(QMainWindow):
                 self.notice.clear()
                 self.show_notice(self.tr("Clôture Z n° {number} enregistrée.").format(
                     number=dialog.closed.closure.number))
+            elif self.closing:  # closed without finishing or abandoning it: said
+                self.show_notice(self.tr("La clôture Z reste en cours."), sticky=True)
 
         dialog.finished.connect(closed)
+        dialog.closing_changed.connect(self.set_closing)
+        return self._open(dialog)
+
+    def set_closing(self, on: bool) -> None:
+        """A Z in progress (R6): the banner says so, and no product goes in the basket."""
+        self.closing = on
+        self.closing_banner.setVisible(on)
+
+    def ask_float(self) -> OpeningFloatDialog:
+        """The till just opened: its opening float, counted, or said to be none."""
+        from pos_app.ui.cash_dialog import OpeningFloatDialog
+
+        dialog = OpeningFloatDialog(self.ctx, self.runner, self.staff, parent=self)
+        dialog.saved.connect(self.show_notice)
         return self._open(dialog)
 
     def move_cash(self) -> CashDialog:
         from pos_app.ui.cash_dialog import CashDialog
 
-        return self._open(CashDialog(self.ctx, self.runner, self.staff, parent=self))
+        dialog = CashDialog(self.ctx, self.runner, self.staff, parent=self)
+        dialog.saved.connect(self.show_notice)
+        return self._open(dialog)
 
     def open_drawer(self) -> DrawerDialog | None:
         if self.devices is None:

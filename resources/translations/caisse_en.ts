@@ -61,7 +61,42 @@
     </message>
 </context>
 <context>
+    <name>CashCounter</name>
+    <message>
+        <source>Montant</source>
+        <translation>Amount</translation>
+    </message>
+    <message>
+        <source>Billets et pièces</source>
+        <translation>Notes and coins</translation>
+    </message>
+    <message>
+        <source>Espèces comptées</source>
+        <translation>Cash counted</translation>
+    </message>
+    <message>
+        <source>{name}   × {quantity}   = {subtotal}</source>
+        <translation>{name}   × {quantity}   = {subtotal}</translation>
+    </message>
+    <message>
+        <source>Total compté : {total}</source>
+        <translation>Total counted: {total}</translation>
+    </message>
+</context>
+<context>
     <name>CashDialog</name>
+    <message>
+        <source>Fond de caisse enregistré : {amount}</source>
+        <translation>Opening float saved: {amount}</translation>
+    </message>
+    <message>
+        <source>Apport enregistré : {amount}</source>
+        <translation>Cash in saved: {amount}</translation>
+    </message>
+    <message>
+        <source>Retrait enregistré : {amount}</source>
+        <translation>Cash out saved: {amount}</translation>
+    </message>
     <message>
         <source>Mouvement d&apos;espèces</source>
         <translation>Cash movement</translation>
@@ -148,14 +183,6 @@
         <translation>X reading</translation>
     </message>
     <message>
-        <source>Compter les espèces</source>
-        <translation>Count the cash</translation>
-    </message>
-    <message>
-        <source>Valider la clôture Z</source>
-        <translation>Confirm the Z closure</translation>
-    </message>
-    <message>
         <source>Fermer</source>
         <translation>Close</translation>
     </message>
@@ -164,16 +191,8 @@
         <translation>Print</translation>
     </message>
     <message>
-        <source>Espèces comptées</source>
-        <translation>Cash counted</translation>
-    </message>
-    <message>
         <source>Montant incorrect</source>
         <translation>Wrong amount</translation>
-    </message>
-    <message>
-        <source>Écart : {amount}</source>
-        <translation>Gap: {amount}</translation>
     </message>
     <message>
         <source>Clôture Z n° {number} enregistrée. Espèces attendues {expected}, comptées {counted}, écart {gap}. Grand total {total}.</source>
@@ -262,6 +281,94 @@
     <message>
         <source>Espèces attendues</source>
         <translation>Cash expected</translation>
+    </message>
+    <message>
+        <source>Motif de l&apos;écart</source>
+        <translation>Reason for the difference</translation>
+    </message>
+    <message>
+        <source>Abandonner la clôture</source>
+        <translation>Abandon the closure</translation>
+    </message>
+    <message>
+        <source>Retour</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <source>Valider le comptage</source>
+        <translation>Confirm the count</translation>
+    </message>
+    <message>
+        <source>Confirmer</source>
+        <translation>Confirm</translation>
+    </message>
+    <message>
+        <source>Oui, abandonner</source>
+        <translation>Yes, abandon</translation>
+    </message>
+    <message>
+        <source>Erreur de rendu de monnaie</source>
+        <translation>Wrong change given</translation>
+    </message>
+    <message>
+        <source>Pièce/billet manquant</source>
+        <translation>Coin/note missing</translation>
+    </message>
+    <message>
+        <source>Fond de caisse mal compté</source>
+        <translation>Float miscounted</translation>
+    </message>
+    <message>
+        <source>Paiement enregistré dans le mauvais mode</source>
+        <translation>Payment recorded with the wrong method</translation>
+    </message>
+    <message>
+        <source>Abandonner la clôture Z ? La caisse redevient ouverte et la journée continue ; l&apos;abandon est inscrit au journal.</source>
+        <translation>Abandon the Z closure? The till opens again and the day goes on; the abandonment is recorded in the journal.</translation>
+    </message>
+    <message>
+        <source>Comptage à l&apos;aveugle : l&apos;attendu s&apos;affiche une fois le comptage validé.</source>
+        <translation>Blind count: the expected cash shows once the count is confirmed.</translation>
+    </message>
+    <message>
+        <source>Saisissez les espèces comptées</source>
+        <translation>Enter the cash counted</translation>
+    </message>
+    <message>
+        <source>Attendu {expected} — écart : {amount}</source>
+        <translation>Expected {expected} — difference: {amount}</translation>
+    </message>
+    <message>
+        <source>Écart de {gap} (compté {counted}, attendu {expected}). Valider la clôture Z ?</source>
+        <translation>Difference of {gap} (counted {counted}, expected {expected}). Record the Z closure?</translation>
+    </message>
+    <message>
+        <source>Aucun écart (compté {counted}, attendu {expected}). Valider la clôture Z ?</source>
+        <translation>No difference (counted {counted}, expected {expected}). Record the Z closure?</translation>
+    </message>
+    <message>
+        <source>Motif obligatoire au-delà de {threshold} d&apos;écart.</source>
+        <translation>A reason is required beyond a difference of {threshold}.</translation>
+    </message>
+    <message>
+        <source>Motif de l&apos;écart (facultatif).</source>
+        <translation>Reason for the difference (optional).</translation>
+    </message>
+    <message>
+        <source>Motif : {reason}.</source>
+        <translation>Reason: {reason}.</translation>
+    </message>
+    <message>
+        <source>Clôture abandonnée : la caisse est de nouveau ouverte.</source>
+        <translation>Closure abandoned: the till is open again.</translation>
+    </message>
+    <message>
+        <source>la mise en service</source>
+        <translation>the first use</translation>
+    </message>
+    <message>
+        <source>Du {start} au {end}</source>
+        <translation>From {start} to {end}</translation>
     </message>
     <message>
         <source>commandes</source>
@@ -365,6 +472,10 @@
     <message>
         <source>Grand total</source>
         <translation>Grand total</translation>
+    </message>
+    <message>
+        <source>Motif de l&apos;écart</source>
+        <translation>Reason for the difference</translation>
     </message>
     <message>
         <source>Fermer</source>
@@ -802,6 +913,29 @@ Cameras: {cameras}</translation>
     <message>
         <source>Code lu ignoré ({code}) : fermez d&apos;abord cette fenêtre.</source>
         <translation>Code ignored ({code}): close this window first.</translation>
+    </message>
+</context>
+<context>
+    <name>OpeningFloatDialog</name>
+    <message>
+        <source>Fond de caisse</source>
+        <translation>Opening float</translation>
+    </message>
+    <message>
+        <source>La caisse vient d&apos;ouvrir : comptez le fond de caisse mis dans le tiroir.</source>
+        <translation>The till has just opened: count the float put in the drawer.</translation>
+    </message>
+    <message>
+        <source>Enregistrer le fond de caisse</source>
+        <translation>Save the opening float</translation>
+    </message>
+    <message>
+        <source>Pas de fond de caisse</source>
+        <translation>No opening float</translation>
+    </message>
+    <message>
+        <source>Enregistrez le fond de caisse, ou touchez « Pas de fond de caisse ».</source>
+        <translation>Save the opening float, or tap “No opening float”.</translation>
     </message>
 </context>
 <context>
@@ -1280,6 +1414,10 @@ Cameras: {cameras}</translation>
         <translation>SIMULATION — training mode: nothing is taken</translation>
     </message>
     <message>
+        <source>Clôture Z en cours — terminez-la ou abandonnez-la (Caisse › Clôture Z)</source>
+        <translation>Z closure in progress — finish or abandon it (Till › Z closure)</translation>
+    </message>
+    <message>
         <source>Retrouver une commande (F4)</source>
         <translation>Find an order (F4)</translation>
     </message>
@@ -1298,10 +1436,6 @@ Cameras: {cameras}</translation>
     <message>
         <source>Déconnexion</source>
         <translation>Sign out</translation>
-    </message>
-    <message>
-        <source>Clôture commencée et non terminée : terminez-la avant de vendre.</source>
-        <translation>A closure was started and not finished: finish it before selling.</translation>
     </message>
     <message>
         <source>Code lu ignoré ({code}) : fermez d&apos;abord cette fenêtre.</source>
@@ -1338,6 +1472,10 @@ Cameras: {cameras}</translation>
     <message>
         <source>Clôture Z n° {number} enregistrée.</source>
         <translation>Z closure no. {number} recorded.</translation>
+    </message>
+    <message>
+        <source>La clôture Z reste en cours.</source>
+        <translation>The Z closure is still in progress.</translation>
     </message>
     <message>
         <source>Encaissez ou videz le panier avant de vous déconnecter.</source>
@@ -1882,8 +2020,20 @@ Cameras: {cameras}</translation>
         <translation>The settings could not be saved in {path}.</translation>
     </message>
     <message>
-        <source>Une clôture a été commencée et non terminée : terminez-la avant de vendre.</source>
-        <translation>A closure was started and not finished: finish it before selling.</translation>
+        <source>Clôture Z en cours — terminez-la ou abandonnez-la (Caisse › Clôture Z).</source>
+        <translation>Z closure in progress — finish or abandon it (Till › Z closure).</translation>
+    </message>
+    <message>
+        <source>Aucune clôture n&apos;est en cours.</source>
+        <translation>No closure is in progress.</translation>
+    </message>
+    <message>
+        <source>Un écart de {gap} (plus de {threshold}) demande un motif.</source>
+        <translation>A difference of {gap} (more than {threshold}) needs a reason.</translation>
+    </message>
+    <message>
+        <source>Comptage à l&apos;aveugle : saisissez les espèces comptées.</source>
+        <translation>Blind count: enter the cash counted.</translation>
     </message>
     <message>
         <source>La caisse est ouverte depuis le {time} sans clôture Z : faites la clôture avant de vendre.</source>

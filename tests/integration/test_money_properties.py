@@ -183,7 +183,8 @@ class TillDays(RuleBasedStateMachine):
         assert reading.expected_cash_cents == expected
         try:
             result = closures.finish_closure(self.ctx, self.manager,
-                                             max(0, expected + gap))
+                                             max(0, expected + gap),
+                                             reason="Comptage de test")
         except DomainError as error:  # a closed till has nothing to close
             assert "nothing to close" in str(error)
             assert not any(self.tally.values())
