@@ -116,8 +116,8 @@ def validate_draft(ctx: Context, staff: StaffMember, basket: Basket, version: in
         if draft is None or (kept_id is not None and draft.id != kept_id):
             raise SaleChanged()
         draft.replace_basket(basket, version)
-        if (draft.basket.lines, draft.basket.payer_id) != (list(basket.lines),
-                                                           basket.payer_id):
+        if (draft.basket.lines, draft.basket.payer_id, draft.basket.discount) != (
+                list(basket.lines), basket.payer_id, basket.discount):
             raise SaleChanged()
         order.payments.extend(draft.payments)
         uow.drafts.delete(draft.id)

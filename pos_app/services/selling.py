@@ -99,7 +99,8 @@ def record_sale(ctx: Context, staff: StaffMember, basket: Basket, take_payments:
         prefix = TRAINING_PREFIX if training else till.order_prefix
         order = Order(id=new_id(), number=format_order_number(prefix, sequence),
                       sequence=sequence, till_id=till.id, created_at=now, staff_id=staff.id,
-                      lines=tuple(basket.lines), payer_id=basket.payer_id, training=training)
+                      lines=basket.priced_lines(), payer_id=basket.payer_id, training=training,
+                      discount=basket.sold_discount())
         take_payments(uow, order, now)
         if order.left_cents > 0 and not validate_without_paying:
             raise PaymentIncomplete(order.left_cents)
