@@ -244,27 +244,12 @@ class Order:
 
     def returnable(self, position: int) -> int:
         """How many of line `position` can still be taken back."""
-        return self.lines[position].quantity - self.returned(position)
+        taken = self.returned(position)  # first: an unknown position is refused
+        return self.lines[position].quantity - taken
 
     def returned_part(self, position: int, done: int, quantity: int) -> BasketLine:
-        """Line `position`'s `quantity` units taken back after `done` were: at the value
-        domain/discount.py `returned_discount` gives them, its own discount first, then
-        its share of the basket's."""
-        line = self.lines[position]
-        if not line.discounted:
-            return replace(line, quantity=quantity)
-        gross, net = line.gross_cents, line.total_cents
-
-        def own(units: int) -> int:
-            return min(line.discount_cents,
-                       returned_discount(gross, net, line.quantity, 0, units))
-
-        part = returned_discount(gross, net, line.quantity, done, quantity)
-        mine = own(done + quantity) - own(done)
-        return replace(line, quantity=quantity, discount_cents=mine,
-                       discount_reason=line.discount_reason if mine else "",
-                       discount_by=line.discount_by if mine else None,
-                       basket_discount_cents=part - mine)
+        """Line `position`'s `quantity` units taken back after `done` were (`line_part`)."""
+        return line_part(self.lines[position], done, quantity)
 
     def take_payment(self, method: PaymentMethod, amount_cents: Cents, payment_id: str,
                      at: datetime, staff_id: str) -> Payment:
@@ -370,6 +355,25 @@ class Order:
         for refund in self.refunds:
             net[refund.method_code] = net.get(refund.method_code, 0) - refund.amount_cents
         return net
+
+
+def line_part(line: BasketLine, done: int, quantity: int) -> BasketLine:
+    """`quantity` units of an order line taken back after `done` were: at the value
+    domain/discount.py `returned_discount` gives them, the line's own discount taken
+    back first, then its share of the basket's."""
+    if not line.discounted:
+        return replace(line, quantity=quantity)
+    gross, net = line.gross_cents, line.total_cents
+
+    def own(units: int) -> int:
+        return min(line.discount_cents, returned_discount(gross, net, line.quantity, 0, units))
+
+    part = returned_discount(gross, net, line.quantity, done, quantity)
+    mine = own(done + quantity) - own(done)
+    return replace(line, quantity=quantity, discount_cents=mine,
+                   discount_reason=line.discount_reason if mine else "",
+                   discount_by=line.discount_by if mine else None,
+                   basket_discount_cents=part - mine)
 
 
 def check_reason(reason: str) -> None:
