@@ -120,6 +120,11 @@ class Basket:
         self._check_index(index)
         return self.lines.pop(index)
 
+    def copy(self) -> Basket:
+        """The basket as it is now (its lines, payer and discount), apart from later
+        changes: what a save or a payment hands over."""
+        return Basket(list(self.lines), self.payer_id, self.discount)
+
     def clear(self) -> None:
         self.lines.clear()
         self.payer_id = None
