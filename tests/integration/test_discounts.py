@@ -5,6 +5,7 @@ discounted order as a pull brings it."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,6 +23,8 @@ from pos_app.services.journal_check import verify_journal
 from pos_app.services.policies import set_policy
 from pos_app.services.receipts import receipt, refund_receipt
 from pos_app.services.selling import PaymentRequest
+from tests.integration.test_bad_input import CASHIER, MANAGER, refused
+from tests.integration.test_cli import caisse, ok
 from tests.integration.test_selling_services import basket_of
 from tests.pulled_orders import document, merge
 
@@ -172,3 +175,28 @@ def test_another_tills_discounted_order_is_pulled_with_its_discounts(ctx: Contex
     wrong["lines"][0].update(basket_discount_cents=250, total_cents=2550)
     wrong.update(total_cents=2550)
     assert merge(ctx, wrong) == 0  # shares of a basket discount it does not give
+
+
+def test_an_order_file_gives_line_and_basket_discounts(data_dir: Path) -> None:
+    order = {"lines": [{"product": "tshirt", "quantity": 2, "discount": "2,00",
+                        "discount_reason": "Fidélité"},
+                       {"product": "cafe", "discount": "10%", "discount_reason": "Geste"}],
+             "discount": "5%", "discount_reason": "Tarif groupe",
+             "validate_without_paying": True}
+    created = ok(caisse(data_dir, "order", "create", stdin=json.dumps(order), **MANAGER))
+    tshirt, cafe = created["lines"]
+    assert (tshirt["discount_cents"], tshirt["discount_reason"]) == (200, "Fidélité")
+    assert cafe["discount_reason"] == "Geste" and cafe["discount_cents"] > 0
+    assert created["order_discount"]["percent"] == 5
+    assert created["order_discount"]["reason"] == "Tarif groupe"
+    assert created["total_cents"] == sum(line["total_cents"] for line in created["lines"])
+    # A cashier may not, by the till's default rules; a discount must be read and have
+    # a reason.
+    assert refused(caisse(data_dir, "order", "create", stdin=json.dumps(order), **CASHIER))
+    wrong = {"lines": [{"product": "cafe", "discount": "abc", "discount_reason": "x"},
+                       {"product": "tshirt", "discount": "1,00"}],
+             "validate_without_paying": True}
+    body = refused(caisse(data_dir, "order", "create", stdin=json.dumps(wrong), **MANAGER))
+    assert [problem["where"] for problem in body["problems"]] == ["lines[0].discount",
+                                                                  "lines[1].discount"]
+    assert "needs a reason" in body["problems"][1]["message"]
