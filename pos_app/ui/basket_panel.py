@@ -18,8 +18,9 @@ from PySide6.QtWidgets import (
 
 from pos_app.domain.basket import Basket, BasketLine
 from pos_app.domain.discount import DiscountAsked
-from pos_app.domain.errors import BasketBelowPayments
+from pos_app.domain.errors import BasketBelowPayments, DomainError
 from pos_app.formatting import format_money
+from pos_app.ui.messages import error_message
 from pos_app.ui.widgets import named, set_by_name
 
 
@@ -215,28 +216,23 @@ class BasketPanel(QWidget):
 
     def _change_quantity(self, step: int) -> None:
         row = self.lines.currentRow()
-        line = self.basket.lines[row]
-        if self._below_paid(line.unit_price_cents * -step):
-            return
-        self.basket.set_quantity(row, line.quantity + step)
-        self._changed()
+        self._try(lambda: self._set(row, self.basket.lines[row].quantity + step))
 
     def _remove(self) -> None:
         row = self.lines.currentRow()
-        if self._below_paid(self.basket.lines[row].total_cents):
-            return
-        self.basket.remove(row)
-        self._changed()
+        self._try(lambda: self._remove_row(row))
 
-    def _below_paid(self, less_cents: int) -> bool:
-        """A change taking `less_cents` off would bring the basket below what was paid:
-        refused, with a sentence (the payments must be given back first)."""
-        if self.basket.total_cents - less_cents >= self.paid_cents:
-            return False
-        self.refused.emit(self.tr("{amount} ont déjà été encaissés : le panier ne peut pas"
-                                  " descendre en dessous.").format(
-            amount=format_money(self.paid_cents)))
-        return True
+    def _try(self, change: Callable[[], None]) -> None:
+        """A change of the buttons under the basket; a refusal is said, nothing changes
+        (below what was paid: the payments must be given back first)."""
+        try:
+            change()
+        except BasketBelowPayments:
+            self.refused.emit(self.tr("{amount} ont déjà été encaissés : le panier ne peut"
+                                      " pas descendre en dessous.").format(
+                amount=format_money(self.paid_cents)))
+        except DomainError as error:
+            self.refused.emit(error_message(error))
 
     def _clear(self) -> None:
         if self.paid_cents > 0:

@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 from pos_app.bootstrap import Store
 from pos_app.domain import errors
 from pos_app.domain.catalogue import Product
+from pos_app.domain.discount import DiscountAsked
 from pos_app.domain.staff import StaffMember
 from pos_app.services import orders
 from pos_app.services.journal_check import verify_journal
@@ -145,3 +146,19 @@ def test_the_line_pop_up_fits_800_by_600_with_buttons_big_enough(
 ])
 def test_discount_refusals_read_as_french_sentences(error: Exception, expected: str) -> None:
     assert error_message(error) == expected
+
+
+def test_a_quantity_below_the_line_discount_is_refused_and_said(
+        qtbot: QtBot, store: Store, runner: OperationRunner, manager: StaffMember) -> None:
+    window = open_sale_window(qtbot, store, runner, manager)
+    product = _single_priced(window)[0]
+    price = product.prices[0].amount_cents
+    tap_tile(qtbot, window, product.id)
+    tap_tile(qtbot, window, product.id)
+    qtbot.waitUntil(lambda: window.basket.lines[0].quantity == 2 if window.basket.lines
+                    else False, timeout=WAIT_MS)
+    window.basket.discount_line(0, DiscountAsked(cents=price + 1), "Tarif groupe", manager.id)
+    window.basket_panel.refresh()
+    click(qtbot, window.basket_panel.less)
+    qtbot.waitUntil(lambda: "dépasse" in window.notice.text(), timeout=WAIT_MS)
+    assert window.basket.lines[0].quantity == 2
