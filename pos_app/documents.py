@@ -253,7 +253,15 @@ def order_lines(order: Order, payer: Customer | None) -> list[str]:
         lines.append(f"Payeur : {payer.display_name}")
     for position, line in enumerate(order.lines, start=1):
         lines.append(f"  {position}. {line.quantity} × {line.label} ({line.price_label}) "
-                     f"{format_money(line.unit_price_cents)} = {format_money(line.total_cents)}")
+                     f"{format_money(line.unit_price_cents)} = {format_money(line.gross_cents)}")
+        if line.discount_cents:
+            lines.append(f"     Remise {format_money(-line.discount_cents)}"
+                         f" ({line.discount_reason})")
+    if order.discount is not None:
+        lines.append(f"  Remise panier {format_money(-order.discount.cents)}"
+                     f" ({order.discount.reason})")
+    if order.discounted_cents:
+        lines.append(f"  Remises {format_money(-order.discounted_cents)}")
     for vat in order.vat():
         lines.append(f"  TVA {vat.rate.percent_text.replace('.', ',')} % : "
                      f"HT {format_money(vat.excl_cents)}, TVA {format_money(vat.vat_cents)}")

@@ -11,12 +11,13 @@ from typing import Any
 import pytest
 
 from pos_app.bootstrap import Store
-from pos_app.documents import receipt_lines
+from pos_app.documents import order_lines, receipt_lines
 from pos_app.domain.basket import Basket
 from pos_app.domain.discount import DiscountAsked
 from pos_app.domain.errors import DiscountAboveLimit, NotAllowed
 from pos_app.domain.order import Order
 from pos_app.domain.staff import StaffMember
+from pos_app.formatting import format_money
 from pos_app.services import drafts, orders, selling
 from pos_app.services.context import Context
 from pos_app.services.journal_check import verify_journal
@@ -76,6 +77,10 @@ def test_a_manager_discounts_and_the_sale_journals_verifies_and_prints_it(
     assert "Remise -2,00\u00a0€ (Fidélité)" in printed
     assert "Remise panier -" in printed and "(Tarif groupe)" in printed
     assert f"Remises -{order.discounted_cents // 100}," in printed
+    summary = "\n".join(order_lines(stored, None))  # `caisse order show`, the order view
+    assert "Remise -2,00\u00a0€ (Fidélité)" in summary
+    assert stored.discount is not None
+    assert f"Remise panier {format_money(-stored.discount.cents)} (Tarif groupe)" in summary
 
 
 def test_a_cashier_may_not_discount_unless_the_till_allows_it(
