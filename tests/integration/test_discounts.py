@@ -156,10 +156,15 @@ def receipt_lines_of(value: Any) -> list[str]:
 
 def test_a_cancelled_discounted_sale_is_verified(ctx: Context, manager: StaffMember) -> None:
     order = _sell(ctx, manager, _discounted(ctx, manager))
-    orders.return_lines(ctx, manager, order.number, [(0, 1)], "retour")
+    returned = orders.return_lines(ctx, manager, order.number, [(0, 1)], "retour")
     orders.cancel_order(ctx, manager, order.number, "erreur")
     assert orders.get_order(ctx, order.number).order.left_cents == 0
     assert verify_journal(ctx).ok
+    # The cancellation's slip takes back what is left of each line at its net value.
+    assert returned.credit_note is not None
+    slip = refund_receipt(ctx, order.number)
+    left = order.total_cents - returned.credit_note.total_cents
+    assert sum(line.total_cents for line in slip.lines) == slip.total_cents == -left
 
 
 def test_another_tills_discounted_order_is_pulled_with_its_discounts(ctx: Context) -> None:
