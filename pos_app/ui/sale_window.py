@@ -173,6 +173,7 @@ class SaleWindow(QMainWindow):
                 staff.id if staff.may(policy.discount_role) else None,
                 policy.max_discount_percent)
 
+        # Unread, the buttons stay hidden: the services refuse a discount all the same.
         self.runner.run(self, lambda: till_policy(self.ctx), read, lambda _error: None)
 
     def _layout(self) -> None:
