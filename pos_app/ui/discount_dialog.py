@@ -71,8 +71,8 @@ class DiscountDialog(QDialog):
         reasons.addWidget(self.error)
         reasons.addStretch(1)
         columns = QHBoxLayout()
-        columns.addLayout(amount, 3)
-        columns.addLayout(reasons, 2)
+        columns.addLayout(amount, 1)
+        columns.addLayout(reasons)  # as wide as its words need
         layout = QVBoxLayout(self)
         layout.addLayout(columns)
         layout.addLayout(split_row([cancel, self.none], [self.ok]))

@@ -7,7 +7,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from pos_app.domain.basket import BasketLine
 from pos_app.domain.errors import DomainError, InvalidQuantity
@@ -44,7 +52,11 @@ class LineDialog(QDialog):
         layout.addWidget(self.quantity)
         layout.addWidget(self.keypad)
         layout.addWidget(self.error)
-        layout.addLayout(split_row([self.remove, self.discount], [close, self.ok]))
+        actions = QHBoxLayout()  # a row of their own: their words are never cut
+        actions.addWidget(self.discount)
+        actions.addWidget(self.remove)
+        layout.addLayout(actions)
+        layout.addLayout(split_row([close], [self.ok]))
         close.clicked.connect(self.reject)
         self.ok.clicked.connect(self._set)
         self.remove.clicked.connect(lambda: self._done(self.remove_line))

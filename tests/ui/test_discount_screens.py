@@ -128,10 +128,14 @@ def test_the_line_pop_up_fits_800_by_600_with_buttons_big_enough(
     for opened in (lambda: _tap_line(qtbot, window, 0), basket_discount):
         dialog = opened()
         hint = dialog.sizeHint()
+        dialog.resize(hint)  # the offscreen platform may show it a pixel short
+        qtbot.waitUntil(lambda d=dialog, h=hint: d.size() == h, timeout=WAIT_MS)
         assert hint.width() <= 800 and hint.height() <= 600, (type(dialog), hint)
         for button in dialog.findChildren(QPushButton):
             if button.isVisible():
                 assert button.height() >= 44 and button.width() >= 44, button.objectName()
+                # Its words whole: never narrower than its text needs.
+                assert button.width() >= button.sizeHint().width(), button.text()
         dialog.reject()
 
 
