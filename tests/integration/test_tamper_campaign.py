@@ -295,7 +295,8 @@ TABLE_EDITS: dict[str, list[str]] = {
         "DELETE FROM credit_note_vat; DELETE FROM credit_note_lines; DELETE FROM refunds"
         " WHERE credit_note_id IS NOT NULL; DELETE FROM credit_notes",
     ],
-    "credit_note_lines": ["UPDATE credit_note_lines SET quantity = quantity + 1"],
+    "credit_note_lines": ["UPDATE credit_note_lines SET quantity = quantity + 1",
+                          "UPDATE credit_note_lines SET discount_cents = discount_cents + 1"],
     "credit_note_vat": ["UPDATE credit_note_vat SET vat_cents = vat_cents + 10"],
     "refunds": [
         "UPDATE refunds SET method_code = 'CB' WHERE method_code = 'ESP'",
