@@ -33,7 +33,7 @@ from pos_app.domain.journal import (
     from_journal_time,
     order_chain,
 )
-from pos_app.domain.order import CreditNote, Order, Refund
+from pos_app.domain.order import CreditNote, Order, Refund, line_part
 from pos_app.domain.receipt import (
     Receipt,
     ReceiptLine,
@@ -311,10 +311,10 @@ class _Journaled:
                 for item in note.lines:
                     taken[item.position] += item.line.quantity
         # What is left of a line goes back at its net value (domain/order.py
-        # `returned_part`): the order's lines are the sale entry's.
+        # `line_part`), reckoned from the sale's entry, never from the tables.
         return tuple(
-            _line({**line, **_negated(order.returned_part(position, int(line["quantity"])
-                                                          - left, left))})
+            _line({**line, **_negated(line_part(_sold_line(line), int(line["quantity"])
+                                                - left, left))})
             for position, line in enumerate(self.sale.payload["lines"])
             if (left := int(line["quantity"]) - taken[position]) > 0)
 
@@ -325,6 +325,15 @@ def _line(line: dict[str, Any]) -> ReceiptLine:
                        int(line["total_cents"]), int(line.get("discount_cents", 0)),
                        str(line.get("discount_reason", "")),
                        int(line.get("basket_discount_cents", 0)))
+
+
+def _sold_line(line: dict[str, Any]) -> BasketLine:
+    """A line of a sale's entry, with what it says of its discounts."""
+    return BasketLine("", str(line["label"]), "", str(line["price_label"]),
+                      int(line["unit_price_cents"]), int(line["quantity"]),
+                      VatRate(int(line["vat_rate_bp"])), int(line.get("discount_cents", 0)),
+                      str(line.get("discount_reason", "")), None,
+                      int(line.get("basket_discount_cents", 0)))
 
 
 def _negated(part: BasketLine) -> dict[str, Any]:
