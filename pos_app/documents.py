@@ -52,7 +52,8 @@ def receipt_document(value: Receipt) -> Document:
             blocks.append(Text(f"par {value.reprinted_by}", align=Align.CENTER))
     blocks += [Text(f"Ticket {value.number} — {format_local_time(value.at, '%d/%m/%Y %H:%M:%S')}"),
                Text(f"{value.point_of_sale} · {value.till_name}")]
-    blocks += _lines_and_vat(value.lines, value.vat, value.total_cents)
+    blocks += _lines_and_vat(value.lines, value.vat, value.total_cents,
+                             value.basket_discount_reason)
     for payment in value.payments:
         change = f" (rendu {format_money(payment.change_cents)})" if payment.change_cents else ""
         blocks.append(Text(f"{payment.label} {format_money(payment.amount_cents)}{change}"))
@@ -95,15 +96,30 @@ def refund_document(value: RefundReceipt) -> Document:
 
 
 def _lines_and_vat(lines: Iterable[ReceiptLine], vat: Iterable[VatLine],
-                   total_cents: int) -> list[Block]:
-    """A receipt's lines, each with its VAT rate, its VAT per rate (without VAT, VAT,
-    with VAT) and its total."""
-    blocks: list[Block] = [
-        Text(f"{line.quantity} × {line.label} ({line.price_label})"
-             f" {format_money(line.unit_price_cents)} = {format_money(line.total_cents)}"
-             # No-break spaces: on a narrow roll the amount and its rate go on together.
-             f"\u00a0·\u00a0TVA\u00a0{format_vat_rate(line.vat_rate_bp)}")
-        for line in lines]
+                   total_cents: int, basket_reason: str = "") -> list[Block]:
+    """A receipt's lines, each with its VAT rate (a discounted one: its price, then its
+    discount and why under it), the basket's discount and all discounts together, its
+    VAT per rate (without VAT, VAT, with VAT) and its total."""
+    blocks: list[Block] = []
+    shares = discounts = 0
+    for line in lines:
+        # A line shows its price before its own discount; its share of the basket's
+        # discount is in "Remise panier".
+        blocks.append(Text(
+            f"{line.quantity} × {line.label} ({line.price_label})"
+            f" {format_money(line.unit_price_cents)} = {format_money(line.gross_cents)}"
+            # No-break spaces: on a narrow roll the amount and its rate go on together.
+            f"\u00a0·\u00a0TVA\u00a0{format_vat_rate(line.vat_rate_bp)}"))
+        if line.discount_cents:
+            reason = f" ({line.discount_reason})" if line.discount_reason else ""
+            blocks.append(Text(f"  Remise {format_money(-line.discount_cents)}{reason}"))
+        shares += line.basket_discount_cents
+        discounts += line.discount_cents + line.basket_discount_cents
+    if shares:
+        reason = f" ({basket_reason})" if basket_reason else ""
+        blocks.append(Text(f"Remise panier {format_money(-shares)}{reason}"))
+    if discounts:
+        blocks.append(Text(f"Remises {format_money(-discounts)}"))
     blocks += [Text(f"TVA {rate.rate.percent_text.replace('.', ',')} % : HT"
                     f" {format_money(rate.excl_cents)} TVA {format_money(rate.vat_cents)}"
                     f" TTC {format_money(rate.total_cents)}") for rate in vat]
@@ -246,7 +262,15 @@ def order_lines(order: Order, payer: Customer | None) -> list[str]:
         lines.append(f"Payeur : {payer.display_name}")
     for position, line in enumerate(order.lines, start=1):
         lines.append(f"  {position}. {line.quantity} × {line.label} ({line.price_label}) "
-                     f"{format_money(line.unit_price_cents)} = {format_money(line.total_cents)}")
+                     f"{format_money(line.unit_price_cents)} = {format_money(line.gross_cents)}")
+        if line.discount_cents:
+            lines.append(f"     Remise {format_money(-line.discount_cents)}"
+                         f" ({line.discount_reason})")
+    if order.discount is not None:
+        lines.append(f"  Remise panier {format_money(-order.discount.cents)}"
+                     f" ({order.discount.reason})")
+    if order.discounted_cents:
+        lines.append(f"  Remises {format_money(-order.discounted_cents)}")
     for vat in order.vat():
         lines.append(f"  TVA {vat.rate.percent_text.replace('.', ',')} % : "
                      f"HT {format_money(vat.excl_cents)}, TVA {format_money(vat.vat_cents)}")

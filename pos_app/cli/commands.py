@@ -173,7 +173,7 @@ def _customers_search(store: Store, args: argparse.Namespace) -> Any:
 
 def _order_create(store: Store, args: argparse.Namespace) -> Any:
     staff = _staff(store, args)
-    wanted = read_order(store.context, read_json(args.file))
+    wanted = read_order(store.context, read_json(args.file), staff.id)
     order = selling.sell(store.context, staff, wanted.basket, wanted.payments,
                          validate_without_paying=wanted.validate_without_paying)
     return output.order(orders.get_order(store.context, order.number))

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from pos_app.domain.basket import Basket
+from pos_app.domain.discount import DiscountAsked, parse_discount
 from pos_app.domain.errors import DomainError, InvalidQuantity, UnknownPrice, shown
 from pos_app.domain.money import parse_amount
 from pos_app.domain.reference_data import (
@@ -21,8 +24,9 @@ from pos_app.domain.reference_data import (
 from pos_app.services.context import Context
 from pos_app.services.selling import PaymentRequest, add_by_barcode, add_product
 
-KEYS = {"lines", "payer", "payments", "validate_without_paying"}
-LINE_KEYS = {"product", "barcode", "quantity", "price"}
+KEYS = {"lines", "payer", "payments", "validate_without_paying", "discount",
+        "discount_reason"}
+LINE_KEYS = {"product", "barcode", "quantity", "price", "discount", "discount_reason"}
 PAYMENT_KEYS = {"method", "amount"}
 # The longest text each field may be, as the store sizes the column it names.
 LENGTHS = {"product": ID_LENGTH, "barcode": ID_LENGTH, "price": NAME_LENGTH,
@@ -36,8 +40,10 @@ class OrderInput:
     validate_without_paying: bool
 
 
-def read_order(ctx: Context, document: Any) -> OrderInput:
-    """Build the basket line by line; every problem names the line and field at fault."""
+def read_order(ctx: Context, document: Any, staff_id: str | None = None) -> OrderInput:
+    """Build the basket line by line; every problem names the line and field at fault.
+    Discounts (a line's, the basket's: `"2,00"` or `"10%"`, with a `discount_reason`)
+    are given by `staff_id`; whether that staff member may is the sale's to check."""
     if not isinstance(document, dict):
         raise InvalidImport([Problem("(order)", "must be a JSON object")])
     if nested_too_deep(document):
@@ -49,7 +55,15 @@ def read_order(ctx: Context, document: Any) -> OrderInput:
         problems.append(Problem("lines", "must be a non-empty list"))
         lines = []
     for index, line in enumerate(lines):
-        problems += _add_line(ctx, basket, f"lines[{index}]", line)
+        where = f"lines[{index}]"
+        before = list(basket.lines)
+        line_problems = _add_line(ctx, basket, where, line)
+        problems += line_problems
+        if not line_problems and isinstance(line, dict) and "discount" in line:
+            # The line just added, or the one it added up on (the same product and price).
+            row = next(i for i, kept in enumerate(basket.lines)
+                       if i >= len(before) or kept != before[i])
+            problems += _discount(line, where, partial(_line_discount, basket, row, staff_id))
     payer = document.get("payer")
     if payer is not None and not isinstance(payer, str):
         problems.append(Problem("payer", "must be a customer id"))
@@ -57,6 +71,9 @@ def read_order(ctx: Context, document: Any) -> OrderInput:
         problems.append(Problem("payer", too_long))
         payer = None
     basket.assign_payer(payer if isinstance(payer, str) else None)
+    if "discount" in document and not problems:
+        problems += _discount(document, "", lambda asked, reason: basket.discount_all(
+            asked, reason, staff_id))
     payments, payment_problems = _payments(document.get("payments", []))
     problems += payment_problems
     without_paying = document.get("validate_without_paying", False)
@@ -65,6 +82,25 @@ def read_order(ctx: Context, document: Any) -> OrderInput:
     if problems:
         raise InvalidImport(problems)
     return OrderInput(basket, payments, bool(without_paying))
+
+
+def _line_discount(basket: Basket, row: int, staff_id: str | None, asked: DiscountAsked,
+                   reason: str) -> object:
+    return basket.discount_line(row, asked, reason, staff_id)
+
+
+def _discount(item: dict[str, Any], where: str,
+              give: Callable[[DiscountAsked, str], object]) -> list[Problem]:
+    """Give the discount `item` asks for (its `discount`, `discount_reason`)."""
+    prefix = f"{where}." if where else ""
+    reason = item.get("discount_reason", "")
+    if not isinstance(reason, str):
+        return [Problem(f"{prefix}discount_reason", "must be a text")]
+    try:
+        give(parse_discount(item["discount"]), reason)
+    except DomainError as error:
+        return [Problem(f"{prefix}discount", str(error))]
+    return []
 
 
 def _unknown(item: dict[str, Any], known: set[str], where: str) -> list[Problem]:

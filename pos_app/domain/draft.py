@@ -55,7 +55,7 @@ class Draft:
             return False
         if basket.total_cents < self.paid_cents:
             raise BasketBelowPayments(self.paid_cents, basket.total_cents)
-        self.basket = Basket(list(basket.lines), basket.payer_id)
+        self.basket = basket.copy()
         self.version = version
         return True
 

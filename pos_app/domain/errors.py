@@ -504,3 +504,44 @@ class InvalidPolicy(DomainError):
         self.name = name
         self.text = text
         self.expected = expected
+
+
+class InvalidDiscount(DomainError):
+    """A discount is an amount (`2,00`) or a whole percentage (`10%`)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(f"a discount is an amount (2,00) or a whole percentage (10%),"
+                         f" got {text!r}")
+        self.text = text
+
+
+class DiscountNegative(DomainError):
+    def __init__(self, cents: int) -> None:
+        super().__init__(f"a discount cannot be negative ({euros(cents)})")
+        self.cents = cents
+
+
+class DiscountExceeds(DomainError):
+    """A discount larger than what it applies to (the line, or the basket)."""
+
+    def __init__(self, cents: int, base_cents: int) -> None:
+        super().__init__(f"a discount of {euros(cents)} is more than the"
+                         f" {euros(base_cents)} it applies to")
+        self.cents = cents
+        self.base_cents = base_cents
+
+
+class DiscountAboveLimit(DomainError):
+    """More than the till's rule lets a discount take (policy max_discount_percent)."""
+
+    def __init__(self, cents: int, base_cents: int, max_percent: int) -> None:
+        super().__init__(f"a discount of {euros(cents)} on {euros(base_cents)} is more than"
+                         f" the {max_percent} % the till allows")
+        self.cents = cents
+        self.base_cents = base_cents
+        self.max_percent = max_percent
+
+
+class DiscountReasonMissing(DomainError):
+    def __init__(self) -> None:
+        super().__init__("a discount needs a reason")

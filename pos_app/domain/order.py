@@ -17,6 +17,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from pos_app.domain.basket import BasketLine
+from pos_app.domain.discount import BasketDiscount, returned_discount
 from pos_app.domain.errors import (
     CancellationReasonMissing,
     NotARefund,
@@ -157,6 +158,9 @@ class Order:
     training: bool = False  # made in training mode: never in the takings
     returns: list[CreditNote] = field(default_factory=list)
     refunds: list[Refund] = field(default_factory=list)
+    # The basket's discount (its reason, who gave it, what it came to); each line carries
+    # its share of it (`basket_discount_cents`).
+    discount: BasketDiscount | None = None
     total_cents: Cents = field(init=False)
     _vat: tuple[VatLine, ...] = field(init=False, repr=False, compare=False)
 
@@ -164,6 +168,11 @@ class Order:
         self._vat = tuple(vat_breakdown((line.vat_rate, line.total_cents)
                                         for line in self.lines))
         self.total_cents = sum(vat.total_cents for vat in self._vat)
+
+    @property
+    def discounted_cents(self) -> Cents:
+        """Every discount of the order: its lines' own and the basket's."""
+        return sum(line.discount_cents + line.basket_discount_cents for line in self.lines)
 
     @property
     def status(self) -> OrderStatus:
@@ -220,17 +229,29 @@ class Order:
     def owed_after_return(self, quantities: Sequence[tuple[int, int]]) -> Cents:
         """What the customer would be owed back if (line position, quantity) pairs were
         taken back now: paid beyond what the order would then be worth."""
-        taken = sum(self.lines[position].unit_price_cents * quantity
-                    for position, quantity in quantities)
+        taken = 0
+        done: dict[int, int] = {}
+        for position, quantity in quantities:
+            before = done.get(position, self.returned(position))
+            taken += self.returned_part(position, before, quantity).total_cents
+            done[position] = before + quantity
         return max(0, self.net_paid_cents - (self.due_cents - taken))
+
+    def returned(self, position: int) -> int:
+        """How many of line `position` were taken back already."""
+        if not 0 <= position < len(self.lines):
+            raise UnknownOrderLine(self.number, position)
+        return sum(item.line.quantity for note in self.returns for item in note.lines
+                   if item.position == position)
 
     def returnable(self, position: int) -> int:
         """How many of line `position` can still be taken back."""
-        if not 0 <= position < len(self.lines):
-            raise UnknownOrderLine(self.number, position)
-        taken = sum(item.line.quantity for note in self.returns for item in note.lines
-                    if item.position == position)
+        taken = self.returned(position)  # first: an unknown position is refused
         return self.lines[position].quantity - taken
+
+    def returned_part(self, position: int, done: int, quantity: int) -> BasketLine:
+        """Line `position`'s `quantity` units taken back after `done` were (`line_part`)."""
+        return line_part(self.lines[position], done, quantity)
 
     def take_payment(self, method: PaymentMethod, amount_cents: Cents, payment_id: str,
                      at: datetime, staff_id: str) -> Payment:
@@ -267,8 +288,8 @@ class Order:
             left = self.returnable(position)
             if wanted[position] > left:
                 raise ReturnExceedsSold(self.number, position, wanted[position], left)
-            lines.append(ReturnedLine(position, replace(self.lines[position],
-                                                        quantity=wanted[position])))
+            lines.append(ReturnedLine(position, self.returned_part(
+                position, self.returned(position), wanted[position])))
         note = CreditNote(note_id, number, sequence, self.id, till_id, at, staff_id,
                           reason.strip(), tuple(lines), self.training)
         self.returns.append(note)
@@ -336,6 +357,25 @@ class Order:
         for refund in self.refunds:
             net[refund.method_code] = net.get(refund.method_code, 0) - refund.amount_cents
         return net
+
+
+def line_part(line: BasketLine, done: int, quantity: int) -> BasketLine:
+    """`quantity` units of an order line taken back after `done` were: at the value
+    domain/discount.py `returned_discount` gives them, the line's own discount taken
+    back first, then its share of the basket's."""
+    if not line.discounted:
+        return replace(line, quantity=quantity)
+    gross, net = line.gross_cents, line.total_cents
+
+    def own(units: int) -> int:
+        return min(line.discount_cents, returned_discount(gross, net, line.quantity, 0, units))
+
+    part = returned_discount(gross, net, line.quantity, done, quantity)
+    mine = own(done + quantity) - own(done)
+    return replace(line, quantity=quantity, discount_cents=mine,
+                   discount_reason=line.discount_reason if mine else "",
+                   discount_by=line.discount_by if mine else None,
+                   basket_discount_cents=part - mine)
 
 
 def check_reason(reason: str) -> None:

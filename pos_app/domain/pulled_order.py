@@ -11,13 +11,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from pos_app.domain.basket import BasketLine
 from pos_app.domain.customer import Customer, CustomerKind
-from pos_app.domain.order import Cancellation, CreditNote, Order, Refund, ReturnedLine
+from pos_app.domain.discount import BasketDiscount
+from pos_app.domain.order import (
+    Cancellation,
+    CreditNote,
+    Order,
+    Refund,
+    ReturnedLine,
+    line_part,
+)
 from pos_app.domain.payment import Payment
 from pos_app.domain.reference_data import InvalidImport, Problem
 from pos_app.domain.till import Till
@@ -104,7 +112,8 @@ def _read(item_id: str, data: Mapping[str, Any]) -> PulledOrder:
                   till_id=till.id, created_at=_time(data, "created_at", ""),
                   staff_id=_text(data, "staff_id", ""), lines=lines,
                   payer_id=None if payer is None else payer.id, payments=payments,
-                  cancellation=cancellation, returns=returns, refunds=refunds)
+                  cancellation=cancellation, returns=returns, refunds=refunds,
+                  discount=_order_discount(data, lines))
     if order.total_cents != _count(data, "total_cents", ""):
         raise _Wrong(".total_cents", "is not what its lines add up to")
     return PulledOrder(till, order, payer, made_by, cancelled_by_till)
@@ -156,11 +165,14 @@ def _returns(data: Mapping[str, Any], order_id: str, sold: tuple[BasketLine, ...
             if position >= len(sold):
                 raise _Wrong(f"{where}.order_line", f"the order has {len(sold)} line(s)")
             quantity = _count(line, "quantity", where, 1)
+            done = taken[position]
             taken[position] += quantity
             if taken[position] > sold[position].quantity:
                 raise _Wrong(f"{where}.quantity", "more than the order line sold, with"
                              " earlier returns")
-            returned.append(ReturnedLine(position, replace(sold[position], quantity=quantity)))
+            # A discounted line goes back at its net value, by the rule every till
+            # follows: the document's total must agree with it.
+            returned.append(ReturnedLine(position, line_part(sold[position], done, quantity)))
         if not returned:
             raise _Wrong(f"{at}.lines", "a return takes back at least one line")
         note = CreditNote(_new_id(item, at, made_by), number, _sequence(number, at), order_id,
@@ -207,15 +219,56 @@ def _line(value: Mapping[str, Any], at: str) -> BasketLine:
     rate = _count(value, "vat_rate_bp", at)
     if rate not in {r.value for r in VatRate}:
         raise _Wrong(f"{at}.vat_rate_bp", f"{rate} is not a VAT rate")
+    # Discounts are there only when the line has some (documents of earlier tills: never).
+    discount = _count(value, "discount_cents", at) if "discount_cents" in value else 0
     line = BasketLine(_text(value, "product_id", at), _text(value, "label", at),
                       _text(value, "price_id", at), _text(value, "price_label", at, empty=True),
                       _count(value, "unit_price_cents", at), _count(value, "quantity", at),
-                      VatRate(rate))
+                      VatRate(rate), discount,
+                      _text(value, "discount_reason", at) if discount else "",
+                      _by(value, at) if discount else None,
+                      _count(value, "basket_discount_cents", at)
+                      if "basket_discount_cents" in value else 0)
     if line.quantity < 1:
         raise _Wrong(f"{at}.quantity", "a whole number from 1")
-    if line.total_cents > LARGEST:
+    if line.gross_cents > LARGEST:
         raise _Wrong(at, "its amount is beyond what a till keeps")
+    if line.total_cents < 0:
+        raise _Wrong(at, "its discounts are more than its price")
+    if "total_cents" in value and value["total_cents"] != line.total_cents:
+        raise _Wrong(f"{at}.total_cents", "is not its price less its discounts")
     return line
+
+
+def _by(value: Mapping[str, Any], at: str) -> str | None:
+    by = value.get("discount_by")
+    if by is not None and not isinstance(by, str):
+        raise _Wrong(f"{at}.discount_by", "a text or null")
+    return by
+
+
+def _order_discount(data: Mapping[str, Any],
+                    lines: tuple[BasketLine, ...]) -> BasketDiscount | None:
+    """The basket's discount; its lines' shares add up to it (none without it)."""
+    shares = sum(line.basket_discount_cents for line in lines)
+    value = data.get("order_discount")
+    if value is None:
+        if shares:
+            raise _Wrong(".lines", "shares of a basket discount the order does not give")
+        return None
+    at = ".order_discount"
+    item = _item(value, at)
+    cents = _count(item, "cents", at, 1)
+    if cents != shares:
+        raise _Wrong(f"{at}.cents", "is not what its lines' shares add up to")
+    percent = item.get("percent")
+    if percent is not None and (isinstance(percent, bool) or not isinstance(percent, int)
+                                or not 0 < percent <= 100):
+        raise _Wrong(f"{at}.percent", "a whole number from 1 to 100, or null")
+    by = item.get("by")
+    if by is not None and not isinstance(by, str):
+        raise _Wrong(f"{at}.by", "a text or null")
+    return BasketDiscount(cents, _text(item, "reason", at), by, percent)
 
 
 def _sequence(number: str, at: str) -> int:

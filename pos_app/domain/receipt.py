@@ -52,6 +52,15 @@ class ReceiptLine:
     unit_price_cents: Cents
     vat_rate_bp: int
     total_cents: Cents
+    # The line's own discount and why, and its share of the basket's (0: none); its
+    # total is after both.
+    discount_cents: Cents = 0
+    discount_reason: str = ""
+    basket_discount_cents: Cents = 0
+
+    @property
+    def gross_cents(self) -> Cents:
+        return self.total_cents + self.discount_cents + self.basket_discount_cents
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +88,7 @@ class Receipt:
     training: bool = False  # "SIMULATION"
     reprinted_at: datetime | None = None  # a duplicate's: when, and by whom
     reprinted_by: str = ""
+    basket_discount_reason: str = ""  # the basket's discount's; its amount is the lines'
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,9 +33,11 @@ from pos_app.domain.z_figures import SHAPE_ERRORS, Figures, Row, not_written_so,
 #       sorted, built by SQLite): (unused), '"staff_id":…',
 #       '"lines":[…],"number":…,"order_id":…,"payments":[' (what follows '{"kind":"sale",'
 #       up to its payments), '"total_excl_cents":…,"vat":[…]' (after '"total_cents":…,'),
-#       then its time as stored (utc_text)
+#       then its time as stored (utc_text), then its discount: cents, percent, reason, by
+#       (a discounted order's or line's text is one no body holds: read whole then)
 # line: order_id, position, label, price_label, quantity, unit_price_cents, vat_rate_bp,
-#       total_cents (a credit note's: credit_note_id, order_line, then the same)
+#       total_cents, discount_cents, discount_reason, discount_by, basket_discount_cents
+#       (a credit note's: credit_note_id, order_line, then the same)
 # vat: owner id, rate_bp, excl_cents, vat_cents, total_cents (cancelled VAT: + sign)
 # payment: id, order_id, (unused), method, amount_cents, change_cents, staff_id, the text
 #          a sale entry gives it (its order's number is asked for when needed)
@@ -286,6 +288,7 @@ class OrderChainCheck:
             ("total_cents", order[3], body["total_cents"]),
             ("total_cents (the entry's amount)", order[3], amount),
             ("created_at (the entry's time)", _to_the_second(order[8]), at),
+            ("order_discount", _order_discount(order), body.get("order_discount")),
             ("lines", len(lines), len(body["lines"]))))
         if reason is not None:
             return reason
@@ -481,7 +484,18 @@ def _line_differs(what: str, kind: str, line: Row, written: Mapping[str, Any],
         ("unit_price_cents", line[5], written["unit_price_cents"]),
         ("vat_rate_bp", line[6], written["vat_rate_bp"]),
         ("total_cents", sign * line[7], written["total_cents"]),
-        ("total_excl_cents", sign * _excl(line[7], line[6]), written["total_excl_cents"])))
+        ("total_excl_cents", sign * _excl(line[7], line[6]), written["total_excl_cents"]),
+        ("discount_cents", sign * line[8], written.get("discount_cents", 0)),
+        ("discount_reason", line[9] if line[8] else None, written.get("discount_reason")),
+        ("discount_by", line[10] if line[8] else None, written.get("discount_by")),
+        ("basket_discount_cents", sign * line[11], written.get("basket_discount_cents", 0))))
+
+
+def _order_discount(order: Row) -> dict[str, Any] | None:
+    """The basket's discount as a sale's body holds it (services/changes.py)."""
+    if not order[9]:
+        return None
+    return {"cents": order[9], "percent": order[10], "reason": order[11], "by": order[12]}
 
 
 def _vat_differs(what: str, kind: str, vat: Sequence[Row], written: Sequence[Any],

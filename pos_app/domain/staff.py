@@ -26,6 +26,10 @@ class StaffMember:
     role: Role
     active: bool = True
 
+    def may(self, role: Role) -> bool:
+        """Whether this member's role is at least `role`."""
+        return _RANK[self.role] >= _RANK[role]
+
     def require(self, role: Role, action: str) -> None:
         """Refuse `action` unless this member's role is at least `role`."""
         if _RANK[self.role] < _RANK[role]:

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
         Reading,
     )
     from pos_app.domain.customer import Customer
+    from pos_app.domain.discount import BasketDiscount
     from pos_app.domain.order import Cancellation, CreditNote, Order, Refund
     from pos_app.domain.payment import Payment
     from pos_app.domain.receipt import Venue
@@ -144,6 +145,7 @@ def sale_body(order: Order, till: Till, venue: Venue | None) -> dict[str, Any]:
                  "point_of_sale": till.point_of_sale},
         "staff_id": order.staff_id,
         "lines": [_law_line(line) for line in order.lines],
+        **order_discount_body(order.discount),
         "vat": _law_vat(vat),
         "total_excl_cents": sum(line.excl_cents for line in vat),
         "total_cents": order.total_cents,
@@ -171,6 +173,7 @@ def order_payload(order: Order, payer: Customer | None = None,
             "first_name": payer.first_name,
         },
         "lines": [_line(line) for line in order.lines],
+        **order_discount_body(order.discount),
         "vat": _vat(order.vat()),
         "total_cents": order.total_cents,
     }
@@ -661,11 +664,35 @@ def seller_body(venue: Venue | None) -> dict[str, Any] | None:
 
 def _law_line(line: BasketLine, sign: int = 1) -> dict[str, Any]:
     """A line as the law lists it (a line taken back: its quantity and amounts negative);
-    its amount without VAT is its own split, for information."""
+    its amount without VAT is its own split, for information. A discounted line says by
+    how much, why and who gave it (`discount_*`), and its share of the basket's discount
+    (`basket_discount_cents`): only when there is one, so bodies without stay as they
+    were."""
     return {"label": line.label, "price_label": line.price_label,
             "quantity": sign * line.quantity, "unit_price_cents": line.unit_price_cents,
             "vat_rate_bp": int(line.vat_rate), "total_cents": sign * line.total_cents,
-            "total_excl_cents": sign * split_vat(line.total_cents, line.vat_rate).excl_cents}
+            "total_excl_cents": sign * split_vat(line.total_cents, line.vat_rate).excl_cents,
+            **_line_discount(line, sign)}
+
+
+def _line_discount(line: BasketLine, sign: int = 1) -> dict[str, Any]:
+    """A line's discounts as bodies and records hold them: only those it has."""
+    said: dict[str, Any] = {}
+    if line.discount_cents:
+        said.update(discount_cents=sign * line.discount_cents,
+                    discount_reason=line.discount_reason, discount_by=line.discount_by)
+    if line.basket_discount_cents:
+        said["basket_discount_cents"] = sign * line.basket_discount_cents
+    return said
+
+
+def order_discount_body(discount: BasketDiscount | None) -> dict[str, Any]:
+    """The basket's discount as a sale's body and record hold it (under `order_discount`):
+    what it came to, the percentage when asked so, why and who gave it."""
+    if discount is None:
+        return {}
+    return {"order_discount": {"cents": discount.cents, "percent": discount.percent,
+                               "reason": discount.reason, "by": discount.by}}
 
 
 def _law_vat(vat: list[VatLine], sign: int = 1) -> list[dict[str, int]]:
@@ -684,7 +711,7 @@ def _line(line: BasketLine) -> dict[str, Any]:
     return {"product_id": line.product_id, "label": line.label, "price_id": line.price_id,
             "price_label": line.price_label, "unit_price_cents": line.unit_price_cents,
             "quantity": line.quantity, "vat_rate_bp": line.vat_rate,
-            "total_cents": line.total_cents}
+            "total_cents": line.total_cents, **_line_discount(line)}
 
 
 def _vat(vat: list[VatLine]) -> list[dict[str, int]]:

@@ -18,6 +18,7 @@ from pos_app.domain.errors import ClosureInProgress, DraftHoldsPayments, NoDraft
 from pos_app.domain.ids import new_id
 from pos_app.domain.staff import Role, StaffMember
 from pos_app.services.context import Context, local_till
+from pos_app.services.discounts import check_discounts
 
 if TYPE_CHECKING:  # the sale screen brings a sale back without the selling code
     from pos_app.domain.order import Order
@@ -47,6 +48,8 @@ def keep_basket(ctx: Context, staff: StaffMember, basket: Basket, version: int,
             if session is not None and session.state is TillState.CLOSING:
                 raise ClosureInProgress()
         draft = _draft(uow, staff, now, training, create=not basket.is_empty)
+        if draft is not None:
+            check_discounts(uow, staff, basket, draft.basket)
         if draft is None or not draft.replace_basket(basket, version):
             return draft
         if draft.basket.is_empty and not draft.payments:
@@ -76,6 +79,7 @@ def tender(ctx: Context, staff: StaffMember, basket: Basket, version: int, metho
             return draft  # taken already: the caller did not hear the answer
         if not draft.training:  # money goes in the drawer: the till is open, not closing
             ensure_till_open(uow, ctx.signer, local_till(uow), staff, now)
+        check_discounts(uow, staff, basket, draft.basket)
         draft.replace_basket(basket, version)
         draft.tender(payment_method(uow, method_code), amount_cents,
                      payment_id or new_id(), now, staff.id)
@@ -124,15 +128,16 @@ def validate_draft(ctx: Context, staff: StaffMember, basket: Basket, version: in
         if draft is None or (kept_id is not None and draft.id != kept_id):
             raise SaleChanged()
         draft.replace_basket(basket, version)
-        if (draft.basket.lines, draft.basket.payer_id) != (list(basket.lines),
-                                                           basket.payer_id):
+        if (draft.basket.lines, draft.basket.payer_id, draft.basket.discount) != (
+                list(basket.lines), basket.payer_id, basket.discount):
             raise SaleChanged()
         order.payments.extend(draft.payments)
         uow.drafts.delete(draft.id)
 
     return record_sale(ctx, staff, basket, take, validate_without_paying=validate_without_paying,
                        training=training if kept is None else kept.training,
-                       even_overdue=kept is not None and bool(kept.payments))
+                       even_overdue=kept is not None and bool(kept.payments),
+                       kept=None if kept is None else kept.basket)
 
 
 def abandon_draft(ctx: Context, staff: StaffMember, given_back: bool = False) -> None:

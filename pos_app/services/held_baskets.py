@@ -27,6 +27,7 @@ from pos_app.domain.held_basket import HeldBasket, first_free_name, held_name
 from pos_app.domain.ids import new_id
 from pos_app.domain.staff import Role, StaffMember
 from pos_app.services.context import Context, local_till
+from pos_app.services.discounts import check_discounts
 
 if TYPE_CHECKING:
     from pos_app.domain.basket import Basket
@@ -57,6 +58,8 @@ def hold_basket(ctx: Context, staff: StaffMember, basket: Basket, version: int, 
             draft = Draft(new_id(), till.id, staff.id, now, training=training)
         if draft.payments:
             raise PaidBasketNotHeld(draft.paid_cents)
+        # Held, then taken up, its discounts count as kept: they are checked on the way in.
+        check_discounts(uow, staff, basket, draft.basket)
         draft.replace_basket(basket, version)
         if not name:
             name = first_free_name(DEFAULT_NAME, uow.held_baskets.names(till.id))

@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from pos_app.domain.basket import BasketLine
 from pos_app.domain.errors import NoRefundSlip, UnknownOrder, UnsoundDocumentRecord
 from pos_app.domain.journal import (
     Chain,
@@ -32,7 +33,7 @@ from pos_app.domain.journal import (
     from_journal_time,
     order_chain,
 )
-from pos_app.domain.order import CreditNote, Order, Refund
+from pos_app.domain.order import CreditNote, Order, Refund, line_part
 from pos_app.domain.receipt import (
     Receipt,
     ReceiptLine,
@@ -155,7 +156,8 @@ def _from_entries(uow: UnitOfWork, order: Order, till: Till, sale: JournalEntry,
         vat=vat, total_cents=total,
         payments=tuple(ReceiptPayment(methods.get(method, method), amount, change)
                        for method, amount, change in paid),
-        left_cents=due - net_paid, cancelled=cancelled, qr=qr, training=training)
+        left_cents=due - net_paid, cancelled=cancelled, qr=qr, training=training,
+        basket_discount_reason=str((body.get("order_discount") or {}).get("reason", "")))
 
 
 def _seller(uow: UnitOfWork, body: dict[str, Any]) -> Venue | None:
@@ -174,15 +176,14 @@ def _pulled_receipt(uow: UnitOfWork, order: Order, this_till: Till) -> Receipt:
     return Receipt(
         venue=uow.tills.venue(), till_name=seller.name, point_of_sale=seller.point_of_sale,
         number=order.number, at=order.created_at,
-        lines=tuple(ReceiptLine(line.label, line.price_label, line.quantity,
-                                line.unit_price_cents, int(line.vat_rate), line.total_cents)
-                    for line in order.lines),
+        lines=tuple(_order_line(line) for line in order.lines),
         vat=tuple(order.vat()), total_cents=order.total_cents,
         payments=tuple(ReceiptPayment(methods.get(p.method_code, p.method_code),
                                       p.amount_cents, p.change_cents)
                        for p in order.payments),
         left_cents=order.left_cents, cancelled=order.cancellation is not None, qr="",
-        training=order.training)
+        training=order.training,
+        basket_discount_reason="" if order.discount is None else order.discount.reason)
 
 
 def refund_receipt(ctx: Context, number: str, credit_note: str | None = None,
@@ -300,11 +301,7 @@ class _Journaled:
         """What a cancellation took back: the sale's lines less what returns took (from
         the sale's entry and the returns' when this till sold; as pulled otherwise)."""
         if self.sale is None:
-            return tuple(
-                ReceiptLine(line.label, line.price_label, -left, line.unit_price_cents,
-                            int(line.vat_rate), -left * line.unit_price_cents)
-                for position, line in enumerate(order.lines)
-                if (left := order.returnable(position)) > 0)
+            return _cancelled_lines(order)
         taken = dict.fromkeys(range(len(self.sale.payload["lines"])), 0)
         for entry in self.of("return"):
             for line in entry.payload["lines"]:
@@ -313,9 +310,11 @@ class _Journaled:
             if note.till_id != self.till.id:
                 for item in note.lines:
                     taken[item.position] += item.line.quantity
+        # What is left of a line goes back at its net value (domain/order.py
+        # `line_part`), reckoned from the sale's entry, never from the tables.
         return tuple(
-            _line({**line, "quantity": -left,
-                   "total_cents": -left * int(line["unit_price_cents"])})
+            _line({**line, **_negated(line_part(_sold_line(line), int(line["quantity"])
+                                                - left, left))})
             for position, line in enumerate(self.sale.payload["lines"])
             if (left := int(line["quantity"]) - taken[position]) > 0)
 
@@ -323,7 +322,45 @@ class _Journaled:
 def _line(line: dict[str, Any]) -> ReceiptLine:
     return ReceiptLine(str(line["label"]), str(line["price_label"]), int(line["quantity"]),
                        int(line["unit_price_cents"]), int(line["vat_rate_bp"]),
-                       int(line["total_cents"]))
+                       int(line["total_cents"]), int(line.get("discount_cents", 0)),
+                       str(line.get("discount_reason", "")),
+                       int(line.get("basket_discount_cents", 0)))
+
+
+def _sold_line(line: dict[str, Any]) -> BasketLine:
+    """A line of a sale's entry, with what it says of its discounts."""
+    return BasketLine("", str(line["label"]), "", str(line["price_label"]),
+                      int(line["unit_price_cents"]), int(line["quantity"]),
+                      VatRate(int(line["vat_rate_bp"])), int(line.get("discount_cents", 0)),
+                      str(line.get("discount_reason", "")), None,
+                      int(line.get("basket_discount_cents", 0)))
+
+
+def _negated(part: BasketLine) -> dict[str, Any]:
+    """A part of a line taken back, as a slip prints it: quantity and amounts negative."""
+    return {"quantity": -part.quantity, "total_cents": -part.total_cents,
+            "discount_cents": -part.discount_cents, "discount_reason": part.discount_reason,
+            "basket_discount_cents": -part.basket_discount_cents}
+
+
+def _cancelled_lines(order: Order) -> tuple[ReceiptLine, ...]:
+    """What a cancellation took back of the order's lines, as its records hold them."""
+    return tuple(_taken_back(order.returned_part(position, order.returned(position), left))
+                 for position in range(len(order.lines))
+                 if (left := order.returnable(position)) > 0)
+
+
+def _taken_back(part: BasketLine) -> ReceiptLine:
+    """A part of a line taken back, as a slip prints it: quantity and amounts negative."""
+    return ReceiptLine(part.label, part.price_label, -part.quantity, part.unit_price_cents,
+                       int(part.vat_rate), -part.total_cents, -part.discount_cents,
+                       part.discount_reason, -part.basket_discount_cents)
+
+
+def _order_line(line: BasketLine) -> ReceiptLine:
+    return ReceiptLine(line.label, line.price_label, line.quantity, line.unit_price_cents,
+                       int(line.vat_rate), line.total_cents, line.discount_cents,
+                       line.discount_reason, line.basket_discount_cents)
 
 
 def _pulled_refund_receipt(uow: UnitOfWork, till: Till, order: Order,
@@ -339,9 +376,7 @@ def _pulled_refund_receipt(uow: UnitOfWork, till: Till, order: Order,
                                     -r.amount_cents, 0) for r in refunds)
 
     if note is not None:
-        lines = tuple(ReceiptLine(item.line.label, item.line.price_label, -item.line.quantity,
-                                  item.line.unit_price_cents, int(item.line.vat_rate),
-                                  -item.total_cents) for item in note.lines)
+        lines = tuple(_taken_back(item.line) for item in note.lines)
         return RefundReceipt(venue, by.name, by.point_of_sale, order.number, note.number,
                              note.created_at, note.reason, lines, _negative(note.vat()),
                              -note.total_cents,
@@ -355,11 +390,7 @@ def _pulled_refund_receipt(uow: UnitOfWork, till: Till, order: Order,
         return RefundReceipt(venue, seller.name, seller.point_of_sale, order.number, None,
                              excess[-1].at, "trop-perçu", (), (), 0, given(excess),
                              order.training, overpayment=True)
-    cancelled = tuple(
-        ReceiptLine(line.label, line.price_label, -left, line.unit_price_cents,
-                    int(line.vat_rate), -left * line.unit_price_cents)
-        for position, line in enumerate(order.lines)
-        if (left := order.returnable(position)) > 0)
+    cancelled = _cancelled_lines(order)
     return RefundReceipt(venue, seller.name, seller.point_of_sale, order.number, None,
                          cancellation.at, cancellation.reason, cancelled,
                          _negative(order.remaining_vat()), -order.cancelled_cents,

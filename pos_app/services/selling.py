@@ -23,6 +23,7 @@ from pos_app.domain.payment import PaymentMethod
 from pos_app.domain.staff import Role, StaffMember
 from pos_app.services.changes import Sold, record_change
 from pos_app.services.context import Context, local_till
+from pos_app.services.discounts import check_discounts
 from pos_app.services.ports import UnitOfWork
 from pos_app.services.staff import ensure_till_open
 
@@ -83,10 +84,12 @@ PaymentTaker = Callable[[UnitOfWork, Order, datetime], None]
 
 def record_sale(ctx: Context, staff: StaffMember, basket: Basket, take_payments: PaymentTaker,
                 *, validate_without_paying: bool, training: bool,
-                even_overdue: bool = False) -> Order:
+                even_overdue: bool = False, kept: Basket | None = None) -> Order:
     """`sell`'s transaction; `take_payments` adds the order's payments inside it (taken
     now, or tendered earlier for a sale in progress, which `even_overdue` lets through a
-    session past its 24 hours). An order never holds more than it is worth."""
+    session past its 24 hours). An order never holds more than it is worth. Its
+    discounts obey the till's rules (services/discounts.py); those of `kept`, the sale
+    in progress as kept, were checked already."""
     staff.require(Role.CASHIER, "sell")
     basket.check_not_empty()
     now = ctx.clock.now()
@@ -94,12 +97,14 @@ def record_sale(ctx: Context, staff: StaffMember, basket: Basket, take_payments:
         till = local_till(uow)
         session = None if training else ensure_till_open(uow, ctx.signer, till, staff, now,
                                                          even_overdue)
+        check_discounts(uow, staff, basket, kept)
         payer = None if basket.payer_id is None else _payer(uow, basket.payer_id)
         sequence = uow.sequences.next(till.id, TRAINING_SERIES if training else ORDER_SERIES)
         prefix = TRAINING_PREFIX if training else till.order_prefix
         order = Order(id=new_id(), number=format_order_number(prefix, sequence),
                       sequence=sequence, till_id=till.id, created_at=now, staff_id=staff.id,
-                      lines=tuple(basket.lines), payer_id=basket.payer_id, training=training)
+                      lines=basket.priced_lines(), payer_id=basket.payer_id, training=training,
+                      discount=basket.sold_discount())
         take_payments(uow, order, now)
         if order.left_cents > 0 and not validate_without_paying:
             raise PaymentIncomplete(order.left_cents)

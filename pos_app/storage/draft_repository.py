@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from pos_app.domain.basket import Basket, BasketLine
+from pos_app.domain.discount import BasketDiscount
 from pos_app.domain.draft import Draft
 from pos_app.domain.payment import Payment
 from pos_app.domain.vat import VatRate
@@ -22,34 +23,47 @@ class SqlDrafts(SqlRepository):
 
     def get(self, draft_id: str) -> Draft | None:
         """A sale in progress or on hold, by its id."""
-        row = self._one("SELECT till_id, staff_id, started_at, payer_id, training, version"
+        row = self._one("SELECT till_id, staff_id, started_at, payer_id, training, version,"
+                        " discount_cents, discount_percent, discount_reason, discount_by"
                         " FROM drafts WHERE id = ?", (draft_id,))
         if row is None:
             return None
         till_id = row[0]
-        lines = [BasketLine(r[0], r[1], r[2], r[3], r[4], r[5], VatRate(r[6])) for r in self._all(
+        lines = [BasketLine(r[0], r[1], r[2], r[3], r[4], r[5], VatRate(r[6]), r[7], r[8] or "",
+                            r[9]) for r in self._all(
             "SELECT product_id, label, price_id, price_label, unit_price_cents, quantity,"
-            " vat_rate_bp FROM draft_lines WHERE draft_id = ? ORDER BY position",
-            (draft_id,))]
+            " vat_rate_bp, discount_cents, discount_reason, discount_by FROM draft_lines"
+            " WHERE draft_id = ? ORDER BY position", (draft_id,))]
+        # The basket's discount as asked: an amount, or a percentage (cents 0).
+        discount = None if row[8] is None else BasketDiscount(row[6], row[8], row[9], row[7])
         payments = [Payment(r[0], r[1], r[2], r[3], from_utc_text(r[4]), r[5]) for r in self._all(
             "SELECT id, method_code, amount_cents, change_cents, taken_at, staff_id"
             " FROM draft_payments WHERE draft_id = ? ORDER BY position", (draft_id,))]
-        return Draft(draft_id, till_id, row[1], from_utc_text(row[2]), Basket(lines, row[3]),
-                     payments, bool(row[4]), row[5])
+        return Draft(draft_id, till_id, row[1], from_utc_text(row[2]),
+                     Basket(lines, row[3], discount), payments, bool(row[4]), row[5])
 
     def save(self, draft: Draft) -> None:
         """The draft as it stands: its row, its lines and its payments."""
+        discount = draft.basket.discount
         self._run("INSERT INTO drafts (id, till_id, staff_id, started_at, payer_id, training,"
-                  " version) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
-                  " payer_id = excluded.payer_id, version = excluded.version",
+                  " version, discount_cents, discount_percent, discount_reason, discount_by)"
+                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
+                  " payer_id = excluded.payer_id, version = excluded.version,"
+                  " discount_cents = excluded.discount_cents,"
+                  " discount_percent = excluded.discount_percent,"
+                  " discount_reason = excluded.discount_reason,"
+                  " discount_by = excluded.discount_by",
                   (draft.id, draft.till_id, draft.staff_id, utc_text(draft.started_at),
-                   draft.basket.payer_id, draft.training, draft.version))
+                   draft.basket.payer_id, draft.training, draft.version,
+                   *((0, None, None, None) if discount is None else (
+                       discount.cents, discount.percent, discount.reason, discount.by))))
         self._run("DELETE FROM draft_lines WHERE draft_id = ?", (draft.id,))
         self._many("INSERT INTO draft_lines (draft_id, position, product_id, label, price_id,"
-                   " price_label, unit_price_cents, quantity, vat_rate_bp)"
-                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   " price_label, unit_price_cents, quantity, vat_rate_bp, discount_cents,"
+                   " discount_reason, discount_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                    [(draft.id, position, line.product_id, line.label, line.price_id,
-                     line.price_label, line.unit_price_cents, line.quantity, line.vat_rate)
+                     line.price_label, line.unit_price_cents, line.quantity, line.vat_rate,
+                     line.discount_cents, line.discount_reason or None, line.discount_by)
                     for position, line in enumerate(draft.basket.lines)])
         self._run("DELETE FROM draft_payments WHERE draft_id = ?", (draft.id,))
         self._many("INSERT INTO draft_payments (id, draft_id, position, method_code,"

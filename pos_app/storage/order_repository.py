@@ -8,6 +8,7 @@ import sqlite3
 from typing import TYPE_CHECKING, Any
 
 from pos_app.domain.basket import BasketLine
+from pos_app.domain.discount import BasketDiscount
 from pos_app.domain.order import (
     TRAINING_PREFIX,
     Cancellation,
@@ -45,7 +46,12 @@ _INSERT_REFUND = ("INSERT INTO refunds (id, order_id, credit_note_id, method_cod
                   " at, staff_id, till_id, training, session_id, excess)"
                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 _LINE_COLUMNS = ("product_id, label, price_id, price_label, unit_price_cents, quantity,"
-                 " vat_rate_bp")
+                 " vat_rate_bp, discount_cents, discount_reason, discount_by,"
+                 " basket_discount_cents")
+# The columns `_line_values` fills, after the owner's and its position.
+_LINE_INSERT = ("product_id, label, price_id, price_label, unit_price_cents, quantity,"
+                " vat_rate_bp, total_cents, discount_cents, discount_reason, discount_by,"
+                " basket_discount_cents")
 
 
 def _payment_row(order: Order, payment: Payment, till_id: str,
@@ -75,26 +81,40 @@ def _refund_row(order: Order, refund: Refund, till_id: str,
 
 def _line_values(line: BasketLine) -> tuple[Any, ...]:
     return (line.product_id, line.label, line.price_id, line.price_label,
-            line.unit_price_cents, line.quantity, line.vat_rate, line.total_cents)
+            line.unit_price_cents, line.quantity, line.vat_rate, line.total_cents,
+            line.discount_cents, line.discount_reason or None, line.discount_by,
+            line.basket_discount_cents)
 
 
 def _line(row: tuple[Any, ...]) -> BasketLine:
-    return BasketLine(row[0], row[1], row[2], row[3], row[4], row[5], VatRate(row[6]))
+    return BasketLine(row[0], row[1], row[2], row[3], row[4], row[5], VatRate(row[6]),
+                      row[7], row[8] or "", row[9], row[10])
+
+
+def _discount(row: tuple[Any, ...]) -> BasketDiscount | None:
+    """The basket's discount from (cents, percent, reason, by); None when there is none."""
+    return None if not row[0] else BasketDiscount(row[0], row[2] or "", row[3], row[1])
+
+
+def _discount_values(discount: BasketDiscount | None) -> tuple[Any, ...]:
+    if discount is None:
+        return (0, None, None, None)
+    return (discount.cents, discount.percent, discount.reason, discount.by)
 
 
 class SqlOrders(SqlRepository):
     def add(self, order: Order, session_id: str | None) -> None:
         self._run(
             "INSERT INTO orders (id, number, till_id, sequence, created_at, staff_id, payer_id,"
-            " total_cents, status, training, session_id)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " total_cents, status, training, session_id, discount_cents, discount_percent,"
+            " discount_reason, discount_by)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (order.id, order.number, order.till_id, order.sequence,
              utc_text(order.created_at), order.staff_id, order.payer_id, order.total_cents,
-             order.status.value, order.training, session_id))
+             order.status.value, order.training, session_id, *_discount_values(order.discount)))
         self._many(
-            "INSERT INTO order_lines (order_id, position, product_id, label, price_id,"
-            " price_label, unit_price_cents, quantity, vat_rate_bp, total_cents)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO order_lines (order_id, position, {_LINE_INSERT})"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(order.id, position, *_line_values(line))
              for position, line in enumerate(order.lines)])
         self._many(
@@ -167,7 +187,8 @@ class SqlOrders(SqlRepository):
                        fold(payer.name), fold(payer.first_name) if payer.first_name else None))
         self.add(Order(id=order.id, number=order.number, sequence=order.sequence,
                        till_id=order.till_id, created_at=order.created_at,
-                       staff_id=order.staff_id, lines=order.lines, payer_id=order.payer_id),
+                       staff_id=order.staff_id, lines=order.lines, payer_id=order.payer_id,
+                       discount=order.discount),
                  None)
 
     def _add_theirs(self, theirs: PulledOrder) -> None:
@@ -213,9 +234,8 @@ class SqlOrders(SqlRepository):
              utc_text(note.created_at), note.staff_id, note.reason, note.total_cents,
              note.training, session_id))
         self._many(
-            "INSERT INTO credit_note_lines (credit_note_id, position, order_line, product_id,"
-            " label, price_id, price_label, unit_price_cents, quantity, vat_rate_bp,"
-            " total_cents) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO credit_note_lines (credit_note_id, position, order_line, {_LINE_INSERT})"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(note.id, position, item.position, *_line_values(item.line))
              for position, item in enumerate(note.lines)])
         self._many(
@@ -232,7 +252,8 @@ class SqlOrders(SqlRepository):
     def get_by_number(self, number: str) -> Order | None:
         row = self._one(
             "SELECT id, number, till_id, created_at, staff_id, payer_id, cancelled_at,"
-            " cancelled_by, cancel_reason, sequence, training, cancelled_till_id FROM orders"
+            " cancelled_by, cancel_reason, sequence, training, cancelled_till_id,"
+            " discount_cents, discount_percent, discount_reason, discount_by FROM orders"
             " WHERE number = ?",
             (number.upper(),))
         if row is None:
@@ -245,7 +266,8 @@ class SqlOrders(SqlRepository):
                      created_at=from_utc_text(row[3]), staff_id=row[4], lines=lines,
                      payer_id=row[5], payments=self._payments(row[0]),
                      cancellation=cancellation, training=bool(row[10]),
-                     returns=self._returns(row[0], lines), refunds=self._refunds(row[0]))
+                     returns=self._returns(row[0], lines), refunds=self._refunds(row[0]),
+                     discount=_discount(row[12:16]))
 
     def _lines(self, order_id: str) -> tuple[BasketLine, ...]:
         rows = self._all(f"SELECT {_LINE_COLUMNS} FROM order_lines WHERE order_id = ?"

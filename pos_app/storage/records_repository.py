@@ -24,10 +24,14 @@ _HALF_UP = ("(CASE WHEN {n} >= 0 THEN (2 * {n} + {d}) / (2 * {d})"
             " ELSE -((-2 * {n} + {d}) / (2 * {d})) END)")
 _LINE_EXCL = _HALF_UP.format(n="(total_cents * 10000)", d="(10000 + vat_rate_bp)")
 # The lines in their primary key's order (order_id, position), which the look-up follows.
-_LINES = ("SELECT group_concat(json_object('label', label, 'price_label', price_label,"
+# A discounted line (or order) gives a text no body holds: its entry is then read whole
+# and compared field by field (domain/reconciliation.py), as few sales are discounted.
+_LINES = ("SELECT group_concat(CASE WHEN discount_cents != 0 OR basket_discount_cents != 0"
+          " THEN '\"discounted\"' ELSE json_object('label', label, 'price_label', price_label,"
           " 'quantity', quantity, 'total_cents', total_cents, 'total_excl_cents',"
-          f" {_LINE_EXCL}, 'unit_price_cents', unit_price_cents, 'vat_rate_bp', vat_rate_bp),"
-          " ',') FROM order_lines WHERE order_id = o.id")
+          f" {_LINE_EXCL}, 'unit_price_cents', unit_price_cents, 'vat_rate_bp', vat_rate_bp)"
+          " END, ',') FROM order_lines WHERE order_id = o.id")
+_LINE_DISCOUNT = "discount_cents, discount_reason, discount_by, basket_discount_cents"
 _VAT = ("SELECT '\"total_excl_cents\":' || coalesce(sum(excl_cents), 0) || ',\"vat\":['"
         " || coalesce(group_concat(rate, ','), '') || ']' FROM (SELECT excl_cents,"
         " json_object('excl_cents', excl_cents, 'rate_bp', rate_bp, 'total_cents',"
@@ -49,18 +53,21 @@ class SqlRecords(SqlRepository):
         return self._stream(
             "SELECT o.id, o.number, o.staff_id, o.total_cents, NULL,"
             " '\"staff_id\":' || json_quote(o.staff_id),"
+            " CASE WHEN o.discount_cents != 0 THEN 'discounted' ELSE"
             f" '\"lines\":[' || coalesce(({_LINES}), '') || '],\"number\":' || json_quote("
-            "o.number) || ',\"order_id\":' || json_quote(o.id) || ',\"payments\":[',"
+            "o.number) || ',\"order_id\":' || json_quote(o.id) || ',\"payments\":[' END,"
             f" ({_VAT}),"
-            " o.created_at"
+            " o.created_at, o.discount_cents, o.discount_percent, o.discount_reason,"
+            " o.discount_by"
             " FROM orders AS o WHERE o.till_id = ? AND o.training = ? ORDER BY o.sequence",
             (till_id, training))
 
     def sale_details(self, order_id: str) -> tuple[list[tuple[Any, ...]],
                                                     list[tuple[Any, ...]]]:
         return (self._all("SELECT order_id, position, label, price_label, quantity,"
-                          " unit_price_cents, vat_rate_bp, total_cents FROM order_lines"
-                          " WHERE order_id = ? ORDER BY position", (order_id,)),
+                          f" unit_price_cents, vat_rate_bp, total_cents, {_LINE_DISCOUNT}"
+                          " FROM order_lines WHERE order_id = ? ORDER BY position",
+                          (order_id,)),
                 self._all("SELECT order_id, rate_bp, excl_cents, vat_cents, total_cents"
                           " FROM order_vat WHERE order_id = ? ORDER BY rate_bp DESC",
                           (order_id,)))
@@ -113,7 +120,8 @@ class SqlRecords(SqlRepository):
     def credit_note_lines(self, till_id: str, training: bool) -> list[tuple[Any, ...]]:
         return self._all(
             "SELECT l.credit_note_id, l.order_line, l.label, l.price_label, l.quantity,"
-            " l.unit_price_cents, l.vat_rate_bp, l.total_cents FROM credit_notes AS c"
+            " l.unit_price_cents, l.vat_rate_bp, l.total_cents, l.discount_cents,"
+            " l.discount_reason, l.discount_by, l.basket_discount_cents FROM credit_notes AS c"
             " JOIN credit_note_lines AS l ON l.credit_note_id = c.id"
             " WHERE c.till_id = ? AND c.training = ? ORDER BY l.credit_note_id, l.position",
             (till_id, training))

@@ -207,6 +207,11 @@ class OrderRow(Base):
     # The till sessions it was made and cancelled in: what a Z covers (none in training).
     session_id: Mapped[str | None] = mapped_column(String(36), index=True)
     cancelled_session_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    # The basket's discount: what it came to, as a percentage when asked so, why, who.
+    discount_cents: Mapped[int] = mapped_column(Integer, server_default="0")
+    discount_percent: Mapped[int | None] = mapped_column(Integer)
+    discount_reason: Mapped[str | None] = mapped_column(Text)
+    discount_by: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (Index("ix_orders_till_sequence", "till_id", "training", "sequence",
                             unique=True),)
@@ -224,6 +229,11 @@ class OrderLineRow(Base):
     quantity: Mapped[int] = mapped_column(Integer)
     vat_rate_bp: Mapped[int] = mapped_column(Integer)
     total_cents: Mapped[int] = mapped_column(Integer)
+    # The line's own discount, its reason and who gave it (0, none: no discount).
+    discount_cents: Mapped[int] = mapped_column(Integer, server_default="0")
+    discount_reason: Mapped[str | None] = mapped_column(Text)
+    discount_by: Mapped[str | None] = mapped_column(String(64))
+    basket_discount_cents: Mapped[int] = mapped_column(Integer, server_default="0")
 
 
 class OrderVatRow(Base):
@@ -282,6 +292,11 @@ class CreditNoteLineRow(Base):
     quantity: Mapped[int] = mapped_column(Integer)
     vat_rate_bp: Mapped[int] = mapped_column(Integer)
     total_cents: Mapped[int] = mapped_column(Integer)
+    # The line's own discount, its reason and who gave it (0, none: no discount).
+    discount_cents: Mapped[int] = mapped_column(Integer, server_default="0")
+    discount_reason: Mapped[str | None] = mapped_column(Text)
+    discount_by: Mapped[str | None] = mapped_column(String(64))
+    basket_discount_cents: Mapped[int] = mapped_column(Integer, server_default="0")
 
 
 class CreditNoteVatRow(Base):
@@ -330,6 +345,12 @@ class DraftRow(Base):
     held_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     held_by: Mapped[str | None] = mapped_column(String(64))
 
+    # The basket's discount: what it came to, as a percentage when asked so, why, who.
+    discount_cents: Mapped[int] = mapped_column(Integer, server_default="0")
+    discount_percent: Mapped[int | None] = mapped_column(Integer)
+    discount_reason: Mapped[str | None] = mapped_column(Text)
+    discount_by: Mapped[str | None] = mapped_column(String(64))
+
     # The till's one sale in progress is the one not on hold.
     __table_args__ = (Index("ix_drafts_till_id", "till_id", unique=True,
                             sqlite_where=text("held_at IS NULL")),)
@@ -346,6 +367,10 @@ class DraftLineRow(Base):
     unit_price_cents: Mapped[int] = mapped_column(Integer)
     quantity: Mapped[int] = mapped_column(Integer)
     vat_rate_bp: Mapped[int] = mapped_column(Integer)
+    # The line's own discount, its reason and who gave it (0, none: no discount).
+    discount_cents: Mapped[int] = mapped_column(Integer, server_default="0")
+    discount_reason: Mapped[str | None] = mapped_column(Text)
+    discount_by: Mapped[str | None] = mapped_column(String(64))
 
 
 class DraftPaymentRow(Base):

@@ -3,8 +3,11 @@ paid for it, always visible."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -13,8 +16,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.domain.basket import Basket
+from pos_app.domain.basket import Basket, BasketLine
+from pos_app.domain.discount import DiscountAsked
+from pos_app.domain.errors import BasketBelowPayments, DomainError
 from pos_app.formatting import format_money
+from pos_app.ui.messages import error_message
 from pos_app.ui.widgets import named, set_by_name
 
 
@@ -41,6 +47,15 @@ class BasketPanel(QWidget):
         self.less = named(QPushButton("−"), "less")
         self.more = named(QPushButton("+"), "more")
         self.remove = named(QPushButton(self.tr("Retirer")), "removeLine")
+        self.basket_discount = named(QPushButton(self.tr("Remise panier")), "basketDiscount")
+        # Who gives discounts here (None: the staff member may not, by the till's rules;
+        # the buttons hide, and the services refuse all the same) and how much at most.
+        self.discount_by: str | None = None
+        self.max_discount_percent = 100
+        self.line_dialog: QDialog | None = None  # the pop-up open now (tests drive it)
+        self.discount_dialog: QDialog | None = None
+        self.discounts = named(QLabel(), "discounts")
+        self.discounts.setWordWrap(True)
         self.total = named(QLabel(), "total")
         self.paid = named(QLabel(), "paid")
         self.clear = named(QPushButton(self.tr("Vider")), "clear")
@@ -58,6 +73,8 @@ class BasketPanel(QWidget):
         self.less.clicked.connect(lambda: self._change_quantity(-1))
         self.more.clicked.connect(lambda: self._change_quantity(+1))
         self.remove.clicked.connect(self._remove)
+        self.basket_discount.clicked.connect(self.open_basket_discount)
+        self.lines.itemClicked.connect(lambda item: self.open_line(self.lines.row(item)))
         self.lines.currentRowChanged.connect(lambda _row: self._enable_line_buttons())
         self.refresh()
 
@@ -70,7 +87,7 @@ class BasketPanel(QWidget):
         payer_row.addWidget(self.payer, 1)
         payer_row.addWidget(self.customer)
         line_buttons = QHBoxLayout()
-        for button in (self.less, self.more, self.remove):
+        for button in (self.less, self.more, self.remove, self.basket_discount):
             line_buttons.addWidget(button)
         held_row = QHBoxLayout()
         held_row.addWidget(self.hold)
@@ -84,6 +101,7 @@ class BasketPanel(QWidget):
         layout.addLayout(payer_row)
         layout.addWidget(self.lines, 1)
         layout.addLayout(line_buttons)
+        layout.addWidget(self.discounts)
         layout.addWidget(self.total)
         layout.addWidget(self.paid)
         layout.addLayout(held_row)
@@ -99,14 +117,24 @@ class BasketPanel(QWidget):
         row = self.lines.currentRow()
         self.lines.clear()
         for line in self.basket.lines:
-            self.lines.addItem(
-                f"{line.label} — {line.price_label}\n"
-                f"{line.quantity} × {format_money(line.unit_price_cents)}"
-                f" = {format_money(line.total_cents)}")
+            text = (f"{line.label} — {line.price_label}\n"
+                    f"{line.quantity} × {format_money(line.unit_price_cents)}"
+                    f" = {format_money(line.total_cents)}")
+            if line.discount_cents:
+                text += "\n" + self.tr("Remise {amount} ({reason})").format(
+                    amount=format_money(-line.discount_cents), reason=line.discount_reason)
+            self.lines.addItem(text)
         if self.basket.lines:
             self.lines.setCurrentRow(min(max(row, 0), len(self.basket.lines) - 1))
         self.payer.setText(self.tr("Payeur : {name}").format(name=self.payer_name)
                            if self.payer_name else self.tr("Aucun payeur"))
+        discount = self.basket.discount
+        self.discounts.setText("" if discount is None else self.tr(
+            "Remise panier {amount} ({reason})").format(
+            amount=format_money(-self.basket.discount_cents), reason=discount.reason))
+        self.discounts.setVisible(discount is not None)
+        self.basket_discount.setVisible(self.discount_by is not None)
+        self.basket_discount.setEnabled(not self.basket.is_empty)
         self.total.setText(self.tr("Total : {amount}").format(
             amount=format_money(self.basket.total_cents)))
         self.paid.setText(self.tr("Déjà encaissé : {paid} — reste {left}").format(
@@ -117,6 +145,74 @@ class BasketPanel(QWidget):
         self.hold.setEnabled(not self.basket.is_empty)
         self.clear.setEnabled(not self.basket.is_empty or self.payer_name is not None)
         self._enable_line_buttons()
+
+    def allow_discounts(self, by: str | None, max_percent: int = 100) -> None:
+        """Discounts given here are `by` this staff member (None: not allowed)."""
+        self.discount_by, self.max_discount_percent = by, max_percent
+        self.refresh()
+
+    def open_line(self, row: int) -> None:
+        """The tapped line's pop-up: quantity on a keypad, discount, removal."""
+        from pos_app.ui.line_dialog import LineDialog
+
+        if not 0 <= row < len(self.basket.lines):
+            return
+        dialog = LineDialog(self.basket.lines[row], lambda quantity: self._set(row, quantity),
+                            lambda: self._remove_row(row), self.discount_by is not None,
+                            parent=self)
+        dialog.discount_requested.connect(lambda: self.open_line_discount(row))
+        self.line_dialog = dialog
+        dialog.open()
+
+    def open_line_discount(self, row: int) -> None:
+        line = self.basket.lines[row]
+
+        def apply(asked: DiscountAsked, reason: str) -> None:
+            before = self.basket.lines[row]
+            self.basket.discount_line(row, asked, reason, self.discount_by,
+                                      self.max_discount_percent)
+            self._check_paid(lambda: self._put_back(row, before))
+            self._changed()
+
+        self._open_discount(self.tr("Remise sur la ligne"), line.gross_cents, apply)
+
+    def open_basket_discount(self) -> None:
+        def apply(asked: DiscountAsked, reason: str) -> None:
+            before = self.basket.discount
+            self.basket.discount_all(asked, reason, self.discount_by, self.max_discount_percent)
+            self._check_paid(lambda: setattr(self.basket, "discount", before))
+            self._changed()
+
+        self._open_discount(self.tr("Remise panier"), self.basket.subtotal_cents, apply)
+
+    def _open_discount(self, title: str, base_cents: int,
+                       apply: Callable[[DiscountAsked, str], None]) -> None:
+        from pos_app.ui.discount_dialog import DiscountDialog
+
+        dialog = DiscountDialog(title, base_cents, apply, parent=self)
+        self.discount_dialog = dialog
+        dialog.open()
+
+    def _check_paid(self, undo: Callable[[], object]) -> None:
+        """The basket as changed must stay above what was paid: otherwise `undo`, refused."""
+        if self.basket.total_cents < self.paid_cents:
+            total = self.basket.total_cents
+            undo()
+            raise BasketBelowPayments(self.paid_cents, total)
+
+    def _set(self, row: int, quantity: int) -> None:
+        before = self.basket.lines[row]
+        self.basket.set_quantity(row, quantity)
+        self._check_paid(lambda: self._put_back(row, before))
+        self._changed()
+
+    def _put_back(self, row: int, line: BasketLine) -> None:
+        self.basket.lines[row] = line
+
+    def _remove_row(self, row: int) -> None:
+        removed = self.basket.remove(row)
+        self._check_paid(lambda: self.basket.lines.insert(row, removed))
+        self._changed()
 
     def select_last(self) -> None:
         self.lines.setCurrentRow(len(self.basket.lines) - 1)
@@ -129,28 +225,23 @@ class BasketPanel(QWidget):
 
     def _change_quantity(self, step: int) -> None:
         row = self.lines.currentRow()
-        line = self.basket.lines[row]
-        if self._below_paid(line.unit_price_cents * -step):
-            return
-        self.basket.set_quantity(row, line.quantity + step)
-        self._changed()
+        self._try(lambda: self._set(row, self.basket.lines[row].quantity + step))
 
     def _remove(self) -> None:
         row = self.lines.currentRow()
-        if self._below_paid(self.basket.lines[row].total_cents):
-            return
-        self.basket.remove(row)
-        self._changed()
+        self._try(lambda: self._remove_row(row))
 
-    def _below_paid(self, less_cents: int) -> bool:
-        """A change taking `less_cents` off would bring the basket below what was paid:
-        refused, with a sentence (the payments must be given back first)."""
-        if self.basket.total_cents - less_cents >= self.paid_cents:
-            return False
-        self.refused.emit(self.tr("{amount} ont déjà été encaissés : le panier ne peut pas"
-                                  " descendre en dessous.").format(
-            amount=format_money(self.paid_cents)))
-        return True
+    def _try(self, change: Callable[[], None]) -> None:
+        """A change of the buttons under the basket; a refusal is said, nothing changes
+        (below what was paid: the payments must be given back first)."""
+        try:
+            change()
+        except BasketBelowPayments:
+            self.refused.emit(self.tr("{amount} ont déjà été encaissés : le panier ne peut"
+                                      " pas descendre en dessous.").format(
+                amount=format_money(self.paid_cents)))
+        except DomainError as error:
+            self.refused.emit(error_message(error))
 
     def _clear(self) -> None:
         if self.paid_cents > 0:
@@ -166,5 +257,8 @@ class BasketPanel(QWidget):
         self._changed()
 
     def _changed(self) -> None:
+        if self.basket.discount is not None and (
+                self.basket.discount_cents > self.basket.subtotal_cents):
+            self.basket.discount = None  # the lines it was given on are gone
         self.refresh()
         self.changed.emit()

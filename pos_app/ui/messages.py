@@ -76,6 +76,19 @@ def _sentences() -> list[tuple[type[Exception], Callable[[Any], str]]]:
         (errors.InvalidPolicy, lambda e: translate(
             "messages", "Réglage « {name} » : « {text} » n'est pas une valeur possible."
         ).format(name=e.name, text=e.text)),
+        (errors.InvalidDiscount, lambda e: translate(
+            "messages", "Remise incorrecte : « {text} ». Indiquez un montant (2,00) ou un"
+            " pourcentage entier (10 %).").format(text=e.text)),
+        (errors.DiscountNegative, lambda e: translate(
+            "messages", "Une remise ne peut pas être négative.")),
+        (errors.DiscountExceeds, lambda e: translate(
+            "messages", "La remise ({amount}) dépasse le montant auquel elle s'applique"
+            " ({base}).").format(amount=format_money(e.cents), base=format_money(e.base_cents))),
+        (errors.DiscountAboveLimit, lambda e: translate(
+            "messages", "La remise dépasse le maximum permis par la caisse ({percent} %)."
+        ).format(percent=e.max_percent)),
+        (errors.DiscountReasonMissing, lambda e: translate(
+            "messages", "Indiquez le motif de la remise.")),
         (errors.InvalidAmount, lambda e: translate(
             "messages", "Montant incorrect : « {text} ».").format(text=e.text)),
         (errors.InvalidQuantity, lambda e: translate(

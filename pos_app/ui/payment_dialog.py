@@ -283,7 +283,7 @@ class PaymentDialog(QDialog):
 
     def _snapshot(self) -> Basket:
         assert self.basket is not None
-        return Basket(list(self.basket.lines), self.basket.payer_id)
+        return self.basket.copy()  # with its discount
 
     def _validate(self, without_paying: bool) -> None:
         basket, version, staff = self._snapshot(), self._version(), self.staff

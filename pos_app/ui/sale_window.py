@@ -49,6 +49,7 @@ from pos_app.ui.widgets import D, named, restyle, show_dialog, split_row
 if TYPE_CHECKING:
     from pos_app.domain.clock import ClockJump
     from pos_app.domain.draft import Draft
+    from pos_app.domain.policy import TillPolicy
     from pos_app.ui.cash_dialog import CashDialog, OpeningFloatDialog
     from pos_app.ui.closure_dialog import ClosureDialog
     from pos_app.ui.closure_history import ClosureHistoryDialog
@@ -170,11 +171,24 @@ class SaleWindow(QMainWindow):
         elif till is not None and till.opened:  # this sign-in opened the till
             QTimer.singleShot(0, self.ask_float)
         self._bring_back_draft()  # before anything is sold on this screen
+        self._allow_discounts(staff)
         QTimer.singleShot(DIALOGS_AFTER_MS, self.check_clock)  # the screen comes first
         self._clock_timer.start()
         self.runner.changed.connect(self.check_clock)  # a jump an action just recorded
         QTimer.singleShot(DIALOGS_AFTER_MS, self.sync_badge.start)  # the screen first
         self.runner.changed.connect(self.sync_badge.refresh)  # a record more waits
+
+    def _allow_discounts(self, staff: StaffMember) -> None:
+        """The discount buttons show for whom the till's rules let give one."""
+        from pos_app.services.policies import till_policy
+
+        def read(policy: TillPolicy) -> None:
+            self.basket_panel.allow_discounts(
+                staff.id if staff.may(policy.discount_role) else None,
+                policy.max_discount_percent)
+
+        # Unread, the buttons stay hidden: the services refuse a discount all the same.
+        self.runner.run(self, lambda: till_policy(self.ctx), read, lambda _error: None)
 
     def _layout(self) -> None:
         top = split_row([self.who, self.sign_out],
@@ -312,7 +326,7 @@ class SaleWindow(QMainWindow):
         from pos_app.services.drafts import keep_basket
 
         self._saving, self._save_again = True, False
-        basket = Basket(list(self.basket.lines), self.basket.payer_id)
+        basket = self.basket.copy()
         version, staff, training = self.basket_version, self.staff, self.training
 
         def saved(_draft: object) -> None:
@@ -352,6 +366,7 @@ class SaleWindow(QMainWindow):
             self.simulation.setVisible(draft.training)
         added = list(self.basket.lines)
         self.basket.lines[:] = [*draft.basket.lines, *added]
+        self.basket.discount = draft.basket.discount
         if added:
             self.keep_basket()
         self.basket_panel.paid_cents = draft.paid_cents

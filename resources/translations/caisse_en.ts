@@ -16,6 +16,10 @@
         <translation>Remove</translation>
     </message>
     <message>
+        <source>Remise panier</source>
+        <translation>Basket discount</translation>
+    </message>
+    <message>
         <source>Vider</source>
         <translation>Empty</translation>
     </message>
@@ -40,6 +44,10 @@
         <translation>Basket</translation>
     </message>
     <message>
+        <source>Remise {amount} ({reason})</source>
+        <translation>Discount {amount} ({reason})</translation>
+    </message>
+    <message>
         <source>Payeur : {name}</source>
         <translation>Payer: {name}</translation>
     </message>
@@ -48,12 +56,20 @@
         <translation>No payer</translation>
     </message>
     <message>
+        <source>Remise panier {amount} ({reason})</source>
+        <translation>Basket discount {amount} ({reason})</translation>
+    </message>
+    <message>
         <source>Total : {amount}</source>
         <translation>Total: {amount}</translation>
     </message>
     <message>
         <source>Déjà encaissé : {paid} — reste {left}</source>
         <translation>Already paid: {paid} — {left} left</translation>
+    </message>
+    <message>
+        <source>Remise sur la ligne</source>
+        <translation>Line discount</translation>
     </message>
     <message>
         <source>{amount} ont déjà été encaissés : le panier ne peut pas descendre en dessous.</source>
@@ -763,6 +779,49 @@ Cameras: {cameras}</translation>
     </message>
 </context>
 <context>
+    <name>DiscountDialog</name>
+    <message>
+        <source>Sur {amount}</source>
+        <translation>On {amount}</translation>
+    </message>
+    <message>
+        <source>Montant de la remise</source>
+        <translation>Discount amount</translation>
+    </message>
+    <message>
+        <source>Motif (obligatoire)</source>
+        <translation>Reason (required)</translation>
+    </message>
+    <message>
+        <source>Appliquer la remise</source>
+        <translation>Apply the discount</translation>
+    </message>
+    <message>
+        <source>Sans remise</source>
+        <translation>No discount</translation>
+    </message>
+    <message>
+        <source>Annuler</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Geste commercial</source>
+        <translation>Goodwill gesture</translation>
+    </message>
+    <message>
+        <source>Fidélité</source>
+        <translation>Loyalty</translation>
+    </message>
+    <message>
+        <source>Tarif groupe</source>
+        <translation>Group rate</translation>
+    </message>
+    <message>
+        <source>Article abîmé</source>
+        <translation>Damaged item</translation>
+    </message>
+</context>
+<context>
     <name>DrawerDialog</name>
     <message>
         <source>Ouvrir le tiroir</source>
@@ -913,6 +972,25 @@ Cameras: {cameras}</translation>
     <message>
         <source>Code lu ignoré ({code}) : fermez d&apos;abord cette fenêtre.</source>
         <translation>Code ignored ({code}): close this window first.</translation>
+    </message>
+</context>
+<context>
+    <name>LineDialog</name>
+    <message>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>Remise sur la ligne</source>
+        <translation>Line discount</translation>
+    </message>
+    <message>
+        <source>Supprimer la ligne</source>
+        <translation>Delete the line</translation>
+    </message>
+    <message>
+        <source>Fermer</source>
+        <translation>Close</translation>
     </message>
 </context>
 <context>
@@ -1978,6 +2056,26 @@ Cameras: {cameras}</translation>
     <message>
         <source>Réglage « {name} » : « {text} » n&apos;est pas une valeur possible.</source>
         <translation>Rule “{name}”: “{text}” is not a possible value.</translation>
+    </message>
+    <message>
+        <source>Remise incorrecte : « {text} ». Indiquez un montant (2,00) ou un pourcentage entier (10 %).</source>
+        <translation>Wrong discount: “{text}”. Give an amount (2.00) or a whole percentage (10%).</translation>
+    </message>
+    <message>
+        <source>Une remise ne peut pas être négative.</source>
+        <translation>A discount cannot be negative.</translation>
+    </message>
+    <message>
+        <source>La remise ({amount}) dépasse le montant auquel elle s&apos;applique ({base}).</source>
+        <translation>The discount ({amount}) is more than the amount it applies to ({base}).</translation>
+    </message>
+    <message>
+        <source>La remise dépasse le maximum permis par la caisse ({percent} %).</source>
+        <translation>The discount is more than the till allows ({percent}%).</translation>
+    </message>
+    <message>
+        <source>Indiquez le motif de la remise.</source>
+        <translation>Give the reason for the discount.</translation>
     </message>
     <message>
         <source>Montant incorrect : « {text} ».</source>

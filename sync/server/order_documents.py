@@ -99,6 +99,8 @@ def _document(held: list[Any]) -> dict[str, Any] | None:
         return None  # not published before its order.validated is held
     payload = _payload(validated.payload)
     document: dict[str, Any] = {name: payload.get(name) for name in _VALIDATED_FIELDS}
+    if "order_discount" in payload:  # only discounted orders: others' documents unchanged
+        document["order_discount"] = payload["order_discount"]
     said_number = payload.get("number")
     number = said_number if isinstance(said_number, str) else ""
     digits = _TRAILING_DIGITS.search(number)

@@ -164,3 +164,23 @@ def test_a_store_with_baskets_on_hold_is_not_taken_back_to_the_version_before(
     assert held_baskets.held_baskets(ctx) == []
     kept = drafts.current_draft(ctx)
     assert kept is not None and kept.basket.payer_id == "c-martin-lea"
+
+
+def test_a_discount_is_checked_on_its_way_into_a_held_basket(
+        store: Store, cashier: StaffMember, manager: StaffMember) -> None:
+    """A held basket taken up is the sale in progress, whose kept discounts pass: so a
+    discount the cashier may not give is refused when held, not only when kept."""
+    from pos_app.domain.discount import DiscountAsked
+
+    ctx = store.context
+    basket = three_rides(ctx)
+    basket.discount_line(0, DiscountAsked(cents=500), "Geste commercial", cashier.id)
+    with pytest.raises(NotAllowed):
+        held_baskets.hold_basket(ctx, cashier, basket, 1, "")
+    assert held_baskets.held_baskets(ctx) == []
+    # A manager's discount is held, taken up by the cashier and sold as it was given.
+    given = three_rides(ctx)
+    given.discount_line(0, DiscountAsked(cents=500), "Geste commercial", manager.id)
+    held = held_baskets.hold_basket(ctx, manager, given, 1, "")
+    draft = held_baskets.take_up_basket(ctx, cashier, held.id, 2)
+    assert draft.basket.lines[0].discount_cents == 500

@@ -245,8 +245,12 @@ TABLE_EDITS: dict[str, list[str]] = {
         f" WHERE id = {FIRST_SALE}",
         "INSERT INTO orders SELECT 'forged', number || 'X', till_id, sequence + 100,"
         " created_at, staff_id, payer_id, total_cents, status, cancelled_at, cancelled_by,"
-        " cancel_reason, cancelled_till_id, training, session_id, cancelled_session_id"
+        " cancel_reason, cancelled_till_id, training, session_id, cancelled_session_id,"
+        " discount_cents, discount_percent, discount_reason, discount_by"
         f" FROM orders WHERE id = {FIRST_SALE}",
+        # A discount given to a sale after the fact, its total left alone.
+        "UPDATE orders SET discount_cents = 100, discount_reason = 'Fidélité'"
+        f" WHERE id = {FIRST_SALE}",
     ],
     "orders (deleted with its rows)": [
         f"DELETE FROM order_vat WHERE order_id = {FIRST_SALE};"
@@ -266,6 +270,10 @@ TABLE_EDITS: dict[str, list[str]] = {
         f"UPDATE order_lines SET quantity = quantity + 1 WHERE order_id = {FIRST_SALE}"
         " AND position = 0",
         f"UPDATE order_lines SET label = 'Autre' WHERE order_id = {FIRST_SALE}",
+        "UPDATE order_lines SET discount_cents = 100, discount_reason = 'Fidélité'"
+        f" WHERE order_id = {FIRST_SALE} AND position = 0",
+        "UPDATE order_lines SET basket_discount_cents = 100"
+        f" WHERE order_id = {FIRST_SALE} AND position = 0",
     ],
     "order_vat": [
         f"UPDATE order_vat SET vat_cents = vat_cents - 10, excl_cents = excl_cents + 10"
@@ -287,7 +295,8 @@ TABLE_EDITS: dict[str, list[str]] = {
         "DELETE FROM credit_note_vat; DELETE FROM credit_note_lines; DELETE FROM refunds"
         " WHERE credit_note_id IS NOT NULL; DELETE FROM credit_notes",
     ],
-    "credit_note_lines": ["UPDATE credit_note_lines SET quantity = quantity + 1"],
+    "credit_note_lines": ["UPDATE credit_note_lines SET quantity = quantity + 1",
+                          "UPDATE credit_note_lines SET discount_cents = discount_cents + 1"],
     "credit_note_vat": ["UPDATE credit_note_vat SET vat_cents = vat_cents + 10"],
     "refunds": [
         "UPDATE refunds SET method_code = 'CB' WHERE method_code = 'ESP'",

@@ -213,3 +213,21 @@ def test_many_orders_come_down_by_pages(
     assert [change.data["sequence"] for change in mine] == list(range(1, 31))
     cursors = [change.cursor for change in changes]
     assert cursors == sorted(cursors) and len(set(cursors)) == len(cursors)
+
+
+def test_a_discounted_order_comes_down_with_its_discount(
+        client: httpx.Client, database_url: str, engine: Engine) -> None:
+    seller, other = enrol(client, database_url), enrol(client, database_url)
+    since = newest(engine)
+    lines = [{"product_id": "p-kayak", "quantity": 2, "unit_price_cents": 1400,
+              "discount_cents": 300, "discount_reason": "Fidélité", "discount_by": "gerant",
+              "basket_discount_cents": 250, "total_cents": 2250}]
+    discount = {"cents": 250, "percent": None, "reason": "Geste", "by": "gerant"}
+    order, sold = sale(seller, total=2250, lines=lines, order_discount=discount)
+    plain, undiscounted = sale(seller, number="CD1-000042")
+    assert answers_of(push(client, seller, [sold, undiscounted])) == ["stored"] * 2
+    changes = pull_all(client, other.auth, since)
+    [(_, data)] = document_of(changes, order)
+    assert data["lines"] == lines and data["order_discount"] == discount
+    [(_, data)] = document_of(changes, plain)
+    assert "order_discount" not in data  # documents without one are as they were
