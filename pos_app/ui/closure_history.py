@@ -112,11 +112,13 @@ class ClosureHistoryDialog(QDialog):
         custom = named(QPushButton(self.tr("Afficher")), "showDates")
         custom.clicked.connect(self._show_dates)
         bar.addStretch(1)
-        bar.addWidget(QLabel(self.tr("Du")))
-        bar.addWidget(self.start_date)
-        bar.addWidget(QLabel(self.tr("au")))
-        bar.addWidget(self.end_date)
-        bar.addWidget(custom)
+        dates = QHBoxLayout()  # a row of its own: both rows fit an 800 px screen whole
+        dates.addWidget(QLabel(self.tr("Du")))
+        dates.addWidget(self.start_date)
+        dates.addWidget(QLabel(self.tr("au")))
+        dates.addWidget(self.end_date)
+        dates.addWidget(custom)
+        dates.addStretch(1)
         headers = [self.tr("Clôture"), self.tr("Date"), self.tr("CA TTC"),
                    self.tr("Attendu"), self.tr("Compté"), self.tr("Écart"),
                    self.tr("Grand total")]
@@ -130,6 +132,7 @@ class ClosureHistoryDialog(QDialog):
         close.clicked.connect(self.accept)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
+        layout.addLayout(dates)
         layout.addWidget(self.table, 3)
         layout.addWidget(self.chart, 2)
         layout.addWidget(self.error)

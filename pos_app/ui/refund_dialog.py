@@ -120,11 +120,14 @@ class RefundDialog(QDialog):
         left.addWidget(self.reason)
         left.addWidget(self.owed)
         left.addStretch(1)
+        # Under the order's side, not under the refunds: one column holding both would
+        # not fit an 800×600 screen.
+        left.addWidget(self.keypad)
         right = QVBoxLayout()
         right.addWidget(named(QLabel(self.tr("Rendu au client")), "heading"))
         right.addLayout(refunds)
         right.addWidget(self.split)
-        right.addWidget(self.keypad)
+        right.addStretch(1)
         body = QHBoxLayout()
         body.addLayout(left, 3)
         body.addLayout(right, 2)

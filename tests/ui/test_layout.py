@@ -257,7 +257,11 @@ def build_round(till: Till, size: tuple[int, int]) -> Round:
     dialog("settings", settings)
     dialog("sync", window.open_sync_screen())
     z = window.close_z()  # last: it leaves the till closing, then closed
-    dialog("z-closure", z, lambda: z.reading is not None)
+    settle(runner, lambda: z.reading is not None)
+    counting = getattr(z, "count_button", None)
+    if isinstance(counting, QPushButton):  # counted by notes and coins: its largest form
+        counting.setChecked(True)
+    dialog("z-closure", z)
     closures.finish_closure(ctx, till.manager,
                             counted_cents=closures.x_reading(ctx).expected_cash_cents)
 
