@@ -91,14 +91,7 @@ class RefundDialog(QDialog):
         self.split = named(QLabel(), "split")
         self.error = named(QLabel(), "error")
         self.error.setWordWrap(True)
-        self.amounts: dict[str, QLineEdit] = {}
-        refunds = QGridLayout()
-        for row, method in enumerate(self.methods):
-            field = named(QLineEdit(), f"refund_{method.code}")
-            field.textChanged.connect(self._show_split)
-            self.amounts[method.code] = field
-            refunds.addWidget(QLabel(method.label), row, 0)
-            refunds.addWidget(field, row, 1)
+        refunds = self._refund_fields()
         first = next(iter(self.amounts.values()), QLineEdit())
         self.keypad = Keypad(first)
         left = QVBoxLayout()
@@ -146,6 +139,18 @@ class RefundDialog(QDialog):
         self.confirm.clicked.connect(self._confirm)
         self.reason.textChanged.connect(lambda _text: self._enable())
         return page
+
+    def _refund_fields(self) -> QGridLayout:
+        """An amount to give back per method (`self.amounts`)."""
+        self.amounts: dict[str, QLineEdit] = {}
+        refunds = QGridLayout()
+        for row, method in enumerate(self.methods):
+            field = named(QLineEdit(), f"refund_{method.code}")
+            field.textChanged.connect(self._show_split)
+            self.amounts[method.code] = field
+            refunds.addWidget(QLabel(method.label), row, 0)
+            refunds.addWidget(field, row, 1)
+        return refunds
 
     def _lines(self) -> QGridLayout:
         """Each line with how many to take back: − and + at touch size."""

@@ -1,4 +1,5 @@
-"""The till's screen settings (language, on-screen keyboard, kiosk), kept in an INI file beside the store.
+"""The till's screen settings (language, on-screen keyboard, kiosk), kept in an INI file
+beside the store.
 
 Qt reads such a file line by line and skips what it cannot understand, so a damaged file
 costs only the damaged values: a value that is not one the till knows counts as unset.

@@ -79,7 +79,7 @@ def _button_problems(button: QPushButton, screen: QRect) -> list[str]:
 
 def _label_problems(label: QLabel) -> list[str]:
     text = label.text()
-    if not text or label.pixmap() is not None and not label.pixmap().isNull():
+    if not text or (label.pixmap() is not None and not label.pixmap().isNull()):
         return []
     if label.textFormat().name != "PlainText" and "<" in text:
         text = QTextDocumentFragment.fromHtml(text).toPlainText()

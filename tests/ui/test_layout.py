@@ -24,6 +24,7 @@ from pos_app.bootstrap import Store, open_devices, open_store
 from pos_app.domain.basket import Basket
 from pos_app.domain.staff import StaffMember
 from pos_app.services import catalogue, closures, customers, selling
+from pos_app.services.context import Context
 from pos_app.services.selling import PaymentRequest
 from pos_app.services.staff import open_till, sign_in, till_statuses
 from pos_app.ui.device_link import DeviceLink
@@ -139,7 +140,7 @@ def screen_round(till: Till, size: tuple[int, int], language: str) -> Round:
         fit_screen(app, style_sheet(), QSize(*size))
         try:
             till.rounds[key] = build_round(till, size)
-        except Exception as error:  # each screen of the round says it, once built
+        except Exception as error:  # noqa: BLE001 - each screen of the round says why
             till.rounds[key] = Round(failed=f"{type(error).__name__}: {error}")
         finally:
             apply_language(SOURCE_LANGUAGE)
@@ -147,129 +148,172 @@ def screen_round(till: Till, size: tuple[int, int], language: str) -> Round:
 
 
 def build_round(till: Till, size: tuple[int, int]) -> Round:
-    found = Round()
-    screen = QRect(0, 0, *size)
-    runner, ctx = till.runner, till.store.context
-    open_till(ctx, till.cashier, till_statuses(ctx)[0].till.id)  # the last round's Z closed it
-
-    def check(name: str, widget: QWidget) -> None:
-        settle(runner)
-        found.problems[name] = layout_problems(widget, screen)
-
+    rounds = Shots(till, size)
+    open_till(rounds.ctx, till.cashier, till_statuses(rounds.ctx)[0].till.id)  # after a Z
     if size != SMALL:
-        sign_in_screen = SignInDialog(ctx, runner)
-        fill(sign_in_screen, screen)
-        settle(runner, lambda: bool(sign_in_screen.staff_tiles.buttons())
-               or bool(sign_in_screen.error.text()))
-        assert not sign_in_screen.error.text(), sign_in_screen.error.text()
-        check("sign-in", sign_in_screen)
-        sign_in_screen.close()
-        sign_in_screen.deleteLater()
-
-    window = SaleWindow(ctx, runner, till.manager, till_statuses(ctx)[0], till.settings)
-    fill(window, screen)
-    settle(runner, lambda: window.catalogue.tiles.count() > 0)
-    window.attach_devices(till.link)
-    for product_id in ("balade-poney-1h", "creme-glacee", "paddle-1h"):
-        selling.add_product(ctx, window.basket, product_id)
-    window.basket_panel.payer_name = LONG_PAYER  # as long as a venue's name gets
-    window.basket_panel.refresh()
-    window.show_notice("Commande CD2-000042 enregistrée.")
-    if size != SMALL:
-        check("sale", window)
-
-    def dialog(name: str, opened: QDialog, ready: Callable[[], bool] = lambda: True,
-               ) -> None:
-        settle(runner, ready)
-        check(name, opened)
-        opened.reject()
-        settle(runner)
-
-    pony = next(p for p in catalogue.search_products(ctx, "balade") if len(p.prices) > 1)
-    dialog("product", window.open_product(pony))
-    customer = window.find_customer()
-    dialog("customer", customer)
-    customer = window.find_customer()
-    settle(runner)
-    keyboard = TouchKeyboard(QApplication.instance())  # type: ignore[arg-type]
-    panel = keyboard.show_for(customer.search)
-    settle(runner)
-    # Docked across the simulated screen's bottom, as on the real one (checked before it
-    # docks again on the platform's own screen).
-    height = panel.height()
-    panel.setGeometry(0, size[1] - height, size[0], height)
-    panel.layout().activate()
-    found.problems["keyboard"] = layout_problems(panel, screen)
-    keyboard.stop()
-    keyboard.deleteLater()
-    customer.reject()
-    settle(runner)
-
-    payment = window.pay()
-    assert payment is not None
-    settle(runner, lambda: bool(payment.methods))
-    payment.keypad.press("5")
-    cash = payment.findChild(QPushButton, "method_ESP")
-    assert cash is not None
-    cash.click()
-    dialog("payment", payment, lambda: bool(payment.tendered))
-    giving = window.give_back()
-    assert isinstance(giving, GiveBackDialog)
-    settle(runner, lambda: giving.text.text() != "")
-    check("give-back", giving)
-    giving.confirm.click()
-    settle(runner, lambda: window.basket.is_empty)
-
-    search = window.find_orders()
-    settle(runner, lambda: search.results.count() > 0)
-    check("order-search", search)
-    search.search.setText(till.unpaid)
-    settle(runner, lambda: search.results.count() == 1)
-    search.open_current()
-    order = search.opened
-    assert order is not None
-    settle(runner, lambda: order.details is not None)
-    check("order", order)
-    order.pay.click()
-    rest = order.opened
-    assert isinstance(rest, PaymentDialog)
-    dialog("order-rest", rest, lambda: bool(rest.methods))
-    order.cancel_order.click()
-    refund = order.opened
-    assert isinstance(refund, RefundDialog)
-    dialog("refund", refund)
-    order.reject()
-    search.reject()
-    settle(runner)
-
-    dialog("receipt", show_dialog(ReceiptDialog(ctx, runner, till.manager, till.unpaid,
-                                                devices=till.link, parent=window)))
-    dialog("till-menu", window.open_till_menu())
-    x = window.read_x()
-    dialog("x-reading", x, lambda: x.reading is not None)
-    dialog("cash", window.move_cash())
-    dialog("closure-history", window.closure_history())
-    devices = window.open_devices()
-    assert devices is not None
-    dialog("devices", devices)
-    settings = window.open_settings()
-    assert settings is not None
-    dialog("settings", settings)
-    dialog("sync", window.open_sync_screen())
-    z = window.close_z()  # last: it leaves the till closing, then closed
-    settle(runner, lambda: z.reading is not None)
-    counting = getattr(z, "count_button", None)
-    if isinstance(counting, QPushButton):  # counted by notes and coins: its largest form
-        counting.setChecked(True)
-    dialog("z-closure", z)
-    closures.finish_closure(ctx, till.manager,
-                            counted_cents=closures.x_reading(ctx).expected_cash_cents)
-
+        rounds.sign_in()
+    window = rounds.sale_window()
+    rounds.sale_dialogs(window)
+    rounds.order_views(window)
+    rounds.till_dialogs(window)
     window.basket.lines.clear()
     window.close()
     window.deleteLater()
-    settle(runner)
-    return found
+    settle(till.runner)
+    return rounds.found
+
+
+@dataclass
+class Shots:
+    """Shows each screen of one round and keeps what is wrong with it."""
+
+    till: Till
+    size: tuple[int, int]
+    found: Round = field(default_factory=Round)
+
+    @property
+    def screen(self) -> QRect:
+        return QRect(0, 0, *self.size)
+
+    @property
+    def runner(self) -> OperationRunner:
+        return self.till.runner
+
+    @property
+    def ctx(self) -> Context:
+        return self.till.store.context
+
+    def check(self, name: str, widget: QWidget) -> None:
+        settle(self.runner)
+        self.found.problems[name] = layout_problems(widget, self.screen)
+
+    def dialog(self, name: str, opened: QDialog, ready: Callable[[], bool] = lambda: True,
+               ) -> None:
+        settle(self.runner, ready)
+        self.check(name, opened)
+        opened.reject()
+        settle(self.runner)
+
+    def sign_in(self) -> None:
+        screen = SignInDialog(self.ctx, self.runner)
+        fill(screen, self.screen)
+        settle(self.runner, lambda: bool(screen.staff_tiles.buttons())
+               or bool(screen.error.text()))
+        assert not screen.error.text(), screen.error.text()
+        self.check("sign-in", screen)
+        screen.close()
+        screen.deleteLater()
+
+    def sale_window(self) -> SaleWindow:
+        """The sale screen, a basket in it with a payer's long name, and a notice."""
+        ctx, runner = self.ctx, self.runner
+        window = SaleWindow(ctx, runner, self.till.manager, till_statuses(ctx)[0],
+                            self.till.settings)
+        fill(window, self.screen)
+        settle(runner, lambda: window.catalogue.tiles.count() > 0)
+        window.attach_devices(self.till.link)
+        for product_id in ("balade-poney-1h", "creme-glacee", "paddle-1h"):
+            selling.add_product(ctx, window.basket, product_id)
+        window.basket_panel.payer_name = LONG_PAYER  # as long as a venue's name gets
+        window.basket_panel.refresh()
+        window.show_notice("Commande CD2-000042 enregistrée.")
+        if self.size != SMALL:
+            self.check("sale", window)
+        return window
+
+    def sale_dialogs(self, window: SaleWindow) -> None:
+        """A product's prices, the customer search and its keyboard, a payment of 5 €,
+        then those 5 € given back."""
+        runner = self.runner
+        pony = next(p for p in catalogue.search_products(self.ctx, "balade")
+                    if len(p.prices) > 1)
+        self.dialog("product", window.open_product(pony))
+        self.dialog("customer", window.find_customer())
+        self.keyboard(window)
+        payment = window.pay()
+        assert payment is not None
+        settle(runner, lambda: bool(payment.methods))
+        payment.keypad.press("5")
+        cash = payment.findChild(QPushButton, "method_ESP")
+        assert cash is not None
+        cash.click()
+        self.dialog("payment", payment, lambda: bool(payment.tendered))
+        giving = window.give_back()
+        assert isinstance(giving, GiveBackDialog)
+        settle(runner, lambda: giving.text.text() != "")
+        self.check("give-back", giving)
+        giving.confirm.click()
+        settle(runner, lambda: window.basket.is_empty)
+
+    def keyboard(self, window: SaleWindow) -> None:
+        customer = window.find_customer()
+        settle(self.runner)
+        keyboard = TouchKeyboard(QApplication.instance())  # type: ignore[arg-type]
+        panel = keyboard.show_for(customer.search)
+        settle(self.runner)
+        # Docked across the simulated screen's bottom, as on the real one (checked before
+        # it docks again on the platform's own screen).
+        height = panel.height()
+        panel.setGeometry(0, self.size[1] - height, self.size[0], height)
+        docked = panel.layout()
+        assert docked is not None
+        docked.activate()
+        self.found.problems["keyboard"] = layout_problems(panel, self.screen)
+        keyboard.stop()
+        keyboard.deleteLater()
+        customer.reject()
+        settle(self.runner)
+
+    def order_views(self, window: SaleWindow) -> None:
+        """Order search, an order with something left to pay, paying it, cancelling it."""
+        runner = self.runner
+        search = window.find_orders()
+        settle(runner, lambda: search.results.count() > 0)
+        self.check("order-search", search)
+        search.search.setText(self.till.unpaid)
+        settle(runner, lambda: search.results.count() == 1)
+        search.open_current()
+        order = search.opened
+        assert order is not None
+        settle(runner, lambda: order.details is not None)
+        self.check("order", order)
+        order.pay.click()
+        rest = order.opened
+        assert isinstance(rest, PaymentDialog)
+        self.dialog("order-rest", rest, lambda: bool(rest.methods))
+        order.cancel_order.click()
+        refund = order.opened
+        assert isinstance(refund, RefundDialog)
+        self.dialog("refund", refund)
+        order.reject()
+        search.reject()
+        settle(runner)
+
+    def till_dialogs(self, window: SaleWindow) -> None:
+        """A receipt, the till menu and what it opens; the Z last (it closes the day)."""
+        till, ctx = self.till, self.ctx
+        self.dialog("receipt", show_dialog(ReceiptDialog(
+            ctx, self.runner, till.manager, till.unpaid, devices=till.link, parent=window)))
+        self.dialog("till-menu", window.open_till_menu())
+        x = window.read_x()
+        self.dialog("x-reading", x, lambda: x.reading is not None)
+        self.dialog("cash", window.move_cash())
+        self.dialog("closure-history", window.closure_history())
+        devices = window.open_devices()
+        assert devices is not None
+        self.dialog("devices", devices)
+        settings = window.open_settings()
+        assert settings is not None
+        self.dialog("settings", settings)
+        self.dialog("sync", window.open_sync_screen())
+        z = window.close_z()  # it leaves the till closing, then closed
+        settle(self.runner, lambda: z.reading is not None)
+        counting = getattr(z, "count_button", None)
+        if isinstance(counting, QPushButton):  # counted by notes and coins: its largest form
+            counting.setChecked(True)
+        self.dialog("z-closure", z)
+        closures.finish_closure(ctx, till.manager,
+                                counted_cents=closures.x_reading(ctx).expected_cash_cents)
 
 
 def cases() -> Iterator[object]:
