@@ -703,8 +703,8 @@ Cameras: {cameras}</translation>
 <context>
     <name>KeyboardScanner</name>
     <message>
-        <source>Code lu ignoré ({code}) : fermez d&apos;abord cette fenêtre.</source>
-        <translation>Code ignored ({code}): close this window first.</translation>
+        <source>Code lu ignoré : fermez d&apos;abord cette fenêtre.</source>
+        <translation>Code read and ignored: close this window first.</translation>
     </message>
 </context>
 <context>
@@ -866,10 +866,6 @@ Cameras: {cameras}</translation>
     <message>
         <source>Annuler</source>
         <translation>Cancel</translation>
-    </message>
-    <message>
-        <source>Paiements</source>
-        <translation>Payments</translation>
     </message>
     <message>
         <source>Montant</source>
@@ -1128,8 +1124,8 @@ Cameras: {cameras}</translation>
         <translation>A closure was started and not finished: finish it before selling.</translation>
     </message>
     <message>
-        <source>Code lu ignoré ({code}) : fermez d&apos;abord cette fenêtre.</source>
-        <translation>Code ignored ({code}): close this window first.</translation>
+        <source>Code lu ignoré : fermez d&apos;abord cette fenêtre.</source>
+        <translation>Code read and ignored: close this window first.</translation>
     </message>
     <message>
         <source>La vente en cours n&apos;a pas pu être gardée : {error}</source>
@@ -1164,6 +1160,14 @@ Cameras: {cameras}</translation>
         <translation>Z closure no. {number} recorded.</translation>
     </message>
     <message>
+        <source>Mouvement d&apos;espèces</source>
+        <translation>Cash movement</translation>
+    </message>
+    <message>
+        <source>{what} enregistré : {amount}.</source>
+        <translation>{what} saved: {amount}.</translation>
+    </message>
+    <message>
         <source>Encaissez ou videz le panier avant de vous déconnecter.</source>
         <translation>Take payment for or empty the basket before signing out.</translation>
     </message>
@@ -1183,6 +1187,14 @@ Cameras: {cameras}</translation>
         <translation>No (physical keyboard)</translation>
     </message>
     <message>
+        <source>Fenêtre agrandie</source>
+        <translation>Maximised window</translation>
+    </message>
+    <message>
+        <source>Plein écran (kiosque)</source>
+        <translation>Full screen (kiosk)</translation>
+    </message>
+    <message>
         <source>Enregistrer</source>
         <translation>Save</translation>
     </message>
@@ -1197,6 +1209,10 @@ Cameras: {cameras}</translation>
     <message>
         <source>Clavier à l&apos;écran</source>
         <translation>On-screen keyboard</translation>
+    </message>
+    <message>
+        <source>Écran</source>
+        <translation>Screen</translation>
     </message>
     <message>
         <source>Enregistré : réglages appliqués à la prochaine connexion.</source>
@@ -1789,6 +1805,10 @@ Cameras: {cameras}</translation>
     <message>
         <source>hors ligne</source>
         <translation>offline</translation>
+    </message>
+    <message>
+        <source>Aucune imprimante configurée : le ticket attend dans la file (Caisse › Périphériques).</source>
+        <translation>No printer set up: the ticket waits in the queue (Till › Devices).</translation>
     </message>
     <message>
         <source>Imprimante : {problem}. Rien n&apos;est perdu : les tickets attendent et s&apos;impriment dès qu&apos;elle repart.</source>
