@@ -22,11 +22,13 @@ from pos_app.services import catalogue
 from pos_app.services.context import Context
 from pos_app.ui.messages import error_message
 from pos_app.ui.ops import LatestOnly, OperationRunner
+from pos_app.ui.screen_fit import px
 from pos_app.ui.tiles import ProductTiles
 from pos_app.ui.widgets import after_typing_pause, named
 
 FAVOURITES = "__favourites__"
 EVERYTHING = "__all__"
+CATEGORY_BAR_HEIGHT = 66  # px at the base scale: a row of buttons and a finger's scroll bar
 
 
 class CataloguePanel(QWidget):
@@ -67,7 +69,7 @@ class CataloguePanel(QWidget):
         scroll.setWidget(bar)
         # Not resizable: the buttons keep their labels' width and the bar scrolls instead.
         scroll.setWidgetResizable(False)
-        scroll.setFixedHeight(66)
+        scroll.setFixedHeight(px(CATEGORY_BAR_HEIGHT))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.search)

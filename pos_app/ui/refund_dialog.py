@@ -41,7 +41,10 @@ from pos_app.services.receipts import refund_receipt
 from pos_app.ui.keypad import Keypad
 from pos_app.ui.messages import error_message
 from pos_app.ui.ops import OperationRunner
+from pos_app.ui.screen_fit import px
 from pos_app.ui.widgets import named, split_row
+
+AMOUNT_WIDTH = 120  # px at the base scale: an amount field holds "12 345,67"
 
 if TYPE_CHECKING:
     from pos_app.ui.device_link import DeviceLink
@@ -146,6 +149,7 @@ class RefundDialog(QDialog):
         refunds = QGridLayout()
         for row, method in enumerate(self.methods):
             field = named(QLineEdit(), f"refund_{method.code}")
+            field.setMinimumWidth(px(AMOUNT_WIDTH))  # "1 234,50" whole, never cut
             field.textChanged.connect(self._show_split)
             self.amounts[method.code] = field
             refunds.addWidget(QLabel(method.label), row, 0)

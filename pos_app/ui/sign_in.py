@@ -179,6 +179,8 @@ class SignInDialog(QDialog):
             tile.setToolTip(member.display_name)
             tile.clicked.connect(lambda _on=False, m=member: self.choose(m))
             self.staff_tiles.addButton(tile)
+        # The tiles from the top, row after row: the room below them stays empty.
+        self._staff_grid.setRowStretch((len(staff) + STAFF_COLUMNS - 1) // STAFF_COLUMNS, 1)
         self._staff_scroll.setMinimumWidth(
             self._staff_grid.minimumSize().width()
             + self._staff_scroll.verticalScrollBar().sizeHint().width()

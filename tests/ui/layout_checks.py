@@ -9,7 +9,9 @@ from PySide6.QtCore import QPoint, QRect
 from PySide6.QtGui import QFontMetrics, QTextDocumentFragment
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
+    QAbstractSpinBox,
     QLabel,
+    QLineEdit,
     QPushButton,
     QStyle,
     QStyleOptionButton,
@@ -18,6 +20,7 @@ from PySide6.QtWidgets import (
 
 MIN_TARGET_PX = 44  # a finger's target
 SLACK_PX = 1  # rounding in Qt's own measures
+FIELD_PADDING_PX = 2 * 8  # the style sheet's padding of a field, each side
 
 
 def layout_problems(root: QWidget, screen: QRect) -> list[str]:
@@ -32,6 +35,9 @@ def layout_problems(root: QWidget, screen: QRect) -> list[str]:
             problems += _button_problems(widget, screen)
         elif isinstance(widget, QLabel):
             problems += _label_problems(widget)
+        elif (isinstance(widget, QLineEdit) and widget.text()
+              and not isinstance(widget.parentWidget(), QAbstractSpinBox)):  # its own box
+            problems += _field_problems(widget)
     return problems
 
 
@@ -92,6 +98,16 @@ def _label_problems(label: QLabel) -> list[str]:
                     f" {label.height()} (cut at the bottom)"]
         return _longest_word_problems(label, text, room.width() - margin)
     return _text_problems(label, text, room.width() - margin, room.height() - margin)
+
+
+def _field_problems(field: QLineEdit) -> list[str]:
+    """A field too narrow for what it holds (an amount suggested, say) shows only part."""
+    room = field.contentsRect().width() - field.textMargins().left() \
+        - field.textMargins().right() - FIELD_PADDING_PX
+    shown = field.displayText()
+    if QFontMetrics(field.font()).horizontalAdvance(shown) > room + SLACK_PX:
+        return [describe(field, shown) + f": text wider than the field's {room} px (cut)"]
+    return []
 
 
 def _text_problems(widget: QWidget, text: str, width: int, height: int) -> list[str]:
