@@ -72,6 +72,10 @@ def _button_problems(button: QPushButton, screen: QRect) -> list[str]:
     if not _in_scroll_area(button) and not screen.contains(rect):
         problems.append(describe(button, text) + f": at {_shown(rect)}, off the screen"
                         f" {_shown(screen)}")
+    parent = button.parentWidget()
+    if parent is not None and not parent.rect().contains(button.geometry()):
+        problems.append(describe(button, text) + f": at {_shown(button.geometry())}, outside"
+                        f" its parent's {_shown(parent.rect())} (cut)")
     if text:
         option = QStyleOptionButton()
         button.initStyleOption(option)
