@@ -8,7 +8,7 @@ order's cancellation and a return with their refunds, a receipt, a Z closure bei
 counted, the closure history, the devices screen with its print queue, and the sync
 (the sale screen of a till offline with records waiting, and Caisse › Synchronisation
 with a record the server rejected and a journal chain it flagged), at 1024×768 and
-1920×1080.
+1920×1080, each styled at the scale of a screen of that size (screen_fit.py).
 """
 
 from __future__ import annotations
