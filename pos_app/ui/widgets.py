@@ -52,8 +52,12 @@ def show_dialog(dialog: D) -> D:
         dialog.resize(min(window.width(), max(hint.width(), int(window.width() * DIALOG_SHARE))),
                       min(window.height(),
                           max(hint.height(), int(window.height() * DIALOG_SHARE))))
-        # Whatever it shows later (a longer list, a page more), it stays on the screen.
-        dialog.installEventFilter(KeepWithin(window, dialog))
+        # Whatever it shows later (a longer list, a page more), it stays on the screen:
+        # within the till's main window (a dialog opened over a dialog may be larger).
+        root = window
+        while (above := root.parentWidget()) is not None:
+            root = above.window()
+        dialog.installEventFilter(KeepWithin(root, dialog))
     dialog.open()
     return dialog
 
