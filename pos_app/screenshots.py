@@ -8,7 +8,7 @@ order's cancellation and a return with their refunds, a receipt, a Z closure bei
 counted, the closure history, the devices screen with its print queue, and the sync
 (the sale screen of a till offline with records waiting, and Caisse › Synchronisation
 with a record the server rejected and a journal chain it flagged), at 1024×768 and
-1920×1080.
+1920×1080, each styled at the scale of a screen of that size (screen_fit.py).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
+from PySide6.QtCore import QCoreApplication, QEventLoop, QSize, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QWidget
 
@@ -43,12 +43,13 @@ from pos_app.services.context import Context, local_till
 from pos_app.services.selling import PaymentRequest
 from pos_app.services.staff import TillStatus, open_till, sign_in, till_statuses
 from pos_app.ui.keyboard import TouchKeyboard
-from pos_app.ui.launch import create_application
+from pos_app.ui.launch import create_application, style_sheet
 from pos_app.ui.ops import OperationRunner
 from pos_app.ui.payment_dialog import GiveBackDialog, PaymentDialog
 from pos_app.ui.receipt_dialog import ReceiptDialog
 from pos_app.ui.refund_dialog import RefundDialog
 from pos_app.ui.sale_window import SaleWindow
+from pos_app.ui.screen_fit import fit_screen
 from pos_app.ui.settings import SETTINGS_FILE, TillSettings
 from pos_app.ui.sign_in import SignInDialog
 from pos_app.ui.sync_link import SyncBridge
@@ -58,6 +59,13 @@ OUTPUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 SIZES = [(1024, 768), (1920, 1080)]
 # A Saturday of July in the afternoon, Paris time: the demo day.
 DEMO_DAY = datetime(2026, 7, 11, 12, 30, tzinfo=UTC)
+
+
+def as_on_screen(app: QApplication, size: tuple[int, int]) -> tuple[int, int]:
+    """The screens styled as on a screen of `size` (the X server's is the largest): a
+    1024×768 picture shows what a 1024×768 till shows."""
+    fit_screen(app, style_sheet(), QSize(*size))
+    return size
 
 
 def settle(runner: OperationRunner, until: Callable[[], bool] | None = None) -> None:
@@ -418,12 +426,15 @@ def shoot_sync_screens(store: Store, runner: OperationRunner) -> list[Path]:
     till = open_till(ctx, cashier, till_statuses(ctx)[0].till.id)
     offline_with_records_waiting(ctx)
     settings = TillSettings(store.data_dir / SETTINGS_FILE)
-    paths = [shoot_sync_status(ctx, runner, cashier, till, settings, size) for size in SIZES]
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    paths = [shoot_sync_status(ctx, runner, cashier, till, settings, as_on_screen(app, size))
+             for size in SIZES]
     rejected_and_flagged(ctx, cashier)
     # The sync thread as the till has it, never started: nothing here reaches a network.
     link = SyncBridge(ctx, lambda: open_sync(store.data_dir))
-    return paths + [shoot_sync_screen(ctx, runner, cashier, till, link, size)
-                    for size in SIZES]
+    return paths + [shoot_sync_screen(ctx, runner, cashier, till, link,
+                                      as_on_screen(app, size)) for size in SIZES]
 
 
 def shoot_sync_status(ctx: Context, runner: OperationRunner, cashier: StaffMember,
@@ -461,11 +472,14 @@ def main() -> int:
         store = demo_store(Path(folder))
         runner = OperationRunner()
         for size in SIZES:
+            as_on_screen(app, size)
             paths.append(shoot_sign_in(store, runner, size))
             paths += shoot_sale_screens(store, runner, size)
         for size in SIZES:
+            as_on_screen(app, size)
             paths += shoot_device_screens(store, runner, size)
         for size in SIZES:  # last: the Z leaves the till closing
+            as_on_screen(app, size)
             paths += shoot_till_screens(store, runner, size)
         runner.wait()
         store.close()

@@ -8,6 +8,9 @@ from enum import StrEnum
 
 FIRST_RETRY_S = 0.5
 LONGEST_WAIT_S = 60.0
+# The printer's problem while jobs wait and the till has no printer set: said at once,
+# and the jobs kept until one is set.
+NO_PRINTER = "no printer configured"
 
 
 class JobStatus(StrEnum):

@@ -15,6 +15,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
+from pos_app.domain.printing import NO_PRINTER
 from pos_app.services.context import Context
 from pos_app.services.devices import record_device_state
 from pos_app.services.drawer import kick_drawer
@@ -51,6 +52,7 @@ class DeviceWorker:
         # What is done on the thread as soon as it wakes: drawer kicks, readers' states.
         self._kicks: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
         self._problems: dict[str, str] = {}
+        self._no_printer = False  # jobs wait for a printer that is not set: no hurry
         self._thread = threading.Thread(target=self._run, name="devices", daemon=True)
 
     def start(self) -> DeviceWorker:
@@ -113,6 +115,11 @@ class DeviceWorker:
         self._kicks.put(job)
         self._wake.set()
 
+    def wake(self) -> None:
+        """Look at the queue now (new settings: a printer may have been set)."""
+        self._no_printer = False
+        self._wake.set()
+
     def retry(self) -> None:
         """Every job not printed yet is tried now (the queue's "Réessayer")."""
         retry_now(self.ctx)
@@ -133,13 +140,19 @@ class DeviceWorker:
 
     def _sleep_s(self) -> float:
         due = next_due(self.ctx)
-        if due is None:
+        if due is None or self._no_printer:  # nothing to print, or nothing to print on
             return LONGEST_SLEEP_S
         return min(LONGEST_SLEEP_S, max(0.0, (due - self.ctx.clock.now()).total_seconds()))
 
     def _print(self) -> None:
         printer = self._printer()
+        self._no_printer = printer is None
         if printer is None:
+            # A job queued for a till without a printer waits, and the cashier is told
+            # at once rather than left waiting for a ticket.
+            due = next_due(self.ctx)
+            if due is not None and due <= self.ctx.clock.now():
+                self._say("printer", NO_PRINTER)
             return
         try:
             run = print_due(self.ctx, printer)

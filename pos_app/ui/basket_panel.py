@@ -43,6 +43,7 @@ class BasketPanel(QWidget):
         self.star = named(QPushButton("★"), "favouritesStar")
         self.star.setToolTip(self.tr("Favoris de la caisse (F5)"))
         self.payer = named(QLabel(), "payer")
+        self.payer.setWordWrap(True)  # a long name wraps, never squeezes the button beside
         self.customer = named(QPushButton(self.tr("Recherche client")), "customerSearch")
         self.less = named(QPushButton("−"), "less")
         self.more = named(QPushButton("+"), "more")

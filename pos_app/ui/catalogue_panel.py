@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -20,6 +18,7 @@ from PySide6.QtWidgets import (
 from pos_app.domain.catalogue import Category, Product
 from pos_app.services import catalogue
 from pos_app.services.context import Context
+from pos_app.ui.flow_layout import FlowLayout
 from pos_app.ui.messages import error_message
 from pos_app.ui.ops import LatestOnly, OperationRunner
 from pos_app.ui.tiles import ProductTiles
@@ -27,6 +26,21 @@ from pos_app.ui.widgets import after_typing_pause, named
 
 FAVOURITES = "__favourites__"
 EVERYTHING = "__all__"
+
+
+class CategoryBar(QWidget):
+    """The categories' buttons, in as many rows as their labels need: each whole."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.flow = FlowLayout(self)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        # The rows its width makes: a layout gives a widget the height of its hint.
+        needed = self.flow.heightForWidth(self.width())
+        if needed != self.minimumHeight():
+            self.setMinimumHeight(needed)
 
 
 class CataloguePanel(QWidget):
@@ -48,8 +62,8 @@ class CataloguePanel(QWidget):
         self.empty = named(QLabel(), "empty")
         self.categories = QButtonGroup(self)
         self.categories.setExclusive(True)
-        self._bar = QHBoxLayout()
-        self._bar.setSpacing(6)
+        self._bar_widget = named(CategoryBar(), "categoryBar")
+        self._bar = self._bar_widget.flow
         self._shown = EVERYTHING
         self._latest = LatestOnly(runner, self)
         self._pause = after_typing_pause(self.search, self._run_search)
@@ -60,18 +74,10 @@ class CataloguePanel(QWidget):
         self._add_category_button(EVERYTHING, self.tr("Tout"))
 
     def _layout(self) -> None:
-        bar = self._bar_widget = QWidget()
-        bar.setLayout(self._bar)
-        self._bar.setContentsMargins(0, 0, 0, 0)
-        scroll = named(QScrollArea(), "categoryBar")
-        scroll.setWidget(bar)
-        # Not resizable: the buttons keep their labels' width and the bar scrolls instead.
-        scroll.setWidgetResizable(False)
-        scroll.setFixedHeight(66)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.search)
-        layout.addWidget(scroll)
+        layout.addWidget(self._bar_widget)
         layout.addWidget(self.empty)
         layout.addWidget(self.tiles, 1)
         self.empty.hide()
@@ -85,7 +91,6 @@ class CataloguePanel(QWidget):
     def _show_categories(self, categories: list[Category]) -> None:
         for category in categories:
             self._add_category_button(category.id, category.name)
-        self._bar.addStretch(1)
 
     def _add_category_button(self, key: str, label: str) -> None:
         button = named(QPushButton(label), "favouritesTab" if key == FAVOURITES else
@@ -97,15 +102,10 @@ class CataloguePanel(QWidget):
         button.clicked.connect(lambda: self.show_category(key))
         self.categories.addButton(button)
         self._bar.addWidget(button)
-        QTimer.singleShot(0, self._bar_widget.adjustSize)  # once styled, at their width
 
     def _offer_clearing(self, _text: str) -> None:
         if not self.search.isClearButtonEnabled():
             self.search.setClearButtonEnabled(True)
-
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
-        super().showEvent(event)
-        self._bar_widget.adjustSize()
 
     def show_category(self, key: str) -> None:
         self._shown = key

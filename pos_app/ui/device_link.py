@@ -72,6 +72,7 @@ class DeviceLink(QObject):
             reader.stop()
         self.devices = self.devices.with_settings(settings)
         self.worker.devices = self.devices
+        self.worker.wake()  # a printer just set prints what waited
         self._open_readers()
 
     def _open_readers(self) -> None:

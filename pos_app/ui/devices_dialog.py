@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -112,17 +113,25 @@ class DevicesDialog(QDialog):
         scroll = QScrollArea()
         scroll.setWidget(self.preview)
         scroll.setWidgetResizable(True)
+        # The printer's fields beside the drawer's: one column of seven would not leave
+        # the preview any room on an 800×600 screen.
         form = QFormLayout()
         form.addRow(self.tr("Imprimante"), self.transport)
         form.addRow(self.tr("Adresse"), self.address)
         form.addRow(self.tr("Papier"), self.paper)
-        form.addRow(self.tr("Tiroir-caisse"), self.drawer)
-        form.addRow(self.tr("Branchement"), self.pin)
-        form.addRow(self.tr("Impulsion"), self.pulse)
-        form.addRow(self.tr("État"), self.status)
+        drawer_form = QFormLayout()
+        drawer_form.addRow(self.tr("Tiroir-caisse"), self.drawer)
+        drawer_form.addRow(self.tr("Branchement"), self.pin)
+        drawer_form.addRow(self.tr("Impulsion"), self.pulse)
+        forms = QHBoxLayout()
+        forms.addLayout(form, 1)
+        forms.addLayout(drawer_form, 1)
+        state = QFormLayout()
+        state.addRow(self.tr("État"), self.status)
         page = QWidget()
         layout = QVBoxLayout(page)
-        layout.addLayout(form)
+        layout.addLayout(forms)
+        layout.addLayout(state)
         layout.addLayout(split_row([self.test, self.look], []))
         layout.addWidget(scroll, 1)
         self.test.clicked.connect(self.print_test)

@@ -155,7 +155,8 @@ class KeyboardPanel(QWidget):
         """Across the bottom of the field's screen, or across its top when the field
         is in the part the keyboard would cover."""
         screen = field.screen().availableGeometry()
-        height = self.sizeHint().height()
+        self.ensurePolished()  # its keys' heights are the style sheet's, not the default
+        height = max(self.sizeHint().height(), self.minimumSizeHint().height())
         bottom = QRect(screen.left(), screen.bottom() - height + 1, screen.width(), height)
         at = field.mapToGlobal(field.rect().topLeft())
         covered = bottom.intersects(QRect(at, field.size()))

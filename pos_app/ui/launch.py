@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 from shiboken6 import isValid
 
 from pos_app import __version__
@@ -19,6 +19,7 @@ from pos_app.services.staff import prepare_sign_in
 from pos_app.ui.keyboard import TouchKeyboard
 from pos_app.ui.language import apply_language
 from pos_app.ui.ops import OperationRunner
+from pos_app.ui.screen_fit import fit_screen
 from pos_app.ui.settings import TillSettings
 from pos_app.ui.sign_in import SignInDialog
 
@@ -32,7 +33,6 @@ if TYPE_CHECKING:
     from pos_app.ui.sync_link import SyncBridge
 
 STYLE_SHEET = Path(__file__).resolve().parents[2] / "resources" / "style.qss"
-WINDOW_SIZE = (1024, 768)
 DEVICES_AFTER_MS = 300  # after the sale screen shows, as its dialogs' code
 START_WAIT_S = 10.0  # a start that cannot be journaled says so; sign-in goes on
 
@@ -41,9 +41,22 @@ def create_application() -> QApplication:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("caisse")
-    if STYLE_SHEET.exists():
-        app.setStyleSheet(STYLE_SHEET.read_text(encoding="utf-8"))
+    fit_screen(app, style_sheet())
     return app
+
+
+def style_sheet() -> str:
+    """The style sheet at the base scale (screen_fit.py scales it for the screen)."""
+    return STYLE_SHEET.read_text(encoding="utf-8") if STYLE_SHEET.exists() else ""
+
+
+def show_on_screen(window: QWidget, kiosk: bool) -> None:
+    """A till's window takes the whole screen: maximised (the taskbar stays), or, in
+    kiosk mode, full-screen without a frame."""
+    if kiosk:
+        window.showFullScreen()
+    else:
+        window.showMaximized()
 
 
 class TillStart(QObject):
@@ -92,14 +105,17 @@ class TillStart(QObject):
         self._apply_keyboard()
         dialog = SignInDialog(self.ctx, self.runner, prepare=self._prepare,
                               before_recording=self._wait_for_start)
-        dialog.resize(*WINDOW_SIZE)  # as the sale screen: room for the staff tiles
         dialog.tills_shown.connect(lambda: QTimer.singleShot(0, self._sale_window))
         dialog.accepted.connect(self._open_sale_window)
         dialog.rejected.connect(self.finished)
         return dialog
 
+    @property
+    def kiosk(self) -> bool:
+        return self.settings is not None and self.settings.kiosk
+
     def start(self) -> None:
-        self.dialog.show()
+        show_on_screen(self.dialog, self.kiosk)  # as the sale screen: room for the tiles
 
     def _apply_keyboard(self) -> None:
         on = self.settings is None or self.settings.touch_keyboard
@@ -146,14 +162,13 @@ class TillStart(QObject):
             self.window = SaleWindow(self.ctx, self.runner, settings=self.settings)
             self.window.closed.connect(self.finished)
             self.window.sign_out_requested.connect(self._sign_out)
-            self.window.resize(*WINDOW_SIZE)
         return self.window
 
     def _open_sale_window(self) -> None:
         assert self.dialog.staff is not None
         window = self._sale_window()
         window.begin(self.dialog.staff, self.dialog.till, self.jump_seen)
-        window.show()
+        show_on_screen(window, self.kiosk)
         assert self.scanner is not None
         self.scanner.listen()  # from the first sale screen on
         QTimer.singleShot(DEVICES_AFTER_MS, lambda: self._attach_devices(window))
@@ -212,7 +227,7 @@ class TillStart(QObject):
         window.deleteLater()
         self.dialog.deleteLater()
         self.dialog = self._sign_in_dialog()
-        self.dialog.show()
+        self.start()
 
 
 def run_window(ctx: Context, settings: TillSettings | None = None,

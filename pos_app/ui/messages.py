@@ -11,6 +11,7 @@ from PySide6.QtCore import QCoreApplication
 
 from pos_app.domain import errors
 from pos_app.domain.clock import ClockJump, JumpDirection
+from pos_app.domain.printing import NO_PRINTER
 from pos_app.formatting import format_local_time, format_money
 from pos_app.services.context import TillNotInitialised
 from pos_app.services.staff import UnknownTill
@@ -224,6 +225,9 @@ def device_problem_words(problem: str) -> str:
 def device_problem_text(device: str, problem: str) -> str:
     """A device that needs someone, said to the cashier: what, and that nothing is lost."""
     said = device_problem_words(problem)
+    if device == "printer" and problem == NO_PRINTER:
+        return translate("messages", "Aucune imprimante configurée : le ticket attend dans la"
+                         " file (Caisse › Périphériques).")
     if device == "printer":
         return translate("messages", "Imprimante : {problem}. Rien n'est perdu : les tickets"
                          " attendent et s'impriment dès qu'elle repart.").format(problem=said)

@@ -204,6 +204,7 @@ class OrderDialog(QDialog):
 
     def _show(self, fetched: tuple[OrderDetails, list[PaymentMethod]]) -> None:
         self.details, self.methods = fetched
+        self.error.clear()  # read again after an action: what went wrong before is past
         self.view.setHtml(self._html(self.details, {m.code: m.label for m in self.methods}))
         self._enable()
 
@@ -241,6 +242,7 @@ class OrderDialog(QDialog):
         dialog = PaymentDialog(self.ctx, self.runner, self.staff, order=self.details.order,
                                parent=self)
         dialog.finished.connect(lambda _result: self.load())
+        dialog.accepted.connect(lambda: self._back_to_sale(dialog.wants_receipt))
         self.opened = show_dialog(dialog)
 
     def _receipt(self, duplicate: bool) -> None:
@@ -251,6 +253,19 @@ class OrderDialog(QDialog):
         self.opened = show_dialog(ReceiptDialog(self.ctx, self.runner, self.staff,
                                                 self.number, devices=self.devices,
                                                 parent=self, duplicate=duplicate))
+
+    def _back_to_sale(self, wants_receipt: bool) -> None:
+        """"Nouvelle vente" after the rest was paid: the order views close, the sale
+        screen is next (with the receipt, when asked for)."""
+        owner: QWidget | None = self
+        while isinstance(owner, QDialog):
+            owner.accept()
+            owner = owner.parentWidget()
+        if wants_receipt and owner is not None:
+            from pos_app.ui.receipt_dialog import ReceiptDialog
+
+            show_dialog(ReceiptDialog(self.ctx, self.runner, self.staff, self.number,
+                                      devices=self.devices, parent=owner))
 
     def _take_back(self, mode: RefundMode) -> None:
         """Cancel the order, or take some lines back, and give back what is owed; or give

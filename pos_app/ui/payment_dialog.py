@@ -82,6 +82,8 @@ class PaymentDialog(QDialog):
         self.undo = named(QPushButton(self.tr("Annuler le dernier paiement")), "undo")
         self.amount = named(QLineEdit(), "amount")
         self.keypad = Keypad(self.amount)
+        # Quick cash in a row of its own across the dialog: each amount whole, however
+        # narrow the dialog (an 800×600 screen).
         self.quick = QHBoxLayout()
         self.method_grid = QGridLayout()
         self.error = named(QLabel(), "error")
@@ -89,18 +91,20 @@ class PaymentDialog(QDialog):
         self.without_paying = named(QPushButton(self.tr("Valider sans payer")),
                                     "validateWithoutPaying")
         cancel = named(QPushButton(self.tr("Annuler")), "cancel")
+        # The amount with what it is paid against, the keypad beside them: the two
+        # columns no taller than an 800×600 screen leaves them.
+        amount_row = QHBoxLayout()
+        amount_row.addWidget(QLabel(self.tr("Montant")))
+        amount_row.addWidget(self.amount, 1)
         summary = QVBoxLayout()
         summary.addWidget(self.total)
-        summary.addWidget(QLabel(self.tr("Paiements")))
+        summary.addLayout(amount_row)
         summary.addWidget(self.taken, 1)
         summary.addWidget(self.undo)
         summary.addWidget(self.left)
         summary.addWidget(self.change)
         entry = QVBoxLayout()
-        entry.addWidget(QLabel(self.tr("Montant")))
-        entry.addWidget(self.amount)
         entry.addWidget(self.keypad)
-        entry.addLayout(self.quick)
         entry.addStretch(1)
         body = QHBoxLayout()
         body.addLayout(summary, 1)
@@ -110,6 +114,7 @@ class PaymentDialog(QDialog):
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(body, 1)
+        layout.addLayout(self.quick)
         # Methods span the whole width: their labels (Chèques-Vacances ANCV) are long.
         layout.addLayout(self.method_grid)
         layout.addWidget(self.error)
@@ -197,6 +202,7 @@ class PaymentDialog(QDialog):
             payment.change_cents for payment in self.tendered)
         self.change.setText(self.tr("Rendu monnaie : {amount}").format(
             amount=format_money(change_total)) if change_total else "")
+        self.change.setVisible(bool(change_total))  # its line only when there is change
         self.amount.setText(format_amount_field(self.left_cents))
         self.amount.setFocus()
         self.amount.selectAll()  # typing replaces the pre-filled amount, as the keypad does

@@ -41,7 +41,10 @@ from pos_app.services.receipts import refund_receipt
 from pos_app.ui.keypad import Keypad
 from pos_app.ui.messages import error_message
 from pos_app.ui.ops import OperationRunner
+from pos_app.ui.screen_fit import px
 from pos_app.ui.widgets import named, split_row
+
+AMOUNT_WIDTH = 120  # px at the base scale: an amount field holds "12 345,67"
 
 if TYPE_CHECKING:
     from pos_app.ui.device_link import DeviceLink
@@ -91,14 +94,7 @@ class RefundDialog(QDialog):
         self.split = named(QLabel(), "split")
         self.error = named(QLabel(), "error")
         self.error.setWordWrap(True)
-        self.amounts: dict[str, QLineEdit] = {}
-        refunds = QGridLayout()
-        for row, method in enumerate(self.methods):
-            field = named(QLineEdit(), f"refund_{method.code}")
-            field.textChanged.connect(self._show_split)
-            self.amounts[method.code] = field
-            refunds.addWidget(QLabel(method.label), row, 0)
-            refunds.addWidget(field, row, 1)
+        refunds = self._refund_fields()
         first = next(iter(self.amounts.values()), QLineEdit())
         self.keypad = Keypad(first)
         left = QVBoxLayout()
@@ -120,11 +116,14 @@ class RefundDialog(QDialog):
         left.addWidget(self.reason)
         left.addWidget(self.owed)
         left.addStretch(1)
+        # Under the order's side, not under the refunds: one column holding both would
+        # not fit an 800×600 screen.
+        left.addWidget(self.keypad)
         right = QVBoxLayout()
         right.addWidget(named(QLabel(self.tr("Rendu au client")), "heading"))
         right.addLayout(refunds)
         right.addWidget(self.split)
-        right.addWidget(self.keypad)
+        right.addStretch(1)
         body = QHBoxLayout()
         body.addLayout(left, 3)
         body.addLayout(right, 2)
@@ -143,6 +142,19 @@ class RefundDialog(QDialog):
         self.confirm.clicked.connect(self._confirm)
         self.reason.textChanged.connect(lambda _text: self._enable())
         return page
+
+    def _refund_fields(self) -> QGridLayout:
+        """An amount to give back per method (`self.amounts`)."""
+        self.amounts: dict[str, QLineEdit] = {}
+        refunds = QGridLayout()
+        for row, method in enumerate(self.methods):
+            field = named(QLineEdit(), f"refund_{method.code}")
+            field.setMinimumWidth(px(AMOUNT_WIDTH))  # "1 234,50" whole, never cut
+            field.textChanged.connect(self._show_split)
+            self.amounts[method.code] = field
+            refunds.addWidget(QLabel(method.label), row, 0)
+            refunds.addWidget(field, row, 1)
+        return refunds
 
     def _lines(self) -> QGridLayout:
         """Each line with how many to take back: − and + at touch size."""

@@ -102,6 +102,7 @@ class SaleWindow(QMainWindow):
         self.devices: DeviceLink | None = None  # attach_devices
         self.sync_link: SyncBridge | None = None  # attach_sync
         self._device_notice: str | None = None  # a device's problem, said until put right
+        self._save_failure: str | None = None  # the sale in progress could not be kept
         self._staff: StaffMember | None = None
         self.till: TillStatus | None = None
         self.basket = Basket()
@@ -292,8 +293,9 @@ class SaleWindow(QMainWindow):
         if modal is None or modal is self:
             self.receive_scan(scan)
         else:
-            self.show_notice(self.tr("Code lu ignoré ({code}) : fermez d'abord cette"
-                                     " fenêtre.").format(code=scan.code), error=True)
+            # What was read is not repeated: a screen is no place to echo codes.
+            self.show_notice(self.tr("Code lu ignoré : fermez d'abord cette fenêtre."),
+                             error=True)
 
     def _device_problem(self, device: str, problem: str | None) -> None:
         """Said until it is put right, never in the way of a sale."""
@@ -329,15 +331,20 @@ class SaleWindow(QMainWindow):
         basket = self.basket.copy()
         version, staff, training = self.basket_version, self.staff, self.training
 
-        def saved(_draft: object) -> None:
+        def finished() -> None:
             self._saving = False
             if self._save_again:
                 self._save_basket()
 
+        def saved(_draft: object) -> None:
+            self._clear_notice(self._save_failure)  # kept after all: that failure is past
+            finished()
+
         def failed(error: Exception) -> None:
-            saved(None)
-            self.show_notice(self.tr("La vente en cours n'a pas pu être gardée : {error}")
-                             .format(error=error_message(error)), error=True, sticky=True)
+            finished()
+            self._save_failure = self.tr("La vente en cours n'a pas pu être gardée :"
+                                         " {error}").format(error=error_message(error))
+            self.show_notice(self._save_failure, error=True, sticky=True)
 
         self.sale_runner.run(self, lambda: keep_basket(self.ctx, staff, basket, version,
                                                        training), saved, failed)
@@ -641,6 +648,11 @@ class SaleWindow(QMainWindow):
         super().closeEvent(event)
         if event.isAccepted():
             self.closed.emit()
+
+    def _clear_notice(self, text: str | None) -> None:
+        """`text` no longer holds: it goes, if it is still what the screen says."""
+        if text and self.notice.text() == text:
+            self.notice.clear()
 
     def show_notice(self, text: str, error: bool = False, sticky: bool = False) -> None:
         """A line at the bottom of the screen that never blocks; it fades after a few

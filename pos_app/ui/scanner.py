@@ -141,9 +141,9 @@ class KeyboardScanner(QObject):
             window.receive_scan(scan)
             return
         QApplication.beep()
+        # Without what was read: keys typed fast into this window may be someone's secret.
         QToolTip.showText(window.mapToGlobal(window.rect().center()), self.tr(
-            "Code lu ignoré ({code}) : fermez d'abord cette fenêtre.").format(code=scan.code),
-            window)
+            "Code lu ignoré : fermez d'abord cette fenêtre."), window)
         self.dropped.emit(scan, window)
 
     def release(self) -> None:

@@ -1,4 +1,5 @@
-"""The till's screen settings (language, on-screen keyboard), kept in an INI file beside the store.
+"""The till's screen settings (language, on-screen keyboard, kiosk), kept in an INI file
+beside the store.
 
 Qt reads such a file line by line and skips what it cannot understand, so a damaged file
 costs only the damaged values: a value that is not one the till knows counts as unset.
@@ -48,6 +49,17 @@ class TillSettings:
     @touch_keyboard.setter
     def touch_keyboard(self, on: bool) -> None:
         self._settings.setValue("screen/touch_keyboard", "true" if on else "false")
+        self._save()
+
+    @property
+    def kiosk(self) -> bool:
+        """Full-screen without a window frame (a till that is only a till); off unless
+        turned on: a value that is neither on nor off counts as unset."""
+        return str(self._settings.value("screen/kiosk", "false")).lower() == "true"
+
+    @kiosk.setter
+    def kiosk(self, on: bool) -> None:
+        self._settings.setValue("screen/kiosk", "true" if on else "false")
         self._save()
 
     def _save(self) -> None:

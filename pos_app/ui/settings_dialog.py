@@ -1,5 +1,6 @@
-"""Réglages: the screens' language (French or English) and the on-screen keyboard (off
-for a till with a physical keyboard), applied at the next sign-in."""
+"""Réglages: the screens' language (French or English), the on-screen keyboard (off
+for a till with a physical keyboard) and the window (maximised, or full-screen without a
+frame: kiosk), applied at the next sign-in."""
 
 from __future__ import annotations
 
@@ -45,6 +46,16 @@ class SettingsDialog(QDialog):
             button.setProperty("keyboardOn", on)
             self.keyboard.addButton(button)
             keyboard_row.addWidget(button)
+        self.kiosk = QButtonGroup(self)
+        kiosk_row = QHBoxLayout()
+        for on, label, name in ((False, self.tr("Fenêtre agrandie"), "kiosk_off"),
+                                (True, self.tr("Plein écran (kiosque)"), "kiosk_on")):
+            button = named(QPushButton(label), name)
+            button.setCheckable(True)
+            button.setChecked(on == settings.kiosk)
+            button.setProperty("kioskOn", on)
+            self.kiosk.addButton(button)
+            kiosk_row.addWidget(button)
         self.outcome = named(QLabel(), "outcome")
         self.outcome.setWordWrap(True)
         self.save = named(QPushButton(self.tr("Enregistrer")), "save")
@@ -55,6 +66,8 @@ class SettingsDialog(QDialog):
         layout.addLayout(row)
         layout.addWidget(named(QLabel(self.tr("Clavier à l'écran")), "heading"))
         layout.addLayout(keyboard_row)
+        layout.addWidget(named(QLabel(self.tr("Écran")), "heading"))
+        layout.addLayout(kiosk_row)
         layout.addWidget(self.outcome)
         layout.addStretch(1)
         layout.addLayout(buttons)
@@ -64,16 +77,21 @@ class SettingsDialog(QDialog):
     def _save(self) -> None:
         checked = self.languages.checkedButton()
         keyboard = self.keyboard.checkedButton()
-        if checked is None or keyboard is None:
+        kiosk = self.kiosk.checkedButton()
+        if checked is None or keyboard is None or kiosk is None:
             return
         language = str(checked.property("language"))
         before = self.settings.language
         keyboard_on = bool(keyboard.property("keyboardOn"))
         was_on = self.settings.touch_keyboard
+        kiosk_on = bool(kiosk.property("kioskOn"))
+        was_kiosk = self.settings.kiosk
         try:
             self.settings.language = language
             if keyboard_on != was_on:
                 self.settings.touch_keyboard = keyboard_on
+            if kiosk_on != was_kiosk:
+                self.settings.kiosk = kiosk_on
         except Exception as error:  # noqa: BLE001 - said on screen, nothing else changes
             self.outcome.setText(error_message(error))
             return
@@ -81,5 +99,8 @@ class SettingsDialog(QDialog):
         if keyboard_on != was_on:
             self.changed.emit("touch_keyboard", "on" if keyboard_on else "off",
                               "on" if was_on else "off")
+        if kiosk_on != was_kiosk:
+            self.changed.emit("kiosk", "on" if kiosk_on else "off",
+                              "on" if was_kiosk else "off")
         self.outcome.setText(self.tr(
             "Enregistré : réglages appliqués à la prochaine connexion."))

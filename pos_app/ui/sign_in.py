@@ -41,11 +41,13 @@ from pos_app.services.staff import (
 from pos_app.ui.keypad import Keypad
 from pos_app.ui.messages import error_message
 from pos_app.ui.ops import OperationRunner
+from pos_app.ui.screen_fit import px
 from pos_app.ui.widgets import NO_SCANS, named, set_by_name
 
-PANEL_WIDTH = 960
+PANEL_WIDTH = 1100  # px at the base scale: wider, the form reads as two far-apart halves
 STAFF_COLUMNS = 2
-STAFF_TEXT_WIDTH = 200  # px: a longer name is shortened with "…" (its tooltip says it all)
+STAFF_TEXT_WIDTH = 200  # px at the base scale: a longer name is shortened with "…" (its
+#                         tooltip says it all)
 
 
 class SignInDialog(QDialog):
@@ -124,9 +126,10 @@ class SignInDialog(QDialog):
         body = QHBoxLayout()
         body.addLayout(left, 1)
         body.addLayout(right, 1)
-        # On a large screen the form stays a readable block in the middle.
+        # The screen's whole height (the staff tiles take what is left); on a very wide
+        # screen the form stays a readable block in the middle.
         panel = QWidget()
-        panel.setMaximumWidth(PANEL_WIDTH)
+        panel.setMaximumWidth(px(PANEL_WIDTH))
         inner = QVBoxLayout(panel)
         inner.addLayout(body)
         inner.addWidget(self.error)
@@ -138,13 +141,9 @@ class SignInDialog(QDialog):
         leave.addWidget(self.keep_on)
         leave.addWidget(self.confirm_quit)
         inner.addLayout(leave)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(panel, 100)
-        row.addStretch(1)
-        layout = QVBoxLayout(self)
+        layout = QHBoxLayout(self)
         layout.addStretch(1)
-        layout.addLayout(row)
+        layout.addWidget(panel, 100)
         layout.addStretch(1)
 
     def _show_tills(self, found: tuple[list[TillStatus], list[StaffMember]]) -> None:
@@ -155,9 +154,10 @@ class SignInDialog(QDialog):
             # Its whole text, however narrow the column: the button is never narrower
             # than its text (and the tooltip says it again).
             button.setToolTip(described)
+            button.setProperty("tillState", status.state.value)
+            button.ensurePolished()  # measured in the style sheet's font, not the default
             button.setMinimumWidth(button.sizeHint().width())
             button.setCheckable(True)
-            button.setProperty("tillState", status.state.value)
             button.setProperty("tillId", status.till.id)
             self.tills.addButton(button)
             # Polished once it shows, with its state already set: no restyle needed.
@@ -170,7 +170,8 @@ class SignInDialog(QDialog):
             self._staff_grid.addWidget(tile, index // STAFF_COLUMNS, index % STAFF_COLUMNS)
             tile.ensurePolished()  # the style sheet's font, to measure the text with
             metrics = tile.fontMetrics()
-            tile.setText("\n".join(shortened(metrics.horizontalAdvance, line, STAFF_TEXT_WIDTH)
+            tile.setText("\n".join(shortened(metrics.horizontalAdvance, line,
+                                             px(STAFF_TEXT_WIDTH))
                                    for line in (member.display_name, self._role(member.role))))
             # Never narrower than its text: the column is as wide as its widest tile.
             tile.setMinimumWidth(tile.sizeHint().width())
@@ -178,6 +179,8 @@ class SignInDialog(QDialog):
             tile.setToolTip(member.display_name)
             tile.clicked.connect(lambda _on=False, m=member: self.choose(m))
             self.staff_tiles.addButton(tile)
+        # The tiles from the top, row after row: the room below them stays empty.
+        self._staff_grid.setRowStretch((len(staff) + STAFF_COLUMNS - 1) // STAFF_COLUMNS, 1)
         self._staff_scroll.setMinimumWidth(
             self._staff_grid.minimumSize().width()
             + self._staff_scroll.verticalScrollBar().sizeHint().width()

@@ -38,7 +38,7 @@ from pos_app.ui.sync_badge import (
     rejected_text,
     waiting_text,
 )
-from pos_app.ui.widgets import named, restyle, set_by_name, split_row
+from pos_app.ui.widgets import named, restyle, set_by_name, split_row, wrapped
 
 if TYPE_CHECKING:
     from pos_app.domain.sync import ChainAck, QueuedRecord
@@ -83,7 +83,7 @@ class SyncDialog(QDialog):
         self.held.setVisible(False)  # until a read finds orders that wait
         for label in (self.server, self.till, self.records, self.journal, self.clock,
                       self.last_error, self.state, self.contact, self.held):
-            label.setWordWrap(True)
+            wrapped(label)
         self.rejected_title = named(QLabel(), "heading")
         self.rejected_table = self._table("rejected", [
             self.tr("Enregistrement"), self.tr("Heure"), self.tr("Motif du serveur")])

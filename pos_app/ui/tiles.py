@@ -3,15 +3,29 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPoint, QSize, QTimer, Signal
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtGui import QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import QListView, QListWidget, QListWidgetItem, QWidget
 
 from pos_app.domain.catalogue import Product
 from pos_app.formatting import format_money
+from pos_app.ui.screen_fit import px
 from pos_app.ui.widgets import set_by_name
 
 HOLD_MS = 600  # how long a finger stays on a tile to open it instead of selling it
-TILE = QSize(184, 92)
+TILE = QSize(184, 92)  # the smallest tile at the base scale; tiles widen to fill a row
+GAP = 8  # px between two tiles' cells
+SHORT_WORD = 2  # a word this short ("h", "cl", "»") never starts a line of a tile
+NO_BREAK = "\u00a0"
+
+
+def tile_text(name: str) -> str:
+    """`name` as a tile wraps it: a short word stays with the word before it, so
+    "Balade à poney – 1 h" never leaves a lone "h" on a line of its own."""
+    words = name.split(" ")
+    text = words[0]
+    for word in words[1:]:
+        text += (NO_BREAK if 0 < len(word) <= SHORT_WORD else " ") + word
+    return text
 
 
 class ProductTiles(QListWidget):
@@ -23,7 +37,8 @@ class ProductTiles(QListWidget):
         self.setViewMode(QListView.ViewMode.IconMode)
         self.setResizeMode(QListView.ResizeMode.Adjust)
         self.setMovement(QListView.Movement.Static)
-        self.setGridSize(TILE + QSize(8, 8))
+        self._tile = QSize(px(TILE.width()), px(TILE.height()))
+        self.setGridSize(self._tile + QSize(GAP, GAP))
         self.setUniformItemSizes(True)
         self.setWordWrap(True)
         self.setSpacing(4)
@@ -47,10 +62,27 @@ class ProductTiles(QListWidget):
         for product in products:
             price = product.default_price
             more = " …" if len(product.prices) > 1 else ""
-            item = QListWidgetItem(f"{product.name}\n{format_money(price.amount_cents)}{more}")
-            item.setSizeHint(TILE)  # its text centred, as the icon mode draws it
+            item = QListWidgetItem(f"{tile_text(product.name)}\n"
+                                   f"{format_money(price.amount_cents)}{more}")
+            item.setSizeHint(self._tile)  # its text centred, as the icon mode draws it
             item.setToolTip(product.name)
             self.addItem(item)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        """As many columns as tiles of the smallest width fit, then the tiles widened
+        to fill the row: no strip of the screen left empty on the right."""
+        super().resizeEvent(event)
+        width = self.viewport().width() - 2 * self.spacing()
+        smallest = px(TILE.width()) + GAP
+        columns = max(1, width // smallest)
+        tile = QSize(max(px(TILE.width()), width // columns - GAP), px(TILE.height()))
+        if tile != self._tile:
+            self._tile = tile
+            self.setGridSize(tile + QSize(GAP, GAP))
+            for row in range(self.count()):
+                item = self.item(row)
+                if item is not None:
+                    item.setSizeHint(tile)
 
     def product_at(self, row: int) -> Product:
         return self._products[row]

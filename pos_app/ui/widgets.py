@@ -6,8 +6,9 @@ from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from PySide6 import QtCore
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLineEdit, QWidget
+from PySide6.QtCore import QEvent, QObject, QRect, QTimer
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLineEdit, QWidget
+from shiboken6 import isValid
 
 W = TypeVar("W", bound=QWidget)
 D = TypeVar("D", bound=QDialog)
@@ -48,10 +49,42 @@ def show_dialog(dialog: D) -> D:
     if owner is not None:  # large enough to touch, small enough to see what it is about
         window = owner.window()
         hint = dialog.sizeHint()
-        dialog.resize(max(hint.width(), int(window.width() * DIALOG_SHARE)),
-                      max(hint.height(), int(window.height() * DIALOG_SHARE)))
+        dialog.resize(min(window.width(), max(hint.width(), int(window.width() * DIALOG_SHARE))),
+                      min(window.height(),
+                          max(hint.height(), int(window.height() * DIALOG_SHARE))))
+        # Whatever it shows later (a longer list, a page more), it stays on the screen:
+        # within the till's main window (a dialog opened over a dialog may be larger).
+        root = window
+        while (above := root.parentWidget()) is not None:
+            root = above.window()
+        dialog.installEventFilter(KeepWithin(root, dialog))
     dialog.open()
     return dialog
+
+
+class KeepWithin(QObject):
+    """Moves a dialog back within `bounds` (the window it opened over, as large as the
+    screen) each time it grows past an edge: a dialog grows from its top-left corner, and
+    its buttons would otherwise go off the screen, where a finger cannot reach them."""
+
+    def __init__(self, bounds: QWidget, parent: QObject) -> None:
+        super().__init__(parent)
+        self.bounds = bounds
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if (event.type() in (QEvent.Type.Resize, QEvent.Type.Show)
+                and isinstance(watched, QWidget) and isValid(self.bounds)):
+            keep_within(watched, self.bounds.frameGeometry())
+        return False
+
+
+def keep_within(dialog: QWidget, bounds: QRect) -> None:
+    """`dialog`'s frame moved inside `bounds` where it fits (its top-left corner first)."""
+    frame = dialog.frameGeometry()
+    x = max(bounds.left(), min(frame.left(), bounds.right() - frame.width() + 1))
+    y = max(bounds.top(), min(frame.top(), bounds.bottom() - frame.height() + 1))
+    if (x, y) != (frame.left(), frame.top()):
+        dialog.move(x, y)
 
 
 def after_typing_pause(field: QLineEdit, act: Callable[[], object],
@@ -72,3 +105,21 @@ def split_row(left: Sequence[QWidget], right: Sequence[QWidget]) -> QHBoxLayout:
     for widget in right:
         row.addWidget(widget)
     return row
+
+
+class _WrappedHeight(QObject):
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Resize and isinstance(watched, QLabel):
+            needed = watched.heightForWidth(watched.width())
+            if needed > 0 and needed != watched.minimumHeight():
+                watched.setMinimumHeight(needed)
+        return False
+
+
+def wrapped(label: QLabel) -> QLabel:
+    """A label that wraps its words and is always given the height its lines take at its
+    width. (A layout gives a wrapped label in a grid the height of its hint, made for
+    another width: its last lines would be cut.)"""
+    label.setWordWrap(True)
+    label.installEventFilter(_WrappedHeight(label))
+    return label

@@ -970,8 +970,8 @@ Cameras: {cameras}</translation>
 <context>
     <name>KeyboardScanner</name>
     <message>
-        <source>Code lu ignoré ({code}) : fermez d&apos;abord cette fenêtre.</source>
-        <translation>Code ignored ({code}): close this window first.</translation>
+        <source>Code lu ignoré : fermez d&apos;abord cette fenêtre.</source>
+        <translation>Code read and ignored: close this window first.</translation>
     </message>
 </context>
 <context>
@@ -1199,10 +1199,6 @@ Cameras: {cameras}</translation>
     <message>
         <source>Annuler</source>
         <translation>Cancel</translation>
-    </message>
-    <message>
-        <source>Paiements</source>
-        <translation>Payments</translation>
     </message>
     <message>
         <source>Montant</source>
@@ -1516,8 +1512,8 @@ Cameras: {cameras}</translation>
         <translation>Sign out</translation>
     </message>
     <message>
-        <source>Code lu ignoré ({code}) : fermez d&apos;abord cette fenêtre.</source>
-        <translation>Code ignored ({code}): close this window first.</translation>
+        <source>Code lu ignoré : fermez d&apos;abord cette fenêtre.</source>
+        <translation>Code read and ignored: close this window first.</translation>
     </message>
     <message>
         <source>La vente en cours n&apos;a pas pu être gardée : {error}</source>
@@ -1575,6 +1571,14 @@ Cameras: {cameras}</translation>
         <translation>No (physical keyboard)</translation>
     </message>
     <message>
+        <source>Fenêtre agrandie</source>
+        <translation>Maximised window</translation>
+    </message>
+    <message>
+        <source>Plein écran (kiosque)</source>
+        <translation>Full screen (kiosk)</translation>
+    </message>
+    <message>
         <source>Enregistrer</source>
         <translation>Save</translation>
     </message>
@@ -1589,6 +1593,10 @@ Cameras: {cameras}</translation>
     <message>
         <source>Clavier à l&apos;écran</source>
         <translation>On-screen keyboard</translation>
+    </message>
+    <message>
+        <source>Écran</source>
+        <translation>Screen</translation>
     </message>
     <message>
         <source>Enregistré : réglages appliqués à la prochaine connexion.</source>
@@ -2280,6 +2288,10 @@ Cameras: {cameras}</translation>
     <message>
         <source>hors ligne</source>
         <translation>offline</translation>
+    </message>
+    <message>
+        <source>Aucune imprimante configurée : le ticket attend dans la file (Caisse › Périphériques).</source>
+        <translation>No printer set up: the ticket waits in the queue (Till › Devices).</translation>
     </message>
     <message>
         <source>Imprimante : {problem}. Rien n&apos;est perdu : les tickets attendent et s&apos;impriment dès qu&apos;elle repart.</source>

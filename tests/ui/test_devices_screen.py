@@ -29,6 +29,7 @@ from pos_app.ui.devices_dialog import DevicesDialog
 from pos_app.ui.ops import OperationRunner
 from pos_app.ui.receipt_dialog import ReceiptDialog
 from pos_app.ui.sale_window import SaleWindow
+from pos_app.ui.widgets import show_dialog
 from tests.ui.conftest import WAIT_MS, open_sale_window
 from tests.ui.test_till_screen import child, click, method, search_and_tap, wait_for_methods
 
@@ -190,3 +191,28 @@ def test_the_x_and_z_reports_print_on_the_tills_printer(
     click(qtbot, closing.print_report)
     qtbot.waitUntil(lambda: "Clôture Z" in " ".join(printer.decoded().lines),
                     timeout=WAIT_MS)
+
+
+def test_a_receipt_with_no_printer_set_says_so_at_once_and_waits_for_one(
+        qtbot: QtBot, store: Store, runner: OperationRunner, cashier: StaffMember,
+        printer: SimulatedPrinter, data_dir: Path) -> None:
+    unset = DeviceLink(store.context, open_devices(data_dir), runner)  # no printer set
+    unset.start()
+    try:
+        window = open_sale_window(qtbot, store, runner, cashier)
+        window.attach_devices(unset)
+        pay(qtbot, window, "CB")
+        receipt = show_dialog(ReceiptDialog(store.context, runner, cashier, "CD2-000001",
+                                            devices=unset, parent=window))
+        click(qtbot, receipt.print_button)
+        qtbot.waitUntil(lambda: "Aucune imprimante configurée : le ticket attend dans la file"
+                        in window.notice.text(), timeout=WAIT_MS)
+        assert queue_counts(store.context) == {"pending": 1}  # nothing lost
+        host, port = printer.address  # a printer set: the ticket prints, the notice goes
+        unset.use_settings(DeviceSettings(PrinterSettings(PrinterTransport.NETWORK,
+                                                          f"{host}:{port}", 58)))
+        qtbot.waitUntil(lambda: any("CD2-000001" in line for line in printer.decoded().lines),
+                        timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: window.notice.text() == "", timeout=WAIT_MS)
+    finally:
+        unset.stop()

@@ -62,14 +62,14 @@ def test_the_run_command_opens_the_till_window(qtbot: QtBot, data_dir: Path,
 
     def close_sale_window(window: SaleWindow) -> None:
         seen["title"] = window.windowTitle()
-        seen["size"] = f"{window.width()}x{window.height()}"
+        seen["shown"] = "maximised" if window.isMaximized() else "normal"
         window.close()
 
     when_visible(SignInDialog, sign_in)
     QTimer.singleShot(20_000, give_up)
     assert main(["--data-dir", str(data_dir)]) == 0
     assert seen == {"title": "Caisse — Camille Caissière — Accueil · Caisse accueil",
-                    "size": "1024x768"}
+                    "shown": "maximised"}
     store = open_store(data_dir)
     try:
         with store.context.uow(write=False) as uow:
@@ -102,7 +102,13 @@ import sys, time
 from pathlib import Path
 import PySide6.QtCore as core
 from pos_app.bootstrap import open_store
+from pos_app.ui import held_baskets, sale_window
 from pos_app.ui.launch import begin_till
+
+# What comes just after the screen shows (the dialogs' modules, the clock check, the
+# baskets on hold counted) is left out: on a loaded machine the first paint may take
+# longer than that delay.
+sale_window.DIALOGS_AFTER_MS = held_baskets.COUNT_AFTER_MS = 600_000
 
 def until(ready):
     while not ready():

@@ -197,6 +197,7 @@ def sign_in_screen(qtbot: QtBot, store: Store, start_till: Callable[..., TillSta
         shift = start_till(store.context, settings)
         shifts.append(shift)
         dialog = shift.dialog
+        dialog.showNormal()  # shown maximised: on the 1024×768 screen the test stands for
         dialog.resize(*SCREEN)
         qtbot.waitUntil(lambda: bool(dialog.staff_tiles.buttons()), timeout=WAIT_MS)
         return shift
