@@ -40,6 +40,7 @@ from pos_app.ui.refund_dialog import RefundDialog, RefundMode
 from pos_app.ui.widgets import after_typing_pause, named, show_dialog, split_row
 
 if TYPE_CHECKING:
+    from pos_app.domain.basket import BasketLine
     from pos_app.domain.till import Till
     from pos_app.ui.device_link import DeviceLink
     from pos_app.ui.receipt_dialog import ReceiptDialog
@@ -287,7 +288,12 @@ class OrderDialog(QDialog):
             f"<tr><td>{escape(line.label)} — {escape(line.price_label)}</td>"
             f"<td align='right'>{line.quantity} × {format_money(line.unit_price_cents)}</td>"
             f"<td align='right'>{format_money(line.total_cents)}</td></tr>"
-            for line in order.lines)
+            + self._discount_html(line) for line in order.lines)
+        if order.discount is not None:
+            rows += ("<tr><td colspan='3'><i>" + escape(self.tr(
+                "Remise panier {amount} ({reason}), répartie sur les lignes").format(
+                amount=format_money(-order.discount.cents), reason=order.discount.reason))
+                + "</i></td></tr>")
         vat = "".join(
             "<tr><td>" + self.tr("TVA {rate} %").format(
                 rate=line.rate.percent_text.replace(".", ",")) + "</td>"
@@ -334,6 +340,19 @@ class OrderDialog(QDialog):
                     amount=format_money(order.total_cents)) + "</h3>"
                 f"<table width='100%'>{payments}{returns}{refunds}</table>"
                 + self._left_html(order.left_cents, details.sold_at))
+
+    def _discount_html(self, line: BasketLine) -> str:
+        """Under a discounted line: its own discount and its share of the basket's."""
+        said = []
+        if line.discount_cents:
+            said.append(self.tr("Remise {amount} ({reason})").format(
+                amount=format_money(-line.discount_cents), reason=line.discount_reason))
+        if line.basket_discount_cents:
+            said.append(self.tr("part de la remise panier {amount}").format(
+                amount=format_money(-line.basket_discount_cents)))
+        if not said:
+            return ""
+        return f"<tr><td colspan='3'><i>{escape(' · '.join(said))}</i></td></tr>"
 
     def _left_html(self, left_cents: int, sold_at: Till | None) -> str:
         """What is left to pay; paid beyond its worth (a payment taken at two tills while

@@ -1079,6 +1079,10 @@ Cameras: {cameras}</translation>
         <translation>CANCELLED</translation>
     </message>
     <message>
+        <source>Remise panier {amount} ({reason}), répartie sur les lignes</source>
+        <translation>Basket discount {amount} ({reason}), shared over the lines</translation>
+    </message>
+    <message>
         <source>TVA {rate} %</source>
         <translation>VAT {rate} %</translation>
     </message>
@@ -1105,6 +1109,14 @@ Cameras: {cameras}</translation>
     <message>
         <source>Total : {amount}</source>
         <translation>Total: {amount}</translation>
+    </message>
+    <message>
+        <source>Remise {amount} ({reason})</source>
+        <translation>Discount {amount} ({reason})</translation>
+    </message>
+    <message>
+        <source>part de la remise panier {amount}</source>
+        <translation>share of the basket discount {amount}</translation>
     </message>
     <message>
         <source>Trop-perçu : {amount} à rendre au client</source>

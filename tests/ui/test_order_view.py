@@ -105,3 +105,26 @@ def test_the_order_view_shows_the_receipt_and_reprints_a_duplicate(
         last = uow.journal.last(till.id, Chain.EVENT)
     assert last is not None and last.payload["event"] == "duplicate"
     assert last.payload["number"] == number
+
+
+def test_the_order_view_says_each_discount_and_why(
+        qtbot: QtBot, store: Store, window: SaleWindow, manager: StaffMember) -> None:
+    from pos_app.domain.discount import DiscountAsked
+
+    basket = Basket()
+    selling.add_product(store.context, basket, "paddle-1h", 2)
+    selling.add_product(store.context, basket, "cafe")
+    basket.discount_line(0, DiscountAsked(cents=300), "Fidélité", manager.id)
+    basket.discount_all(DiscountAsked(cents=100), "Geste commercial", manager.id)
+    number = selling.sell(store.context, manager, basket,
+                          [PaymentRequest("CB", basket.total_cents)]).number
+    search = search_screen(qtbot, window)
+    qtbot.waitUntil(lambda: search.results.count() == 1, timeout=WAIT_MS)
+    click(qtbot, search.open_button)
+    order = search.opened
+    assert isinstance(order, OrderDialog)
+    qtbot.waitUntil(lambda: number in order.view.toPlainText(), timeout=WAIT_MS)
+    shown = order.view.toPlainText().replace("\xa0", " ")  # as the text view gives it
+    assert "Remise -3,00 € (Fidélité) · part de la remise panier -0,94 €" in shown
+    assert "Remise panier -1,00 € (Geste commercial), répartie sur les lignes" in shown
+    assert "Total : 27,60 €" in shown
