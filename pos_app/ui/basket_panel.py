@@ -55,6 +55,7 @@ class BasketPanel(QWidget):
         self.max_discount_percent = 100
         self.line_dialog: QDialog | None = None  # the pop-up open now (tests drive it)
         self.discount_dialog: QDialog | None = None
+        self._discount_dropped = False  # by the change being made: said once it is
         self.discounts = named(QLabel(), "discounts")
         self.discounts.setWordWrap(True)
         self.total = named(QLabel(), "total")
@@ -195,11 +196,24 @@ class BasketPanel(QWidget):
         dialog.open()
 
     def _check_paid(self, undo: Callable[[], object]) -> None:
-        """The basket as changed must stay above what was paid: otherwise `undo`, refused."""
+        """The basket as changed must stay above what was paid: otherwise `undo`, refused.
+        (A basket discount the change leaves larger than the lines goes first.)"""
+        before = self.basket.discount
+        self._discount_dropped = self._fit_discount()
         if self.basket.total_cents < self.paid_cents:
             total = self.basket.total_cents
+            self.basket.discount, self._discount_dropped = before, False
             undo()
             raise BasketBelowPayments(self.paid_cents, total)
+
+    def _fit_discount(self) -> bool:
+        """A basket discount larger than what the lines now come to goes: the lines it was
+        given on are gone. True when it went."""
+        if self.basket.discount is None or (
+                self.basket.discount_cents <= self.basket.subtotal_cents):
+            return False
+        self.basket.discount = None
+        return True
 
     def _set(self, row: int, quantity: int) -> None:
         before = self.basket.lines[row]
@@ -258,8 +272,10 @@ class BasketPanel(QWidget):
         self._changed()
 
     def _changed(self) -> None:
-        if self.basket.discount is not None and (
-                self.basket.discount_cents > self.basket.subtotal_cents):
-            self.basket.discount = None  # the lines it was given on are gone
+        dropped = self._fit_discount() or self._discount_dropped
+        self._discount_dropped = False
         self.refresh()
         self.changed.emit()
+        if dropped:  # said, never silently: the total went up
+            self.refused.emit(self.tr("Remise panier retirée : elle dépassait ce qui reste"
+                                      " dans le panier."))

@@ -75,6 +75,10 @@
         <source>{amount} ont déjà été encaissés : le panier ne peut pas descendre en dessous.</source>
         <translation>{amount} was already paid: the basket cannot go below it.</translation>
     </message>
+    <message>
+        <source>Remise panier retirée : elle dépassait ce qui reste dans le panier.</source>
+        <translation>Basket discount removed: it was more than what is left in the basket.</translation>
+    </message>
 </context>
 <context>
     <name>CashCounter</name>

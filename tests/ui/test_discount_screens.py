@@ -166,3 +166,20 @@ def test_a_quantity_below_the_line_discount_is_refused_and_said(
     click(qtbot, window.basket_panel.less)
     qtbot.waitUntil(lambda: "dépasse" in window.notice.text(), timeout=WAIT_MS)
     assert window.basket.lines[0].quantity == 2
+
+
+def test_a_basket_discount_left_larger_than_the_basket_is_dropped_and_said(
+        qtbot: QtBot, store: Store, runner: OperationRunner, manager: StaffMember) -> None:
+    window = open_sale_window(qtbot, store, runner, manager)
+    first, second = _single_priced(window)[:2]
+    tap_tile(qtbot, window, first.id)
+    tap_tile(qtbot, window, second.id)
+    qtbot.waitUntil(lambda: len(window.basket.lines) == 2, timeout=WAIT_MS)
+    window.basket.discount_all(DiscountAsked(cents=first.prices[0].amount_cents + 1),
+                               "Geste commercial", manager.id)
+    window.basket_panel.refresh()
+    window.basket_panel.lines.setCurrentRow(1)
+    click(qtbot, window.basket_panel.remove)  # what is left is worth less than the discount
+    qtbot.waitUntil(lambda: "Remise panier retirée" in window.notice.text(), timeout=WAIT_MS)
+    assert window.basket.discount is None
+    assert window.basket.total_cents == first.prices[0].amount_cents
