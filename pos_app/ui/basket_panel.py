@@ -87,9 +87,13 @@ class BasketPanel(QWidget):
         payer_row = QHBoxLayout()
         payer_row.addWidget(self.payer, 1)
         payer_row.addWidget(self.customer)
+        # − and + square and fixed (the style sheet's #less, #more): the words beside
+        # them take the rest of the row, whole on a 1024 px screen in either language.
         line_buttons = QHBoxLayout()
-        for button in (self.less, self.more, self.remove, self.basket_discount):
+        for button in (self.less, self.more):
             line_buttons.addWidget(button)
+        line_buttons.addWidget(self.remove, 2)
+        line_buttons.addWidget(self.basket_discount, 3)
         held_row = QHBoxLayout()
         held_row.addWidget(self.hold)
         held_row.addWidget(self.held)
