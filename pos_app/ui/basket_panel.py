@@ -21,7 +21,7 @@ from pos_app.domain.discount import DiscountAsked
 from pos_app.domain.errors import BasketBelowPayments, DomainError
 from pos_app.formatting import format_money
 from pos_app.ui.messages import error_message
-from pos_app.ui.widgets import named, set_by_name
+from pos_app.ui.widgets import fit_dialog, named, set_by_name
 
 
 class BasketPanel(QWidget):
@@ -167,6 +167,7 @@ class BasketPanel(QWidget):
                             parent=self)
         dialog.discount_requested.connect(lambda: self.open_line_discount(row))
         self.line_dialog = dialog
+        fit_dialog(dialog)
         dialog.open()
 
     def open_line_discount(self, row: int) -> None:
@@ -196,6 +197,7 @@ class BasketPanel(QWidget):
 
         dialog = DiscountDialog(title, base_cents, apply, parent=self)
         self.discount_dialog = dialog
+        fit_dialog(dialog)
         dialog.open()
 
     def _check_paid(self, undo: Callable[[], object]) -> None:
