@@ -6,10 +6,12 @@ sale, favourites, customer search, a payment with a partial payment, that sale b
 back after the till stopped and then given up (its 5 € handed back), order search, a
 line's pop-up, a discount, the baskets on hold, the opening float, the till's rules, the
 staff locked out, an order's cancellation and a return with their refunds, a receipt, a
-Z closure being counted and confirmed with its gap's reason, the closure history, the devices screen with its print queue, and the sync
-(the sale screen of a till offline with records waiting, and Caisse › Synchronisation
-with a record the server rejected and a journal chain it flagged), at 1024×768 and
-1920×1080, each styled at the scale of a screen of that size (screen_fit.py).
+Z closure being counted and confirmed with its gap's reason, the closure history, the
+devices screen with its print queue, and the sync (the sale screen of a till offline
+with records waiting, and Caisse › Synchronisation with a record the server rejected
+and a journal chain it flagged), at 1024×768 and 1920×1080 (the line's pop-up to the
+staff locked out at 1024×768 only), each styled at the scale of a screen of that size
+(screen_fit.py).
 """
 
 from __future__ import annotations
@@ -46,8 +48,10 @@ from pos_app.services.context import Context, local_till
 from pos_app.services.held_baskets import hold_basket
 from pos_app.services.selling import PaymentRequest
 from pos_app.services.staff import TillStatus, open_till, sign_in, till_statuses
+from pos_app.ui.discount_dialog import DiscountDialog
 from pos_app.ui.keyboard import TouchKeyboard
 from pos_app.ui.launch import create_application, style_sheet
+from pos_app.ui.line_dialog import LineDialog
 from pos_app.ui.ops import OperationRunner
 from pos_app.ui.payment_dialog import GiveBackDialog, PaymentDialog
 from pos_app.ui.receipt_dialog import ReceiptDialog
@@ -328,20 +332,7 @@ def shoot_basket_screens(store: Store, runner: OperationRunner,
         selling.add_product(ctx, window.basket, product_id)
     panel.refresh()
     settle(runner, lambda: panel.discount_by is not None)
-    panel.open_line(0)
-    line = panel.line_dialog
-    assert line is not None
-    line.keypad.press("3")
-    paths = [capture(window, f"line-{suffix}")]
-    line.reject()
-    panel.open_line_discount(0)
-    discount = panel.discount_dialog
-    assert discount is not None
-    discount.percent.click()
-    discount.amount.setText("10")
-    discount.findChild(QPushButton, "reason_1").click()  # type: ignore[union-attr]
-    paths.append(capture(window, f"discount-{suffix}"))
-    discount.reject()
+    paths = shoot_line_dialogs(window, suffix)
     held_list = window.held.show_list()
     settle(runner, lambda: held_list.list.count() > 1)
     paths.append(capture(window, f"held-baskets-{suffix}"))
@@ -365,6 +356,26 @@ def shoot_basket_screens(store: Store, runner: OperationRunner,
     locks.reject()
     settle(runner)
     window.close()
+    return paths
+
+
+def shoot_line_dialogs(window: SaleWindow, suffix: str) -> list[Path]:
+    """A line's pop-up, 3 typed on its quantity keypad, then 10 % off that line."""
+    panel = window.basket_panel
+    panel.open_line(0)
+    line = panel.line_dialog
+    assert isinstance(line, LineDialog)
+    line.keypad.press("3")
+    paths = [capture(window, f"line-{suffix}")]
+    line.reject()
+    panel.open_line_discount(0)
+    discount = panel.discount_dialog
+    assert isinstance(discount, DiscountDialog)
+    discount.percent.click()
+    discount.amount.setText("10")
+    discount.findChild(QPushButton, "reason_1").click()  # type: ignore[union-attr]
+    paths.append(capture(window, f"discount-{suffix}"))
+    discount.reject()
     return paths
 
 
