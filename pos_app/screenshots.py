@@ -3,16 +3,20 @@
 Each screen is shown in a real window on the X server, filled with the demo venue, and
 captured from the screen itself, dialogs included, as staff would see it: sign-in,
 sale, favourites, customer search, a payment with a partial payment, that sale brought
-back after the till stopped and then given up (its 5 € handed back), order search, an
-order's cancellation and a return with their refunds, a receipt, a Z closure being
-counted, the closure history, the devices screen with its print queue, and the sync
-(the sale screen of a till offline with records waiting, and Caisse › Synchronisation
-with a record the server rejected and a journal chain it flagged), at 1024×768 and
-1920×1080, each styled at the scale of a screen of that size (screen_fit.py).
+back after the till stopped and then given up (its 5 € handed back), order search, a
+line's pop-up, a discount, the baskets on hold, the opening float, the till's rules, the
+staff locked out, an order's cancellation and a return with their refunds, a receipt, a
+Z closure being counted and confirmed with its gap's reason, the closure history, the
+devices screen with its print queue, and the sync (the sale screen of a till offline
+with records waiting, and Caisse › Synchronisation with a record the server rejected
+and a journal chain it flagged), at 1024×768 and 1920×1080 (the line's pop-up to the
+staff locked out at 1024×768 only), each styled at the scale of a screen of that size
+(screen_fit.py).
 """
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import tempfile
 from collections.abc import Callable
@@ -27,6 +31,7 @@ from pos_app.adapters.clock import FrozenClock
 from pos_app.bootstrap import Store, demo_document, open_store, open_sync
 from pos_app.domain.basket import Basket
 from pos_app.domain.closure import CashMovementKind
+from pos_app.domain.errors import AuthenticationFailed
 from pos_app.domain.order import RefundRequest
 from pos_app.domain.staff import StaffMember
 from pos_app.domain.sync import ChainAck, RecordOutcome, RecordState
@@ -40,10 +45,13 @@ from pos_app.services import (
     setup,
 )
 from pos_app.services.context import Context, local_till
+from pos_app.services.held_baskets import hold_basket
 from pos_app.services.selling import PaymentRequest
 from pos_app.services.staff import TillStatus, open_till, sign_in, till_statuses
+from pos_app.ui.discount_dialog import DiscountDialog
 from pos_app.ui.keyboard import TouchKeyboard
 from pos_app.ui.launch import create_application, style_sheet
+from pos_app.ui.line_dialog import LineDialog
 from pos_app.ui.ops import OperationRunner
 from pos_app.ui.payment_dialog import GiveBackDialog, PaymentDialog
 from pos_app.ui.receipt_dialog import ReceiptDialog
@@ -284,6 +292,9 @@ def shoot_till_screens(store: Store, runner: OperationRunner,
     z.counter.select(200)
     settle(runner)
     paths.append(capture(window, f"closure-z-{suffix}"))
+    z.validate.click()  # the gap stated; its reason asked, with quick choices
+    settle(runner, lambda: z.reason.isVisibleTo(z))
+    paths.append(capture(window, f"closure-z-confirm-{suffix}"))
     z.reject()
 
     history = window.closure_history()
@@ -294,6 +305,77 @@ def shoot_till_screens(store: Store, runner: OperationRunner,
     history.reject()
     settle(runner)
     window.close()
+    return paths
+
+
+def shoot_basket_screens(store: Store, runner: OperationRunner,
+                         size: tuple[int, int]) -> list[Path]:
+    """A manager's sale screen: a line's pop-up with its quantity keypad, a discount,
+    the baskets on hold, the opening float counted by notes and coins, the till's rules
+    and the staff locked out."""
+    ctx = store.context
+    cashier = sign_in(ctx, "caissier", "1234")
+    for name, product_ids in (("Famille Martin", ("balade-poney-1h", "creme-glacee")),
+                              ("Table 4", ("cafe", "gaufre", "gaufre"))):
+        held = Basket()
+        for product_id in product_ids:
+            selling.add_product(ctx, held, product_id)
+        hold_basket(ctx, cashier, held, 1, name)
+    for _attempt in range(5):  # the checker typed a wrong PIN five times: locked out
+        with contextlib.suppress(AuthenticationFailed):
+            sign_in(ctx, "controle", "0000")
+    staff = sign_in(ctx, "gerant", "4321")
+    window = shown(SaleWindow(ctx, runner, staff, till_statuses(ctx)[0]), runner, size)
+    suffix = f"{size[0]}x{size[1]}"
+    panel = window.basket_panel
+    for product_id in ("balade-poney-1h", "paddle-1h"):
+        selling.add_product(ctx, window.basket, product_id)
+    panel.refresh()
+    settle(runner, lambda: panel.discount_by is not None)
+    paths = shoot_line_dialogs(window, suffix)
+    held_list = window.held.show_list()
+    settle(runner, lambda: held_list.list.count() > 1)
+    paths.append(capture(window, f"held-baskets-{suffix}"))
+    held_list.reject()
+    panel.empty()
+    opening = window.ask_float()
+    opening.counter.count_button.setChecked(True)
+    for denomination, quantity in ((2000, 2), (1000, 5), (500, 4), (200, 10), (100, 10)):
+        opening.counter.quantities[denomination].setText(str(quantity))
+    opening.counter.select(100)
+    settle(runner)
+    paths.append(capture(window, f"opening-float-{suffix}"))
+    opening.done(opening.DialogCode.Rejected)  # its reject() asks for a float
+    policies = window.open_policies()
+    settle(runner)
+    paths.append(capture(window, f"policies-{suffix}"))
+    policies.reject()
+    locks = window.open_staff_locks()
+    settle(runner, lambda: locks.list.count() > 0)
+    paths.append(capture(window, f"staff-locks-{suffix}"))
+    locks.reject()
+    settle(runner)
+    window.close()
+    return paths
+
+
+def shoot_line_dialogs(window: SaleWindow, suffix: str) -> list[Path]:
+    """A line's pop-up, 3 typed on its quantity keypad, then 10 % off that line."""
+    panel = window.basket_panel
+    panel.open_line(0)
+    line = panel.line_dialog
+    assert isinstance(line, LineDialog)
+    line.keypad.press("3")
+    paths = [capture(window, f"line-{suffix}")]
+    line.reject()
+    panel.open_line_discount(0)
+    discount = panel.discount_dialog
+    assert isinstance(discount, DiscountDialog)
+    discount.percent.click()
+    discount.amount.setText("10")
+    discount.findChild(QPushButton, "reason_1").click()  # type: ignore[union-attr]
+    paths.append(capture(window, f"discount-{suffix}"))
+    discount.reject()
     return paths
 
 
@@ -478,6 +560,8 @@ def main() -> int:
         for size in SIZES:
             as_on_screen(app, size)
             paths += shoot_device_screens(store, runner, size)
+        as_on_screen(app, SIZES[0])  # the new screens, on the smallest till
+        paths += shoot_basket_screens(store, runner, SIZES[0])
         for size in SIZES:  # last: the Z leaves the till closing
             as_on_screen(app, size)
             paths += shoot_till_screens(store, runner, size)

@@ -21,7 +21,7 @@ from pos_app.domain.discount import DiscountAsked
 from pos_app.domain.errors import BasketBelowPayments, DomainError
 from pos_app.formatting import format_money
 from pos_app.ui.messages import error_message
-from pos_app.ui.widgets import named, set_by_name
+from pos_app.ui.widgets import fit_dialog, named, set_by_name
 
 
 class BasketPanel(QWidget):
@@ -88,9 +88,13 @@ class BasketPanel(QWidget):
         payer_row = QHBoxLayout()
         payer_row.addWidget(self.payer, 1)
         payer_row.addWidget(self.customer)
+        # − and + square and fixed (the style sheet's #less, #more): the words beside
+        # them take the rest of the row, whole on a 1024 px screen in either language.
         line_buttons = QHBoxLayout()
-        for button in (self.less, self.more, self.remove, self.basket_discount):
+        for button in (self.less, self.more):
             line_buttons.addWidget(button)
+        line_buttons.addWidget(self.remove, 2)
+        line_buttons.addWidget(self.basket_discount, 3)
         held_row = QHBoxLayout()
         held_row.addWidget(self.hold)
         held_row.addWidget(self.held)
@@ -164,6 +168,7 @@ class BasketPanel(QWidget):
                             parent=self)
         dialog.discount_requested.connect(lambda: self.open_line_discount(row))
         self.line_dialog = dialog
+        fit_dialog(dialog)
         dialog.open()
 
     def open_line_discount(self, row: int) -> None:
@@ -193,6 +198,7 @@ class BasketPanel(QWidget):
 
         dialog = DiscountDialog(title, base_cents, apply, parent=self)
         self.discount_dialog = dialog
+        fit_dialog(dialog)
         dialog.open()
 
     def _check_paid(self, undo: Callable[[], object]) -> None:

@@ -105,7 +105,7 @@ class CashCounter(QWidget):
             self.rows[denomination] = row
             self._show_row(denomination)
             column.addWidget(row)
-        scroll = named(QScrollArea(), "countRows")
+        scroll = self.count_rows = named(QScrollArea(), "countRows")
         scroll.setWidget(rows)
         scroll.setWidgetResizable(True)
         # As tall as there is room for, no taller: the rows scroll, the dialog fits.
@@ -141,6 +141,8 @@ class CashCounter(QWidget):
         """The row the keypad types into; the next key replaces its count."""
         self.selected = denomination
         self.rows[denomination].setChecked(True)
+        # The row typed into is in view (only a few show on a small screen).
+        self.count_rows.ensureWidgetVisible(self.rows[denomination], 0, 0)
         self.keypad.field = self.quantities[denomination]
         self.keypad.replace_next = True
 

@@ -28,7 +28,7 @@ from pos_app.ui.cash_counter import CashCounter
 from pos_app.ui.keypad import Keypad
 from pos_app.ui.messages import error_message
 from pos_app.ui.ops import OperationRunner
-from pos_app.ui.widgets import named, split_row
+from pos_app.ui.widgets import grow_to_fit, named, split_row
 
 
 def saved_text(kind: CashMovementKind, cents: int) -> str:
@@ -135,6 +135,7 @@ class OpeningFloatDialog(QDialog):
         self.none.clicked.connect(lambda: self.done(QDialog.DialogCode.Rejected))
         self.save.clicked.connect(self._save)
         self.counter.changed.connect(self.error.clear)
+        self.counter.changed.connect(lambda: grow_to_fit(self))  # notes and coins: taller
 
     def reject(self) -> None:
         """Escape or the window's cross: the float is saved or said to be none."""

@@ -40,7 +40,7 @@ from pos_app.services.policies import till_policy
 from pos_app.ui.cash_counter import CashCounter
 from pos_app.ui.messages import error_message
 from pos_app.ui.ops import OperationRunner
-from pos_app.ui.widgets import named, restyle
+from pos_app.ui.widgets import grow_to_fit, named, restyle
 
 if TYPE_CHECKING:
     from pos_app.ui.device_link import DeviceLink
@@ -201,6 +201,7 @@ class ClosureDialog(QDialog):
         self.error.clear()
         if page == CONFIRM:
             self._reason_needed()
+        grow_to_fit(self)
 
     # -- behaviour ------------------------------------------------------------------------
 
@@ -240,6 +241,7 @@ class ClosureDialog(QDialog):
                 amount=format_money(gap)))
             self.gap.setProperty("gapState", "none" if gap == 0 else "gap")
         restyle(self.gap)
+        grow_to_fit(self)  # counting by notes and coins, a gap said on two lines
 
     def _validate_count(self) -> None:
         """The count entered: counting blind, the expected cash and the gap show now, and

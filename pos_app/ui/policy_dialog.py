@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QApplication,
+    QBoxLayout,
     QButtonGroup,
     QDialog,
     QGridLayout,
@@ -45,7 +46,7 @@ class PolicyDialog(QDialog):
         self.role = self._choices("role", [
             (Role.CASHIER.value, self.tr("Caissiers")),
             (Role.MANAGER.value, self.tr("Responsables")),
-            (Role.ADMINISTRATOR.value, self.tr("Administrateurs"))])
+            (Role.ADMINISTRATOR.value, self.tr("Administrateurs"))], stacked=True)
         self.gap = named(QLineEdit(), "gapReasonFrom")
         self.percent = named(QLineEdit(), "maxDiscountPercent")
         # One keypad for both figures: it types into the one last touched.
@@ -58,7 +59,7 @@ class PolicyDialog(QDialog):
         self.save.setEnabled(False)
         close = named(QPushButton(self.tr("Fermer")), "close")
         form = QGridLayout()
-        rows: list[tuple[str, QWidget | QHBoxLayout]] = [
+        rows: list[tuple[str, QWidget | QBoxLayout]] = [
             (self.tr("Comptage à l'aveugle (clôture Z)"), self.blind[1]),
             (self.tr("Motif exigé au-delà d'un écart de (€)"), self.gap),
             (self.tr("Remises permises aux"), self.role[1]),
@@ -67,7 +68,7 @@ class PolicyDialog(QDialog):
             label = QLabel(text)
             label.setWordWrap(True)
             form.addWidget(label, row, 0)
-            if isinstance(field, QHBoxLayout):
+            if isinstance(field, QBoxLayout):
                 form.addLayout(field, row, 1)
             else:
                 form.addWidget(field, row, 1)
@@ -84,9 +85,11 @@ class PolicyDialog(QDialog):
         self.save.clicked.connect(self._save)
         self.runner.run(self, lambda: policies.till_policy(ctx), self._show, self._fail)
 
-    def _choices(self, name: str, options: list[tuple[str, str]]
-                 ) -> tuple[QButtonGroup, QHBoxLayout]:
-        group, row = QButtonGroup(self), QHBoxLayout()
+    def _choices(self, name: str, options: list[tuple[str, str]], stacked: bool = False,
+                 ) -> tuple[QButtonGroup, QBoxLayout]:
+        """`stacked`: one under the other, long words whole beside the keypad."""
+        group = QButtonGroup(self)
+        row: QBoxLayout = QVBoxLayout() if stacked else QHBoxLayout()
         for value, text in options:
             button = named(QPushButton(text), f"{name}_{value}")
             button.setCheckable(True)

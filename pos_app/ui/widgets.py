@@ -45,6 +45,14 @@ def show_dialog(dialog: D) -> D:
     # `QtCore.Qt` is read here, not imported: making its enums takes about 16 ms, which
     # the sign-in screen (that imports this module) does not wait for.
     dialog.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
+    fit_dialog(dialog)
+    dialog.open()
+    return dialog
+
+
+def fit_dialog(dialog: QDialog) -> None:
+    """Size a dialog for the window it opens over (not Qt's default, two thirds of the
+    platform's screen, which cuts it on a large one) and keep it within that window."""
     owner = dialog.parentWidget()
     if owner is not None:  # large enough to touch, small enough to see what it is about
         window = owner.window()
@@ -58,8 +66,30 @@ def show_dialog(dialog: D) -> D:
         while (above := root.parentWidget()) is not None:
             root = above.window()
         dialog.installEventFilter(KeepWithin(root, dialog))
-    dialog.open()
-    return dialog
+
+
+def grow_to_fit(dialog: QDialog) -> None:
+    """A dialog that shows more than it opened with (another page, a label wrapping on
+    two lines) grows to what it needs now, within the window it opened over (and moves
+    back within it): its keys are never squeezed under a finger's height."""
+    layout = dialog.layout()
+    if layout is None:
+        return
+    # A wrapped label's lines at its width: a layout asks only its hint (one line).
+    for label in dialog.findChildren(QLabel):
+        if label.wordWrap() and label.isVisibleTo(dialog) and label.width() > 0:
+            lines = label.heightForWidth(label.width())
+            if lines > label.minimumHeight():
+                label.setMinimumHeight(lines)
+    layout.activate()
+    needed = max(dialog.sizeHint().height(), dialog.minimumSizeHint().height())
+    if layout.hasHeightForWidth():
+        needed = max(needed, layout.totalHeightForWidth(dialog.width()))
+    owner = dialog.parentWidget()
+    if owner is not None:
+        needed = min(needed, owner.window().height())
+    if needed > dialog.height():
+        dialog.resize(dialog.width(), needed)
 
 
 class KeepWithin(QObject):
