@@ -8,6 +8,7 @@ from dataclasses import replace
 import pytest
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
+from shiboken6 import isValid
 
 from pos_app.bootstrap import Store
 from pos_app.domain.staff import StaffMember
@@ -51,6 +52,12 @@ def start_till(runner: OperationRunner) -> Iterator[Callable[..., TillStart]]:
     yield start
     for shift in started:
         shift.stop()
+        # Its screens go too: a later test looks for the sign-in screen or the sale window
+        # showing, and would find these (their dialogs go with them).
+        for screen in (shift.dialog, shift.window):
+            if screen is not None and isValid(screen):
+                screen.hide()
+                screen.deleteLater()
 
 
 @pytest.fixture

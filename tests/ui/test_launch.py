@@ -67,6 +67,7 @@ def test_the_run_command_opens_the_till_window(qtbot: QtBot, data_dir: Path,
 
     when_visible(SignInDialog, sign_in)
     QTimer.singleShot(20_000, give_up)
+    QTimer.singleShot(25_000, QApplication.quit)  # whatever is still open: never a hang
     assert main(["--data-dir", str(data_dir)]) == 0
     assert seen == {"title": "Caisse — Camille Caissière — Accueil · Caisse accueil",
                     "shown": "maximised"}
