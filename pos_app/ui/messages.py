@@ -31,6 +31,7 @@ def _sentences() -> list[tuple[type[Exception], Callable[[Any], str]]]:
     """Most specific first: the first class the error is an instance of gives the
     sentence. (Made at the first error: the ports' module loads with it, not at start.)"""
     from pos_app.services import ports
+    from pos_app.services.print_queue import NoSuchJob
 
     return [
         (errors.AuthenticationFailed,
@@ -137,6 +138,9 @@ def _sentences() -> list[tuple[type[Exception], Callable[[Any], str]]]:
         (ports.PrinterUnavailable, lambda e: translate(
             "messages", "L'imprimante ne répond pas ({detail}) : rien n'est perdu,"
             " l'impression attend qu'elle revienne.").format(detail=e.detail)),
+        (NoSuchJob, lambda _e: translate(
+            "messages", "Ce document n'attend plus dans la file (imprimé ou supprimé"
+            " entre-temps).")),
         (ports.ScannerUnavailable, lambda e: translate(
             "messages", "Le lecteur de codes ne répond pas ({detail}) : saisissez le code"
             " ou utilisez un autre lecteur.").format(detail=e.detail)),
