@@ -66,12 +66,7 @@ def _after_start(step: Callable[[], T]) -> T:
 
 def _confirmed(status: Callable[[], PrinterStatus]) -> None:
     """The printer's status after the job: it must answer, with paper and no error."""
-    def asked() -> None:
-        problem = status().problem
-        if problem is not None:
-            raise PrinterUnavailable(f"{problem} (after the document)")
-
-    _after_start(asked)
+    _after_start(lambda: _ready(status()))
 
 
 class NetworkPrinter:
