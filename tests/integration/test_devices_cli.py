@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -122,15 +123,18 @@ def test_a_missing_camera_is_said_not_raised(till: Path) -> None:
 
 
 def test_the_printer_simulator_runs_as_a_command() -> None:
-    with socket.socket() as probe:  # a free port on the loopback
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    # Port 0: the simulator takes a free port and says which. A port found free here
+    # and closed again could be taken by anything else on a busy machine (an outgoing
+    # connection's ephemeral port) before the simulator binds it.
     process = subprocess.Popen([sys.executable, "-m", "pos_app", "devices", "simulate",
-                                "printer", "--port", str(port)], stdout=subprocess.PIPE,
+                                "printer", "--port", "0"], stdout=subprocess.PIPE,
                                text=True, env=os.environ.copy())
     try:
         assert process.stdout is not None
-        assert f"127.0.0.1:{port}" in process.stdout.readline()
+        said = process.stdout.readline()
+        found = re.search(r"127\.0\.0\.1:(\d+) ", said)
+        assert found is not None, said
+        port = int(found.group(1))
         with socket.create_connection(("127.0.0.1", port), timeout=5) as connection:
             connection.sendall(b"\x1bt\x10Cr\xeape au sucre 3,50 \x80\n")
         assert process.stdout.readline().strip() == "Crêpe au sucre 3,50 €"
