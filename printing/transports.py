@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pos_app.domain.devices import PrinterSettings, PrinterTransport
-from pos_app.domain.printing import UNKNOWN_STATUS, PrinterStatus
+from pos_app.domain.printing import NO_STATUS_ANSWER, UNKNOWN_STATUS, PrinterStatus
 from pos_app.services.ports import Printer, PrinterUnavailable
 
 DLE_EOT = b"\x10\x04"
@@ -34,7 +34,7 @@ PAPER_END_STOP_BIT = 0x20  # DLE EOT 2
 PAPER_NEAR_END_BITS = 0x0C  # DLE EOT 4
 PAPER_END_BITS = 0x60  # DLE EOT 4
 NETWORK_PORT = 9100
-NO_ANSWER = "no answer to the status query"
+NO_ANSWER = NO_STATUS_ANSWER
 T = TypeVar("T")
 
 

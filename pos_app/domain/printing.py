@@ -11,6 +11,9 @@ LONGEST_WAIT_S = 60.0
 # The printer's problem while jobs wait and the till has no printer set: said at once,
 # and the jobs kept until one is set.
 NO_PRINTER = "no printer configured"
+# A printer asked its status (DLE EOT) that does not answer: off, or one of the printers
+# and print servers that never do (their status query is then set off: docs/devices.md).
+NO_STATUS_ANSWER = "no answer to the status query"
 # The top of a job printed again after an attempt that may have printed part of it: the
 # ESC/POS the documents use (code page WPC1252, `ESC t 16`), centred and bold, then back
 # to the defaults the document's own bytes set again.

@@ -11,7 +11,7 @@ from PySide6.QtCore import QCoreApplication
 
 from pos_app.domain import errors
 from pos_app.domain.clock import ClockJump, JumpDirection
-from pos_app.domain.printing import NO_PRINTER
+from pos_app.domain.printing import NO_PRINTER, NO_STATUS_ANSWER
 from pos_app.formatting import format_local_time, format_money
 from pos_app.services.context import TillNotInitialised
 from pos_app.services.staff import UnknownTill
@@ -222,7 +222,10 @@ def device_problem_words(problem: str) -> str:
     """What a printer says of itself, in the screen's language (other details as said)."""
     words = {"out of paper": translate("messages", "plus de papier"),
              "cover open": translate("messages", "capot ouvert"),
-             "offline": translate("messages", "hors ligne")}
+             "offline": translate("messages", "hors ligne"),
+             NO_STATUS_ANSWER: translate(
+                 "messages", "pas de réponse à la demande d'état (si elle n'y répond"
+                 " jamais, décochez « Demander son état » dans Caisse › Périphériques)")}
     return words.get(problem, problem)
 
 

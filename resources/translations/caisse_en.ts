@@ -2330,6 +2330,10 @@ Cameras: {cameras}</translation>
         <translation>offline</translation>
     </message>
     <message>
+        <source>pas de réponse à la demande d&apos;état (si elle n&apos;y répond jamais, décochez « Demander son état » dans Caisse › Périphériques)</source>
+        <translation>no answer to the status query (if it never answers, untick “Ask its status” in Caisse › Périphériques)</translation>
+    </message>
+    <message>
         <source>Aucune imprimante configurée : le ticket attend dans la file (Caisse › Périphériques).</source>
         <translation>No printer set up: the ticket waits in the queue (Till › Devices).</translation>
     </message>

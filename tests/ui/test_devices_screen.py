@@ -191,13 +191,18 @@ def test_a_manager_deletes_a_waiting_job_and_sets_the_status_query_off(
     # A printer that never answers its status: set so, it prints without being asked.
     printer.paper_out, printer.answers_status = False, False
     dialog.tabs.setCurrentIndex(0)  # the printer
+    click(qtbot, dialog.test)  # asked its status, it says nothing: the page waits
+    qtbot.waitUntil(lambda: dialog.jobs.rowCount() == 1 and dialog.jobs.item(0, 0).text()
+                    == "en échec", timeout=WAIT_MS)
+    assert "décochez « Demander son état »" in dialog.jobs.item(0, 4).text()
     dialog.status_query.setChecked(False)
     click(qtbot, dialog.save)
     qtbot.waitUntil(lambda: dialog.error.text() == "Réglages enregistrés.", timeout=WAIT_MS)
     assert not open_devices(data_dir).config.load()[0].printer.status_query
-    click(qtbot, dialog.test)
+    link.worker.retry()  # the page that waited prints, unmarked: nothing of it had left
     qtbot.waitUntil(lambda: queue_counts(store.context) == {"printed": 1}, timeout=WAIT_MS)
-    assert "Impression test" in printer.decoded().lines
+    assert printer.decoded().lines.count("Impression test") == 1
+    assert "RÉIMPRESSION" not in printer.decoded().lines
 
 
 def test_the_x_and_z_reports_print_on_the_tills_printer(
