@@ -903,6 +903,11 @@ class PrintQueueRepository(Protocol):
 
     def printed(self, seq: int, at: datetime) -> None: ...
 
+    def sending(self, seq: int) -> None:
+        """The job is about to be sent: until the attempt ends, a till that stops finds it
+        started (printed again marked, as part of it may be on paper)."""
+        ...
+
     def failed(self, seq: int, error: str, retry_at: datetime, started: bool) -> None:
         """Not printed; `started`: some of it may be on paper (it is reprinted marked)."""
         ...

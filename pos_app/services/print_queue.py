@@ -43,17 +43,23 @@ def print_due(ctx: Context, printer: Printer) -> PrintRun:
         jobs = uow.print_jobs.due(ctx.clock.now(), BATCH)
     done = 0
     for job in jobs:
+        if not job.started:
+            # Written before its first byte leaves: a till that stops mid-job finds it
+            # started, and prints it again marked.
+            with ctx.uow() as uow:
+                uow.print_jobs.sending(job.seq)
+                uow.commit()
         try:
             printer.send(job.to_send)
         except PrinterUnavailable as error:
             with ctx.uow() as uow:
                 uow.print_jobs.failed(job.seq, error.detail,
                                       next_attempt(ctx.clock.now(), job.attempts + 1),
-                                      error.started)
+                                      job.started or error.started)
                 uow.commit()
             return PrintRun(done, error.detail)
-        # Marked at once, once the printer confirmed it: a job is sent again only if the
-        # till stops between the printer's confirmation and this line.
+        # Marked at once, once the printer confirmed it: a job is sent again (marked) only
+        # if the till stops between the printer's confirmation and this line.
         with ctx.uow() as uow:
             uow.print_jobs.printed(job.seq, ctx.clock.now())
             uow.commit()

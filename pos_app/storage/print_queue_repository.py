@@ -36,9 +36,12 @@ class SqlPrintJobs(SqlRepository):
         self._run("UPDATE print_jobs SET status = ?, printed_at = ?, attempts = attempts + 1"
                   " WHERE seq = ?", (JobStatus.PRINTED.value, utc_text(at), seq))
 
+    def sending(self, seq: int) -> None:
+        self._run("UPDATE print_jobs SET started = 1 WHERE seq = ?", (seq,))
+
     def failed(self, seq: int, error: str, retry_at: datetime, started: bool) -> None:
         self._run("UPDATE print_jobs SET attempts = attempts + 1, last_error = ?,"
-                  " next_attempt_at = ?, started = max(started, ?) WHERE seq = ?",
+                  " next_attempt_at = ?, started = ? WHERE seq = ?",
                   (error, utc_text(retry_at), int(started), seq))
 
     def delete(self, seq: int) -> QueuedJob | None:

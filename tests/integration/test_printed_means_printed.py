@@ -186,3 +186,24 @@ def test_a_manager_deletes_a_waiting_job_a_cashier_cannot(
     with pytest.raises(NoSuchJob):  # gone, or printed meanwhile: nothing to delete
         delete_job(ctx, manager, seq)
 
+
+
+class _TillStops:
+    """A printer whose send never returns: the till stops (its process killed) mid-job."""
+
+    def send(self, data: bytes) -> None:
+        raise SystemExit("the till stops here")
+
+    def status(self) -> object:
+        raise AssertionError("not asked")
+
+
+def test_a_job_the_till_stopped_in_the_middle_of_is_reprinted_marked(
+        ctx: Context, cashier: StaffMember, clock: FrozenClock) -> None:
+    number, _data = sell_and_queue(ctx, cashier, clock)
+    with pytest.raises(SystemExit):
+        print_due(ctx, _TillStops())  # type: ignore[arg-type]
+    with SimulatedPrinter() as device:  # the till started again
+        assert print_due(ctx, NetworkPrinter(*device.address, timeout_s=5)).printed == 1
+        (copy,) = (decode(bytes(bytes_)) for bytes_ in device.connections)
+    assert whole(copy) and marked(copy) and number_of(copy) == number
