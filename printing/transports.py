@@ -34,6 +34,7 @@ PAPER_END_STOP_BIT = 0x20  # DLE EOT 2
 PAPER_NEAR_END_BITS = 0x0C  # DLE EOT 4
 PAPER_END_BITS = 0x60  # DLE EOT 4
 NETWORK_PORT = 9100
+AFTER_JOB_SERIAL_TIMEOUT_S = 5.0
 NO_ANSWER = NO_STATUS_ANSWER
 T = TypeVar("T")
 
@@ -162,6 +163,9 @@ class SerialPrinter:
 
             _after_start(written)
             if self.status_query:
+                # A printer whose buffer is still full of the document may take its
+                # query in only once it has room: it is given longer to answer.
+                line.timeout = max(AFTER_JOB_SERIAL_TIMEOUT_S, self.timeout_s)
                 _confirmed(status)
 
     def status(self) -> PrinterStatus:
