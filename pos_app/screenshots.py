@@ -415,7 +415,8 @@ def _first_of_the_day(ctx: Context) -> int:
 def shoot_device_screens(store: Store, runner: OperationRunner,
                          size: tuple[int, int]) -> list[Path]:
     """Réglages › Périphériques with the simulated printer: its status, the test page's
-    preview, and the print queue with a document that waited while its cover was open."""
+    preview, and the print queue with a document that waited while its cover was open,
+    chosen (a manager could delete it)."""
     from hardware.simulators.escpos_printer import SimulatedPrinter
     from pos_app.bootstrap import open_devices
     from pos_app.domain.devices import DeviceSettings, PrinterSettings, PrinterTransport
@@ -443,6 +444,8 @@ def shoot_device_screens(store: Store, runner: OperationRunner,
         settle(runner, lambda: (item := dialog.jobs.item(0, 4)) is not None and item.text() != "")
         dialog.tabs.setCurrentIndex(2)
         dialog.refresh_queue()
+        settle(runner)
+        dialog.jobs.selectRow(0)  # a manager may delete it: "Supprimer" comes on
         settle(runner)
         paths.append(capture(window, f"print-queue-{suffix}"))
         printer.cover_open = False

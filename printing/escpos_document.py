@@ -27,8 +27,9 @@ BARCODE_HEIGHT = 80  # dots: 10 mm, what hand scanners read at a glance
 QR_SIZE = {58: 4, 80: 6}  # dots per module
 
 
-# Characters the code page lacks, as the nearest it has (else an accent-less form, else ?)
-_NEAREST = str.maketrans({"−": "-", "‐": "-", "‑": "-", "‒": "-", "≤": "<", "≥": ">",
+# Characters the code page lacks, as the nearest it has (else an accent-less form, else ?);
+# never one that changes the meaning: "≤ 5 €" is "<= 5 €", not "< 5 €".
+_NEAREST = str.maketrans({"−": "-", "‐": "-", "‑": "-", "‒": "-", "≤": "<=", "≥": ">=",
                           "\u202f": "\xa0", "\u2009": " ", "✓": "v", "Ł": "L", "ł": "l"})
 
 

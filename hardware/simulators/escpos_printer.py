@@ -1,13 +1,15 @@
 """A network ESC/POS receipt printer (TCP, as on port 9100) for tests and demos: it
 listens on 127.0.0.1, keeps every byte it receives, decodes them back to text, QR codes
 and drawer kicks, and answers real-time status queries (`DLE EOT n`). It can be told to
-go offline or to run out of paper."""
+go offline or to run out of paper, and to fail as networks and print servers do: reset
+a connection after so many bytes, never answer a status query, or answer late."""
 
 from __future__ import annotations
 
 import os
 import select
 import socket
+import struct
 import threading
 import tty
 from collections.abc import Callable
@@ -28,9 +30,14 @@ class Decoded:
     cuts: int = 0
 
 
+class _CutShort(Exception):
+    """The bytes end inside a command (a line that died mid-job): it prints nothing."""
+
+
 def decode(data: bytes) -> Decoded:
     """Text in the code page selected by `ESC t n`; the commands a receipt uses are
-    understood, others skipped by their length."""
+    understood, others skipped by their length. Bytes that end inside a command (a
+    connection reset mid-job) print what came before it."""
     out = Decoded()
     codec, index = "cp437", 0
     line, raw = "", bytearray()  # the line so far: decoded text, then bytes not yet decoded
@@ -42,22 +49,29 @@ def decode(data: bytes) -> Decoded:
 
     while index < len(data):
         byte = data[index]
-        if byte == ESC and index + 1 < len(data):
-            command = data[index + 1]
-            if command == ord("t"):  # the bytes so far were in the previous code page
-                line = decoded_line()
-                codec = CODE_PAGES.get(data[index + 2], codec)
-                index += 3
-            elif command == ord("p"):
-                out.drawer_kicks.append((data[index + 2], data[index + 3], data[index + 4]))
-                index += 5
-            elif command == ord("@"):
-                index += 2
-            else:  # ESC a n, ESC E n, ESC ! n, ESC d n, ESC M n…: one parameter
-                index += 3
-        elif byte == GS and index + 1 < len(data):
-            index = _gs(data, index, out)
-        elif byte == DLE and index + 1 < len(data) and data[index + 1] == 0x04:
+        try:
+            if byte == ESC and index + 1 < len(data):
+                command = data[index + 1]
+                if command == ord("t"):  # the bytes so far were in the previous code page
+                    codec_next = CODE_PAGES.get(data[index + 2], codec)
+                    line = decoded_line()
+                    codec = codec_next
+                    index += 3
+                elif command == ord("p"):
+                    out.drawer_kicks.append((data[index + 2], data[index + 3],
+                                             data[index + 4]))
+                    index += 5
+                elif command == ord("@"):
+                    index += 2
+                else:  # ESC a n, ESC E n, ESC ! n, ESC d n, ESC M n…: one parameter
+                    index += 3
+                continue
+            if byte == GS and index + 1 < len(data):
+                index = _gs(data, index, out)
+                continue
+        except (IndexError, _CutShort):  # the bytes end inside this command
+            break
+        if byte == DLE and index + 1 < len(data) and data[index + 1] == 0x04:
             index += 3  # a status query, answered, not printed
         elif byte == 0x0A:
             out.lines.append(decoded_line())
@@ -76,6 +90,8 @@ def _gs(data: bytes, index: int, out: Decoded) -> int:
     if command == ord("("):  # GS ( k pL pH cn fn …: a QR code's parts
         size = data[index + 3] + 256 * data[index + 4]
         body = data[index + 5:index + 5 + size]
+        if len(body) < size:
+            raise _CutShort
         if body[:2] == b"1P":  # store the data
             out.qr_codes.append(body[3:].decode("latin-1"))
         return index + 5 + size
@@ -84,6 +100,8 @@ def _gs(data: bytes, index: int, out: Decoded) -> int:
         return index + (4 if data[index + 2] in (65, 66, 97, 98) else 3)
     if command == ord("k"):  # barcode, function B: GS k m n d1…dn
         kind, length = data[index + 2], data[index + 3]
+        if index + 4 + length > len(data):
+            raise _CutShort
         text = data[index + 4:index + 4 + length].decode("ascii")
         if kind == 73 and text[:1] == "{":  # Code 128 starts with its code set: {A, {B, {C
             text = text[2:]
@@ -107,6 +125,13 @@ class SimulatedPrinter:
         self.cover_open = False
         self.paper_low = False
         self.paper_out = False
+        # Faults: the next connection is reset once it has received this many bytes
+        # (then the setting is cleared); status queries unanswered; answered this late.
+        self.reset_after: int | None = None
+        self.answers_status = True
+        self.answer_delay_s = 0.0
+        self.connections: list[bytearray] = []  # what each connection printed, in order
+        self.resets = 0
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._serve, daemon=True)
         self._stopping = threading.Event()
@@ -139,27 +164,51 @@ class SimulatedPrinter:
                 self._receive(connection)
 
     def _receive(self, connection: socket.socket) -> None:
+        with self._lock:
+            printed = bytearray()
+            self.connections.append(printed)
+            reset_at, self.reset_after = self.reset_after, None
+        count = 0
         while True:
             try:
                 chunk = connection.recv(65536)
             except (TimeoutError, OSError):
                 return
-            if not chunk:
+            if not chunk:  # the till has sent everything: closed cleanly, in turn
                 return
             if not self.online:  # a printer switched off takes nothing
                 return
-            self.take(chunk, connection.sendall)
+            cut = reset_at is not None and count + len(chunk) >= reset_at
+            if cut and reset_at is not None:
+                chunk = chunk[:reset_at - count]
+            count += len(chunk)
+            try:
+                self.take(chunk, connection.sendall, printed)
+            except OSError:  # the till has gone before the answer
+                return
+            if cut:
+                # SO_LINGER 0: closing sends a reset, as a print server that dies does.
+                connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                      struct.pack("ii", 1, 0))
+                with self._lock:
+                    self.resets += 1
+                return
 
-    def take(self, chunk: bytes, reply: Callable[[bytes], object]) -> None:
+    def take(self, chunk: bytes, reply: Callable[[bytes], object],
+             printed: bytearray | None = None) -> None:
         """Bytes from the till, over whatever line: status queries answered through
-        `reply`, the rest printed unless the printer cannot print."""
+        `reply` (unless it never answers; late if told), the rest printed unless the
+        printer cannot print; `printed` also gets them (the connection's own record)."""
         answers = status_answers(chunk, self.cover_open, self.paper_low, self.paper_out)
-        if answers:
+        if not (self.paper_out or self.cover_open):  # nothing printed until put right
+            with self._lock:
+                self.received += chunk
+                if printed is not None:
+                    printed += chunk
+        if answers and self.answers_status:
+            if self.answer_delay_s:
+                self._stopping.wait(self.answer_delay_s)
             reply(answers)
-        if self.paper_out or self.cover_open:  # nothing printed until it is put right
-            return
-        with self._lock:
-            self.received += chunk
 
 
 def status_answers(chunk: bytes, cover_open: bool, paper_low: bool, paper_out: bool) -> bytes:

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 SETTING_NAMES = {  # command-line option → the setting it changes, per device
     "printer": {"transport": "transport", "address": "address", "paper": "paper_mm",
-                "baudrate": "baudrate"},
+                "baudrate": "baudrate", "status_query": "status_query"},
     "drawer": {"connection": "connection", "pin": "pin", "pulse": "pulse_ms", "port": "port"},
     "scanner": {"port": "port", "baudrate": "baudrate", "terminator": "terminator"},
     "camera": {"source": "source", "decoder": "decoder"},

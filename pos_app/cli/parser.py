@@ -251,6 +251,9 @@ def _add_device_commands(commands: Any) -> None:
                          help="host[:port], serial port, vendor:product, path or CUPS queue")
     printer.add_argument("--paper", type=int, choices=[58, 80], help="roll width in mm")
     printer.add_argument("--baudrate", type=int, help="a serial printer's speed")
+    printer.add_argument("--status-query", choices=["on", "off"],
+                         help="ask the printer its status (DLE EOT) before and after each"
+                         " document; off for printers and print servers that never answer")
     drawer = setting.add_parser("drawer", help="the cash drawer")
     drawer.add_argument("connection", choices=["printer", "serial", "none"])
     drawer.add_argument("--pin", type=int, choices=[2, 5])

@@ -38,6 +38,10 @@ class PrinterSettings:
     address: str = ""
     paper_mm: int = 80
     baudrate: int = 9600  # a serial printer's speed
+    # Asked its status (DLE EOT) before and after each job: a job is done once the
+    # printer says, after its cut, that it has paper and no error. Off, for printers and
+    # print servers that never answer: done once sent and the connection closed cleanly.
+    status_query: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +90,8 @@ def read_device_settings(sections: Sections) -> tuple[DeviceSettings, list[str]]
         reader.choice("printer", "transport", PrinterTransport, PrinterTransport.NONE),
         reader.text("printer", "address", ""),
         reader.number("printer", "paper_mm", 80, PAPER_WIDTHS),
-        reader.number("printer", "baudrate", 9600, BAUD_RATES))
+        reader.number("printer", "baudrate", 9600, BAUD_RATES),
+        reader.word("printer", "status_query", "on", ("on", "off")) == "on")
     if printer.transport is not PrinterTransport.NONE and not printer.address:
         problems.append(f"[printer] transport {printer.transport} needs an address:"
                         " no printer is used")
@@ -110,7 +115,8 @@ def device_settings_sections(settings: DeviceSettings) -> dict[str, dict[str, st
     printer, drawer = settings.printer, settings.drawer
     return {
         "printer": {"transport": printer.transport.value, "address": printer.address,
-                    "paper_mm": str(printer.paper_mm), "baudrate": str(printer.baudrate)},
+                    "paper_mm": str(printer.paper_mm), "baudrate": str(printer.baudrate),
+                    "status_query": "on" if printer.status_query else "off"},
         "drawer": {"connection": drawer.connection.value, "pin": str(drawer.pin),
                    "pulse_ms": str(drawer.pulse_ms), "port": drawer.port},
         "scanner": {"port": settings.scanner.port, "baudrate": str(settings.scanner.baudrate),

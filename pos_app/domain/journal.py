@@ -75,6 +75,7 @@ class Event(StrEnum):
     DEVICE_BACK = "device_back"  # it works again
     DRAWER_OPENED = "drawer_opened"  # by a manager, outside a sale, with a reason
     DRAWER_KICK = "drawer_kick"  # the drawer was sent its opening, and whether it took it
+    PRINT_JOB_DELETED = "print_job_deleted"  # a manager took a job out of the print queue
     CLOCK_JUMP = "clock_jump"
     # The central server's clock and the till's differ by more than CLOCK_TOLERANCE
     # (domain/sync.py): recorded once per episode, when it is first seen.
@@ -126,6 +127,7 @@ JET_CODES: Mapping[Event, int] = {
     Event.DEVICE_BACK: 702,
     Event.DRAWER_OPENED: 710,
     Event.DRAWER_KICK: 711,
+    Event.PRINT_JOB_DELETED: 720,
     Event.CLOCK_JUMP: 801,
     Event.SERVER_CLOCK_OFFSET: 802,
     Event.VERIFICATION_SUCCESS: 901,

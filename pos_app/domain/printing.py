@@ -11,6 +11,15 @@ LONGEST_WAIT_S = 60.0
 # The printer's problem while jobs wait and the till has no printer set: said at once,
 # and the jobs kept until one is set.
 NO_PRINTER = "no printer configured"
+# A printer asked its status (DLE EOT) that does not answer: off, or one of the printers
+# and print servers that never do (their status query is then set off: docs/devices.md).
+NO_STATUS_ANSWER = "no answer to the status query"
+# The top of a job printed again after an attempt that may have printed part of it: the
+# ESC/POS the documents use (code page WPC1252, `ESC t 16`), centred and bold, then back
+# to the defaults the document's own bytes set again.
+REPRINT_MARK = "RÉIMPRESSION"
+REPRINT_HEADER = (b"\x1bt\x10\x1ba\x01\x1bE\x01" + REPRINT_MARK.encode("cp1252")
+                  + b"\n\x1bE\x00\x1ba\x00")
 
 
 class JobStatus(StrEnum):
@@ -26,6 +35,13 @@ class PrintJob:
     data: bytes  # what the printer receives
     attempts: int
     last_error: str | None
+    started: bool = False  # an attempt may have put some of it on paper: reprinted, marked
+
+    @property
+    def to_send(self) -> bytes:
+        """Its bytes, marked "RÉIMPRESSION" at the top when an earlier attempt may have
+        printed some or all of it: the reader of the second copy knows it is one."""
+        return REPRINT_HEADER + self.data if self.started else self.data
 
 
 @dataclass(frozen=True, slots=True)

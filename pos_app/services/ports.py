@@ -83,9 +83,13 @@ class PrinterUnavailable(DomainError):
     """The printer did not take the document (off, unplugged, cover open, no paper): it
     stays in the queue."""
 
-    def __init__(self, detail: str) -> None:
+    def __init__(self, detail: str, *, started: bool = False) -> None:
         super().__init__(f"the printer is unavailable: {detail}")
         self.detail = detail
+        # Some of the document's bytes may have reached the printer (the line died
+        # mid-job, or the printer never confirmed it after): it is printed again whole,
+        # marked as a reprint, since part of it, or all of it, may be on paper already.
+        self.started = started
 
 
 class ScannerUnavailable(DomainError):
@@ -108,8 +112,10 @@ class SettingsNotSaved(DomainError):
 
 class Printer(Protocol):
     def send(self, data: bytes) -> None:
-        """Hand `data` to the printer once it says it can print it; raises
-        PrinterUnavailable otherwise."""
+        """Hand `data` to the printer once it says it can print it, and return once the
+        printer has confirmed it after the job (its status after the cut, or what the
+        transport can say: docs/devices.md); raises PrinterUnavailable otherwise, with
+        `started` when some of the bytes may have been printed."""
         ...
 
     def status(self) -> PrinterStatus:
@@ -897,7 +903,19 @@ class PrintQueueRepository(Protocol):
 
     def printed(self, seq: int, at: datetime) -> None: ...
 
-    def failed(self, seq: int, error: str, retry_at: datetime) -> None: ...
+    def sending(self, seq: int) -> None:
+        """The job is about to be sent: until the attempt ends, a till that stops finds it
+        started (printed again marked, as part of it may be on paper)."""
+        ...
+
+    def failed(self, seq: int, error: str, retry_at: datetime, started: bool) -> None:
+        """Not printed; `started`: some of it may be on paper (it is reprinted marked)."""
+        ...
+
+    def delete(self, seq: int) -> QueuedJob | None:
+        """Takes a job not printed yet out of the queue; the job, or None when there is
+        no such job waiting."""
+        ...
 
     def counts(self) -> dict[str, int]:
         """Jobs per status."""

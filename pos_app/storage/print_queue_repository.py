@@ -27,17 +27,32 @@ class SqlPrintJobs(SqlRepository):
         head = self.next_due()
         if head is None or head > at:
             return []
-        return [PrintJob(*row) for row in self._all(
-            "SELECT seq, kind, reference, data, attempts, last_error FROM print_jobs"
+        return [PrintJob(seq, kind, reference, data, attempts, error, bool(started))
+                for seq, kind, reference, data, attempts, error, started in self._all(
+            "SELECT seq, kind, reference, data, attempts, last_error, started FROM print_jobs"
             " WHERE status = ? ORDER BY seq LIMIT ?", (JobStatus.PENDING.value, limit))]
 
     def printed(self, seq: int, at: datetime) -> None:
         self._run("UPDATE print_jobs SET status = ?, printed_at = ?, attempts = attempts + 1"
                   " WHERE seq = ?", (JobStatus.PRINTED.value, utc_text(at), seq))
 
-    def failed(self, seq: int, error: str, retry_at: datetime) -> None:
+    def sending(self, seq: int) -> None:
+        self._run("UPDATE print_jobs SET started = 1 WHERE seq = ?", (seq,))
+
+    def failed(self, seq: int, error: str, retry_at: datetime, started: bool) -> None:
         self._run("UPDATE print_jobs SET attempts = attempts + 1, last_error = ?,"
-                  " next_attempt_at = ? WHERE seq = ?", (error, utc_text(retry_at), seq))
+                  " next_attempt_at = ?, started = ? WHERE seq = ?",
+                  (error, utc_text(retry_at), int(started), seq))
+
+    def delete(self, seq: int) -> QueuedJob | None:
+        rows = self._all(
+            "DELETE FROM print_jobs WHERE seq = ? AND status = ? RETURNING seq, kind,"
+            " reference, created_at, attempts, last_error, printed_at",
+            (seq, JobStatus.PENDING.value))
+        return next((QueuedJob(seq, kind, reference, from_utc_text(created), attempts,
+                               error, from_optional_utc_text(printed))
+                     for seq, kind, reference, created, attempts, error, printed in rows),
+                    None)
 
     def counts(self) -> dict[str, int]:
         return dict(self._all("SELECT status, count(*) FROM print_jobs GROUP BY status"))

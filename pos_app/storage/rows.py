@@ -596,6 +596,9 @@ class PrintJobRow(Base):
     next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
     printed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # An attempt may have printed part of it (the line died mid-job, no confirmation
+    # after it): the next one prints it whole, marked as a reprint.
+    started: Mapped[bool] = mapped_column(Boolean, server_default=false())
 
     __table_args__ = (Index("ix_print_jobs_status_next", "status", "next_attempt_at"),)
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDialog,
     QFormLayout,
@@ -38,7 +40,7 @@ from pos_app.domain.staff import Role, StaffMember
 from pos_app.formatting import format_local_time
 from pos_app.services.context import Context
 from pos_app.services.devices import change_device_settings, test_page
-from pos_app.services.print_queue import recent_jobs
+from pos_app.services.print_queue import delete_job, recent_jobs
 from pos_app.ui.device_link import DeviceLink
 from pos_app.ui.messages import device_problem_text, device_problem_words, error_message
 from pos_app.ui.ops import OperationRunner
@@ -93,6 +95,12 @@ class DevicesDialog(QDialog):
         self.paper = named(QComboBox(), "paper")
         self.paper.addItem("80 mm", 80)
         self.paper.addItem("58 mm", 58)
+        self.status_query = named(QCheckBox(self.tr("Demander son état (DLE EOT)")),
+                                  "statusQuery")
+        self.status_query.setToolTip(self.tr(
+            "Un document n'est imprimé que quand l'imprimante le confirme après la coupe."
+            " Décochez pour une imprimante ou un serveur d'impression qui ne répond"
+            " jamais : le document est alors imprimé une fois envoyé en entier."))
         self.drawer = named(QComboBox(), "drawer")
         for connection, label in ((DrawerConnection.PRINTER, self.tr("Sur l'imprimante")),
                                   (DrawerConnection.SERIAL, self.tr("Port série")),
@@ -119,6 +127,7 @@ class DevicesDialog(QDialog):
         form.addRow(self.tr("Imprimante"), self.transport)
         form.addRow(self.tr("Adresse"), self.address)
         form.addRow(self.tr("Papier"), self.paper)
+        form.addRow(self.tr("État"), self.status_query)
         drawer_form = QFormLayout()
         drawer_form.addRow(self.tr("Tiroir-caisse"), self.drawer)
         drawer_form.addRow(self.tr("Branchement"), self.pin)
@@ -162,13 +171,25 @@ class DevicesDialog(QDialog):
                                              self.tr("Erreur")])
         self.jobs.horizontalHeader().setStretchLastSection(True)
         self.jobs.verticalHeader().setVisible(False)
+        self.jobs.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.jobs.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.jobs.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.retry = named(QPushButton(self.tr("Réessayer")), "retry")
         self.retry.setToolTip(self.tr("Imprimer maintenant ce qui attend"))
+        self.delete = named(QPushButton(self.tr("Supprimer")), "deleteJob")
+        self.delete.setToolTip(self.tr(
+            "Retirer de la file le document choisi, qui ne sera jamais imprimé"
+            " (un responsable ; inscrit au journal)"))
+        self.delete.setVisible(self.staff.role in (Role.MANAGER, Role.ADMINISTRATOR))
+        self.delete.setEnabled(False)
+        self._shown_jobs: list[QueuedJob] = []
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.addWidget(self.jobs, 1)
-        layout.addLayout(split_row([], [self.retry]))
+        layout.addLayout(split_row([self.delete], [self.retry]))
         self.retry.clicked.connect(self._retry)
+        self.delete.clicked.connect(self.delete_selected)
+        self.jobs.itemSelectionChanged.connect(self._selection_changed)
         return page
 
     # -- reading and saving -------------------------------------------------------------
@@ -178,6 +199,7 @@ class DevicesDialog(QDialog):
         self.transport.setCurrentIndex(self.transport.findData(printer.transport.value))
         self.address.setText(printer.address)
         self.paper.setCurrentIndex(self.paper.findData(printer.paper_mm))
+        self.status_query.setChecked(printer.status_query)
         self.drawer.setCurrentIndex(self.drawer.findData(drawer.connection.value))
         self.pin.setCurrentIndex(self.pin.findData(drawer.pin))
         self.pulse.setValue(drawer.pulse_ms)
@@ -189,7 +211,7 @@ class DevicesDialog(QDialog):
         return DeviceSettings(
             PrinterSettings(PrinterTransport(self.transport.currentData()),
                             self.address.text().strip(), int(self.paper.currentData()),
-                            current.printer.baudrate),
+                            current.printer.baudrate, self.status_query.isChecked()),
             DrawerSettings(DrawerConnection(self.drawer.currentData()),
                            int(self.pin.currentData()), self.pulse.value(), current.drawer.port),
             ScannerSettings(self.scanner_port.text().strip(), current.scanner.baudrate,
@@ -261,6 +283,7 @@ class DevicesDialog(QDialog):
         kinds = {"receipt": self.tr("Ticket de caisse"), "duplicate": self.tr("Duplicata"),
                  "reading": self.tr("Rapport X / Z"), "order": self.tr("Commande"),
                  "ticket": self.tr("Billet"), "test": self.tr("Impression test")}
+        self._shown_jobs = jobs
         self.jobs.setRowCount(len(jobs))
         for row, job in enumerate(jobs):
             cells = [states[job.state], kinds.get(job.kind, job.kind), job.reference,
@@ -270,6 +293,32 @@ class DevicesDialog(QDialog):
                 self.jobs.setItem(row, column, QTableWidgetItem(text))
         self.jobs.resizeColumnsToContents()
         self.retry.setEnabled(any(job.state != "printed" for job in jobs))
+        self._selection_changed()
+
+    def _selected_job(self) -> QueuedJob | None:
+        rows = {index.row() for index in self.jobs.selectionModel().selectedRows()}
+        if len(rows) != 1 or max(rows) >= len(self._shown_jobs):
+            return None
+        return self._shown_jobs[max(rows)]
+
+    def _selection_changed(self) -> None:
+        job = self._selected_job()
+        self.delete.setEnabled(job is not None and job.state != "printed")
+
+    def delete_selected(self) -> None:
+        """The chosen job out of the queue: the service checks the role and journals it."""
+        job = self._selected_job()
+        if job is None:
+            return
+        staff, seq = self.staff, job.seq
+
+        def deleted(_job: object) -> None:
+            self.error.setText(self.tr("Document {reference} retiré de la file.").format(
+                reference=job.reference))
+            self.refresh_queue()
+
+        self.runner.run(self, lambda: delete_job(self.ctx, staff, seq), deleted, self._fail,
+                        changes_data=True)
 
     def _retry(self) -> None:
         self.runner.run(self, self.link.worker.retry, lambda _none: self.refresh_queue(),

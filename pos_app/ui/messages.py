@@ -11,7 +11,7 @@ from PySide6.QtCore import QCoreApplication
 
 from pos_app.domain import errors
 from pos_app.domain.clock import ClockJump, JumpDirection
-from pos_app.domain.printing import NO_PRINTER
+from pos_app.domain.printing import NO_PRINTER, NO_STATUS_ANSWER
 from pos_app.formatting import format_local_time, format_money
 from pos_app.services.context import TillNotInitialised
 from pos_app.services.staff import UnknownTill
@@ -31,6 +31,7 @@ def _sentences() -> list[tuple[type[Exception], Callable[[Any], str]]]:
     """Most specific first: the first class the error is an instance of gives the
     sentence. (Made at the first error: the ports' module loads with it, not at start.)"""
     from pos_app.services import ports
+    from pos_app.services.print_queue import NoSuchJob
 
     return [
         (errors.AuthenticationFailed,
@@ -137,6 +138,9 @@ def _sentences() -> list[tuple[type[Exception], Callable[[Any], str]]]:
         (ports.PrinterUnavailable, lambda e: translate(
             "messages", "L'imprimante ne répond pas ({detail}) : rien n'est perdu,"
             " l'impression attend qu'elle revienne.").format(detail=e.detail)),
+        (NoSuchJob, lambda _e: translate(
+            "messages", "Ce document n'attend plus dans la file (imprimé ou supprimé"
+            " entre-temps).")),
         (ports.ScannerUnavailable, lambda e: translate(
             "messages", "Le lecteur de codes ne répond pas ({detail}) : saisissez le code"
             " ou utilisez un autre lecteur.").format(detail=e.detail)),
@@ -218,7 +222,10 @@ def device_problem_words(problem: str) -> str:
     """What a printer says of itself, in the screen's language (other details as said)."""
     words = {"out of paper": translate("messages", "plus de papier"),
              "cover open": translate("messages", "capot ouvert"),
-             "offline": translate("messages", "hors ligne")}
+             "offline": translate("messages", "hors ligne"),
+             NO_STATUS_ANSWER: translate(
+                 "messages", "pas de réponse à la demande d'état (si elle n'y répond"
+                 " jamais, décochez « Demander son état » dans Caisse › Périphériques)")}
     return words.get(problem, problem)
 
 

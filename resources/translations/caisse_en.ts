@@ -680,6 +680,14 @@
         <translation>Status</translation>
     </message>
     <message>
+        <source>Demander son état (DLE EOT)</source>
+        <translation>Ask its status (DLE EOT)</translation>
+    </message>
+    <message>
+        <source>Un document n&apos;est imprimé que quand l&apos;imprimante le confirme après la coupe. Décochez pour une imprimante ou un serveur d&apos;impression qui ne répond jamais : le document est alors imprimé une fois envoyé en entier.</source>
+        <translation>A document counts as printed only once the printer confirms it after the cut. Untick for a printer or print server that never answers: a document then counts as printed once sent in full.</translation>
+    </message>
+    <message>
         <source>vide : lecteur clavier (USB) seulement</source>
         <translation>empty: keyboard (USB) reader only</translation>
     </message>
@@ -722,6 +730,14 @@
     <message>
         <source>Imprimer maintenant ce qui attend</source>
         <translation>Print what is waiting now</translation>
+    </message>
+    <message>
+        <source>Supprimer</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <source>Retirer de la file le document choisi, qui ne sera jamais imprimé (un responsable ; inscrit au journal)</source>
+        <translation>Take the chosen document out of the queue; it will never print (a manager; recorded in the journal)</translation>
     </message>
     <message>
         <source>Réglages enregistrés.</source>
@@ -780,6 +796,10 @@ Cameras: {cameras}</translation>
     <message>
         <source>Billet</source>
         <translation>Ticket</translation>
+    </message>
+    <message>
+        <source>Document {reference} retiré de la file.</source>
+        <translation>Document {reference} taken out of the queue.</translation>
     </message>
 </context>
 <context>
@@ -2186,6 +2206,10 @@ Cameras: {cameras}</translation>
         <translation>The printer does not answer ({detail}): nothing is lost, printing waits until it is back.</translation>
     </message>
     <message>
+        <source>Ce document n&apos;attend plus dans la file (imprimé ou supprimé entre-temps).</source>
+        <translation>This document is no longer waiting in the queue (printed or deleted meanwhile).</translation>
+    </message>
+    <message>
         <source>Le lecteur de codes ne répond pas ({detail}) : saisissez le code ou utilisez un autre lecteur.</source>
         <translation>The code reader does not answer ({detail}): type the code or use another reader.</translation>
     </message>
@@ -2304,6 +2328,10 @@ Cameras: {cameras}</translation>
     <message>
         <source>hors ligne</source>
         <translation>offline</translation>
+    </message>
+    <message>
+        <source>pas de réponse à la demande d&apos;état (si elle n&apos;y répond jamais, décochez « Demander son état » dans Caisse › Périphériques)</source>
+        <translation>no answer to the status query (if it never answers, untick “Ask its status” in Caisse › Périphériques)</translation>
     </message>
     <message>
         <source>Aucune imprimante configurée : le ticket attend dans la file (Caisse › Périphériques).</source>

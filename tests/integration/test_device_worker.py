@@ -72,7 +72,10 @@ def test_receipts_print_on_the_device_thread_and_wait_through_a_paper_out(
             return number
 
         first = sell()
-        wait_for(lambda: device.decoded().cuts == 1)
+        # Printed once the printer confirmed it, after its cut (its paper out before
+        # that answer would, rightly, have it printed again)
+        wait_for(lambda: queue_counts(ctx) == {"printed": 1})
+        assert device.decoded().cuts == 1
         device.paper_out = True
         waiting = [sell(), sell()]  # committed at once; their receipts wait
         assert told.said.get(timeout=10) == ("printer", "out of paper")

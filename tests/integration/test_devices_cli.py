@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -44,7 +45,8 @@ def test_a_manager_sets_the_printer_and_a_test_page_prints(till: Path) -> None:
                            "--paper", "58", staff="gerant", secret="4321"))
         assert listed["settings"]["printer"] == {"transport": "network",
                                                  "address": f"{host}:{port}",
-                                                 "paper_mm": "58", "baudrate": "9600"}
+                                                 "paper_mm": "58", "baudrate": "9600",
+                                                 "status_query": "on"}
         assert listed["printer_status"] == {"online": True, "problem": None,
                                             "paper_low": False}
         ok(caisse(till, "devices", "test", "printer"))
@@ -79,6 +81,28 @@ def journal_events(data_dir: Path) -> list[dict[str, str]]:
         store.close()
     keep = ("event", "setting", "value", "reason", "reached", "problem")
     return [{key: body[key] for key in keep if key in body} for body in bodies]
+
+
+def test_a_printer_that_never_answers_prints_once_its_status_query_is_off(
+        till: Path) -> None:
+    with SimulatedPrinter() as device:
+        device.answers_status = False  # a print server that does not pass DLE EOT on
+        host, port = device.address
+        ok(caisse(till, "devices", "set", "printer", "network", f"{host}:{port}",
+                  staff="gerant", secret="4321"))
+        x = ok(caisse(till, "close", "x", "--print"))
+        assert "no answer to the status query" in x["printed"]  # said; the X waits
+        assert device.decoded().lines == []
+        listed = ok(caisse(till, "devices", "set", "printer", "network", f"{host}:{port}",
+                           "--status-query", "off", staff="gerant", secret="4321"))
+        assert listed["settings"]["printer"]["status_query"] == "off"
+        assert listed["printer_status"]["online"] is None  # not asked: unknown
+        assert ok(caisse(till, "close", "x", "--print"))["printed"] == "imprimé / printed"
+        lines = device.decoded().lines  # confirmed by the printer's close: all there
+        assert sum("Lecture X" in line for line in lines) == 2, lines  # the one that waited
+        assert not any("RÉIMPRESSION" in line for line in lines)  # nothing had been sent
+    assert {"event": "settings_change", "setting": "devices.printer.status_query",
+            "value": "off"} in journal_events(till)
 
 
 def test_bad_values_are_refused_with_the_form_they_should_have(till: Path) -> None:
@@ -122,15 +146,18 @@ def test_a_missing_camera_is_said_not_raised(till: Path) -> None:
 
 
 def test_the_printer_simulator_runs_as_a_command() -> None:
-    with socket.socket() as probe:  # a free port on the loopback
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    # Port 0: the simulator takes a free port and says which. A port found free here
+    # and closed again could be taken by anything else on a busy machine (an outgoing
+    # connection's ephemeral port) before the simulator binds it.
     process = subprocess.Popen([sys.executable, "-m", "pos_app", "devices", "simulate",
-                                "printer", "--port", str(port)], stdout=subprocess.PIPE,
+                                "printer", "--port", "0"], stdout=subprocess.PIPE,
                                text=True, env=os.environ.copy())
     try:
         assert process.stdout is not None
-        assert f"127.0.0.1:{port}" in process.stdout.readline()
+        said = process.stdout.readline()
+        found = re.search(r"127\.0\.0\.1:(\d+) ", said)
+        assert found is not None, said
+        port = int(found.group(1))
         with socket.create_connection(("127.0.0.1", port), timeout=5) as connection:
             connection.sendall(b"\x1bt\x10Cr\xeape au sucre 3,50 \x80\n")
         assert process.stdout.readline().strip() == "Crêpe au sucre 3,50 €"

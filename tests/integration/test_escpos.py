@@ -168,6 +168,9 @@ def test_a_barcode_code_128_cannot_hold_is_printed_as_text() -> None:
 
 
 def test_characters_the_code_page_lacks_print_as_their_nearest() -> None:
-    assert printable("fond 150,00 € − rendu ≤ 5 € · Œuvre “ok”") == (
-        "fond 150,00 € - rendu < 5 € · Œuvre “ok”")
+    assert printable("fond 150,00 € − rendu ≤ 5 € · Œuvre “ok” ≥ 2") == (
+        "fond 150,00 € - rendu <= 5 € · Œuvre “ok” >= 2")
+    printed = decode(document_to_escpos(Document(DocumentKind.TEST, "T", (
+        Text("rendu ≤ 5 €"),)), 80))
+    assert printed.lines == ["rendu <= 5 €"]  # as the printer shows it
     assert printable("Łódź ☃") == "Lódz ?"

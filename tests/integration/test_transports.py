@@ -69,6 +69,43 @@ def test_a_printer_that_answers_says_how_it_is_and_refuses_what_it_cannot_print(
         assert device.decoded().lines == ["Café crème 2,50 €"] * 2  # nothing while it could not
 
 
+@pytest.mark.parametrize("line", ["network", "serial"])
+def test_a_printer_that_never_answers_prints_only_with_its_status_query_off(
+        line: str) -> None:
+    simulator = SimulatedPrinter() if line == "network" else SimulatedSerialPrinter()
+    with simulator as device:
+        device.answers_status = False
+
+        def printer(status_query: bool) -> NetworkPrinter | SerialPrinter:
+            if line == "network":
+                return NetworkPrinter(*device.address, timeout_s=0.3,
+                                      status_query=status_query)
+            return SerialPrinter(device.port, timeout_s=0.3,  # type: ignore[attr-defined]
+                                 status_query=status_query)
+
+        with pytest.raises(PrinterUnavailable, match="no answer to the status query") as no:
+            printer(True).send(HELLO)
+        assert not no.value.started  # asked before: nothing of it was sent
+        assert device.decoded().lines == []
+        printer(False).send(HELLO)  # sent, drained (serial) or closed cleanly (network)
+        assert printed(device, 1) == ["Café crème 2,50 €"]
+
+
+def test_a_line_reset_mid_document_says_some_of_it_may_be_printed() -> None:
+    with SimulatedPrinter() as device:
+        device.reset_after = 9 + 5  # the three status queries, then five of its bytes
+        with pytest.raises(PrinterUnavailable) as reset:
+            NetworkPrinter(*device.address, timeout_s=2).send(HELLO * 200)
+        assert reset.value.started and device.resets == 1
+        with pytest.raises(PrinterUnavailable) as reset:  # with the status query off too
+            device.reset_after = 7
+            NetworkPrinter(*device.address, timeout_s=2, status_query=False).send(HELLO)
+        assert reset.value.started
+        # What each connection printed: its code page's 3 bytes, then the text's start
+        assert [decode(bytes(each)).lines for each in device.connections] == [
+            ["Ca"], ["Café"]]
+
+
 def test_a_printer_switched_off_or_absent_is_unavailable() -> None:
     with SimulatedPrinter() as device:
         device.online = False

@@ -165,6 +165,44 @@ def test_a_cashier_sees_the_devices_but_cannot_change_them(
     dialog = screen.open_devices()
     assert isinstance(dialog, DevicesDialog)
     assert not dialog.save.isEnabled()
+    assert dialog.delete.isHidden()  # a job is deleted by a manager only
+
+
+def test_a_manager_deletes_a_waiting_job_and_sets_the_status_query_off(
+        qtbot: QtBot, store: Store, runner: OperationRunner, manager: StaffMember,
+        link: DeviceLink, printer: SimulatedPrinter, data_dir: Path) -> None:
+    window = open_sale_window(qtbot, store, runner, manager)
+    window.attach_devices(link)
+    dialog = window.open_devices()
+    assert isinstance(dialog, DevicesDialog)
+    assert dialog.status_query.isChecked()  # on unless set off
+    printer.paper_out = True
+    click(qtbot, dialog.test)
+    qtbot.waitUntil(lambda: dialog.jobs.rowCount() == 1 and dialog.jobs.item(0, 0).text()
+                    == "en échec", timeout=WAIT_MS)
+    dialog.tabs.setCurrentIndex(2)  # the queue
+    assert not dialog.delete.isEnabled()  # nothing chosen yet
+    dialog.jobs.selectRow(0)
+    assert dialog.delete.isEnabled()
+    click(qtbot, dialog.delete)
+    qtbot.waitUntil(lambda: dialog.jobs.rowCount() == 0, timeout=WAIT_MS)
+    assert queue_counts(store.context) == {}
+    assert "retiré de la file" in dialog.error.text()
+    # A printer that never answers its status: set so, it prints without being asked.
+    printer.paper_out, printer.answers_status = False, False
+    dialog.tabs.setCurrentIndex(0)  # the printer
+    click(qtbot, dialog.test)  # asked its status, it says nothing: the page waits
+    qtbot.waitUntil(lambda: dialog.jobs.rowCount() == 1 and dialog.jobs.item(0, 0).text()
+                    == "en échec", timeout=WAIT_MS)
+    assert "décochez « Demander son état »" in dialog.jobs.item(0, 4).text()
+    dialog.status_query.setChecked(False)
+    click(qtbot, dialog.save)
+    qtbot.waitUntil(lambda: dialog.error.text() == "Réglages enregistrés.", timeout=WAIT_MS)
+    assert not open_devices(data_dir).config.load()[0].printer.status_query
+    link.worker.retry()  # the page that waited prints, unmarked: nothing of it had left
+    qtbot.waitUntil(lambda: queue_counts(store.context) == {"printed": 1}, timeout=WAIT_MS)
+    assert printer.decoded().lines.count("Impression test") == 1
+    assert "RÉIMPRESSION" not in printer.decoded().lines
 
 
 def test_the_x_and_z_reports_print_on_the_tills_printer(
