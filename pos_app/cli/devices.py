@@ -31,7 +31,8 @@ SETTING_NAMES = {  # command-line option → the setting it changes, per device
     "printer": {"transport": "transport", "address": "address", "paper": "paper_mm",
                 "baudrate": "baudrate"},
     "drawer": {"connection": "connection", "pin": "pin", "pulse": "pulse_ms", "port": "port"},
-    "scanner": {"port": "port", "baudrate": "baudrate", "terminator": "terminator"},
+    "scanner": {"port": "port", "baudrate": "baudrate", "terminator": "terminator",
+                "partial_timeout": "partial_timeout_ms", "encoding": "encoding"},
     "camera": {"source": "source", "decoder": "decoder"},
 }
 

@@ -50,9 +50,9 @@ class DeviceLink(QObject):
         """From the device thread: said on the UI thread (a queued signal)."""
         self.problem.emit(device, problem)
 
-    def _reader_ended(self, where: str, error: BaseException | None) -> None:
-        if error is not None:
-            self.problem.emit(where, str(error))
+    def _reader_problem(self, where: str, problem: str) -> None:
+        """A code a reader dropped or rejected (a partial code, noise): from its thread."""
+        self.problem.emit(where, problem)
 
     def print_document(self, document: Document) -> None:
         """Queued on a worker (rendered, then written with its job), printed by the device
@@ -76,5 +76,6 @@ class DeviceLink(QObject):
         self._open_readers()
 
     def _open_readers(self) -> None:
-        # Through the device thread, which journals a reader's failure and its return.
-        self._readers = self.worker.start_readers(self.scanned.emit, self._reader_ended)
+        # Kept reading by the device worker, which says and journals a reader's failure
+        # and its return, and opens it again until it reads.
+        self._readers = self.worker.keep_readers(self.scanned.emit, self._reader_problem)

@@ -26,7 +26,7 @@ def test_codes_arrive_as_scans() -> None:
 def test_two_codes_in_one_read_and_noise_are_split_cleanly() -> None:
     received: queue.Queue[Scan] = queue.Queue()
     with SimulatedSerialReader(terminator=b"\r\n") as reader:
-        scanner = SerialScanner(reader.port, received.put, terminator=b"\r\n").start()
+        scanner = SerialScanner(reader.port, received.put, terminator="CRLF").start()
         try:
             reader.scan("111\r\n\r\n222")  # two codes and an empty line in one burst
             codes = [received.get(timeout=2).code, received.get(timeout=2).code]

@@ -53,7 +53,8 @@ SCREENS = [(1024, 768), (1366, 768), (1920, 1080)]
 SMALL = (800, 600)  # dialogs only: the smallest screen a dialog may open on
 LANGUAGES = ["fr", "en"]
 WINDOWS = ["sign-in", "sale"]  # full-screen: checked on the till's screens only
-DIALOGS = ["product", "customer", "customer-new", "keyboard", "payment", "give-back", "payment-done",
+DIALOGS = ["product", "customer", "customer-new", "keyboard", "payment", "give-back",
+           "payment-done",
            "line", "line-discount", "basket-discount", "hold", "held-baskets",
            "order-search", "order", "order-rest", "refund", "receipt", "till-menu",
            "x-reading", "opening-float", "cash", "closure-history", "drawer", "devices",
