@@ -15,7 +15,12 @@ from pos_app.cli.output import Result
 from pos_app.cli.parser import UsageError
 from pos_app.domain.devices import device_settings_sections, read_device_settings
 from pos_app.formatting import format_local_time
-from pos_app.services.devices import change_device_settings, record_device_state, test_page
+from pos_app.services.devices import (
+    change_device_settings,
+    device_problems,
+    record_device_state,
+    test_page,
+)
 from pos_app.services.drawer import RecordedDrawer, open_drawer
 from pos_app.services.print_queue import enqueue, print_due, retry_now
 
@@ -49,7 +54,9 @@ def devices_list(store: Store, _args: argparse.Namespace) -> Result:
                       "paper_low": printer_status.paper_low}
         except Exception as error:  # noqa: BLE001 - said, as the answer to "how is it?"
             status = {"online": False, "problem": str(error)}
+    failing = device_problems(store.context)
     data = {"settings": sections, "problems": devices.problems, "printer_status": status,
+            "device_problems": failing,
             **{kind: [{"address": address, "description": description}
                       for address, description in items] for kind, items in found.items()}}
     lines = [f"{section}: " + ", ".join(f"{key}={value or '-'}" for key, value in values.items())
@@ -59,6 +66,8 @@ def devices_list(store: Store, _args: argparse.Namespace) -> Result:
             "problem") else f"NOT READY ({status.get('problem') or 'offline'})")
             + (", paper low" if status.get("paper_low") else ""))
     lines += [f"problem: {problem}" for problem in devices.problems]
+    lines += [f"{device}: NOT WORKING ({problem}), as last journaled"
+              for device, problem in failing.items()]
     for kind, items in found.items():
         lines.append(f"{kind.replace('_', ' ')}: " + (", ".join(
             f"{address} ({description})" for address, description in items) or "none found"))

@@ -97,13 +97,13 @@ class DeviceWorker:
 
     def keep_readers(self, on_scan: Callable[[Scan], None],
                      on_problem: Callable[[str, str], None] | None = None,
-                     backoff_s: Sequence[float] = BACKOFF_S) -> Sequence[CodeReader]:
+                     backoff_s: Sequence[float] = BACKOFF_S) -> list[KeptReader]:
         """The code readers the settings name, each kept reading on a thread of its own:
         one that cannot be opened or dies is said to the operator (as "scanner" or
         "camera") and journaled, once per episode, then opened again after 1 s, 2 s, 4 s…
         (at most 30 s) until it reads again, which is said and journaled too. A code a
         reader drops or rejects goes to `on_problem` (its port, a sentence)."""
-        kept: list[CodeReader] = []
+        kept: list[KeptReader] = []
         for kind, where in (("scanner", self.devices.settings.scanner.port),
                             ("camera", self.devices.settings.camera.source)):
             if where:

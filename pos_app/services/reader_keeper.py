@@ -32,6 +32,7 @@ class KeptReader:
         self._changed = threading.Event()  # the reader ended, or stop() was called
         self._lock = threading.Lock()
         self._readers: Sequence[CodeReader] = []
+        self.reading = threading.Event()  # opened and reading now
         self._thread = threading.Thread(target=self._keep, name=f"keeps {kind}",
                                         daemon=True)
 
@@ -74,10 +75,12 @@ class KeptReader:
                 self._close()
                 return
             if readers and not failures:
+                self.reading.set()
                 if failing:
                     failing = False
                     self.on_state(None)
                 self._changed.wait()  # reading until it ends, or until stopped
+                self.reading.clear()
                 self._close()
                 if self._stopping.is_set() or not failures:
                     return  # stopped: not a failure
