@@ -137,9 +137,15 @@ def devices_test(store: Store, args: argparse.Namespace,
 def _read_codes(devices: Devices, args: argparse.Namespace) -> Result:
     codes: queue.Queue[Scan] = queue.Queue()
     failures: list[str] = []
+    rejected: list[str] = []  # partial codes and noise: said, the reading goes on
+
+    def reject(where: str, problem: str) -> None:
+        rejected.append(f"{where}: {problem}")
+        print(f"problem: {where}: {problem}", file=sys.stderr, flush=True)
+
     reading = devices.with_reader_only(args.device)
     readers = reading.start_readers(codes.put, lambda where, error: failures.append(
-        f"{where}: {error}") if error else None)
+        f"{where}: {error}") if error else None, reject)
     if not readers and not failures:
         raise UsageError(f"no {args.device} is set: caisse devices set {args.device} …")
     read: list[Scan] = []
@@ -158,7 +164,7 @@ def _read_codes(devices: Devices, args: argparse.Namespace) -> Result:
         for reader in readers:
             reader.stop()
     data = {"codes": [{"code": scan.code, "symbology": scan.symbology, "source": scan.source}
-                      for scan in read], "problems": failures}
+                      for scan in read], "problems": failures, "rejected": rejected}
     text = "\n".join([*(scan.code for scan in read), *(f"problem: {f}" for f in failures)])
     return Result(data, text or "no code read", 1 if failures else 0)
 

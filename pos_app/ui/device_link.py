@@ -10,13 +10,14 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 
 from pos_app.services.device_worker import DeviceWorker
+from pos_app.services.reader_keeper import KeptReader
 from pos_app.ui.ops import OperationRunner
 
 if TYPE_CHECKING:
     from pos_app.domain.devices import DeviceSettings
     from pos_app.domain.document import Document
     from pos_app.services.context import Context
-    from pos_app.services.ports import CodeReader, TillDevices
+    from pos_app.services.ports import TillDevices
 
 
 class DeviceLink(QObject):
@@ -29,7 +30,7 @@ class DeviceLink(QObject):
         super().__init__()
         self.ctx, self.devices, self.runner = ctx, devices, runner
         self.worker = DeviceWorker(ctx, devices, self)
-        self._readers: Sequence[CodeReader] = []
+        self._readers: Sequence[KeptReader] = []
         self._started = False
 
     def start(self) -> None:
@@ -45,6 +46,10 @@ class DeviceLink(QObject):
             reader.stop()
         if self._started:
             self.worker.stop()
+
+    def readers_reading(self) -> bool:
+        """Every code reader set is open and reading (they open on threads of their own)."""
+        return all(reader.reading.is_set() for reader in self._readers)
 
     def device_problem(self, device: str, problem: str | None) -> None:
         """From the device thread: said on the UI thread (a queued signal)."""

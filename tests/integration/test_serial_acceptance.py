@@ -40,7 +40,9 @@ def code128(rng: random.Random) -> str:
 
 
 def noise(rng: random.Random) -> bytes:
-    controls = [b for b in [*range(0x00, 0x20), *range(0x7F, 0xA0)] if b not in b"\r\n\t"]
+    # Line ends frame codes, and a GS1 separator is part of one: neither is noise.
+    controls = [b for b in [*range(0x00, 0x20), *range(0x7F, 0xA0)]
+                if b not in b"\r\n\t\x1d"]
     raw = bytearray(rng.choice(controls) for _ in range(rng.randrange(1, 6)))
     for _ in range(rng.randrange(0, 4)):  # printable bytes among the noise
         raw.insert(rng.randrange(len(raw) + 1), rng.randrange(0x30, 0x5B))
