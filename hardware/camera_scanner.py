@@ -104,8 +104,13 @@ class OpenCvCamera:
             self._capture.set(cv2.CAP_PROP_FRAME_HEIGHT, height)
 
     def read(self) -> Frame | None:
+        """The next frame; None at a video file's end. A camera that gives no frame has
+        gone (unplugged): that is a failure, said and tried again, not an end."""
         ok, image = self._capture.read()
         if not ok:
+            if not self._file:
+                raise ScannerUnavailable(f"the camera {self.name} gives no picture"
+                                         " (unplugged?)")
             return None
         if self._file:  # a recording runs on its own clock, however fast it is read
             return Frame(image, self._capture.get(self._cv2.CAP_PROP_POS_MSEC) / 1000)

@@ -86,17 +86,20 @@ class Devices:
         return document_png(document, self.paper_mm)
 
     def start_readers(self, on_scan: Callable[[Scan], None],
-                      on_end: Callable[[str, BaseException | None], None]) -> list[CodeReader]:
+                      on_end: Callable[[str, BaseException | None], None],
+                      on_problem: Callable[[str, str], None] | None = None,
+                      ) -> list[CodeReader]:
         """The serial reader and the camera the settings name, each reading on its own
         thread; one that cannot be opened, or that fails while it reads, is reported
-        through `on_end` (with its port or source), never raised."""
+        through `on_end` (with its port or source), never raised; a code the serial
+        reader drops or rejects (a fragment, noise) through `on_problem`."""
         from pos_app.services.ports import ScannerUnavailable
 
         readers: list[CodeReader] = []
         scanner, camera = self.settings.scanner, self.settings.camera
         if scanner.port:
             try:
-                readers.append(self._serial_reader(on_scan, on_end))
+                readers.append(self._serial_reader(on_scan, on_end, on_problem))
             except (ScannerUnavailable, OSError) as error:
                 on_end(scanner.port, error)
         if camera.source:
@@ -107,14 +110,16 @@ class Devices:
         return readers
 
     def _serial_reader(self, on_scan: Callable[[Scan], None],
-                       on_end: Callable[[str, BaseException | None], None]) -> CodeReader:
+                       on_end: Callable[[str, BaseException | None], None],
+                       on_problem: Callable[[str, str], None] | None) -> CodeReader:
         from hardware.serial_scanner import SerialScanner
-        from pos_app.domain.devices import TERMINATORS
 
         scanner = self.settings.scanner
-        return SerialScanner(scanner.port, on_scan, scanner.baudrate,
-                             TERMINATORS[scanner.terminator],
-                             on_end=lambda error: on_end(scanner.port, error)).start()
+        return SerialScanner(scanner.port, on_scan, scanner.baudrate, scanner.terminator,
+                             scanner.encoding, on_end=lambda error: on_end(scanner.port, error),
+                             partial_timeout_ms=scanner.partial_timeout_ms,
+                             on_problem=None if on_problem is None else (
+                                 lambda problem: on_problem(scanner.port, problem))).start()
 
     def _camera(self, on_scan: Callable[[Scan], None],
                 on_end: Callable[[str, BaseException | None], None]) -> CodeReader:

@@ -15,7 +15,12 @@ from pos_app.cli.output import Result
 from pos_app.cli.parser import UsageError
 from pos_app.domain.devices import device_settings_sections, read_device_settings
 from pos_app.formatting import format_local_time
-from pos_app.services.devices import change_device_settings, record_device_state, test_page
+from pos_app.services.devices import (
+    change_device_settings,
+    device_problems,
+    record_device_state,
+    test_page,
+)
 from pos_app.services.drawer import RecordedDrawer, open_drawer
 from pos_app.services.print_queue import enqueue, print_due, retry_now
 
@@ -31,7 +36,8 @@ SETTING_NAMES = {  # command-line option → the setting it changes, per device
     "printer": {"transport": "transport", "address": "address", "paper": "paper_mm",
                 "baudrate": "baudrate", "status_query": "status_query"},
     "drawer": {"connection": "connection", "pin": "pin", "pulse": "pulse_ms", "port": "port"},
-    "scanner": {"port": "port", "baudrate": "baudrate", "terminator": "terminator"},
+    "scanner": {"port": "port", "baudrate": "baudrate", "terminator": "terminator",
+                "partial_timeout": "partial_timeout_ms", "encoding": "encoding"},
     "camera": {"source": "source", "decoder": "decoder"},
 }
 
@@ -48,7 +54,9 @@ def devices_list(store: Store, _args: argparse.Namespace) -> Result:
                       "paper_low": printer_status.paper_low}
         except Exception as error:  # noqa: BLE001 - said, as the answer to "how is it?"
             status = {"online": False, "problem": str(error)}
+    failing = device_problems(store.context)
     data = {"settings": sections, "problems": devices.problems, "printer_status": status,
+            "device_problems": failing,
             **{kind: [{"address": address, "description": description}
                       for address, description in items] for kind, items in found.items()}}
     lines = [f"{section}: " + ", ".join(f"{key}={value or '-'}" for key, value in values.items())
@@ -58,6 +66,8 @@ def devices_list(store: Store, _args: argparse.Namespace) -> Result:
             "problem") else f"NOT READY ({status.get('problem') or 'offline'})")
             + (", paper low" if status.get("paper_low") else ""))
     lines += [f"problem: {problem}" for problem in devices.problems]
+    lines += [f"{device}: NOT WORKING ({problem}), as last journaled"
+              for device, problem in failing.items()]
     for kind, items in found.items():
         lines.append(f"{kind.replace('_', ' ')}: " + (", ".join(
             f"{address} ({description})" for address, description in items) or "none found"))
@@ -127,9 +137,15 @@ def devices_test(store: Store, args: argparse.Namespace,
 def _read_codes(devices: Devices, args: argparse.Namespace) -> Result:
     codes: queue.Queue[Scan] = queue.Queue()
     failures: list[str] = []
+    rejected: list[str] = []  # partial codes and noise: said, the reading goes on
+
+    def reject(where: str, problem: str) -> None:
+        rejected.append(f"{where}: {problem}")
+        print(f"problem: {where}: {problem}", file=sys.stderr, flush=True)
+
     reading = devices.with_reader_only(args.device)
     readers = reading.start_readers(codes.put, lambda where, error: failures.append(
-        f"{where}: {error}") if error else None)
+        f"{where}: {error}") if error else None, reject)
     if not readers and not failures:
         raise UsageError(f"no {args.device} is set: caisse devices set {args.device} …")
     read: list[Scan] = []
@@ -148,7 +164,7 @@ def _read_codes(devices: Devices, args: argparse.Namespace) -> Result:
         for reader in readers:
             reader.stop()
     data = {"codes": [{"code": scan.code, "symbology": scan.symbology, "source": scan.source}
-                      for scan in read], "problems": failures}
+                      for scan in read], "problems": failures, "rejected": rejected}
     text = "\n".join([*(scan.code for scan in read), *(f"problem: {f}" for f in failures)])
     return Result(data, text or "no code read", 1 if failures else 0)
 

@@ -262,7 +262,12 @@ def _add_device_commands(commands: Any) -> None:
     scanner = setting.add_parser("scanner", help="a code reader on a serial port ('' for none)")
     scanner.add_argument("port")
     scanner.add_argument("--baudrate", type=int)
-    scanner.add_argument("--terminator", choices=["CR", "LF", "CRLF", "TAB"])
+    scanner.add_argument("--terminator", choices=["CR", "LF", "CRLF", "TAB", "TIMEOUT"],
+                         help="what ends each code (TIMEOUT: a pause of --partial-timeout)")
+    scanner.add_argument("--partial-timeout", type=int, dest="partial_timeout",
+                         help="milliseconds, 20 to 2000 (100): a code not ended within it"
+                         " is dropped and reported")
+    scanner.add_argument("--encoding", choices=["latin-1", "utf-8"])
     camera = setting.add_parser("camera", help="a camera (index, device node or video file;"
                                 " '' for none)")
     camera.add_argument("source")

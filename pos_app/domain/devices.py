@@ -27,6 +27,10 @@ class DrawerConnection(StrEnum):
 
 
 TERMINATORS = {"CR": b"\r", "LF": b"\n", "CRLF": b"\r\n", "TAB": b"\t"}
+# What ends a serial reader's code: a terminator, or a pause of the partial-code timeout.
+SCANNER_TERMINATORS = (*TERMINATORS, "TIMEOUT")
+SCANNER_ENCODINGS = ("latin-1", "utf-8")
+PARTIAL_TIMEOUTS_MS = range(20, 2001)
 DECODERS = ("zxing", "pyzbar")
 PAPER_WIDTHS = (58, 80)
 BAUD_RATES = (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200)
@@ -60,6 +64,10 @@ class ScannerSettings:
     port: str = ""
     baudrate: int = 9600
     terminator: str = "CR"
+    # Bytes left without a terminator for this long are a partial code, dropped and
+    # reported (with "TIMEOUT": the pause that ends a code).
+    partial_timeout_ms: int = 100
+    encoding: str = "latin-1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +112,9 @@ def read_device_settings(sections: Sections) -> tuple[DeviceSettings, list[str]]
     scanner = ScannerSettings(
         reader.text("scanner", "port", ""),
         reader.number("scanner", "baudrate", 9600, BAUD_RATES),
-        reader.word("scanner", "terminator", "CR", tuple(TERMINATORS)))
+        reader.word("scanner", "terminator", "CR", SCANNER_TERMINATORS),
+        reader.number("scanner", "partial_timeout_ms", 100, PARTIAL_TIMEOUTS_MS),
+        reader.word("scanner", "encoding", "latin-1", SCANNER_ENCODINGS))
     camera = CameraSettings(reader.text("camera", "source", ""),
                             reader.word("camera", "decoder", "zxing", DECODERS))
     return DeviceSettings(printer, drawer, scanner, camera), problems
@@ -120,7 +130,9 @@ def device_settings_sections(settings: DeviceSettings) -> dict[str, dict[str, st
         "drawer": {"connection": drawer.connection.value, "pin": str(drawer.pin),
                    "pulse_ms": str(drawer.pulse_ms), "port": drawer.port},
         "scanner": {"port": settings.scanner.port, "baudrate": str(settings.scanner.baudrate),
-                    "terminator": settings.scanner.terminator},
+                    "terminator": settings.scanner.terminator,
+                    "partial_timeout_ms": str(settings.scanner.partial_timeout_ms),
+                    "encoding": settings.scanner.encoding},
         "camera": {"source": settings.camera.source, "decoder": settings.camera.decoder},
     }
 

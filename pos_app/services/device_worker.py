@@ -3,8 +3,10 @@ screen and no sale ever waits for a device. Documents go through the persistent 
 queue (enqueued by the action's own worker, after its commit); the thread prints what is
 due, and sleeps until the next retry or until woken. When a device needs someone (paper
 out, cover open, printer off), the operator is told, once, and told again when it works.
-The code readers (serial scanner, camera) read on threads of their own; their failures,
-and their coming back, are journaled on this thread too, once per episode.
+The code readers (serial scanner, camera) read on threads of their own, each kept
+reading (services/reader_keeper.py): opened again with backoff when it dies; their
+failures, and their coming back, are said and journaled on this thread too, once per
+episode. The thread itself, should a pass fail, says so and carries on after a backoff.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pos_app.services.devices import record_device_state
 from pos_app.services.drawer import kick_drawer
 from pos_app.services.ports import PrinterUnavailable
 from pos_app.services.print_queue import enqueue, next_due, print_due, retry_now
+from pos_app.services.reader_keeper import BACKOFF_S, KeptReader
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -32,6 +35,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("caisse.devices")
 
 LONGEST_SLEEP_S = 5.0  # a job queued by another process (the CLI) waits no longer
+THREAD = "devices"  # the device thread itself, as a device that can fail
 
 
 class Operator(Protocol):
@@ -91,8 +95,29 @@ class DeviceWorker:
                 readers += self._start_reader(kind, on_scan, on_end)
         return readers
 
+    def keep_readers(self, on_scan: Callable[[Scan], None],
+                     on_problem: Callable[[str, str], None] | None = None,
+                     backoff_s: Sequence[float] = BACKOFF_S) -> list[KeptReader]:
+        """The code readers the settings name, each kept reading on a thread of its own:
+        one that cannot be opened or dies is said to the operator (as "scanner" or
+        "camera") and journaled, once per episode, then opened again after 1 s, 2 s, 4 s…
+        (at most 30 s) until it reads again, which is said and journaled too. A code a
+        reader drops or rejects goes to `on_problem` (its port, a sentence)."""
+        kept: list[KeptReader] = []
+        for kind, where in (("scanner", self.devices.settings.scanner.port),
+                            ("camera", self.devices.settings.camera.source)):
+            if where:
+                kept.append(KeptReader(
+                    kind, lambda ended, kind=kind: self._start_reader(  # type: ignore[misc]
+                        kind, on_scan, ended, on_problem),
+                    lambda problem, kind=kind: self._later(  # type: ignore[misc]
+                        lambda: self._tell(kind, problem)),
+                    backoff_s).start())
+        return kept
+
     def _start_reader(self, kind: str, on_scan: Callable[[Scan], None],
-                      on_end: Callable[[str, BaseException | None], None]
+                      on_end: Callable[[str, BaseException | None], None],
+                      on_problem: Callable[[str, str], None] | None = None,
                       ) -> Sequence[CodeReader]:
         failed = threading.Event()
 
@@ -106,7 +131,8 @@ class DeviceWorker:
             if not failed.is_set():  # it may fail on its thread before this runs
                 self._journal(kind, None)
 
-        readers = self.devices.with_reader_only(kind).start_readers(on_scan, ended)
+        readers = self.devices.with_reader_only(kind).start_readers(on_scan, ended,
+                                                                    on_problem)
         if readers:
             self._later(opened)
         return readers
@@ -126,13 +152,27 @@ class DeviceWorker:
         self._wake.set()
 
     def _run(self) -> None:
+        tries = 0
         while not self._stopping.is_set():
-            self._wake.wait(self._sleep_s())
-            self._wake.clear()
-            if self._stopping.is_set():
-                return
-            self._run_queued()
-            self._print()
+            try:
+                self._run_once()
+            except Exception as error:  # said, and the thread goes on
+                log.exception("the device thread failed")
+                self._say(THREAD, str(error) or type(error).__name__)
+                self._stopping.wait(BACKOFF_S[min(tries, len(BACKOFF_S) - 1)])
+                tries += 1
+            else:
+                if tries:
+                    tries = 0
+                    self._say(THREAD, None)
+
+    def _run_once(self) -> None:
+        self._wake.wait(self._sleep_s())
+        self._wake.clear()
+        if self._stopping.is_set():
+            return
+        self._run_queued()
+        self._print()
 
     def _run_queued(self) -> None:
         while not self._kicks.empty():
@@ -180,6 +220,17 @@ class DeviceWorker:
             log.exception("the drawer's opening could not be journaled")
         else:
             self._say("drawer", None)
+
+    def _tell(self, device: str, problem: str | None) -> None:
+        """Tell the operator when a reader's state changes (its journal entries are
+        written as it fails and opens: `_start_reader`)."""
+        if self._problems.get(device) == problem:
+            return
+        if problem is None:
+            self._problems.pop(device, None)
+        else:
+            self._problems[device] = problem
+        self.operator.device_problem(device, problem)
 
     def _say(self, device: str, problem: str | None) -> None:
         """Tell the operator when a device's state changes, not at every retry."""

@@ -52,6 +52,24 @@ def record_device_state(ctx: Context, device: str, problem: str | None) -> bool:
     return True
 
 
+WATCHED_DEVICES = ("printer", "drawer", "scanner", "camera", "devices")
+
+
+def device_problems(ctx: Context) -> dict[str, str]:
+    """What the journal last says of each device that needs someone (the window's device
+    thread journals it, once per episode): device → problem, for the devices not back."""
+    problems: dict[str, str] = {}
+    with ctx.uow(write=False) as uow:
+        till = uow.tills.local()
+        if till is None:
+            return problems
+        for device in WATCHED_DEVICES:
+            last = uow.journal.last_device_event(till.id, device)
+            if last is not None and last.payload.get("event") == Event.DEVICE_ERROR:
+                problems[device] = str(last.payload.get("problem"))
+    return problems
+
+
 def test_page(at: str, paper_mm: int) -> Document:
     """What a test print prints: every French character the till uses, €, a rule as wide
     as the paper, a QR code and a barcode, so one look says the printer is set right."""

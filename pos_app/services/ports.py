@@ -178,11 +178,13 @@ class TillDevices(Protocol):
         ...
 
     def start_readers(self, on_scan: Callable[[Scan], None],
-                      on_end: Callable[[str, BaseException | None], None]
+                      on_end: Callable[[str, BaseException | None], None],
+                      on_problem: Callable[[str, str], None] | None = None,
                       ) -> Sequence[CodeReader]:
         """The code readers set (serial, camera), each on its own thread; one that
         cannot be opened, or fails while it reads, is said to `on_end` (its port or
-        source, and the failure; None when it was stopped)."""
+        source, and the failure; None when it was stopped); a code a reader drops or
+        rejects (a partial code, noise) to `on_problem` (its port, a sentence)."""
         ...
 
 

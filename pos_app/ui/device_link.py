@@ -10,13 +10,14 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 
 from pos_app.services.device_worker import DeviceWorker
+from pos_app.services.reader_keeper import KeptReader
 from pos_app.ui.ops import OperationRunner
 
 if TYPE_CHECKING:
     from pos_app.domain.devices import DeviceSettings
     from pos_app.domain.document import Document
     from pos_app.services.context import Context
-    from pos_app.services.ports import CodeReader, TillDevices
+    from pos_app.services.ports import TillDevices
 
 
 class DeviceLink(QObject):
@@ -29,7 +30,7 @@ class DeviceLink(QObject):
         super().__init__()
         self.ctx, self.devices, self.runner = ctx, devices, runner
         self.worker = DeviceWorker(ctx, devices, self)
-        self._readers: Sequence[CodeReader] = []
+        self._readers: Sequence[KeptReader] = []
         self._started = False
 
     def start(self) -> None:
@@ -46,13 +47,17 @@ class DeviceLink(QObject):
         if self._started:
             self.worker.stop()
 
+    def readers_reading(self) -> bool:
+        """Every code reader set is open and reading (they open on threads of their own)."""
+        return all(reader.reading.is_set() for reader in self._readers)
+
     def device_problem(self, device: str, problem: str | None) -> None:
         """From the device thread: said on the UI thread (a queued signal)."""
         self.problem.emit(device, problem)
 
-    def _reader_ended(self, where: str, error: BaseException | None) -> None:
-        if error is not None:
-            self.problem.emit(where, str(error))
+    def _reader_problem(self, where: str, problem: str) -> None:
+        """A code a reader dropped or rejected (a partial code, noise): from its thread."""
+        self.problem.emit(where, problem)
 
     def print_document(self, document: Document) -> None:
         """Queued on a worker (rendered, then written with its job), printed by the device
@@ -76,5 +81,6 @@ class DeviceLink(QObject):
         self._open_readers()
 
     def _open_readers(self) -> None:
-        # Through the device thread, which journals a reader's failure and its return.
-        self._readers = self.worker.start_readers(self.scanned.emit, self._reader_ended)
+        # Kept reading by the device worker, which says and journals a reader's failure
+        # and its return, and opens it again until it reads.
+        self._readers = self.worker.keep_readers(self.scanned.emit, self._reader_problem)

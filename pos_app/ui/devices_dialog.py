@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.domain.devices import (
+    SCANNER_ENCODINGS,
     CameraSettings,
     DeviceSettings,
     DrawerConnection,
@@ -150,6 +151,19 @@ class DevicesDialog(QDialog):
     def _readers_page(self) -> QWidget:
         self.scanner_port = named(QLineEdit(), "scannerPort")
         self.scanner_port.setPlaceholderText(self.tr("vide : lecteur clavier (USB) seulement"))
+        self.terminator = named(QComboBox(), "scannerTerminator")
+        for label, value in ((self.tr("CR (retour chariot)"), "CR"), (self.tr("LF"), "LF"),
+                             (self.tr("CR LF"), "CRLF"), (self.tr("Tabulation"), "TAB"),
+                             (self.tr("Aucun : une pause termine le code"), "TIMEOUT")):
+            self.terminator.addItem(label, value)
+        self.partial_timeout = named(QSpinBox(), "scannerPartialTimeout")
+        self.partial_timeout.setRange(20, 2000)
+        self.partial_timeout.setSuffix(" ms")
+        self.partial_timeout.setToolTip(self.tr("Un code non terminé dans ce délai est écarté"
+                                                " et signalé"))
+        self.encoding = named(QComboBox(), "scannerEncoding")
+        for value in SCANNER_ENCODINGS:
+            self.encoding.addItem(value, value)
         self.camera = named(QLineEdit(), "camera")
         self.camera.setPlaceholderText(self.tr("vide : aucune ; 0 : la première caméra"))
         self.found = named(QLabel(), "found")
@@ -159,6 +173,9 @@ class DevicesDialog(QDialog):
         page = QWidget()
         form = QFormLayout(page)
         form.addRow(self.tr("Lecteur série"), self.scanner_port)
+        form.addRow(self.tr("Fin de code"), self.terminator)
+        form.addRow(self.tr("Délai d'un code"), self.partial_timeout)
+        form.addRow(self.tr("Encodage"), self.encoding)
         form.addRow(self.tr("Caméra"), self.camera)
         form.addRow(self.tr("Trouvés"), self.found)
         form.addRow(self.problems)
@@ -204,6 +221,9 @@ class DevicesDialog(QDialog):
         self.pin.setCurrentIndex(self.pin.findData(drawer.pin))
         self.pulse.setValue(drawer.pulse_ms)
         self.scanner_port.setText(settings.scanner.port)
+        self.terminator.setCurrentIndex(self.terminator.findData(settings.scanner.terminator))
+        self.partial_timeout.setValue(settings.scanner.partial_timeout_ms)
+        self.encoding.setCurrentIndex(self.encoding.findData(settings.scanner.encoding))
         self.camera.setText(settings.camera.source)
 
     def chosen(self) -> DeviceSettings:
@@ -215,7 +235,8 @@ class DevicesDialog(QDialog):
             DrawerSettings(DrawerConnection(self.drawer.currentData()),
                            int(self.pin.currentData()), self.pulse.value(), current.drawer.port),
             ScannerSettings(self.scanner_port.text().strip(), current.scanner.baudrate,
-                            current.scanner.terminator),
+                            str(self.terminator.currentData()), self.partial_timeout.value(),
+                            str(self.encoding.currentData())),
             CameraSettings(self.camera.text().strip(), current.camera.decoder))
 
     def _save(self) -> None:

@@ -241,6 +241,15 @@ def device_problem_text(device: str, problem: str) -> str:
     if device == "drawer":
         return translate("messages", "Tiroir-caisse : {problem}. Ouvrez-le à la clé si"
                          " besoin.").format(problem=said)
+    if device == "scanner":  # a serial reader that died: kept trying (reader_keeper.py)
+        return translate("messages", "Lecteur de codes série : {problem}. Il est rouvert dès"
+                         " qu'il revient ; tapez les codes en attendant.").format(problem=said)
+    if device == "camera":
+        return translate("messages", "Caméra : {problem}. Elle est rouverte dès qu'elle"
+                         " revient.").format(problem=said)
+    if device == "devices":  # the device thread itself: it tries again
+        return translate("messages", "Périphériques : {problem}. Nouvel essai automatique ;"
+                         " les tickets attendent dans la file.").format(problem=said)
     return translate("messages", "Lecteur de codes {device} : {problem}.").format(
         device=device, problem=said)
 

@@ -692,12 +692,48 @@
         <translation>empty: keyboard (USB) reader only</translation>
     </message>
     <message>
+        <source>CR (retour chariot)</source>
+        <translation>CR (carriage return)</translation>
+    </message>
+    <message>
+        <source>LF</source>
+        <translation>LF</translation>
+    </message>
+    <message>
+        <source>CR LF</source>
+        <translation>CR LF</translation>
+    </message>
+    <message>
+        <source>Tabulation</source>
+        <translation>Tab</translation>
+    </message>
+    <message>
+        <source>Aucun : une pause termine le code</source>
+        <translation>None: a pause ends the code</translation>
+    </message>
+    <message>
+        <source>Un code non terminé dans ce délai est écarté et signalé</source>
+        <translation>A code not ended within this time is dropped and reported</translation>
+    </message>
+    <message>
         <source>vide : aucune ; 0 : la première caméra</source>
         <translation>empty: none; 0: the first camera</translation>
     </message>
     <message>
         <source>Lecteur série</source>
         <translation>Serial reader</translation>
+    </message>
+    <message>
+        <source>Fin de code</source>
+        <translation>Code end</translation>
+    </message>
+    <message>
+        <source>Délai d&apos;un code</source>
+        <translation>Code timeout</translation>
+    </message>
+    <message>
+        <source>Encodage</source>
+        <translation>Encoding</translation>
     </message>
     <message>
         <source>Caméra</source>
@@ -2344,6 +2380,18 @@ Cameras: {cameras}</translation>
     <message>
         <source>Tiroir-caisse : {problem}. Ouvrez-le à la clé si besoin.</source>
         <translation>Cash drawer: {problem}. Open it with its key if needed.</translation>
+    </message>
+    <message>
+        <source>Lecteur de codes série : {problem}. Il est rouvert dès qu&apos;il revient ; tapez les codes en attendant.</source>
+        <translation>Serial code reader: {problem}. It is opened again as soon as it is back; type the codes meanwhile.</translation>
+    </message>
+    <message>
+        <source>Caméra : {problem}. Elle est rouverte dès qu&apos;elle revient.</source>
+        <translation>Camera: {problem}. It is opened again as soon as it is back.</translation>
+    </message>
+    <message>
+        <source>Périphériques : {problem}. Nouvel essai automatique ; les tickets attendent dans la file.</source>
+        <translation>Devices: {problem}. Trying again automatically; receipts wait in the queue.</translation>
     </message>
     <message>
         <source>Lecteur de codes {device} : {problem}.</source>

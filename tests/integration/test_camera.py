@@ -116,3 +116,25 @@ def test_pyzbar_is_optional_and_its_absence_is_said() -> None:
     scans: list[Scan] = []
     CameraScanner(GeneratedCamera(frames), scans.append, decoder=decoder).start().join(60)
     assert [scan.code for scan in scans] == TICKETS[:3]
+
+
+def test_a_live_camera_giving_no_picture_is_a_failure_and_a_video_end_is_not(
+        tmp_path: Path) -> None:
+    class Gone:  # OpenCV's capture of an unplugged camera: no frame, no error
+        def read(self) -> tuple[bool, None]:
+            return False, None
+
+        def release(self) -> None:
+            pass
+
+    video = tmp_path / "tickets.avi"
+    write_video(ticket_frames(TICKETS[:1]), video)
+    camera = OpenCvCamera(str(video))
+    camera._capture.release()
+    camera._capture = Gone()
+    assert camera.read() is None  # a recording that ended
+    camera._file = False  # the same, from a camera
+    ended: queue.Queue[BaseException | None] = queue.Queue()
+    CameraScanner(camera, lambda _scan: None, on_end=ended.put).start().join()
+    failure = ended.get(timeout=5)
+    assert isinstance(failure, ScannerUnavailable) and "gives no picture" in str(failure)

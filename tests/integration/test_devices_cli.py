@@ -19,6 +19,7 @@ import pytest
 from hardware.simulators.escpos_printer import SimulatedPrinter
 from pos_app.bootstrap import open_store
 from pos_app.domain.journal import Chain
+from pos_app.services.devices import record_device_state
 from tests.integration.test_cli import caisse, error, ok
 
 
@@ -195,3 +196,30 @@ def test_the_x_and_z_reports_print_and_a_z_stands_when_the_printer_does_not(
                      if event["event"] in ("device_error", "device_back")]
     assert device_events == [{"event": "device_error", "problem": "out of paper"},
                              {"event": "device_back"}]
+
+
+def test_the_serial_readers_settings_and_a_dead_reader_in_the_list(till: Path) -> None:
+    listed = ok(caisse(till, "devices", "set", "scanner", "/dev/ttyACM0", "--terminator",
+                       "TIMEOUT", "--partial-timeout", "250", "--encoding", "utf-8",
+                       staff="gerant", secret="4321"))
+    assert listed["settings"]["scanner"] == {
+        "port": "/dev/ttyACM0", "baudrate": "9600", "terminator": "TIMEOUT",
+        "partial_timeout_ms": "250", "encoding": "utf-8"}
+    assert listed["device_problems"] == {}
+    refused = error(caisse(till, "devices", "set", "scanner", "/dev/ttyACM0",
+                           "--partial-timeout", "5", staff="gerant", secret="4321"))
+    assert "partial_timeout_ms" in refused["error"]
+    # The window's device thread journaled the reader's death: the list says it.
+    store = open_store(till)
+    try:
+        record_device_state(store.context, "scanner", "port disconnected")
+    finally:
+        store.close()
+    listed = ok(caisse(till, "devices", "list"))
+    assert listed["device_problems"] == {"scanner": "port disconnected"}
+    store = open_store(till)
+    try:
+        record_device_state(store.context, "scanner", None)  # back
+    finally:
+        store.close()
+    assert ok(caisse(till, "devices", "list"))["device_problems"] == {}

@@ -3,10 +3,16 @@ measured in bench/serial_scan.py)."""
 
 from __future__ import annotations
 
+import argparse
 import queue
+import threading
+from pathlib import Path
 
 from hardware.serial_scanner import SerialScanner
 from hardware.simulators.serial_scanner import SimulatedSerialReader
+from pos_app.bootstrap import open_devices
+from pos_app.cli.devices import _read_codes
+from pos_app.domain.devices import DeviceSettings, ScannerSettings
 from pos_app.domain.scan import Scan
 
 
@@ -26,7 +32,7 @@ def test_codes_arrive_as_scans() -> None:
 def test_two_codes_in_one_read_and_noise_are_split_cleanly() -> None:
     received: queue.Queue[Scan] = queue.Queue()
     with SimulatedSerialReader(terminator=b"\r\n") as reader:
-        scanner = SerialScanner(reader.port, received.put, terminator=b"\r\n").start()
+        scanner = SerialScanner(reader.port, received.put, terminator="CRLF").start()
         try:
             reader.scan("111\r\n\r\n222")  # two codes and an empty line in one burst
             codes = [received.get(timeout=2).code, received.get(timeout=2).code]
@@ -52,3 +58,25 @@ def test_a_stopped_scanner_ends_without_a_failure() -> None:
     with SimulatedSerialReader() as reader:
         SerialScanner(reader.port, lambda _scan: None, on_end=ended.put).start().stop()
     assert ended.get(timeout=5) is None
+
+
+def test_trying_the_reader_shows_its_codes_and_what_it_rejected(data_dir: Path) -> None:
+    with SimulatedSerialReader() as reader:
+        devices = open_devices(data_dir).with_settings(
+            DeviceSettings(scanner=ScannerSettings(reader.port)))
+        done = threading.Event()
+
+        def send() -> None:  # until it reads: a port being opened drops what waits in it
+            while not done.wait(0.05):
+                reader.send(b"\x1b\x00\r3760001001549\r")
+
+        sender = threading.Thread(target=send, daemon=True)
+        sender.start()
+        try:
+            tried = _read_codes(devices, argparse.Namespace(device="scanner", seconds=10,
+                                                            count=1))
+        finally:
+            done.set()
+            sender.join()
+    assert tried.data["codes"][0]["code"] == "3760001001549" and tried.data["problems"] == []
+    assert "control or noise bytes, rejected" in tried.data["rejected"][0]

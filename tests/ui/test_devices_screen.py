@@ -122,11 +122,44 @@ def test_a_serial_reader_adds_products_to_the_basket(
         try:
             window = open_sale_window(qtbot, store, runner, cashier)
             window.attach_devices(connected)
+            # A port being opened drops what waits in it: codes are sent once it reads.
+            qtbot.waitUntil(connected.readers_reading, timeout=WAIT_MS)
             reader.scan("3760123450089")
             qtbot.waitUntil(lambda: len(window.basket.lines) == 1, timeout=WAIT_MS)
             assert window.basket.lines[0].product_id == "paddle-1h"
         finally:
             connected.stop()
+
+
+def test_a_serial_readers_fragment_and_death_are_said_on_the_sale_screen(
+        qtbot: QtBot, store: Store, runner: OperationRunner, cashier: StaffMember,
+        data_dir: Path) -> None:
+    port = data_dir / "scanner-port"  # as /dev/serial/by-id/… names a reader
+    reader = SimulatedSerialReader()
+    port.symlink_to(reader.port)
+    connected = DeviceLink(store.context, open_devices(data_dir).with_settings(
+        DeviceSettings(scanner=ScannerSettings(str(port)))), runner)
+    connected.start()
+    try:
+        window = open_sale_window(qtbot, store, runner, cashier)
+        window.attach_devices(connected)
+        qtbot.waitUntil(connected.readers_reading, timeout=WAIT_MS)
+        reader.send(b"3760123450")  # a code cut short
+        qtbot.waitUntil(lambda: "partial code dropped" in window.notice.text(),
+                        timeout=WAIT_MS)
+        reader.close()  # unplugged
+        port.unlink()
+        qtbot.waitUntil(lambda: "Lecteur de codes série" in window.notice.text(),
+                        timeout=WAIT_MS)
+        with SimulatedSerialReader() as back:
+            port.symlink_to(back.port)  # plugged in again: opened at its next try (1 s)
+            qtbot.waitUntil(lambda: window.notice.text() == "" and
+                            connected.readers_reading(), timeout=max(WAIT_MS, 15_000))
+            back.scan("3760123450089")
+            qtbot.waitUntil(lambda: len(window.basket.lines) == 1, timeout=WAIT_MS)
+    finally:
+        connected.stop()
+        reader.close()
 
 
 def test_the_devices_screen_tests_previews_and_retries(
@@ -153,10 +186,15 @@ def test_the_devices_screen_tests_previews_and_retries(
     qtbot.waitUntil(lambda: dialog.jobs.item(0, 0).text() == "imprimé", timeout=WAIT_MS)
     assert "Impression test" in printer.decoded().lines
     dialog.paper.setCurrentIndex(dialog.paper.findData(80))
+    assert dialog.terminator.currentData() == "CR" and dialog.partial_timeout.value() == 100
+    dialog.terminator.setCurrentIndex(dialog.terminator.findData("TIMEOUT"))
+    dialog.partial_timeout.setValue(250)
+    dialog.encoding.setCurrentIndex(dialog.encoding.findData("utf-8"))
     click(qtbot, dialog.save)
     qtbot.waitUntil(lambda: dialog.error.text() == "Réglages enregistrés.", timeout=WAIT_MS)
     saved, problems = open_devices(data_dir).config.load()
     assert saved.printer.paper_mm == 80 and problems == []
+    assert saved.scanner == ScannerSettings("", 9600, "TIMEOUT", 250, "utf-8")
     assert link.devices.paper_mm == 80  # in use at once
 
 
