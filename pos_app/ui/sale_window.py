@@ -21,6 +21,7 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -647,6 +648,11 @@ class SaleWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         super().closeEvent(event)
         if event.isAccepted():
+            # Its dialogs go with it (the opening float's, which no tap dismisses, too):
+            # none stays modal over whatever shows next.
+            for dialog in self.findChildren(QDialog):
+                if dialog.isVisible():
+                    dialog.done(0)
             self.closed.emit()
 
     def _clear_notice(self, text: str | None) -> None:

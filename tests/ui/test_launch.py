@@ -14,13 +14,16 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from pos_app.bootstrap import open_store
+from pos_app.bootstrap import Store, open_store
 from pos_app.cli import main
 from pos_app.domain.journal import Chain
+from pos_app.domain.staff import StaffMember
 from pos_app.services.context import Context
 from pos_app.ui import launch
+from pos_app.ui.ops import OperationRunner
 from pos_app.ui.sale_window import SaleWindow
 from pos_app.ui.sign_in import SignInDialog
+from tests.ui.conftest import WAIT_MS, open_sale_window
 
 
 def visible(kind: type[QWidget]) -> QWidget | None:
@@ -117,6 +120,10 @@ def until(ready):
         time.sleep(0.002)
 
 store = open_store(Path(sys.argv[1]))
+# The till open already: opening it asks for the float, a dialog of its own.
+from pos_app.services.staff import open_till, sign_in, till_statuses
+open_till(store.context, sign_in(store.context, "caissier", "1234"),
+          till_statuses(store.context)[0].till.id)
 app, start = begin_till(store.context)
 start.dialog.login.setText("caissier")
 start.dialog.secret.setText("1234")
@@ -144,3 +151,15 @@ def test_the_sale_screen_shows_without_what_only_a_sale_needs(data_dir: Path) ->
                             capture_output=True, text=True, check=True, timeout=60,
                             env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}).stdout.split()
     assert loaded == ["False"]
+
+
+def test_a_sale_window_closing_takes_its_dialogs_with_it(
+        qtbot: QtBot, store: Store, runner: OperationRunner, cashier: StaffMember) -> None:
+    """The opening float's dialog, which no tap dismisses, goes with the sale window: no
+    dialog stays modal over whatever shows next."""
+    window = open_sale_window(qtbot, store, runner, cashier)
+    asked = window.ask_float()
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is asked, timeout=WAIT_MS)
+    window.close()
+    assert not asked.isVisible()
+    assert QApplication.activeModalWidget() is None
