@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 import pytest
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from pytestqt.qtbot import QtBot
 from shiboken6 import isValid
 
@@ -55,9 +55,19 @@ def start_till(runner: OperationRunner) -> Iterator[Callable[..., TillStart]]:
         # Its screens go too: a later test looks for the sign-in screen or the sale window
         # showing, and would find these (their dialogs go with them).
         for screen in (shift.dialog, shift.window):
-            if screen is not None and isValid(screen):
-                screen.hide()
-                screen.deleteLater()
+            take_down(screen)
+
+
+def take_down(screen: QWidget | None) -> None:
+    """A screen gone after its test, with the dialogs it opened (hiding a window leaves
+    them showing, and one modal would stand over the next test's screens)."""
+    if screen is None or not isValid(screen):
+        return
+    for dialog in screen.findChildren(QDialog):
+        if dialog.isVisible():
+            dialog.done(0)
+    screen.hide()
+    screen.deleteLater()
 
 
 @pytest.fixture

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from pytestqt.qtbot import QtBot
-from shiboken6 import isValid
 
 from pos_app.bootstrap import Store
 from pos_app.domain.journal import Chain
@@ -33,7 +32,7 @@ from pos_app.ui.sale_window import SaleWindow
 from pos_app.ui.scanner import KeyboardScanner
 from pos_app.ui.settings import TillSettings
 from pos_app.ui.till_menu import TillMenu
-from tests.ui.conftest import WAIT_MS, open_sale_window
+from tests.ui.conftest import WAIT_MS, open_sale_window, take_down
 
 LEFT = Qt.MouseButton.LeftButton
 SCREEN = (1024, 768)
@@ -205,9 +204,7 @@ def sign_in_screen(qtbot: QtBot, store: Store, start_till: Callable[..., TillSta
     yield show
     for shift in shifts:
         for screen in (shift.dialog, shift.window):
-            if screen is not None and isValid(screen):
-                screen.hide()
-                screen.deleteLater()
+            take_down(screen)
 
 
 def test_signing_in_by_tapping_a_tile_and_the_pin(
