@@ -12,12 +12,13 @@ from __future__ import annotations
 import contextlib
 import shutil
 import time
+import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QEventLoop, QRect, QSize, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QRect, QSize, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QPushButton, QWidget
 
 from pos_app.adapters.clock import FrozenClock
@@ -154,12 +155,16 @@ def screen_round(till: Till, size: tuple[int, int], language: str) -> Round:
     if key not in till.rounds:
         app = QApplication.instance()
         assert isinstance(app, QApplication)
+        # The screens closed before (by this test's earlier rounds, or by earlier tests in
+        # this process) really gone before the language and the scale change under them.
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         apply_language(language)
         fit_screen(app, style_sheet(), QSize(*size))
         try:
             till.rounds[key] = build_round(till, size)
         except Exception as error:  # noqa: BLE001 - each screen of the round says why
-            till.rounds[key] = Round(failed=f"{type(error).__name__}: {error}")
+            where = "".join(traceback.format_exception(error)[-6:])
+            till.rounds[key] = Round(failed=f"{type(error).__name__}: {error}\n{where}")
         finally:
             apply_language(SOURCE_LANGUAGE)
     return till.rounds[key]
