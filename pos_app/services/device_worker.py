@@ -233,15 +233,11 @@ class DeviceWorker:
         self.operator.device_problem(device, problem)
 
     def _say(self, device: str, problem: str | None) -> None:
-        """Tell the operator when a device's state changes, not at every retry."""
-        if self._problems.get(device) == problem:
-            return
-        if problem is None:
-            self._problems.pop(device, None)
-        else:
-            self._problems[device] = problem
-        self._journal(device, problem)
-        self.operator.device_problem(device, problem)
+        """Journal and tell the operator when a device's state changes, not at every
+        retry."""
+        if self._problems.get(device) != problem:
+            self._journal(device, problem)
+            self._tell(device, problem)
 
     def _journal(self, device: str, problem: str | None) -> None:
         """The same change of state in the event journal (services/devices.py). A
