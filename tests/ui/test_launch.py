@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,13 @@ from tests.ui.conftest import WAIT_MS, open_sale_window
 def visible(kind: type[QWidget]) -> QWidget | None:
     return next((w for w in QApplication.topLevelWidgets()
                  if isinstance(w, kind) and w.isVisible()), None)
+
+
+def bound(msecs: int, act: Callable[[], object]) -> QTimer:
+    timer = QTimer(singleShot=True, interval=msecs)
+    timer.timeout.connect(act)
+    timer.start()
+    return timer
 
 
 def test_the_run_command_opens_the_till_window(qtbot: QtBot, data_dir: Path,
@@ -69,9 +77,14 @@ def test_the_run_command_opens_the_till_window(qtbot: QtBot, data_dir: Path,
         window.close()
 
     when_visible(SignInDialog, sign_in)
-    QTimer.singleShot(20_000, give_up)
-    QTimer.singleShot(25_000, QApplication.quit)  # whatever is still open: never a hang
-    assert main(["--data-dir", str(data_dir)]) == 0
+    # Bounds, stopped once the till returns: left pending, they would fire seconds later
+    # in whichever test runs then, closing its sale window under it.
+    bounds = [bound(20_000, give_up), bound(25_000, QApplication.quit)]  # never a hang
+    try:
+        assert main(["--data-dir", str(data_dir)]) == 0
+    finally:
+        for timer in bounds:
+            timer.stop()
     assert seen == {"title": "Caisse — Camille Caissière — Accueil · Caisse accueil",
                     "shown": "maximised"}
     store = open_store(data_dir)
