@@ -21,7 +21,7 @@ from pos_app.services.devices import (
     record_device_state,
     test_page,
 )
-from pos_app.services.drawer import RecordedDrawer, open_drawer
+from pos_app.services.drawer import open_drawer
 from pos_app.services.print_queue import enqueue, print_due, retry_now
 
 if TYPE_CHECKING:
@@ -129,7 +129,7 @@ def devices_test(store: Store, args: argparse.Namespace,
         drawer = devices.drawer()
         if drawer is None:
             raise UsageError("no drawer is set: caisse devices set drawer printer|serial")
-        open_drawer(store.context, staff(), RecordedDrawer(store.context, drawer), "test")
+        open_drawer(store.context, staff(), drawer, "test")  # journaled, with its outcome
         return Result({"opened": True}, "drawer opened (recorded in the event journal)")
     return _read_codes(devices, args)
 

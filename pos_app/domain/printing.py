@@ -11,6 +11,11 @@ LONGEST_WAIT_S = 60.0
 # The printer's problem while jobs wait and the till has no printer set: said at once,
 # and the jobs kept until one is set.
 NO_PRINTER = "no printer configured"
+# A manager opening the drawer on a till that has none set (or none on its printer).
+NO_DRAWER = "no cash drawer configured"
+# The device thread did not get to a manager's opening in time (busy printing a long
+# job, or stopped): the drawer may open late, so the opening is said as not done.
+DRAWER_NO_ANSWER = "the device thread did not answer"
 # A printer asked its status (DLE EOT) that does not answer: off, or one of the printers
 # and print servers that never do (their status query is then set off: docs/devices.md).
 NO_STATUS_ANSWER = "no answer to the status query"

@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
-from pos_app.domain.printing import NO_PRINTER
+from pos_app.domain.printing import DRAWER_NO_ANSWER, NO_DRAWER, NO_PRINTER
 from pos_app.services.context import Context
 from pos_app.services.devices import record_device_state
 from pos_app.services.drawer import kick_drawer
@@ -30,12 +30,15 @@ if TYPE_CHECKING:
 
     from pos_app.domain.document import Document
     from pos_app.domain.scan import Scan
-    from pos_app.services.ports import CodeReader, Printer, TillDevices
+    from pos_app.services.ports import CashDrawer, CodeReader, Printer, TillDevices
 
 log = logging.getLogger("caisse.devices")
 
 LONGEST_SLEEP_S = 5.0  # a job queued by another process (the CLI) waits no longer
 THREAD = "devices"  # the device thread itself, as a device that can fail
+# A manager's opening waits this long for the device thread (behind a job being printed);
+# past it, the opening is given up, never done late.
+KICK_WAIT_S = 10.0
 
 
 class Operator(Protocol):
@@ -79,6 +82,12 @@ class DeviceWorker:
     def kick(self) -> None:
         """Open the drawer, on the device thread, now (never queued for later)."""
         self._later(self._kick)
+
+    def waited_drawer(self, timeout_s: float = KICK_WAIT_S) -> CashDrawer:
+        """The drawer, opened on the device thread while the caller waits to know whether
+        it opened (a manager's opening is journaled with its outcome: services/drawer.py);
+        its `kick` raises PrinterUnavailable when it did not."""
+        return _WaitedDrawer(self, timeout_s)
 
     def start_readers(self, on_scan: Callable[[Scan], None],
                       on_end: Callable[[str, BaseException | None], None]
@@ -247,3 +256,41 @@ class DeviceWorker:
             record_device_state(self.ctx, device, problem)
         except Exception:  # the device thread never dies of it
             log.exception("the %s's state could not be journaled", device)
+
+
+class _WaitedDrawer:
+    def __init__(self, worker: DeviceWorker, timeout_s: float) -> None:
+        self.worker, self.timeout_s = worker, timeout_s
+
+    def kick(self) -> None:
+        done, lock = threading.Event(), threading.Lock()
+        state = {"started": False, "given_up": False}
+        failures: list[PrinterUnavailable | ValueError] = []
+
+        def open_now() -> None:  # on the device thread
+            with lock:
+                if state["given_up"]:  # the manager was told it did not open: never late
+                    return
+                state["started"] = True
+            try:
+                drawer = self.worker.devices.drawer()
+                if drawer is None:
+                    raise PrinterUnavailable(NO_DRAWER)
+                drawer.kick()
+            except (PrinterUnavailable, ValueError) as error:
+                failures.append(error)
+                self.worker._say("drawer", getattr(error, "detail", str(error)))
+            else:
+                self.worker._say("drawer", None)
+            finally:
+                done.set()
+
+        self.worker._later(open_now)
+        if not done.wait(self.timeout_s):
+            with lock:
+                state["given_up"] = not state["started"]
+            if state["given_up"]:
+                raise PrinterUnavailable(DRAWER_NO_ANSWER)
+            done.wait()  # under way: the printer's own timeouts bound it
+        if failures:
+            raise failures[0]

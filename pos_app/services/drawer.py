@@ -1,6 +1,6 @@
-"""The cash drawer: opened for a cash payment, or by a manager with a reason; a drawer
-opened outside a sale is recorded in the event journal, and so is every opening sent to
-the drawer, with whether it reached it."""
+"""The cash drawer: opened after a payment in a method that opens it, or by a manager
+with a reason; every opening sent to the drawer is recorded in the event journal with
+whether it reached it (a manager's with who and why)."""
 
 from __future__ import annotations
 
@@ -18,13 +18,22 @@ def open_for_payment(drawer: CashDrawer) -> None:
 
 
 def open_drawer(ctx: Context, staff: StaffMember, drawer: CashDrawer, reason: str) -> None:
-    """A manager opens the drawer outside a sale (change to make, a count): recorded
-    first, then opened."""
+    """A manager opens the drawer outside a sale (change to make, a count): journaled
+    with who, why and whether it opened (`reached`, and the printer's `problem` when it
+    did not: an opening that failed is never journaled as one that happened); a failure
+    is then raised on. `drawer.kick` must wait for the outcome (the device thread's
+    `DeviceWorker.waited_drawer`)."""
     staff.require(Role.MANAGER, "open the cash drawer")
     if not reason.strip():
         raise CashReasonMissing()
-    record_event_alone(ctx, Event.DRAWER_OPENED, staff.id, reason=reason.strip())
-    drawer.kick()
+    try:
+        drawer.kick()
+    except (PrinterUnavailable, ValueError) as error:
+        record_event_alone(ctx, Event.DRAWER_OPENED, staff.id, reason=reason.strip(),
+                           reached=False, problem=getattr(error, "detail", str(error)))
+        raise
+    record_event_alone(ctx, Event.DRAWER_OPENED, staff.id, reason=reason.strip(),
+                       reached=True, problem=None)
 
 
 def kick_drawer(ctx: Context, drawer: CashDrawer) -> None:
@@ -38,13 +47,3 @@ def kick_drawer(ctx: Context, drawer: CashDrawer) -> None:
         raise
     record_event_alone(ctx, Event.DRAWER_KICK, reached=True, problem=None)
 
-
-class RecordedDrawer:
-    """A drawer whose every opening is journaled with its outcome (a drawer opened on
-    the caller's thread: the device thread journals its own, device_worker.py)."""
-
-    def __init__(self, ctx: Context, drawer: CashDrawer) -> None:
-        self.ctx, self.drawer = ctx, drawer
-
-    def kick(self) -> None:
-        kick_drawer(self.ctx, self.drawer)

@@ -41,6 +41,7 @@ from pos_app.domain.staff import Role, StaffMember
 from pos_app.formatting import format_local_time
 from pos_app.services.context import Context
 from pos_app.services.devices import change_device_settings, test_page
+from pos_app.services.ports import PrinterUnavailable
 from pos_app.services.print_queue import delete_job, recent_jobs
 from pos_app.ui.device_link import DeviceLink
 from pos_app.ui.messages import device_problem_text, device_problem_words, error_message
@@ -350,7 +351,8 @@ class DevicesDialog(QDialog):
 
 
 class DrawerDialog(QDialog):
-    """A manager opens the drawer outside a sale, saying why (journaled first)."""
+    """A manager opens the drawer outside a sale, saying why (journaled with whether
+    it opened)."""
 
     def __init__(self, ctx: Context, runner: OperationRunner, staff: StaffMember,
                  link: DeviceLink, parent: QWidget | None = None) -> None:
@@ -374,8 +376,12 @@ class DrawerDialog(QDialog):
     def _open(self) -> None:
         from pos_app.services.drawer import open_drawer
 
-        reason, staff, worker = self.reason.text(), self.staff, self.link.worker
-        self.runner.run(self, lambda: open_drawer(self.ctx, staff, worker, reason),
-                        lambda _none: self.accept(),
-                        lambda error: self.error.setText(error_message(error)),
-                        changes_data=True)
+        reason, staff, drawer = self.reason.text(), self.staff, self.link.worker.waited_drawer()
+        self.runner.run(self, lambda: open_drawer(self.ctx, staff, drawer, reason),
+                        lambda _none: self.accept(), self._fail, changes_data=True)
+
+    def _fail(self, error: Exception) -> None:
+        """Not opened: said as the drawer's problem (journaled as an opening that did
+        not happen), or the refusal (no reason, not a manager)."""
+        self.error.setText(device_problem_text("drawer", error.detail)
+                           if isinstance(error, PrinterUnavailable) else error_message(error))

@@ -11,7 +11,7 @@ from PySide6.QtCore import QCoreApplication
 
 from pos_app.domain import errors
 from pos_app.domain.clock import ClockJump, JumpDirection
-from pos_app.domain.printing import NO_PRINTER, NO_STATUS_ANSWER
+from pos_app.domain.printing import DRAWER_NO_ANSWER, NO_DRAWER, NO_PRINTER, NO_STATUS_ANSWER
 from pos_app.formatting import format_local_time, format_money
 from pos_app.services.context import TillNotInitialised
 from pos_app.services.staff import UnknownTill
@@ -225,7 +225,10 @@ def device_problem_words(problem: str) -> str:
              "offline": translate("messages", "hors ligne"),
              NO_STATUS_ANSWER: translate(
                  "messages", "pas de réponse à la demande d'état (si elle n'y répond"
-                 " jamais, décochez « Demander son état » dans Caisse › Périphériques)")}
+                 " jamais, décochez « Demander son état » dans Caisse › Périphériques)"),
+             NO_DRAWER: translate("messages", "aucun tiroir configuré"),
+             DRAWER_NO_ANSWER: translate("messages", "l'ouverture n'a pas pu être faite à temps"
+                                         " (impression en cours ?)")}
     return words.get(problem, problem)
 
 

@@ -242,9 +242,16 @@ class OrderDialog(QDialog):
         assert self.details is not None
         dialog = PaymentDialog(self.ctx, self.runner, self.staff, order=self.details.order,
                                parent=self)
-        dialog.finished.connect(lambda _result: self.load())
+        dialog.finished.connect(lambda _result: self._paid(dialog))
         dialog.accepted.connect(lambda: self._back_to_sale(dialog.wants_receipt))
         self.opened = show_dialog(dialog)
+
+    def _paid(self, dialog: PaymentDialog) -> None:
+        """The payments taken are stored (each as it was taken): the drawer opens for
+        those whose method opens it, and the order shows what is left."""
+        if self.devices is not None and dialog.opens_drawer:
+            self.devices.open_drawer()
+        self.load()
 
     def _receipt(self, duplicate: bool) -> None:
         """The order's receipt on screen; or its duplicate, journaled and printed (the

@@ -61,7 +61,9 @@ class PaymentDialog(QDialog):
         self.basket, self.order, self.draft, self._version = basket, order, draft, version
         self.methods: list[PaymentMethod] = []
         self.change_given = 0  # in cash, by the payments recorded on an earlier order
-        self._cash_taken = False  # this visit took cash: the drawer opens for it
+        # This visit took a payment whose method opens the drawer (its setting, not
+        # whether it gives change: cheques may go in the drawer too).
+        self._drawer_due = False
         self.setWindowTitle(self.tr("Encaissement"))
         self.pages = QStackedWidget()
         self.pages.addWidget(self._paying_page())
@@ -227,9 +229,9 @@ class PaymentDialog(QDialog):
             self.quick.addWidget(button)
 
     @property
-    def took_cash(self) -> bool:
-        """Whether this visit took cash (the drawer opens for it)."""
-        return self._cash_taken
+    def opens_drawer(self) -> bool:
+        """Whether this visit took a payment in a method that opens the drawer."""
+        return self._drawer_due
 
     def _cash_method(self) -> PaymentMethod | None:
         return next((method for method in self.methods if method.gives_change), None)
@@ -253,7 +255,7 @@ class PaymentDialog(QDialog):
         payment_id = new_id()  # asked twice, taken once
 
         def tendered(draft: Draft) -> None:
-            self._cash_taken = self._cash_taken or method.gives_change
+            self._drawer_due = self._drawer_due or method.opens_drawer
             self.draft = draft
             if draft.left_cents <= 0:
                 self._validate(without_paying=False)
@@ -276,7 +278,7 @@ class PaymentDialog(QDialog):
         number = self.order.number
 
         def recorded(result: tuple[Order, Payment]) -> None:
-            self._cash_taken = self._cash_taken or method.gives_change
+            self._drawer_due = self._drawer_due or method.opens_drawer
             self.order, payment = result
             self.change_given += payment.change_cents
             if self.order.left_cents == 0:

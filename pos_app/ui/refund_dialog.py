@@ -312,8 +312,8 @@ class RefundDialog(QDialog):
             given=given))
         self.pages.setCurrentIndex(1)
         if self.devices is not None and any(
-                self._gives_change(r.method_code) for r in done.refunds):
-            self.devices.open_drawer()  # the cash goes back from the drawer
+                self._opens_drawer(r.method_code) for r in done.refunds):
+            self.devices.open_drawer()  # the money goes back from the drawer
         number = done.order.number
         note = None if done.credit_note is None else done.credit_note.number
         excess = self.mode is RefundMode.OVERPAID
@@ -335,5 +335,5 @@ class RefundDialog(QDialog):
     def _label(self, code: str) -> str:
         return next((m.label for m in self.methods if m.code == code), code)
 
-    def _gives_change(self, code: str) -> bool:
-        return any(m.code == code and m.gives_change for m in self.methods)
+    def _opens_drawer(self, code: str) -> bool:
+        return any(m.code == code and m.opens_drawer for m in self.methods)

@@ -473,7 +473,7 @@ class SaleWindow(QMainWindow):
         self.draft = None
         self.basket_panel.empty()
         self.show_notice(self.tr("Commande {number} enregistrée.").format(number=order.number))
-        if self.devices is not None and dialog.took_cash:  # the sale is stored: the drawer
+        if self.devices is not None and dialog.opens_drawer:  # the sale is stored: the drawer
             self.devices.open_drawer()
         if dialog.wants_receipt:
             from pos_app.ui.receipt_dialog import ReceiptDialog

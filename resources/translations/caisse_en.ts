@@ -2370,6 +2370,14 @@ Cameras: {cameras}</translation>
         <translation>no answer to the status query (if it never answers, untick “Ask its status” in Caisse › Périphériques)</translation>
     </message>
     <message>
+        <source>aucun tiroir configuré</source>
+        <translation>no cash drawer set</translation>
+    </message>
+    <message>
+        <source>l&apos;ouverture n&apos;a pas pu être faite à temps (impression en cours ?)</source>
+        <translation>it could not be opened in time (printing under way?)</translation>
+    </message>
+    <message>
         <source>Aucune imprimante configurée : le ticket attend dans la file (Caisse › Périphériques).</source>
         <translation>No printer set up: the ticket waits in the queue (Till › Devices).</translation>
     </message>

@@ -4,7 +4,9 @@ opens on the same thread, and a retry prints what waited."""
 
 from __future__ import annotations
 
+import json
 import queue
+import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
@@ -17,11 +19,14 @@ from pos_app.adapters.clock import FrozenClock
 from pos_app.bootstrap import open_devices
 from pos_app.documents import receipt_document
 from pos_app.domain.devices import DeviceSettings, PrinterSettings, PrinterTransport
-from pos_app.domain.printing import NO_PRINTER
+from pos_app.domain.journal import Chain
+from pos_app.domain.printing import DRAWER_NO_ANSWER, NO_DRAWER, NO_PRINTER
 from pos_app.domain.staff import StaffMember
 from pos_app.services import selling
 from pos_app.services.context import Context
 from pos_app.services.device_worker import DeviceWorker
+from pos_app.services.drawer import open_drawer
+from pos_app.services.ports import PrinterUnavailable
 from pos_app.services.print_queue import queue_counts, recent_jobs
 from pos_app.services.receipts import receipt
 from pos_app.services.selling import PaymentRequest
@@ -116,3 +121,48 @@ def test_a_till_without_printer_keeps_its_documents_queued(
         assert told.said.empty()
     finally:
         worker.stop()
+
+
+def drawer_openings(ctx: Context) -> list[tuple[str, bool, str | None]]:
+    with ctx.uow(write=False) as uow:
+        till = uow.tills.local()
+        assert till is not None
+        bodies = [json.loads(row[5]) for row in uow.journal.rows(till.id, Chain.EVENT)]
+    return [(b["reason"], b["reached"], b["problem"]) for b in bodies
+            if b["event"] == "drawer_opened"]
+
+
+def test_a_managers_opening_waits_for_the_device_thread_and_is_journaled_as_it_went(
+        ctx: Context, manager: StaffMember, device: SimulatedPrinter, data_dir: Path) -> None:
+    told = Told()
+    worker = worker_for(ctx, device, told, data_dir)
+    bare = DeviceWorker(ctx, open_devices(data_dir), Told()).start()  # no printer, no drawer
+    try:
+        open_drawer(ctx, manager, worker.waited_drawer(), "Monnaie")
+        assert device.decoded().drawer_kicks == [(0, 50, 50)]  # opened before it returned
+        with pytest.raises(PrinterUnavailable) as refused:
+            open_drawer(ctx, manager, bare.waited_drawer(), "Comptage")
+        assert refused.value.detail == NO_DRAWER
+    finally:
+        worker.stop()
+        bare.stop()
+    assert drawer_openings(ctx) == [("Monnaie", True, None), ("Comptage", False, NO_DRAWER)]
+
+
+def test_an_opening_the_device_thread_could_not_reach_in_time_never_happens_late(
+        ctx: Context, manager: StaffMember, device: SimulatedPrinter, data_dir: Path) -> None:
+    worker = worker_for(ctx, device, Told(), data_dir)
+    busy, done = threading.Event(), threading.Event()
+    try:
+        worker._later(busy.wait)  # a long job on the device thread
+        with pytest.raises(PrinterUnavailable) as refused:
+            open_drawer(ctx, manager, worker.waited_drawer(timeout_s=0.2), "Monnaie")
+        assert refused.value.detail == DRAWER_NO_ANSWER
+        busy.set()
+        worker._later(done.set)  # after the given-up opening, in the thread's order
+        assert done.wait(10)
+        assert device.decoded().drawer_kicks == []  # the manager was told: it never opens
+    finally:
+        busy.set()
+        worker.stop()
+    assert drawer_openings(ctx) == [("Monnaie", False, DRAWER_NO_ANSWER)]

@@ -1,5 +1,5 @@
 """The cash drawer through the simulated printer: the kick alone, no receipt; a manager's
-opening outside a sale is recorded before the drawer opens."""
+opening outside a sale journaled with whether the drawer opened."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pytest
 from hardware.simulators.escpos_printer import SimulatedPrinter
 from pos_app.domain.errors import CashReasonMissing, NotAllowed
 from pos_app.domain.journal import Chain
+from pos_app.domain.printing import NO_STATUS_ANSWER
 from pos_app.domain.staff import StaffMember
 from pos_app.services.context import Context
 from pos_app.services.drawer import open_drawer, open_for_payment
@@ -34,7 +35,7 @@ def test_a_cash_payment_opens_the_drawer_with_the_kick_alone() -> None:
         assert decoded.cuts == 0 and not any(decoded.lines)  # nothing printed
 
 
-def test_a_managers_opening_is_recorded_first(ctx: Context, cashier: StaffMember,
+def test_a_managers_opening_is_journaled_with_whether_it_opened(ctx: Context, cashier: StaffMember,
                                               manager: StaffMember) -> None:
     with SimulatedPrinter() as device:
         drawer = PrinterDrawer(NetworkPrinter(*device.address))
@@ -52,5 +53,6 @@ def test_a_managers_opening_is_recorded_first(ctx: Context, cashier: StaffMember
         assert till is not None
         events = [json.loads(row[5]) for row in uow.journal.rows(till.id, Chain.EVENT)]
     opened = [e for e in events if e["event"] == "drawer_opened"]
-    assert [(e["reason"], e["staff_id"]) for e in opened] == [
-        ("Faire de la monnaie", manager.id), ("Comptage", manager.id)]
+    assert [(e["reason"], e["staff_id"], e["reached"], e["problem"]) for e in opened] == [
+        ("Faire de la monnaie", manager.id, True, None),
+        ("Comptage", manager.id, False, NO_STATUS_ANSWER)]  # never journaled as opened

@@ -1,12 +1,13 @@
 """The sale screen with its devices: the simulated network printer and a serial reader
-on a pseudo-terminal. The drawer opens for cash only; a receipt prints on request; a
-printer out of paper is said and its receipts wait; the devices screen shows the queue,
-retries it, prints a test page, previews it and saves a manager's settings."""
+on a pseudo-terminal. The drawer opens for the methods set to open it; a receipt prints
+on request; a printer out of paper is said and its receipts wait; the devices screen
+shows the queue, retries it, prints a test page, previews it and saves a manager's
+settings."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -72,14 +73,42 @@ def pay(qtbot: QtBot, window: SaleWindow, code: str) -> None:
     qtbot.waitUntil(lambda: window.basket.is_empty, timeout=WAIT_MS)
 
 
-def test_the_drawer_opens_for_cash_only(qtbot: QtBot, screen: SaleWindow,
-                                       printer: SimulatedPrinter) -> None:
-    pay(qtbot, screen, "CB")
-    time.sleep(0.3)
-    assert printer.decoded().drawer_kicks == []
-    pay(qtbot, screen, "ESP")
+def test_the_drawer_opens_for_the_methods_set_to_open_it(
+        qtbot: QtBot, store: Store, screen: SaleWindow, printer: SimulatedPrinter) -> None:
+    """Each method's "opens the drawer" setting, not whether it gives change: here cash
+    is set not to (a till whose cash goes in a safe) and cheques to."""
+    with store.context.uow() as uow:
+        for code, opens in (("ESP", False), ("CHQ", True)):
+            kept = uow.payment_methods.get(code)
+            assert kept is not None
+            uow.payment_methods.save(replace(kept, opens_drawer=opens))
+        uow.commit()
+    for code in ("CB", "ESP", "CHQ"):
+        pay(qtbot, screen, code)
+    # Kicks go to the device thread in the order asked: the cheque's is the first.
     qtbot.waitUntil(lambda: printer.decoded().drawer_kicks == [(0, 50, 50)], timeout=WAIT_MS)
+    pay(qtbot, screen, "CHQ")
+    qtbot.waitUntil(lambda: len(printer.decoded().drawer_kicks) == 2, timeout=WAIT_MS)
     assert printer.decoded().lines == []  # the kick alone: no receipt was asked for
+
+
+def test_a_managers_opening_is_said_when_the_drawer_did_not_open(
+        qtbot: QtBot, store: Store, runner: OperationRunner, manager: StaffMember,
+        link: DeviceLink, printer: SimulatedPrinter) -> None:
+    window = open_sale_window(qtbot, store, runner, manager)
+    window.attach_devices(link)
+    printer.online = False  # switched off: it takes nothing, answers nothing
+    dialog = window.open_drawer()
+    assert dialog is not None
+    qtbot.keyClicks(dialog.reason, "Monnaie")
+    click(qtbot, dialog.open_button)
+    qtbot.waitUntil(lambda: dialog.error.text().startswith("Tiroir-caisse :"),
+                    timeout=WAIT_MS)
+    assert dialog.isVisible()  # not opened: the manager sees why, and may try again
+    printer.online = True
+    click(qtbot, dialog.open_button)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT_MS)
+    assert printer.decoded().drawer_kicks == [(0, 50, 50)]
 
 
 def test_a_receipt_prints_on_request_and_waits_through_a_paper_out(
