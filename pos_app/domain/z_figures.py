@@ -1,6 +1,6 @@
 """What a Z's order entries and its session's cash movements add up to, and each Z's
 signed figures checked against them (docs/fiscal.md, "Checking a journal", item 15).
-domain/reconciliation.py fills the figures as it reads the order chain."""
+domain/order_chain_check.py fills the figures as it reads the order chain."""
 
 from __future__ import annotations
 

@@ -7,8 +7,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from pos_app.domain.closure_chain_check import ClosureChainCheck
+from pos_app.domain.event_chain_check import EventChainCheck
 from pos_app.domain.journal import Chain, JournalProblem
-from pos_app.domain.reconciliation import ClosureChainCheck, EventChainCheck, OrderChainCheck
+from pos_app.domain.order_chain_check import OrderChainCheck
 from pos_app.domain.z_figures import Figures, recompute_zs
 
 if TYPE_CHECKING:

@@ -98,7 +98,7 @@ def test_an_honest_sale_is_compared_as_text_without_parsing_it(
         day: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     """The text SQLite builds from an order's rows is the text of its sale's entry (keys
     sorted, accents as they are): a sale is parsed only when something differs."""
-    from pos_app.domain.reconciliation import OrderChainCheck
+    from pos_app.domain.order_chain_check import OrderChainCheck
 
     def parsed(*_args: object) -> None:
         raise AssertionError("an honest sale was parsed")
