@@ -11,6 +11,7 @@ from PySide6.QtCore import QCoreApplication
 
 from pos_app.domain import errors
 from pos_app.domain.clock import ClockJump, JumpDirection
+from pos_app.domain.devices import WEDGE_UNFINISHED
 from pos_app.domain.printing import NO_PRINTER, NO_STATUS_ANSWER
 from pos_app.formatting import format_local_time, format_money
 from pos_app.services.context import TillNotInitialised
@@ -225,7 +226,11 @@ def device_problem_words(problem: str) -> str:
              "offline": translate("messages", "hors ligne"),
              NO_STATUS_ANSWER: translate(
                  "messages", "pas de réponse à la demande d'état (si elle n'y répond"
-                 " jamais, décochez « Demander son état » dans Caisse › Périphériques)")}
+                 " jamais, décochez « Demander son état » dans Caisse › Périphériques)"),
+             WEDGE_UNFINISHED: translate(
+                 "messages", "un code commencé par son préfixe n'a jamais été terminé :"
+                 " ses touches ont été tapées telles quelles (vérifiez le suffixe réglé"
+                 " dans Caisse › Périphériques)")}
     return words.get(problem, problem)
 
 
@@ -244,6 +249,8 @@ def device_problem_text(device: str, problem: str) -> str:
     if device == "scanner":  # a serial reader that died: kept trying (reader_keeper.py)
         return translate("messages", "Lecteur de codes série : {problem}. Il est rouvert dès"
                          " qu'il revient ; tapez les codes en attendant.").format(problem=said)
+    if device == "keyboard":  # the keyboard-wedge scanner (ui/scanner.py)
+        return translate("messages", "Lecteur clavier : {problem}.").format(problem=said)
     if device == "camera":
         return translate("messages", "Caméra : {problem}. Elle est rouverte dès qu'elle"
                          " revient.").format(problem=said)
