@@ -79,7 +79,9 @@ class DevicesDialog(QDialog):
         self._timer.timeout.connect(self.refresh_queue)
         self._timer.start()
         link.queued.connect(self.refresh_queue)
-        link.problem.connect(lambda _device, _problem: self.refresh())
+        # A bound method, not a lambda: Qt drops the connection once this screen is gone
+        # (a device saying something as it stops would otherwise refresh a deleted one).
+        link.problem.connect(self._device_changed)
         self._fill(link.devices.settings)
         self.refresh()
 
@@ -298,6 +300,9 @@ class DevicesDialog(QDialog):
 
         self.runner.run(self, lambda: change_device_settings(self.ctx, staff, config, settings),
                         saved, self._fail, changes_data=True)
+
+    def _device_changed(self, _device: str, _problem: object) -> None:
+        self.refresh()
 
     def refresh(self) -> None:
         devices = self.link.devices
