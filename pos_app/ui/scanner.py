@@ -146,9 +146,17 @@ class KeyboardScanner(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         # Every event of the watched widget comes through here: the type test, cheap, goes
         # first; reading an event's type makes a Python enum member, which is not.
-        if (not isinstance(event, QKeyEvent) or self._replaying
-                or event.type() != QEvent.Type.KeyPress or not isinstance(watched, QWidget)):
+        if not isinstance(event, QKeyEvent) or self._replaying or not isinstance(
+                watched, QWidget):
             return False
+        kind = event.type()
+        if kind == QEvent.Type.ShortcutOverride:
+            self._before_shortcut(event)
+            return False
+        return kind == QEvent.Type.KeyPress and self._take(watched, event)
+
+    def _take(self, watched: QWidget, event: QKeyEvent) -> bool:
+        """A key pressed: whether it is held (or delivered) rather than handed on now."""
         if takes_no_scans(watched):
             self.release()  # what was held before is typed where it was meant to go
             self._typing = False
@@ -171,6 +179,11 @@ class KeyboardScanner(QObject):
             return True
         if self._prefixed_at is not None:
             return self._take_prefixed(watched, event, now)
+        return self._take_burst(watched, event, now, gap)
+
+    def _take_burst(self, watched: QWidget, event: QKeyEvent, now: float, gap: float,
+                    ) -> bool:
+        """A key with no prefix before it: a burst's, a person's, or neither."""
         if self._typing and gap <= self.settings.max_gap_ms:
             return False  # a person typing: straight on, until they pause
         self._typing = False
@@ -193,6 +206,18 @@ class KeyboardScanner(QObject):
         else:
             self._timer.start(self.settings.max_gap_ms)
         return True
+
+    def _before_shortcut(self, event: QKeyEvent) -> None:
+        """A key that may be a shortcut comes first as this event: if it is one, its key
+        never comes, and its action runs now. What was held is typed before it, in its
+        place (a name typed, then F2 to pay: the name is in its field first)."""
+        if not self._held or self._is_key(event, self.settings.prefix) or self._ends_code(
+                event) or self._code_of(event) is not None or event.key() in self._k.modifiers:
+            return
+        if self._prefixed_at is not None:
+            self._give_up()
+        else:
+            self.release()
 
     def _take_prefixed(self, watched: QWidget, event: QKeyEvent, now: float) -> bool:
         """A key after the prefix: held until the suffix whatever the pause."""

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 
 import pytest
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLineEdit, QToolTip, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -371,3 +372,14 @@ def test_a_campaign_of_scans_and_typing_never_splits_nor_swallows(
             assert len(scene.window.scans) == scans_before, (round_, text)
             assert field.text() == text and scene.typed_as_without_scanner(), (round_, text)
             assert scene.window.entered == ([text] if ended else []), (round_, text)
+
+
+def test_keys_held_are_typed_before_a_shortcuts_action(qtbot: QtBot, scene: Scene) -> None:
+    """A name typed, then at once a shortcut (F2: pay): the name is in its field when the
+    shortcut acts, as it would be without the scanner."""
+    seen: list[str] = []
+    QShortcut(QKeySequence("F2"), scene.window, lambda: seen.append(scene.window.field.text()))
+    scene.send(strokes("ab", person(14)), twin=False)
+    assert scene.window.field.text() == ""  # held: it might be a code's start
+    QTest.keyClick(scene.window.field, Qt.Key.Key_F2)
+    assert seen == ["ab"]
