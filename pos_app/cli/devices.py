@@ -39,6 +39,7 @@ SETTING_NAMES = {  # command-line option → the setting it changes, per device
     "scanner": {"port": "port", "baudrate": "baudrate", "terminator": "terminator",
                 "partial_timeout": "partial_timeout_ms", "encoding": "encoding"},
     "camera": {"source": "source", "decoder": "decoder"},
+    "wedge": {"prefix": "prefix", "suffix": "suffix", "max_gap": "max_gap_ms"},
 }
 
 

@@ -272,6 +272,15 @@ def _add_device_commands(commands: Any) -> None:
                                 " '' for none)")
     camera.add_argument("source")
     camera.add_argument("--decoder", choices=["zxing", "pyzbar"])
+    wedge = setting.add_parser("wedge", help="the keyboard-wedge scanner (it types its"
+                               " codes): what it sends around each code")
+    wedge.add_argument("--prefix", help="a key it sends before each code: one character or"
+                       " F7 to F24 ('' for none); from it to the suffix is one code")
+    wedge.add_argument("--suffix", help="the key it sends after each code: ENTER (default),"
+                       " TAB, F7 to F24 or one character; Enter always ends a code too")
+    wedge.add_argument("--max-gap", type=int, dest="max_gap",
+                       help="milliseconds, 20 to 500 (60): the longest pause between two"
+                       " keys of one code")
     test = devices.add_parser("test", help="try a device now").add_subparsers(
         dest="device", required=True)
     test.add_parser("printer", help="print a test page (sent at once, not queued)")

@@ -1,7 +1,8 @@
 """The till's devices as its settings describe them (R20: the printer is chosen per till):
 the receipt printer and how it is reached, the cash drawer, a serial code reader and a
-camera. Read from text (an INI file), every value is checked: a value the till cannot
-use is reported and replaced by its default, and never stops the till."""
+camera, and how a keyboard-wedge scanner marks its codes. Read from text (an INI file),
+every value is checked: a value the till cannot use is reported and replaced by its
+default, and never stops the till."""
 
 from __future__ import annotations
 
@@ -76,12 +77,72 @@ class CameraSettings:
     decoder: str = "zxing"
 
 
+# -- the keyboard-wedge scanner ([wedge]) -------------------------------------------------
+
+# Keys a wedge scanner can be set to send before or after its code, beside one printable
+# character: a function key the till has no shortcut on (the sale screen's are F2 to F6:
+# a shortcut's key never reaches the scanner's watch), and, as a suffix, Tab or Enter.
+WEDGE_KEY_NAMES = ("ENTER", "TAB", *(f"F{number}" for number in range(7, 25)))
+# Keys people press between fields all the time: as a prefix, they would hold back what
+# follows them.
+NOT_PREFIXES = ("ENTER", "TAB")
+WEDGE_GAPS_MS = range(20, 501)
+# Said (as a device problem of "keyboard") when a code begun by its prefix never ended.
+WEDGE_UNFINISHED = "a code begun by its prefix never ended: its keys were typed"
+
+
+@dataclass(frozen=True, slots=True)
+class WedgeSettings:
+    """A keyboard-wedge scanner (it types its codes): what it sends before and after each
+    code, and the longest pause between two keys of one code."""
+
+    prefix: str = ""  # none when empty; else a key as `wedge_key` reads it
+    suffix: str = "ENTER"  # Enter always ends a code too
+    # A pause longer than this ends a burst of keys (without a prefix): what was held is
+    # typed. Scanners send a key every few milliseconds; one late key is tolerated.
+    max_gap_ms: int = 60
+
+
+def wedge_key(text: str) -> str | None:
+    """`text` as a prefix or suffix key: one printable character (kept as is), or one of
+    `WEDGE_KEY_NAMES` in any case (upper case); None when it is neither."""
+    if len(text) == 1 and text.isprintable() and not text.isspace():
+        return text
+    name = text.upper()
+    return name if name in WEDGE_KEY_NAMES else None
+
+
+def _read_wedge(reader: _Reader) -> WedgeSettings:
+    shown = "one printable character, ENTER, TAB or F7 to F24"
+    prefix = reader.text("wedge", "prefix", "")
+    suffix = reader.text("wedge", "suffix", "ENTER") or "ENTER"
+    read_prefix = wedge_key(prefix) if prefix else ""
+    if read_prefix is None or read_prefix in NOT_PREFIXES:
+        read_prefix = reader.refuse("wedge", "prefix", prefix, "",
+                                    "one printable character or F7 to F24")
+    read_suffix = wedge_key(suffix)
+    if read_suffix is None:
+        read_suffix = reader.refuse("wedge", "suffix", suffix, "ENTER", shown)
+    if read_prefix and read_prefix == read_suffix:
+        problem = f"[wedge] prefix and suffix are both {read_prefix!r}: no prefix is used"
+        reader.problems.append(problem)
+        read_prefix = ""
+    return WedgeSettings(read_prefix, read_suffix,
+                         reader.number("wedge", "max_gap_ms", 60, WEDGE_GAPS_MS))
+
+
+def _wedge_section(wedge: WedgeSettings) -> dict[str, str]:
+    return {"prefix": wedge.prefix, "suffix": wedge.suffix,
+            "max_gap_ms": str(wedge.max_gap_ms)}
+
+
 @dataclass(frozen=True, slots=True)
 class DeviceSettings:
     printer: PrinterSettings = field(default_factory=PrinterSettings)
     drawer: DrawerSettings = field(default_factory=DrawerSettings)
     scanner: ScannerSettings = field(default_factory=ScannerSettings)
     camera: CameraSettings = field(default_factory=CameraSettings)
+    wedge: WedgeSettings = field(default_factory=WedgeSettings)
 
 
 Sections = Mapping[str, Mapping[str, str]]
@@ -90,7 +151,8 @@ T = TypeVar("T")
 
 
 def read_device_settings(sections: Sections) -> tuple[DeviceSettings, list[str]]:
-    """The settings in `sections` (INI sections: printer, drawer, scanner, camera), and a
+    """The settings in `sections` (INI sections: printer, drawer, scanner, camera, wedge),
+    and a
     sentence for each value that could not be used (its default is used instead)."""
     problems: list[str] = []
     reader = _Reader(sections, problems)
@@ -117,7 +179,8 @@ def read_device_settings(sections: Sections) -> tuple[DeviceSettings, list[str]]
         reader.word("scanner", "encoding", "latin-1", SCANNER_ENCODINGS))
     camera = CameraSettings(reader.text("camera", "source", ""),
                             reader.word("camera", "decoder", "zxing", DECODERS))
-    return DeviceSettings(printer, drawer, scanner, camera), problems
+    wedge = _read_wedge(reader)
+    return DeviceSettings(printer, drawer, scanner, camera, wedge), problems
 
 
 def device_settings_sections(settings: DeviceSettings) -> dict[str, dict[str, str]]:
@@ -134,6 +197,7 @@ def device_settings_sections(settings: DeviceSettings) -> dict[str, dict[str, st
                     "partial_timeout_ms": str(settings.scanner.partial_timeout_ms),
                     "encoding": settings.scanner.encoding},
         "camera": {"source": settings.camera.source, "decoder": settings.camera.decoder},
+        "wedge": _wedge_section(settings.wedge),
     }
 
 
@@ -181,6 +245,9 @@ class _Reader:
                      else ", ".join(map(str, allowed)))
             return self._refuse(section, key, value, default, shown)
         return number
+
+    def refuse(self, section: str, key: str, value: str, default: T, allowed: str) -> T:
+        return self._refuse(section, key, value, default, allowed)
 
     def _refuse(self, section: str, key: str, value: str, default: T, allowed: str) -> T:
         self.problems.append(f"[{section}] {key} = {value!r} is not one of {allowed}:"

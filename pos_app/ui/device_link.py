@@ -25,6 +25,7 @@ class DeviceLink(QObject):
     #                                problem, or None once it works again
     scanned = Signal(object)  # a Scan from a serial reader or the camera
     queued = Signal()  # a document went into the print queue
+    settings_changed = Signal(object)  # the DeviceSettings saved, in use from now on
 
     def __init__(self, ctx: Context, devices: TillDevices, runner: OperationRunner) -> None:
         super().__init__()
@@ -79,6 +80,7 @@ class DeviceLink(QObject):
         self.worker.devices = self.devices
         self.worker.wake()  # a printer just set prints what waited
         self._open_readers()
+        self.settings_changed.emit(settings)
 
     def _open_readers(self) -> None:
         # Kept reading by the device worker, which says and journals a reader's failure

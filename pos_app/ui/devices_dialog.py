@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.domain.devices import (
+    NOT_PREFIXES,
     SCANNER_ENCODINGS,
     CameraSettings,
     DeviceSettings,
@@ -34,6 +35,8 @@ from pos_app.domain.devices import (
     PrinterSettings,
     PrinterTransport,
     ScannerSettings,
+    WedgeSettings,
+    wedge_key,
 )
 from pos_app.domain.document import Document
 from pos_app.domain.printing import PrinterStatus, QueuedJob
@@ -77,7 +80,9 @@ class DevicesDialog(QDialog):
         self._timer.timeout.connect(self.refresh_queue)
         self._timer.start()
         link.queued.connect(self.refresh_queue)
-        link.problem.connect(lambda _device, _problem: self.refresh())
+        # A bound method, not a lambda: Qt drops the connection once this screen is gone
+        # (a device saying something as it stops would otherwise refresh a deleted one).
+        link.problem.connect(self._device_changed)
         self._fill(link.devices.settings)
         self.refresh()
 
@@ -167,6 +172,22 @@ class DevicesDialog(QDialog):
             self.encoding.addItem(value, value)
         self.camera = named(QLineEdit(), "camera")
         self.camera.setPlaceholderText(self.tr("vide : aucune ; 0 : la première caméra"))
+        self.wedge_prefix = named(QLineEdit(), "wedgePrefix")
+        self.wedge_prefix.setPlaceholderText(self.tr("vide : aucun ; un caractère, F7 à F24"))
+        self.wedge_prefix.setToolTip(self.tr(
+            "Ce que le lecteur clavier envoie avant chaque code (à régler aussi dans le"
+            " lecteur) : tout ce qui suit jusqu'au suffixe est un code, même avec des"
+            " pauses."))
+        self.wedge_suffix = named(QLineEdit(), "wedgeSuffix")
+        self.wedge_suffix.setPlaceholderText(self.tr("ENTER, TAB, F7 à F24 ou un caractère"))
+        self.wedge_suffix.setToolTip(self.tr("Ce qu'il envoie après chaque code ; Entrée"
+                                             " termine toujours un code aussi."))
+        self.wedge_gap = named(QSpinBox(), "wedgeMaxGap")
+        self.wedge_gap.setRange(20, 500)
+        self.wedge_gap.setSuffix(" ms")
+        self.wedge_gap.setToolTip(self.tr(
+            "La plus longue pause entre deux touches d'un même code (sans préfixe) :"
+            " au-delà, ce qui précède est tapé au clavier."))
         self.found = named(QLabel(), "found")
         self.found.setWordWrap(True)
         self.problems = named(QLabel(), "problems")
@@ -177,6 +198,9 @@ class DevicesDialog(QDialog):
         form.addRow(self.tr("Fin de code"), self.terminator)
         form.addRow(self.tr("Délai d'un code"), self.partial_timeout)
         form.addRow(self.tr("Encodage"), self.encoding)
+        form.addRow(self.tr("Lecteur clavier : préfixe"), self.wedge_prefix)
+        form.addRow(self.tr("Suffixe"), self.wedge_suffix)
+        form.addRow(self.tr("Pause maximale"), self.wedge_gap)
         form.addRow(self.tr("Caméra"), self.camera)
         form.addRow(self.tr("Trouvés"), self.found)
         form.addRow(self.problems)
@@ -226,6 +250,9 @@ class DevicesDialog(QDialog):
         self.partial_timeout.setValue(settings.scanner.partial_timeout_ms)
         self.encoding.setCurrentIndex(self.encoding.findData(settings.scanner.encoding))
         self.camera.setText(settings.camera.source)
+        self.wedge_prefix.setText(settings.wedge.prefix)
+        self.wedge_suffix.setText(settings.wedge.suffix)
+        self.wedge_gap.setValue(settings.wedge.max_gap_ms)
 
     def chosen(self) -> DeviceSettings:
         current = self.link.devices.settings
@@ -238,11 +265,34 @@ class DevicesDialog(QDialog):
             ScannerSettings(self.scanner_port.text().strip(), current.scanner.baudrate,
                             str(self.terminator.currentData()), self.partial_timeout.value(),
                             str(self.encoding.currentData())),
-            CameraSettings(self.camera.text().strip(), current.camera.decoder))
+            CameraSettings(self.camera.text().strip(), current.camera.decoder),
+            self._chosen_wedge())
+
+    def _chosen_wedge(self) -> WedgeSettings:
+        """The wedge scanner's keys as typed; ValueError, said, for a key it cannot be."""
+        prefix = self.wedge_prefix.text().strip()
+        suffix = self.wedge_suffix.text().strip() or "ENTER"
+        read_prefix = wedge_key(prefix) if prefix else ""
+        read_suffix = wedge_key(suffix)
+        if read_prefix is None or read_prefix in NOT_PREFIXES:
+            raise ValueError(self.tr("Préfixe du lecteur clavier : un seul caractère, ou une"
+                                     " touche de F7 à F24."))
+        if read_suffix is None:
+            raise ValueError(self.tr("Suffixe du lecteur clavier : un seul caractère, ou"
+                                     " ENTER, TAB, ou une touche de F7 à F24."))
+        if read_prefix and read_prefix == read_suffix:
+            raise ValueError(self.tr("Le préfixe et le suffixe du lecteur clavier doivent"
+                                     " différer."))
+        return WedgeSettings(read_prefix, read_suffix, self.wedge_gap.value())
 
     def _save(self) -> None:
-        settings, staff, config = self.chosen(), self.staff, self.link.devices.config
         self.error.clear()
+        try:
+            settings = self.chosen()
+        except ValueError as error:
+            self.error.setText(str(error))
+            return
+        staff, config = self.staff, self.link.devices.config
 
         def saved(_none: object) -> None:
             self.link.use_settings(settings)
@@ -251,6 +301,9 @@ class DevicesDialog(QDialog):
 
         self.runner.run(self, lambda: change_device_settings(self.ctx, staff, config, settings),
                         saved, self._fail, changes_data=True)
+
+    def _device_changed(self, _device: str, _problem: object) -> None:
+        self.refresh()
 
     def refresh(self) -> None:
         devices = self.link.devices

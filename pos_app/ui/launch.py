@@ -191,6 +191,8 @@ class TillStart(QObject):
 
             self.devices = DeviceLink(self.ctx, self._open_devices(), self.runner)
             self.devices.start()
+            if self.scanner is not None:
+                wire_scanner(self.scanner, self.devices)
         window.attach_devices(self.devices)
 
     def _start_sync(self) -> None:
@@ -260,6 +262,15 @@ def begin_till(ctx: Context, settings: TillSettings | None = None,
                       sync=sync)
     start.start()
     return app, start
+
+
+def wire_scanner(scanner: KeyboardScanner, devices: DeviceLink) -> None:
+    """The keyboard-wedge scanner as devices.ini sets it ([wedge]: its prefix, suffix and
+    longest gap), again whenever the settings are saved; a code it could not finish is
+    said on the sale screen as the other readers' problems are."""
+    scanner.configure(devices.devices.settings.wedge)
+    devices.settings_changed.connect(lambda settings: scanner.configure(settings.wedge))
+    scanner.problem.connect(lambda problem: devices.problem.emit("keyboard", problem))
 
 
 def _settle_memory() -> None:

@@ -11,6 +11,7 @@ from PySide6.QtCore import QCoreApplication
 
 from pos_app.domain import errors
 from pos_app.domain.clock import ClockJump, JumpDirection
+from pos_app.domain.devices import WEDGE_UNFINISHED
 from pos_app.domain.printing import DRAWER_NO_ANSWER, NO_DRAWER, NO_PRINTER, NO_STATUS_ANSWER
 from pos_app.formatting import format_local_time, format_money
 from pos_app.services.context import TillNotInitialised
@@ -228,7 +229,11 @@ def device_problem_words(problem: str) -> str:
                  " jamais, décochez « Demander son état » dans Caisse › Périphériques)"),
              NO_DRAWER: translate("messages", "aucun tiroir configuré"),
              DRAWER_NO_ANSWER: translate("messages", "l'ouverture n'a pas pu être faite à temps"
-                                         " (impression en cours ?)")}
+                                         " (impression en cours ?)"),
+             WEDGE_UNFINISHED: translate(
+                 "messages", "un code commencé par son préfixe n'a jamais été terminé :"
+                 " ses touches ont été tapées telles quelles (vérifiez le suffixe réglé"
+                 " dans Caisse › Périphériques)")}
     return words.get(problem, problem)
 
 
@@ -247,6 +252,8 @@ def device_problem_text(device: str, problem: str) -> str:
     if device == "scanner":  # a serial reader that died: kept trying (reader_keeper.py)
         return translate("messages", "Lecteur de codes série : {problem}. Il est rouvert dès"
                          " qu'il revient ; tapez les codes en attendant.").format(problem=said)
+    if device == "keyboard":  # the keyboard-wedge scanner (ui/scanner.py)
+        return translate("messages", "Lecteur clavier : {problem}.").format(problem=said)
     if device == "camera":
         return translate("messages", "Caméra : {problem}. Elle est rouverte dès qu'elle"
                          " revient.").format(problem=said)

@@ -720,6 +720,26 @@
         <translation>empty: none; 0: the first camera</translation>
     </message>
     <message>
+        <source>vide : aucun ; un caractère, F7 à F24</source>
+        <translation>empty: none; one character, F7 to F24</translation>
+    </message>
+    <message>
+        <source>Ce que le lecteur clavier envoie avant chaque code (à régler aussi dans le lecteur) : tout ce qui suit jusqu&apos;au suffixe est un code, même avec des pauses.</source>
+        <translation>What the keyboard scanner sends before each code (set it in the scanner too): everything from it to the suffix is one code, even with pauses.</translation>
+    </message>
+    <message>
+        <source>ENTER, TAB, F7 à F24 ou un caractère</source>
+        <translation>ENTER, TAB, F7 to F24 or one character</translation>
+    </message>
+    <message>
+        <source>Ce qu&apos;il envoie après chaque code ; Entrée termine toujours un code aussi.</source>
+        <translation>What it sends after each code; Enter always ends a code too.</translation>
+    </message>
+    <message>
+        <source>La plus longue pause entre deux touches d&apos;un même code (sans préfixe) : au-delà, ce qui précède est tapé au clavier.</source>
+        <translation>The longest pause between two keys of one code (without a prefix): beyond it, what came before is typed as keys.</translation>
+    </message>
+    <message>
         <source>Lecteur série</source>
         <translation>Serial reader</translation>
     </message>
@@ -734,6 +754,18 @@
     <message>
         <source>Encodage</source>
         <translation>Encoding</translation>
+    </message>
+    <message>
+        <source>Lecteur clavier : préfixe</source>
+        <translation>Keyboard scanner: prefix</translation>
+    </message>
+    <message>
+        <source>Suffixe</source>
+        <translation>Suffix</translation>
+    </message>
+    <message>
+        <source>Pause maximale</source>
+        <translation>Longest pause</translation>
     </message>
     <message>
         <source>Caméra</source>
@@ -774,6 +806,18 @@
     <message>
         <source>Retirer de la file le document choisi, qui ne sera jamais imprimé (un responsable ; inscrit au journal)</source>
         <translation>Take the chosen document out of the queue; it will never print (a manager; recorded in the journal)</translation>
+    </message>
+    <message>
+        <source>Préfixe du lecteur clavier : un seul caractère, ou une touche de F7 à F24.</source>
+        <translation>Keyboard scanner prefix: one character, or a key from F7 to F24.</translation>
+    </message>
+    <message>
+        <source>Suffixe du lecteur clavier : un seul caractère, ou ENTER, TAB, ou une touche de F7 à F24.</source>
+        <translation>Keyboard scanner suffix: one character, or ENTER, TAB, or a key from F7 to F24.</translation>
+    </message>
+    <message>
+        <source>Le préfixe et le suffixe du lecteur clavier doivent différer.</source>
+        <translation>The keyboard scanner&apos;s prefix and suffix must differ.</translation>
     </message>
     <message>
         <source>Réglages enregistrés.</source>
@@ -1032,6 +1076,10 @@ Cameras: {cameras}</translation>
     <message>
         <source>Code lu ignoré : fermez d&apos;abord cette fenêtre.</source>
         <translation>Code read and ignored: close this window first.</translation>
+    </message>
+    <message>
+        <source>Lecteur clavier : code commencé mais jamais terminé, tapé tel quel.</source>
+        <translation>Keyboard scanner: a code begun but never ended, typed as is.</translation>
     </message>
 </context>
 <context>
@@ -2378,6 +2426,10 @@ Cameras: {cameras}</translation>
         <translation>it could not be opened in time (printing under way?)</translation>
     </message>
     <message>
+        <source>un code commencé par son préfixe n&apos;a jamais été terminé : ses touches ont été tapées telles quelles (vérifiez le suffixe réglé dans Caisse › Périphériques)</source>
+        <translation>a code begun by its prefix never ended: its keys were typed as they came (check the suffix set in Till › Devices)</translation>
+    </message>
+    <message>
         <source>Aucune imprimante configurée : le ticket attend dans la file (Caisse › Périphériques).</source>
         <translation>No printer set up: the ticket waits in the queue (Till › Devices).</translation>
     </message>
@@ -2392,6 +2444,10 @@ Cameras: {cameras}</translation>
     <message>
         <source>Lecteur de codes série : {problem}. Il est rouvert dès qu&apos;il revient ; tapez les codes en attendant.</source>
         <translation>Serial code reader: {problem}. It is opened again as soon as it is back; type the codes meanwhile.</translation>
+    </message>
+    <message>
+        <source>Lecteur clavier : {problem}.</source>
+        <translation>Keyboard scanner: {problem}.</translation>
     </message>
     <message>
         <source>Caméra : {problem}. Elle est rouverte dès qu&apos;elle revient.</source>
