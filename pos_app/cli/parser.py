@@ -271,7 +271,11 @@ def _add_device_commands(commands: Any) -> None:
     camera = setting.add_parser("camera", help="a camera (index, device node or video file;"
                                 " '' for none)")
     camera.add_argument("source")
-    camera.add_argument("--decoder", choices=["zxing", "pyzbar"])
+    camera.add_argument("--decoder", choices=["auto", "zxing", "pyzbar"],
+                        help="auto (the default): zxing-cpp, then its second chances and"
+                        " ZBar on frames where it found nothing")
+    camera.add_argument("--formats", help="the symbologies it may read, separated by commas"
+                        " (EAN13, EAN8, UPCA, UPCE, Code128, QRCode by default)")
     test = devices.add_parser("test", help="try a device now").add_subparsers(
         dest="device", required=True)
     test.add_parser("printer", help="print a test page (sent at once, not queued)")
