@@ -88,6 +88,7 @@ class ZxingDecoder:
             getattr(zxingcpp.BarcodeFormat, name) for allowed in formats
             for name in _ZXING_FORMATS.get(allowed, (allowed,))))
         self._binarizer = getattr(zxingcpp.Binarizer, binarizer)
+        self._binary = zxingcpp.ContentType.Binary
 
     def decode(self, image: Image) -> list[tuple[str, str]]:
         picture = grey(image)
@@ -103,7 +104,9 @@ class ZxingDecoder:
         found = [code for code in self._zxing.read_barcodes(
             picture, formats=self._formats, text_mode=self._zxing.TextMode.Plain,
             binarizer=self._binarizer) if code.valid and code.format.name in self.allowed]
-        return [(code.text, code.format.name) for code in _without_conflicts(found)]
+        # Binary content as its bytes, one character each (no charset guessed at)
+        return [(code.bytes.decode("latin-1") if code.content_type == self._binary
+                 else code.text, code.format.name) for code in _without_conflicts(found)]
 
 
 def _without_conflicts(found: list[Any]) -> list[Any]:
@@ -169,15 +172,22 @@ class PyzbarDecoder:
             raise ScannerUnavailable(f"pyzbar cannot be loaded ({error})") from error
         self._pyzbar, self.allowed = pyzbar, frozenset(formats)
         names = {ours: theirs for theirs, ours in _PYZBAR_NAMES.items()}
-        self._symbols = [pyzbar.ZBarSymbol[names[name]] for name in formats if name in names]
+        asked = [name for name in formats if name in names]
+        if "UPCA" in asked and "EAN13" not in asked:
+            asked.append("EAN13")  # ZBar finds UPC-A codes only through its EAN-13 reader
+        self._symbols = [pyzbar.ZBarSymbol[names[name]] for name in asked]
 
     def decode(self, image: Image) -> list[tuple[str, str]]:
         if not self._symbols:
             return []
         found = self._pyzbar.decode(grey(image), symbols=self._symbols)
-        codes = [(_as_zxing_writes(code.data.decode("utf-8", "replace"),
-                                   _PYZBAR_NAMES.get(code.type, code.type)),
-                  _PYZBAR_NAMES.get(code.type, code.type)) for code in found]
+        codes = []
+        for code in found:
+            symbology = _PYZBAR_NAMES.get(code.type, code.type)
+            text = _as_zxing_writes(code.data.decode("utf-8", "replace"), symbology)
+            if symbology == "EAN13" and "EAN13" not in self.allowed and text[:1] == "0":
+                symbology = "UPCA"  # a UPC-A code is an EAN-13 starting with 0
+            codes.append((text, symbology))
         return [(text, symbology) for text, symbology in codes if symbology in self.allowed]
 
 

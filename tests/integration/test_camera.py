@@ -282,3 +282,27 @@ def test_without_libzbar_the_pipeline_decodes_with_zxing_cpp_and_says_so_once(
     frames = ticket_frames(TICKETS[:2])
     assert [scan.code for scan in read_all(GeneratedCamera(frames), pipelines[0])] == (
         TICKETS[:2])
+
+
+def test_both_decoders_give_one_text_for_one_upc_code() -> None:
+    for code, symbology, text in [("036000291452", "UPCA", "0036000291452"),
+                                  ("01234565", "UPCE", "0012345000065")]:
+        frame = ticket_frames([code], symbology=symbology, frames_per_code=1,
+                              gap_frames=0)[0]
+        assert [found for found, _ in ZxingDecoder().decode(frame)] == [text]
+        assert [found for found, _ in PyzbarDecoder().decode(frame)] == [text]
+        assert PyzbarDecoder((symbology,)).decode(frame) == [(text, symbology)]
+
+
+def test_binary_content_is_given_byte_for_byte() -> None:
+    import io
+
+    import cv2
+    import numpy as np
+    import segno
+
+    data = bytes([0x00, 0x01, 0x80, 0xFF, 0xC3, 0x28, 0x41])  # no charset would read it
+    png = io.BytesIO()
+    segno.make_qr(data, error="m").save(png, kind="png", scale=4, border=4)
+    image = cv2.imdecode(np.frombuffer(png.getvalue(), np.uint8), cv2.IMREAD_GRAYSCALE)
+    assert ZxingDecoder().decode(image) == [(data.decode("latin-1"), "QRCode")]
