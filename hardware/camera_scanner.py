@@ -234,12 +234,12 @@ class PipelineDecoder:
     def decode(self, image: Image) -> list[tuple[str, str]]:
         picture = grey(image)  # once for every pass
         started = time.perf_counter()
-        found = self.first.decode(picture)
+        found = _checked(self.first.decode(picture))
         if found:
             return found
         if self.share is None:
             for chance in self.chances:
-                found = chance.decode(picture)
+                found = _checked(chance.decode(picture))
                 if found:
                     return found
             return []
@@ -247,11 +247,20 @@ class PipelineDecoder:
         if self._saved_s < self._cost_s[self._next]:
             return []
         chance_started = time.perf_counter()
-        found = self.chances[self._next].decode(picture)
+        found = _checked(self.chances[self._next].decode(picture))
         self._cost_s[self._next] = spent = time.perf_counter() - chance_started
         self._saved_s -= spent
         self._next = (self._next + 1) % len(self.chances)
         return found
+
+
+def _checked(found: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The reads less EAN/UPC codes whose check digit does not fit: such a read is no
+    answer, and the next chance is still taken."""
+    from pos_app.domain.check_digit import has_valid_check_digit
+
+    return [(text, symbology) for text, symbology in found
+            if has_valid_check_digit(text, symbology)]
 
 
 def decoder_named(name: str, formats: Sequence[str] = DEFAULT_CAMERA_FORMATS,

@@ -208,6 +208,14 @@ def test_an_ean_13_whose_check_digit_does_not_fit_is_refused() -> None:
         "3760123450089"]
 
 
+def test_a_misread_ean_does_not_stop_the_pipeline_from_taking_its_next_chance() -> None:
+    pipeline = PipelineDecoder()
+    pipeline.first = Misreading(("3760123450088", "EAN13"))
+    pipeline.chances = [Misreading(("4006381333930", "EAN13")),
+                        Misreading(("4006381333931", "EAN13"))]
+    assert pipeline.decode(empty_frame(random.Random(3))) == [("4006381333931", "EAN13")]
+
+
 def test_a_code_128_is_a_scan_only_once_read_in_a_second_frame() -> None:
     once = ticket_frames(["ABC-123"], symbology="Code128", frames_per_code=1, gap_frames=60)
     assert read_all(GeneratedCamera(once)) == []  # one frame, then 2 s of nothing
