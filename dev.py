@@ -52,6 +52,9 @@ XCB_PACKAGES = [
     "xvfb", "xauth", "libxcb-cursor0", "libxcb-icccm4", "libxcb-keysyms1", "libxcb-shape0",
     "libxcb-render-util0", "libxcb-image0", "libxkbcommon-x11-0", "fonts-dejavu-core",
 ]
+# ZBar, the camera's last second chance (through pyzbar) on frames zxing-cpp found
+# nothing in: the camera works without it, with zxing-cpp alone, and says so once.
+ZBAR = {"libzbar.so.0": "libzbar0"}
 # The server's status page is tested, and photographed, in Debian's chromium driven by
 # selenium: each Debian package and the file it provides.
 CHROMIUM = {"chromium": "/usr/bin/chromium", "chromium-driver": "/usr/bin/chromedriver"}
@@ -70,7 +73,8 @@ def main(argv: list[str]) -> int:
     needs_x = command == "screenshots" or (command == "start" and not has_display())
     packages = missing_system_packages(
         with_x=needs_x, for_tests=command == "test",
-        with_browser=command in {"test", "server-screenshots"})
+        with_browser=command in {"test", "server-screenshots"},
+        with_zbar=command in {"test", "bench", "setup"} or os.geteuid() == 0)
     if packages and not install_system_packages(packages):
         return 1
     ensure_venv()
@@ -98,8 +102,10 @@ def main(argv: list[str]) -> int:
 
 
 def missing_system_packages(with_x: bool, for_tests: bool = False,
-                            with_browser: bool = False) -> list[str]:
+                            with_browser: bool = False, with_zbar: bool = False) -> list[str]:
     missing = [pkg for lib, pkg in QT_LIBRARIES.items() if not has_shared_library(lib)]
+    if with_zbar:
+        missing += [pkg for lib, pkg in ZBAR.items() if not has_shared_library(lib)]
     if for_tests and shutil.which("faketime") is None:
         missing.append("faketime")  # the command line's tests set its clock back and ahead
     if with_browser:

@@ -123,10 +123,11 @@ class Devices:
 
     def _camera(self, on_scan: Callable[[Scan], None],
                 on_end: Callable[[str, BaseException | None], None]) -> CodeReader:
-        from hardware.camera_scanner import DECODERS, CameraScanner, OpenCvCamera
+        from hardware.camera_scanner import CameraScanner, OpenCvCamera, decoder_named
 
         camera = self.settings.camera
         source = int(camera.source) if camera.source.isdigit() else camera.source
-        return CameraScanner(OpenCvCamera(source), on_scan, DECODERS[camera.decoder](),
+        return CameraScanner(OpenCvCamera(source), on_scan,
+                             decoder_named(camera.decoder, camera.formats),
                              on_end=lambda error: on_end(camera.source, error)).start()
 

@@ -72,3 +72,15 @@ def test_the_tests_and_the_server_screenshots_ask_for_chromium_when_it_is_missin
     assert dev.missing_system_packages(with_x=False, for_tests=True,
                                        with_browser=True) == ["chromium-driver"]
     assert dev.missing_system_packages(with_x=False) == []
+
+
+def test_zbar_for_the_camera_is_installed_for_the_tests_by_its_debian_package(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    dev = load_dev()
+    monkeypatch.setattr(dev, "has_shared_library", lambda name: name != "libzbar.so.0")
+    monkeypatch.setattr(dev, "venv_works", lambda: True)
+    monkeypatch.setattr(dev.shutil, "which", lambda _name: "/usr/bin/faketime")
+    monkeypatch.setattr(dev.Path, "exists", lambda _path: True)
+    assert dev.missing_system_packages(with_x=False, for_tests=True, with_browser=True,
+                                       with_zbar=True) == ["libzbar0"]
+    assert dev.missing_system_packages(with_x=False) == []  # the camera works without it

@@ -25,12 +25,13 @@ FRAME_SIZE = (640, 480)  # width, height: what a till's webcam gives by default
 FPS = 30
 
 
-def code_image(code: str, symbology: str = "QRCode") -> Image:
-    """The code drawn black on white, one pixel per module, with its quiet zone."""
+def code_image(code: str, symbology: str = "QRCode", gs1: bool = False) -> Image:
+    """The code drawn black on white, one pixel per module, with its quiet zone; `gs1`:
+    a GS1 code (FNC1 first; its "\x1d" separators written as such)."""
     import cv2
     import numpy as np
 
-    if symbology == "QRCode":
+    if symbology == "QRCode" and not gs1:
         import segno
 
         png = io.BytesIO()
@@ -39,9 +40,19 @@ def code_image(code: str, symbology: str = "QRCode") -> Image:
     else:
         import zxingcpp
 
-        drawn = zxingcpp.create_barcode(code, zxingcpp.barcode_format_from_str(symbology))
+        drawn = zxingcpp.create_barcode(code, zxingcpp.barcode_format_from_str(symbology),
+                                        gs1=gs1)
         image = np.asarray(drawn.to_image(scale=1, add_quiet_zones=True), dtype=np.uint8)
     return np.ascontiguousarray(image)
+
+
+def on_paper(frame: Image, paper_bgr: tuple[int, int, int]) -> Image:
+    """A grey frame in colour, its white turned to the paper's colour (BGR) and its black
+    kept: a code printed on yellow paper, say, whose blue channel is all dark."""
+    import numpy as np
+
+    light = frame.astype(np.float32)[..., None] / 255
+    return np.clip(light * np.array(paper_bgr, np.float32), 0, 255).astype(np.uint8)
 
 
 def ticket_frame(code_picture: Image, rng: random.Random,
@@ -80,14 +91,14 @@ def _background(rng: random.Random, size: tuple[int, int]) -> Image:
 
 def ticket_frames(codes: Sequence[str], symbology: str = "QRCode", frames_per_code: int = 8,
                   gap_frames: int = 4, seed: int = 7,
-                  size: tuple[int, int] = FRAME_SIZE) -> list[Image]:
+                  size: tuple[int, int] = FRAME_SIZE, gs1: bool = False) -> list[Image]:
     """Each code held up for `frames_per_code` frames (the hand moving a few pixels
     between two), then `gap_frames` frames with nothing in view."""
     rng = random.Random(seed)
     frames: list[Image] = []
     for code in codes:
-        picture = code_image(code, symbology)
-        module_px = rng.randrange(3, 6) if symbology == "QRCode" else 2
+        picture = code_image(code, symbology, gs1)
+        module_px = rng.randrange(3, 6) if "QR" in symbology else 2
         span = (picture.shape[1] * module_px, picture.shape[0] * module_px)
         x = rng.randrange(0, max(1, size[0] - span[0] - 8))
         y = rng.randrange(0, max(1, size[1] - span[1] - 8))

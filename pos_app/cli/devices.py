@@ -38,7 +38,7 @@ SETTING_NAMES = {  # command-line option → the setting it changes, per device
     "drawer": {"connection": "connection", "pin": "pin", "pulse": "pulse_ms", "port": "port"},
     "scanner": {"port": "port", "baudrate": "baudrate", "terminator": "terminator",
                 "partial_timeout": "partial_timeout_ms", "encoding": "encoding"},
-    "camera": {"source": "source", "decoder": "decoder"},
+    "camera": {"source": "source", "decoder": "decoder", "formats": "formats"},
     "wedge": {"prefix": "prefix", "suffix": "suffix", "max_gap": "max_gap_ms"},
 }
 

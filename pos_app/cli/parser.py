@@ -271,7 +271,11 @@ def _add_device_commands(commands: Any) -> None:
     camera = setting.add_parser("camera", help="a camera (index, device node or video file;"
                                 " '' for none)")
     camera.add_argument("source")
-    camera.add_argument("--decoder", choices=["zxing", "pyzbar"])
+    camera.add_argument("--decoder", choices=["auto", "zxing", "pyzbar"],
+                        help="auto (the default): zxing-cpp, then its second chances and"
+                        " ZBar on frames where it found nothing")
+    camera.add_argument("--formats", help="the symbologies it may read, separated by commas"
+                        " (EAN13, EAN8, UPCA, UPCE, Code128, QRCode by default)")
     wedge = setting.add_parser("wedge", help="the keyboard-wedge scanner (it types its"
                                " codes): what it sends around each code")
     wedge.add_argument("--prefix", help="a key it sends before each code: one character or"

@@ -32,7 +32,7 @@ TERMINATORS = {"CR": b"\r", "LF": b"\n", "CRLF": b"\r\n", "TAB": b"\t"}
 SCANNER_TERMINATORS = (*TERMINATORS, "TIMEOUT")
 SCANNER_ENCODINGS = ("latin-1", "utf-8")
 PARTIAL_TIMEOUTS_MS = range(20, 2001)
-DECODERS = ("zxing", "pyzbar")
+DECODERS = ("auto", "zxing", "pyzbar")
 PAPER_WIDTHS = (58, 80)
 BAUD_RATES = (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200)
 
@@ -71,10 +71,42 @@ class ScannerSettings:
     encoding: str = "latin-1"
 
 
+# The symbologies a camera may read (the Scan's names, as zxing-cpp says them), and those
+# it reads unless told otherwise: what the till's products and tickets carry. Not Micro
+# QR: one can be read off a corner of a ticket's QR code (a "029" that is no ticket).
+CAMERA_FORMATS = ("EAN13", "EAN8", "UPCA", "UPCE", "Code128", "QRCode", "MicroQRCode",
+                  "Code39", "Code93", "ITF", "Codabar", "DataMatrix", "PDF417", "Aztec")
+DEFAULT_CAMERA_FORMATS = ("EAN13", "EAN8", "UPCA", "UPCE", "Code128", "QRCode")
+
+
 @dataclass(frozen=True, slots=True)
 class CameraSettings:
     source: str = ""  # none when empty; a camera's index ("0"), device node or a video file
-    decoder: str = "zxing"
+    # auto: zxing-cpp, then its second chances and ZBar on a frame where it found nothing
+    decoder: str = "auto"
+    formats: tuple[str, ...] = DEFAULT_CAMERA_FORMATS  # the symbologies it may read
+
+
+def read_camera_formats(text: str | None, problems: list[str]) -> tuple[str, ...]:
+    """The symbologies named in `text`, separated by commas, each as zxing-cpp names it
+    or as people write it ("EAN-13", "Code 128", "QR Code"); a name not known is
+    reported and left out, and none known at all gives the default."""
+    if text is None or not text.strip():
+        return DEFAULT_CAMERA_FORMATS
+    known = {_format_key(name): name for name in CAMERA_FORMATS}
+    chosen: list[str] = []
+    for word in text.split(","):
+        name = known.get(_format_key(word))
+        if name is None:
+            problems.append(f"[camera] formats: {word.strip()!r} is not one of"
+                            f" {', '.join(CAMERA_FORMATS)}: left out")
+        elif name not in chosen:
+            chosen.append(name)
+    return tuple(chosen) if chosen else DEFAULT_CAMERA_FORMATS
+
+
+def _format_key(name: str) -> str:
+    return "".join(letter for letter in name.lower() if letter.isalnum())
 
 
 # -- the keyboard-wedge scanner ([wedge]) -------------------------------------------------
@@ -178,7 +210,9 @@ def read_device_settings(sections: Sections) -> tuple[DeviceSettings, list[str]]
         reader.number("scanner", "partial_timeout_ms", 100, PARTIAL_TIMEOUTS_MS),
         reader.word("scanner", "encoding", "latin-1", SCANNER_ENCODINGS))
     camera = CameraSettings(reader.text("camera", "source", ""),
-                            reader.word("camera", "decoder", "zxing", DECODERS))
+                            reader.word("camera", "decoder", "auto", DECODERS),
+                            read_camera_formats(reader.text("camera", "formats", ""),
+                                                problems))
     wedge = _read_wedge(reader)
     return DeviceSettings(printer, drawer, scanner, camera, wedge), problems
 
@@ -196,7 +230,8 @@ def device_settings_sections(settings: DeviceSettings) -> dict[str, dict[str, st
                     "terminator": settings.scanner.terminator,
                     "partial_timeout_ms": str(settings.scanner.partial_timeout_ms),
                     "encoding": settings.scanner.encoding},
-        "camera": {"source": settings.camera.source, "decoder": settings.camera.decoder},
+        "camera": {"source": settings.camera.source, "decoder": settings.camera.decoder,
+                   "formats": ", ".join(settings.camera.formats)},
         "wedge": _wedge_section(settings.wedge),
     }
 

@@ -4,6 +4,8 @@ queue with "Réessayer". A manager saves changes; each is journaled."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
@@ -28,7 +30,6 @@ from PySide6.QtWidgets import (
 from pos_app.domain.devices import (
     NOT_PREFIXES,
     SCANNER_ENCODINGS,
-    CameraSettings,
     DeviceSettings,
     DrawerConnection,
     DrawerSettings,
@@ -265,7 +266,8 @@ class DevicesDialog(QDialog):
             ScannerSettings(self.scanner_port.text().strip(), current.scanner.baudrate,
                             str(self.terminator.currentData()), self.partial_timeout.value(),
                             str(self.encoding.currentData())),
-            CameraSettings(self.camera.text().strip(), current.camera.decoder),
+            # What the screen does not show (decoder, formats) stays as set.
+            replace(current.camera, source=self.camera.text().strip()),
             self._chosen_wedge())
 
     def _chosen_wedge(self) -> WedgeSettings:

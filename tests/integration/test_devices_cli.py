@@ -138,6 +138,18 @@ def test_a_camera_video_of_tickets_is_read_by_the_camera_test(till: Path) -> Non
     assert {code["symbology"] for code in read["codes"]} == {"QRCode"}
 
 
+def test_a_camera_reads_the_symbologies_it_is_set_to(till: Path) -> None:
+    listed = ok(caisse(till, "devices", "list"))
+    assert listed["settings"]["camera"]["formats"] == "EAN13, EAN8, UPCA, UPCE, Code128, QRCode"
+    assert listed["settings"]["camera"]["decoder"] == "auto"
+    set_to = ok(caisse(till, "devices", "set", "camera", "0", "--formats", "EAN-13, QR Code",
+                       "--decoder", "zxing", staff="gerant", secret="4321"))
+    assert set_to["settings"]["camera"]["formats"] == "EAN13, QRCode"
+    refused = caisse(till, "devices", "set", "camera", "0", "--formats", "EAN-13, Teletext",
+                     staff="gerant", secret="4321")
+    assert refused.returncode != 0 and "Teletext" in refused.stdout + refused.stderr
+
+
 def test_a_missing_camera_is_said_not_raised(till: Path) -> None:
     ok(caisse(till, "devices", "set", "camera", "/dev/video-none", staff="gerant",
               secret="4321"))

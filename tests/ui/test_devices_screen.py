@@ -321,3 +321,23 @@ def test_a_receipt_with_no_printer_set_says_so_at_once_and_waits_for_one(
         qtbot.waitUntil(lambda: window.notice.text() == "", timeout=WAIT_MS)
     finally:
         unset.stop()
+
+
+def test_saving_the_devices_screen_keeps_what_it_does_not_show(
+        qtbot: QtBot, store: Store, runner: OperationRunner, manager: StaffMember,
+        link: DeviceLink, data_dir: Path) -> None:
+    """The camera's decoder and symbologies are set from the command line: a manager
+    saving the screen for its printer leaves them as they were."""
+    settings = link.devices.settings
+    link.use_settings(replace(settings, camera=replace(settings.camera, decoder="zxing",
+                                                       formats=("QRCode",))))
+    window = open_sale_window(qtbot, store, runner, manager)
+    window.attach_devices(link)
+    dialog = window.open_devices()
+    assert isinstance(dialog, DevicesDialog)
+    dialog.camera.setText("/dev/video9")
+    click(qtbot, dialog.save)
+    qtbot.waitUntil(lambda: dialog.error.text() == "Réglages enregistrés.", timeout=WAIT_MS)
+    camera = open_devices(data_dir).config.load()[0].camera
+    assert (camera.source, camera.decoder, camera.formats) == ("/dev/video9", "zxing",
+                                                                ("QRCode",))
