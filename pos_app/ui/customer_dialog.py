@@ -1,5 +1,5 @@
 """Recherche client (R1): find a customer by name, or create one, and assign them to the
-basket as its payer."""
+basket as its payer. Scanning a customer's membership card picks them at once."""
 
 from __future__ import annotations
 
@@ -20,10 +20,12 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.domain.customer import Customer, CustomerKind
+from pos_app.domain.scan import Scan
+from pos_app.domain.scan_meaning import ScanContext, ScanMeaning, ScannedCard, UnknownScan
 from pos_app.domain.staff import StaffMember
 from pos_app.services import customers
 from pos_app.services.context import Context
-from pos_app.ui.messages import error_message
+from pos_app.ui.messages import error_message, scan_refusal_text
 from pos_app.ui.ops import LatestOnly, OperationRunner
 from pos_app.ui.widgets import after_typing_pause, named, split_row
 
@@ -129,9 +131,28 @@ class CustomerDialog(QDialog):
     def _describe(self, customer: Customer) -> str:
         kind = (self.tr("Personne") if customer.kind is CustomerKind.PERSON
                 else self.tr("Organisation"))
-        details = " · ".join(part for part in (customer.postal_code, customer.email,
+        card = (self.tr("carte {code}").format(code=customer.card_code)
+                if customer.card_code else None)
+        details = " · ".join(part for part in (card, customer.postal_code, customer.email,
                                                customer.phone) if part)
         return f"{customer.display_name}\n{kind}" + (f" · {details}" if details else "")
+
+    def receive_scan(self, scan: Scan) -> None:
+        """A scanned membership card picks its customer; any other code is said here."""
+
+        def resolve() -> ScanMeaning:
+            from pos_app.services.scanning import resolve_scan
+
+            return resolve_scan(self.ctx, scan, ScanContext.CUSTOMER_SEARCH)
+
+        self.runner.run(self, resolve, self._scanned, self._fail)
+
+    def _scanned(self, meaning: ScanMeaning) -> None:
+        if isinstance(meaning, ScannedCard):
+            self.chosen = meaning.customer
+            self.accept()
+        elif isinstance(meaning, UnknownScan):  # this search looks for nothing else
+            self.error.setText(scan_refusal_text(meaning))
 
     def _assign(self) -> None:
         item = self.results.currentItem()

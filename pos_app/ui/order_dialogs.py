@@ -2,7 +2,8 @@
 or only those with something left to pay ("À encaisser"); open it to see its lines,
 payments, returns and refunds and what is left; pay the rest; show its receipt ("Ticket")
 or reprint it ("Duplicata", journaled); take lines back or cancel it, giving back what the
-customer is owed (refund_dialog.py)."""
+customer is owed (refund_dialog.py). Scanning a receipt, an order slip or a ticket in the
+search opens its order."""
 
 from __future__ import annotations
 
@@ -27,13 +28,21 @@ from PySide6.QtWidgets import (
 
 from pos_app.domain.order import OrderStatus, StatusFilter
 from pos_app.domain.payment import PaymentMethod
+from pos_app.domain.scan import Scan
+from pos_app.domain.scan_meaning import (
+    ScanContext,
+    ScanMeaning,
+    ScannedOrder,
+    ScannedTicket,
+    UnknownScan,
+)
 from pos_app.domain.staff import Role, StaffMember
 from pos_app.formatting import format_local_time, format_money, paris
-from pos_app.services import orders, selling
+from pos_app.services import orders, scanning, selling
 from pos_app.services.context import Context
 from pos_app.services.orders import OrderDetails
 from pos_app.services.ports import OrderSummary
-from pos_app.ui.messages import error_message
+from pos_app.ui.messages import error_message, scan_refusal_text, training_apart_text
 from pos_app.ui.ops import LatestOnly, OperationRunner
 from pos_app.ui.payment_dialog import PaymentDialog
 from pos_app.ui.refund_dialog import RefundDialog, RefundMode
@@ -128,12 +137,37 @@ class OrderSearchDialog(QDialog):
 
     def open_current(self) -> None:
         item = self.results.currentItem()
-        if item is None:
-            return
-        dialog = OrderDialog(self.ctx, self.runner, self.staff, str(
-            item.data(Qt.ItemDataRole.UserRole)), devices=self.devices, parent=self)
+        if item is not None:
+            self.open_order(str(item.data(Qt.ItemDataRole.UserRole)))
+
+    def open_order(self, number: str) -> OrderDialog:
+        dialog = OrderDialog(self.ctx, self.runner, self.staff, number, devices=self.devices,
+                             parent=self)
         dialog.finished.connect(lambda _result: self.refresh())
         self.opened = show_dialog(dialog)
+        return dialog
+
+    def receive_scan(self, scan: Scan) -> None:
+        """A receipt's, order slip's or ticket's code opens its order; any other code is
+        said here."""
+        self.runner.run(self, lambda: scanning.resolve_scan(self.ctx, scan,
+                                                            ScanContext.ORDER_SEARCH),
+                        self._scanned, self._fail)
+
+    def _scanned(self, meaning: ScanMeaning) -> None:
+        if isinstance(meaning, UnknownScan):
+            self.error.setText(scan_refusal_text(meaning))
+            return
+        if not isinstance(meaning, ScannedOrder | ScannedTicket):
+            return  # this search looks for nothing else
+        number = meaning.number if isinstance(meaning, ScannedOrder) else meaning.order_number
+        if meaning.training is not self.training:
+            self.error.setText(training_apart_text(number, meaning.training))
+            return
+        self.error.setText("" if isinstance(meaning, ScannedOrder) else self.tr(
+            "Billet {reference} : {label}.").format(reference=meaning.reference,
+                                                    label=meaning.label))
+        self.open_order(number)
 
     def _fail(self, error: Exception) -> None:
         self.error.setText(error_message(error))
