@@ -164,10 +164,11 @@ class OrderSearchDialog(QDialog):
         if meaning.training is not self.training:
             self.error.setText(training_apart_text(number, meaning.training))
             return
-        self.error.setText("" if isinstance(meaning, ScannedOrder) else self.tr(
-            "Billet {reference} : {label}.").format(reference=meaning.reference,
-                                                    label=meaning.label))
-        self.open_order(number)
+        self.error.clear()
+        opened = self.open_order(number)
+        if isinstance(meaning, ScannedTicket):  # the order's window says which ticket
+            opened.setWindowTitle(self.tr("{title} — billet {reference} : {label}").format(
+                title=opened.windowTitle(), reference=meaning.reference, label=meaning.label))
 
     def _fail(self, error: Exception) -> None:
         self.error.setText(error_message(error))
