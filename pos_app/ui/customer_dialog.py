@@ -29,6 +29,8 @@ from pos_app.ui.messages import error_message, scan_refusal_text
 from pos_app.ui.ops import LatestOnly, OperationRunner
 from pos_app.ui.widgets import after_typing_pause, named, split_row
 
+CARD_CODE_LENGTH = 64  # as the store's column (and the import's check) sizes it
+
 
 class CustomerDialog(QDialog):
     """Accepted with `chosen`: the customer to assign to the basket."""
@@ -91,12 +93,16 @@ class CustomerDialog(QDialog):
         self.email = named(QLineEdit(), "email")
         self.phone = named(QLineEdit(), "phone")
         self.postal_code = named(QLineEdit(), "postalCode")
+        self.card_code = named(QLineEdit(), "cardCode")
+        self.card_code.setPlaceholderText(self.tr("Scannez la carte ou tapez son numéro"))
+        self.card_code.setMaxLength(CARD_CODE_LENGTH)
         form = QFormLayout()
         form.addRow(self.tr("Nom"), self.name)
         form.addRow(self.tr("Prénom"), self.first_name)
         form.addRow(self.tr("E-mail"), self.email)
         form.addRow(self.tr("Téléphone"), self.phone)
         form.addRow(self.tr("Code postal"), self.postal_code)
+        form.addRow(self.tr("Carte d'adhérent"), self.card_code)
         back = named(QPushButton(self.tr("Retour")), "back")
         self.save = named(QPushButton(self.tr("Créer et assigner")), "save")
         buttons = split_row([back], [self.save])
@@ -138,7 +144,11 @@ class CustomerDialog(QDialog):
         return f"{customer.display_name}\n{kind}" + (f" · {details}" if details else "")
 
     def receive_scan(self, scan: Scan) -> None:
-        """A scanned membership card picks its customer; any other code is said here."""
+        """A scanned membership card picks its customer; any other code is said here.
+        While a customer is being created, a scan is the card given to them."""
+        if self.pages.currentIndex() == 1:
+            self.card_code.setText(scan.code.strip()[:CARD_CODE_LENGTH])
+            return
 
         def resolve() -> ScanMeaning:
             from pos_app.services.scanning import resolve_scan
@@ -180,7 +190,7 @@ class CustomerDialog(QDialog):
         kind = self._kind()
         fields = (self.name.text(), self.first_name.text() if kind is CustomerKind.PERSON
                   else None, self.email.text() or None, self.phone.text() or None,
-                  self.postal_code.text() or None)
+                  self.postal_code.text() or None, self.card_code.text() or None)
         self.save.setEnabled(False)
         self.runner.run(self, lambda: customers.create_customer(self.ctx, self.staff, kind,
                                                                 *fields),

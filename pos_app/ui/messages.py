@@ -70,6 +70,9 @@ def _sentences() -> list[tuple[type[Exception], Callable[[Any], str]]]:
             translate("messages", "La base de la caisse ne peut pas être écrite"),
             translate("messages", "Prévenez un responsable."))),
         (errors.CustomerNameMissing, lambda e: translate("messages", "Indiquez le nom du client.")),
+        (errors.CardCodeTaken, lambda e: translate(
+            "messages", "La carte {code} est déjà celle de {holder}.").format(
+                code=e.code, holder=e.holder)),
         (errors.AmountTooLarge, lambda e: translate(
             "messages", "Montant trop élevé : « {text} ». La caisse prend au plus {maximum}."
         ).format(text=e.text, maximum=format_money(e.maximum_cents))),

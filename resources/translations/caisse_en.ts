@@ -541,6 +541,10 @@
         <translation>Organisation</translation>
     </message>
     <message>
+        <source>Scannez la carte ou tapez son numéro</source>
+        <translation>Scan the card or type its number</translation>
+    </message>
+    <message>
         <source>Nom</source>
         <translation>Name</translation>
     </message>
@@ -559,6 +563,10 @@
     <message>
         <source>Code postal</source>
         <translation>Postcode</translation>
+    </message>
+    <message>
+        <source>Carte d&apos;adhérent</source>
+        <translation>Membership card</translation>
     </message>
     <message>
         <source>Retour</source>
@@ -2140,6 +2148,10 @@ Cameras: {cameras}</translation>
     <message>
         <source>Indiquez le nom du client.</source>
         <translation>Give the customer&apos;s name.</translation>
+    </message>
+    <message>
+        <source>La carte {code} est déjà celle de {holder}.</source>
+        <translation>Card {code} is already {holder}&apos;s.</translation>
     </message>
     <message>
         <source>Montant trop élevé : « {text} ». La caisse prend au plus {maximum}.</source>

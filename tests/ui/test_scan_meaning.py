@@ -19,6 +19,7 @@ from pos_app.documents import ticket_document
 from pos_app.domain.document import AdmissionTicket, ticket_reference
 from pos_app.domain.scan import Scan
 from pos_app.domain.staff import StaffMember
+from pos_app.services import customers as customer_service
 from pos_app.services import importing, selling
 from pos_app.services.receipts import receipt
 from pos_app.services.selling import PaymentRequest
@@ -222,3 +223,26 @@ def test_a_receipt_or_ticket_scanned_in_the_order_search_opens_the_order(
     assert search.opened.windowTitle() == (f"Commande {number} — billet {number}-2-1 :"
                                            " Location paddle – 1 h — Tarif unique")
     assert screen.basket.payer_id is None
+
+
+def test_a_card_scanned_while_creating_a_customer_is_given_to_them(
+        qtbot: QtBot, screen: SaleWindow, link: DeviceLink, store: Store,
+        member: str) -> None:
+    dialog = screen.find_customer()
+    click(qtbot, child(dialog, QPushButton, "newCustomer"))
+    dialog.name.setText("Nouvel")
+    read(link, f"{CARD}\r\n", "Code128")  # another customer's card
+    qtbot.waitUntil(lambda: dialog.card_code.text() == CARD, timeout=WAIT_MS)
+    click(qtbot, dialog.save)
+    qtbot.waitUntil(lambda: dialog.error.text() != "", timeout=WAIT_MS)
+    assert dialog.error.text() == f"La carte {CARD} est déjà celle de ADHÉRENT Alex."
+    read(link, "ADH-0043", "Code128")
+    qtbot.waitUntil(lambda: dialog.card_code.text() == "ADH-0043", timeout=WAIT_MS)
+    click(qtbot, dialog.save)
+    qtbot.waitUntil(lambda: screen.basket.payer_id not in (None, member), timeout=WAIT_MS)
+    found = customer_service.search_customers(store.context, "nouvel")
+    assert [customer.card_code for customer in found] == ["ADH-0043"]
+    search = screen.find_customer()
+    search.search.setText("nouvel")
+    qtbot.waitUntil(lambda: search.results.count() == 1, timeout=WAIT_MS)
+    assert "carte ADH-0043" in search.results.item(0).text()
