@@ -179,3 +179,15 @@ def test_an_unknown_code_is_said_as_such(ctx: Context) -> None:
     assert resolve_scan(ctx, scan("0000000000000", "EAN13")) == UnknownScan(
         "0000000000000", Refusal.NOT_FOUND, "EAN13")
     assert resolve_scan(ctx, scan("   ")).refusal is Refusal.NOT_FOUND  # type: ignore[union-attr]
+
+
+def test_a_training_receipt_says_it_is_one(ctx: Context, cashier: StaffMember) -> None:
+    basket = basket_of(ctx, "cafe")
+    order = selling.sell(ctx, cashier, basket, [PaymentRequest("ESP", basket.total_cents)],
+                         training=True)
+    printed = decode(receipt_to_escpos(receipt(ctx, order.number)))
+    assert printed.qr_codes[0].startswith("CQ1S|")
+    for code, symbology in ((printed.qr_codes[0], "QRCode"), (printed.barcodes[0], None)):
+        meaning = resolve_scan(ctx, scan(code, symbology), ScanContext.ORDER_SEARCH)
+        assert isinstance(meaning, ScannedOrder)
+        assert (meaning.number, meaning.training) == (order.number, True)

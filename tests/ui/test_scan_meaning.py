@@ -32,7 +32,7 @@ from pos_app.ui.sale_window import SaleWindow
 from pos_app.ui.scanner import KeyboardScanner
 from printing.escpos_document import document_to_escpos, receipt_to_escpos
 from tests.integration.test_selling_services import basket_of
-from tests.ui.conftest import WAIT_MS, give_focus
+from tests.ui.conftest import WAIT_MS, give_focus, open_sale_window
 from tests.ui.test_till_screen import child, click, search_and_tap, wait_for_methods
 
 AT = datetime(2026, 7, 14, 10, 0, tzinfo=UTC)
@@ -246,3 +246,18 @@ def test_a_card_scanned_while_creating_a_customer_is_given_to_them(
     search.search.setText("nouvel")
     qtbot.waitUntil(lambda: search.results.count() == 1, timeout=WAIT_MS)
     assert "carte ADH-0043" in search.results.item(0).text()
+
+
+def test_a_real_receipt_does_not_open_in_training_mode(
+        qtbot: QtBot, store: Store, runner: OperationRunner, manager: StaffMember,
+        link: DeviceLink) -> None:
+    number = sold(store, manager, "cafe")
+    window = open_sale_window(qtbot, store, runner, manager)
+    window.attach_devices(link)
+    window.set_training(True)
+    qtbot.waitUntil(lambda: window.training, timeout=WAIT_MS)
+    read(link, number, "Code128")
+    qtbot.waitUntil(lambda: number in window.notice.text(), timeout=WAIT_MS)
+    assert window.notice.text() == (f"Commande {number} : en mode formation, seules les"
+                                    " ventes de formation s'ouvrent.")
+    assert shown(OrderDialog) is None
