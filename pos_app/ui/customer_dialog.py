@@ -40,6 +40,7 @@ class CustomerDialog(QDialog):
         super().__init__(parent)
         self.ctx, self.runner, self.staff = ctx, runner, staff
         self.chosen: Customer | None = None
+        self._scan_said = ""  # what the last scan said: results shown after it keep it
         self.setWindowTitle(self.tr("Recherche client"))
         self.pages = QStackedWidget()
         self.pages.addWidget(self._search_page())
@@ -129,8 +130,9 @@ class CustomerDialog(QDialog):
                 self.results.addItem(item)
             if found:
                 self.results.setCurrentRow(0)
-            self.error.setText("" if found or not typed.strip()
-                               else self.tr("Aucun client trouvé."))
+            said = "" if found or not typed.strip() else self.tr("Aucun client trouvé.")
+            if said or self.error.text() != self._scan_said:  # what a scan said stays
+                self.error.setText(said)
 
         self._latest.run(lambda: customers.search_customers(self.ctx, typed), show, self._fail)
 
@@ -162,7 +164,8 @@ class CustomerDialog(QDialog):
             self.chosen = meaning.customer
             self.accept()
         elif isinstance(meaning, UnknownScan):  # this search looks for nothing else
-            self.error.setText(scan_refusal_text(meaning))
+            self._scan_said = scan_refusal_text(meaning)
+            self.error.setText(self._scan_said)
 
     def _assign(self) -> None:
         item = self.results.currentItem()

@@ -64,6 +64,7 @@ class OrderSearchDialog(QDialog):
         self.devices = devices
         self.setWindowTitle(self.tr("Recherche commande"))
         self.opened: OrderDialog | None = None
+        self._scan_said = ""  # what the last scan said: a list shown after it keeps it
         self.search = named(QLineEdit(), "orderSearchField")
         self.search.setPlaceholderText(self.tr("Numéro de commande ou nom du payeur"))
         self.filters = QButtonGroup(self)
@@ -119,10 +120,12 @@ class OrderSearchDialog(QDialog):
             self.results.addItem(item)
         if found:
             self.results.setCurrentRow(0)
-        self.error.setText("" if found else
-                           self.tr("Aucune commande trouvée.") if typed.strip() else
-                           self.tr("Aucune commande à encaisser.")
-                           if self._status() is StatusFilter.TO_PAY else "")
+        said = ("" if found else
+                self.tr("Aucune commande trouvée.") if typed.strip() else
+                self.tr("Aucune commande à encaisser.")
+                if self._status() is StatusFilter.TO_PAY else "")
+        if said or self.error.text() != self._scan_said:  # what a scan said stays
+            self.error.setText(said)
 
     def _describe(self, summary: OrderSummary) -> str:
         state = (self.tr("trop-perçu {amount}").format(
@@ -156,19 +159,23 @@ class OrderSearchDialog(QDialog):
 
     def _scanned(self, meaning: ScanMeaning) -> None:
         if isinstance(meaning, UnknownScan):
-            self.error.setText(scan_refusal_text(meaning))
+            self._say_scan(scan_refusal_text(meaning))
             return
         if not isinstance(meaning, ScannedOrder | ScannedTicket):
             return  # this search looks for nothing else
         number = meaning.number if isinstance(meaning, ScannedOrder) else meaning.order_number
         if meaning.training is not self.training:
-            self.error.setText(training_apart_text(number, meaning.training))
+            self._say_scan(training_apart_text(number, meaning.training))
             return
-        self.error.clear()
+        self._say_scan("")
         opened = self.open_order(number)
         if isinstance(meaning, ScannedTicket):  # the order's window says which ticket
             opened.setWindowTitle(self.tr("{title} — billet {reference} : {label}").format(
                 title=opened.windowTitle(), reference=meaning.reference, label=meaning.label))
+
+    def _say_scan(self, text: str) -> None:
+        self._scan_said = text
+        self.error.setText(text)
 
     def _fail(self, error: Exception) -> None:
         self.error.setText(error_message(error))
