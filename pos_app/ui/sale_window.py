@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from pos_app.domain.basket import Basket
 from pos_app.domain.catalogue import Product
+from pos_app.domain.errors import DomainError
 from pos_app.domain.scan import Scan
 from pos_app.domain.scan_meaning import (
     ScanContext,
@@ -293,10 +294,15 @@ class SaleWindow(QMainWindow):
 
     def act_on_scan(self, meaning: ScanMeaning) -> None:
         if isinstance(meaning, ScannedProduct):
-            if meaning.needs_price_choice:  # never the first price silently
-                self.open_product(meaning.product)
-            else:
-                self._add(meaning.product)
+            if not meaning.needs_price_choice:
+                self._add(meaning.product)  # a product that cannot be sold is said there
+                return
+            try:  # a draft is said at once, not after its prices were offered
+                meaning.product.check_sellable()
+            except DomainError as error:
+                self.show_notice(error_message(error), error=True)
+                return
+            self.open_product(meaning.product)  # never the first price silently
         elif isinstance(meaning, ScannedOrder | ScannedTicket) and (
                 meaning.training is not self.training):
             number = meaning.number if isinstance(meaning, ScannedOrder) else (

@@ -261,3 +261,16 @@ def test_a_real_receipt_does_not_open_in_training_mode(
     assert window.notice.text() == (f"Commande {number} : en mode formation, seules les"
                                     " ventes de formation s'ouvrent.")
     assert shown(OrderDialog) is None
+
+
+def test_a_draft_with_several_prices_is_refused_before_its_prices_are_offered(
+        qtbot: QtBot, screen: SaleWindow, link: DeviceLink, store: Store,
+        manager: StaffMember) -> None:
+    importing.import_data(store.context, manager, {"products": [
+        {"id": "p-draft", "name": "Brouillon", "vat_rate": "20", "published": False,
+         "prices": [{"label": "A", "amount": "1.00"}, {"label": "B", "amount": "2.00"}],
+         "barcodes": ["3760123459999"]}]})
+    read(link, "3760123459999", "EAN13")
+    qtbot.waitUntil(lambda: screen.notice.text() != "", timeout=WAIT_MS)
+    assert screen.notice.text() == "Ce produit ne peut pas être vendu (brouillon ou sans tarif)."
+    assert shown(ProductDialog) is None and screen.basket.is_empty
