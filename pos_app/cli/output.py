@@ -96,6 +96,8 @@ def customer(value: Customer) -> Result:
     data = {"id": value.id, "kind": value.kind.value, "name": value.name,
             "first_name": value.first_name, "email": value.email,
             "postal_code": value.postal_code}
+    if value.card_code is not None:  # a membership card
+        data["card_code"] = value.card_code
     kind = "personne" if value.kind.value == "person" else "organisation"
     return Result(data, f"{value.id:<16} {value.display_name:<40} ({kind})")
 

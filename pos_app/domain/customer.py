@@ -22,6 +22,7 @@ class Customer:
     email: str | None = None
     phone: str | None = None
     postal_code: str | None = None
+    card_code: str | None = None  # the venue's membership card: scanned, it finds them
 
     @property
     def display_name(self) -> str:

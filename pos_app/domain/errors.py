@@ -137,6 +137,14 @@ class CustomerNameMissing(DomainError):
         super().__init__("a customer needs a name")
 
 
+class CardCodeTaken(DomainError):
+    """A membership card is one customer's: a second one cannot be given it."""
+
+    def __init__(self, code: str, holder: str) -> None:
+        super().__init__(f"card {code!r} is already {holder!r}'s")
+        self.code, self.holder = code, holder
+
+
 class CancellationReasonMissing(DomainError):
     def __init__(self) -> None:
         super().__init__("a cancellation needs a reason")

@@ -55,7 +55,7 @@ PRODUCT_FIELDS = frozenset({"id", "name", "category", "vat_rate", "prices", "bar
                             "position"})
 PRICE_FIELDS = frozenset({"id", "label", "amount"})
 CUSTOMER_FIELDS = frozenset({"id", "kind", "name", "first_name", "email", "phone",
-                             "postal_code"})
+                             "postal_code", "card_code"})
 STAFF_FIELDS = frozenset({"login", "name", "role", "secret", "active"})
 # A refusal lists this many problems, then how many more there are: a file of 300,000 bad
 # items is said in a screenful, and never held as a million sentences.
@@ -245,7 +245,7 @@ def products_of(rows: list[tuple[Any, ...]]) -> list[tuple[int, Product]]:
 
 def customer_row(customer: Customer) -> tuple[Any, ...]:
     return (customer.id, customer.kind.value, customer.name, customer.first_name,
-            customer.email, customer.phone, customer.postal_code)
+            customer.email, customer.phone, customer.postal_code, customer.card_code)
 
 
 def customers_of(rows: list[tuple[Any, ...]]) -> list[Customer]:
@@ -384,6 +384,7 @@ class _Keeper:
             "payment_methods": {}, "categories": {}, "customers": {}, "staff": {},
             "products": checked.product_ids}
         self._barcodes: dict[str, str] = {}  # code → the first product of the file with it
+        self._cards: dict[str, str] = {}  # card code → the first customer of the file with it
 
     def keep(self, section: str, index: int, item: Any) -> None:
         checked = self._checked
@@ -397,6 +398,11 @@ class _Keeper:
             checked.products.add(product_row(index, item))
         elif section == "customers":
             self._unique(section, "id", item.id, index)
+            if item.card_code is not None:
+                holder = self._cards.setdefault(item.card_code, item.id)
+                if holder != item.id:
+                    self._reader.problem_at(
+                        "card_code", f"card {item.card_code!r} is also customer {holder!r}'s")
             checked.customers.add(customer_row(item))
         elif section == "payment_methods":
             self._unique(section, "code", item.code, index)
@@ -461,7 +467,8 @@ _OPTIONAL_ID, _OPTIONAL_CODE = _optional_text(ID_LENGTH), _optional_text(CODE_LE
 _CUSTOMER_DETAILS = {"first_name": _optional_text(NAME_LENGTH),
                      "email": _optional_text(LONG_NAME_LENGTH),
                      "phone": _optional_text(ID_LENGTH),
-                     "postal_code": _optional_text(POSTAL_CODE_LENGTH)}
+                     "postal_code": _optional_text(POSTAL_CODE_LENGTH),
+                     "card_code": _optional_text(ID_LENGTH)}
 
 
 def _flag(value: Any) -> bool:

@@ -53,7 +53,8 @@ def product_data(product: Product) -> dict[str, Any]:
 def customer_data(customer: Customer) -> dict[str, Any]:
     return _given({"id": customer.id, "kind": customer.kind.value, "name": customer.name,
                    "first_name": customer.first_name, "email": customer.email,
-                   "phone": customer.phone, "postal_code": customer.postal_code})
+                   "phone": customer.phone, "postal_code": customer.postal_code,
+                   "card_code": customer.card_code})
 
 
 def staff_data(member: StaffMember, secret_hash: str) -> dict[str, Any]:

@@ -8,8 +8,9 @@ from datetime import datetime
 
 @dataclass(frozen=True, slots=True)
 class Scan:
-    """One read code; the current screen decides what it means (a product, an order, a
-    ticket). `symbology` is None when the reader does not say (a keyboard wedge)."""
+    """One read code; what it means (a product, an order, a ticket, a customer's card) is
+    decided once for the screen it lands on (scan_meaning.py, services/scanning.py).
+    `symbology` is None when the reader does not say (a keyboard wedge)."""
 
     code: str
     source: str

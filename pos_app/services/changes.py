@@ -585,10 +585,12 @@ class CustomerSaved(Change):
 
     def sent(self, entry: JournalEntry | None) -> list[Sent]:
         customer = self.customer
-        return [Sent(RecordKind.CUSTOMER_SAVED, customer.id, {
-            "id": customer.id, "kind": customer.kind.value, "name": customer.name,
-            "first_name": customer.first_name, "email": customer.email,
-            "phone": customer.phone, "postal_code": customer.postal_code})]
+        data = {"id": customer.id, "kind": customer.kind.value, "name": customer.name,
+                "first_name": customer.first_name, "email": customer.email,
+                "phone": customer.phone, "postal_code": customer.postal_code}
+        if customer.card_code is not None:  # a membership card given at the till
+            data["card_code"] = customer.card_code
+        return [Sent(RecordKind.CUSTOMER_SAVED, customer.id, data)]
 
 
 # -- staff signing in and out, a session opened: the event journal; staff.*, session.* -----

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pos_app.domain.customer import Customer, CustomerKind, NamePattern, rank
-from pos_app.domain.errors import CustomerNameMissing, UnknownCustomer
+from pos_app.domain.errors import CardCodeTaken, CustomerNameMissing, UnknownCustomer
 from pos_app.domain.ids import new_id
 from pos_app.domain.staff import Role, StaffMember
 from pos_app.services.changes import CustomerSaved, record_change
@@ -31,13 +31,21 @@ def get_customer(ctx: Context, customer_id: str) -> Customer:
 
 def create_customer(ctx: Context, staff: StaffMember, kind: CustomerKind, name: str,
                     first_name: str | None = None, email: str | None = None,
-                    phone: str | None = None, postal_code: str | None = None) -> Customer:
+                    phone: str | None = None, postal_code: str | None = None,
+                    card_code: str | None = None) -> Customer:
+    """A customer created at the till; a membership card given here must be no other
+    customer's (the customer file moves cards, the till does not)."""
     staff.require(Role.CASHIER, "create a customer")
     if not name.strip():
         raise CustomerNameMissing()
+    card = card_code.strip() if card_code else None
     customer = Customer(new_id(), kind, name.strip(),
-                        first_name.strip() if first_name else None, email, phone, postal_code)
+                        first_name.strip() if first_name else None, email, phone, postal_code,
+                        card or None)
     with ctx.uow() as uow:
+        holder = uow.customers.get_by_card_code(card) if card else None
+        if card and holder is not None:
+            raise CardCodeTaken(card, holder.display_name)
         uow.customers.save(customer)
         record_change(uow, ctx.signer, local_till(uow).id, ctx.clock.now(),
                       CustomerSaved(customer))

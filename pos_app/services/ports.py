@@ -297,12 +297,17 @@ class CatalogueRepository(Protocol):
 class CustomerRepository(Protocol):
     def get(self, customer_id: str) -> Customer | None: ...
 
+    def get_by_card_code(self, code: str) -> Customer | None:
+        """The customer whose membership card carries `code`."""
+        ...
+
     def search(self, pattern: NamePattern, limit: int) -> list[Customer]: ...
 
     def save(self, customer: Customer) -> None: ...
 
     def save_many(self, customers: Sequence[Customer]) -> None:
-        """Create or replace each customer (ids all different)."""
+        """Create or replace each customer (ids and card codes all different); a card
+        code one of them is given is taken from any other customer holding it."""
         ...
 
     def remove_unreferenced(self, customer_ids: Sequence[str]) -> int:

@@ -9,13 +9,14 @@ from pos_app.domain.customer import Customer, CustomerKind, MatchMode, NamePatte
 from pos_app.domain.text import fold, words
 from pos_app.storage.sql import SqlRepository, chunks, like_escape
 
-_COLUMNS = "id, kind, name, first_name, email, phone, postal_code"
+_COLUMNS = "id, kind, name, first_name, email, phone, postal_code, card_code"
 _UPSERT = (
     "INSERT INTO customers (id, kind, name, first_name, email, phone, postal_code,"
-    " name_folded, first_name_folded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " card_code, name_folded, first_name_folded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     " ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, name = excluded.name,"
     " first_name = excluded.first_name, email = excluded.email, phone = excluded.phone,"
-    " postal_code = excluded.postal_code, name_folded = excluded.name_folded,"
+    " postal_code = excluded.postal_code, card_code = excluded.card_code,"
+    " name_folded = excluded.name_folded,"
     " first_name_folded = excluded.first_name_folded")
 
 
@@ -36,6 +37,10 @@ class SqlCustomers(SqlRepository):
             f"SELECT {_COLUMNS} FROM customers WHERE id = ?", (customer_id,))
         return None if row is None else _customer(row)
 
+    def get_by_card_code(self, code: str) -> Customer | None:
+        row = self._one(f"SELECT {_COLUMNS} FROM customers WHERE card_code = ?", (code,))
+        return None if row is None else _customer(row)
+
     def search(self, pattern: NamePattern, limit: int) -> list[Customer]:
         like = _like(pattern)
         rows = self._all(
@@ -49,10 +54,16 @@ class SqlCustomers(SqlRepository):
         self.save_many([customer])
 
     def save_many(self, customers: Sequence[Customer]) -> None:
-        """Create or replace customers, one statement run for all of them (executemany)."""
+        """Create or replace customers, one statement run for all of them (executemany).
+        A card given to one of them is first taken from whoever held it: the customer
+        file says who holds each card now."""
+        self._many("UPDATE customers SET card_code = NULL WHERE card_code = ? AND id <> ?",
+                   [(customer.card_code, customer.id) for customer in customers
+                    if customer.card_code is not None])
         self._many(_UPSERT, [
             (customer.id, customer.kind.value, customer.name, customer.first_name,
-             customer.email, customer.phone, customer.postal_code, fold(customer.name),
+             customer.email, customer.phone, customer.postal_code, customer.card_code,
+             fold(customer.name),
              fold(customer.first_name) if customer.first_name else None)
             for customer in customers])
 
@@ -70,4 +81,5 @@ class SqlCustomers(SqlRepository):
 
 
 def _customer(row: Any) -> Customer:
-    return Customer(row[0], CustomerKind(row[1]), row[2], row[3], row[4], row[5], row[6])
+    return Customer(row[0], CustomerKind(row[1]), row[2], row[3], row[4], row[5], row[6],
+                    row[7])

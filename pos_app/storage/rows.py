@@ -117,6 +117,8 @@ class CustomerRow(Base):
     email: Mapped[str | None] = mapped_column(String(300))
     phone: Mapped[str | None] = mapped_column(String(64))
     postal_code: Mapped[str | None] = mapped_column(String(16))
+    # A membership card's code: one customer per card (a scan finds them).
+    card_code: Mapped[str | None] = mapped_column(String(64), index=True, unique=True)
     # Folded (lower case, no accents) copies that the R1 search filters on.
     name_folded: Mapped[str] = mapped_column(String(300), index=True)
     first_name_folded: Mapped[str | None] = mapped_column(String(200), index=True)

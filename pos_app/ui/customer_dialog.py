@@ -1,5 +1,5 @@
 """Recherche client (R1): find a customer by name, or create one, and assign them to the
-basket as its payer."""
+basket as its payer. Scanning a customer's membership card picks them at once."""
 
 from __future__ import annotations
 
@@ -20,12 +20,16 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.domain.customer import Customer, CustomerKind
+from pos_app.domain.scan import Scan
+from pos_app.domain.scan_meaning import ScanContext, ScanMeaning, ScannedCard, UnknownScan
 from pos_app.domain.staff import StaffMember
 from pos_app.services import customers
 from pos_app.services.context import Context
-from pos_app.ui.messages import error_message
+from pos_app.ui.messages import error_message, scan_refusal_text
 from pos_app.ui.ops import LatestOnly, OperationRunner
 from pos_app.ui.widgets import after_typing_pause, named, split_row
+
+CARD_CODE_LENGTH = 64  # as the store's column (and the import's check) sizes it
 
 
 class CustomerDialog(QDialog):
@@ -36,6 +40,7 @@ class CustomerDialog(QDialog):
         super().__init__(parent)
         self.ctx, self.runner, self.staff = ctx, runner, staff
         self.chosen: Customer | None = None
+        self._scan_said = ""  # what the last scan said: results shown after it keep it
         self.setWindowTitle(self.tr("Recherche client"))
         self.pages = QStackedWidget()
         self.pages.addWidget(self._search_page())
@@ -89,12 +94,16 @@ class CustomerDialog(QDialog):
         self.email = named(QLineEdit(), "email")
         self.phone = named(QLineEdit(), "phone")
         self.postal_code = named(QLineEdit(), "postalCode")
+        self.card_code = named(QLineEdit(), "cardCode")
+        self.card_code.setPlaceholderText(self.tr("Scannez la carte ou tapez son numéro"))
+        self.card_code.setMaxLength(CARD_CODE_LENGTH)
         form = QFormLayout()
         form.addRow(self.tr("Nom"), self.name)
         form.addRow(self.tr("Prénom"), self.first_name)
         form.addRow(self.tr("E-mail"), self.email)
         form.addRow(self.tr("Téléphone"), self.phone)
         form.addRow(self.tr("Code postal"), self.postal_code)
+        form.addRow(self.tr("Carte d'adhérent"), self.card_code)
         back = named(QPushButton(self.tr("Retour")), "back")
         self.save = named(QPushButton(self.tr("Créer et assigner")), "save")
         buttons = split_row([back], [self.save])
@@ -121,17 +130,42 @@ class CustomerDialog(QDialog):
                 self.results.addItem(item)
             if found:
                 self.results.setCurrentRow(0)
-            self.error.setText("" if found or not typed.strip()
-                               else self.tr("Aucun client trouvé."))
+            said = "" if found or not typed.strip() else self.tr("Aucun client trouvé.")
+            if said or self.error.text() != self._scan_said:  # what a scan said stays
+                self.error.setText(said)
 
         self._latest.run(lambda: customers.search_customers(self.ctx, typed), show, self._fail)
 
     def _describe(self, customer: Customer) -> str:
         kind = (self.tr("Personne") if customer.kind is CustomerKind.PERSON
                 else self.tr("Organisation"))
-        details = " · ".join(part for part in (customer.postal_code, customer.email,
+        card = (self.tr("carte {code}").format(code=customer.card_code)
+                if customer.card_code else None)
+        details = " · ".join(part for part in (card, customer.postal_code, customer.email,
                                                customer.phone) if part)
         return f"{customer.display_name}\n{kind}" + (f" · {details}" if details else "")
+
+    def receive_scan(self, scan: Scan) -> None:
+        """A scanned membership card picks its customer; any other code is said here.
+        While a customer is being created, a scan is the card given to them."""
+        if self.pages.currentIndex() == 1:
+            self.card_code.setText(scan.code.strip()[:CARD_CODE_LENGTH])
+            return
+
+        def resolve() -> ScanMeaning:
+            from pos_app.services.scanning import resolve_scan
+
+            return resolve_scan(self.ctx, scan, ScanContext.CUSTOMER_SEARCH)
+
+        self.runner.run(self, resolve, self._scanned, self._fail)
+
+    def _scanned(self, meaning: ScanMeaning) -> None:
+        if isinstance(meaning, ScannedCard):
+            self.chosen = meaning.customer
+            self.accept()
+        elif isinstance(meaning, UnknownScan):  # this search looks for nothing else
+            self._scan_said = scan_refusal_text(meaning)
+            self.error.setText(self._scan_said)
 
     def _assign(self) -> None:
         item = self.results.currentItem()
@@ -159,7 +193,7 @@ class CustomerDialog(QDialog):
         kind = self._kind()
         fields = (self.name.text(), self.first_name.text() if kind is CustomerKind.PERSON
                   else None, self.email.text() or None, self.phone.text() or None,
-                  self.postal_code.text() or None)
+                  self.postal_code.text() or None, self.card_code.text() or None)
         self.save.setEnabled(False)
         self.runner.run(self, lambda: customers.create_customer(self.ctx, self.staff, kind,
                                                                 *fields),

@@ -13,6 +13,7 @@ from pos_app.domain import errors
 from pos_app.domain.clock import ClockJump, JumpDirection
 from pos_app.domain.devices import WEDGE_UNFINISHED
 from pos_app.domain.printing import DRAWER_NO_ANSWER, NO_DRAWER, NO_PRINTER, NO_STATUS_ANSWER
+from pos_app.domain.scan_meaning import Refusal, ScanKind, UnknownScan
 from pos_app.formatting import format_local_time, format_money
 from pos_app.services.context import TillNotInitialised
 from pos_app.services.staff import UnknownTill
@@ -70,6 +71,9 @@ def _sentences() -> list[tuple[type[Exception], Callable[[Any], str]]]:
             translate("messages", "La base de la caisse ne peut pas être écrite"),
             translate("messages", "Prévenez un responsable."))),
         (errors.CustomerNameMissing, lambda e: translate("messages", "Indiquez le nom du client.")),
+        (errors.CardCodeTaken, lambda e: translate(
+            "messages", "La carte {code} est déjà celle de {holder}.").format(
+                code=e.code, holder=e.holder)),
         (errors.AmountTooLarge, lambda e: translate(
             "messages", "Montant trop élevé : « {text} ». La caisse prend au plus {maximum}."
         ).format(text=e.text, maximum=format_money(e.maximum_cents))),
@@ -262,6 +266,61 @@ def device_problem_text(device: str, problem: str) -> str:
                          " les tickets attendent dans la file.").format(problem=said)
     return translate("messages", "Lecteur de codes {device} : {problem}.").format(
         device=device, problem=said)
+
+
+MAX_SAID_CODE = 40  # characters of a scanned code said on screen (noise can be long)
+
+
+def _said_code(code: str) -> str:
+    return code if len(code) <= MAX_SAID_CODE else f"{code[:MAX_SAID_CODE]}…"
+
+
+def scan_kind_words(kind: ScanKind | None) -> str:
+    if kind is None:
+        return translate("messages", "un code connu")
+    return {ScanKind.PRODUCT: translate("messages", "un produit"),
+            ScanKind.RECEIPT: translate("messages", "un ticket de caisse"),
+            ScanKind.TICKET: translate("messages", "un billet"),
+            ScanKind.CUSTOMER_CARD: translate("messages", "une carte client")}[kind]
+
+
+def training_apart_text(number: str, order_training: bool) -> str:
+    """A scanned order of the other world: training and real sales never mix."""
+    if order_training:
+        return translate("messages", "Commande {number} : une vente de formation ne s'ouvre"
+                         " qu'en mode formation.").format(number=number)
+    return translate("messages", "Commande {number} : en mode formation, seules les ventes"
+                     " de formation s'ouvrent.").format(number=number)
+
+
+def scan_refusal_text(unknown: UnknownScan) -> str:
+    """Why a scanned code does nothing here, said to the cashier (never in the way)."""
+    code, order = _said_code(unknown.code), unknown.order_number or ""
+    symbology = unknown.symbology or ""
+    match unknown.refusal:
+        case Refusal.SYMBOLOGY:
+            return translate("messages", "Code {symbology} ignoré : ce type de code ne sert"
+                             " ni aux produits, ni aux tickets, ni aux billets, ni aux cartes"
+                             " client ici.").format(symbology=symbology)
+        case Refusal.WRONG_SYMBOLOGY:
+            return translate("messages", "Code ignoré : {what} n'est jamais imprimé en"
+                             " {symbology} (lecture partielle ?). Relisez le code.").format(
+                what=scan_kind_words(unknown.kind), symbology=symbology)
+        case Refusal.UNKNOWN_TICKET_ORDER:
+            return translate("messages", "Billet {code} : la commande {order} est inconnue"
+                             " de cette caisse.").format(code=code, order=order)
+        case Refusal.NO_SUCH_ADMISSION:
+            return translate("messages", "Billet {code} : la commande {order} n'a pas cette"
+                             " entrée (référence erronée).").format(code=code, order=order)
+        case Refusal.GARBLED_TICKET:
+            return translate("messages", "Billet illisible : {code} (commande {order})."
+                             " Relisez-le ou cherchez la commande.").format(code=code,
+                                                                            order=order)
+        case Refusal.NOT_HERE:
+            return translate("messages", "Ce code est {what} : il ne sert pas dans cette"
+                             " fenêtre.").format(what=scan_kind_words(unknown.kind))
+    return translate("messages", "Code inconnu : {code}. Ce n'est ni un produit, ni un"
+                     " ticket de caisse, ni un billet, ni une carte client.").format(code=code)
 
 
 def clock_jump_text(jump: ClockJump) -> str:

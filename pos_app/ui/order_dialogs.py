@@ -2,7 +2,8 @@
 or only those with something left to pay ("À encaisser"); open it to see its lines,
 payments, returns and refunds and what is left; pay the rest; show its receipt ("Ticket")
 or reprint it ("Duplicata", journaled); take lines back or cancel it, giving back what the
-customer is owed (refund_dialog.py)."""
+customer is owed (refund_dialog.py). Scanning a receipt, an order slip or a ticket in the
+search opens its order."""
 
 from __future__ import annotations
 
@@ -27,13 +28,21 @@ from PySide6.QtWidgets import (
 
 from pos_app.domain.order import OrderStatus, StatusFilter
 from pos_app.domain.payment import PaymentMethod
+from pos_app.domain.scan import Scan
+from pos_app.domain.scan_meaning import (
+    ScanContext,
+    ScanMeaning,
+    ScannedOrder,
+    ScannedTicket,
+    UnknownScan,
+)
 from pos_app.domain.staff import Role, StaffMember
 from pos_app.formatting import format_local_time, format_money, paris
-from pos_app.services import orders, selling
+from pos_app.services import orders, scanning, selling
 from pos_app.services.context import Context
 from pos_app.services.orders import OrderDetails
 from pos_app.services.ports import OrderSummary
-from pos_app.ui.messages import error_message
+from pos_app.ui.messages import error_message, scan_refusal_text, training_apart_text
 from pos_app.ui.ops import LatestOnly, OperationRunner
 from pos_app.ui.payment_dialog import PaymentDialog
 from pos_app.ui.refund_dialog import RefundDialog, RefundMode
@@ -55,6 +64,7 @@ class OrderSearchDialog(QDialog):
         self.devices = devices
         self.setWindowTitle(self.tr("Recherche commande"))
         self.opened: OrderDialog | None = None
+        self._scan_said = ""  # what the last scan said: a list shown after it keeps it
         self.search = named(QLineEdit(), "orderSearchField")
         self.search.setPlaceholderText(self.tr("Numéro de commande ou nom du payeur"))
         self.filters = QButtonGroup(self)
@@ -110,10 +120,12 @@ class OrderSearchDialog(QDialog):
             self.results.addItem(item)
         if found:
             self.results.setCurrentRow(0)
-        self.error.setText("" if found else
-                           self.tr("Aucune commande trouvée.") if typed.strip() else
-                           self.tr("Aucune commande à encaisser.")
-                           if self._status() is StatusFilter.TO_PAY else "")
+        said = ("" if found else
+                self.tr("Aucune commande trouvée.") if typed.strip() else
+                self.tr("Aucune commande à encaisser.")
+                if self._status() is StatusFilter.TO_PAY else "")
+        if said or self.error.text() != self._scan_said:  # what a scan said stays
+            self.error.setText(said)
 
     def _describe(self, summary: OrderSummary) -> str:
         state = (self.tr("trop-perçu {amount}").format(
@@ -128,12 +140,42 @@ class OrderSearchDialog(QDialog):
 
     def open_current(self) -> None:
         item = self.results.currentItem()
-        if item is None:
-            return
-        dialog = OrderDialog(self.ctx, self.runner, self.staff, str(
-            item.data(Qt.ItemDataRole.UserRole)), devices=self.devices, parent=self)
+        if item is not None:
+            self.open_order(str(item.data(Qt.ItemDataRole.UserRole)))
+
+    def open_order(self, number: str) -> OrderDialog:
+        dialog = OrderDialog(self.ctx, self.runner, self.staff, number, devices=self.devices,
+                             parent=self)
         dialog.finished.connect(lambda _result: self.refresh())
         self.opened = show_dialog(dialog)
+        return dialog
+
+    def receive_scan(self, scan: Scan) -> None:
+        """A receipt's, order slip's or ticket's code opens its order; any other code is
+        said here."""
+        self.runner.run(self, lambda: scanning.resolve_scan(self.ctx, scan,
+                                                            ScanContext.ORDER_SEARCH),
+                        self._scanned, self._fail)
+
+    def _scanned(self, meaning: ScanMeaning) -> None:
+        if isinstance(meaning, UnknownScan):
+            self._say_scan(scan_refusal_text(meaning))
+            return
+        if not isinstance(meaning, ScannedOrder | ScannedTicket):
+            return  # this search looks for nothing else
+        number = meaning.number if isinstance(meaning, ScannedOrder) else meaning.order_number
+        if meaning.training is not self.training:
+            self._say_scan(training_apart_text(number, meaning.training))
+            return
+        self._say_scan("")
+        opened = self.open_order(number)
+        if isinstance(meaning, ScannedTicket):  # the order's window says which ticket
+            opened.setWindowTitle(self.tr("{title} — billet {reference} : {label}").format(
+                title=opened.windowTitle(), reference=meaning.reference, label=meaning.label))
+
+    def _say_scan(self, text: str) -> None:
+        self._scan_said = text
+        self.error.setText(text)
 
     def _fail(self, error: Exception) -> None:
         self.error.setText(error_message(error))

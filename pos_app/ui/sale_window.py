@@ -1,7 +1,9 @@
 """The sale screen: the basket on the left, the catalogue on the right, a scanner anywhere.
 
-Keys: F2 pay, F3 customer, F4 orders, F5 favourites, F6 search. A code read by a
-keyboard-wedge scanner adds its product wherever the focus is.
+Keys: F2 pay, F3 customer, F4 orders, F5 favourites, F6 search. A code read by any
+scanner is resolved once to what it is (services/scanning.py) wherever the focus is: a
+product is added (its price chosen when it has several), a receipt or a ticket opens its
+order, a customer's card makes them the payer, an unknown code is said.
 
 The basket is kept in the store as it changes (a sale in progress, services/drafts.py),
 off the UI thread: a till that stops mid-sale reopens it at the next sign-in, with the
@@ -32,7 +34,16 @@ from PySide6.QtWidgets import (
 
 from pos_app.domain.basket import Basket
 from pos_app.domain.catalogue import Product
+from pos_app.domain.errors import DomainError
 from pos_app.domain.scan import Scan
+from pos_app.domain.scan_meaning import (
+    ScanContext,
+    ScanMeaning,
+    ScannedCard,
+    ScannedOrder,
+    ScannedProduct,
+    ScannedTicket,
+)
 from pos_app.domain.staff import Role, StaffMember
 from pos_app.domain.till import TillState
 from pos_app.formatting import format_money
@@ -41,7 +52,13 @@ from pos_app.services.context import Context
 from pos_app.services.staff import TillStatus, sign_out
 from pos_app.ui.basket_panel import BasketPanel
 from pos_app.ui.catalogue_panel import CataloguePanel
-from pos_app.ui.messages import clock_jump_text, device_problem_text, error_message
+from pos_app.ui.messages import (
+    clock_jump_text,
+    device_problem_text,
+    error_message,
+    scan_refusal_text,
+    training_apart_text,
+)
 from pos_app.ui.ops import OperationRunner
 from pos_app.ui.settings import TillSettings
 from pos_app.ui.sync_badge import SyncBadge
@@ -57,7 +74,7 @@ if TYPE_CHECKING:
     from pos_app.ui.customer_dialog import CustomerDialog
     from pos_app.ui.device_link import DeviceLink
     from pos_app.ui.devices_dialog import DevicesDialog, DrawerDialog
-    from pos_app.ui.order_dialogs import OrderSearchDialog
+    from pos_app.ui.order_dialogs import OrderDialog, OrderSearchDialog
     from pos_app.ui.payment_dialog import GiveBackDialog, PaymentDialog
     from pos_app.ui.policy_dialog import PolicyDialog
     from pos_app.ui.product_dialog import ProductDialog
@@ -260,19 +277,52 @@ class SaleWindow(QMainWindow):
         self._basket_changed()
 
     def receive_scan(self, scan: Scan) -> None:
-        """A code read anywhere on this screen: the product carrying it goes in the basket;
-        an unknown code is said, without stopping the cashier."""
-        code = scan.code
+        """A code read anywhere on this screen, resolved once (services/scanning.py) and
+        acted on: a product goes in the basket (its price chosen when it has several),
+        a receipt or a ticket opens its order, a customer's card makes them the payer;
+        anything else is said, without stopping the cashier."""
 
-        def look_up() -> Product:
-            # On a worker, a scratch basket checks the product can be sold. The selling
-            # code loads with the dialogs' (or here, first): the screen shows sooner.
-            from pos_app.services.selling import add_by_barcode
+        def resolve() -> ScanMeaning:
+            # On a worker. The scanning code loads with the dialogs' (or here, first):
+            # the screen shows sooner.
+            from pos_app.services.scanning import resolve_scan
 
-            return add_by_barcode(self.ctx, Basket(), code)
+            return resolve_scan(self.ctx, scan, ScanContext.SALE)
 
-        self.runner.run(self, look_up, self._add,
+        self.runner.run(self, resolve, self.act_on_scan,
                         lambda error: self.show_notice(error_message(error), error=True))
+
+    def act_on_scan(self, meaning: ScanMeaning) -> None:
+        if isinstance(meaning, ScannedProduct):
+            if not meaning.needs_price_choice:
+                self._add(meaning.product)  # a product that cannot be sold is said there
+                return
+            try:  # a draft is said at once, not after its prices were offered
+                meaning.product.check_sellable()
+            except DomainError as error:
+                self.show_notice(error_message(error), error=True)
+                return
+            self.open_product(meaning.product)  # never the first price silently
+        elif isinstance(meaning, ScannedOrder | ScannedTicket) and (
+                meaning.training is not self.training):
+            number = meaning.number if isinstance(meaning, ScannedOrder) else (
+                meaning.order_number)
+            self.show_notice(training_apart_text(number, meaning.training), error=True)
+        elif isinstance(meaning, ScannedOrder):
+            self.open_order(meaning.number)
+        elif isinstance(meaning, ScannedTicket):
+            # What the ticket is, and its order (checking admissions is another matter).
+            self.open_order(meaning.order_number)
+            self.show_notice(self.tr("Billet {reference} : {label}, commande {order}.").format(
+                reference=meaning.reference, label=meaning.label, order=meaning.order_number))
+        elif isinstance(meaning, ScannedCard):
+            customer = meaning.customer
+            self.basket_panel.set_payer(customer.id, customer.display_name)
+            self.keep_basket()
+            self.show_notice(self.tr("Payeur : {name} (carte {card}).").format(
+                name=customer.display_name, card=customer.card_code))
+        else:
+            self.show_notice(scan_refusal_text(meaning), error=True)
 
     def attach_devices(self, devices: DeviceLink) -> None:
         """The printer, drawer and code readers, from now on (once the screen shows)."""
@@ -288,11 +338,14 @@ class SaleWindow(QMainWindow):
             self.sync_badge.attach(link)
 
     def _scanned(self, scan: Scan) -> None:
-        """A code from a serial reader or the camera: this screen's, unless a dialog is
-        open over it (a code is never typed into a payment)."""
+        """A code from a serial reader or the camera: this screen's, or the open dialog's
+        when it takes scans (the customer and order searches); any other dialog refuses
+        it, said (a code is never typed into a payment)."""
         modal = QApplication.activeModalWidget()
         if modal is None or modal is self:
             self.receive_scan(scan)
+        elif callable(take := getattr(modal, "receive_scan", None)):
+            take(scan)  # a search that takes scans (a customer's card, a receipt)
         else:
             # What was read is not repeated: a screen is no place to echo codes.
             self.show_notice(self.tr("Code lu ignoré : fermez d'abord cette fenêtre."),
@@ -479,6 +532,12 @@ class SaleWindow(QMainWindow):
             from pos_app.ui.receipt_dialog import ReceiptDialog
 
             self._open(ReceiptDialog(self.ctx, self.runner, self.staff, order.number,
+                                      devices=self.devices, parent=self))
+
+    def open_order(self, number: str) -> OrderDialog:
+        from pos_app.ui.order_dialogs import OrderDialog
+
+        return self._open(OrderDialog(self.ctx, self.runner, self.staff, number,
                                       devices=self.devices, parent=self))
 
     def find_orders(self) -> OrderSearchDialog:

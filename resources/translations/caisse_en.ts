@@ -541,6 +541,10 @@
         <translation>Organisation</translation>
     </message>
     <message>
+        <source>Scannez la carte ou tapez son numéro</source>
+        <translation>Scan the card or type its number</translation>
+    </message>
+    <message>
         <source>Nom</source>
         <translation>Name</translation>
     </message>
@@ -561,6 +565,10 @@
         <translation>Postcode</translation>
     </message>
     <message>
+        <source>Carte d&apos;adhérent</source>
+        <translation>Membership card</translation>
+    </message>
+    <message>
         <source>Retour</source>
         <translation>Back</translation>
     </message>
@@ -571,6 +579,10 @@
     <message>
         <source>Aucun client trouvé.</source>
         <translation>No customer found.</translation>
+    </message>
+    <message>
+        <source>carte {code}</source>
+        <translation>card {code}</translation>
     </message>
 </context>
 <context>
@@ -1301,6 +1313,10 @@ Cameras: {cameras}</translation>
         <source>sans payeur</source>
         <translation>no payer</translation>
     </message>
+    <message>
+        <source>{title} — billet {reference} : {label}</source>
+        <translation>{title} — ticket {reference}: {label}</translation>
+    </message>
 </context>
 <context>
     <name>PaymentDialog</name>
@@ -1630,6 +1646,14 @@ Cameras: {cameras}</translation>
     <message>
         <source>Déconnexion</source>
         <translation>Sign out</translation>
+    </message>
+    <message>
+        <source>Billet {reference} : {label}, commande {order}.</source>
+        <translation>Ticket {reference}: {label}, order {order}.</translation>
+    </message>
+    <message>
+        <source>Payeur : {name} (carte {card}).</source>
+        <translation>Payer: {name} (card {card}).</translation>
     </message>
     <message>
         <source>Code lu ignoré : fermez d&apos;abord cette fenêtre.</source>
@@ -2174,6 +2198,10 @@ Cameras: {cameras}</translation>
         <translation>Give the customer&apos;s name.</translation>
     </message>
     <message>
+        <source>La carte {code} est déjà celle de {holder}.</source>
+        <translation>Card {code} is already {holder}&apos;s.</translation>
+    </message>
+    <message>
         <source>Montant trop élevé : « {text} ». La caisse prend au plus {maximum}.</source>
         <translation>Amount too large: “{text}”. The till takes at most {maximum}.</translation>
     </message>
@@ -2460,6 +2488,62 @@ Cameras: {cameras}</translation>
     <message>
         <source>Lecteur de codes {device} : {problem}.</source>
         <translation>Code reader {device}: {problem}.</translation>
+    </message>
+    <message>
+        <source>un code connu</source>
+        <translation>a known code</translation>
+    </message>
+    <message>
+        <source>un produit</source>
+        <translation>a product</translation>
+    </message>
+    <message>
+        <source>un ticket de caisse</source>
+        <translation>a receipt</translation>
+    </message>
+    <message>
+        <source>un billet</source>
+        <translation>an admission ticket</translation>
+    </message>
+    <message>
+        <source>une carte client</source>
+        <translation>a customer card</translation>
+    </message>
+    <message>
+        <source>Commande {number} : une vente de formation ne s&apos;ouvre qu&apos;en mode formation.</source>
+        <translation>Order {number}: a training sale opens in training mode only.</translation>
+    </message>
+    <message>
+        <source>Commande {number} : en mode formation, seules les ventes de formation s&apos;ouvrent.</source>
+        <translation>Order {number}: in training mode, only training sales open.</translation>
+    </message>
+    <message>
+        <source>Code {symbology} ignoré : ce type de code ne sert ni aux produits, ni aux tickets, ni aux billets, ni aux cartes client ici.</source>
+        <translation>{symbology} code ignored: this kind of code is used for no product, receipt, admission ticket or customer card here.</translation>
+    </message>
+    <message>
+        <source>Code ignoré : {what} n&apos;est jamais imprimé en {symbology} (lecture partielle ?). Relisez le code.</source>
+        <translation>Code ignored: {what} is never printed as {symbology} (a partial read?). Scan the code again.</translation>
+    </message>
+    <message>
+        <source>Billet {code} : la commande {order} est inconnue de cette caisse.</source>
+        <translation>Ticket {code}: order {order} is unknown to this till.</translation>
+    </message>
+    <message>
+        <source>Billet {code} : la commande {order} n&apos;a pas cette entrée (référence erronée).</source>
+        <translation>Ticket {code}: order {order} has no such admission (wrong reference).</translation>
+    </message>
+    <message>
+        <source>Billet illisible : {code} (commande {order}). Relisez-le ou cherchez la commande.</source>
+        <translation>Unreadable ticket: {code} (order {order}). Scan it again or look the order up.</translation>
+    </message>
+    <message>
+        <source>Ce code est {what} : il ne sert pas dans cette fenêtre.</source>
+        <translation>This code is {what}: it is of no use in this window.</translation>
+    </message>
+    <message>
+        <source>Code inconnu : {code}. Ce n&apos;est ni un produit, ni un ticket de caisse, ni un billet, ni une carte client.</source>
+        <translation>Unknown code: {code}. It is no product, receipt, admission ticket or customer card.</translation>
     </message>
     <message>
         <source>Horloge : la caisse n&apos;avait rien écrit depuis le {newest} ; il est le {clock}. Si elle est restée éteinte, tout va bien ; sinon, faites remettre la date et l&apos;heure à jour.</source>

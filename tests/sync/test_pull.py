@@ -66,7 +66,8 @@ def test_the_servers_reference_data_reaches_the_till_and_its_staff_sign_in_offli
         "venue": {"name": "Écuries du Lac", "address": "12 chemin du Lac",
                   "postal_code": "33680", "city": "Lacanau"},
         "payment_methods": [{"code": "ANCV", "label": "Chèques vacances", "position": 4}],
-        "customers": [{"id": "c-durand", "kind": "organisation", "name": "Durand SA"}],
+        "customers": [{"id": "c-durand", "kind": "organisation", "name": "Durand SA",
+                       "card_code": "CARTE-77"}],  # a membership card, scanned at the till
         "staff": [{"login": "nouvelle", "name": "Nora Nouvelle", "role": "cashier",
                    "secret": "2468"}, MANAGER],
     })
@@ -84,6 +85,7 @@ def test_the_servers_reference_data_reaches_the_till_and_its_staff_sign_in_offli
     assert product is not None and product.prices == (Price("Prix", "Prix", 450),)
     assert product.barcodes == ("990000000003",) and product.category_id == "boutique"
     assert customer is not None and customer.kind is CustomerKind.ORGANISATION
+    assert customer.card_code == "CARTE-77"
     assert method is not None and method.label == "Chèques vacances"
     assert venue is not None and venue.city == "Lacanau"
     assert link is not None and link.pull_cursor == cursor
