@@ -630,12 +630,16 @@ class TicketRow(Base):
     till_id: Mapped[str] = mapped_column(String(36))
     voided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     void_reason: Mapped[str | None] = mapped_column(Text)
-    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     entries_used: Mapped[int] = mapped_column(Integer, server_default="0")
     last_validated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
+    # The revocation list is read by `revoked_at`: indexed only where set, so that the
+    # sale's commit, which issues tickets none of which is revoked, never writes to it.
     __table_args__ = (Index("ix_tickets_order_line", "order_id", "line_position", "unit",
-                            unique=True),)
+                            unique=True),
+                      Index("ix_tickets_revoked_at", "revoked_at",
+                            sqlite_where=text("revoked_at IS NOT NULL")))
 
 
 # Virtual and bookkeeping tables that live outside the models (created by migrations).
