@@ -254,3 +254,42 @@ def test_the_cli_prints_an_order_as_a_booklet_and_a_ticket_as_a_card(
     assert "--out" in error(caisse(data_dir, "ticket", "print", order.number, "--format",
                                    "a4"))["error"]
     assert "CD2-999999" in error(caisse(data_dir, "ticket", "print", "CD2-999999"))["error"]
+
+
+def test_the_cli_prints_an_orders_tickets_on_the_till_roll(data_dir: Path) -> None:
+    from hardware.simulators.escpos_printer import SimulatedPrinter
+    from pos_app.adapters.clock import FrozenClock
+    from pos_app.bootstrap import open_store
+    from pos_app.services.staff import sign_in
+    from tests.conftest import START
+
+    opened = open_store(data_dir, FrozenClock(START))
+    try:
+        order = sale(opened.context, sign_in(opened.context, "caissier", "1234"),
+                     ("concert-ete", 2))
+        tokens = [ticket.token for ticket in stored(opened.context, order.id)]
+    finally:
+        opened.close()
+    with SimulatedPrinter() as device:
+        host, port = device.address
+        ok(caisse(data_dir, "devices", "set", "printer", "network", f"{host}:{port}",
+                  staff="gerant", secret="4321"))
+        printed = ok(caisse(data_dir, "ticket", "print", order.number))
+        assert printed["printed"] == "imprimé / printed"
+        decoded = device.decoded()
+        assert decoded.qr_codes == tokens
+        assert sum(line.strip() == "2 entrées" for line in decoded.lines) == 2
+        assert sum("Valable le 11/07/2026" in line for line in decoded.lines) == 2
+
+
+def test_a_sale_in_progress_validated_issues_its_tickets(ctx: Context,
+                                                         cashier: StaffMember) -> None:
+    from pos_app.services import drafts
+
+    basket = Basket()
+    selling.add_product(ctx, basket, "accrobranche", 2)
+    drafts.keep_basket(ctx, cashier, basket, 1)
+    drafts.tender(ctx, cashier, basket, 1, "CB", basket.total_cents)
+    order = drafts.validate_draft(ctx, cashier, basket, 1)
+    assert [(t.product_id, t.unit) for t in stored(ctx, order.id)] == [
+        ("accrobranche", 1), ("accrobranche", 2)]
