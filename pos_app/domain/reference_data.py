@@ -32,7 +32,7 @@ from pos_app.domain.money import parse_amount
 from pos_app.domain.payment import PaymentMethod
 from pos_app.domain.receipt import Venue
 from pos_app.domain.staff import Role, StaffMember
-from pos_app.domain.ticket import MAX_ENTRIES
+from pos_app.domain.ticket import MAX_ENTRIES, MAX_PRODUCT_ID_BYTES
 from pos_app.domain.vat import VatRate
 
 SECTIONS = ("venue", "payment_methods", "categories", "products", "customers", "staff")
@@ -656,6 +656,11 @@ def _product(reader: _Reader, item: dict[str, Any]) -> Product | None:
     if item.get("admission") is not None:
         with reader.at("admission"):
             admission = _admission(reader, item["admission"])
+    if (admission is not None and product_id is not None
+            and len(product_id.encode("utf-8")) > MAX_PRODUCT_ID_BYTES):
+        # A ticket's token carries its product's id in at most 255 bytes.
+        reader.problem_at("id", f"an admission's id must take at most"
+                                f" {MAX_PRODUCT_ID_BYTES} bytes in UTF-8")
     if product_id is None or name is None or vat_rate is None or not prices:
         return None
     return Product(product_id, name, category, vat_rate, prices, barcodes or (), article_code,

@@ -112,8 +112,10 @@ class TicketNotValid(DomainError):
 
 
 class NoTickets(DomainError):
-    def __init__(self, number: str) -> None:
-        super().__init__(f"order {number} has no admission ticket that still admits")
+    def __init__(self, number: str, training: bool = False) -> None:
+        super().__init__(f"order {number} is a training sale: it issued no tickets"
+                         if training else
+                         f"order {number} has no admission ticket that still admits")
         self.number = number
 
 
@@ -121,10 +123,9 @@ def tickets_to_print(ctx: Context, wanted: str) -> OrderTickets:
     """The tickets an order number or a ticket reference names: an order's tickets that
     still admit (neither revoked nor voided), or the one ticket asked, which must."""
     with ctx.uow(write=False) as uow:
-        if looks_like_reference(wanted):
-            ticket = uow.tickets.get(normalise_reference(wanted))
-            if ticket is None:
-                raise UnknownTicket(wanted)
+        ticket = (uow.tickets.get(normalise_reference(wanted))
+                  if looks_like_reference(wanted) else None)
+        if ticket is not None:
             if ticket.revoked_at is not None:
                 raise TicketNotValid(ticket.reference, "was revoked (its place was cancelled"
                                      " or returned)")
@@ -133,13 +134,16 @@ def tickets_to_print(ctx: Context, wanted: str) -> OrderTickets:
             order = uow.orders.get_by_number(ticket.order_number)
             tickets: tuple[Ticket, ...] = (ticket,)
         else:
+            # Not a ticket's reference here: an order's number (the two look nothing
+            # alike, but an order number is never taken for a reference unheard of).
             order = uow.orders.get_by_number(wanted.strip())
             if order is None:
-                raise UnknownOrder(wanted)
+                raise (UnknownTicket(wanted) if looks_like_reference(wanted)
+                       else UnknownOrder(wanted))
             tickets = tuple(ticket for ticket in uow.tickets.of_order(order.id)
                             if ticket.revoked_at is None and ticket.voided_at is None)
             if not tickets:
-                raise NoTickets(order.number)
+                raise NoTickets(order.number, order.training)
         if order is None:
             raise UnknownOrder(wanted)
         payer = uow.customers.get(order.payer_id) if order.payer_id else None

@@ -167,7 +167,8 @@ def test_the_import_refuses_a_bad_admission(store: Store, manager: StaffMember) 
         {**item, "admission": {"entries": 0, "days": 2}},
         {**item, "id": "grotte-2", "admission": {"entries": -1, "before_minutes": "30",
                                                  "days": 0, "slots": 3}},
-        {**item, "id": "grotte-3", "admission": 1}]}
+        {**item, "id": "grotte-3", "admission": 1},
+        {**item, "id": "🦇" * 64, "admission": {}}]}
     with pytest.raises(InvalidImport) as refused:
         importing.import_data(store.context, manager, document)
     assert [str(problem) for problem in refused.value.problems] == [
@@ -176,7 +177,8 @@ def test_the_import_refuses_a_bad_admission(store: Store, manager: StaffMember) 
         "products[1].admission.before_minutes: must be a whole number from 0 to 1440",
         "products[1].admission.days: must be a whole number from 1 to 366",
         "products[2].admission: must be an object (entries, before_minutes, after_minutes,"
-        " days)"]
+        " days)",
+        "products[3].id: an admission's id must take at most 255 bytes in UTF-8"]
     importing.import_data(store.context, manager, {"products": [
         {**item, "admission": {"entries": 0, "days": 2}}]})
     with store.context.uow(write=False) as uow:
@@ -214,6 +216,15 @@ def test_validity_is_said_in_paris_time() -> None:
     assert validity_text(datetime(2026, 7, 14, 17, 0, tzinfo=UTC),
                          datetime(2026, 7, 14, 20, 30, tzinfo=UTC)) == (
         "Valable du 14/07/2026 19h00 au 14/07/2026 22h30")
+
+
+def test_a_training_order_says_it_issued_no_tickets(ctx: Context,
+                                                    cashier: StaffMember) -> None:
+    from pos_app.services.tickets import NoTickets
+
+    order = sale(ctx, cashier, ("nocturne", 1), training=True)
+    with pytest.raises(NoTickets, match="training"):
+        tickets_to_print(ctx, order.number)
 
 
 def test_a_revoked_ticket_is_not_printed(ctx: Context, cashier: StaffMember,
