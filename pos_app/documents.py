@@ -4,6 +4,7 @@ text; printing/ renders the same documents for a printer, a PDF or a preview."""
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from pos_app.domain.document import (
@@ -16,8 +17,10 @@ from pos_app.domain.document import (
     QrCode,
     Rule,
     Text,
+    TicketBooklet,
 )
-from pos_app.formatting import format_local_time, format_money, format_vat_rate
+from pos_app.domain.ticket import Ticket, shown_reference
+from pos_app.formatting import format_local_time, format_money, format_vat_rate, paris
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -313,7 +316,7 @@ def ticket_document(ticket: AdmissionTicket) -> Document:
     blocks += [Text(ticket.venue_name, bold=True, align=Align.CENTER),
                Text(ticket.product_name, bold=True, large=True, align=Align.CENTER)]
     blocks += [Text(line, align=Align.CENTER) for line in ticket_details(ticket)]
-    blocks += [QrCode(ticket.reference, caption=ticket.reference), Barcode(ticket.reference)]
+    blocks += [QrCode(ticket.qr_data, caption=ticket.reference), Barcode(ticket.reference)]
     if ticket.training:
         blocks.append(Text(SIMULATION, bold=True, align=Align.CENTER))
     return Document(DocumentKind.TICKET, ticket.reference, tuple(blocks))
@@ -324,7 +327,52 @@ def ticket_details(ticket: AdmissionTicket) -> list[str]:
     lines = [f"{ticket.price_label} — {format_money(ticket.amount_cents)}"]
     if ticket.slot_start is not None:
         lines.append(format_local_time(ticket.slot_start, "Le %d/%m/%Y à %Hh%M"))
+    if ticket.valid_from is not None and ticket.valid_until is not None:
+        lines.append(validity_text(ticket.valid_from, ticket.valid_until))
+        lines.append(entries_text(ticket.entries_allowed))
     if ticket.holder:
         lines.append(ticket.holder)
     lines.append(f"Commande {ticket.order_number}")
+    return lines
+
+
+def validity_text(valid_from: datetime, valid_until: datetime) -> str:
+    """A ticket's validity as the venue's clock says it: `Valable le 14/07/2026` for a
+    day, `du … au …` for several (whole days), with the hours otherwise."""
+    zone = paris()
+    start, end = valid_from.astimezone(zone), valid_until.astimezone(zone)
+    if start.time() == time(0) and end.time() == time(0):
+        last = end.date() - timedelta(days=1)  # the end is the first moment it no longer admits
+        if last <= start.date():
+            return f"Valable le {start:%d/%m/%Y}"
+        return f"Valable du {start:%d/%m/%Y} au {last:%d/%m/%Y}"
+    return f"Valable du {start:%d/%m/%Y %Hh%M} au {end:%d/%m/%Y %Hh%M}"
+
+
+def entries_text(entries: int | None) -> str:
+    if entries is None:
+        return "Entrées illimitées"
+    return f"{entries} entrée" if entries == 1 else f"{entries} entrées"
+
+
+def printed_ticket(ticket: Ticket, order: Order, venue_name: str,
+                   holder: str | None) -> AdmissionTicket:
+    """A ticket the till issued, as printed: its order line's product and price, its
+    reference as shown, its signed token in the QR code."""
+    line = order.lines[ticket.line_position]
+    return AdmissionTicket(shown_reference(ticket.reference), venue_name, line.label,
+                           line.price_label, line.unit_price_cents, order.number, holder,
+                           training=order.training, token=ticket.token,
+                           valid_from=ticket.valid_from, valid_until=ticket.valid_until,
+                           entries_allowed=ticket.entries_allowed)
+
+
+def booklet_cover_lines(booklet: TicketBooklet) -> list[str]:
+    """What a booklet's cover says: the order, who for, and each ticket in it."""
+    count = len(booklet.tickets)
+    lines = [f"Commande {booklet.order_number}",
+             f"{count} billet" if count == 1 else f"{count} billets"]
+    if booklet.holder:
+        lines.insert(1, booklet.holder)
+    lines += [f"{ticket.reference}  {ticket.product_name}" for ticket in booklet.tickets]
     return lines

@@ -16,12 +16,13 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pos_app.documents import SIMULATION, ticket_details
+from pos_app.documents import SIMULATION, booklet_cover_lines, ticket_details
 from pos_app.domain.document import (
     REFERENCE_PLACES,
     AdmissionTicket,
     Align,
     Place,
+    TicketBooklet,
     TicketFormat,
 )
 from printing.drawing import (
@@ -94,7 +95,7 @@ def draw_ticket(surface: Surface, ticket: AdmissionTicket, form: TicketFormat) -
         if y < layout.text.y:  # what does not fit is left out, never drawn over the codes
             break
         surface.text(layout.text.x, y, text, size, bold)
-    draw_qr(surface, ticket.reference, layout.qr)
+    draw_qr(surface, ticket.qr_data, layout.qr)
     if layout.barcode is not None:
         draw_code128(surface, ticket.reference, layout.barcode)
     for place in REFERENCE_PLACES[form]:
@@ -139,6 +140,45 @@ def tickets_pdf(tickets: Sequence[AdmissionTicket], form: TicketFormat,
         canvas.showPage()
     canvas.save()
     return out.getvalue()
+
+
+def booklet_pdf(booklet: TicketBooklet, compress: bool = True) -> bytes:
+    """An order's tickets as a booklet: a cover page saying the order, who for and each
+    ticket in it, then a booklet page per ticket."""
+    from reportlab.lib.units import mm
+    from reportlab.pdfgen.canvas import Canvas
+
+    out = io.BytesIO()
+    width, height = PAGE_MM[TicketFormat.BOOKLET]
+    canvas = Canvas(out, pagesize=(width * mm, height * mm), pageCompression=int(compress))
+    canvas.setTitle(f"Billets de la commande {booklet.order_number}")
+    surface = PdfSurface(canvas)
+    draw_booklet_cover(surface, booklet)
+    canvas.showPage()
+    for ticket in booklet.tickets:
+        draw_ticket(surface, ticket, TicketFormat.BOOKLET)
+        canvas.showPage()
+    canvas.save()
+    return out.getvalue()
+
+
+def draw_booklet_cover(surface: Surface, booklet: TicketBooklet) -> None:
+    layout = LAYOUTS[TicketFormat.BOOKLET]
+    edge = layout.ticket
+    surface.frame(edge.x, edge.y, edge.width, edge.height)
+    margin, size = 5.0, layout.body_pt
+    width = edge.width - 2 * margin
+    lines = [(part, layout.title_pt, True) for part in
+             _fit(surface, booklet.venue_name, layout.title_pt, True, width)]
+    lines.append(("Carnet de billets", layout.body_pt, True))
+    for line in booklet_cover_lines(booklet):
+        lines += [(part, size, False) for part in _fit(surface, line, size, False, width)]
+    y = edge.top - margin
+    for text, points, bold in lines:
+        y -= points * POINT_MM * 1.25
+        if y < edge.y + margin:  # a long order's list stops at the page's foot
+            break
+        surface.text(edge.x + margin, y, text, points, bold)
 
 
 def ticket_png(ticket: AdmissionTicket, form: TicketFormat, dpi: int = 150) -> bytes:

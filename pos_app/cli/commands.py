@@ -457,6 +457,40 @@ def _printed(store: Store, result: output.Result, document: Document) -> output.
                          result.exit_code)
 
 
+def _ticket_print(store: Store, args: argparse.Namespace) -> Any:
+    """An order's tickets (or one), on the till's printer or as a PDF: from the store,
+    each with its signed token in the QR code."""
+    from pathlib import Path
+
+    from pos_app.documents import printed_ticket, ticket_document
+    from pos_app.domain.document import TicketBooklet, TicketFormat
+    from pos_app.services.tickets import tickets_to_print
+
+    found = tickets_to_print(store.context, args.wanted)
+    tickets = [printed_ticket(ticket, found.order, found.venue_name, found.payer_name)
+               for ticket in found.tickets]
+    data = {"order": found.order.number, "format": args.format,
+            "tickets": [output.ticket(ticket) for ticket in found.tickets]}
+    listed = "\n".join(f"{ticket.reference}  {ticket.product_name}  {ticket.order_number}"
+                       for ticket in tickets)
+    if args.format == "roll":
+        said = devices.print_documents(store, [ticket_document(ticket) for ticket in tickets])
+        return output.Result({**data, "printed": said}, f"{listed}\n{said}")
+    if not args.out:
+        raise UsageError(f"--out FILE: where to write the tickets' PDF ({args.format})")
+    from printing.ticket_pages import booklet_pdf, tickets_pdf
+
+    form = TicketFormat(args.format)
+    if form is TicketFormat.BOOKLET and len(tickets) > 1:
+        pdf = booklet_pdf(TicketBooklet(found.order.number, found.venue_name,
+                                        found.payer_name, tuple(tickets)))
+    else:
+        pdf = tickets_pdf(tickets, form)
+    Path(args.out).write_bytes(pdf)
+    return output.Result({**data, "written": args.out},
+                         f"{listed}\n{len(tickets)} ticket(s) written to {args.out}")
+
+
 def _cash_count(text: str) -> CashCount:
     """`50x2,0.5x4`: two 50 € notes and four 50-cent coins."""
     quantities: dict[int, int] = {}
@@ -548,6 +582,7 @@ HANDLERS: dict[str, Callable[[Store, argparse.Namespace], Any]] = {
     "receipt show": _receipt_show,
     "receipt duplicate": _receipt_duplicate,
     "receipt refund": _receipt_refund,
+    "ticket print": _ticket_print,
     "archive export": _archive_export,
     "close x": _close_x,
     "close z": _close_z,

@@ -25,7 +25,7 @@ from pos_app.services.drawer import open_drawer
 from pos_app.services.print_queue import enqueue, print_due, retry_now
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     from pos_app.device_set import Devices
     from pos_app.domain.document import Document
@@ -100,11 +100,18 @@ def print_document(store: Store, document: Document) -> str:
     """Queue `document` in the till's persistent print queue and print what is due now:
     a sentence saying so, or that the printer did not take it (it waits in the queue,
     printed once the printer is back: the window's device thread prints it)."""
+    return print_documents(store, [document])
+
+
+def print_documents(store: Store, documents: Sequence[Document]) -> str:
+    """`print_document` for several documents, queued in their order, then printed."""
     devices = open_devices(store.data_dir)
     printer = devices.printer()
     if printer is None:
         raise UsageError("no printer is set: caisse devices set printer TRANSPORT ADDRESS")
-    enqueue(store.context, document.kind.value, document.reference, devices.escpos(document))
+    for document in documents:
+        enqueue(store.context, document.kind.value, document.reference,
+                devices.escpos(document))
     # Asked to print now: what waits for the printer is tried now too, in its order,
     # rather than at its next attempt (the printer may just have been set right).
     retry_now(store.context)

@@ -23,6 +23,7 @@ from pos_app.domain.closure import Closure, Reading
 from pos_app.domain.customer import Customer
 from pos_app.domain.draft import Draft
 from pos_app.domain.receipt import QrSummary, Receipt, RefundReceipt
+from pos_app.domain.ticket import Ticket, shown_reference
 from pos_app.domain.till import Till
 from pos_app.formatting import format_local_time, format_money
 from pos_app.services.archive import ArchiveReport
@@ -270,3 +271,15 @@ def qr_check(value: QrSummary | None) -> Result:
     return Result(data, f"QR valid: ticket {value.number} of"
                         f" {format_local_time(value.at, '%d/%m/%Y %H:%M:%S')},"
                         f" total {format_money(value.total_cents)}")
+
+
+def ticket(value: Ticket) -> dict[str, Any]:
+    """An issued ticket as `--json` gives it: what its token says, and its state."""
+    return {"reference": value.reference, "shown": shown_reference(value.reference),
+            "order": value.order_number, "line": value.line_position + 1, "unit": value.unit,
+            "product_id": value.product_id, "valid_from": value.valid_from.isoformat(),
+            "valid_until": value.valid_until.isoformat(),
+            "entries_allowed": value.entries_allowed, "token": value.token,
+            "key_id": value.key_id,
+            "revoked_at": None if value.revoked_at is None else value.revoked_at.isoformat(),
+            "voided_at": None if value.voided_at is None else value.voided_at.isoformat()}

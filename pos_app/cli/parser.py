@@ -204,6 +204,21 @@ def _add_fiscal_commands(commands: Any) -> None:
     qr.add_argument("text")
     qr.add_argument("--public-key", required=True, help="the till's key, hex")
 
+    ticket = commands.add_parser("ticket", help="admission tickets issued with the sales"
+                                 " (R11; docs/tickets.md)").add_subparsers(
+        dest="action", required=True)
+    printed = ticket.add_parser("print", help="print an order's tickets, or one ticket,"
+                                " as the store holds them (QR: the signed token)")
+    printed.add_argument("wanted", metavar="ORDER|REF",
+                         help="an order number (all its tickets still valid) or a ticket's"
+                         " reference")
+    printed.add_argument("--format", default="roll",
+                         choices=["roll", "a4", "booklet", "full_page", "vertical", "cinema",
+                                  "card"],
+                         help="roll: on the till's printer (default); otherwise a PDF in"
+                         " that format (--out); booklet: an order's tickets behind a cover")
+    printed.add_argument("--out", help="where to write the PDF (a page format)")
+
     archive = commands.add_parser("archive", help="monthly archives of the fiscal journal"
                                   ).add_subparsers(dest="action", required=True)
     export = archive.add_parser("export", help="write a month of the journal to a zip file"

@@ -145,3 +145,30 @@ def validity(rule: AdmissionRule, sold_at: datetime, zone: tzinfo,
     first = datetime.combine(day, time(0), zone)
     after_last = datetime.combine(day + timedelta(days=max(rule.days, 1)), time(0), zone)
     return first.astimezone(UTC), after_last.astimezone(UTC)
+
+
+MAX_MARGIN_MINUTES = 24 * 60
+MAX_DAYS = 366
+AdmissionColumns = tuple[int | None, int | None, int | None, int | None]
+NOT_AN_ADMISSION: AdmissionColumns = (None, None, None, None)
+
+
+def admission_columns(rule: AdmissionRule | None) -> AdmissionColumns:
+    """How a rule is stored and packed: entries (0: no limit), the margins in minutes,
+    days; all None for a product that is not an admission."""
+    if rule is None:
+        return NOT_AN_ADMISSION
+    return (rule.entries or 0, rule.before // timedelta(minutes=1),
+            rule.after // timedelta(minutes=1), rule.days)
+
+
+def admission_of(columns: tuple[int | None, ...] | list[int | None] | None
+                 ) -> AdmissionRule | None:
+    """The rule `admission_columns` gave (days None: not an admission)."""
+    if columns is None:
+        return None
+    entries, before, after, days = columns
+    if days is None:
+        return None
+    return AdmissionRule(entries or None, timedelta(minutes=before or 0),
+                         timedelta(minutes=after or 0), days)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from pos_app.domain.admission import AdmissionRule
 from pos_app.domain.errors import ProductNotSellable, UnknownPrice
 from pos_app.domain.money import Cents
 from pos_app.domain.vat import VatRate
@@ -41,6 +42,8 @@ class Product:
     published: bool = True
     counter_only: bool = False
     position: int = 0
+    # An admission (R11): each place sold issues a ticket, under this rule; None: not one.
+    admission: AdmissionRule | None = None
 
     @property
     def accounting_code_or_default(self) -> str:

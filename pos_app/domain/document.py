@@ -104,7 +104,9 @@ REFERENCE_PLACES: dict[TicketFormat, tuple[Place, ...]] = {
 
 @dataclass(frozen=True, slots=True)
 class AdmissionTicket:
-    """One admission: its reference is what a checker scans (QR) or types."""
+    """One admission as printed: `reference` is what a checker types (as shown,
+    `K7QM4-XH92T`), `token` what its QR code carries (the signed token of a ticket the
+    till issued; without one, the reference)."""
 
     reference: str
     venue_name: str
@@ -115,6 +117,24 @@ class AdmissionTicket:
     holder: str | None = None  # the payer's name, when the order has one
     slot_start: datetime | None = None  # a dated ticket's slot; None: valid any day
     training: bool = False
+    token: str = ""
+    valid_from: datetime | None = None  # UTC; printed in the venue's time
+    valid_until: datetime | None = None  # the first moment it no longer admits
+    entries_allowed: int | None = None  # None: no limit (printed with a validity only)
+
+    @property
+    def qr_data(self) -> str:
+        return self.token or self.reference
+
+
+@dataclass(frozen=True, slots=True)
+class TicketBooklet:
+    """An order's tickets together (a booklet: its cover, then a page per ticket)."""
+
+    order_number: str
+    venue_name: str
+    holder: str | None
+    tickets: tuple[AdmissionTicket, ...]
 
 
 def ticket_reference(order_number: str, line_position: int, unit: int) -> str:

@@ -14,9 +14,17 @@ import marshal
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
+from pos_app.domain.admission import (
+    MAX_DAYS,
+    MAX_MARGIN_MINUTES,
+    AdmissionRule,
+    admission_columns,
+    admission_of,
+)
 from pos_app.domain.catalogue import Category, Price, Product
 from pos_app.domain.customer import Customer, CustomerKind
 from pos_app.domain.errors import DomainError, InvalidVatRate, shown
@@ -24,6 +32,7 @@ from pos_app.domain.money import parse_amount
 from pos_app.domain.payment import PaymentMethod
 from pos_app.domain.receipt import Venue
 from pos_app.domain.staff import Role, StaffMember
+from pos_app.domain.ticket import MAX_ENTRIES, MAX_PRODUCT_ID_BYTES
 from pos_app.domain.vat import VatRate
 
 SECTIONS = ("venue", "payment_methods", "categories", "products", "customers", "staff")
@@ -52,7 +61,8 @@ PAYMENT_METHOD_FIELDS = frozenset({"code", "label", "gives_change", "opens_drawe
 CATEGORY_FIELDS = frozenset({"id", "name", "position"})
 PRODUCT_FIELDS = frozenset({"id", "name", "category", "vat_rate", "prices", "barcodes",
                             "article_code", "accounting_code", "published", "counter_only",
-                            "position"})
+                            "position", "admission"})
+ADMISSION_FIELDS = frozenset({"entries", "before_minutes", "after_minutes", "days"})
 PRICE_FIELDS = frozenset({"id", "label", "amount"})
 CUSTOMER_FIELDS = frozenset({"id", "kind", "name", "first_name", "email", "phone",
                              "postal_code", "card_code"})
@@ -231,16 +241,17 @@ def product_row(index: int, product: Product) -> tuple[Any, ...]:
     return (index, product.id, product.name, product.category_id, product.vat_rate.value,
             tuple([tuple(price) for price in product.prices]), product.barcodes,
             product.article_code, product.accounting_code, product.published,
-            product.counter_only, product.position)
+            product.counter_only, product.position, admission_columns(product.admission))
 
 
 def products_of(rows: list[tuple[Any, ...]]) -> list[tuple[int, Product]]:
     """(where it was in the file, the product) for each packed row."""
     return [(index, Product(product_id, name, category_id, _RATES[vat],
                             tuple([Price(*price) for price in prices]), barcodes,
-                            article_code, accounting_code, published, counter_only, position))
+                            article_code, accounting_code, published, counter_only, position,
+                            admission_of(admission)))
             for (index, product_id, name, category_id, vat, prices, barcodes, article_code,
-                 accounting_code, published, counter_only, position) in rows]
+                 accounting_code, published, counter_only, position, admission) in rows]
 
 
 def customer_row(customer: Customer) -> tuple[Any, ...]:
@@ -648,10 +659,50 @@ def _product(reader: _Reader, item: dict[str, Any]) -> Product | None:
     published = reader.read(item, "published", _flag, True, required=False)
     counter_only = reader.read(item, "counter_only", _flag, False, required=False)
     position = reader.read(item, "position", _position, 0, required=False)
+    admission = None
+    if item.get("admission") is not None:
+        with reader.at("admission"):
+            admission = _admission(reader, item["admission"])
+    if (admission is not None and product_id is not None
+            and len(product_id.encode("utf-8")) > MAX_PRODUCT_ID_BYTES):
+        # A ticket's token carries its product's id in at most 255 bytes.
+        reader.problem_at("id", f"an admission's id must take at most"
+                                f" {MAX_PRODUCT_ID_BYTES} bytes in UTF-8")
     if product_id is None or name is None or vat_rate is None or not prices:
         return None
     return Product(product_id, name, category, vat_rate, prices, barcodes or (), article_code,
-                   accounting_code, bool(published), bool(counter_only), position or 0)
+                   accounting_code, bool(published), bool(counter_only), position or 0,
+                   admission)
+
+
+def _whole(low: int, high: int, meaning: str = "") -> Callable[[Any], int]:
+    def parse(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise FieldError(f"must be a whole number from {low} to {high}{meaning}")
+        return value
+    return parse
+
+
+_ENTRIES = _whole(0, MAX_ENTRIES, " (0: no limit)")
+_MARGIN = _whole(0, MAX_MARGIN_MINUTES)
+_DAYS = _whole(1, MAX_DAYS)
+
+
+def _admission(reader: _Reader, value: Any) -> AdmissionRule | None:
+    """A product's admission rule (R11), read with the reader at `admission`: each
+    place sold issues a ticket of so many entries, valid so long."""
+    if not isinstance(value, dict):
+        reader.problem("must be an object (entries, before_minutes, after_minutes, days)")
+        return None
+    reader.only(value, ADMISSION_FIELDS)
+    entries = reader.read(value, "entries", _ENTRIES, 1, required=False)
+    before = reader.read(value, "before_minutes", _MARGIN, 30, required=False)
+    after = reader.read(value, "after_minutes", _MARGIN, 30, required=False)
+    days = reader.read(value, "days", _DAYS, 1, required=False)
+    if entries is None or before is None or after is None or days is None:
+        return None
+    return AdmissionRule(entries or None, timedelta(minutes=before), timedelta(minutes=after),
+                         days)
 
 
 def _customer(reader: _Reader, item: dict[str, Any]) -> Customer | None:

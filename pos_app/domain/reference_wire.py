@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pos_app.domain.admission import AdmissionRule, admission_columns
 from pos_app.domain.catalogue import Category, Product
 from pos_app.domain.customer import Customer
 from pos_app.domain.payment import PaymentMethod
@@ -47,7 +48,14 @@ def product_data(product: Product) -> dict[str, Any]:
                     "amount": amount_text(price.amount_cents)} for price in product.prices],
         "barcodes": list(product.barcodes), "article_code": product.article_code,
         "accounting_code": product.accounting_code, "published": product.published,
-        "counter_only": product.counter_only, "position": product.position})
+        "counter_only": product.counter_only, "position": product.position,
+        "admission": None if product.admission is None else admission_data(product.admission)})
+
+
+def admission_data(rule: AdmissionRule) -> dict[str, int]:
+    entries, before, after, days = admission_columns(rule)
+    return {"entries": entries or 0, "before_minutes": before or 0,
+            "after_minutes": after or 0, "days": days or 1}
 
 
 def customer_data(customer: Customer) -> dict[str, Any]:

@@ -210,3 +210,35 @@ def read_token(text: str) -> ReadToken:
     except (UnicodeDecodeError, TicketReferenceInvalid, ValueError) as error:
         raise TicketTokenInvalid("fields out of range") from error
     return ReadToken(claims, raw[:message_end], raw[message_end:])
+
+
+@dataclass(frozen=True, slots=True)
+class Ticket:
+    """An admission ticket as issued with its sale and kept by the till: one place of
+    one line of an order (R11). `token` is what its QR code carries, signed by the till
+    whose key is `key_id`."""
+
+    reference: str
+    order_id: str
+    order_number: str
+    line_position: int  # the order line's position (from 0, as stored)
+    unit: int  # which place of that line (from 1)
+    product_id: str
+    valid_from: datetime
+    valid_until: datetime  # the first moment it no longer admits
+    entries_allowed: int | None  # None: no limit
+    token: str
+    key_id: str
+    issued_at: datetime
+    till_id: str
+    voided_at: datetime | None = None
+    void_reason: str | None = None
+    revoked_at: datetime | None = None  # its place was cancelled or returned
+    entries_used: int = 0
+    last_validated_at: datetime | None = None
+
+    @property
+    def claims(self) -> TicketClaims:
+        """What its token says of it."""
+        return TicketClaims(self.key_id, self.reference, self.product_id, self.valid_from,
+                            self.valid_until, self.entries_allowed)

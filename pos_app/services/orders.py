@@ -2,11 +2,12 @@
 and give back what the customer is owed (R5, R7).
 
 A return makes a credit note (avoir); a cancellation takes back whatever was not returned
-yet. Either gives back, in the same transaction, the money the customer paid beyond what
-the order is now worth, split over payment methods as the manager chose: each refund is a
-change of its own (services/changes.py), an entry of the order chain (its amount
-negative in its body; the entry adds nothing to the takings, which the return or
-cancellation lowered) and an outbox record.
+yet. Either revokes, in its transaction, the admission tickets of the places it takes
+back (services/tickets.py), and gives back, in the same transaction, the money the
+customer paid beyond what the order is now worth, split over payment methods as the
+manager chose: each refund is a change of its own (services/changes.py), an entry of the
+order chain (its amount negative in its body; the entry adds nothing to the takings,
+which the return or cancellation lowered) and an outbox record.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from pos_app.services.context import Context, local_till
 from pos_app.services.ports import OrderSummary, Signer, UnitOfWork
 from pos_app.services.selling import payment_method
 from pos_app.services.staff import ensure_till_open
+from pos_app.services.tickets import revoke_order_tickets, revoke_returned_places
 
 CREDIT_NOTE_SERIES = "credit_note"
 TRAINING_CREDIT_NOTE_SERIES = "training_credit_note"
@@ -120,6 +122,7 @@ def cancel_order(ctx: Context, staff: StaffMember, number: str, reason: str,
         cancellation = order.cancel(staff.id, now, reason)
         given = _refund(uow, order, refunds, now, staff, None, session)
         uow.orders.add_cancellation(order, cancellation, till.id, _id(session))
+        revoke_order_tickets(uow, order, now)
         _record_correction(uow, ctx.signer, order, till, session, now,
                            OrderCancelled(order, cancellation), given)
         uow.commit()
@@ -145,6 +148,7 @@ def return_lines(ctx: Context, staff: StaffMember, number: str,
             sequence, till.id, now, staff.id, reason)
         given = _refund(uow, order, refunds, now, staff, note.id, session)
         uow.orders.add_return(note, _id(session))
+        revoke_returned_places(uow, note, now)
         _record_correction(uow, ctx.signer, order, till, session, now,
                            LinesReturned(order, note, uow.tills.venue()), given)
         uow.commit()

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 from pos_app.domain.errors import DomainError
 
 if TYPE_CHECKING:  # named in signatures only: using a port loads none of them
+    from pos_app.domain.admission import AdmissionRule
     from pos_app.domain.catalogue import Category, Product
     from pos_app.domain.closure import (
         CashCount,
@@ -42,6 +43,7 @@ if TYPE_CHECKING:  # named in signatures only: using a port loads none of them
         SyncCounts,
         SyncLink,
     )
+    from pos_app.domain.ticket import Ticket
     from pos_app.domain.till import Till, TillSession
 
 
@@ -291,6 +293,31 @@ class CatalogueRepository(Protocol):
 
     def remove_unused_categories(self, category_ids: Sequence[str]) -> int:
         """Remove each of `category_ids` that no product is in; how many went."""
+        ...
+
+    def admissions(self, product_ids: Sequence[str]) -> dict[str, AdmissionRule]:
+        """The admission rule of each of `product_ids` that is an admission."""
+        ...
+
+
+class TicketRepository(Protocol):
+    """Admission tickets as issued with their sales (R11)."""
+
+    def add_many(self, tickets: Sequence[Ticket]) -> None: ...
+
+    def get(self, reference: str) -> Ticket | None: ...
+
+    def of_order(self, order_id: str) -> list[Ticket]:
+        """An order's tickets, by line and place."""
+        ...
+
+    def revoke_order(self, order_id: str, at: datetime) -> int:
+        """Revoke every ticket of the order not revoked yet; how many were."""
+        ...
+
+    def revoke_places(self, order_id: str, line_position: int, places: int,
+                      at: datetime) -> int:
+        """Revoke `places` of a line's tickets not revoked yet; how many were."""
         ...
 
 
@@ -992,6 +1019,9 @@ class UnitOfWork(Protocol):
 
     @property
     def print_jobs(self) -> PrintQueueRepository: ...
+
+    @property
+    def tickets(self) -> TicketRepository: ...
 
 
     def __enter__(self) -> UnitOfWork: ...

@@ -26,6 +26,7 @@ from pos_app.services.context import Context, local_till
 from pos_app.services.discounts import check_discounts
 from pos_app.services.ports import UnitOfWork
 from pos_app.services.staff import ensure_till_open
+from pos_app.services.tickets import issue_tickets
 
 ORDER_SERIES = "order"
 TRAINING_SERIES = "training"
@@ -64,7 +65,8 @@ def sell(ctx: Context, staff: StaffMember, basket: Basket,
     """Validate the basket as an order, with its payments, durably and in one transaction.
 
     The order, its lines, VAT, payments, and the sale's signed journal entry and outbox
-    records (services/changes.py `Sold`) are written together; an order that is not
+    records (services/changes.py `Sold`) and the admission tickets it issues
+    (services/tickets.py) are written together; an order that is not
     paid in full needs `validate_without_paying` (R5). A training sale (`training`) is
     numbered apart (SIM-…), journaled in the training chain, never sent to the server
     and never counted in the takings.
@@ -113,6 +115,7 @@ def record_sale(ctx: Context, staff: StaffMember, basket: Basket, take_payments:
         uow.orders.add(order, None if session is None else session.id)
         record_change(uow, ctx.signer, till.id, now,
                       Sold(order, till, payer, uow.tills.venue()))
+        issue_tickets(uow, ctx.signer, order, now)
         uow.commit()
     return order
 

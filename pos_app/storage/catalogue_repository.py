@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
+from pos_app.domain.admission import AdmissionRule, admission_columns, admission_of
 from pos_app.domain.catalogue import Category, Price, Product
 from pos_app.domain.text import fold
 from pos_app.domain.vat import VatRate
@@ -14,12 +15,14 @@ from pos_app.storage.sql import SqlRepository, chunks
 
 _SELECT = """
 SELECT p.id, p.name, p.category_id, p.vat_rate_bp, p.article_code, p.accounting_code,
-       p.published, p.counter_only, p.position
+       p.published, p.counter_only, p.position, p.admission_entries,
+       p.admission_before_minutes, p.admission_after_minutes, p.admission_days
   FROM products AS p
 """
 _WORD = re.compile(r"\w+")
 _PRODUCT_COLUMNS = ("name", "category_id", "vat_rate_bp", "article_code", "accounting_code",
-                    "published", "counter_only", "position")
+                    "published", "counter_only", "position", "admission_entries",
+                    "admission_before_minutes", "admission_after_minutes", "admission_days")
 # New products are inserted and stored ones updated, each by its own statement: an upsert
 # costs a third more per row, and the batch knows which is which. A stored product keeps
 # its search key (its index is left alone).
@@ -50,7 +53,7 @@ def index_row(key: int, product: Product) -> tuple[Any, ...]:
         product.id, product.category_id, product.vat_rate.value, product.article_code,
         product.accounting_code, product.published, product.counter_only, product.position,
         [[price.id, price.label, price.amount_cents] for price in product.prices],
-        list(product.barcodes)]).decode()
+        list(product.barcodes), admission_columns(product.admission)]).decode()
     return key, product.name, codes, packed, fold(product.name)
 
 
@@ -62,11 +65,13 @@ def products_from_index(rows: list[tuple[str, str]]) -> list[Product]:
     import orjson
 
     unpacked = orjson.loads("[" + ",".join(packed for _, packed in rows) + "]")
+    # An entry packed before products could be admissions has no admission columns.
     return [Product(product_id, name, category_id, _RATES[vat],
                     tuple([Price(*price) for price in prices]), tuple(barcodes), article_code,
-                    accounting_code, published, counter_only, position)
+                    accounting_code, published, counter_only, position,
+                    admission_of(admission[0] if admission else None))
             for (name, _), (product_id, category_id, vat, article_code, accounting_code,
-                            published, counter_only, position, prices, barcodes)
+                            published, counter_only, position, prices, barcodes, *admission)
             in zip(rows, unpacked, strict=True)]
 
 
@@ -91,7 +96,8 @@ class SqlCatalogue(SqlRepository):
         return [Product(id=row[0], name=row[1], category_id=row[2], vat_rate=VatRate(row[3]),
                         prices=tuple(prices[row[0]]), barcodes=tuple(codes[row[0]]),
                         article_code=row[4], accounting_code=row[5], published=bool(row[6]),
-                        counter_only=bool(row[7]), position=row[8]) for row in rows]
+                        counter_only=bool(row[7]), position=row[8],
+                        admission=admission_of(row[9:13])) for row in rows]
 
     def get(self, product_id: str) -> Product | None:
         found = self._products("WHERE p.id = ?", (product_id,))
@@ -101,6 +107,21 @@ class SqlCatalogue(SqlRepository):
         found = self._products(
             "WHERE p.id = (SELECT product_id FROM barcodes WHERE code = ?)", (code,))
         return found[0] if found else None
+
+    def admissions(self, product_ids: Sequence[str]) -> dict[str, AdmissionRule]:
+        """The admission rule of each of `product_ids` that is an admission (one query
+        for a sale's lines: the sale's commit reads no product whole)."""
+        rules: dict[str, AdmissionRule] = {}
+        for chunk in chunks(product_ids):
+            marks = ",".join("?" * len(chunk))
+            for product_id, *columns in self._all(
+                    "SELECT id, admission_entries, admission_before_minutes,"
+                    " admission_after_minutes, admission_days FROM products"
+                    f" WHERE id IN ({marks}) AND admission_days IS NOT NULL", chunk):
+                rule = admission_of(columns)
+                if rule is not None:
+                    rules[product_id] = rule
+        return rules
 
     def barcode_owners(self, codes: Sequence[str]) -> dict[str, str]:
         owners: dict[str, str] = {}
@@ -162,7 +183,8 @@ class SqlCatalogue(SqlRepository):
         for product in products:
             row = (product.name, product.category_id, product.vat_rate.value,
                    product.article_code, product.accounting_code, product.published,
-                   product.counter_only, product.position)
+                   product.counter_only, product.position,
+                   *admission_columns(product.admission))
             if product.id in keys:
                 changed.append((*row, product.id))
             else:

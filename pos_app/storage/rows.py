@@ -87,6 +87,12 @@ class ProductRow(Base):
     published: Mapped[bool] = mapped_column(Boolean, default=True)
     counter_only: Mapped[bool] = mapped_column(Boolean, default=False)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # An admission (R11): entries per ticket (0: no limit), the margins of its window in
+    # minutes, the days a ticket with no slot is valid; days NULL: not an admission.
+    admission_entries: Mapped[int | None] = mapped_column(Integer)
+    admission_before_minutes: Mapped[int | None] = mapped_column(Integer)
+    admission_after_minutes: Mapped[int | None] = mapped_column(Integer)
+    admission_days: Mapped[int | None] = mapped_column(Integer)
     # The product's rowid in product_fts: a stable integer that VACUUM cannot renumber.
     search_key: Mapped[int] = mapped_column(Integer, unique=True)
 
@@ -603,6 +609,39 @@ class PrintJobRow(Base):
     started: Mapped[bool] = mapped_column(Boolean, server_default=false())
 
     __table_args__ = (Index("ix_print_jobs_status_next", "status", "next_attempt_at"),)
+
+
+class TicketRow(Base):
+    """An admission ticket issued with its sale (R11): one place of one order line, its
+    validity, the signed token its QR code carries; revoked when its place is cancelled
+    or returned; the entries a gate counted."""
+
+    __tablename__ = "tickets"
+    reference: Mapped[str] = mapped_column(String(16), primary_key=True)
+    order_id: Mapped[str] = mapped_column(ForeignKey("orders.id"))
+    order_number: Mapped[str] = mapped_column(String(64))
+    line_position: Mapped[int] = mapped_column(Integer)
+    unit: Mapped[int] = mapped_column(Integer)
+    product_id: Mapped[str] = mapped_column(String(64))
+    valid_from: Mapped[datetime] = mapped_column(UtcDateTime)
+    valid_until: Mapped[datetime] = mapped_column(UtcDateTime)
+    entries_allowed: Mapped[int | None] = mapped_column(Integer)  # NULL: no limit
+    token: Mapped[str] = mapped_column(Text)
+    key_id: Mapped[str] = mapped_column(String(16))
+    issued_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    till_id: Mapped[str] = mapped_column(String(36))
+    voided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    void_reason: Mapped[str | None] = mapped_column(Text)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    entries_used: Mapped[int] = mapped_column(Integer, server_default="0")
+    last_validated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    # The revocation list is read by `revoked_at`: indexed only where set, so that the
+    # sale's commit, which issues tickets none of which is revoked, never writes to it.
+    __table_args__ = (Index("ix_tickets_order_line", "order_id", "line_position", "unit",
+                            unique=True),
+                      Index("ix_tickets_revoked_at", "revoked_at",
+                            sqlite_where=text("revoked_at IS NOT NULL")))
 
 
 # Virtual and bookkeeping tables that live outside the models (created by migrations).

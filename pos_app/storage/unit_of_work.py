@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from pos_app.storage.print_queue_repository import SqlPrintJobs
     from pos_app.storage.records_repository import SqlRecords
     from pos_app.storage.sync_repository import SqlOutbox, SqlSyncState
+    from pos_app.storage.ticket_repository import SqlTickets
 
 METHOD_CACHE = "payment_methods"  # key of a connection's MethodCache in its info
 KEY_CACHE = "journal_keys"  # the signing keys known to be recorded, seen through it
@@ -150,6 +151,12 @@ class SqlUnitOfWork:
         from pos_app.storage.print_queue_repository import SqlPrintJobs
 
         return SqlPrintJobs(self._db)
+
+    @property
+    def tickets(self) -> SqlTickets:
+        from pos_app.storage.ticket_repository import SqlTickets
+
+        return SqlTickets(self._db)
 
     @property
     def journal(self) -> SqlJournal:

@@ -287,3 +287,27 @@ def test_init_demo_loads_the_demo_venue(tmp_path: Path) -> None:
     finally:
         engine.dispose()
     assert kinds["venue"] == 1 and kinds["staff"] == len(demo["staff"])
+
+
+def test_an_admission_comes_down_as_imported_and_a_bad_one_is_refused(
+        server: ServerProcess, client: httpx.Client, engine: Engine, database_url: str,
+        admin: dict[str, str]) -> None:
+    key, since = tag(), newest(engine)
+    rule = {"entries": 2, "before_minutes": 45, "after_minutes": 15, "days": 1}
+    bad = document(key, products=2)
+    bad["products"][1]["admission"] = {**rule, "days": 0}
+    answer = client.post("/v1/import", json=bad, headers=admin)
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["problems"] == [{
+        "where": "products[1].admission.days",
+        "message": "must be a whole number from 1 to 366"}]
+    assert newest(engine) == since
+    good = document(key, products=2)
+    good["products"][1]["admission"] = rule
+    assert client.post("/v1/import", json=good, headers=admin).status_code == 200
+    till = enrol(client, database_url)
+    products = {change.id: change.data for change in pull_all(client, till.auth, since)
+                if key in change.id and change.kind == "product"}
+    assert products[f"p-{key}-1"] is not None
+    assert products[f"p-{key}-1"]["admission"] == rule
+    assert products[f"p-{key}-0"] is not None and "admission" not in products[f"p-{key}-0"]

@@ -12,19 +12,22 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from pos_app.domain.basket import Basket
 from pos_app.domain.catalogue import Price
 from pos_app.domain.customer import CustomerKind
 from pos_app.domain.errors import DomainError
 from pos_app.domain.staff import Role, StaffMember
 from pos_app.domain.sync import PulledPage
-from pos_app.services import sync
+from pos_app.services import selling, sync
 from pos_app.services.context import Context
 from pos_app.services.ports import ServerAccess, ServerReply, ServerUnreachable
+from pos_app.services.selling import PaymentRequest
 from pos_app.services.staff import sign_in
 from pos_app.services.sync import PULL_PAGE, SyncPorts
 from sync.server.database import open_engine
@@ -95,6 +98,31 @@ def test_the_servers_reference_data_reaches_the_till_and_its_staff_sign_in_offli
     server.stop()
     member = sign_in(ctx, "nouvelle", "2468")
     assert (member.display_name, member.role) == ("Nora Nouvelle", Role.CASHIER)
+
+
+def test_an_admission_pulled_from_the_server_issues_tickets_at_the_till(
+        ctx: Context, ports: SyncPorts, new_server: Callable[..., LocalServer],
+        till_name: str, cashier: StaffMember) -> None:
+    server = new_server()
+    document = catalogue(1)
+    document["products"][0]["admission"] = {"entries": 0, "before_minutes": 10,
+                                            "after_minutes": 20, "days": 2}
+    server_import(server, document)
+    enrolled(ctx, ports, server, till_name)
+    assert sync.sync_once(ctx, ports).reached
+    with ctx.uow(write=False) as uow:
+        product = uow.catalogue.get("srv-0")
+    assert product is not None and product.admission is not None
+    assert (product.admission.entries, product.admission.days) == (None, 2)
+    basket = Basket()
+    selling.add_product(ctx, basket, "srv-0", 2)
+    order = selling.sell(ctx, cashier, basket, [PaymentRequest("ESP", basket.total_cents)])
+    with ctx.uow(write=False) as uow:
+        tickets = uow.tickets.of_order(order.id)
+    assert [(ticket.product_id, ticket.entries_allowed) for ticket in tickets] == [
+        ("srv-0", None), ("srv-0", None)]
+    assert {ticket.valid_until - ticket.valid_from for ticket in tickets} == {
+        timedelta(days=2)}
 
 
 def test_deletions_arrive_as_tombstones(

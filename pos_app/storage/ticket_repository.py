@@ -1,0 +1,68 @@
+"""Admission tickets (R11): written with their sale in its transaction, in plain SQL
+(the sale's commit is the till's hot path), revoked with the cancellation or the return
+that takes their places back."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from pos_app.domain.ticket import Ticket
+from pos_app.storage.sql import SqlRepository, from_optional_utc_text, from_utc_text, utc_text
+
+_COLUMNS = ("reference, order_id, order_number, line_position, unit, product_id, valid_from,"
+            " valid_until, entries_allowed, token, key_id, issued_at, till_id, voided_at,"
+            " void_reason, revoked_at, entries_used, last_validated_at")
+_INSERT = (f"INSERT INTO tickets ({_COLUMNS})"
+           f" VALUES ({', '.join('?' * len(_COLUMNS.split(',')))})")
+
+
+def _row(ticket: Ticket) -> tuple[Any, ...]:
+    return (ticket.reference, ticket.order_id, ticket.order_number, ticket.line_position,
+            ticket.unit, ticket.product_id, utc_text(ticket.valid_from),
+            utc_text(ticket.valid_until), ticket.entries_allowed, ticket.token, ticket.key_id,
+            utc_text(ticket.issued_at), ticket.till_id,
+            None if ticket.voided_at is None else utc_text(ticket.voided_at),
+            ticket.void_reason,
+            None if ticket.revoked_at is None else utc_text(ticket.revoked_at),
+            ticket.entries_used,
+            None if ticket.last_validated_at is None else utc_text(ticket.last_validated_at))
+
+
+def _ticket(row: tuple[Any, ...]) -> Ticket:
+    return Ticket(row[0], row[1], row[2], row[3], row[4], row[5], from_utc_text(row[6]),
+                  from_utc_text(row[7]), row[8], row[9], row[10], from_utc_text(row[11]),
+                  row[12], from_optional_utc_text(row[13]), row[14],
+                  from_optional_utc_text(row[15]), row[16], from_optional_utc_text(row[17]))
+
+
+class SqlTickets(SqlRepository):
+    def add_many(self, tickets: Sequence[Ticket]) -> None:
+        self._many(_INSERT, [_row(ticket) for ticket in tickets])
+
+    def get(self, reference: str) -> Ticket | None:
+        row = self._one(f"SELECT {_COLUMNS} FROM tickets WHERE reference = ?", (reference,))
+        return None if row is None else _ticket(row)
+
+    def of_order(self, order_id: str) -> list[Ticket]:
+        return [_ticket(row) for row in self._all(
+            f"SELECT {_COLUMNS} FROM tickets WHERE order_id = ?"
+            " ORDER BY line_position, unit", (order_id,))]
+
+    def revoke_order(self, order_id: str, at: datetime) -> int:
+        cursor = self._sql.execute(
+            "UPDATE tickets SET revoked_at = ? WHERE order_id = ? AND revoked_at IS NULL",
+            (utc_text(at), order_id))
+        return max(cursor.rowcount, 0)
+
+    def revoke_places(self, order_id: str, line_position: int, places: int,
+                      at: datetime) -> int:
+        """Revoke `places` tickets of a line still standing: those used least first (a
+        ticket already let in is the last to go), then the last issued."""
+        cursor = self._sql.execute(
+            "UPDATE tickets SET revoked_at = ? WHERE reference IN (SELECT reference FROM"
+            " tickets WHERE order_id = ? AND line_position = ? AND revoked_at IS NULL"
+            " ORDER BY entries_used, unit DESC LIMIT ?)",
+            (utc_text(at), order_id, line_position, places))
+        return max(cursor.rowcount, 0)
