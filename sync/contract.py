@@ -56,6 +56,9 @@ class Kind(StrEnum):
     STAFF_SIGNED_IN = "staff.signed_in"
     STAFF_SIGNED_OUT = "staff.signed_out"
     SESSION_OPENED = "session.opened"
+    TICKET_VALIDATED = "ticket.validated"
+    TICKET_REFUSED = "ticket.refused"
+    TICKET_VOIDED = "ticket.voided"
 
 
 # The fields a payload of each kind must hold, and their types: the server refuses a
@@ -74,6 +77,11 @@ PAYLOAD_FIELDS: dict[Kind, dict[str, type | tuple[type, ...]]] = {
     Kind.STAFF_SIGNED_IN: {"staff_id": str},
     Kind.STAFF_SIGNED_OUT: {"staff_id": str},
     Kind.SESSION_OPENED: {"id": str, "number": int},
+    Kind.TICKET_VALIDATED: {"id": str, "reference": str, "at": str, "staff_id": str,
+                            "token": str},
+    Kind.TICKET_REFUSED: {"id": str, "at": str, "reason": str},
+    Kind.TICKET_VOIDED: {"id": str, "reference": str, "at": str, "staff_id": str,
+                         "reason": str},
 }
 
 
@@ -176,7 +184,7 @@ class Change:
     None for a deletion (a tombstone)."""
 
     cursor: int
-    kind: str  # venue, payment_method, category, product, customer, staff, order
+    kind: str  # CHANGE_KINDS
     id: str
     data: Mapping[str, Any] | None
 
@@ -186,7 +194,7 @@ class Change:
 
 
 CHANGE_KINDS = frozenset({"venue", "payment_method", "category", "product", "customer",
-                          "staff", "order"})
+                          "staff", "order", "ticket_key", "ticket", "ticket_conflict"})
 
 
 @dataclass(frozen=True, slots=True)

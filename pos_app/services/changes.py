@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from pos_app.domain.order import Cancellation, CreditNote, Order, Refund
     from pos_app.domain.payment import Payment
     from pos_app.domain.receipt import Venue
+    from pos_app.domain.ticket import Ticket
     from pos_app.domain.till import Till, TillSession
     from pos_app.domain.vat import VatLine
     from pos_app.services.ports import Signer, UnitOfWork
@@ -67,6 +68,9 @@ class RecordKind(StrEnum):
     STAFF_SIGNED_IN = "staff.signed_in"
     STAFF_SIGNED_OUT = "staff.signed_out"
     SESSION_OPENED = "session.opened"
+    TICKET_VALIDATED = "ticket.validated"
+    TICKET_REFUSED = "ticket.refused"
+    TICKET_VOIDED = "ticket.voided"
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +192,7 @@ class Sold(Change):
     till: Till
     payer: Customer | None
     venue: Venue | None  # the seller, as the sale's entry names it
+    tickets: tuple[Ticket, ...] = ()  # issued with it: the record carries them
 
     def journaled(self) -> Journaled:
         return Journaled(order_chain(self.order.training),
@@ -195,10 +200,27 @@ class Sold(Change):
 
     def sent(self, entry: JournalEntry | None) -> list[Sent]:
         order = self.order
-        return [Sent(RecordKind.ORDER_VALIDATED, order.id,
-                     order_payload(order, self.payer, self.till)),
+        payload = order_payload(order, self.payer, self.till)
+        if self.tickets:  # only a sale of admissions: other sales' records as they were
+            payload["tickets"] = [ticket_payload(ticket) for ticket in self.tickets]
+        return [Sent(RecordKind.ORDER_VALIDATED, order.id, payload),
                 *(Sent(RecordKind.PAYMENT_TAKEN, payment.id, payment_payload(order, payment))
                   for payment in order.payments)]
+
+
+def ticket_payload(ticket: Ticket) -> dict[str, Any]:
+    """A ticket as `order.validated` carries it: what a device that never saw its sale
+    needs to check it (docs/sync.md, "Admission tickets")."""
+    return {"reference": ticket.reference, "line": ticket.line_position, "unit": ticket.unit,
+            "product_id": ticket.product_id, "valid_from": ticket.valid_from.isoformat(),
+            "valid_until": ticket.valid_until.isoformat(),
+            "entries_allowed": ticket.entries_allowed, "key_id": ticket.key_id,
+            "token": ticket.token}
+
+
+def _revoked(references: tuple[str, ...]) -> dict[str, Any]:
+    """The tickets a correction revoked, as its record says them (only when it did)."""
+    return {"revoked_tickets": list(references)} if references else {}
 
 
 # -- a payment taken later: the order chain's `payment`; payment.taken ----------------------
@@ -273,6 +295,7 @@ class OrderCancelled(Change):
 
     order: Order
     cancellation: Cancellation
+    revoked: tuple[str, ...] = ()  # the references of the tickets it revoked
 
     def journaled(self) -> Journaled:
         return Journaled(order_chain(self.order.training),
@@ -281,7 +304,8 @@ class OrderCancelled(Change):
 
     def sent(self, entry: JournalEntry | None) -> list[Sent]:
         return [Sent(RecordKind.ORDER_CANCELLED, self.order.id,
-                     cancellation_payload(self.order, self.cancellation))]
+                     {**cancellation_payload(self.order, self.cancellation),
+                      **_revoked(self.revoked)})]
 
 
 # -- a return (credit note): the order chain's `return`; order.returned ---------------------
@@ -331,6 +355,7 @@ class LinesReturned(Change):
     order: Order
     note: CreditNote
     venue: Venue | None  # the seller, as the credit note's entry names it
+    revoked: tuple[str, ...] = ()  # the references of the tickets it revoked
 
     def journaled(self) -> Journaled:
         return Journaled(order_chain(self.order.training),
@@ -339,7 +364,7 @@ class LinesReturned(Change):
 
     def sent(self, entry: JournalEntry | None) -> list[Sent]:
         return [Sent(RecordKind.ORDER_RETURNED, self.note.id,
-                     credit_note_payload(self.order, self.note))]
+                     {**credit_note_payload(self.order, self.note), **_revoked(self.revoked)})]
 
 
 # -- a refund: the order chain's `refund`; refund.given ------------------------------------

@@ -122,9 +122,9 @@ def cancel_order(ctx: Context, staff: StaffMember, number: str, reason: str,
         cancellation = order.cancel(staff.id, now, reason)
         given = _refund(uow, order, refunds, now, staff, None, session)
         uow.orders.add_cancellation(order, cancellation, till.id, _id(session))
-        revoke_order_tickets(uow, order, now)
+        revoked = revoke_order_tickets(uow, order, now)
         _record_correction(uow, ctx.signer, order, till, session, now,
-                           OrderCancelled(order, cancellation), given)
+                           OrderCancelled(order, cancellation, revoked), given)
         uow.commit()
     return TakenBack(order, None, tuple(given))
 
@@ -148,9 +148,9 @@ def return_lines(ctx: Context, staff: StaffMember, number: str,
             sequence, till.id, now, staff.id, reason)
         given = _refund(uow, order, refunds, now, staff, note.id, session)
         uow.orders.add_return(note, _id(session))
-        revoke_returned_places(uow, note, now)
+        revoked = revoke_returned_places(uow, note, now)
         _record_correction(uow, ctx.signer, order, till, session, now,
-                           LinesReturned(order, note, uow.tills.venue()), given)
+                           LinesReturned(order, note, uow.tills.venue(), revoked), given)
         uow.commit()
     return TakenBack(order, note, tuple(given))
 

@@ -311,13 +311,13 @@ class TicketRepository(Protocol):
         """An order's tickets, by line and place."""
         ...
 
-    def revoke_order(self, order_id: str, at: datetime) -> int:
-        """Revoke every ticket of the order not revoked yet; how many were."""
+    def revoke_order(self, order_id: str, at: datetime) -> list[str]:
+        """Revoke every ticket of the order not revoked yet; the references revoked."""
         ...
 
     def revoke_places(self, order_id: str, line_position: int, places: int,
-                      at: datetime) -> int:
-        """Revoke `places` of a line's tickets not revoked yet; how many were."""
+                      at: datetime) -> list[str]:
+        """Revoke `places` of a line's tickets not revoked yet; the references revoked."""
         ...
 
 

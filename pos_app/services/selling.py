@@ -113,9 +113,10 @@ def record_sale(ctx: Context, staff: StaffMember, basket: Basket, take_payments:
         if order.left_cents < 0:
             raise PaidBeyondWorth(order.number, -order.left_cents)
         uow.orders.add(order, None if session is None else session.id)
+        # The tickets first: the sale's record carries them to the server.
+        tickets = issue_tickets(uow, ctx.signer, order, now)
         record_change(uow, ctx.signer, till.id, now,
-                      Sold(order, till, payer, uow.tills.venue()))
-        issue_tickets(uow, ctx.signer, order, now)
+                      Sold(order, till, payer, uow.tills.venue(), tuple(tickets)))
         uow.commit()
     return order
 

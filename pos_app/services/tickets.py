@@ -79,17 +79,19 @@ def issue_tickets(uow: UnitOfWork, signer: Signer, order: Order, now: datetime,
     return issued
 
 
-def revoke_order_tickets(uow: UnitOfWork, order: Order, at: datetime) -> int:
+def revoke_order_tickets(uow: UnitOfWork, order: Order, at: datetime) -> tuple[str, ...]:
     """A cancelled order's tickets admit no one from `at` on (in the cancellation's
-    transaction)."""
-    return uow.tickets.revoke_order(order.id, at)
+    transaction); their references, which the cancellation's record carries to every
+    device."""
+    return tuple(uow.tickets.revoke_order(order.id, at))
 
 
-def revoke_returned_places(uow: UnitOfWork, note: CreditNote, at: datetime) -> int:
+def revoke_returned_places(uow: UnitOfWork, note: CreditNote,
+                           at: datetime) -> tuple[str, ...]:
     """The tickets of the places a return took back (in the return's transaction): as
-    many of each line's tickets as places returned."""
-    return sum(uow.tickets.revoke_places(note.order_id, item.position, item.line.quantity, at)
-               for item in note.lines)
+    many of each line's tickets as places returned; their references."""
+    return tuple(reference for item in note.lines for reference in uow.tickets.revoke_places(
+        note.order_id, item.position, item.line.quantity, at))
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,19 +50,19 @@ class SqlTickets(SqlRepository):
             f"SELECT {_COLUMNS} FROM tickets WHERE order_id = ?"
             " ORDER BY line_position, unit", (order_id,))]
 
-    def revoke_order(self, order_id: str, at: datetime) -> int:
-        cursor = self._sql.execute(
-            "UPDATE tickets SET revoked_at = ? WHERE order_id = ? AND revoked_at IS NULL",
-            (utc_text(at), order_id))
-        return max(cursor.rowcount, 0)
+    def revoke_order(self, order_id: str, at: datetime) -> list[str]:
+        rows = self._all(
+            "UPDATE tickets SET revoked_at = ? WHERE order_id = ? AND revoked_at IS NULL"
+            " RETURNING reference", (utc_text(at), order_id))
+        return sorted(row[0] for row in rows)
 
     def revoke_places(self, order_id: str, line_position: int, places: int,
-                      at: datetime) -> int:
+                      at: datetime) -> list[str]:
         """Revoke `places` tickets of a line still standing: those used least first (a
         ticket already let in is the last to go), then the last issued."""
-        cursor = self._sql.execute(
+        rows = self._all(
             "UPDATE tickets SET revoked_at = ? WHERE reference IN (SELECT reference FROM"
             " tickets WHERE order_id = ? AND line_position = ? AND revoked_at IS NULL"
-            " ORDER BY entries_used, unit DESC LIMIT ?)",
+            " ORDER BY entries_used, unit DESC LIMIT ?) RETURNING reference",
             (utc_text(at), order_id, line_position, places))
-        return max(cursor.rowcount, 0)
+        return sorted(row[0] for row in rows)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import json
 import re
 import sqlite3
 from datetime import UTC, datetime
@@ -158,6 +159,48 @@ def test_a_partial_return_revokes_only_the_places_returned(
     standing = [(t.line_position, t.unit) for t in stored(ctx, order.id)
                 if t.revoked_at is None]
     assert standing == [(1, 1)]
+
+
+def sent(ctx: Context, kind: str) -> list[dict[str, Any]]:
+    with ctx.uow(write=False) as uow:
+        return [json.loads(record.payload) for record in uow.outbox.waiting(500)
+                if record.kind == kind]
+
+
+def test_the_sales_record_carries_its_tickets_and_tokens(
+        ctx: Context, cashier: StaffMember) -> None:
+    order = sale(ctx, cashier, ("crepe", 1), ("visite-guidee", 2))
+    plain = sale(ctx, cashier, ("crepe", 1))
+    (payload,) = [p for p in sent(ctx, "order.validated") if p["id"] == order.id]
+    tickets = stored(ctx, order.id)
+    assert payload["tickets"] == [
+        {"reference": t.reference, "line": 1, "unit": t.unit, "product_id": "visite-guidee",
+         "valid_from": t.valid_from.isoformat(), "valid_until": t.valid_until.isoformat(),
+         "entries_allowed": t.entries_allowed, "key_id": t.key_id, "token": t.token}
+        for t in tickets]
+    assert [read_token(item["token"]).claims.reference for item in payload["tickets"]] == [
+        t.reference for t in tickets]
+    (other,) = [p for p in sent(ctx, "order.validated") if p["id"] == plain.id]
+    assert "tickets" not in other  # a sale of no admission says nothing of tickets
+
+
+def test_corrections_records_carry_the_tickets_they_revoked(
+        ctx: Context, cashier: StaffMember, manager: StaffMember) -> None:
+    returned = sale(ctx, cashier, ("crepe", 1), ("visite-guidee", 3))
+    orders.return_lines(ctx, manager, returned.number, [(1, 2)], "deux absents")
+    (note,) = sent(ctx, "order.returned")
+    assert sorted(note["revoked_tickets"]) == sorted(
+        t.reference for t in stored(ctx, returned.id) if t.revoked_at is not None)
+    assert len(note["revoked_tickets"]) == 2
+    cancelled = sale(ctx, cashier, ("accrobranche", 2))
+    orders.cancel_order(ctx, manager, cancelled.number, "météo")
+    (cancellation,) = sent(ctx, "order.cancelled")
+    assert sorted(cancellation["revoked_tickets"]) == sorted(
+        t.reference for t in stored(ctx, cancelled.id))
+    plain = sale(ctx, cashier, ("crepe", 1))
+    orders.cancel_order(ctx, manager, plain.number, "erreur")
+    assert "revoked_tickets" not in [p for p in sent(ctx, "order.cancelled")
+                                     if p["order_id"] == plain.id][0]
 
 
 def test_the_import_refuses_a_bad_admission(store: Store, manager: StaffMember) -> None:
