@@ -182,12 +182,15 @@ Output = tuple[Any, str] | None
 def _init(args: argparse.Namespace, url: str) -> Output:
     from sync.server.migrate import upgrade
     from sync.server.order_documents import publish_missing
+    from sync.server.tickets import publish_missing_keys
 
     engine = _engine(url)
     try:
         before, after = upgrade(engine)
         # Orders stored before the feed carried them (migration 0004) come down too.
         published = publish_missing(engine)
+        # So do the keys of the tills enrolled before tickets did (migration 0005).
+        publish_missing_keys(engine)
     finally:
         engine.dispose()
     done = ("created" if before is None else "already current" if before == after

@@ -51,6 +51,10 @@ KINDS = {
 # is stored.
 CONFLICTS: dict[str, str] = {
     "order.paid_twice": "Commande payée deux fois",  # by two tills (records.py)
+    # Admission tickets (tickets.py).
+    "ticket.over_allowance": "Billet validé au-delà de ses entrées",
+    "ticket.after_void": "Billet validé après sa destruction",
+    "ticket.unknown_ticket": "Billet inconnu du serveur",
 }
 
 # The journal's reasons for flagging a chain (sync/server/journal.py, docs/sync.md).
@@ -182,6 +186,33 @@ def paid_twice(detail: Any) -> str | None:
     return (f"Commande {detail.get('order_number') or '?'} : due"
             f" {euros(_whole(detail.get('due_cents')))}, payée"
             f" {euros(_whole(detail.get('paid_cents')))} — " + " ; ".join(parts))
+
+
+def ticket_conflict(detail: Any) -> str | None:
+    """A ticket conflict's detail (tickets.py) in French: `Billet K7QM4-XH92T : 2 entrées
+    pour 1 permise — Caisse accueil le 30/11/2026 15:02 ; Portail nord le 30/11/2026
+    15:05`. None when the detail is not of that shape."""
+    if not isinstance(detail, dict) or not isinstance(detail.get("validations"), list):
+        return None
+    reference = str(detail.get("reference") or "?")
+    shown = f"{reference[:5]}-{reference[5:]}" if len(reference) == 10 else reference
+    parts = []
+    for validation in detail["validations"]:
+        if not isinstance(validation, dict):
+            return None
+        till = validation.get("till_name") or validation.get("till_id") or "?"
+        at = validation.get("at")
+        parts.append(f"{till} le {paris_time(at)}" if isinstance(at, str) else str(till))
+    head = f"Billet {shown}"
+    entries, allowed = _whole(detail.get("entries")), _whole(detail.get("entries_allowed"))
+    if entries is not None and allowed is not None:
+        head += (f" : {counted(entries, 'entrée', 'entrées')} pour"
+                 f" {counted(allowed, 'permise', 'permises')}")
+    elif isinstance(detail.get("voided_at"), str):
+        head += f" : détruit le {paris_time(detail['voided_at'])}, validé après"
+    else:
+        head += " : jeton non vérifié, validé"
+    return head + " — " + " ; ".join(parts)
 
 
 def _whole(value: Any) -> int | None:

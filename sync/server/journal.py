@@ -26,6 +26,7 @@ from pos_app.domain.journal import GENESIS, Chain, entry_hash, entry_message
 from sync.contract import ChainAck, WireEntry
 from sync.server.database import DatabaseBusy, insert_ignoring, now, reading, writing
 from sync.server.schema import journal_entries, journal_flags, journal_heads, tills
+from sync.server import tickets
 from sync.server.tills import KEY_ROTATED, Till, former_keys
 
 log = logging.getLogger(__name__)
@@ -144,6 +145,8 @@ def _receive(connection: Connection, till: Till, entries: list[WireEntry],
             connection.execute(update(journal_heads).where(
                 journal_heads.c.till_id == till.id, journal_heads.c.chain == chain
             ).values(number=heads[chain].number, hash=heads[chain].hash, updated_at=moment))
+    if keys.rotated:  # the gates check the tickets it signs from now on with its new key
+        tickets.publish_keys(connection, [till.id])
 
 
 def _lock_heads(connection: Connection, till_id: str, chains: list[str],

@@ -59,7 +59,7 @@ def templates() -> Environment:
         "paris_time": french.paris_time, "number": french.number, "chain": french.chain,
         "kind": french.kind, "conflict": french.conflict, "flag_reason": french.flag_reason,
         "short_hash": french.short_hash, "compact_json": _compact_json,
-        "paid_twice": french.paid_twice,
+        "paid_twice": french.paid_twice, "ticket_conflict": french.ticket_conflict,
     })
     return environment
 

@@ -28,7 +28,7 @@ from sqlalchemy import Connection, Engine, case, delete, select, update
 
 from pos_app.domain.journal import canonical_json
 from sync.contract import MAX_PAYLOAD_BYTES, Answer, Envelope, Kind, RecordAnswer
-from sync.server import conflicts, order_documents
+from sync.server import conflicts, order_documents, tickets
 from sync.server.database import (
     DatabaseBusy,
     DatabaseUnavailable,
@@ -87,10 +87,12 @@ def store_batch(engine: Engine, till: Till, envelopes: list[Envelope]) -> list[R
             with writing(engine) as connection:
                 moment = now()
                 touched: dict[str, None] = {}  # the orders the batch stored records of
-                answers = [_store(connection, till, item, moment, touched)
+                published = tickets.Published()  # the tickets and conflicts it changed
+                answers = [_store(connection, till, item, moment, touched, published)
                            for item in prepared]
                 if touched:
                     order_documents.publish(connection, list(touched))
+                published.publish(connection)
                 return answers
         except DatabaseBusy as error:
             log.info("records of till %s: database busy (%s), try %d", till.id, error,
@@ -114,7 +116,7 @@ def order_of(envelope: Envelope) -> str | None:
 
 
 def _store(connection: Connection, till: Till, item: Prepared, moment: str,
-           touched: dict[str, None]) -> RecordAnswer:
+           touched: dict[str, None], published: tickets.Published) -> RecordAnswer:
     envelope = item.envelope
     if item.problem is not None:
         return RecordAnswer(envelope.record_id, Answer.REJECTED, item.problem)
@@ -132,6 +134,7 @@ def _store(connection: Connection, till: Till, item: Prepared, moment: str,
     if inserted == 1:
         try:
             _project(connection, till, envelope, item.payload, moment)
+            _project_tickets(connection, till, envelope, moment, published)
         except Unreadable as error:
             connection.execute(delete(records).where(
                 records.c.record_id == envelope.record_id))
@@ -166,6 +169,24 @@ def _project(connection: Connection, till: Till, envelope: Envelope, payload_tex
     project = _PROJECTIONS.get(Kind(envelope.kind))
     if project is not None:
         project(connection, till, envelope, payload_text, moment)
+
+
+# What a record tells of admission tickets (sync/server/tickets.py): after its own
+# projection, in the same transaction.
+_TICKETS: dict[Kind, Callable[[Connection, Till, Envelope, str, tickets.Published], None]] = {
+    Kind.ORDER_VALIDATED: tickets.issued,
+    Kind.ORDER_CANCELLED: tickets.revoked,
+    Kind.ORDER_RETURNED: tickets.revoked,
+    Kind.TICKET_VALIDATED: tickets.validated,
+    Kind.TICKET_VOIDED: tickets.voided,
+}
+
+
+def _project_tickets(connection: Connection, till: Till, envelope: Envelope, moment: str,
+                     published: tickets.Published) -> None:
+    project = _TICKETS.get(Kind(envelope.kind))
+    if project is not None:
+        project(connection, till, envelope, moment, published)
 
 
 def _order_validated(connection: Connection, till: Till, envelope: Envelope, _text: str,

@@ -124,6 +124,42 @@ closures = Table(
     Index("ix_closures_till_kind_number", "till_id", "kind", "number"),
 )
 
+# -- admission tickets (R11), as the tills' records tell them -----------------------------
+
+# Every ticket of the venue: from the sale's order.validated (`learned` "sale"), or from
+# the token of a validation naming a ticket not held yet, once it verified with an
+# enrolled till's key ("token"). Revocations and voids are the tills' records' times.
+tickets = Table(
+    "tickets", metadata,
+    Column("reference", String(SHORT), primary_key=True),
+    Column("till_id", String(ID), ForeignKey("tills.id"), nullable=False),  # its issuer
+    Column("product_id", String(255), nullable=False),
+    Column("order_id", String(SHORT)),  # null until its sale's record is held
+    Column("valid_from", String(40), nullable=False),
+    Column("valid_until", String(40), nullable=False),
+    Column("entries_allowed", Integer),  # null: no limit
+    Column("key_id", String(16), nullable=False),
+    Column("token", Text, nullable=False),
+    Column("learned", String(16), nullable=False),  # sale, token
+    Column("revoked_at", String(40)),
+    Column("voided_at", String(40)),
+    Column("voided_by", String(ID)),  # the till whose record voided it
+    Column("updated_at", String(TIME), nullable=False),
+    Index("ix_tickets_order_id", "order_id"),
+)
+
+# Each validation a gate made (`ticket.validated`), by its id: never refused, counted
+# per till.
+ticket_entries = Table(
+    "ticket_entries", metadata,
+    Column("id", String(SHORT), primary_key=True),
+    Column("reference", String(SHORT), nullable=False),
+    Column("till_id", String(ID), ForeignKey("tills.id"), nullable=False),
+    Column("at", String(40), nullable=False),  # as the gate's clock said
+    Column("record_id", String(ID), nullable=False),
+    Index("ix_ticket_entries_reference", "reference"),
+)
+
 # -- the journal: the external witness ---------------------------------------------------
 
 journal_entries = Table(

@@ -79,6 +79,11 @@ def enrol(engine: Engine, request: EnrolRequest) -> Enrolment:
         with writing(engine) as connection:
             name = _claim(connection, request, moment)
             _register(connection, request, name, digest(token), moment)
+            # Every gate learns its key: it checks the tickets this till signs offline
+            # (imported here: the tickets module imports this one).
+            from sync.server.tickets import publish_keys
+
+            publish_keys(connection, [request.till_id])
     except IntegrityError as error:  # another process enrolled the name or till meanwhile
         raise Refused(409, "another till was enrolled under this name or id meanwhile:"
                       " revoke it first") from error
