@@ -46,10 +46,10 @@ from pos_app.services.changes import (
     SessionOpened,
     SignedIn,
     SignedOut,
+    Sold,
     TicketRefused,
     TicketValidated,
     TicketVoided,
-    Sold,
     ZClosed,
 )
 from sync.contract import SCHEMA_VERSION, Kind, parse_envelope
