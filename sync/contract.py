@@ -56,8 +56,8 @@ class Kind(StrEnum):
     STAFF_SIGNED_IN = "staff.signed_in"
     STAFF_SIGNED_OUT = "staff.signed_out"
     SESSION_OPENED = "session.opened"
-    TICKET_VALIDATED = "ticket.validated"
-    TICKET_REFUSED = "ticket.refused"
+    TICKET_VALIDATED = "ticket.validated"  # an entry let in at a gate (R11)
+    TICKET_REFUSED = "ticket.refused"  # a refusal at a gate, kept and counted
     TICKET_VOIDED = "ticket.voided"
 
 
@@ -77,8 +77,10 @@ PAYLOAD_FIELDS: dict[Kind, dict[str, type | tuple[type, ...]]] = {
     Kind.STAFF_SIGNED_IN: {"staff_id": str},
     Kind.STAFF_SIGNED_OUT: {"staff_id": str},
     Kind.SESSION_OPENED: {"id": str, "number": int},
+    # "token": as scanned, or the stored ticket's when the reference was typed.
     Kind.TICKET_VALIDATED: {"id": str, "reference": str, "at": str, "staff_id": str,
                             "token": str},
+    # May also hold "reference" and "staff_id" (none for a code that named no ticket).
     Kind.TICKET_REFUSED: {"id": str, "at": str, "reason": str},
     Kind.TICKET_VOIDED: {"id": str, "reference": str, "at": str, "staff_id": str,
                          "reason": str},

@@ -63,6 +63,7 @@ class Event(StrEnum):
     DUPLICATE = "duplicate"  # a receipt reprinted: beside its entry of the duplicate chain
     DRAFT_ABANDONED = "draft_abandoned"  # a sale in progress given up, what it held given back
     PAYMENT_GIVEN_BACK = "payment_given_back"  # a sale in progress's payment handed back
+    TICKET_VOIDED = "ticket_voided"  # an admission ticket destroyed at a gate, with a reason
     ARCHIVE = "archive"
     SETTINGS_CHANGE = "settings_change"
     SELLER_CHANGE = "seller_change"  # the venue: name, address, SIRET, VAT number
@@ -115,6 +116,7 @@ JET_CODES: Mapping[Event, int] = {
     Event.DUPLICATE: 401,
     Event.DRAFT_ABANDONED: 410,
     Event.PAYMENT_GIVEN_BACK: 411,
+    Event.TICKET_VOIDED: 420,
     Event.ARCHIVE: 501,
     Event.SETTINGS_CHANGE: 601,
     Event.SELLER_CHANGE: 602,

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     )
     from pos_app.domain.customer import Customer
     from pos_app.domain.discount import BasketDiscount
+    from pos_app.domain.gate import Validation
     from pos_app.domain.order import Cancellation, CreditNote, Order, Refund
     from pos_app.domain.payment import Payment
     from pos_app.domain.receipt import Venue
@@ -674,6 +675,69 @@ class SessionOpened(Change):
         return [Sent(RecordKind.SESSION_OPENED, session.id, {
             "id": session.id, "number": session.number, "till_id": session.till_id,
             "opened_at": session.opened_at.isoformat(), "staff_id": session.opened_by})]
+
+
+# -- the ticket gate (R11): ticket.validated, ticket.refused; ticket.voided, journaled ----
+
+
+@dataclass(frozen=True, slots=True)
+class TicketValidated(Change):
+    """An entry let in at this till's gate. No fiscal record: the journal holds none."""
+
+    validation: Validation
+
+    def journaled(self) -> None:
+        return None
+
+    def sent(self, entry: JournalEntry | None) -> list[Sent]:
+        act = self.validation
+        assert act.reference is not None and act.token is not None
+        return [Sent(RecordKind.TICKET_VALIDATED, act.reference, {
+            "id": act.id, "reference": act.reference, "at": act.at.isoformat(),
+            "staff_id": act.staff_id, "token": act.token, "till_id": act.till_id,
+            "product_id": act.product_id, "key_id": act.key_id})]
+
+
+@dataclass(frozen=True, slots=True)
+class TicketRefused(Change):
+    """A refusal at this till's gate (R11: refusals are kept and counted)."""
+
+    validation: Validation
+
+    def journaled(self) -> None:
+        return None
+
+    def sent(self, entry: JournalEntry | None) -> list[Sent]:
+        act = self.validation
+        data: dict[str, Any] = {"id": act.id, "at": act.at.isoformat(),
+                                "reason": act.reason or "", "staff_id": act.staff_id,
+                                "till_id": act.till_id}
+        if act.reference is not None:
+            data["reference"] = act.reference
+        if act.token is not None:
+            data["token"] = act.token
+        return [Sent(RecordKind.TICKET_REFUSED, act.reference or act.id, data)]
+
+
+@dataclass(frozen=True, slots=True)
+class TicketVoided(Change):
+    """A ticket voided by a checker or a manager: final, journaled in the event journal
+    (a ticket is a document a visitor paid for: destroying it is traced)."""
+
+    validation: Validation
+
+    def journaled(self) -> Journaled:
+        act = self.validation
+        return Journaled(Chain.EVENT, event_body(Event.TICKET_VOIDED, act.staff_id,
+                                                 reference=act.reference,
+                                                 reason=act.reason or ""))
+
+    def sent(self, entry: JournalEntry | None) -> list[Sent]:
+        act = self.validation
+        assert act.reference is not None
+        return [Sent(RecordKind.TICKET_VOIDED, act.reference, {
+            "id": act.id, "reference": act.reference, "at": act.at.isoformat(),
+            "staff_id": act.staff_id, "reason": act.reason or "", "till_id": act.till_id})]
 
 
 # -- shared shapes ----------------------------------------------------------------------

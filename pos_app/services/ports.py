@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # named in signatures only: using a port loads none of them
     from pos_app.domain.document import Document
     from pos_app.domain.draft import Draft
     from pos_app.domain.favourites import Favourites
+    from pos_app.domain.gate import TicketConflict, TicketKey, TicketState, Validation
     from pos_app.domain.held_basket import HeldBasket
     from pos_app.domain.journal import Chain, ChainHead, JournalEntry
     from pos_app.domain.lockout import SignInOutcome
@@ -319,6 +320,61 @@ class TicketRepository(Protocol):
                       at: datetime) -> list[str]:
         """Revoke `places` of a line's tickets not revoked yet; the references revoked."""
         ...
+
+
+class TicketValidationRepository(Protocol):
+    """Every validation, refusal and void made at this till's gate (R11)."""
+
+    def add(self, validation: Validation) -> None: ...
+
+    def used(self, reference: str) -> tuple[int, datetime | None]:
+        """The entries this till let in on `reference` (synced or not), and the last
+        one's time: one indexed statement."""
+        ...
+
+    def count(self, reference: str) -> int: ...
+
+    def last(self, reference: str) -> datetime | None: ...
+
+    def between(self, start: datetime, end: datetime) -> list[Validation]:
+        """Every act from `start` (included) to `end` (excluded), in time order."""
+        ...
+
+
+class TicketKeyRepository(Protocol):
+    """The enrolled tills' public keys, pulled: what a token is checked with."""
+
+    def public_key(self, key_id: str) -> str | None: ...
+
+    def all(self) -> list[TicketKey]: ...
+
+    def save_many(self, keys: Sequence[TicketKey]) -> None:
+        """Create or replace each key."""
+        ...
+
+
+class TicketStateRepository(Protocol):
+    """The server's view of the venue's tickets, pulled."""
+
+    def get(self, reference: str) -> TicketState | None: ...
+
+    def save_many(self, states: Sequence[TicketState]) -> None:
+        """Create or replace each ticket's state."""
+        ...
+
+    def delete(self, references: Sequence[str]) -> None: ...
+
+
+class TicketConflictRepository(Protocol):
+    """The conflicts the server recorded between gates, pulled."""
+
+    def all(self) -> list[TicketConflict]:
+        """Newest first."""
+        ...
+
+    def save_many(self, conflicts: Sequence[TicketConflict]) -> None: ...
+
+    def delete(self, ids: Sequence[str]) -> None: ...
 
 
 class CustomerRepository(Protocol):
@@ -1022,6 +1078,18 @@ class UnitOfWork(Protocol):
 
     @property
     def tickets(self) -> TicketRepository: ...
+
+    @property
+    def ticket_validations(self) -> TicketValidationRepository: ...
+
+    @property
+    def ticket_keys(self) -> TicketKeyRepository: ...
+
+    @property
+    def ticket_states(self) -> TicketStateRepository: ...
+
+    @property
+    def ticket_conflicts(self) -> TicketConflictRepository: ...
 
 
     def __enter__(self) -> UnitOfWork: ...

@@ -644,5 +644,61 @@ class TicketRow(Base):
                             sqlite_where=text("revoked_at IS NOT NULL")))
 
 
+class TicketValidationRow(Base):
+    """One act at this till's gate (R11): an entry let in, a refusal (kept and counted)
+    or a void; sent to the server through the outbox."""
+
+    __tablename__ = "ticket_validations"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    reference: Mapped[str | None] = mapped_column(String(16), index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    outcome: Mapped[str] = mapped_column(String(16))  # validated | refused | voided
+    reason: Mapped[str | None] = mapped_column(Text)
+    staff_id: Mapped[str] = mapped_column(String(64))
+    till_id: Mapped[str] = mapped_column(String(36))
+    product_id: Mapped[str | None] = mapped_column(String(64))
+    key_id: Mapped[str | None] = mapped_column(String(16))
+    token: Mapped[str | None] = mapped_column(Text)
+
+
+class TicketKeyRow(Base):
+    """An enrolled till's public key, pulled: a token it signed is checked with it."""
+
+    __tablename__ = "ticket_keys"
+    key_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    public_key: Mapped[str] = mapped_column(String(64))
+    till_id: Mapped[str] = mapped_column(String(36))
+    till_name: Mapped[str] = mapped_column(String(200))
+
+
+class TicketStateRow(Base):
+    """The server's view of one of the venue's tickets, pulled."""
+
+    __tablename__ = "ticket_states"
+    reference: Mapped[str] = mapped_column(String(16), primary_key=True)
+    product_id: Mapped[str] = mapped_column(String(64))
+    order_id: Mapped[str | None] = mapped_column(String(36))
+    valid_from: Mapped[datetime] = mapped_column(UtcDateTime)
+    valid_until: Mapped[datetime] = mapped_column(UtcDateTime)
+    entries_allowed: Mapped[int | None] = mapped_column(Integer)  # NULL: no limit
+    key_id: Mapped[str] = mapped_column(String(16))
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    voided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    entries_elsewhere: Mapped[int] = mapped_column(Integer, server_default="0")
+    last_validated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class TicketConflictRow(Base):
+    """A conflict the server recorded between gates that worked apart, pulled."""
+
+    __tablename__ = "ticket_conflicts"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    reference: Mapped[str | None] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(32))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    till_ids: Mapped[str] = mapped_column(Text)  # JSON list
+    details: Mapped[str] = mapped_column(Text)
+
+
 # Virtual and bookkeeping tables that live outside the models (created by migrations).
 UNMODELLED_TABLES = frozenset({"product_fts", "alembic_version"})

@@ -23,6 +23,12 @@ if TYPE_CHECKING:
     from pos_app.storage.closure_repository import SqlClosures
     from pos_app.storage.customer_repository import SqlCustomers
     from pos_app.storage.draft_repository import SqlDrafts
+    from pos_app.storage.gate_repository import (
+        SqlTicketConflicts,
+        SqlTicketKeys,
+        SqlTicketStates,
+        SqlTicketValidations,
+    )
     from pos_app.storage.held_basket_repository import SqlHeldBaskets
     from pos_app.storage.journal_repository import SqlJournal
     from pos_app.storage.order_repository import SqlOrders
@@ -157,6 +163,30 @@ class SqlUnitOfWork:
         from pos_app.storage.ticket_repository import SqlTickets
 
         return SqlTickets(self._db)
+
+    @property
+    def ticket_validations(self) -> SqlTicketValidations:
+        from pos_app.storage.gate_repository import SqlTicketValidations
+
+        return SqlTicketValidations(self._db)
+
+    @property
+    def ticket_keys(self) -> SqlTicketKeys:
+        from pos_app.storage.gate_repository import SqlTicketKeys
+
+        return SqlTicketKeys(self._db)
+
+    @property
+    def ticket_states(self) -> SqlTicketStates:
+        from pos_app.storage.gate_repository import SqlTicketStates
+
+        return SqlTicketStates(self._db)
+
+    @property
+    def ticket_conflicts(self) -> SqlTicketConflicts:
+        from pos_app.storage.gate_repository import SqlTicketConflicts
+
+        return SqlTicketConflicts(self._db)
 
     @property
     def journal(self) -> SqlJournal:

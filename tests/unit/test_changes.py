@@ -26,6 +26,7 @@ from pos_app.domain.closure import (
     VatTotal,
 )
 from pos_app.domain.customer import Customer, CustomerKind
+from pos_app.domain.gate import Outcome, Validation
 from pos_app.domain.journal import JET_CODES, Chain, Event, JournalEntry, canonical_json
 from pos_app.domain.order import Order, RefundRequest, format_order_number
 from pos_app.domain.payment import PaymentMethod
@@ -46,6 +47,9 @@ from pos_app.services.changes import (
     SignedIn,
     SignedOut,
     Sold,
+    TicketRefused,
+    TicketValidated,
+    TicketVoided,
     ZClosed,
 )
 from sync.contract import SCHEMA_VERSION, Kind, parse_envelope
@@ -170,6 +174,14 @@ def scenario() -> dict[str, Change]:
     changes["session"] = SessionOpened(session)
     changes["customer"] = CustomerSaved(Customer("c-1", CustomerKind.PERSON, "Martin", "Léa",
                                                  "lea@example.org", None, "74000"))
+    changes["ticket_validated"] = TicketValidated(Validation(
+        "val-1", "K7QM4XH92T", NOON, Outcome.VALIDATED, None, "controleur", TILL.id,
+        "nocturne", "0011223344556677", "TK1:AAAA"))
+    changes["ticket_refused"] = TicketRefused(Validation(
+        "val-2", None, NOON, Outcome.REFUSED, "forged", "controleur", TILL.id))
+    changes["ticket_voided"] = TicketVoided(Validation(
+        "val-3", "K7QM4XH92T", NOON, Outcome.VOIDED, "Billet déchiré", "controleur",
+        TILL.id))
     return changes
 
 
@@ -209,6 +221,9 @@ EXPECTED: dict[str, tuple[Chain | None, int, list[RecordKind]]] = {
     "sign_out": (Chain.EVENT, 0, [RecordKind.STAFF_SIGNED_OUT]),
     "session": (Chain.EVENT, 0, [RecordKind.SESSION_OPENED]),
     "customer": (None, 0, [RecordKind.CUSTOMER_SAVED]),
+    "ticket_validated": (None, 0, [RecordKind.TICKET_VALIDATED]),
+    "ticket_refused": (None, 0, [RecordKind.TICKET_REFUSED]),
+    "ticket_voided": (Chain.EVENT, 0, [RecordKind.TICKET_VOIDED]),
 }
 
 
@@ -253,6 +268,20 @@ def test_a_month_closure_is_noted_in_the_event_journal() -> None:
 
 def test_a_customer_is_not_journaled() -> None:
     assert CHANGES["customer"].journaled() is None
+
+
+def test_a_void_is_journaled_with_its_jet_code_and_entries_are_not() -> None:
+    assert CHANGES["ticket_validated"].journaled() is None
+    assert CHANGES["ticket_refused"].journaled() is None
+    voided = CHANGES["ticket_voided"].journaled()
+    assert voided is not None and voided.body == {
+        "event": "ticket_voided", "jet": 420, "staff_id": "controleur",
+        "reference": "K7QM4XH92T", "reason": "Billet déchiré"}
+    (refused,) = CHANGES["ticket_refused"].sent(None)
+    assert refused.aggregate_id == "val-2" and "reference" not in refused.payload
+    (validated,) = CHANGES["ticket_validated"].sent(None)
+    assert validated.aggregate_id == "K7QM4XH92T"
+    assert validated.payload["token"] == "TK1:AAAA"
 
 
 @pytest.mark.parametrize("name", list(EXPECTED))
