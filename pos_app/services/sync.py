@@ -367,7 +367,7 @@ def _pull(ctx: Context, server: SyncServer, access: ServerAccess,
     # Loaded by the first pull, on the sync thread: the sale screen (whose status reads
     # this module) shows without the import's readers and the catalogue's types.
     from pos_app.domain.reference_data import InvalidImport
-    from pos_app.services import importing, pulled_orders
+    from pos_app.services import importing, pulled_orders, pulled_tickets
 
     pulled = Pulled()
     while keep_going():
@@ -378,8 +378,10 @@ def _pull(ctx: Context, server: SyncServer, access: ServerAccess,
         try:
             page = server.changes(access, since, PULL_PAGE).value
             try:
-                checked = importing.read_page([change for change in page.changes
-                                               if change.kind != pulled_orders.ORDER_KIND])
+                checked = importing.read_page([
+                change for change in page.changes
+                if change.kind != pulled_orders.ORDER_KIND
+                and change.kind not in pulled_tickets.KINDS])
             except InvalidImport as error:
                 raise PulledItemRefused(f"the server sent an item the till cannot read:"
                                         f" {error}") from error
@@ -392,6 +394,7 @@ def _pull(ctx: Context, server: SyncServer, access: ServerAccess,
                 break  # another round applied this page meanwhile: it asks for the next
             applied = importing.apply_page(uow, ctx.signer, ctx.clock.now(), checked)
             merged = pulled_orders.merge_orders(uow, orders, ctx.clock.now())
+            pulled_tickets.apply_tickets(uow, page.changes, local_till(uow).id)
             uow.sync.advance_cursor(page.cursor)
             uow.commit()
         pulled += Pulled(applied.written, applied.removed, 1, page.cursor, merged)

@@ -24,9 +24,9 @@ from sqlalchemy import Connection, Engine, or_, select, update
 
 from pos_app.domain.journal import GENESIS, Chain, entry_hash, entry_message
 from sync.contract import ChainAck, WireEntry
+from sync.server import tickets
 from sync.server.database import DatabaseBusy, insert_ignoring, now, reading, writing
 from sync.server.schema import journal_entries, journal_flags, journal_heads, tills
-from sync.server import tickets
 from sync.server.tills import KEY_ROTATED, Till, former_keys
 
 log = logging.getLogger(__name__)

@@ -389,9 +389,12 @@ def _ticket_values(item: Any) -> dict[str, Any] | None:
     not read (skipped: the sale stands)."""
     if not isinstance(item, dict):
         return None
-    texts = {name: item.get(name) for name in ("reference", "product_id", "key_id", "token")}
-    if not all(isinstance(value, str) and value for value in texts.values()):
-        return None
+    texts: dict[str, str] = {}
+    for name in ("reference", "product_id", "key_id", "token"):
+        value = item.get(name)
+        if not isinstance(value, str) or not value:
+            return None
+        texts[name] = value
     valid_from, valid_until = _wire_time(item.get("valid_from")), _wire_time(
         item.get("valid_until"))
     entries = item.get("entries_allowed")

@@ -199,8 +199,8 @@ def test_corrections_records_carry_the_tickets_they_revoked(
         t.reference for t in stored(ctx, cancelled.id))
     plain = sale(ctx, cashier, ("crepe", 1))
     orders.cancel_order(ctx, manager, plain.number, "erreur")
-    assert "revoked_tickets" not in [p for p in sent(ctx, "order.cancelled")
-                                     if p["order_id"] == plain.id][0]
+    assert "revoked_tickets" not in next(p for p in sent(ctx, "order.cancelled")
+                                         if p["order_id"] == plain.id)
 
 
 def test_the_import_refuses_a_bad_admission(store: Store, manager: StaffMember) -> None:
