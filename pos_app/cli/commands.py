@@ -525,7 +525,46 @@ def _cash(store: Store, args: argparse.Namespace) -> Any:
 
 # The commands that change data: each is journaled (event `command`) once it has run,
 # after the clock was checked, as the window journals its start.
+def _ticket_check(store: Store, args: argparse.Namespace) -> Any:
+    from pos_app.services.admissions import check_ticket
+
+    return output.gate_verdict(check_ticket(store.context, args.text))
+
+
+def _ticket_validate(store: Store, args: argparse.Namespace) -> Any:
+    from pos_app.services.admissions import validate_ticket
+
+    return output.gate_act(validate_ticket(store.context, _staff(store, args), args.text))
+
+
+def _ticket_void(store: Store, args: argparse.Namespace) -> Any:
+    from pos_app.services.admissions import void_ticket
+
+    voided = void_ticket(store.context, _staff(store, args), args.text, args.reason)
+    return output.Result({"voided": voided.reference, "at": voided.at.isoformat(),
+                          "reason": voided.reason, "id": voided.id},
+                         f"Ticket {voided.reference} voided at"
+                         f" {format_local_time(voided.at, '%d/%m/%Y %H:%M:%S')}: {voided.reason}")
+
+
+def _tickets_stats(store: Store, args: argparse.Namespace) -> Any:
+    from pos_app.services.admissions import ticket_stats
+
+    end = args.end or store.context.clock.now().astimezone(PARIS_TIME).date()
+    stats = ticket_stats(store.context, args.start or end, end)
+    if args.csv:
+        return output.Result(output.stats_csv(stats), output.stats_csv(stats).rstrip("\n"))
+    return output.gate_stats(stats)
+
+
+def _tickets_conflicts(store: Store, args: argparse.Namespace) -> Any:
+    from pos_app.services.admissions import ticket_conflicts
+
+    return output.conflicts(ticket_conflicts(store.context))
+
+
 WRITES = frozenset({
+    "ticket validate", "ticket void",
     "init", "import", "order create", "order pay", "order cancel", "order return",
     "staff unlock",
     "draft add", "draft payer", "draft pay", "draft undo", "draft validate", "draft abandon",
@@ -542,7 +581,8 @@ STORE_ACCESS: dict[str, StoreAccess] = {
     "close x": StoreAccess.WRITE_IF_WRITABLE,  # journaled when it can be
     **dict.fromkeys(["products search", "customers search", "orders search", "order show",
                      "draft show", "closures list", "receipt show",
-                     "receipt refund", "devices list", "sync status"], StoreAccess.READ),
+                     "receipt refund", "devices list", "sync status", "ticket check",
+                     "tickets stats", "tickets conflicts"], StoreAccess.READ),
 }
 
 STORELESS: dict[str, Callable[[argparse.Namespace], Any]] = {
@@ -583,6 +623,11 @@ HANDLERS: dict[str, Callable[[Store, argparse.Namespace], Any]] = {
     "receipt duplicate": _receipt_duplicate,
     "receipt refund": _receipt_refund,
     "ticket print": _ticket_print,
+    "ticket check": _ticket_check,
+    "ticket validate": _ticket_validate,
+    "ticket void": _ticket_void,
+    "tickets stats": _tickets_stats,
+    "tickets conflicts": _tickets_conflicts,
     "archive export": _archive_export,
     "close x": _close_x,
     "close z": _close_z,

@@ -22,10 +22,12 @@ from pos_app.domain.catalogue import Product
 from pos_app.domain.closure import Closure, Reading
 from pos_app.domain.customer import Customer
 from pos_app.domain.draft import Draft
+from pos_app.domain.gate import TicketConflict
 from pos_app.domain.receipt import QrSummary, Receipt, RefundReceipt
 from pos_app.domain.ticket import Ticket, shown_reference
 from pos_app.domain.till import Till
 from pos_app.formatting import format_local_time, format_money
+from pos_app.services.admissions import GateAct, GateStats, GateVerdict
 from pos_app.services.archive import ArchiveReport
 from pos_app.services.closures import ClosureResult
 from pos_app.services.importing import ImportReport, Problem
@@ -283,3 +285,114 @@ def ticket(value: Ticket) -> dict[str, Any]:
             "key_id": value.key_id,
             "revoked_at": None if value.revoked_at is None else value.revoked_at.isoformat(),
             "voided_at": None if value.voided_at is None else value.voided_at.isoformat()}
+
+
+def _when(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
+
+
+def _verdict_data(value: GateVerdict) -> dict[str, Any]:
+    facts = value.ticket
+    return {
+        "light": value.verdict.light.value, "reason": value.reason.value,
+        "admits": value.admits, "reference": value.reference,
+        "shown": None if value.reference is None else shown_reference(value.reference),
+        "source": value.source.value, "since": _when(value.verdict.since),
+        "product_id": None if facts is None else facts.product_id,
+        "product_name": value.product_name,
+        "valid_from": None if facts is None else facts.valid_from.isoformat(),
+        "valid_until": None if facts is None else facts.valid_until.isoformat(),
+        "entries_used": None if facts is None else facts.entries_used,
+        "entries_allowed": None if facts is None else facts.entries_allowed,
+        "last_validated_at": None if facts is None else _when(facts.last_validated_at)}
+
+
+def _verdict_text(value: GateVerdict, data: dict[str, Any]) -> str:
+    head = f"{value.verdict.light.value.upper()}: {value.reason.value}"
+    if value.reference is not None:
+        head += f" — ticket {data['shown']}"
+    facts = value.ticket
+    if facts is None:
+        return head
+    allowed = "no limit" if facts.entries_allowed is None else str(facts.entries_allowed)
+    lines = [head, f"  {value.product_name or facts.product_id}",
+             f"  valid {format_local_time(facts.valid_from, '%d/%m/%Y %H:%M')} to"
+             f" {format_local_time(facts.valid_until, '%d/%m/%Y %H:%M')}",
+             f"  entries {facts.entries_used} of {allowed}"]
+    if facts.last_validated_at is not None:
+        lines.append("  last entry"
+                     f" {format_local_time(facts.last_validated_at, '%d/%m/%Y %H:%M:%S')}")
+    if value.verdict.since is not None:
+        lines.append(f"  since {format_local_time(value.verdict.since, '%d/%m/%Y %H:%M:%S')}")
+    return "\n".join(lines)
+
+
+def gate_verdict(value: GateVerdict) -> Result:
+    """The verdict alone: exit code 0 when it admits, 1 otherwise."""
+    data = _verdict_data(value)
+    return Result(data, _verdict_text(value, data), 0 if value.admits else 1)
+
+
+def gate_act(value: GateAct) -> Result:
+    """A validation (exit code 0) or the refusal written instead (exit code 1); the
+    counts as they are after it."""
+    data = _verdict_data(value.verdict)
+    facts = value.ticket
+    if facts is not None:
+        data["entries_used"] = facts.entries_used
+        data["last_validated_at"] = _when(facts.last_validated_at)
+    data["outcome"] = value.validation.outcome.value
+    data["id"] = value.validation.id
+    said = ("Validated" if value.validated else "Refused") + ": "
+    return Result(data, said + _verdict_text(value.verdict, data), 0 if value.validated else 1)
+
+
+def stats_rows(value: GateStats) -> list[tuple[str, str, str, int]]:
+    """The figures as rows: (what, key, label, count)."""
+    rows = [("day", day.isoformat(), "", count) for day, count in value.per_day]
+    rows += [("hour", f"{hour:02d}", "", count) for hour, count in value.per_hour]
+    rows += [("product", product_id, name, count)
+             for product_id, name, count in value.per_product]
+    rows += [("refusal", reason, "", count) for reason, count in value.refusals]
+    rows.append(("voided", "", "", value.voids))
+    return rows
+
+
+def stats_csv(value: GateStats) -> str:
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(("figure", "key", "label", "count"))
+    writer.writerows(stats_rows(value))
+    return out.getvalue()
+
+
+def gate_stats(value: GateStats) -> Result:
+    data = {"from": value.first_day.isoformat(), "to": value.last_day.isoformat(),
+            "entries": value.entries,
+            "per_day": {day.isoformat(): count for day, count in value.per_day},
+            "per_hour": {f"{hour:02d}": count for hour, count in value.per_hour},
+            "per_product": [{"product_id": product_id, "name": name, "entries": count}
+                            for product_id, name, count in value.per_product],
+            "refusals": dict(value.refusals), "voided": value.voids}
+    lines = [f"Entries {value.first_day:%d/%m/%Y} to {value.last_day:%d/%m/%Y}:"
+             f" {value.entries}"]
+    lines += [f"  {day:%d/%m/%Y}  {count}" for day, count in value.per_day]
+    lines += ["Per hour:"] + [f"  {hour:02d}h  {count}" for hour, count in value.per_hour
+                              if count]
+    lines += ["Per product:"] + [f"  {name}  {count}"
+                                 for _id, name, count in value.per_product]
+    lines += ["Refusals:"] + [f"  {reason}  {count}" for reason, count in value.refusals]
+    lines.append(f"Voided: {value.voids}")
+    return Result(data, "\n".join(lines))
+
+
+def conflicts(values: list[TicketConflict]) -> Result:
+    data = [{"id": c.id, "reference": c.reference, "kind": c.kind.value, "at": c.at.isoformat(),
+             "till_ids": list(c.till_ids), "details": c.details} for c in values]
+    lines = [f"{format_local_time(c.at, '%d/%m/%Y %H:%M')}  {c.kind.value}"
+             f"  {'-' if c.reference is None else shown_reference(c.reference)}"
+             f"  tills {', '.join(c.till_ids)}  {c.details}" for c in values]
+    return Result(data, "\n".join(lines) if lines else "No conflict between gates.")

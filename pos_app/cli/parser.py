@@ -155,6 +155,50 @@ def _add_refund_option(command: argparse.ArgumentParser) -> None:
                          " in the methods it was paid with, the latest payment first)")
 
 
+def _add_ticket_commands(commands: Any) -> None:
+    """Admission tickets and the gate (R11; docs/tickets.md)."""
+    ticket = commands.add_parser("ticket", help="admission tickets issued with the sales"
+                                 " (R11; docs/tickets.md)").add_subparsers(
+        dest="action", required=True)
+    printed = ticket.add_parser("print", help="print an order's tickets, or one ticket,"
+                                " as the store holds them (QR: the signed token)")
+    printed.add_argument("wanted", metavar="ORDER|REF",
+                         help="an order number (all its tickets still valid) or a ticket's"
+                         " reference")
+    printed.add_argument("--format", default="roll",
+                         choices=["roll", "a4", "booklet", "full_page", "vertical", "cinema",
+                                  "card"],
+                         help="roll: on the till's printer (default); otherwise a PDF in"
+                         " that format (--out); booklet: an order's tickets behind a cover")
+    printed.add_argument("--out", help="where to write the PDF (a page format)")
+    check = ticket.add_parser("check", help="the gate's verdict on a reference or a QR's"
+                              " token, nothing written; exit code 0 when it admits, 1"
+                              " otherwise")
+    check.add_argument("text", metavar="REF|QR", help="a reference (K7QM4-XH92T) or the"
+                       " QR's text (TK1:…)")
+    validate = ticket.add_parser("validate", help="let the visitor in: one entry counted"
+                                 " if the verdict admits, else the refusal is kept"
+                                 " (--staff; exit code 1 when refused)")
+    validate.add_argument("text", metavar="REF|QR")
+    void = ticket.add_parser("void", help="void a ticket for good, with a reason (a checker"
+                             " or a manager: --staff; journaled)")
+    void.add_argument("text", metavar="REF|QR")
+    void.add_argument("--reason", required=True, help="why, kept and journaled")
+    tickets = commands.add_parser("tickets", help="the gate's figures and the conflicts"
+                                  " between gates (R11)").add_subparsers(
+        dest="action", required=True)
+    stats = tickets.add_parser("stats", help="entries let in at this till per day, per"
+                               " product, per hour, and refusals by reason")
+    stats.add_argument("--from", dest="start", type=_date, help="YYYY-MM-DD (default: the"
+                       " day of --to)")
+    stats.add_argument("--to", dest="end", type=_date, help="YYYY-MM-DD, included (default:"
+                       " today)")
+    stats.add_argument("--csv", action="store_true", help="CSV on standard output (one row"
+                       " per figure)")
+    tickets.add_parser("conflicts", help="what the server recorded between gates that"
+                       " worked apart (as last pulled)")
+
+
 def _add_fiscal_commands(commands: Any) -> None:
     """Closures, cash, archives and the journal (docs/fiscal.md)."""
     close = commands.add_parser("close", help="X reading (journaled) or Z closure (R6)"
@@ -204,20 +248,7 @@ def _add_fiscal_commands(commands: Any) -> None:
     qr.add_argument("text")
     qr.add_argument("--public-key", required=True, help="the till's key, hex")
 
-    ticket = commands.add_parser("ticket", help="admission tickets issued with the sales"
-                                 " (R11; docs/tickets.md)").add_subparsers(
-        dest="action", required=True)
-    printed = ticket.add_parser("print", help="print an order's tickets, or one ticket,"
-                                " as the store holds them (QR: the signed token)")
-    printed.add_argument("wanted", metavar="ORDER|REF",
-                         help="an order number (all its tickets still valid) or a ticket's"
-                         " reference")
-    printed.add_argument("--format", default="roll",
-                         choices=["roll", "a4", "booklet", "full_page", "vertical", "cinema",
-                                  "card"],
-                         help="roll: on the till's printer (default); otherwise a PDF in"
-                         " that format (--out); booklet: an order's tickets behind a cover")
-    printed.add_argument("--out", help="where to write the PDF (a page format)")
+    _add_ticket_commands(commands)
 
     archive = commands.add_parser("archive", help="monthly archives of the fiscal journal"
                                   ).add_subparsers(dest="action", required=True)

@@ -292,6 +292,10 @@ class CatalogueRepository(Protocol):
         """Take `codes` off whichever products hold them."""
         ...
 
+    def name(self, product_id: str) -> str | None:
+        """A product's name (None: not in the catalogue)."""
+        ...
+
     def remove_unused_categories(self, category_ids: Sequence[str]) -> int:
         """Remove each of `category_ids` that no product is in; how many went."""
         ...
@@ -301,12 +305,35 @@ class CatalogueRepository(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class TicketAtGate:
+    """One of this till's tickets as a gate judges it: with its order's state and the
+    name of its product."""
+
+    ticket: Ticket
+    order_cancelled: bool
+    left_to_pay_cents: int  # what its order still owes (its returns off)
+    product_name: str | None
+
+
 class TicketRepository(Protocol):
     """Admission tickets as issued with their sales (R11)."""
 
     def add_many(self, tickets: Sequence[Ticket]) -> None: ...
 
     def get(self, reference: str) -> Ticket | None: ...
+
+    def at_gate(self, reference: str) -> TicketAtGate | None:
+        """The ticket with its order's state, in one indexed statement."""
+        ...
+
+    def mark_validated(self, reference: str, at: datetime) -> None:
+        """Count one entry on the ticket (its last at `at`), if this till holds it."""
+        ...
+
+    def mark_voided(self, reference: str, at: datetime, reason: str) -> None:
+        """Void the ticket, if this till holds it and it is not voided yet."""
+        ...
 
     def of_order(self, order_id: str) -> list[Ticket]:
         """An order's tickets, by line and place."""
@@ -336,8 +363,16 @@ class TicketValidationRepository(Protocol):
 
     def last(self, reference: str) -> datetime | None: ...
 
+    def acts(self, reference: str) -> tuple[int, datetime | None, datetime | None]:
+        """`used`, and when this till voided the ticket (None: it did not)."""
+        ...
+
     def between(self, start: datetime, end: datetime) -> list[Validation]:
         """Every act from `start` (included) to `end` (excluded), in time order."""
+        ...
+
+    def entries_since(self, start: datetime) -> int:
+        """The entries let in here from `start` on."""
         ...
 
 

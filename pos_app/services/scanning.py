@@ -24,6 +24,13 @@ from pos_app.domain.scan_meaning import (
     receipt_qr_number,
     ticket_order_prefixes,
 )
+from pos_app.domain.ticket import (
+    TicketTokenInvalid,
+    is_token,
+    looks_like_reference,
+    normalise_reference,
+    read_token,
+)
 from pos_app.services.context import Context
 from pos_app.services.ports import UnitOfWork
 
@@ -106,6 +113,15 @@ def _receipt(uow: UnitOfWork, code: str) -> ScanMeaning | None:
 
 
 def _ticket(uow: UnitOfWork, code: str) -> ScanMeaning | None:
+    """A ticket's QR (its token, `TK1:…`), its reference (`K7QM4-XH92T`), or the
+    `<order>-<line>-<unit>` of the tickets printed before tickets were stored."""
+    if is_token(code):
+        try:
+            return _stored_ticket(uow, read_token(code).claims.reference, code)
+        except TicketTokenInvalid:
+            return None
+    if looks_like_reference(code):
+        return _stored_ticket(uow, normalise_reference(code), code)
     reference = parse_ticket_reference(code)
     if reference is None:
         for number in ticket_order_prefixes(code):
@@ -123,6 +139,25 @@ def _ticket(uow: UnitOfWork, code: str) -> ScanMeaning | None:
                            order_number=order.number)
     return ScannedTicket(code, order.number, reference.line_position, reference.unit, label,
                          order.training)
+
+
+def _stored_ticket(uow: UnitOfWork, reference: str, code: str) -> ScanMeaning | None:
+    """One of this till's tickets, as the sale screen opens it (its order). Whether it
+    admits is the gate's question (services/admissions.py), not the scan's: a token
+    is not checked here, it only says which ticket the paper claims to be."""
+    ticket = uow.tickets.get(reference)
+    if ticket is None:
+        return None
+    order = uow.orders.get_by_number(ticket.order_number)
+    if order is None:
+        return UnknownScan(code, Refusal.UNKNOWN_TICKET_ORDER, kind=ScanKind.TICKET,
+                           order_number=ticket.order_number)
+    line = ticket.line_position + 1  # stored from 0, said from 1
+    label = _admission(order, line, ticket.unit)
+    if label is None:
+        return UnknownScan(code, Refusal.NO_SUCH_ADMISSION, kind=ScanKind.TICKET,
+                           order_number=order.number)
+    return ScannedTicket(reference, order.number, line, ticket.unit, label, order.training)
 
 
 def _admission(order: Order, line_position: int, unit: int) -> str | None:

@@ -123,6 +123,10 @@ class SqlCatalogue(SqlRepository):
                     rules[product_id] = rule
         return rules
 
+    def name(self, product_id: str) -> str | None:
+        row = self._one("SELECT name FROM products WHERE id = ?", (product_id,))
+        return None if row is None else str(row[0])
+
     def barcode_owners(self, codes: Sequence[str]) -> dict[str, str]:
         owners: dict[str, str] = {}
         for chunk in chunks(codes):

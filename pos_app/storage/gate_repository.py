@@ -53,6 +53,19 @@ class SqlTicketValidations(SqlRepository):
             " WHERE reference = ? AND outcome = 'validated'", (reference,))
         return count, from_optional_utc_text(last)
 
+    def acts(self, reference: str) -> tuple[int, datetime | None, datetime | None]:
+        count, last, voided = self._one(
+            "SELECT count(CASE WHEN outcome = 'validated' THEN 1 END),"
+            " max(CASE WHEN outcome = 'validated' THEN at END),"
+            " min(CASE WHEN outcome = 'voided' THEN at END)"
+            " FROM ticket_validations WHERE reference = ?", (reference,))
+        return count, from_optional_utc_text(last), from_optional_utc_text(voided)
+
+    def entries_since(self, start: datetime) -> int:
+        row = self._one("SELECT count(*) FROM ticket_validations WHERE at >= ?"
+                        " AND outcome = 'validated'", (utc_text(start),))
+        return int(row[0])
+
     def count(self, reference: str) -> int:
         return self.used(reference)[0]
 

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from pos_app.domain.ticket import Ticket
+from pos_app.services.ports import TicketAtGate
 from pos_app.storage.sql import SqlRepository, from_optional_utc_text, from_utc_text, utc_text
 
 _COLUMNS = ("reference, order_id, order_number, line_position, unit, product_id, valid_from,"
@@ -37,6 +38,18 @@ def _ticket(row: tuple[Any, ...]) -> Ticket:
                   from_optional_utc_text(row[15]), row[16], from_optional_utc_text(row[17]))
 
 
+# What a gate needs of one of this till's tickets beside the ticket: whether its order was
+# cancelled, and what is left to pay on it (its returns off), in the same statement.
+_AT_GATE = (f"SELECT {', '.join('t.' + c.strip() for c in _COLUMNS.split(','))},"
+            " o.cancelled_at IS NOT NULL, CASE WHEN o.cancelled_at IS NOT NULL THEN 0"
+            " ELSE o.total_cents - coalesce((SELECT sum(total_cents) FROM credit_notes"
+            " WHERE order_id = o.id), 0) - coalesce((SELECT sum(amount_cents - change_cents)"
+            " FROM payments WHERE order_id = o.id), 0) + coalesce((SELECT sum(amount_cents)"
+            " FROM refunds WHERE order_id = o.id), 0) END, p.name"
+            " FROM tickets AS t JOIN orders AS o ON o.id = t.order_id"
+            " LEFT JOIN products AS p ON p.id = t.product_id WHERE t.reference = ?")
+
+
 class SqlTickets(SqlRepository):
     def add_many(self, tickets: Sequence[Ticket]) -> None:
         self._many(_INSERT, [_row(ticket) for ticket in tickets])
@@ -44,6 +57,22 @@ class SqlTickets(SqlRepository):
     def get(self, reference: str) -> Ticket | None:
         row = self._one(f"SELECT {_COLUMNS} FROM tickets WHERE reference = ?", (reference,))
         return None if row is None else _ticket(row)
+
+    def at_gate(self, reference: str) -> TicketAtGate | None:
+        row = self._one(_AT_GATE, (reference,))
+        if row is None:
+            return None
+        width = len(_COLUMNS.split(","))
+        return TicketAtGate(_ticket(row[:width]), bool(row[width]), row[width + 1],
+                            row[width + 2])
+
+    def mark_validated(self, reference: str, at: datetime) -> None:
+        self._run("UPDATE tickets SET entries_used = entries_used + 1, last_validated_at = ?"
+                  " WHERE reference = ?", (utc_text(at), reference))
+
+    def mark_voided(self, reference: str, at: datetime, reason: str) -> None:
+        self._run("UPDATE tickets SET voided_at = ?, void_reason = ? WHERE reference = ?"
+                  " AND voided_at IS NULL", (utc_text(at), reason, reference))
 
     def of_order(self, order_id: str) -> list[Ticket]:
         return [_ticket(row) for row in self._all(

@@ -191,3 +191,28 @@ def test_a_training_receipt_says_it_is_one(ctx: Context, cashier: StaffMember) -
         meaning = resolve_scan(ctx, scan(code, symbology), ScanContext.ORDER_SEARCH)
         assert isinstance(meaning, ScannedOrder)
         assert (meaning.number, meaning.training) == (order.number, True)
+
+
+def test_a_stored_tickets_token_and_reference_open_its_order(ctx: Context,
+                                                             cashier: StaffMember) -> None:
+    from pos_app.domain.ticket import shown_reference
+
+    number = sold(ctx, cashier, "cafe", "nocturne")
+    with ctx.uow(write=False) as uow:
+        order = uow.orders.get_by_number(number)
+        assert order is not None
+        [ticket] = uow.tickets.of_order(order.id)
+    for text, symbology in ((ticket.token, "QRCode"), (shown_reference(ticket.reference),
+                                                       "Code128"),
+                            (ticket.reference.lower(), None)):
+        for context in (ScanContext.SALE, ScanContext.ORDER_SEARCH):
+            meaning = resolve_scan(ctx, scan(text, symbology), context)
+            assert isinstance(meaning, ScannedTicket), (text, context)
+            assert (meaning.reference, meaning.order_number, meaning.line_position,
+                    meaning.unit) == (ticket.reference, number, 2, 1)
+            assert meaning.label.startswith("Nocturne aux flambeaux")
+    # A token cut short, or a reference this till never issued: nothing it knows.
+    assert resolve_scan(ctx, scan(ticket.token[:-3], "QRCode")).refusal is (  # type: ignore[union-attr]
+        Refusal.NOT_FOUND)
+    assert resolve_scan(ctx, scan("K7QM4-XH92T", "Code128")).refusal is (  # type: ignore[union-attr]
+        Refusal.NOT_FOUND)
