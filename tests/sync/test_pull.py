@@ -78,7 +78,8 @@ def test_the_servers_reference_data_reaches_the_till_and_its_staff_sign_in_offli
     enrolled(ctx, ports, server, till_name)
     run = sync.sync_once(ctx, ports)
     assert run.reached, run.failure
-    assert (run.pulled.written, run.pulled.removed, run.pulled.cursor) == (11, 0, cursor)
+    # The cursor is one past the import's: the till's own key, published at enrolment.
+    assert (run.pulled.written, run.pulled.removed, run.pulled.cursor) == (11, 0, cursor + 1)
     with ctx.uow(write=False) as uow:
         product = uow.catalogue.get("srv-3")
         customer = uow.customers.get("c-durand")
@@ -91,7 +92,7 @@ def test_the_servers_reference_data_reaches_the_till_and_its_staff_sign_in_offli
     assert customer.card_code == "CARTE-77"
     assert method is not None and method.label == "Chèques vacances"
     assert venue is not None and venue.city == "Lacanau"
-    assert link is not None and link.pull_cursor == cursor
+    assert link is not None and link.pull_cursor == cursor + 1
     assert sync.sync_once(ctx, ports).pulled.written == 0  # nothing new
 
     # The new cashier signs in at the till with the server stopped: the hash came down.
@@ -186,7 +187,7 @@ def test_a_pull_cut_between_pages_resumes_where_it_stopped(
     again = sync.sync_once(ctx, ports)
     assert again.reached
     assert (again.pulled.pages, again.pulled.written) == (2, total - PULL_PAGE)
-    assert again.pulled.cursor == cursor
+    assert again.pulled.cursor == cursor + 1  # and the till's key, published at enrolment
     with ctx.uow(write=False) as uow:
         found = uow.catalogue.get_many([f"srv-{number}" for number in range(total - 1)])
     assert len(found) == total - 1
@@ -232,10 +233,10 @@ def test_sync_now_says_what_was_pulled_and_sync_status_the_cursor(
     answer(caisse(data_dir, "enrol", server.url, server.enrol_code(till_name)))
     now = answer(caisse(data_dir, "sync", "now"))
     assert now["pulled"] == {"written": 4, "removed": 0, "orders": 0, "pages": 1,
-                             "cursor": imported["cursor"]}
+                             "cursor": imported["cursor"] + 1}  # and the till's key
     status = answer(caisse(data_dir, "sync", "status"))
-    assert status["pull_cursor"] == imported["cursor"]
+    assert status["pull_cursor"] == imported["cursor"] + 1
     said = subprocess.run([sys.executable, "-m", "pos_app", "--data-dir", str(data_dir),
                            "sync", "status"], capture_output=True, text=True, timeout=120,
                           check=False).stdout
-    assert f"curseur / cursor {imported['cursor']}" in said
+    assert f"curseur / cursor {imported['cursor'] + 1}" in said
