@@ -133,8 +133,10 @@ def validated(connection: Connection, till: Till, envelope: Envelope, moment: st
         record_id=envelope.record_id)).rowcount
     if inserted != 1:
         return  # the same validation under another record: counted once
+    # The ticket's row locked (PostgreSQL) until the batch commits: two processes storing
+    # validations of one ticket count them one after the other, as payments of an order.
     held = connection.execute(select(tickets.c.reference).where(
-        tickets.c.reference == reference)).first()
+        tickets.c.reference == reference).with_for_update()).first()
     if held is None and not _learn(connection, payload, reference, moment):
         _unknown(connection, till, reference, payload, moment, published)
         return
@@ -149,7 +151,7 @@ def voided(connection: Connection, till: Till, envelope: Envelope, moment: str,
     reference = _text(payload, "reference")
     at = _wire_time(payload.get("at")) or envelope.created_at
     row = connection.execute(select(tickets.c.voided_at).where(
-        tickets.c.reference == reference)).first()
+        tickets.c.reference == reference).with_for_update()).first()
     if row is None:
         log.info("void %s of till %s: ticket %s not held", envelope.record_id, till.id,
                  reference)

@@ -25,7 +25,7 @@ from pos_app.services import orders, selling
 from pos_app.services.admissions import Source, ticket_conflicts, validate_ticket
 from pos_app.services.selling import PaymentRequest
 from sync.server.database import open_engine, reading
-from sync.server.schema import sync_conflicts, ticket_entries
+from sync.server.schema import sync_conflicts, ticket_entries, tickets
 from tests.sync.support import LocalServer
 from tests.sync.test_foreign_orders import Till
 
@@ -53,6 +53,18 @@ def sell_ticket(till: Till) -> Ticket:
         (ticket,) = uow.tickets.of_order(order.id)
     assert ticket.entries_allowed == 1
     return ticket
+
+
+def learned(server: LocalServer, reference: str) -> tuple[str, str | None]:
+    """How the server came to hold a ticket, and its order as it holds it."""
+    engine = open_engine(server.database_url)
+    try:
+        with reading(engine) as connection:
+            row = connection.execute(select(tickets.c.learned, tickets.c.order_id).where(
+                tickets.c.reference == reference)).one()
+    finally:
+        engine.dispose()
+    return row.learned, row.order_id
 
 
 def status_page(server: LocalServer) -> str:
@@ -114,7 +126,7 @@ def test_two_gates_offline_let_one_entry_in_twice_and_all_hear_of_the_conflict(
 
 def test_a_gate_checks_a_ticket_from_its_qr_alone_and_refuses_one_revoked_before_its_pull(
         venue: tuple[Till, Till, Till, LocalServer]) -> None:
-    seller, gate, _other, _server = venue
+    seller, gate, _other, server = venue
     gate.sync()  # the seller's key came down (published when it enrolled)
     unsynced = sell_ticket(seller)  # the sale never reaches the server before the gate
     entry = validate_ticket(gate.ctx, gate.cashier, unsynced.token)
@@ -124,6 +136,8 @@ def test_a_gate_checks_a_ticket_from_its_qr_alone_and_refuses_one_revoked_before
         + unsynced.token[-3:]
     forged = validate_ticket(gate.ctx, gate.cashier, changed)
     assert (forged.validated, forged.verdict.reason) == (False, Reason.FORGED)
+    gate.sync()  # its validation reaches the server before the sale: learned from the token
+    assert learned(server, unsynced.reference) == ("token", None)
 
     cancelled = sell_ticket(seller)
     orders.cancel_order(seller.ctx, seller.manager, cancelled.order_number, "météo")
@@ -131,6 +145,7 @@ def test_a_gate_checks_a_ticket_from_its_qr_alone_and_refuses_one_revoked_before
     gate.sync()  # the gate's last pull: the revocation came down with it
     refused = validate_ticket(gate.ctx, gate.cashier, cancelled.token)
     assert (refused.validated, refused.verdict.reason) == (False, Reason.REVOKED)
-    # The gate's validation of the ticket it never pulled taught it to the server: no
-    # conflict, and its sale, arriving later, joined it.
+    # The ticket the gate let in from its token alone is no conflict; its sale, come
+    # later, gave it its order.
     assert ticket_conflicts(gate.ctx) == []
+    assert learned(server, unsynced.reference) == ("sale", unsynced.order_id)
