@@ -193,7 +193,7 @@ class Fuzzer:
         if self.rng.random() < 0.5:
             target["kind"] = self.rng.choice(["order.teleported", "ORDER.VALIDATED", "order",
                                               "", "order.validated ", "x" * 65,
-                                              "ticket.validated"])
+                                              "ticket.punched"])
         else:
             target["schema"] = self.rng.choice([0, 2, 99, -1, 2**70, "1", 1.0, None])
         return self._post("kind or schema", "/v1/records", self._json({"records": records}),
