@@ -212,7 +212,7 @@ def ticket_conflict(detail: Any) -> str | None:
         head += f" : détruit le {paris_time(detail['voided_at'])}, validé après"
     else:
         head += " : jeton non vérifié, validé"
-    return head + " — " + " ; ".join(parts)
+    return head + (" — " + " ; ".join(parts) if parts else "")
 
 
 def _whole(value: Any) -> int | None:

@@ -21,6 +21,7 @@ from pos_app.domain.ticket import (
     new_reference,
     signed_message,
 )
+from sync.server import french
 from sync.server.schema import sync_conflicts, ticket_entries
 from tests.server.support import Till, enrol
 from tests.server.test_records import answers_of, push
@@ -190,3 +191,22 @@ def test_validations_after_a_void_and_revocations_are_kept_and_published(
     refused = gate.record("ticket.refused", id=new_id(), at="2026-07-11T10:02:00+00:00",
                           reason="bad_signature")
     assert answers_of(push(client, gate, [refused])) == ["stored"]
+
+
+def test_the_status_page_says_each_ticket_conflict_in_french() -> None:
+    validations = [{"id": "v-1", "till_id": "t-1", "till_name": "Portail nord",
+                    "at": "2026-07-11T09:00:00+00:00"},
+                   {"id": "v-2", "till_id": "t-2", "till_name": "Portail sud",
+                    "at": "2026-07-11T09:05:00+00:00"}]
+    assert french.conflict("ticket.over_allowance") == "Billet validé au-delà de ses entrées"
+    assert french.ticket_conflict({"reference": "K7QM4XH92T", "entries": 2,
+                                   "entries_allowed": 1, "validations": validations}) == (
+        "Billet K7QM4-XH92T : 2 entrées pour 1 permise — Portail nord le 11/07/2026 11:00 ;"
+        " Portail sud le 11/07/2026 11:05")
+    assert french.ticket_conflict({"reference": "K7QM4XH92T", "validations": validations[1:],
+                                   "voided_at": "2026-07-11T09:02:00+00:00"}) == (
+        "Billet K7QM4-XH92T : détruit le 11/07/2026 11:02, validé après — Portail sud le"
+        " 11/07/2026 11:05")
+    assert french.ticket_conflict({"reference": "K7QM4XH92T", "validations": []}) == (
+        "Billet K7QM4-XH92T : jeton non vérifié, validé")
+    assert french.ticket_conflict({"payments": []}) is None  # not a ticket's: shown as JSON
