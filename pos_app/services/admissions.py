@@ -357,6 +357,30 @@ def ticket_stats(ctx: Context, first_day: date, last_day: date,
                      tuple(refusals.most_common()), voids)
 
 
+def stats_rows(stats: GateStats) -> list[tuple[str, str, str, int]]:
+    """The figures as rows (figure, key, label, count): day, hour, product, refusal,
+    voided."""
+    rows = [("day", day.isoformat(), "", count) for day, count in stats.per_day]
+    rows += [("hour", f"{hour:02d}", "", count) for hour, count in stats.per_hour]
+    rows += [("product", product_id, name, count)
+             for product_id, name, count in stats.per_product]
+    rows += [("refusal", reason, "", count) for reason, count in stats.refusals]
+    rows.append(("voided", "", "", stats.voids))
+    return rows
+
+
+def stats_csv(stats: GateStats) -> str:
+    """The figures as CSV (the CLI's `--csv`, the statistics window's export)."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(("figure", "key", "label", "count"))
+    writer.writerows(stats_rows(stats))
+    return out.getvalue()
+
+
 def ticket_conflicts(ctx: Context) -> list[TicketConflict]:
     """The conflicts the server recorded between gates (as last pulled), newest first."""
     with ctx.uow(write=False) as uow:
