@@ -117,7 +117,6 @@ class GateStatsDialog(QDialog):
         layout.addWidget(QLabel(self.tr("Entrées par heure")))
         layout.addWidget(self.chart, 1)
         layout.addLayout(tables, 1)
-        self.resize(1000, 700)
         show.clicked.connect(self.load)
         export.clicked.connect(self._ask_export)
         close.clicked.connect(self.accept)

@@ -47,7 +47,7 @@ from pos_app.services.staff import sign_out
 from pos_app.ui.keyboard import OWN_KEYPAD
 from pos_app.ui.messages import error_message, verdict_headline, verdict_reason_text
 from pos_app.ui.ops import OperationRunner
-from pos_app.ui.widgets import named
+from pos_app.ui.widgets import named, show_dialog
 
 if TYPE_CHECKING:
     from pos_app.domain.gate import TicketConflict
@@ -381,16 +381,12 @@ class ScanStationWindow(QMainWindow):
     # -- managers ---------------------------------------------------------------------------
 
     def open_conflicts(self) -> ConflictsDialog:
-        dialog = ConflictsDialog(self.ctx, self.runner, self)
-        dialog.open()
-        return dialog
+        return show_dialog(ConflictsDialog(self.ctx, self.runner, self))
 
     def open_stats(self) -> QDialog:
         from pos_app.ui.gate_stats import GateStatsDialog
 
-        dialog = GateStatsDialog(self.ctx, self.runner, self)
-        dialog.open()
-        return dialog
+        return show_dialog(GateStatsDialog(self.ctx, self.runner, self))
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         super().closeEvent(event)
@@ -422,7 +418,6 @@ class ConflictsDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty)
         layout.addWidget(close)
-        self.resize(900, 500)
         runner.run(self, lambda: admissions.ticket_conflicts(ctx), self.show_conflicts,
                    lambda error: self.empty.setText(error_message(error)))
 
