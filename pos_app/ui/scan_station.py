@@ -58,6 +58,7 @@ if TYPE_CHECKING:
 
 COLOURS = {Light.GREEN: "#1b7a2e", Light.ORANGE: "#c86400", Light.RED: "#b01c1c"}
 IDLE = "#2b3440"
+KEYS_PER_ROW = 5  # 32 keys in 7 rows: touch-sized on a 1024×768 screen
 COUNT_EVERY_MS = 60_000  # the hour's count turns over even when no one comes
 
 
@@ -147,25 +148,16 @@ class ScanStationWindow(QMainWindow):
         inside.addWidget(self.reason)
         inside.addWidget(self.details)
         inside.addStretch(1)
-        big = self.headline.font()
-        big.setPointSize(40)
-        big.setBold(True)
-        self.headline.setFont(big)
-        middle = self.reason.font()
-        middle.setPointSize(22)
-        self.reason.setFont(middle)
-        small = self.details.font()
-        small.setPointSize(15)
-        self.details.setFont(small)
         side = QVBoxLayout()
         side.addWidget(self.entry)
         side.addWidget(self._keypad())
         for button in (self.check_button, self.validate_button, self.void_button,
                        self.void_confirm):
             button.setMinimumHeight(56)
-        side.addWidget(self.check_button)
-        side.addWidget(self.validate_button)
-        side.addWidget(self.void_button)
+        actions = QHBoxLayout()
+        for button in (self.check_button, self.validate_button, self.void_button):
+            actions.addWidget(button)
+        side.addLayout(actions)
         side.addWidget(self.void_reason)
         side.addWidget(self.void_confirm)
         side.addStretch(1)
@@ -175,8 +167,7 @@ class ScanStationWindow(QMainWindow):
         body.addWidget(self.panel, 3)
         holder = QWidget()
         holder.setLayout(side)
-        holder.setMaximumWidth(380)
-        body.addWidget(holder, 1)
+        body.addWidget(holder, 2)  # at least what its keys need (the grid's minimum)
         page = QVBoxLayout()
         page.addLayout(top)
         page.addWidget(self.flow)
@@ -199,7 +190,7 @@ class ScanStationWindow(QMainWindow):
             button.setMinimumSize(44, 44)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the wedge's keys stay with us
             button.clicked.connect(lambda _checked=False, k=key: self.press(k))
-            grid.addWidget(button, index // 6, index % 6)
+            grid.addWidget(button, index // KEYS_PER_ROW, index % KEYS_PER_ROW)
         return pad
 
     def _connect(self) -> None:
@@ -330,16 +321,14 @@ class ScanStationWindow(QMainWindow):
     def _paint(self, verdict: GateVerdict | None, act: GateAct | None = None) -> None:
         if verdict is None:
             self.panel.setProperty("light", "idle")
-            self.panel.setStyleSheet(f"#verdictPanel {{ background: {IDLE}; }}"
-                                     " QLabel { color: white; }")
+            self.panel.setStyleSheet(_panel_style(IDLE))
             self.headline.setText(self.tr("Présentez un billet"))
             self.reason.setText(self.tr("Scannez le QR code ou tapez la référence."))
             self.details.clear()
             return
         light = verdict.verdict.light
         self.panel.setProperty("light", light.value)
-        self.panel.setStyleSheet(f"#verdictPanel {{ background: {COLOURS[light]}; }}"
-                                 " QLabel { color: white; }")
+        self.panel.setStyleSheet(_panel_style(COLOURS[light]))
         validated = act is not None and act.validated
         self.headline.setText(verdict_headline(light, validated))
         self.reason.setText(verdict_reason_text(verdict.verdict))
@@ -395,6 +384,16 @@ class ScanStationWindow(QMainWindow):
                 if dialog.isVisible():
                     dialog.done(0)
             self.closed.emit()
+
+
+def _panel_style(background: str) -> str:
+    """The verdict's colour, and its words as large as a checker reads from a step away
+    (the till's style sheet sets every label's size: this one's own rules win)."""
+    return (f"#verdictPanel {{ background: {background}; }}"
+            " #verdictPanel QLabel { color: white; }"
+            " #verdictHeadline { font-size: 44px; font-weight: bold; }"
+            " #verdictReason { font-size: 28px; }"
+            " #verdictDetails { font-size: 20px; }")
 
 
 class ConflictsDialog(QDialog):
