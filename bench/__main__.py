@@ -13,6 +13,7 @@ from bench import (
     camera,
     closure,
     cold_start,
+    gate,
     import_scale,
     journal,
     reference_pull,
@@ -32,11 +33,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(prog="bench")
     parser.add_argument("--quick", action="store_true", help="fewer rounds, smaller catalogue")
     parser.add_argument("--no-write", action="store_true", help="do not rewrite the report")
-    parser.add_argument("only", nargs="?", choices=["camera"],
+    parser.add_argument("only", nargs="?", choices=["camera", "gate"],
                         help="run only these measures, printed (the report is not rewritten)")
     args = parser.parse_args()
     if args.only == "camera":
         return camera.report(3 if args.quick else 9)
+    if args.only == "gate":
+        return gate.report(100_000 if args.quick else 1_000_000, 200 if args.quick else 1000)
     rounds = 200 if args.quick else 1000
     products = 30_000 if args.quick else 300_000
     # Start-up runs on every core, as a till starts, and so do the sync measures (a till
@@ -58,6 +61,7 @@ def main() -> int:
     measures += reference_pull.measure(30_000 if args.quick else 300_000,
                                        5_000 if args.quick else 50_000)
     measures.append(serial_scan.measure(rounds // 2))
+    measures += gate.measure(100_000 if args.quick else 1_000_000, rounds)
     measures += camera.measure(3 if args.quick else 9)
     measures += journal.measure(20_000 if args.quick else 1_000_000,
                                 5_000 if args.quick else 100_000, 3)

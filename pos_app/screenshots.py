@@ -57,6 +57,7 @@ from pos_app.ui.payment_dialog import GiveBackDialog, PaymentDialog
 from pos_app.ui.receipt_dialog import ReceiptDialog
 from pos_app.ui.refund_dialog import RefundDialog
 from pos_app.ui.sale_window import SaleWindow
+from pos_app.ui.scan_station import ScanStationWindow
 from pos_app.ui.screen_fit import fit_screen
 from pos_app.ui.settings import SETTINGS_FILE, TillSettings
 from pos_app.ui.sign_in import SignInDialog
@@ -549,6 +550,49 @@ def shoot_sync_screen(ctx: Context, runner: OperationRunner, cashier: StaffMembe
     return path
 
 
+def _shows(station: ScanStationWindow, light: str) -> Callable[[], bool]:
+    return lambda: station.panel.property("light") == light
+
+
+def shoot_station_screens(store: Store, runner: OperationRunner,
+                          size: tuple[int, int]) -> list[Path]:
+    """The scan station (a checker's screen): a ticket scanned and let in (green), the
+    same scanned again (red: used up), and a ticket of tomorrow (orange: too early)."""
+    from pos_app.domain.ticket import (
+        TicketClaims,
+        encode_token,
+        message_digest,
+        new_reference,
+        signed_message,
+        whole_minute,
+    )
+    ctx = store.context
+    cashier = sign_in(ctx, "caissier", "1234")
+    basket = Basket()
+    selling.add_product(ctx, basket, "nocturne", 2)
+    order = selling.sell(ctx, cashier, basket, [PaymentRequest("CB", basket.total_cents)])
+    with ctx.uow(write=False) as uow:
+        first = uow.tickets.of_order(order.id)[0]
+    # A ticket of tomorrow evening's show, signed by this till: genuine, but not yet.
+    start = whole_minute(DEMO_DAY + timedelta(days=1, hours=6))
+    claims = TicketClaims(ctx.signer.key_id, new_reference(), "spectacle-equestre", start,
+                          start + timedelta(hours=2), 1)
+    message = signed_message(claims)
+    tomorrow = encode_token(message, ctx.signer.sign(message_digest(message)))
+    checker = sign_in(ctx, "controle", "5678")
+    station = ScanStationWindow(ctx, runner, checker)
+    station.resize(*size)
+    station.move(0, 0)
+    station.show()
+    paths = []
+    for code, name in ((first.token, "green"), (first.token, "red"), (tomorrow, "orange")):
+        station.receive_scan_text(code)
+        settle(runner, _shows(station, name))
+        paths.append(capture(station, f"scan-station-{name}-{size[0]}x{size[1]}"))
+    station.close()
+    return paths
+
+
 def main() -> int:
     app = create_application()
     OUTPUT.mkdir(parents=True, exist_ok=True)
@@ -575,6 +619,12 @@ def main() -> int:
         paths += shoot_sync_screens(synced, runner)
         runner.wait()
         synced.close()
+        # The gate's till of its own: its sales change none of the other pictures.
+        gate = demo_store(Path(folder) / "gate")
+        as_on_screen(app, SIZES[0])
+        paths += shoot_station_screens(gate, runner, SIZES[0])
+        runner.wait()
+        gate.close()
     for path in paths:
         print(path)
     app.quit()

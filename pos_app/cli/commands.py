@@ -548,12 +548,13 @@ def _ticket_void(store: Store, args: argparse.Namespace) -> Any:
 
 
 def _tickets_stats(store: Store, args: argparse.Namespace) -> Any:
-    from pos_app.services.admissions import ticket_stats
+    from pos_app.services.admissions import stats_csv, ticket_stats
 
     end = args.end or store.context.clock.now().astimezone(PARIS_TIME).date()
     stats = ticket_stats(store.context, args.start or end, end)
     if args.csv:
-        return output.Result(output.stats_csv(stats), output.stats_csv(stats).rstrip("\n"))
+        text = stats_csv(stats)
+        return output.Result(text, text.rstrip("\n"))
     return output.gate_stats(stats)
 
 

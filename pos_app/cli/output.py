@@ -347,28 +347,6 @@ def gate_act(value: GateAct) -> Result:
     return Result(data, said + _verdict_text(value.verdict, data), 0 if value.validated else 1)
 
 
-def stats_rows(value: GateStats) -> list[tuple[str, str, str, int]]:
-    """The figures as rows: (what, key, label, count)."""
-    rows = [("day", day.isoformat(), "", count) for day, count in value.per_day]
-    rows += [("hour", f"{hour:02d}", "", count) for hour, count in value.per_hour]
-    rows += [("product", product_id, name, count)
-             for product_id, name, count in value.per_product]
-    rows += [("refusal", reason, "", count) for reason, count in value.refusals]
-    rows.append(("voided", "", "", value.voids))
-    return rows
-
-
-def stats_csv(value: GateStats) -> str:
-    import csv
-    import io
-
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(("figure", "key", "label", "count"))
-    writer.writerows(stats_rows(value))
-    return out.getvalue()
-
-
 def gate_stats(value: GateStats) -> Result:
     data = {"from": value.first_day.isoformat(), "to": value.last_day.isoformat(),
             "entries": value.entries,

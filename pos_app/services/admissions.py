@@ -147,15 +147,15 @@ def _facts(uow: UnitOfWork, reference: str, claims: TicketClaims | None,
            ) -> tuple[TicketFacts | None, Source, str | None, str | None, str | None]:
     """What this till knows of `reference`: the facts, where from, the product's name,
     the ticket's token and its key (when known)."""
-    own = uow.tickets.at_gate(reference)
-    state = uow.ticket_states.get(reference)
-    used_here, last_here, voided_here = uow.ticket_validations.acts(reference)
+    view = uow.tickets.gate_view(reference)
+    own, state = view.own, view.state
+    used_here, last_here, voided_here = view.used_here, view.last_here, view.voided_here
     elsewhere = 0 if state is None else state.entries_elsewhere
     last_elsewhere = None if state is None else state.last_validated_at
     voids = [moment for moment in (voided_here, None if state is None else state.voided_at)
              if moment is not None]
     revoked = None if state is None else state.revoked_at
-    name: str | None = None
+    name = view.product_name
     token: str | None = None
     if own is not None:
         ticket = own.ticket
@@ -166,7 +166,7 @@ def _facts(uow: UnitOfWork, reference: str, claims: TicketClaims | None,
         if ticket.voided_at is not None:
             voids.append(ticket.voided_at)
         revoked = ticket.revoked_at or revoked
-        name, token, key_id, source = own.product_name, ticket.token, ticket.key_id, Source.STORE
+        token, key_id, source = ticket.token, ticket.key_id, Source.STORE
     elif state is not None:
         base = TicketFacts(reference, state.product_id, state.valid_from, state.valid_until,
                            state.entries_allowed)
@@ -181,7 +181,7 @@ def _facts(uow: UnitOfWork, reference: str, claims: TicketClaims | None,
     facts = replace(base, voided_at=min(voids) if voids else None, revoked_at=revoked,
                     entries_used=elsewhere + used_here,
                     last_validated_at=max(lasts) if lasts else None)
-    if name is None:
+    if name is None and source is Source.TOKEN:
         name = uow.catalogue.name(facts.product_id)
     return facts, source, name, token, key_id
 
@@ -355,6 +355,30 @@ def ticket_stats(ctx: Context, first_day: date, last_day: date,
                      tuple((product_id, names[product_id], count)
                            for product_id, count in products.most_common()),
                      tuple(refusals.most_common()), voids)
+
+
+def stats_rows(stats: GateStats) -> list[tuple[str, str, str, int]]:
+    """The figures as rows (figure, key, label, count): day, hour, product, refusal,
+    voided."""
+    rows = [("day", day.isoformat(), "", count) for day, count in stats.per_day]
+    rows += [("hour", f"{hour:02d}", "", count) for hour, count in stats.per_hour]
+    rows += [("product", product_id, name, count)
+             for product_id, name, count in stats.per_product]
+    rows += [("refusal", reason, "", count) for reason, count in stats.refusals]
+    rows.append(("voided", "", "", stats.voids))
+    return rows
+
+
+def stats_csv(stats: GateStats) -> str:
+    """The figures as CSV (the CLI's `--csv`, the statistics window's export)."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(("figure", "key", "label", "count"))
+    writer.writerows(stats_rows(stats))
+    return out.getvalue()
 
 
 def ticket_conflicts(ctx: Context) -> list[TicketConflict]:

@@ -316,8 +316,27 @@ class TicketAtGate:
     product_name: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class GateView:
+    """Everything this till knows of one reference, read in one indexed statement (the
+    verdict is on the checker's hot path): its own ticket (`own`, with its order's
+    state), the server's view (`state`), this till's own acts on it, and the name of its
+    product."""
+
+    own: TicketAtGate | None
+    state: TicketState | None
+    used_here: int  # entries let in here, synced or not
+    last_here: datetime | None
+    voided_here: datetime | None
+    product_name: str | None
+
+
 class TicketRepository(Protocol):
     """Admission tickets as issued with their sales (R11)."""
+
+    def gate_view(self, reference: str) -> GateView:
+        """What the gate knows of `reference`, in one statement."""
+        ...
 
     def add_many(self, tickets: Sequence[Ticket]) -> None: ...
 

@@ -8,8 +8,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from pos_app.domain.gate import TicketState
 from pos_app.domain.ticket import Ticket
-from pos_app.services.ports import TicketAtGate
+from pos_app.services.ports import GateView, TicketAtGate
 from pos_app.storage.sql import SqlRepository, from_optional_utc_text, from_utc_text, utc_text
 
 _COLUMNS = ("reference, order_id, order_number, line_position, unit, product_id, valid_from,"
@@ -50,7 +51,45 @@ _AT_GATE = (f"SELECT {', '.join('t.' + c.strip() for c in _COLUMNS.split(','))},
             " LEFT JOIN products AS p ON p.id = t.product_id WHERE t.reference = ?")
 
 
+_STATE = ("s.reference, s.product_id, s.order_id, s.valid_from, s.valid_until,"
+          " s.entries_allowed, s.key_id, s.revoked_at, s.voided_at, s.entries_elsewhere,"
+          " s.last_validated_at")
+# One statement for the whole verdict: this till's ticket with its order's state, the
+# pulled state, this till's acts on it, the product's name; each an indexed lookup.
+_GATE_VIEW = (f"SELECT {', '.join('t.' + c.strip() for c in _COLUMNS.split(','))},"
+              " o.cancelled_at IS NOT NULL, CASE WHEN o.cancelled_at IS NOT NULL THEN 0"
+              " ELSE o.total_cents - coalesce((SELECT sum(total_cents) FROM credit_notes"
+              " WHERE order_id = o.id), 0) - coalesce((SELECT sum(amount_cents -"
+              " change_cents) FROM payments WHERE order_id = o.id), 0) +"
+              " coalesce((SELECT sum(amount_cents) FROM refunds WHERE order_id = o.id), 0)"
+              f" END, p.name, {_STATE}, v.used, v.last, v.voided"
+              " FROM (SELECT ? AS reference) AS r"
+              " LEFT JOIN tickets AS t ON t.reference = r.reference"
+              " LEFT JOIN orders AS o ON o.id = t.order_id"
+              " LEFT JOIN ticket_states AS s ON s.reference = r.reference"
+              " LEFT JOIN products AS p ON p.id = coalesce(t.product_id, s.product_id)"
+              " LEFT JOIN (SELECT count(CASE WHEN outcome = 'validated' THEN 1 END) AS used,"
+              " max(CASE WHEN outcome = 'validated' THEN at END) AS last,"
+              " min(CASE WHEN outcome = 'voided' THEN at END) AS voided"
+              " FROM ticket_validations WHERE reference = ?) AS v")
+_WIDTH = len(_COLUMNS.split(","))
+
+
 class SqlTickets(SqlRepository):
+    def gate_view(self, reference: str) -> GateView:
+        row = self._one(_GATE_VIEW, (reference, reference))
+        own = None if row[0] is None else TicketAtGate(
+            _ticket(row[:_WIDTH]), bool(row[_WIDTH]), row[_WIDTH + 1], row[_WIDTH + 2])
+        at = _WIDTH + 3
+        state = None if row[at] is None else TicketState(
+            row[at], row[at + 1], row[at + 2], from_utc_text(row[at + 3]),
+            from_utc_text(row[at + 4]), row[at + 5], row[at + 6],
+            from_optional_utc_text(row[at + 7]), from_optional_utc_text(row[at + 8]),
+            row[at + 9], from_optional_utc_text(row[at + 10]))
+        used, last, voided = row[at + 11:at + 14]
+        return GateView(own, state, used or 0, from_optional_utc_text(last),
+                        from_optional_utc_text(voided), row[_WIDTH + 2])
+
     def add_many(self, tickets: Sequence[Ticket]) -> None:
         self._many(_INSERT, [_row(ticket) for ticket in tickets])
 

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from shiboken6 import isValid
 
 from pos_app import __version__
+from pos_app.domain.staff import Role, StaffMember
 from pos_app.services.context import Context
 from pos_app.services.staff import prepare_sign_in
 from pos_app.ui.keyboard import TouchKeyboard
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from pos_app.services.sync_worker import SyncWorker
     from pos_app.ui.device_link import DeviceLink
     from pos_app.ui.sale_window import SaleWindow
+    from pos_app.ui.scan_station import ScanStationWindow
     from pos_app.ui.scanner import KeyboardScanner
     from pos_app.ui.sync_link import SyncBridge
 
@@ -97,6 +99,7 @@ class TillStart(QObject):
         if not journal_start:
             self._start_journaled.set()
         self.window: SaleWindow | None = None
+        self.station: ScanStationWindow | None = None  # a checker's screen, instead
         self.dialog = self._sign_in_dialog()
 
     def _sign_in_dialog(self) -> SignInDialog:
@@ -164,8 +167,37 @@ class TillStart(QObject):
             self.window.sign_out_requested.connect(self._sign_out)
         return self.window
 
+    def wants_station(self, staff: StaffMember) -> bool:
+        """A checker's screen is the scan station; so is everyone's at a till set to it
+        (ui/settings.py `screen/scan_station`)."""
+        return staff.role is Role.CHECKER or (self.settings is not None
+                                              and self.settings.scan_station)
+
+    def _open_station(self) -> None:
+        """The scan station instead of the sale screen: the one built ahead goes."""
+        from pos_app.ui.scan_station import ScanStationWindow
+
+        assert self.dialog.staff is not None
+        if self.window is not None:
+            self.window.closed.disconnect(self.finished)
+            self.window.deleteLater()
+            self.window = None
+        station = self.station = ScanStationWindow(self.ctx, self.runner,
+                                                   settings=self.settings)
+        station.closed.connect(self.finished)
+        station.sign_out_requested.connect(self._sign_out)
+        station.begin(self.dialog.staff, self.dialog.till, self.jump_seen)
+        show_on_screen(station, self.kiosk)
+        if self.scanner is not None:
+            self.scanner.listen()  # the wedge scanner's codes go to the station
+        QTimer.singleShot(DEVICES_AFTER_MS, lambda: self._attach_devices(station))
+        self.ready.emit(station)
+
     def _open_sale_window(self) -> None:
         assert self.dialog.staff is not None
+        if self.wants_station(self.dialog.staff):
+            self._open_station()
+            return
         window = self._sale_window()
         window.begin(self.dialog.staff, self.dialog.till, self.jump_seen)
         show_on_screen(window, self.kiosk)
@@ -174,7 +206,7 @@ class TillStart(QObject):
         QTimer.singleShot(DEVICES_AFTER_MS, lambda: self._attach_devices(window))
         self.ready.emit(window)
 
-    def _attach_devices(self, window: SaleWindow) -> None:
+    def _attach_devices(self, window: SaleWindow | ScanStationWindow) -> None:
         """The devices come just after the sale screen shows, with the dialogs' code: the
         screen comes first, and no one pays within that moment. The device thread then
         prints what an earlier run left in the queue."""
@@ -221,7 +253,11 @@ class TillStart(QObject):
         self.runner.wait()
 
     def _sign_out(self) -> None:
-        window, self.window = self.window, None
+        window: SaleWindow | ScanStationWindow | None
+        if self.station is not None:
+            window, self.station = self.station, None
+        else:
+            window, self.window = self.window, None
         assert window is not None
         self.jump_seen = window.jump_seen
         window.closed.disconnect(self.finished)

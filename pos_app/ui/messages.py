@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 
 from pos_app.domain import errors
+from pos_app.domain.admission import Light, Reason, Verdict
 from pos_app.domain.clock import ClockJump, JumpDirection
 from pos_app.domain.devices import WEDGE_UNFINISHED
 from pos_app.domain.printing import DRAWER_NO_ANSWER, NO_DRAWER, NO_PRINTER, NO_STATUS_ANSWER
@@ -402,3 +403,47 @@ def error_message(error: Exception) -> str:
             return sentence(error)
     return _not_saved(translate("messages", "Une erreur inattendue est survenue"),
                       f"({type(error).__name__})")
+
+
+def verdict_headline(light: Light, validated: bool) -> str:
+    """The gate's verdict in two or three words, as large as the screen allows."""
+    if light is Light.GREEN:
+        return (translate("messages", "ENTRÉE VALIDÉE") if validated
+                else translate("messages", "BILLET VALABLE"))
+    if light is Light.ORANGE:
+        return translate("messages", "PAS ICI OU PAS ENCORE")
+    return translate("messages", "REFUSÉ")
+
+
+def verdict_reason_text(verdict: Verdict) -> str:
+    """Why, in a sentence a visitor can be told (R11)."""
+    facts, since = verdict.ticket, verdict.since
+    when = "" if since is None else format_local_time(since, "%d/%m/%Y %H:%M")
+    reason = verdict.reason
+    if reason is Reason.VALID:
+        return translate("messages", "Billet valable : bonne visite !")
+    if reason is Reason.UNKNOWN:
+        return translate("messages", "Billet inconnu : aucune vente ne porte cette référence.")
+    if reason is Reason.FORGED:
+        return translate("messages", "Billet illisible ou falsifié : sa signature ne tient pas.")
+    if reason is Reason.VOIDED:
+        return translate("messages", "Billet détruit le {when}.").format(when=when)
+    if reason is Reason.REVOKED:
+        return translate("messages", "Billet annulé le {when} (commande annulée ou"
+                         " remboursée).").format(when=when)
+    if reason is Reason.ORDER_CANCELLED:
+        return translate("messages", "La commande de ce billet est annulée.")
+    if reason is Reason.ORDER_UNPAID:
+        return translate("messages", "La commande de ce billet n'est pas payée : passez en"
+                         " caisse.")
+    if reason is Reason.WRONG_CHECKPOINT:
+        return translate("messages", "Ce billet n'est pas valable à ce contrôle.")
+    assert facts is not None
+    if reason is Reason.TOO_EARLY:
+        return translate("messages", "Trop tôt : valable à partir du {when}.").format(
+            when=format_local_time(facts.valid_from, "%d/%m/%Y %H:%M"))
+    if reason is Reason.EXPIRED:
+        return translate("messages", "Billet expiré depuis le {when}.").format(
+            when=format_local_time(facts.valid_until, "%d/%m/%Y %H:%M"))
+    return translate("messages", "Déjà utilisé : {used} entrée(s) sur {allowed}.").format(
+        used=facts.entries_used, allowed=facts.entries_allowed)

@@ -62,6 +62,17 @@ class TillSettings:
         self._settings.setValue("screen/kiosk", "true" if on else "false")
         self._save()
 
+    @property
+    def scan_station(self) -> bool:
+        """The scan station instead of the sale screen for everyone who signs in (a till
+        at a gate); off unless turned on. Checkers get it whatever this says."""
+        return str(self._settings.value("screen/scan_station", "false")).lower() == "true"
+
+    @scan_station.setter
+    def scan_station(self, on: bool) -> None:
+        self._settings.setValue("screen/scan_station", "true" if on else "false")
+        self._save()
+
     def _save(self) -> None:
         self._settings.sync()
         # A FormatError only says the old file had lines Qt skipped; it was rewritten.

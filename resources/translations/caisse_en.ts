@@ -511,6 +511,49 @@
     </message>
 </context>
 <context>
+    <name>ConflictsDialog</name>
+    <message>
+        <source>Conflits entre contrôles</source>
+        <translation>Conflicts between gates</translation>
+    </message>
+    <message>
+        <source>Quand</source>
+        <translation>When</translation>
+    </message>
+    <message>
+        <source>Billet</source>
+        <translation>Ticket</translation>
+    </message>
+    <message>
+        <source>Conflit</source>
+        <translation>Conflict</translation>
+    </message>
+    <message>
+        <source>Détails</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <source>Aucun conflit entre contrôles.</source>
+        <translation>No conflict between gates.</translation>
+    </message>
+    <message>
+        <source>Fermer</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>Entrées au-delà du permis</source>
+        <translation>More entries than allowed</translation>
+    </message>
+    <message>
+        <source>Validé après destruction</source>
+        <translation>Validated after being voided</translation>
+    </message>
+    <message>
+        <source>Billet inconnu du serveur</source>
+        <translation>Ticket unknown to the server</translation>
+    </message>
+</context>
+<context>
     <name>CustomerDialog</name>
     <message>
         <source>Recherche client</source>
@@ -954,6 +997,73 @@ Cameras: {cameras}</translation>
     <message>
         <source>Annuler</source>
         <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>GateStatsDialog</name>
+    <message>
+        <source>Statistiques des entrées</source>
+        <translation>Entry statistics</translation>
+    </message>
+    <message>
+        <source>Afficher</source>
+        <translation>Show</translation>
+    </message>
+    <message>
+        <source>Exporter en CSV</source>
+        <translation>Export as CSV</translation>
+    </message>
+    <message>
+        <source>Fermer</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>Jour</source>
+        <translation>Day</translation>
+    </message>
+    <message>
+        <source>Entrées</source>
+        <translation>Entries</translation>
+    </message>
+    <message>
+        <source>Produit</source>
+        <translation>Product</translation>
+    </message>
+    <message>
+        <source>Refus</source>
+        <translation>Refusal</translation>
+    </message>
+    <message>
+        <source>Nombre</source>
+        <translation>Count</translation>
+    </message>
+    <message>
+        <source>Du</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <source>au</source>
+        <translation>to</translation>
+    </message>
+    <message>
+        <source>Entrées par heure</source>
+        <translation>Entries per hour</translation>
+    </message>
+    <message>
+        <source>{entries} entrée(s), {refused} refus, {voids} billet(s) détruit(s)</source>
+        <translation>{entries} entry(ies), {refused} refusal(s), {voids} ticket(s) voided</translation>
+    </message>
+    <message>
+        <source>Exporter les statistiques</source>
+        <translation>Export the statistics</translation>
+    </message>
+    <message>
+        <source>Export impossible : {why}</source>
+        <translation>Export failed: {why}</translation>
+    </message>
+    <message>
+        <source>Exporté dans {path}</source>
+        <translation>Exported to {path}</translation>
     </message>
 </context>
 <context>
@@ -1698,6 +1808,101 @@ Cameras: {cameras}</translation>
     <message>
         <source>Encaissez ou videz le panier avant de vous déconnecter.</source>
         <translation>Take payment for or empty the basket before signing out.</translation>
+    </message>
+</context>
+<context>
+    <name>ScanStationWindow</name>
+    <message>
+        <source>Un scan = une entrée : un billet valable est composté dès sa lecture. Une référence tapée est vérifiée, puis « Composter ».</source>
+        <translation>One scan = one entry: a valid ticket is validated as soon as it is read. A typed reference is checked, then “Validate”.</translation>
+    </message>
+    <message>
+        <source>Conflits</source>
+        <translation>Conflicts</translation>
+    </message>
+    <message>
+        <source>Statistiques</source>
+        <translation>Statistics</translation>
+    </message>
+    <message>
+        <source>Déconnexion</source>
+        <translation>Sign out</translation>
+    </message>
+    <message>
+        <source>Présentez un billet</source>
+        <translation>Show a ticket</translation>
+    </message>
+    <message>
+        <source>Référence du billet</source>
+        <translation>Ticket reference</translation>
+    </message>
+    <message>
+        <source>Vérifier</source>
+        <translation>Check</translation>
+    </message>
+    <message>
+        <source>Composter</source>
+        <translation>Validate</translation>
+    </message>
+    <message>
+        <source>Détruire</source>
+        <translation>Void</translation>
+    </message>
+    <message>
+        <source>Motif de la destruction</source>
+        <translation>Why it is voided</translation>
+    </message>
+    <message>
+        <source>Confirmer la destruction</source>
+        <translation>Confirm the void</translation>
+    </message>
+    <message>
+        <source>Contrôle des billets — {name}</source>
+        <translation>Ticket check — {name}</translation>
+    </message>
+    <message>
+        <source>Ce code n&apos;est pas un billet.</source>
+        <translation>This code is not a ticket.</translation>
+    </message>
+    <message>
+        <source>Scannez ou tapez d&apos;abord le billet à détruire.</source>
+        <translation>Scan or type the ticket to void first.</translation>
+    </message>
+    <message>
+        <source>Dites pourquoi le billet est détruit.</source>
+        <translation>Say why the ticket is voided.</translation>
+    </message>
+    <message>
+        <source>Billet détruit.</source>
+        <translation>Ticket voided.</translation>
+    </message>
+    <message>
+        <source>Scannez le QR code ou tapez la référence.</source>
+        <translation>Scan the QR code or type the reference.</translation>
+    </message>
+    <message>
+        <source>illimitées</source>
+        <translation>unlimited</translation>
+    </message>
+    <message>
+        <source>Billet {reference}</source>
+        <translation>Ticket {reference}</translation>
+    </message>
+    <message>
+        <source>Valable du {start} au {end}</source>
+        <translation>Valid from {start} to {end}</translation>
+    </message>
+    <message>
+        <source>Entrées : {used} sur {allowed}</source>
+        <translation>Entries: {used} of {allowed}</translation>
+    </message>
+    <message>
+        <source>Dernière validation : {when}</source>
+        <translation>Last validated: {when}</translation>
+    </message>
+    <message>
+        <source>Entrées aujourd&apos;hui : {today} — cette heure : {hour}</source>
+        <translation>Entries today: {today} — this hour: {hour}</translation>
     </message>
 </context>
 <context>
@@ -2612,6 +2817,66 @@ Cameras: {cameras}</translation>
     <message>
         <source>Une erreur inattendue est survenue</source>
         <translation>An unexpected error occurred</translation>
+    </message>
+    <message>
+        <source>ENTRÉE VALIDÉE</source>
+        <translation>ENTRY VALIDATED</translation>
+    </message>
+    <message>
+        <source>BILLET VALABLE</source>
+        <translation>VALID TICKET</translation>
+    </message>
+    <message>
+        <source>PAS ICI OU PAS ENCORE</source>
+        <translation>NOT HERE OR NOT YET</translation>
+    </message>
+    <message>
+        <source>REFUSÉ</source>
+        <translation>REFUSED</translation>
+    </message>
+    <message>
+        <source>Billet valable : bonne visite !</source>
+        <translation>Valid ticket: enjoy your visit!</translation>
+    </message>
+    <message>
+        <source>Billet inconnu : aucune vente ne porte cette référence.</source>
+        <translation>Unknown ticket: no sale bears this reference.</translation>
+    </message>
+    <message>
+        <source>Billet illisible ou falsifié : sa signature ne tient pas.</source>
+        <translation>Unreadable or forged ticket: its signature does not hold.</translation>
+    </message>
+    <message>
+        <source>Billet détruit le {when}.</source>
+        <translation>Ticket voided on {when}.</translation>
+    </message>
+    <message>
+        <source>Billet annulé le {when} (commande annulée ou remboursée).</source>
+        <translation>Ticket revoked on {when} (order cancelled or refunded).</translation>
+    </message>
+    <message>
+        <source>La commande de ce billet est annulée.</source>
+        <translation>This ticket&apos;s order is cancelled.</translation>
+    </message>
+    <message>
+        <source>La commande de ce billet n&apos;est pas payée : passez en caisse.</source>
+        <translation>This ticket&apos;s order is not paid: go to the till.</translation>
+    </message>
+    <message>
+        <source>Ce billet n&apos;est pas valable à ce contrôle.</source>
+        <translation>This ticket is not valid at this gate.</translation>
+    </message>
+    <message>
+        <source>Trop tôt : valable à partir du {when}.</source>
+        <translation>Too early: valid from {when}.</translation>
+    </message>
+    <message>
+        <source>Billet expiré depuis le {when}.</source>
+        <translation>Ticket expired on {when}.</translation>
+    </message>
+    <message>
+        <source>Déjà utilisé : {used} entrée(s) sur {allowed}.</source>
+        <translation>Already used: {used} entry(ies) of {allowed}.</translation>
     </message>
 </context>
 <context>

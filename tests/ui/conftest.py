@@ -54,7 +54,7 @@ def start_till(runner: OperationRunner) -> Iterator[Callable[..., TillStart]]:
         shift.stop()
         # Its screens go too: a later test looks for the sign-in screen or the sale window
         # showing, and would find these (their dialogs go with them).
-        for screen in (shift.dialog, shift.window):
+        for screen in (shift.dialog, shift.window, shift.station):
             take_down(screen)
 
 
