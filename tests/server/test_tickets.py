@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Engine, select
 
 from pos_app.domain.ids import new_id
@@ -24,6 +25,7 @@ from pos_app.domain.ticket import (
 from sync.server import french
 from sync.server.schema import sync_conflicts, ticket_entries
 from tests.server.support import Till, enrol
+from tests.server.test_journal import announce, rotation
 from tests.server.test_records import answers_of, push
 from tests.server.test_reference import newest, pull_all
 
@@ -210,3 +212,22 @@ def test_the_status_page_says_each_ticket_conflict_in_french() -> None:
     assert french.ticket_conflict({"reference": "K7QM4XH92T", "validations": []}) == (
         "Billet K7QM4-XH92T : jeton non vérifié, validé")
     assert french.ticket_conflict({"payments": []}) is None  # not a ticket's: shown as JSON
+
+
+def test_a_key_rotation_publishes_the_new_key_and_a_ticket_of_the_old_one_still_verifies(
+        client: httpx.Client, database_url: str, engine: Engine) -> None:
+    since = newest(engine)
+    till, gate = enrol(client, database_url), enrol(client, database_url)
+    old_key_id = till.key_id
+    before = issue(till)  # signed with the key it enrolled with
+    pushed = client.post("/v1/journal", headers=till.auth, json={"entries": [
+        announce(till), rotation(till, Ed25519PrivateKey.generate())]})
+    assert pushed.status_code == 200, pushed.text
+    changes = pull_all(client, gate.auth, since)
+    for key_id in (old_key_id, till.key_id):  # both: tickets of either come to the gates
+        assert latest(changes, "ticket_key", key_id)["till_id"] == till.id
+    after = issue(till)
+    assert answers_of(push(client, gate, [validation(gate, before),
+                                          validation(gate, after)])) == ["stored"] * 2
+    assert conflicts_of(engine, before["reference"]) == []
+    assert conflicts_of(engine, after["reference"]) == []
