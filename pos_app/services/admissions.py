@@ -32,9 +32,9 @@ from pos_app.domain.ids import new_id
 from pos_app.domain.staff import Role, StaffMember
 from pos_app.domain.ticket import (
     TicketClaims,
+    TicketReferenceInvalid,
     TicketTokenInvalid,
     is_token,
-    looks_like_reference,
     message_digest,
     normalise_reference,
     read_token,
@@ -157,30 +157,33 @@ def _facts(uow: UnitOfWork, reference: str, claims: TicketClaims | None,
     revoked = None if state is None else state.revoked_at
     name = view.product_name
     token: str | None = None
+    order: OrderState | None = None
+    # The ticket's own terms, from the first that knows them (built once: on the hot path).
+    terms: tuple[str, datetime, datetime, int | None]
     if own is not None:
         ticket = own.ticket
         order = (OrderState.CANCELLED if own.order_cancelled
                  else OrderState.UNPAID if own.left_to_pay_cents > 0 else OrderState.PAID)
-        base = TicketFacts(reference, ticket.product_id, ticket.valid_from, ticket.valid_until,
-                           ticket.entries_allowed, order)
+        terms = (ticket.product_id, ticket.valid_from, ticket.valid_until,
+                 ticket.entries_allowed)
         if ticket.voided_at is not None:
             voids.append(ticket.voided_at)
         revoked = ticket.revoked_at or revoked
         token, key_id, source = ticket.token, ticket.key_id, Source.STORE
     elif state is not None:
-        base = TicketFacts(reference, state.product_id, state.valid_from, state.valid_until,
-                           state.entries_allowed)
+        terms = (state.product_id, state.valid_from, state.valid_until, state.entries_allowed)
         key_id, source = state.key_id, Source.PULLED
     elif claims is not None:
-        base = TicketFacts(reference, claims.product_id, claims.valid_from,
-                           claims.valid_until, claims.entries_allowed)
+        terms = (claims.product_id, claims.valid_from, claims.valid_until,
+                 claims.entries_allowed)
         key_id, source = claims.key_id, Source.TOKEN
     else:
         return None, Source.NONE, None, None, None
-    lasts = [moment for moment in (last_here, last_elsewhere) if moment is not None]
-    facts = replace(base, voided_at=min(voids) if voids else None, revoked_at=revoked,
-                    entries_used=elsewhere + used_here,
-                    last_validated_at=max(lasts) if lasts else None)
+    last = (last_here if last_elsewhere is None else last_elsewhere if last_here is None
+            else max(last_here, last_elsewhere))
+    facts = TicketFacts(reference, *terms, order=order,
+                        voided_at=min(voids) if voids else None, revoked_at=revoked,
+                        entries_used=elsewhere + used_here, last_validated_at=last)
     if name is None and source is Source.TOKEN:
         name = uow.catalogue.name(facts.product_id)
     return facts, source, name, token, key_id
@@ -198,9 +201,10 @@ def judge_text(uow: UnitOfWork, signer: Signer, text: str, now: datetime,
         facts, source, name, _token, _key = _facts(uow, claims.reference, claims)
         return GateVerdict(judge(facts, now, checkpoint), claims.reference, source, name,
                            stripped, claims.key_id)
-    if not looks_like_reference(stripped):
+    try:
+        reference = normalise_reference(stripped)
+    except TicketReferenceInvalid:
         return GateVerdict(judge(None, now, checkpoint), None, Source.NONE)
-    reference = normalise_reference(stripped)
     facts, source, name, token, key_id = _facts(uow, reference, None)
     return GateVerdict(judge(facts, now, checkpoint), reference, source, name, token, key_id)
 

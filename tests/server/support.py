@@ -219,12 +219,11 @@ def default_payload(kind: str) -> dict[str, Any]:
         "staff.signed_out": {"staff_id": "caissier"},
         "session.opened": {"id": new_id(), "number": 1},
         "ticket.validated": {"id": new_id(), "reference": "K7QM4XH92T",
-                             "at": "2026-07-11T08:00:00+00:00", "staff_id": "controle",
-                             "token": "TK1:A"},
-        "ticket.refused": {"id": new_id(), "at": "2026-07-11T08:00:00+00:00",
-                           "reason": "unreadable"},
+                             "at": "2026-07-11T08:00:00Z", "staff_id": "controle",
+                             "token": ""},
+        "ticket.refused": {"id": new_id(), "at": "2026-07-11T08:00:00Z", "reason": "forged"},
         "ticket.voided": {"id": new_id(), "reference": "K7QM4XH92T",
-                          "at": "2026-07-11T08:00:00+00:00", "staff_id": "controle",
+                          "at": "2026-07-11T08:00:00Z", "staff_id": "controle",
                           "reason": "déchiré"},
     }[kind]
 
