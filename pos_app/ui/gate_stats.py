@@ -27,9 +27,10 @@ from PySide6.QtWidgets import (
 from pos_app.services import admissions
 from pos_app.services.admissions import GateStats, stats_csv
 from pos_app.services.context import Context
+from pos_app.services.tickets import venue_zone
 from pos_app.ui.messages import error_message
 from pos_app.ui.ops import OperationRunner
-from pos_app.ui.widgets import named
+from pos_app.ui.widgets import named, show_dialog
 
 
 class BarChart(QWidget):
@@ -77,7 +78,10 @@ class GateStatsDialog(QDialog):
         self.ctx, self.runner = ctx, runner
         self.stats: GateStats | None = None
         self.setWindowTitle(self.tr("Statistiques des entrées"))
-        today = QDate.currentDate()
+        # The till's day (its clock, the venue's time), whatever the machine's says.
+        day = ctx.clock.now().astimezone(venue_zone()).date()
+        today = QDate(day.year, day.month, day.day)
+        self._asked = 0  # the last figures asked: an earlier answer coming late is dropped
         self.start = named(QDateEdit(today), "statsFrom")
         self.end = named(QDateEdit(today), "statsTo")
         for edit in (self.start, self.end):
@@ -85,6 +89,7 @@ class GateStatsDialog(QDialog):
             edit.setDisplayFormat("dd/MM/yyyy")
         show = named(QPushButton(self.tr("Afficher")), "statsShow")
         export = named(QPushButton(self.tr("Exporter en CSV")), "statsExport")
+        conflicts = named(QPushButton(self.tr("Conflits")), "statsConflicts")
         close = named(QPushButton(self.tr("Fermer")), "statsClose")
         self.summary = named(QLabel(), "statsSummary")
         self.summary.setWordWrap(True)
@@ -97,7 +102,7 @@ class GateStatsDialog(QDialog):
         self.refusals.setHorizontalHeaderLabels([self.tr("Refus"), self.tr("Nombre")])
         for table in (self.days, self.products, self.refusals):
             table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for button in (show, export, close):
+        for button in (show, export, conflicts, close):
             button.setMinimumHeight(48)
         period = QHBoxLayout()
         period.addWidget(QLabel(self.tr("Du")))
@@ -107,6 +112,7 @@ class GateStatsDialog(QDialog):
         period.addWidget(show)
         period.addStretch(1)
         period.addWidget(export)
+        period.addWidget(conflicts)
         period.addWidget(close)
         tables = QHBoxLayout()
         for table in (self.days, self.products, self.refusals):
@@ -119,17 +125,29 @@ class GateStatsDialog(QDialog):
         layout.addLayout(tables, 1)
         show.clicked.connect(self.load)
         export.clicked.connect(self._ask_export)
+        conflicts.clicked.connect(self.open_conflicts)
         close.clicked.connect(self.accept)
         self.load()
+
+    def open_conflicts(self) -> QDialog:
+        from pos_app.ui.scan_station import ConflictsDialog
+
+        return show_dialog(ConflictsDialog(self.ctx, self.runner, self))
 
     def period(self) -> tuple[date, date]:
         return self.start.date().toPython(), self.end.date().toPython()  # type: ignore[return-value]
 
     def load(self) -> None:
         first, last = self.period()
+        self._asked += 1
+        asked = self._asked
+
+        def answered(stats: GateStats) -> None:
+            if asked == self._asked:
+                self.show_stats(stats)
+
         self.runner.run(self, lambda: admissions.ticket_stats(self.ctx, first, last),
-                        self.show_stats, lambda error: self.summary.setText(
-                            error_message(error)))
+                        answered, lambda error: self.summary.setText(error_message(error)))
 
     def show_stats(self, stats: GateStats) -> None:
         self.stats = stats
