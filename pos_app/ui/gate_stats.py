@@ -94,14 +94,9 @@ class GateStatsDialog(QDialog):
         self.summary = named(QLabel(), "statsSummary")
         self.summary.setWordWrap(True)
         self.chart = named(BarChart(), "statsChart")
-        self.days = named(QTableWidget(0, 2), "statsDays")
-        self.days.setHorizontalHeaderLabels([self.tr("Jour"), self.tr("Entrées")])
-        self.products = named(QTableWidget(0, 2), "statsProducts")
-        self.products.setHorizontalHeaderLabels([self.tr("Produit"), self.tr("Entrées")])
-        self.refusals = named(QTableWidget(0, 2), "statsRefusals")
-        self.refusals.setHorizontalHeaderLabels([self.tr("Refus"), self.tr("Nombre")])
-        for table in (self.days, self.products, self.refusals):
-            table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.days = _table("statsDays", self.tr("Jour"), self.tr("Entrées"))
+        self.products = _table("statsProducts", self.tr("Produit"), self.tr("Entrées"))
+        self.refusals = _table("statsRefusals", self.tr("Refus"), self.tr("Nombre"))
         for button in (show, export, conflicts, close):
             button.setMinimumHeight(48)
         period = QHBoxLayout()
@@ -111,9 +106,11 @@ class GateStatsDialog(QDialog):
         period.addWidget(self.end)
         period.addWidget(show)
         period.addStretch(1)
-        period.addWidget(export)
-        period.addWidget(conflicts)
-        period.addWidget(close)
+        buttons = QHBoxLayout()  # below: the period's row stays within 800 px
+        buttons.addWidget(export)
+        buttons.addWidget(conflicts)
+        buttons.addStretch(1)
+        buttons.addWidget(close)
         tables = QHBoxLayout()
         for table in (self.days, self.products, self.refusals):
             tables.addWidget(table)
@@ -123,6 +120,7 @@ class GateStatsDialog(QDialog):
         layout.addWidget(QLabel(self.tr("Entrées par heure")))
         layout.addWidget(self.chart, 1)
         layout.addLayout(tables, 1)
+        layout.addLayout(buttons)
         show.clicked.connect(self.load)
         export.clicked.connect(self._ask_export)
         conflicts.clicked.connect(self.open_conflicts)
@@ -178,6 +176,13 @@ class GateStatsDialog(QDialog):
                 why=error.strerror or str(error)))
             return
         self.summary.setText(self.tr("Exporté dans {path}").format(path=str(path)))
+
+
+def _table(name: str, first: str, second: str) -> QTableWidget:
+    table = named(QTableWidget(0, 2), name)
+    table.setHorizontalHeaderLabels([first, second])
+    table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    return table
 
 
 def _fill(table: QTableWidget, rows: list[tuple[str, int]]) -> None:
