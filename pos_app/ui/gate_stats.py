@@ -27,9 +27,10 @@ from PySide6.QtWidgets import (
 from pos_app.services import admissions
 from pos_app.services.admissions import GateStats, stats_csv
 from pos_app.services.context import Context
+from pos_app.services.tickets import venue_zone
 from pos_app.ui.messages import error_message
 from pos_app.ui.ops import OperationRunner
-from pos_app.ui.widgets import named
+from pos_app.ui.widgets import named, show_dialog
 
 
 class BarChart(QWidget):
@@ -77,7 +78,10 @@ class GateStatsDialog(QDialog):
         self.ctx, self.runner = ctx, runner
         self.stats: GateStats | None = None
         self.setWindowTitle(self.tr("Statistiques des entrées"))
-        today = QDate.currentDate()
+        # The till's day (its clock, the venue's time), whatever the machine's says.
+        day = ctx.clock.now().astimezone(venue_zone()).date()
+        today = QDate(day.year, day.month, day.day)
+        self._asked = 0  # the last figures asked: an earlier answer coming late is dropped
         self.start = named(QDateEdit(today), "statsFrom")
         self.end = named(QDateEdit(today), "statsTo")
         for edit in (self.start, self.end):
@@ -85,19 +89,15 @@ class GateStatsDialog(QDialog):
             edit.setDisplayFormat("dd/MM/yyyy")
         show = named(QPushButton(self.tr("Afficher")), "statsShow")
         export = named(QPushButton(self.tr("Exporter en CSV")), "statsExport")
+        conflicts = named(QPushButton(self.tr("Conflits")), "statsConflicts")
         close = named(QPushButton(self.tr("Fermer")), "statsClose")
         self.summary = named(QLabel(), "statsSummary")
         self.summary.setWordWrap(True)
         self.chart = named(BarChart(), "statsChart")
-        self.days = named(QTableWidget(0, 2), "statsDays")
-        self.days.setHorizontalHeaderLabels([self.tr("Jour"), self.tr("Entrées")])
-        self.products = named(QTableWidget(0, 2), "statsProducts")
-        self.products.setHorizontalHeaderLabels([self.tr("Produit"), self.tr("Entrées")])
-        self.refusals = named(QTableWidget(0, 2), "statsRefusals")
-        self.refusals.setHorizontalHeaderLabels([self.tr("Refus"), self.tr("Nombre")])
-        for table in (self.days, self.products, self.refusals):
-            table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for button in (show, export, close):
+        self.days = _table("statsDays", self.tr("Jour"), self.tr("Entrées"))
+        self.products = _table("statsProducts", self.tr("Produit"), self.tr("Entrées"))
+        self.refusals = _table("statsRefusals", self.tr("Refus"), self.tr("Nombre"))
+        for button in (show, export, conflicts, close):
             button.setMinimumHeight(48)
         period = QHBoxLayout()
         period.addWidget(QLabel(self.tr("Du")))
@@ -106,8 +106,11 @@ class GateStatsDialog(QDialog):
         period.addWidget(self.end)
         period.addWidget(show)
         period.addStretch(1)
-        period.addWidget(export)
-        period.addWidget(close)
+        buttons = QHBoxLayout()  # below: the period's row stays within 800 px
+        buttons.addWidget(export)
+        buttons.addWidget(conflicts)
+        buttons.addStretch(1)
+        buttons.addWidget(close)
         tables = QHBoxLayout()
         for table in (self.days, self.products, self.refusals):
             tables.addWidget(table)
@@ -117,19 +120,32 @@ class GateStatsDialog(QDialog):
         layout.addWidget(QLabel(self.tr("Entrées par heure")))
         layout.addWidget(self.chart, 1)
         layout.addLayout(tables, 1)
+        layout.addLayout(buttons)
         show.clicked.connect(self.load)
         export.clicked.connect(self._ask_export)
+        conflicts.clicked.connect(self.open_conflicts)
         close.clicked.connect(self.accept)
         self.load()
+
+    def open_conflicts(self) -> QDialog:
+        from pos_app.ui.scan_station import ConflictsDialog
+
+        return show_dialog(ConflictsDialog(self.ctx, self.runner, self))
 
     def period(self) -> tuple[date, date]:
         return self.start.date().toPython(), self.end.date().toPython()  # type: ignore[return-value]
 
     def load(self) -> None:
         first, last = self.period()
+        self._asked += 1
+        asked = self._asked
+
+        def answered(stats: GateStats) -> None:
+            if asked == self._asked:
+                self.show_stats(stats)
+
         self.runner.run(self, lambda: admissions.ticket_stats(self.ctx, first, last),
-                        self.show_stats, lambda error: self.summary.setText(
-                            error_message(error)))
+                        answered, lambda error: self.summary.setText(error_message(error)))
 
     def show_stats(self, stats: GateStats) -> None:
         self.stats = stats
@@ -160,6 +176,13 @@ class GateStatsDialog(QDialog):
                 why=error.strerror or str(error)))
             return
         self.summary.setText(self.tr("Exporté dans {path}").format(path=str(path)))
+
+
+def _table(name: str, first: str, second: str) -> QTableWidget:
+    table = named(QTableWidget(0, 2), name)
+    table.setHorizontalHeaderLabels([first, second])
+    table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    return table
 
 
 def _fill(table: QTableWidget, rows: list[tuple[str, int]]) -> None:

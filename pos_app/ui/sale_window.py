@@ -573,11 +573,18 @@ class SaleWindow(QMainWindow):
             "x": self.read_x, "z": self.close_z, "cash": self.move_cash,
             "history": self.closure_history, "drawer": self.open_drawer,
             "devices": self.open_devices, "sync": self.open_sync_screen,
-            "rules": self.open_policies,
+            "rules": self.open_policies, "gate": self.open_gate_stats,
             "staff": self.open_staff_locks,
             "training": lambda: self.set_training(not self.training)}
         menu.chosen.connect(lambda key: actions[key]())
         return self._open(menu)
+
+    def open_gate_stats(self) -> QDialog:
+        """The gate's figures (entries per day, hour, product; refusals), with the
+        conflicts between gates a button away: a manager's, from the Caisse menu."""
+        from pos_app.ui.gate_stats import GateStatsDialog
+
+        return self._open(GateStatsDialog(self.ctx, self.runner, self))
 
     def _open(self, dialog: D) -> D:
         """Every dialog of this screen; in training mode its title says SIMULATION."""

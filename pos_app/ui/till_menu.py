@@ -12,7 +12,7 @@ from pos_app.ui.widgets import named
 
 class TillMenu(QDialog):
     chosen = Signal(str)  # "x", "z", "cash", "history", "drawer", "devices", "sync",
-    #                       "rules", "staff", "training"
+    #                       "rules", "gate", "staff", "training"
 
     def __init__(self, training: bool = False, devices: bool = False,
                  manager: bool = False, parent: QWidget | None = None) -> None:
@@ -25,7 +25,8 @@ class TillMenu(QDialog):
                    *([("drawer", self.tr("Ouvrir le tiroir")),
                       ("devices", self.tr("Périphériques"))] if devices else []),
                    ("sync", self.tr("Synchronisation")),
-                   *([("rules", self.tr("Règles de la caisse"))] if manager else []),
+                   *([("rules", self.tr("Règles de la caisse")),
+                      ("gate", self.tr("Entrées et conflits (billets)"))] if manager else []),
                    ("staff", self.tr("Personnel bloqué")),
                    ("training", self.tr("Quitter le mode formation") if training
                     else self.tr("Mode formation (simulation)"))]

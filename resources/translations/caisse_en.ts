@@ -1014,6 +1014,10 @@ Cameras: {cameras}</translation>
         <translation>Export as CSV</translation>
     </message>
     <message>
+        <source>Conflits</source>
+        <translation>Conflicts</translation>
+    </message>
+    <message>
         <source>Fermer</source>
         <translation>Close</translation>
     </message>
@@ -2306,6 +2310,10 @@ Cameras: {cameras}</translation>
     <message>
         <source>Règles de la caisse</source>
         <translation>Till rules</translation>
+    </message>
+    <message>
+        <source>Entrées et conflits (billets)</source>
+        <translation>Entries and conflicts (tickets)</translation>
     </message>
     <message>
         <source>Personnel bloqué</source>

@@ -336,3 +336,22 @@ def test_the_counts_and_the_statistics(ctx: Context, cashier: StaffMember,
 
 def test_a_checker_signs_in(ctx: Context) -> None:
     assert sign_in(ctx, "controle", "5678").role is Role.CHECKER
+
+
+def test_a_pulled_ticket_typed_by_its_reference_validates_without_a_token(
+        ctx: Context, clock: FrozenClock) -> None:
+    reference = new_reference()
+    start, end = validity(NOCTURNE, SLOT[0], UTC, SLOT)
+    with ctx.uow() as uow:
+        uow.ticket_states.save_many([TicketState(
+            reference, "nocturne", "order-elsewhere", whole_minute(start), whole_minute(end),
+            2, "0011223344556677", entries_elsewhere=1,
+            last_validated_at=SLOT[0] - timedelta(minutes=10))])
+        uow.commit()
+    clock.current = SLOT[0]
+    act = validate_ticket(ctx, CHECKER, shown_reference(reference))
+    assert act.validated and act.verdict.source is Source.PULLED
+    assert act.ticket is not None and act.ticket.entries_used == 2
+    [sent] = records(ctx, "ticket.validated")
+    assert sent["reference"] == reference and sent["token"] == ""
+    assert check_ticket(ctx, reference).reason is Reason.USED_UP

@@ -6,7 +6,7 @@ a reason; a checker's sign-in opens the station."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -168,3 +168,30 @@ def test_a_checker_signs_in_to_the_station_and_out_again(
     start.station.request_sign_out()
     qtbot.waitUntil(lambda: start.station is None and start.dialog.isVisible(),
                     timeout=WAIT_MS)
+
+
+def test_the_figures_from_the_station_and_their_csv(
+        qtbot: QtBot, store: Store, runner: OperationRunner, cashier: StaffMember,
+        manager: StaffMember, tmp_path: Path) -> None:
+    from pos_app.services.admissions import validate_ticket
+    from pos_app.ui.gate_stats import GateStatsDialog
+
+    [ticket] = tickets(store, cashier, "nocturne")
+    validate_ticket(store.context, CHECKER, ticket.reference)
+    validate_ticket(store.context, CHECKER, ticket.reference)  # refused: used up
+    boss = station_for(qtbot, store, runner, manager)
+    dialog = boss.open_stats()
+    assert isinstance(dialog, GateStatsDialog)
+    # The till's day (the injected clock's), not the machine's.
+    assert dialog.period()[0] == date(2026, 7, 11)
+    qtbot.waitUntil(lambda: dialog.stats is not None, timeout=WAIT_MS)
+    assert dialog.products.rowCount() == 1
+    assert dialog.products.item(0, 0).text() == "Nocturne aux flambeaux"
+    assert dialog.refusals.item(0, 0).text() == "used_up"
+    assert sum(value for _label, value in dialog.chart.bars) == 1
+    out = tmp_path / "entrees.csv"
+    dialog.export_csv(out)
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "figure,key,label,count"
+    assert "product,nocturne,Nocturne aux flambeaux,1" in lines
+    dialog.done(0)
