@@ -19,10 +19,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from pos_app.domain.catalogue import Product
-from pos_app.domain.customer import Customer
 from pos_app.domain.receipt import QR_FORMAT, TRAINING_QR_FORMAT
+
+if TYPE_CHECKING:  # the sign-in screen says scan refusals without loading these
+    from pos_app.domain.catalogue import Product
+    from pos_app.domain.customer import Customer
 
 
 class ScanKind(StrEnum):

@@ -59,6 +59,8 @@ if TYPE_CHECKING:
 COLOURS = {Light.GREEN: "#1b7a2e", Light.ORANGE: "#c86400", Light.RED: "#b01c1c"}
 IDLE = "#2b3440"
 KEYS_PER_ROW = 5  # 32 keys in 7 rows: touch-sized on a 1024×768 screen
+ERASE = "⌫"
+CLEAR = "clear"  # the key that clears the reference typed so far (labelled in words)
 COUNT_EVERY_MS = 60_000  # the hour's count turns over even when no one comes
 
 
@@ -183,14 +185,18 @@ class ScanStationWindow(QMainWindow):
         grid = QGridLayout(pad)
         grid.setSpacing(4)
         grid.setContentsMargins(0, 0, 0, 0)
-        keys = [*ALPHABET, "⌫", "C"]
+        # "C" is a symbol of references: the key that clears all is not a letter.
+        keys = [*ALPHABET, ERASE, CLEAR]
+        names = {ERASE: "refKeyErase", CLEAR: "refKeyClear"}
         for index, key in enumerate(keys):
-            button = named(QPushButton(key), f"refKey_{key}" if key.isalnum() else
-                           "refKeyErase")
+            label = self.tr("Effacer") if key == CLEAR else key
+            button = named(QPushButton(label), names.get(key, f"refKey_{key}"))
             button.setMinimumSize(44, 44)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the wedge's keys stay with us
             button.clicked.connect(lambda _checked=False, k=key: self.press(k))
-            grid.addWidget(button, index // KEYS_PER_ROW, index % KEYS_PER_ROW)
+            # The last key, a word, takes two places of the last row.
+            grid.addWidget(button, index // KEYS_PER_ROW, index % KEYS_PER_ROW, 1,
+                           2 if key == CLEAR else 1)
         return pad
 
     def _connect(self) -> None:
@@ -205,9 +211,9 @@ class ScanStationWindow(QMainWindow):
 
     def press(self, key: str) -> None:
         text = self.entry.text()
-        if key == "⌫":
+        if key == ERASE:
             text = text[:-1]
-        elif key == "C":
+        elif key == CLEAR:
             text = ""
         else:
             text += key

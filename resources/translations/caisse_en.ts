@@ -1865,6 +1865,10 @@ Cameras: {cameras}</translation>
         <translation>Ticket check — {name}</translation>
     </message>
     <message>
+        <source>Effacer</source>
+        <translation>Clear</translation>
+    </message>
+    <message>
         <source>Ce code n&apos;est pas un billet.</source>
         <translation>This code is not a ticket.</translation>
     </message>

@@ -107,6 +107,12 @@ def test_a_typed_reference_is_checked_then_validated_or_voided(
         qtbot: QtBot, store: Store, runner: OperationRunner, cashier: StaffMember) -> None:
     first, second = tickets(store, cashier, "concert-ete", 2)
     station = station_for(qtbot, store, runner, CHECKER)
+    # Every symbol, the letter C too, types itself; "Effacer" clears.
+    for symbol in "C7":
+        click(qtbot, station.findChild(type(station.check_button), f"refKey_{symbol}"))
+    assert station.entry.text() == "C7"
+    click(qtbot, station.findChild(type(station.check_button), "refKeyClear"))
+    assert station.entry.text() == ""
     for symbol in first.reference:
         click(qtbot, station.findChild(type(station.check_button), f"refKey_{symbol}"))
     assert station.entry.text() == first.reference
