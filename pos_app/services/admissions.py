@@ -211,8 +211,9 @@ def judge_text(uow: UnitOfWork, signer: Signer, text: str, now: datetime,
 
 def check_ticket(ctx: Context, text: str, checkpoint: Checkpoint = EVERY_PRODUCT
                  ) -> GateVerdict:
-    """The verdict alone: nothing is written."""
-    with ctx.uow(write=False) as uow:
+    """The verdict alone: nothing is written. Read outside a transaction (the gate's hot
+    path): the ticket's view is one statement, and a key, once known, stays known."""
+    with ctx.uow(write=False, snapshot=False) as uow:
         return judge_text(uow, ctx.signer, text, ctx.clock.now(), checkpoint)
 
 

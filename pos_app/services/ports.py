@@ -318,10 +318,9 @@ class TicketAtGate:
 
 @dataclass(frozen=True, slots=True)
 class GateView:
-    """Everything this till knows of one reference, read in one indexed statement (the
-    verdict is on the checker's hot path): its own ticket (`own`, with its order's
-    state), the server's view (`state`), this till's own acts on it, and the name of its
-    product."""
+    """Everything this till knows of one reference, read in indexed lookups (the verdict
+    is on the checker's hot path): its own ticket (`own`, with its order's state), the
+    server's view (`state`), this till's own acts on it, and the name of its product."""
 
     own: TicketAtGate | None
     state: TicketState | None
@@ -341,10 +340,6 @@ class TicketRepository(Protocol):
     def add_many(self, tickets: Sequence[Ticket]) -> None: ...
 
     def get(self, reference: str) -> Ticket | None: ...
-
-    def at_gate(self, reference: str) -> TicketAtGate | None:
-        """The ticket with its order's state, in one indexed statement."""
-        ...
 
     def mark_validated(self, reference: str, at: datetime) -> None:
         """Count one entry on the ticket (its last at `at`), if this till holds it."""
@@ -1157,6 +1152,8 @@ class UnitOfWork(Protocol):
 
 
 class UnitOfWorkFactory(Protocol):
-    def __call__(self, *, write: bool = ...) -> UnitOfWork:
-        """A new unit of work; `write=True` takes the write lock at once."""
+    def __call__(self, *, write: bool = ..., snapshot: bool = ...) -> UnitOfWork:
+        """A new unit of work; `write=True` takes the write lock at once. A read with
+        `snapshot=False` opens no transaction: each statement sees the store as it is
+        when it runs (for a hot path's read of one statement)."""
         ...

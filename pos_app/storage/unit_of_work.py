@@ -50,10 +50,11 @@ class SqlUnitOfWork:
     """
 
     def __init__(self, connections: ConnectionShelf, local_till: LocalTill,
-                 write: bool = True) -> None:
+                 write: bool = True, snapshot: bool = True) -> None:
         self._connections = connections
         self._local_till = local_till
         self._write = write
+        self._snapshot = snapshot
         self._pooled: ShelvedConnection | None = None
 
     def __enter__(self) -> SqlUnitOfWork:
@@ -62,6 +63,8 @@ class SqlUnitOfWork:
         except sqlite3.Error as error:  # the file cannot be opened or configured
             raise store_error(error) from error
         db = self._db = self._pooled.db
+        if not self._snapshot:
+            return self
         try:
             # A writer takes the write lock up front: two writers never deadlock upgrading.
             db.execute("BEGIN IMMEDIATE" if self._write else "BEGIN")
@@ -281,8 +284,8 @@ class SqlUnitOfWorkFactory:
         self.connections = ConnectionShelf(connect)
         self.local_till = LocalTill()
 
-    def __call__(self, *, write: bool = True) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.connections, self.local_till, write)
+    def __call__(self, *, write: bool = True, snapshot: bool = True) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.connections, self.local_till, write, write or snapshot)
 
     def close(self) -> None:
         self.connections.close()
