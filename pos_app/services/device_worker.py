@@ -26,7 +26,7 @@ from pos_app.services.print_queue import enqueue, next_due, print_due, retry_now
 from pos_app.services.reader_keeper import BACKOFF_S, KeptReader
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Collection, Sequence
 
     from pos_app.domain.document import Document
     from pos_app.domain.scan import Scan
@@ -106,16 +106,18 @@ class DeviceWorker:
 
     def keep_readers(self, on_scan: Callable[[Scan], None],
                      on_problem: Callable[[str, str], None] | None = None,
-                     backoff_s: Sequence[float] = BACKOFF_S) -> list[KeptReader]:
+                     backoff_s: Sequence[float] = BACKOFF_S,
+                     kinds: Collection[str] = ("scanner", "camera")) -> list[KeptReader]:
         """The code readers the settings name, each kept reading on a thread of its own:
         one that cannot be opened or dies is said to the operator (as "scanner" or
         "camera") and journaled, once per episode, then opened again after 1 s, 2 s, 4 s…
         (at most 30 s) until it reads again, which is said and journaled too. A code a
-        reader drops or rejects goes to `on_problem` (its port, a sentence)."""
+        reader drops or rejects goes to `on_problem` (its port, a sentence). `kinds`: the
+        readers wanted, of those set."""
         kept: list[KeptReader] = []
         for kind, where in (("scanner", self.devices.settings.scanner.port),
                             ("camera", self.devices.settings.camera.source)):
-            if where:
+            if where and kind in kinds:
                 kept.append(KeptReader(
                     kind, lambda ended, kind=kind: self._start_reader(  # type: ignore[misc]
                         kind, on_scan, ended, on_problem),

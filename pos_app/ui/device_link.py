@@ -33,6 +33,7 @@ class DeviceLink(QObject):
         self.worker = DeviceWorker(ctx, devices, self)
         self._readers: Sequence[KeptReader] = []
         self._started = False
+        self.camera_wanted = True  # the scan station's toggle: off, the camera is freed
 
     def start(self) -> None:
         """Once, however often called (each sign-in shows a sale screen)."""
@@ -51,6 +52,25 @@ class DeviceLink(QObject):
     def readers_reading(self) -> bool:
         """Every code reader set is open and reading (they open on threads of their own)."""
         return all(reader.reading.is_set() for reader in self._readers)
+
+    def has_camera(self) -> bool:
+        return bool(self.devices.settings.camera.source)
+
+    def camera_kept(self) -> bool:
+        """The camera is open, or being opened again after it failed."""
+        return any(reader.kind == "camera" for reader in self._readers)
+
+    def set_camera(self, on: bool) -> None:
+        """Read from the camera the settings name, or close it (its light off, its frames
+        no longer decoded) until it is wanted again, new settings included."""
+        self.camera_wanted = on
+        if on and not self.camera_kept() and self._started:
+            self._readers = [*self._readers, *self._keep(("camera",))]
+        elif not on:
+            for reader in self._readers:
+                if reader.kind == "camera":
+                    reader.stop()
+            self._readers = [reader for reader in self._readers if reader.kind != "camera"]
 
     def device_problem(self, device: str, problem: str | None) -> None:
         """From the device thread: said on the UI thread (a queued signal)."""
@@ -83,6 +103,11 @@ class DeviceLink(QObject):
         self.settings_changed.emit(settings)
 
     def _open_readers(self) -> None:
+        self._readers = self._keep(("scanner", "camera") if self.camera_wanted
+                                   else ("scanner",))
+
+    def _keep(self, kinds: Sequence[str]) -> list[KeptReader]:
         # Kept reading by the device worker, which says and journals a reader's failure
         # and its return, and opens it again until it reads.
-        self._readers = self.worker.keep_readers(self.scanned.emit, self._reader_problem)
+        return self.worker.keep_readers(self.scanned.emit, self._reader_problem,
+                                        kinds=kinds)

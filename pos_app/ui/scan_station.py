@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -90,6 +90,11 @@ class ScanStationWindow(QMainWindow):
         self.conflicts_button = named(QPushButton(self.tr("Conflits")), "stationConflicts")
         self.stats_button = named(QPushButton(self.tr("Statistiques")), "stationStats")
         self.sign_out_button = named(QPushButton(self.tr("Déconnexion")), "signOut")
+        # Shown when a camera is set: a checker turns it off when it reads what lies in
+        # front of it (tickets on the desk), on again for phones held up to it.
+        self.camera_button = named(QPushButton(), "stationCamera")
+        self.camera_button.setCheckable(True)
+        self.camera_button.hide()
         self.panel = named(QFrame(), "verdictPanel")
         self.headline = named(QLabel(self.tr("Présentez un billet")), "verdictHeadline")
         self.reason = named(QLabel(), "verdictReason")
@@ -141,7 +146,8 @@ class ScanStationWindow(QMainWindow):
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
         top.addWidget(self.counts)
-        for button in (self.conflicts_button, self.stats_button, self.sign_out_button):
+        for button in (self.camera_button, self.conflicts_button, self.stats_button,
+                       self.sign_out_button):
             button.setMinimumHeight(48)
             top.addWidget(button)
         inside = QVBoxLayout(self.panel)
@@ -208,6 +214,7 @@ class ScanStationWindow(QMainWindow):
         self.sign_out_button.clicked.connect(self.request_sign_out)
         self.conflicts_button.clicked.connect(self.open_conflicts)
         self.stats_button.clicked.connect(self.open_stats)
+        self.camera_button.toggled.connect(self.use_camera)
 
     def press(self, key: str) -> None:
         text = self.entry.text()
@@ -226,6 +233,27 @@ class ScanStationWindow(QMainWindow):
         if self.devices is None:
             self.devices = devices
             devices.scanned.connect(self.receive_scan)
+            devices.settings_changed.connect(self._show_camera)
+            self._show_camera()
+
+    def _show_camera(self, _settings: object = None) -> None:
+        """The toggle, when a camera is set (again when the settings change)."""
+        assert self.devices is not None
+        self.camera_button.setVisible(self.devices.has_camera())
+        with QSignalBlocker(self.camera_button):
+            self.camera_button.setChecked(self.devices.camera_wanted)
+        self._label_camera()
+
+    def _label_camera(self) -> None:
+        self.camera_button.setText(self.tr("Caméra : activée")
+                                   if self.camera_button.isChecked()
+                                   else self.tr("Caméra : coupée"))
+
+    def use_camera(self, on: bool) -> None:
+        """The toggle: the camera read from, or closed."""
+        self._label_camera()
+        if self.devices is not None:
+            self.devices.set_camera(on)
 
     def attach_sync(self, _link: object) -> None:
         """The station shows no sync badge: the counts come back through the pull."""

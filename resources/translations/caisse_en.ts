@@ -1869,6 +1869,14 @@ Cameras: {cameras}</translation>
         <translation>Clear</translation>
     </message>
     <message>
+        <source>Caméra : activée</source>
+        <translation>Camera: on</translation>
+    </message>
+    <message>
+        <source>Caméra : coupée</source>
+        <translation>Camera: off</translation>
+    </message>
+    <message>
         <source>Ce code n&apos;est pas un billet.</source>
         <translation>This code is not a ticket.</translation>
     </message>

@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from hardware.simulators.camera import ticket_frames, write_video
 from hardware.simulators.serial_scanner import SimulatedSerialReader
 from pos_app.adapters.clock import FrozenClock
 from pos_app.bootstrap import Store, open_devices
-from pos_app.domain.devices import DeviceSettings, ScannerSettings
+from pos_app.domain.devices import CameraSettings, DeviceSettings, ScannerSettings
 from pos_app.domain.gate import ConflictKind, TicketConflict
 from pos_app.domain.staff import StaffMember
 from pos_app.domain.ticket import Ticket
@@ -72,6 +73,7 @@ def test_serial_scans_validate_then_refuse(
     station.attach_devices(link)
     qtbot.waitUntil(link.readers_reading, timeout=WAIT_MS)
     assert light(station) == "idle"
+    assert not station.camera_button.isVisible()  # no camera set: no toggle
     with qtbot.waitSignal(station.shown_verdict, timeout=WAIT_MS) as first:
         simulated.scan(ticket.token)
     assert isinstance(first.args[0], GateAct) and first.args[0].validated
@@ -90,6 +92,39 @@ def test_serial_scans_validate_then_refuse(
         simulated.scan("TK1:AAAAAAAA")
     assert light(station) == "red" and "falsifié" in station.reason.text()
     assert station.count.today == 1
+
+
+def test_the_camera_reads_tickets_until_the_checker_turns_it_off(
+        qtbot: QtBot, store: Store, runner: OperationRunner, cashier: StaffMember,
+        data_dir: Path, tmp_path: Path) -> None:
+    [ticket] = tickets(store, cashier, "spectacle-equestre")
+    # A recording of the ticket's QR held up to the camera, read as a camera is.
+    video = write_video(ticket_frames([ticket.token]), tmp_path / "gate.avi")
+    devices = open_devices(data_dir).with_settings(
+        DeviceSettings(camera=CameraSettings(str(video))))
+    link = DeviceLink(store.context, devices, runner)
+    station = station_for(qtbot, store, runner, CHECKER)
+    station.attach_devices(link)
+    try:
+        with qtbot.waitSignal(station.shown_verdict, timeout=WAIT_MS) as first:
+            link.start()
+        assert first.args[0].validated and light(station) == "green"
+        camera = station.camera_button
+        assert camera.isVisible() and camera.isChecked()
+        assert camera.text() == "Caméra : activée"
+        click(qtbot, camera)  # off: the camera is closed
+        assert not link.camera_kept() and camera.text() == "Caméra : coupée"
+        with qtbot.waitSignal(station.shown_verdict, timeout=WAIT_MS) as again:
+            click(qtbot, camera)  # on: the same ticket, held up again
+        assert link.camera_kept() and camera.text() == "Caméra : activée"
+        assert not again.args[0].validated and light(station) == "red"
+        assert "Déjà utilisé" in station.reason.text()
+        # The toggle holds across new settings: off stays off.
+        click(qtbot, camera)
+        link.use_settings(devices.settings)
+        assert not link.camera_kept() and not camera.isChecked()
+    finally:
+        link.stop()
 
 
 def test_a_ticket_not_yet_valid_is_orange(qtbot: QtBot, store: Store,
