@@ -58,6 +58,12 @@ def start_till(runner: OperationRunner) -> Iterator[Callable[..., TillStart]]:
             take_down(screen)
 
 
+def gone(widget: QWidget) -> bool:
+    """Closed: hidden, or already deleted (a dialog opened by `show_dialog` is deleted once
+    closed, maybe before a wait looks at it again)."""
+    return not isValid(widget) or not widget.isVisible()
+
+
 def take_down(screen: QWidget | None) -> None:
     """A screen gone after its test, with the dialogs it opened (hiding a window leaves
     them showing, and one modal would stand over the next test's screens)."""

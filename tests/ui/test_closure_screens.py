@@ -27,7 +27,7 @@ from pos_app.ui.launch import TillStart
 from pos_app.ui.ops import OperationRunner
 from pos_app.ui.sale_window import SaleWindow
 from tests.integration.test_selling_services import basket_of
-from tests.ui.conftest import WAIT_MS, open_sale_window
+from tests.ui.conftest import WAIT_MS, gone, open_sale_window
 from tests.ui.test_till_screen import search_and_tap
 
 CAFE = 160
@@ -164,7 +164,7 @@ def test_a_started_z_is_abandoned_and_the_banner_goes(
     assert window.closing_banner.isVisible()
     assert "Clôture Z en cours" in window.closing_banner.text()
     tap(qtbot, dialog, "close")  # closed: the closure stays started, and said
-    qtbot.waitUntil(lambda: not isValid(dialog) or not dialog.isVisible(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: gone(dialog), timeout=WAIT_MS)
     assert window.closing_banner.isVisible()
     assert till_statuses(store.context)[0].state is TillState.CLOSING
     search_and_tap(qtbot, window, "café", "cafe")  # no basket while a Z is in progress
@@ -255,7 +255,7 @@ def test_no_float_is_said_by_a_tap_and_records_nothing(
     dialog = window.findChild(OpeningFloatDialog)
     assert dialog is not None
     tap(qtbot, dialog, "noFloat")
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: gone(dialog), timeout=WAIT_MS)
     assert closures.x_reading(store.context).cash.float_cents == 0
 
 

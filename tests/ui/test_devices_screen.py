@@ -31,7 +31,7 @@ from pos_app.ui.ops import OperationRunner
 from pos_app.ui.receipt_dialog import ReceiptDialog
 from pos_app.ui.sale_window import SaleWindow
 from pos_app.ui.widgets import show_dialog
-from tests.ui.conftest import WAIT_MS, open_sale_window
+from tests.ui.conftest import WAIT_MS, gone, open_sale_window
 from tests.ui.test_till_screen import child, click, method, search_and_tap, wait_for_methods
 
 
@@ -107,7 +107,8 @@ def test_a_managers_opening_is_said_when_the_drawer_did_not_open(
     assert dialog.isVisible()  # not opened: the manager sees why, and may try again
     printer.online = True
     click(qtbot, dialog.open_button)
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT_MS)
+    # Opened: the dialog closes, and is gone.
+    qtbot.waitUntil(lambda: gone(dialog), timeout=WAIT_MS)
     assert printer.decoded().drawer_kicks == [(0, 50, 50)]
 
 

@@ -18,7 +18,7 @@ from pos_app.ui.messages import error_message
 from pos_app.ui.ops import OperationRunner
 from pos_app.ui.payment_dialog import PaymentDialog
 from pos_app.ui.sale_window import SaleWindow
-from tests.ui.conftest import WAIT_MS, open_sale_window
+from tests.ui.conftest import WAIT_MS, gone, open_sale_window
 from tests.ui.test_till_screen import LEFT, child, click, method, tap_tile, wait_for_methods
 
 
@@ -65,14 +65,14 @@ def test_thirty_on_the_keypad_a_line_discount_a_basket_discount_then_paid(
 
     line = _tap_line(qtbot, window, 0)
     _press(qtbot, line, "key_3", "key_0", "setQuantity")
-    qtbot.waitUntil(lambda: not line.isVisible(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: gone(line), timeout=WAIT_MS)
     assert window.basket.lines[0].quantity == 30
 
     line = _tap_line(qtbot, window, 0)
     _press(qtbot, line, "lineDiscount")
     discount = _discount_dialog(qtbot, window)
     _press(qtbot, discount, "key_2", "reason_0", "applyDiscount")
-    qtbot.waitUntil(lambda: not discount.isVisible(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: gone(discount), timeout=WAIT_MS)
     assert (window.basket.lines[0].discount_cents,
             window.basket.lines[0].discount_reason) == (200, "Geste commercial")
     assert "Remise -2,00\xa0€ (Geste commercial)" in panel.lines.item(0).text()
@@ -83,7 +83,7 @@ def test_thirty_on_the_keypad_a_line_discount_a_basket_discount_then_paid(
     assert discount.isVisible()
     assert child(discount, QPushButton, "applyDiscount").isEnabled()
     _press(qtbot, discount, "inPercent", "key_1", "key_0", "reason_1", "applyDiscount")
-    qtbot.waitUntil(lambda: not discount.isVisible(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: gone(discount), timeout=WAIT_MS)
     assert window.basket.discount is not None and window.basket.discount.percent == 10
     assert panel.discounts.isVisible() and "(Fidélité)" in panel.discounts.text()
     subtotal = 30 * first.prices[0].amount_cents - 200 + second.prices[0].amount_cents

@@ -19,7 +19,7 @@ from pos_app.ui.keyboard import TouchKeyboard
 from pos_app.ui.ops import OperationRunner
 from pos_app.ui.payment_dialog import PaymentDialog
 from pos_app.ui.sale_window import SaleWindow
-from tests.ui.conftest import WAIT_MS, open_sale_window
+from tests.ui.conftest import WAIT_MS, gone, open_sale_window
 from tests.ui.test_sale_in_progress import three_rides_paid_two_euros
 from tests.ui.test_till_screen import child, click, method, search_and_tap, wait_for_methods
 from tests.ui.test_touch import keyboard, on_screen, tap_field, type_on
@@ -163,7 +163,7 @@ def test_a_basket_held_on_another_day_is_listed_with_its_date(
     today = held_list(qtbot, window, 1)
     assert "en attente depuis 10:00, par" in today.list.item(0).text()
     click(qtbot, child(today, QPushButton, "close"))
-    qtbot.waitUntil(lambda: not today.isVisible(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: gone(today), timeout=WAIT_MS)
     clock.advance(timedelta(days=1))
     later = held_list(qtbot, window, 1)
     assert "en attente depuis 11/07/2026 10:00, par" in later.list.item(0).text()

@@ -38,7 +38,7 @@ from pos_app.ui.refund_dialog import RefundDialog
 from pos_app.ui.sale_window import SaleWindow
 from pos_app.ui.till_menu import TillMenu
 from tests.integration.test_selling_services import basket_of
-from tests.ui.conftest import WAIT_MS
+from tests.ui.conftest import WAIT_MS, gone
 from tests.ui.test_till_screen import LEFT, tap_tile
 from tests.ui.test_touch import SCREEN, key, on_screen, tap, tap_field, type_on
 
@@ -309,7 +309,7 @@ def test_a_manager_s_day_by_taps(qtbot: QtBot, store: Store, cashier: StaffMembe
     qtbot.waitUntil(lambda: reading.reading is not None, timeout=WAIT_MS)
     assert "Annulations (1)" in reading.figures.toPlainText()
     press(qtbot, reading, "close")
-    qtbot.waitUntil(lambda: not reading.isVisible(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: gone(reading), timeout=WAIT_MS)
 
     abandon_a_z(qtbot, window)
     assert till_statuses(ctx)[0].state is TillState.OPEN

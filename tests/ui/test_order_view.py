@@ -15,7 +15,7 @@ from pos_app.services.selling import PaymentRequest
 from pos_app.ui.order_dialogs import OrderDialog, OrderSearchDialog
 from pos_app.ui.receipt_dialog import ReceiptDialog
 from pos_app.ui.sale_window import SaleWindow
-from tests.ui.conftest import WAIT_MS
+from tests.ui.conftest import WAIT_MS, gone
 from tests.ui.test_till_screen import child, click
 from tests.ui.test_touch import on_screen
 
@@ -91,7 +91,7 @@ def test_the_order_view_shows_the_receipt_and_reprints_a_duplicate(
     assert "DUPLICATA" not in shown.view.toPlainText()
     assert duplicates(store) == 0  # looking is not reprinting
     click(qtbot, child(shown, QPushButton, "close"))
-    qtbot.waitUntil(lambda: not shown.isVisible(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: gone(shown), timeout=WAIT_MS)
     click(qtbot, order.duplicate)
     reprinted = order.opened
     assert isinstance(reprinted, ReceiptDialog) and reprinted is not shown

@@ -32,7 +32,7 @@ from pos_app.ui.sale_window import SaleWindow
 from pos_app.ui.scanner import KeyboardScanner
 from pos_app.ui.settings import TillSettings
 from pos_app.ui.till_menu import TillMenu
-from tests.ui.conftest import WAIT_MS, open_sale_window, take_down
+from tests.ui.conftest import WAIT_MS, gone, open_sale_window, take_down
 
 LEFT = Qt.MouseButton.LeftButton
 SCREEN = (1024, 768)
@@ -287,7 +287,7 @@ def test_the_till_menu_closes_with_its_button(qtbot: QtBot, window: SaleWindow) 
     chosen: list[str] = []
     menu.chosen.connect(chosen.append)
     tap(qtbot, close)
-    qtbot.waitUntil(lambda: not menu.isVisible(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: gone(menu), timeout=WAIT_MS)
     assert chosen == []
 
 
