@@ -108,7 +108,8 @@ class TillStart(QObject):
         self._apply_keyboard()
         dialog = SignInDialog(self.ctx, self.runner, prepare=self._prepare,
                               before_recording=self._wait_for_start)
-        dialog.tills_shown.connect(lambda: QTimer.singleShot(0, self._sale_window))
+        if not self.gate_till:  # a gate's till never shows the sale screen: not built
+            dialog.tills_shown.connect(lambda: QTimer.singleShot(0, self._sale_window))
         dialog.accepted.connect(self._open_sale_window)
         dialog.rejected.connect(self.finished)
         return dialog
@@ -167,11 +168,16 @@ class TillStart(QObject):
             self.window.sign_out_requested.connect(self._sign_out)
         return self.window
 
+    @property
+    def gate_till(self) -> bool:
+        """The till is set to show the scan station to everyone (ui/settings.py
+        `screen/scan_station`)."""
+        return self.settings is not None and self.settings.scan_station
+
     def wants_station(self, staff: StaffMember) -> bool:
-        """A checker's screen is the scan station; so is everyone's at a till set to it
-        (ui/settings.py `screen/scan_station`)."""
-        return staff.role is Role.CHECKER or (self.settings is not None
-                                              and self.settings.scan_station)
+        """A checker's screen is the scan station; so is everyone's at a gate's till. (A
+        checker at a sale till finds the sale screen built ahead dropped.)"""
+        return staff.role is Role.CHECKER or self.gate_till
 
     def _open_station(self) -> None:
         """The scan station instead of the sale screen: the one built ahead goes."""

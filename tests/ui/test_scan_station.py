@@ -26,6 +26,7 @@ from pos_app.ui.device_link import DeviceLink
 from pos_app.ui.launch import TillStart
 from pos_app.ui.ops import OperationRunner
 from pos_app.ui.scan_station import ConflictsDialog, ScanStationWindow
+from pos_app.ui.settings import SETTINGS_FILE, TillSettings
 from tests.integration.test_gate import CHECKER
 from tests.integration.test_tickets import sale, stored
 from tests.ui.conftest import WAIT_MS
@@ -209,6 +210,29 @@ def test_a_checker_signs_in_to_the_station_and_out_again(
     start.station.request_sign_out()
     qtbot.waitUntil(lambda: start.station is None and start.dialog.isVisible(),
                     timeout=WAIT_MS)
+
+
+def test_at_a_gates_till_a_cashier_signs_in_to_the_station_and_no_sale_screen_is_built(
+        qtbot: QtBot, store: Store, start_till: Callable[..., TillStart],
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    built: list[TillStart] = []
+
+    def build(start: TillStart) -> None:
+        built.append(start)
+
+    monkeypatch.setattr(TillStart, "_sale_window", build)
+    settings = TillSettings(tmp_path / SETTINGS_FILE)
+    settings.scan_station = True
+    start = start_till(store.context, settings)
+    dialog = start.dialog
+    qtbot.waitUntil(dialog.ok_button.isEnabled, timeout=WAIT_MS)
+    dialog.login.setText("caissier")
+    dialog.secret.setText("1234")
+    dialog.submit()
+    qtbot.waitUntil(lambda: start.station is not None and start.station.isVisible(),
+                    timeout=WAIT_MS)
+    assert start.window is None and built == []  # not even ahead, while staff chose
+    assert not start.station.conflicts_button.isVisible()  # a cashier's view
 
 
 def test_the_figures_from_the_station_and_their_csv(
