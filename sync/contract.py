@@ -59,6 +59,7 @@ class Kind(StrEnum):
     TICKET_VALIDATED = "ticket.validated"  # an entry let in at a gate (R11)
     TICKET_REFUSED = "ticket.refused"  # a refusal at a gate, kept and counted
     TICKET_VOIDED = "ticket.voided"
+    TICKETS_ISSUED = "tickets.issued"  # a large sale's further tickets, after its order
 
 
 # The fields a payload of each kind must hold, and their types: the server refuses a
@@ -84,6 +85,7 @@ PAYLOAD_FIELDS: dict[Kind, dict[str, type | tuple[type, ...]]] = {
     Kind.TICKET_REFUSED: {"id": str, "at": str, "reason": str},
     Kind.TICKET_VOIDED: {"id": str, "reference": str, "at": str, "staff_id": str,
                          "reason": str},
+    Kind.TICKETS_ISSUED: {"order_id": str, "number": str, "tickets": list},
 }
 
 

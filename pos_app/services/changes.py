@@ -72,6 +72,12 @@ class RecordKind(StrEnum):
     TICKET_VALIDATED = "ticket.validated"
     TICKET_REFUSED = "ticket.refused"
     TICKET_VOIDED = "ticket.voided"
+    TICKETS_ISSUED = "tickets.issued"
+
+
+# Tickets one record carries: about 90 KiB of JSON, well within a record's 256 KiB (a
+# school's 600 places would not fit in one).
+TICKETS_PER_RECORD = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,11 +208,22 @@ class Sold(Change):
     def sent(self, entry: JournalEntry | None) -> list[Sent]:
         order = self.order
         payload = order_payload(order, self.payer, self.till)
-        if self.tickets:  # only a sale of admissions: other sales' records as they were
-            payload["tickets"] = [ticket_payload(ticket) for ticket in self.tickets]
+        parts = [[ticket_payload(ticket) for ticket in self.tickets[start:start + size]]
+                 for start, size in _parts(len(self.tickets))]
+        if parts:  # only a sale of admissions: other sales' records as they were
+            payload["tickets"] = parts[0]
+        # A large group's further tickets follow in records of their own, after the sale's.
         return [Sent(RecordKind.ORDER_VALIDATED, order.id, payload),
+                *(Sent(RecordKind.TICKETS_ISSUED, order.id,
+                       {"order_id": order.id, "number": order.number, "tickets": part})
+                  for part in parts[1:]),
                 *(Sent(RecordKind.PAYMENT_TAKEN, payment.id, payment_payload(order, payment))
                   for payment in order.payments)]
+
+
+def _parts(count: int) -> list[tuple[int, int]]:
+    return [(start, min(TICKETS_PER_RECORD, count - start))
+            for start in range(0, count, TICKETS_PER_RECORD)]
 
 
 def ticket_payload(ticket: Ticket) -> dict[str, Any]:

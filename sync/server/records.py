@@ -175,6 +175,7 @@ def _project(connection: Connection, till: Till, envelope: Envelope, payload_tex
 # projection, in the same transaction.
 _TICKETS: dict[Kind, Callable[[Connection, Till, Envelope, str, tickets.Published], None]] = {
     Kind.ORDER_VALIDATED: tickets.issued,
+    Kind.TICKETS_ISSUED: tickets.issued,
     Kind.ORDER_CANCELLED: tickets.revoked,
     Kind.ORDER_RETURNED: tickets.revoked,
     Kind.TICKET_VALIDATED: tickets.validated,

@@ -31,7 +31,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import Connection, Engine, func, select, update
 
 from pos_app.domain.ticket import TicketTokenInvalid, message_digest, read_token
-from sync.contract import Envelope
+from sync.contract import Envelope, Kind
 from sync.server import conflicts
 from sync.server.database import insert_ignoring, upsert_many, writing
 from sync.server.reference import Counter, canonical
@@ -78,10 +78,12 @@ class Published:
 
 def issued(connection: Connection, till: Till, envelope: Envelope, moment: str,
            published: Published) -> None:
-    """An order.validated's `tickets`: each one held from now on (one learned before
-    from a validation's token gains its order)."""
-    order_id = envelope.payload.get("id")
-    for item in _items(envelope.payload.get("tickets")):
+    """An order.validated's `tickets` (or a tickets.issued's, a large sale's further
+    tickets): each one held from now on (one learned before from a validation's token
+    gains its order)."""
+    payload = envelope.payload
+    order_id = payload.get("order_id" if envelope.kind == Kind.TICKETS_ISSUED else "id")
+    for item in _items(payload.get("tickets")):
         values = _ticket_values(item)
         if values is None:
             log.info("record %s: a ticket it carries does not read; skipped",

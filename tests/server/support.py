@@ -225,6 +225,7 @@ def default_payload(kind: str) -> dict[str, Any]:
         "ticket.voided": {"id": new_id(), "reference": "K7QM4XH92T",
                           "at": "2026-07-11T08:00:00Z", "staff_id": "controle",
                           "reason": "déchiré"},
+        "tickets.issued": {"order_id": order, "number": "CD1-000001", "tickets": []},
     }[kind]
 
 

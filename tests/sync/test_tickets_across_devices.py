@@ -25,7 +25,7 @@ from pos_app.services import orders, selling
 from pos_app.services.admissions import Source, ticket_conflicts, validate_ticket
 from pos_app.services.selling import PaymentRequest
 from sync.server.database import open_engine, reading
-from sync.server.schema import sync_conflicts, ticket_entries, tickets
+from sync.server.schema import records, sync_conflicts, ticket_entries, tickets
 from tests.sync.support import LocalServer
 from tests.sync.test_foreign_orders import Till
 
@@ -149,3 +149,33 @@ def test_a_gate_checks_a_ticket_from_its_qr_alone_and_refuses_one_revoked_before
     # later, gave it its order.
     assert ticket_conflicts(gate.ctx) == []
     assert learned(server, unsynced.reference) == ("sale", unsynced.order_id)
+
+
+def test_a_schools_six_hundred_places_reach_the_server_and_every_gate(
+        venue: tuple[Till, Till, Till, LocalServer]) -> None:
+    seller, gate, _south, server = venue
+    basket = Basket()
+    selling.add_product(seller.ctx, basket, "spectacle-equestre", 600)
+    order = selling.sell(seller.ctx, seller.cashier, basket,
+                         [PaymentRequest("CB", basket.total_cents)])
+    with seller.ctx.uow(write=False) as uow:
+        issued = uow.tickets.of_order(order.id)
+    assert len(issued) == 600
+    # More than one record holds (256 KiB): the order's own carries the first 200, two
+    # `tickets.issued` records the rest; none is refused, none waits.
+    pushed = seller.sync().records
+    assert pushed.rejected == [] and pushed.waiting == 0
+    engine = open_engine(server.database_url)
+    try:
+        with reading(engine) as connection:
+            held = connection.execute(select(tickets.c.reference).where(
+                tickets.c.order_id == order.id, tickets.c.learned == "sale")).scalars().all()
+            kinds = connection.execute(select(records.c.kind).where(
+                records.c.aggregate_id == order.id)).scalars().all()
+    finally:
+        engine.dispose()
+    assert sorted(kinds) == ["order.validated", "tickets.issued", "tickets.issued"]
+    assert sorted(held) == sorted(ticket.reference for ticket in issued)
+    gate.sync()  # every ticket came down: the last one is let in by its typed reference
+    entry = validate_ticket(gate.ctx, gate.cashier, issued[-1].reference)
+    assert entry.validated and entry.verdict.source is Source.PULLED
