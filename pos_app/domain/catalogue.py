@@ -44,6 +44,9 @@ class Product:
     position: int = 0
     # An admission (R11): each place sold issues a ticket, under this rule; None: not one.
     admission: AdmissionRule | None = None
+    # The shared stock its places draw on (R3, domain/schedule.py); None: none.
+    stock_id: str | None = None
+    dated: bool = False  # sold by slot (domain/schedule.py), never without one
 
     @property
     def accounting_code_or_default(self) -> str:
