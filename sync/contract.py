@@ -198,6 +198,7 @@ class Change:
 
 
 CHANGE_KINDS = frozenset({"venue", "payment_method", "category", "product", "customer",
+                          "shared_stock", "slot",
                           "staff", "order", "ticket_key", "ticket", "ticket_conflict"})
 
 

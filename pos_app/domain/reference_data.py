@@ -1,5 +1,6 @@
-"""Reading a document of reference data (catalogue, customers, staff, payment methods)
-in the import format (docs/data-format.md), on its own: no store, standard library only.
+"""Reading a document of reference data (catalogue, customers, staff, payment methods,
+shared stocks and slots) in the import format (docs/data-format.md), on its own: no
+store, standard library only.
 
 The till's import (services/importing.py) and the server's (sync/server/reference.py)
 check a document with the same code, so a file one accepts the other accepts, and every
@@ -14,9 +15,10 @@ import marshal
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, Protocol, TypeVar, runtime_checkable
+from zoneinfo import ZoneInfo
 
 from pos_app.domain.admission import (
     MAX_DAYS,
@@ -31,17 +33,30 @@ from pos_app.domain.errors import DomainError, InvalidVatRate, shown
 from pos_app.domain.money import parse_amount
 from pos_app.domain.payment import PaymentMethod
 from pos_app.domain.receipt import Venue
+from pos_app.domain.schedule import (
+    MAX_PLACES,
+    MAX_SLOT_DAYS,
+    MAX_STOCK,
+    SharedStock,
+    Slot,
+    SlotInvalid,
+    daily_slot,
+    default_slot_id,
+    slots_in_bulk,
+)
 from pos_app.domain.staff import Role, StaffMember
 from pos_app.domain.ticket import MAX_ENTRIES, MAX_PRODUCT_ID_BYTES
 from pos_app.domain.vat import VatRate
 
-SECTIONS = ("venue", "payment_methods", "categories", "products", "customers", "staff")
+SECTIONS = ("venue", "payment_methods", "categories", "products", "customers", "staff",
+            "shared_stocks", "slots")
 # Deletions: `"delete": {"products": ["id", …], …}`, ids by list section. Kept out of
 # SECTIONS, whose names a refusal lists as the sections of items.
 DELETE = "delete"
 # Each list section, the kind of change a pull names its items by (sync/contract.py).
 KINDS = {"payment_methods": "payment_method", "categories": "category",
-         "products": "product", "customers": "customer", "staff": "staff"}
+         "products": "product", "customers": "customer", "staff": "staff",
+         "shared_stocks": "shared_stock", "slots": "slot"}
 MIN_SECRET_LENGTH = 4
 MANAGING_ROLES = (Role.MANAGER, Role.ADMINISTRATOR)  # who may import and close the till
 MAX_SECRET_LENGTH = 128
@@ -61,12 +76,20 @@ PAYMENT_METHOD_FIELDS = frozenset({"code", "label", "gives_change", "opens_drawe
 CATEGORY_FIELDS = frozenset({"id", "name", "position"})
 PRODUCT_FIELDS = frozenset({"id", "name", "category", "vat_rate", "prices", "barcodes",
                             "article_code", "accounting_code", "published", "counter_only",
-                            "position", "admission"})
+                            "position", "admission", "stock", "dated"})
 ADMISSION_FIELDS = frozenset({"entries", "before_minutes", "after_minutes", "days"})
 PRICE_FIELDS = frozenset({"id", "label", "amount"})
 CUSTOMER_FIELDS = frozenset({"id", "kind", "name", "first_name", "email", "phone",
                              "postal_code", "card_code"})
 STAFF_FIELDS = frozenset({"login", "name", "role", "secret", "active"})
+SHARED_STOCK_FIELDS = frozenset({"id", "name", "quantity", "planned", "exceptions"})
+EXCEPTION_FIELDS = frozenset({"day", "quantity"})
+SLOT_FIELDS = frozenset({"id", "product", "start", "end", "places", "daily"})
+# A slot item with any of these is a series, made into one slot per day and hours.
+SERIES_ONLY_FIELDS = frozenset({"from", "to", "weekdays", "hours"})
+SERIES_FIELDS = SERIES_ONLY_FIELDS | {"product", "places"}
+# A slot's times without an offset are the venue's clock.
+VENUE_ZONE = ZoneInfo("Europe/Paris")
 # A refusal lists this many problems, then how many more there are: a file of 300,000 bad
 # items is said in a screenful, and never held as a million sentences.
 PROBLEM_LIMIT = 100
@@ -123,6 +146,8 @@ class ImportReport:
     products: int = 0
     customers: int = 0
     staff: int = 0
+    shared_stocks: int = 0
+    slots: int = 0  # each slot a series made counted
 
 
 class Problems:
@@ -241,7 +266,8 @@ def product_row(index: int, product: Product) -> tuple[Any, ...]:
     return (index, product.id, product.name, product.category_id, product.vat_rate.value,
             tuple([tuple(price) for price in product.prices]), product.barcodes,
             product.article_code, product.accounting_code, product.published,
-            product.counter_only, product.position, admission_columns(product.admission))
+            product.counter_only, product.position, admission_columns(product.admission),
+            product.stock_id, product.dated)
 
 
 def products_of(rows: list[tuple[Any, ...]]) -> list[tuple[int, Product]]:
@@ -249,9 +275,23 @@ def products_of(rows: list[tuple[Any, ...]]) -> list[tuple[int, Product]]:
     return [(index, Product(product_id, name, category_id, _RATES[vat],
                             tuple([Price(*price) for price in prices]), barcodes,
                             article_code, accounting_code, published, counter_only, position,
-                            admission_of(admission)))
+                            admission_of(admission), stock_id, dated))
             for (index, product_id, name, category_id, vat, prices, barcodes, article_code,
-                 accounting_code, published, counter_only, position, admission) in rows]
+                 accounting_code, published, counter_only, position, admission, stock_id,
+                 dated) in rows]
+
+
+def slot_row(index: int, slot: Slot) -> tuple[Any, ...]:
+    """A slot packed: where it was in the file (a series' slots share its place), then
+    its fields, times as UTC ISO 8601 texts."""
+    return (index, slot.id, slot.product_id, slot.start.isoformat(), slot.end.isoformat(),
+            slot.places, slot.daily)
+
+
+def slots_of(rows: list[tuple[Any, ...]]) -> list[tuple[int, Slot]]:
+    return [(index, Slot(slot_id, product_id, datetime.fromisoformat(start),
+                         datetime.fromisoformat(end), places, daily))
+            for index, slot_id, product_id, start, end, places, daily in rows]
 
 
 def customer_row(customer: Customer) -> tuple[Any, ...]:
@@ -274,6 +314,9 @@ class CheckedImport:
     staff: list[tuple[StaffMember, str]] = field(default_factory=list)  # member, secret
     products: _Packed = field(default_factory=_Packed)
     customers: _Packed = field(default_factory=_Packed)
+    shared_stocks: list[SharedStock] = field(default_factory=list)
+    # A series makes hundreds of slots: kept packed as products are.
+    slots: _Packed = field(default_factory=_Packed)
     # Every product of the file, and where it first is (a place a duplicate names).
     product_ids: dict[str, int] = field(default_factory=dict)
     # The ids (codes, logins) the `delete` section lists, by list section.
@@ -322,6 +365,7 @@ def check_document(document: object) -> CheckedImport:
     reader.problems.raise_any()
     checked.products.close()
     checked.customers.close()
+    checked.slots.close()
     return checked
 
 
@@ -393,7 +437,7 @@ class _Keeper:
         self._checked = checked
         self._first: dict[str, dict[str, int]] = {
             "payment_methods": {}, "categories": {}, "customers": {}, "staff": {},
-            "products": checked.product_ids}
+            "products": checked.product_ids, "shared_stocks": {}, "slots": {}}
         self._barcodes: dict[str, str] = {}  # code → the first product of the file with it
         self._cards: dict[str, str] = {}  # card code → the first customer of the file with it
 
@@ -421,9 +465,26 @@ class _Keeper:
         elif section == "categories":
             self._unique(section, "id", item.id, index)
             checked.categories.append(item)
+        elif section == "shared_stocks":
+            self._unique(section, "id", item.id, index)
+            checked.shared_stocks.append(item)
+        elif section == "slots":
+            self._keep_slots(index, item)
         else:
             self._unique(section, "login", item[0].login, index)
             checked.staff.append(item)
+
+    def _keep_slots(self, index: int, slots: list[Slot]) -> None:
+        """One slot, or a series' slots: ids made twice by one series are said once."""
+        made: set[str] = set()
+        for slot in slots:
+            if slot.id in made:  # two hours of a series that start together
+                self._reader.problem_at("hours", f"two slots start at the same time:"
+                                                 f" {slot.id!r}")
+                continue
+            made.add(slot.id)
+            self._unique("slots", "id", slot.id, index)
+            self._checked.slots.add(slot_row(index, slot))
 
     def check_deletions(self) -> None:
         """An item both written and deleted by the same file is a mistake, said where
@@ -659,6 +720,8 @@ def _product(reader: _Reader, item: dict[str, Any]) -> Product | None:
     published = reader.read(item, "published", _flag, True, required=False)
     counter_only = reader.read(item, "counter_only", _flag, False, required=False)
     position = reader.read(item, "position", _position, 0, required=False)
+    stock = reader.read(item, "stock", _OPTIONAL_ID, required=False)
+    dated = reader.read(item, "dated", _flag, False, required=False)
     admission = None
     if item.get("admission") is not None:
         with reader.at("admission"):
@@ -672,7 +735,7 @@ def _product(reader: _Reader, item: dict[str, Any]) -> Product | None:
         return None
     return Product(product_id, name, category, vat_rate, prices, barcodes or (), article_code,
                    accounting_code, bool(published), bool(counter_only), position or 0,
-                   admission)
+                   admission, stock, bool(dated))
 
 
 def _whole(low: int, high: int, meaning: str = "") -> Callable[[Any], int]:
@@ -703,6 +766,171 @@ def _admission(reader: _Reader, value: Any) -> AdmissionRule | None:
         return None
     return AdmissionRule(entries or None, timedelta(minutes=before), timedelta(minutes=after),
                          days)
+
+
+_STOCK_QUANTITY = _whole(0, MAX_STOCK)
+_SLOT_PLACES = _whole(0, MAX_PLACES)
+
+
+def _day(value: Any) -> date:
+    if not isinstance(value, str):
+        raise FieldError("must be a day as text, YYYY-MM-DD")
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError as error:
+        raise FieldError(f"not a day (YYYY-MM-DD): {shown(value)}") from error
+
+
+def _moment(value: Any) -> datetime:
+    """A time in ISO 8601, with its offset, or without one: the venue's clock (Paris);
+    in UTC."""
+    if not isinstance(value, str):
+        raise FieldError("must be a time as text, YYYY-MM-DDTHH:MM")
+    text = value.strip()
+    try:
+        if len(text) < 16:  # a day alone is no time
+            raise ValueError(text)
+        moment = datetime.fromisoformat(text)
+    except ValueError as error:
+        raise FieldError(f"not a time (YYYY-MM-DDTHH:MM, with or without an offset):"
+                         f" {shown(value)}") from error
+    if moment.utcoffset() is None:
+        moment = moment.replace(tzinfo=VENUE_ZONE)
+    return moment.astimezone(UTC)
+
+
+def _hours(value: Any) -> tuple[time, time]:
+    """`14:00-15:00`: a slot's opening and closing hours (venue time)."""
+    try:
+        opens, closes = (time.fromisoformat(part.strip()) for part in value.split("-"))
+    except (AttributeError, ValueError) as error:
+        raise FieldError(f"not hours (HH:MM-HH:MM): {shown(value)}") from error
+    if closes <= opens:
+        raise FieldError(f"closes before it opens: {shown(value)}")
+    return opens, closes
+
+
+def _shared_stock(reader: _Reader, item: dict[str, Any]) -> SharedStock | None:
+    reader.only(item, SHARED_STOCK_FIELDS)
+    stock_id = reader.read(item, "id", _ID)
+    name = reader.read(item, "name", _NAME)
+    quantity = reader.read(item, "quantity", _STOCK_QUANTITY)
+    planned = reader.read(item, "planned", _flag, True, required=False)
+    exceptions: dict[date, int] = {}
+    value = item.get("exceptions")
+    if value is not None:
+        with reader.at("exceptions"):
+            exceptions = _exceptions(reader, value)
+    if stock_id is None or name is None or quantity is None:
+        return None
+    return SharedStock(stock_id, name, quantity, bool(planned), exceptions)
+
+
+def _exceptions(reader: _Reader, value: Any) -> dict[date, int]:
+    """A stock's quantity on chosen days, read with the reader at `exceptions`."""
+    found: dict[date, int] = {}
+    if not isinstance(value, list):
+        reader.problem("must be a list of {day, quantity}")
+        return found
+    for index, item in enumerate(value):
+        with reader.at(f"[{index}]"):
+            if not isinstance(item, dict):
+                reader.problem("must be an object")
+                continue
+            reader.only(item, EXCEPTION_FIELDS)
+            day = reader.read(item, "day", _day)
+            quantity = reader.read(item, "quantity", _STOCK_QUANTITY)
+            if day is None or quantity is None:
+                continue
+            if day in found:
+                reader.problem_at("day", f"{day.isoformat()} is given more than once")
+                continue
+            found[day] = quantity
+    return found
+
+
+def _slots(reader: _Reader, item: dict[str, Any]) -> list[Slot] | None:
+    """An item of `slots`: one slot, or a series (`from`, `to`, `weekdays`, `hours`)
+    made into its slots."""
+    if item.keys() & SERIES_ONLY_FIELDS:
+        return _series(reader, item)
+    slot = _slot(reader, item)
+    return None if slot is None else [slot]
+
+
+def _slot(reader: _Reader, item: dict[str, Any]) -> Slot | None:
+    reader.only(item, SLOT_FIELDS)
+    product_id = reader.read(item, "product", _ID)
+    start = reader.read(item, "start", _moment)
+    end = reader.read(item, "end", _moment)
+    places = reader.read(item, "places", _SLOT_PLACES)
+    daily = reader.read(item, "daily", _flag, False, required=False)
+    if "id" in item:
+        slot_id = reader.read(item, "id", _ID)
+    elif product_id is not None and start is not None:
+        slot_id = default_slot_id(product_id, start.astimezone(VENUE_ZONE))
+    else:
+        slot_id = None
+    if start is not None and end is not None:
+        if end <= start:
+            reader.problem_at("end", "must come after its start")
+            return None
+        if end - start > timedelta(days=MAX_SLOT_DAYS):
+            reader.problem_at("end", f"a slot lasts at most {MAX_SLOT_DAYS} days")
+            return None
+    if slot_id is None or product_id is None or start is None or end is None or (
+            places is None):
+        return None
+    if not daily:
+        return Slot(slot_id, product_id, start, end, places)
+    first, last = start.astimezone(VENUE_ZONE), end.astimezone(VENUE_ZONE)
+    try:
+        return daily_slot(slot_id, product_id, first.date(), last.date(),
+                          first.time(), last.time(), places, VENUE_ZONE)
+    except SlotInvalid as error:
+        reader.problem_at("daily", error.why)
+        return None
+
+
+def _series(reader: _Reader, item: dict[str, Any]) -> list[Slot] | None:
+    reader.only(item, SERIES_FIELDS)
+    product_id = reader.read(item, "product", _ID)
+    first = reader.read(item, "from", _day)
+    last = reader.read(item, "to", _day)
+    weekdays = reader.read(item, "weekdays", _weekdays)
+    places = reader.read(item, "places", _SLOT_PLACES)
+    hours: list[tuple[time, time]] = []
+    value = item.get("hours")
+    with reader.at("hours"):
+        if value is None:
+            reader.problem("missing")
+        elif not isinstance(value, list) or not value:
+            reader.problem("must be a non-empty list of hours (HH:MM-HH:MM)")
+        else:
+            for index, text in enumerate(value):
+                with reader.at(f"[{index}]"):
+                    try:
+                        hours.append(_hours(text))
+                    except FieldError as error:
+                        reader.problem(str(error))
+    if first is not None and last is not None and last < first:
+        reader.problem_at("to", "comes before `from`")
+        return None
+    if (product_id is None or first is None or last is None or weekdays is None
+            or places is None or not isinstance(value, list) or len(hours) < len(value)):
+        return None
+    try:
+        return slots_in_bulk(product_id, first, last, weekdays, hours, places, VENUE_ZONE)
+    except SlotInvalid as error:
+        reader.problem(error.why)
+        return None
+
+
+def _weekdays(value: Any) -> list[int]:
+    if not isinstance(value, list) or not value or not all(
+            type(day) is int and 1 <= day <= 7 for day in value):
+        raise FieldError("must be a non-empty list of weekdays, 1 (Monday) to 7 (Sunday)")
+    return value
 
 
 def _customer(reader: _Reader, item: dict[str, Any]) -> Customer | None:
@@ -761,7 +989,7 @@ def _deletions(reader: _Reader, value: Any) -> dict[str, list[str]]:
                     reader.problem("must be a list of ids")
                     continue
                 parse = _LOGIN if section == "staff" else _CODE if (
-                    section == "payment_methods") else _ID
+                    section == "payment_methods") else _ID  # a stock's, a slot's too
                 kept: dict[str, int] = {}
                 for index, item in enumerate(ids):
                     with reader.at(f"[{index}]"):
@@ -780,7 +1008,8 @@ def _deletions(reader: _Reader, value: Any) -> dict[str, list[str]]:
 
 _ITEM_READERS: dict[str, Callable[[_Reader, dict[str, Any]], Any]] = {
     "payment_methods": _payment_method, "categories": _category, "products": _product,
-    "customers": _customer, "staff": _staff,
+    "customers": _customer, "staff": _staff, "shared_stocks": _shared_stock,
+    "slots": _slots,
 }
 
 
@@ -810,14 +1039,15 @@ def _pulled_staff(reader: _Reader, item: dict[str, Any]) -> tuple[StaffMember, s
 _CHANGE_READERS: dict[str, Callable[[_Reader, dict[str, Any]], Any]] = {
     "venue": _venue, "payment_method": _payment_method, "category": _category,
     "product": _product, "customer": _customer, "staff": _pulled_staff,
+    "shared_stock": _shared_stock, "slot": _slot,  # a pulled slot is one slot, never a series
 }
 CHANGE_KINDS = frozenset(_CHANGE_READERS)
 
 
 def read_change(kind: str, item_id: str, data: dict[str, Any], where: str) -> Any:
     """A pulled item read as an imported one is (a Venue, PaymentMethod, Category,
-    Product, Customer, or (StaffMember, secret hash)); InvalidImport names what is wrong,
-    at `where`. Its id must be the change's."""
+    Product, Customer, SharedStock, Slot, or (StaffMember, secret hash)); InvalidImport
+    names what is wrong, at `where`. Its id must be the change's."""
     read = _CHANGE_READERS.get(kind)
     if read is None:
         raise InvalidImport([Problem(where, f"{kind!r} is not reference data a till keeps")])

@@ -12,6 +12,7 @@ from pos_app.domain.catalogue import Category, Product
 from pos_app.domain.customer import Customer
 from pos_app.domain.payment import PaymentMethod
 from pos_app.domain.receipt import Venue
+from pos_app.domain.schedule import SharedStock, Slot
 from pos_app.domain.staff import StaffMember
 
 
@@ -49,7 +50,8 @@ def product_data(product: Product) -> dict[str, Any]:
         "barcodes": list(product.barcodes), "article_code": product.article_code,
         "accounting_code": product.accounting_code, "published": product.published,
         "counter_only": product.counter_only, "position": product.position,
-        "admission": None if product.admission is None else admission_data(product.admission)})
+        "admission": None if product.admission is None else admission_data(product.admission),
+        "stock": product.stock_id, "dated": product.dated or None})
 
 
 def admission_data(rule: AdmissionRule) -> dict[str, int]:
@@ -68,3 +70,16 @@ def customer_data(customer: Customer) -> dict[str, Any]:
 def staff_data(member: StaffMember, secret_hash: str) -> dict[str, Any]:
     return {"login": member.login, "name": member.display_name, "role": member.role.value,
             "active": member.active, "secret_hash": secret_hash}
+
+
+def shared_stock_data(stock: SharedStock) -> dict[str, Any]:
+    return {"id": stock.id, "name": stock.name, "quantity": stock.quantity,
+            "planned": stock.planned,
+            "exceptions": [{"day": day.isoformat(), "quantity": quantity}
+                           for day, quantity in sorted(stock.exceptions.items())]}
+
+
+def slot_data(slot: Slot) -> dict[str, Any]:
+    """One slot (a series travels as the slots it made), its times in UTC."""
+    return {"id": slot.id, "product": slot.product_id, "start": slot.start.isoformat(),
+            "end": slot.end.isoformat(), "places": slot.places, "daily": slot.daily}

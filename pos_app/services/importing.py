@@ -1,4 +1,5 @@
-"""Importing reference data (catalogue, customers, staff, payment methods) from one document.
+"""Importing reference data (catalogue, customers, staff, payment methods, shared stocks
+and slots) from one document.
 
 The whole document is checked first (pos_app/domain/reference_data.py, shared with the
 server); every problem names the item and the field, and nothing is written unless all
@@ -19,7 +20,10 @@ from typing import Any
 from pos_app.domain.catalogue import Price, Product
 from pos_app.domain.journal import Event
 from pos_app.domain.receipt import Venue
-from pos_app.domain.reference_checks import check_products_against_store
+from pos_app.domain.reference_checks import (
+    check_products_against_store,
+    check_schedule_against_store,
+)
 from pos_app.domain.reference_data import (
     BATCH,
     KINDS,
@@ -41,6 +45,8 @@ from pos_app.domain.reference_data import (
     product_row,
     products_of,
     read_change,
+    slot_row,
+    slots_of,
 )
 from pos_app.domain.staff import Role, StaffMember
 from pos_app.domain.sync import PulledChange
@@ -94,8 +100,11 @@ def _check_against_store(uow: UnitOfWork, checked: CheckedImport) -> dict[str, s
     each leaves."""
     known = {category.id for category in checked.categories}
     known |= {category.id for category in uow.catalogue.categories()}
-    return check_products_against_store(checked, known, uow.catalogue.barcode_owners,
-                                        checked.product_ids)
+    moving = check_products_against_store(checked, known, uow.catalogue.barcode_owners,
+                                          checked.product_ids)
+    check_schedule_against_store(checked, uow.schedule.stocks_held,
+                                 uow.schedule.dated_products)
+    return moving
 
 
 def _managers_in_file_before(uow: UnitOfWork, checked: CheckedImport) -> list[tuple[int, str]]:
@@ -238,6 +247,7 @@ def _write(uow: UnitOfWork, checked: CheckedImport,
     # A barcode moving from one product to another is let go first, so that it is never
     # held by both at once, whichever batch each product is written in.
     uow.catalogue.release_barcodes(list(moving_barcodes))
+    uow.schedule.save_stocks(checked.shared_stocks)
     losing = set(moving_barcodes.values())  # stored without those barcodes now: rewritten
     price_changes = _CatalogueChanges(uow, signer, now, staff)
     for rows in checked.products.rows():
@@ -250,13 +260,16 @@ def _write(uow: UnitOfWork, checked: CheckedImport,
         uow.catalogue.save_many([product for product in products if product.id in losing
                                  or not _unchanged(stored.get(product.id), product)])
     price_changes.record()
+    for rows in checked.slots.rows():
+        uow.schedule.save_slots([slot for _, slot in slots_of(rows)])
     for rows in checked.customers.rows():
         uow.customers.save_many(customers_of(rows))
     for member, secret_hash in staff_hashes:
         uow.staff.save(member, secret_hash)
     return ImportReport(int(checked.venue is not None), len(checked.payment_methods),
                         len(checked.categories), checked.products.count,
-                        checked.customers.count, len(checked.staff))
+                        checked.customers.count, len(checked.staff),
+                        len(checked.shared_stocks), checked.slots.count)
 
 
 # -- reference data pulled from the server (services/sync.py) -----------------------------
@@ -293,10 +306,15 @@ def read_page(changes: Sequence[PulledChange]) -> CheckedImport:
             checked.products.add(product_row(index, item))
         elif change.kind == "customer":
             checked.customers.add(customer_row(item))
+        elif change.kind == "shared_stock":
+            checked.shared_stocks.append(item)
+        elif change.kind == "slot":
+            checked.slots.add(slot_row(index, item))
         else:
             hashes.append(item)
     checked.products.close()
     checked.customers.close()
+    checked.slots.close()
     # A pulled member comes with the server's hash, stored as it is (`staff` pairs each
     # member with a secret in an import; here, with its hash).
     checked.staff = hashes
@@ -326,7 +344,7 @@ def apply_page(uow: UnitOfWork, signer: Signer, now: datetime,
                                               for section, ids in checked.deletions.items()
                                               for item_id in ids])
     written = (report.venue + report.payment_methods + report.categories + report.products
-               + report.customers + report.staff)
+               + report.customers + report.staff + report.shared_stocks + report.slots)
     return PageApplied(written, removed)
 
 
@@ -335,8 +353,9 @@ def remove(uow: UnitOfWork, signer: Signer, now: datetime, staff: StaffMember | 
     """Deletions (an import's `delete` section, a pull's tombstones), by kind and id.
     What sales name stays, put out of use: a product is unpublished (a draft, never sold
     again; its barcodes freed for another product), a member or a payment method
-    deactivated; a customer or a category is removed only when nothing names it (orders
-    and sales in progress, products). A product withdrawn from sale is journaled
+    deactivated; a customer, a category or a shared stock is removed only when nothing
+    names it (orders and sales in progress, products); a slot an order line names is
+    emptied of its places instead of removed. A product withdrawn from sale is journaled
     (`product_withdrawn`, by `staff`), in `uow`'s transaction. Returns how many were
     applied."""
     by_kind: dict[str, list[str]] = {}
@@ -364,4 +383,6 @@ def remove(uow: UnitOfWork, signer: Signer, now: datetime, staff: StaffMember | 
             done += 1
     done += uow.customers.remove_unreferenced(by_kind.get("customer", []))
     done += uow.catalogue.remove_unused_categories(by_kind.get("category", []))
+    done += uow.schedule.remove_slots(by_kind.get("slot", []))
+    done += uow.schedule.remove_unused_stocks(by_kind.get("shared_stock", []))
     return done

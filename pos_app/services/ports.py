@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # named in signatures only: using a port loads none of them
     from pos_app.domain.pulled_order import PulledOrder
     from pos_app.domain.receipt import Venue
     from pos_app.domain.scan import Scan
+    from pos_app.domain.schedule import SharedStock, Slot
     from pos_app.domain.staff import Role, StaffMember
     from pos_app.domain.sync import (
         ChainAck,
@@ -328,6 +329,50 @@ class GateView:
     last_here: datetime | None
     voided_here: datetime | None
     product_name: str | None
+
+
+class ScheduleRepository(Protocol):
+    """Shared stocks and slots (R3, domain/schedule.py)."""
+
+    def slots_of_product(self, product_id: str, start: datetime,
+                         end: datetime) -> list[Slot]:
+        """The product's slots overlapping [start, end), in order of start."""
+        ...
+
+    def slots_on_stock(self, stock_id: str, start: datetime, end: datetime) -> list[Slot]:
+        """The slots overlapping [start, end) of every product drawing on the stock, in
+        order of start."""
+        ...
+
+    def slot(self, slot_id: str) -> Slot | None: ...
+
+    def stock(self, stock_id: str) -> SharedStock | None:
+        """The stock with its exceptions."""
+        ...
+
+    def stocks_held(self, stock_ids: Sequence[str]) -> set[str]:
+        """Which of `stock_ids` the store holds."""
+        ...
+
+    def dated_products(self, product_ids: Sequence[str]) -> dict[str, bool]:
+        """Of `product_ids`, each stored one's `dated`."""
+        ...
+
+    def save_stocks(self, stocks: Sequence[SharedStock]) -> None:
+        """Create or replace shared stocks, with their exceptions."""
+        ...
+
+    def save_slots(self, slots: Sequence[Slot]) -> None:
+        """Create or replace slots."""
+        ...
+
+    def remove_unused_stocks(self, stock_ids: Sequence[str]) -> int:
+        """Remove the stocks no product draws on; how many were."""
+        ...
+
+    def remove_slots(self, slot_ids: Sequence[str]) -> int:
+        """Remove slots, emptying instead those order lines name; how many were."""
+        ...
 
 
 class TicketRepository(Protocol):
@@ -1124,6 +1169,9 @@ class UnitOfWork(Protocol):
 
     @property
     def print_jobs(self) -> PrintQueueRepository: ...
+
+    @property
+    def schedule(self) -> ScheduleRepository: ...
 
     @property
     def tickets(self) -> TicketRepository: ...

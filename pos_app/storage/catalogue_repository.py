@@ -16,13 +16,15 @@ from pos_app.storage.sql import SqlRepository, chunks
 _SELECT = """
 SELECT p.id, p.name, p.category_id, p.vat_rate_bp, p.article_code, p.accounting_code,
        p.published, p.counter_only, p.position, p.admission_entries,
-       p.admission_before_minutes, p.admission_after_minutes, p.admission_days
+       p.admission_before_minutes, p.admission_after_minutes, p.admission_days,
+       p.stock_id, p.dated
   FROM products AS p
 """
 _WORD = re.compile(r"\w+")
 _PRODUCT_COLUMNS = ("name", "category_id", "vat_rate_bp", "article_code", "accounting_code",
                     "published", "counter_only", "position", "admission_entries",
-                    "admission_before_minutes", "admission_after_minutes", "admission_days")
+                    "admission_before_minutes", "admission_after_minutes", "admission_days",
+                    "stock_id", "dated")
 # New products are inserted and stored ones updated, each by its own statement: an upsert
 # costs a third more per row, and the batch knows which is which. A stored product keeps
 # its search key (its index is left alone).
@@ -53,7 +55,8 @@ def index_row(key: int, product: Product) -> tuple[Any, ...]:
         product.id, product.category_id, product.vat_rate.value, product.article_code,
         product.accounting_code, product.published, product.counter_only, product.position,
         [[price.id, price.label, price.amount_cents] for price in product.prices],
-        list(product.barcodes), admission_columns(product.admission)]).decode()
+        list(product.barcodes), admission_columns(product.admission), product.stock_id,
+        product.dated]).decode()
     return key, product.name, codes, packed, fold(product.name)
 
 
@@ -65,13 +68,15 @@ def products_from_index(rows: list[tuple[str, str]]) -> list[Product]:
     import orjson
 
     unpacked = orjson.loads("[" + ",".join(packed for _, packed in rows) + "]")
-    # An entry packed before products could be admissions has no admission columns.
+    # An entry packed before products could be admissions has no admission columns; one
+    # packed before shared stocks and slots, no stock and no `dated`.
     return [Product(product_id, name, category_id, _RATES[vat],
                     tuple([Price(*price) for price in prices]), tuple(barcodes), article_code,
                     accounting_code, published, counter_only, position,
-                    admission_of(admission[0] if admission else None))
+                    admission_of(later[0] if later else None),
+                    later[1] if len(later) > 1 else None, len(later) > 2 and bool(later[2]))
             for (name, _), (product_id, category_id, vat, article_code, accounting_code,
-                            published, counter_only, position, prices, barcodes, *admission)
+                            published, counter_only, position, prices, barcodes, *later)
             in zip(rows, unpacked, strict=True)]
 
 
@@ -97,7 +102,8 @@ class SqlCatalogue(SqlRepository):
                         prices=tuple(prices[row[0]]), barcodes=tuple(codes[row[0]]),
                         article_code=row[4], accounting_code=row[5], published=bool(row[6]),
                         counter_only=bool(row[7]), position=row[8],
-                        admission=admission_of(row[9:13])) for row in rows]
+                        admission=admission_of(row[9:13]), stock_id=row[13],
+                        dated=bool(row[14])) for row in rows]
 
     def get(self, product_id: str) -> Product | None:
         found = self._products("WHERE p.id = ?", (product_id,))
@@ -188,7 +194,7 @@ class SqlCatalogue(SqlRepository):
             row = (product.name, product.category_id, product.vat_rate.value,
                    product.article_code, product.accounting_code, product.published,
                    product.counter_only, product.position,
-                   *admission_columns(product.admission))
+                   *admission_columns(product.admission), product.stock_id, product.dated)
             if product.id in keys:
                 changed.append((*row, product.id))
             else:

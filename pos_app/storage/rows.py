@@ -93,6 +93,9 @@ class ProductRow(Base):
     admission_before_minutes: Mapped[int | None] = mapped_column(Integer)
     admission_after_minutes: Mapped[int | None] = mapped_column(Integer)
     admission_days: Mapped[int | None] = mapped_column(Integer)
+    # The shared stock its places draw on (R3), and whether it is sold by slot only.
+    stock_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    dated: Mapped[bool] = mapped_column(Boolean, server_default=false())
     # The product's rowid in product_fts: a stable integer that VACUUM cannot renumber.
     search_key: Mapped[int] = mapped_column(Integer, unique=True)
 
@@ -112,6 +115,42 @@ class BarcodeRow(Base):
     code: Mapped[str] = mapped_column(String(64), primary_key=True)
     product_id: Mapped[str] = mapped_column(
         ForeignKey("products.id", ondelete="CASCADE"), index=True)
+
+
+class SharedStockRow(Base):
+    """A pool of units several products draw on (R3, domain/schedule.py)."""
+
+    __tablename__ = "shared_stocks"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    quantity: Mapped[int] = mapped_column(Integer)
+    planned: Mapped[bool] = mapped_column(Boolean)
+
+
+class StockExceptionRow(Base):
+    """A shared stock's quantity on one venue day, instead of its usual one."""
+
+    __tablename__ = "stock_exceptions"
+    stock_id: Mapped[str] = mapped_column(
+        ForeignKey("shared_stocks.id", ondelete="CASCADE"), primary_key=True)
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)  # YYYY-MM-DD
+    quantity: Mapped[int] = mapped_column(Integer)
+
+
+class SlotRow(Base):
+    """A dated product's slot, with its own places; `daily`: the same hours each day
+    from its first to its last. Slots are read by product or by time over a month's
+    planning."""
+
+    __tablename__ = "slots"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    product_id: Mapped[str] = mapped_column(String(64))
+    starts_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    places: Mapped[int] = mapped_column(Integer)
+    daily: Mapped[bool] = mapped_column(Boolean)
+    __table_args__ = (Index("ix_slots_product_starts", "product_id", "starts_at"),
+                      Index("ix_slots_starts_at", "starts_at"))
 
 
 class CustomerRow(Base):
@@ -242,6 +281,8 @@ class OrderLineRow(Base):
     discount_reason: Mapped[str | None] = mapped_column(Text)
     discount_by: Mapped[str | None] = mapped_column(String(64))
     basket_discount_cents: Mapped[int] = mapped_column(Integer, server_default="0")
+    # The slot (R3) the line's places were sold in; none for an undated product.
+    slot_id: Mapped[str | None] = mapped_column(String(64), index=True)
 
 
 class OrderVatRow(Base):

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from pos_app.storage.payment_method_repository import SqlPaymentMethods
     from pos_app.storage.print_queue_repository import SqlPrintJobs
     from pos_app.storage.records_repository import SqlRecords
+    from pos_app.storage.schedule_repository import SqlSchedule
     from pos_app.storage.sync_repository import SqlOutbox, SqlSyncState
     from pos_app.storage.ticket_repository import SqlTickets
 
@@ -114,6 +115,12 @@ class SqlUnitOfWork:
         assert self._pooled is not None
         return SqlPaymentMethods(self._db,
                                  self._pooled.info.setdefault(METHOD_CACHE, MethodCache()))
+
+    @property
+    def schedule(self) -> SqlSchedule:
+        from pos_app.storage.schedule_repository import SqlSchedule
+
+        return SqlSchedule(self._db)
 
     @property
     def favourites(self) -> SqlFavourites:

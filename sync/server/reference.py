@@ -24,7 +24,10 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, select, update
 
-from pos_app.domain.reference_checks import check_products_against_store
+from pos_app.domain.reference_checks import (
+    check_products_against_store,
+    check_schedule_against_store,
+)
 from pos_app.domain.reference_data import (
     BATCH,
     KINDS,
@@ -36,12 +39,15 @@ from pos_app.domain.reference_data import (
     check_document,
     customers_of,
     products_of,
+    slots_of,
 )
 from pos_app.domain.reference_wire import (
     category_data,
     customer_data,
     payment_method_data,
     product_data,
+    shared_stock_data,
+    slot_data,
     staff_data,
     venue_data,
 )
@@ -82,7 +88,8 @@ def import_document(engine: Engine, document: object) -> ImportResult:
         "venue": int(checked.venue is not None),
         "payment_methods": len(checked.payment_methods),
         "categories": len(checked.categories), "products": checked.products.count,
-        "customers": checked.customers.count, "staff": len(checked.staff)})
+        "customers": checked.customers.count, "staff": len(checked.staff),
+        "shared_stocks": len(checked.shared_stocks), "slots": checked.slots.count})
     with writing(engine) as connection:
         counter = Counter(connection)
         moving = _check_against_database(connection, checked)
@@ -93,6 +100,8 @@ def import_document(engine: Engine, document: object) -> ImportResult:
                 for method in checked.payment_methods])
         _write(connection, counter, "category",
                [(category.id, category_data(category)) for category in checked.categories])
+        _write(connection, counter, "shared_stock",
+               [(stock.id, shared_stock_data(stock)) for stock in checked.shared_stocks])
         if moving:  # let go first, so that no barcode is ever on two products
             connection.execute(delete(reference_barcodes).where(
                 reference_barcodes.c.code.in_(moving)))
@@ -102,6 +111,9 @@ def import_document(engine: Engine, document: object) -> ImportResult:
                              [(product.id, product_data(product)) for product in products])
             _write_barcodes(connection, [product for product in products
                                          if product.id in changed])
+        for rows in checked.slots.rows():  # after their products: a till has them first
+            _write(connection, counter, "slot",
+                   [(slot.id, slot_data(slot)) for _, slot in slots_of(rows)])
         for rows in checked.customers.rows():
             _write(connection, counter, "customer",
                    [(customer.id, customer_data(customer))
@@ -259,7 +271,23 @@ def _check_against_database(connection: Connection, checked: CheckedImport) -> l
             reference_barcodes.c.code.in_(codes)))} if codes else {}
 
     releasing = set(checked.product_ids) | set(checked.deletions.get("products", ()))
-    return list(check_products_against_store(checked, known, owners_of, releasing))
+    moving = list(check_products_against_store(checked, known, owners_of, releasing))
+
+    def stocks_held(ids: Sequence[str]) -> set[str]:
+        return set(_held(connection, "shared_stock", list(ids)))
+
+    def dated_products(ids: Sequence[str]) -> dict[str, bool]:
+        return {product_id: bool(json.loads(data).get("dated"))
+                for product_id, data in _held(connection, "product", list(ids)).items()}
+
+    check_schedule_against_store(checked, stocks_held, dated_products)
+    return moving
+
+
+def _held(connection: Connection, kind: str, ids: list[str]) -> dict[str, str]:
+    """Of `ids`, the items of `kind` held (not deleted), with their JSON text."""
+    return {item_id: data for item_id, data in _stored(connection, kind, ids).items()
+            if data is not None}
 
 
 def _check_a_manager_remains(connection: Connection) -> None:

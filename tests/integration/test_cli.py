@@ -46,7 +46,8 @@ def test_init_demo_then_search(tmp_path: Path) -> None:
     assert ok(caisse(tmp_path, "init", "--demo", "--if-empty"))["created"] is False
     assert "already belongs" in error(caisse(tmp_path, "init"))["error"]
     products = ok(caisse(tmp_path, "products", "search", "poney"))
-    assert {p["id"] for p in products} == {"balade-poney-1h", "stage-paques", "peluche"}
+    assert {p["id"] for p in products} == {"balade-poney-1h", "stage-paques", "peluche",
+                                           "balade-poney-creneau", "stage-poney-5j"}
     people = ok(caisse(tmp_path, "customers", "search", "*sirop&co"))
     assert [c["name"] for c in people] == ["Boutique Sirop&Co"]
 

@@ -73,7 +73,7 @@ def test_every_problem_of_the_file_is_listed_at_once(store: Store,
     }
     assert problems_of(store, manager, document) == [
         "extras: unknown section (known: venue, payment_methods, categories, products,"
-        " customers, staff)",
+        " customers, staff, shared_stocks, slots)",
         "venue.city: missing",
         "venue.siret: must be 14 digits",
         "products[0].vat_rate: unknown VAT rate '19.6' (allowed: 20, 10, 5.5, 2.1)",
@@ -129,7 +129,8 @@ def test_a_valid_file_creates_and_replaces_by_id(store: Store, manager: StaffMem
     assert report.products == len(document["products"])
     found = {p.id: p for p in catalogue.search_products(store.context, "canoe")}
     assert found["canoe"].barcodes == ("3760123450027",)  # the barcode moved
-    ride_now = catalogue.search_products(store.context, "balade")[0]
+    ride_now = next(p for p in catalogue.search_products(store.context, "balade")
+                    if p.id == "balade-poney-1h")
     assert ride_now.default_price.amount_cents == 1450
 
 

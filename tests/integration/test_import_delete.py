@@ -49,7 +49,7 @@ def test_mistakes_in_the_delete_section_are_refused_by_name(
         " delete.products[1])",
         "delete.products[3]: must be a non-empty text",
         "delete.orders: not a section of items (known: payment_methods, categories,"
-        " products, customers, staff)",
+        " products, customers, staff, shared_stocks, slots)",
         "delete.products[0]: 'canoe' is also written at products[0]",
     ]
     assert snapshot(store.engine) == before

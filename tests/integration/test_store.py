@@ -111,7 +111,8 @@ def test_every_connection_is_durable_wal_with_foreign_keys(store: Store) -> None
 
 
 @pytest.mark.parametrize(("typed", "expected"), [
-    ("poney", {"balade-poney-1h", "stage-paques", "peluche"}),
+    ("poney", {"balade-poney-1h", "stage-paques", "peluche", "balade-poney-creneau",
+               "stage-poney-5j"}),
     ("PÂQUES", {"stage-paques"}),
     ("creme gla", {"creme-glacee"}),
     ("équ", {"spectacle-equestre", "cours-equitation"}),
