@@ -12,7 +12,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from pos_app.domain.basket import Basket
 from pos_app.domain.catalogue import Price
 from pos_app.domain.customer import CustomerKind
 from pos_app.domain.errors import DomainError
+from pos_app.domain.schedule import SharedStock, Slot
 from pos_app.domain.staff import Role, StaffMember
 from pos_app.domain.sync import PulledPage
 from pos_app.services import selling, sync
@@ -240,3 +241,41 @@ def test_sync_now_says_what_was_pulled_and_sync_status_the_cursor(
                            "sync", "status"], capture_output=True, text=True, timeout=120,
                           check=False).stdout
     assert f"curseur / cursor {imported['cursor'] + 1}" in said
+
+
+def test_shared_stocks_and_slots_reach_the_till_and_their_deletions_too(
+        ctx: Context, ports: SyncPorts, new_server: Callable[..., LocalServer],
+        till_name: str) -> None:
+    server = new_server()
+    document = catalogue(1)
+    document["products"][0].update({"stock": "bateaux", "dated": True})
+    document["shared_stocks"] = [{"id": "bateaux", "name": "Bateaux", "quantity": 10,
+                                  "exceptions": [{"day": "2026-07-20", "quantity": 8}]}]
+    document["slots"] = [
+        {"id": "semaine", "product": "srv-0", "start": "2026-07-13T09:00",
+         "end": "2026-07-17T18:00", "places": 4, "daily": True},
+        {"product": "srv-0", "from": "2026-07-01", "to": "2026-07-31", "weekdays": [6],
+         "hours": ["10:00-11:00", "14:00-15:00"], "places": 6}]
+    server_import(server, document)
+    enrolled(ctx, ports, server, till_name)
+    run = sync.sync_once(ctx, ports)
+    # A category, a product, the stock, the daily slot and the series' 8 slots.
+    assert run.reached and run.pulled.written == 1 + 1 + 1 + 1 + 8
+    july = (datetime(2026, 7, 1, tzinfo=UTC), datetime(2026, 8, 1, tzinfo=UTC))
+    with ctx.uow(write=False) as uow:
+        stock = uow.schedule.stock("bateaux")
+        slots = uow.schedule.slots_on_stock("bateaux", *july)
+        product = uow.catalogue.get("srv-0")
+    assert stock == SharedStock("bateaux", "Bateaux", 10, True, {date(2026, 7, 20): 8})
+    assert product is not None and (product.stock_id, product.dated) == ("bateaux", True)
+    assert len(slots) == 9 and slots[0].id == "srv-0@2026-07-04T10:00"
+    assert [slot for slot in slots if slot.id == "semaine"] == [Slot(
+        "semaine", "srv-0", datetime(2026, 7, 13, 7, tzinfo=UTC),
+        datetime(2026, 7, 17, 16, tzinfo=UTC), 4, daily=True)]
+
+    server_import(server, {"delete": {"slots": ["semaine", "srv-0@2026-07-04T10:00"]}})
+    run = sync.sync_once(ctx, ports)
+    assert run.reached and (run.pulled.written, run.pulled.removed) == (0, 2)
+    with ctx.uow(write=False) as uow:
+        assert uow.schedule.slot("semaine") is None
+        assert len(uow.schedule.slots_of_product("srv-0", *july)) == 7
