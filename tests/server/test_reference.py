@@ -312,3 +312,42 @@ def test_an_admission_comes_down_as_imported_and_a_bad_one_is_refused(
     assert products[f"p-{key}-1"] is not None
     assert products[f"p-{key}-1"]["admission"] == rule
     assert products[f"p-{key}-0"] is not None and "admission" not in products[f"p-{key}-0"]
+
+
+def test_stocks_and_slots_are_checked_against_the_server_and_published(
+        server: ServerProcess, client: httpx.Client, engine: Engine, database_url: str,
+        admin: dict[str, str]) -> None:
+    key, since = tag(), newest(engine)
+    dated = document(key, products=1)
+    dated["products"][0].update({"stock": f"s-{key}", "dated": True})
+    dated["slots"] = [{"id": f"slot-{key}", "product": f"p-{key}-0",
+                       "start": "2026-07-20T10:00", "end": "2026-07-20T12:00",
+                       "places": 6}]
+    answer = client.post("/v1/import", json=dated, headers=admin)
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["problems"] == [{"where": "products[0].stock",
+                                          "message": f"unknown shared stock 's-{key}'"}]
+    dated["shared_stocks"] = [{"id": f"s-{key}", "name": "Bateaux", "quantity": 10}]
+    assert client.post("/v1/import", json=dated, headers=admin).status_code == 200
+    # Later, a slot of a product the server holds, dated or not.
+    later = {"slots": [{"product": f"p-{key}-0", "from": "2026-08-01", "to": "2026-08-08",
+                        "weekdays": [6], "hours": ["10:00-11:00"], "places": 2},
+                       {"id": f"x-{key}", "product": f"ghost-{key}",
+                        "start": "2026-07-20T10:00", "end": "2026-07-20T12:00",
+                        "places": 1}]}
+    answer = client.post("/v1/import", json=later, headers=admin)
+    assert answer.json()["problems"] == [{"where": "slots[1].product",
+                                          "message": f"unknown product 'ghost-{key}'"}]
+    del later["slots"][1]
+    assert client.post("/v1/import", json=later, headers=admin).status_code == 200
+    till = enrol(client, database_url)
+    pulled = {(change.kind, change.id): change.data
+              for change in pull_all(client, till.auth, since)}
+    assert pulled[("shared_stock", f"s-{key}")] == {
+        "id": f"s-{key}", "name": "Bateaux", "quantity": 10, "planned": True,
+        "exceptions": []}
+    assert pulled[("slot", f"slot-{key}")] == {
+        "id": f"slot-{key}", "product": f"p-{key}-0", "start": "2026-07-20T08:00:00+00:00",
+        "end": "2026-07-20T10:00:00+00:00", "places": 6, "daily": False}
+    assert {item_id for kind, item_id in pulled if kind == "slot"} == {
+        f"slot-{key}", f"p-{key}-0@2026-08-01T10:00", f"p-{key}-0@2026-08-08T10:00"}
