@@ -632,7 +632,7 @@ def test_unknown_fields_of_an_imported_item_are_named(data_dir: Path, tmp_path: 
     ({"payment_methods": [{"code": "CHQ", "label": "Chèque", "fee": "1"}]},
      "payment_methods[0].fee"),
     ({"categories": [{"id": "c", "name": "C", "colour": "red"}]}, "categories[0].colour"),
-    ({"products": [product(stock=3)]}, "products[0].stock"),
+    ({"products": [product(stock_level=3)]}, "products[0].stock_level"),
     ({"products": [product(prices=[{"label": "A", "amount": "1", "vat": "10"}])]},
      "products[0].prices[0].vat"),
     ({"customers": [{"id": "c", "kind": "person", "name": "N", "birthday": "1"}]},
