@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime
+
 import pytest
 
 from pos_app.domain.basket import Basket
@@ -11,8 +14,11 @@ from pos_app.domain.errors import (
     EmptyBasket,
     InvalidQuantity,
     ProductNotSellable,
+    SlotNotOfProduct,
+    SlotRequired,
     UnknownPrice,
 )
+from pos_app.domain.schedule import Slot
 from pos_app.domain.vat import VatRate
 
 RIDE = Product("balade", "Balade à poney – 1 h", "activites", VatRate.INTERMEDIATE,
@@ -96,12 +102,6 @@ def test_a_product_without_accounting_code_shows_pdr() -> None:
 
 
 def test_a_dated_product_is_sold_in_a_slot_one_line_per_slot() -> None:
-    from dataclasses import replace
-    from datetime import UTC, datetime
-
-    from pos_app.domain.errors import SlotNotOfProduct, SlotRequired
-    from pos_app.domain.schedule import Slot
-
     ride = replace(RIDE, dated=True)
     two = Slot("balade@14", "balade", datetime(2026, 7, 13, 12, tzinfo=UTC),
                datetime(2026, 7, 13, 13, tzinfo=UTC), 50)
