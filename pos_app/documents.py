@@ -113,6 +113,8 @@ def _lines_and_vat(lines: Iterable[ReceiptLine], vat: Iterable[VatLine],
             f" {format_money(line.unit_price_cents)} = {format_money(line.gross_cents)}"
             # No-break spaces: on a narrow roll the amount and its rate go on together.
             f"\u00a0·\u00a0TVA\u00a0{format_vat_rate(line.vat_rate_bp)}"))
+        if line.slot_start is not None and line.slot_end is not None:
+            blocks.append(Text(f"  {slot_text(line.slot_start, line.slot_end)}"))
         if line.discount_cents:
             reason = f" ({line.discount_reason})" if line.discount_reason else ""
             blocks.append(Text(f"  Remise {format_money(-line.discount_cents)}{reason}"))
@@ -334,6 +336,16 @@ def ticket_details(ticket: AdmissionTicket) -> list[str]:
         lines.append(ticket.holder)
     lines.append(f"Commande {ticket.order_number}")
     return lines
+
+
+def slot_text(start: datetime, end: datetime) -> str:
+    """A slot as the venue's clock says it: `Le 18/07/2026 de 14h00 à 15h00`, or `Du
+    13/07/2026 10h00 au 17/07/2026 17h00` over several days."""
+    zone = paris()
+    first, last = start.astimezone(zone), end.astimezone(zone)
+    if first.date() == last.date():
+        return f"Le {first:%d/%m/%Y} de {first:%Hh%M} à {last:%Hh%M}"
+    return f"Du {first:%d/%m/%Y %Hh%M} au {last:%d/%m/%Y %Hh%M}"
 
 
 def validity_text(valid_from: datetime, valid_until: datetime) -> str:

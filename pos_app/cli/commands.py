@@ -46,6 +46,7 @@ from pos_app.services.journal import record_clock_jump, record_command
 from pos_app.services.staff import sign_in
 
 PARIS_TIME = ZoneInfo("Europe/Paris")
+ONE_WORD = frozenset({"init", "import", "enrol", "availability"})  # commands with no action
 _PAYMENT_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
@@ -56,8 +57,7 @@ def run_command(args: argparse.Namespace) -> int:
             return emit(args, storeless(args))
         except UsageError as error:
             return output.fail(args.json, str(error))
-    name = (args.command if args.command in {"init", "import", "enrol"}
-            else f"{args.command} {args.action}")
+    name = (args.command if args.command in ONE_WORD else f"{args.command} {args.action}")
     # Printing writes the print queue: `close x --print` opens the store to write.
     access = (StoreAccess.WRITE if getattr(args, "print", False)
               else STORE_ACCESS.get(name, StoreAccess.WRITE))
@@ -82,7 +82,7 @@ def run_command(args: argparse.Namespace) -> int:
 
 def _name(args: argparse.Namespace) -> str:
     """`order create`, `close z`…, or `init`: the command as typed."""
-    if args.command in {"init", "import", "enrol"}:
+    if args.command in ONE_WORD:
         return str(args.command)
     name = f"{args.command} {args.action}"
     return f"{name} {args.device}" if args.command == "devices" and "device" in args else name
@@ -558,6 +558,15 @@ def _tickets_stats(store: Store, args: argparse.Namespace) -> Any:
     return output.gate_stats(stats)
 
 
+def _availability(store: Store, args: argparse.Namespace) -> Any:
+    from pos_app.services.availability import product_availability
+
+    if args.end < args.start:
+        raise UsageError("--to comes before --from")
+    return output.availability(args.product, product_availability(
+        store.context, args.product, args.start, args.end))
+
+
 def _tickets_conflicts(store: Store, args: argparse.Namespace) -> Any:
     from pos_app.services.admissions import ticket_conflicts
 
@@ -583,7 +592,8 @@ STORE_ACCESS: dict[str, StoreAccess] = {
     **dict.fromkeys(["products search", "customers search", "orders search", "order show",
                      "draft show", "closures list", "receipt show",
                      "receipt refund", "devices list", "sync status", "ticket check",
-                     "tickets stats", "tickets conflicts"], StoreAccess.READ),
+                     "tickets stats", "tickets conflicts", "availability"],
+                    StoreAccess.READ),
 }
 
 STORELESS: dict[str, Callable[[argparse.Namespace], Any]] = {
@@ -599,6 +609,7 @@ HANDLERS: dict[str, Callable[[Store, argparse.Namespace], Any]] = {
                                                              lambda: _staff(store, args)),
     "init": _init,
     "import": _import,
+    "availability": _availability,
     "products search": _products_search,
     "customers search": _customers_search,
     "order create": _order_create,

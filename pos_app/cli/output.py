@@ -18,6 +18,7 @@ from pos_app.documents import (
     receipt_lines,
     refund_document,
 )
+from pos_app.domain.availability import Availability
 from pos_app.domain.catalogue import Product
 from pos_app.domain.closure import Closure, Reading
 from pos_app.domain.customer import Customer
@@ -365,6 +366,17 @@ def gate_stats(value: GateStats) -> Result:
     lines += ["Refusals:"] + [f"  {reason}  {count}" for reason, count in value.refusals]
     lines.append(f"Voided: {value.voids}")
     return Result(data, "\n".join(lines))
+
+
+def availability(product_id: str, slots: list[Availability]) -> Result:
+    """Each slot: when (venue time), booked, capacity, left."""
+    data = [{"slot_id": a.slot.id, "start": a.slot.start.isoformat(),
+             "end": a.slot.end.isoformat(), "daily": a.slot.daily, "booked": a.booked,
+             "capacity": a.capacity, "left": a.left} for a in slots]
+    lines = [f"{format_local_time(a.slot.start, '%a %d/%m/%Y %H:%M')}"
+             f"–{format_local_time(a.slot.end, '%H:%M' if not a.slot.daily else '%d/%m %H:%M')}"
+             f"  {a.booked}/{a.capacity}  left {a.left}  ({a.slot.id})" for a in slots]
+    return Result(data, "\n".join(lines) or f"No slot of {product_id} in those days")
 
 
 def conflicts(values: list[TicketConflict]) -> Result:

@@ -55,6 +55,13 @@ def build_parser() -> argparse.ArgumentParser:
     load = commands.add_parser("import", help="import a JSON data file (docs/data-format.md)")
     load.add_argument("file", type=Path)
 
+    places = commands.add_parser("availability", help="a dated product's slots with the"
+                                 " places booked, its capacity and what is left (R3)")
+    places.add_argument("--product", required=True, help="a dated product's id")
+    places.add_argument("--from", dest="start", type=_date, required=True,
+                        help="YYYY-MM-DD (venue days)")
+    places.add_argument("--to", dest="end", type=_date, required=True,
+                        help="YYYY-MM-DD, included")
     products = commands.add_parser("products").add_subparsers(dest="action", required=True)
     products.add_parser("search").add_argument("text")
     people = commands.add_parser("customers").add_subparsers(dest="action", required=True)

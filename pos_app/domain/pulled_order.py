@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -229,6 +229,10 @@ def _line(value: Mapping[str, Any], at: str) -> BasketLine:
                       _by(value, at) if discount else None,
                       _count(value, "basket_discount_cents", at)
                       if "basket_discount_cents" in value else 0)
+    if "slot_id" in value:  # places sold in a slot: they count against it here too (R3)
+        line = replace(line, slot_id=_text(value, "slot_id", at),
+                       slot_start=_time(value, "slot_start", at),
+                       slot_end=_time(value, "slot_end", at))
     if line.quantity < 1:
         raise _Wrong(f"{at}.quantity", "a whole number from 1")
     if line.gross_cents > LARGEST:

@@ -467,6 +467,12 @@ class OrderRepository(Protocol):
         """Insert a new order with its lines, VAT per rate and payments."""
         ...
 
+    def booked_places(self, slot_ids: Sequence[str]) -> dict[str, int]:
+        """The places sold in each slot (R3), by every till whose orders are held here:
+        cancelled orders, places returned and training sales left out; a slot with none
+        is absent."""
+        ...
+
     def add_payment(self, order: Order, payment: Payment, till_id: str,
                     session_id: str | None) -> None:
         """Record a payment taken later, at till `till_id`."""

@@ -21,6 +21,7 @@ from pos_app.domain.ids import new_id
 from pos_app.domain.order import TRAINING_PREFIX, Order, format_order_number
 from pos_app.domain.payment import PaymentMethod
 from pos_app.domain.staff import Role, StaffMember
+from pos_app.services.availability import check_basket_places, slot_of
 from pos_app.services.changes import Sold, record_change
 from pos_app.services.context import Context, local_till
 from pos_app.services.discounts import check_discounts
@@ -39,13 +40,19 @@ class PaymentRequest:
 
 
 def add_product(ctx: Context, basket: Basket, product_id: str, quantity: int = 1,
-                price: str | None = None) -> None:
-    """Put a product in the basket by id; drafts and unknown ids are refused."""
+                price: str | None = None, slot_id: str | None = None) -> None:
+    """Put a product in the basket by id (a dated one in its slot `slot_id`); drafts,
+    unknown ids, and places beyond what is left in the slot are refused."""
     with ctx.uow(write=False) as uow:
         product = uow.catalogue.get(product_id)
-    if product is None:
-        raise UnknownProduct(product_id)
-    basket.add(product, quantity, price)
+        if product is None:
+            raise UnknownProduct(product_id)
+        slot = None if slot_id is None else slot_of(uow, slot_id)
+        if slot is not None:
+            trial = basket.copy()
+            trial.add(product, quantity, price, slot)
+            check_basket_places(uow, trial)
+    basket.add(product, quantity, price, slot)
 
 
 def add_by_barcode(ctx: Context, basket: Basket, code: str, quantity: int = 1,
@@ -100,6 +107,7 @@ def record_sale(ctx: Context, staff: StaffMember, basket: Basket, take_payments:
         session = None if training else ensure_till_open(uow, ctx.signer, till, staff, now,
                                                          even_overdue)
         check_discounts(uow, staff, basket, kept)
+        check_basket_places(uow, basket)
         payer = None if basket.payer_id is None else _payer(uow, basket.payer_id)
         sequence = uow.sequences.next(till.id, TRAINING_SERIES if training else ORDER_SERIES)
         prefix = TRAINING_PREFIX if training else till.order_prefix
