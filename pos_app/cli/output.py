@@ -35,6 +35,7 @@ from pos_app.services.journal_check import JournalReport
 from pos_app.services.orders import OrderDetails
 from pos_app.services.payloads import order_view
 from pos_app.services.ports import OrderSummary
+from pos_app.services.postal_codes import PostalCodeCounts
 
 
 @dataclass(frozen=True, slots=True)
@@ -364,6 +365,19 @@ def gate_stats(value: GateStats) -> Result:
                                  for _id, name, count in value.per_product]
     lines += ["Refusals:"] + [f"  {reason}  {count}" for reason, count in value.refusals]
     lines.append(f"Voided: {value.voids}")
+    return Result(data, "\n".join(lines))
+
+
+def postal_codes(value: PostalCodeCounts) -> Result:
+    data = {"from": value.first_day.isoformat(), "to": value.last_day.isoformat(),
+            "orders": value.answered + value.not_asked, "not_asked": value.not_asked,
+            "per_postal_code": [{"postal_code": answer, "orders": count}
+                                for answer, count in value.per_answer]}
+    lines = [f"Orders {value.first_day:%d/%m/%Y} to {value.last_day:%d/%m/%Y} with a postal"
+             f" code answer: {value.answered}"]
+    lines += [f"  {answer:<10} {count}" for answer, count in value.per_answer]
+    if value.not_asked:
+        lines.append(f"Not asked: {value.not_asked}")
     return Result(data, "\n".join(lines))
 
 
