@@ -178,9 +178,12 @@ class PaymentDialog(QDialog):
         answers.addWidget(declined)
         answers.addWidget(self.postal_error)
         answers.addStretch(1)
+        keys = QVBoxLayout()  # the keys as tall as the payment's, not stretched
+        keys.addWidget(self.postal_keypad)
+        keys.addStretch(1)
         body = QHBoxLayout()
         body.addLayout(answers, 1)
-        body.addWidget(self.postal_keypad, 1)
+        body.addLayout(keys, 1)
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
