@@ -19,6 +19,7 @@ from pos_app.domain.document import (
     Text,
     TicketBooklet,
 )
+from pos_app.domain.postal_code import PostalAnswer
 from pos_app.domain.ticket import Ticket, shown_reference
 from pos_app.formatting import format_local_time, format_money, format_vat_rate, paris
 
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
     from pos_app.domain.vat import VatLine
 
 SIMULATION = "*** SIMULATION ***"
+POSTAL_ANSWER_TEXT = {PostalAnswer.ABROAD.value: "Étranger",
+                      PostalAnswer.DECLINED.value: "Non communiqué"}
 CLOSURE_NAMES = {"z": "Z", "month": "Clôture mensuelle", "year": "Clôture annuelle"}
 
 
@@ -258,6 +261,11 @@ def reading_document(value: Reading, closures: tuple[Closure, ...] = (),
     return Document(DocumentKind.READING, reference, tuple(blocks))
 
 
+def postal_code_text(answer: str) -> str:
+    """A postal code answer as the command line says it (the screens translate theirs)."""
+    return POSTAL_ANSWER_TEXT.get(answer, answer)
+
+
 def order_lines(order: Order, payer: Customer | None) -> list[str]:
     """An order's summary: its lines, VAT, payments, returns and refunds, and what is
     left to pay."""
@@ -265,6 +273,8 @@ def order_lines(order: Order, payer: Customer | None) -> list[str]:
              + (" — ANNULÉE" if order.cancellation else "")]
     if payer:
         lines.append(f"Payeur : {payer.display_name}")
+    if order.postal_code is not None:
+        lines.append(f"Code postal : {postal_code_text(order.postal_code)}")
     for position, line in enumerate(order.lines, start=1):
         lines.append(f"  {position}. {line.quantity} × {line.label} ({line.price_label}) "
                      f"{format_money(line.unit_price_cents)} = {format_money(line.gross_cents)}")

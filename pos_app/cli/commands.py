@@ -175,7 +175,8 @@ def _order_create(store: Store, args: argparse.Namespace) -> Any:
     staff = _staff(store, args)
     wanted = read_order(store.context, read_json(args.file), staff.id)
     order = selling.sell(store.context, staff, wanted.basket, wanted.payments,
-                         validate_without_paying=wanted.validate_without_paying)
+                         validate_without_paying=wanted.validate_without_paying,
+                         postal_code=args.postal_code)
     return output.order(orders.get_order(store.context, order.number))
 
 
@@ -294,7 +295,7 @@ def _draft_validate(store: Store, args: argparse.Namespace) -> Any:
         raise UsageError("no sale is in progress")
     order = drafts.validate_draft(store.context, staff, kept.basket, kept.version,
                                   validate_without_paying=args.without_paying,
-                                  training=kept.training)
+                                  training=kept.training, postal_code=args.postal_code)
     return output.order(orders.get_order(store.context, order.number))
 
 
@@ -567,6 +568,17 @@ def _availability(store: Store, args: argparse.Namespace) -> Any:
         store.context, args.product, args.start, args.end))
 
 
+def _orders_postal_codes(store: Store, args: argparse.Namespace) -> Any:
+    from pos_app.services.postal_codes import counts_csv, postal_code_counts
+
+    end = args.end or store.context.clock.now().astimezone(PARIS_TIME).date()
+    counts = postal_code_counts(store.context, args.start or end, end)
+    if args.csv:
+        text = counts_csv(counts)
+        return output.Result(text, text.rstrip("\n"))
+    return output.postal_codes(counts)
+
+
 def _tickets_conflicts(store: Store, args: argparse.Namespace) -> Any:
     from pos_app.services.admissions import ticket_conflicts
 
@@ -627,6 +639,7 @@ HANDLERS: dict[str, Callable[[Store, argparse.Namespace], Any]] = {
     "draft validate": _draft_validate,
     "draft abandon": _draft_abandon,
     "orders search": _orders_search,
+    "orders postal-codes": _orders_postal_codes,
     "journal verify": _journal_verify,
     "journal rotate-key": _journal_rotate_key,
     "policy show": _policy_show,

@@ -187,6 +187,8 @@ def order_payload(order: Order, payer: Customer | None = None,
         **order_discount_body(order.discount),
         "vat": _vat(order.vat()),
         "total_cents": order.total_cents,
+        # Only when the till asked (R12): other orders' records as they were.
+        **({} if order.postal_code is None else {"postal_code": order.postal_code}),
     }
 
 

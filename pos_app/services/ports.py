@@ -492,6 +492,12 @@ class OrderRepository(Protocol):
 
     def get_by_number(self, number: str) -> Order | None: ...
 
+    def postal_code_counts(self, till_id: str, start: datetime,
+                           end: datetime) -> list[tuple[str | None, int]]:
+        """How many active orders `till_id` sold from `start` (included) to `end`
+        (excluded) per postal code answer (None: not asked); training orders never."""
+        ...
+
     def merge_pulled(self, pulled: PulledOrder, local: Till) -> str | None:
         """Hold what tills other than `local` made of an order the server sent
         (the order itself when another till sold it), in no session of this till;

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from pos_app.domain.basket import BasketLine
@@ -140,11 +141,12 @@ class SqlOrders(SqlRepository):
         self._run(
             "INSERT INTO orders (id, number, till_id, sequence, created_at, staff_id, payer_id,"
             " total_cents, status, training, session_id, discount_cents, discount_percent,"
-            " discount_reason, discount_by)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " discount_reason, discount_by, postal_code)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (order.id, order.number, order.till_id, order.sequence,
              utc_text(order.created_at), order.staff_id, order.payer_id, order.total_cents,
-             order.status.value, order.training, session_id, *_discount_values(order.discount)))
+             order.status.value, order.training, session_id, *_discount_values(order.discount),
+             order.postal_code))
         self._many(
             f"INSERT INTO order_lines (order_id, position, {_LINE_INSERT})"
             f" VALUES (?, ?, {_LINE_MARKS})",
@@ -221,7 +223,7 @@ class SqlOrders(SqlRepository):
         self.add(Order(id=order.id, number=order.number, sequence=order.sequence,
                        till_id=order.till_id, created_at=order.created_at,
                        staff_id=order.staff_id, lines=order.lines, payer_id=order.payer_id,
-                       discount=order.discount),
+                       discount=order.discount, postal_code=order.postal_code),
                  None)
 
     def _add_theirs(self, theirs: PulledOrder) -> None:
@@ -286,8 +288,8 @@ class SqlOrders(SqlRepository):
         row = self._one(
             "SELECT id, number, till_id, created_at, staff_id, payer_id, cancelled_at,"
             " cancelled_by, cancel_reason, sequence, training, cancelled_till_id,"
-            " discount_cents, discount_percent, discount_reason, discount_by FROM orders"
-            " WHERE number = ?",
+            " discount_cents, discount_percent, discount_reason, discount_by, postal_code"
+            " FROM orders WHERE number = ?",
             (number.upper(),))
         if row is None:
             return None
@@ -300,7 +302,15 @@ class SqlOrders(SqlRepository):
                      payer_id=row[5], payments=self._payments(row[0]),
                      cancellation=cancellation, training=bool(row[10]),
                      returns=self._returns(row[0], lines), refunds=self._refunds(row[0]),
-                     discount=_discount(row[12:16]))
+                     discount=_discount(row[12:16]), postal_code=row[16])
+
+    def postal_code_counts(self, till_id: str, start: datetime,
+                           end: datetime) -> list[tuple[str | None, int]]:
+        rows = self._all(
+            "SELECT postal_code, COUNT(*) FROM orders WHERE till_id = ? AND training = 0"
+            " AND status = ? AND created_at >= ? AND created_at < ? GROUP BY postal_code",
+            (till_id, OrderStatus.ACTIVE.value, utc_text(start), utc_text(end)))
+        return [(row[0], int(row[1])) for row in rows]
 
     def _lines(self, order_id: str) -> tuple[BasketLine, ...]:
         rows = self._all(f"SELECT {_LINE_COLUMNS} FROM order_lines WHERE order_id = ?"

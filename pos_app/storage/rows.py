@@ -220,6 +220,9 @@ class OrderRow(Base):
     discount_percent: Mapped[int | None] = mapped_column(Integer)
     discount_reason: Mapped[str | None] = mapped_column(Text)
     discount_by: Mapped[str | None] = mapped_column(String(64))
+    # Where the visitor comes from, when the till asked (R12): "75011", "abroad",
+    # "declined"; none when not asked.
+    postal_code: Mapped[str | None] = mapped_column(String(16))
 
     __table_args__ = (Index("ix_orders_till_sequence", "till_id", "training", "sequence",
                             unique=True),)
