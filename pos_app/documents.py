@@ -19,6 +19,7 @@ from pos_app.domain.document import (
     Text,
     TicketBooklet,
 )
+from pos_app.domain.postal_code import PostalAnswer
 from pos_app.domain.ticket import Ticket, shown_reference
 from pos_app.formatting import format_local_time, format_money, format_vat_rate, paris
 
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
     from pos_app.domain.vat import VatLine
 
 SIMULATION = "*** SIMULATION ***"
+POSTAL_ANSWER_TEXT = {PostalAnswer.ABROAD.value: "Étranger",
+                      PostalAnswer.DECLINED.value: "Non communiqué"}
 CLOSURE_NAMES = {"z": "Z", "month": "Clôture mensuelle", "year": "Clôture annuelle"}
 
 
@@ -113,6 +116,8 @@ def _lines_and_vat(lines: Iterable[ReceiptLine], vat: Iterable[VatLine],
             f" {format_money(line.unit_price_cents)} = {format_money(line.gross_cents)}"
             # No-break spaces: on a narrow roll the amount and its rate go on together.
             f"\u00a0·\u00a0TVA\u00a0{format_vat_rate(line.vat_rate_bp)}"))
+        if line.slot_start is not None and line.slot_end is not None:
+            blocks.append(Text(f"  {slot_text(line.slot_start, line.slot_end)}"))
         if line.discount_cents:
             reason = f" ({line.discount_reason})" if line.discount_reason else ""
             blocks.append(Text(f"  Remise {format_money(-line.discount_cents)}{reason}"))
@@ -256,6 +261,11 @@ def reading_document(value: Reading, closures: tuple[Closure, ...] = (),
     return Document(DocumentKind.READING, reference, tuple(blocks))
 
 
+def postal_code_text(answer: str) -> str:
+    """A postal code answer as the command line says it (the screens translate theirs)."""
+    return POSTAL_ANSWER_TEXT.get(answer, answer)
+
+
 def order_lines(order: Order, payer: Customer | None) -> list[str]:
     """An order's summary: its lines, VAT, payments, returns and refunds, and what is
     left to pay."""
@@ -263,6 +273,8 @@ def order_lines(order: Order, payer: Customer | None) -> list[str]:
              + (" — ANNULÉE" if order.cancellation else "")]
     if payer:
         lines.append(f"Payeur : {payer.display_name}")
+    if order.postal_code is not None:
+        lines.append(f"Code postal : {postal_code_text(order.postal_code)}")
     for position, line in enumerate(order.lines, start=1):
         lines.append(f"  {position}. {line.quantity} × {line.label} ({line.price_label}) "
                      f"{format_money(line.unit_price_cents)} = {format_money(line.gross_cents)}")
@@ -334,6 +346,16 @@ def ticket_details(ticket: AdmissionTicket) -> list[str]:
         lines.append(ticket.holder)
     lines.append(f"Commande {ticket.order_number}")
     return lines
+
+
+def slot_text(start: datetime, end: datetime) -> str:
+    """A slot as the venue's clock says it: `Le 18/07/2026 de 14h00 à 15h00`, or `Du
+    13/07/2026 10h00 au 17/07/2026 17h00` over several days."""
+    zone = paris()
+    first, last = start.astimezone(zone), end.astimezone(zone)
+    if first.date() == last.date():
+        return f"Le {first:%d/%m/%Y} de {first:%Hh%M} à {last:%Hh%M}"
+    return f"Du {first:%d/%m/%Y %Hh%M} au {last:%d/%m/%Y %Hh%M}"
 
 
 def validity_text(valid_from: datetime, valid_until: datetime) -> str:

@@ -2,7 +2,8 @@
 
 Each screen is shown in a real window on the X server, filled with the demo venue, and
 captured from the screen itself, dialogs included, as staff would see it: sign-in,
-sale, favourites, customer search, a payment with a partial payment, that sale brought
+sale, favourites, customer search, the visitor's postal code asked (R12), a payment with
+a partial payment, that sale brought
 back after the till stopped and then given up (its 5 € handed back), order search, a
 line's pop-up, a discount, the baskets on hold, the opening float, the till's rules, the
 staff locked out, an order's cancellation and a return with their refunds, a receipt, a
@@ -227,17 +228,7 @@ def shoot_sale_screens(store: Store, runner: OperationRunner,
               *([shoot_keyboard(dialog.search)] if size == SIZES[0] else [])]
     dialog.reject()
 
-    payment = window.pay()
-    assert payment is not None
-    settle(runner, lambda: bool(payment.methods))
-    payment.keypad.press("5")
-    button = payment.findChild(QPushButton, "method_ESP")
-    assert button is not None
-    button.click()
-    settle(runner, lambda: bool(payment.tendered))
-    paths.append(capture(window, f"payment-{suffix}"))
-    payment.reject()
-    settle(runner)
+    paths += shoot_payment(window, runner, suffix)
     window.close()  # the till stops in the middle of the sale, 5 € taken
 
     window = shown(SaleWindow(ctx, runner, staff, till), runner, size)
@@ -262,6 +253,35 @@ def shoot_sale_screens(store: Store, runner: OperationRunner,
     search.reject()
     settle(runner)
     window.close()
+    return paths
+
+
+def shoot_payment(window: SaleWindow, runner: OperationRunner, suffix: str) -> list[Path]:
+    """The visitor's postal code asked (the till's setting on, R12), then 5 € in cash."""
+    paths: list[Path] = []
+    # The till asks each visitor's postal code (R12): the payment starts with it.
+    assert window.settings is not None
+    window.settings.ask_postal_code = True
+    payment = window.pay()
+    assert payment is not None
+    settle(runner, lambda: bool(payment.methods))
+    for digit in "75011":
+        payment.postal_keypad.press(digit)
+    settle(runner)
+    paths.append(capture(window, f"postal-code-{suffix}"))
+    confirm = payment.postal_page.findChild(QPushButton, "confirmPostalCode")
+    assert confirm is not None
+    confirm.click()
+    settle(runner, lambda: payment.pages.currentIndex() == 0)
+    window.settings.ask_postal_code = False
+    payment.keypad.press("5")
+    button = payment.findChild(QPushButton, "method_ESP")
+    assert button is not None
+    button.click()
+    settle(runner, lambda: bool(payment.tendered))
+    paths.append(capture(window, f"payment-{suffix}"))
+    payment.reject()
+    settle(runner)
     return paths
 
 

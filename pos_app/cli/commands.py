@@ -46,6 +46,7 @@ from pos_app.services.journal import record_clock_jump, record_command
 from pos_app.services.staff import sign_in
 
 PARIS_TIME = ZoneInfo("Europe/Paris")
+ONE_WORD = frozenset({"init", "import", "enrol", "availability"})  # commands with no action
 _PAYMENT_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
@@ -56,8 +57,7 @@ def run_command(args: argparse.Namespace) -> int:
             return emit(args, storeless(args))
         except UsageError as error:
             return output.fail(args.json, str(error))
-    name = (args.command if args.command in {"init", "import", "enrol"}
-            else f"{args.command} {args.action}")
+    name = (args.command if args.command in ONE_WORD else f"{args.command} {args.action}")
     # Printing writes the print queue: `close x --print` opens the store to write.
     access = (StoreAccess.WRITE if getattr(args, "print", False)
               else STORE_ACCESS.get(name, StoreAccess.WRITE))
@@ -82,7 +82,7 @@ def run_command(args: argparse.Namespace) -> int:
 
 def _name(args: argparse.Namespace) -> str:
     """`order create`, `close z`…, or `init`: the command as typed."""
-    if args.command in {"init", "import", "enrol"}:
+    if args.command in ONE_WORD:
         return str(args.command)
     name = f"{args.command} {args.action}"
     return f"{name} {args.device}" if args.command == "devices" and "device" in args else name
@@ -175,7 +175,8 @@ def _order_create(store: Store, args: argparse.Namespace) -> Any:
     staff = _staff(store, args)
     wanted = read_order(store.context, read_json(args.file), staff.id)
     order = selling.sell(store.context, staff, wanted.basket, wanted.payments,
-                         validate_without_paying=wanted.validate_without_paying)
+                         validate_without_paying=wanted.validate_without_paying,
+                         postal_code=args.postal_code)
     return output.order(orders.get_order(store.context, order.number))
 
 
@@ -294,7 +295,7 @@ def _draft_validate(store: Store, args: argparse.Namespace) -> Any:
         raise UsageError("no sale is in progress")
     order = drafts.validate_draft(store.context, staff, kept.basket, kept.version,
                                   validate_without_paying=args.without_paying,
-                                  training=kept.training)
+                                  training=kept.training, postal_code=args.postal_code)
     return output.order(orders.get_order(store.context, order.number))
 
 
@@ -558,6 +559,26 @@ def _tickets_stats(store: Store, args: argparse.Namespace) -> Any:
     return output.gate_stats(stats)
 
 
+def _availability(store: Store, args: argparse.Namespace) -> Any:
+    from pos_app.services.availability import product_availability
+
+    if args.end < args.start:
+        raise UsageError("--to comes before --from")
+    return output.availability(args.product, product_availability(
+        store.context, args.product, args.start, args.end))
+
+
+def _orders_postal_codes(store: Store, args: argparse.Namespace) -> Any:
+    from pos_app.services.postal_codes import counts_csv, postal_code_counts
+
+    end = args.end or store.context.clock.now().astimezone(PARIS_TIME).date()
+    counts = postal_code_counts(store.context, args.start or end, end)
+    if args.csv:
+        text = counts_csv(counts)
+        return output.Result(text, text.rstrip("\n"))
+    return output.postal_codes(counts)
+
+
 def _tickets_conflicts(store: Store, args: argparse.Namespace) -> Any:
     from pos_app.services.admissions import ticket_conflicts
 
@@ -583,7 +604,8 @@ STORE_ACCESS: dict[str, StoreAccess] = {
     **dict.fromkeys(["products search", "customers search", "orders search", "order show",
                      "draft show", "closures list", "receipt show",
                      "receipt refund", "devices list", "sync status", "ticket check",
-                     "tickets stats", "tickets conflicts"], StoreAccess.READ),
+                     "tickets stats", "tickets conflicts", "availability"],
+                    StoreAccess.READ),
 }
 
 STORELESS: dict[str, Callable[[argparse.Namespace], Any]] = {
@@ -599,6 +621,7 @@ HANDLERS: dict[str, Callable[[Store, argparse.Namespace], Any]] = {
                                                              lambda: _staff(store, args)),
     "init": _init,
     "import": _import,
+    "availability": _availability,
     "products search": _products_search,
     "customers search": _customers_search,
     "order create": _order_create,
@@ -616,6 +639,7 @@ HANDLERS: dict[str, Callable[[Store, argparse.Namespace], Any]] = {
     "draft validate": _draft_validate,
     "draft abandon": _draft_abandon,
     "orders search": _orders_search,
+    "orders postal-codes": _orders_postal_codes,
     "journal verify": _journal_verify,
     "journal rotate-key": _journal_rotate_key,
     "policy show": _policy_show,

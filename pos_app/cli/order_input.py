@@ -7,9 +7,18 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+from pos_app.domain.availability import NotEnoughPlaces
 from pos_app.domain.basket import Basket
 from pos_app.domain.discount import DiscountAsked, parse_discount
-from pos_app.domain.errors import DomainError, InvalidQuantity, UnknownPrice, shown
+from pos_app.domain.errors import (
+    DomainError,
+    InvalidQuantity,
+    SlotNotOfProduct,
+    SlotRequired,
+    UnknownPrice,
+    UnknownSlot,
+    shown,
+)
 from pos_app.domain.money import parse_amount
 from pos_app.domain.reference_data import (
     CODE_LENGTH,
@@ -26,11 +35,11 @@ from pos_app.services.selling import PaymentRequest, add_by_barcode, add_product
 
 KEYS = {"lines", "payer", "payments", "validate_without_paying", "discount",
         "discount_reason"}
-LINE_KEYS = {"product", "barcode", "quantity", "price", "discount", "discount_reason"}
+LINE_KEYS = {"product", "barcode", "quantity", "price", "slot", "discount", "discount_reason"}
 PAYMENT_KEYS = {"method", "amount"}
 # The longest text each field may be, as the store sizes the column it names.
 LENGTHS = {"product": ID_LENGTH, "barcode": ID_LENGTH, "price": NAME_LENGTH,
-           "payer": ID_LENGTH, "method": CODE_LENGTH}
+           "slot": ID_LENGTH, "payer": ID_LENGTH, "method": CODE_LENGTH}
 
 
 @dataclass(slots=True)
@@ -123,7 +132,10 @@ def _line_problems(where: str, line: dict[str, Any]) -> list[Problem]:
     price = line.get("price")
     if price is not None and not isinstance(price, str):
         problems.append(Problem(f"{where}.price", "must be a price id or label"))
-    for field in ("product", "barcode", "price"):
+    slot = line.get("slot")
+    if slot is not None and not isinstance(slot, str):
+        problems.append(Problem(f"{where}.slot", "must be a slot id"))
+    for field in ("product", "barcode", "price", "slot"):
         if isinstance(line.get(field), str) and (too_long := _too_long(field, line[field])):
             problems.append(Problem(f"{where}.{field}", too_long))
     return problems
@@ -135,8 +147,10 @@ def _add_line(ctx: Context, basket: Basket, where: str, line: Any) -> list[Probl
     problems = _line_problems(where, line)
     if problems:
         return problems
-    quantity, price = line.get("quantity", 1), line.get("price")
+    quantity, price, slot = line.get("quantity", 1), line.get("price"), line.get("slot")
     product_id, barcode = line.get("product"), line.get("barcode")
+    if slot is not None and not isinstance(product_id, str):
+        return [Problem(f"{where}.slot", "a slot is sold with its `product` id")]
     try:
         if isinstance(product_id, str) and isinstance(barcode, str):
             # Both given: they must name the same product, or the line is ambiguous.
@@ -147,7 +161,7 @@ def _add_line(ctx: Context, basket: Basket, where: str, line: Any) -> list[Probl
                                        f" barcode is on {shown(found.id)}): give one of them")]
             basket.add(found, quantity, price)
         elif isinstance(product_id, str):
-            add_product(ctx, basket, product_id, quantity, price)
+            add_product(ctx, basket, product_id, quantity, price, slot)
         elif isinstance(barcode, str):
             add_by_barcode(ctx, basket, barcode, quantity, price)
         else:
@@ -156,6 +170,8 @@ def _add_line(ctx: Context, basket: Basket, where: str, line: Any) -> list[Probl
         return [Problem(f"{where}.quantity", str(error))]
     except UnknownPrice as error:
         return [Problem(f"{where}.price", str(error))]
+    except (NotEnoughPlaces, SlotNotOfProduct, SlotRequired, UnknownSlot) as error:
+        return [Problem(f"{where}.slot", str(error))]
     except DomainError as error:
         field = "barcode" if isinstance(barcode, str) else "product"
         return [Problem(f"{where}.{field}", str(error))]

@@ -18,6 +18,7 @@ from pos_app.documents import (
     receipt_lines,
     refund_document,
 )
+from pos_app.domain.availability import Availability
 from pos_app.domain.catalogue import Product
 from pos_app.domain.closure import Closure, Reading
 from pos_app.domain.customer import Customer
@@ -35,6 +36,7 @@ from pos_app.services.journal_check import JournalReport
 from pos_app.services.orders import OrderDetails
 from pos_app.services.payloads import order_view
 from pos_app.services.ports import OrderSummary
+from pos_app.services.postal_codes import PostalCodeCounts
 
 
 @dataclass(frozen=True, slots=True)
@@ -364,6 +366,30 @@ def gate_stats(value: GateStats) -> Result:
                                  for _id, name, count in value.per_product]
     lines += ["Refusals:"] + [f"  {reason}  {count}" for reason, count in value.refusals]
     lines.append(f"Voided: {value.voids}")
+    return Result(data, "\n".join(lines))
+
+
+def availability(product_id: str, slots: list[Availability]) -> Result:
+    """Each slot: when (venue time), booked, capacity, left."""
+    data = [{"slot_id": a.slot.id, "start": a.slot.start.isoformat(),
+             "end": a.slot.end.isoformat(), "daily": a.slot.daily, "booked": a.booked,
+             "capacity": a.capacity, "left": a.left} for a in slots]
+    lines = [f"{format_local_time(a.slot.start, '%a %d/%m/%Y %H:%M')}"
+             f"–{format_local_time(a.slot.end, '%H:%M' if not a.slot.daily else '%d/%m %H:%M')}"
+             f"  {a.booked}/{a.capacity}  left {a.left}  ({a.slot.id})" for a in slots]
+    return Result(data, "\n".join(lines) or f"No slot of {product_id} in those days")
+
+
+def postal_codes(value: PostalCodeCounts) -> Result:
+    data = {"from": value.first_day.isoformat(), "to": value.last_day.isoformat(),
+            "orders": value.answered + value.not_asked, "not_asked": value.not_asked,
+            "per_postal_code": [{"postal_code": answer, "orders": count}
+                                for answer, count in value.per_answer]}
+    lines = [f"Orders {value.first_day:%d/%m/%Y} to {value.last_day:%d/%m/%Y} with a postal"
+             f" code answer: {value.answered}"]
+    lines += [f"  {answer:<10} {count}" for answer, count in value.per_answer]
+    if value.not_asked:
+        lines.append(f"Not asked: {value.not_asked}")
     return Result(data, "\n".join(lines))
 
 

@@ -55,14 +55,17 @@ def build_parser() -> argparse.ArgumentParser:
     load = commands.add_parser("import", help="import a JSON data file (docs/data-format.md)")
     load.add_argument("file", type=Path)
 
+    _add_availability_command(commands)
     products = commands.add_parser("products").add_subparsers(dest="action", required=True)
     products.add_parser("search").add_argument("text")
     people = commands.add_parser("customers").add_subparsers(dest="action", required=True)
     people.add_parser("search").add_argument("pattern")
 
     order = commands.add_parser("order").add_subparsers(dest="action", required=True)
-    order.add_parser("create", help="validate an order read from a JSON file or stdin"
-                     ).add_argument("file", nargs="?", default="-")
+    create = order.add_parser("create", help="validate an order read from a JSON file or"
+                              " stdin")
+    create.add_argument("file", nargs="?", default="-")
+    _add_postal_code_option(create)
     pay = order.add_parser("pay")
     pay.add_argument("number")
     pay.add_argument("--method", required=True)
@@ -90,6 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     search = many.add_parser("search")
     search.add_argument("text", nargs="?", default="")
     search.add_argument("--status", choices=[s.value for s in StatusFilter], default="all")
+    _add_postal_code_report(many)
 
     staff = commands.add_parser("staff", help="the staff").add_subparsers(dest="action",
                                                                          required=True)
@@ -143,16 +147,43 @@ def _add_draft_commands(commands: Any) -> None:
     validate = draft.add_parser("validate", help="the sale in progress becomes an order")
     validate.add_argument("--without-paying", action="store_true",
                           help="validate with something left to pay (R5)")
+    _add_postal_code_option(validate)
     abandon = draft.add_parser("abandon", help="give up the sale in progress")
     abandon.add_argument("--given-back", action="store_true",
                          help="what was tendered was handed back to the customer (needed"
                          " when the sale holds payments; journaled)")
 
 
+def _add_postal_code_report(many: Any) -> None:
+    postal = many.add_parser("postal-codes", help="this till's orders per postal code of"
+                             " their visitors (R12), the cancelled and training ones apart")
+    postal.add_argument("--from", dest="start", type=_date, help="YYYY-MM-DD (default: the"
+                        " day of --to)")
+    postal.add_argument("--to", dest="end", type=_date, help="YYYY-MM-DD, included (default:"
+                        " today)")
+    postal.add_argument("--csv", action="store_true", help="CSV on standard output (one row"
+                        " per postal code)")
+
+
+def _add_postal_code_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--postal-code", metavar="CODE", help="where the visitor comes"
+                         " from (R12): five digits (75011), abroad or declined")
+
+
 def _add_refund_option(command: argparse.ArgumentParser) -> None:
     command.add_argument("--refund", action="append", metavar="METHOD:AMOUNT",
                          help="how money goes back, e.g. ESP:20 CB:41,90 (repeat; default:"
                          " in the methods it was paid with, the latest payment first)")
+
+
+def _add_availability_command(commands: Any) -> None:
+    places = commands.add_parser("availability", help="a dated product's slots with the"
+                                 " places booked, its capacity and what is left (R3)")
+    places.add_argument("--product", required=True, help="a dated product's id")
+    places.add_argument("--from", dest="start", type=_date, required=True,
+                        help="YYYY-MM-DD (venue days)")
+    places.add_argument("--to", dest="end", type=_date, required=True,
+                        help="YYYY-MM-DD, included")
 
 
 def _add_ticket_commands(commands: Any) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 from pos_app.domain.catalogue import Product
 from pos_app.domain.discount import BasketDiscount, DiscountAsked, allocate, check_discount
@@ -12,8 +13,11 @@ from pos_app.domain.errors import (
     EmptyBasket,
     InvalidQuantity,
     QuantityTooLarge,
+    SlotNotOfProduct,
+    SlotRequired,
 )
 from pos_app.domain.money import Cents
+from pos_app.domain.schedule import Slot
 from pos_app.domain.vat import VatLine, VatRate, vat_breakdown
 
 # The most one basket line may hold: more is a typing slip (a barcode typed in the
@@ -38,6 +42,11 @@ class BasketLine:
     discount_by: str | None = None
     # Its share of the basket's discount, allocated when the basket is validated.
     basket_discount_cents: Cents = 0
+    # A dated product's places are sold in one slot (R3), its times copied (UTC): the
+    # receipt and the tickets say them even once the slot is gone from the catalogue.
+    slot_id: str | None = None
+    slot_start: datetime | None = None
+    slot_end: datetime | None = None
 
     @property
     def gross_cents(self) -> Cents:
@@ -70,20 +79,35 @@ class Basket:
     payer_id: str | None = None
     discount: BasketDiscount | None = None
 
-    def add(self, product: Product, quantity: int = 1, price: str | None = None) -> BasketLine:
-        """Add a sellable product; the same product at the same price adds up on one line."""
+    def add(self, product: Product, quantity: int = 1, price: str | None = None,
+            slot: Slot | None = None) -> BasketLine:
+        """Add a sellable product; the same product at the same price (and in the same
+        slot) adds up on one line. A dated product is sold in one of its slots, an
+        undated one in none."""
         product.check_sellable()
         check_quantity(quantity)
         chosen = product.price(price)
+        if product.dated and slot is None:
+            raise SlotRequired(product.id)
+        if slot is not None and (not product.dated or slot.product_id != product.id):
+            raise SlotNotOfProduct(product.id, slot.id)
+        slot_id = None if slot is None else slot.id
         for index, line in enumerate(self.lines):
-            if line.product_id == product.id and line.price_id == chosen.id:
+            if (line.product_id == product.id and line.price_id == chosen.id
+                    and line.slot_id == slot_id):
                 self.lines[index] = replace(
                     line, quantity=check_quantity(line.quantity + quantity))
                 return self.lines[index]
         line = BasketLine(product.id, product.name, chosen.id, chosen.label,
                           chosen.amount_cents, quantity, product.vat_rate)
+        if slot is not None:
+            line = replace(line, slot_id=slot.id, slot_start=slot.start, slot_end=slot.end)
         self.lines.append(line)
         return line
+
+    def places_in(self, slot_id: str) -> int:
+        """The places this basket holds in a slot (every price of it)."""
+        return sum(line.quantity for line in self.lines if line.slot_id == slot_id)
 
     def set_quantity(self, index: int, quantity: int) -> None:
         """A line's new quantity; never below what its own discount takes off."""

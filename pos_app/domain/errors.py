@@ -42,6 +42,26 @@ class ProductNotSellable(DomainError):
         self.reason = reason
 
 
+class SlotRequired(DomainError):
+    """A dated product is sold in one of its slots (R3)."""
+
+    def __init__(self, product_id: str) -> None:
+        super().__init__(f"product {product_id} is sold by slot: choose one")
+        self.product_id = product_id
+
+
+class SlotNotOfProduct(DomainError):
+    def __init__(self, product_id: str, slot_id: str) -> None:
+        super().__init__(f"slot {slot_id} is not one of product {product_id}")
+        self.product_id, self.slot_id = product_id, slot_id
+
+
+class UnknownSlot(DomainError):
+    def __init__(self, slot_id: str) -> None:
+        super().__init__(f"unknown slot {slot_id!r}")
+        self.slot_id = slot_id
+
+
 class UnknownPrice(DomainError):
     def __init__(self, product_id: str, price: str) -> None:
         super().__init__(f"product {product_id} has no price {price!r}")

@@ -161,6 +161,9 @@ class Order:
     # The basket's discount (its reason, who gave it, what it came to); each line carries
     # its share of it (`basket_discount_cents`).
     discount: BasketDiscount | None = None
+    # Where the visitor comes from, when the till asked (R12): a postal code, "abroad"
+    # or "declined" (domain/postal_code.py); None: not asked.
+    postal_code: str | None = None
     total_cents: Cents = field(init=False)
     _vat: tuple[VatLine, ...] = field(init=False, repr=False, compare=False)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -27,6 +27,7 @@ from pos_app.domain.order import (
     line_part,
 )
 from pos_app.domain.payment import Payment
+from pos_app.domain.postal_code import InvalidPostalCode, parse_postal_code
 from pos_app.domain.reference_data import InvalidImport, Problem
 from pos_app.domain.till import Till
 from pos_app.domain.vat import VatRate
@@ -113,7 +114,7 @@ def _read(item_id: str, data: Mapping[str, Any]) -> PulledOrder:
                   staff_id=_text(data, "staff_id", ""), lines=lines,
                   payer_id=None if payer is None else payer.id, payments=payments,
                   cancellation=cancellation, returns=returns, refunds=refunds,
-                  discount=_order_discount(data, lines))
+                  discount=_order_discount(data, lines), postal_code=_postal_code(data))
     if order.total_cents != _count(data, "total_cents", ""):
         raise _Wrong(".total_cents", "is not what its lines add up to")
     return PulledOrder(till, order, payer, made_by, cancelled_by_till)
@@ -229,6 +230,10 @@ def _line(value: Mapping[str, Any], at: str) -> BasketLine:
                       _by(value, at) if discount else None,
                       _count(value, "basket_discount_cents", at)
                       if "basket_discount_cents" in value else 0)
+    if "slot_id" in value:  # places sold in a slot: they count against it here too (R3)
+        line = replace(line, slot_id=_text(value, "slot_id", at),
+                       slot_start=_time(value, "slot_start", at),
+                       slot_end=_time(value, "slot_end", at))
     if line.quantity < 1:
         raise _Wrong(f"{at}.quantity", "a whole number from 1")
     if line.gross_cents > LARGEST:
@@ -269,6 +274,19 @@ def _order_discount(data: Mapping[str, Any],
     if by is not None and not isinstance(by, str):
         raise _Wrong(f"{at}.by", "a text or null")
     return BasketDiscount(cents, _text(item, "reason", at), by, percent)
+
+
+def _postal_code(data: Mapping[str, Any]) -> str | None:
+    """Where the visitor comes from, when the selling till asked (none otherwise)."""
+    value = data.get("postal_code")
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise _Wrong(".postal_code", "a postal code, abroad or declined, or null")
+    try:
+        return parse_postal_code(value)
+    except InvalidPostalCode:
+        raise _Wrong(".postal_code", "a postal code, abroad or declined, or null") from None
 
 
 def _sequence(number: str, at: str) -> int:

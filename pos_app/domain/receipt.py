@@ -57,6 +57,9 @@ class ReceiptLine:
     discount_cents: Cents = 0
     discount_reason: str = ""
     basket_discount_cents: Cents = 0
+    # A dated product's slot (R3): when the service is given, printed under the line.
+    slot_start: datetime | None = None
+    slot_end: datetime | None = None
 
     @property
     def gross_cents(self) -> Cents:

@@ -187,6 +187,8 @@ def order_payload(order: Order, payer: Customer | None = None,
         **order_discount_body(order.discount),
         "vat": _vat(order.vat()),
         "total_cents": order.total_cents,
+        # Only when the till asked (R12): other orders' records as they were.
+        **({} if order.postal_code is None else {"postal_code": order.postal_code}),
     }
 
 
@@ -780,7 +782,7 @@ def _law_line(line: BasketLine, sign: int = 1) -> dict[str, Any]:
             "quantity": sign * line.quantity, "unit_price_cents": line.unit_price_cents,
             "vat_rate_bp": int(line.vat_rate), "total_cents": sign * line.total_cents,
             "total_excl_cents": sign * split_vat(line.total_cents, line.vat_rate).excl_cents,
-            **_line_discount(line, sign)}
+            **_line_discount(line, sign), **_line_slot(line, law=True)}
 
 
 def _line_discount(line: BasketLine, sign: int = 1) -> dict[str, Any]:
@@ -819,7 +821,19 @@ def _line(line: BasketLine) -> dict[str, Any]:
     return {"product_id": line.product_id, "label": line.label, "price_id": line.price_id,
             "price_label": line.price_label, "unit_price_cents": line.unit_price_cents,
             "quantity": line.quantity, "vat_rate_bp": line.vat_rate,
-            "total_cents": line.total_cents, **_line_discount(line)}
+            "total_cents": line.total_cents, **_line_discount(line), **_line_slot(line)}
+
+
+def _line_slot(line: BasketLine, law: bool = False) -> dict[str, Any]:
+    """A line's slot (R3), only when it has one: bodies and records of other lines stay
+    as they were. The law lists when the service is given (`slot`: its start and end);
+    a record names the slot too, so that every till counts its places."""
+    if line.slot_start is None or line.slot_end is None:
+        return {}
+    start, end = line.slot_start.isoformat(), line.slot_end.isoformat()
+    if law:
+        return {"slot": {"start": start, "end": end}}
+    return {"slot_id": line.slot_id, "slot_start": start, "slot_end": end}
 
 
 def _vat(vat: list[VatLine]) -> list[dict[str, int]]:

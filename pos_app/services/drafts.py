@@ -112,9 +112,11 @@ def untender(ctx: Context, staff: StaffMember) -> Draft:
 
 
 def validate_draft(ctx: Context, staff: StaffMember, basket: Basket, version: int, *,
-                   validate_without_paying: bool = False, training: bool = False) -> Order:
+                   validate_without_paying: bool = False, training: bool = False,
+                   postal_code: str | None = None) -> Order:
     """The sale in progress becomes an order with the payments tendered for it, and stops
-    being in progress, in one transaction (R5: unpaid, it needs `validate_without_paying`).
+    being in progress, in one transaction (R5: unpaid, it needs `validate_without_paying`;
+    `postal_code`: the visitor's answer when the till asked, R12).
     The basket must be the one kept: changed elsewhere meanwhile, it is refused. A sale
     that holds payments is sold even in a session past its 24 hours (the money is in
     this session's drawer); a training sale stays one."""
@@ -137,7 +139,7 @@ def validate_draft(ctx: Context, staff: StaffMember, basket: Basket, version: in
     return record_sale(ctx, staff, basket, take, validate_without_paying=validate_without_paying,
                        training=training if kept is None else kept.training,
                        even_overdue=kept is not None and bool(kept.payments),
-                       kept=None if kept is None else kept.basket)
+                       kept=None if kept is None else kept.basket, postal_code=postal_code)
 
 
 def abandon_draft(ctx: Context, staff: StaffMember, given_back: bool = False) -> None:

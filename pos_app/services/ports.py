@@ -512,6 +512,12 @@ class OrderRepository(Protocol):
         """Insert a new order with its lines, VAT per rate and payments."""
         ...
 
+    def booked_places(self, slot_ids: Sequence[str]) -> dict[str, int]:
+        """The places sold in each slot (R3), by every till whose orders are held here:
+        cancelled orders, places returned and training sales left out; a slot with none
+        is absent."""
+        ...
+
     def add_payment(self, order: Order, payment: Payment, till_id: str,
                     session_id: str | None) -> None:
         """Record a payment taken later, at till `till_id`."""
@@ -530,6 +536,12 @@ class OrderRepository(Protocol):
                     session_id: str | None) -> None: ...
 
     def get_by_number(self, number: str) -> Order | None: ...
+
+    def postal_code_counts(self, till_id: str, start: datetime,
+                           end: datetime) -> list[tuple[str | None, int]]:
+        """How many active orders `till_id` sold from `start` (included) to `end`
+        (excluded) per postal code answer (None: not asked); training orders never."""
+        ...
 
     def merge_pulled(self, pulled: PulledOrder, local: Till) -> str | None:
         """Hold what tills other than `local` made of an order the server sent

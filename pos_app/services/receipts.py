@@ -21,6 +21,7 @@ entries when this till made them, from the records pulled when another till did.
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from pos_app.domain.basket import BasketLine
@@ -320,11 +321,14 @@ class _Journaled:
 
 
 def _line(line: dict[str, Any]) -> ReceiptLine:
+    slot = line.get("slot")
     return ReceiptLine(str(line["label"]), str(line["price_label"]), int(line["quantity"]),
                        int(line["unit_price_cents"]), int(line["vat_rate_bp"]),
                        int(line["total_cents"]), int(line.get("discount_cents", 0)),
                        str(line.get("discount_reason", "")),
-                       int(line.get("basket_discount_cents", 0)))
+                       int(line.get("basket_discount_cents", 0)),
+                       None if slot is None else datetime.fromisoformat(slot["start"]),
+                       None if slot is None else datetime.fromisoformat(slot["end"]))
 
 
 def _sold_line(line: dict[str, Any]) -> BasketLine:

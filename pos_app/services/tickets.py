@@ -64,8 +64,11 @@ def issue_tickets(uow: UnitOfWork, signer: Signer, order: Order, now: datetime,
         rule = rules.get(line.product_id)
         if rule is None:
             continue
-        # No slots yet: a ticket is valid its days of sale, as the venue's clock counts.
-        start, end = validity(rule, now, zone or venue_zone())
+        # A place in a slot: the slot with the product's margins; otherwise its days of
+        # sale, as the venue's clock counts them.
+        slot = (None if line.slot_start is None or line.slot_end is None
+                else (line.slot_start, line.slot_end))
+        start, end = validity(rule, now, zone or venue_zone(), slot)
         valid_from, valid_until = whole_minute(start), whole_minute(end)
         for unit in range(1, line.quantity + 1):
             claims = TicketClaims(key_id, new_reference(), line.product_id, valid_from,

@@ -11,7 +11,13 @@ from pos_app.domain.discount import BasketDiscount
 from pos_app.domain.draft import Draft
 from pos_app.domain.payment import Payment
 from pos_app.domain.vat import VatRate
-from pos_app.storage.sql import SqlRepository, from_utc_text, utc_text
+from pos_app.storage.sql import (
+    SqlRepository,
+    from_optional_utc_text,
+    from_utc_text,
+    utc_text,
+    utc_text_or_none,
+)
 
 
 class SqlDrafts(SqlRepository):
@@ -30,9 +36,11 @@ class SqlDrafts(SqlRepository):
             return None
         till_id = row[0]
         lines = [BasketLine(r[0], r[1], r[2], r[3], r[4], r[5], VatRate(r[6]), r[7], r[8] or "",
-                            r[9]) for r in self._all(
+                            r[9], 0, r[10], from_optional_utc_text(r[11]),
+                            from_optional_utc_text(r[12])) for r in self._all(
             "SELECT product_id, label, price_id, price_label, unit_price_cents, quantity,"
-            " vat_rate_bp, discount_cents, discount_reason, discount_by FROM draft_lines"
+            " vat_rate_bp, discount_cents, discount_reason, discount_by, slot_id,"
+            " slot_starts_at, slot_ends_at FROM draft_lines"
             " WHERE draft_id = ? ORDER BY position", (draft_id,))]
         # The basket's discount as asked: an amount, or a percentage (cents 0).
         discount = None if row[8] is None else BasketDiscount(row[6], row[8], row[9], row[7])
@@ -60,10 +68,13 @@ class SqlDrafts(SqlRepository):
         self._run("DELETE FROM draft_lines WHERE draft_id = ?", (draft.id,))
         self._many("INSERT INTO draft_lines (draft_id, position, product_id, label, price_id,"
                    " price_label, unit_price_cents, quantity, vat_rate_bp, discount_cents,"
-                   " discount_reason, discount_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   " discount_reason, discount_by, slot_id, slot_starts_at, slot_ends_at)"
+                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                    [(draft.id, position, line.product_id, line.label, line.price_id,
                      line.price_label, line.unit_price_cents, line.quantity, line.vat_rate,
-                     line.discount_cents, line.discount_reason or None, line.discount_by)
+                     line.discount_cents, line.discount_reason or None, line.discount_by,
+                     line.slot_id, utc_text_or_none(line.slot_start),
+                     utc_text_or_none(line.slot_end))
                     for position, line in enumerate(draft.basket.lines)])
         self._run("DELETE FROM draft_payments WHERE draft_id = ?", (draft.id,))
         self._many("INSERT INTO draft_payments (id, draft_id, position, method_code,"

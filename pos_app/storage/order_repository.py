@@ -4,7 +4,9 @@ a Z covers."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from pos_app.domain.basket import BasketLine
@@ -24,9 +26,18 @@ from pos_app.domain.payment import Payment
 from pos_app.domain.text import fold
 from pos_app.domain.vat import VatRate
 from pos_app.services.ports import OrderSummary
-from pos_app.storage.sql import SqlRepository, from_utc_text, like_escape, utc_text
+from pos_app.storage.sql import (
+    SqlRepository,
+    from_optional_utc_text,
+    from_utc_text,
+    like_escape,
+    utc_text,
+    utc_text_or_none,
+)
 
 if TYPE_CHECKING:  # read by the sync thread's pull only: the sale screen loads without it
+    from collections.abc import Sequence
+
     from pos_app.domain.pulled_order import PulledOrder
     from pos_app.domain.till import Till
 
@@ -47,11 +58,12 @@ _INSERT_REFUND = ("INSERT INTO refunds (id, order_id, credit_note_id, method_cod
                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 _LINE_COLUMNS = ("product_id, label, price_id, price_label, unit_price_cents, quantity,"
                  " vat_rate_bp, discount_cents, discount_reason, discount_by,"
-                 " basket_discount_cents")
+                 " basket_discount_cents, slot_id, slot_starts_at, slot_ends_at")
 # The columns `_line_values` fills, after the owner's and its position.
 _LINE_INSERT = ("product_id, label, price_id, price_label, unit_price_cents, quantity,"
                 " vat_rate_bp, total_cents, discount_cents, discount_reason, discount_by,"
-                " basket_discount_cents")
+                " basket_discount_cents, slot_id, slot_starts_at, slot_ends_at")
+_LINE_MARKS = ", ".join("?" * len(_LINE_INSERT.split(",")))
 
 
 def _payment_row(order: Order, payment: Payment, till_id: str,
@@ -83,12 +95,14 @@ def _line_values(line: BasketLine) -> tuple[Any, ...]:
     return (line.product_id, line.label, line.price_id, line.price_label,
             line.unit_price_cents, line.quantity, line.vat_rate, line.total_cents,
             line.discount_cents, line.discount_reason or None, line.discount_by,
-            line.basket_discount_cents)
+            line.basket_discount_cents, line.slot_id, utc_text_or_none(line.slot_start),
+            utc_text_or_none(line.slot_end))
 
 
 def _line(row: tuple[Any, ...]) -> BasketLine:
     return BasketLine(row[0], row[1], row[2], row[3], row[4], row[5], VatRate(row[6]),
-                      row[7], row[8] or "", row[9], row[10])
+                      row[7], row[8] or "", row[9], row[10], row[11],
+                      from_optional_utc_text(row[12]), from_optional_utc_text(row[13]))
 
 
 def _discount(row: tuple[Any, ...]) -> BasketDiscount | None:
@@ -102,19 +116,40 @@ def _discount_values(discount: BasketDiscount | None) -> tuple[Any, ...]:
     return (discount.cents, discount.percent, discount.reason, discount.by)
 
 
+# Places sold per slot: lines of orders standing (not cancelled, not training) less the
+# places their credit notes took back; the slots named as one JSON array (a month's
+# planning asks thousands at once).
+_BOOKED = (
+    "SELECT slot_id, sum(quantity) FROM ("
+    " SELECT l.slot_id, l.quantity FROM order_lines AS l JOIN orders AS o ON o.id = l.order_id"
+    " WHERE l.slot_id IN (SELECT value FROM json_each(?1)) AND o.cancelled_at IS NULL"
+    " AND NOT o.training"
+    " UNION ALL SELECT r.slot_id, -r.quantity FROM credit_note_lines AS r"
+    " JOIN credit_notes AS c ON c.id = r.credit_note_id JOIN orders AS o ON o.id = c.order_id"
+    " WHERE r.slot_id IN (SELECT value FROM json_each(?1)) AND o.cancelled_at IS NULL"
+    " AND NOT o.training) GROUP BY slot_id")
+
+
 class SqlOrders(SqlRepository):
+    def booked_places(self, slot_ids: Sequence[str]) -> dict[str, int]:
+        if not slot_ids:
+            return {}
+        return {slot_id: places for slot_id, places in
+                self._all(_BOOKED, (json.dumps(list(slot_ids)),)) if places}
+
     def add(self, order: Order, session_id: str | None) -> None:
         self._run(
             "INSERT INTO orders (id, number, till_id, sequence, created_at, staff_id, payer_id,"
             " total_cents, status, training, session_id, discount_cents, discount_percent,"
-            " discount_reason, discount_by)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " discount_reason, discount_by, postal_code)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (order.id, order.number, order.till_id, order.sequence,
              utc_text(order.created_at), order.staff_id, order.payer_id, order.total_cents,
-             order.status.value, order.training, session_id, *_discount_values(order.discount)))
+             order.status.value, order.training, session_id, *_discount_values(order.discount),
+             order.postal_code))
         self._many(
             f"INSERT INTO order_lines (order_id, position, {_LINE_INSERT})"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f" VALUES (?, ?, {_LINE_MARKS})",
             [(order.id, position, *_line_values(line))
              for position, line in enumerate(order.lines)])
         self._many(
@@ -188,7 +223,7 @@ class SqlOrders(SqlRepository):
         self.add(Order(id=order.id, number=order.number, sequence=order.sequence,
                        till_id=order.till_id, created_at=order.created_at,
                        staff_id=order.staff_id, lines=order.lines, payer_id=order.payer_id,
-                       discount=order.discount),
+                       discount=order.discount, postal_code=order.postal_code),
                  None)
 
     def _add_theirs(self, theirs: PulledOrder) -> None:
@@ -235,7 +270,7 @@ class SqlOrders(SqlRepository):
              note.training, session_id))
         self._many(
             f"INSERT INTO credit_note_lines (credit_note_id, position, order_line, {_LINE_INSERT})"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f" VALUES (?, ?, ?, {_LINE_MARKS})",
             [(note.id, position, item.position, *_line_values(item.line))
              for position, item in enumerate(note.lines)])
         self._many(
@@ -253,8 +288,8 @@ class SqlOrders(SqlRepository):
         row = self._one(
             "SELECT id, number, till_id, created_at, staff_id, payer_id, cancelled_at,"
             " cancelled_by, cancel_reason, sequence, training, cancelled_till_id,"
-            " discount_cents, discount_percent, discount_reason, discount_by FROM orders"
-            " WHERE number = ?",
+            " discount_cents, discount_percent, discount_reason, discount_by, postal_code"
+            " FROM orders WHERE number = ?",
             (number.upper(),))
         if row is None:
             return None
@@ -267,7 +302,15 @@ class SqlOrders(SqlRepository):
                      payer_id=row[5], payments=self._payments(row[0]),
                      cancellation=cancellation, training=bool(row[10]),
                      returns=self._returns(row[0], lines), refunds=self._refunds(row[0]),
-                     discount=_discount(row[12:16]))
+                     discount=_discount(row[12:16]), postal_code=row[16])
+
+    def postal_code_counts(self, till_id: str, start: datetime,
+                           end: datetime) -> list[tuple[str | None, int]]:
+        rows = self._all(
+            "SELECT postal_code, COUNT(*) FROM orders WHERE till_id = ? AND training = 0"
+            " AND status = ? AND created_at >= ? AND created_at < ? GROUP BY postal_code",
+            (till_id, OrderStatus.ACTIVE.value, utc_text(start), utc_text(end)))
+        return [(row[0], int(row[1])) for row in rows]
 
     def _lines(self, order_id: str) -> tuple[BasketLine, ...]:
         rows = self._all(f"SELECT {_LINE_COLUMNS} FROM order_lines WHERE order_id = ?"

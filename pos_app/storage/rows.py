@@ -259,6 +259,9 @@ class OrderRow(Base):
     discount_percent: Mapped[int | None] = mapped_column(Integer)
     discount_reason: Mapped[str | None] = mapped_column(Text)
     discount_by: Mapped[str | None] = mapped_column(String(64))
+    # Where the visitor comes from, when the till asked (R12): "75011", "abroad",
+    # "declined"; none when not asked.
+    postal_code: Mapped[str | None] = mapped_column(String(16))
 
     __table_args__ = (Index("ix_orders_till_sequence", "till_id", "training", "sequence",
                             unique=True),)
@@ -281,8 +284,11 @@ class OrderLineRow(Base):
     discount_reason: Mapped[str | None] = mapped_column(Text)
     discount_by: Mapped[str | None] = mapped_column(String(64))
     basket_discount_cents: Mapped[int] = mapped_column(Integer, server_default="0")
-    # The slot (R3) the line's places were sold in; none for an undated product.
+    # The slot (R3) the line's places were sold in, and its times as they were then (a
+    # receipt says them whatever becomes of the slot); none for an undated product.
     slot_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    slot_starts_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    slot_ends_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class OrderVatRow(Base):
@@ -346,6 +352,10 @@ class CreditNoteLineRow(Base):
     discount_reason: Mapped[str | None] = mapped_column(Text)
     discount_by: Mapped[str | None] = mapped_column(String(64))
     basket_discount_cents: Mapped[int] = mapped_column(Integer, server_default="0")
+    # The slot whose places went back (its order line's), and its times.
+    slot_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    slot_starts_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    slot_ends_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class CreditNoteVatRow(Base):
@@ -420,6 +430,10 @@ class DraftLineRow(Base):
     discount_cents: Mapped[int] = mapped_column(Integer, server_default="0")
     discount_reason: Mapped[str | None] = mapped_column(Text)
     discount_by: Mapped[str | None] = mapped_column(String(64))
+    # The slot the line's places are taken in, and its times.
+    slot_id: Mapped[str | None] = mapped_column(String(64))
+    slot_starts_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    slot_ends_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class DraftPaymentRow(Base):

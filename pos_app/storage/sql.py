@@ -38,6 +38,10 @@ def from_utc_text(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
+def utc_text_or_none(moment: datetime | None) -> str | None:
+    return None if moment is None else utc_text(moment)
+
+
 def from_optional_utc_text(text: str | None) -> datetime | None:
     return None if text is None else datetime.fromisoformat(text)
 

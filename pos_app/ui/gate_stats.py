@@ -46,10 +46,19 @@ class BarChart(QWidget):
         self.update()
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         if not self.bars:
             return
+        # Ended here, whatever happens: a painter left open on a widget until the garbage
+        # collector comes (the till runs it rarely) outlives the paint event, and the
+        # widget deleted under it crashes the process.
+        painter = QPainter(self)
+        try:
+            self._paint(painter)
+        finally:
+            painter.end()
+
+    def _paint(self, painter: QPainter) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         width, height = self.width(), self.height()
         label_height, top = 20, 20
         step = width / len(self.bars)
@@ -66,7 +75,6 @@ class BarChart(QWidget):
             if value:
                 painter.drawText(QRectF(left, top + usable - bar - 18, step, 18),
                                  Qt.AlignmentFlag.AlignCenter, str(value))
-        painter.end()
 
 
 class GateStatsDialog(QDialog):

@@ -13,6 +13,7 @@ from pos_app.domain import errors
 from pos_app.domain.admission import Light, Reason, Verdict
 from pos_app.domain.clock import ClockJump, JumpDirection
 from pos_app.domain.devices import WEDGE_UNFINISHED
+from pos_app.domain.postal_code import InvalidPostalCode
 from pos_app.domain.printing import DRAWER_NO_ANSWER, NO_DRAWER, NO_PRINTER, NO_STATUS_ANSWER
 from pos_app.domain.scan_meaning import Refusal, ScanKind, UnknownScan
 from pos_app.formatting import format_local_time, format_money
@@ -99,6 +100,10 @@ def _sentences() -> list[tuple[type[Exception], Callable[[Any], str]]]:
             "messages", "Indiquez le motif de la remise.")),
         (errors.InvalidAmount, lambda e: translate(
             "messages", "Montant incorrect : « {text} ».").format(text=e.text)),
+        (InvalidPostalCode, lambda e: translate(
+            "messages", "« {text} » n'est pas un code postal français : 5 chiffres, de"
+            " 01000 à 98999. Sinon, choisissez « Étranger » ou « Non communiqué ».").format(
+            text=e.text)),
         (errors.InvalidQuantity, lambda e: translate(
             "messages", "La quantité doit être un nombre entier d'au moins 1.")),
         (errors.UnknownOrder, lambda e: translate(

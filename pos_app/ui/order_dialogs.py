@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from pos_app.domain.order import OrderStatus, StatusFilter
 from pos_app.domain.payment import PaymentMethod
+from pos_app.domain.postal_code import PostalAnswer
 from pos_app.domain.scan import Scan
 from pos_app.domain.scan_meaning import (
     ScanContext,
@@ -377,6 +378,9 @@ class OrderDialog(QDialog):
             for r in order.refunds)
         payer_line = "" if payer is None else "<p>" + self.tr("Payeur : {name}").format(
             name=escape(payer.display_name)) + "</p>"
+        if order.postal_code is not None:
+            payer_line += "<p>" + self.tr("Code postal : {answer}").format(
+                answer=escape(self._postal_text(order.postal_code))) + "</p>"
         if details.sold_at is not None:
             payer_line += "<p><i>" + self.tr(
                 "Vendue à la caisse « {till} » : encaissable ici ; retours, annulation et"
@@ -389,6 +393,10 @@ class OrderDialog(QDialog):
                     amount=format_money(order.total_cents)) + "</h3>"
                 f"<table width='100%'>{payments}{returns}{refunds}</table>"
                 + self._left_html(order.left_cents, details.sold_at))
+
+    def _postal_text(self, answer: str) -> str:
+        return {PostalAnswer.ABROAD.value: self.tr("Étranger"),
+                PostalAnswer.DECLINED.value: self.tr("Non communiqué")}.get(answer, answer)
 
     def _discount_html(self, line: BasketLine) -> str:
         """Under a discounted line: its own discount and its share of the basket's."""

@@ -1,6 +1,11 @@
 """Encaissement (R5): the amount starts at what is left; one tap per payment method, partial
 payments in several methods, change for cash, "Valider sans payer".
 
+When the till asks for it (R12, the setting "Demander le code postal à chaque commande"),
+a sale starts with the visitor's postal code: five digits on the keypad, or "Étranger",
+or "Non communiqué" when they would rather not say. It goes with the order when it is
+validated; it never holds a sale up.
+
 For a basket, each payment is kept at once with the sale in progress (services/
 drafts.py): a till that stops mid-payment reopens the sale with what was handed over. The
 order is validated, with all of them, in one transaction once nothing is left (or on
@@ -15,6 +20,8 @@ from collections.abc import Callable
 from html import escape
 from typing import Any
 
+from PySide6.QtCore import QRegularExpression
+from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QDialog,
     QGridLayout,
@@ -34,6 +41,7 @@ from pos_app.domain.ids import new_id
 from pos_app.domain.money import parse_amount
 from pos_app.domain.order import Order
 from pos_app.domain.payment import Payment, PaymentMethod, quick_cash_amounts
+from pos_app.domain.postal_code import POSTAL_CODE_DIGITS, PostalAnswer, parse_postal_code
 from pos_app.domain.receipt import AGEC_OFFER_CENTS
 from pos_app.domain.staff import StaffMember
 from pos_app.formatting import format_amount_field, format_money
@@ -51,16 +59,19 @@ class PaymentDialog(QDialog):
     def __init__(self, ctx: Context, runner: OperationRunner, staff: StaffMember, *,
                  basket: Basket | None = None, order: Order | None = None,
                  draft: Draft | None = None, version: Callable[[], int] = lambda: 0,
-                 training: bool = False, parent: QWidget | None = None) -> None:
+                 training: bool = False, ask_postal_code: bool = False,
+                 parent: QWidget | None = None) -> None:
         """`basket`: the sale in progress, whose payments so far `draft` holds, and
         `version()` numbers the screen's basket as kept; or `order`: an order validated
-        earlier."""
+        earlier. `ask_postal_code`: a sale starts with the visitor's postal code (R12)."""
         super().__init__(parent)
         assert (basket is None) != (order is None), "a basket or an order, not both"
         self.ctx, self.runner, self.staff, self.training = ctx, runner, staff, training
         self.basket, self.order, self.draft, self._version = basket, order, draft, version
         self.methods: list[PaymentMethod] = []
         self.change_given = 0  # in cash, by the payments recorded on an earlier order
+        # The visitor's answer, as stored (75011, abroad, declined); None: not asked.
+        self.postal_code: str | None = None
         # This visit took a payment whose method opens the drawer (its setting, not
         # whether it gives change: cheques may go in the drawer too).
         self._drawer_due = False
@@ -68,11 +79,16 @@ class PaymentDialog(QDialog):
         self.pages = QStackedWidget()
         self.pages.addWidget(self._paying_page())
         self.pages.addWidget(self._done_page())
+        self.asks_postal_code = ask_postal_code and basket is not None
+        self.postal_page = self._postal_page()
+        self.pages.addWidget(self.postal_page)
         layout = QVBoxLayout(self)
         layout.addWidget(self.pages)
         self.runner.run(self, lambda: selling.payment_methods(self.ctx), self._show_methods,
                         self._fail)
         self._refresh()
+        if self.asks_postal_code:
+            self._ask_postal_code()
 
     # -- layout -------------------------------------------------------------------------
 
@@ -93,6 +109,11 @@ class PaymentDialog(QDialog):
         self.without_paying = named(QPushButton(self.tr("Valider sans payer")),
                                     "validateWithoutPaying")
         cancel = named(QPushButton(self.tr("Annuler")), "cancel")
+        # The postal code answered (R12), changed by a tap until the sale is validated.
+        self.postal_answer = named(QPushButton(), "postalAnswer")
+        self.postal_answer.setToolTip(self.tr("Modifier le code postal"))
+        self.postal_answer.hide()
+        self.postal_answer.clicked.connect(self._ask_postal_code)
         # The amount with what it is paid against, the keypad beside them: the two
         # columns no taller than an 800×600 screen leaves them.
         amount_row = QHBoxLayout()
@@ -100,6 +121,7 @@ class PaymentDialog(QDialog):
         amount_row.addWidget(self.amount, 1)
         summary = QVBoxLayout()
         summary.addWidget(self.total)
+        summary.addWidget(self.postal_answer)
         summary.addLayout(amount_row)
         summary.addWidget(self.taken, 1)
         summary.addWidget(self.undo)
@@ -129,6 +151,74 @@ class PaymentDialog(QDialog):
         cancel.clicked.connect(self.reject)
         self.amount.returnPressed.connect(self._take_in_first_method)
         return page
+
+    def _postal_page(self) -> QWidget:
+        """The visitor's postal code, asked before anything is paid."""
+        self.postal_field = named(QLineEdit(), "postalCode")
+        self.postal_field.setMaxLength(POSTAL_CODE_DIGITS)
+        self.postal_field.setValidator(QRegularExpressionValidator(
+            QRegularExpression(rf"\d{{0,{POSTAL_CODE_DIGITS}}}"), self.postal_field))
+        self.postal_field.setPlaceholderText(self.tr("5 chiffres"))
+        self.postal_keypad = Keypad(self.postal_field, decimal=False)
+        self.postal_error = named(QLabel(), "postalError")
+        self.postal_error.setWordWrap(True)
+        confirm = named(QPushButton(self.tr("Valider le code postal")), "confirmPostalCode")
+        abroad = named(QPushButton(self.tr("Étranger")), "postalAbroad")
+        declined = named(QPushButton(self.tr("Non communiqué")), "postalDeclined")
+        cancel = named(QPushButton(self.tr("Annuler")), "cancelPostalCode")
+        question = named(QLabel(self.tr("Code postal du visiteur")), "heading")
+        field_row = QHBoxLayout()
+        field_row.addWidget(QLabel(self.tr("Code postal")))
+        field_row.addWidget(self.postal_field, 1)
+        answers = QVBoxLayout()
+        answers.addWidget(question)
+        answers.addLayout(field_row)
+        answers.addWidget(confirm)
+        answers.addWidget(abroad)
+        answers.addWidget(declined)
+        answers.addWidget(self.postal_error)
+        answers.addStretch(1)
+        keys = QVBoxLayout()  # the keys as tall as the payment's, not stretched
+        keys.addWidget(self.postal_keypad)
+        keys.addStretch(1)
+        body = QHBoxLayout()
+        body.addLayout(answers, 1)
+        body.addLayout(keys, 1)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(body, 1)
+        layout.addLayout(split_row([cancel], []))
+        confirm.clicked.connect(lambda: self._answer_postal_code(self.postal_field.text()))
+        self.postal_field.returnPressed.connect(
+            lambda: self._answer_postal_code(self.postal_field.text()))
+        abroad.clicked.connect(lambda: self._answer_postal_code(PostalAnswer.ABROAD.value))
+        declined.clicked.connect(lambda: self._answer_postal_code(PostalAnswer.DECLINED.value))
+        cancel.clicked.connect(self.reject)
+        return page
+
+    def _ask_postal_code(self) -> None:
+        self.postal_error.clear()
+        self.postal_field.setText(self.postal_code if self.postal_code is not None
+                                  and self.postal_code.isdigit() else "")
+        self.pages.setCurrentWidget(self.postal_page)
+        self.postal_field.setFocus()
+
+    def _answer_postal_code(self, text: str) -> None:
+        try:
+            self.postal_code = parse_postal_code(text)
+        except Exception as error:  # noqa: BLE001 - said on screen, asked again
+            self.postal_error.setText(error_message(error))
+            return
+        self.postal_answer.setText(self.tr("Code postal : {answer}").format(
+            answer=self._postal_text(self.postal_code)))
+        self.postal_answer.show()
+        self.pages.setCurrentIndex(0)
+        self._refresh()
+
+    def _postal_text(self, answer: str) -> str:
+        return {PostalAnswer.ABROAD.value: self.tr("Étranger"),
+                PostalAnswer.DECLINED.value: self.tr("Non communiqué")}.get(answer, answer)
 
     def _done_page(self) -> QWidget:
         self.outcome = named(QLabel(), "outcome")
@@ -294,10 +384,15 @@ class PaymentDialog(QDialog):
         return self.basket.copy()  # with its discount
 
     def _validate(self, without_paying: bool) -> None:
+        if self.asks_postal_code and self.postal_code is None:
+            self._ask_postal_code()  # never validated unasked while the till asks
+            return
         basket, version, staff = self._snapshot(), self._version(), self.staff
+        postal_code = self.postal_code
         self._busy(lambda: drafts.validate_draft(self.ctx, staff, basket, version,
                                                  validate_without_paying=without_paying,
-                                                 training=self.training),
+                                                 training=self.training,
+                                                 postal_code=postal_code),
                    self._finish)
 
     def _busy(self, work: Callable[[], object], done: Callable[[Any], None]) -> None:

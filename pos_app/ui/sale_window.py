@@ -512,7 +512,9 @@ class SaleWindow(QMainWindow):
 
         dialog = PaymentDialog(self.ctx, self.sale_runner, self.staff, basket=self.basket,
                                draft=self.draft, version=lambda: self.basket_version,
-                               training=self.training, parent=self)
+                               training=self.training,
+                               ask_postal_code=self.settings is not None
+                               and self.settings.ask_postal_code, parent=self)
         dialog.finished.connect(lambda _result: self._paid(dialog))
         return self._open(dialog)
 

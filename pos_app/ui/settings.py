@@ -1,5 +1,5 @@
-"""The till's screen settings (language, on-screen keyboard, kiosk), kept in an INI file
-beside the store.
+"""The till's settings (language, on-screen keyboard, kiosk, scan station, the postal
+code asked with each sale), kept in an INI file beside the store.
 
 Qt reads such a file line by line and skips what it cannot understand, so a damaged file
 costs only the damaged values: a value that is not one the till knows counts as unset.
@@ -71,6 +71,17 @@ class TillSettings:
     @scan_station.setter
     def scan_station(self, on: bool) -> None:
         self._settings.setValue("screen/scan_station", "true" if on else "false")
+        self._save()
+
+    @property
+    def ask_postal_code(self) -> bool:
+        """Every sale asks the visitor's postal code before it is validated (R12: venues
+        count where visitors come from); off unless turned on."""
+        return str(self._settings.value("sale/ask_postal_code", "false")).lower() == "true"
+
+    @ask_postal_code.setter
+    def ask_postal_code(self, on: bool) -> None:
+        self._settings.setValue("sale/ask_postal_code", "true" if on else "false")
         self._save()
 
     def _save(self) -> None:

@@ -1341,8 +1341,20 @@ Cameras: {cameras}</translation>
         <translation>Payer: {name}</translation>
     </message>
     <message>
+        <source>Code postal : {answer}</source>
+        <translation>Postal code: {answer}</translation>
+    </message>
+    <message>
         <source>Total : {amount}</source>
         <translation>Total: {amount}</translation>
+    </message>
+    <message>
+        <source>Étranger</source>
+        <translation>Abroad</translation>
+    </message>
+    <message>
+        <source>Non communiqué</source>
+        <translation>Not given</translation>
     </message>
     <message>
         <source>Remise {amount} ({reason})</source>
@@ -1451,8 +1463,40 @@ Cameras: {cameras}</translation>
         <translation>Cancel</translation>
     </message>
     <message>
+        <source>Modifier le code postal</source>
+        <translation>Change the postal code</translation>
+    </message>
+    <message>
         <source>Montant</source>
         <translation>Amount</translation>
+    </message>
+    <message>
+        <source>5 chiffres</source>
+        <translation>5 digits</translation>
+    </message>
+    <message>
+        <source>Valider le code postal</source>
+        <translation>Confirm the postal code</translation>
+    </message>
+    <message>
+        <source>Étranger</source>
+        <translation>Abroad</translation>
+    </message>
+    <message>
+        <source>Non communiqué</source>
+        <translation>Not given</translation>
+    </message>
+    <message>
+        <source>Code postal du visiteur</source>
+        <translation>The visitor&apos;s postal code</translation>
+    </message>
+    <message>
+        <source>Code postal</source>
+        <translation>Postal code</translation>
+    </message>
+    <message>
+        <source>Code postal : {answer}</source>
+        <translation>Postal code: {answer}</translation>
     </message>
     <message>
         <source>Proposez la note au client (prestation de 25 € ou plus).</source>
@@ -1944,6 +1988,14 @@ Cameras: {cameras}</translation>
         <translation>Full screen (kiosk)</translation>
     </message>
     <message>
+        <source>Non</source>
+        <translation>No</translation>
+    </message>
+    <message>
+        <source>Oui</source>
+        <translation>Yes</translation>
+    </message>
+    <message>
         <source>Enregistrer</source>
         <translation>Save</translation>
     </message>
@@ -1964,8 +2016,16 @@ Cameras: {cameras}</translation>
         <translation>Screen</translation>
     </message>
     <message>
+        <source>Demander le code postal à chaque commande</source>
+        <translation>Ask the postal code with every order</translation>
+    </message>
+    <message>
         <source>Enregistré : réglages appliqués à la prochaine connexion.</source>
         <translation>Saved: settings applied at the next sign-in.</translation>
+    </message>
+    <message>
+        <source>Enregistré : appliqué dès la prochaine vente.</source>
+        <translation>Saved: applied from the next sale.</translation>
     </message>
 </context>
 <context>
@@ -2461,6 +2521,10 @@ Cameras: {cameras}</translation>
     <message>
         <source>Montant incorrect : « {text} ».</source>
         <translation>Wrong amount: “{text}”.</translation>
+    </message>
+    <message>
+        <source>« {text} » n&apos;est pas un code postal français : 5 chiffres, de 01000 à 98999. Sinon, choisissez « Étranger » ou « Non communiqué ».</source>
+        <translation>“{text}” is not a French postal code: 5 digits, from 01000 to 98999. Otherwise choose “Abroad” or “Not given”.</translation>
     </message>
     <message>
         <source>La quantité doit être un nombre entier d&apos;au moins 1.</source>

@@ -101,6 +101,8 @@ def _document(held: list[Any]) -> dict[str, Any] | None:
     document: dict[str, Any] = {name: payload.get(name) for name in _VALIDATED_FIELDS}
     if "order_discount" in payload:  # only discounted orders: others' documents unchanged
         document["order_discount"] = payload["order_discount"]
+    if "postal_code" in payload:  # only orders whose till asked for it (R12)
+        document["postal_code"] = payload["postal_code"]
     said_number = payload.get("number")
     number = said_number if isinstance(said_number, str) else ""
     digits = _TRAILING_DIGITS.search(number)

@@ -81,6 +81,8 @@ def unpaid_sale(ctx: Context, cashier: StaffMember, quantity: int = 2) -> Order:
     ({"returns": [{**credit_note("n-1", 1), "total_cents": 99}]},
      "changes[0].returns[0].total_cents"),
     ({"cancellation": "yes"}, "changes[0].cancellation"),
+    ({"postal_code": "7501"}, "changes[0].postal_code"),
+    ({"postal_code": 75011}, "changes[0].postal_code"),
 ])
 def test_a_document_that_does_not_read_is_refused_naming_its_field(
         change: dict[str, Any], where: str) -> None:
@@ -314,3 +316,12 @@ def test_another_tills_number_with_our_prefix_waits_and_never_stops_a_sale(
     assert sold.number == "CD2-000001"
     orders.return_lines(ctx, manager, sold.number, [(0, 1)], "Pluie", [])
     assert orders.get_order(ctx, sold.number).order.returns[0].number == "AV2-000001"
+
+
+def test_the_visitors_postal_code_comes_with_another_tills_order(ctx: Context) -> None:
+    assert merge(ctx, document(postal_code="20090")) == 1
+    with ctx.uow(write=False) as uow:
+        held = uow.orders.get_by_number("CD1-000007")
+    assert held is not None and held.postal_code == "20090"
+    assert read_pulled_order(ORDER, document(), "changes[0]").order.postal_code is None
+

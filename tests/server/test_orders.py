@@ -231,3 +231,17 @@ def test_a_discounted_order_comes_down_with_its_discount(
     assert data["lines"] == lines and data["order_discount"] == discount
     [(_, data)] = document_of(changes, plain)
     assert "order_discount" not in data  # documents without one are as they were
+
+
+def test_the_visitors_postal_code_comes_down_with_the_order(
+        client: httpx.Client, database_url: str, engine: Engine) -> None:
+    seller, other = enrol(client, database_url), enrol(client, database_url)
+    since = newest(engine)
+    asked, sold = sale(seller, postal_code="abroad")
+    unasked, plain = sale(seller, number="CD1-000042")
+    assert answers_of(push(client, seller, [sold, plain])) == ["stored"] * 2
+    changes = pull_all(client, other.auth, since)
+    [(_, data)] = document_of(changes, asked)
+    assert data["postal_code"] == "abroad"
+    [(_, data)] = document_of(changes, unasked)
+    assert "postal_code" not in data  # documents of orders not asked are as they were

@@ -55,7 +55,8 @@ SCREENS = [(1024, 768), (1366, 768), (1920, 1080)]
 SMALL = (800, 600)  # dialogs only: the smallest screen a dialog may open on
 LANGUAGES = ["fr", "en"]
 WINDOWS = ["sign-in", "sale", "station"]  # full-screen: checked on the till's screens only
-DIALOGS = ["product", "customer", "customer-new", "keyboard", "payment", "give-back",
+DIALOGS = ["product", "customer", "customer-new", "keyboard", "postal-code", "payment",
+           "give-back",
            "payment-done", "line", "line-discount", "basket-discount", "hold", "held-baskets",
            "order-search", "order", "order-rest", "refund", "receipt", "till-menu",
            "x-reading", "opening-float", "cash", "closure-history", "drawer", "devices",
@@ -265,8 +266,9 @@ class Shots:
         return window
 
     def sale_dialogs(self, window: SaleWindow) -> None:
-        """A product's prices, the customer search and its keyboard, a payment of 5 €,
-        then those 5 € given back."""
+        """A product's prices, the customer search and its keyboard, the postal code a
+        payment starts with when the till asks, a payment of 5 €, then those 5 € given
+        back."""
         runner = self.runner
         pony = next(p for p in catalogue.search_products(self.ctx, "balade")
                     if len(p.prices) > 1)
@@ -276,6 +278,12 @@ class Shots:
         creating.findChild(QPushButton, "newCustomer").click()  # type: ignore[union-attr]
         self.dialog("customer-new", creating, lambda: creating.pages.currentIndex() == 1)
         self.keyboard(window)
+        self.till.settings.ask_postal_code = True  # the payment starts with it (R12)
+        asking = window.pay()
+        assert asking is not None
+        self.dialog("postal-code", asking, lambda: bool(asking.methods)
+                    and asking.pages.currentWidget() is asking.postal_page)
+        self.till.settings.ask_postal_code = False
         payment = window.pay()
         assert payment is not None
         settle(runner, lambda: bool(payment.methods))

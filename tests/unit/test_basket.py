@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime
+
 import pytest
 
 from pos_app.domain.basket import Basket
@@ -11,8 +14,11 @@ from pos_app.domain.errors import (
     EmptyBasket,
     InvalidQuantity,
     ProductNotSellable,
+    SlotNotOfProduct,
+    SlotRequired,
     UnknownPrice,
 )
+from pos_app.domain.schedule import Slot
 from pos_app.domain.vat import VatRate
 
 RIDE = Product("balade", "Balade à poney – 1 h", "activites", VatRate.INTERMEDIATE,
@@ -93,3 +99,25 @@ def test_basket_vat_groups_lines_by_rate() -> None:
 def test_a_product_without_accounting_code_shows_pdr() -> None:
     assert TSHIRT.accounting_code_or_default == "PDR"
     assert RIDE.accounting_code_or_default == "706100"
+
+
+def test_a_dated_product_is_sold_in_a_slot_one_line_per_slot() -> None:
+    ride = replace(RIDE, dated=True)
+    two = Slot("balade@14", "balade", datetime(2026, 7, 13, 12, tzinfo=UTC),
+               datetime(2026, 7, 13, 13, tzinfo=UTC), 50)
+    four = replace(two, id="balade@16", start=datetime(2026, 7, 13, 14, tzinfo=UTC),
+                   end=datetime(2026, 7, 13, 15, tzinfo=UTC))
+    basket = Basket()
+    with pytest.raises(SlotRequired):
+        basket.add(ride)
+    basket.add(ride, 2, slot=two)
+    basket.add(ride, 1, slot=four)
+    basket.add(ride, 1, slot=two)  # the same slot adds up; another slot is its own line
+    assert [(line.slot_id, line.quantity) for line in basket.lines] == [
+        ("balade@14", 3), ("balade@16", 1)]
+    assert basket.lines[0].slot_start == two.start and basket.lines[0].slot_end == two.end
+    assert basket.places_in("balade@14") == 3 and basket.places_in("balade@18") == 0
+    with pytest.raises(SlotNotOfProduct):
+        basket.add(TSHIRT, slot=two)  # an undated product has no slot
+    with pytest.raises(SlotNotOfProduct):
+        basket.add(ride, slot=replace(two, product_id="stage"))

@@ -8,7 +8,7 @@ and must never change. The records hold what `sync.contract` asks of their kind.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -31,6 +31,7 @@ from pos_app.domain.journal import JET_CODES, Chain, Event, JournalEntry, canoni
 from pos_app.domain.order import Order, RefundRequest, format_order_number
 from pos_app.domain.payment import PaymentMethod
 from pos_app.domain.receipt import Venue
+from pos_app.domain.ticket import Ticket
 from pos_app.domain.till import Till, TillSession
 from pos_app.domain.vat import VatRate
 from pos_app.services.changes import (
@@ -174,6 +175,15 @@ def scenario() -> dict[str, Change]:
     changes["session"] = SessionOpened(session)
     changes["customer"] = CustomerSaved(Customer("c-1", CustomerKind.PERSON, "Martin", "Léa",
                                                  "lea@example.org", None, "74000"))
+    # A school's 201 places: the order's record carries 200 tickets, one more follows.
+    group = Order("order-2", format_order_number("CD2-", 8), 8, TILL.id, NOON, "caissier",
+                  (BasketLine("nocturne", "Nocturne", "std", "Scolaire", 1000, 201,
+                              VatRate.INTERMEDIATE),))
+    group.take_payment(CARD, 201000, "pay-3", NOON, "caissier")
+    places = tuple(Ticket(f"R{unit:09d}", "order-2", group.number, 0, unit, "nocturne",
+                          NOON, NOON + timedelta(hours=3), 1, "TK1:AAAA",
+                          "0011223344556677", NOON, TILL.id) for unit in range(1, 202))
+    changes["group_sale"] = Frozen(Sold(group, TILL, None, VENUE, places))
     changes["ticket_validated"] = TicketValidated(Validation(
         "val-1", "K7QM4XH92T", NOON, Outcome.VALIDATED, None, "controleur", TILL.id,
         "nocturne", "0011223344556677", "TK1:AAAA"))
@@ -210,6 +220,8 @@ CHANGES = scenario()
 # name → (chain, amount, the kinds of records sent)
 EXPECTED: dict[str, tuple[Chain | None, int, list[RecordKind]]] = {
     "sale": (Chain.ORDER, 4790, [RecordKind.ORDER_VALIDATED, RecordKind.PAYMENT_TAKEN]),
+    "group_sale": (Chain.ORDER, 201000, [RecordKind.ORDER_VALIDATED,
+                                         RecordKind.TICKETS_ISSUED, RecordKind.PAYMENT_TAKEN]),
     "payment": (Chain.ORDER, 0, [RecordKind.PAYMENT_TAKEN]),
     "return": (Chain.ORDER, -1990, [RecordKind.ORDER_RETURNED]),
     "refund": (Chain.ORDER, 0, [RecordKind.REFUND_GIVEN]),
@@ -332,3 +344,13 @@ def test_what_each_new_record_says() -> None:
     assert session.aggregate_id == "session-4" and session.payload == {
         "id": "session-4", "number": 4, "till_id": "till-1",
         "opened_at": "2026-07-11T10:00:00+00:00", "staff_id": "caissier"}
+
+
+def test_a_groups_tickets_beyond_two_hundred_follow_their_order() -> None:
+    validated, issued, _paid = CHANGES["group_sale"].sent(None)
+    assert [ticket["unit"] for ticket in validated.payload["tickets"]] == list(range(1, 201))
+    assert issued.aggregate_id == "order-2" and issued.payload["order_id"] == "order-2"
+    assert issued.payload["number"] == validated.payload["number"]
+    assert [ticket["unit"] for ticket in issued.payload["tickets"]] == [201]
+    (plain, _paid) = CHANGES["sale"].sent(None)  # no admission: no tickets at all
+    assert "tickets" not in plain.payload

@@ -1,5 +1,6 @@
 """dated products: shared stocks with their exceptions, slots, a product's stock and
-whether it is dated, the slot an order line's places were sold in
+whether it is dated; the slot (and its times) a line's places were sold in, went back
+from (a credit note's line) or are taken in (a sale in progress)
 
 Revision ID: 0020
 Revises: 0019
@@ -15,6 +16,8 @@ revision = "0020"
 down_revision = "0019"
 branch_labels = None
 depends_on = None
+
+_LINES = ("order_lines", "credit_note_lines", "draft_lines")
 
 
 def upgrade() -> None:
@@ -51,14 +54,22 @@ def upgrade() -> None:
     op.add_column("products", sa.Column("dated", sa.Boolean(), server_default=sa.false(),
                                         nullable=False))
     op.create_index("ix_products_stock_id", "products", ["stock_id"])
-    op.add_column("order_lines", sa.Column("slot_id", sa.String(length=64), nullable=True))
+    for table in _LINES:
+        op.add_column(table, sa.Column("slot_id", sa.String(length=64), nullable=True))
+        op.add_column(table, sa.Column("slot_starts_at", sa.String(length=32), nullable=True))
+        op.add_column(table, sa.Column("slot_ends_at", sa.String(length=32), nullable=True))
+    # Places booked are summed by slot from sales and credit notes.
     op.create_index("ix_order_lines_slot_id", "order_lines", ["slot_id"])
+    op.create_index("ix_credit_note_lines_slot_id", "credit_note_lines", ["slot_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_credit_note_lines_slot_id", table_name="credit_note_lines")
     op.drop_index("ix_order_lines_slot_id", table_name="order_lines")
-    with op.batch_alter_table("order_lines") as batch:
-        batch.drop_column("slot_id")
+    for table in _LINES:
+        with op.batch_alter_table(table) as batch:
+            for column in ("slot_ends_at", "slot_starts_at", "slot_id"):
+                batch.drop_column(column)
     op.drop_index("ix_products_stock_id", table_name="products")
     with op.batch_alter_table("products") as batch:
         batch.drop_column("dated")

@@ -1,0 +1,89 @@
+"""Places left in slots (R3): for the planning, the command line, and the sale, which
+refuses a place beyond what is left.
+
+What is booked is read from the store: this till's orders and those of every other till
+as last pulled (their orders come down with their lines' slots), cancelled orders, places
+returned and training sales left out. A till that has been offline sells against what it
+last knew less its own sales; docs/sync.md says how an oversell found later is reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+
+from pos_app.domain.availability import Availability, NotEnoughPlaces, slot_availability
+from pos_app.domain.basket import Basket
+from pos_app.domain.catalogue import Product
+from pos_app.domain.errors import UnknownProduct, UnknownSlot
+from pos_app.domain.schedule import Slot
+from pos_app.services.context import Context
+from pos_app.services.ports import UnitOfWork
+from pos_app.services.tickets import venue_zone
+
+
+def product_availability(ctx: Context, product_id: str, first_day: date, last_day: date,
+                         ) -> list[Availability]:
+    """Each slot of the product overlapping the days `first_day` to `last_day` (venue
+    days), in order of start, with its places booked and its capacity."""
+    zone = venue_zone()
+    start, end = day_bounds(first_day, last_day, zone)
+    with ctx.uow(write=False) as uow:
+        product = uow.catalogue.get(product_id)
+        if product is None:
+            raise UnknownProduct(product_id)
+        return places_in(uow, product, uow.schedule.slots_of_product(product_id, start, end),
+                         zone)
+
+
+def day_bounds(first_day: date, last_day: date, zone: tzinfo) -> tuple[datetime, datetime]:
+    """[the start of `first_day`, the start of the day after `last_day`), UTC."""
+    return (datetime.combine(first_day, time(0), zone).astimezone(UTC),
+            datetime.combine(last_day + timedelta(days=1), time(0), zone).astimezone(UTC))
+
+
+def places_in(uow: UnitOfWork, product: Product, slots: Sequence[Slot], zone: tzinfo,
+              adding: Mapping[str, int] | None = None) -> list[Availability]:
+    """`slots` of `product`, each with what is booked and its capacity, read in `uow`;
+    `adding`: places per slot counted as booked too (a basket about to be sold)."""
+    if not slots:
+        return []
+    stock = None if product.stock_id is None else uow.schedule.stock(product.stock_id)
+    others: list[Slot] = []
+    if stock is not None and stock.planned:
+        # Every slot on the stock that overlaps one asked holds units the asked ones need.
+        others = uow.schedule.slots_on_stock(stock.id, min(slot.start for slot in slots),
+                                             max(slot.end for slot in slots))
+    booked = uow.orders.booked_places(sorted({slot.id for slot in [*slots, *others]}))
+    for slot_id, places in (adding or {}).items():
+        booked[slot_id] = booked.get(slot_id, 0) + places
+    return slot_availability(slots, others, booked, stock, zone)
+
+
+def slot_of(uow: UnitOfWork, slot_id: str) -> Slot:
+    slot = uow.schedule.slot(slot_id)
+    if slot is None:
+        raise UnknownSlot(slot_id)
+    return slot
+
+
+def check_basket_places(uow: UnitOfWork, basket: Basket, zone: tzinfo | None = None,
+                        ) -> None:
+    """Refuse a basket holding more places in a slot than are left (NotEnoughPlaces),
+    judged in `uow`: the sale's own transaction, so that two sales at this till never
+    take the same last place. The basket's places count together: a course and a ride
+    of its own on the same ponies take them both."""
+    wanted: dict[str, int] = {}
+    for line in basket.lines:
+        if line.slot_id is not None:
+            wanted[line.slot_id] = wanted.get(line.slot_id, 0) + line.quantity
+    for slot_id in sorted(wanted):
+        slot = slot_of(uow, slot_id)
+        product = uow.catalogue.get(slot.product_id)
+        if product is None:
+            raise UnknownProduct(slot.product_id)
+        [after] = places_in(uow, product, [slot], zone or venue_zone(), wanted)
+        overflow = after.booked - after.capacity
+        if overflow > 0:
+            asked = wanted[slot_id]
+            raise NotEnoughPlaces(slot_id, asked, max(0, asked - overflow))
