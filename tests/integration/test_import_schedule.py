@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 
 from pos_app.bootstrap import Store
+from pos_app.domain.availability import NotEnoughPlaces
 from pos_app.domain.basket import Basket
 from pos_app.domain.schedule import SharedStock, Slot
 from pos_app.domain.staff import StaffMember
-from pos_app.services import importing, selling
+from pos_app.services import availability, importing, selling
 from pos_app.services.importing import InvalidImport
 from pos_app.services.selling import PaymentRequest
 from tests.support import snapshot
@@ -171,3 +172,18 @@ def test_the_demo_pony_club_is_planned(store: Store) -> None:
     assert [(slot.start.hour, slot.places) for slot in saturday] == [
         (8, 50), (12, 50), (14, 50)]
     assert len(courses) == 4 and all(slot.daily and slot.places == 30 for slot in courses)
+
+
+def test_a_ride_imported_with_its_slot_is_sold_and_its_places_counted(
+        imported: Store, cashier: StaffMember) -> None:
+    """The store's slots as the sale reads them: a place sold in a slot is booked on
+    the stock the slot's product draws on, and a place beyond what is left refused."""
+    ctx = imported.context
+    basket = Basket()
+    selling.add_product(ctx, basket, "kayak-creneau", 5, slot_id="k-morning")
+    selling.sell(ctx, cashier, basket, [PaymentRequest("ESP", basket.total_cents)])
+    [morning, _afternoon] = availability.product_availability(
+        ctx, "kayak-creneau", date(2026, 7, 20), date(2026, 7, 20))
+    assert (morning.slot.id, morning.booked, morning.left) == ("k-morning", 5, 1)
+    with pytest.raises(NotEnoughPlaces):
+        selling.add_product(ctx, Basket(), "kayak-creneau", 2, slot_id="k-morning")
