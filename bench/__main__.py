@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench import (
+    availability,
     camera,
     closure,
     cold_start,
@@ -33,9 +34,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(prog="bench")
     parser.add_argument("--quick", action="store_true", help="fewer rounds, smaller catalogue")
     parser.add_argument("--no-write", action="store_true", help="do not rewrite the report")
-    parser.add_argument("only", nargs="?", choices=["camera", "gate"],
+    parser.add_argument("only", nargs="?", choices=["availability", "camera", "gate"],
                         help="run only these measures, printed (the report is not rewritten)")
     args = parser.parse_args()
+    if args.only == "availability":
+        return availability.report(5 if args.quick else 30)
     if args.only == "camera":
         return camera.report(3 if args.quick else 9)
     if args.only == "gate":
@@ -62,6 +65,7 @@ def main() -> int:
                                        5_000 if args.quick else 50_000)
     measures.append(serial_scan.measure(rounds // 2))
     measures += gate.measure(100_000 if args.quick else 1_000_000, rounds)
+    measures += availability.measure(5 if args.quick else 30)
     measures += camera.measure(3 if args.quick else 9)
     measures += journal.measure(20_000 if args.quick else 1_000_000,
                                 5_000 if args.quick else 100_000, 3)

@@ -52,11 +52,13 @@ class NotEnoughPlaces(DomainError):
 
 class _FreeUnits:
     """`free(t) = K(t) − held(t)` of one stock, as steps: `values[i]` from `times[i]` to
-    `times[i + 1]`."""
+    `times[i + 1]`. Times are POSIX seconds: comparing aware datetimes of two zones (the
+    slots' UTC, the venue's midnights) costs an offset lookup each, and the steps are
+    searched thousands of times for a month."""
 
     def __init__(self, stock: SharedStock, slots: Iterable[Slot],
                  booked: Mapping[str, int], zone: tzinfo) -> None:
-        changes: dict[datetime, int] = {}
+        changes: dict[float, int] = {}
         first: datetime | None = None
         last: datetime | None = None
         for slot in slots:
@@ -65,34 +67,39 @@ class _FreeUnits:
                 first = span.start if first is None else min(first, span.start)
                 last = span.end if last is None else max(last, span.end)
                 if places:
-                    changes[span.start] = changes.get(span.start, 0) + places
-                    changes[span.end] = changes.get(span.end, 0) - places
-        self.times: list[datetime] = []
+                    start, end = span.start.timestamp(), span.end.timestamp()
+                    changes[start] = changes.get(start, 0) + places
+                    changes[end] = changes.get(end, 0) - places
+        self.times: list[float] = []
         self.values: list[int] = []
         if first is None or last is None:
             return
         days = _midnights(first, last, zone)
-        held = 0
+        midnights = sorted(days)
+        held, today = 0, days[midnights[0]]
+        following = 1  # the next midnight's index
         for moment in sorted(changes.keys() | days.keys()):
             held += changes.get(moment, 0)
-            day = days.get(moment) or moment.astimezone(zone).date()
+            while following < len(midnights) and midnights[following] <= moment:
+                today = days[midnights[following]]
+                following += 1
             self.times.append(moment)
-            self.values.append(stock.on(day) - held)
+            self.values.append(stock.on(today) - held)
 
     def least(self, start: datetime, end: datetime) -> int:
         """The least free units over [start, end) (inside what the steps cover)."""
-        first = max(bisect_right(self.times, start) - 1, 0)
-        after = max(bisect_left(self.times, end), first + 1)
+        first = max(bisect_right(self.times, start.timestamp()) - 1, 0)
+        after = max(bisect_left(self.times, end.timestamp()), first + 1)
         return min(self.values[first:after])
 
 
-def _midnights(first: datetime, last: datetime, zone: tzinfo) -> dict[datetime, date]:
-    """The start of each venue day from `first`'s to `last`'s, with its day: where K's
-    quantity may change (an exception)."""
-    found: dict[datetime, date] = {}
+def _midnights(first: datetime, last: datetime, zone: tzinfo) -> dict[float, date]:
+    """The start of each venue day from `first`'s to `last`'s (POSIX seconds), with its
+    day: where K's quantity may change (an exception)."""
+    found: dict[float, date] = {}
     day, final = first.astimezone(zone).date(), last.astimezone(zone).date()
     while day <= final:
-        found[datetime.combine(day, time(0), zone)] = day
+        found[datetime.combine(day, time(0), zone).timestamp()] = day
         day += timedelta(days=1)
     return found
 

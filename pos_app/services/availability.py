@@ -16,7 +16,7 @@ from pos_app.domain.availability import Availability, NotEnoughPlaces, slot_avai
 from pos_app.domain.basket import Basket
 from pos_app.domain.catalogue import Product
 from pos_app.domain.errors import UnknownProduct, UnknownSlot
-from pos_app.domain.schedule import Slot
+from pos_app.domain.schedule import SharedStock, Slot
 from pos_app.services.context import Context
 from pos_app.services.ports import UnitOfWork
 from pos_app.services.tickets import venue_zone
@@ -36,6 +36,35 @@ def product_availability(ctx: Context, product_id: str, first_day: date, last_da
                          zone)
 
 
+def planning(ctx: Context, first_day: date, last_day: date) -> list[Availability]:
+    """Every slot overlapping the days `first_day` to `last_day` (venue days), of every
+    product, in order of start: what the planning shows. Each stock's free units are
+    built once for all its slots."""
+    zone = venue_zone()
+    start, end = day_bounds(first_day, last_day, zone)
+    with ctx.uow(write=False) as uow:
+        found = uow.schedule.slots_between(start, end)
+        by_stock: dict[str | None, list[Slot]] = {}
+        for slot, stock_id in found:
+            by_stock.setdefault(stock_id, []).append(slot)
+        result: dict[str, Availability] = {}
+        for stock_id, slots in by_stock.items():
+            stock = None if stock_id is None else uow.schedule.stock(stock_id)
+            others: list[Slot] = []
+            if stock is not None and stock.planned:
+                # The stock's slots in the window are known: only those beyond it that
+                # overlap the first or last ones are read.
+                first, last = min(s.start for s in slots), max(s.end for s in slots)
+                if first < start:
+                    others += uow.schedule.slots_on_stock(stock.id, first, start)
+                if last > end:
+                    others += uow.schedule.slots_on_stock(stock.id, end, last)
+            booked = uow.orders.booked_places(sorted({s.id for s in [*slots, *others]}))
+            result.update((a.slot.id, a) for a in slot_availability(
+                slots, [*slots, *others], booked, stock, zone))
+    return [result[slot.id] for slot, _stock in found]
+
+
 def day_bounds(first_day: date, last_day: date, zone: tzinfo) -> tuple[datetime, datetime]:
     """[the start of `first_day`, the start of the day after `last_day`), UTC."""
     return (datetime.combine(first_day, time(0), zone).astimezone(UTC),
@@ -49,6 +78,11 @@ def places_in(uow: UnitOfWork, product: Product, slots: Sequence[Slot], zone: tz
     if not slots:
         return []
     stock = None if product.stock_id is None else uow.schedule.stock(product.stock_id)
+    return _places(uow, slots, stock, zone, adding)
+
+
+def _places(uow: UnitOfWork, slots: Sequence[Slot], stock: SharedStock | None,
+            zone: tzinfo, adding: Mapping[str, int] | None = None) -> list[Availability]:
     others: list[Slot] = []
     if stock is not None and stock.planned:
         # Every slot on the stock that overlaps one asked holds units the asked ones need.

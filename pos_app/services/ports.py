@@ -344,6 +344,11 @@ class ScheduleRepository(Protocol):
         order of start."""
         ...
 
+    def slots_between(self, start: datetime, end: datetime) -> list[tuple[Slot, str | None]]:
+        """Every slot overlapping [start, end), with the stock its product draws on (None:
+        none), in order of start."""
+        ...
+
     def slot(self, slot_id: str) -> Slot | None: ...
 
     def stock(self, stock_id: str) -> SharedStock | None:

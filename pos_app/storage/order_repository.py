@@ -116,18 +116,11 @@ def _discount_values(discount: BasketDiscount | None) -> tuple[Any, ...]:
     return (discount.cents, discount.percent, discount.reason, discount.by)
 
 
-# Places sold per slot: lines of orders standing (not cancelled, not training) less the
-# places their credit notes took back; the slots named as one JSON array (a month's
+# Places sold per slot, as the triggers of migration 0022 keep them (orders standing,
+# less what their credit notes took back); the slots named as one JSON array (a month's
 # planning asks thousands at once).
-_BOOKED = (
-    "SELECT slot_id, sum(quantity) FROM ("
-    " SELECT l.slot_id, l.quantity FROM order_lines AS l JOIN orders AS o ON o.id = l.order_id"
-    " WHERE l.slot_id IN (SELECT value FROM json_each(?1)) AND o.cancelled_at IS NULL"
-    " AND NOT o.training"
-    " UNION ALL SELECT r.slot_id, -r.quantity FROM credit_note_lines AS r"
-    " JOIN credit_notes AS c ON c.id = r.credit_note_id JOIN orders AS o ON o.id = c.order_id"
-    " WHERE r.slot_id IN (SELECT value FROM json_each(?1)) AND o.cancelled_at IS NULL"
-    " AND NOT o.training) GROUP BY slot_id")
+_BOOKED = ("SELECT slot_id, places FROM slot_bookings"
+           " WHERE slot_id IN (SELECT value FROM json_each(?)) AND places != 0")
 
 
 class SqlOrders(SqlRepository):

@@ -291,6 +291,14 @@ class OrderLineRow(Base):
     slot_ends_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
+class SlotBookingRow(Base):
+    """Places booked per slot, kept by triggers (migration 0022): read by the planning."""
+
+    __tablename__ = "slot_bookings"
+    slot_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    places: Mapped[int] = mapped_column(Integer)
+
+
 class OrderVatRow(Base):
     """VAT per rate, computed once at validation and kept as it was then."""
 

@@ -48,6 +48,16 @@ class SqlSchedule(SqlRepository):
             " AND s.starts_at >= ? AND s.starts_at < ? AND s.ends_at > ?"
             " ORDER BY s.starts_at, s.id", (stock_id, earliest, before, after))]
 
+    def slots_between(self, start: datetime, end: datetime) -> list[tuple[Slot, str | None]]:
+        """Every slot overlapping [start, end), with the stock its product draws on (None:
+        none), in order of start."""
+        earliest, before, after = _window(start, end)
+        return [(_slot(row), row[6]) for row in self._all(
+            f"{_SLOT.replace(' FROM slots', ', p.stock_id FROM slots')}"
+            " JOIN products AS p ON p.id = s.product_id WHERE s.starts_at >= ?"
+            " AND s.starts_at < ? AND s.ends_at > ? ORDER BY s.starts_at, s.id",
+            (earliest, before, after))]
+
     def slot(self, slot_id: str) -> Slot | None:
         row = self._one(f"{_SLOT} WHERE s.id = ?", (slot_id,))
         return None if row is None else _slot(row)

@@ -246,7 +246,7 @@ TABLE_EDITS: dict[str, list[str]] = {
         "INSERT INTO orders SELECT 'forged', number || 'X', till_id, sequence + 100,"
         " created_at, staff_id, payer_id, total_cents, status, cancelled_at, cancelled_by,"
         " cancel_reason, cancelled_till_id, training, session_id, cancelled_session_id,"
-        " discount_cents, discount_percent, discount_reason, discount_by"
+        " discount_cents, discount_percent, discount_reason, discount_by, postal_code"
         f" FROM orders WHERE id = {FIRST_SALE}",
         # A discount given to a sale after the fact, its total left alone.
         "UPDATE orders SET discount_cents = 100, discount_reason = 'Fidélité'"
