@@ -130,7 +130,9 @@ def goods_left(stock: SharedStock, sold: int, day: date) -> int:
     return max(0, stock.on(day) - sold)
 
 
-def check_places(availability: Availability, wanted: int) -> None:
-    """Refuse selling more places than are left in the slot."""
-    if wanted > availability.left:
-        raise NotEnoughPlaces(availability.slot.id, wanted, availability.left)
+def check_places(with_them: Availability, wanted: int) -> None:
+    """Refuse `wanted` places of a slot when, counted as booked (`with_them`), the slot
+    holds more than its capacity; the refusal says how many were left without them."""
+    overflow = with_them.booked - with_them.capacity
+    if overflow > 0:
+        raise NotEnoughPlaces(with_them.slot.id, wanted, max(0, wanted - overflow))

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-from pos_app.domain.availability import Availability, NotEnoughPlaces, slot_availability
+from pos_app.domain.availability import Availability, check_places, slot_availability
 from pos_app.domain.basket import Basket
 from pos_app.domain.catalogue import Product
 from pos_app.domain.errors import UnknownProduct, UnknownSlot
@@ -116,8 +116,5 @@ def check_basket_places(uow: UnitOfWork, basket: Basket, zone: tzinfo | None = N
         product = uow.catalogue.get(slot.product_id)
         if product is None:
             raise UnknownProduct(slot.product_id)
-        [after] = places_in(uow, product, [slot], zone or venue_zone(), wanted)
-        overflow = after.booked - after.capacity
-        if overflow > 0:
-            asked = wanted[slot_id]
-            raise NotEnoughPlaces(slot_id, asked, max(0, asked - overflow))
+        [with_them] = places_in(uow, product, [slot], zone or venue_zone(), wanted)
+        check_places(with_them, wanted[slot_id])

@@ -83,10 +83,16 @@ def test_overbooked_never_shows_a_negative_left_and_refuses_more() -> None:
     hire = Slot("h", "barque", at(MONDAY, 14), at(MONDAY, 16), 10)
     [result] = slot_availability([hire], [hire], {"h": 6}, boats, PARIS)
     assert (result.capacity, result.left) == (2, 0)
+    # One more place, counted as booked: refused, none left.
     with pytest.raises(NotEnoughPlaces) as refused:
-        check_places(result, 1)
+        check_places(slot_availability([hire], [hire], {"h": 7}, boats, PARIS)[0], 1)
     assert (refused.value.wanted, refused.value.left) == (1, 0)
-    check_places(slot_availability([hire], [hire], {}, boats, PARIS)[0], 2)
+    # On a day of 10 boats, 3 booked: 8 more are refused, 7 were left.
+    usual = SharedStock("bateaux", "Bateaux", 10)
+    with pytest.raises(NotEnoughPlaces) as refused:
+        check_places(slot_availability([hire], [hire], {"h": 11}, usual, PARIS)[0], 8)
+    assert (refused.value.wanted, refused.value.left) == (8, 7)
+    check_places(slot_availability([hire], [hire], {"h": 2}, boats, PARIS)[0], 2)
 
 
 def test_without_a_stock_or_on_an_unplanned_one_a_slot_has_its_own_places() -> None:
