@@ -7,19 +7,20 @@ numbers. The demo's rides are on Wednesdays, Saturdays and Sundays at 10:00, 14:
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from pos_app.bootstrap import Store
 from pos_app.domain.basket import Basket
+from pos_app.domain.scan_meaning import ScannedProduct
 from pos_app.domain.staff import StaffMember
-from pos_app.services import orders, selling
+from pos_app.services import catalogue, orders, selling
 from pos_app.services.selling import PaymentRequest
 from pos_app.ui.sale_window import SaleWindow
 from pos_app.ui.slot_dialog import SlotDialog
 from tests.ui.conftest import WAIT_MS, gone
 from tests.ui.test_journeys import opened, pay_by_card, press
-from tests.ui.test_till_screen import tap_tile
+from tests.ui.test_till_screen import search_and_tap, tap_tile
 from tests.ui.test_touch import on_screen, tap
 
 RIDE = "balade-poney-creneau"
@@ -79,6 +80,11 @@ def test_a_ride_sold_from_the_slot_chooser_and_paid(qtbot: QtBot, store: Store,
     third = chooser(qtbot, window, RIDE)
     assert slot_button(qtbot, third, AT_14).text() == "14:00–15:00 · 0/20 · 20 places"
     third.reject()
+    window.basket_panel.open_line(1)  # the line's pop-up says its slot too
+    line_dialog = window.basket_panel.line_dialog
+    assert line_dialog is not None
+    assert "sam. 11/07/2026, 16:00–17:00" in line_dialog.findChild(QLabel, "linePrice").text()
+    line_dialog.reject()
     paying = pay_by_card(qtbot, window)
     press(qtbot, paying, "nextSale")
     qtbot.waitUntil(lambda: window.basket.is_empty, timeout=WAIT_MS)
@@ -148,3 +154,19 @@ def test_the_week_of_rides_and_back_to_today(qtbot: QtBot, window: SaleWindow) -
     press(qtbot, dialog, "week", "today")
     qtbot.waitUntil(lambda: dialog.loaded and dialog.when.text() == "sam. 11/07/2026",
                     timeout=WAIT_MS)
+
+
+def test_a_search_result_or_a_scan_opens_the_chooser_never_the_basket(
+        qtbot: QtBot, store: Store, window: SaleWindow) -> None:
+    search_and_tap(qtbot, window, "stage poney", COURSE)
+    found = opened(qtbot, window, SlotDialog)
+    assert found.product.id == COURSE and window.basket.is_empty
+    found.reject()
+    qtbot.waitUntil(lambda: gone(found), timeout=WAIT_MS)
+    # A scanned course (two prices): the chooser offers them, not the prices' pop-up.
+    course = next(p for p in catalogue.search_products(store.context, "stage poney")
+                  if p.id == COURSE)
+    window.act_on_scan(ScannedProduct(course))
+    scanned = opened(qtbot, window, SlotDialog)
+    assert scanned.product.id == COURSE and scanned.price_id == "plein"
+    assert window.notice.text() == "" and window.basket.is_empty
