@@ -59,6 +59,7 @@ class SlotDialog(QDialog):
         self.today = ctx.clock.now().astimezone(venue_zone()).date()
         self.day = self.today
         self.slots: list[Availability] = []  # as shown now
+        self._buttons: list[QPushButton] = []  # theirs
         self.loaded = False  # the slots of the day or week shown have been read
         self._latest = LatestOnly(runner, self)
         self.setWindowTitle(product.name)
@@ -173,8 +174,9 @@ class SlotDialog(QDialog):
                 widget.hide()  # gone from what the dialog shows now
                 widget.deleteLater()
         weekly = self.week.isChecked()
-        for availability in slots:
-            self.list_layout.addWidget(self._slot_button(availability, weekly))
+        self._buttons = [self._slot_button(availability, weekly) for availability in slots]
+        for button in self._buttons:
+            self.list_layout.addWidget(button)
         self.list_layout.addStretch(1)
         self.empty.setText(self.tr("Aucun créneau cette semaine.") if weekly
                            else self.tr("Aucun créneau ce jour."))
@@ -187,18 +189,22 @@ class SlotDialog(QDialog):
         local = slot.start.astimezone(venue_zone()).date()
         if weekly and local == slot.end.astimezone(venue_zone()).date():
             when = f"{weekday_words(local)} {local:%d/%m} · {when}"
-        places = places_words(availability.booked, availability.capacity, availability.left)
-        button = named(QPushButton(f"{when} · {places}"), "slot")
+        # The basket's own places in it are not sold yet: what is left to add is less.
+        held = self.basket.places_in(slot.id)
+        left = max(0, availability.left - held)
+        text = f"{when} · {places_words(availability.booked, availability.capacity, left)}"
+        if held:
+            text += " · " + self.tr("{count} au panier").format(count=held)
+        button = named(QPushButton(text), "slot")
         button.setProperty("slot", slot.id)
         button.setProperty("slotButton", True)
-        button.setEnabled(availability.left > 0)
+        button.setEnabled(left > 0)
         button.clicked.connect(lambda: self.choose(slot))
         return button
 
     def slot_buttons(self) -> list[QPushButton]:
         """The slots' buttons shown now, in order."""
-        return [button for button in self.list.findChildren(QPushButton, "slot")
-                if not button.isHidden()]
+        return list(self._buttons)
 
     def slot_button(self, slot_id: str) -> QPushButton | None:
         """The button of a slot shown now (tests tap it)."""

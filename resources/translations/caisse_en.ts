@@ -2129,6 +2129,10 @@ Cameras: {cameras}</translation>
         <source>Aucun créneau ce jour.</source>
         <translation>No slot this day.</translation>
     </message>
+    <message>
+        <source>{count} au panier</source>
+        <translation>{count} in the basket</translation>
+    </message>
 </context>
 <context>
     <name>StaffLocksDialog</name>

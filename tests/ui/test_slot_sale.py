@@ -76,9 +76,10 @@ def test_a_ride_sold_from_the_slot_chooser_and_paid(qtbot: QtBot, store: Store,
     shown = [window.basket_panel.lines.item(row).text() for row in range(2)]
     assert "sam. 11/07/2026, 14:00–15:00" in shown[0]
     assert "sam. 11/07/2026, 16:00–17:00" in shown[1]
-    # Booked places show the next time the chooser opens.
+    # The basket's places are not sold yet, but not left to add either.
     third = chooser(qtbot, window, RIDE)
-    assert slot_button(qtbot, third, AT_14).text() == "14:00–15:00 · 0/20 · 20 places"
+    assert slot_button(qtbot, third, AT_14).text() == (
+        "14:00–15:00 · 0/20 · 18 places · 2 au panier")
     third.reject()
     window.basket_panel.open_line(1)  # the line's pop-up says its slot too
     line_dialog = window.basket_panel.line_dialog
