@@ -380,6 +380,46 @@ def shoot_basket_screens(store: Store, runner: OperationRunner,
     return paths
 
 
+def shoot_slot_screens(store: Store, runner: OperationRunner,
+                       size: tuple[int, int]) -> list[Path]:
+    """A pony club's Saturday: rides sold in the morning's slots (the 16:00 full), the
+    slot chooser for the day and for the week, and a basket of two rides told apart by
+    their slots."""
+    ctx = store.context
+    staff = sign_in(ctx, "caissier", "1234")
+    till = open_till(ctx, staff, till_statuses(ctx)[0].till.id)
+    for hour, places in (("10:00", 12), ("14:00", 3), ("16:00", 20)):
+        sold = Basket()
+        selling.add_product(ctx, sold, "balade-poney-creneau", places,
+                            slot_id=f"balade-poney-creneau@2026-07-11T{hour}")
+        selling.sell(ctx, staff, sold, [PaymentRequest("CB", sold.total_cents)])
+    window = shown(SaleWindow(ctx, runner, staff, till), runner, size)
+    suffix = f"{size[0]}x{size[1]}"
+    ride = next(p for p in catalogue.search_products(ctx, "balade") if p.dated)
+    chooser = window.choose_slot(ride)
+    assert chooser is not None
+    settle(runner, lambda: chooser.loaded)
+    chooser.more.click()
+    paths = [capture(window, f"slot-chooser-{suffix}")]
+    chooser.week.click()
+    settle(runner, lambda: chooser.loaded)
+    paths.append(capture(window, f"slot-chooser-week-{suffix}"))
+    chooser.week.click()
+    settle(runner, lambda: chooser.loaded)
+    chooser.slot_buttons()[1].click()  # 14:00, two places
+    settle(runner, lambda: len(window.basket.lines) == 1)
+    again = window.choose_slot(ride)
+    assert again is not None
+    settle(runner, lambda: again.loaded)
+    again.slot_buttons()[0].click()  # 10:00, one place
+    settle(runner, lambda: len(window.basket.lines) == 2)
+    paths.append(capture(window, f"slot-basket-{suffix}"))
+    window.basket_panel.empty()
+    settle(runner)
+    window.close()
+    return paths
+
+
 def shoot_line_dialogs(window: SaleWindow, suffix: str) -> list[Path]:
     """A line's pop-up, 3 typed on its quantity keypad, then 10 % off that line."""
     panel = window.basket_panel
@@ -645,6 +685,11 @@ def main() -> int:
         paths += shoot_station_screens(gate, runner, SIZES[0])
         runner.wait()
         gate.close()
+        # A pony club's rides sold by slot: a till of its own too.
+        club = demo_store(Path(folder) / "club")
+        paths += shoot_slot_screens(club, runner, SIZES[0])
+        runner.wait()
+        club.close()
     for path in paths:
         print(path)
     app.quit()

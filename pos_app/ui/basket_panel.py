@@ -21,6 +21,7 @@ from pos_app.domain.discount import DiscountAsked
 from pos_app.domain.errors import BasketBelowPayments, DomainError
 from pos_app.formatting import format_money
 from pos_app.ui.messages import error_message
+from pos_app.ui.slot_words import slot_when
 from pos_app.ui.widgets import fit_dialog, named, set_by_name
 
 
@@ -123,8 +124,11 @@ class BasketPanel(QWidget):
         row = self.lines.currentRow()
         self.lines.clear()
         for line in self.basket.lines:
-            text = (f"{line.label} — {line.price_label}\n"
-                    f"{line.quantity} × {format_money(line.unit_price_cents)}"
+            text = f"{line.label} — {line.price_label}\n"
+            if line.slot_start is not None and line.slot_end is not None:
+                # Two slots of one ride are two lines: each says which (venue time).
+                text += slot_when(line.slot_start, line.slot_end) + "\n"
+            text += (f"{line.quantity} × {format_money(line.unit_price_cents)}"
                     f" = {format_money(line.total_cents)}")
             if line.discount_cents:
                 text += "\n" + self.tr("Remise {amount} ({reason})").format(

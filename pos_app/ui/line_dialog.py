@@ -22,6 +22,7 @@ from pos_app.domain.errors import DomainError, InvalidQuantity
 from pos_app.formatting import format_money
 from pos_app.ui.keypad import Keypad
 from pos_app.ui.messages import error_message
+from pos_app.ui.slot_words import slot_when
 from pos_app.ui.widgets import named, split_row
 
 
@@ -34,7 +35,9 @@ class LineDialog(QDialog):
         super().__init__(parent)
         self.set_quantity, self.remove_line = set_quantity, remove
         self.setWindowTitle(line.label)
-        price = named(QLabel(f"{line.label} — {line.price_label}\n"
+        slot = ("" if line.slot_start is None or line.slot_end is None
+                else slot_when(line.slot_start, line.slot_end) + "\n")  # which ride
+        price = named(QLabel(f"{line.label} — {line.price_label}\n{slot}"
                              f"{format_money(line.unit_price_cents)}"), "linePrice")
         price.setWordWrap(True)
         self.quantity = named(QLineEdit(str(line.quantity)), "quantity")

@@ -11,6 +11,7 @@ from PySide6.QtCore import QCoreApplication
 
 from pos_app.domain import errors
 from pos_app.domain.admission import Light, Reason, Verdict
+from pos_app.domain.availability import NotEnoughPlaces
 from pos_app.domain.clock import ClockJump, JumpDirection
 from pos_app.domain.devices import WEDGE_UNFINISHED
 from pos_app.domain.postal_code import InvalidPostalCode
@@ -30,6 +31,14 @@ def _not_saved(what: str, advice: str = "") -> str:
     return f"{sentence} {advice}" if advice else sentence
 
 
+def _not_enough_places(error: NotEnoughPlaces) -> str:
+    if error.slot_id is None:  # undated goods of a shared stock
+        return translate("messages", "Plus assez en stock : {wanted} demandés, {left}"
+                         " restants.").format(wanted=error.wanted, left=error.left)
+    return translate("messages", "Plus assez de places : {wanted} demandées, {left}"
+                     " restantes.").format(wanted=error.wanted, left=error.left)
+
+
 @cache
 def _sentences() -> list[tuple[type[Exception], Callable[[Any], str]]]:
     """Most specific first: the first class the error is an instance of gives the
@@ -46,6 +55,13 @@ def _sentences() -> list[tuple[type[Exception], Callable[[Any], str]]]:
         ).format(time=format_local_time(e.until, "%H:%M"))),
         (errors.UnknownBarcode,
          lambda e: translate("messages", "Code-barres inconnu : {code}").format(code=e.code)),
+        (NotEnoughPlaces, _not_enough_places),
+        (errors.SlotRequired, lambda e: translate(
+            "messages", "Ce produit se vend par créneau : choisissez-en un.")),
+        (errors.UnknownSlot, lambda e: translate(
+            "messages", "Ce créneau n'existe plus : choisissez-en un autre.")),
+        (errors.SlotNotOfProduct, lambda e: translate(
+            "messages", "Ce créneau n'est pas un créneau de ce produit.")),
         (errors.ProductNotSellable, lambda e: translate(
             "messages", "Ce produit ne peut pas être vendu (brouillon ou sans tarif).")),
         (errors.EmptyBasket, lambda e: translate("messages", "Le panier est vide.")),

@@ -68,6 +68,7 @@ if TYPE_CHECKING:
     from pos_app.domain.clock import ClockJump
     from pos_app.domain.draft import Draft
     from pos_app.domain.policy import TillPolicy
+    from pos_app.domain.schedule import Slot
     from pos_app.ui.cash_dialog import CashDialog, OpeningFloatDialog
     from pos_app.ui.closure_dialog import ClosureDialog
     from pos_app.ui.closure_history import ClosureHistoryDialog
@@ -79,6 +80,7 @@ if TYPE_CHECKING:
     from pos_app.ui.policy_dialog import PolicyDialog
     from pos_app.ui.product_dialog import ProductDialog
     from pos_app.ui.settings_dialog import SettingsDialog
+    from pos_app.ui.slot_dialog import SlotDialog
     from pos_app.ui.staff_locks import StaffLocksDialog
     from pos_app.ui.sync_dialog import SyncDialog
     from pos_app.ui.sync_link import SyncBridge
@@ -95,7 +97,8 @@ DIALOG_MODULES = ("pos_app.ui.product_dialog", "pos_app.ui.customer_dialog",
                   "pos_app.ui.closure_dialog", "pos_app.ui.cash_dialog",
                   "pos_app.ui.closure_history", "pos_app.ui.devices_dialog",
                   "pos_app.ui.settings_dialog", "pos_app.ui.sync_dialog",
-                  "pos_app.ui.policy_dialog", "pos_app.ui.staff_locks")
+                  "pos_app.ui.policy_dialog", "pos_app.ui.staff_locks",
+                  "pos_app.ui.slot_dialog")
 
 
 def load_dialogs() -> None:
@@ -251,7 +254,7 @@ class SaleWindow(QMainWindow):
     # -- adding products ----------------------------------------------------------------
 
     def _tapped(self, product: Product) -> None:
-        if len(product.prices) > 1:
+        if len(product.prices) > 1 and not product.dated:  # a slot's chooser offers them
             self.open_product(product)
         else:
             self._add(product)
@@ -269,8 +272,36 @@ class SaleWindow(QMainWindow):
         if self.closing and not self.training:
             self.show_notice(self.closing_banner.text(), error=True)
             return
+        if product.dated:  # sold in one of its slots (R3): chosen first
+            self.choose_slot(product, quantity, price)
+            return
         try:
             self.basket.add(product, quantity, price)
+        except Exception as error:  # noqa: BLE001 - a refusal is shown, the basket is kept
+            self.show_notice(error_message(error), error=True)
+            return
+        self._basket_changed()
+
+    def choose_slot(self, product: Product, quantity: int = 1, price: str | None = None,
+                    ) -> SlotDialog | None:
+        """A dated product's slots, for the day and the week; the places chosen go in the
+        basket in the slot tapped, once the sale's check let them."""
+        try:  # a draft is said at once, not after its slots were offered
+            product.check_sellable()
+        except DomainError as error:
+            self.show_notice(error_message(error), error=True)
+            return None
+        from pos_app.ui.slot_dialog import SlotDialog
+
+        dialog = SlotDialog(self.ctx, self.runner, product, self.basket, quantity, price,
+                            parent=self)
+        dialog.added.connect(lambda slot, places, chosen: self._add_in_slot(
+            product, slot, places, chosen))
+        return self._open(dialog)
+
+    def _add_in_slot(self, product: Product, slot: Slot, quantity: int, price: str) -> None:
+        try:
+            self.basket.add(product, quantity, price, slot)
         except Exception as error:  # noqa: BLE001 - a refusal is shown, the basket is kept
             self.show_notice(error_message(error), error=True)
             return
@@ -294,8 +325,10 @@ class SaleWindow(QMainWindow):
 
     def act_on_scan(self, meaning: ScanMeaning) -> None:
         if isinstance(meaning, ScannedProduct):
-            if not meaning.needs_price_choice:
-                self._add(meaning.product)  # a product that cannot be sold is said there
+            if not meaning.needs_price_choice or meaning.product.dated:
+                # A product that cannot be sold is said there; a dated one's slot chooser
+                # offers its prices.
+                self._add(meaning.product)
                 return
             try:  # a draft is said at once, not after its prices were offered
                 meaning.product.check_sellable()

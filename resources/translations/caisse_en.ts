@@ -2104,6 +2104,37 @@ Cameras: {cameras}</translation>
     </message>
 </context>
 <context>
+    <name>SlotDialog</name>
+    <message>
+        <source>Aujourd&apos;hui</source>
+        <translation>Today</translation>
+    </message>
+    <message>
+        <source>Semaine</source>
+        <translation>Week</translation>
+    </message>
+    <message>
+        <source>Fermer</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>Places</source>
+        <translation>Places</translation>
+    </message>
+    <message>
+        <source>Aucun créneau cette semaine.</source>
+        <translation>No slot this week.</translation>
+    </message>
+    <message>
+        <source>Aucun créneau ce jour.</source>
+        <translation>No slot this day.</translation>
+    </message>
+    <message>
+        <source>{count} au panier</source>
+        <translation>{count} in the basket</translation>
+    </message>
+</context>
+<context>
     <name>StaffLocksDialog</name>
     <message>
         <source>Personnel bloqué</source>
@@ -2411,6 +2442,14 @@ Cameras: {cameras}</translation>
         <translation>{what}: nothing was saved.</translation>
     </message>
     <message>
+        <source>Plus assez en stock : {wanted} demandés, {left} restants.</source>
+        <translation>Not enough in stock: {wanted} asked, {left} left.</translation>
+    </message>
+    <message>
+        <source>Plus assez de places : {wanted} demandées, {left} restantes.</source>
+        <translation>Not enough places: {wanted} asked, {left} left.</translation>
+    </message>
+    <message>
         <source>Identifiant ou code secret incorrect.</source>
         <translation>Wrong identifier or secret code.</translation>
     </message>
@@ -2421,6 +2460,18 @@ Cameras: {cameras}</translation>
     <message>
         <source>Code-barres inconnu : {code}</source>
         <translation>Unknown barcode: {code}</translation>
+    </message>
+    <message>
+        <source>Ce produit se vend par créneau : choisissez-en un.</source>
+        <translation>This product is sold by slot: choose one.</translation>
+    </message>
+    <message>
+        <source>Ce créneau n&apos;existe plus : choisissez-en un autre.</source>
+        <translation>This slot no longer exists: choose another one.</translation>
+    </message>
+    <message>
+        <source>Ce créneau n&apos;est pas un créneau de ce produit.</source>
+        <translation>This slot is not one of this product&apos;s.</translation>
     </message>
     <message>
         <source>Ce produit ne peut pas être vendu (brouillon ou sans tarif).</source>
@@ -2961,6 +3012,57 @@ Cameras: {cameras}</translation>
     <message>
         <source>Déjà utilisé : {used} entrée(s) sur {allowed}.</source>
         <translation>Already used: {used} entry(ies) of {allowed}.</translation>
+    </message>
+</context>
+<context>
+    <name>slots</name>
+    <message>
+        <source>lun.</source>
+        <translation>Mon</translation>
+    </message>
+    <message>
+        <source>mar.</source>
+        <translation>Tue</translation>
+    </message>
+    <message>
+        <source>mer.</source>
+        <translation>Wed</translation>
+    </message>
+    <message>
+        <source>jeu.</source>
+        <translation>Thu</translation>
+    </message>
+    <message>
+        <source>ven.</source>
+        <translation>Fri</translation>
+    </message>
+    <message>
+        <source>sam.</source>
+        <translation>Sat</translation>
+    </message>
+    <message>
+        <source>dim.</source>
+        <translation>Sun</translation>
+    </message>
+    <message>
+        <source>du {first} au {last}</source>
+        <translation>{first} to {last}</translation>
+    </message>
+    <message>
+        <source>du {first} au {last}, {hours}</source>
+        <translation>{first} to {last}, {hours}</translation>
+    </message>
+    <message>
+        <source>Complet</source>
+        <translation>Full</translation>
+    </message>
+    <message>
+        <source>1 place</source>
+        <translation>1 place</translation>
+    </message>
+    <message>
+        <source>{count} places</source>
+        <translation>{count} places</translation>
     </message>
 </context>
 <context>

@@ -61,7 +61,7 @@ DIALOGS = ["product", "customer", "customer-new", "keyboard", "postal-code", "pa
            "order-search", "order", "order-rest", "refund", "receipt", "till-menu",
            "x-reading", "opening-float", "cash", "closure-history", "drawer", "devices",
            "settings", "policies", "staff-locks", "sync", "z-closure", "z-confirm",
-           "conflicts", "gate-stats"]
+           "conflicts", "gate-stats", "slots"]
 # Being rewritten beside this test; turned on once merged.
 REWRITTEN: dict[str, str] = {}
 LONG_STAFF = "Marie-Bernadette de La Tour-Saint-Ygest"
@@ -273,6 +273,7 @@ class Shots:
         pony = next(p for p in catalogue.search_products(self.ctx, "balade")
                     if len(p.prices) > 1)
         self.dialog("product", window.open_product(pony))
+        self.slots(window)
         self.dialog("customer", window.find_customer())
         creating = window.find_customer()
         creating.findChild(QPushButton, "newCustomer").click()  # type: ignore[union-attr]
@@ -310,6 +311,20 @@ class Shots:
         self.check("payment-done", paid)
         paid.accept()  # Nouvelle vente
         settle(runner, lambda: window.basket.is_empty)
+
+    def slots(self, window: SaleWindow) -> None:
+        """The slot chooser at its fullest: a course's prices, the week, its days said in
+        full on each slot, and a refusal with its numbers."""
+        course = next(p for p in catalogue.search_products(self.ctx, "stage poney")
+                      if p.dated)
+        chooser = window.choose_slot(course, quantity=99)
+        assert chooser is not None
+        settle(self.runner, lambda: chooser.loaded)
+        chooser.week.click()
+        settle(self.runner, lambda: chooser.loaded and bool(chooser.slot_buttons()))
+        chooser.slot_buttons()[0].click()
+        self.dialog("slots", chooser, lambda: chooser.error.text() != ""
+                    and chooser.loaded)
 
     def basket_dialogs(self, window: SaleWindow) -> None:
         """A line's pop-up and its discount, the basket's discount, holding the basket,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pos_app.domain import errors
+from pos_app.domain.availability import NotEnoughPlaces
 from pos_app.services import ports
 from pos_app.ui.messages import error_message
 
@@ -22,6 +23,12 @@ from pos_app.ui.messages import error_message
     (errors.SaleInProgress(2), "Une vente est en cours : mettez-la en attente ou"
                                " terminez-la d'abord."),
     (errors.StaffNotLocked("caissier"), "caissier n'est pas bloqué : rien à débloquer."),
+    (NotEnoughPlaces("rides@2026-07-11T14:00", 3, 2),
+     "Plus assez de places : 3 demandées, 2 restantes."),
+    (NotEnoughPlaces(None, 5, 0), "Plus assez en stock : 5 demandés, 0 restants."),
+    (errors.SlotRequired("rides"), "Ce produit se vend par créneau : choisissez-en un."),
+    (errors.UnknownSlot("rides@2026-07-11T14:00"),
+     "Ce créneau n'existe plus : choisissez-en un autre."),
 ])
 def test_refusals_read_as_french_sentences(error: Exception, expected: str) -> None:
     assert error_message(error) == expected
