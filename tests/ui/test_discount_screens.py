@@ -42,10 +42,11 @@ def _discount_dialog(qtbot: QtBot, window: SaleWindow) -> QDialog:
 
 
 def _single_priced(window: SaleWindow) -> list[Product]:
-    """Products a tap puts in the basket at once (others ask for their price first)."""
+    """Products a tap puts in the basket at once (others ask for their price, or a
+    dated one its slot, first)."""
     tiles = window.catalogue.tiles
     return [product for row in range(tiles.count())
-            if len((product := tiles.product_at(row)).prices) == 1]
+            if len((product := tiles.product_at(row)).prices) == 1 and not product.dated]
 
 
 def _press(qtbot: QtBot, dialog: QDialog, *names: str) -> None:
