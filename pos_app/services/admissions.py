@@ -161,15 +161,13 @@ def _facts(uow: UnitOfWork, reference: str, claims: TicketClaims | None,
     # The ticket's own terms, from the first that knows them (built once: on the hot path).
     terms: tuple[str, datetime, datetime, int | None]
     if own is not None:
-        ticket = own.ticket
         order = (OrderState.CANCELLED if own.order_cancelled
                  else OrderState.UNPAID if own.left_to_pay_cents > 0 else OrderState.PAID)
-        terms = (ticket.product_id, ticket.valid_from, ticket.valid_until,
-                 ticket.entries_allowed)
-        if ticket.voided_at is not None:
-            voids.append(ticket.voided_at)
-        revoked = ticket.revoked_at or revoked
-        token, key_id, source = ticket.token, ticket.key_id, Source.STORE
+        terms = (own.product_id, own.valid_from, own.valid_until, own.entries_allowed)
+        if own.voided_at is not None:
+            voids.append(own.voided_at)
+        revoked = own.revoked_at or revoked
+        token, key_id, source = own.token, own.key_id, Source.STORE
     elif state is not None:
         terms = (state.product_id, state.valid_from, state.valid_until, state.entries_allowed)
         key_id, source = state.key_id, Source.PULLED

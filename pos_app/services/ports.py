@@ -308,10 +308,20 @@ class CatalogueRepository(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class TicketAtGate:
-    """One of this till's tickets as a gate judges it: with its order's state and the
-    name of its product."""
+    """One of this till's tickets as a gate judges it: its terms and what happened to
+    it here, with its order's state and the name of its product (read in one statement:
+    the rest of the ticket is not needed at the gate)."""
 
-    ticket: Ticket
+    product_id: str
+    valid_from: datetime
+    valid_until: datetime
+    entries_allowed: int | None
+    token: str
+    key_id: str
+    voided_at: datetime | None
+    revoked_at: datetime | None
+    entries_used: int  # let in at this till
+    last_validated_at: datetime | None
     order_cancelled: bool
     left_to_pay_cents: int  # what its order still owes (its returns off)
     product_name: str | None

@@ -42,12 +42,12 @@ def _ticket(row: tuple[Any, ...]) -> Ticket:
 _STATE = ("s.reference, s.product_id, s.order_id, s.valid_from, s.valid_until,"
           " s.entries_allowed, s.key_id, s.revoked_at, s.voided_at, s.entries_elsewhere,"
           " s.last_validated_at")
-_WIDTH = len(_COLUMNS.split(","))
 # The verdict is on the checker's hot path, and most tickets scanned at a till's gate are
 # its own: one statement gives this till's ticket (whose row counts this till's entries
 # and holds its void), whether its order was cancelled and what is left to pay on it (its
 # returns off), the server's view of it and the product's name, each an indexed lookup.
-_OWN_VIEW = (f"SELECT {', '.join('t.' + c.strip() for c in _COLUMNS.split(','))},"
+_OWN_VIEW = ("SELECT t.product_id, t.valid_from, t.valid_until, t.entries_allowed, t.token,"
+             " t.key_id, t.voided_at, t.revoked_at, t.entries_used, t.last_validated_at,"
              " o.cancelled_at IS NOT NULL, CASE WHEN o.cancelled_at IS NOT NULL THEN 0"
              " ELSE o.total_cents - coalesce((SELECT sum(total_cents) FROM credit_notes"
              " WHERE order_id = o.id), 0) - coalesce((SELECT sum(amount_cents - change_cents)"
@@ -57,6 +57,7 @@ _OWN_VIEW = (f"SELECT {', '.join('t.' + c.strip() for c in _COLUMNS.split(','))}
              " LEFT JOIN products AS p ON p.id = t.product_id"
              " LEFT JOIN ticket_states AS s ON s.reference = t.reference"
              " WHERE t.reference = ?")
+_OWN_WIDTH = 13
 # Any other reference: the server's view, this till's acts on it, the product's name.
 _OTHER_VIEW = (f"SELECT p.name, {_STATE}, v.used, v.last, v.voided"
                " FROM (SELECT ? AS reference) AS r"
@@ -79,10 +80,13 @@ class SqlTickets(SqlRepository):
     def gate_view(self, reference: str) -> GateView:
         row = self._one(_OWN_VIEW, (reference,))
         if row is not None:
-            ticket = _ticket(row[:_WIDTH])
-            own = TicketAtGate(ticket, bool(row[_WIDTH]), row[_WIDTH + 1], row[_WIDTH + 2])
-            return GateView(own, _state(row[_WIDTH + 3:]), ticket.entries_used,
-                            ticket.last_validated_at, ticket.voided_at, own.product_name)
+            own = TicketAtGate(row[0], from_utc_text(row[1]), from_utc_text(row[2]),
+                               row[3], row[4], row[5],
+                               from_optional_utc_text(row[6]), from_optional_utc_text(row[7]),
+                               row[8], from_optional_utc_text(row[9]), bool(row[10]),
+                               row[11], row[12])
+            return GateView(own, _state(row[_OWN_WIDTH:]), own.entries_used,
+                            own.last_validated_at, own.voided_at, own.product_name)
         row = self._one(_OTHER_VIEW, (reference, reference))
         used, last, voided = row[12:15]
         return GateView(None, _state(row[1:12]), used or 0, from_optional_utc_text(last),
