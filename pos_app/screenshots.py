@@ -62,6 +62,7 @@ from pos_app.ui.scan_station import ScanStationWindow
 from pos_app.ui.screen_fit import fit_screen
 from pos_app.ui.settings import SETTINGS_FILE, TillSettings
 from pos_app.ui.sign_in import SignInDialog
+from pos_app.ui.slot_dialog import SlotDialog
 from pos_app.ui.sync_link import SyncBridge
 from pos_app.ui.widgets import show_dialog
 
@@ -382,23 +383,30 @@ def shoot_basket_screens(store: Store, runner: OperationRunner,
 
 def shoot_slot_screens(store: Store, runner: OperationRunner,
                        size: tuple[int, int]) -> list[Path]:
-    """A pony club's Saturday: rides sold in the morning's slots (the 16:00 full), the
-    slot chooser for the day and for the week, and a basket of two rides told apart by
-    their slots."""
+    """A pony club's Sunday, seen on the Saturday afternoon the demo stands at: rides sold
+    in its slots (the 16:00 full), the slot chooser for that day and for the week (the
+    rides already over: "Terminé"), and a basket of two rides told apart by their slots."""
     ctx = store.context
     staff = sign_in(ctx, "caissier", "1234")
     till = open_till(ctx, staff, till_statuses(ctx)[0].till.id)
     for hour, places in (("10:00", 12), ("14:00", 3), ("16:00", 20)):
         sold = Basket()
         selling.add_product(ctx, sold, "balade-poney-creneau", places,
-                            slot_id=f"balade-poney-creneau@2026-07-11T{hour}")
+                            slot_id=f"balade-poney-creneau@2026-07-12T{hour}")
         selling.sell(ctx, staff, sold, [PaymentRequest("CB", sold.total_cents)])
     window = shown(SaleWindow(ctx, runner, staff, till), runner, size)
     suffix = f"{size[0]}x{size[1]}"
     ride = next(p for p in catalogue.search_products(ctx, "balade") if p.dated)
-    chooser = window.choose_slot(ride)
-    assert chooser is not None
-    settle(runner, lambda: chooser.loaded)
+
+    def sunday() -> SlotDialog:
+        chooser = window.choose_slot(ride)
+        assert chooser is not None
+        settle(runner, lambda: chooser.loaded)
+        chooser.next.click()
+        settle(runner, lambda: chooser.loaded)
+        return chooser
+
+    chooser = sunday()
     chooser.more.click()
     paths = [capture(window, f"slot-chooser-{suffix}")]
     chooser.week.click()
@@ -408,9 +416,7 @@ def shoot_slot_screens(store: Store, runner: OperationRunner,
     settle(runner, lambda: chooser.loaded)
     chooser.slot_buttons()[1].click()  # 14:00, two places
     settle(runner, lambda: len(window.basket.lines) == 1)
-    again = window.choose_slot(ride)
-    assert again is not None
-    settle(runner, lambda: again.loaded)
+    again = sunday()
     again.slot_buttons()[0].click()  # 10:00, one place
     settle(runner, lambda: len(window.basket.lines) == 2)
     paths.append(capture(window, f"slot-basket-{suffix}"))

@@ -56,6 +56,14 @@ class SlotNotOfProduct(DomainError):
         self.product_id, self.slot_id = product_id, slot_id
 
 
+class SlotOver(DomainError):
+    """A slot that has ended is not sold (a course under way still is, until its end)."""
+
+    def __init__(self, slot_id: str, ended_at: datetime) -> None:
+        super().__init__(f"slot {slot_id} ended at {ended_at.isoformat()}")
+        self.slot_id, self.ended_at = slot_id, ended_at
+
+
 class UnknownSlot(DomainError):
     def __init__(self, slot_id: str) -> None:
         super().__init__(f"unknown slot {slot_id!r}")

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from pos_app.domain.availability import Availability, check_places, slot_availability
 from pos_app.domain.basket import Basket
 from pos_app.domain.catalogue import Product
-from pos_app.domain.errors import UnknownProduct, UnknownSlot
+from pos_app.domain.errors import SlotOver, UnknownProduct, UnknownSlot
 from pos_app.domain.schedule import SharedStock, Slot
 from pos_app.services.context import Context
 from pos_app.services.ports import UnitOfWork
@@ -101,15 +101,18 @@ def slot_of(uow: UnitOfWork, slot_id: str) -> Slot:
     return slot
 
 
-def check_basket_places(uow: UnitOfWork, basket: Basket, zone: tzinfo | None = None,
-                        ) -> None:
-    """Refuse a basket holding more places in a slot than are left (NotEnoughPlaces),
+def check_basket_places(uow: UnitOfWork, basket: Basket, now: datetime,
+                        zone: tzinfo | None = None) -> None:
+    """Refuse a basket holding places in a slot that has ended at `now` (SlotOver), or
+    more places in a slot than are left (NotEnoughPlaces),
     judged in `uow`: the sale's own transaction, so that two sales at this till never
     take the same last place. The basket's places count together: a course and a ride
     of its own on the same ponies take them both."""
     wanted: dict[str, int] = {}
     for line in basket.lines:
         if line.slot_id is not None:
+            if line.slot_end is not None and line.slot_end <= now:
+                raise SlotOver(line.slot_id, line.slot_end)
             wanted[line.slot_id] = wanted.get(line.slot_id, 0) + line.quantity
     for slot_id in sorted(wanted):
         slot = slot_of(uow, slot_id)

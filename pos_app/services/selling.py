@@ -52,7 +52,7 @@ def add_product(ctx: Context, basket: Basket, product_id: str, quantity: int = 1
         if slot is not None:
             trial = basket.copy()
             trial.add(product, quantity, price, slot)
-            check_basket_places(uow, trial)
+            check_basket_places(uow, trial, ctx.clock.now())
     basket.add(product, quantity, price, slot)
 
 
@@ -112,7 +112,7 @@ def record_sale(ctx: Context, staff: StaffMember, basket: Basket, take_payments:
         session = None if training else ensure_till_open(uow, ctx.signer, till, staff, now,
                                                          even_overdue)
         check_discounts(uow, staff, basket, kept)
-        check_basket_places(uow, basket)
+        check_basket_places(uow, basket, now)
         payer = None if basket.payer_id is None else _payer(uow, basket.payer_id)
         sequence = uow.sequences.next(till.id, TRAINING_SERIES if training else ORDER_SERIES)
         prefix = TRAINING_PREFIX if training else till.order_prefix

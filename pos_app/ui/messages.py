@@ -58,6 +58,9 @@ def _sentences() -> list[tuple[type[Exception], Callable[[Any], str]]]:
         (NotEnoughPlaces, _not_enough_places),
         (errors.SlotRequired, lambda e: translate(
             "messages", "Ce produit se vend par créneau : choisissez-en un.")),
+        (errors.SlotOver, lambda e: translate(
+            "messages", "Ce créneau est terminé ({time}) : choisissez-en un autre.").format(
+            time=format_local_time(e.ended_at, "%d/%m/%Y %H:%M"))),
         (errors.UnknownSlot, lambda e: translate(
             "messages", "Ce créneau n'existe plus : choisissez-en un autre.")),
         (errors.SlotNotOfProduct, lambda e: translate(

@@ -192,13 +192,15 @@ class SlotDialog(QDialog):
         # The basket's own places in it are not sold yet: what is left to add is less.
         held = self.basket.places_in(slot.id)
         left = max(0, availability.left - held)
-        text = f"{when} · {places_words(availability.booked, availability.capacity, left)}"
+        over = slot.end <= self.ctx.clock.now()  # ended: no longer sold
+        text = f"{when} · " + (self.tr("Terminé") if over else places_words(
+            availability.booked, availability.capacity, left))
         if held:
             text += " · " + self.tr("{count} au panier").format(count=held)
         button = named(QPushButton(text), "slot")
         button.setProperty("slot", slot.id)
         button.setProperty("slotButton", True)
-        button.setEnabled(left > 0)
+        button.setEnabled(left > 0 and not over)
         button.clicked.connect(lambda: self.choose(slot))
         return button
 

@@ -2130,6 +2130,10 @@ Cameras: {cameras}</translation>
         <translation>No slot this day.</translation>
     </message>
     <message>
+        <source>Terminé</source>
+        <translation>Over</translation>
+    </message>
+    <message>
         <source>{count} au panier</source>
         <translation>{count} in the basket</translation>
     </message>
@@ -2464,6 +2468,10 @@ Cameras: {cameras}</translation>
     <message>
         <source>Ce produit se vend par créneau : choisissez-en un.</source>
         <translation>This product is sold by slot: choose one.</translation>
+    </message>
+    <message>
+        <source>Ce créneau est terminé ({time}) : choisissez-en un autre.</source>
+        <translation>This slot is over ({time}): choose another one.</translation>
     </message>
     <message>
         <source>Ce créneau n&apos;existe plus : choisissez-en un autre.</source>

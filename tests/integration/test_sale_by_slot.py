@@ -14,10 +14,11 @@ from typing import Any
 
 import pytest
 
+from pos_app.adapters.clock import FrozenClock
 from pos_app.bootstrap import Store
 from pos_app.domain.availability import NotEnoughPlaces
 from pos_app.domain.basket import Basket
-from pos_app.domain.errors import SlotRequired, UnknownSlot
+from pos_app.domain.errors import SlotOver, SlotRequired, UnknownSlot
 from pos_app.domain.order import Order
 from pos_app.domain.staff import StaffMember
 from pos_app.services import availability, importing, orders, selling
@@ -223,3 +224,18 @@ def test_the_planning_of_a_day_counts_what_lies_beyond_it(
     assert [(a.slot.id, a.booked, a.capacity) for a in tuesday] == [
         ("stage", 2, 15), ("mardi-10", 0, 18)]
     assert shown(ponies, "stage-r3") == {"stage": "2/15"}
+
+
+def test_a_slot_that_has_ended_is_not_sold_but_a_course_under_way_is(
+        ponies: Store, cashier: StaffMember, clock: FrozenClock) -> None:
+    basket = Basket()
+    selling.add_product(ponies.context, basket, "balade-r3", 1, slot_id="lundi-14")
+    # Monday 15:30 in Paris: the 14:00 ride has ended; the course (to Friday) goes on.
+    clock.current = datetime(2026, 7, 13, 13, 30, tzinfo=UTC)
+    with pytest.raises(SlotOver) as over:
+        selling.add_product(ponies.context, Basket(), "balade-r3", 1, slot_id="lundi-14")
+    assert over.value.ended_at == datetime(2026, 7, 13, 13, 0, tzinfo=UTC)
+    with pytest.raises(SlotOver):  # the basket kept from before: refused at the sale
+        selling.sell(ponies.context, cashier, basket,
+                     [PaymentRequest("CB", basket.total_cents)])
+    sell(ponies, cashier, ("stage-r3", "stage", 1), ("balade-r3", "lundi-16", 1))

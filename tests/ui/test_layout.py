@@ -321,8 +321,14 @@ class Shots:
         assert chooser is not None
         settle(self.runner, lambda: chooser.loaded)
         chooser.week.click()
-        settle(self.runner, lambda: chooser.loaded and bool(chooser.slot_buttons()))
-        chooser.slot_buttons()[0].click()
+        settle(self.runner, lambda: chooser.loaded)
+        # The first week with a course still sold (one that has ended is not).
+        for _week in range(6):
+            if any(button.isEnabled() for button in chooser.slot_buttons()):
+                break
+            chooser.next.click()
+            settle(self.runner, lambda: chooser.loaded)
+        next(button for button in chooser.slot_buttons() if button.isEnabled()).click()
         self.dialog("slots", chooser, lambda: chooser.error.text() != ""
                     and chooser.loaded)
 

@@ -129,8 +129,10 @@ def test_the_week_and_a_course_over_several_days_at_its_price(
     press(qtbot, dialog, "week")
     qtbot.waitUntil(lambda: dialog.loaded, timeout=WAIT_MS)
     assert dialog.when.text() == "du lun. 06/07 au dim. 12/07/2026"
-    course = slot_button(qtbot, dialog, f"{COURSE}@2026-07-06")  # begun, still sold
-    assert course.text() == "du 06/07 au 10/07, 10:00–17:00 · 0/20 · 20 places"
+    # Last week's course ended on Friday (the till's clock: Saturday 11/07): not sold.
+    course = slot_button(qtbot, dialog, f"{COURSE}@2026-07-06")
+    assert course.text() == "du 06/07 au 10/07, 10:00–17:00 · Terminé"
+    assert not course.isEnabled()
     press(qtbot, dialog, "nextDay", "nextDay")
     qtbot.waitUntil(lambda: dialog.when.text() == "du lun. 20/07 au dim. 26/07/2026",
                     timeout=WAIT_MS)
@@ -151,7 +153,9 @@ def test_the_week_of_rides_and_back_to_today(qtbot: QtBot, window: SaleWindow) -
                     timeout=WAIT_MS)
     texts = [b.text() for b in dialog.slot_buttons()]
     assert len(texts) == 9  # Wednesday, Saturday, Sunday: three rides each
-    assert texts[0] == "mer. 08/07 · 10:00–11:00 · 0/20 · 20 places"
+    assert texts[0] == "mer. 08/07 · 10:00–11:00 · Terminé"  # before today: not sold
+    assert texts[-1] == "dim. 12/07 · 16:00–17:00 · 0/20 · 20 places"
+    assert [b.isEnabled() for b in dialog.slot_buttons()] == [False] * 3 + [True] * 6
     press(qtbot, dialog, "week", "today")
     qtbot.waitUntil(lambda: dialog.loaded and dialog.when.text() == "sam. 11/07/2026",
                     timeout=WAIT_MS)
