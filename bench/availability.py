@@ -16,7 +16,8 @@ from bench.timing import Measure, interleave
 from pos_app.bootstrap import demo_document, open_store
 from pos_app.domain.basket import Basket
 from pos_app.services import importing, selling, setup
-from pos_app.services.availability import day_bounds, planning
+from pos_app.services.availability import planning
+from pos_app.services.periods import day_bounds
 from pos_app.services.selling import PaymentRequest
 from pos_app.services.staff import sign_in
 from pos_app.services.tickets import venue_zone

@@ -46,6 +46,7 @@ from pos_app.services.changes import (
     record_change,
 )
 from pos_app.services.context import Context, local_till
+from pos_app.services.periods import day_bounds
 from pos_app.services.ports import Signer, UnitOfWork
 from pos_app.services.tickets import UnknownTicket, venue_zone
 
@@ -319,19 +320,11 @@ class GateStats:
         return sum(count for _day, count in self.per_day)
 
 
-class PeriodInvalid(DomainError):
-    def __init__(self, first: date, last: date) -> None:
-        super().__init__(f"the period ends ({last}) before it starts ({first})")
-
-
 def ticket_stats(ctx: Context, first_day: date, last_day: date,
                  zone: tzinfo | None = None) -> GateStats:
     """The gate's figures from `first_day` to `last_day`, both included."""
-    if last_day < first_day:
-        raise PeriodInvalid(first_day, last_day)
     where = zone or venue_zone()
-    start = datetime.combine(first_day, datetime.min.time(), where)
-    end = datetime.combine(last_day + timedelta(days=1), datetime.min.time(), where)
+    start, end = day_bounds(first_day, last_day, where)
     with ctx.uow(write=False) as uow:
         acts = uow.ticket_validations.between(start, end)
         days: Counter[date] = Counter()

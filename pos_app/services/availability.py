@@ -10,7 +10,7 @@ last knew less its own sales; docs/sync.md says how an oversell found later is r
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, tzinfo
 
 from pos_app.domain.availability import Availability, check_places, slot_availability
 from pos_app.domain.basket import Basket
@@ -18,6 +18,7 @@ from pos_app.domain.catalogue import Product
 from pos_app.domain.errors import SlotOver, UnknownProduct, UnknownSlot
 from pos_app.domain.schedule import SharedStock, Slot
 from pos_app.services.context import Context
+from pos_app.services.periods import day_bounds
 from pos_app.services.ports import UnitOfWork
 from pos_app.services.tickets import venue_zone
 
@@ -63,12 +64,6 @@ def planning(ctx: Context, first_day: date, last_day: date) -> list[Availability
             result.update((a.slot.id, a) for a in slot_availability(
                 slots, [*slots, *others], booked, stock, zone))
     return [result[slot.id] for slot, _stock in found]
-
-
-def day_bounds(first_day: date, last_day: date, zone: tzinfo) -> tuple[datetime, datetime]:
-    """[the start of `first_day`, the start of the day after `last_day`), UTC."""
-    return (datetime.combine(first_day, time(0), zone).astimezone(UTC),
-            datetime.combine(last_day + timedelta(days=1), time(0), zone).astimezone(UTC))
 
 
 def places_in(uow: UnitOfWork, product: Product, slots: Sequence[Slot], zone: tzinfo,

@@ -6,11 +6,11 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, tzinfo
 
 from pos_app.domain.postal_code import is_french_postal_code
-from pos_app.services.admissions import PeriodInvalid
 from pos_app.services.context import Context, local_till
+from pos_app.services.periods import day_bounds
 from pos_app.services.tickets import venue_zone
 
 
@@ -32,11 +32,7 @@ class PostalCodeCounts:
 
 def postal_code_counts(ctx: Context, first_day: date, last_day: date,
                        zone: tzinfo | None = None) -> PostalCodeCounts:
-    if last_day < first_day:
-        raise PeriodInvalid(first_day, last_day)
-    where = zone or venue_zone()
-    start = datetime.combine(first_day, datetime.min.time(), where)
-    end = datetime.combine(last_day + timedelta(days=1), datetime.min.time(), where)
+    start, end = day_bounds(first_day, last_day, zone or venue_zone())
     with ctx.uow(write=False) as uow:
         rows = uow.orders.postal_code_counts(local_till(uow).id, start, end)
     answered = sorted(((answer, count) for answer, count in rows if answer is not None),
