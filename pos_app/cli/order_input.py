@@ -20,15 +20,14 @@ from pos_app.domain.errors import (
     shown,
 )
 from pos_app.domain.money import parse_amount
-from pos_app.domain.reference_data import (
+from pos_app.domain.reference_data import MAX_NESTING, nested_too_deep
+from pos_app.domain.reference_fields import (
     CODE_LENGTH,
     ID_LENGTH,
-    MAX_NESTING,
     NAME_LENGTH,
     InvalidImport,
     Problem,
     field_name,
-    nested_too_deep,
 )
 from pos_app.services.context import Context
 from pos_app.services.selling import PaymentRequest, add_by_barcode, add_product

@@ -28,7 +28,7 @@ from pos_app.domain.order import (
 )
 from pos_app.domain.payment import Payment
 from pos_app.domain.postal_code import InvalidPostalCode, parse_postal_code
-from pos_app.domain.reference_data import InvalidImport, Problem
+from pos_app.domain.reference_fields import InvalidImport, Problem
 from pos_app.domain.till import Till
 from pos_app.domain.vat import VatRate
 

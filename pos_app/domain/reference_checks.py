@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 
-from pos_app.domain.reference_data import CheckedImport, Problem, Problems
+from pos_app.domain.reference_data import CheckedImport
+from pos_app.domain.reference_fields import Problem, Problems
 
 
 def check_products_against_store(

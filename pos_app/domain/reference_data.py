@@ -6,7 +6,8 @@ The till's import (services/importing.py) and the server's (sync/server/referenc
 check a document with the same code, so a file one accepts the other accepts, and every
 problem is said in the same words. Items are read into domain objects; products and
 customers are kept packed (`_Packed`), since a venue group's file holds hundreds of
-thousands of them.
+thousands of them. The readers of fields and of problems are domain/reference_fields.py;
+the sections of dates (shared stocks, slots) domain/reference_schedule.py.
 """
 
 from __future__ import annotations
@@ -15,10 +16,9 @@ import marshal
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import timedelta
 from decimal import Decimal
-from typing import Any, Protocol, TypeVar, runtime_checkable
-from zoneinfo import ZoneInfo
+from typing import Any, Protocol, runtime_checkable
 
 from pos_app.domain.admission import (
     MAX_DAYS,
@@ -29,21 +29,40 @@ from pos_app.domain.admission import (
 )
 from pos_app.domain.catalogue import Category, Price, Product
 from pos_app.domain.customer import Customer, CustomerKind
-from pos_app.domain.errors import DomainError, InvalidVatRate, shown
-from pos_app.domain.money import parse_amount
+from pos_app.domain.errors import shown
 from pos_app.domain.payment import PaymentMethod
 from pos_app.domain.receipt import Venue
-from pos_app.domain.schedule import (
-    MAX_PLACES,
-    MAX_SLOT_DAYS,
-    MAX_STOCK,
-    SharedStock,
-    Slot,
-    SlotInvalid,
-    daily_slot,
-    default_slot_id,
-    slots_in_bulk,
+from pos_app.domain.reference_fields import (
+    CITY_TEXT,
+    CODE_TEXT,
+    ID_LENGTH,
+    ID_TEXT,
+    LABEL_TEXT,
+    LOGIN_TEXT,
+    LONG_NAME_LENGTH,
+    LONG_NAME_TEXT,
+    NAME_LENGTH,
+    NAME_TEXT,
+    OPTIONAL_CODE,
+    OPTIONAL_ID,
+    POSTAL_CODE_LENGTH,
+    POSTAL_CODE_TEXT,
+    FieldError,
+    InvalidImport,
+    Problem,
+    Reader,
+    bounded,
+    choice_of,
+    field_name,
+    optional_text_of,
+    read_amount,
+    read_flag,
+    read_position,
+    read_vat_rate,
+    whole_number,
 )
+from pos_app.domain.reference_schedule import read_shared_stock, read_slot, read_slots, slot_row
+from pos_app.domain.schedule import SharedStock, Slot
 from pos_app.domain.staff import Role, StaffMember
 from pos_app.domain.ticket import MAX_ENTRIES, MAX_PRODUCT_ID_BYTES
 from pos_app.domain.vat import VatRate
@@ -63,12 +82,6 @@ MAX_SECRET_LENGTH = 128
 # Deeper than this, a document is not one of ours (ours are three levels deep): refused
 # before reading it, and before anything walks it recursively.
 MAX_NESTING = 64
-# Positions order tiles and methods; they are small numbers.
-MAX_POSITION = 999_999
-# Text lengths, as the store's columns are sized (storage/rows.py).
-NAME_LENGTH, LONG_NAME_LENGTH, CODE_LENGTH, ID_LENGTH = 200, 300, 32, 64
-POSTAL_CODE_LENGTH, CITY_LENGTH, LABEL_LENGTH = 16, 100, 100
-LOGIN_LENGTH = ID_LENGTH - len("staff:")  # a member's id is `staff:LOGIN`
 # The fields of each kind of item; any other is refused, never silently dropped.
 VENUE_FIELDS = frozenset({"name", "address", "postal_code", "city", "siret", "vat_number"})
 PAYMENT_METHOD_FIELDS = frozenset({"code", "label", "gives_change", "opens_drawer", "active",
@@ -82,50 +95,13 @@ PRICE_FIELDS = frozenset({"id", "label", "amount"})
 CUSTOMER_FIELDS = frozenset({"id", "kind", "name", "first_name", "email", "phone",
                              "postal_code", "card_code"})
 STAFF_FIELDS = frozenset({"login", "name", "role", "secret", "active"})
-SHARED_STOCK_FIELDS = frozenset({"id", "name", "quantity", "planned", "exceptions"})
-EXCEPTION_FIELDS = frozenset({"day", "quantity"})
-SLOT_FIELDS = frozenset({"id", "product", "start", "end", "places", "daily"})
-# A slot item with any of these is a series, made into one slot per day and hours.
-SERIES_ONLY_FIELDS = frozenset({"from", "to", "weekdays", "hours"})
-SERIES_FIELDS = SERIES_ONLY_FIELDS | {"product", "places"}
-# A slot's times without an offset are the venue's clock.
-VENUE_ZONE = ZoneInfo("Europe/Paris")
-# A refusal lists this many problems, then how many more there are: a file of 300,000 bad
-# items is said in a screenful, and never held as a million sentences.
-PROBLEM_LIMIT = 100
 # Products and customers are checked against the store, and written, this many at a time:
 # the memory they take and every statement's size are bounded whatever the file's size.
 BATCH = 2_000
 # An event of the journal lists the price changes of at most this many products (an
 # import that changes more records several), so that no entry grows with the catalogue.
 PRICE_CHANGES_PER_EVENT = 1_000
-T = TypeVar("T")
 
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    where: str  # e.g. `products[3].prices[0].amount`
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.where}: {self.message}"
-
-
-class InvalidImport(DomainError):
-    """The problems found (at most PROBLEM_LIMIT), and how many more were not listed; when
-    there are more, the last problem listed says so."""
-
-    def __init__(self, problems: list[Problem], more: int = 0) -> None:
-        if more:
-            problems = [*problems, Problem("(document)", f"and {more} more problems, not"
-                                           f" listed: the first {len(problems)} are")]
-        super().__init__("; ".join(str(problem) for problem in problems))
-        self.problems = problems
-        self.more = more
-
-
-class FieldError(ValueError):
-    """Raised while reading one field; becomes a Problem naming that field."""
 
 
 @runtime_checkable
@@ -150,85 +126,11 @@ class ImportReport:
     slots: int = 0  # each slot a series made counted
 
 
-class Problems:
-    """Problems as they are found, by bucket (the order they are reported in), at most
-    PROBLEM_LIMIT kept in each, all of them counted."""
-
-    def __init__(self, order: tuple[str, ...] = ("",)) -> None:
-        self.kept: dict[str, list[Problem]] = {bucket: [] for bucket in order}
-        self.count = 0
-
-    def add(self, bucket: str, problem: Problem) -> None:
-        self.count += 1
-        kept = self.kept[bucket]
-        if len(kept) < PROBLEM_LIMIT:
-            kept.append(problem)
-
-    def raise_any(self) -> None:
-        if self.count:
-            listed = [problem for kept in self.kept.values() for problem in kept]
-            raise InvalidImport(listed[:PROBLEM_LIMIT], self.count - min(len(listed),
-                                                                         PROBLEM_LIMIT))
-
-
 # Unknown or repeated sections come first, then each section's problems, in this order
 # whatever the order of the sections in the file.
 _BUCKETS = ("(sections)", *SECTIONS, DELETE)
 
 
-class _Reader:
-    """Collects problems while reading; `at` names the item being read (`with
-    reader.at("prices"):`). A field read without a problem costs no path work: the
-    place is spelt out only for a problem."""
-
-    def __init__(self) -> None:
-        self.problems = Problems(_BUCKETS)
-        self.bucket = "(sections)"
-        self._path: list[str] = []
-
-    def at(self, part: str) -> _Reader:
-        self._path.append(part)
-        return self
-
-    def __enter__(self) -> _Reader:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self._path.pop()
-
-    @property
-    def where(self) -> str:
-        return ".".join(self._path).replace(".[", "[")
-
-    def problem(self, message: str, where: str | None = None) -> None:
-        self.problems.add(self.bucket, Problem(self.where if where is None else where,
-                                               message))
-
-    def problem_at(self, name: str, message: str) -> None:
-        """A problem of field `name` of the item being read."""
-        with self.at(name):
-            self.problem(message)
-
-    def only(self, item: dict[str, Any], known: frozenset[str]) -> None:
-        """Each field of `item` that is not in `known` is a problem of its own."""
-        if item.keys() <= known:
-            return
-        for key in item:
-            if key not in known:
-                self.problem_at(field_name(key), "unknown field")
-
-    def read(self, item: dict[str, Any], name: str, parse: Callable[[Any], T],
-             default: T | None = None, required: bool = True) -> T | None:
-        value = item.get(name)
-        if value is None:
-            if required:
-                self.problem_at(name, "missing")
-            return default
-        try:
-            return parse(value)
-        except (FieldError, DomainError) as error:
-            self.problem_at(name, str(error))
-            return default
 
 
 class _Packed:
@@ -281,18 +183,6 @@ def products_of(rows: list[tuple[Any, ...]]) -> list[tuple[int, Product]]:
                  dated) in rows]
 
 
-def slot_row(index: int, slot: Slot) -> tuple[Any, ...]:
-    """A slot packed: where it was in the file (a series' slots share its place), then
-    its fields, times as UTC ISO 8601 texts."""
-    return (index, slot.id, slot.product_id, slot.start.isoformat(), slot.end.isoformat(),
-            slot.places, slot.daily)
-
-
-def slots_of(rows: list[tuple[Any, ...]]) -> list[tuple[int, Slot]]:
-    return [(index, Slot(slot_id, product_id, datetime.fromisoformat(start),
-                         datetime.fromisoformat(end), places, daily))
-            for index, slot_id, product_id, start, end, places, daily in rows]
-
 
 def customer_row(customer: Customer) -> tuple[Any, ...]:
     return (customer.id, customer.kind.value, customer.name, customer.first_name,
@@ -328,7 +218,7 @@ def check_document(document: object) -> CheckedImport:
     item's fields, ids and barcodes given twice. Needs no store (the command line checks
     a file before asking for a secret)."""
     members, streamed = _members_of(document)
-    reader = _Reader()
+    reader = Reader(_BUCKETS)
     checked = CheckedImport()
     keeper = _Keeper(reader, checked)
     seen: set[str] = set()
@@ -393,10 +283,6 @@ def nested_too_deep(document: object, limit: int = MAX_NESTING) -> bool:
     return False
 
 
-def field_name(key: object) -> str:
-    """A field's name as a problem names it: cut short when it is long."""
-    text = str(key)
-    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def _too_deep() -> InvalidImport:
@@ -427,17 +313,20 @@ def _items(value: object, streamed: bool) -> Iterator[Any]:
             yield item
 
 
+# The sections kept as a list of objects on CheckedImport, and the field naming each item.
+_LISTED = {"payment_methods": "code", "categories": "id", "shared_stocks": "id"}
+
+
 class _Keeper:
     """Keeps each item read, and says an id (or code, or login) given twice, and a barcode
     on two products, where the second one is: a dict look-up each, whatever the size of
     the file."""
 
-    def __init__(self, reader: _Reader, checked: CheckedImport) -> None:
+    def __init__(self, reader: Reader, checked: CheckedImport) -> None:
         self._reader = reader
         self._checked = checked
-        self._first: dict[str, dict[str, int]] = {
-            "payment_methods": {}, "categories": {}, "customers": {}, "staff": {},
-            "products": checked.product_ids, "shared_stocks": {}, "slots": {}}
+        self._first: dict[str, dict[str, int]] = {section: {} for section in KINDS}
+        self._first["products"] = checked.product_ids
         self._barcodes: dict[str, str] = {}  # code → the first product of the file with it
         self._cards: dict[str, str] = {}  # card code → the first customer of the file with it
 
@@ -459,15 +348,10 @@ class _Keeper:
                     self._reader.problem_at(
                         "card_code", f"card {item.card_code!r} is also customer {holder!r}'s")
             checked.customers.add(customer_row(item))
-        elif section == "payment_methods":
-            self._unique(section, "code", item.code, index)
-            checked.payment_methods.append(item)
-        elif section == "categories":
-            self._unique(section, "id", item.id, index)
-            checked.categories.append(item)
-        elif section == "shared_stocks":
-            self._unique(section, "id", item.id, index)
-            checked.shared_stocks.append(item)
+        elif section in _LISTED:
+            name = _LISTED[section]
+            self._unique(section, name, getattr(item, name), index)
+            getattr(checked, section).append(item)
         elif section == "slots":
             self._keep_slots(index, item)
         else:
@@ -505,115 +389,27 @@ class _Keeper:
                                           f" {section}[{first}])")
 
 
-def _text(limit: int) -> Callable[[Any], str]:
-    """A non-empty text of at most `limit` characters (once trimmed)."""
-    def parse(value: Any) -> str:
-        text = value.strip() if isinstance(value, str) else ""
-        if not text:
-            raise FieldError("must be a non-empty text")
-        if len(text) > limit:
-            raise FieldError(f"must be at most {limit} characters long (it has {len(text)})")
-        return text
-    return parse
+
+_CUSTOMER_DETAILS = {"first_name": optional_text_of(NAME_LENGTH),
+                     "email": optional_text_of(LONG_NAME_LENGTH),
+                     "phone": optional_text_of(ID_LENGTH),
+                     "postal_code": optional_text_of(POSTAL_CODE_LENGTH),
+                     "card_code": optional_text_of(ID_LENGTH)}
 
 
-def _optional_text(limit: int) -> Callable[[Any], str | None]:
-    def parse(value: Any) -> str | None:
-        if not isinstance(value, str):
-            raise FieldError("must be a text")
-        return _bounded(value.strip(), limit) or None
-    return parse
 
 
-def _bounded(text: str, limit: int) -> str:
-    if len(text) > limit:
-        raise FieldError(f"must be at most {limit} characters long (it has {len(text)})")
-    return text
-
-
-# The readers of each kind of text, made once (not once per item read).
-_ID, _CODE, _LOGIN = _text(ID_LENGTH), _text(CODE_LENGTH), _text(LOGIN_LENGTH)
-_NAME, _LONG_NAME, _LABEL = _text(NAME_LENGTH), _text(LONG_NAME_LENGTH), _text(LABEL_LENGTH)
-_POSTAL_CODE, _CITY = _text(POSTAL_CODE_LENGTH), _text(CITY_LENGTH)
-_OPTIONAL_ID, _OPTIONAL_CODE = _optional_text(ID_LENGTH), _optional_text(CODE_LENGTH)
-_CUSTOMER_DETAILS = {"first_name": _optional_text(NAME_LENGTH),
-                     "email": _optional_text(LONG_NAME_LENGTH),
-                     "phone": _optional_text(ID_LENGTH),
-                     "postal_code": _optional_text(POSTAL_CODE_LENGTH),
-                     "card_code": _optional_text(ID_LENGTH)}
-
-
-def _flag(value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise FieldError("must be true or false")
-    return value
-
-
-def _position(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise FieldError("must be a whole number")
-    if abs(value) > MAX_POSITION:
-        raise FieldError(f"must be a whole number from -{MAX_POSITION} to {MAX_POSITION}")
-    return value
-
-
-# A catalogue writes the same few rates as texts again and again: each is read once.
-_RATES_BY_TEXT: dict[str, VatRate] = {}
-
-
-def _vat_rate(value: Any) -> VatRate:
-    if type(value) is str and value in _RATES_BY_TEXT:
-        return _RATES_BY_TEXT[value]
-    try:
-        rate = VatRate.parse(value)
-    except (InvalidVatRate, ArithmeticError, ValueError) as error:  # 1E+999999, 10**5000
-        raise FieldError(f"unknown VAT rate {shown(value)} (allowed: 20, 10, 5.5, 2.1)"
-                         ) from error
-    if type(value) is str and len(_RATES_BY_TEXT) < 64:
-        _RATES_BY_TEXT[value] = rate
-    return rate
-
-
-# A catalogue's prices repeat (`12.50` on thousands of products): each text is read once,
-# up to this many different ones.
-_CENTS_BY_TEXT: dict[str, int] = {}
-_AMOUNTS_REMEMBERED = 50_000
-
-
-def _amount(value: Any) -> int:
-    if type(value) is str:
-        cents = _CENTS_BY_TEXT.get(value)
-        if cents is not None:
-            return cents
-    cents = parse_amount(value)
-    if cents < 0:
-        raise FieldError(f"must not be negative: {value!r}")
-    if type(value) is str and len(_CENTS_BY_TEXT) < _AMOUNTS_REMEMBERED:
-        _CENTS_BY_TEXT[value] = cents
-    return cents
-
-
-def _choice(enum: type[Any]) -> Callable[[Any], Any]:
-    def parse(value: Any) -> Any:
-        try:
-            return enum(value)
-        except ValueError as error:
-            allowed = ", ".join(member.value for member in enum)
-            raise FieldError(f"{shown(value)} is not one of: {allowed}") from error
-    return parse
-
-
-_CUSTOMER_KIND, _ROLE = _choice(CustomerKind), _choice(Role)
+_CUSTOMER_KIND, _ROLE = choice_of(CustomerKind), choice_of(Role)
 
 
 def _siret(value: Any) -> str:
-    text = _LONG_NAME(value).replace(" ", "")
+    text = LONG_NAME_TEXT(value).replace(" ", "")
     if not (text.isdigit() and len(text) == 14):
         raise FieldError("must be 14 digits")
     return text
 
 
-def _venue_section(reader: _Reader, section: Any) -> Venue | None:
+def _venue_section(reader: Reader, section: Any) -> Venue | None:
     if section is None:
         return None
     with reader.at("venue"):
@@ -623,38 +419,38 @@ def _venue_section(reader: _Reader, section: Any) -> Venue | None:
         return _venue(reader, section)
 
 
-def _venue(reader: _Reader, item: dict[str, Any]) -> Venue | None:
+def _venue(reader: Reader, item: dict[str, Any]) -> Venue | None:
     reader.only(item, VENUE_FIELDS)
-    name = reader.read(item, "name", _NAME)
-    address = reader.read(item, "address", _NAME)
-    postal_code = reader.read(item, "postal_code", _POSTAL_CODE)
-    city = reader.read(item, "city", _CITY)
+    name = reader.read(item, "name", NAME_TEXT)
+    address = reader.read(item, "address", NAME_TEXT)
+    postal_code = reader.read(item, "postal_code", POSTAL_CODE_TEXT)
+    city = reader.read(item, "city", CITY_TEXT)
     siret = reader.read(item, "siret", _siret, required=False)
-    vat_number = reader.read(item, "vat_number", _OPTIONAL_CODE, required=False)
+    vat_number = reader.read(item, "vat_number", OPTIONAL_CODE, required=False)
     if name is None or address is None or postal_code is None or city is None:
         return None
     return Venue(name, address, postal_code, city, siret, vat_number)
 
 
-def _payment_method(reader: _Reader, item: dict[str, Any]) -> PaymentMethod | None:
+def _payment_method(reader: Reader, item: dict[str, Any]) -> PaymentMethod | None:
     reader.only(item, PAYMENT_METHOD_FIELDS)
-    code = reader.read(item, "code", _CODE)
-    label = reader.read(item, "label", _LABEL)
-    gives_change = reader.read(item, "gives_change", _flag, False, required=False)
-    opens_drawer = reader.read(item, "opens_drawer", _flag, False, required=False)
-    active = reader.read(item, "active", _flag, True, required=False)
-    position = reader.read(item, "position", _position, 0, required=False)
+    code = reader.read(item, "code", CODE_TEXT)
+    label = reader.read(item, "label", LABEL_TEXT)
+    gives_change = reader.read(item, "gives_change", read_flag, False, required=False)
+    opens_drawer = reader.read(item, "opens_drawer", read_flag, False, required=False)
+    active = reader.read(item, "active", read_flag, True, required=False)
+    position = reader.read(item, "position", read_position, 0, required=False)
     if code is None or label is None:
         return None
     return PaymentMethod(code, label, bool(gives_change), bool(opens_drawer), bool(active),
                          position or 0)
 
 
-def _category(reader: _Reader, item: dict[str, Any]) -> Category | None:
+def _category(reader: Reader, item: dict[str, Any]) -> Category | None:
     reader.only(item, CATEGORY_FIELDS)
-    category_id = reader.read(item, "id", _ID)
-    name = reader.read(item, "name", _NAME)
-    position = reader.read(item, "position", _position, 0, required=False)
+    category_id = reader.read(item, "id", ID_TEXT)
+    name = reader.read(item, "name", NAME_TEXT)
+    position = reader.read(item, "position", read_position, 0, required=False)
     if category_id is None or name is None:
         return None
     return Category(category_id, name, position or 0)
@@ -663,7 +459,7 @@ def _category(reader: _Reader, item: dict[str, Any]) -> Category | None:
 _PLACES = tuple(f"[{index}]" for index in range(16))  # of a product's first prices
 
 
-def _prices(reader: _Reader, value: Any) -> tuple[Price, ...]:
+def _prices(reader: Reader, value: Any) -> tuple[Price, ...]:
     """The price list, read with the reader at `prices`."""
     if value is None:
         reader.problem("missing")
@@ -678,9 +474,9 @@ def _prices(reader: _Reader, value: Any) -> tuple[Price, ...]:
                 reader.problem("must be an object")
                 continue
             reader.only(item, PRICE_FIELDS)
-            label = reader.read(item, "label", _NAME)
-            amount = reader.read(item, "amount", _amount)
-            price_id = reader.read(item, "id", _ID, label, required=False)
+            label = reader.read(item, "label", NAME_TEXT)
+            amount = reader.read(item, "amount", read_amount)
+            price_id = reader.read(item, "id", ID_TEXT, label, required=False)
             if "id" not in item and label is not None and len(label) > ID_LENGTH:
                 # it would be the label
                 reader.problem_at("id", f"must be given when the label is longer than"
@@ -705,23 +501,23 @@ def _barcodes(value: Any) -> tuple[str, ...]:
     return codes
 
 
-def _product(reader: _Reader, item: dict[str, Any]) -> Product | None:
+def _product(reader: Reader, item: dict[str, Any]) -> Product | None:
     reader.only(item, PRODUCT_FIELDS)
-    product_id = reader.read(item, "id", _ID)
-    name = reader.read(item, "name", _LONG_NAME)
-    category = reader.read(item, "category", _OPTIONAL_ID, required=False)
-    vat_rate = reader.read(item, "vat_rate", _vat_rate)
+    product_id = reader.read(item, "id", ID_TEXT)
+    name = reader.read(item, "name", LONG_NAME_TEXT)
+    category = reader.read(item, "category", OPTIONAL_ID, required=False)
+    vat_rate = reader.read(item, "vat_rate", read_vat_rate)
     with reader.at("prices"):
         prices = _prices(reader, item.get("prices"))
     no_barcodes: tuple[str, ...] = ()
     barcodes = reader.read(item, "barcodes", _barcodes, no_barcodes, required=False)
-    article_code = reader.read(item, "article_code", _OPTIONAL_ID, required=False)
-    accounting_code = reader.read(item, "accounting_code", _OPTIONAL_ID, required=False)
-    published = reader.read(item, "published", _flag, True, required=False)
-    counter_only = reader.read(item, "counter_only", _flag, False, required=False)
-    position = reader.read(item, "position", _position, 0, required=False)
-    stock = reader.read(item, "stock", _OPTIONAL_ID, required=False)
-    dated = reader.read(item, "dated", _flag, False, required=False)
+    article_code = reader.read(item, "article_code", OPTIONAL_ID, required=False)
+    accounting_code = reader.read(item, "accounting_code", OPTIONAL_ID, required=False)
+    published = reader.read(item, "published", read_flag, True, required=False)
+    counter_only = reader.read(item, "counter_only", read_flag, False, required=False)
+    position = reader.read(item, "position", read_position, 0, required=False)
+    stock = reader.read(item, "stock", OPTIONAL_ID, required=False)
+    dated = reader.read(item, "dated", read_flag, False, required=False)
     admission = None
     if item.get("admission") is not None:
         with reader.at("admission"):
@@ -738,20 +534,14 @@ def _product(reader: _Reader, item: dict[str, Any]) -> Product | None:
                    admission, stock, bool(dated))
 
 
-def _whole(low: int, high: int, meaning: str = "") -> Callable[[Any], int]:
-    def parse(value: Any) -> int:
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise FieldError(f"must be a whole number from {low} to {high}{meaning}")
-        return value
-    return parse
 
 
-_ENTRIES = _whole(0, MAX_ENTRIES, " (0: no limit)")
-_MARGIN = _whole(0, MAX_MARGIN_MINUTES)
-_DAYS = _whole(1, MAX_DAYS)
+_ENTRIES = whole_number(0, MAX_ENTRIES, " (0: no limit)")
+_MARGIN = whole_number(0, MAX_MARGIN_MINUTES)
+_DAYS = whole_number(1, MAX_DAYS)
 
 
-def _admission(reader: _Reader, value: Any) -> AdmissionRule | None:
+def _admission(reader: Reader, value: Any) -> AdmissionRule | None:
     """A product's admission rule (R11), read with the reader at `admission`: each
     place sold issues a ticket of so many entries, valid so long."""
     if not isinstance(value, dict):
@@ -768,176 +558,17 @@ def _admission(reader: _Reader, value: Any) -> AdmissionRule | None:
                          days)
 
 
-_STOCK_QUANTITY = _whole(0, MAX_STOCK)
-_SLOT_PLACES = _whole(0, MAX_PLACES)
 
 
-def _day(value: Any) -> date:
-    if not isinstance(value, str):
-        raise FieldError("must be a day as text, YYYY-MM-DD")
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError as error:
-        raise FieldError(f"not a day (YYYY-MM-DD): {shown(value)}") from error
 
 
-def _moment(value: Any) -> datetime:
-    """A time in ISO 8601, with its offset, or without one: the venue's clock (Paris);
-    in UTC."""
-    if not isinstance(value, str):
-        raise FieldError("must be a time as text, YYYY-MM-DDTHH:MM")
-    text = value.strip()
-    try:
-        if len(text) < 16:  # a day alone is no time
-            raise ValueError(text)
-        moment = datetime.fromisoformat(text)
-    except ValueError as error:
-        raise FieldError(f"not a time (YYYY-MM-DDTHH:MM, with or without an offset):"
-                         f" {shown(value)}") from error
-    if moment.utcoffset() is None:
-        moment = moment.replace(tzinfo=VENUE_ZONE)
-    return moment.astimezone(UTC)
 
 
-def _hours(value: Any) -> tuple[time, time]:
-    """`14:00-15:00`: a slot's opening and closing hours (venue time)."""
-    try:
-        opens, closes = (time.fromisoformat(part.strip()) for part in value.split("-"))
-    except (AttributeError, ValueError) as error:
-        raise FieldError(f"not hours (HH:MM-HH:MM): {shown(value)}") from error
-    if closes <= opens:
-        raise FieldError(f"closes before it opens: {shown(value)}")
-    return opens, closes
-
-
-def _shared_stock(reader: _Reader, item: dict[str, Any]) -> SharedStock | None:
-    reader.only(item, SHARED_STOCK_FIELDS)
-    stock_id = reader.read(item, "id", _ID)
-    name = reader.read(item, "name", _NAME)
-    quantity = reader.read(item, "quantity", _STOCK_QUANTITY)
-    planned = reader.read(item, "planned", _flag, True, required=False)
-    exceptions: dict[date, int] = {}
-    value = item.get("exceptions")
-    if value is not None:
-        with reader.at("exceptions"):
-            exceptions = _exceptions(reader, value)
-    if stock_id is None or name is None or quantity is None:
-        return None
-    return SharedStock(stock_id, name, quantity, bool(planned), exceptions)
-
-
-def _exceptions(reader: _Reader, value: Any) -> dict[date, int]:
-    """A stock's quantity on chosen days, read with the reader at `exceptions`."""
-    found: dict[date, int] = {}
-    if not isinstance(value, list):
-        reader.problem("must be a list of {day, quantity}")
-        return found
-    for index, item in enumerate(value):
-        with reader.at(f"[{index}]"):
-            if not isinstance(item, dict):
-                reader.problem("must be an object")
-                continue
-            reader.only(item, EXCEPTION_FIELDS)
-            day = reader.read(item, "day", _day)
-            quantity = reader.read(item, "quantity", _STOCK_QUANTITY)
-            if day is None or quantity is None:
-                continue
-            if day in found:
-                reader.problem_at("day", f"{day.isoformat()} is given more than once")
-                continue
-            found[day] = quantity
-    return found
-
-
-def _slots(reader: _Reader, item: dict[str, Any]) -> list[Slot] | None:
-    """An item of `slots`: one slot, or a series (`from`, `to`, `weekdays`, `hours`)
-    made into its slots."""
-    if item.keys() & SERIES_ONLY_FIELDS:
-        return _series(reader, item)
-    slot = _slot(reader, item)
-    return None if slot is None else [slot]
-
-
-def _slot(reader: _Reader, item: dict[str, Any]) -> Slot | None:
-    reader.only(item, SLOT_FIELDS)
-    product_id = reader.read(item, "product", _ID)
-    start = reader.read(item, "start", _moment)
-    end = reader.read(item, "end", _moment)
-    places = reader.read(item, "places", _SLOT_PLACES)
-    daily = reader.read(item, "daily", _flag, False, required=False)
-    if "id" in item:
-        slot_id = reader.read(item, "id", _ID)
-    elif product_id is not None and start is not None:
-        slot_id = default_slot_id(product_id, start.astimezone(VENUE_ZONE))
-    else:
-        slot_id = None
-    if start is not None and end is not None:
-        if end <= start:
-            reader.problem_at("end", "must come after its start")
-            return None
-        if end - start > timedelta(days=MAX_SLOT_DAYS):
-            reader.problem_at("end", f"a slot lasts at most {MAX_SLOT_DAYS} days")
-            return None
-    if slot_id is None or product_id is None or start is None or end is None or (
-            places is None):
-        return None
-    if not daily:
-        return Slot(slot_id, product_id, start, end, places)
-    first, last = start.astimezone(VENUE_ZONE), end.astimezone(VENUE_ZONE)
-    try:
-        return daily_slot(slot_id, product_id, first.date(), last.date(),
-                          first.time(), last.time(), places, VENUE_ZONE)
-    except SlotInvalid as error:
-        reader.problem_at("daily", error.why)
-        return None
-
-
-def _series(reader: _Reader, item: dict[str, Any]) -> list[Slot] | None:
-    reader.only(item, SERIES_FIELDS)
-    product_id = reader.read(item, "product", _ID)
-    first = reader.read(item, "from", _day)
-    last = reader.read(item, "to", _day)
-    weekdays = reader.read(item, "weekdays", _weekdays)
-    places = reader.read(item, "places", _SLOT_PLACES)
-    hours: list[tuple[time, time]] = []
-    value = item.get("hours")
-    with reader.at("hours"):
-        if value is None:
-            reader.problem("missing")
-        elif not isinstance(value, list) or not value:
-            reader.problem("must be a non-empty list of hours (HH:MM-HH:MM)")
-        else:
-            for index, text in enumerate(value):
-                with reader.at(f"[{index}]"):
-                    try:
-                        hours.append(_hours(text))
-                    except FieldError as error:
-                        reader.problem(str(error))
-    if first is not None and last is not None and last < first:
-        reader.problem_at("to", "comes before `from`")
-        return None
-    if (product_id is None or first is None or last is None or weekdays is None
-            or places is None or not isinstance(value, list) or len(hours) < len(value)):
-        return None
-    try:
-        return slots_in_bulk(product_id, first, last, weekdays, hours, places, VENUE_ZONE)
-    except SlotInvalid as error:
-        reader.problem(error.why)
-        return None
-
-
-def _weekdays(value: Any) -> list[int]:
-    if not isinstance(value, list) or not value or not all(
-            type(day) is int and 1 <= day <= 7 for day in value):
-        raise FieldError("must be a non-empty list of weekdays, 1 (Monday) to 7 (Sunday)")
-    return value
-
-
-def _customer(reader: _Reader, item: dict[str, Any]) -> Customer | None:
+def _customer(reader: Reader, item: dict[str, Any]) -> Customer | None:
     reader.only(item, CUSTOMER_FIELDS)
-    customer_id = reader.read(item, "id", _ID)
+    customer_id = reader.read(item, "id", ID_TEXT)
     kind = reader.read(item, "kind", _CUSTOMER_KIND)
-    name = reader.read(item, "name", _LONG_NAME)
+    name = reader.read(item, "name", LONG_NAME_TEXT)
     details = {key: reader.read(item, key, parse, required=False)
                for key, parse in _CUSTOMER_DETAILS.items()}
     if customer_id is None or kind is None or name is None:
@@ -950,29 +581,29 @@ def _customer(reader: _Reader, item: dict[str, Any]) -> Customer | None:
 def _secret(value: Any) -> str:
     if not isinstance(value, str) or len(value) < MIN_SECRET_LENGTH:
         raise FieldError(f"must be a text of at least {MIN_SECRET_LENGTH} characters")
-    return _bounded(value, MAX_SECRET_LENGTH)
+    return bounded(value, MAX_SECRET_LENGTH)
 
 
-def _staff(reader: _Reader, item: dict[str, Any]) -> tuple[StaffMember, str] | None:
+def _staff(reader: Reader, item: dict[str, Any]) -> tuple[StaffMember, str] | None:
     return _member(reader, item, STAFF_FIELDS, "secret", _secret)
 
 
-def _member(reader: _Reader, item: dict[str, Any], fields: frozenset[str], secret_name: str,
+def _member(reader: Reader, item: dict[str, Any], fields: frozenset[str], secret_name: str,
             read_secret: Callable[[Any], str]) -> tuple[StaffMember, str] | None:
     """A member with their secret (an import) or its hash (a pull), as `secret_name`
     says."""
     reader.only(item, fields)
-    login = reader.read(item, "login", _LOGIN)
-    name = reader.read(item, "name", _NAME)
+    login = reader.read(item, "login", LOGIN_TEXT)
+    name = reader.read(item, "name", NAME_TEXT)
     role = reader.read(item, "role", _ROLE)
     secret = reader.read(item, secret_name, read_secret)
-    active = reader.read(item, "active", _flag, True, required=False)
+    active = reader.read(item, "active", read_flag, True, required=False)
     if login is None or name is None or role is None or secret is None:
         return None
     return StaffMember(f"staff:{login}", login, name, role, bool(active)), secret
 
 
-def _deletions(reader: _Reader, value: Any) -> dict[str, list[str]]:
+def _deletions(reader: Reader, value: Any) -> dict[str, list[str]]:
     """The `delete` section: an object of lists of ids, by list section."""
     found: dict[str, list[str]] = {}
     with reader.at(DELETE):
@@ -988,8 +619,8 @@ def _deletions(reader: _Reader, value: Any) -> dict[str, list[str]]:
                 if not isinstance(ids, list):
                     reader.problem("must be a list of ids")
                     continue
-                parse = _LOGIN if section == "staff" else _CODE if (
-                    section == "payment_methods") else _ID  # a stock's, a slot's too
+                parse = LOGIN_TEXT if section == "staff" else CODE_TEXT if (
+                    section == "payment_methods") else ID_TEXT  # a stock's, a slot's too
                 kept: dict[str, int] = {}
                 for index, item in enumerate(ids):
                     with reader.at(f"[{index}]"):
@@ -1006,10 +637,10 @@ def _deletions(reader: _Reader, value: Any) -> dict[str, list[str]]:
     return found
 
 
-_ITEM_READERS: dict[str, Callable[[_Reader, dict[str, Any]], Any]] = {
+_ITEM_READERS: dict[str, Callable[[Reader, dict[str, Any]], Any]] = {
     "payment_methods": _payment_method, "categories": _category, "products": _product,
-    "customers": _customer, "staff": _staff, "shared_stocks": _shared_stock,
-    "slots": _slots,
+    "customers": _customer, "staff": _staff, "shared_stocks": read_shared_stock,
+    "slots": read_slots,
 }
 
 
@@ -1029,17 +660,18 @@ MAX_SECRET_HASH_LENGTH = 512
 def _secret_hash(value: Any) -> str:
     if not isinstance(value, str) or not value.startswith("$argon2"):
         raise FieldError("must be an argon2 hash in the PHC string format")
-    return _bounded(value, MAX_SECRET_HASH_LENGTH)
+    return bounded(value, MAX_SECRET_HASH_LENGTH)
 
 
-def _pulled_staff(reader: _Reader, item: dict[str, Any]) -> tuple[StaffMember, str] | None:
+def _pulled_staff(reader: Reader, item: dict[str, Any]) -> tuple[StaffMember, str] | None:
     return _member(reader, item, PULLED_STAFF_FIELDS, "secret_hash", _secret_hash)
 
 
-_CHANGE_READERS: dict[str, Callable[[_Reader, dict[str, Any]], Any]] = {
+_CHANGE_READERS: dict[str, Callable[[Reader, dict[str, Any]], Any]] = {
     "venue": _venue, "payment_method": _payment_method, "category": _category,
     "product": _product, "customer": _customer, "staff": _pulled_staff,
-    "shared_stock": _shared_stock, "slot": _slot,  # a pulled slot is one slot, never a series
+    # A pulled slot is one slot, never a series.
+    "shared_stock": read_shared_stock, "slot": read_slot,
 }
 CHANGE_KINDS = frozenset(_CHANGE_READERS)
 
@@ -1051,7 +683,7 @@ def read_change(kind: str, item_id: str, data: dict[str, Any], where: str) -> An
     read = _CHANGE_READERS.get(kind)
     if read is None:
         raise InvalidImport([Problem(where, f"{kind!r} is not reference data a till keeps")])
-    reader = _Reader()
+    reader = Reader(_BUCKETS)
     reader.bucket = "(sections)"
     with reader.at(where):
         item = read(reader, data)

@@ -30,24 +30,20 @@ from pos_app.domain.reference_data import (
     MANAGING_ROLES,
     MAX_NESTING,
     PRICE_CHANGES_PER_EVENT,
-    PROBLEM_LIMIT,
     SECTIONS,
     CheckedImport,
     ImportReport,
-    InvalidImport,
     MemberStream,
-    Problem,
     check_document,
     customer_row,
     customers_of,
-    field_name,
     nested_too_deep,
     product_row,
     products_of,
     read_change,
-    slot_row,
-    slots_of,
 )
+from pos_app.domain.reference_fields import PROBLEM_LIMIT, InvalidImport, Problem, field_name
+from pos_app.domain.reference_schedule import slot_row, slots_of
 from pos_app.domain.staff import Role, StaffMember
 from pos_app.domain.sync import PulledChange
 from pos_app.services.context import Context

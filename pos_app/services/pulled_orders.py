@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from pos_app.domain.pulled_order import PulledOrder, read_pulled_order
-from pos_app.domain.reference_data import InvalidImport
+from pos_app.domain.reference_fields import InvalidImport
 from pos_app.domain.sync import PulledChange
 from pos_app.services.context import Context, local_till
 from pos_app.services.ports import UnitOfWork

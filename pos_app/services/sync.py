@@ -366,7 +366,7 @@ def _pull(ctx: Context, server: SyncServer, access: ServerAccess,
           keep_going: Callable[[], bool]) -> Pulled:
     # Loaded by the first pull, on the sync thread: the sale screen (whose status reads
     # this module) shows without the import's readers and the catalogue's types.
-    from pos_app.domain.reference_data import InvalidImport
+    from pos_app.domain.reference_fields import InvalidImport
     from pos_app.services import importing, pulled_orders, pulled_tickets
 
     pulled = Pulled()

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from pos_app.domain.reference_data import InvalidImport
+from pos_app.domain.reference_fields import InvalidImport
 from sync.contract import MAX_PULL
 from sync.server import admins, reference, tills
 from sync.server.bodies import parse_json

@@ -217,7 +217,7 @@ def _init(args: argparse.Namespace, url: str) -> Output:
 
 def _import(args: argparse.Namespace, url: str) -> Output:
     from pos_app.domain.json_stream import JsonMembers, JsonReader, too_large
-    from pos_app.domain.reference_data import InvalidImport
+    from pos_app.domain.reference_fields import InvalidImport
     from sync.server.reference import MAX_IMPORT_BYTES, import_document, problems_of
 
     path: Path = args.file

@@ -34,13 +34,12 @@ from pos_app.domain.reference_data import (
     MANAGING_ROLES,
     VENUE_ID,
     CheckedImport,
-    InvalidImport,
-    Problem,
     check_document,
     customers_of,
     products_of,
-    slots_of,
 )
+from pos_app.domain.reference_fields import InvalidImport, Problem
+from pos_app.domain.reference_schedule import slots_of
 from pos_app.domain.reference_wire import (
     category_data,
     customer_data,

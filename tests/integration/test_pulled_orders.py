@@ -16,7 +16,7 @@ from pos_app.domain.basket import Basket
 from pos_app.domain.errors import DomainError, NothingOwed, RefundIncomplete, SoldAtAnotherTill
 from pos_app.domain.order import Order, RefundRequest, StatusFilter
 from pos_app.domain.pulled_order import read_pulled_order
-from pos_app.domain.reference_data import InvalidImport
+from pos_app.domain.reference_fields import InvalidImport
 from pos_app.domain.staff import StaffMember
 from pos_app.services import closures, importing, orders, selling
 from pos_app.services.context import Context

@@ -11,7 +11,7 @@ import pytest
 from hardware.simulators.escpos_printer import decode
 from pos_app.documents import ticket_document
 from pos_app.domain.document import AdmissionTicket, Barcode, QrCode, ticket_reference
-from pos_app.domain.reference_data import InvalidImport
+from pos_app.domain.reference_fields import InvalidImport
 from pos_app.domain.scan import Scan
 from pos_app.domain.scan_meaning import (
     Refusal,

@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from pos_app.adapters.hashing import Argon2Hasher
-from pos_app.domain.reference_data import InvalidImport
+from pos_app.domain.reference_fields import InvalidImport
 from sync.contract import parse_changes
 from sync.server import admins
 from sync.server.database import open_engine, sqlite_url

@@ -9,15 +9,9 @@ from typing import Any
 
 import pytest
 
-from pos_app.domain.reference_data import (
-    VENUE_ZONE,
-    CheckedImport,
-    InvalidImport,
-    check_document,
-    products_of,
-    read_change,
-    slots_of,
-)
+from pos_app.domain.reference_data import CheckedImport, check_document, products_of, read_change
+from pos_app.domain.reference_fields import VENUE_ZONE, InvalidImport
+from pos_app.domain.reference_schedule import slots_of
 from pos_app.domain.reference_wire import product_data, shared_stock_data, slot_data
 from pos_app.domain.schedule import SharedStock, Slot
 
